@@ -1,0 +1,48 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppDeps, AppEnv } from "./context";
+import { requestContext, type LogLine } from "./middleware/request-context";
+import { batchesRouter } from "./routes/batches/batches.index";
+import { handleError, notFoundHandler } from "./routes/errors";
+import { healthRouter } from "./routes/health/health.index";
+import { importsRouter } from "./routes/imports/imports.index";
+import { pricesRouter } from "./routes/prices/prices.index";
+import { productsRouter } from "./routes/products/products.index";
+import { validationError } from "./routes/errors";
+
+export type CreateAppOptions = {
+  /** Builds the request's dependencies from the runtime's bindings (per request on Workers). */
+  deps: (env: AppEnv["Bindings"]) => AppDeps | Promise<AppDeps>;
+  log?: (line: LogLine) => void;
+};
+
+export const API_INFO = {
+  title: "集采价格查询 VBP price tracker API",
+  version: "1.0.0",
+  description:
+    "Chosen prices (中选价格) of China's volume-based procurement (集中带量采购), their reductions (降幅) and fund savings. Amounts are CNY yuan: prices to 4 decimals, money totals to 2.",
+};
+
+/** Composes the whole service; runtime entries (Node, Workers) only supply `deps`. */
+export function createApp(options: CreateAppOptions) {
+  const app = new OpenAPIHono<AppEnv>({
+    strict: false,
+    defaultHook: (result, c) => {
+      if (!result.success) return validationError(c, result.error);
+    },
+  });
+  app.use("*", requestContext(options.deps, options.log));
+  app.onError(handleError);
+  app.notFound(notFoundHandler);
+
+  app.route("/", healthRouter);
+  app.route("/", pricesRouter);
+  app.route("/", batchesRouter);
+  app.route("/", productsRouter);
+  app.route("/", importsRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }] });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,32 @@
+import Papa from "papaparse";
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { importFiles } from "../services/seed";
+import { BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices } from "../synthetic";
+
+export const DEMO_PRICES = 20_000;
+
+const encode = (rows: object[], columns: readonly string[]) =>
+  new TextEncoder().encode(Papa.unparse(rows as Record<string, unknown>[], { columns: [...columns] }));
+
+/**
+ * Loads the deterministic synthetic data set (real generic names, invented firms and prices, every
+ * row marked synthetic) through the ordinary import path. Skipped when it is already there.
+ */
+export async function loadDemo(db: Db, count = DEMO_PRICES): Promise<void> {
+  const existing = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM prices WHERE synthetic = 1`);
+  if ((existing?.n ?? 0) >= count) {
+    console.log(`demo data already loaded (${existing?.n} synthetic prices)`);
+    return;
+  }
+  const started = Date.now();
+  await importFiles(
+    db,
+    [
+      { kind: "batches", name: "synthetic/batches.csv", bytes: encode(syntheticBatches(), BATCH_COLUMNS) },
+      { kind: "prices", name: "synthetic/prices.csv", bytes: encode([...syntheticPrices({ count, seed: 1 })], PRICE_COLUMNS) },
+    ],
+    "demo",
+  );
+  console.log(`loaded ${count} synthetic demo prices (marked synthetic: true, not real prices) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

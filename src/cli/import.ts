@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import { IMPORT_KINDS, type ImportKind } from "../db/schema";
+import { loadConfig } from "../env";
+import { runImport } from "../services/imports";
+import { openMigrated } from "./database";
+
+const USAGE = "usage: npm run import -- <batches|regions|prices|volumes> <file.csv> [--batch <id>] [--dry-run]";
+
+/** `npm run import`: the same all-or-nothing import as the HTTP endpoint, on the configured database. */
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { batch: { type: "string" }, "dry-run": { type: "boolean", default: false } },
+  });
+  const [kind, file] = positionals;
+  if (!kind || !file || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const config = loadConfig(process.env);
+  const handle = await openMigrated(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  try {
+    const report = await runImport(handle.db, {
+      kind: kind as ImportKind,
+      bytes: readFileSync(file),
+      fileName: basename(file),
+      batch: values.batch,
+      dryRun: values["dry-run"],
+      actor: `cli:${process.env.USER ?? "unknown"}`,
+    });
+    for (const w of report.warnings) console.log(`warning: ${w}`);
+    for (const e of report.errors) console.log(`error: row ${e.row}${e.column ? `, column ${e.column}` : ""}: ${e.message}`);
+    const verb = report.errors.length ? "rejected, nothing written" : report.dryRun ? "dry run, nothing written" : "imported";
+    console.log(`${file}: ${verb}; ${report.rowsTotal} rows, ${report.rowsImported} valid, ${report.rowsRejected} rejected (encoding ${report.encoding ?? "unknown"}, audit #${report.importId})`);
+    process.exitCode = report.errors.length ? 1 : 0;
+  } finally {
+    handle.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { createClient, type Client } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import * as schema from "./schema";
+
+/** The one database type every service takes: libSQL (file or server) and D1 both satisfy it. */
+export type Db = BaseSQLiteDatabase<"async", unknown, typeof schema> & {
+  /** Atomic on libSQL and on D1 (which refuses BEGIN): every multi-statement write goes through it. */
+  batch<U extends BatchItem<"sqlite">, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>;
+};
+
+export type LibsqlHandle = { db: Db; client: Client; close: () => void };
+
+/** Opens a libSQL database (embedded file or server). The caller owns and closes it. */
+export function openLibsql(url: string, authToken?: string): LibsqlHandle {
+  const client = createClient({ url, authToken });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, client, close: () => client.close() };
+}

@@ -1,0 +1,28 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Db, LibsqlHandle } from "./client";
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+
+/** Creates the folder of an embedded database file so a fresh clone starts without a manual step. */
+export function ensureFileDirectory(url: string): void {
+  if (!url.startsWith("file:")) return;
+  const path = url.slice("file:".length).split("?")[0] ?? "";
+  if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+}
+
+/** Settings that make an embedded file safe for concurrent readers and one writer. */
+export async function tuneEmbedded(handle: LibsqlHandle, url: string): Promise<void> {
+  if (!url.startsWith("file:")) return;
+  await handle.client.execute("PRAGMA journal_mode = WAL");
+  await handle.client.execute("PRAGMA busy_timeout = 5000");
+  await handle.client.execute("PRAGMA foreign_keys = ON");
+}
+
+/** Applies the committed migrations in drizzle/ (the same files wrangler applies to D1). */
+export async function migrateLibsql(db: Db): Promise<void> {
+  await migrate(db as unknown as LibSQLDatabase<Record<string, never>>, { migrationsFolder: MIGRATIONS_FOLDER });
+}

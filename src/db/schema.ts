@@ -1,0 +1,218 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/*
+ * Money columns end in `E4`: integers counting 1/10000 yuan, because prices are published with up
+ * to four decimals and sums must be exact. Percent columns end in `Bp`: hundredths of a percent.
+ * Derived columns (unit price, discount, search keys) are written by the services from src/domain,
+ * so SQL can filter and sort on them without repeating the rules.
+ */
+
+const timestamps = {
+  createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+};
+
+export const LEVELS = ["national", "alliance", "provincial", "municipal"] as const;
+export const CATEGORIES = ["drug", "device"] as const;
+export const REFERENCE_KINDS = ["ceiling", "pre_vbp"] as const;
+export const REGION_LEVELS = ["province", "city", "pooling"] as const;
+export const IMPORT_KINDS = ["batches", "regions", "prices", "volumes"] as const;
+
+export type Level = (typeof LEVELS)[number];
+export type Category = (typeof CATEGORIES)[number];
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    level: text("level", { enum: LEVELS }).notNull(),
+    category: text("category", { enum: CATEGORIES }).notNull(),
+    organizer: text("organizer"),
+    announced: text("announced"),
+    cycleStart: text("cycle_start"),
+    cycleEnd: text("cycle_end"),
+    regionScope: text("region_scope"),
+    publishedItems: integer("published_items"),
+    publishedProducts: integer("published_products"),
+    publishedFirms: integer("published_firms"),
+    publishedAvgDiscountBp: integer("published_avg_discount_bp"),
+    publishedMaxDiscountBp: integer("published_max_discount_bp"),
+    publishedSavings: text("published_savings"),
+    source: text("source"),
+    synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [index("batches_announced_idx").on(t.announced)],
+);
+
+export const regions = sqliteTable(
+  "regions",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    parentCode: text("parent_code"),
+    level: text("level", { enum: REGION_LEVELS }).notNull(),
+    fundShareBp: integer("fund_share_bp"),
+    ...timestamps,
+  },
+  (t) => [index("regions_parent_idx").on(t.parentCode), index("regions_name_idx").on(t.name)],
+);
+
+export const products = sqliteTable(
+  "products",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** nhsaCode when present, else the normalized (name, form, spec, packageQty, manufacturer). */
+    naturalKey: text("natural_key").notNull(),
+    category: text("category", { enum: CATEGORIES }).notNull(),
+    genericName: text("generic_name").notNull(),
+    genericNameEn: text("generic_name_en"),
+    dosageForm: text("dosage_form"),
+    spec: text("spec"),
+    packageText: text("package_text"),
+    packageQty: integer("package_qty"),
+    packageUnit: text("package_unit"),
+    smallestUnit: text("smallest_unit"),
+    manufacturer: text("manufacturer"),
+    nhsaCode: text("nhsa_code"),
+    approvalNo: text("approval_no"),
+    /** Search keys derived at write time (src/domain/search-keys). */
+    nameNorm: text("name_norm").notNull().default(""),
+    namePinyin: text("name_pinyin").notNull().default(""),
+    nameInitials: text("name_initials").notNull().default(""),
+    synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("products_natural_key_uq").on(t.naturalKey),
+    index("products_name_norm_idx").on(t.nameNorm),
+    index("products_initials_idx").on(t.nameInitials),
+    index("products_nhsa_idx").on(t.nhsaCode),
+    index("products_approval_idx").on(t.approvalNo),
+    index("products_equivalence_idx").on(t.genericName, t.dosageForm, t.spec),
+  ],
+);
+
+export const prices = sqliteTable(
+  "prices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    productId: integer("product_id")
+      .notNull()
+      .references(() => products.id),
+    chosenPriceE4: integer("chosen_price_e4").notNull(),
+    referencePriceE4: integer("reference_price_e4"),
+    referenceKind: text("reference_kind", { enum: REFERENCE_KINDS }),
+    /** Derived: unit price rounded to 1/10000 yuan, and reduction in hundredths of a percent. */
+    unitPriceE4: integer("unit_price_e4").notNull(),
+    discountBp: integer("discount_bp"),
+    /** Region codes joined by ',' in the order given; empty string means nationwide. */
+    supplyRegions: text("supply_regions").notNull().default(""),
+    agreedVolume: integer("agreed_volume"),
+    cycleStart: text("cycle_start"),
+    cycleEnd: text("cycle_end"),
+    status: text("status").notNull().default("active"),
+    source: text("source"),
+    synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("prices_batch_product_uq").on(t.batchId, t.productId),
+    index("prices_product_idx").on(t.productId),
+    index("prices_discount_idx").on(t.discountBp, t.id),
+    index("prices_unit_price_idx").on(t.unitPriceE4, t.id),
+    index("prices_batch_discount_idx").on(t.batchId, t.discountBp),
+  ],
+);
+
+/** Batch statistics computed by src/domain after every import that touches the batch. */
+export const batchStats = sqliteTable("batch_stats", {
+  batchId: text("batch_id")
+    .primaryKey()
+    .references(() => batches.id, { onDelete: "cascade" }),
+  /** JSON of the domain's BatchStatistics. */
+  stats: text("stats").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** One row per (price, supplied region) so a region filter is an indexed lookup. */
+export const priceRegions = sqliteTable(
+  "price_regions",
+  {
+    priceId: integer("price_id")
+      .notNull()
+      .references(() => prices.id, { onDelete: "cascade" }),
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+  },
+  (t) => [primaryKey({ columns: [t.priceId, t.regionCode] }), index("price_regions_region_idx").on(t.regionCode, t.priceId)],
+);
+
+export const volumes = sqliteTable(
+  "volumes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    priceId: integer("price_id")
+      .notNull()
+      .references(() => prices.id),
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+    /** YYYY-MM */
+    month: text("month").notNull(),
+    /** Always stored in smallest units; imports convert packages using packageQty. */
+    units: integer("units").notNull(),
+    amountPaidE4: integer("amount_paid_e4"),
+    fundShareBp: integer("fund_share_bp"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("volumes_price_region_month_uq").on(t.priceId, t.regionCode, t.month),
+    index("volumes_region_month_idx").on(t.regionCode, t.month),
+  ],
+);
+
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: IMPORT_KINDS }).notNull(),
+    fileName: text("file_name"),
+    sha256: text("sha256").notNull(),
+    encoding: text("encoding"),
+    dryRun: integer("dry_run", { mode: "boolean" }).notNull(),
+    status: text("status", { enum: ["succeeded", "rejected", "failed"] }).notNull(),
+    rowsTotal: integer("rows_total").notNull().default(0),
+    rowsImported: integer("rows_imported").notNull().default(0),
+    rowsRejected: integer("rows_rejected").notNull().default(0),
+    /** JSON arrays, capped so a very bad file cannot bloat the audit log. */
+    errors: text("errors").notNull().default("[]"),
+    warnings: text("warnings").notNull().default("[]"),
+    actor: text("actor"),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [index("imports_started_idx").on(t.startedAt)],
+);
+
+/** Small key/value facts about the data itself, e.g. the data version bumped by every import. */
+export const appMeta = sqliteTable("app_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export type BatchRow = typeof batches.$inferSelect;
+export type RegionRow = typeof regions.$inferSelect;
+export type ProductRow = typeof products.$inferSelect;
+export type PriceRow = typeof prices.$inferSelect;
+export type VolumeRow = typeof volumes.$inferSelect;
+export type ImportRow = typeof imports.$inferSelect;

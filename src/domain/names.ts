@@ -1,0 +1,24 @@
+/**
+ * Normalizes text the way users type it: full-width to half-width (NFKC), lower case, and runs of
+ * white space collapsed. Used for natural keys and search keys so 阿托伐他汀钙片（10mg） and
+ * 阿托伐他汀钙片(10MG) are the same thing.
+ */
+export function normalizeText(text: string | null | undefined): string {
+  if (!text) return "";
+  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/** Identity of a product: its insurance code when it has one, else the normalized descriptive fields. */
+export function productNaturalKey(p: {
+  nhsaCode?: string | null;
+  genericName: string;
+  dosageForm?: string | null;
+  spec?: string | null;
+  packageQty?: number | null;
+  manufacturer?: string | null;
+}): string {
+  const code = normalizeText(p.nhsaCode);
+  if (code) return `code:${code.toUpperCase()}`;
+  const parts = [p.genericName, p.dosageForm, p.spec, p.packageQty == null ? "" : String(p.packageQty), p.manufacturer];
+  return `name:${parts.map((x) => normalizeText(x == null ? "" : String(x)).replace(/ /g, "")).join("|")}`;
+}

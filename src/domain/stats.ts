@@ -1,0 +1,82 @@
+import { addFractions, divideFractions, fraction, mulFraction, roundFraction, subtractFractions, ZERO_FRACTION } from './fraction.js';
+import type { E4 } from './money.js';
+import { basisPointsToPercent } from './percent.js';
+import { unitPrice } from './pricing.js';
+
+export type BatchStatisticsItem = {
+  /** Reduction in hundredths of a percent, null when the price has no reference. */
+  discountBp: number | null;
+  manufacturer: string | null;
+  productId: number;
+  referencePrice?: E4 | null;
+  chosenPrice?: E4;
+  packageQty?: number | null;
+  /** Smallest units (agreed or purchased), for the volume-weighted reduction. */
+  volume?: bigint | null;
+};
+
+export type BatchStatistics = {
+  products: number;
+  firms: number;
+  pricedWithReference: number;
+  meanDiscountPct: number | null;
+  medianDiscountPct: number | null;
+  minDiscountPct: number | null;
+  maxDiscountPct: number | null;
+  volumeWeightedDiscountPct: number | null;
+};
+
+function medianPct(sortedBp: readonly number[]): number | null {
+  const n = sortedBp.length;
+  if (n === 0) return null;
+  const upper = sortedBp[Math.floor(n / 2)]!;
+  if (n % 2 === 1) return basisPointsToPercent(upper);
+  const lower = sortedBp[n / 2 - 1]!;
+  // (lower + upper) / 2 basis points, as a percent: / 200, rounded to 2 places.
+  return roundFraction(fraction(BigInt(lower) + BigInt(upper), 200n), 2);
+}
+
+function volumeWeightedPct(items: readonly BatchStatisticsItem[]): number | null {
+  let saved = ZERO_FRACTION;
+  let referenceSpend = ZERO_FRACTION;
+  for (const item of items) {
+    const { referencePrice, chosenPrice, volume } = item;
+    if (referencePrice === null || referencePrice === undefined || referencePrice <= 0n) continue;
+    if (chosenPrice === undefined || volume === null || volume === undefined || volume <= 0n) continue;
+    const referenceUnit = unitPrice(referencePrice, item.packageQty);
+    const chosenUnit = unitPrice(chosenPrice, item.packageQty);
+    saved = addFractions(saved, mulFraction(subtractFractions(referenceUnit, chosenUnit), volume));
+    referenceSpend = addFractions(referenceSpend, mulFraction(referenceUnit, volume));
+  }
+  if (referenceSpend.num === 0n) return null;
+  return roundFraction(mulFraction(divideFractions(saved, referenceSpend), 100n), 2);
+}
+
+/**
+ * Statistics of one batch's chosen prices: distinct products, distinct firms (manufacturer
+ * names trimmed, empty ones ignored), how many prices have a reduction, and the mean, median,
+ * min, max and volume-weighted reduction in percent to 2 places (null when nothing to measure).
+ * The mean is of the items' rounded basis points, computed exactly. The volume-weighted figure is
+ * Σ(referenceUnit − unit) × volume / Σ referenceUnit × volume over items with a positive
+ * reference, a chosen price and a positive volume.
+ */
+export function batchStatistics(items: readonly BatchStatisticsItem[]): BatchStatistics {
+  const products = new Set(items.map((item) => item.productId)).size;
+  const firms = new Set(items.map((item) => item.manufacturer?.trim() ?? '').filter((name) => name !== '')).size;
+  const discounts = items
+    .map((item) => item.discountBp)
+    .filter((bp): bp is number => bp !== null)
+    .sort((a, b) => a - b);
+  const count = discounts.length;
+  const sumBp = discounts.reduce((sum, bp) => sum + BigInt(bp), 0n);
+  return {
+    products,
+    firms,
+    pricedWithReference: count,
+    meanDiscountPct: count === 0 ? null : roundFraction(fraction(sumBp, BigInt(count) * 100n), 2),
+    medianDiscountPct: medianPct(discounts),
+    minDiscountPct: count === 0 ? null : basisPointsToPercent(discounts[0]!),
+    maxDiscountPct: count === 0 ? null : basisPointsToPercent(discounts[count - 1]!),
+    volumeWeightedDiscountPct: volumeWeightedPct(items),
+  };
+}

@@ -1,0 +1,102 @@
+import { sql } from "drizzle-orm";
+import type { Category, Level } from "../../db/schema";
+import { parseBooleanCell, parseDateCell, parseIntegerCell, parsePercentCell } from "../values";
+import { CATEGORY_VALUES, LEVEL_VALUES } from "./common";
+import type { KindSpec } from "./types";
+
+export type BatchRecord = {
+  id: string;
+  name: string;
+  level: Level;
+  category: Category;
+  organizer: string | null;
+  announced: string | null;
+  cycleStart: string | null;
+  cycleEnd: string | null;
+  regionScope: string | null;
+  publishedItems: number | null;
+  publishedProducts: number | null;
+  publishedFirms: number | null;
+  publishedAvgDiscountBp: number | null;
+  publishedMaxDiscountBp: number | null;
+  publishedSavings: string | null;
+  source: string | null;
+  synthetic: boolean;
+};
+
+export const batchesKind: KindSpec<null, BatchRecord> = {
+  kind: "batches",
+  fields: [
+    { field: "id", aliases: ["批次编号", "批次", "集采批次", "编号"], required: true },
+    { field: "name", aliases: ["批次名称", "名称"], required: true },
+    { field: "level", aliases: ["级别", "层级", "组织形式"], required: true },
+    { field: "category", aliases: ["类别"], required: true },
+    { field: "organizer", aliases: ["组织方", "采购主体", "组织机构"] },
+    { field: "announced", aliases: ["公布日期", "发布日期", "开标日期"] },
+    { field: "cycleStart", aliases: ["采购周期开始", "执行日期", "开始日期"] },
+    { field: "cycleEnd", aliases: ["采购周期结束", "结束日期"] },
+    { field: "regionScope", aliases: ["范围", "地区范围"] },
+    { field: "publishedItems", aliases: ["品种数"] },
+    { field: "publishedProducts", aliases: ["中选产品数"] },
+    { field: "publishedFirms", aliases: ["中选企业数"] },
+    { field: "publishedAvgDiscountPct", aliases: ["平均降幅"] },
+    { field: "publishedMaxDiscountPct", aliases: ["最大降幅"] },
+    { field: "publishedSavings", aliases: ["节约资金", "预计节约"] },
+    { field: "source", aliases: ["来源", "数据来源"] },
+    { field: "synthetic", aliases: ["合成数据"] },
+  ],
+  prepare: async () => null,
+  readRow(r) {
+    const id = r.text("id", { required: true, max: 100 });
+    if (id !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
+      r.fail("id", `"${id}" may contain only letters, digits, '.', '_' and '-' (it appears in URLs)`);
+    }
+    const rec: BatchRecord = {
+      id: id ?? "",
+      name: r.text("name", { required: true }) ?? "",
+      level: r.oneOf("level", LEVEL_VALUES, { required: true }) ?? "national",
+      category: r.oneOf("category", CATEGORY_VALUES, { required: true }) ?? "drug",
+      organizer: r.text("organizer"),
+      announced: r.parse("announced", (v) => parseDateCell(v)),
+      cycleStart: r.parse("cycleStart", (v) => parseDateCell(v)),
+      cycleEnd: r.parse("cycleEnd", (v) => parseDateCell(v)),
+      regionScope: r.text("regionScope"),
+      publishedItems: r.parse("publishedItems", (v) => parseIntegerCell(v)),
+      publishedProducts: r.parse("publishedProducts", (v) => parseIntegerCell(v)),
+      publishedFirms: r.parse("publishedFirms", (v) => parseIntegerCell(v)),
+      publishedAvgDiscountBp: r.parse("publishedAvgDiscountPct", parsePercentCell),
+      publishedMaxDiscountBp: r.parse("publishedMaxDiscountPct", parsePercentCell),
+      publishedSavings: r.text("publishedSavings"),
+      source: r.text("source", { max: 2000 }),
+      synthetic: r.parse("synthetic", parseBooleanCell) ?? false,
+    };
+    if (rec.cycleStart && rec.cycleEnd && rec.cycleEnd < rec.cycleStart) {
+      r.fail("cycleEnd", `ends (${rec.cycleEnd}) before it starts (${rec.cycleStart})`);
+    }
+    return r.issues.length ? null : rec;
+  },
+  key: (rec) => rec.id,
+  statements: (b) => [
+    sql`INSERT INTO batches (id, name, level, category, organizer, announced, cycle_start, cycle_end, region_scope,
+        published_items, published_products, published_firms, published_avg_discount_bp, published_max_discount_bp,
+        published_savings, source, synthetic)
+      VALUES (${b.id}, ${b.name}, ${b.level}, ${b.category}, ${b.organizer}, ${b.announced}, ${b.cycleStart}, ${b.cycleEnd},
+        ${b.regionScope}, ${b.publishedItems}, ${b.publishedProducts}, ${b.publishedFirms}, ${b.publishedAvgDiscountBp},
+        ${b.publishedMaxDiscountBp}, ${b.publishedSavings}, ${b.source}, ${b.synthetic ? 1 : 0})
+      ON CONFLICT(id) DO UPDATE SET name = excluded.name, level = excluded.level, category = excluded.category,
+        organizer = excluded.organizer, announced = excluded.announced, cycle_start = excluded.cycle_start,
+        cycle_end = excluded.cycle_end, region_scope = excluded.region_scope, published_items = excluded.published_items,
+        published_products = excluded.published_products, published_firms = excluded.published_firms,
+        published_avg_discount_bp = excluded.published_avg_discount_bp,
+        published_max_discount_bp = excluded.published_max_discount_bp, published_savings = excluded.published_savings,
+        source = excluded.source, synthetic = excluded.synthetic, updated_at = excluded.updated_at
+      WHERE (name, level, category, organizer, announced, cycle_start, cycle_end, region_scope, published_items,
+        published_products, published_firms, published_avg_discount_bp, published_max_discount_bp, published_savings,
+        source, synthetic)
+        IS NOT (excluded.name, excluded.level, excluded.category, excluded.organizer, excluded.announced,
+        excluded.cycle_start, excluded.cycle_end, excluded.region_scope, excluded.published_items,
+        excluded.published_products, excluded.published_firms, excluded.published_avg_discount_bp,
+        excluded.published_max_discount_bp, excluded.published_savings, excluded.source, excluded.synthetic)`,
+  ],
+  touchedBatches: (records) => records.map((r) => r.id),
+};

@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import type { RegionLevel } from "../../db/schema";
+import { parsePercentCell } from "../values";
+import { REGION_LEVEL_VALUES } from "./common";
+import type { KindSpec } from "./types";
+
+export type RegionRecord = {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  level: RegionLevel;
+  fundShareBp: number | null;
+};
+
+type Ctx = { existing: Set<string> };
+
+export const regionsKind: KindSpec<Ctx, RegionRecord> = {
+  kind: "regions",
+  fields: [
+    { field: "code", aliases: ["行政区划代码", "区划代码", "地区代码", "代码"], required: true },
+    { field: "name", aliases: ["地区名称", "地区", "名称"], required: true },
+    { field: "parentCode", aliases: ["上级代码", "上级区划代码"] },
+    { field: "level", aliases: ["级别", "层级"], required: true },
+    { field: "fundShare", aliases: ["基金支付比例", "报销比例"] },
+  ],
+  async prepare(db) {
+    const rows = await db.all<{ code: string }>(sql`SELECT code FROM regions`);
+    return { existing: new Set(rows.map((r) => r.code)) };
+  },
+  readRow(r) {
+    const code = r.text("code", { required: true, max: 12 });
+    if (code !== null && !/^\d{2,12}$/.test(code)) r.fail("code", `"${code}" is not an administrative code (GB/T 2260 digits, e.g. 150300)`);
+    const fundShareBp = r.parse("fundShare", parsePercentCell);
+    if (fundShareBp !== null && (fundShareBp < 0 || fundShareBp > 10000)) r.fail("fundShare", "must be between 0 and 100 percent");
+    const rec: RegionRecord = {
+      code: code ?? "",
+      name: r.text("name", { required: true, max: 100 }) ?? "",
+      parentCode: r.text("parentCode", { max: 12 }),
+      level: r.oneOf("level", REGION_LEVEL_VALUES, { required: true }) ?? "province",
+      fundShareBp,
+    };
+    if (rec.parentCode !== null && rec.parentCode === rec.code) r.fail("parentCode", "a region cannot be its own parent");
+    return r.issues.length ? null : rec;
+  },
+  key: (rec) => rec.code,
+  checkAll(records, ctx) {
+    const inFile = new Set(records.map((r) => r.rec.code));
+    return records
+      .filter(({ rec }) => rec.parentCode !== null && !inFile.has(rec.parentCode) && !ctx.existing.has(rec.parentCode))
+      .map(({ row, rec }) => ({ row, column: "parentCode", message: `parent region "${rec.parentCode}" is unknown` }));
+  },
+  statements: (g) => [
+    sql`INSERT INTO regions (code, name, parent_code, level, fund_share_bp)
+      VALUES (${g.code}, ${g.name}, ${g.parentCode}, ${g.level}, ${g.fundShareBp})
+      ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code, level = excluded.level,
+        fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
+      WHERE (name, parent_code, level, fund_share_bp) IS NOT
+        (excluded.name, excluded.parent_code, excluded.level, excluded.fund_share_bp)`,
+  ],
+};

@@ -1,0 +1,26 @@
+import type { SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import type { ImportKind } from "../../db/schema";
+import type { FieldDef } from "../headers";
+import type { RowReader } from "../row-reader";
+
+export type ImportOptions = { batch?: string };
+
+/**
+ * One import kind: its columns, how a row becomes a record (reporting every problem), the key
+ * that makes two rows the same thing, and the SQL that upserts the records.
+ */
+export type KindSpec<Ctx, Rec> = {
+  kind: ImportKind;
+  fields: readonly FieldDef[];
+  /** Loads what validation needs from the database (known batches, regions, prices). */
+  prepare(db: Db, options: ImportOptions): Promise<Ctx>;
+  readRow(r: RowReader, ctx: Ctx): Rec | null;
+  /** Rows with the same key are duplicates within one file. */
+  key(rec: Rec): string;
+  /** Checks that need the whole file (e.g. a region's parent defined further down). */
+  checkAll?(records: Array<{ row: number; rec: Rec }>, ctx: Ctx): Array<{ row: number; column: string | null; message: string }>;
+  statements(rec: Rec, ctx: Ctx): SQL[];
+  /** Batches whose statistics change when these records are written. */
+  touchedBatches?(records: Rec[]): string[];
+};

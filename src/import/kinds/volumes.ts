@@ -1,0 +1,123 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { productNaturalKey } from "../../domain/names";
+import type { RowReader } from "../row-reader";
+import { parseDateCell, parseIntegerCell, parseMoneyCell, parsePercentCell } from "../values";
+import type { KindSpec } from "./types";
+
+export type VolumeRecord = {
+  priceId: number;
+  regionCode: string;
+  month: string;
+  units: number;
+  amountPaidE4: bigint | null;
+  fundShareBp: number | null;
+};
+
+type PriceRef = { priceId: number; packageQty: number | null };
+
+export type VolumesContext = {
+  batchOverride?: string;
+  /** `${batch}\0${naturalKey}` → price */
+  priceByKey: Map<string, PriceRef>;
+  regionCode: Map<string, string>;
+  batches: Set<string>;
+};
+
+const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
+  smallest: "smallest",
+  package: "package",
+  最小使用单位: "smallest",
+  最小单位: "smallest",
+  包装: "package",
+  包装单位: "package",
+};
+
+export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
+  kind: "volumes",
+  fields: [
+    { field: "batch", aliases: ["批次", "集采批次", "批次编号"] },
+    { field: "nhsaCode", aliases: ["医保编码", "药品编码"] },
+    { field: "genericName", aliases: ["药品通用名", "通用名", "药品名称", "产品名称", "品种名称", "物资名称"] },
+    { field: "dosageForm", aliases: ["剂型"] },
+    { field: "spec", aliases: ["规格", "制剂规格", "规格型号"] },
+    { field: "packageQty", aliases: ["转换比", "包装转换比"] },
+    { field: "manufacturer", aliases: ["中选企业", "生产企业", "申报企业", "申报企业名称", "企业名称", "药品企业", "中选厂家"] },
+    { field: "region", aliases: ["地区", "统筹区", "地区代码", "区划代码"], required: true },
+    { field: "month", aliases: ["月份", "采购月份"], required: true },
+    { field: "units", aliases: ["采购量", "实际采购量", "数量"], required: true },
+    { field: "unitKind", aliases: ["数量单位", "计量单位"] },
+    { field: "amountPaid", aliases: ["采购金额", "金额"] },
+    { field: "fundShare", aliases: ["基金支付比例", "报销比例"] },
+  ],
+  async prepare(db: Db, options) {
+    const prices = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
+      sql`SELECT p.id, p.batch_id AS batchId, pr.natural_key AS naturalKey, pr.package_qty AS packageQty
+          FROM prices p JOIN products pr ON pr.id = p.product_id`,
+    );
+    const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
+    const regionCode = new Map<string, string>();
+    for (const g of regions) {
+      regionCode.set(g.code, g.code);
+      regionCode.set(g.name, g.code);
+    }
+    return {
+      batchOverride: options.batch,
+      priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
+      regionCode,
+      batches: new Set(prices.map((p) => p.batchId)),
+    };
+  },
+  readRow(r, ctx) {
+    const price = findPrice(r, ctx);
+    const regionRaw = r.text("region", { required: true, max: 100 });
+    const regionCode = regionRaw === null ? null : ctx.regionCode.get(regionRaw.normalize("NFKC")) ?? null;
+    if (regionRaw !== null && regionCode === null) r.fail("region", `region "${regionRaw}" is unknown`);
+    const month = r.parse("month", (v) => parseDateCell(v, { monthOnly: true }), { required: true });
+    const quantity = r.parse("units", (v) => parseIntegerCell(v), { required: true });
+    const unitKind = r.oneOf("unitKind", UNIT_KINDS) ?? "smallest";
+    const amountPaidE4 = r.parse("amountPaid", parseMoneyCell);
+    const fundShareBp = r.parse("fundShare", parsePercentCell);
+    if (fundShareBp !== null && (fundShareBp < 0 || fundShareBp > 10000)) r.fail("fundShare", "must be between 0 and 100 percent");
+    if (r.issues.length || !price || regionCode === null || month === null || quantity === null) return null;
+    // Stored in smallest units so realized savings compare per unit like reductions do.
+    const units = unitKind === "package" ? quantity * (price.packageQty ?? 1) : quantity;
+    return { priceId: price.priceId, regionCode, month, units, amountPaidE4, fundShareBp };
+  },
+  key: (rec) => `${rec.priceId}\u0000${rec.regionCode}\u0000${rec.month}`,
+  statements: (v) => [
+    sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+      VALUES (${v.priceId}, ${v.regionCode}, ${v.month}, ${v.units}, ${v.amountPaidE4 === null ? null : Number(v.amountPaidE4)}, ${v.fundShareBp})
+      ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units, amount_paid_e4 = excluded.amount_paid_e4,
+        fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
+      WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`,
+  ],
+};
+
+function findPrice(r: RowReader, ctx: VolumesContext): PriceRef | null {
+  const batch = r.text("batch", { max: 100 }) ?? ctx.batchOverride ?? null;
+  if (batch === null) {
+    r.fail("batch", "is empty; add a batch column or pass the batch for the whole file");
+    return null;
+  }
+  const nhsaCode = r.text("nhsaCode", { max: 50 });
+  const genericName = r.text("genericName", { max: 200 });
+  if (nhsaCode === null && genericName === null) {
+    r.fail("nhsaCode", "is empty and so is genericName; a volume must name its product by code or by name, form, spec and firm");
+    return null;
+  }
+  const key = productNaturalKey({
+    nhsaCode,
+    genericName: genericName ?? "",
+    dosageForm: r.text("dosageForm"),
+    spec: r.text("spec"),
+    packageQty: r.parse("packageQty", (v) => parseIntegerCell(v, { min: 1 })),
+    manufacturer: r.text("manufacturer"),
+  });
+  const price = ctx.priceByKey.get(`${batch}\u0000${key}`);
+  if (!price) {
+    r.fail(nhsaCode !== null ? "nhsaCode" : "genericName", `no chosen price in batch "${batch}" matches ${nhsaCode ?? genericName}`);
+    return null;
+  }
+  return price;
+}

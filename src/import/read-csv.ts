@@ -1,0 +1,49 @@
+import Papa from "papaparse";
+import { headerScore, matchHeaders, type FieldDef, type HeaderMatch } from "./headers";
+import type { RowIssue } from "./row-reader";
+
+export type CsvTable = {
+  /** 1-based spreadsheet row number of the header row. */
+  headerRow: number;
+  headers: string[];
+  match: HeaderMatch;
+  /** Data records with their spreadsheet row numbers (a quoted newline stays inside one row). */
+  records: Array<{ row: number; cells: string[] }>;
+};
+
+const HEADER_SEARCH_ROWS = 30;
+
+/**
+ * Parses CSV text and finds the header row of one kind, which published tables often put under
+ * a title row or two. Problems of the file as a whole come back as issues with row numbers.
+ */
+export function readCsv(text: string, fields: readonly FieldDef[]): { table: CsvTable | null; issues: RowIssue[] } {
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimiter: "" });
+  const issues: RowIssue[] = parsed.errors
+    .filter((e) => e.code !== "UndetectableDelimiter")
+    .map((e) => ({ row: (e.row ?? 0) + 1, column: null, message: `CSV syntax: ${e.message}` }));
+  const rows = parsed.data;
+  if (rows.every((r) => r.every((c) => c.trim() === ""))) {
+    return { table: null, issues: [{ row: 1, column: null, message: "the file is empty" }] };
+  }
+  // The first row naming two known columns is the header; a one-column file falls back to the best row.
+  const scores = rows.slice(0, HEADER_SEARCH_ROWS).map((r) => headerScore(r, fields));
+  let best = scores.findIndex((s) => s >= 2);
+  if (best < 0) best = scores.findIndex((s) => s === Math.max(1, ...scores));
+  if (best < 0) {
+    const expected = fields.filter((f) => f.required).map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/"));
+    return {
+      table: null,
+      issues: [{ row: 1, column: null, message: `no header row found in the first ${HEADER_SEARCH_ROWS} rows; expected columns such as ${expected.join(", ")}` }],
+    };
+  }
+  const headers = (rows[best] ?? []).map((h) => h.trim());
+  const match = matchHeaders(headers, fields);
+  const records: CsvTable["records"] = [];
+  for (let i = best + 1; i < rows.length; i++) {
+    const cells = rows[i] ?? [];
+    if (cells.every((c) => c.trim() === "")) continue;
+    records.push({ row: i + 1, cells });
+  }
+  return { table: { headerRow: best + 1, headers, match, records }, issues };
+}

@@ -1,0 +1,32 @@
+import { createMiddleware } from "hono/factory";
+import type { AppDeps, AppEnv } from "../context";
+
+export type LogLine = {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+};
+
+/**
+ * Gives every request an id (echoed as X-Request-Id), its dependencies from the runtime, and a
+ * log line. The line carries the path without the query string, and never headers, so tokens and
+ * what pharmacists searched for stay out of the logs.
+ */
+export function requestContext(resolveDeps: (env: AppEnv["Bindings"]) => AppDeps | Promise<AppDeps>, log?: (line: LogLine) => void) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.header("X-Request-Id", requestId);
+    const started = performance.now();
+    c.set("deps", await resolveDeps(c.env ?? {}));
+    try {
+      await next();
+    } finally {
+      c.header("X-Request-Id", requestId);
+      log?.({ requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
+    }
+  });
+}

@@ -1,0 +1,47 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import type { Server as HttpServer } from "node:http";
+
+const MAX_REQUEST_LINE = 16 * 1024;
+
+/**
+ * Percent-encodes raw non-ASCII bytes in an HTTP request line. Node's parser rejects
+ * `GET /api/v1/prices?q=阿托伐他汀` with 400, yet that is exactly what a pharmacist pastes into
+ * curl; browsers already encode, so only hand-typed requests take this path.
+ */
+export function encodeRequestLine(head: Buffer): Buffer {
+  const eol = head.indexOf("\r\n");
+  const lineEnd = eol < 0 ? head.length : eol;
+  let needs = false;
+  for (let i = 0; i < lineEnd; i++) if (head[i]! >= 0x80) needs = true;
+  if (!needs) return head;
+  let line = "";
+  for (let i = 0; i < lineEnd; i++) {
+    const b = head[i]!;
+    line += b >= 0x80 ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b);
+  }
+  return Buffer.concat([Buffer.from(line, "latin1"), head.subarray(lineEnd)]);
+}
+
+/**
+ * A TCP front for an HTTP server that repairs the first request line of each connection before
+ * Node's parser sees it. Later requests on a kept-alive connection pass through untouched.
+ */
+export function withRawUtf8Urls(http: HttpServer): NetServer {
+  return createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
+    let head = Buffer.alloc(0);
+    const handOver = () => {
+      socket.off("readable", onReadable);
+      socket.off("end", handOver);
+      if (head.length) socket.unshift(encodeRequestLine(head));
+      http.emit("connection", socket);
+    };
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read() as Buffer | null) !== null) head = Buffer.concat([head, chunk]);
+      if (head.indexOf("\r\n") >= 0 || head.length >= MAX_REQUEST_LINE) handOver();
+    };
+    socket.on("readable", onReadable);
+    socket.on("end", handOver);
+    socket.on("error", () => socket.destroy());
+  });
+}

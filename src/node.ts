@@ -1,0 +1,40 @@
+import { createApp } from "./app";
+import { openMigrated } from "./cli/database";
+import { ConfigError, loadConfig } from "./env";
+import { serveFetch } from "./node-http/serve";
+
+/** Node entry: validate settings, migrate and seed the database, then serve the app. */
+async function main() {
+  const config = loadConfig(process.env);
+  const handle = await openMigrated(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  if (handle.seeded) console.log("database was empty: loaded the seed data from seeds/");
+  if (process.argv.includes("--demo")) {
+    const { loadDemo } = await import("./cli/demo");
+    await loadDemo(handle.db);
+  }
+  const deps = { db: handle.db, adminToken: config.ADMIN_TOKEN, importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024 };
+  const app = createApp({
+    deps: () => deps,
+    log: config.LOG_REQUESTS ? (line) => console.log(JSON.stringify(line)) : undefined,
+  });
+  const server = await serveFetch(app.fetch, config.PORT, config.HOST);
+  console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
+  const stop = () => {
+    void server.close().then(() => {
+      handle.close();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function redact(url: string): string {
+  return url.replace(/\?.*$/, "");
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { CATEGORIES, LEVELS } from "../../db/schema";
+import { errorResponse, jsonResponse } from "../schemas";
+
+const pct = z.number().nullable();
+
+export const BatchStatisticsSchema = z
+  .object({
+    products: z.number().int(),
+    firms: z.number().int(),
+    pricedWithReference: z.number().int(),
+    meanDiscountPct: pct,
+    medianDiscountPct: pct,
+    minDiscountPct: pct,
+    maxDiscountPct: pct,
+    volumeWeightedDiscountPct: pct,
+  })
+  .openapi("BatchStatistics");
+
+export const BatchSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    level: z.enum(LEVELS),
+    category: z.enum(CATEGORIES),
+    organizer: z.string().nullable(),
+    announced: z.string().nullable(),
+    cycleStart: z.string().nullable(),
+    cycleEnd: z.string().nullable(),
+    regionScope: z.string().nullable(),
+    source: z.string().nullable(),
+    synthetic: z.boolean(),
+    published: z
+      .object({
+        items: z.number().int().nullable(),
+        products: z.number().int().nullable(),
+        firms: z.number().int().nullable(),
+        meanDiscountPct: pct,
+        maxDiscountPct: pct,
+        savings: z.string().nullable(),
+      })
+      .openapi({ description: "figures the batch was published with, beside the computed statistics" }),
+    statistics: BatchStatisticsSchema.openapi({ description: "computed from the chosen prices stored here" }),
+  })
+  .openapi("Batch");
+
+export const listBatches = createRoute({
+  method: "get",
+  path: "/api/v1/batches",
+  tags: ["batches"],
+  summary: "Procurement batches with their statistics",
+  request: { query: z.object({ level: z.enum(LEVELS).optional(), category: z.enum(CATEGORIES).optional() }) },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(BatchSchema), meta: z.object({ total: z.number().int(), nextCursor: z.null() }) }), "all batches"),
+    400: errorResponse("invalid query"),
+  },
+});
+
+export const getBatch = createRoute({
+  method: "get",
+  path: "/api/v1/batches/{id}",
+  tags: ["batches"],
+  summary: "One batch with computed and published statistics",
+  request: {
+    params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }) }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ data: BatchSchema }), "the batch"),
+    404: errorResponse("no such batch"),
+  },
+});

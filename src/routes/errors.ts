@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import type { AppEnv } from "../context";
+import { AppError } from "../errors";
+
+type ErrorBody = { error: { code: string; message: string; details?: unknown; requestId: string } };
+
+function body(c: Context<AppEnv>, code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }), requestId: c.get("requestId") ?? "" } };
+}
+
+export function validationError(c: Context<AppEnv>, error: ZodError) {
+  const details = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = details[0];
+  const message = first ? `${first.path || "request"}: ${first.message}` : "invalid request";
+  return c.json(body(c, "validation_error", message, details), 400);
+}
+
+/** The one place that turns any thrown error into the contract's JSON error; never a stack trace. */
+export function handleError(err: Error, c: Context<AppEnv>) {
+  if (err instanceof AppError) {
+    if (err.status === 429 || err.status === 503) c.header("Retry-After", "1");
+    return c.json(body(c, err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 404 ? "not_found" : "http_error";
+    return c.json(body(c, code, err.message || "request failed"), status);
+  }
+  if (isBusy(err)) {
+    c.header("Retry-After", "1");
+    return c.json(body(c, "database_busy", "the database is busy; retry shortly"), 503);
+  }
+  console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }));
+  return c.json(body(c, "internal_error", "an unexpected error occurred; it has been logged with this request id"), 500);
+}
+
+function isBusy(err: Error): boolean {
+  const text = `${err.message} ${(err as { code?: string }).code ?? ""} ${String((err as { cause?: unknown }).cause ?? "")}`;
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text);
+}
+
+export function notFoundHandler(c: Context<AppEnv>) {
+  return c.json(body(c, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404);
+}

@@ -1,0 +1,62 @@
+import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
+import type { AppEnv } from "../../context";
+import { AppError } from "../../errors";
+import { requireAdmin } from "../../middleware/admin-auth";
+import { listImports, runImport } from "../../services/imports";
+import { createRouter } from "../router";
+import * as routes from "./imports.routes";
+
+/** One import at a time per process: two all-or-nothing writers would only wait on each other's lock. */
+let importRunning = false;
+
+async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fileName: string | null }> {
+  const type = c.req.header("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) {
+    const form = await c.req.parseBody();
+    const file = form["file"];
+    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
+    return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
+  }
+  if (type === "" || /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel)/.test(type)) {
+    return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
+  }
+  throw new AppError(415, "unsupported_media_type", `send the CSV as text/csv or as a multipart file, not ${type}`);
+}
+
+export const importsRouter = createRouter();
+
+importsRouter.use("/api/v1/imports", requireAdmin);
+importsRouter.post("/api/v1/imports", (c, next) =>
+  bodyLimit({
+    maxSize: c.get("deps").importBodyLimitBytes,
+    onError: () => {
+      throw new AppError(413, "payload_too_large", `the file is larger than the limit of ${Math.round(c.get("deps").importBodyLimitBytes / 1048576)} MB`);
+    },
+  })(c, next),
+);
+
+importsRouter
+  .openapi(routes.postImport, async (c) => {
+    const query = c.req.valid("query");
+    if (importRunning) throw new AppError(409, "import_running", "another import is running; try again when it has finished");
+    importRunning = true;
+    try {
+      const upload = await readUpload(c);
+      const report = await runImport(c.get("deps").db, {
+        kind: query.kind,
+        dryRun: query.dryRun,
+        batch: query.batch,
+        bytes: upload.bytes,
+        fileName: upload.fileName,
+        actor: "admin-token",
+      });
+      return c.json(report, report.errors.length ? 422 : 200);
+    } finally {
+      importRunning = false;
+    }
+  })
+  .openapi(routes.listImportsRoute, async (c) => {
+    const data = await listImports(c.get("deps").db, c.req.valid("query").limit);
+    return c.json({ data, meta: { total: data.length, nextCursor: null } }, 200);
+  });

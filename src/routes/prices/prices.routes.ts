@@ -1,0 +1,46 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { CATEGORIES, LEVELS } from "../../db/schema";
+import { PRICE_SORTS } from "../../services/prices";
+import { errorResponse, IdParamSchema, jsonResponse, listOf, PriceSchema } from "../schemas";
+
+const optionalNumber = (description: string) =>
+  z.coerce.number().finite().optional().openapi({ description });
+
+export const PriceQuerySchema = z.object({
+  q: z.string().trim().max(100).optional().openapi({ description: "Chinese name, 拼音码, English name, firm or code", example: "阿托伐他汀" }),
+  batch: z.string().max(100).optional().openapi({ description: "batch id, e.g. national-drug-4" }),
+  level: z.enum(LEVELS).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  region: z.string().max(50).optional().openapi({ description: "region code (GB/T 2260) or Chinese name; includes nationwide prices" }),
+  manufacturer: z.string().max(100).optional(),
+  minDiscount: optionalNumber("minimum reduction in percent").pipe(z.number().min(-1000).max(100).optional()),
+  maxUnitPrice: optionalNumber("maximum unit price in CNY").pipe(z.number().min(0).optional()),
+  sort: z.enum(PRICE_SORTS).default("relevance"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
+});
+
+export const listPrices = createRoute({
+  method: "get",
+  path: "/api/v1/prices",
+  tags: ["prices"],
+  summary: "Search chosen prices",
+  request: { query: PriceQuerySchema },
+  responses: {
+    200: jsonResponse(listOf(PriceSchema), "a page of chosen prices"),
+    400: errorResponse("invalid query"),
+  },
+});
+
+export const getPrice = createRoute({
+  method: "get",
+  path: "/api/v1/prices/{id}",
+  tags: ["prices"],
+  summary: "One chosen price with its batch and product",
+  request: { params: IdParamSchema },
+  responses: {
+    200: jsonResponse(z.object({ data: PriceSchema }), "the price"),
+    400: errorResponse("invalid id"),
+    404: errorResponse("no such price"),
+  },
+});

@@ -1,0 +1,8 @@
+import { getProduct } from "../../services/products";
+import { createRouter } from "../router";
+import * as routes from "./products.routes";
+
+export const productsRouter = createRouter().openapi(routes.getProduct, async (c) => {
+  const data = await getProduct(c.get("deps").db, c.req.valid("param").id);
+  return c.json({ data }, 200);
+});

@@ -1,0 +1,114 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { batchStatistics } from "../domain";
+import { notFound } from "../errors";
+import type { Category, Level } from "../db/schema";
+
+type BatchSqlRow = {
+  id: string;
+  name: string;
+  level: Level;
+  category: Category;
+  organizer: string | null;
+  announced: string | null;
+  cycleStart: string | null;
+  cycleEnd: string | null;
+  regionScope: string | null;
+  publishedItems: number | null;
+  publishedProducts: number | null;
+  publishedFirms: number | null;
+  publishedAvgDiscountBp: number | null;
+  publishedMaxDiscountBp: number | null;
+  publishedSavings: string | null;
+  source: string | null;
+  synthetic: number | boolean;
+  stats: string | null;
+};
+
+const BATCH_SELECT = sql`SELECT b.id, b.name, b.level, b.category, b.organizer, b.announced,
+  b.cycle_start AS cycleStart, b.cycle_end AS cycleEnd, b.region_scope AS regionScope,
+  b.published_items AS publishedItems, b.published_products AS publishedProducts, b.published_firms AS publishedFirms,
+  b.published_avg_discount_bp AS publishedAvgDiscountBp, b.published_max_discount_bp AS publishedMaxDiscountBp,
+  b.published_savings AS publishedSavings, b.source, b.synthetic, s.stats
+  FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id`;
+
+export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
+
+const EMPTY_STATS: BatchStatisticsView = batchStatistics([]);
+
+function toBatchView(row: BatchSqlRow) {
+  const computed: BatchStatisticsView = row.stats ? (JSON.parse(row.stats) as BatchStatisticsView) : EMPTY_STATS;
+  return {
+    id: row.id,
+    name: row.name,
+    level: row.level,
+    category: row.category,
+    organizer: row.organizer,
+    announced: row.announced,
+    cycleStart: row.cycleStart,
+    cycleEnd: row.cycleEnd,
+    regionScope: row.regionScope,
+    source: row.source,
+    synthetic: Boolean(row.synthetic),
+    // Published figures stand beside the computed ones so a user sees when our data is incomplete.
+    published: {
+      items: row.publishedItems,
+      products: row.publishedProducts,
+      firms: row.publishedFirms,
+      meanDiscountPct: row.publishedAvgDiscountBp === null ? null : row.publishedAvgDiscountBp / 100,
+      maxDiscountPct: row.publishedMaxDiscountBp === null ? null : row.publishedMaxDiscountBp / 100,
+      savings: row.publishedSavings,
+    },
+    statistics: computed,
+  };
+}
+
+export type BatchView = ReturnType<typeof toBatchView>;
+
+export async function listBatches(db: Db, filter: { level?: string; category?: string } = {}): Promise<BatchView[]> {
+  const conditions = [];
+  if (filter.level) conditions.push(sql`b.level = ${filter.level}`);
+  if (filter.category) conditions.push(sql`b.category = ${filter.category}`);
+  const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+  const rows = await db.all<BatchSqlRow>(sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
+  return rows.map(toBatchView);
+}
+
+export async function getBatch(db: Db, id: string): Promise<BatchView> {
+  const rows = await db.all<BatchSqlRow>(sql`${BATCH_SELECT} WHERE b.id = ${id}`);
+  const row = rows[0];
+  if (!row) throw notFound("batch", id);
+  return toBatchView(row);
+}
+
+/** Recomputes the statistics of the given batches from their prices (after an import). */
+export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Promise<void> {
+  const now = new Date().toISOString();
+  for (const batchId of new Set(batchIds)) {
+    const items = await db.all<{
+      discountBp: number | null;
+      manufacturer: string | null;
+      productId: number;
+      referencePriceE4: number | null;
+      chosenPriceE4: number;
+      packageQty: number | null;
+      agreedVolume: number | null;
+    }>(sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
+        p.reference_price_e4 AS referencePriceE4, p.chosen_price_e4 AS chosenPriceE4,
+        pr.package_qty AS packageQty, p.agreed_volume AS agreedVolume
+      FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`);
+    const stats = batchStatistics(
+      items.map((i) => ({
+        discountBp: i.discountBp,
+        manufacturer: i.manufacturer,
+        productId: i.productId,
+        referencePrice: i.referencePriceE4 === null ? null : BigInt(i.referencePriceE4),
+        chosenPrice: BigInt(i.chosenPriceE4),
+        packageQty: i.packageQty,
+        volume: i.agreedVolume === null ? null : BigInt(i.agreedVolume),
+      })),
+    );
+    await db.run(sql`INSERT INTO batch_stats (batch_id, stats, updated_at) VALUES (${batchId}, ${JSON.stringify(stats)}, ${now})
+      ON CONFLICT(batch_id) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at`);
+  }
+}

@@ -1,0 +1,124 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { Category, Level } from "../db/schema";
+import { yuanToE4 } from "../domain";
+import { notFound } from "../errors";
+import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+import { PRICE_COLUMNS, PRICE_FROM, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
+import { findRegion, regionNameMap, relatedRegionCodes } from "./regions";
+import { AppError } from "../errors";
+
+export const PRICE_SORTS = ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"] as const;
+export type PriceSort = (typeof PRICE_SORTS)[number];
+
+export type PriceQuery = {
+  q?: string;
+  batch?: string;
+  level?: Level;
+  category?: Category;
+  region?: string;
+  manufacturer?: string;
+  minDiscount?: number;
+  maxUnitPrice?: number;
+  sort?: PriceSort;
+  limit?: number;
+  cursor?: string;
+};
+
+export type PricePage = { items: PriceView[]; total: number; nextCursor: string | null };
+
+/** SQL expression and direction of each sort; nulls always sort last so pages stay stable. */
+function sortKey(sort: PriceSort): { expr: SQL; dir: "asc" | "desc" } {
+  switch (sort) {
+    case "discount":
+      return { expr: sql`COALESCE(p.discount_bp, 1000000000)`, dir: "asc" };
+    case "-discount":
+      return { expr: sql`COALESCE(p.discount_bp, -1000000000)`, dir: "desc" };
+    case "unitPrice":
+      return { expr: sql`p.unit_price_e4`, dir: "asc" };
+    case "-unitPrice":
+      return { expr: sql`p.unit_price_e4`, dir: "desc" };
+    case "relevance":
+      // Without a text query, newest batches first.
+      return { expr: sql`COALESCE(b.announced, '')`, dir: "desc" };
+  }
+}
+
+/** The filters of a price query as SQL conditions (shared by search, count and CSV export). */
+export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
+  const where: SQL[] = [];
+  if (query.q) {
+    const like = `%${escapeLike(query.q.trim())}%`;
+    where.push(sql`(pr.generic_name LIKE ${like} ESCAPE '\\' OR pr.generic_name_en LIKE ${like} ESCAPE '\\'
+      OR pr.manufacturer LIKE ${like} ESCAPE '\\' OR pr.nhsa_code LIKE ${like} ESCAPE '\\' OR pr.approval_no LIKE ${like} ESCAPE '\\')`);
+  }
+  if (query.batch) where.push(sql`p.batch_id = ${query.batch}`);
+  if (query.level) where.push(sql`b.level = ${query.level}`);
+  if (query.category) where.push(sql`pr.category = ${query.category}`);
+  if (query.manufacturer) where.push(sql`pr.manufacturer LIKE ${`%${escapeLike(query.manufacturer.trim())}%`} ESCAPE '\\'`);
+  if (query.minDiscount !== undefined) where.push(sql`p.discount_bp >= ${Math.round(query.minDiscount * 100)}`);
+  if (query.maxUnitPrice !== undefined) where.push(sql`p.unit_price_e4 <= ${Number(yuanToE4Loose(query.maxUnitPrice))}`);
+  if (query.region) {
+    const region = await findRegion(db, query.region);
+    if (!region) throw new AppError(400, "unknown_region", `region ${JSON.stringify(query.region)} is neither a known code nor a name`);
+    const codes = await relatedRegionCodes(db, region.code);
+    where.push(sql`(p.supply_regions = '' OR EXISTS (SELECT 1 FROM price_regions r WHERE r.price_id = p.id AND r.region_code IN (${sql.join(
+      codes.map((c) => sql`${c}`),
+      sql`, `,
+    )})))`);
+  }
+  return where;
+}
+
+function yuanToE4Loose(yuan: number): bigint {
+  // A filter bound may have more decimals than a price; round it to the stored precision.
+  return yuanToE4(Math.round(yuan * 10000) / 10000);
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+export function whereSql(conditions: SQL[]): SQL {
+  return conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+}
+
+/** Searches chosen prices with filters, a stable sort and keyset pagination. */
+export async function searchPrices(db: Db, query: PriceQuery): Promise<PricePage> {
+  const limit = query.limit ?? 50;
+  const sort = query.sort ?? "relevance";
+  const key = sortKey(sort);
+  const filters = await priceFilters(db, query);
+  const pageConditions = [...filters];
+  if (query.cursor) pageConditions.push(afterCursor(key, decodeCursor(query.cursor)));
+  const order = key.dir === "asc" ? sql`ASC` : sql`DESC`;
+  const rows = await db.all<PriceSqlRow & { sortValue: number | string | null }>(sql`
+    SELECT ${PRICE_COLUMNS}, ${key.expr} AS sortValue FROM ${PRICE_FROM}
+    ${whereSql(pageConditions)}
+    ORDER BY ${key.expr} ${order}, p.id ASC
+    LIMIT ${limit + 1}`);
+  const [{ total } = { total: 0 }] = await db.all<{ total: number }>(
+    sql`SELECT count(*) AS total FROM ${PRICE_FROM} ${whereSql(filters)}`,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const names = await regionNameMap(db);
+  return {
+    items: page.map((r) => toPriceView(r, names)),
+    total,
+    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sortValue, id: last.id }) : null,
+  };
+}
+
+function afterCursor(key: { expr: SQL; dir: "asc" | "desc" }, cursor: Cursor): SQL {
+  const cmp = key.dir === "asc" ? sql`>` : sql`<`;
+  return sql`(${key.expr} ${cmp} ${cursor.v} OR (${key.expr} = ${cursor.v} AND p.id > ${cursor.id}))`;
+}
+
+/** One price with its batch and product. */
+export async function getPrice(db: Db, id: number): Promise<PriceView> {
+  const rows = await db.all<PriceSqlRow>(sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id = ${id}`);
+  const row = rows[0];
+  if (!row) throw notFound("price", id);
+  return toPriceView(row, await regionNameMap(db));
+}

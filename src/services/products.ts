@@ -1,0 +1,85 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
+import { notFound } from "../errors";
+import type { Category } from "../db/schema";
+import { PRICE_COLUMNS, PRICE_FROM, toPriceView, type PriceSqlRow } from "./price-view";
+import { regionNameMap } from "./regions";
+
+const PRODUCT_COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn,
+  dosage_form AS dosageForm, spec, package_text AS packageText, package_qty AS packageQty,
+  package_unit AS packageUnit, smallest_unit AS smallestUnit, manufacturer, nhsa_code AS nhsaCode,
+  approval_no AS approvalNo, synthetic`;
+
+type ProductSqlRow = {
+  id: number;
+  category: Category;
+  genericName: string;
+  genericNameEn: string | null;
+  dosageForm: string | null;
+  spec: string | null;
+  packageText: string | null;
+  packageQty: number | null;
+  packageUnit: string | null;
+  smallestUnit: string | null;
+  manufacturer: string | null;
+  nhsaCode: string | null;
+  approvalNo: string | null;
+  synthetic: number | boolean;
+};
+
+/** A product, its chosen prices across batches in date order, and cheaper equivalents from other firms. */
+export async function getProduct(db: Db, id: number, alternativesLimit = 20) {
+  const [product] = await db.all<ProductSqlRow>(sql`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ${id}`);
+  if (!product) throw notFound("product", id);
+  const names = await regionNameMap(db);
+
+  const historyRows = await db.all<PriceSqlRow>(sql`
+    SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.product_id = ${id}
+    ORDER BY COALESCE(p.cycle_start, b.cycle_start, b.announced, '') ASC, p.id ASC`);
+  const history = historyRows.map((row, i) => {
+    const view = toPriceView(row, names);
+    const prev = historyRows[i - 1];
+    const changeFromPrevious = prev
+      ? {
+          chosenPrice: e4ToYuan(BigInt(row.chosenPriceE4) - BigInt(prev.chosenPriceE4), 4),
+          // A change is a reduction read the other way round: −(reduction against the previous price).
+          pct: negatePct(discountBasisPoints(BigInt(row.chosenPriceE4), BigInt(prev.chosenPriceE4))),
+        }
+      : null;
+    return { ...view, changeFromPrevious };
+  });
+
+  const current = historyRows[historyRows.length - 1];
+  const alternativeRows = await db.all<PriceSqlRow>(sql`
+    SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM}
+    WHERE pr.generic_name = ${product.genericName}
+      AND pr.dosage_form IS ${product.dosageForm} AND pr.spec IS ${product.spec}
+      AND pr.id <> ${id}
+    ORDER BY p.unit_price_e4 ASC, p.id ASC
+    LIMIT ${alternativesLimit}`);
+  const alternatives = alternativeRows.map((row) => {
+    const view = toPriceView(row, names);
+    const savingPerUnit = current
+      ? fractionE4ToYuan(
+          subtract(unitPrice(BigInt(current.chosenPriceE4), current.packageQty), unitPrice(BigInt(row.chosenPriceE4), row.packageQty)),
+          4,
+        )
+      : null;
+    return { ...view, savingPerUnit };
+  });
+
+  return {
+    product: { ...product, synthetic: Boolean(product.synthetic) },
+    history,
+    alternatives,
+  };
+}
+
+function subtract(a: Fraction, b: Fraction): Fraction {
+  return addFractions(a, { num: -b.num, den: b.den });
+}
+
+function negatePct(bp: number | null): number | null {
+  return bp === null ? null : -bp / 100;
+}

@@ -1,0 +1,12 @@
+export * from './columns.js';
+export { fmix32, mulberry32, Rng } from './prng.js';
+export { NATIONAL_BATCH1_NAMES, DRUG_TEMPLATES, DEVICE_TEMPLATES, SYNTHETIC_NAMES, dosageFormOf } from './names.js';
+export type { GenericName, ProductTemplate } from './names.js';
+export { PROVINCES, PROVINCE_NAMES } from './provinces.js';
+export { SYNTHETIC_DRUG_FIRMS, SYNTHETIC_DEVICE_FIRMS } from './firms.js';
+export { syntheticBatches, SYNTHETIC_BATCH_DEFS, SYNTHETIC_BATCH_SOURCE } from './batches.js';
+export type { SyntheticBatchDef } from './batches.js';
+export { syntheticPrices, formatMinor, SYNTHETIC_PRICE_SOURCE, SYNTHETIC_CODE_PREFIX } from './prices.js';
+export type { SyntheticPriceOptions } from './prices.js';
+export { writeCsv } from './csv.js';
+export type { WriteCsvOptions } from './csv.js';

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../src/app";
+import { openMigrated } from "../../src/cli/database";
+import type { Db } from "../../src/db/client";
+
+export type TestWorld = {
+  db: Db;
+  app: ReturnType<typeof createApp>;
+  url: string;
+  dir: string;
+  close: () => void;
+};
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+
+/**
+ * A fresh temp-file database migrated by the real migrations (`:memory:` libSQL loses data after a
+ * transaction), optionally seeded from seeds/, with the app wired to it.
+ */
+export async function createTestWorld({ seed = true, adminToken = TEST_ADMIN_TOKEN as string | undefined } = {}): Promise<TestWorld> {
+  const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
+  const url = `file:${join(dir, "test.db")}`;
+  const handle = await openMigrated(url, undefined, { seed });
+  const deps = { db: handle.db, adminToken, importBodyLimitBytes: 5 * 1024 * 1024 };
+  const app = createApp({ deps: () => deps });
+  return {
+    db: handle.db,
+    app,
+    url,
+    dir,
+    close: () => {
+      handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** GET a path and parse JSON, returning status and body. */
+export async function getJson<T = any>(app: TestWorld["app"], path: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
+  const res = await app.request(path, init);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, res };
+}
