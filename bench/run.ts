@@ -1,0 +1,30 @@
+/**
+ * `npm run bench [-- <part> ...]`: runs the benchmark parts in order (all when none is named).
+ * Each part prints ratios measured side by side in this run, never a bare time, and says that its
+ * data is synthetic. Parts register themselves below with a one-line entry.
+ */
+type Part = { name: string; describe: string; run: (args: string[]) => Promise<void> };
+
+const PARTS: Part[] = [
+  // { name: "search", describe: "...", run: (a) => import("./search").then((m) => m.run(a)) },
+];
+
+async function main() {
+  const args = process.argv.slice(2);
+  const named = args.filter((a) => !a.startsWith("-"));
+  const selected = named.length ? PARTS.filter((p) => named.includes(p.name)) : PARTS;
+  const unknown = named.filter((n) => !PARTS.some((p) => p.name === n));
+  if (unknown.length) {
+    console.error(`unknown bench part(s): ${unknown.join(", ")}; known: ${PARTS.map((p) => p.name).join(", ")}`);
+    process.exit(2);
+  }
+  for (const part of selected) {
+    console.log(`\n=== bench: ${part.name} — ${part.describe}`);
+    await part.run(args.filter((a) => a.startsWith("-")));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
