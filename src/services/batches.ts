@@ -109,6 +109,7 @@ export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Pro
       })),
     );
     await db.run(sql`INSERT INTO batch_stats (batch_id, stats, updated_at) VALUES (${batchId}, ${JSON.stringify(stats)}, ${now})
-      ON CONFLICT(batch_id) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at`);
+      ON CONFLICT(batch_id) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at
+      WHERE batch_stats.stats IS NOT excluded.stats`);
   }
 }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDemo } from "../../src/cli/demo";
+import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+
+describe("GET /api/v1/prices filters, sorts and pages", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+    await loadDemo(world.db, 600);
+  });
+  afterAll(() => world.close());
+
+  const get = (qs: string) => getJson(world.app, `/api/v1/prices?${qs}`);
+
+  it("walks every row exactly once with the cursor, for each sort", async () => {
+    const { body: all } = await get("limit=1");
+    const total = all.meta.total;
+    expect(total).toBeGreaterThan(600);
+    for (const sort of ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"]) {
+      const seen = new Set<number>();
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const { status, body } = await get(`sort=${sort}&limit=200${cursor ? `&cursor=${cursor}` : ""}`);
+        expect(status).toBe(200);
+        for (const p of body.data) {
+          expect(seen.has(p.id), `${sort}: id ${p.id} repeated`).toBe(false);
+          seen.add(p.id);
+        }
+        cursor = body.meta.nextCursor;
+        pages++;
+      } while (cursor && pages < 50);
+      expect(seen.size, sort).toBe(total);
+    }
+  });
+
+  it("sorts by reduction, highest first, with unknown reductions last", async () => {
+    const { body } = await get("sort=-discount&limit=200");
+    const known = body.data.map((p: any) => p.discountPct).filter((d: number | null) => d !== null);
+    expect(known).toEqual([...known].sort((a, b) => b - a));
+  });
+
+  it("sorts by unit price, cheapest first", async () => {
+    const { body } = await get("sort=unitPrice&limit=100");
+    const prices = body.data.map((p: any) => p.unitPrice);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
+  it("filters by batch, level, category, manufacturer, minDiscount and maxUnitPrice together", async () => {
+    const { body } = await get("category=drug&level=alliance&minDiscount=50&maxUnitPrice=2&limit=200");
+    expect(body.data.length).toBeGreaterThan(0);
+    for (const p of body.data) {
+      expect(p.product.category).toBe("drug");
+      expect(p.batch.level).toBe("alliance");
+      expect(p.discountPct).toBeGreaterThanOrEqual(50);
+      expect(p.unitPrice).toBeLessThanOrEqual(2);
+    }
+    const firm = body.data[0].product.manufacturer as string;
+    const { body: byFirm } = await get(`manufacturer=${encodeURIComponent(firm)}&limit=200`);
+    expect(byFirm.data.every((p: any) => p.product.manufacturer === firm)).toBe(true);
+    const { body: byBatch } = await get("batch=national-device-stent");
+    expect(byBatch.data.map((p: any) => p.product.genericName)).toEqual(["冠脉支架"]);
+  });
+
+  it("filters by region by code or name, including prices supplied to a parent region or nationwide", async () => {
+    const { body: byCity } = await get(`region=${encodeURIComponent("阿拉善盟")}&category=device&limit=200`);
+    const names = byCity.data.map((p: any) => p.product.genericName);
+    expect(names).toContain("人工膝关节");
+    expect(names).toContain("冠脉支架");
+    const { body: byCode } = await get("region=152900&category=device&limit=200");
+    expect(byCode.meta.total).toBe(byCity.meta.total);
+    const { body: daTong } = await get("region=140200&batch=national-device-joint");
+    expect(daTong.data).toHaveLength(0);
+    for (const p of byCity.data) {
+      const codes = p.supplyRegions.map((r: any) => r.code);
+      expect(p.nationwide || codes.includes("152900") || codes.includes("15")).toBe(true);
+    }
+  });
+
+  it("answers one price by id with batch and product", async () => {
+    const { body: list } = await get("limit=1");
+    const id = list.data[0].id;
+    const { status, body } = await getJson(world.app, `/api/v1/prices/${id}`);
+    expect(status).toBe(200);
+    expect(body.data).toEqual(list.data[0]);
+  });
+
+  it("marks synthetic rows", async () => {
+    const { body } = await get(`q=${encodeURIComponent("演示")}&limit=5`);
+    expect(body.data.length).toBeGreaterThan(0);
+    expect(body.data.every((p: any) => p.synthetic === true)).toBe(true);
+  });
+});
