@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps, AppEnv } from "./context";
+import { rateLimit } from "./middleware/rate-limit";
 import { requestContext, type LogLine } from "./middleware/request-context";
+import { publicReadCors, sameOriginWrites, securityHeaders } from "./middleware/security";
 import { batchesRouter } from "./routes/batches/batches.index";
 import { handleError, notFoundHandler } from "./routes/errors";
 import { healthRouter } from "./routes/health/health.index";
@@ -31,6 +33,10 @@ export function createApp(options: CreateAppOptions) {
     },
   });
   app.use("*", requestContext(options.deps, options.log));
+  app.use("*", securityHeaders);
+  app.use("/api/*", publicReadCors);
+  app.use("*", sameOriginWrites);
+  app.use("/api/*", rateLimit());
   app.onError(handleError);
   app.notFound(notFoundHandler);
 

@@ -8,6 +8,8 @@ export class AppError extends Error {
     public readonly code: string,
     message: string,
     public readonly details?: unknown,
+    /** Extra response headers, e.g. Retry-After. */
+    public readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = "AppError";

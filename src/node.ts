@@ -12,7 +12,12 @@ async function main() {
     const { loadDemo } = await import("./cli/demo");
     await loadDemo(handle.db);
   }
-  const deps = { db: handle.db, adminToken: config.ADMIN_TOKEN, importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024 };
+  const deps = {
+    db: handle.db,
+    adminToken: config.ADMIN_TOKEN,
+    importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  };
   const app = createApp({
     deps: () => deps,
     log: config.LOG_REQUESTS ? (line) => console.log(JSON.stringify(line)) : undefined,

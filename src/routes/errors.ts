@@ -20,7 +20,8 @@ export function validationError(c: Context<AppEnv>, error: ZodError) {
 /** The one place that turns any thrown error into the contract's JSON error; never a stack trace. */
 export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof AppError) {
-    if (err.status === 429 || err.status === 503) c.header("Retry-After", "1");
+    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+    if ((err.status === 429 || err.status === 503) && !err.headers?.["Retry-After"]) c.header("Retry-After", "1");
     return c.json(body(c, err.code, err.message, err.details), err.status);
   }
   if (err instanceof HTTPException) {

@@ -19,11 +19,15 @@ export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
  * A fresh temp-file database migrated by the real migrations (`:memory:` libSQL loses data after a
  * transaction), optionally seeded from seeds/, with the app wired to it.
  */
-export async function createTestWorld({ seed = true, adminToken = TEST_ADMIN_TOKEN as string | undefined } = {}): Promise<TestWorld> {
+export async function createTestWorld({
+  seed = true,
+  adminToken = TEST_ADMIN_TOKEN as string | undefined,
+  rateLimitPerMinute = 0,
+} = {}): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
-  const deps = { db: handle.db, adminToken, importBodyLimitBytes: 5 * 1024 * 1024 };
+  const deps = { db: handle.db, adminToken, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute };
   const app = createApp({ deps: () => deps });
   return {
     db: handle.db,
