@@ -29,6 +29,9 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 404 ? "not_found" : "http_error";
     return c.json(body(c, code, err.message || "request failed"), status);
   }
+  if (isDiskFull(err)) {
+    return c.json(body(c, "storage_full", "the database's disk is full; nothing from this request was written"), 507);
+  }
   if (isBusy(err)) {
     c.header("Retry-After", "1");
     return c.json(body(c, "database_busy", "the database is busy; retry shortly"), 503);
@@ -37,9 +40,17 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   return c.json(body(c, "internal_error", "an unexpected error occurred; it has been logged with this request id"), 500);
 }
 
+function errorText(err: Error): string {
+  const cause = (err as { cause?: { message?: string; code?: string } }).cause;
+  return `${err.message} ${(err as { code?: string }).code ?? ""} ${cause?.message ?? ""} ${cause?.code ?? ""}`;
+}
+
 function isBusy(err: Error): boolean {
-  const text = `${err.message} ${(err as { code?: string }).code ?? ""} ${String((err as { cause?: unknown }).cause ?? "")}`;
-  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text);
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(errorText(err));
+}
+
+function isDiskFull(err: Error): boolean {
+  return /SQLITE_FULL|database or disk is full|SQLITE_IOERR_WRITE|ENOSPC/i.test(errorText(err));
 }
 
 export function notFoundHandler(c: Context<AppEnv>) {
