@@ -9,6 +9,7 @@ import { healthRouter } from "./routes/health/health.index";
 import { importsRouter } from "./routes/imports/imports.index";
 import { pricesRouter } from "./routes/prices/prices.index";
 import { productsRouter } from "./routes/products/products.index";
+import { suggestRouter } from "./routes/suggest/suggest.index";
 import { validationError } from "./routes/errors";
 
 export type CreateAppOptions = {
@@ -44,6 +45,7 @@ export function createApp(options: CreateAppOptions) {
   app.route("/", pricesRouter);
   app.route("/", batchesRouter);
   app.route("/", productsRouter);
+  app.route("/", suggestRouter);
   app.route("/", importsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });

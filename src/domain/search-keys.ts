@@ -1,9 +1,13 @@
-import { pinyin } from "pinyin-pro";
+import { customPinyin, pinyin } from "pinyin-pro";
 import { normalizeText } from "./names";
+import { PINYIN_OVERRIDES } from "./pinyin-overrides";
 
 export type SearchKeys = { nameNorm: string; namePinyin: string; nameInitials: string };
 
-const keepAlnum = (s: string) => s.replace(/[^a-z0-9]/g, "");
+customPinyin(PINYIN_OVERRIDES);
+
+// Hospital systems type ü as v (绿 → lv), as most Chinese input methods do.
+const keepAlnum = (s: string) => s.replace(/ü/g, "v").replace(/[^a-z0-9]/g, "");
 
 /** Keys a pharmacist can type: the normalized name, its full pinyin and its initials (拼音码). */
 export function searchKeys(genericName: string): SearchKeys {

@@ -1,12 +1,18 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Category, Level } from "../db/schema";
-import { yuanToE4 } from "../domain";
 import { notFound } from "../errors";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { PRICE_COLUMNS, PRICE_FROM, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { findRegion, regionNameMap, relatedRegionCodes } from "./regions";
 import { AppError } from "../errors";
+import { escapeLike, yuanToE4Loose } from "./price-filter-values";
+import { countFacets, planCondition, rankedPage, todayIso, type Facets } from "./search";
+import { priceSearchFilters } from "./search-filters";
+import { planSearch } from "./search-match";
+import { didYouMean } from "./search-suggest";
+
+export { escapeLike } from "./price-filter-values";
 
 export const PRICE_SORTS = ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"] as const;
 export type PriceSort = (typeof PRICE_SORTS)[number];
@@ -25,7 +31,15 @@ export type PriceQuery = {
   cursor?: string;
 };
 
-export type PricePage = { items: PriceView[]; total: number; nextCursor: string | null };
+export type PricePage = {
+  items: PriceView[];
+  total: number;
+  nextCursor: string | null;
+  /** Counts of the matched set by batch, category and level; present when `q` is given. */
+  facets?: Facets;
+  /** Closest generic names when `q` matched nothing. */
+  didYouMean?: string[];
+};
 
 /** SQL expression and direction of each sort; nulls always sort last so pages stay stable. */
 function sortKey(sort: PriceSort): { expr: SQL; dir: "asc" | "desc" } {
@@ -48,9 +62,9 @@ function sortKey(sort: PriceSort): { expr: SQL; dir: "asc" | "desc" } {
 export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
   const where: SQL[] = [];
   if (query.q) {
-    const like = `%${escapeLike(query.q.trim())}%`;
-    where.push(sql`(pr.generic_name LIKE ${like} ESCAPE '\\' OR pr.generic_name_en LIKE ${like} ESCAPE '\\'
-      OR pr.manufacturer LIKE ${like} ESCAPE '\\' OR pr.nhsa_code LIKE ${like} ESCAPE '\\' OR pr.approval_no LIKE ${like} ESCAPE '\\')`);
+    // The same matching as ranked search (names, 拼音码, English, firms, codes), as a set.
+    const plan = await planSearch(db, query.q);
+    if (plan) where.push(sql`p.id IN (SELECT ps.price_id FROM price_search ps WHERE ${planCondition(plan)})`);
   }
   if (query.batch) where.push(sql`p.batch_id = ${query.batch}`);
   if (query.level) where.push(sql`b.level = ${query.level}`);
@@ -70,14 +84,6 @@ export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
   return where;
 }
 
-function yuanToE4Loose(yuan: number): bigint {
-  // A filter bound may have more decimals than a price; round it to the stored precision.
-  return yuanToE4(Math.round(yuan * 10000) / 10000);
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
 
 export function whereSql(conditions: SQL[]): SQL {
   return conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
@@ -87,6 +93,7 @@ export function whereSql(conditions: SQL[]): SQL {
 export async function searchPrices(db: Db, query: PriceQuery): Promise<PricePage> {
   const limit = query.limit ?? 50;
   const sort = query.sort ?? "relevance";
+  if (query.q && sort === "relevance") return rankedSearch(db, query, limit);
   const key = sortKey(sort);
   const filters = await priceFilters(db, query);
   const pageConditions = [...filters];
@@ -121,4 +128,39 @@ export async function getPrice(db: Db, id: number): Promise<PriceView> {
   const row = rows[0];
   if (!row) throw notFound("price", id);
   return toPriceView(row, await regionNameMap(db));
+}
+
+/**
+ * `q` sorted by relevance: the ranked page from price_search, the full rows of that page only, the
+ * matched set's total and facets, and close names when nothing matched.
+ */
+async function rankedSearch(db: Db, query: PriceQuery, limit: number): Promise<PricePage> {
+  const plan = await planSearch(db, query.q ?? "");
+  const { filters, onlyBatchLevelCategory } = await priceSearchFilters(db, query);
+  if (!plan) return searchPrices(db, { ...query, q: undefined });
+  const page = await rankedPage(db, plan, filters, { limit, cursor: query.cursor, today: todayIso() });
+  const { total, facets } = await countFacets(db, plan, filters, {
+    batch: query.batch,
+    level: query.level,
+    category: query.category,
+    onlyThese: onlyBatchLevelCategory,
+  });
+  const items = await priceViews(db, page.ids);
+  const result: PricePage = { items, total, nextCursor: page.nextCursor, facets };
+  if (total === 0) result.didYouMean = await didYouMean(db, query.q ?? "");
+  return result;
+}
+
+/** Full price items for ids, in the order given. */
+async function priceViews(db: Db, ids: number[]): Promise<PriceView[]> {
+  if (!ids.length) return [];
+  const rows = await db.all<PriceSqlRow>(
+    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.raw(ids.map((id) => String(Math.trunc(id))).join(","))})`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const names = await regionNameMap(db);
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toPriceView(row, names)] : [];
+  });
 }

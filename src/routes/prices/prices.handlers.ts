@@ -5,7 +5,13 @@ import type { getPrice, listPrices } from "./prices.routes";
 
 export const list: RouteHandler<typeof listPrices, AppEnv> = async (c) => {
   const page = await prices.searchPrices(c.get("deps").db, c.req.valid("query"));
-  return c.json({ data: page.items, meta: { total: page.total, nextCursor: page.nextCursor } }, 200);
+  const meta = {
+    total: page.total,
+    nextCursor: page.nextCursor,
+    ...(page.facets ? { facets: page.facets } : {}),
+    ...(page.didYouMean ? { didYouMean: page.didYouMean } : {}),
+  };
+  return c.json({ data: page.items, meta }, 200);
 };
 
 export const getOne: RouteHandler<typeof getPrice, AppEnv> = async (c) => {

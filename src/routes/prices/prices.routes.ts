@@ -20,6 +20,19 @@ export const PriceQuerySchema = z.object({
   cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
 });
 
+const count = z.number().int();
+const SearchMetaShape = {
+  facets: z
+    .object({
+      batch: z.array(z.object({ id: z.string(), name: z.string(), count })),
+      category: z.array(z.object({ category: z.string(), count })),
+      level: z.array(z.object({ level: z.string(), count })),
+    })
+    .optional()
+    .openapi({ description: "with q: counts of the matched prices by batch, category and level" }),
+  didYouMean: z.array(z.string()).optional().openapi({ description: "with q matching nothing: the closest generic names", example: ["阿托伐他汀钙片"] }),
+};
+
 export const listPrices = createRoute({
   method: "get",
   path: "/api/v1/prices",
@@ -27,7 +40,7 @@ export const listPrices = createRoute({
   summary: "Search chosen prices",
   request: { query: PriceQuerySchema },
   responses: {
-    200: jsonResponse(listOf(PriceSchema), "a page of chosen prices"),
+    200: jsonResponse(listOf(PriceSchema, SearchMetaShape), "a page of chosen prices"),
     400: errorResponse("invalid query"),
   },
 });

@@ -1,0 +1,116 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { nameTier, searchTerms } from "../domain/search-query";
+
+/** A distinct generic name or firm from the search dictionary (search_terms). */
+export type TermRow = {
+  id: number;
+  kind: "name" | "firm";
+  term: string;
+  display: string;
+  nameEn: string | null;
+  pinyin: string | null;
+  initials: string | null;
+  category: string | null;
+};
+
+/**
+ * What a query text matches, before any price is read: the distinct names (with their relevance
+ * tier), the firms, and the products whose codes (or, for several words, whose fields) contain it.
+ * `refine` are further words every matched product must contain (阿托伐 20mg → 20mg).
+ */
+export type SearchPlan = {
+  text: string;
+  names: Array<TermRow & { tier: number }>;
+  firms: TermRow[];
+  /** SELECT of product ids matched through products_fts, or null when there are none. */
+  products: SQL | null;
+  refine: string[];
+};
+
+const TERM_COLUMNS = sql.raw(
+  "t.id AS id, t.kind AS kind, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin, t.initials AS initials, t.category AS category",
+);
+
+/** User text as one FTS5 string: quoted, inner quotes doubled, so AND, *, NEAR( and ( are plain text. */
+export function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+export const charLength = (text: string) => [...text].length;
+
+/**
+ * Dictionary terms containing `text`. Three characters and more go through the trigram index;
+ * shorter text (他汀, 冠脉, at) through the index of the terms' two-character grams, since trigram
+ * cannot answer it. Both are index lookups bounded by the number of distinct names and firms.
+ */
+export async function findTerms(db: Db, text: string): Promise<TermRow[]> {
+  const len = charLength(text);
+  if (len === 0) return [];
+  if (len >= 3) {
+    return db.all<TermRow>(sql`SELECT ${TERM_COLUMNS} FROM search_terms t
+      WHERE t.id IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ${ftsPhrase(text)})`);
+  }
+  const grams =
+    len === 2
+      ? sql`SELECT term_id FROM search_grams WHERE gram = ${text}`
+      : // A one-character query is the start of a two-character gram (or the last character of a term).
+        sql`SELECT term_id FROM search_grams WHERE gram >= ${text} AND gram < ${`${text}\u{10FFFF}`}`;
+  return db.all<TermRow>(sql`SELECT ${TERM_COLUMNS} FROM search_terms t WHERE t.id IN (${grams})`);
+}
+
+async function matchText(db: Db, text: string) {
+  const rows = await findTerms(db, text);
+  const names: SearchPlan["names"] = [];
+  const firms: TermRow[] = [];
+  for (const row of rows) {
+    if (row.kind === "name") {
+      const tier = nameTier(text, row);
+      if (tier !== null) names.push({ ...row, tier });
+    } else if (row.term.includes(text)) {
+      firms.push(row);
+    }
+  }
+  return { names, firms };
+}
+
+/** Products whose codes (医保编码, 批准文号) contain the text; null when none do. */
+async function codeMatches(db: Db, text: string): Promise<SQL | null> {
+  if (charLength(text) < 3 || text.includes(" ")) return null;
+  const match = `codes : ${ftsPhrase(text)}`;
+  const any = await db.all(sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match} LIMIT 1`);
+  return any.length ? sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}` : null;
+}
+
+/** Resolves typed text to a plan; null when the text is empty after normalization. */
+export async function planSearch(db: Db, raw: string): Promise<SearchPlan | null> {
+  const { text, terms } = searchTerms(raw);
+  if (!text) return null;
+  const whole = await matchText(db, text);
+  const products = await codeMatches(db, text);
+  if (whole.names.length || whole.firms.length || products || terms.length < 2) {
+    return { text, ...whole, products, refine: [] };
+  }
+  // Several words and the whole text is nowhere: the first word naming a drug or firm leads, the
+  // others must appear in the product (spec, form, firm, codes).
+  for (const [i, term] of terms.entries()) {
+    const part = await matchText(db, term);
+    if (part.names.length || part.firms.length) {
+      return { text: term, ...part, products: null, refine: terms.filter((_, j) => j !== i) };
+    }
+  }
+  // No word names a drug or firm: every word of three characters or more must be in one product.
+  const long = terms.filter((t) => charLength(t) >= 3);
+  if (!long.length) return { text, names: [], firms: [], products: null, refine: [] };
+  const match = long.map(ftsPhrase).join(" AND ");
+  return {
+    text,
+    names: [],
+    firms: [],
+    products: sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}`,
+    refine: terms.filter((t) => charLength(t) < 3),
+  };
+}
+
+/** True when the plan can match nothing at all. */
+export const planIsEmpty = (plan: SearchPlan) => !plan.names.length && !plan.firms.length && !plan.products;

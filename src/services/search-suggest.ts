@@ -1,0 +1,89 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { fragmentEditDistance, searchTerms, typoBudget } from "../domain/search-query";
+import { charLength, findTerms, type TermRow } from "./search-match";
+import { nameTier } from "../domain/search-query";
+
+export type Suggestion = { name: string; nameEn: string | null; initials: string | null; category: string | null; prices: number };
+
+/** Prices per dictionary term, from search_facets (a few rows per term). */
+async function priceCounts(db: Db, termIds: number[]): Promise<Map<number, number>> {
+  if (!termIds.length) return new Map();
+  const rows = await db.all<{ id: number; n: number }>(
+    sql`SELECT term_id AS id, SUM(n) AS n FROM search_facets WHERE term_id IN (${sql.raw(termIds.map((x) => String(Math.trunc(x))).join(","))}) GROUP BY term_id`,
+  );
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
+const toSuggestion = (t: TermRow, prices: number): Suggestion => ({
+  name: t.display,
+  nameEn: t.nameEn,
+  initials: t.initials,
+  category: t.category,
+  prices,
+});
+
+/**
+ * Distinct generic names for a search box, best first: exact name or 拼音码, then prefix, then
+ * substring; within a tier the names with more prices first. Answered from the name dictionary
+ * and its indexes only, never from prices.
+ */
+export async function suggestNames(db: Db, raw: string, limit: number): Promise<Suggestion[]> {
+  const { text, terms } = searchTerms(raw);
+  if (!text) return [];
+  let query = text;
+  let rows = (await findTerms(db, text)).filter((t) => t.kind === "name");
+  if (!rows.length && terms.length > 1 && terms[0]) {
+    query = terms[0];
+    rows = (await findTerms(db, query)).filter((t) => t.kind === "name");
+  }
+  const ranked = rows
+    .map((t) => ({ t, tier: nameTier(query, t) }))
+    .filter((x): x is { t: TermRow; tier: 0 | 1 | 2 } => x.tier !== null);
+  const counts = await priceCounts(db, ranked.map((x) => x.t.id));
+  return ranked
+    .map((x) => ({ ...x, prices: counts.get(x.t.id) ?? 0 }))
+    .filter((x) => x.prices > 0)
+    .sort((a, b) => a.tier - b.tier || b.prices - a.prices || (a.t.term < b.t.term ? -1 : a.t.term > b.t.term ? 1 : 0))
+    .slice(0, limit)
+    .map((x) => toSuggestion(x.t, x.prices));
+}
+
+/** Two-character grams of a text: what a misspelt query still shares with the name it meant. */
+function gramsOf(text: string): string[] {
+  const chars = [...text];
+  if (chars.length < 2) return chars;
+  return [...new Set(chars.slice(0, -1).map((c, i) => c + chars[i + 1]))];
+}
+
+/**
+ * Names closest to a query that matched nothing (阿托发他汀 → 阿托伐他汀钙片): candidates share a
+ * two-character gram with it (an index lookup), then the fewest edits to a stretch of the name,
+ * its pinyin or its English name wins, within the query's typo budget.
+ */
+export async function didYouMean(db: Db, raw: string, limit = 3): Promise<string[]> {
+  const { text } = searchTerms(raw);
+  if (!text || charLength(text) > 60) return [];
+  const compact = text.replace(/ /g, "");
+  const grams = [...new Set([...gramsOf(text), ...gramsOf(compact)])].slice(0, 60);
+  if (!grams.length) return [];
+  const candidates = await db.all<TermRow & { shared: number }>(sql`
+    SELECT t.id AS id, t.kind AS kind, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin,
+      t.initials AS initials, t.category AS category, count(*) AS shared
+    FROM search_grams g JOIN search_terms t ON t.id = g.term_id
+    WHERE g.gram IN (${sql.join(grams.map((g) => sql`${g}`), sql`, `)}) AND t.kind = 'name'
+    GROUP BY t.id ORDER BY shared DESC, t.id LIMIT 50`);
+  const counts = await priceCounts(db, candidates.map((c) => c.id));
+  const budget = typoBudget(text);
+  return candidates
+    .filter((c) => (counts.get(c.id) ?? 0) > 0)
+    .map((c) => {
+      const fields = [c.term, c.pinyin, c.nameEn].filter((f): f is string => Boolean(f));
+      const distance = Math.min(...fields.map((f) => fragmentEditDistance(f === c.pinyin ? compact : text, f)));
+      return { c, distance, prices: counts.get(c.id) ?? 0 };
+    })
+    .filter((x) => x.distance <= budget)
+    .sort((a, b) => a.distance - b.distance || b.prices - a.prices || a.c.id - b.c.id)
+    .slice(0, limit)
+    .map((x) => x.c.display);
+}

@@ -1,0 +1,21 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { importFiles } from "../../src/services/seed";
+import { createTestWorld, type TestWorld } from "../support/test-db";
+
+const fixture = (name: string) => new Uint8Array(readFileSync(join(import.meta.dirname, "fixtures", name)));
+
+/** A world holding only the search fixture: seed regions, three batches (one past) and 25 prices. */
+export async function createSearchWorld(): Promise<TestWorld> {
+  const world = await createTestWorld({ seed: false });
+  await importFiles(
+    world.db,
+    [
+      { kind: "regions", name: "regions.csv", bytes: new Uint8Array(readFileSync(join(import.meta.dirname, "../../seeds/regions.csv"))) },
+      { kind: "batches", name: "batches.csv", bytes: fixture("batches.csv") },
+      { kind: "prices", name: "prices.csv", bytes: fixture("prices.csv") },
+    ],
+    "test",
+  );
+  return world;
+}
