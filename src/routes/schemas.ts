@@ -76,9 +76,9 @@ export const listOf = <T extends z.ZodType>(item: T, meta: z.ZodRawShape = {}) =
   });
 
 export const IdParamSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, "must be a positive whole number")
+    .transform(Number)
+    .openapi({ param: { name: "id", in: "path" }, example: "1", type: "integer" }),
 });

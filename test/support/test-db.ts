@@ -21,13 +21,14 @@ export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
  */
 export async function createTestWorld({
   seed = true,
-  adminToken = TEST_ADMIN_TOKEN as string | undefined,
+  /** null: no token configured, so HTTP imports are disabled. */
+  adminToken = TEST_ADMIN_TOKEN as string | null,
   rateLimitPerMinute = 0,
 } = {}): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
-  const deps = { db: handle.db, adminToken, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute };
+  const deps = { db: handle.db, adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute };
   const app = createApp({ deps: () => deps });
   return {
     db: handle.db,

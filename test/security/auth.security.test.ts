@@ -1,0 +1,119 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import type { LogLine } from "../../src/middleware/request-context";
+import { createTestWorld, getJson, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+
+const CSV = "code,name,level\n990001,测试区,province\n";
+
+describe("token-protected writes", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  const post = (headers: Record<string, string>, path = "/api/v1/imports?kind=regions") =>
+    world.app.request(path, { method: "POST", headers: { "content-type": "text/csv", ...headers }, body: CSV });
+
+  it("refuses every near miss of the token with 401 and writes nothing", async () => {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: "" },
+      { authorization: "Bearer" },
+      { authorization: "Bearer " },
+      { authorization: `Basic ${btoa(`admin:${TEST_ADMIN_TOKEN}`)}` },
+      { authorization: `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}` },
+      { authorization: `Bearer ${TEST_ADMIN_TOKEN}x` },
+      { authorization: `Bearer ${TEST_ADMIN_TOKEN.toUpperCase()}` },
+      { authorization: `Bearer ${TEST_ADMIN_TOKEN.slice(0, 8)}` },
+      { "x-admin-token": TEST_ADMIN_TOKEN },
+      { cookie: `token=${TEST_ADMIN_TOKEN}` },
+    ];
+    for (const headers of attempts) {
+      const res = await post(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect((await res.json()).error.code).toBe("unauthorized");
+    }
+    const inQuery = await post({}, `/api/v1/imports?kind=regions&token=${TEST_ADMIN_TOKEN}`);
+    expect(inQuery.status).toBe(401);
+    const rows = await world.db.all(sql`SELECT code FROM regions WHERE code = '990001'`);
+    expect(rows).toEqual([]);
+    const audit = await getJson(world.app, "/api/v1/imports");
+    expect(audit.status).toBe(401);
+  });
+
+  it("answers 403 with how to enable imports when no token is configured, whatever is sent", async () => {
+    const open = await createTestWorld({ seed: false, adminToken: null });
+    try {
+      for (const authorization of ["", "Bearer ", "Bearer undefined", "Bearer null", `Bearer ${TEST_ADMIN_TOKEN}`]) {
+        const res = await open.app.request("/api/v1/imports?kind=regions", {
+          method: "POST",
+          headers: { "content-type": "text/csv", authorization },
+          body: CSV,
+        });
+        expect(res.status).toBe(403);
+        expect((await res.json()).error.message).toContain("ADMIN_TOKEN");
+      }
+    } finally {
+      open.close();
+    }
+  });
+
+  it("never writes the token or the query string to the request log", async () => {
+    const lines: LogLine[] = [];
+    const app = createApp({ deps: () => ({ db: world.db, adminToken: TEST_ADMIN_TOKEN, importBodyLimitBytes: 1 << 20 }), log: (l) => lines.push(l) });
+    await app.request(`/api/v1/imports?kind=regions&dryRun=true`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv" },
+      body: CSV,
+    });
+    await app.request(`/api/v1/prices?q=${encodeURIComponent("患者张三的药")}`);
+    expect(lines).toHaveLength(2);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(TEST_ADMIN_TOKEN);
+    expect(logged).not.toContain("张三");
+    expect(lines[0]).toMatchObject({ method: "POST", path: "/api/v1/imports", status: 200 });
+  });
+});
+
+describe("hostile ids and queries", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  it("treats path traversal in ids as a bad or unknown id", async () => {
+    for (const id of ["..%2F..%2Fetc%2Fpasswd", "%2E%2E", "1%00", "1;DROP TABLE prices", "0x1", "1e3"]) {
+      const price = await getJson(world.app, `/api/v1/prices/${id}`);
+      expect([400, 404], id).toContain(price.status);
+      const batch = await getJson(world.app, `/api/v1/batches/${id}`);
+      expect([400, 404], id).toContain(batch.status);
+      expect(JSON.stringify(batch.body)).not.toContain("root:");
+    }
+  });
+
+  it("reads SQL and FTS syntax in queries as plain text and leaves the data intact", async () => {
+    const before = await world.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM prices`);
+    for (const q of ["'; DROP TABLE prices; --", '" OR ""="', "阿托伐他汀 OR 1=1", "NEAR(阿托 他汀)", "*", "AND", "(10mg)", "\\"]) {
+      const res = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(Array.isArray(res.body.data)).toBe(true);
+      const manufacturer = await getJson(world.app, `/api/v1/prices?manufacturer=${encodeURIComponent(q)}`);
+      expect(manufacturer.status, q).toBe(200);
+    }
+    expect(await world.db.all(sql`SELECT count(*) AS n FROM prices`)).toEqual(before);
+  });
+
+  it("refuses oversized query values and bodies with a 4xx", async () => {
+    const long = await getJson(world.app, `/api/v1/prices?q=${"药".repeat(5000)}`);
+    expect(long.status).toBe(400);
+    const big = await world.app.request("/api/v1/imports?kind=regions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv", "content-length": String(6 * 1024 * 1024) },
+      body: "x".repeat(6 * 1024 * 1024),
+    });
+    expect(big.status).toBe(413);
+  });
+});
