@@ -6,7 +6,7 @@
 type Part = { name: string; describe: string; run: (args: string[]) => Promise<void> };
 
 const PARTS: Part[] = [
-  // { name: "search", describe: "...", run: (a) => import("./search").then((m) => m.run(a)) },
+  { name: "search", describe: "search at 1,000,000 synthetic prices: service layer vs the same SQL direct, p50/p95 per query class", run: (a) => import("./search").then((m) => m.run(a)) },
 ];
 
 async function main() {

@@ -25,7 +25,7 @@ const toSuggestion = (t: TermRow, prices: number): Suggestion => ({
 
 /**
  * Distinct generic names for a search box, best first: exact name or 拼音码, then prefix, then
- * substring; within a tier the names with more prices first. Answered from the name dictionary
+ * substring; within a tier the names with more prices first, then the shorter. Answered from the name dictionary
  * and its indexes only, never from prices.
  */
 export async function suggestNames(db: Db, raw: string, limit: number): Promise<Suggestion[]> {
@@ -44,7 +44,8 @@ export async function suggestNames(db: Db, raw: string, limit: number): Promise<
   return ranked
     .map((x) => ({ ...x, prices: counts.get(x.t.id) ?? 0 }))
     .filter((x) => x.prices > 0)
-    .sort((a, b) => a.tier - b.tier || b.prices - a.prices || (a.t.term < b.t.term ? -1 : a.t.term > b.t.term ? 1 : 0))
+    // Ties: the shorter name is closer to what was typed; then code-point order, so answers are stable.
+    .sort((a, b) => a.tier - b.tier || b.prices - a.prices || a.t.term.length - b.t.term.length || (a.t.term < b.t.term ? -1 : a.t.term > b.t.term ? 1 : 0))
     .slice(0, limit)
     .map((x) => toSuggestion(x.t, x.prices));
 }

@@ -19,7 +19,7 @@ export type SearchFilters = SQL[];
 export type RankKey = { tier: number; notCurrent: number; unitPriceE4: number; id: number };
 
 /** More keys than this in one tier are read through one IN list (a sort) rather than one seek each. */
-const MAX_SEEKS_PER_TIER = 12;
+const MAX_SEEKS_PER_TIER = 32;
 
 export function encodeRankCursor(k: RankKey): string {
   return encodeCursor({ v: `${k.tier}:${k.notCurrent}:${k.unitPriceE4}`, id: k.id });
@@ -110,7 +110,9 @@ export async function rankedPage(
       if (after && (seg.tier < after.tier || (seg.tier === after.tier && notCurrent < after.notCurrent))) continue;
       const where = [notCurrent ? sql`NOT ${current}` : current, ...common];
       if (after && seg.tier === after.tier && notCurrent === after.notCurrent) {
-        where.push(sql`(ps.unit_price_e4 > ${after.unitPriceE4} OR (ps.unit_price_e4 = ${after.unitPriceE4} AND ps.price_id > ${after.id}))`);
+        // Validated integers, inlined: one bound parameter per arm would exceed D1's 100 per query.
+        const u = sql.raw(String(Math.trunc(after.unitPriceE4)));
+        where.push(sql`(ps.unit_price_e4 > ${u} OR (ps.unit_price_e4 = ${u} AND ps.price_id > ${sql.raw(String(Math.trunc(after.id)))}))`);
       }
       for (const key of seg.key) {
         arms.push(sql`SELECT * FROM (SELECT ps.price_id AS id, ${sql.raw(String(seg.tier))} AS tier, ${sql.raw(String(notCurrent))} AS nc,

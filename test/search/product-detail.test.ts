@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getJson, type TestWorld } from "../support/test-db";
+import { createSearchWorld } from "./search-world";
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await createSearchWorld();
+});
+afterAll(() => world.close());
+
+const productId = async (nhsaCode: string) =>
+  (await world.db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${nhsaCode}`))[0]!.id;
+
+describe("GET /api/v1/products/{id}", () => {
+  it("lists the price history oldest first with the change between consecutive prices", async () => {
+    const id = await productId("XC10AAA052A001010100001");
+    const { status, body } = await getJson(world.app, `/api/v1/products/${id}`);
+    expect(status).toBe(200);
+    expect(body.data.product.manufacturer).toBe("北京嘉林药业股份有限公司");
+    expect(body.data.history.map((h: any) => [h.batch.id, h.chosenPrice, h.changeFromPrevious])).toEqual([
+      ["fx-past", 0.7, null],
+      ["fx-current", 1.4, { chosenPrice: 0.7, pct: 100 }],
+    ]);
+  });
+
+  it("offers the same name, form and strength from other firms, cheapest unit price first, with the saving per unit", async () => {
+    const id = await productId("XC10AAA052A001010100001");
+    const { body } = await getJson(world.app, `/api/v1/products/${id}`);
+    // 20mg tablets only: 齐鲁 at 2.10 per 14 (0.15/片) against this product's current 1.40 per 7 (0.20/片).
+    expect(body.data.alternatives.map((a: any) => [a.product.manufacturer, a.unitPrice, a.savingPerUnit])).toEqual([["齐鲁制药有限公司", 0.15, 0.05]]);
+  });
+
+  it("a falling price shows a negative change", async () => {
+    const id = await productId("XC10AAA078A001010100005");
+    const { body } = await getJson(world.app, `/api/v1/products/${id}`);
+    expect(body.data.history.map((h: any) => h.changeFromPrevious)).toEqual([null, { chosenPrice: -1.4, pct: -33.33 }]);
+  });
+
+  it("answers 404 for an unknown product and 400 for a bad id", async () => {
+    expect((await getJson(world.app, `/api/v1/products/999999`)).status).toBe(404);
+    expect((await getJson(world.app, `/api/v1/products/abc`)).status).toBe(400);
+  });
+});
