@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { fragmentEditDistance, nameTier, searchTerms } from "../../src/domain/search-query";
+import { searchKeys } from "../../src/domain/search-keys";
+
+describe("search keys derived at write time", () => {
+  it("gives the 拼音码 hospital systems use", () => {
+    expect(searchKeys("阿托伐他汀钙片")).toEqual({ nameNorm: "阿托伐他汀钙片", namePinyin: "atuofatatinggaipian", nameInitials: "atfttgp" });
+  });
+
+  it("reads drug-name polyphones the pharmacopoeia way", () => {
+    expect(searchKeys("阿胶").nameInitials).toBe("ej");
+    expect(searchKeys("复方阿胶浆").namePinyin).toBe("fufangejiaojiang");
+    expect(searchKeys("重组人胰岛素注射液").nameInitials).toBe("czrydszsy");
+    expect(searchKeys("脯氨酸").namePinyin).toBe("fuansuan");
+    expect(searchKeys("枸橼酸托法替布片").nameInitials).toBe("jystftbp");
+    // …without changing the everyday reading of the same character elsewhere
+    expect(searchKeys("重量").namePinyin).toBe("zhongliang");
+  });
+
+  it("writes ü as v and folds full-width text", () => {
+    expect(searchKeys("氯沙坦钾片").namePinyin).toBe("lvshatanjiapian");
+    expect(searchKeys("阿托伐他汀钙片（１０ＭＧ）").nameNorm).toBe("阿托伐他汀钙片(10mg)");
+  });
+});
+
+describe("query rules", () => {
+  it("splits words and brackets but keeps the whole text", () => {
+    expect(searchTerms(" 阿托伐他汀钙片（20mg）　齐鲁 ")).toEqual({ text: "阿托伐他汀钙片(20mg) 齐鲁", terms: ["阿托伐他汀钙片", "20mg", "齐鲁"] });
+    expect(searchTerms("a\u0000b").terms).toEqual(["a", "b"]);
+  });
+
+  it("ranks exact, then prefix, then substring", () => {
+    const keys = { term: "阿托伐他汀钙片", nameEn: "atorvastatin calcium", pinyin: "atuofatatinggaipian", initials: "atfttgp" };
+    expect(nameTier("阿托伐他汀钙片", keys)).toBe(0);
+    expect(nameTier("atfttgp", keys)).toBe(0);
+    expect(nameTier("阿托伐", keys)).toBe(1);
+    expect(nameTier("atorva", keys)).toBe(1);
+    expect(nameTier("他汀", keys)).toBe(2);
+    expect(nameTier("a tuo fa", keys)).toBe(1);
+    expect(nameTier("瑞舒", keys)).toBeNull();
+  });
+
+  it("measures a typo against the best stretch of a name", () => {
+    expect(fragmentEditDistance("阿托发他汀", "阿托伐他汀钙片")).toBe(1);
+    expect(fragmentEditDistance("伐他丁", "阿托伐他汀钙片")).toBe(1);
+    expect(fragmentEditDistance("瑞舒伐", "阿托伐他汀钙片")).toBe(2);
+  });
+});
