@@ -7,8 +7,11 @@ import { batchesRouter } from "./routes/batches/batches.index";
 import { handleError, notFoundHandler } from "./routes/errors";
 import { healthRouter } from "./routes/health/health.index";
 import { importsRouter } from "./routes/imports/imports.index";
+import { priceCheckRouter } from "./routes/price-check/price-check.index";
 import { pricesRouter } from "./routes/prices/prices.index";
 import { productsRouter } from "./routes/products/products.index";
+import { progressRouter } from "./routes/progress/progress.index";
+import { savingsRouter } from "./routes/savings/savings.index";
 import { suggestRouter } from "./routes/suggest/suggest.index";
 import { validationError } from "./routes/errors";
 
@@ -47,6 +50,9 @@ export function createApp(options: CreateAppOptions) {
   app.route("/", productsRouter);
   app.route("/", suggestRouter);
   app.route("/", importsRouter);
+  app.route("/", savingsRouter);
+  app.route("/", progressRouter);
+  app.route("/", priceCheckRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }] });

@@ -181,6 +181,68 @@ export const volumes = sqliteTable(
   ],
 );
 
+/*
+ * Savings rollups, maintained by SQL triggers on volumes (drizzle/0003_savings_rollup_triggers.sql) inside
+ * the same atomic write as the import, so GET /api/v1/savings never reads raw volume rows.
+ * A volume's saving is (reference − chosen) per package × units / packageQty, so every row keeps
+ * the numerator and its divisor: whole packages go to divisor 1, the rest of a partly bought
+ * package to divisor packageQty. Fund sums are numerator × share split as hi × 10^6 + lo so
+ * they stay inside 64-bit integers; src/domain turns the parts into exact yuan.
+ */
+const rollupSums = () => ({
+  /** Contributions summed into the row (a volume gives one, two when it ends in a partial package). */
+  parts: integer("parts").notNull().default(0),
+  volumeRows: integer("volume_rows").notNull().default(0),
+  units: integer("units").notNull().default(0),
+  amountPaidE4: integer("amount_paid_e4").notNull().default(0),
+  /** Σ (reference − chosen per package, e4) × (packages, or the leftover units for divisor > 1). */
+  spendNum: integer("spend_num").notNull().default(0),
+  /** Σ spendNum × fund share (bp) = fundHi × 10^6 + fundLo. */
+  fundHi: integer("fund_hi").notNull().default(0),
+  fundLo: integer("fund_lo").notNull().default(0),
+  /** Part of spendNum whose fund share is unknown (no override and none on the region or its parents). */
+  unsharedNum: integer("unshared_num").notNull().default(0),
+});
+
+export const savingsByBatchRegionMonth = sqliteTable(
+  "savings_rollup_batch_region_month",
+  {
+    batchId: text("batch_id").notNull(),
+    regionCode: text("region_code").notNull(),
+    month: text("month").notNull(),
+    divisor: integer("divisor").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.batchId, t.regionCode, t.month, t.divisor] }),
+    index("savings_rollup_brm_region_idx").on(t.regionCode, t.month),
+  ],
+);
+
+export const savingsByBatchMonth = sqliteTable(
+  "savings_rollup_batch_month",
+  { batchId: text("batch_id").notNull(), month: text("month").notNull(), divisor: integer("divisor").notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.batchId, t.month, t.divisor] })],
+);
+
+export const savingsByRegionMonth = sqliteTable(
+  "savings_rollup_region_month",
+  { regionCode: text("region_code").notNull(), month: text("month").notNull(), divisor: integer("divisor").notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.regionCode, t.month, t.divisor] })],
+);
+
+/** Units bought per price and region, for agreed-volume progress. */
+export const purchasesByPriceRegion = sqliteTable(
+  "purchase_rollup_price_region",
+  {
+    priceId: integer("price_id").notNull(),
+    regionCode: text("region_code").notNull(),
+    units: integer("units").notNull().default(0),
+    volumeRows: integer("volume_rows").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.priceId, t.regionCode] })],
+);
+
 export const imports = sqliteTable(
   "imports",
   {

@@ -1,0 +1,35 @@
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../../context";
+import { AppError } from "../../errors";
+import { checkPurchaseList } from "../../services/price-check";
+import { createRouter } from "../router";
+import * as routes from "./price-check.routes";
+
+async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
+  const type = c.req.header("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) {
+    const file = (await c.req.parseBody())["file"];
+    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
+    return new Uint8Array(await file.arrayBuffer());
+  }
+  if (type === "" || /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel)/.test(type)) {
+    return new Uint8Array(await c.req.arrayBuffer());
+  }
+  throw new AppError(415, "unsupported_media_type", `send the purchase list as text/csv or as a multipart file, not ${type}`);
+}
+
+export const priceCheckRouter = createRouter();
+
+priceCheckRouter.post("/api/v1/price-check", (c, next) =>
+  bodyLimit({
+    maxSize: c.get("deps").importBodyLimitBytes,
+    onError: () => {
+      throw new AppError(413, "payload_too_large", `the file is larger than the limit of ${Math.round(c.get("deps").importBodyLimitBytes / 1048576)} MB`);
+    },
+  })(c, next),
+);
+
+priceCheckRouter.openapi(routes.postPriceCheck, async (c) => {
+  return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);
+});

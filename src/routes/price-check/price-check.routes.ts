@@ -1,0 +1,81 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { PRICE_CHECK_CLASSES } from "../../domain";
+import { MATCH_RULES } from "../../services/price-check";
+import { errorResponse, jsonResponse } from "../schemas";
+
+const PriceRefSchema = z.object({
+  priceId: z.number().int(),
+  batch: z.object({ id: z.string(), name: z.string() }),
+  product: z.object({
+    id: z.number().int(),
+    genericName: z.string(),
+    dosageForm: z.string().nullable(),
+    spec: z.string().nullable(),
+    manufacturer: z.string().nullable(),
+    packageQty: z.number().int().nullable(),
+    nhsaCode: z.string().nullable(),
+    approvalNo: z.string().nullable(),
+  }),
+  chosenPrice: z.number(),
+  unitPrice: z.number(),
+});
+
+const LineSchema = z
+  .object({
+    row: z.number().int().openapi({ description: "row number as a spreadsheet counts it" }),
+    input: z.object({
+      genericName: z.string().nullable(),
+      spec: z.string().nullable(),
+      manufacturer: z.string().nullable(),
+      nhsaCode: z.string().nullable(),
+      approvalNo: z.string().nullable(),
+      price: z.number().openapi({ description: "paid per package (进价), CNY" }),
+      quantity: z.number().int().openapi({ description: "packages bought (数量)" }),
+      packageQty: z.number().int().nullable(),
+    }),
+    amountPaid: z.number(),
+    class: z.enum(PRICE_CHECK_CLASSES),
+    matchedBy: z.enum(MATCH_RULES).nullable().openapi({ description: "the rule that matched the chosen product" }),
+    chosen: PriceRefSchema.nullable(),
+    alternative: PriceRefSchema.nullable().openapi({ description: "the cheapest chosen product of the same name and strength" }),
+    units: z.number().int().nullable(),
+    paidUnitPrice: z.number().nullable(),
+    overpayPerUnit: z.number().nullable().openapi({ description: "paid − chosen per smallest unit, CNY, 4 decimals" }),
+    overpayTotal: z.number().nullable(),
+    savingIfSwitched: z.number().nullable(),
+    packageAssumed: z.boolean().openapi({ description: "true when the line gave no package size and the chosen product's was used" }),
+  })
+  .openapi("PriceCheckLine");
+
+export const postPriceCheck = createRoute({
+  method: "post",
+  path: "/api/v1/price-check",
+  tags: ["savings"],
+  summary: "Check a hospital's purchase list (CSV) against chosen prices",
+  description:
+    "Body: the CSV (text/csv, UTF-8 or GB18030) or a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages).",
+  responses: {
+    200: jsonResponse(
+      z.object({
+        data: z.array(LineSchema),
+        meta: z.object({
+          total: z.number().int(),
+          nextCursor: z.null(),
+          encoding: z.string(),
+          warnings: z.array(z.string()),
+          totals: z.object({
+            byClass: z.record(z.string(), z.number().int()),
+            byRule: z.record(z.string(), z.number().int()),
+            amountPaid: z.number(),
+            overpayTotal: z.number(),
+            savingIfSwitchedTotal: z.number(),
+          }),
+        }),
+      }),
+      "each line classed, totals in meta",
+    ),
+    413: errorResponse("file too large"),
+    415: errorResponse("not CSV"),
+    422: errorResponse("the file or some lines could not be read; details.errors lists them by row and column"),
+  },
+});

@@ -1,0 +1,58 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponse, jsonResponse } from "../schemas";
+
+export const ProgressQuerySchema = z.object({
+  batch: z.string().min(1).max(100).optional().openapi({ description: "batch id" }),
+  region: z.string().min(1).max(50).optional().openapi({ description: "region code or Chinese name; its child regions are included" }),
+  asOf: z.string().max(10).optional().openapi({ description: "the day to measure on (YYYY-MM-DD), default today (UTC)", example: "2022-06-30" }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
+});
+
+const ProgressItemSchema = z
+  .object({
+    priceId: z.number().int(),
+    batch: z.object({ id: z.string(), name: z.string() }),
+    product: z.object({
+      id: z.number().int(),
+      genericName: z.string(),
+      spec: z.string().nullable(),
+      manufacturer: z.string().nullable(),
+      smallestUnit: z.string().nullable(),
+    }),
+    agreedVolume: z.number().int().openapi({ description: "约定采购量, smallest units" }),
+    purchased: z.number().int().openapi({ description: "units bought to date" }),
+    completionPct: z.number().nullable().openapi({ description: "完成率, percent, 2 decimals" }),
+    remaining: z.number().int(),
+    cycleStart: z.string().nullable(),
+    cycleEnd: z.string().nullable(),
+    daysLeft: z.number().int().nullable(),
+    expectedByNow: z.number().nullable().openapi({ description: "units a straight line from cycle start to end expects by asOf" }),
+    behindSchedule: z.boolean().nullable(),
+  })
+  .openapi("Progress");
+
+export const getProgressRoute = createRoute({
+  method: "get",
+  path: "/api/v1/progress",
+  tags: ["savings"],
+  summary: "Agreed-volume progress (完成率) per chosen price",
+  request: { query: ProgressQuerySchema },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        data: z.array(ProgressItemSchema),
+        meta: z.object({
+          total: z.number().int(),
+          nextCursor: z.string().nullable(),
+          asOf: z.string(),
+          region: z.object({ code: z.string(), name: z.string(), includesChildren: z.boolean() }).nullable(),
+          notes: z.array(z.string()),
+        }),
+      }),
+      "progress per price",
+    ),
+    400: errorResponse("invalid query"),
+    404: errorResponse("unknown batch or region"),
+  },
+});

@@ -1,0 +1,273 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import {
+  addFractions,
+  compareLine,
+  e4ToYuan,
+  fractionE4ToYuan,
+  unitPrice,
+  ZERO_FRACTION,
+  compareFractions,
+  type Fraction,
+  type PriceCheckClass,
+} from "../domain";
+import { normalizeText } from "../domain/names";
+import { AppError } from "../errors";
+import { DecodeError, decodeCsvBytes } from "../import/decode";
+import { PURCHASE_LIST_FIELDS, readPurchaseLine, type PurchaseLine } from "../import/purchase-list";
+import { readCsv } from "../import/read-csv";
+import { RowReader, type RowIssue } from "../import/row-reader";
+
+export const MATCH_RULES = ["nhsaCode", "approvalNo", "nameSpecManufacturer"] as const;
+export type MatchRule = (typeof MATCH_RULES)[number];
+
+type Candidate = {
+  priceId: number;
+  batchId: string;
+  batchName: string;
+  productId: number;
+  genericName: string;
+  dosageForm: string | null;
+  spec: string | null;
+  manufacturer: string | null;
+  nhsaCode: string | null;
+  approvalNo: string | null;
+  nameNorm: string;
+  packageQty: number | null;
+  chosenPriceE4: number;
+  /** Newest first within one product: the chosen price in force is the latest batch's. */
+  recency: string;
+};
+
+/** D1 binds at most 100 parameters per statement. */
+const IN_CHUNK = 90;
+
+const key = (s: string | null | undefined) => normalizeText(s).replace(/ /g, "");
+
+/**
+ * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
+ * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
+ */
+export async function checkPurchaseList(db: Db, bytes: Uint8Array) {
+  let text: string;
+  let encoding: string;
+  try {
+    ({ text, encoding } = decodeCsvBytes(bytes));
+  } catch (e) {
+    if (e instanceof DecodeError) throw new AppError(422, "unreadable_file", e.message);
+    throw e;
+  }
+  const { table, issues } = readCsv(text, PURCHASE_LIST_FIELDS);
+  if (!table) throw new AppError(422, "invalid_file", issues[0]?.message ?? "the file could not be read", { errors: issues });
+  const errors: RowIssue[] = [...issues];
+  const { match, headers, headerRow } = table;
+  for (const m of match.missing) {
+    const def = PURCHASE_LIST_FIELDS.find((f) => f.field === m);
+    errors.push({ row: headerRow, column: m, message: `required column is missing (accepted headers: ${[m, ...(def?.aliases ?? [])].join(", ")})` });
+  }
+  if (!table.records.length) errors.push({ row: headerRow, column: null, message: "the file has a header but no lines" });
+  const warnings = match.unknown.length ? [`columns ignored: ${match.unknown.join(", ")}`] : [];
+  const headerOf = new Map<string, string>();
+  for (const [index, field] of match.columns) headerOf.set(field, headers[index] ?? field);
+  const lines: PurchaseLine[] = [];
+  if (!errors.length) {
+    for (const { row, cells } of table.records) {
+      const byField = new Map<string, string>();
+      for (const [index, field] of match.columns) byField.set(field, cells[index] ?? "");
+      const reader = new RowReader(row, byField, headerOf);
+      const line = readPurchaseLine(reader);
+      errors.push(...reader.issues);
+      if (line) lines.push(line);
+    }
+  }
+  if (errors.length) {
+    throw new AppError(422, "invalid_purchase_list", `${errors.length} problem(s) in the file; the first: row ${errors[0]!.row}${errors[0]!.column ? ` ${errors[0]!.column}` : ""}: ${errors[0]!.message}`, {
+      errors: errors.slice(0, 1000),
+    });
+  }
+
+  const catalogue = await loadCandidates(db, lines);
+  const results = lines.map((line) => checkLine(line, catalogue));
+  const count = <K extends string>(keys: readonly K[], pick: (r: (typeof results)[number]) => K | null) =>
+    Object.fromEntries(keys.map((k) => [k, results.filter((r) => pick(r) === k).length])) as Record<K, number>;
+  let paid = ZERO_FRACTION;
+  let overpay = ZERO_FRACTION;
+  let switching = ZERO_FRACTION;
+  for (const r of results) {
+    paid = addFractions(paid, r.exact.paid);
+    overpay = addFractions(overpay, r.exact.overpay);
+    switching = addFractions(switching, r.exact.switching);
+  }
+  return {
+    data: results.map((r) => r.view),
+    meta: {
+      total: results.length,
+      nextCursor: null,
+      encoding,
+      warnings,
+      totals: {
+        byClass: count(["at_chosen_price", "above_chosen_price", "alternative_available", "no_equivalent"] as const, (r) => r.view.class),
+        byRule: count(MATCH_RULES, (r) => r.view.matchedBy),
+        amountPaid: fractionE4ToYuan(paid, 2),
+        overpayTotal: fractionE4ToYuan(overpay, 2),
+        savingIfSwitchedTotal: fractionE4ToYuan(switching, 2),
+      },
+    },
+  };
+}
+
+type Catalogue = { byCode: Map<string, Candidate[]>; byApproval: Map<string, Candidate[]>; byName: Map<string, Candidate[]> };
+
+async function loadCandidates(db: Db, lines: PurchaseLine[]): Promise<Catalogue> {
+  const codes = new Set<string>();
+  const approvals = new Set<string>();
+  const names = new Set<string>();
+  for (const l of lines) {
+    if (l.nhsaCode) codes.add(l.nhsaCode.normalize("NFKC").trim()).add(l.nhsaCode.normalize("NFKC").trim().toUpperCase());
+    if (l.approvalNo) approvals.add(l.approvalNo.normalize("NFKC").trim());
+    if (l.genericName) names.add(normalizeText(l.genericName));
+  }
+  const rows: Candidate[] = [];
+  for (const [column, values] of [["nhsa_code", codes], ["approval_no", approvals], ["name_norm", names]] as const) {
+    const list = [...values];
+    for (let i = 0; i < list.length; i += IN_CHUNK) {
+      const chunk = list.slice(i, i + IN_CHUNK);
+      rows.push(
+        ...(await db.all<Candidate>(sql`SELECT p.id AS priceId, b.id AS batchId, b.name AS batchName, pr.id AS productId,
+            pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec, pr.manufacturer, pr.nhsa_code AS nhsaCode,
+            pr.approval_no AS approvalNo, pr.name_norm AS nameNorm, pr.package_qty AS packageQty, p.chosen_price_e4 AS chosenPriceE4,
+            COALESCE(p.cycle_start, b.cycle_start, b.announced, '') AS recency
+          FROM products pr JOIN prices p ON p.product_id = pr.id JOIN batches b ON b.id = p.batch_id
+          WHERE pr.${sql.raw(column)} IN (${sql.join(chunk.map((v) => sql`${v}`), sql`, `)})`)),
+      );
+    }
+  }
+  const unique = [...new Map(rows.map((r) => [r.priceId, r])).values()];
+  // Newest chosen price first, so the first candidate of a product is the one in force.
+  unique.sort((a, b) => (a.recency === b.recency ? b.priceId - a.priceId : a.recency < b.recency ? 1 : -1));
+  const index = (pick: (c: Candidate) => string | null) => {
+    const m = new Map<string, Candidate[]>();
+    for (const c of unique) {
+      const k = pick(c);
+      if (k) m.set(k, [...(m.get(k) ?? []), c]);
+    }
+    return m;
+  };
+  return {
+    byCode: index((c) => (c.nhsaCode ? c.nhsaCode.normalize("NFKC").trim().toUpperCase() : null)),
+    byApproval: index((c) => (c.approvalNo ? key(c.approvalNo) : null)),
+    byName: index((c) => c.nameNorm),
+  };
+}
+
+function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; candidate: Candidate } | null {
+  const code = line.nhsaCode?.normalize("NFKC").trim().toUpperCase();
+  const byCode = code ? cat.byCode.get(code)?.[0] : undefined;
+  if (byCode) return { rule: "nhsaCode", candidate: byCode };
+  const byApproval = line.approvalNo ? cat.byApproval.get(key(line.approvalNo))?.[0] : undefined;
+  if (byApproval) return { rule: "approvalNo", candidate: byApproval };
+  if (line.genericName && line.spec && line.manufacturer) {
+    const same = (cat.byName.get(normalizeText(line.genericName)) ?? []).find(
+      (c) => key(c.spec) === key(line.spec) && key(c.manufacturer) === key(line.manufacturer),
+    );
+    if (same) return { rule: "nameSpecManufacturer", candidate: same };
+  }
+  return null;
+}
+
+/** Chosen products of the same generic name, strength (and form, when the line gives one), cheapest per unit first. */
+function findAlternatives(line: PurchaseLine, cat: Catalogue): Candidate[] {
+  if (!line.genericName || !line.spec) return [];
+  const found = (cat.byName.get(normalizeText(line.genericName)) ?? []).filter(
+    (c) => key(c.spec) === key(line.spec) && (!line.dosageForm || !c.dosageForm || key(c.dosageForm) === key(line.dosageForm)),
+  );
+  return found.sort((a, b) => compareFractions(unitPrice(BigInt(a.chosenPriceE4), a.packageQty), unitPrice(BigInt(b.chosenPriceE4), b.packageQty)) || a.priceId - b.priceId);
+}
+
+function candidateView(c: Candidate) {
+  const chosen = BigInt(c.chosenPriceE4);
+  return {
+    priceId: c.priceId,
+    batch: { id: c.batchId, name: c.batchName },
+    product: { id: c.productId, genericName: c.genericName, dosageForm: c.dosageForm, spec: c.spec, manufacturer: c.manufacturer, packageQty: c.packageQty, nhsaCode: c.nhsaCode, approvalNo: c.approvalNo },
+    chosenPrice: e4ToYuan(chosen, 4),
+    unitPrice: fractionE4ToYuan(unitPrice(chosen, c.packageQty), 4),
+  };
+}
+
+function checkLine(line: PurchaseLine, cat: Catalogue) {
+  const packages = BigInt(line.quantity);
+  const paid: Fraction = { num: line.price * packages, den: 1n };
+  const input = {
+    genericName: line.genericName,
+    spec: line.spec,
+    manufacturer: line.manufacturer,
+    nhsaCode: line.nhsaCode,
+    approvalNo: line.approvalNo,
+    price: e4ToYuan(line.price, 4),
+    quantity: line.quantity,
+    packageQty: line.packageQty,
+  };
+  const base = { row: line.row, input, amountPaid: fractionE4ToYuan(paid, 2) };
+  const chosen = findChosen(line, cat);
+  if (chosen) {
+    const c = chosen.candidate;
+    // The same product: a line that does not say its package size has the chosen product's.
+    const linePq = line.packageQty ?? c.packageQty;
+    const cmp = compareLine({ paidPrice: line.price, linePackageQty: linePq, packages, chosenPrice: BigInt(c.chosenPriceE4), chosenPackageQty: c.packageQty });
+    const cls: PriceCheckClass = cmp.above ? "above_chosen_price" : "at_chosen_price";
+    return {
+      view: {
+        ...base,
+        class: cls,
+        matchedBy: chosen.rule as MatchRule | null,
+        chosen: candidateView(c),
+        alternative: null,
+        units: Number(cmp.units),
+        paidUnitPrice: fractionE4ToYuan(cmp.paidUnitPrice, 4),
+        overpayPerUnit: cmp.above ? fractionE4ToYuan(cmp.differencePerUnit, 4) : 0,
+        overpayTotal: cmp.above ? fractionE4ToYuan(cmp.total, 2) : 0,
+        savingIfSwitched: null as number | null,
+        packageAssumed: line.packageQty === null,
+      },
+      exact: { paid, overpay: cmp.above ? cmp.total : ZERO_FRACTION, switching: ZERO_FRACTION },
+    };
+  }
+  const alternative = findAlternatives(line, cat)[0];
+  if (alternative) {
+    const linePq = line.packageQty ?? alternative.packageQty;
+    const cmp = compareLine({ paidPrice: line.price, linePackageQty: linePq, packages, chosenPrice: BigInt(alternative.chosenPriceE4), chosenPackageQty: alternative.packageQty });
+    return {
+      view: {
+        ...base,
+        class: "alternative_available" as PriceCheckClass,
+        matchedBy: null,
+        chosen: null,
+        alternative: candidateView(alternative),
+        units: Number(cmp.units),
+        paidUnitPrice: fractionE4ToYuan(cmp.paidUnitPrice, 4),
+        overpayPerUnit: null as number | null,
+        overpayTotal: null as number | null,
+        savingIfSwitched: fractionE4ToYuan(cmp.total, 2) as number | null,
+        packageAssumed: line.packageQty === null,
+      },
+      exact: { paid, overpay: ZERO_FRACTION, switching: cmp.total },
+    };
+  }
+  return {
+    view: {
+      ...base,
+      class: "no_equivalent" as PriceCheckClass,
+      matchedBy: null,
+      chosen: null,
+      alternative: null,
+      units: line.packageQty === null ? null : Number(packages * BigInt(line.packageQty)),
+      paidUnitPrice: line.packageQty === null ? null : fractionE4ToYuan(unitPrice(line.price, line.packageQty), 4),
+      overpayPerUnit: null,
+      overpayTotal: null,
+      savingIfSwitched: null,
+      packageAssumed: false,
+    },
+    exact: { paid, overpay: ZERO_FRACTION, switching: ZERO_FRACTION },
+  };
+}

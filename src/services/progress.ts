@@ -1,0 +1,103 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
+import { badRequest, notFound } from "../errors";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { loadRegionTree } from "./region-tree";
+
+export type ProgressQuery = { batch?: string; region?: string; asOf?: string; limit: number; cursor?: string };
+
+type ProgressRow = {
+  id: number;
+  batchId: string;
+  batchName: string;
+  productId: number;
+  genericName: string;
+  spec: string | null;
+  manufacturer: string | null;
+  smallestUnit: string | null;
+  agreedVolume: number;
+  cycleStart: string | null;
+  cycleEnd: string | null;
+  purchased: string;
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** 2022-02-30 matches the pattern but is no day; a round trip through Date tells. */
+function isRealDay(iso: string): boolean {
+  const t = Date.parse(`${iso}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === iso;
+}
+
+/**
+ * Agreed volume (约定采购量) against units bought so far, per chosen price, with the completion rate
+ * (完成率) and whether buying is behind a straight line from cycle start to end. Purchases come from
+ * the per-price rollup the volume triggers maintain.
+ */
+export async function getProgress(db: Db, q: ProgressQuery) {
+  const asOf = q.asOf ?? new Date().toISOString().slice(0, 10);
+  if (!DATE.test(asOf) || !isRealDay(asOf)) throw badRequest("invalid_date", `asOf must be a date like 2022-06-30, not "${asOf}"`);
+  if (q.batch) {
+    const found = await db.all<{ id: string }>(sql`SELECT id FROM batches WHERE id = ${q.batch}`);
+    if (!found.length) throw notFound("batch", q.batch);
+  }
+  const tree = await loadRegionTree(db);
+  const region = q.region === undefined ? null : tree.find(q.region);
+  if (q.region !== undefined && !region) throw notFound("region", q.region);
+  const subtree = region ? tree.subtree(region.code) : null;
+  const inSubtree = subtree ? sql`(${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})` : null;
+
+  const where: SQL[] = [sql`p.agreed_volume IS NOT NULL`];
+  if (q.batch) where.push(sql`p.batch_id = ${q.batch}`);
+  if (inSubtree) {
+    // A price is followed in a region it supplies or where it was bought.
+    where.push(sql`(p.id IN (SELECT price_id FROM price_regions WHERE region_code IN ${inSubtree})
+      OR p.id IN (SELECT price_id FROM purchase_rollup_price_region WHERE region_code IN ${inSubtree} AND volume_rows > 0))`);
+  }
+  const [count] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM prices p WHERE ${sql.join(where, sql` AND `)}`);
+  if (q.cursor) where.push(sql`p.id > ${decodeCursor(q.cursor).id}`);
+  const purchasedIn = inSubtree ? sql`AND u.region_code IN ${inSubtree}` : sql``;
+  const rows = await db.all<ProgressRow>(sql`
+    SELECT p.id, b.id AS batchId, b.name AS batchName, pr.id AS productId, pr.generic_name AS genericName, pr.spec,
+      pr.manufacturer, pr.smallest_unit AS smallestUnit, p.agreed_volume AS agreedVolume,
+      COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,
+      (SELECT CAST(COALESCE(SUM(u.units), 0) AS TEXT) FROM purchase_rollup_price_region u WHERE u.price_id = p.id ${purchasedIn}) AS purchased
+    FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
+    WHERE ${sql.join(where, sql` AND `)} ORDER BY p.id LIMIT ${q.limit + 1}`);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+
+  const data = page.map((r) => {
+    const agreed = BigInt(r.agreedVolume);
+    const purchased = BigInt(r.purchased);
+    const schedule = cycleSchedule(r.cycleStart, r.cycleEnd, asOf);
+    return {
+      priceId: r.id,
+      batch: { id: r.batchId, name: r.batchName },
+      product: { id: r.productId, genericName: r.genericName, spec: r.spec, manufacturer: r.manufacturer, smallestUnit: r.smallestUnit },
+      agreedVolume: Number(agreed),
+      purchased: Number(purchased),
+      completionPct: completionPct(purchased, agreed),
+      remaining: Number(remainingVolume(purchased, agreed)),
+      cycleStart: r.cycleStart,
+      cycleEnd: r.cycleEnd,
+      daysLeft: schedule?.daysLeft ?? null,
+      expectedByNow: schedule ? roundFraction(expectedByNow(agreed, schedule), 2) : null,
+      behindSchedule: schedule ? behindSchedule(purchased, agreed, schedule) : null,
+    };
+  });
+  return {
+    data,
+    meta: {
+      total: count?.n ?? 0,
+      nextCursor: rows.length > q.limit && last ? encodeCursor({ v: null, id: last.id }) : null,
+      asOf,
+      region: region ? { code: region.code, name: region.name, includesChildren: true } : null,
+      notes: [
+        "agreed volume and purchases are in smallest units; with a region filter, purchases count only that region (and its children) while the agreed volume is the price's whole agreed volume",
+        "behindSchedule: fewer units bought than agreed × (days of the cycle before asOf) / (days in the cycle)",
+      ],
+    },
+  };
+}

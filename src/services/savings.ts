@@ -1,0 +1,210 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import {
+  EMPTY_ROLLUP_SAVINGS,
+  addRollupSavings,
+  basisPointsToPercent,
+  fractionE4ToYuan,
+  fundSharePctUsed,
+  projectedSavings,
+  savingsFromRollup,
+  type ProjectedPart,
+  type RollupPart,
+  type RollupSavings,
+} from "../domain";
+import { badRequest, notFound } from "../errors";
+import { loadRegionTree, type RegionTree } from "./region-tree";
+
+export const SAVINGS_GROUPS = ["batch", "region", "month", "category"] as const;
+export type SavingsGroup = (typeof SAVINGS_GROUPS)[number];
+
+export type SavingsQuery = { groupBy: SavingsGroup; batch?: string; region?: string; from?: string; to?: string };
+
+const CATEGORY_LABELS: Record<string, string> = { drug: "药品", device: "医用耗材" };
+
+/** Sums of one (group, divisor) as SQL returns them: text, because they may exceed 2^53. */
+type PartRow = {
+  g: string;
+  divisor: number;
+  volumeRows: string;
+  units: string;
+  amountPaid: string;
+  spendNum: string;
+  fundHi: string;
+  fundLo: string;
+  unsharedNum: string;
+};
+
+type ProjectedRow = { g: string; divisor: number; units: string; hi: string; lo: string };
+
+const PART_SUMS = sql`x.divisor AS divisor, CAST(SUM(x.volume_rows) AS TEXT) AS volumeRows, CAST(SUM(x.units) AS TEXT) AS units,
+  CAST(SUM(x.amount_paid_e4) AS TEXT) AS amountPaid, CAST(SUM(x.spend_num) AS TEXT) AS spendNum,
+  CAST(SUM(x.fund_hi) AS TEXT) AS fundHi, CAST(SUM(x.fund_lo) AS TEXT) AS fundLo, CAST(SUM(x.unshared_num) AS TEXT) AS unsharedNum`;
+
+const SAVING_PER_PACKAGE = sql`(CASE WHEN p.reference_price_e4 > 0 THEN p.reference_price_e4 - p.chosen_price_e4 ELSE 0 END)`;
+const DIVISOR = sql`(CASE WHEN pr.package_qty > 0 THEN pr.package_qty ELSE 1 END)`;
+
+function toPart(r: PartRow): RollupPart {
+  return {
+    divisor: BigInt(r.divisor),
+    volumeRows: BigInt(r.volumeRows),
+    units: BigInt(r.units),
+    amountPaid: BigInt(r.amountPaid),
+    spendNum: BigInt(r.spendNum),
+    fundHi: BigInt(r.fundHi),
+    fundLo: BigInt(r.fundLo),
+    unsharedNum: BigInt(r.unsharedNum),
+  };
+}
+
+function realizedView(s: RollupSavings) {
+  return {
+    volumeRows: Number(s.volumeRows),
+    units: Number(s.units),
+    amountPaid: fractionE4ToYuan({ num: s.amountPaid, den: 1n }, 2),
+    spendSaved: fractionE4ToYuan(s.spendSaved, 2),
+    fundSaved: fractionE4ToYuan(s.fundSaved, 2),
+    fundSharePct: fundSharePctUsed(s),
+    spendSavedWithoutFundShare: fractionE4ToYuan(s.spendWithoutFundShare, 2),
+  };
+}
+
+function projectedView(parts: ProjectedPart[], shareBp: number | null) {
+  const p = projectedSavings(parts, shareBp);
+  return {
+    agreedUnits: Number(p.units),
+    spendSaved: fractionE4ToYuan(p.spendSaved, 2),
+    fundSaved: p.fundSaved === null ? null : fractionE4ToYuan(p.fundSaved, 2),
+    fundSharePct: p.fundShareBp === null ? null : basisPointsToPercent(p.fundShareBp),
+  };
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * Realized savings (from the rollups the volume triggers maintain, never the raw volume rows) and
+ * projected savings (from agreed volumes), grouped by batch, region (rolled up the region tree),
+ * month or category. Every figure is computed exactly by src/domain and rounded at the edge.
+ */
+export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }: { source?: "rollup" | "raw" } = {}) {
+  for (const [name, value] of [["from", q.from], ["to", q.to]] as const) {
+    if (value !== undefined && !MONTH.test(value)) throw badRequest("invalid_month", `${name} must be a month like 2022-03, not "${value}"`);
+  }
+  if (q.from && q.to && q.from > q.to) throw badRequest("invalid_range", `from (${q.from}) is after to (${q.to})`);
+  if (q.batch) {
+    const found = await db.all<{ id: string }>(sql`SELECT id FROM batches WHERE id = ${q.batch}`);
+    if (!found.length) throw notFound("batch", q.batch);
+  }
+  const tree = await loadRegionTree(db);
+  const region = q.region === undefined ? null : tree.find(q.region);
+  if (q.region !== undefined && !region) throw notFound("region", q.region);
+  const subtree = region ? tree.subtree(region.code) : null;
+
+  // Pick the smallest rollup that can answer: without a region filter the region dimension is summed away.
+  const byRegion = q.groupBy === "region";
+  const rollup = subtree || (byRegion && q.batch) ? "savings_rollup_batch_region_month" : byRegion ? "savings_rollup_region_month" : "savings_rollup_batch_month";
+  // `raw` answers the same question from the volume rows themselves (the view the triggers read), for the bench.
+  const table = source === "raw" ? "volume_parts" : rollup;
+  const where: SQL[] = [sql`x.parts <> 0`];
+  if (q.batch) where.push(sql`x.batch_id = ${q.batch}`);
+  if (subtree) where.push(sql`x.region_code IN (${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})`);
+  if (q.from) where.push(sql`x.month >= ${q.from}`);
+  if (q.to) where.push(sql`x.month <= ${q.to}`);
+  const groupCol = { batch: sql`x.batch_id`, month: sql`x.month`, category: sql`b.category`, region: sql`x.region_code` }[q.groupBy];
+  const join = q.groupBy === "category" ? sql`JOIN batches b ON b.id = x.batch_id` : sql``;
+  const rows = await db.all<PartRow>(sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${join}
+    WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`);
+
+  const groupOf = byRegion ? (code: string) => tree.groupUnder(code, region?.code ?? null) : (key: string) => key;
+  const realized = new Map<string, RollupSavings>();
+  let totals = EMPTY_ROLLUP_SAVINGS;
+  for (const r of rows) {
+    const s = savingsFromRollup([toPart(r)]);
+    const key = groupOf(r.g);
+    realized.set(key, addRollupSavings(realized.get(key) ?? EMPTY_ROLLUP_SAVINGS, s));
+    totals = addRollupSavings(totals, s);
+  }
+
+  const projected = await projectedParts(db, q, tree, region?.code ?? null, subtree);
+  const regionShare = region ? tree.fundShareBp(region.code) : null;
+  const groupShare = (key: string) => (byRegion ? tree.fundShareBp(key) : regionShare);
+
+  const keys = new Set([...realized.keys(), ...projected.groups.keys()]);
+  const labels = await groupLabels(db, q.groupBy, tree);
+  const data = [...keys].sort().map((key) => ({
+    key,
+    label: labels(key),
+    ...realizedView(realized.get(key) ?? EMPTY_ROLLUP_SAVINGS),
+    projected: q.groupBy === "month" ? null : projectedView(projected.groups.get(key) ?? [], groupShare(key)),
+  }));
+
+  return {
+    data,
+    meta: {
+      total: data.length,
+      nextCursor: null,
+      groupBy: q.groupBy,
+      filters: {
+        batch: q.batch ?? null,
+        region: region ? { code: region.code, name: region.name, includesChildren: true } : null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+      },
+      totals: { ...realizedView(totals), projected: projectedView(projected.all, regionShare) },
+      answeredFrom: table,
+      notes: [
+        "realized savings = (reference unit price − chosen unit price) × units bought; fund saved uses the volume row's fund share, else its region's (or the nearest parent's)",
+        "projected savings use agreed volumes of prices whose supply regions all lie in the group (or the region filter); they ignore from/to",
+        ...(region || byRegion ? [] : ["projected fund saved needs a region's fund share: pass region= to get it"]),
+      ],
+    },
+  };
+}
+
+async function groupLabels(db: Db, groupBy: SavingsGroup, tree: RegionTree): Promise<(key: string) => string> {
+  if (groupBy === "batch") {
+    const rows = await db.all<{ id: string; name: string }>(sql`SELECT id, name FROM batches`);
+    const names = new Map(rows.map((r) => [r.id, r.name]));
+    return (key) => names.get(key) ?? key;
+  }
+  if (groupBy === "region") return (key) => tree.name(key);
+  if (groupBy === "category") return (key) => CATEGORY_LABELS[key] ?? key;
+  return (key) => key;
+}
+
+/**
+ * Agreed-volume numerators per group and divisor. A price counts in a region (or a region group)
+ * only when every region it supplies lies there, since its agreed volume is not split by region.
+ */
+async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionCode: string | null, subtree: string[] | null) {
+  const where: SQL[] = [sql`p.agreed_volume IS NOT NULL`];
+  if (q.batch) where.push(sql`p.batch_id = ${q.batch}`);
+  if (subtree) {
+    where.push(sql`p.supply_regions <> ''`);
+    where.push(sql`NOT EXISTS (SELECT 1 FROM price_regions x WHERE x.price_id = p.id
+      AND x.region_code NOT IN (${sql.join(subtree.map((c) => sql`${c}`), sql`, `)}))`);
+  }
+  const byRegion = q.groupBy === "region";
+  const groupCol = byRegion ? sql`p.supply_regions` : q.groupBy === "category" ? sql`b.category` : q.groupBy === "batch" ? sql`p.batch_id` : sql`''`;
+  const rows = await db.all<ProjectedRow>(sql`SELECT ${groupCol} AS g, ${DIVISOR} AS divisor,
+      CAST(SUM(p.agreed_volume) AS TEXT) AS units,
+      CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume / 1000000)) AS TEXT) AS hi,
+      CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume % 1000000)) AS TEXT) AS lo
+    FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
+    WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`);
+  const groups = new Map<string, ProjectedPart[]>();
+  const all: ProjectedPart[] = [];
+  for (const r of rows) {
+    const part = { divisor: BigInt(r.divisor), units: BigInt(r.units), spendHi: BigInt(r.hi), spendLo: BigInt(r.lo) };
+    all.push(part);
+    let key: string | null = r.g;
+    if (byRegion && r.g === "") key = null; // nationwide: in the totals, in no region group
+    else if (byRegion) {
+      // Supply regions of one price: it belongs to a group only when all of them fall under it.
+      const under = new Set(r.g.split(",").map((code) => tree.groupUnder(code, regionCode)));
+      key = under.size === 1 ? [...under][0]! : null;
+    }
+    if (key !== null && q.groupBy !== "month") groups.set(key, [...(groups.get(key) ?? []), part]);
+  }
+  return { groups, all };
+}

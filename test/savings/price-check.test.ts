@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import Papa from "papaparse";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestWorld } from "../support/test-db";
+import { createSavingsWorld } from "./world";
+
+/*
+ * fixtures/purchase-list-200.gb18030.csv: a hospital list as Excel on Chinese Windows saves it (GB18030,
+ * a title row above the header, full-width and padded spellings), 25 rounds of 8 kinds of line: each
+ * match rule at and above the chosen price, a non-chosen firm with a chosen alternative, and a drug
+ * with no chosen equivalent. Its last two columns say what each line should get; the API ignores them.
+ */
+const FIXTURE = new URL("./fixtures/purchase-list-200.gb18030.csv", import.meta.url);
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await createSavingsWorld();
+});
+afterAll(() => world?.close());
+
+async function check(body: BodyInit, type: string | null = "text/csv") {
+  const headers: Record<string, string> = type ? { "content-type": type } : {};
+  const res = await world.app.request("/api/v1/price-check", { method: "POST", headers, body });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe("POST /api/v1/price-check", () => {
+  it("classes all 200 lines of a GB18030 list by the rule that matched them", async () => {
+    const bytes = readFileSync(FIXTURE);
+    const expected = Papa.parse<string[]>(new TextDecoder("gb18030").decode(bytes)).data.slice(2).filter((r) => r.length > 1);
+    expect(expected).toHaveLength(200);
+    const { status, body } = await check(bytes);
+    expect(status).toBe(200);
+    expect(body.meta.encoding).toBe("gb18030");
+    expect(body.data).toHaveLength(200);
+    body.data.forEach((line: any, i: number) => {
+      const [, , , , , , , , , , cls, rule] = expected[i]!;
+      expect({ row: line.row, class: line.class, rule: line.matchedBy ?? "" }).toEqual({ row: i + 3, class: cls, rule });
+    });
+    expect(body.meta.totals.byClass).toEqual({ at_chosen_price: 75, above_chosen_price: 75, alternative_available: 25, no_equivalent: 25 });
+    expect(body.meta.totals.byRule).toEqual({ nhsaCode: 50, approvalNo: 50, nameSpecManufacturer: 50 });
+    // Per round: overpay 14 + 7 + 2.88, switching saves 12.80 (worked out line by line below).
+    expect(body.meta.totals.overpayTotal).toBe(597);
+    expect(body.meta.totals.savingIfSwitchedTotal).toBe(320);
+    expect(body.meta.warnings.join(" ")).toContain("序号");
+  });
+
+  it("prices each class by hand-checkable figures", async () => {
+    const { body } = await check(readFileSync(FIXTURE));
+    const [code, codeAbove, approvalBelow, approvalAbove, nameAt, nameAbove, alternative, none] = body.data;
+    expect(code).toMatchObject({ class: "at_chosen_price", matchedBy: "nhsaCode", overpayTotal: 0, chosen: { chosenPrice: 3.6, unitPrice: 0.5143 } });
+    // 5 vs 3.6 a box of 7: 0.2 a tablet, 70 tablets.
+    expect(codeAbove).toMatchObject({ class: "above_chosen_price", units: 70, paidUnitPrice: 0.7143, overpayPerUnit: 0.2, overpayTotal: 14 });
+    expect(approvalBelow).toMatchObject({ class: "at_chosen_price", matchedBy: "approvalNo", overpayTotal: 0 });
+    // 2.8 vs 1.4 a box of 14: 0.1 a tablet, 5 boxes.
+    expect(approvalAbove).toMatchObject({ overpayPerUnit: 0.1, overpayTotal: 7, amountPaid: 14 });
+    expect(nameAt).toMatchObject({ matchedBy: "nameSpecManufacturer", chosen: { product: { manufacturer: "丙药业" } } });
+    // (1.5 − 0.78) / 7 = 0.102857… a tablet; 4 boxes → 2.88.
+    expect(nameAbove).toMatchObject({ overpayPerUnit: 0.1029, overpayTotal: 2.88 });
+    // 丁药业 is not chosen; 甲药业's 3.6 a box is: (10 − 3.6) × 2 boxes = 12.80.
+    expect(alternative).toMatchObject({ class: "alternative_available", chosen: null, alternative: { product: { manufacturer: "甲药业" } }, savingIfSwitched: 12.8 });
+    expect(none).toMatchObject({ class: "no_equivalent", chosen: null, alternative: null, units: 24 });
+  });
+
+  it("reads UTF-8 with the other accepted headers and as a multipart file", async () => {
+    const csv = "通用名,规格,生产企业,采购价,数量,医保编码\n阿托伐他汀钙片,20mg,甲药业,3.6,1,xa01test0001\n";
+    const plain = await check(csv);
+    expect(plain.body.data[0]).toMatchObject({ class: "at_chosen_price", matchedBy: "nhsaCode" });
+    const form = new FormData();
+    form.set("file", new File(["单价,采购数量,批准文号\n1.4,2,国药准字H00000002\n"], "list.csv", { type: "text/csv" }));
+    const multi = await check(form, null);
+    expect(multi.body.error ?? null).toBeNull();
+    expect(multi.body.data[0]).toMatchObject({ class: "at_chosen_price", matchedBy: "approvalNo" });
+  });
+
+  it("names the row and column of every unreadable line, and refuses what is not CSV", async () => {
+    const bad = await check("药品名称,进价,数量\n阿托伐他汀钙片,abc,1\n,2,\n");
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("invalid_purchase_list");
+    const errors = bad.body.error.details.errors.map((e: any) => `${e.row}:${e.column}`);
+    expect(errors).toEqual(expect.arrayContaining(["2:进价", "3:药品名称", "3:数量"]));
+    const missing = await check("药品名称,数量\n阿托伐他汀钙片,1\n");
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.details.errors[0].message).toContain("进价");
+    const json = await check("{}", "application/json");
+    expect(json.status).toBe(415);
+    expect(json.body.error.code).toBe("unsupported_media_type");
+  });
+});
