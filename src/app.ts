@@ -13,6 +13,7 @@ import { productsRouter } from "./routes/products/products.index";
 import { progressRouter } from "./routes/progress/progress.index";
 import { savingsRouter } from "./routes/savings/savings.index";
 import { suggestRouter } from "./routes/suggest/suggest.index";
+import { pagesRouter } from "./ui/pages.index";
 import { validationError } from "./routes/errors";
 
 export type CreateAppOptions = {
@@ -53,6 +54,7 @@ export function createApp(options: CreateAppOptions) {
   app.route("/", savingsRouter);
   app.route("/", progressRouter);
   app.route("/", priceCheckRouter);
+  app.route("/", pagesRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }] });

@@ -22,6 +22,8 @@ export const securityHeaders = secureHeaders({
   },
   crossOriginEmbedderPolicy: false,
   referrerPolicy: "no-referrer",
+  // A route may set its own policy: /docs loads the API reference's script from its CDN.
+  overwrite: false,
 });
 
 /** Any site may read the public API; no other origin may write (imports, price checks stay same-origin). */

@@ -1,0 +1,118 @@
+/**
+ * The pages' one stylesheet, served from /ui/app.css. Colours are chosen for WCAG AA contrast
+ * (4.5:1 for text, 3:1 for focus rings and chart marks) on their backgrounds; figures never rely
+ * on colour alone.
+ */
+export const STYLES = /* css */ `
+:root {
+  --ink: #1b1f24; --muted: #4a5560; --line: #c9d1da; --soft: #f3f6f9; --head: #e6edf5;
+  --brand: #123c69; --link: #0a58ca; --good: #0b6b3a; --bad: #a61b1b; --focus: #b34700;
+  font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", system-ui, sans-serif;
+  color: var(--ink); background: #fff; line-height: 1.55; font-size: 16px;
+}
+* { box-sizing: border-box; }
+body { margin: 0; }
+a { color: var(--link); }
+a:hover { text-decoration-thickness: 2px; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip { position: absolute; left: -9999px; top: 0; background: #fff; padding: .5rem 1rem; z-index: 10; }
+.skip:focus { left: .5rem; }
+.site-header { background: var(--brand); color: #fff; }
+.site-header .bar { max-width: 1240px; margin: 0 auto; padding: .6rem 1rem; display: flex; flex-wrap: wrap; align-items: center; gap: .4rem 1.4rem; }
+.site-header .brand { color: #fff; font-weight: 700; font-size: 1.15rem; text-decoration: none; }
+.site-header nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem .9rem; margin: 0; padding: 0; }
+.site-header nav a { color: #fff; text-decoration: none; padding: .2rem .1rem; border-bottom: 2px solid transparent; }
+.site-header nav a[aria-current="page"] { border-bottom-color: #fff; font-weight: 700; }
+.site-header nav a:hover { border-bottom-color: #c8d8ea; }
+.site-header :focus-visible { outline-color: #ffd27a; }
+main { max-width: 1240px; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.5rem; margin: .4rem 0 .8rem; }
+h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; }
+.lead { color: var(--muted); margin-top: -.4rem; }
+.note { color: var(--muted); font-size: .9rem; }
+.tag { display: inline-block; font-size: .75rem; padding: 0 .35rem; border: 1px solid var(--muted); border-radius: 3px; color: var(--muted); vertical-align: middle; margin-left: .3rem; white-space: nowrap; }
+.tag.warn { border-color: var(--bad); color: var(--bad); }
+.good { color: var(--good); font-weight: 600; }
+.bad { color: var(--bad); font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.site-footer { max-width: 1240px; margin: 2rem auto 1rem; padding: 0 1rem; color: var(--muted); font-size: .85rem; }
+
+/* forms */
+form.panel, .panel { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: .9rem 1rem; margin-bottom: 1rem; }
+.field { display: flex; flex-direction: column; gap: .2rem; min-width: 0; }
+.field label, .field .label { font-weight: 600; font-size: .92rem; }
+.field .hint { color: var(--muted); font-size: .85rem; }
+input, select, button, textarea { font: inherit; color: var(--ink); }
+input[type="search"], input[type="text"], input[type="password"], input[type="number"], select {
+  border: 1px solid #6b7785; border-radius: 4px; padding: .45rem .55rem; background: #fff; width: 100%; min-height: 2.5rem;
+}
+input[type="file"] { max-width: 100%; }
+button, .button { background: var(--link); color: #fff; border: 1px solid var(--link); border-radius: 4px; padding: .45rem 1.1rem; cursor: pointer; min-height: 2.5rem; text-decoration: none; display: inline-flex; align-items: center; gap: .3rem; }
+button.secondary, .button.secondary { background: #fff; color: var(--link); }
+.search-row { display: grid; grid-template-columns: 1fr auto; gap: .6rem; align-items: end; }
+.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .6rem .9rem; margin-top: .7rem; }
+.form-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .8rem 1rem; }
+.actions { display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; margin-top: .8rem; }
+.check { display: flex; gap: .45rem; align-items: center; }
+.check input { width: 1.15rem; height: 1.15rem; }
+
+/* type-ahead */
+.combo { position: relative; }
+.combo [role="listbox"] { position: absolute; z-index: 5; left: 0; right: 0; top: 100%; margin: 2px 0 0; padding: 0; list-style: none; background: #fff; border: 1px solid #6b7785; border-radius: 4px; box-shadow: 0 4px 12px rgba(0,0,0,.15); max-height: 20rem; overflow: auto; }
+.combo [role="option"] { padding: .45rem .6rem; cursor: pointer; display: flex; justify-content: space-between; gap: 1rem; }
+.combo [role="option"] .en, .combo [role="option"] .n { color: var(--muted); font-size: .85rem; }
+.combo [role="option"][aria-selected="true"] { background: var(--brand); color: #fff; }
+.combo [role="option"][aria-selected="true"] .en, .combo [role="option"][aria-selected="true"] .n { color: #e6eef7; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+
+/* tables */
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: .45rem .5rem; vertical-align: top; text-align: left; }
+thead th { background: var(--head); white-space: nowrap; }
+th a { color: var(--ink); }
+tbody tr:hover { background: #f8fafc; }
+.summary { display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; align-items: baseline; margin: .6rem 0; }
+.pager { display: flex; gap: 1rem; align-items: center; margin: .8rem 0; flex-wrap: wrap; }
+
+/* the figure a pharmacist came for */
+.keyfigures { display: grid; grid-template-columns: repeat(auto-fit, minmax(10.5rem, 1fr)); gap: .7rem; margin: .8rem 0 1rem; }
+.keyfigure { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: #fff; }
+.keyfigure .k { color: var(--muted); font-size: .88rem; }
+.keyfigure .v { font-size: 1.45rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.keyfigure .s { color: var(--muted); font-size: .85rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+.alert { border: 2px solid var(--bad); background: #fff5f5; padding: .7rem 1rem; border-radius: 6px; margin: 1rem 0; }
+.ok { border: 2px solid var(--good); background: #f2fbf5; padding: .7rem 1rem; border-radius: 6px; margin: 1rem 0; }
+
+/* charts: text in CSS pixels, bars in percent, so labels stay readable on a phone */
+figure.chart { margin: 1rem 0; border: 1px solid var(--line); border-radius: 6px; padding: .7rem .8rem; }
+figure.chart figcaption { font-weight: 600; margin-bottom: .3rem; }
+figure.chart svg { display: block; width: 100%; overflow: visible; }
+figure.chart svg text { font-size: 13px; fill: var(--ink); font-family: inherit; }
+figure.chart svg text.value { font-weight: 600; font-variant-numeric: tabular-nums; }
+figure.chart svg .axis { stroke: #6b7785; stroke-width: 1; }
+figure.chart svg .grid { stroke: #dde3ea; stroke-width: 1; }
+figure.chart .legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; font-size: .9rem; margin-top: .3rem; }
+figure.chart .legend svg { display: inline-block; width: 1.4rem; height: .9rem; vertical-align: middle; margin-right: .3rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); gap: 0 1rem; }
+
+/* below 720 px a wide table becomes one card per row, each cell labelled */
+@media (max-width: 720px) {
+  main { padding: .7rem; }
+  h1 { font-size: 1.3rem; }
+  .search-row { grid-template-columns: 1fr; }
+  table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+  table.cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .7rem; padding: .35rem .6rem; }
+  /* the label hangs in a left column; the cell's own content (text, links, tags) flows inline after it */
+  table.cards td { border: 0; padding: .15rem 0 .15rem 6rem; position: relative; text-align: left; white-space: normal; }
+  table.cards td::before { content: attr(data-label); position: absolute; left: 0; width: 5.5rem; color: var(--muted); font-size: .88rem; line-height: 1.8; }
+  table.cards td.lead-cell { padding-left: 0; font-size: 1.05rem; font-weight: 600; }
+  table.cards td.lead-cell::before { display: none; }
+  table.cards td.empty { display: none; }
+}
+`;

@@ -1,0 +1,120 @@
+import type { PriceView } from "../../services/price-view";
+import { LEVEL_LABELS, REFERENCE_KIND_LABELS, packageLabel, pct, price, regionsLabel, unitName } from "../format";
+
+export type SortLink = { href: string; state: "ascending" | "descending" | "none"; hint: string };
+
+/** 降幅 with its sign made plain: a chosen price above its reference is flagged in words, not colour. */
+export function Discount(props: { value: number | null; above: boolean }) {
+  if (props.value === null) return <span class="note">无参考价</span>;
+  return (
+    <span class={props.above ? "bad" : "good"}>
+      {pct(props.value)}
+      {props.above ? <span class="tag warn">高于参考价</span> : null}
+    </span>
+  );
+}
+
+export function SyntheticTag(props: { synthetic: boolean }) {
+  return props.synthetic ? (
+    <span class="tag" title="演示用模拟数据，不是真实价格">
+      合成
+    </span>
+  ) : null;
+}
+
+function SortableHeader(props: { label: string; link?: SortLink }) {
+  if (!props.link) return <th scope="col">{props.label}</th>;
+  const arrow = props.link.state === "ascending" ? " ↑" : props.link.state === "descending" ? " ↓" : "";
+  return (
+    <th scope="col" aria-sort={props.link.state} class="num">
+      <a href={props.link.href} title={props.link.hint}>
+        {props.label}
+        {arrow}
+        <span class="visually-hidden">（{props.link.hint}）</span>
+      </a>
+    </th>
+  );
+}
+
+/**
+ * The chosen prices as a table with the columns a pharmacist reads: name to supply regions.
+ * Below 720 px it becomes one labelled card per price (see .cards in the stylesheet).
+ */
+export function PriceTable(props: { items: PriceView[]; caption: string; sortLinks?: { unitPrice: SortLink; discount: SortLink }; showBatch?: boolean }) {
+  const showBatch = props.showBatch ?? true;
+  return (
+    <div class="table-wrap">
+      <table class="cards" id="results">
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">通用名</th>
+            <th scope="col">剂型</th>
+            <th scope="col">规格</th>
+            <th scope="col">包装</th>
+            <th scope="col">企业</th>
+            {showBatch ? <th scope="col">批次</th> : null}
+            <th scope="col" class="num">
+              中选价
+            </th>
+            <SortableHeader label="中选单价" link={props.sortLinks?.unitPrice} />
+            <th scope="col" class="num">
+              参考价
+            </th>
+            <SortableHeader label="降幅" link={props.sortLinks?.discount} />
+            <th scope="col">供应地区</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((item) => {
+            const p = item.product;
+            return (
+              <tr>
+                <td class="lead-cell" data-label="通用名">
+                  <a href={`/products/${p.id}`}>{p.genericName}</a>
+                  <SyntheticTag synthetic={item.synthetic} />
+                </td>
+                <td data-label="剂型" class={p.dosageForm ? "" : "empty"}>
+                  {p.dosageForm ?? "—"}
+                </td>
+                <td data-label="规格" class={p.spec ? "" : "empty"}>
+                  {p.spec ?? "—"}
+                </td>
+                <td data-label="包装">{packageLabel(p)}</td>
+                <td data-label="企业" class={p.manufacturer ? "" : "empty"}>
+                  {p.manufacturer ?? "—"}
+                </td>
+                {showBatch ? (
+                  <td data-label="批次">
+                    <a href={`/batches/${encodeURIComponent(item.batch.id)}`}>{item.batch.name}</a>
+                    <span class="note"> {LEVEL_LABELS[item.batch.level]}</span>
+                  </td>
+                ) : null}
+                <td data-label="中选价" class="num">
+                  {price(item.chosenPrice)} 元/{p.packageUnit ?? "包装"}
+                </td>
+                <td data-label="中选单价" class="num">
+                  {price(item.unitPrice)} 元/{unitName(p)}
+                </td>
+                <td data-label="参考价" class="num">
+                  {item.referencePrice === null ? (
+                    "—"
+                  ) : (
+                    <>
+                      {price(item.referencePrice)} 元
+                      {item.referenceKind ? <span class="tag">{REFERENCE_KIND_LABELS[item.referenceKind]}</span> : null}
+                    </>
+                  )}
+                </td>
+                <td data-label="降幅" class="num">
+                  <Discount value={item.discountPct} above={item.aboveReference} />
+                </td>
+                <td data-label="供应地区">{regionsLabel(item.supplyRegions, item.nationwide)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

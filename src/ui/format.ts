@@ -1,0 +1,100 @@
+import type { Category, Level, ReferenceKind } from "../db/schema";
+import { divRoundHalfAway, formatYuan, yuanToE4 } from "../domain";
+
+/*
+ * How figures read on the pages. The numbers arrive already computed and rounded by src/domain
+ * (prices to 4 places, money to 2, percents to 2); these helpers only lay them out for a reader.
+ */
+
+/** A price in yuan with at least 2 and at most 4 decimals: 3.6 → "3.60", 0.0946 → "0.0946". */
+export function price(yuan: number | null | undefined): string {
+  if (yuan === null || yuan === undefined) return "—";
+  const text = formatYuan(yuanToE4(yuan), 4);
+  const [whole, frac = ""] = text.split(".");
+  return `${whole}.${frac.padEnd(2, "0")}`;
+}
+
+/** A money total to 2 places with thousands separators: 1234567.5 → "1,234,567.50". */
+export function money(yuan: number | null | undefined): string {
+  if (yuan === null || yuan === undefined) return "—";
+  const [whole = "0", frac = "00"] = formatYuan(yuanToE4(yuan), 2).split(".");
+  const negative = whole.startsWith("-");
+  const digits = negative ? whole.slice(1) : whole;
+  return `${negative ? "-" : ""}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac.padEnd(2, "0")}`;
+}
+
+/** A large money total in 万元 when it reads better that way (bureaus report 节约 9322万元). */
+export function moneyShort(yuan: number): string {
+  return moneyScale([yuan])(yuan);
+}
+
+/**
+ * One unit for every figure of a chart or column, chosen by the largest: 万元 when it reaches
+ * 100,000 元, else 元, so bars beside each other read in the same unit.
+ */
+export function moneyScale(values: number[]): (yuan: number) => string {
+  const wan = values.some((v) => Math.abs(v) >= 100_000);
+  return (yuan) => {
+    if (!wan) return `${money(yuan)} 元`;
+    // yuan in e4 divided by 10000 is 万元 in e4, rounded half away from zero like every other figure.
+    const wanE4 = divRoundHalfAway(yuanToE4(yuan), 10_000n);
+    return `${money(Number(formatYuan(wanE4, 2)))} 万元`;
+  };
+}
+
+/** A percent already rounded to 2 places: 97.7 → "97.70 %". */
+export function pct(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return `${value.toFixed(2)} %`;
+}
+
+/** An integer count with thousands separators. */
+export function count(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "—";
+  return n.toLocaleString("en-US");
+}
+
+export const LEVEL_LABELS: Record<Level, string> = {
+  national: "国家组织",
+  alliance: "省际联盟",
+  provincial: "省级",
+  municipal: "市级",
+};
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  drug: "药品",
+  device: "医用耗材",
+};
+
+export const REFERENCE_KIND_LABELS: Record<ReferenceKind, string> = {
+  ceiling: "最高有效申报价",
+  pre_vbp: "集采前价格",
+};
+
+export const SORT_LABELS = {
+  relevance: "相关度",
+  discount: "降幅从低到高",
+  "-discount": "降幅从高到低",
+  unitPrice: "单价从低到高",
+  "-unitPrice": "单价从高到低",
+} as const;
+
+/** "7片/盒" from what the product knows of its package. */
+export function packageLabel(p: { packageText: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null }): string {
+  if (p.packageText) return p.packageText;
+  if (p.packageQty) return `${p.packageQty}${p.smallestUnit ?? ""}/${p.packageUnit ?? "包装"}`;
+  return p.packageUnit ? `每${p.packageUnit}` : "—";
+}
+
+/** The unit a unit price is per: the smallest unit, or the package when its size is unknown. */
+export function unitName(p: { packageQty: number | null; smallestUnit: string | null; packageUnit: string | null }): string {
+  if (p.packageQty) return p.smallestUnit ?? "最小单位";
+  return p.packageUnit ?? "包装";
+}
+
+/** Region names for a table cell: nationwide, or the first few and how many more. */
+export function regionsLabel(regions: Array<{ name: string }>, nationwide: boolean, max = 3): string {
+  if (nationwide) return "全国";
+  const shown = regions.slice(0, max).map((r) => r.name).join("、");
+  return regions.length > max ? `${shown} 等 ${regions.length} 地` : shown;
+}

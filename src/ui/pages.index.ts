@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../context";
+import { assetsRouter } from "./assets/assets.routes";
+import { docsPage } from "./docs";
+import { pageError } from "./error-page";
+import { batchPage, batchesPage } from "./pages/batches";
+import { importPage, importSubmit } from "./pages/import";
+import { priceCheckPage, priceCheckSubmit, priceCheckTemplate } from "./pages/price-check";
+import { productPage } from "./pages/product";
+import { savingsPage } from "./pages/savings";
+import { searchPage } from "./pages/search";
+import { uploadBodyLimit } from "./upload-limit";
+
+/**
+ * The pharmacist-facing pages, in Chinese, rendered on the server with hono/jsx. They call the
+ * services directly (never this app over HTTP) and work without JavaScript. Not part of the
+ * OpenAPI document: they answer HTML for people, the API answers JSON for programs.
+ */
+export const pagesRouter = new Hono<AppEnv>();
+pagesRouter.onError(pageError);
+pagesRouter.route("/", assetsRouter);
+pagesRouter.get("/", searchPage);
+pagesRouter.get("/products/:id", productPage);
+pagesRouter.get("/batches", batchesPage);
+pagesRouter.get("/batches/:id", batchPage);
+pagesRouter.get("/savings", savingsPage);
+pagesRouter.get("/price-check", priceCheckPage);
+pagesRouter.get("/price-check/template.csv", priceCheckTemplate);
+pagesRouter.post("/price-check", uploadBodyLimit, priceCheckSubmit);
+pagesRouter.get("/import", importPage);
+pagesRouter.post("/import", uploadBodyLimit, importSubmit);
+pagesRouter.get("/docs", docsPage);

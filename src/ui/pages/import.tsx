@@ -1,0 +1,228 @@
+import type { Child } from "hono/jsx";
+import type { Context } from "hono";
+import { timingSafeEqual } from "hono/utils/buffer";
+import type { AppEnv } from "../../context";
+import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
+import { runImport, type ImportReport } from "../../services/imports";
+import { base64ToBytes, bytesToBase64 } from "../base64";
+import { count } from "../format";
+import { Layout } from "../layout";
+
+const KIND_LABELS: Record<ImportKind, string> = {
+  prices: "中选价格",
+  batches: "集采批次",
+  volumes: "采购量",
+  regions: "地区",
+};
+
+/** Up to this size the checked file rides along in the confirm form, so committing needs no second upload. */
+const CARRY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+type FormState = { kind: ImportKind; batch: string; dryRun: boolean };
+
+function ImportForm(props: { state: FormState; enabled: boolean }) {
+  const s = props.state;
+  return (
+    <form class="panel" method="post" action="/import" enctype="multipart/form-data">
+      <div class="form-grid">
+        <div class="field">
+          <label for="token">管理令牌</label>
+          <input id="token" name="token" type="password" required autocomplete="off" aria-describedby="token-hint" />
+          <span id="token-hint" class="hint">
+            即服务器上的 ADMIN_TOKEN
+          </span>
+        </div>
+        <div class="field">
+          <label for="kind">文件类型</label>
+          <select id="kind" name="kind">
+            {IMPORT_KINDS.map((k) => (
+              <option value={k} selected={k === s.kind}>
+                {KIND_LABELS[k]}（{k}）
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="batch">批次编号（可选）</label>
+          <input id="batch" name="batch" type="text" value={s.batch} aria-describedby="batch-hint" />
+          <span id="batch-hint" class="hint">
+            文件没有“批次”列时，整个文件都属于这个批次，如 national-drug-4
+          </span>
+        </div>
+        <div class="field">
+          <label for="file">CSV 文件</label>
+          <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
+          <span id="file-hint" class="hint">
+            UTF-8 或 GB18030（Excel 另存为 CSV）均可
+          </span>
+        </div>
+      </div>
+      <div class="actions">
+        <label class="check" for="dryRun">
+          <input id="dryRun" name="dryRun" type="checkbox" value="1" checked={s.dryRun} />
+          只检查，不写入（试运行）
+        </label>
+        <button type="submit" disabled={!props.enabled}>
+          上传
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Report(props: { report: ImportReport; fileName: string | null }) {
+  const r = props.report;
+  const rejected = r.errors.length > 0;
+  return (
+    <section aria-labelledby="report-heading" id="report">
+      <h2 id="report-heading">导入报告{props.fileName ? `：${props.fileName}` : ""}</h2>
+      <div class={rejected ? "alert" : "ok"} role={rejected ? "alert" : "status"}>
+        {rejected
+          ? `文件被拒绝，没有写入任何数据：${count(r.rowsRejected)} 行有错误（共 ${count(r.rowsTotal)} 行）。请改正后重新上传。`
+          : r.dryRun
+            ? `检查通过：${count(r.rowsImported)} 行都可以导入（试运行，尚未写入）。`
+            : `已导入 ${count(r.rowsImported)} 行。`}
+      </div>
+      <dl class="facts">
+        <dt>类型</dt>
+        <dd>{KIND_LABELS[r.kind]}</dd>
+        <dt>编码</dt>
+        <dd>{r.encoding ?? "—"}</dd>
+        <dt>总行数</dt>
+        <dd>{count(r.rowsTotal)}</dd>
+        <dt>审计编号</dt>
+        <dd>{r.importId}</dd>
+      </dl>
+      {r.errors.length ? (
+        <div class="table-wrap">
+          <table id="import-errors">
+            <caption>错误（行号按电子表格计）</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="num">行</th>
+                <th scope="col">列</th>
+                <th scope="col">原因</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.errors.map((e) => (
+                <tr>
+                  <td class="num">{e.row === 0 ? "整个文件" : `第 ${e.row} 行`}</td>
+                  <td>{e.column ?? "—"}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {r.warnings.length ? (
+        <>
+          <h3>提醒</h3>
+          <ul>
+            {r.warnings.map((w) => (
+              <li>{w}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** After a clean dry run: one button that imports the very same bytes (carried base64-encoded). */
+function ConfirmForm(props: { token: string; state: FormState; fileName: string | null; bytes: Uint8Array }) {
+  return (
+    <form method="post" action="/import" enctype="multipart/form-data" class="actions">
+      {/* The token goes back only to the person who just typed it; the response is marked no-store. */}
+      <input type="hidden" name="token" value={props.token} />
+      <input type="hidden" name="kind" value={props.state.kind} />
+      <input type="hidden" name="batch" value={props.state.batch} />
+      <input type="hidden" name="fileName" value={props.fileName ?? ""} />
+      <input type="hidden" name="fileBase64" value={bytesToBase64(props.bytes)} />
+      <button type="submit">确认导入这个文件</button>
+      <a href="/import">取消</a>
+    </form>
+  );
+}
+
+function page(c: Context<AppEnv>, body: { state: FormState; message?: string; report?: ImportReport; fileName?: string | null; confirm?: Child }, status: 200 | 400 | 401 | 403 = 200) {
+  const enabled = Boolean(c.get("deps").adminToken);
+  c.header("Cache-Control", "no-store");
+  return c.html(
+    <Layout title="导入数据" nav="import">
+      <h1>导入数据</h1>
+      <p class="lead">上传 CSV 文件。整份文件要么全部导入，要么一行也不写入；先试运行查看报告，再确认导入。</p>
+      {!enabled ? (
+        <p class="alert" role="alert">
+          这台服务器没有设置 ADMIN_TOKEN，网页导入已关闭。请在服务器上设置 ADMIN_TOKEN（至少 16 个字符）后重启，或在服务器上运行 npm run import。
+        </p>
+      ) : null}
+      {body.message ? (
+        <p class="alert" role="alert">
+          {body.message}
+        </p>
+      ) : null}
+      {body.report ? <Report report={body.report} fileName={body.fileName ?? null} /> : null}
+      {body.confirm ?? null}
+      <h2>{body.report ? "上传另一个文件" : "上传文件"}</h2>
+      <ImportForm state={body.state} enabled={enabled} />
+    </Layout>,
+    status,
+  );
+}
+
+const DEFAULT_STATE: FormState = { kind: "prices", batch: "", dryRun: true };
+
+/** 导入, the form. */
+export function importPage(c: Context<AppEnv>) {
+  return page(c, { state: DEFAULT_STATE });
+}
+
+
+/** 导入, the form posted without JavaScript: check the token, run the import, show its report. */
+export async function importSubmit(c: Context<AppEnv>) {
+  const expected = c.get("deps").adminToken;
+  const form = await c.req.parseBody();
+  const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
+  const kind = IMPORT_KINDS.find((k) => k === text("kind"));
+  const state: FormState = { kind: kind ?? "prices", batch: text("batch"), dryRun: text("dryRun") === "1" };
+  if (!expected) return page(c, { state }, 403);
+  const token = text("token");
+  if (!token || !(await timingSafeEqual(token, expected))) return page(c, { state, message: "管理令牌不正确，没有导入任何数据。" }, 401);
+  if (!kind) return page(c, { state, message: `请选择文件类型（${IMPORT_KINDS.join("、")}）。` }, 400);
+
+  let bytes: Uint8Array;
+  let fileName: string | null;
+  const file = form["file"];
+  if (file instanceof File && file.size > 0) {
+    bytes = new Uint8Array(await file.arrayBuffer());
+    fileName = file.name || null;
+  } else if (text("fileBase64")) {
+    try {
+      bytes = base64ToBytes(text("fileBase64"));
+    } catch {
+      return page(c, { state, message: "确认表单里的文件内容已损坏，请重新选择文件上传。" }, 400);
+    }
+    fileName = text("fileName") || null;
+  } else {
+    return page(c, { state, message: "请选择要上传的 CSV 文件。" }, 400);
+  }
+
+  const report = await runImport(c.get("deps").db, {
+    kind,
+    dryRun: state.dryRun,
+    batch: state.batch || undefined,
+    bytes,
+    fileName,
+    actor: "admin-token (web page)",
+  });
+  const confirm =
+    report.dryRun && report.errors.length === 0 && bytes.length <= CARRY_LIMIT_BYTES ? (
+      <ConfirmForm token={token} state={state} fileName={fileName} bytes={bytes} />
+    ) : report.dryRun && report.errors.length === 0 ? (
+      <p>文件较大：请取消勾选“只检查”后重新选择同一文件上传，完成导入。</p>
+    ) : null;
+  // A rejected file is still a page that worked: the report is the answer, so it is a 200.
+  return page(c, { state: { ...state, dryRun: true }, report, fileName, confirm });
+}

@@ -1,0 +1,247 @@
+import type { Context } from "hono";
+import Papa from "papaparse";
+import type { AppEnv } from "../../context";
+import { AppError } from "../../errors";
+import { checkPurchaseList } from "../../services/price-check";
+import { BarChart } from "../charts/bar-chart";
+import { count, money, price } from "../format";
+import { Layout } from "../layout";
+
+type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
+type Line = Check["data"][number];
+type Issue = { row: number; column: string | null; message: string };
+
+const CLASS_LABELS: Record<Line["class"], string> = {
+  at_chosen_price: "按中选价",
+  above_chosen_price: "高于中选价",
+  alternative_available: "非中选，有中选替代",
+  no_equivalent: "无对应中选产品",
+};
+
+const RULE_LABELS: Record<string, string> = {
+  nhsaCode: "按医保编码匹配",
+  approvalNo: "按批准文号匹配",
+  nameSpecManufacturer: "按通用名、规格、企业匹配",
+};
+
+/** A purchase list to start from, in the columns the check reads (UTF-8 with BOM, so Excel shows the Chinese). */
+export function priceCheckTemplate(c: Context<AppEnv>) {
+  const csv = Papa.unparse({
+    fields: ["医保编码", "批准文号", "通用名", "剂型", "规格", "包装", "生产企业", "进价", "数量"],
+    data: [
+      ["", "", "阿托伐他汀钙片", "片剂", "", "", "", "5.2", "100"],
+      ["", "", "冠脉支架", "", "", "", "", "700", "3"],
+    ],
+  });
+  c.header("Content-Type", "text/csv; charset=utf-8");
+  c.header("Content-Disposition", 'attachment; filename="purchase-list-template.csv"');
+  return c.body(`\uFEFF${csv}\r\n`);
+}
+
+function UploadForm() {
+  return (
+    <form class="panel" method="post" action="/price-check" enctype="multipart/form-data">
+      <div class="field">
+        <label for="file">采购清单（CSV）</label>
+        <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
+        <span id="file-hint" class="hint">
+          需要“进价”（或采购价、单价）和“数量”列，以及医保编码、批准文号或通用名+规格+企业之一。UTF-8 或 GB18030 均可。
+          <a href="/price-check/template.csv">下载模板</a>
+        </span>
+      </div>
+      <div class="actions">
+        <button type="submit">比价</button>
+      </div>
+    </form>
+  );
+}
+
+function product(line: Line): string {
+  const i = line.input;
+  const name = [i.genericName, i.spec, i.manufacturer].filter(Boolean).join(" ");
+  return name || i.nhsaCode || i.approvalNo || `第 ${line.row} 行`;
+}
+
+function Verdict(props: { line: Line }) {
+  const l = props.line;
+  const warn = l.class === "above_chosen_price";
+  return (
+    <>
+      <span class={warn ? "bad" : l.class === "at_chosen_price" ? "good" : ""}>{CLASS_LABELS[l.class]}</span>
+      <br />
+      <span class="note">{l.matchedBy ? RULE_LABELS[l.matchedBy] : l.alternative ? "同通用名同规格的中选产品" : "未匹配"}</span>
+    </>
+  );
+}
+
+function Results(props: { check: Check }) {
+  const { data, meta } = props.check;
+  const t = meta.totals;
+  return (
+    <section aria-labelledby="result-heading" id="check-result">
+      <h2 id="result-heading">比价结果</h2>
+      <div class="keyfigures">
+        <div class="keyfigure">
+          <div class="k">清单行数</div>
+          <div class="v">{count(meta.total)}</div>
+          <div class="s">采购金额 {money(t.amountPaid)} 元</div>
+        </div>
+        <div class="keyfigure">
+          <div class="k">高于中选价</div>
+          <div class="v">{count(t.byClass.above_chosen_price)} 行</div>
+          <div class="s">多付合计 {money(t.overpayTotal)} 元</div>
+        </div>
+        <div class="keyfigure">
+          <div class="k">非中选，有中选替代</div>
+          <div class="v">{count(t.byClass.alternative_available)} 行</div>
+          <div class="s">换用可省 {money(t.savingIfSwitchedTotal)} 元</div>
+        </div>
+        <div class="keyfigure">
+          <div class="k">按中选价 / 无对应</div>
+          <div class="v">
+            {count(t.byClass.at_chosen_price)} / {count(t.byClass.no_equivalent)} 行
+          </div>
+          <div class="s">无对应：没有同通用名同规格的中选产品</div>
+        </div>
+      </div>
+      <BarChart
+        id="check-classes"
+        title="各判定的行数"
+        description={(Object.keys(CLASS_LABELS) as Line["class"][]).map((k) => `${CLASS_LABELS[k]}：${t.byClass[k]} 行`).join("；")}
+        series={[{ label: "行数", style: "solid" }]}
+        rows={(Object.keys(CLASS_LABELS) as Line["class"][]).map((k) => ({ label: CLASS_LABELS[k], values: [t.byClass[k]], displays: [`${t.byClass[k]} 行`] }))}
+      />
+      {meta.warnings.length ? (
+        <ul class="note">
+          {meta.warnings.map((w) => (
+            <li>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div class="table-wrap">
+        <table class="cards" id="check-lines">
+          <caption class="visually-hidden">每行的判定</caption>
+          <thead>
+            <tr>
+              <th scope="col" class="num">行</th>
+              <th scope="col">产品</th>
+              <th scope="col">判定</th>
+              <th scope="col" class="num">进价</th>
+              <th scope="col" class="num">实付单价</th>
+              <th scope="col" class="num">中选单价</th>
+              <th scope="col" class="num">每单位差价</th>
+              <th scope="col" class="num">多付 / 换用可省</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((l) => {
+              const ref = l.chosen ?? l.alternative;
+              const perUnit = l.class === "above_chosen_price" ? l.overpayPerUnit : null;
+              const total = l.class === "above_chosen_price" ? l.overpayTotal : l.class === "alternative_available" ? l.savingIfSwitched : null;
+              return (
+                <tr>
+                  <td class="num" data-label="行">
+                    {l.row}
+                  </td>
+                  <td class="lead-cell" data-label="产品">
+                    {product(l)}
+                    {ref ? (
+                      <span class="note">
+                        {" "}
+                        → <a href={`/products/${ref.product.id}`}>{[ref.product.genericName, ref.product.spec, ref.product.manufacturer].filter(Boolean).join(" ")}</a>（{ref.batch.name}）
+                      </span>
+                    ) : null}
+                  </td>
+                  <td data-label="判定">
+                    <Verdict line={l} />
+                  </td>
+                  <td data-label="进价" class="num">
+                    {price(l.input.price)} 元 × {count(l.input.quantity)}
+                  </td>
+                  <td data-label="实付单价" class="num">
+                    {l.paidUnitPrice === null ? "—" : `${price(l.paidUnitPrice)} 元`}
+                    {l.packageAssumed ? <span class="tag">按中选产品包装</span> : null}
+                  </td>
+                  <td data-label="中选单价" class="num">
+                    {ref ? `${price(ref.unitPrice)} 元` : "—"}
+                  </td>
+                  <td data-label="每单位差价" class="num">
+                    {perUnit === null ? "—" : <span class="bad">多付 {price(perUnit)} 元</span>}
+                  </td>
+                  <td data-label="多付 / 可省" class="num">
+                    {total === null ? "—" : l.class === "above_chosen_price" ? <span class="bad">多付 {money(total)} 元</span> : <span class="good">可省 {money(total)} 元</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Problems(props: { message: string; issues: Issue[] }) {
+  return (
+    <section aria-labelledby="problems-heading">
+      <h2 id="problems-heading">清单有误</h2>
+      <p class="alert" role="alert">
+        这份清单不能比价，请改正后重新上传：{props.message}
+      </p>
+      {props.issues.length ? (
+        <div class="table-wrap">
+          <table id="check-errors">
+            <caption>错误（行号按电子表格计）</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="num">行</th>
+                <th scope="col">列</th>
+                <th scope="col">原因</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.issues.map((e) => (
+                <tr>
+                  <td class="num">{e.row === 0 ? "整个文件" : `第 ${e.row} 行`}</td>
+                  <td>{e.column ?? "—"}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function page(c: Context<AppEnv>, body: { check?: Check; problem?: { message: string; issues: Issue[] } }) {
+  return c.html(
+    <Layout title="比价" nav="price-check">
+      <h1>采购清单比价</h1>
+      <p class="lead">上传医院的采购清单，逐行对照中选价格：是否按中选价采购、高出多少，或有没有可以换用的中选产品。</p>
+      {body.problem ? <Problems message={body.problem.message} issues={body.problem.issues} /> : null}
+      {body.check ? <Results check={body.check} /> : null}
+      <h2>{body.check || body.problem ? "再比一份" : "上传清单"}</h2>
+      <UploadForm />
+    </Layout>,
+  );
+}
+
+/** 比价, the form. */
+export function priceCheckPage(c: Context<AppEnv>) {
+  return page(c, {});
+}
+
+/** 比价, the posted list: every line's class and the totals. A list with errors is a report too (200). */
+export async function priceCheckSubmit(c: Context<AppEnv>) {
+  const file = (await c.req.parseBody())["file"];
+  if (!(file instanceof File) || file.size === 0) return page(c, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
+  try {
+    return page(c, { check: await checkPurchaseList(c.get("deps").db, new Uint8Array(await file.arrayBuffer())) });
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status !== 422) throw e;
+    const issues = (e.details as { errors?: Issue[] } | undefined)?.errors ?? [];
+    return page(c, { problem: { message: e.message, issues } });
+  }
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+
+/*
+ * The pages without a browser: what a pharmacist or an admin gets from the server alone (the
+ * pages work without JavaScript). The browser suite in test/e2e covers the interactive parts.
+ */
+describe("pages rendered on the server", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  const html = async (path: string, init?: RequestInit) => {
+    const res = await world.app.request(path, init);
+    return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text(), res };
+  };
+
+  const importForm = (fields: Record<string, string | Blob>) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    return { method: "POST", body: form } satisfies RequestInit;
+  };
+
+  it("searches without JavaScript and shows the price columns in Chinese", async () => {
+    const page = await html(`/?q=${encodeURIComponent("阿托伐他汀钙片")}`);
+    expect(page.status).toBe(200);
+    expect(page.type).toContain("text/html");
+    expect(page.text).toContain('<html lang="zh-CN">');
+    for (const column of ["通用名", "剂型", "规格", "包装", "企业", "批次", "中选价", "中选单价", "参考价", "降幅", "供应地区"]) {
+      expect(page.text).toContain(`>${column}`);
+    }
+    expect(page.text).toContain("97.70 %");
+    expect(page.text).toContain("3.60 元/盒");
+    expect(page.text).toContain("156.80 元");
+    // the export link carries the same query
+    expect(page.text).toMatch(/href="\/api\/v1\/prices\.csv\?q=%E9%98%BF[^"]*headers=zh"/);
+  });
+
+  it("labels every input and select on every page", async () => {
+    for (const path of ["/", "/savings", "/price-check", "/import"]) {
+      const { text } = await html(path);
+      const ids = [...text.matchAll(/<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);
+      const unlabelled = [...text.matchAll(/<(input|select|textarea)\b(?![^>]*type="(?:hidden|submit)")[^>]*>/g)].filter((m) => !/\bid="/.test(m[0]));
+      expect(unlabelled, `${path}: inputs without an id to label`).toEqual([]);
+      for (const id of ids) expect(text, `${path}: #${id} has a label`).toContain(`for="${id}"`);
+    }
+  });
+
+  it("answers a bad filter with a 400 page that says what was wrong, not a stack trace", async () => {
+    const page = await html("/?minDiscount=abc");
+    expect(page.status).toBe(400);
+    expect(page.text).toContain("查询条件有误");
+    expect(page.text).toContain("minDiscount");
+    expect(page.text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("answers an unknown product or batch with a Chinese 404 page", async () => {
+    for (const path of ["/products/999999", "/products/abc", "/batches/no-such-batch"]) {
+      const page = await html(path);
+      expect(page.status, path).toBe(404);
+      expect(page.type).toContain("text/html");
+      expect(page.text).toContain("没有找到");
+    }
+  });
+
+  it("shows a batch's computed figures beside the published ones and the spread of its reductions", async () => {
+    const page = await html("/batches/national-drug-1");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("本站计算");
+    expect(page.text).toContain("官方公布");
+    expect(page.text).toContain("52.00 %"); // published mean reduction of batch 1
+    expect(page.text).toContain("本站收录了 1 个产品，官方公布 25 个品种");
+    expect(page.text).toMatch(/<title>90–100 %[^<]*：1 个<\/title>/);
+  });
+
+  it("refuses an import with a wrong token and writes nothing", async () => {
+    const before = await html("/api/v1/imports", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const page = await html("/import", importForm({ token: "wrong-token-wrong-token", kind: "prices", file: new File(["a,b\n"], "x.csv") }));
+    expect(page.status).toBe(401);
+    expect(page.text).toContain("管理令牌不正确");
+    const after = await html("/api/v1/imports", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(JSON.parse(after.text).data.length).toBe(JSON.parse(before.text).data.length);
+  });
+
+  it("dry-runs an import, then commits the very same file from the confirm form", async () => {
+    const csv = "批次,药品通用名,剂型,规格,包装,中选企业,中选价格,最高有效申报价\nnational-drug-4,页面导入测试片,片剂,10mg,7片/盒,演示制药,3.5,10\n";
+    const dry = await html("/import", importForm({ token: TEST_ADMIN_TOKEN, kind: "prices", dryRun: "1", file: new File([csv], "ok.csv", { type: "text/csv" }) }));
+    expect(dry.status).toBe(200);
+    expect(dry.res.headers.get("cache-control")).toBe("no-store");
+    expect(dry.text).toContain("检查通过：1 行都可以导入");
+    const searchBefore = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
+    expect(JSON.parse(searchBefore.text).meta.total).toBe(0);
+
+    const carried = dry.text.match(/name="fileBase64" value="([^"]+)"/)?.[1];
+    expect(carried).toBeDefined();
+    const commit = await html("/import", importForm({ token: TEST_ADMIN_TOKEN, kind: "prices", batch: "", fileName: "ok.csv", fileBase64: carried! }));
+    expect(commit.text).toContain("已导入 1 行");
+    const searchAfter = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
+    expect(JSON.parse(searchAfter.text).meta.total).toBe(1);
+  });
+
+  it("reports a purchase list's problems by row instead of failing", async () => {
+    const form = new FormData();
+    form.append("file", new File(["通用名,进价,数量\n阿托伐他汀钙片,abc,3\n"], "list.csv", { type: "text/csv" }));
+    const page = await html("/price-check", { method: "POST", body: form });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("清单有误");
+    expect(page.text).toMatch(/第 2 行<\/td><td>进价<\/td>/);
+  });
+
+  it("offers a purchase-list template that Excel opens as UTF-8", async () => {
+    const res = await world.app.request("/price-check/template.csv");
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes)).toContain("通用名");
+  });
+
+  it("serves its stylesheet and script with long caching only under their fingerprinted URL", async () => {
+    const { text } = await html("/");
+    const css = text.match(/href="(\/ui\/app\.css\?v=[^"]+)"/)?.[1];
+    expect(css).toBeDefined();
+    expect((await world.app.request(css!)).headers.get("cache-control")).toContain("immutable");
+    expect((await world.app.request("/ui/app.css?v=old")).headers.get("cache-control")).not.toContain("immutable");
+    expect((await world.app.request("/ui/nothing.js")).status).toBe(404);
+  });
+});
