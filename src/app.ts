@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps, AppEnv } from "./context";
+import { httpCache } from "./middleware/cache";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestContext, type LogLine } from "./middleware/request-context";
 import { publicReadCors, sameOriginWrites, securityHeaders } from "./middleware/security";
@@ -42,6 +43,7 @@ export function createApp(options: CreateAppOptions) {
   app.use("/api/*", publicReadCors);
   app.use("*", sameOriginWrites);
   app.use("/api/*", rateLimit());
+  app.use("/api/v1/*", httpCache);
   app.onError(handleError);
   app.notFound(notFoundHandler);
 

@@ -52,6 +52,7 @@ describe("pages in a browser", () => {
     await box.pressSequentially("atfttgp", { delay: 30 });
     const option = page.getByRole("option", { name: /阿托伐他汀钙片/ }).first();
     await option.waitFor();
+    await screenshot(page, "typeahead-desktop");
     await Promise.all([page.waitForURL(/\?q=/), option.click()]);
     expect(new URL(page.url()).searchParams.get("q")).toBe("阿托伐他汀钙片");
     await expect(box.inputValue()).resolves.toBe("阿托伐他汀钙片");

@@ -39,10 +39,10 @@ export async function batchesPage(c: Context<AppEnv>) {
                 <td data-label="级别">{LEVEL_LABELS[b.level]}</td>
                 <td data-label="类别">{CATEGORY_LABELS[b.category]}</td>
                 <td data-label="公布日期">{b.announced ?? "—"}</td>
-                <td data-label="产品数" class="num">
+                <td data-label="产品数 计算/公布" class="num">
                   {count(b.statistics.products)} / {count(b.published.products ?? b.published.items)}
                 </td>
-                <td data-label="平均降幅" class="num">
+                <td data-label="平均降幅 计算/公布" class="num">
                   {pct(b.statistics.meanDiscountPct)} / {pct(b.published.meanDiscountPct)}
                 </td>
               </tr>
