@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { requireAdmin } from "../../middleware/admin-auth";
+import { importLimitsFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
 import { createRouter } from "../router";
 import * as routes from "./imports.routes";
@@ -51,7 +52,8 @@ importsRouter
         fileName: upload.fileName,
         actor: "admin-token",
       });
-      return c.json(report, report.errors.length ? 422 : 200);
+      const limits = importLimitsFor(c.get("deps"));
+      return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
     } finally {
       importRunning = false;
     }

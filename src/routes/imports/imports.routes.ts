@@ -15,6 +15,19 @@ export const ImportReportSchema = z
     rowsRejected: z.number().int(),
     warnings: z.array(z.string()),
     errors: z.array(IssueSchema).openapi({ description: "row numbers as a spreadsheet counts them; row 0 is the file itself" }),
+    limits: z
+      .object({
+        runtime: z.literal("cloudflare-workers"),
+        database: z.enum(["d1", "libsql"]),
+        maxBodyBytes: z.number().int(),
+        memoryBytes: z.number().int(),
+        cpuMs: z.number().int(),
+        singleBatchStatements: z.number().int().nullable(),
+        chunkStatements: z.number().int().nullable(),
+        advice: z.string(),
+      })
+      .optional()
+      .openapi({ description: "on Cloudflare Workers only: the limits of one import request" }),
   })
   .openapi("ImportReport");
 
@@ -40,7 +53,9 @@ export const postImport = createRoute({
         "text/csv": { schema: z.string().openapi({ format: "binary" }) },
         "multipart/form-data": { schema: z.object({ file: z.any().openapi({ type: "string", format: "binary" }) }) },
       },
-      required: true,
+      // Not `required`: with it, @hono/zod-openapi runs the multipart validator on every body and
+      // refuses a text/csv upload ("file: expected nonoptional"); readUpload checks the body itself.
+      required: false,
     },
   },
   responses: {

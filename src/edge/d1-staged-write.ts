@@ -1,0 +1,168 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+
+/**
+ * All-or-nothing imports on D1, which refuses BEGIN: one `db.batch()` is D1's only transaction.
+ *
+ * A file whose statements fit `singleBatchMax` goes in one batch (atomic; readers never see part of
+ * it). A larger one is written in chunks of `chunkSize` statements, each a batch, with an undo
+ * journal: while the import runs, triggers created from the live table definitions record every
+ * row it inserts, updates or deletes in the base tables (`import_undo`). On success the journal is
+ * dropped; on any failure (an invalid row further down, a D1 error) the journal is replayed
+ * backwards, so nothing is left behind. The derived tables (search, savings rollups) follow
+ * through their own triggers. If the Worker is killed mid-import (CPU limit), the next import
+ * finds the journal and undoes the abandoned one first. Readers can see a partly written large
+ * import for its duration; the data version is bumped before and after, so no cached answer of
+ * that in-between state outlives it.
+ */
+export type D1WriteOptions = { singleBatchMax?: number; chunkSize?: number };
+
+/** Same shape as AtomicWrite in src/import/writer.ts (runImport's `write`), kept here so this file stands alone. */
+export type AtomicWrite = (db: Db, chunks: AsyncIterable<SQL[]>) => Promise<void>;
+
+/** Statements per batch measured to stay far below D1's 30 s per query and the 128 MB of a Worker. */
+export const D1_SINGLE_BATCH_MAX = 5_000;
+export const D1_CHUNK_SIZE = 1_000;
+
+/** Tables an import writes. Derived tables are kept by their triggers and must not be journaled twice. */
+export const JOURNALED_TABLES = ["batches", "regions", "products", "prices", "price_regions", "volumes"] as const;
+
+const LOCK_KEY = "staged_import_started_at";
+/** An abandoned lock older than this (a killed Worker) is taken over and its import undone. */
+const STALE_LOCK_MS = 15 * 60 * 1000;
+
+export function d1StagedWrite(options: D1WriteOptions = {}): AtomicWrite {
+  const singleBatchMax = options.singleBatchMax ?? D1_SINGLE_BATCH_MAX;
+  const chunkSize = options.chunkSize ?? D1_CHUNK_SIZE;
+  return async (db, chunks) => {
+    await recoverAbandoned(db);
+    const buffered: SQL[] = [];
+    const iterator = chunks[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        if (buffered.length) await runBatch(db, buffered);
+        return;
+      }
+      buffered.push(...next.value);
+      if (buffered.length > singleBatchMax) break;
+    }
+    await stagedWrite(db, buffered, iterator, chunkSize);
+  };
+}
+
+async function stagedWrite(db: Db, first: SQL[], rest: AsyncIterator<SQL[]>, chunkSize: number): Promise<void> {
+  await takeLock(db);
+  try {
+    await installJournal(db);
+    await runBatch(db, [bumpVersion()]);
+    let pending = first;
+    for (;;) {
+      while (pending.length >= chunkSize) await runBatch(db, pending.splice(0, chunkSize));
+      const next = await rest.next();
+      if (next.done) break;
+      pending.push(...next.value);
+    }
+    if (pending.length) await runBatch(db, pending);
+    await runBatch(db, [...dropJournalTriggers(), sql`DELETE FROM import_undo`, bumpVersion(), releaseLock()]);
+  } catch (err) {
+    await undoJournal(db);
+    await runBatch(db, [bumpVersion(), releaseLock()]);
+    throw err;
+  }
+}
+
+async function runBatch(db: Db, statements: SQL[]): Promise<void> {
+  if (statements.length === 0) return;
+  await db.batch(statements.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
+}
+
+const bumpVersion = () => sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')
+  ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`;
+const releaseLock = () => sql`DELETE FROM app_meta WHERE key = ${LOCK_KEY}`;
+
+/** One staged import at a time across all isolates: the journal records every writer's rows. */
+async function takeLock(db: Db): Promise<void> {
+  const now = new Date().toISOString();
+  const rows = await db.all<{ value: string }>(sql`INSERT INTO app_meta (key, value) VALUES (${LOCK_KEY}, ${now})
+    ON CONFLICT(key) DO NOTHING RETURNING value`);
+  if (rows.length === 0) throw new AppError(409, "import_running", "a large import is being written in chunks; try again when it has finished");
+}
+
+/** A lock left by a Worker that died mid-import: undo what it wrote, then free the lock. */
+async function recoverAbandoned(db: Db): Promise<void> {
+  const lock = await db.get<{ value: string }>(sql`SELECT value FROM app_meta WHERE key = ${LOCK_KEY}`);
+  if (!lock) return;
+  if (Date.now() - Date.parse(lock.value) < STALE_LOCK_MS) {
+    throw new AppError(409, "import_running", "a large import is being written in chunks; try again when it has finished");
+  }
+  await undoJournal(db);
+  await runBatch(db, [bumpVersion(), releaseLock()]);
+}
+
+async function columnsOf(db: Db, table: string): Promise<string[]> {
+  const rows = await db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info(${table})`);
+  return rows.map((r) => r.name);
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const triggerName = (table: string, op: string) => quote(`import_undo_${table}_${op}`);
+
+/** Journal triggers from the tables as they are now, so a column added later is journaled too. */
+async function installJournal(db: Db): Promise<void> {
+  const statements: SQL[] = [
+    sql.raw(`CREATE TABLE IF NOT EXISTS import_undo (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)`),
+  ];
+  for (const table of JOURNALED_TABLES) {
+    const cols = await columnsOf(db, table);
+    const oldJson = `json_object(${cols.map((c) => `'${c.replace(/'/g, "''")}', old.${quote(c)}`).join(", ")})`;
+    const t = `'${table}'`;
+    statements.push(
+      sql.raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "ai")} AFTER INSERT ON ${quote(table)} BEGIN
+        INSERT INTO import_undo (tbl, op, rid) VALUES (${t}, 'i', new.rowid); END`),
+      sql.raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "au")} AFTER UPDATE ON ${quote(table)} BEGIN
+        INSERT INTO import_undo (tbl, op, rid, old) VALUES (${t}, 'u', old.rowid, ${oldJson}); END`),
+      sql.raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "ad")} AFTER DELETE ON ${quote(table)} BEGIN
+        INSERT INTO import_undo (tbl, op, rid, old) VALUES (${t}, 'd', old.rowid, ${oldJson}); END`),
+    );
+  }
+  await runBatch(db, statements);
+}
+
+function dropJournalTriggers(): SQL[] {
+  return JOURNALED_TABLES.flatMap((table) => ["ai", "au", "ad"].map((op) => sql.raw(`DROP TRIGGER IF EXISTS ${triggerName(table, op)}`)));
+}
+
+type UndoRow = { seq: number; tbl: string; op: "i" | "u" | "d"; rid: number; old: string | null };
+const UNDO_PAGE = 500;
+
+/**
+ * Replays the journal newest first. The triggers go first so the undo is not journaled itself;
+ * each page of undo statements deletes its journal rows in the same batch, so an undo that is
+ * interrupted resumes where it stopped.
+ */
+async function undoJournal(db: Db): Promise<void> {
+  const exists = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'import_undo'`);
+  await runBatch(db, dropJournalTriggers());
+  if (!exists?.n) return;
+  const columns = new Map<string, string[]>();
+  for (const table of JOURNALED_TABLES) columns.set(table, await columnsOf(db, table));
+  for (;;) {
+    const page = await db.all<UndoRow>(sql`SELECT seq, tbl, op, rid, old FROM import_undo ORDER BY seq DESC LIMIT ${UNDO_PAGE}`);
+    if (page.length === 0) return;
+    const statements = page.map((u) => undoStatement(u, columns.get(u.tbl) ?? []));
+    statements.push(sql`DELETE FROM import_undo WHERE seq >= ${page[page.length - 1]!.seq}`);
+    await runBatch(db, statements);
+  }
+}
+
+function undoStatement(u: UndoRow, cols: string[]): SQL {
+  const table = sql.raw(quote(u.tbl));
+  if (u.op === "i") return sql`DELETE FROM ${table} WHERE rowid = ${u.rid}`;
+  const value = (c: string) => sql`json_extract(${u.old}, ${`$."${c.replace(/"/g, '\\"')}"`})`;
+  if (u.op === "u") {
+    return sql`UPDATE ${table} SET ${sql.join(cols.map((c) => sql`${sql.raw(quote(c))} = ${value(c)}`), sql`, `)} WHERE rowid = ${u.rid}`;
+  }
+  return sql`INSERT INTO ${table} (rowid, ${sql.raw(cols.map(quote).join(", "))}) VALUES (${u.rid}, ${sql.join(cols.map(value), sql`, `)})`;
+}

@@ -1,0 +1,99 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../context";
+import { readDataVersion } from "../services/data-version";
+
+/** Browsers and proxies may reuse an answer briefly and revalidate it cheaply with If-None-Match. */
+export const PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+/** The edge copy may live long: its key carries the data version, so an import makes it unreachable. */
+const EDGE_CACHE_CONTROL = "public, max-age=86400";
+/** Headers worth keeping in the edge copy; everything per-request (request id, CORS) is added again. */
+const STORED_HEADERS = ["content-type", "content-language"];
+
+/**
+ * HTTP caching for the public read API: `ETag` (a hash of the body), `Cache-Control` and 304 on a
+ * matching `If-None-Match`, on every runtime. On Workers the answers are also kept in the edge
+ * Cache API under a key that includes the data version, so repeated searches skip the database and
+ * an import is never hidden by an old copy. Only JSON is hashed: CSV exports can be large streams.
+ */
+export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method !== "GET" || !isPublicRead(c.req.path)) return next();
+  const edge = c.get("deps").edge?.cache;
+  let key: Request | undefined;
+  if (edge) {
+    key = edgeKey(c.req.url, await readDataVersion(c.get("deps").db));
+    const hit = await edge.match(key);
+    if (hit) return answer(c, hit, "HIT");
+  }
+  await next();
+  const res = c.res;
+  if (res.status !== 200) {
+    c.header("Cache-Control", "no-store");
+    return;
+  }
+  if (!(res.headers.get("content-type") ?? "").startsWith("application/json")) {
+    c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
+    return;
+  }
+  const body = await res.arrayBuffer();
+  const etag = await etagOf(body);
+  if (edge && key) {
+    const stored = new Headers({ "Cache-Control": EDGE_CACHE_CONTROL, ETag: etag });
+    for (const name of STORED_HEADERS) {
+      const value = res.headers.get(name);
+      if (value && !stored.has(name)) stored.set(name, value);
+    }
+    later(c, edge.put(key, new Response(body, { status: 200, headers: stored })));
+  }
+  const headers = new Headers(res.headers);
+  headers.set("ETag", etag);
+  // Setting c.res keeps the headers the route and outer middleware already set on the old answer.
+  c.res = answer(c, new Response(body, { status: 200, headers }), edge ? "MISS" : undefined);
+});
+
+function isPublicRead(path: string): boolean {
+  return path.startsWith("/api/v1/") && !path.startsWith("/api/v1/imports");
+}
+
+/** The query is sorted so `?a=1&b=2` and `?b=2&a=1` share one entry. */
+function edgeKey(url: string, version: string): Request {
+  const u = new URL(url);
+  u.searchParams.sort();
+  return new Request(`https://edge-cache.vbp.internal/v${encodeURIComponent(version)}${u.pathname}${u.search}`);
+}
+
+function answer(c: Context<AppEnv>, res: Response, cacheStatus: "HIT" | "MISS" | undefined): Response {
+  const headers = new Headers(res.headers);
+  headers.set("Cache-Control", PUBLIC_CACHE_CONTROL);
+  if (cacheStatus) headers.set("X-Cache", cacheStatus);
+  const etag = headers.get("etag");
+  if (etag && matches(c.req.header("if-none-match"), etag)) {
+    headers.delete("content-type");
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(res.body, { status: res.status, headers });
+}
+
+/** Weak comparison (RFC 9110 §13.1.2): Cloudflare turns strong ETags weak when it compresses. */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((t) => t.trim() === "*" || bare(t) === bare(etag));
+}
+
+async function etagOf(body: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  let bin = "";
+  for (const b of digest.subarray(0, 16)) bin += String.fromCharCode(b);
+  return `W/"${btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}"`;
+}
+
+/** Finishes `work` after the answer on Workers (waitUntil); elsewhere there is no edge cache to fill. */
+function later(c: Context<AppEnv>, work: Promise<unknown>): void {
+  const guarded = work.catch((err: unknown) => console.error(JSON.stringify({ level: "warn", message: "edge cache put failed", error: String(err) })));
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    void guarded;
+  }
+}

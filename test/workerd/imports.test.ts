@@ -1,0 +1,55 @@
+import { sql } from "drizzle-orm";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { openD1 } from "../../src/db/d1";
+import { snapshotData } from "./d1-snapshot";
+import { call, importCsv, q } from "./support";
+
+const db = () => openD1(env.DB);
+const HEADER = "批次,药品通用名,剂型,规格,转换比,中选企业,中选价格,最高有效申报价,供应地区";
+const row = (i: number, price = "1.50") => `national-drug-3,测试药${i}号片,片剂,${i}mg,10,丙制药厂,${price},30,北京市`;
+const file = (rows: string[]) => new TextEncoder().encode([HEADER, ...rows].join("\n"));
+
+describe("imports through the Worker on D1", () => {
+  it("imports a good file, states the Worker's limits, and the rows are searchable at once", async () => {
+    const { status, body } = await importCsv("kind=prices", [HEADER, row(1), row(2)].join("\n"));
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ kind: "prices", dryRun: false, rowsTotal: 2, rowsImported: 2, rowsRejected: 0, errors: [] });
+    expect(body.limits).toMatchObject({ runtime: "cloudflare-workers", database: "d1", maxBodyBytes: 10 * 1024 * 1024, cpuMs: 30_000 });
+    expect(body.limits.advice).toContain("split");
+    const found = await call(`/api/v1/prices?q=${q("测试药1号")}`);
+    expect(found.body.data.map((p: any) => p.product.genericName)).toEqual(["测试药1号片"]);
+    expect(found.body.data[0].discountPct).toBe(95);
+  });
+
+  it("rejects a bad file naming row and column, and writes nothing", async () => {
+    const before = await snapshotData(db());
+    const { status, body } = await importCsv("kind=prices", [HEADER, row(3), row(4, "abc"), row(5).replace("北京市", "火星")].join("\n"));
+    expect(status).toBe(422);
+    expect(body.rowsImported).toBe(0);
+    expect(body.errors).toEqual([
+      { row: 3, column: "中选价格", message: expect.stringContaining("abc") },
+      { row: 4, column: "供应地区", message: expect.stringContaining("火星") },
+    ]);
+    expect(await snapshotData(db())).toEqual(before);
+  });
+
+  it("accepts a GB18030 file as Excel on Chinese Windows writes it", async () => {
+    // "批次,药品通用名,中选价格\nnational-drug-3,国标药片,2.5" in GB18030.
+    const gb = Uint8Array.from([
+      0xc5, 0xfa, 0xb4, 0xce, 0x2c, 0xd2, 0xa9, 0xc6, 0xb7, 0xcd, 0xa8, 0xd3, 0xc3, 0xc3, 0xfb, 0x2c, 0xd6, 0xd0, 0xd1, 0xa1, 0xbc, 0xdb, 0xb8, 0xf1,
+      0x0a, ...new TextEncoder().encode("national-drug-3,"), 0xb9, 0xfa, 0xb1, 0xea, 0xd2, 0xa9, 0xc6, 0xac, ...new TextEncoder().encode(",2.5"),
+    ]);
+    const { status, body } = await importCsv("kind=prices", gb);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.encoding).toBe("gb18030");
+    const found = await call(`/api/v1/prices?q=${q("国标药片")}`);
+    expect(found.body.data).toHaveLength(1);
+  });
+
+  it("refuses an import without the admin token", async () => {
+    const { status, body } = await importCsv("kind=prices", [HEADER, row(6)].join("\n"), "wrong-token-wrong-token");
+    expect(status).toBe(401);
+    expect(body.error.code).toBe("unauthorized");
+  });
+});

@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { STATIN_PRICES_CSV } from "./fixtures";
+import { call, importCsv, q } from "./support";
+
+describe("search on D1 inside workerd", () => {
+  beforeAll(async () => {
+    const { status, body } = await importCsv("kind=prices", STATIN_PRICES_CSV);
+    expect(status, JSON.stringify(body)).toBe(200);
+  });
+
+  const names = (body: any) => body.data.map((p: any) => p.product.genericName as string);
+
+  it("finds every statin for the two-character query 他汀 (shorter than a trigram)", async () => {
+    const { status, body } = await call(`/api/v1/prices?q=${q("他汀")}&limit=50`);
+    expect(status).toBe(200);
+    expect(names(body)).toEqual(expect.arrayContaining(["阿托伐他汀钙片", "瑞舒伐他汀钙片"]));
+    expect(names(body)).not.toContain("氨氯地平片");
+    expect(body.meta.total).toBe(body.data.length);
+  });
+
+  it("narrows to one drug for a longer query that the trigram index answers", async () => {
+    const { status, body } = await call(`/api/v1/prices?q=${q("阿托伐他汀")}&limit=50`);
+    expect(status).toBe(200);
+    expect(body.data.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(names(body))).toEqual(new Set(["阿托伐他汀钙片"]));
+  });
+
+  it("finds a drug by the pinyin initials (拼音码) hospital systems use", async () => {
+    const { status, body } = await call(`/api/v1/prices?q=atfttgp&limit=50`);
+    expect(status).toBe(200);
+    expect(new Set(names(body))).toEqual(new Set(["阿托伐他汀钙片"]));
+  });
+
+  it("finds a price by its manufacturer", async () => {
+    const { body } = await call(`/api/v1/prices?q=${q("乙药业")}&limit=50`);
+    expect(body.data.length).toBe(2);
+    expect(body.data.every((p: any) => p.product.manufacturer === "乙药业股份有限公司")).toBe(true);
+  });
+
+  it("answers queries with FTS syntax characters without an error", async () => {
+    for (const text of ["阿托伐他汀钙片(10mg)", "\"他汀", "AND", "Sustained-release", "*"]) {
+      const { status } = await call(`/api/v1/prices?q=${q(text)}`);
+      expect(status, text).toBe(200);
+    }
+  });
+
+  it("computes unit prices and reductions from the exact money rules", async () => {
+    const { body } = await call(`/api/v1/prices?q=${q("瑞舒伐他汀")}`);
+    const item = body.data[0];
+    expect(item.chosenPrice).toBe(12.32);
+    expect(item.unitPrice).toBe(0.44);
+    expect(item.discountPct).toBe(95.89);
+    expect(item.supplyRegions.map((r: any) => r.name ?? r)).toEqual(expect.arrayContaining([expect.stringContaining("北京")]));
+  });
+
+  it("pages through results with the cursor", async () => {
+    const first = await call(`/api/v1/prices?q=${q("他汀")}&limit=1&sort=unitPrice`);
+    expect(first.body.data.length).toBe(1);
+    expect(first.body.meta.nextCursor).toBeTruthy();
+    const second = await call(`/api/v1/prices?q=${q("他汀")}&limit=1&sort=unitPrice&cursor=${first.body.meta.nextCursor}`);
+    expect(second.body.data[0].id).not.toBe(first.body.data[0].id);
+    expect(second.body.data[0].unitPrice).toBeGreaterThanOrEqual(first.body.data[0].unitPrice);
+  });
+
+  it("answers a bad filter with the contract's 400 error", async () => {
+    const { status, body } = await call(`/api/v1/prices?sort=cheapest`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("validation_error");
+    expect(body.error.requestId).toBeTruthy();
+  });
+});
