@@ -23,7 +23,7 @@ export type SearchPlan = {
   text: string;
   names: Array<TermRow & { tier: number }>;
   firms: TermRow[];
-  /** SELECT of product ids matched through products_fts, or null when there are none. */
+  /** Product ids matched by code or through products_fts: a list of ids or a SELECT; null when none. */
   products: SQL | null;
   refine: string[];
 };
@@ -74,12 +74,31 @@ async function matchText(db: Db, text: string) {
   return { names, firms };
 }
 
-/** Products whose codes (医保编码, 批准文号) contain the text; null when none do. */
+/** Above this many products a code match stays a subquery instead of a list of ids. */
+const MAX_CODE_IDS = 1000;
+
+/**
+ * Products whose codes (医保编码, 批准文号/注册证号) match the text; null when none do. A whole code
+ * or its start is an index lookup on the code columns (codes are stored as published, in upper
+ * case); only a fragment from the middle needs the trigram index, whose common trigrams (000, SYN)
+ * would make every lookup slow.
+ */
 async function codeMatches(db: Db, text: string): Promise<SQL | null> {
-  if (charLength(text) < 3 || text.includes(" ")) return null;
+  // Every code carries digits; without one, the text is a name and the code lookups only cost time.
+  if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return null;
+  const code = text.toUpperCase();
+  const end = `${code}\u{10FFFF}`;
+  const cap = sql.raw(String(MAX_CODE_IDS + 1));
+  let rows = await db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${code} OR approval_no = ${code}`);
+  if (!rows.length) {
+    rows = await db.all<{ id: number }>(sql`SELECT id FROM (SELECT id FROM products WHERE nhsa_code >= ${code} AND nhsa_code < ${end} LIMIT ${cap})
+      UNION SELECT id FROM (SELECT id FROM products WHERE approval_no >= ${code} AND approval_no < ${end} LIMIT ${cap})`);
+  }
   const match = `codes : ${ftsPhrase(text)}`;
-  const any = await db.all(sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match} LIMIT 1`);
-  return any.length ? sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}` : null;
+  if (!rows.length) rows = await db.all<{ id: number }>(sql`SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ${match} LIMIT ${cap}`);
+  if (!rows.length) return null;
+  if (rows.length > MAX_CODE_IDS) return sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}`;
+  return sql.raw(rows.map((r) => String(Math.trunc(r.id))).join(","));
 }
 
 /** Resolves typed text to a plan; null when the text is empty after normalization. */
