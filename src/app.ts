@@ -9,6 +9,7 @@ import { handleError, notFoundHandler } from "./routes/errors";
 import { healthRouter } from "./routes/health/health.index";
 import { importsRouter } from "./routes/imports/imports.index";
 import { priceCheckRouter } from "./routes/price-check/price-check.index";
+import { exportRouter } from "./routes/export/export.index";
 import { pricesRouter } from "./routes/prices/prices.index";
 import { productsRouter } from "./routes/products/products.index";
 import { progressRouter } from "./routes/progress/progress.index";
@@ -48,6 +49,7 @@ export function createApp(options: CreateAppOptions) {
   app.notFound(notFoundHandler);
 
   app.route("/", healthRouter);
+  app.route("/", exportRouter);
   app.route("/", pricesRouter);
   app.route("/", batchesRouter);
   app.route("/", productsRouter);

@@ -1,14 +1,16 @@
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { IMPORT_KINDS, type ImportKind } from "../db/schema";
 import { loadConfig } from "../env";
+import { hasLibsqlTransactions, libsqlTransactionWrite } from "../import/writer";
 import { runImport } from "../services/imports";
 import { openMigrated } from "./database";
+import { fileSource } from "./file-source";
+import { createProgressReporter } from "./import-progress";
 
 const USAGE = "usage: npm run import -- <batches|regions|prices|volumes> <file.csv> [--batch <id>] [--dry-run]";
 
-/** `npm run import`: the same all-or-nothing import as the HTTP endpoint, on the configured database. */
+/** `npm run import`: the same all-or-nothing import as the HTTP endpoint, streamed from disk. */
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -19,23 +21,37 @@ async function main() {
     console.error(USAGE);
     process.exit(2);
   }
+  let source: ReturnType<typeof fileSource>;
+  try {
+    source = fileSource(file);
+  } catch {
+    console.error(`${file}: cannot read this file (does it exist?)\n${USAGE}`);
+    process.exit(2);
+  }
   const config = loadConfig(process.env);
   const handle = await openMigrated(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const progress = createProgressReporter(basename(file));
   try {
     const report = await runImport(handle.db, {
       kind: kind as ImportKind,
-      bytes: readFileSync(file),
+      source,
+      sha256: source.sha256,
       fileName: basename(file),
       batch: values.batch,
       dryRun: values["dry-run"],
       actor: `cli:${process.env.USER ?? "unknown"}`,
+      onProgress: (p) => progress.update(p),
+      // Streams any size with bounded memory: chunks go into one write transaction as they are validated.
+      write: hasLibsqlTransactions(handle.db) ? libsqlTransactionWrite : undefined,
     });
+    progress.stop();
     for (const w of report.warnings) console.log(`warning: ${w}`);
     for (const e of report.errors) console.log(`error: row ${e.row}${e.column ? `, column ${e.column}` : ""}: ${e.message}`);
     const verb = report.errors.length ? "rejected, nothing written" : report.dryRun ? "dry run, nothing written" : "imported";
     console.log(`${file}: ${verb}; ${report.rowsTotal} rows, ${report.rowsImported} valid, ${report.rowsRejected} rejected (encoding ${report.encoding ?? "unknown"}, audit #${report.importId})`);
     process.exitCode = report.errors.length ? 1 : 0;
   } finally {
+    progress.stop();
     handle.close();
   }
 }

@@ -7,7 +7,7 @@ export function normalizeHeader(raw: string): string {
     .normalize("NFKC")
     .replace(/^\ufeff/, "")
     .trim()
-    .replace(/\s*[(\[][^()\[\]]*[)\]]\s*$/, "")
+    .replace(/\s*[(\[【][^()\[\]【】]*[)\]】]\s*$/, "")
     .replace(/\s+/g, "")
     .toLowerCase();
 }

@@ -11,7 +11,7 @@ export type CsvTable = {
   records: Array<{ row: number; cells: string[] }>;
 };
 
-const HEADER_SEARCH_ROWS = 30;
+export const HEADER_SEARCH_ROWS = 30;
 
 /**
  * Parses CSV text and finds the header row of one kind, which published tables often put under
@@ -26,17 +26,8 @@ export function readCsv(text: string, fields: readonly FieldDef[]): { table: Csv
   if (rows.every((r) => r.every((c) => c.trim() === ""))) {
     return { table: null, issues: [{ row: 1, column: null, message: "the file is empty" }] };
   }
-  // The first row naming two known columns is the header; a one-column file falls back to the best row.
-  const scores = rows.slice(0, HEADER_SEARCH_ROWS).map((r) => headerScore(r, fields));
-  let best = scores.findIndex((s) => s >= 2);
-  if (best < 0) best = scores.findIndex((s) => s === Math.max(1, ...scores));
-  if (best < 0) {
-    const expected = fields.filter((f) => f.required).map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/"));
-    return {
-      table: null,
-      issues: [{ row: 1, column: null, message: `no header row found in the first ${HEADER_SEARCH_ROWS} rows; expected columns such as ${expected.join(", ")}` }],
-    };
-  }
+  const best = locateHeader(rows, fields);
+  if (typeof best !== "number") return { table: null, issues: [best] };
   const headers = (rows[best] ?? []).map((h) => h.trim());
   const match = matchHeaders(headers, fields);
   const records: CsvTable["records"] = [];
@@ -46,4 +37,18 @@ export function readCsv(text: string, fields: readonly FieldDef[]): { table: Csv
     records.push({ row: i + 1, cells });
   }
   return { table: { headerRow: best + 1, headers, match, records }, issues };
+}
+
+/**
+ * Index of the header row among the first rows of a file: the first row naming two known columns
+ * (title rows above it are skipped), else for a one-column file the row naming the most. Returns
+ * the issue to report when none does.
+ */
+export function locateHeader(rows: readonly (readonly string[])[], fields: readonly FieldDef[]): number | RowIssue {
+  const scores = rows.slice(0, HEADER_SEARCH_ROWS).map((r) => headerScore(r, fields));
+  let best = scores.findIndex((s) => s >= 2);
+  if (best < 0) best = scores.findIndex((s) => s === Math.max(1, ...scores));
+  if (best >= 0) return best;
+  const expected = fields.filter((f) => f.required).map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/"));
+  return { row: 1, column: null, message: `no header row found in the first ${HEADER_SEARCH_ROWS} rows; expected columns such as ${expected.join(", ")}` };
 }

@@ -26,7 +26,7 @@ export class RowReader {
   text(field: string, opts: { required: true; max?: number }): string;
   text(field: string, opts?: { required?: boolean; max?: number }): string | null;
   text(field: string, { required = false, max = 500 }: { required?: boolean; max?: number } = {}): string | null {
-    const value = (this.cells.get(field) ?? "").normalize("NFC").trim();
+    const value = unescapeFormula((this.cells.get(field) ?? "").normalize("NFC").trim());
     if (value === "") {
       if (required) this.fail(field, "is required but empty");
       return null;
@@ -70,4 +70,9 @@ export class RowReader {
   fail(field: string | null, message: string): void {
     this.issues.push({ row: this.row, column: field === null ? null : this.column(field), message });
   }
+}
+
+/** Undoes the export's guard against formula injection ('=… → =…), so exported text imports back unchanged. */
+function unescapeFormula(value: string): string {
+  return value.length > 1 && value[0] === "'" && "=+-@\t\r".includes(value[1]!) ? value.slice(1) : value;
 }

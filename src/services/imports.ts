@@ -1,19 +1,31 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
-import { DecodeError, decodeCsvBytes } from "../import/decode";
+import { CsvTooLongError } from "../import/csv-records";
+import { DecodeError, NotUtf8Error, type TextEncodingName } from "../import/decode";
 import { KINDS } from "../import/kinds";
 import type { ImportOptions } from "../import/kinds/types";
-import { readCsv } from "../import/read-csv";
-import { RowReader, type RowIssue } from "../import/row-reader";
+import type { RowIssue } from "../import/row-reader";
+import { bytesSource, type ByteSource, type ImportProgress } from "../import/source";
+import { openTable, type OpenedTable } from "../import/table-stream";
+import { ImportTally, MAX_REPORTED_ERRORS, Rejected, validatedStatements } from "../import/validate-rows";
+import { defaultAtomicWrite, type AtomicWrite } from "../import/writer";
 import { refreshBatchStats } from "./batches";
 
 export type ImportRequest = {
   kind: ImportKind;
-  bytes: Uint8Array;
+  /** The whole file in memory (HTTP body, seeds) … */
+  bytes?: Uint8Array;
+  /** … or a source read as a stream (the CLI, for files of any size). */
+  source?: ByteSource;
+  /** SHA-256 of the file when the caller computed it while streaming; computed from `bytes` otherwise. */
+  sha256?: string | (() => string | Promise<string>);
   fileName?: string | null;
   dryRun?: boolean;
   actor?: string | null;
+  /** How statements reach the database all or nothing; defaults to what the driver supports. */
+  write?: AtomicWrite;
+  onProgress?: (progress: ImportProgress) => void;
 } & ImportOptions;
 
 export type ImportReport = {
@@ -28,142 +40,144 @@ export type ImportReport = {
   errors: RowIssue[];
 };
 
-/** Caps what one report carries, so a file that is wrong on every row still answers quickly. */
-const MAX_REPORTED_ERRORS = 1000;
-
 /**
- * Imports one CSV file of one kind, all or nothing: every row is validated before anything is
- * written, and the writes go in one atomic batch. Every attempt leaves an audit row.
+ * Imports one CSV file of one kind, all or nothing, reading it once: rows are validated as they
+ * are read and valid rows are written inside one atomic write (a transaction on libSQL, one batch
+ * on D1) that is undone when any row turns out invalid. Every attempt leaves an audit row.
  */
 export async function runImport(db: Db, req: ImportRequest): Promise<ImportReport> {
   const startedAt = new Date().toISOString();
-  const spec = KINDS[req.kind];
   const dryRun = req.dryRun ?? false;
-  const sha256 = await sha256Hex(req.bytes);
-  const warnings: string[] = [];
-  const errors: RowIssue[] = [];
-  let encoding: string | null = null;
-  let rowsTotal = 0;
-  let rowsImported = 0;
-  const rejectedRows = new Set<number>();
-
-  const finish = async (status: "succeeded" | "rejected"): Promise<ImportReport> => {
-    const report = {
-      kind: req.kind,
-      dryRun,
-      encoding,
-      rowsTotal,
-      rowsImported,
-      rowsRejected: status === "rejected" ? Math.max(rejectedRows.size, errors.length ? 1 : 0) : 0,
-      warnings,
-      errors: errors.slice(0, MAX_REPORTED_ERRORS),
-    };
-    if (errors.length > MAX_REPORTED_ERRORS) {
-      report.warnings = [...warnings, `${errors.length - MAX_REPORTED_ERRORS} more errors are not listed`];
-    }
-    const importId = await writeAudit(db, { ...report, status, fileName: req.fileName ?? null, sha256, actor: req.actor ?? null, startedAt });
-    return { importId, ...report };
-  };
-
-  let text: string;
+  const source = req.source ?? bytesSource(req.bytes ?? new Uint8Array());
+  let outcome: Attempt;
   try {
-    const decoded = decodeCsvBytes(req.bytes);
-    text = decoded.text;
-    encoding = decoded.encoding;
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    errors.push({ row: 0, column: null, message: e.message });
-    return finish("rejected");
+    outcome = await attempt(db, req, source, undefined);
+    // The first 64 KB looked like UTF-8 but later bytes are not: Excel's GB18030 with an ASCII start.
+    if (outcome.retryAsGb18030) outcome = await attempt(db, req, source, "gb18030");
+  } catch (err) {
+    // Best effort: the failure may be the database itself (busy, full); the caller still gets the error.
+    await writeAudit(db, req, { startedAt, dryRun, status: "failed", encoding: null, tally: new ImportTally(), message: String(err) }).catch(() => 0);
+    throw err;
   }
-
-  const { table, issues } = readCsv(text, spec.fields);
-  errors.push(...issues);
-  if (!table) return finish("rejected");
-  rowsTotal = table.records.length;
-  const { match, headers, headerRow } = table;
-  if (match.unknown.length) warnings.push(`columns ignored (not part of a ${req.kind} file): ${match.unknown.join(", ")}`);
-  for (const d of match.duplicated) errors.push({ row: headerRow, column: d, message: "this column appears twice" });
-  for (const m of match.missing) {
-    const def = spec.fields.find((f) => f.field === m);
-    errors.push({ row: headerRow, column: m, message: `required column is missing (accepted headers: ${[m, ...(def?.aliases ?? [])].join(", ")})` });
-  }
-  const hasBatchField = spec.fields.some((f) => f.field === "batch");
-  if (hasBatchField && !req.batch && ![...match.columns.values()].includes("batch")) {
-    errors.push({ row: headerRow, column: "batch", message: "there is no batch column; add one (批次) or give the batch for the whole file (?batch= or --batch)" });
-  }
-  if (rowsTotal === 0) errors.push({ row: headerRow, column: null, message: "the file has a header but no data rows" });
-  if (errors.length) return finish("rejected");
-
-  const headerOf = new Map<string, string>();
-  for (const [index, field] of match.columns) headerOf.set(field, headers[index] ?? field);
-  const ctx = await spec.prepare(db, { batch: req.batch });
-  const records: Array<{ row: number; rec: unknown }> = [];
-  const firstRowOfKey = new Map<string, number>();
-  for (const { row, cells } of table.records) {
-    if (cells.length !== headers.length && cells.slice(headers.length).some((c) => c.trim() !== "")) {
-      errors.push({ row, column: null, message: `the row has ${cells.length} cells but the header has ${headers.length}` });
-      rejectedRows.add(row);
-      continue;
-    }
-    if (cells.length < headers.length) {
-      errors.push({ row, column: null, message: `the row has ${cells.length} cells but the header has ${headers.length}` });
-      rejectedRows.add(row);
-      continue;
-    }
-    const byField = new Map<string, string>();
-    for (const [index, field] of match.columns) byField.set(field, cells[index] ?? "");
-    const reader = new RowReader(row, byField, headerOf);
-    const rec = spec.readRow(reader, ctx);
-    if (reader.issues.length || rec === null) {
-      errors.push(...reader.issues);
-      rejectedRows.add(row);
-      continue;
-    }
-    const key = spec.key(rec);
-    const first = firstRowOfKey.get(key);
-    if (first !== undefined) {
-      errors.push({ row, column: null, message: `duplicates row ${first} (the same ${req.kind === "prices" ? "product in the same batch" : "key"})` });
-      rejectedRows.add(row);
-      continue;
-    }
-    firstRowOfKey.set(key, row);
-    records.push({ row, rec });
-  }
-  if (spec.checkAll) {
-    for (const issue of spec.checkAll(records, ctx)) {
-      errors.push({ ...issue, column: issue.column === null ? null : headerOf.get(issue.column) ?? issue.column });
-      rejectedRows.add(issue.row);
-    }
-  }
-  const ctxWarnings = (ctx as { warnings?: string[] } | null)?.warnings;
-  if (ctxWarnings) warnings.push(...ctxWarnings);
-  if (errors.length) return finish("rejected");
-
-  rowsImported = records.length;
-  if (dryRun) return finish("succeeded");
-
-  const statements: SQL[] = records.flatMap(({ rec }) => spec.statements(rec, ctx));
-  statements.push(sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')
-    ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`);
-  await db.batch(statements.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
-  if (spec.touchedBatches) await refreshBatchStats(db, spec.touchedBatches(records.map((r) => r.rec)));
-  return finish("succeeded");
+  const { tally, encoding } = outcome;
+  const status = tally.errorCount ? "rejected" : "succeeded";
+  const importId = await writeAudit(db, req, { startedAt, dryRun, status, encoding, tally });
+  return { importId, ...reportOf(req.kind, dryRun, encoding, tally) };
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+type Attempt = { tally: ImportTally; encoding: TextEncodingName | null; retryAsGb18030: boolean };
+
+async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: TextEncodingName | undefined): Promise<Attempt> {
+  const spec = KINDS[req.kind];
+  const tally = new ImportTally();
+  let bytesRead = 0;
+  const progress = (rows: number, done = false) =>
+    req.onProgress?.({ rows, bytesRead, totalBytes: source.size, done });
+  let table: OpenedTable;
+  try {
+    table = await openTable(source, spec.fields, { encoding: forced, onBytes: (n) => (bytesRead += n) });
+  } catch (err) {
+    if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true };
+    if (!(err instanceof DecodeError)) throw err;
+    tally.error({ row: 0, column: null, message: err.message });
+    return { tally, encoding: null, retryAsGb18030: false };
+  }
+  try {
+    await readAndWrite(db, req, table, tally, (rows) => progress(rows));
+  } catch (err) {
+    if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true };
+    if (err instanceof DecodeError || err instanceof CsvTooLongError) tally.error({ row: 0, column: null, message: err.message });
+    else if (!(err instanceof Rejected)) throw err;
+  }
+  progress(tally.rowsTotal, true);
+  return { tally, encoding: table.encoding, retryAsGb18030: false };
+}
+
+async function readAndWrite(db: Db, req: ImportRequest, table: OpenedTable, tally: ImportTally, onRows: (rows: number) => void) {
+  const spec = KINDS[req.kind];
+  const { header } = table;
+  const headerProblems = [...table.issues];
+  if (header) {
+    const { match } = header;
+    if (match.unknown.length) tally.warnings.push(`columns ignored (not part of a ${req.kind} file): ${match.unknown.join(", ")}`);
+    for (const d of match.duplicated) headerProblems.push({ row: header.row, column: d, message: "this column appears twice" });
+    for (const m of match.missing) {
+      const def = spec.fields.find((f) => f.field === m);
+      headerProblems.push({ row: header.row, column: m, message: `required column is missing (accepted headers: ${[m, ...(def?.aliases ?? [])].join(", ")})` });
+    }
+    const hasBatchField = spec.fields.some((f) => f.field === "batch");
+    if (hasBatchField && !req.batch && ![...match.columns.values()].includes("batch")) {
+      headerProblems.push({ row: header.row, column: "batch", message: "there is no batch column; add one (批次) or give the batch for the whole file (?batch= or --batch)" });
+    }
+  }
+  if (!header || headerProblems.length) {
+    // Still count the rows, so the report says how big the rejected file was.
+    for await (const chunk of table.records) tally.rowsTotal += chunk.length;
+    for (const p of headerProblems) tally.error(p);
+    throw new Rejected();
+  }
+  const ctx = await spec.prepare(db, { batch: req.batch });
+  const records = foldIssues(table.records, table.issues, tally);
+  const write = req.write ?? defaultAtomicWrite(db);
+  const statements = validatedStatements({ spec, ctx, header, records, tally, emit: !req.dryRun, bulk: write.bulkStatements, onRows });
+  if (req.dryRun) {
+    for await (const _ of statements) void _;
+  } else {
+    let statsWritten = false;
+    await write(db, statements, async (tx) => {
+      if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
+      statsWritten = true;
+    });
+    // A writer that cannot run work before its commit (e.g. a staged D1 writer) gets the stats after.
+    if (!statsWritten && tally.touchedBatches.size) await refreshBatchStats(db, [...tally.touchedBatches]);
+  }
+}
+
+/** CSV syntax issues surface while records are read; count them before the rows they came with. */
+async function* foldIssues<T>(records: AsyncIterable<T>, issues: RowIssue[], tally: ImportTally): AsyncGenerator<T> {
+  for await (const chunk of records) {
+    for (const issue of issues.splice(0)) tally.error(issue);
+    yield chunk;
+  }
+  for (const issue of issues.splice(0)) tally.error(issue);
+}
+
+function reportOf(kind: ImportKind, dryRun: boolean, encoding: string | null, tally: ImportTally): Omit<ImportReport, "importId"> {
+  const rejected = tally.errorCount > 0;
+  const warnings = [...tally.warnings];
+  if (tally.errorCount > MAX_REPORTED_ERRORS) warnings.push(`${tally.errorCount - MAX_REPORTED_ERRORS} more errors are not listed`);
+  const errors = [...tally.errors].sort((a, b) => a.row - b.row);
+  return {
+    kind,
+    dryRun,
+    encoding,
+    rowsTotal: tally.rowsTotal,
+    rowsImported: rejected ? 0 : tally.rowsValid,
+    rowsRejected: rejected ? Math.max(tally.rejectedRows.size, 1) : 0,
+    warnings,
+    errors,
+  };
+}
+
+async function sha256Of(req: ImportRequest): Promise<string> {
+  if (typeof req.sha256 === "function") return req.sha256();
+  if (typeof req.sha256 === "string") return req.sha256;
+  const digest = await crypto.subtle.digest("SHA-256", (req.bytes ?? new Uint8Array()) as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function writeAudit(
   db: Db,
-  a: Omit<ImportReport, "importId"> & { status: string; fileName: string | null; sha256: string; actor: string | null; startedAt: string },
+  req: ImportRequest,
+  a: { startedAt: string; dryRun: boolean; status: "succeeded" | "rejected" | "failed"; encoding: string | null; tally: ImportTally; message?: string },
 ): Promise<number> {
+  const r = reportOf(req.kind, a.dryRun, a.encoding, a.tally);
+  const errors = a.message ? [{ row: 0, column: null, message: `the import failed: ${a.message}` }] : r.errors;
   const rows = await db.all<{ id: number }>(sql`INSERT INTO imports (kind, file_name, sha256, encoding, dry_run, status,
       rows_total, rows_imported, rows_rejected, errors, warnings, actor, started_at, finished_at)
-    VALUES (${a.kind}, ${a.fileName}, ${a.sha256}, ${a.encoding}, ${a.dryRun ? 1 : 0}, ${a.status}, ${a.rowsTotal},
-      ${a.status === "succeeded" && !a.dryRun ? a.rowsImported : 0}, ${a.rowsRejected},
-      ${JSON.stringify(a.errors.slice(0, 200))}, ${JSON.stringify(a.warnings)}, ${a.actor}, ${a.startedAt},
+    VALUES (${req.kind}, ${req.fileName ?? null}, ${await sha256Of(req)}, ${a.encoding}, ${a.dryRun ? 1 : 0}, ${a.status}, ${r.rowsTotal},
+      ${a.status === "succeeded" && !a.dryRun ? r.rowsImported : 0}, ${r.rowsRejected},
+      ${JSON.stringify(errors.slice(0, 200))}, ${JSON.stringify(r.warnings.slice(0, 50))}, ${req.actor ?? null}, ${a.startedAt},
       ${new Date().toISOString()})
     RETURNING id`);
   return rows[0]?.id ?? 0;

@@ -2,8 +2,11 @@ import { sql } from "drizzle-orm";
 import type { Category, ReferenceKind } from "../../db/schema";
 import { discountBasisPoints, unitPriceE4Rounded, type E4 } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
-import { searchKeys } from "../../domain/search-keys";
+import { searchKeys, type SearchKeys } from "../../domain/search-keys";
 import { parsePackageText } from "../package-text";
+import { detach } from "../detach";
+import { regionLookup } from "../region-names";
+import { priceChunkStatements } from "./prices-sql";
 import { parseBooleanCell, parseDateCell, parseIntegerCell, parseMoneyCell } from "../values";
 import { CATEGORY_VALUES, REFERENCE_KIND_VALUES, splitList } from "./common";
 import type { KindSpec } from "./types";
@@ -44,9 +47,13 @@ export type PriceRecord = {
 export type PricesContext = {
   batchOverride?: string;
   batchCategory: Map<string, Category>;
-  /** Region code or exact name → code. */
+  /** Region code, name or unambiguous short name → code. */
   regionCode: Map<string, string>;
   warnings: string[];
+  /** Rows whose chosen price is above the reference: counted, the first few named. */
+  aboveReference: { count: number; rows: string[] };
+  /** Pinyin keys per generic name: a big file repeats a few thousand names many times. */
+  keysByName: Map<string, SearchKeys>;
 };
 
 export const priceFields = [
@@ -74,21 +81,21 @@ export const priceFields = [
   { field: "cycleEnd", aliases: ["采购周期结束"] },
   { field: "source", aliases: ["来源", "数据来源"] },
   { field: "synthetic", aliases: ["合成数据"] },
+  // Figures the export adds for readers; an import recomputes them from the prices above.
+  { field: "unitPrice", aliases: ["中选单价"] },
+  { field: "discountPct", aliases: ["降幅"] },
 ] as const;
 
 export async function loadPricesContext(db: import("../../db/client").Db, options: { batch?: string }): Promise<PricesContext> {
   const batches = await db.all<{ id: string; category: Category }>(sql`SELECT id, category FROM batches`);
   const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
-  const regionCode = new Map<string, string>();
-  for (const g of regions) {
-    regionCode.set(g.code, g.code);
-    regionCode.set(g.name, g.code);
-  }
   return {
     batchOverride: options.batch,
     batchCategory: new Map(batches.map((b) => [b.id, b.category])),
-    regionCode,
+    regionCode: regionLookup(regions),
     warnings: [],
+    aboveReference: { count: 0, rows: [] },
+    keysByName: new Map(),
   };
 }
 
@@ -147,12 +154,20 @@ export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
     };
     if (r.issues.length) return null;
     if (rec.discountBp !== null && rec.discountBp < 0) {
-      ctx.warnings.push(`row ${r.row}: chosen price is above the reference price (reduction ${rec.discountBp / 100} %)`);
+      ctx.aboveReference.count++;
+      if (ctx.aboveReference.rows.length < MAX_NAMED_ROWS) ctx.aboveReference.rows.push(`row ${r.row} (reduction ${rec.discountBp / 100} %)`);
     }
     return rec;
   },
   key: (rec) => `${rec.batchId}\u0000${rec.product.naturalKey}`,
-  statements: priceStatements,
+  statements: (rec, ctx) => priceChunkStatements([rec], (name) => keysOf(name, ctx)),
+  chunkStatements: (recs, ctx) => priceChunkStatements(recs, (name) => keysOf(name, ctx)),
+  finish(ctx) {
+    const { count, rows } = ctx.aboveReference;
+    if (count === 0) return [...ctx.warnings];
+    const more = count > rows.length ? ` and ${count - rows.length} more` : "";
+    return [...ctx.warnings, `chosen price is above the reference price (a negative reduction) in ${count} row(s): ${rows.join(", ")}${more}`];
+  },
   touchedBatches: (records) => records.map((r) => r.batchId),
 };
 
@@ -188,57 +203,21 @@ function readRegions(r: import("../row-reader").RowReader, ctx: PricesContext): 
   if (raw === null) return [];
   const codes: string[] = [];
   for (const name of splitList(raw)) {
-    const code = ctx.regionCode.get(name);
+    const code = ctx.regionCode.get(name) ?? ctx.regionCode.get(name.replace(/\s+/g, ""));
     if (code === undefined) r.fail("supplyRegions", `region "${name}" is unknown (give a name or GB/T 2260 code of an imported region)`);
     else if (!codes.includes(code)) codes.push(code);
   }
   return codes;
 }
 
-const productId = (naturalKey: string) => sql`(SELECT id FROM products WHERE natural_key = ${naturalKey})`;
+const MAX_NAMED_ROWS = 20;
 
-function priceStatements(rec: PriceRecord) {
-  const p = rec.product;
-  const keys = searchKeys(p.genericName);
-  const pid = productId(p.naturalKey);
-  const priceId = sql`(SELECT id FROM prices WHERE batch_id = ${rec.batchId} AND product_id = ${pid})`;
-  const regions = rec.supplyRegionCodes.join(",");
-  return [
-    sql`INSERT INTO products (natural_key, category, generic_name, generic_name_en, dosage_form, spec, package_text,
-        package_qty, package_unit, smallest_unit, manufacturer, nhsa_code, approval_no, name_norm, name_pinyin,
-        name_initials, synthetic)
-      VALUES (${p.naturalKey}, ${p.category}, ${p.genericName}, ${p.genericNameEn}, ${p.dosageForm}, ${p.spec},
-        ${p.packageText}, ${p.packageQty}, ${p.packageUnit}, ${p.smallestUnit}, ${p.manufacturer}, ${p.nhsaCode},
-        ${p.approvalNo}, ${keys.nameNorm}, ${keys.namePinyin}, ${keys.nameInitials}, ${p.synthetic ? 1 : 0})
-      ON CONFLICT(natural_key) DO UPDATE SET category = excluded.category, generic_name = excluded.generic_name,
-        generic_name_en = excluded.generic_name_en, dosage_form = excluded.dosage_form, spec = excluded.spec,
-        package_text = excluded.package_text, package_qty = excluded.package_qty, package_unit = excluded.package_unit,
-        smallest_unit = excluded.smallest_unit, manufacturer = excluded.manufacturer, nhsa_code = excluded.nhsa_code,
-        approval_no = excluded.approval_no, name_norm = excluded.name_norm, name_pinyin = excluded.name_pinyin,
-        name_initials = excluded.name_initials, synthetic = excluded.synthetic, updated_at = excluded.updated_at
-      WHERE (category, generic_name, generic_name_en, dosage_form, spec, package_text, package_qty, package_unit,
-        smallest_unit, manufacturer, nhsa_code, approval_no, name_norm, name_pinyin, name_initials, synthetic)
-        IS NOT (excluded.category, excluded.generic_name, excluded.generic_name_en, excluded.dosage_form, excluded.spec,
-        excluded.package_text, excluded.package_qty, excluded.package_unit, excluded.smallest_unit,
-        excluded.manufacturer, excluded.nhsa_code, excluded.approval_no, excluded.name_norm, excluded.name_pinyin,
-        excluded.name_initials, excluded.synthetic)`,
-    sql`INSERT INTO prices (batch_id, product_id, chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4,
-        discount_bp, supply_regions, agreed_volume, cycle_start, cycle_end, source, synthetic)
-      VALUES (${rec.batchId}, ${pid}, ${Number(rec.chosenPriceE4)},
-        ${rec.referencePriceE4 === null ? null : Number(rec.referencePriceE4)}, ${rec.referenceKind}, ${rec.unitPriceE4},
-        ${rec.discountBp}, ${regions}, ${rec.agreedVolume}, ${rec.cycleStart}, ${rec.cycleEnd}, ${rec.source},
-        ${rec.synthetic ? 1 : 0})
-      ON CONFLICT(batch_id, product_id) DO UPDATE SET chosen_price_e4 = excluded.chosen_price_e4,
-        reference_price_e4 = excluded.reference_price_e4, reference_kind = excluded.reference_kind,
-        unit_price_e4 = excluded.unit_price_e4, discount_bp = excluded.discount_bp, supply_regions = excluded.supply_regions,
-        agreed_volume = excluded.agreed_volume, cycle_start = excluded.cycle_start, cycle_end = excluded.cycle_end,
-        source = excluded.source, synthetic = excluded.synthetic, updated_at = excluded.updated_at
-      WHERE (chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4, discount_bp, supply_regions,
-        agreed_volume, cycle_start, cycle_end, source, synthetic)
-        IS NOT (excluded.chosen_price_e4, excluded.reference_price_e4, excluded.reference_kind, excluded.unit_price_e4,
-        excluded.discount_bp, excluded.supply_regions, excluded.agreed_volume, excluded.cycle_start, excluded.cycle_end,
-        excluded.source, excluded.synthetic)`,
-    sql`DELETE FROM price_regions WHERE price_id = ${priceId}`,
-    ...rec.supplyRegionCodes.map((code) => sql`INSERT INTO price_regions (price_id, region_code) VALUES (${priceId}, ${code})`),
-  ];
+function keysOf(name: string, ctx: PricesContext): SearchKeys {
+  let keys = ctx.keysByName.get(name);
+  if (!keys) {
+    if (ctx.keysByName.size > 50_000) ctx.keysByName.clear();
+    keys = searchKeys(name);
+    ctx.keysByName.set(detach(name), keys);
+  }
+  return keys;
 }

@@ -21,6 +21,10 @@ export type KindSpec<Ctx, Rec> = {
   /** Checks that need the whole file (e.g. a region's parent defined further down). */
   checkAll?(records: Array<{ row: number; rec: Rec }>, ctx: Ctx): Array<{ row: number; column: string | null; message: string }>;
   statements(rec: Rec, ctx: Ctx): SQL[];
+  /** Optional faster form of `statements` for many records at once (multi-row statements). */
+  chunkStatements?(recs: Rec[], ctx: Ctx): SQL[];
+  /** Warnings gathered over the whole file, asked for once at its end. */
+  finish?(ctx: Ctx): string[];
   /** Batches whose statistics change when these records are written. */
   touchedBatches?(records: Rec[]): string[];
 };

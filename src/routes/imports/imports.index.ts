@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { requireAdmin } from "../../middleware/admin-auth";
-import { importLimitsFor } from "../../edge/import-on-edge";
+import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
 import { createRouter } from "../router";
 import * as routes from "./imports.routes";
@@ -19,15 +19,33 @@ async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; file
     if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
     return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
   }
-  if (type === "" || /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel)/.test(type)) {
-    return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
+  return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
+}
+
+const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|multipart\/form-data)/;
+
+/** Checked before the body is validated, so the caller learns what to send instead of a bare 415. */
+function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
+  const type = c.req.header("content-type") ?? "";
+  if (type !== "" && !CSV_TYPES.test(type)) {
+    throw new AppError(415, "unsupported_media_type", `send the CSV as text/csv or as a multipart file (field "file"), not ${type}`);
   }
-  throw new AppError(415, "unsupported_media_type", `send the CSV as text/csv or as a multipart file, not ${type}`);
+  return next();
 }
 
 export const importsRouter = createRouter();
 
 importsRouter.use("/api/v1/imports", requireAdmin);
+// Taken before the body is read: a second upload is refused at once instead of buffering beside the first.
+importsRouter.post("/api/v1/imports", async (_c, next) => {
+  if (importRunning) throw new AppError(409, "import_running", "another import is running; try again when it has finished");
+  importRunning = true;
+  try {
+    await next();
+  } finally {
+    importRunning = false;
+  }
+});
 importsRouter.post("/api/v1/imports", (c, next) =>
   bodyLimit({
     maxSize: c.get("deps").importBodyLimitBytes,
@@ -36,27 +54,23 @@ importsRouter.post("/api/v1/imports", (c, next) =>
     },
   })(c, next),
 );
+importsRouter.post("/api/v1/imports", requireCsvBody);
 
 importsRouter
   .openapi(routes.postImport, async (c) => {
     const query = c.req.valid("query");
-    if (importRunning) throw new AppError(409, "import_running", "another import is running; try again when it has finished");
-    importRunning = true;
-    try {
-      const upload = await readUpload(c);
-      const report = await runImport(c.get("deps").db, {
-        kind: query.kind,
-        dryRun: query.dryRun,
-        batch: query.batch,
-        bytes: upload.bytes,
-        fileName: upload.fileName,
-        actor: "admin-token",
-      });
-      const limits = importLimitsFor(c.get("deps"));
-      return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
-    } finally {
-      importRunning = false;
-    }
+    const upload = await readUpload(c);
+    const report = await runImport(c.get("deps").db, {
+      kind: query.kind,
+      dryRun: query.dryRun,
+      batch: query.batch,
+      bytes: upload.bytes,
+      fileName: upload.fileName,
+      actor: "admin-token",
+      write: importWriteFor(c.get("deps")),
+    });
+    const limits = importLimitsFor(c.get("deps"));
+    return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
   })
   .openapi(routes.listImportsRoute, async (c) => {
     const data = await listImports(c.get("deps").db, c.req.valid("query").limit);

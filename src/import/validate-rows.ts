@@ -1,0 +1,128 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { CsvRecord } from "./csv-records";
+import { detach } from "./detach";
+import type { KindSpec } from "./kinds/types";
+import { RowReader, type RowIssue } from "./row-reader";
+import type { TableHeader } from "./table-stream";
+
+/** Caps what one report carries, so a file that is wrong on every row still answers quickly. */
+export const MAX_REPORTED_ERRORS = 1000;
+/** Rows per chunk of statements handed to the writer. */
+export const CHUNK_ROWS = 500;
+
+/** Everything an import learns about a file while reading it once. */
+export class ImportTally {
+  readonly errors: RowIssue[] = [];
+  errorCount = 0;
+  readonly rejectedRows = new Set<number>();
+  rowsTotal = 0;
+  rowsValid = 0;
+  readonly warnings: string[] = [];
+  readonly touchedBatches = new Set<string>();
+
+  error(issue: RowIssue): void {
+    this.errorCount++;
+    if (issue.row > 0) this.rejectedRows.add(issue.row);
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(issue);
+  }
+}
+
+/** Thrown at the end of the statements when any row was invalid, so the writer rolls back. */
+export class Rejected extends Error {
+  constructor() {
+    super("the file has invalid rows; nothing was written");
+  }
+}
+
+/**
+ * Validates every data row of one kind and yields the SQL that writes the valid ones, a chunk at a
+ * time. Once any row is invalid it keeps validating (so the report lists every problem) but yields
+ * nothing more, and at the end throws `Rejected`: the writer undoes whatever it had written.
+ */
+export async function* validatedStatements<Ctx, Rec>(opts: {
+  spec: KindSpec<Ctx, Rec>;
+  ctx: Ctx;
+  header: TableHeader;
+  records: AsyncIterable<CsvRecord[]>;
+  tally: ImportTally;
+  /** false for a dry run: validate only. */
+  emit: boolean;
+  /** The writer accepts multi-row statements with thousands of parameters. */
+  bulk?: boolean;
+  onRows?: (rowsSoFar: number) => void;
+}): AsyncGenerator<SQL[]> {
+  const { spec, ctx, header, tally, emit } = opts;
+  const headerOf = new Map<string, string>();
+  for (const [index, field] of header.match.columns) headerOf.set(field, header.headers[index] ?? field);
+  const columns = [...header.match.columns];
+  const width = header.headers.length;
+  const firstRowOfKey = new Map<string, number>();
+  const kept: Array<{ row: number; rec: Rec }> = [];
+  let pending: Rec[] = [];
+  const flush = (): SQL[] => {
+    const recs = pending;
+    pending = [];
+    for (const id of spec.touchedBatches?.(recs) ?? []) tally.touchedBatches.add(id);
+    return spec.chunkStatements && opts.bulk ? spec.chunkStatements(recs, ctx) : recs.flatMap((r) => spec.statements(r, ctx));
+  };
+  for await (const chunk of opts.records) {
+    for (const { row, cells } of chunk) {
+      tally.rowsTotal++;
+      const rec = readRecord(spec, ctx, row, cells, width, columns, headerOf, tally);
+      if (rec === null) continue;
+      const key = spec.key(rec);
+      const first = firstRowOfKey.get(key);
+      if (first !== undefined) {
+        tally.error({ row, column: null, message: `duplicates row ${first} (the same ${spec.kind === "prices" ? "product in the same batch" : "key"})` });
+        continue;
+      }
+      firstRowOfKey.set(detach(key), row);
+      tally.rowsValid++;
+      if (spec.checkAll) kept.push({ row, rec });
+      if (emit && tally.errorCount === 0) pending.push(rec);
+    }
+    opts.onRows?.(tally.rowsTotal);
+    if (pending.length >= CHUNK_ROWS) yield flush();
+  }
+  if (spec.checkAll) {
+    for (const issue of spec.checkAll(kept, ctx)) {
+      tally.error({ ...issue, column: issue.column === null ? null : headerOf.get(issue.column) ?? issue.column });
+    }
+  }
+  if (tally.rowsTotal === 0) tally.error({ row: header.row, column: null, message: "the file has a header but no data rows" });
+  tally.warnings.push(...(spec.finish?.(ctx) ?? []));
+  if (tally.errorCount > 0) throw new Rejected();
+  if (!emit) return;
+  const last = flush();
+  last.push(sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')
+    ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`);
+  yield last;
+}
+
+function readRecord<Ctx, Rec>(
+  spec: KindSpec<Ctx, Rec>,
+  ctx: Ctx,
+  row: number,
+  cells: string[],
+  width: number,
+  columns: Array<[number, string]>,
+  headerOf: ReadonlyMap<string, string>,
+  tally: ImportTally,
+): Rec | null {
+  // Trailing empty cells (Excel pads rows) are harmless; missing or extra content is not.
+  const ragged = cells.length < width || (cells.length > width && cells.slice(width).some((c) => c.trim() !== ""));
+  if (ragged) {
+    tally.error({ row, column: null, message: `the row has ${cells.length} cells but the header has ${width}` });
+    return null;
+  }
+  const byField = new Map<string, string>();
+  for (const [index, field] of columns) byField.set(field, cells[index] ?? "");
+  const reader = new RowReader(row, byField, headerOf);
+  const rec = spec.readRow(reader, ctx);
+  if (reader.issues.length || rec === null) {
+    for (const issue of reader.issues) tally.error(issue);
+    if (!reader.issues.length) tally.error({ row, column: null, message: "the row is invalid" });
+    return null;
+  }
+  return rec;
+}
