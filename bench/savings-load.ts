@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openLibsql } from "../src/db/client";
 import { MIGRATIONS_FOLDER, migrateLibsql } from "../src/db/migrate";
 import { productNaturalKey } from "../src/domain/names";
@@ -15,9 +16,16 @@ import { productNaturalKey } from "../src/domain/names";
 export const BENCH_SHAPE = { provinces: 31, citiesPerProvince: 11, batches: 40, prices: 2000, months: 36 };
 const PACKAGE_QTYS = [null, 7, 10, 12, 14, 20, 24, 28, 30, 36, 48, 60, 100];
 
-function lastMigration(): string {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: Array<{ tag: string }> };
-  return journal.entries[journal.entries.length - 1]?.tag ?? "none";
+/**
+ * A hash of every migration (tables, views, triggers) and of this loader, so a cached database built
+ * by another schema or another data shape is never reused: any edit gives a new file name.
+ */
+export function benchFingerprint(): string {
+  const hash = createHash("sha256");
+  const sqlFiles = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith(".sql")).sort();
+  for (const file of [...sqlFiles, "meta/_journal.json"]) hash.update(`${file}\0`).update(readFileSync(join(MIGRATIONS_FOLDER, file))).update("\0");
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  return hash.digest("hex").slice(0, 12);
 }
 
 /** The volume insert trigger exactly as the migration creates it. */
@@ -31,10 +39,17 @@ function insertTriggerSql(): string {
 export async function buildSavingsDb(rows: number, log: (line: string) => void = console.log): Promise<string> {
   const dir = resolve("data/bench");
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `savings-${rows}-${lastMigration()}.db`);
+  const name = `savings-${rows}-${benchFingerprint()}.db`;
+  const path = join(dir, name);
   if (existsSync(path)) {
     log(`using cached ${path}`);
     return path;
+  }
+  // Finished databases of the same size built for another schema can never be used again: free
+  // their space (a `.building` file may be another run's, still being written, so it stays).
+  for (const stale of readdirSync(dir).filter((f) => f.startsWith(`savings-${rows}-`) && f.endsWith(".db") && f !== name)) {
+    log(`removing stale ${join(dir, stale)} (built for another schema or loader)`);
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dir, stale + suffix), { force: true });
   }
   const tmp = `${path}.building`;
   for (const suffix of ["", "-wal", "-shm"]) rmSync(tmp + suffix, { force: true });

@@ -1,3 +1,4 @@
+import { loadavg } from "node:os";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { runImport } from "../src/services/imports";
@@ -16,7 +17,9 @@ const PROBES: Array<{ label: string; q: SavingsQuery }> = [
   { label: "by month, everything", q: { groupBy: "month" } },
   { label: "by category, 2023", q: { groupBy: "category", from: "2023-01", to: "2023-12" } },
   { label: "by region (provinces)", q: { groupBy: "region" } },
+  { label: "by region, 2023", q: { groupBy: "region", from: "2023-01", to: "2023-12" } },
   { label: "province by batch", q: { groupBy: "batch", region: "11" } },
+  { label: "province by batch, 2023", q: { groupBy: "batch", region: "11", from: "2023-01", to: "2023-12" } },
   { label: "province by city", q: { groupBy: "region", region: "合成省2" } },
   { label: "batch by region", q: { groupBy: "region", batch: "bench-savings-7" } },
   { label: "city, batch, by month", q: { groupBy: "month", region: "110300", batch: "bench-savings-3" } },
@@ -38,6 +41,7 @@ export async function run(args: string[]): Promise<void> {
   await tuneEmbedded(handle, url);
   const db = handle.db;
 
+  const load = loadavg().map((x) => x.toFixed(2)).join(", ");
   const all: number[] = [];
   const lines: string[] = [];
   let allEqual = true;
@@ -60,6 +64,7 @@ export async function run(args: string[]): Promise<void> {
       `${probe.label.padEnd(24)} ${p50.toFixed(1).padStart(7)} ${percentile(times, 0.95).toFixed(1).padStart(7)} ${raw.toFixed(0).padStart(9)} ${(raw / p50).toFixed(0).padStart(8)}x  ${equal ? "same answer" : "DIFFERENT ANSWER"}  (${rollupAnswer.meta.answeredFrom}, ${rollupAnswer.data.length} groups)`,
     );
   }
+  console.log(`load average (1, 5, 15 min) at the start / end of the queries: ${load} / ${loadavg().map((x) => x.toFixed(2)).join(", ")} (2 cores shared with other processes)`);
   console.log(`${"query".padEnd(24)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"raw ms".padStart(9)} ${"raw/p50".padStart(9)}`);
   for (const line of lines) console.log(line);
   const p95 = percentile(all, 0.95);

@@ -231,6 +231,35 @@ export const savingsByRegionMonth = sqliteTable(
   (t) => [primaryKey({ columns: [t.regionCode, t.month, t.divisor] })],
 );
 
+/*
+ * The same sums with the month summed away (and one with only the month), for questions without a
+ * date filter: 36 months of history make the month rollups 36 times longer than these
+ * (drizzle/0005_savings_rollups_without_month_triggers.sql keeps them in step with the fine rollup).
+ */
+export const savingsByBatchRegion = sqliteTable(
+  "savings_rollup_batch_region",
+  { regionCode: text("region_code").notNull(), batchId: text("batch_id").notNull(), divisor: integer("divisor").notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.regionCode, t.batchId, t.divisor] })],
+);
+
+export const savingsByBatch = sqliteTable(
+  "savings_rollup_batch",
+  { batchId: text("batch_id").notNull(), divisor: integer("divisor").notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.batchId, t.divisor] })],
+);
+
+export const savingsByRegion = sqliteTable(
+  "savings_rollup_region",
+  { regionCode: text("region_code").notNull(), divisor: integer("divisor").notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.regionCode, t.divisor] })],
+);
+
+export const savingsByMonth = sqliteTable(
+  "savings_rollup_month",
+  { month: text("month").notNull(), divisor: integer("divisor").notNull(), ...rollupSums() },
+  (t) => [primaryKey({ columns: [t.month, t.divisor] })],
+);
+
 /** Units bought per price and region, for agreed-volume progress. */
 export const purchasesByPriceRegion = sqliteTable(
   "purchase_rollup_price_region",

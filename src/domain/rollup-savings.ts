@@ -48,9 +48,29 @@ export const EMPTY_ROLLUP_SAVINGS: RollupSavings = Object.freeze({
  * fundLo) / (divisor × 10000). Equals totalSavings() over the raw volume rows (a property test pins it).
  */
 export function savingsFromRollup(parts: Iterable<RollupPart>): RollupSavings {
+  // Parts over the same divisor add as integers, so only one fraction per distinct divisor is needed.
+  const byDivisor = new Map<bigint, RollupPart>();
+  for (const p of parts) {
+    if (p.divisor <= 0n) throw new RangeError(`Rollup divisor must be positive, got ${p.divisor}`);
+    const acc = byDivisor.get(p.divisor);
+    byDivisor.set(p.divisor, acc ? addRollupParts(acc, p) : p);
+  }
   let out = EMPTY_ROLLUP_SAVINGS;
-  for (const p of parts) out = addRollupSavings(out, partSavings(p));
+  for (const p of byDivisor.values()) out = addRollupSavings(out, partSavings(p));
   return out;
+}
+
+function addRollupParts(a: RollupPart, b: RollupPart): RollupPart {
+  return {
+    divisor: a.divisor,
+    volumeRows: a.volumeRows + b.volumeRows,
+    units: a.units + b.units,
+    amountPaid: a.amountPaid + b.amountPaid,
+    spendNum: a.spendNum + b.spendNum,
+    fundHi: a.fundHi + b.fundHi,
+    fundLo: a.fundLo + b.fundLo,
+    unsharedNum: a.unsharedNum + b.unsharedNum,
+  };
 }
 
 function partSavings(p: RollupPart): RollupSavings {

@@ -10,6 +10,8 @@ type RegionNode = { code: string; name: string; parentCode: string | null; fundS
 export type RegionTree = {
   find(codeOrName: string): RegionNode | null;
   name(code: string): string;
+  /** Every region's code. */
+  codes(): string[];
   /** The region and every region below it. */
   subtree(code: string): string[];
   /** The group a region's figures roll up into: the child of `root` it lies under (or root itself), or its top ancestor. */
@@ -35,6 +37,7 @@ export async function loadRegionTree(db: Db): Promise<RegionTree> {
       return byCode.get(key) ?? byName.get(key) ?? null;
     },
     name: (code) => byCode.get(code)?.name ?? code,
+    codes: () => [...byCode.keys()],
     subtree(code) {
       const out: string[] = [];
       const seen = new Set<string>();

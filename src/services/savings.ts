@@ -2,7 +2,6 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import {
   EMPTY_ROLLUP_SAVINGS,
-  addRollupSavings,
   basisPointsToPercent,
   fractionE4ToYuan,
   fundSharePctUsed,
@@ -81,6 +80,17 @@ function projectedView(parts: ProjectedPart[], shareBp: number | null) {
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/** The rollups by the dimensions they keep; each is the fine one summed over the dimensions it lacks. */
+const ROLLUPS: Record<string, string> = {
+  "batch,region,month": "savings_rollup_batch_region_month",
+  "batch,region": "savings_rollup_batch_region",
+  "batch,month": "savings_rollup_batch_month",
+  "region,month": "savings_rollup_region_month",
+  batch: "savings_rollup_batch",
+  region: "savings_rollup_region",
+  month: "savings_rollup_month",
+};
+
 /**
  * Realized savings (from the rollups the volume triggers maintain, never the raw volume rows) and
  * projected savings (from agreed volumes), grouped by batch, region (rolled up the region tree),
@@ -100,30 +110,55 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
   if (q.region !== undefined && !region) throw notFound("region", q.region);
   const subtree = region ? tree.subtree(region.code) : null;
 
-  // Pick the smallest rollup that can answer: without a region filter the region dimension is summed away.
+  // Pick the smallest rollup that can answer: a dimension the question neither filters nor groups by is summed away.
   const byRegion = q.groupBy === "region";
-  const rollup = subtree || (byRegion && q.batch) ? "savings_rollup_batch_region_month" : byRegion ? "savings_rollup_region_month" : "savings_rollup_batch_month";
+  const keeps = {
+    batch: Boolean(q.batch) || q.groupBy === "batch" || q.groupBy === "category",
+    region: subtree !== null || byRegion,
+    month: Boolean(q.from) || Boolean(q.to) || q.groupBy === "month",
+  };
+  const rollup = ROLLUPS[(Object.keys(keeps) as Array<keyof typeof keeps>).filter((d) => keeps[d]).join(",")]!;
   // `raw` answers the same question from the volume rows themselves (the view the triggers read), for the bench.
   const table = source === "raw" ? "volume_parts" : rollup;
   const where: SQL[] = [sql`x.parts <> 0`];
   if (q.batch) where.push(sql`x.batch_id = ${q.batch}`);
-  if (subtree) where.push(sql`x.region_code IN (${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})`);
   if (q.from) where.push(sql`x.month >= ${q.from}`);
   if (q.to) where.push(sql`x.month <= ${q.to}`);
-  const groupCol = { batch: sql`x.batch_id`, month: sql`x.month`, category: sql`b.category`, region: sql`x.region_code` }[q.groupBy];
-  const join = q.groupBy === "category" ? sql`JOIN batches b ON b.id = x.batch_id` : sql``;
-  const rows = await db.all<PartRow>(sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${join}
+  // The regions the answer covers, each with the group it counts in, as one JSON parameter joined in
+  // SQL: the database sums a province's cities itself and returns one row per group and divisor
+  // (turning rows into JS objects, not reading them, is what costs), and a region with hundreds of
+  // subregions stays within D1's 100 bound parameters.
+  const regionGroups = subtree
+    ? subtree.map((code) => [code, byRegion ? tree.groupUnder(code, region!.code) : code] as const)
+    : byRegion
+      ? tree.codes().map((code) => [code, tree.groupUnder(code, null)] as const)
+      : null;
+  const fromRaw = source === "raw";
+  const joins: SQL[] = [];
+  let regionCol = sql`x.region_code`;
+  if (regionGroups && !fromRaw) {
+    joins.push(sql`JOIN json_each(${JSON.stringify(Object.fromEntries(regionGroups))}) j ON j.key = x.region_code`);
+    regionCol = sql`j.value`;
+  } else if (subtree) {
+    // The raw baseline stays a plain GROUP BY: SQLite pushes a literal list (not a json_each) into the
+    // view's index lookups; its region groups are folded below.
+    where.push(sql`x.region_code IN (${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})`);
+  }
+  if (q.groupBy === "category") joins.push(sql`JOIN batches b ON b.id = x.batch_id`);
+  const groupCol = { batch: sql`x.batch_id`, month: sql`x.month`, category: sql`b.category`, region: regionCol }[q.groupBy];
+  const rows = await db.all<PartRow>(sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${sql.join(joins, sql` `)}
     WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`);
 
-  const groupOf = byRegion ? (code: string) => tree.groupUnder(code, region?.code ?? null) : (key: string) => key;
-  const realized = new Map<string, RollupSavings>();
-  let totals = EMPTY_ROLLUP_SAVINGS;
+  const groupOf = new Map(regionGroups ?? []);
+  const groupParts = new Map<string, RollupPart[]>();
   for (const r of rows) {
-    const s = savingsFromRollup([toPart(r)]);
-    const key = groupOf(r.g);
-    realized.set(key, addRollupSavings(realized.get(key) ?? EMPTY_ROLLUP_SAVINGS, s));
-    totals = addRollupSavings(totals, s);
+    const key = fromRaw && byRegion ? (groupOf.get(r.g) ?? r.g) : r.g;
+    const parts = groupParts.get(key) ?? [];
+    parts.push(toPart(r));
+    groupParts.set(key, parts);
   }
+  const realized = new Map([...groupParts].map(([key, parts]) => [key, savingsFromRollup(parts)]));
+  const totals = savingsFromRollup([...groupParts.values()].flat());
 
   const projected = await projectedParts(db, q, tree, region?.code ?? null, subtree);
   const regionShare = region ? tree.fundShareBp(region.code) : null;
@@ -182,7 +217,7 @@ async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionC
   if (subtree) {
     where.push(sql`p.supply_regions <> ''`);
     where.push(sql`NOT EXISTS (SELECT 1 FROM price_regions x WHERE x.price_id = p.id
-      AND x.region_code NOT IN (${sql.join(subtree.map((c) => sql`${c}`), sql`, `)}))`);
+      AND x.region_code NOT IN (SELECT value FROM json_each(${JSON.stringify(subtree)})))`);
   }
   const byRegion = q.groupBy === "region";
   const groupCol = byRegion ? sql`p.supply_regions` : q.groupBy === "category" ? sql`b.category` : q.groupBy === "batch" ? sql`p.batch_id` : sql`''`;
