@@ -8,6 +8,8 @@ export type AppDeps = {
   importBodyLimitBytes: number;
   /** Requests per minute per client address on public endpoints; undefined or 0 turns it off. */
   rateLimitPerMinute?: number;
+  /** Called after the database answered busy, so a runtime can replace a connection that may be stuck. */
+  onDatabaseBusy?: () => void;
   /** Set only on Cloudflare Workers (src/worker.ts): edge cache, D1 flag and request limits. */
   edge?: EdgeDeps;
 };

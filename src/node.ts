@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
+import { nodeDeps } from "./cli/node-deps";
 import { ConfigError, loadConfig } from "./env";
 import { serveFetch } from "./node-http/serve";
 
@@ -12,12 +13,11 @@ async function main() {
     const { loadDemo } = await import("./cli/demo");
     await loadDemo(handle.db);
   }
-  const deps = {
-    db: handle.db,
+  const { deps, close } = nodeDeps(handle, config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
     adminToken: config.ADMIN_TOKEN,
     importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-  };
+  });
   const app = createApp({
     deps: () => deps,
     log: config.LOG_REQUESTS ? (line) => console.log(JSON.stringify(line)) : undefined,
@@ -26,7 +26,7 @@ async function main() {
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
   const stop = () => {
     void server.close().then(() => {
-      handle.close();
+      close();
       process.exit(0);
     });
   };

@@ -33,6 +33,7 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     return c.json(body(c, "storage_full", "the database's disk is full; nothing from this request was written"), 507);
   }
   if (isBusy(err)) {
+    c.get("deps")?.onDatabaseBusy?.();
     c.header("Retry-After", "1");
     return c.json(body(c, "database_busy", "the database is busy; retry shortly"), 503);
   }

@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import type { Db } from "../db/client";
 import { formatYuan, yuanToE4 } from "../domain";
 import type { PriceView } from "./price-view";
-import { searchPrices, type PriceQuery } from "./prices";
+import { searchPrices, type PricePage, type PriceQuery } from "./prices";
 
 export type ExportHeaders = "zh" | "en";
 
@@ -51,11 +51,17 @@ export const EXPORT_PAGE_SIZE = 200;
  * Chinese), CRLF line ends, and cells that start with = + - @ prefixed with ' (papaparse's
  * `escapeFormulae`) so a spreadsheet never runs them as formulas.
  */
-export function exportPricesCsv(db: Db, query: Omit<PriceQuery, "limit" | "cursor">, headers: ExportHeaders): ReadableStream<Uint8Array> {
+export async function exportPricesCsv(
+  db: Db,
+  query: Omit<PriceQuery, "limit" | "cursor">,
+  headers: ExportHeaders,
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const zh = headers === "zh";
   const unparse = (rows: string[][]) => Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n";
-  let cursor: string | undefined;
+  // The first page is read before the answer starts, so a bad filter (an unknown region) is a
+  // clean 400 rather than a broken download.
+  let page: PricePage | null = await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE });
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -64,10 +70,9 @@ export function exportPricesCsv(db: Db, query: Omit<PriceQuery, "limit" | "curso
         controller.enqueue(encoder.encode("\ufeff" + unparse([COLUMNS.map((c) => (zh ? c.zh : c.en))])));
         return;
       }
-      const page = await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE, cursor });
+      if (page === null) return controller.close();
       if (page.items.length) controller.enqueue(encoder.encode(unparse(page.items.map((p) => COLUMNS.map((c) => c.value(p, zh))))));
-      if (page.nextCursor === null) controller.close();
-      else cursor = page.nextCursor;
+      page = page.nextCursor === null ? null : await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE, cursor: page.nextCursor });
     },
   });
 }

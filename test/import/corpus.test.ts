@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ImportKind } from "../../src/db/schema";
 import { runImport } from "../../src/services/imports";
-import { snapshotDatabase } from "./db-snapshot";
+import { snapshotDatabase } from "../support/db-snapshot";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
 const DIR = join(import.meta.dirname, "corpus");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshotDatabase } from "./db-snapshot";
+import { snapshotDatabase } from "../support/db-snapshot";
 import { createTestWorld, getJson, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };

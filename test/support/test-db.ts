@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { openMigrated } from "../../src/cli/database";
+import { nodeDeps } from "../../src/cli/node-deps";
 import type { Db } from "../../src/db/client";
 
 export type TestWorld = {
@@ -28,15 +29,18 @@ export async function createTestWorld({
   const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
-  const deps = { db: handle.db, adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute };
-  const app = createApp({ deps: () => deps });
+  // The same dependencies the Node server builds, so tests see its connection handling too.
+  const node = nodeDeps(handle, url, undefined, { adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute });
+  const app = createApp({ deps: () => node.deps });
   return {
-    db: handle.db,
+    get db() {
+      return node.deps.db;
+    },
     app,
     url,
     dir,
     close: () => {
-      handle.close();
+      node.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openD1 } from "../../src/db/d1";
+import { d1StagedWrite } from "../../src/edge/d1-staged-write";
+import { runImport } from "../../src/services/imports";
 import { snapshotData } from "./d1-snapshot";
 import { call, importCsv, q } from "./support";
 
@@ -51,5 +53,44 @@ describe("imports through the Worker on D1", () => {
     const { status, body } = await importCsv("kind=prices", [HEADER, row(6)].join("\n"), "wrong-token-wrong-token");
     expect(status).toBe(401);
     expect(body.error.code).toBe("unauthorized");
+  });
+});
+
+describe("large imports on D1 are written in journaled chunks", () => {
+  // Tiny thresholds make a 40-row file take the chunked path that a 5 000-statement file would.
+  const staged = () => d1StagedWrite({ singleBatchMax: 10, chunkSize: 7 });
+  const rows = (n: number, from: number) => Array.from({ length: n }, (_, i) => row(from + i, (1 + i / 100).toFixed(2)));
+
+  it("writes every row of a good file and leaves no journal behind", async () => {
+    const report = await runImport(db(), { kind: "prices", bytes: file(rows(40, 100)), write: staged() });
+    expect(report.errors).toEqual([]);
+    expect(report.rowsImported).toBe(40);
+    const n = await db().get<{ n: number }>(sql`SELECT count(*) AS n FROM products WHERE generic_name LIKE '测试药1__号片'`);
+    expect(n?.n).toBe(40);
+    expect(await db().get<{ n: number }>(sql`SELECT count(*) AS n FROM import_undo`)).toEqual({ n: 0 });
+    const triggers = await db().all(sql`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'import_undo_%'`);
+    expect(triggers).toEqual([]);
+    // The chunked write leaves exactly what one atomic batch would: importing again changes nothing.
+    const after = await snapshotData(db());
+    await runImport(db(), { kind: "prices", bytes: file(rows(40, 100)) });
+    expect(await snapshotData(db())).toEqual(after);
+  });
+
+  it("undoes the chunks already written when a row near the end is invalid", async () => {
+    // The importer hands over 500 rows at a time, so the bad row must come after two full chunks.
+    const updates = rows(20, 100).map((r) => r.replace(/,30,/, ",31,"));
+    const before = await snapshotData(db());
+    const version = await db().get<{ value: string }>(sql`SELECT value FROM app_meta WHERE key = 'data_version'`);
+    const bad = [...updates, ...rows(1100, 1000), row(99, "-1")];
+    const write = d1StagedWrite({ singleBatchMax: 1000, chunkSize: 400 });
+    const report = await runImport(db(), { kind: "prices", bytes: file(bad), write });
+    expect(report.rowsImported).toBe(0);
+    expect(report.errors).toEqual([{ row: 1122, column: "中选价格", message: expect.any(String) }]);
+    expect(await snapshotData(db())).toEqual(before);
+    const search = await call(`/api/v1/prices?q=${q("测试药1500号")}`);
+    expect(search.body.data).toEqual([]);
+    // The version moved on, so nothing cached while the chunks were visible can be served again.
+    const now = await db().get<{ value: string }>(sql`SELECT value FROM app_meta WHERE key = 'data_version'`);
+    expect(Number(now?.value)).toBeGreaterThan(Number(version?.value));
   });
 });

@@ -1,0 +1,23 @@
+import type { AppDeps } from "../context";
+import type { LibsqlHandle } from "../db/client";
+import { ReopeningLibsql } from "../db/reopening-libsql";
+
+export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy">;
+
+/**
+ * The dependencies the Node server hands every request: one long-lived libSQL connection that is
+ * replaced after a busy error (see ReopeningLibsql), plus the settings.
+ */
+export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | undefined, options: NodeDepsOptions) {
+  const connection = new ReopeningLibsql(handle, url, authToken);
+  const deps: AppDeps = {
+    ...options,
+    get db() {
+      return connection.db;
+    },
+    onDatabaseBusy: () => {
+      void connection.reopen().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not reopen the database: ${String(err)}` })));
+    },
+  };
+  return { deps, connection, close: () => connection.close() };
+}
