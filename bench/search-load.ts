@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import Papa from "papaparse";
 import { openMigrated } from "../src/cli/database";
 import { discountBasisPoints, parseYuan, unitPriceE4Rounded } from "../src/domain";
@@ -14,11 +15,15 @@ import { BATCH_COLUMNS, syntheticBatches, syntheticPrices } from "../src/synthet
  * statements (the import path's rules: the same natural keys, search keys, unit prices and
  * reductions from src/domain) because a million rows through CSV validation take too long for a
  * bench. The search triggers run for every row exactly as they do for an import.
+ * The file name carries a fingerprint of every migration, so a database built before a schema
+ * change is never measured; older builds of the same size are removed.
  */
 export async function buildSearchDb(count: number, seed = 1): Promise<string> {
-  const path = `data/bench/search-${count}-seed${seed}.db`;
+  const stem = `search-${count}-seed${seed}`;
+  const path = `data/bench/${stem}-${migrationsFingerprint()}.db`;
   if (existsSync(path)) return path;
   mkdirSync(dirname(path), { recursive: true });
+  for (const old of readdirSync(dirname(path))) if (old.startsWith(`${stem}.`) || old.startsWith(`${stem}-`)) rmSync(join(dirname(path), old), { force: true });
   const building = `${path}.building`;
   rmSync(building, { force: true });
   const started = Date.now();
@@ -82,4 +87,12 @@ export async function buildSearchDb(count: number, seed = 1): Promise<string> {
   rmSync(`${building}-shm`, { force: true });
   console.log(`\n  built ${path}: ${done.toLocaleString("en")} synthetic prices in ${Math.round((Date.now() - started) / 1000)} s`);
   return path;
+}
+
+/** A short hash of the migration files (SQL and journal), in name order. */
+function migrationsFingerprint(dir = "drizzle"): string {
+  const hash = createHash("sha256");
+  const files = [...readdirSync(dir).filter((f) => f.endsWith(".sql")).sort(), "meta/_journal.json"];
+  for (const f of files) hash.update(f).update("\0").update(readFileSync(join(dir, f))).update("\0");
+  return hash.digest("hex").slice(0, 10);
 }

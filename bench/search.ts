@@ -33,6 +33,8 @@ const CLASSES: Array<{ name: string; probes: Probe[] }> = [
       p("atf", { level: "national" }),
       p("阿托伐", { category: "drug", minDiscount: 80 }),
       p("沙坦", { maxUnitPrice: 0.2 }),
+      p("氯沙坦", { region: "河北省" }),
+      p("他汀", { region: "大同市", minDiscount: 50 }),
     ],
   },
   { name: "typo (did you mean)", probes: [p("阿托发他汀"), p("atorvastain"), p("氯吡各雷")] },

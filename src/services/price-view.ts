@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
 import { e4ToYuan, priceFigures } from "../domain";
+import { textLiteral } from "./search-sql";
 import type { Category, Level, ReferenceKind } from "../db/schema";
 
 /** Columns every price answer needs; joined once so a list costs one query. */
@@ -95,6 +97,21 @@ export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, s
     source: row.source,
     synthetic: Boolean(row.synthetic),
   };
+}
+
+/**
+ * Names of the supply regions a list of rows mentions, and only those: a page of prices names a few
+ * regions, while the whole region table has thousands of rows on real data.
+ */
+export async function regionNamesOf(db: Db, rows: ReadonlyArray<{ supplyRegions: string }>): Promise<Map<string, string>> {
+  const codes = new Set<string>();
+  for (const r of rows) if (r.supplyRegions) for (const c of r.supplyRegions.split(",")) codes.add(c);
+  if (!codes.size) return new Map();
+  const found = await db.all<{ code: string; name: string }>(
+    // Inlined: a page may name more codes than D1 binds in one query (100).
+    sql`SELECT code, name FROM regions WHERE code IN (${sql.raw([...codes].map(textLiteral).join(","))})`,
+  );
+  return new Map(found.map((r) => [r.code, r.name]));
 }
 
 export function joinSql(parts: SQL[], separator: SQL): SQL {

@@ -3,11 +3,11 @@ import type { Db } from "../db/client";
 import type { Category, Level } from "../db/schema";
 import { notFound } from "../errors";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
-import { PRICE_COLUMNS, PRICE_FROM, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
+import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { findRegion, regionNameMap, relatedRegionCodes } from "./regions";
 import { AppError } from "../errors";
 import { escapeLike, yuanToE4Loose } from "./price-filter-values";
-import { countFacets, planCondition, rankedPage, todayIso, type Facets } from "./search";
+import { facetsOf, matchedGroups, planCondition, rankedPage, todayIso, type Facets } from "./search";
 import { priceSearchFilters } from "./search-filters";
 import { planSearch } from "./search-match";
 import { didYouMean } from "./search-suggest";
@@ -136,15 +136,13 @@ export async function getPrice(db: Db, id: number): Promise<PriceView> {
  */
 async function rankedSearch(db: Db, query: PriceQuery, limit: number): Promise<PricePage> {
   const plan = await planSearch(db, query.q ?? "");
-  const { filters, onlyBatchLevelCategory } = await priceSearchFilters(db, query);
+  const filters = await priceSearchFilters(db, query);
   if (!plan) return searchPrices(db, { ...query, q: undefined });
-  const page = await rankedPage(db, plan, filters, { limit, cursor: query.cursor, today: todayIso() });
-  const { total, facets } = await countFacets(db, plan, filters, {
-    batch: query.batch,
-    level: query.level,
-    category: query.category,
-    onlyThese: onlyBatchLevelCategory,
-  });
+  const today = todayIso();
+  // The counts come first: they say which groups of prices can reach the page.
+  const groups = await matchedGroups(db, plan, filters, today);
+  const { total, facets } = facetsOf(groups);
+  const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, today });
   const items = await priceViews(db, page.ids);
   const result: PricePage = { items, total, nextCursor: page.nextCursor, facets };
   if (total === 0) result.didYouMean = await didYouMean(db, query.q ?? "");
@@ -158,7 +156,7 @@ async function priceViews(db: Db, ids: number[]): Promise<PriceView[]> {
     sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.raw(ids.map((id) => String(Math.trunc(id))).join(","))})`,
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const names = await regionNameMap(db);
+  const names = await regionNamesOf(db, rows);
   return ids.flatMap((id) => {
     const row = byId.get(id);
     return row ? [toPriceView(row, names)] : [];

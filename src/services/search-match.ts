@@ -1,6 +1,8 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { nameTier, searchTerms } from "../domain/search-query";
+import { intList, textLiteral } from "./search-sql";
+import { resolveWords, wordMatchesNothing, type WordMatch } from "./search-words";
 
 /** A distinct generic name or firm from the search dictionary (search_terms). */
 export type TermRow = {
@@ -17,15 +19,17 @@ export type TermRow = {
 /**
  * What a query text matches, before any price is read: the distinct names (with their relevance
  * tier), the firms, and the products whose codes (or, for several words, whose fields) contain it.
- * `refine` are further words every matched product must contain (阿托伐 20mg → 20mg).
+ * `refine` are further words every matched product must contain (阿托伐 20mg → 20mg); `words` says
+ * where each occurs.
  */
 export type SearchPlan = {
   text: string;
   names: Array<TermRow & { tier: number }>;
   firms: TermRow[];
-  /** Product ids matched by code or through products_fts: a list of ids or a SELECT; null when none. */
-  products: SQL | null;
+  /** Product ids matched by code or through products_fts: SQL text of a list of ids or a SELECT; null when none. */
+  products: string | null;
   refine: string[];
+  words: WordMatch[];
 };
 
 const TERM_COLUMNS = sql.raw(
@@ -83,7 +87,7 @@ const MAX_CODE_IDS = 1000;
  * case); only a fragment from the middle needs the trigram index, whose common trigrams (000, SYN)
  * would make every lookup slow.
  */
-async function codeMatches(db: Db, text: string): Promise<SQL | null> {
+async function codeMatches(db: Db, text: string): Promise<string | null> {
   // Every code carries digits; without one, the text is a name and the code lookups only cost time.
   if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return null;
   const code = text.toUpperCase();
@@ -97,8 +101,8 @@ async function codeMatches(db: Db, text: string): Promise<SQL | null> {
   const match = `codes : ${ftsPhrase(text)}`;
   if (!rows.length) rows = await db.all<{ id: number }>(sql`SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ${match} LIMIT ${cap}`);
   if (!rows.length) return null;
-  if (rows.length > MAX_CODE_IDS) return sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}`;
-  return sql.raw(rows.map((r) => String(Math.trunc(r.id))).join(","));
+  if (rows.length > MAX_CODE_IDS) return `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`;
+  return intList(rows.map((r) => r.id));
 }
 
 /** Resolves typed text to a plan; null when the text is empty after normalization. */
@@ -108,28 +112,32 @@ export async function planSearch(db: Db, raw: string): Promise<SearchPlan | null
   const whole = await matchText(db, text);
   const products = await codeMatches(db, text);
   if (whole.names.length || whole.firms.length || products || terms.length < 2) {
-    return { text, ...whole, products, refine: [] };
+    return { text, ...whole, products, refine: [], words: [] };
   }
   // Several words and the whole text is nowhere: the first word naming a drug or firm leads, the
   // others must appear in the product (spec, form, firm, codes).
   for (const [i, term] of terms.entries()) {
     const part = await matchText(db, term);
     if (part.names.length || part.firms.length) {
-      return { text: term, ...part, products: null, refine: terms.filter((_, j) => j !== i) };
+      const refine = terms.filter((_, j) => j !== i);
+      return { text: term, ...part, products: null, refine, words: await resolveWords(db, refine) };
     }
   }
   // No word names a drug or firm: every word of three characters or more must be in one product.
   const long = terms.filter((t) => charLength(t) >= 3);
-  if (!long.length) return { text, names: [], firms: [], products: null, refine: [] };
+  if (!long.length) return { text, names: [], firms: [], products: null, refine: [], words: [] };
   const match = long.map(ftsPhrase).join(" AND ");
+  const refine = terms.filter((t) => charLength(t) < 3);
   return {
     text,
     names: [],
     firms: [],
-    products: sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${match}`,
-    refine: terms.filter((t) => charLength(t) < 3),
+    products: `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`,
+    refine,
+    words: await resolveWords(db, refine),
   };
 }
 
 /** True when the plan can match nothing at all. */
-export const planIsEmpty = (plan: SearchPlan) => !plan.names.length && !plan.firms.length && !plan.products;
+export const planIsEmpty = (plan: SearchPlan) =>
+  (!plan.names.length && !plan.firms.length && !plan.products) || plan.words.some(wordMatchesNothing);

@@ -19,7 +19,35 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_price_search_ai", "price_search"],
   ["search_price_search_ad", "price_search"],
   ["search_price_search_au", "price_search"],
+  ["search_variants_products_ai", "products"],
+  ["search_variants_products_au", "products"],
+  ["search_groups_ai", "price_search"],
+  ["search_groups_ad", "price_search"],
+  ["search_groups_au", "price_search"],
+  ["search_pairs_ai", "price_search"],
+  ["search_pairs_ad", "price_search"],
+  ["search_pairs_au", "price_search"],
 ];
+
+/** search_groups must hold exactly the counts of price_search, per name and per firm. */
+const GROUPS_DRIFT = sql`WITH
+  kept AS (SELECT term_id, batch_id, category, cycle_start, cycle_end, n FROM search_groups WHERE n <> 0),
+  actual AS (SELECT term_id, batch_id, category, cycle_start, cycle_end, count(*) AS n FROM (
+    SELECT name_id AS term_id, batch_id, category, cycle_start, cycle_end FROM price_search
+    UNION ALL SELECT firm_id, batch_id, category, cycle_start, cycle_end FROM price_search WHERE firm_id IS NOT NULL)
+    GROUP BY 1, 2, 3, 4, 5)
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
+
+/** search_pairs likewise, per name and variant and per name and firm. */
+const PAIRS_DRIFT = sql`WITH
+  kept AS (SELECT name_id, kind, other_id, batch_id, category, cycle_start, cycle_end, n FROM search_pairs WHERE n <> 0),
+  actual AS (SELECT name_id, kind, other_id, batch_id, category, cycle_start, cycle_end, count(*) AS n FROM (
+    SELECT name_id, 'v' AS kind, variant_id AS other_id, batch_id, category, cycle_start, cycle_end FROM price_search WHERE variant_id IS NOT NULL
+    UNION ALL SELECT name_id, 'f', firm_id, batch_id, category, cycle_start, cycle_end FROM price_search WHERE firm_id IS NOT NULL)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7)
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
 
 let world: TestWorld;
 beforeAll(async () => {
@@ -39,6 +67,16 @@ describe("search triggers after all migrations", () => {
     const count = async (q: ReturnType<typeof sql>) => (await db.all<{ n: number }>(q))[0]?.n;
     expect(await count(sql`SELECT count(*) AS n FROM price_search`)).toBe(await count(sql`SELECT count(*) AS n FROM prices`));
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"atorva"'`)).toBe(1);
+    expect(await count(GROUPS_DRIFT)).toBe(0);
+    expect(await count(PAIRS_DRIFT)).toBe(0);
+    // A re-published cycle moves prices between groups; a changed spec gives the product another variant.
+    await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
+    await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
+    expect(
+      await count(sql`SELECT count(*) AS n FROM price_search ps JOIN search_variants v ON v.id = ps.variant_id WHERE v.text LIKE '99mg %'`),
+    ).toBeGreaterThan(0);
+    expect(await count(GROUPS_DRIFT)).toBe(0);
+    expect(await count(PAIRS_DRIFT)).toBe(0);
     // A renamed product moves in every index; a deleted price leaves them.
     await db.run(sql`UPDATE products SET generic_name = '瑞舒伐他汀钙片', name_norm = '瑞舒伐他汀钙片', generic_name_en = 'rosuvastatin calcium' WHERE generic_name = '阿托伐他汀钙片'`);
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"atorva"'`)).toBe(0);
@@ -51,5 +89,7 @@ describe("search triggers after all migrations", () => {
     await db.run(sql`DELETE FROM prices WHERE product_id = (SELECT id FROM products WHERE name_norm = '瑞舒伐他汀钙片')`);
     expect(await count(sql`SELECT count(*) AS n FROM price_search`)).toBe(await count(sql`SELECT count(*) AS n FROM prices`));
     expect(await count(sql`SELECT SUM(f.n) AS n FROM search_facets f JOIN search_terms t ON t.id = f.term_id WHERE t.term = '瑞舒伐他汀钙片'`)).toBe(0);
+    expect(await count(GROUPS_DRIFT)).toBe(0);
+    expect(await count(PAIRS_DRIFT)).toBe(0);
   });
 });

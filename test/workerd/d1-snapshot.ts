@@ -13,6 +13,9 @@ export async function snapshotData(db: Db): Promise<Record<string, unknown[]>> {
     AND name NOT IN ('d1_migrations', 'imports', 'app_meta', 'import_undo', 'batch_stats', 'search_terms', 'search_grams') ORDER BY name`);
   const live: Record<string, string> = {
     search_facets: "SELECT * FROM search_facets WHERE n > 0",
+    search_groups: "SELECT * FROM search_groups WHERE n > 0",
+    search_pairs: "SELECT * FROM search_pairs WHERE n > 0",
+    search_variants: "SELECT * FROM search_variants v WHERE EXISTS (SELECT 1 FROM price_search s WHERE s.variant_id = v.id)",
   };
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) {

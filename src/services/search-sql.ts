@@ -1,0 +1,24 @@
+/**
+ * Values inlined into search SQL. A page of ranked search is a union of many small index reads,
+ * each repeating its filters, so bound parameters would pass D1's limit of 100 per query; the values
+ * are inlined instead, each as an exact literal that no input can break out of.
+ */
+
+/** An integer literal; anything else is a bug in the caller, not user input. */
+export function intLiteral(x: number): string {
+  if (!Number.isSafeInteger(x)) throw new Error(`not an integer: ${x}`);
+  return String(x);
+}
+
+export const intList = (xs: readonly number[]) => xs.map(intLiteral).join(",");
+
+/**
+ * A text literal: quoted with inner quotes doubled, or, when the text holds a character that would
+ * end or bend the statement (NUL, other controls), spelled out as its UTF-8 bytes.
+ */
+export function textLiteral(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f\ud800-\udfff]/.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  const hex = [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `CAST(X'${hex}' AS TEXT)`;
+}

@@ -1,0 +1,52 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { intList, textLiteral } from "./search-sql";
+
+/**
+ * Where a further word of a query (阿托伐 20mg → 20mg) occurs, resolved once per distinct text
+ * rather than once per price: in a generic name, a firm, a variant (spec, form, package and English
+ * name, search_variants) or, for three characters and more with a digit, the start of a code. A price matches
+ * the word when its name, firm, variant or product is among these.
+ */
+export type WordMatch = { word: string; names: number[]; firms: number[]; variants: number[]; products: string | null };
+
+/** Above this many products a code match stays a subquery instead of a list of ids. */
+const MAX_CODE_IDS = 1000;
+
+export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]> {
+  const out: WordMatch[] = [];
+  for (const word of words) {
+    const rows = await db.all<{ k: "n" | "f" | "v"; id: number }>(sql`
+      SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id FROM search_terms WHERE instr(lower(term), ${word}) > 0
+      UNION ALL SELECT 'v' AS k, id FROM search_variants WHERE instr(text, ${word}) > 0`);
+    const match: WordMatch = { word, names: [], firms: [], variants: [], products: null };
+    for (const r of rows) (r.k === "n" ? match.names : r.k === "f" ? match.firms : match.variants).push(r.id);
+    // A code (医保编码, 批准文号) matches by its start, through the code indexes; a fragment from the
+    // middle of a code is matched only as the whole query (search-match), since the trigram index
+    // would also read every spec that shares its trigrams (20mg: 20m, 0mg).
+    if ([...word].length >= 3 && /\d/.test(word)) {
+      const code = word.toUpperCase();
+      const range = (col: string) =>
+        `SELECT id FROM products WHERE ${col} >= ${textLiteral(code)} AND ${col} < ${textLiteral(`${code}\u{10FFFF}`)}`;
+      const ids = await db.all<{ id: number }>(
+        sql.raw(`SELECT id FROM (${range("nhsa_code")} LIMIT ${MAX_CODE_IDS + 1}) UNION SELECT id FROM (${range("approval_no")} LIMIT ${MAX_CODE_IDS + 1})`),
+      );
+      if (ids.length > MAX_CODE_IDS) match.products = `${range("nhsa_code")} UNION ${range("approval_no")}`;
+      else if (ids.length) match.products = intList(ids.map((r) => r.id));
+    }
+    out.push(match);
+  }
+  return out;
+}
+
+export const wordMatchesNothing = (m: WordMatch) => !m.names.length && !m.firms.length && !m.variants.length && !m.products;
+
+/** The word as a condition on price_search (alias ps), read from the rank indexes alone. */
+export function wordCondition(m: WordMatch): string {
+  const parts: string[] = [];
+  if (m.names.length) parts.push(`ps.name_id IN (${intList(m.names)})`);
+  if (m.firms.length) parts.push(`ps.firm_id IN (${intList(m.firms)})`);
+  if (m.variants.length) parts.push(`ps.variant_id IN (${intList(m.variants)})`);
+  if (m.products) parts.push(`ps.product_id IN (${m.products})`);
+  return parts.length ? `(${parts.join(" OR ")})` : "0";
+}
