@@ -9,6 +9,7 @@ const PARTS: Part[] = [
   { name: "import", describe: "1,000,000-row prices CSV through the CLI vs the sqlite3 shell loading the same rows; ratio and peak memory", run: (a) => import("./import").then((m) => m.run(a)) },
   { name: "savings", describe: "GET /api/v1/savings at 10,000,000 synthetic volume rows: rollups vs a plain GROUP BY over the raw rows, p95", run: (a) => import("./savings").then((m) => m.run(a)) },
   { name: "search", describe: "search at 1,000,000 synthetic prices: service layer vs the same SQL direct, p50/p95 per query class", run: (a) => import("./search").then((m) => m.run(a)) },
+  { name: "http", describe: "HTTP load on the Node server: search and product pages vs /health, p99, memory", run: (a) => import("./http").then((m) => m.run(a)) },
 ];
 
 async function main() {
