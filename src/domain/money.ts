@@ -99,3 +99,11 @@ export function fractionE4ToYuan(f: Fraction, places: number): number {
 export function roundFractionE4(f: Fraction): E4 {
   return roundFractionToBigInt(f, 0);
 }
+
+/**
+ * A stored e4 integer as yuan. Dividing an integer by 10 000 gives the double nearest the 4-decimal
+ * amount, the same number `e4ToYuan(v, 4)` returns, without going through bigint.
+ */
+export function storedE4ToYuan(v: number): number {
+  return v / 10_000;
+}

@@ -1,5 +1,5 @@
 import { compareFractions, fraction, roundFraction, type Fraction } from './fraction.js';
-import { fractionE4ToYuan, type E4 } from './money.js';
+import { fractionE4ToYuan, storedE4ToYuan, type E4 } from './money.js';
 import { basisPointsToPercent } from './percent.js';
 import { divRoundHalfAway } from './rounding.js';
 
@@ -63,5 +63,28 @@ export function priceFigures(p: { chosenPrice: E4; referencePrice: E4 | null; pa
     discountPct: bp === null ? null : basisPointsToPercent(bp),
     // Only a usable (positive) reference can be exceeded; a zero one is missing data.
     aboveReference: bp !== null && referenceUnit !== null && compareFractions(chosenUnit, referenceUnit) > 0,
+  };
+}
+
+/** A chosen price as stored: amounts in e4 and the figures this module derived when it was written. */
+export type StoredPrice = {
+  chosenPriceE4: number;
+  referencePriceE4: number | null;
+  unitPriceE4: number;
+  discountBp: number | null;
+  packageQty: number | null;
+};
+
+/**
+ * `priceFigures` from the unit price and reduction stored at write time (both computed by this
+ * module), so reading a page of prices repeats no exact division: the answers are identical.
+ */
+export function storedPriceFigures(p: StoredPrice): PriceFigures {
+  return {
+    unitPrice: storedE4ToYuan(p.unitPriceE4),
+    referenceUnitPrice: p.referencePriceE4 === null ? null : storedE4ToYuan(unitPriceE4Rounded(BigInt(p.referencePriceE4), p.packageQty)),
+    discountPct: p.discountBp === null ? null : basisPointsToPercent(p.discountBp),
+    // Reference and chosen price are for the same package, so per-unit order is package order.
+    aboveReference: p.discountBp !== null && p.referencePriceE4 !== null && p.chosenPriceE4 > p.referencePriceE4,
   };
 }

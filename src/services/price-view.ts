@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { e4ToYuan, priceFigures } from "../domain";
+import { storedE4ToYuan, storedPriceFigures } from "../domain";
 import { textLiteral } from "./search-sql";
 import type { Category, Level, ReferenceKind } from "../db/schema";
 
@@ -59,9 +59,7 @@ export type PriceView = ReturnType<typeof toPriceView>;
 
 /** Turns a joined row into the contract's price item; every figure comes from src/domain. */
 export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, string>) {
-  const chosen = BigInt(row.chosenPriceE4);
-  const reference = row.referencePriceE4 === null ? null : BigInt(row.referencePriceE4);
-  const figures = priceFigures({ chosenPrice: chosen, referencePrice: reference, packageQty: row.packageQty });
+  const figures = storedPriceFigures(row);
   const codes = row.supplyRegions ? row.supplyRegions.split(",") : [];
   return {
     id: row.id,
@@ -81,9 +79,9 @@ export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, s
       nhsaCode: row.nhsaCode,
       approvalNo: row.approvalNo,
     },
-    chosenPrice: e4ToYuan(chosen, 4),
+    chosenPrice: storedE4ToYuan(row.chosenPriceE4),
     unitPrice: figures.unitPrice,
-    referencePrice: reference === null ? null : e4ToYuan(reference, 4),
+    referencePrice: row.referencePriceE4 === null ? null : storedE4ToYuan(row.referencePriceE4),
     referenceKind: row.referenceKind,
     referenceUnitPrice: figures.referenceUnitPrice,
     discountPct: figures.discountPct,
