@@ -16,6 +16,7 @@ export const configSchema = z.object({
     .min(16, "must be at least 16 characters; generate one with `openssl rand -hex 32`")
     .optional(),
   IMPORT_BODY_LIMIT_MB: z.coerce.number().positive().default(50),
+  RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   LOG_REQUESTS: z
     .enum(["true", "false", "1", "0"])

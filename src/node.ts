@@ -17,6 +17,7 @@ async function main() {
     adminToken: config.ADMIN_TOKEN,
     importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    responseCacheBytes: config.RESPONSE_CACHE_MB * 1024 * 1024,
   });
   const app = createApp({
     deps: () => deps,

@@ -24,7 +24,7 @@ async function workerDeps(raw: Record<string, unknown>): Promise<AppDeps> {
     ? (await import("./db/libsql-web")).openLibsqlWeb(env.DATABASE_URL!, env.DATABASE_AUTH_TOKEN)
     : openD1(env.DB!);
   const limits = workerLimits(env);
-  return { db, adminToken: env.ADMIN_TOKEN, importBodyLimitBytes: limits.maxBodyBytes, edge: { cache: defaultCache(), d1: !turso, limits } };
+  return { db, adminToken: env.ADMIN_TOKEN, importBodyLimitBytes: limits.maxBodyBytes, responseCache: defaultCache(), edge: { d1: !turso, limits } };
 }
 
 /** `caches.default` exists only in workerd; the DOM typings do not know it, hence the narrow cast. */

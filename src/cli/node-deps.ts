@@ -1,8 +1,12 @@
 import type { AppDeps } from "../context";
 import type { LibsqlHandle } from "../db/client";
 import { ReopeningLibsql } from "../db/reopening-libsql";
+import { MemoryResponseCache } from "../node-http/memory-response-cache";
 
-export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy">;
+export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache"> & {
+  /** Memory for cached GET answers; 0 or undefined keeps no cache. */
+  responseCacheBytes?: number;
+};
 
 /**
  * The dependencies the Node server hands every request: one long-lived libSQL connection that is
@@ -10,8 +14,10 @@ export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy">;
  */
 export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | undefined, options: NodeDepsOptions) {
   const connection = new ReopeningLibsql(handle, url, authToken);
+  const { responseCacheBytes, ...settings } = options;
   const deps: AppDeps = {
-    ...options,
+    ...settings,
+    responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     get db() {
       return connection.db;
     },

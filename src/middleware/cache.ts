@@ -12,13 +12,13 @@ const STORED_HEADERS = ["content-type", "content-language"];
 
 /**
  * HTTP caching for the public read API: `ETag` (a hash of the body), `Cache-Control` and 304 on a
- * matching `If-None-Match`, on every runtime. On Workers the answers are also kept in the edge
- * Cache API under a key that includes the data version, so repeated searches skip the database and
- * an import is never hidden by an old copy. Only JSON is hashed: CSV exports can be large streams.
+ * matching `If-None-Match`, on every runtime. Where the runtime has a response cache (the Workers
+ * Cache API, memory on Node) answers are also kept there under a key that includes the data
+ * version, so repeated searches skip the database and an import is never hidden by an old copy. Only JSON is hashed: CSV exports can be large streams.
  */
 export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== "GET" || !isPublicRead(c.req.path)) return next();
-  const edge = c.get("deps").edge?.cache;
+  const edge = c.get("deps").responseCache;
   let key: Request | undefined;
   if (edge) {
     key = edgeKey(c.req.url, await readDataVersion(c.get("deps").db));
@@ -55,11 +55,15 @@ function isPublicRead(path: string): boolean {
   return path.startsWith("/api/v1/") && !path.startsWith("/api/v1/imports");
 }
 
-/** The query is sorted so `?a=1&b=2` and `?b=2&a=1` share one entry. */
+/**
+ * The query is sorted so `?a=1&b=2` and `?b=2&a=1` share one entry. The day is part of the key
+ * because some answers depend on today (progress: days left in the cycle, prices in cycle).
+ */
 function edgeKey(url: string, version: string): Request {
   const u = new URL(url);
   u.searchParams.sort();
-  return new Request(`https://edge-cache.vbp.internal/v${encodeURIComponent(version)}${u.pathname}${u.search}`);
+  const day = new Date().toISOString().slice(0, 10);
+  return new Request(`https://edge-cache.vbp.internal/v${encodeURIComponent(version)}/${day}${u.pathname}${u.search}`);
 }
 
 function answer(c: Context<AppEnv>, res: Response, cacheStatus: "HIT" | "MISS" | undefined): Response {

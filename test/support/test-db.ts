@@ -25,12 +25,13 @@ export async function createTestWorld({
   /** null: no token configured, so HTTP imports are disabled. */
   adminToken = TEST_ADMIN_TOKEN as string | null,
   rateLimitPerMinute = 0,
+  responseCacheBytes = 0,
 } = {}): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
   // The same dependencies the Node server builds, so tests see its connection handling too.
-  const node = nodeDeps(handle, url, undefined, { adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute });
+  const node = nodeDeps(handle, url, undefined, { adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes });
   const app = createApp({ deps: () => node.deps });
   return {
     get db() {
