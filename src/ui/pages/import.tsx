@@ -6,6 +6,7 @@ import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { runImport, type ImportReport } from "../../services/imports";
 import { base64ToBytes, bytesToBase64 } from "../base64";
 import { count } from "../format";
+import { RowErrorsTable } from "../components/row-errors-table";
 import { Layout } from "../layout";
 
 const KIND_LABELS: Record<ImportKind, string> = {
@@ -94,27 +95,7 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
         <dd>{r.importId}</dd>
       </dl>
       {r.errors.length ? (
-        <div class="table-wrap">
-          <table id="import-errors">
-            <caption>错误（行号按电子表格计）</caption>
-            <thead>
-              <tr>
-                <th scope="col" class="num">行</th>
-                <th scope="col">列</th>
-                <th scope="col">原因</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.errors.map((e) => (
-                <tr>
-                  <td class="num">{e.row === 0 ? "整个文件" : `第 ${e.row} 行`}</td>
-                  <td>{e.column ?? "—"}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowErrorsTable id="import-errors" issues={r.errors} />
       ) : null}
       {r.warnings.length ? (
         <>

@@ -5,11 +5,12 @@ import { AppError } from "../../errors";
 import { checkPurchaseList } from "../../services/price-check";
 import { BarChart } from "../charts/bar-chart";
 import { count, money, price } from "../format";
+import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
 import { Layout } from "../layout";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
-type Issue = { row: number; column: string | null; message: string };
+type Issue = RowIssue;
 
 const CLASS_LABELS: Record<Line["class"], string> = {
   at_chosen_price: "按中选价",
@@ -189,27 +190,7 @@ function Problems(props: { message: string; issues: Issue[] }) {
         这份清单不能比价，请改正后重新上传：{props.message}
       </p>
       {props.issues.length ? (
-        <div class="table-wrap">
-          <table id="check-errors">
-            <caption>错误（行号按电子表格计）</caption>
-            <thead>
-              <tr>
-                <th scope="col" class="num">行</th>
-                <th scope="col">列</th>
-                <th scope="col">原因</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.issues.map((e) => (
-                <tr>
-                  <td class="num">{e.row === 0 ? "整个文件" : `第 ${e.row} 行`}</td>
-                  <td>{e.column ?? "—"}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowErrorsTable id="check-errors" issues={props.issues} />
       ) : null}
     </section>
   );
