@@ -20,18 +20,42 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== "GET" || !isPublicRead(c.req.path)) return next();
   const edge = c.get("deps").responseCache;
   let key: Request | undefined;
+  let share: ((res: SharedAnswer | null) => void) | undefined;
   if (edge) {
     key = edgeKey(c.req.url, await readDataVersion(c.get("deps").db));
     const hit = await edge.match(key);
     if (hit) return answer(c, hit, "HIT");
+    // Identical requests that arrive while the first is computed wait for its answer instead of
+    // all running the same query: a popular search after an import costs the database once.
+    const waiting = pendingOf(edge);
+    const pending = waiting.get(key.url);
+    if (pending) {
+      const shared = await pending;
+      if (shared) return answer(c, new Response(shared.body, { status: 200, headers: shared.headers }), "HIT");
+    } else {
+      const url = key.url;
+      waiting.set(url, new Promise<SharedAnswer | null>((resolve) => (share = resolve)));
+      const release = share!;
+      share = (res) => {
+        waiting.delete(url);
+        release(res);
+      };
+    }
   }
-  await next();
+  try {
+    await next();
+  } catch (err) {
+    share?.(null);
+    throw err;
+  }
   const res = c.res;
   if (res.status !== 200) {
+    share?.(null);
     c.header("Cache-Control", "no-store");
     return;
   }
   if (!(res.headers.get("content-type") ?? "").startsWith("application/json")) {
+    share?.(null);
     c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
     return;
   }
@@ -43,6 +67,7 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
       const value = res.headers.get(name);
       if (value && !stored.has(name)) stored.set(name, value);
     }
+    share?.({ body, headers: stored });
     later(c, edge.put(key, new Response(body, { status: 200, headers: stored })));
   }
   const headers = new Headers(res.headers);
@@ -50,6 +75,17 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   // Setting c.res keeps the headers the route and outer middleware already set on the old answer.
   c.res = answer(c, new Response(body, { status: 200, headers }), edge ? "MISS" : undefined);
 });
+
+type SharedAnswer = { body: ArrayBuffer; headers: Headers };
+
+/** Answers being computed, per cache (one per isolate or process), by cache key. */
+const pendingByCache = new WeakMap<object, Map<string, Promise<SharedAnswer | null>>>();
+
+function pendingOf(cache: object): Map<string, Promise<SharedAnswer | null>> {
+  let pending = pendingByCache.get(cache);
+  if (!pending) pendingByCache.set(cache, (pending = new Map()));
+  return pending;
+}
 
 function isPublicRead(path: string): boolean {
   return path.startsWith("/api/v1/") && !path.startsWith("/api/v1/imports");

@@ -64,3 +64,21 @@ describe("MemoryResponseCache", () => {
     expect(await cache.match(new Request("https://c/small"))).toBeDefined();
   });
 });
+
+describe("identical requests that arrive together", () => {
+  it("are answered from one computation with identical bodies", async () => {
+    const world = await createTestWorld({ responseCacheBytes: 8 * 1024 * 1024 });
+    try {
+      const path = `/api/v1/prices?q=${encodeURIComponent("人工膝关节")}`;
+      const answers = await Promise.all(Array.from({ length: 8 }, () => world.app.request(path)));
+      const statuses = answers.map((r) => r.headers.get("x-cache"));
+      expect(statuses.filter((s) => s === "MISS")).toHaveLength(1);
+      expect(statuses.filter((s) => s === "HIT")).toHaveLength(7);
+      const bodies = await Promise.all(answers.map((r) => r.text()));
+      expect(new Set(bodies).size).toBe(1);
+      expect(JSON.parse(bodies[0]!).data[0].discountPct).toBe(81.44);
+    } finally {
+      world.close();
+    }
+  });
+});
