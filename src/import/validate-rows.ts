@@ -49,9 +49,14 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
   emit: boolean;
   /** The writer accepts multi-row statements with thousands of parameters. */
   bulk?: boolean;
+  /** Rows per chunk (the writer's choice); CHUNK_ROWS when not given. */
+  chunkRows?: number;
+  /** The writer holds one connection: stage rows in TEMP tables and apply them this many at a time. */
+  stagedRows?: number;
   onRows?: (rowsSoFar: number) => void;
 }): AsyncGenerator<SQL[]> {
   const { spec, ctx, header, tally, emit } = opts;
+  const chunkRows = opts.chunkRows ?? CHUNK_ROWS;
   const headerOf = new Map<string, string>();
   for (const [index, field] of header.match.columns) headerOf.set(field, header.headers[index] ?? field);
   const columns = [...header.match.columns];
@@ -59,11 +64,27 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
   const firstRowOfKey = new Map<string, number>();
   const kept: Array<{ row: number; rec: Rec }> = [];
   let pending: Rec[] = [];
-  const flush = (): SQL[] => {
+  const staging = opts.stagedRows && spec.staging ? spec.staging : null;
+  let staged: { rows: number } | null = null;
+  const flush = (final: boolean): SQL[] => {
     const recs = pending;
     pending = [];
     for (const id of spec.touchedBatches?.(recs) ?? []) tally.touchedBatches.add(id);
-    return spec.chunkStatements && opts.bulk ? spec.chunkStatements(recs, ctx) : recs.flatMap((r) => spec.statements(r, ctx));
+    if (!staging) return spec.chunkStatements && opts.bulk ? spec.chunkStatements(recs, ctx) : recs.flatMap((r) => spec.statements(r, ctx));
+    if (!staged && recs.length === 0) return [];
+    const out: SQL[] = [];
+    if (!staged) {
+      out.push(...staging.begin(ctx));
+      staged = { rows: 0 };
+    }
+    out.push(...staging.stage(recs, ctx));
+    staged.rows += recs.length;
+    if (final || staged.rows >= opts.stagedRows!) {
+      out.push(...staging.apply(ctx));
+      staged.rows = 0;
+    }
+    if (final) out.push(...staging.end(ctx));
+    return out;
   };
   for await (const chunk of opts.records) {
     for (const { row, cells } of chunk) {
@@ -82,7 +103,7 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
       if (emit && tally.errorCount === 0) pending.push(rec);
     }
     opts.onRows?.(tally.rowsTotal);
-    if (pending.length >= CHUNK_ROWS) yield flush();
+    if (pending.length >= chunkRows) yield flush(false);
   }
   if (spec.checkAll) {
     for (const issue of spec.checkAll(kept, ctx)) {
@@ -93,7 +114,7 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
   tally.warnings.push(...(spec.finish?.(ctx) ?? []));
   if (tally.errorCount > 0) throw new Rejected();
   if (!emit) return;
-  const last = flush();
+  const last = flush(true);
   last.push(sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')
     ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`);
   yield last;

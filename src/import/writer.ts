@@ -15,6 +15,10 @@ import type { Db } from "../db/client";
 export type AtomicWrite = ((db: Db, chunks: AsyncIterable<SQL[]>, beforeCommit?: (tx: Db) => Promise<void>) => Promise<void>) & {
   /** True when statements may bind thousands of parameters (libSQL); D1 allows 100 per statement. */
   bulkStatements?: boolean;
+  /** Rows per chunk of statements this writer wants (default CHUNK_ROWS, which suits D1's 2 MB values). */
+  chunkRows?: number;
+  /** Set when the writer holds one connection for the whole import: rows staged per set-based apply. */
+  stagedRows?: number;
 };
 
 const dialect = new SQLiteAsyncDialect();
@@ -25,12 +29,22 @@ export function toStatement(statement: SQL): InStatement {
   return { sql: query.sql, args: query.params as InStatement extends { args?: infer A } ? A : never };
 }
 
+/** Rows per chunk and per set-based apply of the CLI's writer (`libsqlTransactionWrite`). */
+export const TRANSACTION_CHUNK_ROWS = 5000;
+export const TRANSACTION_STAGED_ROWS = 50_000;
+
 /**
  * libSQL (embedded file or server): one write transaction on a connection of its own, fed chunk by
  * chunk. Readers keep seeing the old data until COMMIT; a failure rolls everything back.
+ *
+ * Holding one connection for the whole import lets kinds stage rows in TEMP tables and move them
+ * with a few set-based statements per `stagedRows` rows (see StagedWrite).
  */
-export const libsqlTransactionWrite: AtomicWrite = Object.assign(
-  async (db: Db, chunks: AsyncIterable<SQL[]>, beforeCommit?: (tx: Db) => Promise<void>) => {
+export function transactionWrite({
+  chunkRows = TRANSACTION_CHUNK_ROWS,
+  stagedRows = TRANSACTION_STAGED_ROWS,
+}: { chunkRows?: number; stagedRows?: number } = {}): AtomicWrite {
+  const write = async (db: Db, chunks: AsyncIterable<SQL[]>, beforeCommit?: (tx: Db) => Promise<void>) => {
     if (!libsqlClient(db)) throw new Error("libsqlTransactionWrite needs a libSQL database");
     // Deferred: the write lock is taken by the first INSERT, so validating a file that turns out
     // bad early never blocks other writers. Derived data (batch statistics) is written by
@@ -42,9 +56,11 @@ export const libsqlTransactionWrite: AtomicWrite = Object.assign(
       },
       { behavior: "deferred" },
     );
-  },
-  { bulkStatements: true },
-);
+  };
+  return Object.assign(write, { bulkStatements: true, chunkRows, stagedRows });
+}
+
+export const libsqlTransactionWrite: AtomicWrite = transactionWrite();
 
 /**
  * Any Db, D1 included (D1 refuses BEGIN): gathers every statement and sends them as one

@@ -119,7 +119,10 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedTable, tall
   const ctx = await spec.prepare(db, { batch: req.batch });
   const records = foldIssues(table.records, table.issues, tally);
   const write = req.write ?? defaultAtomicWrite(db);
-  const statements = validatedStatements({ spec, ctx, header, records, tally, emit: !req.dryRun, bulk: write.bulkStatements, onRows });
+  const statements = validatedStatements({
+    spec, ctx, header, records, tally, emit: !req.dryRun, onRows,
+    bulk: write.bulkStatements, chunkRows: write.chunkRows, stagedRows: write.stagedRows,
+  });
   if (req.dryRun) {
     for await (const _ of statements) void _;
   } else {

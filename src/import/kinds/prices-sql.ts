@@ -1,72 +1,169 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { SearchKeys } from "../../domain/search-keys";
-import type { PriceRecord } from "./prices";
+import type { StagedWrite } from "./types";
+import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
 
 /**
- * The upserts that write chosen prices, their products and supplied regions. Each statement takes
- * its rows as ONE JSON parameter read with `json_each`, so a chunk of 500 rows is 4 statements of
- * constant text (cheap to prepare, one bound value: fine for D1's 100-parameter limit too) instead
- * of 4 statements per row; this is what lets a million-row file load near the sqlite3 shell's
- * speed. Unchanged rows are not rewritten (`WHERE … IS NOT excluded…`), so importing the same
- * file twice changes nothing.
+ * The upserts that write chosen prices, their products and supplied regions, in two forms that
+ * leave the same rows behind:
+ * - `priceChunkStatements` (any database, D1 included): each statement takes a chunk's rows as ONE
+ *   JSON parameter read with `json_each`, so a chunk of 500 rows is 4 statements of constant text
+ *   (one bound value: fine for D1's 100-parameter limit too);
+ * - `priceStaging` (the CLI's single transaction): rows go into a TEMP table, and every few tens of
+ *   thousands of rows the same upserts run once as INSERT … SELECT from it.
+ * Unchanged rows are not rewritten (`WHERE … IS NOT excluded…`), and supplied regions are only
+ * deleted or added where they differ, so importing the same file twice changes nothing.
  */
-export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): SQL[] {
-  if (recs.length === 0) return [];
-  const products = recs.map(({ product: p }) => {
-    const keys = keysOf(p.genericName);
-    return [p.naturalKey, p.category, p.genericName, p.genericNameEn, p.dosageForm, p.spec, p.packageText, p.packageQty,
-      p.packageUnit, p.smallestUnit, p.manufacturer, p.nhsaCode, p.approvalNo, keys.nameNorm, keys.namePinyin, keys.nameInitials,
-      p.synthetic ? 1 : 0];
-  });
-  const prices = recs.map((r) => [r.batchId, r.product.naturalKey, Number(r.chosenPriceE4),
-    r.referencePriceE4 === null ? null : Number(r.referencePriceE4), r.referenceKind, r.unitPriceE4, r.discountBp,
-    r.supplyRegionCodes.join(","), r.agreedVolume, r.cycleStart, r.cycleEnd, r.source, r.synthetic ? 1 : 0]);
-  const keys = recs.map((r) => [r.batchId, r.product.naturalKey]);
-  const regions = recs.flatMap((r) => r.supplyRegionCodes.map((code) => [r.batchId, r.product.naturalKey, code]));
-  const statements = [
-    sql`INSERT INTO products (natural_key, category, generic_name, generic_name_en, dosage_form, spec, package_text,
-        package_qty, package_unit, smallest_unit, manufacturer, nhsa_code, approval_no, name_norm, name_pinyin,
-        name_initials, synthetic)
-      SELECT ${columns(17)} FROM json_each(${JSON.stringify(products)}) j WHERE true
-      ON CONFLICT(natural_key) DO UPDATE SET category = excluded.category, generic_name = excluded.generic_name,
-        generic_name_en = excluded.generic_name_en, dosage_form = excluded.dosage_form, spec = excluded.spec,
-        package_text = excluded.package_text, package_qty = excluded.package_qty, package_unit = excluded.package_unit,
-        smallest_unit = excluded.smallest_unit, manufacturer = excluded.manufacturer, nhsa_code = excluded.nhsa_code,
-        approval_no = excluded.approval_no, name_norm = excluded.name_norm, name_pinyin = excluded.name_pinyin,
-        name_initials = excluded.name_initials, synthetic = excluded.synthetic, updated_at = excluded.updated_at
-      WHERE (category, generic_name, generic_name_en, dosage_form, spec, package_text, package_qty, package_unit,
-        smallest_unit, manufacturer, nhsa_code, approval_no, name_norm, name_pinyin, name_initials, synthetic)
-        IS NOT (excluded.category, excluded.generic_name, excluded.generic_name_en, excluded.dosage_form, excluded.spec,
-        excluded.package_text, excluded.package_qty, excluded.package_unit, excluded.smallest_unit,
-        excluded.manufacturer, excluded.nhsa_code, excluded.approval_no, excluded.name_norm, excluded.name_pinyin,
-        excluded.name_initials, excluded.synthetic)`,
-    sql`INSERT INTO prices (batch_id, product_id, chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4,
-        discount_bp, supply_regions, agreed_volume, cycle_start, cycle_end, source, synthetic)
-      SELECT j.value->>0, (SELECT id FROM products WHERE natural_key = j.value->>1), ${columns(11, 2)}
-      FROM json_each(${JSON.stringify(prices)}) j WHERE true
-      ON CONFLICT(batch_id, product_id) DO UPDATE SET chosen_price_e4 = excluded.chosen_price_e4,
-        reference_price_e4 = excluded.reference_price_e4, reference_kind = excluded.reference_kind,
-        unit_price_e4 = excluded.unit_price_e4, discount_bp = excluded.discount_bp, supply_regions = excluded.supply_regions,
-        agreed_volume = excluded.agreed_volume, cycle_start = excluded.cycle_start, cycle_end = excluded.cycle_end,
-        source = excluded.source, synthetic = excluded.synthetic, updated_at = excluded.updated_at
-      WHERE (chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4, discount_bp, supply_regions,
-        agreed_volume, cycle_start, cycle_end, source, synthetic)
-        IS NOT (excluded.chosen_price_e4, excluded.reference_price_e4, excluded.reference_kind, excluded.unit_price_e4,
-        excluded.discount_bp, excluded.supply_regions, excluded.agreed_volume, excluded.cycle_start, excluded.cycle_end,
-        excluded.source, excluded.synthetic)`,
-    // Supplied regions are replaced as a whole: the prices' old rows go, the file's come in.
-    sql`DELETE FROM price_regions WHERE price_id IN (SELECT p.id FROM json_each(${JSON.stringify(keys)}) j
-        JOIN products pr ON pr.natural_key = j.value->>1 JOIN prices p ON p.batch_id = j.value->>0 AND p.product_id = pr.id)`,
+
+const PRODUCT_FIELDS = ["natural_key", "category", "generic_name", "generic_name_en", "dosage_form", "spec", "package_text", "package_qty",
+  "package_unit", "smallest_unit", "manufacturer", "nhsa_code", "approval_no", "name_norm", "name_pinyin", "name_initials", "synthetic"] as const;
+const PRODUCT_COLUMNS = sql.raw(PRODUCT_FIELDS.join(", "));
+const list = (prefix: string, fields: readonly string[]) => sql.raw(fields.map((f) => `${prefix}${f}`).join(", "));
+const UPDATABLE = PRODUCT_FIELDS.slice(1);
+
+/**
+ * Products are written by a plain UPDATE of the changed ones, then an INSERT of the new ones, not by
+ * one `INSERT … ON CONFLICT DO UPDATE`: SQLite runs the triggers of an upsert's DO UPDATE with
+ * ABORT as their conflict policy, which turns the search triggers' `INSERT OR IGNORE` (a firm or
+ * variant that is already known) into "UNIQUE constraint failed", so no import could change a
+ * product. `rows` yields one row per product (PRODUCT_FIELDS) and may be read twice.
+ */
+function productStatements(rows: SQL, { materialized }: { materialized: boolean }): SQL[] {
+  return [
+    sql`WITH s AS ${sql.raw(materialized ? "MATERIALIZED" : "NOT MATERIALIZED")} (${rows})
+      UPDATE products SET (${list("", UPDATABLE)}, updated_at) =
+        (SELECT ${list("s.", UPDATABLE)}, strftime('%Y-%m-%dT%H:%M:%fZ','now') FROM s WHERE s.natural_key = products.natural_key)
+      WHERE natural_key IN (SELECT s.natural_key FROM s CROSS JOIN products p ON p.natural_key = s.natural_key
+        WHERE (${list("p.", UPDATABLE)}) IS NOT (${list("s.", UPDATABLE)}))`,
+    sql`WITH s AS (${rows}) INSERT INTO products (${PRODUCT_COLUMNS}) SELECT ${list("s.", PRODUCT_FIELDS)} FROM s WHERE true
+      ON CONFLICT(natural_key) DO NOTHING`,
   ];
-  if (regions.length) {
-    statements.push(sql`INSERT INTO price_regions (price_id, region_code)
-      SELECT p.id, j.value->>2 FROM json_each(${JSON.stringify(regions)}) j
-        JOIN products pr ON pr.natural_key = j.value->>1 JOIN prices p ON p.batch_id = j.value->>0 AND p.product_id = pr.id`);
-  }
-  return statements;
 }
 
-/** `j.value->>0, j.value->>1, …`: the JSON row's elements as columns. */
-function columns(count: number, from = 0): SQL {
-  return sql.raw(Array.from({ length: count }, (_, i) => `j.value->>${from + i}`).join(", "));
+const PRICE_COLUMNS = sql.raw(`batch_id, product_id, chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4,
+  discount_bp, supply_regions, agreed_volume, cycle_start, cycle_end, source, synthetic`);
+
+const PRICE_UPSERT = sql.raw(`ON CONFLICT(batch_id, product_id) DO UPDATE SET chosen_price_e4 = excluded.chosen_price_e4,
+    reference_price_e4 = excluded.reference_price_e4, reference_kind = excluded.reference_kind,
+    unit_price_e4 = excluded.unit_price_e4, discount_bp = excluded.discount_bp, supply_regions = excluded.supply_regions,
+    agreed_volume = excluded.agreed_volume, cycle_start = excluded.cycle_start, cycle_end = excluded.cycle_end,
+    source = excluded.source, synthetic = excluded.synthetic, updated_at = excluded.updated_at
+  WHERE (chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4, discount_bp, supply_regions,
+    agreed_volume, cycle_start, cycle_end, source, synthetic)
+    IS NOT (excluded.chosen_price_e4, excluded.reference_price_e4, excluded.reference_kind, excluded.unit_price_e4,
+    excluded.discount_bp, excluded.supply_regions, excluded.agreed_volume, excluded.cycle_start, excluded.cycle_end,
+    excluded.source, excluded.synthetic)`);
+
+/**
+ * Supplied regions of the written prices, given `rows` with columns batch_id, natural_key and
+ * regions (a JSON array of codes): codes no longer supplied go, new ones come in, the rest stay.
+ */
+function regionStatements(rows: SQL): SQL[] {
+  const priceOf = sql`JOIN prices p ON p.batch_id = s.batch_id AND p.product_id = (SELECT id FROM products WHERE natural_key = s.natural_key)`;
+  return [
+    sql`DELETE FROM price_regions WHERE rowid IN (SELECT r.rowid FROM ${rows} ${priceOf}
+        JOIN price_regions r ON r.price_id = p.id WHERE r.region_code NOT IN (SELECT value FROM json_each(s.regions)))`,
+    sql`INSERT INTO price_regions (price_id, region_code) SELECT p.id, c.value FROM ${rows} ${priceOf}
+        JOIN json_each(s.regions) c WHERE true ON CONFLICT DO NOTHING`,
+  ];
+}
+
+/** A product's columns (PRODUCT_FIELDS) as JSON values. */
+const productRow = (p: ProductRecord, keys: SearchKeys) => [p.naturalKey, p.category, p.genericName, p.genericNameEn, p.dosageForm,
+  p.spec, p.packageText, p.packageQty, p.packageUnit, p.smallestUnit, p.manufacturer, p.nhsaCode, p.approvalNo, keys.nameNorm,
+  keys.namePinyin, keys.nameInitials, p.synthetic ? 1 : 0];
+
+/** A price's own columns (PRICE_FIELDS after batch_id and product_id) as JSON values. */
+const priceValues = (r: PriceRecord) => [Number(r.chosenPriceE4), r.referencePriceE4 === null ? null : Number(r.referencePriceE4),
+  r.referenceKind, r.unitPriceE4, r.discountBp, r.supplyRegionCodes.join(","), r.agreedVolume, r.cycleStart, r.cycleEnd, r.source,
+  r.synthetic ? 1 : 0];
+
+/** The last row of each product wins, as when the rows were written one by one. */
+function distinctProducts(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): unknown[][] {
+  const byKey = new Map<string, unknown[]>();
+  for (const r of recs) byKey.set(r.product.naturalKey, productRow(r.product, keysOf(r.product.genericName)));
+  return [...byKey.values()];
+}
+
+export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): SQL[] {
+  if (recs.length === 0) return [];
+  const products = sql`SELECT ${columns(PRODUCT_FIELDS)} FROM json_each(${JSON.stringify(distinctProducts(recs, keysOf))}) j`;
+  const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.supplyRegionCodes]);
+  return [
+    ...productStatements(products, { materialized: true }),
+    ...priceStatements(sql`(SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${sql.raw(String(STAGED_PRICE_FIELDS.length))} AS regions
+      FROM json_each(${JSON.stringify(prices)}) j) s`),
+  ];
+}
+
+/** A price row as staged: its batch, its product's natural key, its own columns. */
+const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", "chosen_price_e4", "reference_price_e4", "reference_kind", "unit_price_e4",
+  "discount_bp", "supply_regions", "agreed_volume", "cycle_start", "cycle_end", "source", "synthetic"] as const;
+
+/**
+ * The prices upsert and their supplied regions, from `rows` (an aliased `s` source with
+ * STAGED_PRICE_FIELDS and `regions`, a JSON array of region codes).
+ */
+function priceStatements(rows: SQL): SQL[] {
+  return [
+    sql`INSERT INTO prices (${PRICE_COLUMNS})
+      SELECT s.batch_id, (SELECT id FROM products WHERE natural_key = s.natural_key), ${list("s.", STAGED_PRICE_FIELDS.slice(2))}
+      FROM ${rows} WHERE true ${PRICE_UPSERT}`,
+    ...regionStatements(rows),
+  ];
+}
+
+/** Per slice: the products already staged, as their JSON, so a product repeated in many batches goes in once. */
+export type PriceStagingState = { products: Map<string, string> };
+
+export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
+  begin(ctx) {
+    ctx.staging.products.clear();
+    return [
+      sql.raw(`CREATE TEMP TABLE IF NOT EXISTS import_products (natural_key TEXT PRIMARY KEY, ${UPDATABLE.join(", ")})`),
+      sql.raw(`CREATE TEMP TABLE IF NOT EXISTS import_prices (${STAGED_PRICE_FIELDS.join(", ")}, regions)`),
+      sql.raw("DELETE FROM temp.import_products"),
+      sql.raw("DELETE FROM temp.import_prices"),
+    ];
+  },
+  stage(recs, ctx) {
+    if (recs.length === 0) return [];
+    const products: string[] = [];
+    for (const r of recs) {
+      const json = JSON.stringify(productRow(r.product, ctx.keysOf(r.product.genericName)));
+      const staged = ctx.staging.products;
+      if (staged.get(r.product.naturalKey) === json) continue;
+      staged.set(r.product.naturalKey, json);
+      products.push(json);
+    }
+    const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.supplyRegionCodes]);
+    const statements: SQL[] = [];
+    if (products.length) {
+      // A product that comes again in the slice with other values replaces its staged row: the last wins.
+      statements.push(sql`INSERT INTO temp.import_products (${PRODUCT_COLUMNS}) SELECT ${columns(PRODUCT_FIELDS)}
+        FROM json_each(${`[${products.join(",")}]`}) j WHERE true
+        ON CONFLICT(natural_key) DO UPDATE SET (${list("", UPDATABLE)}) = (${list("excluded.", UPDATABLE)})`);
+    }
+    // `regions` is the last element, a JSON array (`->`), so codes need no escaping rules of their own.
+    statements.push(sql`INSERT INTO temp.import_prices (${list("", STAGED_PRICE_FIELDS)}, regions)
+      SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${sql.raw(String(STAGED_PRICE_FIELDS.length))} FROM json_each(${JSON.stringify(prices)}) j`);
+    return statements;
+  },
+  apply(ctx) {
+    ctx.staging.products.clear();
+    return [
+      ...productStatements(sql`SELECT * FROM temp.import_products`, { materialized: false }),
+      ...priceStatements(sql`temp.import_prices s`),
+      sql.raw("DELETE FROM temp.import_products"),
+      sql.raw("DELETE FROM temp.import_prices"),
+    ];
+  },
+  end() {
+    return [sql.raw("DROP TABLE IF EXISTS temp.import_products"), sql.raw("DROP TABLE IF EXISTS temp.import_prices")];
+  },
+};
+
+/** `j.value->>0 AS f0, j.value->>1 AS f1, …`: the JSON row's elements as named columns. */
+function columns(fields: readonly string[]): SQL {
+  return sql.raw(fields.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
 }

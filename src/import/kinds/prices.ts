@@ -6,7 +6,7 @@ import { searchKeys, type SearchKeys } from "../../domain/search-keys";
 import { parsePackageText } from "../package-text";
 import { detach } from "../detach";
 import { regionLookup } from "../region-names";
-import { priceChunkStatements } from "./prices-sql";
+import { priceChunkStatements, priceStaging, type PriceStagingState } from "./prices-sql";
 import { parseBooleanCell, parseDateCell, parseIntegerCell, parseMoneyCell } from "../values";
 import { CATEGORY_VALUES, REFERENCE_KIND_VALUES, splitList } from "./common";
 import type { KindSpec } from "./types";
@@ -54,6 +54,8 @@ export type PricesContext = {
   aboveReference: { count: number; rows: string[] };
   /** Pinyin keys per generic name: a big file repeats a few thousand names many times. */
   keysByName: Map<string, SearchKeys>;
+  keysOf(genericName: string): SearchKeys;
+  staging: PriceStagingState;
 };
 
 export const priceFields = [
@@ -89,14 +91,17 @@ export const priceFields = [
 export async function loadPricesContext(db: import("../../db/client").Db, options: { batch?: string }): Promise<PricesContext> {
   const batches = await db.all<{ id: string; category: Category }>(sql`SELECT id, category FROM batches`);
   const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
-  return {
+  const ctx: PricesContext = {
     batchOverride: options.batch,
     batchCategory: new Map(batches.map((b) => [b.id, b.category])),
     regionCode: regionLookup(regions),
     warnings: [],
     aboveReference: { count: 0, rows: [] },
     keysByName: new Map(),
+    keysOf: (name) => keysOf(name, ctx),
+    staging: { products: new Map() },
   };
+  return ctx;
 }
 
 export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
@@ -160,8 +165,9 @@ export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
     return rec;
   },
   key: (rec) => `${rec.batchId}\u0000${rec.product.naturalKey}`,
-  statements: (rec, ctx) => priceChunkStatements([rec], (name) => keysOf(name, ctx)),
-  chunkStatements: (recs, ctx) => priceChunkStatements(recs, (name) => keysOf(name, ctx)),
+  statements: (rec, ctx) => priceChunkStatements([rec], ctx.keysOf),
+  chunkStatements: (recs, ctx) => priceChunkStatements(recs, ctx.keysOf),
+  staging: priceStaging,
   finish(ctx) {
     const { count, rows } = ctx.aboveReference;
     if (count === 0) return [...ctx.warnings];

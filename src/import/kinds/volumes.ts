@@ -24,6 +24,11 @@ export type VolumesContext = {
   batches: Set<string>;
 };
 
+/** Unchanged rows are not rewritten, so importing the same file twice changes nothing. */
+const VOLUME_UPSERT = sql.raw(`ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units,
+    amount_paid_e4 = excluded.amount_paid_e4, fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
+  WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`);
+
 const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
   smallest: "smallest",
   package: "package",
@@ -88,10 +93,19 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
   statements: (v) => [
     sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
       VALUES (${v.priceId}, ${v.regionCode}, ${v.month}, ${v.units}, ${v.amountPaidE4 === null ? null : Number(v.amountPaidE4)}, ${v.fundShareBp})
-      ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units, amount_paid_e4 = excluded.amount_paid_e4,
-        fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
-      WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`,
+      ${VOLUME_UPSERT}`,
   ],
+  // One statement per chunk, its rows as one JSON parameter: SQLite compiles the savings rollup
+  // triggers once per statement, which made a statement per row ~30 times slower than one
+  // INSERT … SELECT.
+  chunkStatements: (recs) => {
+    const rows = recs.map((v) => [v.priceId, v.regionCode, v.month, v.units, v.amountPaidE4 === null ? null : Number(v.amountPaidE4), v.fundShareBp]);
+    return [
+      sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+        SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5 FROM json_each(${JSON.stringify(rows)}) j
+        WHERE true ${VOLUME_UPSERT}`,
+    ];
+  },
 };
 
 function findPrice(r: RowReader, ctx: VolumesContext): PriceRef | null {
