@@ -2,6 +2,7 @@ import type { InStatement } from "@libsql/client";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { searchPrices, type PriceQuery } from "../src/services/prices";
+import { getProduct } from "../src/services/products";
 import { suggestNames } from "../src/services/search-suggest";
 import { buildSearchDb } from "./search-load";
 
@@ -12,10 +13,14 @@ import { buildSearchDb } from "./search-load";
  * alternation, and the report gives p50/p95 per query class and their ratio.
  */
 
-type Probe = { label: string; call: "prices"; query: PriceQuery } | { label: string; call: "suggest"; q: string };
+type Probe =
+  | { label: string; call: "prices"; query: PriceQuery }
+  | { label: string; call: "suggest"; q: string }
+  | { label: string; call: "product"; id: number };
 
 const p = (q: string, extra: Partial<PriceQuery> = {}): Probe => ({ label: q, call: "prices", query: { q, limit: 50, ...extra } });
 const s = (q: string): Probe => ({ label: q, call: "suggest", q });
+const product = (id: number): Probe => ({ label: `product ${id}`, call: "product", id });
 
 const CLASSES: Array<{ name: string; probes: Probe[] }> = [
   { name: "chinese prefix", probes: [p("阿托伐"), p("瑞舒伐他汀"), p("氯沙坦钾片"), p("头孢呋辛")] },
@@ -40,6 +45,11 @@ const CLASSES: Array<{ name: string; probes: Probe[] }> = [
   { name: "typo (did you mean)", probes: [p("阿托发他汀"), p("atorvastain"), p("氯吡各雷")] },
   { name: "page 2 (cursor)", probes: [p("阿托伐", { cursor: "page2" }), p("他汀", { cursor: "page2" })] },
   { name: "suggest", probes: [s("at"), s("阿"), s("他汀"), s("atorva"), s("氯沙坦")] },
+  // The tails the HTTP load test found: a word in every firm name, a code start shared by 100,000
+  // products, and the product page (history and 20 cheapest equivalents out of ~18,000 prices).
+  { name: "broad firm fragment", probes: [p("演示"), p("制药"), p("药业"), p("演示", { cursor: "page2" })] },
+  { name: "code prefix", probes: [p("SYND00001"), p("SYND0000"), p("国药准字H2099"), p("SYND00001", { cursor: "page2" })] },
+  { name: "product page", probes: [product(15), product(4), product(200_000), product(444_000)] },
 ];
 
 const TARGET_P95_MS = 10;
@@ -70,6 +80,7 @@ export async function run(args: string[]): Promise<void> {
 
   const serviceCall = async (probe: Probe) => {
     if (probe.call === "suggest") return { total: (await suggestNames(db, probe.q, 10)).length, cursor: null };
+    if (probe.call === "product") return { total: (await getProduct(db, probe.id)).alternatives.length, cursor: null };
     const page = await searchPrices(db, probe.query);
     return { total: page.total, cursor: page.nextCursor };
   };

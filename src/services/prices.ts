@@ -10,6 +10,7 @@ import { escapeLike, yuanToE4Loose } from "./price-filter-values";
 import { facetsOf, matchedGroups, planCondition, rankedPage, todayIso, type Facets } from "./search";
 import { priceSearchFilters } from "./search-filters";
 import { planSearch } from "./search-match";
+import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { didYouMean } from "./search-suggest";
 
 export { escapeLike } from "./price-filter-values";
@@ -89,11 +90,14 @@ export function whereSql(conditions: SQL[]): SQL {
   return conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
 }
 
-/** Searches chosen prices with filters, a stable sort and keyset pagination. */
-export async function searchPrices(db: Db, query: PriceQuery): Promise<PricePage> {
+/**
+ * Searches chosen prices with filters, a stable sort and keyset pagination. `tuning` only chooses
+ * among ways of reading that give the same answer (tests lower it to take every path).
+ */
+export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<PricePage> {
   const limit = query.limit ?? 50;
   const sort = query.sort ?? "relevance";
-  if (query.q && sort === "relevance") return rankedSearch(db, query, limit);
+  if (query.q && sort === "relevance") return rankedSearch(db, query, limit, tuning);
   const key = sortKey(sort);
   const filters = await priceFilters(db, query);
   const pageConditions = [...filters];
@@ -134,15 +138,15 @@ export async function getPrice(db: Db, id: number): Promise<PriceView> {
  * `q` sorted by relevance: the ranked page from price_search, the full rows of that page only, the
  * matched set's total and facets, and close names when nothing matched.
  */
-async function rankedSearch(db: Db, query: PriceQuery, limit: number): Promise<PricePage> {
-  const plan = await planSearch(db, query.q ?? "");
+async function rankedSearch(db: Db, query: PriceQuery, limit: number, tuning: SearchTuning): Promise<PricePage> {
+  const plan = await planSearch(db, query.q ?? "", tuning);
   const filters = await priceSearchFilters(db, query);
   if (!plan) return searchPrices(db, { ...query, q: undefined });
   const today = todayIso();
   // The counts come first: they say which groups of prices can reach the page.
-  const groups = await matchedGroups(db, plan, filters, today);
+  const groups = await matchedGroups(db, plan, filters, today, tuning);
   const { total, facets } = facetsOf(groups);
-  const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, today });
+  const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, today, tuning });
   const items = await priceViews(db, page.ids);
   const result: PricePage = { items, total, nextCursor: page.nextCursor, facets };
   if (total === 0) result.didYouMean = await didYouMean(db, query.q ?? "");

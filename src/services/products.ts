@@ -51,13 +51,16 @@ export async function getProduct(db: Db, id: number, alternativesLimit = 20) {
   });
 
   const current = historyRows[historyRows.length - 1];
+  // Equivalent products share an equiv_id (same generic name, form and spec; see
+  // drizzle/0007_search_broad_matches.sql), whose prices price_search_equiv_rank_idx holds in
+  // unit-price order: the cheapest are the first entries of one range, not a sort of them all.
   const alternativeRows = await db.all<PriceSqlRow>(sql`
     SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM}
-    WHERE pr.generic_name = ${product.genericName}
-      AND pr.dosage_form IS ${product.dosageForm} AND pr.spec IS ${product.spec}
-      AND pr.id <> ${id}
-    ORDER BY p.unit_price_e4 ASC, p.id ASC
-    LIMIT ${alternativesLimit}`);
+    WHERE p.id IN (SELECT ps.price_id FROM price_search ps
+      WHERE ps.equiv_id = (SELECT e.id FROM search_equivalents e WHERE e.key = json_array(${product.genericName}, ${product.dosageForm}, ${product.spec}))
+        AND ps.product_id <> ${id}
+      ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${alternativesLimit})
+    ORDER BY p.unit_price_e4 ASC, p.id ASC`);
   const alternatives = alternativeRows.map((row) => {
     const view = toPriceView(row, names);
     const savingPerUnit = current

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { nameTier, searchTerms } from "../domain/search-query";
 import { intList, textLiteral } from "./search-sql";
+import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { resolveWords, wordMatchesNothing, type WordMatch } from "./search-words";
 
 /** A distinct generic name or firm from the search dictionary (search_terms). */
@@ -28,12 +29,22 @@ export type SearchPlan = {
   firms: TermRow[];
   /** Product ids matched by code or through products_fts: SQL text of a list of ids or a SELECT; null when none. */
   products: string | null;
+  /**
+   * Set when `products` are the many products (more than a list holds) whose 医保编码 alone or
+   * whose 批准文号 alone starts with this text, at most CODE_LEVEL_MAX characters: their prices are
+   * then counted from search_code_groups and each can be tested on its own row.
+   */
+  codePrefix: string | null;
   refine: string[];
   words: WordMatch[];
 };
 
+// A firm is matched by its term alone; leaving its other columns out matters when a fragment (演示,
+// 制药) names hundreds of firms, since every column of every row is decoded.
 const TERM_COLUMNS = sql.raw(
-  "t.id AS id, t.kind AS kind, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin, t.initials AS initials, t.category AS category",
+  `t.id AS id, t.kind AS kind, t.term AS term, ${["display", "name_en AS nameEn", "pinyin", "initials", "category"]
+    .map((c) => `CASE WHEN t.kind = 'name' THEN t.${c.split(" ")[0]} END AS ${c.split(" ").pop()}`)
+    .join(", ")}`,
 );
 
 /** User text as one FTS5 string: quoted, inner quotes doubled, so AND, *, NEAR( and ( are plain text. */
@@ -78,41 +89,60 @@ async function matchText(db: Db, text: string) {
   return { names, firms };
 }
 
-/** Above this many products a code match stays a subquery instead of a list of ids. */
-const MAX_CODE_IDS = 1000;
+/** Starts of codes are counted in search_code_groups at these lengths (drizzle/0007_search_broad_matches.sql). */
+export const CODE_LEVELS = [3, 6, 9, 12] as const;
+const CODE_LEVEL_MAX = CODE_LEVELS[CODE_LEVELS.length - 1] ?? 0;
+
+type CodeMatch = Pick<SearchPlan, "products" | "codePrefix">;
+const NO_CODE: CodeMatch = { products: null, codePrefix: null };
 
 /**
- * Products whose codes (医保编码, 批准文号/注册证号) match the text; null when none do. A whole code
- * or its start is an index lookup on the code columns (codes are stored as published, in upper
- * case); only a fragment from the middle needs the trigram index, whose common trigrams (000, SYN)
- * would make every lookup slow.
+ * Products whose codes (医保编码, 批准文号/注册证号) match the text. A whole code or its start is an
+ * index lookup on the code columns (codes are stored as published, in upper case); only a fragment
+ * from the middle needs the trigram index, whose common trigrams (000, SYN) would make every lookup
+ * slow. A start shared by more products than a list holds stays a range on the code indexes (the
+ * same set, not the trigram index's wider one of every code containing the text).
  */
-async function codeMatches(db: Db, text: string): Promise<string | null> {
+async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMatch> {
   // Every code carries digits; without one, the text is a name and the code lookups only cost time.
-  if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return null;
+  if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return NO_CODE;
   const code = text.toUpperCase();
-  const end = `${code}\u{10FFFF}`;
-  const cap = sql.raw(String(MAX_CODE_IDS + 1));
-  let rows = await db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${code} OR approval_no = ${code}`);
-  if (!rows.length) {
-    rows = await db.all<{ id: number }>(sql`SELECT id FROM (SELECT id FROM products WHERE nhsa_code >= ${code} AND nhsa_code < ${end} LIMIT ${cap})
-      UNION SELECT id FROM (SELECT id FROM products WHERE approval_no >= ${code} AND approval_no < ${end} LIMIT ${cap})`);
+  const cap = sql.raw(String(maxIds + 1));
+  const exact = await db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${code} OR approval_no = ${code}`);
+  if (exact.length) return { products: intList(exact.map((r) => r.id)), codePrefix: null };
+  const range = (col: string) => `SELECT id FROM products WHERE ${col} >= ${textLiteral(code)} AND ${col} < ${textLiteral(`${code}\u{10FFFF}`)}`;
+  const columns = ["nhsa_code", "approval_no"];
+  // Counted first: a start shared by 100,000 products must not bring their ids into JS.
+  const counts = await Promise.all(
+    columns.map(async (col) => (await db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM (${range(col)} LIMIT ${maxIds + 1})`)))[0]?.n ?? 0),
+  );
+  let ids: number[] = [];
+  if (counts.every((n) => n <= maxIds)) {
+    const rows = await Promise.all(columns.map((col, i) => (counts[i] ? db.all<{ id: number }>(sql.raw(range(col))) : [])));
+    ids = [...new Set(rows.flat().map((r) => r.id))];
   }
+  if (ids.length > maxIds || counts.some((n) => n > maxIds)) {
+    // Counted from the starts of codes only when one column alone matches: a product whose two codes
+    // both start with the text would count twice there.
+    const oneColumn = counts.some((n) => n === 0);
+    return { products: `${range("nhsa_code")} UNION ${range("approval_no")}`, codePrefix: oneColumn && charLength(code) <= CODE_LEVEL_MAX ? code : null };
+  }
+  if (ids.length) return { products: intList(ids), codePrefix: null };
   const match = `codes : ${ftsPhrase(text)}`;
-  if (!rows.length) rows = await db.all<{ id: number }>(sql`SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ${match} LIMIT ${cap}`);
-  if (!rows.length) return null;
-  if (rows.length > MAX_CODE_IDS) return `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`;
-  return intList(rows.map((r) => r.id));
+  const rows = await db.all<{ id: number }>(sql`SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ${match} LIMIT ${cap}`);
+  if (!rows.length) return NO_CODE;
+  if (rows.length > maxIds) return { products: `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`, codePrefix: null };
+  return { products: intList(rows.map((r) => r.id)), codePrefix: null };
 }
 
 /** Resolves typed text to a plan; null when the text is empty after normalization. */
-export async function planSearch(db: Db, raw: string): Promise<SearchPlan | null> {
+export async function planSearch(db: Db, raw: string, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<SearchPlan | null> {
   const { text, terms } = searchTerms(raw);
   if (!text) return null;
   const whole = await matchText(db, text);
-  const products = await codeMatches(db, text);
-  if (whole.names.length || whole.firms.length || products || terms.length < 2) {
-    return { text, ...whole, products, refine: [], words: [] };
+  const codes = await codeMatches(db, text, tuning.maxCodeIds);
+  if (whole.names.length || whole.firms.length || codes.products || terms.length < 2) {
+    return { text, ...whole, ...codes, refine: [], words: [] };
   }
   // Several words and the whole text is nowhere: the first word naming a drug or firm leads, the
   // others must appear in the product (spec, form, firm, codes).
@@ -120,12 +150,12 @@ export async function planSearch(db: Db, raw: string): Promise<SearchPlan | null
     const part = await matchText(db, term);
     if (part.names.length || part.firms.length) {
       const refine = terms.filter((_, j) => j !== i);
-      return { text: term, ...part, products: null, refine, words: await resolveWords(db, refine) };
+      return { text: term, ...part, ...NO_CODE, refine, words: await resolveWords(db, refine) };
     }
   }
   // No word names a drug or firm: every word of three characters or more must be in one product.
   const long = terms.filter((t) => charLength(t) >= 3);
-  if (!long.length) return { text, names: [], firms: [], products: null, refine: [], words: [] };
+  if (!long.length) return { text, names: [], firms: [], ...NO_CODE, refine: [], words: [] };
   const match = long.map(ftsPhrase).join(" AND ");
   const refine = terms.filter((t) => charLength(t) < 3);
   return {
@@ -133,6 +163,7 @@ export async function planSearch(db: Db, raw: string): Promise<SearchPlan | null
     names: [],
     firms: [],
     products: `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`,
+    codePrefix: null,
     refine,
     words: await resolveWords(db, refine),
   };

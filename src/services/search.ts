@@ -4,8 +4,9 @@ import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { allRowFilters, type SearchFilters } from "./search-filters";
-import { planIsEmpty, type SearchPlan } from "./search-match";
+import { CODE_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
 import { intLiteral, intList, textLiteral } from "./search-sql";
+import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { wordCondition } from "./search-words";
 
 /**
@@ -72,9 +73,12 @@ export function planCondition(plan: SearchPlan): SQL {
   return sql.raw(and([`(${parts.join(" OR ")})`, ...plan.words.map(wordCondition)]));
 }
 
-/** Matched prices of one group (or, for code matches, of one batch, category and cycle). */
+/**
+ * Matched prices of one group: a name (n) or a firm (f) in one batch, category and cycle; or, per
+ * batch, category and cycle, the prices matched by code (p) or by many firms at once (F).
+ */
 export type Group = {
-  kind: "n" | "f" | "p";
+  kind: "n" | "f" | "F" | "p";
   termId: number;
   batchId: string;
   batchName: string;
@@ -87,7 +91,13 @@ export type Group = {
 };
 
 /** The matched set per group, with every filter applied; one query. */
-export async function matchedGroups(db: Db, plan: SearchPlan, filters: SearchFilters, today: string): Promise<Group[]> {
+export async function matchedGroups(
+  db: Db,
+  plan: SearchPlan,
+  filters: SearchFilters,
+  today: string,
+  tuning: SearchTuning = DEFAULT_SEARCH_TUNING,
+): Promise<Group[]> {
   if (planIsEmpty(plan)) return [];
   const rowConds = rowConditions(plan, filters);
   const groupWhere: string[] = ["g.n > 0"];
@@ -111,11 +121,31 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: SearchFil
   }
   if (plan.firms.length) {
     const conds = [...notNamed(plan), ...rowConds];
-    const n = conds.length ? `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("firm_id"), ...conds])})` : "g.n";
-    parts.push(`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
-      WHERE g.term_id IN (${intList(plan.firms.map((x) => x.id))}) AND ${and(groupWhere)}`);
+    const firmIds = intList(plan.firms.map((x) => x.id));
+    if (!conds.length && plan.firms.length > tuning.maxRangesPerKey) {
+      // Too many firms to read range by range (演示, 制药: hundreds of firms, thousands of groups):
+      // their groups are summed here, and the page reads them as one set.
+      parts.push(`SELECT 'F' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
+        g.cycle_start AS cs, g.cycle_end AS ce, ${currentSql("g", today)} AS cur, sum(g.n) AS n
+        FROM search_groups g JOIN batches b ON b.id = g.batch_id WHERE g.term_id IN (${firmIds}) AND ${and(groupWhere)}
+        GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
+    } else {
+      const n = conds.length ? `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("firm_id"), ...conds])})` : "g.n";
+      parts.push(`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
+        WHERE g.term_id IN (${firmIds}) AND ${and(groupWhere)}`);
+    }
   }
-  if (plan.products) {
+  if (plan.products && codeGroupsCount(plan, filters)) {
+    // Many products by the start of one code column: their prices per group are kept, summed here.
+    const level = CODE_LEVELS.find((l) => l >= charLength(plan.codePrefix ?? "")) ?? 0;
+    const prefix = plan.codePrefix ?? "";
+    parts.push(`SELECT 'p' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
+      g.cycle_start AS cs, g.cycle_end AS ce, ${currentSql("g", today)} AS cur, sum(g.n) AS n
+      FROM search_code_groups g JOIN batches b ON b.id = g.batch_id
+      WHERE g.level = ${intLiteral(level)} AND g.prefix >= ${textLiteral(prefix)} AND g.prefix < ${textLiteral(`${prefix}\u{10FFFF}`)}
+        AND ${and(groupWhere)}
+      GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
+  } else if (plan.products) {
     const where = [`ps.product_id IN (${plan.products})`, ...notNamed(plan), ...notFirm(plan), ...allRowFilters(filters), ...plan.words.map(wordCondition)];
     parts.push(`SELECT 'p' AS kind, 0 AS termId, ps.batch_id AS batchId, b.name AS batchName, b.level AS level, ps.category AS category,
       ps.cycle_start AS cs, ps.cycle_end AS ce, ${currentSql("ps", today)} AS cur, count(*) AS n
@@ -124,6 +154,15 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: SearchFil
   }
   const rows = await db.all<Group>(sql.raw(parts.join(" UNION ALL ")));
   return rows.filter((g) => g.n > 0);
+}
+
+/**
+ * True when the code part of a plan can be counted from search_code_groups: a start of one code
+ * column, nothing to exclude (no name or firm matched as well) and nothing that only a price row can
+ * tell (row filters, further words).
+ */
+function codeGroupsCount(plan: SearchPlan, filters: SearchFilters): boolean {
+  return plan.codePrefix !== null && !plan.names.length && !plan.firms.length && !filters.rows.length && !plan.words.length;
 }
 
 /**
@@ -149,35 +188,25 @@ function nameCountSql(plan: SearchPlan, filters: SearchFilters, nameId: number):
   return null;
 }
 
-/** Several keys in one tier and cycle state read through one IN list (a sort) rather than one range each. */
-const MAX_RANGES_PER_KEY = 48;
+/** Prices of one tier and cycle state: they rank together, by unit price and id. */
+/** `wide`: its firms were too many to list by range (groups of kind F); read as one set. */
+type Key = { tier: number; nc: number; ranges: string[]; count: number; wide: boolean };
 
-type Key = { tier: number; nc: number; ranges: string[]; fallback: string | null; count: number };
+type PageRow = { id: number; tier: number; nc: number; u: number };
 
-/** One page of price ids in rank order, plus the cursor of the next page. */
-export function rankedPageSql(
-  plan: SearchPlan,
-  filters: SearchFilters,
-  groups: Group[],
-  opts: { limit: number; after: RankKey | null; today: string },
-): string | null {
-  const n = opts.limit + 1;
-  const rowConds = rowConditions(plan, filters);
-  const category = filters.category !== undefined ? [`ps.category = ${textLiteral(filters.category)}`] : [];
+/** The keys of the matched groups in rank order, with their counts and the index ranges they read. */
+function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
   const tierOf = new Map(plan.names.map((x) => [x.id, x.tier]));
   const keys = new Map<string, Key>();
-  const keyOf = (tier: number, nc: number) => {
-    const id = `${tier}:${nc}`;
-    let k = keys.get(id);
-    if (!k) keys.set(id, (k = { tier, nc, ranges: [], fallback: null, count: 0 }));
-    return k;
-  };
   const seen = new Set<string>();
   for (const g of groups) {
     const tier = g.kind === "n" ? (tierOf.get(g.termId) ?? OTHER_FIELDS_TIER) : OTHER_FIELDS_TIER;
-    const k = keyOf(tier, g.cur ? 0 : 1);
+    const nc = g.cur ? 0 : 1;
+    let k = keys.get(`${tier}:${nc}`);
+    if (!k) keys.set(`${tier}:${nc}`, (k = { tier, nc, ranges: [], count: 0, wide: false }));
     k.count += g.n;
-    if (g.kind === "p") continue;
+    if (g.kind === "F") k.wide = true;
+    if (g.kind === "p" || g.kind === "F") continue;
     // Two categories of one (term, batch, cycle) share one index range.
     const range = `ps.${g.kind === "n" ? "name_id" : "firm_id"} = ${intLiteral(g.termId)} AND ps.batch_id = ${textLiteral(g.batchId)}
       AND ps.cycle_start = ${textLiteral(g.cs)} AND ps.cycle_end = ${textLiteral(g.ce)}`;
@@ -185,53 +214,158 @@ export function rankedPageSql(
     seen.add(range);
     k.ranges.push(g.kind === "n" ? range : and([range, ...notNamed(plan)]));
   }
-  const ordered = [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
-  const arms: string[] = [];
-  let reached = 0;
-  for (const k of ordered) {
-    const { after } = opts;
-    if (after && (k.tier < after.tier || (k.tier === after.tier && k.nc < after.notCurrent))) continue;
-    const atCursor = after && k.tier === after.tier && k.nc === after.notCurrent;
-    const where = [...category, ...rowConds];
-    if (atCursor) where.push(`(ps.unit_price_e4, ps.price_id) > (${intLiteral(after.unitPriceE4)}, ${intLiteral(after.id)})`);
-    const arm = (key: string) =>
-      `SELECT * FROM (SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM price_search ps
-        WHERE ${and([key, ...where])} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${n})`;
-    const current = k.nc ? `NOT ${currentSql("ps", opts.today)}` : currentSql("ps", opts.today);
-    if (k.ranges.length > MAX_RANGES_PER_KEY) {
-      const ids = k.tier === OTHER_FIELDS_TIER ? plan.firms.map((f) => f.id) : plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
-      const col = k.tier === OTHER_FIELDS_TIER ? "firm_id" : "name_id";
-      const notNamedHere = k.tier === OTHER_FIELDS_TIER ? notNamed(plan) : [];
-      arms.push(arm(and([`ps.${col} IN (${intList(ids)})`, current, ...notNamedHere, ...allRowFilters({ ...filters, rows: [] })])));
-    } else {
-      for (const r of k.ranges) arms.push(arm(r));
-    }
-    if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
-      arms.push(arm(and([`ps.product_id IN (${plan.products})`, current, ...notNamed(plan), ...notFirm(plan), ...allRowFilters({ ...filters, rows: [] })])));
-    }
-    // Later keys rank below every price of this one: once enough are certain, they cannot reach the page.
-    if (!atCursor) reached += k.count;
-    if (reached >= n) break;
-  }
-  if (!arms.length) return null;
-  return `SELECT id, tier, nc, u FROM (${arms.join(" UNION ALL ")}) ORDER BY tier, nc, u, id LIMIT ${n}`;
+  return [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
 }
 
+/**
+ * The code part of a plan as a test on one ps row, or null when only a set of ids (a sort) can say.
+ * A start of a code is tested on the product's row, unless the window steps through so many prices
+ * that building the set of its products once (a few hundred ns each) costs less.
+ */
+function productRowCondition(plan: SearchPlan, steps: number, codePrices: number): string | null {
+  if (plan.codePrefix !== null && steps * 3 <= codePrices) {
+    const from = textLiteral(plan.codePrefix);
+    const to = textLiteral(`${plan.codePrefix}\u{10FFFF}`);
+    return `EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
+      AND ((pr.nhsa_code >= ${from} AND pr.nhsa_code < ${to}) OR (pr.approval_no >= ${from} AND pr.approval_no < ${to})))`;
+  }
+  if (plan.codePrefix !== null || (plan.products !== null && /^[\d,]+$/.test(plan.products))) return `ps.product_id IN (${plan.products})`;
+  return null;
+}
+
+/** Every matched price of a key as a test on one ps row, or null when a row cannot tell. */
+function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: number): string | null {
+  const parts: string[] = [];
+  const names = plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
+  if (names.length) parts.push(`ps.name_id IN (${intList(names)})`);
+  if (k.tier === OTHER_FIELDS_TIER) {
+    if (plan.firms.length) parts.push(and([`ps.firm_id IN (${intList(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
+    if (plan.products) {
+      const products = productRowCondition(plan, steps, codePrices);
+      if (!products) return null;
+      parts.push(and([products, ...notNamed(plan), ...notFirm(plan)]));
+    }
+  }
+  return parts.length ? `(${parts.join(" OR ")})` : null;
+}
+
+type PageOpts = { n: number; after: RankKey | null; today: string; tuning: SearchTuning };
+
+/**
+ * A key's first n prices (after the cursor) by stepping through all prices in unit-price order
+ * (prices_unit_price_idx, the same order as the key's own) and keeping the key's: when the key holds
+ * a good share of all prices, n of them come within a few steps, however many groups they fall in.
+ * The steps stop at n found or at the end of a window of `window` prices; null when the window ended
+ * first (the answer is then unknown), else the rows, all of the key's that remain when fewer than n.
+ */
+async function scanKey(
+  db: Db,
+  plan: SearchPlan,
+  filters: SearchFilters,
+  k: Key,
+  window: number,
+  codePrices: number,
+  opts: PageOpts,
+): Promise<PageRow[] | null> {
+  const cond = keyRowCondition(plan, k, window, codePrices);
+  if (!cond) return null;
+  const { after } = opts;
+  const from =
+    after && k.tier === after.tier && k.nc === after.notCurrent
+      ? [`(p.unit_price_e4, p.id) > (${intLiteral(after.unitPriceE4)}, ${intLiteral(after.id)})`]
+      : [];
+  const [end] = await db.all<{ u: number; id: number }>(
+    sql.raw(`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${and(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${intLiteral(window - 1)}`),
+  );
+  const bound = end ? [`(p.unit_price_e4, p.id) <= (${intLiteral(end.u)}, ${intLiteral(end.id)})`] : [];
+  const current = k.nc ? `NOT ${currentSql("ps", opts.today)}` : currentSql("ps", opts.today);
+  const where = [`ps.price_id = p.id`, ...from, ...bound, cond, current, ...allRowFilters({ ...filters, rows: [] }), ...rowConditions(plan, filters)];
+  // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
+  const rows = await db.all<PageRow>(
+    sql.raw(`SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
+      WHERE ${and(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${intLiteral(opts.n)}`),
+  );
+  return rows.length >= opts.n || !end ? rows : null;
+}
+
+/** A key's first n prices as arms of a union: one limited read per group range (or one sort). */
+function keyArms(plan: SearchPlan, filters: SearchFilters, groups: Group[], k: Key, opts: PageOpts): string[] {
+  const { n, after } = opts;
+  const category = filters.category !== undefined ? [`ps.category = ${textLiteral(filters.category)}`] : [];
+  const where = [...category, ...rowConditions(plan, filters)];
+  if (after && k.tier === after.tier && k.nc === after.notCurrent) {
+    where.push(`(ps.unit_price_e4, ps.price_id) > (${intLiteral(after.unitPriceE4)}, ${intLiteral(after.id)})`);
+  }
+  const arm = (key: string) =>
+    `SELECT * FROM (SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM price_search ps
+      WHERE ${and([key, ...where])} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${n})`;
+  const current = k.nc ? `NOT ${currentSql("ps", opts.today)}` : currentSql("ps", opts.today);
+  const arms: string[] = [];
+  if (k.wide || k.ranges.length > opts.tuning.maxRangesPerKey) {
+    const ids = k.tier === OTHER_FIELDS_TIER ? plan.firms.map((f) => f.id) : plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
+    const col = k.tier === OTHER_FIELDS_TIER ? "firm_id" : "name_id";
+    const notNamedHere = k.tier === OTHER_FIELDS_TIER ? notNamed(plan) : [];
+    arms.push(arm(and([`ps.${col} IN (${intList(ids)})`, current, ...notNamedHere, ...allRowFilters({ ...filters, rows: [] })])));
+  } else {
+    for (const r of k.ranges) arms.push(arm(r));
+  }
+  if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
+    arms.push(arm(and([`ps.product_id IN (${plan.products})`, current, ...notNamed(plan), ...notFirm(plan), ...allRowFilters({ ...filters, rows: [] })])));
+  }
+  return arms;
+}
+
+const rankOrder = (a: PageRow, b: PageRow) => a.tier - b.tier || a.nc - b.nc || a.u - b.u || a.id - b.id;
+
+/**
+ * One page of price ids in rank order, plus the cursor of the next page. Keys are taken in rank
+ * order until their counts certainly fill the page; a key that holds many groups and a good share of
+ * all prices is read by a window of the global unit-price order, the others by their group ranges.
+ */
 export async function rankedPage(
   db: Db,
   plan: SearchPlan,
   filters: SearchFilters,
   groups: Group[],
-  opts: { limit: number; cursor?: string; today: string },
+  opts: { limit: number; cursor?: string; today: string; tuning?: SearchTuning },
 ): Promise<{ ids: number[]; nextCursor: string | null }> {
   const after = opts.cursor ? decodeRankCursor(opts.cursor) : null;
-  const text = groups.length ? rankedPageSql(plan, filters, groups, { limit: opts.limit, after, today: opts.today }) : null;
-  if (!text) return { ids: [], nextCursor: null };
-  const rows = await db.all<{ id: number; tier: number; nc: number; u: number }>(sql.raw(text));
-  const page = rows.slice(0, opts.limit);
-  const last = page[page.length - 1];
+  const tuning = opts.tuning ?? DEFAULT_SEARCH_TUNING;
+  const page: PageOpts = { n: opts.limit + 1, after, today: opts.today, tuning };
+  const rows: PageRow[] = [];
+  const arms: string[] = [];
+  let allPrices: number | undefined;
+  let reached = 0;
+  for (const k of rankKeys(plan, groups)) {
+    if (after && (k.tier < after.tier || (k.tier === after.tier && k.nc < after.notCurrent))) continue;
+    const atCursor = after && k.tier === after.tier && k.nc === after.notCurrent;
+    const broad = k.wide || k.ranges.length > tuning.maxRangesPerKey || (k.tier === OTHER_FIELDS_TIER && plan.codePrefix !== null);
+    if (broad) {
+      allPrices ??= (await db.all<{ n: number | null }>(sql`SELECT max(price_id) AS n FROM price_search`))[0]?.n ?? 0;
+      const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
+      const codePrices = groups.reduce((sum, g) => sum + (g.kind === "p" ? g.n : 0), 0);
+      const found = window <= tuning.maxScanWindow ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
+      if (found) {
+        rows.push(...found);
+        // n of this key's prices fill the page: no later key can reach it. Fewer are all it has left.
+        reached += found.length;
+        if (reached >= page.n) break;
+        continue;
+      }
+    }
+    arms.push(...keyArms(plan, filters, groups, k, page));
+    // Later keys rank below every price of this one: once enough are certain, they cannot reach the page.
+    if (!atCursor) reached += k.count;
+    if (reached >= page.n) break;
+  }
+  if (arms.length) {
+    rows.push(...(await db.all<PageRow>(sql.raw(`SELECT id, tier, nc, u FROM (${arms.join(" UNION ALL ")}) ORDER BY tier, nc, u, id LIMIT ${page.n}`))));
+  }
+  rows.sort(rankOrder);
+  const top = rows.slice(0, opts.limit);
+  const last = top[top.length - 1];
   return {
-    ids: page.map((r) => r.id),
+    ids: top.map((r) => r.id),
     nextCursor: rows.length > opts.limit && last ? encodeRankCursor({ tier: last.tier, notCurrent: last.nc, unitPriceE4: last.u, id: last.id }) : null,
   };
 }

@@ -41,4 +41,30 @@ describe("GET /api/v1/products/{id}", () => {
     expect((await getJson(world.app, `/api/v1/products/999999`)).status).toBe(404);
     expect((await getJson(world.app, `/api/v1/products/abc`)).status).toBe(400);
   });
+
+  it("alternatives are the other products' prices of the same name, form and spec, in the order plain SQL gives", async () => {
+    const all = await world.db.all<{ id: number; name: string; form: string | null; spec: string | null }>(
+      sql`SELECT id, generic_name AS name, dosage_form AS form, spec FROM products`,
+    );
+    let withAlternatives = 0;
+    for (const p of all) {
+      const expected = await world.db.all<{ id: number }>(sql`SELECT p.id AS id FROM prices p JOIN products pr ON pr.id = p.product_id
+        WHERE pr.generic_name = ${p.name} AND pr.dosage_form IS ${p.form} AND pr.spec IS ${p.spec} AND pr.id <> ${p.id}
+        ORDER BY p.unit_price_e4, p.id LIMIT 20`);
+      const { body } = await getJson(world.app, `/api/v1/products/${p.id}`);
+      expect(body.data.alternatives.map((a: { id: number }) => a.id), `product ${p.id}`).toEqual(expected.map((r) => r.id));
+      if (expected.length) withAlternatives++;
+    }
+    expect(withAlternatives).toBeGreaterThan(1);
+  });
+
+  it("a product whose spec changes to another's becomes its alternative, cheapest first", async () => {
+    const id = await productId("XC10AAA052A001010100001");
+    const other = await productId("XC10AAA052A001010300003"); // 华海 10mg, 28 per box
+    await world.db.run(sql`UPDATE products SET spec = '20mg' WHERE id = ${other}`);
+    const { body } = await getJson(world.app, `/api/v1/products/${id}`);
+    const rows = body.data.alternatives.map((a: any) => [a.product.manufacturer, a.unitPrice]);
+    expect(rows.map((r: [string, number]) => r[0]).sort()).toEqual(["浙江华海药业股份有限公司", "齐鲁制药有限公司"]);
+    expect(rows.map((r: [string, number]) => r[1])).toEqual([...rows.map((r: [string, number]) => r[1])].sort((a, b) => a - b));
+  });
 });

@@ -27,6 +27,12 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_pairs_ai", "price_search"],
   ["search_pairs_ad", "price_search"],
   ["search_pairs_au", "price_search"],
+  ["search_equivalents_products_ai", "products"],
+  ["search_equivalents_products_au", "products"],
+  ["search_codes_ai", "price_search"],
+  ["search_codes_ad", "price_search"],
+  ["search_codes_au", "price_search"],
+  ["search_codes_products_au", "products"],
 ];
 
 /** search_groups must hold exactly the counts of price_search, per name and per firm. */
@@ -49,6 +55,21 @@ const PAIRS_DRIFT = sql`WITH
   SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
     + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
 
+/** search_code_groups likewise, per start (3, 6, 9, 12 characters) of either code of the product. */
+const CODES_DRIFT = sql`WITH
+  kept AS (SELECT level, prefix, batch_id, category, cycle_start, cycle_end, n FROM search_code_groups WHERE n <> 0),
+  actual AS (SELECT k.level, k.prefix, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end, count(*) AS n FROM price_search ps JOIN (
+    SELECT DISTINCT c.id, lv.column1 AS level, substr(c.code, 1, lv.column1) AS prefix
+    FROM (SELECT id, nhsa_code AS code FROM products UNION ALL SELECT id, approval_no FROM products) c, (VALUES (3), (6), (9), (12)) lv
+    WHERE c.code IS NOT NULL AND c.code <> '') k ON k.id = ps.product_id
+    GROUP BY 1, 2, 3, 4, 5, 6)
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
+
+/** Prices whose equiv_id is not their product's (generic name, form, spec). */
+const EQUIV_DRIFT = sql`SELECT count(*) AS n FROM price_search ps JOIN products pr ON pr.id = ps.product_id
+  LEFT JOIN search_equivalents e ON e.id = ps.equiv_id WHERE e.key IS NOT json_array(pr.generic_name, pr.dosage_form, pr.spec)`;
+
 let world: TestWorld;
 beforeAll(async () => {
   world = await createTestWorld({ seed: true });
@@ -69,14 +90,21 @@ describe("search triggers after all migrations", () => {
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"atorva"'`)).toBe(1);
     expect(await count(GROUPS_DRIFT)).toBe(0);
     expect(await count(PAIRS_DRIFT)).toBe(0);
+    expect(await count(CODES_DRIFT)).toBe(0);
+    expect(await count(EQUIV_DRIFT)).toBe(0);
     // A re-published cycle moves prices between groups; a changed spec gives the product another variant.
     await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
     await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
+    // New codes and another category move a product's prices between the starts of codes.
+    await db.run(sql`UPDATE products SET nhsa_code = 'ZZ9' || COALESCE(nhsa_code, ''), category = 'device' WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 1)`);
+    await db.run(sql`UPDATE products SET approval_no = NULL WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 2)`);
     expect(
       await count(sql`SELECT count(*) AS n FROM price_search ps JOIN search_variants v ON v.id = ps.variant_id WHERE v.text LIKE '99mg %'`),
     ).toBeGreaterThan(0);
     expect(await count(GROUPS_DRIFT)).toBe(0);
     expect(await count(PAIRS_DRIFT)).toBe(0);
+    expect(await count(CODES_DRIFT)).toBe(0);
+    expect(await count(EQUIV_DRIFT)).toBe(0);
     // A renamed product moves in every index; a deleted price leaves them.
     await db.run(sql`UPDATE products SET generic_name = '瑞舒伐他汀钙片', name_norm = '瑞舒伐他汀钙片', generic_name_en = 'rosuvastatin calcium' WHERE generic_name = '阿托伐他汀钙片'`);
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"atorva"'`)).toBe(0);
@@ -91,5 +119,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(sql`SELECT SUM(f.n) AS n FROM search_facets f JOIN search_terms t ON t.id = f.term_id WHERE t.term = '瑞舒伐他汀钙片'`)).toBe(0);
     expect(await count(GROUPS_DRIFT)).toBe(0);
     expect(await count(PAIRS_DRIFT)).toBe(0);
+    expect(await count(CODES_DRIFT)).toBe(0);
+    expect(await count(EQUIV_DRIFT)).toBe(0);
   });
 });

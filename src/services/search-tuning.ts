@@ -1,0 +1,24 @@
+/**
+ * Where ranked search switches from one way of reading to another. Every way gives the same answer;
+ * these only decide which is cheaper. Tests lower them so that a fixture of a few dozen prices takes
+ * the paths a million prices take (test/search/broad-match.test.ts).
+ */
+export type SearchTuning = {
+  /** Above this many products a code match stays a subquery (or a start of a code) instead of a list of ids. */
+  maxCodeIds: number;
+  /** Above this many group ranges, one key is read through one IN list (a sort) rather than one range each. */
+  maxRangesPerKey: number;
+  /**
+   * The most prices one page may step through in global unit-price order (prices_unit_price_idx)
+   * for a key that holds a large share of all prices (演示, 制药, SYND00001): 0.3–1 µs each.
+   */
+  maxScanWindow: number;
+  /**
+   * How many times the expected number of steps (page size × all prices / the key's prices) the
+   * window allows, since prices of a key need not be spread evenly over the unit-price order; when
+   * the window ends before the page is full, the page is read the other way.
+   */
+  scanSlack: number;
+};
+
+export const DEFAULT_SEARCH_TUNING: SearchTuning = { maxCodeIds: 1000, maxRangesPerKey: 48, maxScanWindow: 30000, scanSlack: 4 };

@@ -1,0 +1,140 @@
+import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/client";
+import { searchPrices, type PriceQuery } from "../../src/services/prices";
+import type { SearchTuning } from "../../src/services/search-tuning";
+import type { TestWorld } from "../support/test-db";
+import { createSearchWorld } from "./search-world";
+
+/**
+ * At a million prices, a word in every firm name (演示, 制药) and a code prefix shared by 100,000
+ * products (SYND00001) are counted from kept sums (search_groups, search_code_groups) and paged
+ * through a window of the global unit-price order. Lowered thresholds make this fixture of a few
+ * dozen prices take those paths; the answers must equal the ordinary paths' and plain SQL's.
+ */
+const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxScanWindow: 1_000_000, scanSlack: 4 };
+/** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
+const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
+const ORDINARY: SearchTuning = { maxCodeIds: 1_000_000, maxRangesPerKey: 1_000_000, maxScanWindow: 0, scanSlack: 4 };
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await createSearchWorld();
+});
+afterAll(() => world.close());
+
+/** The database, recording the text of every statement the service sends. */
+function recording(db: Db): { db: Db; statements: string[] } {
+  const dialect = new SQLiteAsyncDialect();
+  const statements: string[] = [];
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === "all") {
+        return (query: SQL) => {
+          statements.push(dialect.sqlToQuery(query).sql);
+          return target.all(query);
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { db: proxy, statements };
+}
+
+/** Every page of a query, with the total and facets each page reported. */
+async function walk(db: Db, query: PriceQuery, tuning: SearchTuning) {
+  const ids: number[] = [];
+  const metas: unknown[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const page = await searchPrices(db, { ...query, cursor }, tuning);
+    ids.push(...page.items.map((i) => i.id));
+    metas.push({ total: page.total, facets: page.facets });
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return { ids, metas };
+}
+
+type Truth = { total: number; batch: Record<string, number>; category: Record<string, number>; level: Record<string, number> };
+
+/** Total and facets straight from prices, products and batches. */
+async function truth(where: SQL): Promise<Truth> {
+  const rows = await world.db.all<{ batch: string; category: string; level: string; n: number }>(sql`
+    SELECT p.batch_id AS batch, pr.category AS category, b.level AS level, count(*) AS n
+    FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
+    WHERE ${where} GROUP BY 1, 2, 3`);
+  const out: Truth = { total: 0, batch: {}, category: {}, level: {} };
+  for (const r of rows) {
+    out.total += r.n;
+    out.batch[r.batch] = (out.batch[r.batch] ?? 0) + r.n;
+    out.category[r.category] = (out.category[r.category] ?? 0) + r.n;
+    out.level[r.level] = (out.level[r.level] ?? 0) + r.n;
+  }
+  return out;
+}
+
+function asTruth(page: Awaited<ReturnType<typeof searchPrices>>): Truth {
+  const f = page.facets!;
+  return {
+    total: page.total,
+    batch: Object.fromEntries(f.batch.map((b) => [b.id, b.count])),
+    category: Object.fromEntries(f.category.map((c) => [c.category, c.count])),
+    level: Object.fromEntries(f.level.map((l) => [l.level, l.count])),
+  };
+}
+
+describe("broad matches", () => {
+  it("a code prefix shared by many products: exact total and facets from the kept sums of code starts", async () => {
+    for (const prefix of ["XC10", "XC10AAA0", "国药准字H1", "XC1"]) {
+      const { db, statements } = recording(world.db);
+      const page = await searchPrices(db, { q: prefix.toLowerCase(), limit: 2 }, FAST);
+      expect(statements.some((s) => s.includes("FROM search_code_groups")), prefix).toBe(true);
+      const expected = await truth(sql`(pr.nhsa_code LIKE ${`${prefix}%`} OR pr.approval_no LIKE ${`${prefix}%`})`);
+      expect(expected.total, prefix).toBeGreaterThan(3);
+      expect(asTruth(page), prefix).toEqual(expected);
+    }
+  });
+
+  it("a word in many firm names: exact total and facets, and the page read from a window of the unit-price order", async () => {
+    const { db, statements } = recording(world.db);
+    const page = await searchPrices(db, { q: "药业", limit: 2 }, FAST);
+    expect(statements.some((s) => s.includes("FROM prices p CROSS JOIN price_search ps"))).toBe(true);
+    expect(asTruth(page)).toEqual(await truth(sql`pr.manufacturer LIKE '%药业%'`));
+  });
+
+  it("every page, total and facet equals the ordinary paths', with and without filters", async () => {
+    const cases: PriceQuery[] = [];
+    for (const q of ["药业", "制药", "xc10", "xc1", "国药准字h1", "他汀", "阿", "华海 20mg"]) {
+      cases.push({ q }, { q, category: "drug" }, { q, batch: "fx-current" }, { q, level: "national" }, { q, minDiscount: 50 });
+    }
+    for (const query of cases) {
+      for (const limit of [1, 2, 5]) {
+        const fast = await walk(world.db, { ...query, limit }, FAST);
+        const short = await walk(world.db, { ...query, limit }, SHORT);
+        const ordinary = await walk(world.db, { ...query, limit }, ORDINARY);
+        expect(fast, `${JSON.stringify(query)} limit ${limit}`).toEqual(ordinary);
+        expect(short, `${JSON.stringify(query)} limit ${limit}, short windows`).toEqual(ordinary);
+        const whole = await searchPrices(world.db, { ...query, limit: 200 });
+        expect(fast.ids).toEqual(whole.items.map((i) => i.id));
+      }
+    }
+  });
+
+  it("a code prefix keeps its counts when codes, categories and cycles change", async () => {
+    const count = async () => asTruth(await searchPrices(world.db, { q: "xc10", limit: 1 }, FAST));
+    const expected = () => truth(sql`(pr.nhsa_code LIKE 'XC10%' OR pr.approval_no LIKE 'XC10%')`);
+    const before = await count();
+    await world.db.run(sql`UPDATE products SET nhsa_code = 'YB01' || substr(nhsa_code, 5) WHERE nhsa_code = 'XC10AAA052A001010100001'`);
+    await world.db.run(sql`UPDATE products SET category = 'device' WHERE nhsa_code LIKE 'XC10AAA078%'`);
+    await world.db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = 'fx-past'`);
+    const after = await count();
+    expect(after.total).toBeLessThan(before.total);
+    expect(after.category.device).toBeGreaterThan(0);
+    expect(after).toEqual(await expected());
+    const moved = asTruth(await searchPrices(world.db, { q: "yb01", limit: 1 }, FAST));
+    expect(moved).toEqual(await truth(sql`pr.nhsa_code LIKE 'YB01%'`));
+    expect(moved.total).toBe(2);
+  });
+});
