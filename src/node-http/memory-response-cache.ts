@@ -19,7 +19,8 @@ export class MemoryResponseCache implements ResponseCache {
     // Re-insert to mark it most recently used (a Map iterates in insertion order).
     this.entries.delete(request.url);
     this.entries.set(request.url, entry);
-    return new Response(entry.body.slice(0), { status: entry.status, headers: entry.headers });
+    // A Response copies the bytes of a buffer it is given, so the stored body is never shared.
+    return new Response(entry.body, { status: entry.status, headers: entry.headers });
   }
 
   async put(request: Request, response: Response): Promise<void> {
