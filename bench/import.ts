@@ -15,6 +15,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import Papa from "papaparse";
 import { openMigrated } from "../src/cli/database";
@@ -134,6 +135,7 @@ export async function run(args: string[]): Promise<void> {
   copyFileSync(template, ours);
   copyFileSync(template, shell);
 
+  const loadBefore = loadavg()[0]!;
   console.log(`importing ${rows.toLocaleString("en-US")} rows through the CLI …`);
   const cli = await measure(process.execPath, ["--max-old-space-size=384", "--import", "tsx", "src/cli/import.ts", "prices", csv], {
     ...process.env,
@@ -169,6 +171,8 @@ export async function run(args: string[]): Promise<void> {
   console.log(`baseline: sqlite3 .import ${dotImport.seconds.toFixed(1)} s + INSERT … SELECT ${load.seconds.toFixed(1)} s (${engine}) = ${baseline.toFixed(1)} s`);
   console.log(`ratio CLI / baseline: ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? "MET" : "NOT MET"}`);
   console.log(`peak memory of the CLI import: ${cli.peakMb.toFixed(0)} MB (target ≤ ${TARGET_PEAK_MB} MB) ${cli.peakMb <= TARGET_PEAK_MB ? "MET" : "NOT MET"}`);
+  // Other work on the machine slows both sides, not necessarily equally: say how busy it was.
+  console.log(`load average (1 min) on ${cpus().length} cores: ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
   if (oursPrices !== shellPrices) console.log("WARNING: the two databases hold different numbers of prices");
   if (!args.includes("--keep")) for (const f of [ours, shell, staging, template]) for (const s of ["", "-wal", "-shm"]) rmSync(f + s, { force: true });
 }

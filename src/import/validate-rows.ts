@@ -105,6 +105,8 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
     opts.onRows?.(tally.rowsTotal);
     if (pending.length >= chunkRows) yield flush(false);
   }
+  // A million keys are ~100 MB; free them before the writer reads the batch statistics back.
+  firstRowOfKey.clear();
   if (spec.checkAll) {
     for (const issue of spec.checkAll(kept, ctx)) {
       tally.error({ ...issue, column: issue.column === null ? null : headerOf.get(issue.column) ?? issue.column });
