@@ -30,6 +30,9 @@ async function main() {
   }
   const config = loadConfig(process.env);
   const handle = await openMigrated(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  // This libSQL build keeps temporary tables and sort runs in memory by default (TEMP_STORE=2);
+  // a million-row import stages its rows in TEMP tables, so they go to disk to bound memory.
+  if (config.DATABASE_URL.startsWith("file:")) await handle.client.execute("PRAGMA temp_store = FILE");
   const progress = createProgressReporter(basename(file));
   try {
     const report = await runImport(handle.db, {

@@ -31,7 +31,7 @@ export function toStatement(statement: SQL): InStatement {
 
 /** Rows per chunk and per set-based apply of the CLI's writer (`libsqlTransactionWrite`). */
 export const TRANSACTION_CHUNK_ROWS = 5000;
-export const TRANSACTION_STAGED_ROWS = 50_000;
+export const TRANSACTION_STAGED_ROWS = 20_000;
 
 /**
  * libSQL (embedded file or server): one write transaction on a connection of its own, fed chunk by
