@@ -1,9 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
-import { badRequest, notFound } from "../errors";
+import { badRequest } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { loadRegionTree } from "./region-tree";
+import { resolveReportScope } from "./report-scope";
 
 export type ProgressQuery = { batch?: string; region?: string; asOf?: string; limit: number; cursor?: string };
 
@@ -38,14 +38,7 @@ function isRealDay(iso: string): boolean {
 export async function getProgress(db: Db, q: ProgressQuery) {
   const asOf = q.asOf ?? new Date().toISOString().slice(0, 10);
   if (!DATE.test(asOf) || !isRealDay(asOf)) throw badRequest("invalid_date", `asOf must be a date like 2022-06-30, not "${asOf}"`);
-  if (q.batch) {
-    const found = await db.all<{ id: string }>(sql`SELECT id FROM batches WHERE id = ${q.batch}`);
-    if (!found.length) throw notFound("batch", q.batch);
-  }
-  const tree = await loadRegionTree(db);
-  const region = q.region === undefined ? null : tree.find(q.region);
-  if (q.region !== undefined && !region) throw notFound("region", q.region);
-  const subtree = region ? tree.subtree(region.code) : null;
+  const { region, subtree } = await resolveReportScope(db, q);
   const inSubtree = subtree ? sql`(${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})` : null;
 
   const where: SQL[] = [sql`p.agreed_volume IS NOT NULL`];

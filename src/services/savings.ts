@@ -11,8 +11,9 @@ import {
   type RollupPart,
   type RollupSavings,
 } from "../domain";
-import { badRequest, notFound } from "../errors";
-import { loadRegionTree, type RegionTree } from "./region-tree";
+import { badRequest } from "../errors";
+import type { RegionTree } from "./region-tree";
+import { resolveReportScope } from "./report-scope";
 
 export const SAVINGS_GROUPS = ["batch", "region", "month", "category"] as const;
 export type SavingsGroup = (typeof SAVINGS_GROUPS)[number];
@@ -101,14 +102,7 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
     if (value !== undefined && !MONTH.test(value)) throw badRequest("invalid_month", `${name} must be a month like 2022-03, not "${value}"`);
   }
   if (q.from && q.to && q.from > q.to) throw badRequest("invalid_range", `from (${q.from}) is after to (${q.to})`);
-  if (q.batch) {
-    const found = await db.all<{ id: string }>(sql`SELECT id FROM batches WHERE id = ${q.batch}`);
-    if (!found.length) throw notFound("batch", q.batch);
-  }
-  const tree = await loadRegionTree(db);
-  const region = q.region === undefined ? null : tree.find(q.region);
-  if (q.region !== undefined && !region) throw notFound("region", q.region);
-  const subtree = region ? tree.subtree(region.code) : null;
+  const { tree, region, subtree } = await resolveReportScope(db, q);
 
   // Pick the smallest rollup that can answer: a dimension the question neither filters nor groups by is summed away.
   const byRegion = q.groupBy === "region";

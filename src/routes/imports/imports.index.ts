@@ -1,7 +1,7 @@
-import { bodyLimit } from "hono/body-limit";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
+import { apiUploadLimit } from "../../middleware/upload-limit";
 import { requireAdmin } from "../../middleware/admin-auth";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
@@ -46,14 +46,7 @@ importsRouter.post("/api/v1/imports", async (_c, next) => {
     importRunning = false;
   }
 });
-importsRouter.post("/api/v1/imports", (c, next) =>
-  bodyLimit({
-    maxSize: c.get("deps").importBodyLimitBytes,
-    onError: () => {
-      throw new AppError(413, "payload_too_large", `the file is larger than the limit of ${Math.round(c.get("deps").importBodyLimitBytes / 1048576)} MB`);
-    },
-  })(c, next),
-);
+importsRouter.post("/api/v1/imports", apiUploadLimit);
 importsRouter.post("/api/v1/imports", requireCsvBody);
 
 importsRouter

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
+import { apiUploadLimit } from "../../middleware/upload-limit";
 import { checkPurchaseList } from "../../services/price-check";
 import { createRouter } from "../router";
 import * as routes from "./price-check.routes";
@@ -21,14 +21,7 @@ async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
 
 export const priceCheckRouter = createRouter();
 
-priceCheckRouter.post("/api/v1/price-check", (c, next) =>
-  bodyLimit({
-    maxSize: c.get("deps").importBodyLimitBytes,
-    onError: () => {
-      throw new AppError(413, "payload_too_large", `the file is larger than the limit of ${Math.round(c.get("deps").importBodyLimitBytes / 1048576)} MB`);
-    },
-  })(c, next),
-);
+priceCheckRouter.post("/api/v1/price-check", apiUploadLimit);
 
 priceCheckRouter.openapi(routes.postPriceCheck, async (c) => {
   return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);
