@@ -59,18 +59,66 @@ export function editDistance(a: string, b: string): number {
  * into some substring of the name (approximate substring matching). 阿托发他汀 is 1 away from
  * 阿托伐他汀钙片, 伐他丁 is 1 away from it too.
  */
-export function fragmentEditDistance(query: string, name: string): number {
-  const q = [...query];
-  const n = [...name];
-  // Row 0 is all zeros: the match may start anywhere in the name; the minimum of the last row lets
-  // it end anywhere.
-  let prev = Array.from({ length: n.length + 1 }, () => 0);
-  for (let i = 1; i <= q.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (q[i - 1] === n[j - 1] ? 0 : 1));
+export function fragmentEditDistance(query: string, name: string, max = Number.POSITIVE_INFINITY): number {
+  return fragmentDistanceFrom(query, max)(name);
+}
+
+const codePoints = (text: string) => Uint32Array.from(text, (c) => c.codePointAt(0) ?? 0);
+
+/**
+ * fragmentEditDistance from one query to many names (did-you-mean measures up to 50 candidates × 3
+ * fields). A query of up to 31 characters uses Myers' bit-parallel form of the same recurrence (one
+ * machine word per column of the table instead of one cell per character); longer ones the table.
+ */
+export function fragmentDistanceFrom(query: string, max = Number.POSITIVE_INFINITY): (name: string) => number {
+  const q = codePoints(query);
+  if (q.length === 0) return () => 0;
+  if (q.length > 31) return (name) => fragmentDistanceTable(q, codePoints(name), max);
+  const m = q.length;
+  const mask = m === 31 ? 0x7fffffff : (1 << m) - 1;
+  const high = 1 << (m - 1);
+  // Bit i of peq[c] is set where the query's i-th character is c.
+  const peq = new Map<number, number>();
+  q.forEach((c, i) => peq.set(c, (peq.get(c) ?? 0) | (1 << i)));
+  return (name) => {
+    let pv = mask;
+    let mv = 0;
+    let score = m;
+    let best = m;
+    for (const ch of name) {
+      const eq = peq.get(ch.codePointAt(0) ?? 0) ?? 0;
+      const xv = eq | mv;
+      const xh = ((((eq & pv) + pv) & mask) ^ pv) | eq;
+      let ph = mv | (~(xh | pv) & mask);
+      let mh = pv & xh;
+      if (ph & high) score++;
+      else if (mh & high) score--;
+      // The first row is all zeros (a match may start anywhere), so nothing enters at the bottom.
+      ph = (ph << 1) & mask;
+      mh = (mh << 1) & mask;
+      pv = mh | (~(xv | ph) & mask);
+      mv = ph & xv;
+      if (score < best) best = score;
     }
-    prev = cur;
+    return best > max ? max + 1 : best;
+  };
+}
+
+/** The table form: row 0 all zeros (start anywhere), the minimum of the last row (end anywhere). */
+function fragmentDistanceTable(q: Uint32Array, n: Uint32Array, max: number): number {
+  let prev = new Uint32Array(n.length + 1);
+  let cur = new Uint32Array(n.length + 1);
+  for (let i = 1; i <= q.length; i++) {
+    const qc = q[i - 1];
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (qc === n[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j] ?? 0);
+    }
+    // A row's minimum never falls in later rows: past `max`, the answer is only "over it".
+    if (rowMin > max) return max + 1;
+    [prev, cur] = [cur, prev];
   }
   return Math.min(...prev);
 }

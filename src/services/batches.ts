@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batchStatistics } from "../domain";
@@ -70,12 +71,12 @@ export async function listBatches(db: Db, filter: { level?: string; category?: s
   if (filter.level) conditions.push(sql`b.level = ${filter.level}`);
   if (filter.category) conditions.push(sql`b.category = ${filter.category}`);
   const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const rows = await db.all<BatchSqlRow>(sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
+  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
   return rows.map(toBatchView);
 }
 
 export async function getBatch(db: Db, id: string): Promise<BatchView> {
-  const rows = await db.all<BatchSqlRow>(sql`${BATCH_SELECT} WHERE b.id = ${id}`);
+  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("batch", id);
   return toBatchView(row);
@@ -85,7 +86,7 @@ export async function getBatch(db: Db, id: string): Promise<BatchView> {
 export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Promise<void> {
   const now = new Date().toISOString();
   for (const batchId of new Set(batchIds)) {
-    const items = await db.all<{
+    const items = await readRows<{
       discountBp: number | null;
       manufacturer: string | null;
       productId: number;
@@ -93,7 +94,7 @@ export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Pro
       chosenPriceE4: number;
       packageQty: number | null;
       agreedVolume: number | null;
-    }>(sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
+    }>(db, sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
         p.reference_price_e4 AS referencePriceE4, p.chosen_price_e4 AS chosenPriceE4,
         pr.package_qty AS packageQty, p.agreed_volume AS agreedVolume
       FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`);

@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import {
@@ -133,7 +134,7 @@ async function loadCandidates(db: Db, lines: PurchaseLine[]): Promise<Catalogue>
     for (let i = 0; i < list.length; i += IN_CHUNK) {
       const chunk = list.slice(i, i + IN_CHUNK);
       rows.push(
-        ...(await db.all<Candidate>(sql`SELECT p.id AS priceId, b.id AS batchId, b.name AS batchName, pr.id AS productId,
+        ...(await readRows<Candidate>(db, sql`SELECT p.id AS priceId, b.id AS batchId, b.name AS batchName, pr.id AS productId,
             pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec, pr.manufacturer, pr.nhsa_code AS nhsaCode,
             pr.approval_no AS approvalNo, pr.name_norm AS nameNorm, pr.package_qty AS packageQty, p.chosen_price_e4 AS chosenPriceE4,
             COALESCE(p.cycle_start, b.cycle_start, b.announced, '') AS recency

@@ -1,11 +1,12 @@
+import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { storedE4ToYuan, storedPriceFigures } from "../domain";
 import { textLiteral } from "./search-sql";
 import type { Category, Level, ReferenceKind } from "../db/schema";
 
-/** Columns every price answer needs; joined once so a list costs one query. */
-export const PRICE_COLUMNS = sql`
+/** Columns every price answer needs; joined once so a list costs one query. Text for readRows, a template for drizzle. */
+export const PRICE_COLUMNS_SQL = `
   p.id AS id, p.chosen_price_e4 AS chosenPriceE4, p.reference_price_e4 AS referencePriceE4,
   p.reference_kind AS referenceKind, p.unit_price_e4 AS unitPriceE4, p.discount_bp AS discountBp,
   p.supply_regions AS supplyRegions, p.agreed_volume AS agreedVolume,
@@ -16,8 +17,10 @@ export const PRICE_COLUMNS = sql`
   pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
   pr.package_unit AS packageUnit, pr.smallest_unit AS smallestUnit, pr.manufacturer AS manufacturer,
   pr.nhsa_code AS nhsaCode, pr.approval_no AS approvalNo, pr.category AS category`;
+export const PRICE_COLUMNS = sql.raw(PRICE_COLUMNS_SQL);
 
-export const PRICE_FROM = sql`prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id`;
+export const PRICE_FROM_SQL = "prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id";
+export const PRICE_FROM = sql.raw(PRICE_FROM_SQL);
 
 export type PriceSqlRow = {
   id: number;
@@ -105,10 +108,8 @@ export async function regionNamesOf(db: Db, rows: ReadonlyArray<{ supplyRegions:
   const codes = new Set<string>();
   for (const r of rows) if (r.supplyRegions) for (const c of r.supplyRegions.split(",")) codes.add(c);
   if (!codes.size) return new Map();
-  const found = await db.all<{ code: string; name: string }>(
-    // Inlined: a page may name more codes than D1 binds in one query (100).
-    sql`SELECT code, name FROM regions WHERE code IN (${sql.raw([...codes].map(textLiteral).join(","))})`,
-  );
+  // Inlined: a page may name more codes than D1 binds in one query (100).
+  const found = await readRows<{ code: string; name: string }>(db, `SELECT code, name FROM regions WHERE code IN (${[...codes].map(textLiteral).join(",")})`);
   return new Map(found.map((r) => [r.code, r.name]));
 }
 

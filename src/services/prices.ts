@@ -1,15 +1,17 @@
+import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { Category, Level } from "../db/schema";
 import { notFound } from "../errors";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
-import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
+import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { findRegion, regionNameMap, relatedRegionCodes } from "./regions";
 import { AppError } from "../errors";
 import { escapeLike, yuanToE4Loose } from "./price-filter-values";
-import { facetsOf, matchedGroups, planCondition, rankedPage, todayIso, type Facets } from "./search";
+import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, todayIso, type Facets } from "./search";
 import { priceSearchFilters } from "./search-filters";
 import { planSearch } from "./search-match";
+import { intList } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { didYouMean } from "./search-suggest";
 
@@ -103,12 +105,12 @@ export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuni
   const pageConditions = [...filters];
   if (query.cursor) pageConditions.push(afterCursor(key, decodeCursor(query.cursor)));
   const order = key.dir === "asc" ? sql`ASC` : sql`DESC`;
-  const rows = await db.all<PriceSqlRow & { sortValue: number | string | null }>(sql`
+  const rows = await readRows<PriceSqlRow & { sortValue: number | string | null }>(db, sql`
     SELECT ${PRICE_COLUMNS}, ${key.expr} AS sortValue FROM ${PRICE_FROM}
     ${whereSql(pageConditions)}
     ORDER BY ${key.expr} ${order}, p.id ASC
     LIMIT ${limit + 1}`);
-  const [{ total } = { total: 0 }] = await db.all<{ total: number }>(
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, 
     sql`SELECT count(*) AS total FROM ${PRICE_FROM} ${whereSql(filters)}`,
   );
   const page = rows.slice(0, limit);
@@ -128,7 +130,7 @@ function afterCursor(key: { expr: SQL; dir: "asc" | "desc" }, cursor: Cursor): S
 
 /** One price with its batch and product. */
 export async function getPrice(db: Db, id: number): Promise<PriceView> {
-  const rows = await db.all<PriceSqlRow>(sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id = ${id}`);
+  const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("price", id);
   return toPriceView(row, await regionNameMap(db));
@@ -146,19 +148,19 @@ async function rankedSearch(db: Db, query: PriceQuery, limit: number, tuning: Se
   // The counts come first: they say which groups of prices can reach the page.
   const groups = await matchedGroups(db, plan, filters, today, tuning);
   const { total, facets } = facetsOf(groups);
+  if (total === 0) {
+    // Nothing to page through, but a cursor that is not ours is still a 400.
+    if (query.cursor) decodeRankCursor(query.cursor);
+    return { items: [], total, nextCursor: null, facets, didYouMean: await didYouMean(db, query.q ?? "") };
+  }
   const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, today, tuning });
-  const items = await priceViews(db, page.ids);
-  const result: PricePage = { items, total, nextCursor: page.nextCursor, facets };
-  if (total === 0) result.didYouMean = await didYouMean(db, query.q ?? "");
-  return result;
+  return { items: await priceViews(db, page.ids), total, nextCursor: page.nextCursor, facets };
 }
 
 /** Full price items for ids, in the order given. */
 async function priceViews(db: Db, ids: number[]): Promise<PriceView[]> {
   if (!ids.length) return [];
-  const rows = await db.all<PriceSqlRow>(
-    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.raw(ids.map((id) => String(Math.trunc(id))).join(","))})`,
-  );
+  const rows = await readRows<PriceSqlRow>(db, `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.id IN (${intList(ids)})`);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const names = await regionNamesOf(db, rows);
   return ids.flatMap((id) => {

@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
@@ -48,10 +49,10 @@ export async function getProgress(db: Db, q: ProgressQuery) {
     where.push(sql`(p.id IN (SELECT price_id FROM price_regions WHERE region_code IN ${inSubtree})
       OR p.id IN (SELECT price_id FROM purchase_rollup_price_region WHERE region_code IN ${inSubtree} AND volume_rows > 0))`);
   }
-  const [count] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM prices p WHERE ${sql.join(where, sql` AND `)}`);
+  const [count] = await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM prices p WHERE ${sql.join(where, sql` AND `)}`);
   if (q.cursor) where.push(sql`p.id > ${decodeCursor(q.cursor).id}`);
   const purchasedIn = inSubtree ? sql`AND u.region_code IN ${inSubtree}` : sql``;
-  const rows = await db.all<ProgressRow>(sql`
+  const rows = await readRows<ProgressRow>(db, sql`
     SELECT p.id, b.id AS batchId, b.name AS batchName, pr.id AS productId, pr.generic_name AS genericName, pr.spec,
       pr.manufacturer, pr.smallest_unit AS smallestUnit, p.agreed_volume AS agreedVolume,
       COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,

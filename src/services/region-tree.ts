@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 
@@ -24,7 +25,7 @@ export type RegionTree = {
 const SHARE_LEVELS = 3;
 
 export async function loadRegionTree(db: Db): Promise<RegionTree> {
-  const rows = await db.all<RegionNode>(sql`SELECT code, name, parent_code AS parentCode, fund_share_bp AS fundShareBp FROM regions`);
+  const rows = await readRows<RegionNode>(db, sql`SELECT code, name, parent_code AS parentCode, fund_share_bp AS fundShareBp FROM regions`);
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const byName = new Map(rows.map((r) => [r.name, r]));
   const children = new Map<string, string[]>();

@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { regions } from "../db/schema";
@@ -11,7 +12,7 @@ export async function regionNameMap(db: Db): Promise<Map<string, string>> {
 /** Finds a region by its code or exact Chinese name. */
 export async function findRegion(db: Db, codeOrName: string) {
   const key = codeOrName.trim();
-  const rows = await db.all<{ code: string; name: string; parentCode: string | null; fundShareBp: number | null }>(
+  const rows = await readRows<{ code: string; name: string; parentCode: string | null; fundShareBp: number | null }>(db, 
     sql`SELECT code, name, parent_code AS parentCode, fund_share_bp AS fundShareBp FROM regions WHERE code = ${key} OR name = ${key} LIMIT 1`,
   );
   return rows[0] ?? null;
@@ -19,7 +20,7 @@ export async function findRegion(db: Db, codeOrName: string) {
 
 /** The region, its ancestors and its descendants: the codes whose supply covers it or is covered by it. */
 export async function relatedRegionCodes(db: Db, code: string): Promise<string[]> {
-  const rows = await db.all<{ code: string }>(sql`
+  const rows = await readRows<{ code: string }>(db, sql`
     WITH RECURSIVE
       up(code, parent) AS (
         SELECT code, parent_code FROM regions WHERE code = ${code}
@@ -33,7 +34,7 @@ export async function relatedRegionCodes(db: Db, code: string): Promise<string[]
 
 /** The region and everything below it, for roll-ups. */
 export async function descendantRegionCodes(db: Db, code: string): Promise<string[]> {
-  const rows = await db.all<{ code: string }>(sql`
+  const rows = await readRows<{ code: string }>(db, sql`
     WITH RECURSIVE down(code) AS (
       SELECT code FROM regions WHERE code = ${code}
       UNION SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)

@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { notFound } from "../errors";
@@ -9,7 +10,7 @@ import { loadRegionTree } from "./region-tree";
  */
 export async function resolveReportScope(db: Db, q: { batch?: string; region?: string }) {
   if (q.batch) {
-    const found = await db.all<{ id: string }>(sql`SELECT id FROM batches WHERE id = ${q.batch}`);
+    const found = await readRows<{ id: string }>(db, sql`SELECT id FROM batches WHERE id = ${q.batch}`);
     if (!found.length) throw notFound("batch", q.batch);
   }
   const tree = await loadRegionTree(db);

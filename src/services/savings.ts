@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import {
@@ -140,7 +141,7 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
   }
   if (q.groupBy === "category") joins.push(sql`JOIN batches b ON b.id = x.batch_id`);
   const groupCol = { batch: sql`x.batch_id`, month: sql`x.month`, category: sql`b.category`, region: regionCol }[q.groupBy];
-  const rows = await db.all<PartRow>(sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${sql.join(joins, sql` `)}
+  const rows = await readRows<PartRow>(db, sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${sql.join(joins, sql` `)}
     WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`);
 
   const groupOf = new Map(regionGroups ?? []);
@@ -192,7 +193,7 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
 
 async function groupLabels(db: Db, groupBy: SavingsGroup, tree: RegionTree): Promise<(key: string) => string> {
   if (groupBy === "batch") {
-    const rows = await db.all<{ id: string; name: string }>(sql`SELECT id, name FROM batches`);
+    const rows = await readRows<{ id: string; name: string }>(db, sql`SELECT id, name FROM batches`);
     const names = new Map(rows.map((r) => [r.id, r.name]));
     return (key) => names.get(key) ?? key;
   }
@@ -215,7 +216,7 @@ async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionC
   }
   const byRegion = q.groupBy === "region";
   const groupCol = byRegion ? sql`p.supply_regions` : q.groupBy === "category" ? sql`b.category` : q.groupBy === "batch" ? sql`p.batch_id` : sql`''`;
-  const rows = await db.all<ProjectedRow>(sql`SELECT ${groupCol} AS g, ${DIVISOR} AS divisor,
+  const rows = await readRows<ProjectedRow>(db, sql`SELECT ${groupCol} AS g, ${DIVISOR} AS divisor,
       CAST(SUM(p.agreed_volume) AS TEXT) AS units,
       CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume / 1000000)) AS TEXT) AS hi,
       CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume % 1000000)) AS TEXT) AS lo

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { readRows } from "../db/read-rows";
 import type { Db } from "../db/client";
 import { nameTier, searchTerms } from "../domain/search-query";
 import { intList, textLiteral } from "./search-sql";
@@ -41,11 +41,9 @@ export type SearchPlan = {
 
 // A firm is matched by its term alone; leaving its other columns out matters when a fragment (演示,
 // 制药) names hundreds of firms, since every column of every row is decoded.
-const TERM_COLUMNS = sql.raw(
-  `t.id AS id, t.kind AS kind, t.term AS term, ${["display", "name_en AS nameEn", "pinyin", "initials", "category"]
-    .map((c) => `CASE WHEN t.kind = 'name' THEN t.${c.split(" ")[0]} END AS ${c.split(" ").pop()}`)
-    .join(", ")}`,
-);
+const TERM_COLUMNS = `t.id AS id, t.kind AS kind, t.term AS term, ${["display", "name_en AS nameEn", "pinyin", "initials", "category"]
+  .map((c) => `CASE WHEN t.kind = 'name' THEN t.${c.split(" ")[0]} END AS ${c.split(" ").pop()}`)
+  .join(", ")}`;
 
 /** User text as one FTS5 string: quoted, inner quotes doubled, so AND, *, NEAR( and ( are plain text. */
 export function ftsPhrase(text: string): string {
@@ -63,15 +61,18 @@ export async function findTerms(db: Db, text: string): Promise<TermRow[]> {
   const len = charLength(text);
   if (len === 0) return [];
   if (len >= 3) {
-    return db.all<TermRow>(sql`SELECT ${TERM_COLUMNS} FROM search_terms t
-      WHERE t.id IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ${ftsPhrase(text)})`);
+    return readRows<TermRow>(
+      db,
+      `SELECT ${TERM_COLUMNS} FROM search_terms t WHERE t.id IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ?)`,
+      [ftsPhrase(text)],
+    );
   }
   const grams =
     len === 2
-      ? sql`SELECT term_id FROM search_grams WHERE gram = ${text}`
+      ? { where: "gram = ?", args: [text] }
       : // A one-character query is the start of a two-character gram (or the last character of a term).
-        sql`SELECT term_id FROM search_grams WHERE gram >= ${text} AND gram < ${`${text}\u{10FFFF}`}`;
-  return db.all<TermRow>(sql`SELECT ${TERM_COLUMNS} FROM search_terms t WHERE t.id IN (${grams})`);
+        { where: "gram >= ? AND gram < ?", args: [text, `${text}\u{10FFFF}`] };
+  return readRows<TermRow>(db, `SELECT ${TERM_COLUMNS} FROM search_terms t WHERE t.id IN (SELECT term_id FROM search_grams WHERE ${grams.where})`, grams.args);
 }
 
 async function matchText(db: Db, text: string) {
@@ -107,18 +108,17 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   // Every code carries digits; without one, the text is a name and the code lookups only cost time.
   if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return NO_CODE;
   const code = text.toUpperCase();
-  const cap = sql.raw(String(maxIds + 1));
-  const exact = await db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${code} OR approval_no = ${code}`);
+  const exact = await readRows<{ id: number }>(db, "SELECT id FROM products WHERE nhsa_code = ? OR approval_no = ?", [code, code]);
   if (exact.length) return { products: intList(exact.map((r) => r.id)), codePrefix: null };
   const range = (col: string) => `SELECT id FROM products WHERE ${col} >= ${textLiteral(code)} AND ${col} < ${textLiteral(`${code}\u{10FFFF}`)}`;
   const columns = ["nhsa_code", "approval_no"];
   // Counted first: a start shared by 100,000 products must not bring their ids into JS.
   const counts = await Promise.all(
-    columns.map(async (col) => (await db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM (${range(col)} LIMIT ${maxIds + 1})`)))[0]?.n ?? 0),
+    columns.map(async (col) => (await readRows<{ n: number }>(db, `SELECT count(*) AS n FROM (${range(col)} LIMIT ${maxIds + 1})`))[0]?.n ?? 0),
   );
   let ids: number[] = [];
   if (counts.every((n) => n <= maxIds)) {
-    const rows = await Promise.all(columns.map((col, i) => (counts[i] ? db.all<{ id: number }>(sql.raw(range(col))) : [])));
+    const rows = await Promise.all(columns.map((col, i) => (counts[i] ? readRows<{ id: number }>(db, range(col)) : [])));
     ids = [...new Set(rows.flat().map((r) => r.id))];
   }
   if (ids.length > maxIds || counts.some((n) => n > maxIds)) {
@@ -129,7 +129,7 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   }
   if (ids.length) return { products: intList(ids), codePrefix: null };
   const match = `codes : ${ftsPhrase(text)}`;
-  const rows = await db.all<{ id: number }>(sql`SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ${match} LIMIT ${cap}`);
+  const rows = await readRows<{ id: number }>(db, "SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ? LIMIT ?", [match, maxIds + 1]);
   if (!rows.length) return NO_CODE;
   if (rows.length > maxIds) return { products: `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`, codePrefix: null };
   return { products: intList(rows.map((r) => r.id)), codePrefix: null };

@@ -1,16 +1,17 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { fragmentEditDistance, searchTerms, typoBudget } from "../domain/search-query";
+import { readRows } from "../db/read-rows";
+import { fragmentDistanceFrom, nameTier, searchTerms, typoBudget } from "../domain/search-query";
 import { charLength, findTerms, type TermRow } from "./search-match";
-import { nameTier } from "../domain/search-query";
+import { intList, intLiteral } from "./search-sql";
 
 export type Suggestion = { name: string; nameEn: string | null; initials: string | null; category: string | null; prices: number };
 
 /** Prices per dictionary term, from search_facets (a few rows per term). */
 async function priceCounts(db: Db, termIds: number[]): Promise<Map<number, number>> {
   if (!termIds.length) return new Map();
-  const rows = await db.all<{ id: number; n: number }>(
-    sql`SELECT term_id AS id, SUM(n) AS n FROM search_facets WHERE term_id IN (${sql.raw(termIds.map((x) => String(Math.trunc(x))).join(","))}) GROUP BY term_id`,
+  const rows = await readRows<{ id: number; n: number }>(
+    db,
+    `SELECT term_id AS id, SUM(n) AS n FROM search_facets WHERE term_id IN (${intList(termIds)}) GROUP BY term_id`,
   );
   return new Map(rows.map((r) => [r.id, r.n]));
 }
@@ -66,22 +67,29 @@ export async function didYouMean(db: Db, raw: string, limit = 3): Promise<string
   const { text } = searchTerms(raw);
   if (!text || charLength(text) > 60) return [];
   const compact = text.replace(/ /g, "");
-  const grams = [...new Set([...gramsOf(text), ...gramsOf(compact)])].slice(0, 60);
+  const all = [...new Set([...gramsOf(text), ...gramsOf(compact)])];
+  const grams = all.slice(0, 60);
   if (!grams.length) return [];
-  const candidates = await db.all<TermRow & { shared: number }>(sql`
-    SELECT t.id AS id, t.kind AS kind, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin,
-      t.initials AS initials, t.category AS category, count(*) AS shared
-    FROM search_grams g JOIN search_terms t ON t.id = g.term_id
-    WHERE g.gram IN (${sql.join(grams.map((g) => sql`${g}`), sql`, `)}) AND t.kind = 'name'
-    GROUP BY t.id ORDER BY shared DESC, t.id LIMIT 50`);
-  const counts = await priceCounts(db, candidates.map((c) => c.id));
   const budget = typoBudget(text);
+  // Each edit breaks at most two of the query's grams, so a name within the budget shares at least
+  // (distinct grams − 2 × budget) of them: the others need not be read or measured.
+  const minShared = all.length > grams.length ? 1 : Math.max(1, Math.min(new Set(gramsOf(text)).size, new Set(gramsOf(compact)).size) - 2 * budget);
+  // Names without prices (all of theirs deleted) are no answer; their count comes with them.
+  const candidates = await readRows<TermRow & { prices: number }>(
+    db,
+    `SELECT t.id AS id, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin,
+      (SELECT SUM(f.n) FROM search_facets f WHERE f.term_id = t.id) AS prices
+    FROM search_grams g JOIN search_terms t ON t.id = g.term_id
+    WHERE g.gram IN (${grams.map(() => "?").join(", ")}) AND t.kind = 'name'
+    GROUP BY t.id HAVING count(*) >= ${intLiteral(minShared)} AND prices > 0 ORDER BY count(*) DESC, t.id LIMIT 50`,
+    grams,
+  );
+  const fromText = fragmentDistanceFrom(text, budget);
+  const fromCompact = fragmentDistanceFrom(compact, budget);
   return candidates
-    .filter((c) => (counts.get(c.id) ?? 0) > 0)
     .map((c) => {
-      const fields = [c.term, c.pinyin, c.nameEn].filter((f): f is string => Boolean(f));
-      const distance = Math.min(...fields.map((f) => fragmentEditDistance(f === c.pinyin ? compact : text, f)));
-      return { c, distance, prices: counts.get(c.id) ?? 0 };
+      const distance = Math.min(fromText(c.term), c.nameEn ? fromText(c.nameEn) : Infinity, c.pinyin ? fromCompact(c.pinyin) : Infinity);
+      return { c, distance, prices: c.prices };
     })
     .filter((x) => x.distance <= budget)
     .sort((a, b) => a.distance - b.distance || b.prices - a.prices || a.c.id - b.c.id)

@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { intList, textLiteral } from "./search-sql";
@@ -16,7 +17,7 @@ const MAX_CODE_IDS = 1000;
 export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]> {
   const out: WordMatch[] = [];
   for (const word of words) {
-    const rows = await db.all<{ k: "n" | "f" | "v"; id: number }>(sql`
+    const rows = await readRows<{ k: "n" | "f" | "v"; id: number }>(db, sql`
       SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id FROM search_terms WHERE instr(lower(term), ${word}) > 0
       UNION ALL SELECT 'v' AS k, id FROM search_variants WHERE instr(text, ${word}) > 0`);
     const match: WordMatch = { word, names: [], firms: [], variants: [], products: null };
@@ -28,7 +29,7 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
       const code = word.toUpperCase();
       const range = (col: string) =>
         `SELECT id FROM products WHERE ${col} >= ${textLiteral(code)} AND ${col} < ${textLiteral(`${code}\u{10FFFF}`)}`;
-      const ids = await db.all<{ id: number }>(
+      const ids = await readRows<{ id: number }>(db, 
         sql.raw(`SELECT id FROM (${range("nhsa_code")} LIMIT ${MAX_CODE_IDS + 1}) UNION SELECT id FROM (${range("approval_no")} LIMIT ${MAX_CODE_IDS + 1})`),
       );
       if (ids.length > MAX_CODE_IDS) match.products = `${range("nhsa_code")} UNION ${range("approval_no")}`;

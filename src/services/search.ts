@@ -1,3 +1,4 @@
+import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
@@ -152,7 +153,7 @@ export async function matchedGroups(
       FROM price_search ps JOIN batches b ON b.id = ps.batch_id WHERE ${and(where)}
       GROUP BY ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end`);
   }
-  const rows = await db.all<Group>(sql.raw(parts.join(" UNION ALL ")));
+  const rows = await readRows<Group>(db, parts.join(" UNION ALL "));
   return rows.filter((g) => g.n > 0);
 }
 
@@ -274,16 +275,18 @@ async function scanKey(
     after && k.tier === after.tier && k.nc === after.notCurrent
       ? [`(p.unit_price_e4, p.id) > (${intLiteral(after.unitPriceE4)}, ${intLiteral(after.id)})`]
       : [];
-  const [end] = await db.all<{ u: number; id: number }>(
-    sql.raw(`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${and(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${intLiteral(window - 1)}`),
+  const [end] = await readRows<{ u: number; id: number }>(
+    db,
+    `SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${and(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${intLiteral(window - 1)}`,
   );
   const bound = end ? [`(p.unit_price_e4, p.id) <= (${intLiteral(end.u)}, ${intLiteral(end.id)})`] : [];
   const current = k.nc ? `NOT ${currentSql("ps", opts.today)}` : currentSql("ps", opts.today);
   const where = [`ps.price_id = p.id`, ...from, ...bound, cond, current, ...allRowFilters({ ...filters, rows: [] }), ...rowConditions(plan, filters)];
   // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
-  const rows = await db.all<PageRow>(
-    sql.raw(`SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
-      WHERE ${and(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${intLiteral(opts.n)}`),
+  const rows = await readRows<PageRow>(
+    db,
+    `SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
+      WHERE ${and(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${intLiteral(opts.n)}`,
   );
   return rows.length >= opts.n || !end ? rows : null;
 }
@@ -341,7 +344,7 @@ export async function rankedPage(
     const atCursor = after && k.tier === after.tier && k.nc === after.notCurrent;
     const broad = k.wide || k.ranges.length > tuning.maxRangesPerKey || (k.tier === OTHER_FIELDS_TIER && plan.codePrefix !== null);
     if (broad) {
-      allPrices ??= (await db.all<{ n: number | null }>(sql`SELECT max(price_id) AS n FROM price_search`))[0]?.n ?? 0;
+      allPrices ??= (await readRows<{ n: number | null }>(db, "SELECT max(price_id) AS n FROM price_search"))[0]?.n ?? 0;
       const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
       const codePrices = groups.reduce((sum, g) => sum + (g.kind === "p" ? g.n : 0), 0);
       const found = window <= tuning.maxScanWindow ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
@@ -359,7 +362,7 @@ export async function rankedPage(
     if (reached >= page.n) break;
   }
   if (arms.length) {
-    rows.push(...(await db.all<PageRow>(sql.raw(`SELECT id, tier, nc, u FROM (${arms.join(" UNION ALL ")}) ORDER BY tier, nc, u, id LIMIT ${page.n}`))));
+    rows.push(...(await readRows<PageRow>(db, `SELECT id, tier, nc, u FROM (${arms.join(" UNION ALL ")}) ORDER BY tier, nc, u, id LIMIT ${page.n}`)));
   }
   rows.sort(rankOrder);
   const top = rows.slice(0, opts.limit);

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Client, InStatement } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client";
 import { searchPrices, type PriceQuery } from "../../src/services/prices";
@@ -26,16 +26,23 @@ afterAll(() => world.close());
 
 /** The database, recording the text of every statement the service sends. */
 function recording(db: Db): { db: Db; statements: string[] } {
-  const dialect = new SQLiteAsyncDialect();
   const statements: string[] = [];
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === "all") {
-        return (query: SQL) => {
-          statements.push(dialect.sqlToQuery(query).sql);
-          return target.all(query);
+  const client = (db as unknown as { $client: Client }).$client;
+  const recordingClient = new Proxy(client, {
+    get(target, prop) {
+      if (prop === "execute") {
+        return (stmt: InStatement) => {
+          statements.push(typeof stmt === "string" ? stmt : stmt.sql);
+          return target.execute(stmt);
         };
       }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === "$client") return recordingClient;
       return Reflect.get(target, prop, receiver);
     },
   });

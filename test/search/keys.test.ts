@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fragmentEditDistance, nameTier, searchTerms } from "../../src/domain/search-query";
 import { searchKeys } from "../../src/domain/search-keys";
@@ -44,5 +45,36 @@ describe("query rules", () => {
     expect(fragmentEditDistance("阿托发他汀", "阿托伐他汀钙片")).toBe(1);
     expect(fragmentEditDistance("伐他丁", "阿托伐他汀钙片")).toBe(1);
     expect(fragmentEditDistance("瑞舒伐", "阿托伐他汀钙片")).toBe(2);
+    // Past the budget the answer is only "over it", and never a false match.
+    expect(fragmentEditDistance("瑞舒伐", "阿托伐他汀钙片", 1)).toBe(2);
+    expect(fragmentEditDistance("瑞舒伐他汀", "阿托伐他汀钙片", 1)).toBe(2);
+    expect(fragmentEditDistance("阿托发他汀", "阿托伐他汀钙片", 1)).toBe(1);
+  });
+
+  it("agrees with the plain edit table for any query and name, short or long", () => {
+    // The textbook table: row 0 all zeros (the stretch starts anywhere), min of the last row.
+    const reference = (query: string, name: string) => {
+      const q = [...query];
+      const n = [...name];
+      let prev = n.map(() => 0).concat(0);
+      for (let i = 1; i <= q.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= n.length; j++) {
+          cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (q[i - 1] === n[j - 1] ? 0 : 1));
+        }
+        prev = cur;
+      }
+      return Math.min(...prev);
+    };
+    // A small alphabet (with an astral character) so that matches and near-matches are common.
+    const text = (maxLength: number) => fc.array(fc.constantFrom("a", "t", "o", "阿", "托", "伐", "𠮷"), { maxLength }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(text(40), text(50), fc.integer({ min: 0, max: 6 }), (query, name, max) => {
+        const exact = reference(query, name);
+        expect(fragmentEditDistance(query, name)).toBe(exact);
+        expect(fragmentEditDistance(query, name, max)).toBe(exact <= max ? exact : max + 1);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,0 +1,35 @@
+import type { Client, InValue } from "@libsql/client";
+import type { SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client";
+import { isD1Binding } from "./d1";
+
+const dialect = new SQLiteAsyncDialect();
+
+type D1Reader = { prepare(query: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
+
+function clientOf(db: Db): { libsql: Client } | { d1: D1Reader } | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (isD1Binding(client)) return { d1: client as unknown as D1Reader };
+  const c = client as Partial<Client> | undefined;
+  return c && typeof c.execute === "function" ? { libsql: c as Client } : null;
+}
+
+/**
+ * The rows of a read, straight from the driver. On libSQL, drizzle's `db.all` copies every row the
+ * client has already built into a fresh object, and turning a `sql` template into text costs about
+ * 5 µs; on the hot reads of search (a page of 50 prices of 31 columns, or a query of 0.2 ms that
+ * matched nothing) these were most of the time spent outside SQLite. Rows keep their column names
+ * as properties. `query` is a drizzle template, or SQL text with `?` placeholders for `args`.
+ */
+export async function readRows<T>(db: Db, query: SQL | string, args: readonly InValue[] = []): Promise<T[]> {
+  const client = clientOf(db);
+  if (typeof query !== "string") {
+    if (!client || "d1" in client) return db.all<T>(query);
+    const q = dialect.sqlToQuery(query);
+    return (await client.libsql.execute({ sql: q.sql, args: q.params as InValue[] })).rows as unknown as T[];
+  }
+  if (!client) throw new Error("readRows with SQL text needs a libSQL or D1 database");
+  if ("d1" in client) return (await client.d1.prepare(query).bind(...args).all<T>()).results;
+  return (await client.libsql.execute({ sql: query, args: [...args] })).rows as unknown as T[];
+}
