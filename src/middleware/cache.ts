@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { readDataVersion } from "../services/data-version";
+import { setAnswerHeader } from "./answer-headers";
 
 /** Browsers and proxies may reuse an answer briefly and revalidate it cheaply with If-None-Match. */
 export const PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
@@ -31,7 +32,7 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
     const pending = waiting.get(key.url);
     if (pending) {
       const shared = await pending;
-      if (shared) return answer(c, new Response(shared.body, { status: 200, headers: shared.headers }), "HIT");
+      if (shared) return answer(c, new Response(shared.body, { status: 200, headers: new Headers(shared.headers) }), "HIT");
     } else {
       const url = key.url;
       waiting.set(url, new Promise<SharedAnswer | null>((resolve) => (share = resolve)));
@@ -51,15 +52,15 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   const res = c.res;
   if (res.status !== 200) {
     share?.(null);
-    c.header("Cache-Control", "no-store");
+    setAnswerHeader(c, "Cache-Control", "no-store");
     return;
   }
   if (!(res.headers.get("content-type") ?? "").startsWith("application/json")) {
     share?.(null);
-    c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
+    setAnswerHeader(c, "Cache-Control", PUBLIC_CACHE_CONTROL);
     return;
   }
-  const body = await res.arrayBuffer();
+  const body = new Uint8Array(await res.arrayBuffer());
   const etag = await etagOf(body);
   if (edge && key) {
     const stored = new Headers({ "Cache-Control": EDGE_CACHE_CONTROL, ETag: etag });
@@ -72,11 +73,13 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   }
   const headers = new Headers(res.headers);
   headers.set("ETag", etag);
-  // Setting c.res keeps the headers the route and outer middleware already set on the old answer.
+  // The new answer carries every header of the old one (copied above). Clearing c.res first keeps
+  // Hono from rebuilding it around a stream of its body, as it does when one answer replaces another.
+  c.res = undefined as unknown as Response;
   c.res = answer(c, new Response(body, { status: 200, headers }), edge ? "MISS" : undefined);
 });
 
-type SharedAnswer = { body: ArrayBuffer; headers: Headers };
+type SharedAnswer = { body: Uint8Array<ArrayBuffer>; headers: Headers };
 
 /** Answers being computed, per cache (one per isolate or process), by cache key. */
 const pendingByCache = new WeakMap<object, Map<string, Promise<SharedAnswer | null>>>();
@@ -102,16 +105,28 @@ function edgeKey(url: string, version: string): Request {
   return new Request(`https://edge-cache.vbp.internal/v${encodeURIComponent(version)}/${day}${u.pathname}${u.search}`);
 }
 
+/**
+ * The answer with its caching headers. A response whose headers can be changed is answered as it is:
+ * on Node a cached answer's body stays the bytes it was built from, which @hono/node-server writes in
+ * one call, while reading `res.body` would turn it into a stream. Workers' cached responses may
+ * have immutable headers; those are copied.
+ */
 function answer(c: Context<AppEnv>, res: Response, cacheStatus: "HIT" | "MISS" | undefined): Response {
-  const headers = new Headers(res.headers);
-  headers.set("Cache-Control", PUBLIC_CACHE_CONTROL);
-  if (cacheStatus) headers.set("X-Cache", cacheStatus);
-  const etag = headers.get("etag");
+  let out = res;
+  try {
+    out.headers.set("Cache-Control", PUBLIC_CACHE_CONTROL);
+  } catch {
+    out = new Response(res.body, res);
+    out.headers.set("Cache-Control", PUBLIC_CACHE_CONTROL);
+  }
+  if (cacheStatus) out.headers.set("X-Cache", cacheStatus);
+  const etag = out.headers.get("etag");
   if (etag && matches(c.req.header("if-none-match"), etag)) {
+    const headers = new Headers(out.headers);
     headers.delete("content-type");
     return new Response(null, { status: 304, headers });
   }
-  return new Response(res.body, { status: res.status, headers });
+  return out;
 }
 
 /** Weak comparison (RFC 9110 §13.1.2): Cloudflare turns strong ETags weak when it compresses. */
@@ -121,7 +136,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(",").some((t) => t.trim() === "*" || bare(t) === bare(etag));
 }
 
-async function etagOf(body: ArrayBuffer): Promise<string> {
+async function etagOf(body: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
   let bin = "";
   for (const b of digest.subarray(0, 16)) bin += String.fromCharCode(b);

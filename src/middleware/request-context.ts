@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv } from "../context";
+import { setAnswerHeader } from "./answer-headers";
 
 export type LogLine = {
   requestId: string;
@@ -25,7 +26,9 @@ export function requestContext(resolveDeps: (env: AppEnv["Bindings"]) => AppDeps
     try {
       await next();
     } finally {
-      c.header("X-Request-Id", requestId);
+      // On the answer's own headers: c.header() after the answer exists would rebuild it around
+      // its body as a stream, which @hono/node-server then writes chunk by chunk.
+      setAnswerHeader(c, "X-Request-Id", requestId);
       log?.({ requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
     }
   });

@@ -1,7 +1,7 @@
-import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
+import { setAnswerHeader } from "./answer-headers";
 
 /**
  * Browser-facing protections. Pages load scripts only from this origin; inline styles are allowed
@@ -26,13 +26,30 @@ export const securityHeaders = secureHeaders({
   overwrite: false,
 });
 
-/** Any site may read the public API; no other origin may write (imports, price checks stay same-origin). */
-export const publicReadCors = cors({
-  origin: "*",
-  allowMethods: ["GET", "HEAD", "OPTIONS"],
-  allowHeaders: ["Content-Type", "If-None-Match", "X-Request-Id"],
-  exposeHeaders: ["ETag", "X-Request-Id", "Retry-After"],
-  maxAge: 600,
+const EXPOSED_HEADERS = "ETag,X-Request-Id,Retry-After";
+
+/**
+ * Any site may read the public API; no other origin may write (imports, price checks stay
+ * same-origin): a preflight offers only GET and HEAD. Written out rather than hono/cors, which sets
+ * its headers on `c.res` before the route runs, so that every answer is then rebuilt around a
+ * stream of its body (see answer-headers.ts).
+ */
+export const publicReadCors = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === "OPTIONS") {
+    return new Response(null, {
+      status: 204,
+      headers: {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": EXPOSED_HEADERS,
+        "Access-Control-Allow-Methods": "GET,HEAD,OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type,If-None-Match,X-Request-Id",
+        "Access-Control-Max-Age": "600",
+      },
+    });
+  }
+  await next();
+  setAnswerHeader(c, "Access-Control-Allow-Origin", "*");
+  setAnswerHeader(c, "Access-Control-Expose-Headers", EXPOSED_HEADERS);
 });
 
 /** A cross-origin write is refused outright rather than relying on the browser's preflight alone. */

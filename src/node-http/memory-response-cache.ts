@@ -1,6 +1,6 @@
 import type { ResponseCache } from "../context";
 
-type Entry = { body: ArrayBuffer; status: number; headers: Array<[string, string]> };
+type Entry = { body: Uint8Array<ArrayBuffer>; status: number; headers: Array<[string, string]> };
 
 /**
  * A bounded in-memory response cache for the Node server, the counterpart of the Workers Cache
@@ -19,12 +19,13 @@ export class MemoryResponseCache implements ResponseCache {
     // Re-insert to mark it most recently used (a Map iterates in insertion order).
     this.entries.delete(request.url);
     this.entries.set(request.url, entry);
-    // A Response copies the bytes of a buffer it is given, so the stored body is never shared.
+    // Handed out as is: nothing writes to a response body, and @hono/node-server writes a
+    // Uint8Array body to the socket in one call, without a stream.
     return new Response(entry.body, { status: entry.status, headers: entry.headers });
   }
 
   async put(request: Request, response: Response): Promise<void> {
-    const body = await response.arrayBuffer();
+    const body = new Uint8Array(await response.arrayBuffer());
     if (body.byteLength > this.maxBytes / 8) return; // one huge answer must not evict everything
     this.remove(request.url);
     this.entries.set(request.url, { body, status: response.status, headers: [...response.headers] });

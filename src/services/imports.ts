@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { dataChanged } from "./data-version";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
 import { CsvTooLongError } from "../import/csv-records";
@@ -55,11 +56,14 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
     // The first 64 KB looked like UTF-8 but later bytes are not: Excel's GB18030 with an ASCII start.
     if (outcome.retryAsGb18030) outcome = await attempt(db, req, source, "gb18030");
   } catch (err) {
+    dataChanged(db);
     // Best effort: the failure may be the database itself (busy, full); the caller still gets the error.
     await writeAudit(db, req, { startedAt, dryRun, status: "failed", encoding: null, tally: new ImportTally(), message: String(err) }).catch(() => 0);
     throw err;
   }
   const { tally, encoding } = outcome;
+  // Cached answers are keyed by the data version the import bumped: they must see the new one now.
+  dataChanged(db);
   const status = tally.errorCount ? "rejected" : "succeeded";
   const importId = await writeAudit(db, req, { startedAt, dryRun, status, encoding, tally });
   return { importId, ...reportOf(req.kind, dryRun, encoding, tally) };

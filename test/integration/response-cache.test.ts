@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openLibsql } from "../../src/db/client";
 import { MemoryResponseCache } from "../../src/node-http/memory-response-cache";
+import { readDataVersion } from "../../src/services/data-version";
 import { runImport } from "../../src/services/imports";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -80,5 +82,31 @@ describe("identical requests that arrive together", () => {
     } finally {
       world.close();
     }
+  });
+});
+
+describe("the data version cached answers are keyed by", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld({ responseCacheBytes: 8 * 1024 * 1024 });
+  });
+  afterAll(() => world.close());
+
+  it("sees an import by another process (the CLI) within a second, and one through this process at once", async () => {
+    const search = () => world.app.request(`/api/v1/prices?q=${encodeURIComponent("他汀")}`);
+    const now = Date.now();
+    const v = await readDataVersion(world.db, now);
+    // Another connection to the same file, as `npm run import` would have.
+    const other = openLibsql(world.url);
+    await other.client.execute("UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
+    other.close();
+    expect(await readDataVersion(world.db, now + 500)).toBe(v);
+    expect(await readDataVersion(world.db, now + 1001)).toBe(String(Number(v) + 1));
+
+    await search();
+    expect((await search()).headers.get("x-cache")).toBe("HIT");
+    const csv = "batch,genericName,category,manufacturer,chosenPrice,referencePrice,referenceKind\nnational-drug-4,阿托伐他汀钙片,drug,测试药业,1,10,pre_vbp\n";
+    expect((await runImport(world.db, { kind: "prices", bytes: new TextEncoder().encode(csv) })).errors).toEqual([]);
+    expect((await search()).headers.get("x-cache")).toBe("MISS");
   });
 });
