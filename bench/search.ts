@@ -53,6 +53,7 @@ const CLASSES: Array<{ name: string; probes: Probe[] }> = [
 ];
 
 const TARGET_P95_MS = 10;
+const WARM_UP_CALLS = 30;
 const TARGET_SUGGEST_P95_MS = 5;
 const TARGET_RATIO = 1.3;
 
@@ -94,7 +95,7 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  console.log(`  ${count.toLocaleString("en")} SYNTHETIC prices (${path}); ${rounds} rounds per query, service and direct alternating`);
+  console.log(`  ${count.toLocaleString("en")} SYNTHETIC prices (${path}); each query warmed ${WARM_UP_CALLS} times, then ${rounds} rounds, service and direct alternating`);
   console.log(`  ${"class".padEnd(22)} ${"matched".padStart(9)} ${"svc p50".padStart(8)} ${"svc p95".padStart(8)} ${"sql p50".padStart(8)} ${"sql p95".padStart(8)} ${"ratio50".padStart(8)} ${"ratio95".padStart(8)}  target`);
   const failures: string[] = [];
   for (const c of CLASSES) {
@@ -107,7 +108,11 @@ export async function run(args: string[]): Promise<void> {
       const statements = recording;
       recording = null;
       matched.push(answer.total);
-      for (let i = 0; i < 3; i++) await serviceCall(probe);
+      // Warm: a server has run each code path many times before it is measured (JIT, page cache).
+      for (let i = 0; i < WARM_UP_CALLS; i++) {
+        await serviceCall(probe);
+        for (const stmt of statements) await direct(stmt);
+      }
       for (let i = 0; i < rounds; i++) {
         let t = performance.now();
         await serviceCall(probe);

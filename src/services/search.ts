@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { allRowFilters, type SearchFilters } from "./search-filters";
+import { allRowFilters, type CellFilter, type SearchFilters } from "./search-filters";
 import { CODE_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
 import { intLiteral, intList, textLiteral } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
@@ -113,7 +113,8 @@ export async function matchedGroups(
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, number[]>();
   for (const { id } of plan.names) {
-    const n = nameCountSql(plan, filters, id) ?? `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("name_id"), ...rowConds])})`;
+    const scan = `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("name_id"), ...rowConds])})`;
+    const n = nameCountSql(plan, filters, id, scan) ?? scan;
     byCount.set(n, [...(byCount.get(n) ?? []), id]);
   }
   for (const [n, nameIds] of byCount) {
@@ -131,7 +132,10 @@ export async function matchedGroups(
         FROM search_groups g JOIN batches b ON b.id = g.batch_id WHERE g.term_id IN (${firmIds}) AND ${and(groupWhere)}
         GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
     } else {
-      const n = conds.length ? `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("firm_id"), ...conds])})` : "g.n";
+      const scan = `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("firm_id"), ...conds])})`;
+      // Only the row filters narrow a firm's groups when no name matched and no further word is open.
+      const onlyFilters = !plan.names.length && !plan.words.length;
+      const n = !conds.length ? "g.n" : onlyFilters && filters.cells ? cellsCountSql(filters.cells, scan) : scan;
       parts.push(`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
         WHERE g.term_id IN (${firmIds}) AND ${and(groupWhere)}`);
     }
@@ -168,12 +172,13 @@ function codeGroupsCount(plan: SearchPlan, filters: SearchFilters): boolean {
 
 /**
  * How to count a name's group without reading its prices, or null when only its rows can tell: the
- * group's own count when nothing narrows it below a whole group, else a sum over search_pairs when
- * every further word is met by the name itself or only by variants (20mg) or only by firms (星河).
+ * group's own count when nothing narrows it below a whole group, a sum over search_cells when only
+ * row filters do and the cells can tell them, else a sum over search_pairs when every further word
+ * is met by the name itself or only by variants (20mg) or only by firms (星河).
  */
-function nameCountSql(plan: SearchPlan, filters: SearchFilters, nameId: number): string | null {
-  if (filters.rows.length) return null;
+function nameCountSql(plan: SearchPlan, filters: SearchFilters, nameId: number, scan: string): string | null {
   const open = plan.words.filter((w) => !w.names.includes(nameId));
+  if (filters.rows.length) return !open.length && filters.cells ? cellsCountSql(filters.cells, scan) : null;
   if (!open.length) return "g.n";
   if (open.some((w) => w.products)) return null;
   const only = (kind: "v" | "f") => {
@@ -187,6 +192,18 @@ function nameCountSql(plan: SearchPlan, filters: SearchFilters, nameId: number):
   if (open.every((w) => !w.firms.length)) return only("v");
   if (open.every((w) => !w.variants.length)) return only("f");
   return null;
+}
+
+/**
+ * A group's count under the row filters as a sum over its cells of search_cells; `scan` counts its
+ * prices instead where a price's mask has every bit (its regions text was too long for the mask).
+ */
+function cellsCountSql(cells: CellFilter, scan: string): string {
+  const group = `c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end`;
+  const band = cells.minBand === null ? [] : [`c.band >= ${intLiteral(cells.minBand)}`];
+  const sum = `(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${and([group, `c.bit IN (${intList(cells.bits)})`, ...band])})`;
+  if (!cells.region) return sum;
+  return `(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND c.bit = 64 AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
 }
 
 /** Prices of one tier and cycle state: they rank together, by unit price and id. */

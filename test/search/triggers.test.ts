@@ -33,7 +33,29 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_codes_ad", "price_search"],
   ["search_codes_au", "price_search"],
   ["search_codes_products_au", "products"],
+  ["search_cells_ai", "price_search"],
+  ["search_cells_ad", "price_search"],
+  ["search_cells_au", "price_search"],
 ];
+
+/**
+ * search_cells likewise: per name and per firm group, province bit of the region mask (63
+ * nationwide, 64 a mask of every bit, 65 every price) and reduction band.
+ */
+const CELLS_DRIFT = sql`WITH
+  kept AS (SELECT term_id, batch_id, category, cycle_start, cycle_end, bit, band, n FROM search_cells WHERE n <> 0),
+  terms AS (SELECT price_id, name_id AS term_id FROM price_search UNION ALL SELECT price_id, firm_id FROM price_search WHERE firm_id IS NOT NULL),
+  bits AS (SELECT ps.price_id, b.n - 1 AS bit FROM price_search ps, search_seq b
+      WHERE b.n <= 53 AND ps.regions <> '' AND ps.region_mask <> -1 AND (ps.region_mask >> (b.n - 1)) & 1
+    UNION ALL SELECT price_id, 63 FROM price_search WHERE regions = ''
+    UNION ALL SELECT price_id, 64 FROM price_search WHERE regions <> '' AND region_mask = -1
+    UNION ALL SELECT price_id, 65 FROM price_search),
+  actual AS (SELECT t.term_id, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end, b.bit,
+      CASE WHEN ps.discount_bp IS NULL THEN -2 WHEN ps.discount_bp < 0 THEN -1 ELSE ps.discount_bp / 1000 END AS band, count(*) AS n
+    FROM price_search ps JOIN terms t ON t.price_id = ps.price_id JOIN bits b ON b.price_id = ps.price_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7)
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
 
 /** search_groups must hold exactly the counts of price_search, per name and per firm. */
 const GROUPS_DRIFT = sql`WITH
@@ -83,6 +105,21 @@ describe("search triggers after all migrations", () => {
     for (const [name, table] of SEARCH_TRIGGERS) expect(present.get(name), name).toBe(table);
   });
 
+  it("let a product be upserted (an UPSERT's DO UPDATE must not turn their skips into errors)", async () => {
+    const world = await createTestWorld();
+    try {
+      const upsert = sql`INSERT INTO products (natural_key, category, generic_name, spec, dosage_form)
+        SELECT natural_key, category, generic_name, spec, dosage_form FROM products WHERE generic_name = '阿托伐他汀钙片'
+        ON CONFLICT (natural_key) DO UPDATE SET spec = excluded.spec, dosage_form = excluded.dosage_form`;
+      await world.db.run(upsert);
+      const [row] = await world.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM price_search ps JOIN products pr ON pr.id = ps.product_id
+        WHERE pr.generic_name = '阿托伐他汀钙片' AND ps.variant_id IS NOT NULL AND ps.equiv_id IS NOT NULL`);
+      expect(row?.n).toBeGreaterThan(0);
+    } finally {
+      world.close();
+    }
+  });
+
   it("keep the indexes in step with the tables they mirror", async () => {
     const db = world.db;
     const count = async (q: ReturnType<typeof sql>) => (await db.all<{ n: number }>(q))[0]?.n;
@@ -92,6 +129,14 @@ describe("search triggers after all migrations", () => {
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
+    expect(await count(CELLS_DRIFT)).toBe(0);
+    // New supply regions and reductions move prices between cells (a regions text too long for the
+    // mask gets every bit; a reduction below zero or none has its own band).
+    const long = Array.from({ length: 80 }, (_, k) => `9${String(k).padStart(5, "0")}`).join(",");
+    await db.run(sql`UPDATE prices SET supply_regions = '13,140200', discount_bp = -500 WHERE id = (SELECT id FROM prices ORDER BY id LIMIT 1 OFFSET 1)`);
+    await db.run(sql`UPDATE prices SET supply_regions = ${long}, discount_bp = NULL WHERE id = (SELECT id FROM prices ORDER BY id LIMIT 1 OFFSET 2)`);
+    expect(await count(sql`SELECT count(*) AS n FROM price_search WHERE region_mask = -1`)).toBe(1);
+    expect(await count(CELLS_DRIFT)).toBe(0);
     // A re-published cycle moves prices between groups; a changed spec gives the product another variant.
     await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
     await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
@@ -105,6 +150,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
+    expect(await count(CELLS_DRIFT)).toBe(0);
     // A renamed product moves in every index; a deleted price leaves them.
     await db.run(sql`UPDATE products SET generic_name = '瑞舒伐他汀钙片', name_norm = '瑞舒伐他汀钙片', generic_name_en = 'rosuvastatin calcium' WHERE generic_name = '阿托伐他汀钙片'`);
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"atorva"'`)).toBe(0);
@@ -121,5 +167,6 @@ describe("search triggers after all migrations", () => {
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
+    expect(await count(CELLS_DRIFT)).toBe(0);
   });
 });

@@ -31,6 +31,16 @@ describe("search on D1 inside workerd", () => {
     expect(new Set(names(body))).toEqual(new Set(["阿托伐他汀钙片"]));
   });
 
+  it("filters by supply region on D1 (the region mask kept by migration 0008, then the codes)", async () => {
+    const { status, body } = await call(`/api/v1/prices?q=${q("他汀")}&region=${q("天津市")}&limit=50`);
+    expect(status).toBe(200);
+    // The 14-tablet box and rosuvastatin supply Tianjin, and no statin supplies the whole country.
+    expect(body.data.map((p: any) => `${p.product.genericName} ${p.product.packageText}`).sort()).toEqual(["瑞舒伐他汀钙片 28片/盒", "阿托伐他汀钙片 14片/盒"]);
+    expect(body.meta.total).toBe(2);
+    const amlodipine = await call(`/api/v1/prices?q=${q("氨氯地平")}&region=${q("天津市")}&limit=50`);
+    expect(amlodipine.body.meta.total, "a nationwide price supplies every region").toBe(1);
+  });
+
   it("finds a price by its manufacturer", async () => {
     const { body } = await call(`/api/v1/prices?q=${q("乙药业")}&limit=50`);
     expect(body.data.length).toBe(2);
