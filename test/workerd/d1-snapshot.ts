@@ -17,6 +17,7 @@ export async function snapshotData(db: Db): Promise<Record<string, unknown[]>> {
     search_pairs: "SELECT * FROM search_pairs WHERE n > 0",
     search_variants: "SELECT * FROM search_variants v WHERE EXISTS (SELECT 1 FROM price_search s WHERE s.variant_id = v.id)",
     search_code_groups: "SELECT * FROM search_code_groups WHERE n > 0",
+    search_cells: "SELECT * FROM search_cells WHERE n > 0",
     search_equivalents: "SELECT * FROM search_equivalents e WHERE EXISTS (SELECT 1 FROM price_search s WHERE s.equiv_id = e.id)",
   };
   const out: Record<string, unknown[]> = {};
