@@ -99,7 +99,7 @@ function rssMb(pid: number): number {
 }
 
 function row(...cells: string[]): string {
-  return `  ${cells[0]!.padEnd(40)}${cells.slice(1).map((c) => c.padStart(10)).join("")}`;
+  return `  ${cells[0]!.padEnd(40)}${cells.slice(1).map((c) => c.padStart(12)).join("")}`;
 }
 
 async function startServer(dbPath: string, port: number, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {

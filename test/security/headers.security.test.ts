@@ -19,6 +19,16 @@ describe("browser-facing protections", () => {
   it("lets any origin read the API but not write to it", async () => {
     const read = await world.app.request("/api/v1/batches", { headers: { origin: "https://his.example-hospital.cn", "cf-connecting-ip": "198.51.100.2" } });
     expect(read.headers.get("access-control-allow-origin")).toBe("*");
+    // A hospital system's page may read the ETag and request id of what it fetched.
+    expect(read.headers.get("access-control-expose-headers")).toContain("ETag");
+    expect(read.headers.get("access-control-expose-headers")).toContain("X-Request-Id");
+    const readPreflight = await world.app.request("/api/v1/prices", {
+      method: "OPTIONS",
+      headers: { origin: "https://his.example-hospital.cn", "access-control-request-method": "GET", "cf-connecting-ip": "198.51.100.2" },
+    });
+    expect(readPreflight.status).toBe(204);
+    expect(readPreflight.headers.get("access-control-allow-methods")).toContain("GET");
+    expect(readPreflight.headers.get("access-control-allow-headers")).toContain("If-None-Match");
     const preflight = await world.app.request("/api/v1/imports?kind=prices", {
       method: "OPTIONS",
       headers: { origin: "https://evil.example", "access-control-request-method": "POST", "cf-connecting-ip": "198.51.100.2" },
