@@ -15,6 +15,8 @@ import { productsRouter } from "./routes/products/products.index";
 import { progressRouter } from "./routes/progress/progress.index";
 import { savingsRouter } from "./routes/savings/savings.index";
 import { suggestRouter } from "./routes/suggest/suggest.index";
+import { docsPage } from "./ui/docs";
+import type { OpenApiDocument } from "./ui/docs-reference";
 import { pagesRouter } from "./ui/pages.index";
 import { validationError } from "./routes/errors";
 
@@ -61,7 +63,11 @@ export function createApp(options: CreateAppOptions) {
   app.route("/", pagesRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  app.doc31("/openapi.json", { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }] });
+  const openApi = { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }] };
+  app.doc31("/openapi.json", openApi);
+  // The document is fixed once the routes are: /docs renders it on the server, built on first use.
+  let document: OpenApiDocument | undefined;
+  app.get("/docs", (c) => docsPage(c, (document ??= app.getOpenAPI31Document(openApi) as OpenApiDocument)));
   return app;
 }
 

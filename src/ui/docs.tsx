@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { AppEnv } from "../context";
 import { assetUrl } from "./assets/assets.routes";
+import { ApiReference, type OpenApiDocument } from "./docs-reference";
 
 /** Where the Scalar API reference's browser bundle comes from (the same CDN @scalar/hono-api-reference uses). */
 export const SCALAR_CDN = "https://cdn.jsdelivr.net/npm/@scalar/api-reference";
@@ -23,8 +24,12 @@ const DOCS_CSP = [
   "form-action 'self'",
 ].join("; ");
 
-/** GET /docs: the interactive API reference (Scalar), built in the browser from /openapi.json. */
-export function docsPage(c: Context<AppEnv>) {
+/**
+ * GET /docs: the API reference. The page itself carries the whole reference, rendered on the server
+ * from the OpenAPI document, so it reads the same on an intranet without internet; where the CDN
+ * is reachable, Scalar's interactive reference (try-it, code samples) takes its place.
+ */
+export function docsPage(c: Context<AppEnv>, doc: OpenApiDocument) {
   c.header("Content-Security-Policy", DOCS_CSP);
   return c.html(
     <>
@@ -35,16 +40,18 @@ export function docsPage(c: Context<AppEnv>) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>API 文档 · 集采价格查询</title>
           <link rel="icon" href="data:," />
+          <link rel="stylesheet" href={assetUrl("app.css")} />
+          {/* Deferred: the reference below shows at once even while a blocked CDN times out. */}
+          <script src={SCALAR_CDN} defer></script>
+          <script src={assetUrl("docs.js")} defer></script>
         </head>
         <body>
           <div id="app">
-            <p style="font-family:sans-serif;padding:1rem">
-              <span id="docs-status">正在加载交互式 API 文档……</span> <a href="/openapi.json">/openapi.json</a>（OpenAPI 3.1）·{" "}
-              <a href="/">返回查询</a>
+            <p class="note" id="docs-status">
+              正在加载交互式 API 文档（需要访问 cdn.jsdelivr.net）；下面是同一份接口定义。
             </p>
+            <ApiReference doc={doc} origin={new URL(c.req.url).origin} />
           </div>
-          <script src={SCALAR_CDN}></script>
-          <script src={assetUrl("docs.js")}></script>
         </body>
       </html>
     </>,

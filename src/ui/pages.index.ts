@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { assetsRouter } from "./assets/assets.routes";
-import { docsPage } from "./docs";
 import { pageError } from "./error-page";
 import { batchPage, batchesPage } from "./pages/batches";
 import { importPage, importSubmit } from "./pages/import";
@@ -29,4 +28,3 @@ pagesRouter.get("/price-check/template.csv", priceCheckTemplate);
 pagesRouter.post("/price-check", uploadBodyLimit, priceCheckSubmit);
 pagesRouter.get("/import", importPage);
 pagesRouter.post("/import", uploadBodyLimit, importSubmit);
-pagesRouter.get("/docs", docsPage);

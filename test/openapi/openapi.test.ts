@@ -4,7 +4,7 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
 import { openApi31Problems } from "./openapi-structure";
 
 /** Routes that answer people (HTML pages, assets, the docs page) or serve the document itself. */
-const NOT_API = new Set([...pagesRouter.routes.map((r) => `${r.method} ${r.path}`), "GET /openapi.json"]);
+const NOT_API = new Set([...pagesRouter.routes.map((r) => `${r.method} ${r.path}`), "GET /openapi.json", "GET /docs"]);
 
 /** Hono writes path parameters as :id, OpenAPI as {id}. */
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
@@ -52,13 +52,29 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("serves the whole reference on /docs without any script, for intranets without internet", async () => {
+    const doc = await (await world.app.request("/openapi.json")).json();
+    const html = await (await world.app.request("/docs")).text();
+    const text = html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+    for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
+      for (const method of Object.keys(item)) expect(text, `${method} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
+    }
+    // Parameters with their place, whether required, type and description; answers; the token.
+    expect(text).toMatch(/minDiscount 查询参数 否 number/);
+    expect(text).toContain("Chinese name, 拼音码, English name, firm or code");
+    expect(text).toMatch(/404 [^ ]/);
+    expect(text).toContain("Authorization: Bearer <ADMIN_TOKEN>");
+    // A request to copy: this server's own address, with the documented example.
+    expect(text).toContain(`curl 'http://localhost/api/v1/prices?q=${encodeURIComponent("阿托伐他汀")}'`);
+  });
+
   it("serves the interactive reference on /docs, built from /openapi.json", async () => {
     const res = await world.app.request("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     const html = await res.text();
     expect(html).toContain('href="/openapi.json"');
-    expect(html).toMatch(/<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference"><\/script>/);
+    expect(html).toMatch(/<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference" defer=""><\/script>/);
     const init = html.match(/<script src="(\/ui\/docs\.js\?v=[^"]+)"/)?.[1];
     expect(init).toBeDefined();
     const script = await (await world.app.request(init!)).text();

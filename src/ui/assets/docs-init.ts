@@ -10,7 +10,7 @@ export const DOCS_INIT_JS = /* js */ `
     window.Scalar.createApiReference("#app", { url: "/openapi.json", hideClientButton: false, defaultHttpClient: { targetKey: "shell", clientKey: "curl" } });
   } else if (app) {
     var status = document.getElementById("docs-status");
-    if (status) status.textContent = "交互式文档的脚本没有加载成功（需要访问 cdn.jsdelivr.net）。接口定义仍可直接查看：";
+    if (status) status.textContent = "交互式文档的脚本没有加载成功（需要访问 cdn.jsdelivr.net）；下面是同一份接口定义。";
   }
 })();
 `;

@@ -101,6 +101,14 @@ figure.chart .legend svg { display: inline-block; width: 1.4rem; height: .9rem; 
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); gap: 0 1rem; }
 
 /* below 720 px a wide table becomes one card per row, each cell labelled */
+.api-reference { max-width: 1040px; margin: 0 auto; padding: 1rem; }
+.api-op { border-top: 1px solid var(--line); margin-top: 1.2rem; padding-top: .4rem; }
+.api-op h3 { font-size: 1.05rem; }
+.api-op .scroll, .api-op pre { overflow-x: auto; }
+.api-op pre { background: var(--soft); padding: .5rem .7rem; border-radius: 4px; }
+.api-responses { display: grid; grid-template-columns: max-content 1fr; gap: .2rem .8rem; }
+.api-responses dd { margin: 0; }
+#docs-status { max-width: 1040px; margin: .8rem auto 0; padding: 0 1rem; }
 @media (max-width: 720px) {
   main { padding: .7rem; }
   h1 { font-size: 1.3rem; }
