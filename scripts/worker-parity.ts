@@ -14,6 +14,8 @@ import { PROJECT_ROOT } from "../src/cli/files";
 const PATHS = [
   "/api/v1/prices?q=他汀",
   "/api/v1/prices?q=冠脉支架",
+  // Counted from search_cells (a province bit and a whole band of reduction) on both.
+  "/api/v1/prices?q=他汀&region=山西省&minDiscount=90",
   "/api/v1/prices?sort=-discount&limit=50",
   "/api/v1/batches",
   "/api/v1/products/1",
