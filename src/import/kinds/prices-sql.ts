@@ -22,21 +22,17 @@ const list = (prefix: string, fields: readonly string[]) => sql.raw(fields.map((
 const UPDATABLE = PRODUCT_FIELDS.slice(1);
 
 /**
- * Products are written by a plain UPDATE of the changed ones, then an INSERT of the new ones, not by
- * one `INSERT … ON CONFLICT DO UPDATE`: SQLite runs the triggers of an upsert's DO UPDATE with
- * ABORT as their conflict policy, which turns the search triggers' `INSERT OR IGNORE` (a firm or
- * variant that is already known) into "UNIQUE constraint failed", so no import could change a
- * product. `rows` yields one row per product (PRODUCT_FIELDS) and may be read twice.
+ * Products, one upsert: new ones are inserted, changed ones updated, unchanged ones left alone (so
+ * their search triggers do not run). `rows` yields one row per product (PRODUCT_FIELDS). This needs
+ * the search triggers' skips to be upsert clauses of their own (drizzle/0009): an `INSERT OR IGNORE`
+ * in a trigger fired by an upsert's DO UPDATE fails instead.
  */
-function productStatements(rows: SQL, { materialized }: { materialized: boolean }): SQL[] {
+function productStatements(rows: SQL): SQL[] {
   return [
-    sql`WITH s AS ${sql.raw(materialized ? "MATERIALIZED" : "NOT MATERIALIZED")} (${rows})
-      UPDATE products SET (${list("", UPDATABLE)}, updated_at) =
-        (SELECT ${list("s.", UPDATABLE)}, strftime('%Y-%m-%dT%H:%M:%fZ','now') FROM s WHERE s.natural_key = products.natural_key)
-      WHERE natural_key IN (SELECT s.natural_key FROM s CROSS JOIN products p ON p.natural_key = s.natural_key
-        WHERE (${list("p.", UPDATABLE)}) IS NOT (${list("s.", UPDATABLE)}))`,
     sql`WITH s AS (${rows}) INSERT INTO products (${PRODUCT_COLUMNS}) SELECT ${list("s.", PRODUCT_FIELDS)} FROM s WHERE true
-      ON CONFLICT(natural_key) DO NOTHING`,
+      ON CONFLICT(natural_key) DO UPDATE SET (${list("", UPDATABLE)}, updated_at) =
+        (${list("excluded.", UPDATABLE)}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      WHERE (${list("", UPDATABLE)}) IS NOT (${list("excluded.", UPDATABLE)})`,
   ];
 }
 
@@ -90,7 +86,7 @@ export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: 
   const products = sql`SELECT ${columns(PRODUCT_FIELDS)} FROM json_each(${JSON.stringify(distinctProducts(recs, keysOf))}) j`;
   const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.supplyRegionCodes]);
   return [
-    ...productStatements(products, { materialized: true }),
+    ...productStatements(products),
     ...priceStatements(sql`(SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${sql.raw(String(STAGED_PRICE_FIELDS.length))} AS regions
       FROM json_each(${JSON.stringify(prices)}) j) s`),
   ];
@@ -152,7 +148,7 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
   apply(ctx) {
     ctx.staging.products.clear();
     return [
-      ...productStatements(sql`SELECT * FROM temp.import_products`, { materialized: false }),
+      ...productStatements(sql`SELECT * FROM temp.import_products`),
       ...priceStatements(sql`temp.import_prices s`),
       sql.raw("DELETE FROM temp.import_products"),
       sql.raw("DELETE FROM temp.import_prices"),
