@@ -53,7 +53,8 @@ const CLASSES: Array<{ name: string; probes: Probe[] }> = [
 ];
 
 const TARGET_P95_MS = 10;
-const WARM_UP_CALLS = 30;
+const WARM_UP_CALLS = 300;
+const WARM_UP_MS = 400;
 const TARGET_SUGGEST_P95_MS = 5;
 const TARGET_RATIO = 1.3;
 
@@ -95,7 +96,7 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  console.log(`  ${count.toLocaleString("en")} SYNTHETIC prices (${path}); each query warmed ${WARM_UP_CALLS} times, then ${rounds} rounds, service and direct alternating`);
+  console.log(`  ${count.toLocaleString("en")} SYNTHETIC prices (${path}); each query warmed ${WARM_UP_CALLS} times or ${WARM_UP_MS} ms, then ${rounds} rounds, service and direct alternating`);
   console.log(`  ${"class".padEnd(22)} ${"matched".padStart(9)} ${"svc p50".padStart(8)} ${"svc p95".padStart(8)} ${"sql p50".padStart(8)} ${"sql p95".padStart(8)} ${"ratio50".padStart(8)} ${"ratio95".padStart(8)}  target`);
   const failures: string[] = [];
   for (const c of CLASSES) {
@@ -108,8 +109,11 @@ export async function run(args: string[]): Promise<void> {
       const statements = recording;
       recording = null;
       matched.push(answer.total);
-      // Warm: a server has run each code path many times before it is measured (JIT, page cache).
-      for (let i = 0; i < WARM_UP_CALLS; i++) {
+      // Warm: a server has run each code path many times before it is measured (V8 optimizes a
+      // function only after many calls; SQLite's pages are in cache), so both sides are run until
+      // WARM_UP_CALLS or WARM_UP_MS, whichever comes first.
+      const warmUntil = performance.now() + WARM_UP_MS;
+      for (let i = 0; i < WARM_UP_CALLS && performance.now() < warmUntil; i++) {
         await serviceCall(probe);
         for (const stmt of statements) await direct(stmt);
       }
