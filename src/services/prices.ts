@@ -5,7 +5,7 @@ import type { Category, Level } from "../db/schema";
 import { notFound } from "../errors";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
-import { findRegion, regionNameMap, relatedRegionCodes } from "./regions";
+import { findRegion, relatedRegionCodes } from "./regions";
 import { AppError } from "../errors";
 import { escapeLike, yuanToE4Loose } from "./price-filter-values";
 import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, todayIso, type Facets } from "./search";
@@ -115,7 +115,7 @@ export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuni
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const names = await regionNameMap(db);
+  const names = await regionNamesOf(db, page);
   return {
     items: page.map((r) => toPriceView(r, names)),
     total,
@@ -133,7 +133,7 @@ export async function getPrice(db: Db, id: number): Promise<PriceView> {
   const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("price", id);
-  return toPriceView(row, await regionNameMap(db));
+  return toPriceView(row, await regionNamesOf(db, [row]));
 }
 
 /**
