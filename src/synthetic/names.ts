@@ -1,7 +1,7 @@
 /**
  * Real names (no prices) for realistic synthetic data and search tests.
- * NATIONAL_BATCH1_NAMES is a copy of ../shared/data/national-batch1-names.csv (the 25 generic
- * names of the first national batch, 4+7); the CSV lives outside the repository at runtime.
+ * NATIONAL_BATCH1_NAMES: the 25 generic names of the first national batch (4+7), the same list as
+ * test/fixtures/facts/national-batch1-names.csv (sourced there; a test keeps the two equal).
  */
 
 export interface GenericName {

@@ -39,6 +39,6 @@ describe("a locked database", () => {
     expect(retry.status).toBe(200);
     const { status, body } = await getJson(world.app, "/api/v1/batches");
     expect(status).toBe(200);
-    expect(body.meta.total).toBe(13);
+    expect(body.meta.total).toBe(14);
   }, 30_000);
 });

@@ -43,7 +43,7 @@ describe("seeded article prices through the API", () => {
 
   it("every published batch is listed with its published figures beside the computed ones", async () => {
     const { body } = await getJson(world.app, "/api/v1/batches");
-    expect(body.meta.total).toBe(13);
+    expect(body.meta.total).toBe(14);
     const b4 = body.data.find((b: any) => b.id === "national-drug-4");
     expect(b4.name).toBe("第四批国家组织药品集中采购");
     expect(b4.published).toMatchObject({ items: 45, products: 158, firms: 118, meanDiscountPct: 52, maxDiscountPct: 96 });

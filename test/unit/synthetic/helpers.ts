@@ -4,8 +4,8 @@ import Papa from 'papaparse';
 
 /** Absolute path of a file relative to the repository root. */
 export const repoPath = (rel: string): string => fileURLToPath(new URL(`../../../${rel}`, import.meta.url));
-/** Absolute path of a file in ../shared (beside the repository). */
-export const sharedPath = (rel: string): string => fileURLToPath(new URL(`../../../../shared/${rel}`, import.meta.url));
+/** Absolute path of a published-facts fixture (copied into the repository with its source). */
+export const factsPath = (rel: string): string => repoPath(`test/fixtures/facts/${rel}`);
 
 export interface ParsedCsv<K extends string> {
   fields: string[];

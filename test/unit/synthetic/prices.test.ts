@@ -10,7 +10,7 @@ import {
   syntheticPrices,
   type PriceRow,
 } from '../../../src/synthetic/index.js';
-import { readCsv, repoPath, sharedPath } from './helpers.js';
+import { readCsv, repoPath, factsPath } from './helpers.js';
 
 const N = 50_000;
 const rows: PriceRow[] = [...syntheticPrices({ count: N, seed: 1 })];
@@ -122,7 +122,7 @@ describe('syntheticPrices: marking and shape', () => {
 
 describe('syntheticPrices: realistic content', () => {
   it('drug names and English names come from the real batch-1 list; device names from the device list', async () => {
-    const real = readCsv(sharedPath('data/national-batch1-names.csv')).rows;
+    const real = readCsv(factsPath('national-batch1-names.csv')).rows;
     expect(NATIONAL_BATCH1_NAMES).toEqual(real.map((r) => ({ genericName: r.genericName, genericNameEn: r.genericNameEn })));
     const en = new Map(real.map((r) => [r.genericName, r.genericNameEn]));
     const devices = new Map(DEVICE_TEMPLATES.map((t) => [t.genericName, t.genericNameEn]));

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BATCH_COLUMNS, PRICE_COLUMNS, REGION_COLUMNS, type BatchColumn, type PriceColumn, type RegionColumn } from '../../../src/synthetic/index.js';
-import { readCsv, repoPath, sharedPath } from './helpers.js';
+import { readCsv, repoPath, factsPath } from './helpers.js';
 
 const batches = readCsv<BatchColumn>(repoPath('seeds/batches.csv'));
 const regions = readCsv<RegionColumn>(repoPath('seeds/regions.csv'));
 const prices = readCsv<PriceColumn>(repoPath('seeds/prices.csv'));
 const published = readCsv<
   'key' | 'name_zh' | 'level' | 'category' | 'announced' | 'items' | 'products_chosen' | 'firms_chosen' | 'avg_discount_pct' | 'max_discount_pct' | 'stated_savings' | 'source'
->(sharedPath('data/published-batches.csv')).rows;
+>(factsPath('published-batches.csv')).rows;
 
 describe('seeds/*.csv files', () => {
   it('have the exact canonical headers, UTF-8 without BOM', () => {
