@@ -93,7 +93,7 @@ async function sampleIds(url: string): Promise<number[]> {
   return [...new Set(body.data.map((p) => p.product.id))].slice(0, 50);
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
@@ -102,7 +102,7 @@ function row(...cells: string[]): string {
   return `  ${cells[0]!.padEnd(40)}${cells.slice(1).map((c) => c.padStart(12)).join("")}`;
 }
 
-async function startServer(dbPath: string, port: number, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+export async function startServer(dbPath: string, port: number, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
     env: { ...process.env, DATABASE_URL: `file:${dbPath}`, PORT: String(port), HOST: "127.0.0.1", LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],

@@ -8,8 +8,9 @@ type Part = { name: string; describe: string; run: (args: string[]) => Promise<v
 const PARTS: Part[] = [
   { name: "import", describe: "1,000,000-row prices CSV through the CLI vs the sqlite3 shell loading the same rows; ratio and peak memory", run: (a) => import("./import").then((m) => m.run(a)) },
   { name: "savings", describe: "GET /api/v1/savings at 10,000,000 synthetic volume rows: rollups vs a plain GROUP BY over the raw rows, p95", run: (a) => import("./savings").then((m) => m.run(a)) },
-  { name: "search", describe: "search at 1,000,000 synthetic prices: service layer vs the same SQL direct, p50/p95 per query class", run: (a) => import("./search").then((m) => m.run(a)) },
-  { name: "http", describe: "HTTP load on the Node server: search and product pages vs /health, p99, memory", run: (a) => import("./http").then((m) => m.run(a)) },
+  { name: "search", describe: "search at --prices=N synthetic prices (default 1,000,000): service layer vs the same SQL direct, p50/p95 per query class", run: (a) => import("./search").then((m) => m.run(a)) },
+  { name: "varied", describe: "300 distinct user-like searches over every parameter, each run once, in process and over HTTP with the cache off, at 100,000 and 1,000,000 prices", run: (a) => import("./varied").then((m) => m.run(a)) },
+  { name: "http", describe: "HTTP load on the Node server at --prices=N (default 1,000,000): search and product pages vs /health, p99, memory", run: (a) => import("./http").then((m) => m.run(a)) },
 ];
 
 async function main() {

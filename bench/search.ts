@@ -22,7 +22,8 @@ const p = (q: string, extra: Partial<PriceQuery> = {}): Probe => ({ label: q, ca
 const s = (q: string): Probe => ({ label: q, call: "suggest", q });
 const product = (id: number): Probe => ({ label: `product ${id}`, call: "product", id });
 
-const CLASSES: Array<{ name: string; probes: Probe[] }> = [
+/** The fixed mix; product ids are spread over however many products a database of `count` prices has. */
+const classes = (count: number): Array<{ name: string; probes: Probe[] }> => [
   { name: "chinese prefix", probes: [p("阿托伐"), p("瑞舒伐他汀"), p("氯沙坦钾片"), p("头孢呋辛")] },
   { name: "two characters", probes: [p("他汀"), p("沙坦"), p("普利"), p("冠状")] },
   { name: "one character", probes: [p("阿"), p("片")] },
@@ -49,7 +50,7 @@ const CLASSES: Array<{ name: string; probes: Probe[] }> = [
   // products, and the product page (history and 20 cheapest equivalents out of ~18,000 prices).
   { name: "broad firm fragment", probes: [p("演示"), p("制药"), p("药业"), p("演示", { cursor: "page2" })] },
   { name: "code prefix", probes: [p("SYND00001"), p("SYND0000"), p("国药准字H2099"), p("SYND00001", { cursor: "page2" })] },
-  { name: "product page", probes: [product(15), product(4), product(200_000), product(444_000)] },
+  { name: "product page", probes: [product(15), product(4), product(Math.max(1, Math.floor(count * 0.2))), product(Math.max(1, Math.floor(count * 0.444)))] },
 ];
 
 const TARGET_P95_MS = 10;
@@ -68,6 +69,7 @@ export async function run(args: string[]): Promise<void> {
   const count = countArg ? Number(countArg.slice("--prices=".length)) : 1_000_000;
   const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 30);
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`--prices must be a positive integer`);
+  const CLASSES = classes(count);
   const path = await buildSearchDb(count);
   const url = `file:${path}`;
   const handle = openLibsql(url);

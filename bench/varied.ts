@@ -1,0 +1,168 @@
+import { loadavg } from "node:os";
+import { openLibsql } from "../src/db/client";
+import { tuneEmbedded } from "../src/db/migrate";
+import { searchPrices, type PriceQuery } from "../src/services/prices";
+import { startServer } from "./http";
+import { buildSearchDb } from "./search-load";
+import { percentile, QUERY_CLASSES, queryPath, userQueries, type QueryClass, type UserQuery } from "./user-queries";
+
+/**
+ * `npm run bench -- varied [--sizes=100000,1000000] [--queries=N]`: what users send, not fixed
+ * probes. N distinct queries (default 300) from a deterministic generator over every parameter of
+ * GET /api/v1/prices, each run ONCE with no warm-up: in process, then over HTTP on a server without
+ * the response cache, then the same URLs concurrently with /health probed beside them. The response
+ * cache gets its own, labelled figure. Per class p50/p95/p99/max, the slowest queries, and the growth
+ * exponent between the two sizes (log10 of the p95 ratio: 0 is flat, 1 is linear in the table).
+ */
+const TARGETS = { p95: 10, p99: 50, max: 200, growth: 0.2, healthP99: 20, throughputRatio: 0.7 };
+
+type Timed = { cls: QueryClass; path: string; ms: number };
+type SizeResult = { size: number; inProcess: Timed[]; http: Timed[]; cached: number[]; healthUnderLoad: number[]; httpRps: number; inProcessRps: number };
+
+export async function run(args: string[]): Promise<void> {
+  const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const sizes = (arg("sizes") ?? arg("prices") ?? "100000,1000000").split(",").map(Number);
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error("--sizes must be positive integers, e.g. --sizes=100000,1000000");
+  const count = Number(arg("queries") ?? 300);
+  const results: SizeResult[] = [];
+  for (const size of sizes) results.push(await measure(size, count));
+  report(results);
+}
+
+async function measure(size: number, count: number): Promise<SizeResult> {
+  const path = await buildSearchDb(size);
+  const url = `file:${path}`;
+  const handle = openLibsql(url);
+  await tuneEmbedded(handle, url);
+  const codeRows = await handle.client.execute(
+    "SELECT nhsa_code AS c FROM products WHERE nhsa_code IS NOT NULL AND id % 997 = 1 UNION ALL SELECT approval_no FROM products WHERE approval_no IS NOT NULL AND id % 1999 = 3 LIMIT 400",
+  );
+  const codes = codeRows.rows.map((r) => String(r.c));
+  const queries = userQueries(count, codes);
+  const load0 = loadavg()[0]!.toFixed(2);
+
+  // In process: each query once; a deep page is reached by walking its cursor, and only that page is timed.
+  const inProcess: Timed[] = [];
+  const finalQueries: Array<{ cls: QueryClass; query: PriceQuery }> = [];
+  for (const uq of queries) {
+    const query = await reachPage(handle.db, uq);
+    if (!query) continue;
+    const t = performance.now();
+    await searchPrices(handle.db, query).catch((e: unknown) => ({ error: e }));
+    inProcess.push({ cls: uq.cls, path: queryPath(query), ms: performance.now() - t });
+    finalQueries.push({ cls: uq.cls, query });
+  }
+  handle.close();
+  const inProcessSeconds = inProcess.reduce((a, b) => a + b.ms, 0) / 1000;
+
+  // Over HTTP, cache off: the same final URLs, once each, then all of them concurrently with /health beside.
+  const port = 21000 + Math.floor(Math.random() * 8000);
+  const server = await startServer(path, port, { RESPONSE_CACHE_MB: "0" });
+  const base = `http://127.0.0.1:${port}`;
+  const http: Timed[] = [];
+  let httpRps = 0;
+  const healthUnderLoad: number[] = [];
+  try {
+    for (const f of finalQueries) {
+      const p = queryPath(f.query);
+      const t = performance.now();
+      const res = await fetch(base + p);
+      await res.arrayBuffer();
+      http.push({ cls: f.cls, path: p, ms: performance.now() - t });
+    }
+    let stop = false;
+    const probe = (async () => {
+      while (!stop) {
+        const t = performance.now();
+        await (await fetch(`${base}/health`)).arrayBuffer();
+        healthUnderLoad.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const urls = finalQueries.map((f) => base + queryPath(f.query));
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < urls.length) {
+          const u = urls[next++]!;
+          await (await fetch(u)).arrayBuffer();
+        }
+      }),
+    );
+    httpRps = urls.length / ((performance.now() - started) / 1000);
+    stop = true;
+    await probe;
+  } finally {
+    server.kill("SIGTERM");
+  }
+
+  // The response cache, labelled as such: the same URLs twice on a server with the cache on; the second pass is timed.
+  const cachedServer = await startServer(path, port + 1);
+  const cached: number[] = [];
+  try {
+    const urls = finalQueries.map((f) => `http://127.0.0.1:${port + 1}${queryPath(f.query)}`);
+    for (const u of urls) await (await fetch(u)).arrayBuffer();
+    for (const u of urls) {
+      const t = performance.now();
+      await (await fetch(u)).arrayBuffer();
+      cached.push(performance.now() - t);
+    }
+  } finally {
+    cachedServer.kill("SIGTERM");
+  }
+  console.log(`  ${size.toLocaleString("en")} SYNTHETIC prices: ${finalQueries.length} distinct queries, load average ${load0} → ${loadavg()[0]!.toFixed(2)} (2 cores, shared)`);
+  return { size, inProcess, http, cached, healthUnderLoad, httpRps, inProcessRps: finalQueries.length / inProcessSeconds };
+}
+
+/** Follows the cursor of a walking query to its deep page; the query of that page, or null when the walk ends early. */
+async function reachPage(db: Parameters<typeof searchPrices>[0], uq: UserQuery): Promise<PriceQuery | null> {
+  if (!uq.walk) return uq.query;
+  let query: PriceQuery = { ...uq.query };
+  for (let page = 1; page < uq.walk; page++) {
+    const answer = await searchPrices(db, query).catch(() => null);
+    if (!answer?.nextCursor) return page > 1 ? query : null;
+    query = { ...query, cursor: answer.nextCursor };
+  }
+  return query;
+}
+
+function stats(xs: number[]) {
+  return { n: xs.length, p50: percentile(xs, 0.5), p95: percentile(xs, 0.95), p99: percentile(xs, 0.99), max: Math.max(...xs) };
+}
+
+function report(results: SizeResult[]): void {
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—").padStart(8);
+  const missed: string[] = [];
+  for (const r of results) {
+    console.log(`\n  ${r.size.toLocaleString("en")} prices — each query once, no warm-up, response cache off (ms)`);
+    console.log(`  ${"class".padEnd(22)}${"n".padStart(5)}  ${"in-process p50/p95/p99/max".padEnd(36)}  HTTP p50/p95/p99/max`);
+    for (const cls of [...QUERY_CLASSES, "all" as const]) {
+      const pick = (xs: Timed[]) => xs.filter((x) => cls === "all" || x.cls === cls).map((x) => x.ms);
+      const a = stats(pick(r.inProcess));
+      const h = stats(pick(r.http));
+      console.log(`  ${cls.padEnd(22)}${String(a.n).padStart(5)}  ${f(a.p50)}${f(a.p95)}${f(a.p99)}${f(a.max)}    ${f(h.p50)}${f(h.p95)}${f(h.p99)}${f(h.max)}`);
+      if (cls !== "all" && r === results[results.length - 1] && (a.p95 > TARGETS.p95 || a.p99 > TARGETS.p99 || a.max > TARGETS.max)) missed.push(`${cls} (p95 ${a.p95.toFixed(1)}, p99 ${a.p99.toFixed(1)}, max ${a.max.toFixed(1)})`);
+    }
+    console.log("  slowest in process:");
+    for (const s of [...r.inProcess].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`    ${s.ms.toFixed(1).padStart(8)} ms  ${s.cls}  ${decodeURIComponent(s.path)}`);
+    const health = stats(r.healthUnderLoad);
+    const ratio = r.httpRps / r.inProcessRps;
+    console.log(`  /health under the distinct-query load (8 concurrent): p50 ${health.p50.toFixed(1)} ms, p99 ${health.p99.toFixed(1)} ms (target ≤ ${TARGETS.healthP99}) ${health.p99 <= TARGETS.healthP99 ? "met" : "NOT MET"}`);
+    console.log(`  throughput, distinct queries: HTTP ${r.httpRps.toFixed(0)} req/s vs in-process ${r.inProcessRps.toFixed(0)} q/s: ${ratio.toFixed(2)} (target ≥ ${TARGETS.throughputRatio}) ${ratio >= TARGETS.throughputRatio ? "met" : "NOT MET"}`);
+    const c = stats(r.cached);
+    console.log(`  RESPONSE CACHE (the same URLs again, cache on): p50 ${c.p50.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms, max ${c.max.toFixed(1)} ms`);
+  }
+  if (results.length >= 2) {
+    const [small, large] = [results[0]!, results[results.length - 1]!];
+    const decades = Math.log10(large.size / small.size);
+    console.log(`\n  growth exponent ${small.size.toLocaleString("en")} → ${large.size.toLocaleString("en")} (log of the p95 ratio per decade of rows; target ≤ ${TARGETS.growth})`);
+    for (const cls of QUERY_CLASSES) {
+      const p = (r: SizeResult) => percentile(r.inProcess.filter((x) => x.cls === cls).map((x) => x.ms), 0.95);
+      const g = Math.log10(p(large) / p(small)) / decades;
+      console.log(`    ${cls.padEnd(22)} ${g.toFixed(2)} ${g <= TARGETS.growth ? "met" : "NOT MET"}`);
+      if (g > TARGETS.growth) missed.push(`${cls} growth ${g.toFixed(2)}`);
+    }
+  }
+  console.log(missed.length ? `\n  targets missed: ${missed.join("; ")}` : "\n  all targets met");
+}
