@@ -81,6 +81,14 @@ export const products = sqliteTable(
     manufacturer: text("manufacturer"),
     nhsaCode: text("nhsa_code"),
     approvalNo: text("approval_no"),
+    /** Brand names (商品名) as a JSON array of strings, e.g. ["立普妥"]; null when no file gave any. */
+    brandNames: text("brand_names"),
+    /** 是否原研: true for the originator's product, false for a generic, null when not stated. */
+    originator: integer("originator", { mode: "boolean" }),
+    /** 生产企业-简称: the firm's short name as analysts write it (正大天晴); `manufacturer` keeps the full name. */
+    manufacturerShort: text("manufacturer_short"),
+    /** 是否外企: a foreign firm, null when not stated. */
+    foreignFirm: integer("foreign_firm", { mode: "boolean" }),
     /** Search keys derived at write time (src/domain/search-keys). */
     nameNorm: text("name_norm").notNull().default(""),
     namePinyin: text("name_pinyin").notNull().default(""),
@@ -114,6 +122,20 @@ export const prices = sqliteTable(
     /** Derived: unit price rounded to 1/10000 yuan, and reduction in hundredths of a percent. */
     unitPriceE4: integer("unit_price_e4").notNull(),
     discountBp: integer("discount_bp"),
+    /*
+     * Both baselines, each kept whatever the primary one is (reference_* above is the ceiling when
+     * there is one, else the pre-procurement price, for existing clients). Prices are per package
+     * (a per-unit column is multiplied by packageQty; with no packageQty the package is the unit);
+     * unit prices and reductions are derived by src/domain like unit_price_e4 and discount_bp.
+     */
+    /** 最高有效申报价 / 最高限价 */
+    ceilingPriceE4: integer("ceiling_price_e4"),
+    ceilingUnitPriceE4: integer("ceiling_unit_price_e4"),
+    ceilingDiscountBp: integer("ceiling_discount_bp"),
+    /** 集采前价格 / 中标前中位价 / 企业近三年平均价 */
+    preVbpPriceE4: integer("pre_vbp_price_e4"),
+    preVbpUnitPriceE4: integer("pre_vbp_unit_price_e4"),
+    preVbpDiscountBp: integer("pre_vbp_discount_bp"),
     /** Region codes joined by ',' in the order given; empty string means nationwide. */
     supplyRegions: text("supply_regions").notNull().default(""),
     agreedVolume: integer("agreed_volume"),
@@ -131,6 +153,42 @@ export const prices = sqliteTable(
     index("prices_unit_price_idx").on(t.unitPriceE4, t.id),
     index("prices_batch_discount_idx").on(t.batchId, t.discountBp),
   ],
+);
+
+/**
+ * Losing bids of a batch (是否中标 = 否): kept apart from chosen prices so no search, statistic or
+ * saving counts them. A bid names its product by the same natural key as `products` (join on it to
+ * find the product when it won elsewhere) and carries the product's columns itself.
+ */
+export const bids = sqliteTable(
+  "bids",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    naturalKey: text("natural_key").notNull(),
+    category: text("category", { enum: CATEGORIES }).notNull(),
+    genericName: text("generic_name").notNull(),
+    dosageForm: text("dosage_form"),
+    spec: text("spec"),
+    packageQty: integer("package_qty"),
+    packageUnit: text("package_unit"),
+    smallestUnit: text("smallest_unit"),
+    manufacturer: text("manufacturer"),
+    manufacturerShort: text("manufacturer_short"),
+    originator: integer("originator", { mode: "boolean" }),
+    foreignFirm: integer("foreign_firm", { mode: "boolean" }),
+    /** The losing bid per package and per smallest unit; null when the table gives no bid (withdrawn). */
+    bidPriceE4: integer("bid_price_e4"),
+    bidUnitPriceE4: integer("bid_unit_price_e4"),
+    ceilingPriceE4: integer("ceiling_price_e4"),
+    preVbpPriceE4: integer("pre_vbp_price_e4"),
+    source: text("source"),
+    synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("bids_batch_product_uq").on(t.batchId, t.naturalKey), index("bids_natural_key_idx").on(t.naturalKey)],
 );
 
 /** Batch statistics computed by src/domain after every import that touches the batch. */
@@ -305,5 +363,6 @@ export type BatchRow = typeof batches.$inferSelect;
 export type RegionRow = typeof regions.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
 export type PriceRow = typeof prices.$inferSelect;
+export type BidRow = typeof bids.$inferSelect;
 export type VolumeRow = typeof volumes.$inferSelect;
 export type ImportRow = typeof imports.$inferSelect;

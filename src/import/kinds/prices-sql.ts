@@ -16,10 +16,14 @@ import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
  */
 
 const PRODUCT_FIELDS = ["natural_key", "category", "generic_name", "generic_name_en", "dosage_form", "spec", "package_text", "package_qty",
-  "package_unit", "smallest_unit", "manufacturer", "nhsa_code", "approval_no", "name_norm", "name_pinyin", "name_initials", "synthetic"] as const;
+  "package_unit", "smallest_unit", "manufacturer", "nhsa_code", "approval_no", "name_norm", "name_pinyin", "name_initials", "synthetic",
+  "brand_names", "originator", "manufacturer_short", "foreign_firm"] as const;
 const PRODUCT_COLUMNS = sql.raw(PRODUCT_FIELDS.join(", "));
 const list = (prefix: string, fields: readonly string[]) => sql.raw(fields.map((f) => `${prefix}${f}`).join(", "));
 const UPDATABLE = PRODUCT_FIELDS.slice(1);
+/** Facts most files do not carry: a file without them keeps what an earlier file said. */
+const KEPT_WHEN_ABSENT = new Set<string>(["brand_names", "originator", "manufacturer_short", "foreign_firm"]);
+const UPDATED_VALUES = sql.raw(UPDATABLE.map((f) => (KEPT_WHEN_ABSENT.has(f) ? `COALESCE(excluded.${f}, ${f})` : `excluded.${f}`)).join(", "));
 
 /**
  * Products, one upsert: new ones are inserted, changed ones updated, unchanged ones left alone (so
@@ -31,24 +35,21 @@ function productStatements(rows: SQL): SQL[] {
   return [
     sql`WITH s AS (${rows}) INSERT INTO products (${PRODUCT_COLUMNS}) SELECT ${list("s.", PRODUCT_FIELDS)} FROM s WHERE true
       ON CONFLICT(natural_key) DO UPDATE SET (${list("", UPDATABLE)}, updated_at) =
-        (${list("excluded.", UPDATABLE)}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-      WHERE (${list("", UPDATABLE)}) IS NOT (${list("excluded.", UPDATABLE)})`,
+        (${UPDATED_VALUES}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      WHERE (${list("", UPDATABLE)}) IS NOT (${UPDATED_VALUES})`,
   ];
 }
 
-const PRICE_COLUMNS = sql.raw(`batch_id, product_id, chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4,
-  discount_bp, supply_regions, agreed_volume, cycle_start, cycle_end, source, synthetic`);
+/** A price's own columns, after batch_id and product_id. */
+const PRICE_FIELDS = ["chosen_price_e4", "reference_price_e4", "reference_kind", "unit_price_e4", "discount_bp", "supply_regions",
+  "agreed_volume", "cycle_start", "cycle_end", "source", "synthetic", "ceiling_price_e4", "ceiling_unit_price_e4", "ceiling_discount_bp",
+  "pre_vbp_price_e4", "pre_vbp_unit_price_e4", "pre_vbp_discount_bp"] as const;
 
-const PRICE_UPSERT = sql.raw(`ON CONFLICT(batch_id, product_id) DO UPDATE SET chosen_price_e4 = excluded.chosen_price_e4,
-    reference_price_e4 = excluded.reference_price_e4, reference_kind = excluded.reference_kind,
-    unit_price_e4 = excluded.unit_price_e4, discount_bp = excluded.discount_bp, supply_regions = excluded.supply_regions,
-    agreed_volume = excluded.agreed_volume, cycle_start = excluded.cycle_start, cycle_end = excluded.cycle_end,
-    source = excluded.source, synthetic = excluded.synthetic, updated_at = excluded.updated_at
-  WHERE (chosen_price_e4, reference_price_e4, reference_kind, unit_price_e4, discount_bp, supply_regions,
-    agreed_volume, cycle_start, cycle_end, source, synthetic)
-    IS NOT (excluded.chosen_price_e4, excluded.reference_price_e4, excluded.reference_kind, excluded.unit_price_e4,
-    excluded.discount_bp, excluded.supply_regions, excluded.agreed_volume, excluded.cycle_start, excluded.cycle_end,
-    excluded.source, excluded.synthetic)`);
+const PRICE_COLUMNS = sql.raw(`batch_id, product_id, ${PRICE_FIELDS.join(", ")}`);
+
+const PRICE_UPSERT = sql.raw(`ON CONFLICT(batch_id, product_id) DO UPDATE SET ${PRICE_FIELDS.map((f) => `${f} = excluded.${f}`).join(", ")},
+    updated_at = excluded.updated_at
+  WHERE (${PRICE_FIELDS.join(", ")}) IS NOT (${PRICE_FIELDS.map((f) => `excluded.${f}`).join(", ")})`);
 
 /**
  * Supplied regions of the written prices, given `rows` with columns batch_id, natural_key and
@@ -67,12 +68,17 @@ function regionStatements(rows: SQL): SQL[] {
 /** A product's columns (PRODUCT_FIELDS) as JSON values. */
 const productRow = (p: ProductRecord, keys: SearchKeys) => [p.naturalKey, p.category, p.genericName, p.genericNameEn, p.dosageForm,
   p.spec, p.packageText, p.packageQty, p.packageUnit, p.smallestUnit, p.manufacturer, p.nhsaCode, p.approvalNo, keys.nameNorm,
-  keys.namePinyin, keys.nameInitials, p.synthetic ? 1 : 0];
+  keys.namePinyin, keys.nameInitials, p.synthetic ? 1 : 0, p.brandNames === null ? null : JSON.stringify(p.brandNames), bool(p.originator),
+  p.manufacturerShort, bool(p.foreignFirm)];
 
-/** A price's own columns (PRICE_FIELDS after batch_id and product_id) as JSON values. */
-const priceValues = (r: PriceRecord) => [Number(r.chosenPriceE4), r.referencePriceE4 === null ? null : Number(r.referencePriceE4),
-  r.referenceKind, r.unitPriceE4, r.discountBp, r.supplyRegionCodes.join(","), r.agreedVolume, r.cycleStart, r.cycleEnd, r.source,
-  r.synthetic ? 1 : 0];
+const bool = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+const num = (n: bigint | null) => (n === null ? null : Number(n));
+
+/** A price's own columns (PRICE_FIELDS) as JSON values. */
+const priceValues = (r: PriceRecord) => [Number(r.chosenPriceE4), num(r.referencePriceE4), r.referenceKind, r.unitPriceE4, r.discountBp,
+  r.supplyRegionCodes.join(","), r.agreedVolume, r.cycleStart, r.cycleEnd, r.source, r.synthetic ? 1 : 0,
+  num(r.ceiling?.priceE4 ?? null), r.ceiling?.unitPriceE4 ?? null, r.ceiling?.discountBp ?? null,
+  num(r.preVbp?.priceE4 ?? null), r.preVbp?.unitPriceE4 ?? null, r.preVbp?.discountBp ?? null];
 
 /** The last row of each product wins, as when the rows were written one by one. */
 function distinctProducts(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): unknown[][] {
@@ -93,8 +99,7 @@ export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: 
 }
 
 /** A price row as staged: its batch, its product's natural key, its own columns. */
-const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", "chosen_price_e4", "reference_price_e4", "reference_kind", "unit_price_e4",
-  "discount_bp", "supply_regions", "agreed_volume", "cycle_start", "cycle_end", "source", "synthetic"] as const;
+const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", ...PRICE_FIELDS] as const;
 
 /**
  * The prices upsert and their supplied regions, from `rows` (an aliased `s` source with

@@ -25,8 +25,15 @@ export type ProductRecord = {
   manufacturer: string | null;
   nhsaCode: string | null;
   approvalNo: string | null;
+  brandNames: string[] | null;
+  originator: boolean | null;
+  manufacturerShort: string | null;
+  foreignFirm: boolean | null;
   synthetic: boolean;
 };
+
+/** One baseline of a price: per package, per smallest unit, and the reduction against it (src/domain). */
+export type Baseline = { priceE4: E4; unitPriceE4: number; discountBp: number | null };
 
 export type PriceRecord = {
   batchId: string;
@@ -36,6 +43,8 @@ export type PriceRecord = {
   referenceKind: ReferenceKind | null;
   unitPriceE4: number;
   discountBp: number | null;
+  ceiling: Baseline | null;
+  preVbp: Baseline | null;
   supplyRegionCodes: string[];
   agreedVolume: number | null;
   cycleStart: string | null;
@@ -69,14 +78,18 @@ export const priceFields = [
   { field: "packageQty", aliases: ["转换比", "包装转换比"] },
   { field: "packageUnit", aliases: ["单位", "包装单位"] },
   { field: "smallestUnit", aliases: ["最小使用单位", "最小单位"] },
-  { field: "manufacturer", aliases: ["中选企业", "生产企业", "申报企业", "申报企业名称", "企业名称", "药品企业", "中选厂家"] },
+  { field: "manufacturer", aliases: ["中选企业", "生产企业", "申报企业", "申报企业名称", "企业名称", "药品企业", "中选厂家", "生产企业-全称"] },
+  { field: "manufacturerShort", aliases: ["生产企业-简称", "企业简称"] },
+  { field: "brandNames", aliases: ["商品名", "商品名称"] },
+  { field: "originator", aliases: ["是否原研", "原研"] },
+  { field: "foreignFirm", aliases: ["是否外企", "外企"] },
   { field: "nhsaCode", aliases: ["医保编码", "药品编码"] },
   { field: "approvalNo", aliases: ["批准文号", "注册证号"] },
   { field: "chosenPrice", aliases: ["中选价格", "中选价"], required: true },
   { field: "referencePrice", aliases: ["参考价", "参考价格"] },
   { field: "referenceKind", aliases: ["参考价类型"] },
-  { field: "ceilingPrice", aliases: ["最高有效申报价"] },
-  { field: "preVbpPrice", aliases: ["集采前价格", "原价"] },
+  { field: "ceilingPrice", aliases: ["最高有效申报价", "最高限价"] },
+  { field: "preVbpPrice", aliases: ["集采前价格", "原价", "中标前中位价", "企业近三年平均价"] },
   { field: "supplyRegions", aliases: ["供应省份", "供应地区"] },
   { field: "agreedVolume", aliases: ["约定采购量", "首年约定采购量"] },
   { field: "cycleStart", aliases: ["采购周期开始"] },
@@ -136,11 +149,19 @@ export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
       manufacturer: r.text("manufacturer", { max: 200 }),
       nhsaCode: r.text("nhsaCode", { max: 50 }),
       approvalNo: r.text("approvalNo", { max: 100 }),
+      brandNames: readBrandNames(r),
+      originator: r.parse("originator", parseBooleanCell),
+      manufacturerShort: r.text("manufacturerShort", { max: 100 }),
+      foreignFirm: r.parse("foreignFirm", parseBooleanCell),
       synthetic: r.parse("synthetic", parseBooleanCell) ?? false,
     };
     const chosen = r.parse("chosenPrice", parseMoneyCell, { required: true });
     if (chosen === 0n) r.fail("chosenPrice", "must be greater than 0");
     const reference = readReference(r);
+    const baseline = (price: E4 | null): Baseline | null =>
+      price === null || chosen === null
+        ? null
+        : { priceE4: price, unitPriceE4: unitPriceE4Rounded(price, packageQty), discountBp: discountBasisPoints(chosen, price) };
     const supplyRegionCodes = readRegions(r, ctx);
     const rec: PriceRecord = {
       batchId: batchId ?? "",
@@ -150,6 +171,8 @@ export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
       referenceKind: reference.kind,
       unitPriceE4: chosen === null ? 0 : unitPriceE4Rounded(chosen, packageQty),
       discountBp: chosen === null ? null : discountBasisPoints(chosen, reference.price),
+      ceiling: baseline(reference.ceiling),
+      preVbp: baseline(reference.preVbp),
       supplyRegionCodes,
       agreedVolume: r.parse("agreedVolume", (v) => parseIntegerCell(v)),
       cycleStart: r.parse("cycleStart", (v) => parseDateCell(v)),
@@ -190,18 +213,35 @@ function readBatch(r: import("../row-reader").RowReader, ctx: PricesContext): st
   return id;
 }
 
-function readReference(r: import("../row-reader").RowReader): { price: E4 | null; kind: ReferenceKind | null } {
-  const ceiling = r.parse("ceilingPrice", parseMoneyCell);
-  if (ceiling !== null) return { price: ceiling, kind: "ceiling" };
-  const preVbp = r.parse("preVbpPrice", parseMoneyCell);
-  if (preVbp !== null) return { price: preVbp, kind: "pre_vbp" };
+/**
+ * Both baselines of a row: the ceiling and the pre-procurement price, each from its own column or
+ * from a generic reference column with its kind. The primary one (what referencePrice and
+ * discountPct show) is the ceiling when there is one.
+ */
+function readReference(r: import("../row-reader").RowReader): { price: E4 | null; kind: ReferenceKind | null; ceiling: E4 | null; preVbp: E4 | null } {
+  let ceiling = r.parse("ceilingPrice", parseMoneyCell);
+  let preVbp = r.parse("preVbpPrice", parseMoneyCell);
+  if (ceiling === 0n) r.fail("ceilingPrice", "must be greater than 0");
+  if (preVbp === 0n) r.fail("preVbpPrice", "must be greater than 0");
   const price = r.parse("referencePrice", parseMoneyCell);
   const kind = r.oneOf("referenceKind", REFERENCE_KIND_VALUES);
   if (price !== null && kind === null && !r.has("referenceKind")) {
     r.fail("referenceKind", "is required with a reference price: ceiling (最高有效申报价) or pre_vbp (集采前价格)");
   }
   if (price === 0n) r.fail("referencePrice", "must be greater than 0");
-  return { price, kind: price === null ? null : kind };
+  if (price !== null && kind === "ceiling") ceiling ??= price;
+  if (price !== null && kind === "pre_vbp") preVbp ??= price;
+  if (ceiling !== null) return { price: ceiling, kind: "ceiling", ceiling, preVbp };
+  if (preVbp !== null) return { price: preVbp, kind: "pre_vbp", ceiling, preVbp };
+  return { price: null, kind: null, ceiling, preVbp };
+}
+
+/** 商品名 cells may list several brands: 立普妥、阿乐. */
+function readBrandNames(r: import("../row-reader").RowReader): string[] | null {
+  const raw = r.text("brandNames", { max: 500 });
+  if (raw === null) return null;
+  const names = splitList(raw);
+  return names.length ? names : null;
 }
 
 function readRegions(r: import("../row-reader").RowReader, ctx: PricesContext): string[] {
