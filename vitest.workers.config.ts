@@ -15,8 +15,11 @@ export default defineConfig({
       main: "./src/worker.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        // A small request budget, so the limit can be reached quickly; the admin one is wrangler.toml's.
+        ratelimits: { RATE_LIMITER: { simple: { limit: 40, period: 60 } } },
         bindings: {
           ADMIN_TOKEN: WORKERD_ADMIN_TOKEN,
+          RATE_LIMIT_PER_MINUTE: "40",
           TEST_MIGRATIONS: await readD1Migrations("./drizzle"),
           TEST_SEEDS: (["regions", "batches", "prices"] as const).map((kind) => ({
             kind,

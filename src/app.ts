@@ -45,7 +45,8 @@ export function createApp(options: CreateAppOptions) {
   app.use("*", securityHeaders);
   app.use("/api/*", publicReadCors);
   app.use("*", sameOriginWrites);
-  app.use("/api/*", rateLimit());
+  // Everything a client can ask counts: the API, the pages and every POST (see rate-limit.ts).
+  app.use("*", rateLimit());
   app.use("/api/v1/*", httpCache);
   app.onError(handleError);
   app.notFound(notFoundHandler);

@@ -1,5 +1,7 @@
 import type { Db } from "./db/client";
 import type { EdgeDeps } from "./edge/edge-deps";
+import type { AdminToken } from "./middleware/admin-tokens";
+import type { AdminAuthBudget } from "./middleware/rate-limit";
 
 /**
  * Where GET answers are kept between requests, under a key that carries the data version: the
@@ -14,9 +16,19 @@ export type ResponseCache = {
 export type AppDeps = {
   db: Db;
   adminToken?: string;
+  /** Named admin tokens (ADMIN_TOKENS); each import records the name of the token it came with. */
+  adminTokens?: AdminToken[];
   importBodyLimitBytes: number;
+  /** Largest purchase list a price check takes (public, so smaller than imports); defaults to importBodyLimitBytes. */
+  priceCheckBodyLimitBytes?: number;
+  /** Request bodies read and processed at once per server (UPLOADS_AT_ONCE); 0 or undefined: no limit. */
+  uploadsAtOnce?: number;
   /** Requests per minute per client address on public endpoints; undefined or 0 turns it off. */
   rateLimitPerMinute?: number;
+  /** Failed admin token attempts per minute per client before it is refused (429); 0 or undefined: no budget. */
+  adminAuthFailuresPerMinute?: number;
+  /** The header a trusted reverse proxy sets to the client's address (TRUST_PROXY); unset: the socket's address. */
+  trustProxy?: string;
   /** Cache of public GET answers keyed by data version; none means every answer is computed. */
   responseCache?: ResponseCache;
   /** Called after the database answered busy, so a runtime can replace a connection that may be stuck. */
@@ -27,5 +39,5 @@ export type AppDeps = {
 
 export type AppEnv = {
   Bindings: Record<string, unknown>;
-  Variables: { deps: AppDeps; requestId: string };
+  Variables: { deps: AppDeps; requestId: string; adminAuthBudget?: AdminAuthBudget; adminName?: string };
 };

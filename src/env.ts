@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseAdminTokens, type AdminToken } from "./middleware/admin-tokens";
 
 /** Settings read from the environment once at start, with messages a person can act on. */
 export const configSchema = z.object({
@@ -15,7 +17,18 @@ export const configSchema = z.object({
     .string()
     .min(16, "must be at least 16 characters; generate one with `openssl rand -hex 32`")
     .optional(),
+  ADMIN_TOKENS: z.string().optional(),
+  ADMIN_TOKENS_FILE: z.string().optional(),
   IMPORT_BODY_LIMIT_MB: z.coerce.number().positive().default(50),
+  PRICE_CHECK_BODY_LIMIT_MB: z.coerce.number().positive().default(5),
+  UPLOADS_AT_ONCE: z.coerce.number().int().min(0).default(2),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be the name of the header your reverse proxy sets to the client's address, e.g. X-Forwarded-For or X-Real-IP")
+    .optional(),
+  ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(5),
+  HEADERS_TIMEOUT_S: z.coerce.number().positive().max(600).default(10),
+  REQUEST_TIMEOUT_S: z.coerce.number().positive().max(3600).default(120),
   RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   LOG_REQUESTS: z
@@ -41,4 +54,32 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   return parsed.data;
+}
+
+/** Named admin tokens from ADMIN_TOKENS and the file ADMIN_TOKENS_FILE names (both may be set). */
+export function loadAdminTokens(config: Pick<Config, "ADMIN_TOKENS" | "ADMIN_TOKENS_FILE">, read = (path: string) => readFileSync(path, "utf8")): AdminToken[] {
+  const problems: string[] = [];
+  const tokens: AdminToken[] = [];
+  const take = (label: string, text: string) => {
+    try {
+      for (const t of parseAdminTokens(text)) {
+        if (tokens.some((o) => o.name === t.name)) problems.push(`${label}: the name ${t.name} is given twice`);
+        else tokens.push(t);
+      }
+    } catch (err) {
+      problems.push(`${label}: ${(err as Error).message}`);
+    }
+  };
+  if (config.ADMIN_TOKENS) take("ADMIN_TOKENS", config.ADMIN_TOKENS);
+  if (config.ADMIN_TOKENS_FILE) {
+    let text: string | null = null;
+    try {
+      text = read(config.ADMIN_TOKENS_FILE);
+    } catch {
+      problems.push(`ADMIN_TOKENS_FILE: cannot read ${config.ADMIN_TOKENS_FILE}`);
+    }
+    if (text !== null) take(`ADMIN_TOKENS_FILE (${config.ADMIN_TOKENS_FILE})`, text);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return tokens;
 }

@@ -1,7 +1,7 @@
 import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
-import { ConfigError, loadConfig } from "./env";
+import { ConfigError, loadAdminTokens, loadConfig } from "./env";
 import { serveFetch } from "./node-http/serve";
 
 /** Node entry: validate settings, migrate and seed the database, then serve the app. */
@@ -15,15 +15,23 @@ async function main() {
   }
   const { deps, close } = nodeDeps(handle, config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
     adminToken: config.ADMIN_TOKEN,
+    adminTokens: loadAdminTokens(config),
     importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
+    priceCheckBodyLimitBytes: config.PRICE_CHECK_BODY_LIMIT_MB * 1024 * 1024,
+    uploadsAtOnce: config.UPLOADS_AT_ONCE,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    adminAuthFailuresPerMinute: config.ADMIN_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
     responseCacheBytes: config.RESPONSE_CACHE_MB * 1024 * 1024,
   });
   const app = createApp({
     deps: () => deps,
     log: config.LOG_REQUESTS ? (line) => console.log(JSON.stringify(line)) : undefined,
   });
-  const server = await serveFetch(app.fetch, config.PORT, config.HOST);
+  const server = await serveFetch(app.fetch, config.PORT, config.HOST, {
+    headersTimeoutMs: config.HEADERS_TIMEOUT_S * 1000,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_S * 1000,
+  });
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
   const stop = () => {
     void server.close().then(() => {

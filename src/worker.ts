@@ -24,7 +24,17 @@ async function workerDeps(raw: Record<string, unknown>): Promise<AppDeps> {
     ? (await import("./db/libsql-web")).openLibsqlWeb(env.DATABASE_URL!, env.DATABASE_AUTH_TOKEN)
     : openD1(env.DB!);
   const limits = workerLimits(env);
-  return { db, adminToken: env.ADMIN_TOKEN, importBodyLimitBytes: limits.maxBodyBytes, responseCache: defaultCache(), edge: { d1: !turso, limits } };
+  return {
+    db,
+    adminToken: env.ADMIN_TOKEN,
+    adminTokens: env.ADMIN_TOKENS,
+    importBodyLimitBytes: limits.maxBodyBytes,
+    // Counted by Cloudflare's bindings (one count across isolates); without them, no limit is claimed.
+    rateLimitPerMinute: env.RATE_LIMITER ? env.RATE_LIMIT_PER_MINUTE : 0,
+    adminAuthFailuresPerMinute: env.ADMIN_AUTH_LIMITER ? env.ADMIN_AUTH_FAILURES_PER_MINUTE : 0,
+    responseCache: defaultCache(),
+    edge: { d1: !turso, limits, rateLimiters: { requests: env.RATE_LIMITER, adminAuth: env.ADMIN_AUTH_LIMITER } },
+  };
 }
 
 /** `caches.default` exists only in workerd; the DOM typings do not know it, hence the narrow cast. */

@@ -1,6 +1,7 @@
 import type { WorkerLimits } from "./worker-env";
 
 import type { ResponseCache } from "../context";
+import type { RateLimitBinding } from "../middleware/rate-limit";
 
 /** The Workers Cache API (`caches.default`) is one kind of response cache. */
 export type EdgeCache = ResponseCache;
@@ -10,4 +11,6 @@ export type EdgeDeps = {
   /** The database is D1: no BEGIN, so large imports are staged in chunks (src/edge/d1-import-writer.ts). */
   d1: boolean;
   limits: WorkerLimits;
+  /** Cloudflare's rate-limiting bindings: per-isolate memory would be no limit at all. */
+  rateLimiters?: { requests?: RateLimitBinding; adminAuth?: RateLimitBinding };
 };

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isD1Binding, type D1Binding } from "../db/d1";
+import { parseAdminTokens } from "../middleware/admin-tokens";
+import type { RateLimitBinding } from "../middleware/rate-limit";
 
 /**
  * The limits of one Worker request that bound an import, stated in the import's answer so an
@@ -17,6 +19,10 @@ const PLATFORM_MAX_BODY_MB = 100;
 
 const text = z.string().trim().min(1);
 
+const isRateLimitBinding = (v: unknown): v is RateLimitBinding => typeof (v as { limit?: unknown } | null)?.limit === "function";
+const rateLimitBinding = (name: string) =>
+  z.custom<RateLimitBinding>(isRateLimitBinding, { message: `is not a rate-limiting binding: declare it under [[ratelimits]] with name = "${name}" in wrangler.toml` }).optional();
+
 /** Bindings and vars of the Worker (wrangler.toml `[vars]`, `[[d1_databases]]`, secrets). */
 export const workerEnvSchema = z
   .object({
@@ -33,6 +39,21 @@ export const workerEnvSchema = z
       .optional(),
     DATABASE_AUTH_TOKEN: text.optional(),
     ADMIN_TOKEN: text.min(16, "must be at least 16 characters; set it with `wrangler secret put ADMIN_TOKEN`").optional(),
+    ADMIN_TOKENS: text
+      .transform((t, ctx) => {
+        try {
+          return parseAdminTokens(t);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: `${(err as Error).message} (set it with \`wrangler secret put ADMIN_TOKENS\`)` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    RATE_LIMITER: rateLimitBinding("RATE_LIMITER"),
+    ADMIN_AUTH_LIMITER: rateLimitBinding("ADMIN_AUTH_LIMITER"),
+    // Mirrors of the bindings' `simple.limit` in wrangler.toml, for the RateLimit-* headers.
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    ADMIN_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(5),
     IMPORT_BODY_LIMIT_MB: z.coerce
       .number()
       .positive()

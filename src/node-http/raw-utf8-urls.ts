@@ -26,10 +26,15 @@ export function encodeRequestLine(head: Buffer): Buffer {
  * A TCP front for an HTTP server that repairs the first request line of each connection before
  * Node's parser sees it. Later requests on a kept-alive connection pass through untouched.
  */
-export function withRawUtf8Urls(http: HttpServer): NetServer {
+export function withRawUtf8Urls(http: HttpServer, { firstLineTimeoutMs = 10_000 } = {}): NetServer {
   return createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
     let head = Buffer.alloc(0);
+    // A client that never finishes its request line would otherwise hold the socket here forever,
+    // before Node's own header timeout starts.
+    const timer = setTimeout(() => socket.destroy(), firstLineTimeoutMs);
+    timer.unref?.();
     const handOver = () => {
+      clearTimeout(timer);
       socket.off("readable", onReadable);
       socket.off("end", handOver);
       if (head.length) socket.unshift(encodeRequestLine(head));
@@ -43,5 +48,6 @@ export function withRawUtf8Urls(http: HttpServer): NetServer {
     socket.on("readable", onReadable);
     socket.on("end", handOver);
     socket.on("error", () => socket.destroy());
+    socket.on("close", () => clearTimeout(timer));
   });
 }

@@ -5,18 +5,37 @@ import { withRawUtf8Urls } from "./raw-utf8-urls";
 
 export type RunningServer = { port: number; close: () => Promise<void> };
 
+/** How long a client may take to send its headers, and its whole request with the body. */
+export type RequestTimeouts = { headersTimeoutMs?: number; requestTimeoutMs?: number };
+
 /** Serves a fetch handler on Node, accepting raw UTF-8 in request lines (see raw-utf8-urls). */
-export function serveFetch(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<RunningServer> {
-  const http = createServer(getRequestListener(fetch));
-  http.on("clientError", (_err, socket) => {
+export function serveFetch(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+  { headersTimeoutMs = 10_000, requestTimeoutMs = 120_000 }: RequestTimeouts = {},
+): Promise<RunningServer> {
+  // A client that sends its headers or body slowly (1 MB declared, 10 bytes sent) is cut off with
+  // 408 once its time is up; Node checks every connection each second instead of every 30 s.
+  const http = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, getRequestListener(fetch));
+  http.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const body = JSON.stringify({ error: { code: "bad_request", message: "malformed HTTP request; percent-encode non-ASCII characters in the URL", requestId: "" } });
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const timedOut = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    const status = timedOut ? "408 Request Timeout" : "400 Bad Request";
+    const error = timedOut
+      ? { code: "request_timeout", message: `the request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole body within ${requestTimeoutMs / 1000} s)` }
+      : { code: "bad_request", message: "malformed HTTP request; percent-encode non-ASCII characters in the URL" };
+    const body = JSON.stringify({ error: { ...error, requestId: "" } });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
-  const front = withRawUtf8Urls(http);
+  const front = withRawUtf8Urls(http, { firstLineTimeoutMs: headersTimeoutMs });
   return new Promise((resolve, reject) => {
     front.once("error", reject);
     front.listen(port, hostname, () => {
+      // The HTTP server gets its sockets from the front and never listens itself, so it would not
+      // start tracking connections (Node does that on "listening"): no header or request
+      // timeouts, and closeAllConnections() would find nothing to close.
+      http.emit("listening");
       resolve({
         port: (front.address() as AddressInfo).port,
         close: () =>

@@ -26,7 +26,8 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   }
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 404 ? "not_found" : "http_error";
+    const code =
+      status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 404 ? "not_found" : status === 400 ? badRequestCode(err.message) : "http_error";
     return c.json(body(c, code, err.message || "request failed"), status);
   }
   if (isDiskFull(err)) {
@@ -39,6 +40,13 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   }
   console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }));
   return c.json(body(c, "internal_error", "an unexpected error occurred; it has been logged with this request id"), 500);
+}
+
+/** Hono's validators throw HTTPException(400) for bodies they cannot parse; name what was wrong. */
+function badRequestCode(message: string): string {
+  if (/FormData/i.test(message)) return "malformed_form";
+  if (/JSON/i.test(message)) return "malformed_json";
+  return "bad_request";
 }
 
 function errorText(err: Error): string {

@@ -8,7 +8,9 @@ import { priceCheckPage, priceCheckSubmit, priceCheckTemplate } from "./pages/pr
 import { productPage } from "./pages/product";
 import { savingsPage } from "./pages/savings";
 import { searchPage } from "./pages/search";
-import { uploadBodyLimit } from "./upload-limit";
+import { requireAdminForm } from "../middleware/admin-form";
+import { uploadSlots } from "../middleware/upload-body";
+import { priceCheckPageLimit, uploadBodyLimit } from "./upload-limit";
 
 /**
  * The pharmacist-facing pages, in Chinese, rendered on the server with hono/jsx. They call the
@@ -25,6 +27,8 @@ pagesRouter.get("/batches/:id", batchPage);
 pagesRouter.get("/savings", savingsPage);
 pagesRouter.get("/price-check", priceCheckPage);
 pagesRouter.get("/price-check/template.csv", priceCheckTemplate);
-pagesRouter.post("/price-check", uploadBodyLimit, priceCheckSubmit);
+const busy = uploadSlots("服务器正在处理其他上传的文件，请过几秒再试。");
+pagesRouter.post("/price-check", busy, priceCheckPageLimit, priceCheckSubmit);
 pagesRouter.get("/import", importPage);
-pagesRouter.post("/import", uploadBodyLimit, importSubmit);
+// The token, the form's first field, is checked before the file behind it is read.
+pagesRouter.post("/import", requireAdminForm, busy, uploadBodyLimit, importSubmit);

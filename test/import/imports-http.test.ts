@@ -85,7 +85,7 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
     expect(status).toBe(200);
     const rows = body.data as any[];
     expect(rows[0]).toMatchObject({ kind: "prices", status: "rejected", dryRun: true, errors: [{ row: 1, message: "the file has a header but no data rows" }] });
-    expect(rows[1]).toMatchObject({ kind: "prices", status: "succeeded", rowsTotal: 3000, rowsImported: 3000, dryRun: false, actor: "admin-token" });
+    expect(rows[1]).toMatchObject({ kind: "prices", status: "succeeded", rowsTotal: 3000, rowsImported: 3000, dryRun: false, actor: "token:admin" });
     const dry = rows.find((r) => r.dryRun && r.status === "rejected" && r.rowsTotal === 2);
     expect(dry).toMatchObject({ rowsTotal: 2, rowsImported: 0, rowsRejected: 1, errors: [{ row: 3, column: "chosenPrice" }] });
     expect(rows.find((r) => r.fileName === "表单.csv")).toMatchObject({ status: "succeeded", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });

@@ -44,7 +44,8 @@ describe("browser-facing protections", () => {
   });
 
   it("limits each client per minute with 429 and Retry-After, without affecting another client", async () => {
-    const hit = (ip: string) => world.app.request("/api/v1/batches", { headers: { "cf-connecting-ip": ip } });
+    // The address of the socket, as @hono/node-server hands it to the app.
+    const hit = (ip: string) => world.app.request("/api/v1/batches", {}, { incoming: { socket: { remoteAddress: ip } } });
     for (let i = 0; i < 5; i++) expect((await hit("203.0.113.9")).status).toBe(200);
     const limited = await hit("203.0.113.9");
     expect(limited.status).toBe(429);
@@ -52,6 +53,8 @@ describe("browser-facing protections", () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect((await limited.json()).error.code).toBe("rate_limited");
+    expect(limited.headers.get("ratelimit-limit")).toBe("5");
+    expect(limited.headers.get("ratelimit-remaining")).toBe("0");
     expect((await hit("203.0.113.10")).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { openMigrated } from "../../src/cli/database";
-import { nodeDeps } from "../../src/cli/node-deps";
+import { nodeDeps, type NodeDepsOptions } from "../../src/cli/node-deps";
 import type { Db } from "../../src/db/client";
 
 export type TestWorld = {
@@ -26,12 +26,14 @@ export async function createTestWorld({
   adminToken = TEST_ADMIN_TOKEN as string | null,
   rateLimitPerMinute = 0,
   responseCacheBytes = 0,
+  /** Any other setting of the Node server (upload slots, auth budget, named tokens, TRUST_PROXY…). */
+  settings = {} as Partial<NodeDepsOptions>,
 } = {}): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
   // The same dependencies the Node server builds, so tests see its connection handling too.
-  const node = nodeDeps(handle, url, undefined, { adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes });
+  const node = nodeDeps(handle, url, undefined, { adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes, ...settings });
   const app = createApp({ deps: () => node.deps });
   return {
     get db() {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { apiUploadLimit } from "../../middleware/upload-limit";
+import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
 import { requireAdmin } from "../../middleware/admin-auth";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
@@ -14,7 +15,7 @@ let importRunning = false;
 async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fileName: string | null }> {
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
-    const form = await c.req.parseBody();
+    const form = await readForm(c, API_FORM_MESSAGES);
     const file = form["file"];
     if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
     return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
@@ -46,6 +47,7 @@ importsRouter.post("/api/v1/imports", async (_c, next) => {
     importRunning = false;
   }
 });
+importsRouter.post("/api/v1/imports", uploadSlots("the server is reading other uploads; retry in a few seconds"));
 importsRouter.post("/api/v1/imports", apiUploadLimit);
 importsRouter.post("/api/v1/imports", requireCsvBody);
 
@@ -59,7 +61,7 @@ importsRouter
       batch: query.batch,
       bytes: upload.bytes,
       fileName: upload.fileName,
-      actor: "admin-token",
+      actor: `token:${c.get("adminName") ?? "admin"}`,
       write: importWriteFor(c.get("deps")),
     });
     const limits = importLimitsFor(c.get("deps"));

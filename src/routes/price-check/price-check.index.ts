@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { apiUploadLimit } from "../../middleware/upload-limit";
+import { priceCheckUploadLimit } from "../../middleware/upload-limit";
+import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
 import { checkPurchaseList } from "../../services/price-check";
 import { createRouter } from "../router";
 import * as routes from "./price-check.routes";
@@ -9,7 +10,7 @@ import * as routes from "./price-check.routes";
 async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
-    const file = (await c.req.parseBody())["file"];
+    const file = (await readForm(c, API_FORM_MESSAGES))["file"];
     if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
     return new Uint8Array(await file.arrayBuffer());
   }
@@ -21,7 +22,8 @@ async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
 
 export const priceCheckRouter = createRouter();
 
-priceCheckRouter.post("/api/v1/price-check", apiUploadLimit);
+priceCheckRouter.post("/api/v1/price-check", uploadSlots("the server is reading other uploads; retry in a few seconds"));
+priceCheckRouter.post("/api/v1/price-check", priceCheckUploadLimit);
 
 priceCheckRouter.openapi(routes.postPriceCheck, async (c) => {
   return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { Context } from "hono";
-import { timingSafeEqual } from "hono/utils/buffer";
+import { adminNameFor, adminTokensOf } from "../../middleware/admin-tokens";
+import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import type { AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { runImport, type ImportReport } from "../../services/imports";
@@ -128,7 +129,7 @@ function ConfirmForm(props: { token: string; state: FormState; fileName: string 
 }
 
 function page(c: Context<AppEnv>, body: { state: FormState; message?: string; report?: ImportReport; fileName?: string | null; confirm?: Child }, status: 200 | 400 | 401 | 403 = 200) {
-  const enabled = Boolean(c.get("deps").adminToken);
+  const enabled = adminTokensOf(c.get("deps")).length > 0;
   c.header("Cache-Control", "no-store");
   return c.html(
     <Layout title="导入数据" nav="import">
@@ -163,14 +164,15 @@ export function importPage(c: Context<AppEnv>) {
 
 /** 导入, the form posted without JavaScript: check the token, run the import, show its report. */
 export async function importSubmit(c: Context<AppEnv>) {
-  const expected = c.get("deps").adminToken;
-  const form = await c.req.parseBody();
+  const deps = c.get("deps");
+  const form = await readForm(c, PAGE_FORM_MESSAGES);
   const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
   const kind = IMPORT_KINDS.find((k) => k === text("kind"));
   const state: FormState = { kind: kind ?? "prices", batch: text("batch"), dryRun: text("dryRun") === "1" };
-  if (!expected) return page(c, { state }, 403);
+  if (adminTokensOf(deps).length === 0) return page(c, { state }, 403);
+  // requireAdminForm checked the token before the body was read; this guards any other route to here.
   const token = text("token");
-  if (!token || !(await timingSafeEqual(token, expected))) return page(c, { state, message: "管理令牌不正确，没有导入任何数据。" }, 401);
+  if (!token || (await adminNameFor(deps, token)) === null) return page(c, { state, message: "管理令牌不正确，没有导入任何数据。" }, 401);
   if (!kind) return page(c, { state, message: `请选择文件类型（${IMPORT_KINDS.join("、")}）。` }, 400);
 
   let bytes: Uint8Array;
@@ -196,7 +198,7 @@ export async function importSubmit(c: Context<AppEnv>) {
     batch: state.batch || undefined,
     bytes,
     fileName,
-    actor: "admin-token (web page)",
+    actor: `token:${c.get("adminName") ?? "admin"} (web page)`,
   });
   const confirm =
     report.dryRun && report.errors.length === 0 && bytes.length <= CARRY_LIMIT_BYTES ? (

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import Papa from "papaparse";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
@@ -216,7 +217,7 @@ export function priceCheckPage(c: Context<AppEnv>) {
 
 /** 比价, the posted list: every line's class and the totals. A list with errors is a report too (200). */
 export async function priceCheckSubmit(c: Context<AppEnv>) {
-  const file = (await c.req.parseBody())["file"];
+  const file = (await readForm(c, PAGE_FORM_MESSAGES))["file"];
   if (!(file instanceof File) || file.size === 0) return page(c, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
   try {
     return page(c, { check: await checkPurchaseList(c.get("deps").db, new Uint8Array(await file.arrayBuffer())) });
