@@ -23,22 +23,49 @@ export function money(yuan: number | null | undefined): string {
   return `${negative ? "-" : ""}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac.padEnd(2, "0")}`;
 }
 
-/** A large money total in 万元 when it reads better that way (bureaus report 节约 9322万元). */
+/** A large money total in 万元 or 亿元 when it reads better that way (bureaus report 节约 9322万元). */
 export function moneyShort(yuan: number): string {
   return moneyScale([yuan])(yuan);
 }
 
+export type MoneyUnit = { label: "元" | "万元" | "亿元"; divisor: bigint };
+
+/** The unit a set of amounts reads best in, chosen by the largest: 亿元 from 10⁸ 元, 万元 from 10⁵ 元, else 元. */
+export function moneyUnitFor(values: number[]): MoneyUnit {
+  const largest = Math.max(0, ...values.map((v) => Math.abs(v)));
+  if (largest >= 100_000_000) return { label: "亿元", divisor: 100_000_000n };
+  if (largest >= 100_000) return { label: "万元", divisor: 10_000n };
+  return { label: "元", divisor: 1n };
+}
+
+/** An amount in a given unit, 2 decimals, no unit text (for table cells whose header names the unit). */
+export function moneyIn(unit: MoneyUnit, yuan: number | null | undefined): string {
+  if (yuan === null || yuan === undefined) return "—";
+  if (unit.divisor === 1n) return money(yuan);
+  // yuan in e4 divided by the unit is the amount in e4 of that unit, rounded half away from zero like every other figure.
+  const scaledE4 = divRoundHalfAway(yuanToE4(yuan), unit.divisor);
+  return money(Number(formatYuan(scaledE4, 2)));
+}
+
 /**
- * One unit for every figure of a chart or column, chosen by the largest: 万元 when it reaches
- * 100,000 元, else 元, so bars beside each other read in the same unit.
+ * One unit for every figure of a chart, column or view, chosen by the largest, so figures beside
+ * each other read in the same unit.
  */
 export function moneyScale(values: number[]): (yuan: number) => string {
-  const wan = values.some((v) => Math.abs(v) >= 100_000);
+  const unit = moneyUnitFor(values);
+  return (yuan) => `${moneyIn(unit, yuan)} ${unit.label}`;
+}
+
+/**
+ * Prices of one column with the same number of decimals (2 to 4: as many as the most precise
+ * needs), so their decimal points line up: [3.6, 0.0946] → "3.6000", "0.0946".
+ */
+export function priceColumn(values: Array<number | null | undefined>): (yuan: number | null | undefined) => string {
+  const places = Math.max(2, ...values.map((v) => (v === null || v === undefined ? 0 : (price(v).split(".")[1] ?? "").length)));
   return (yuan) => {
-    if (!wan) return `${money(yuan)} 元`;
-    // yuan in e4 divided by 10000 is 万元 in e4, rounded half away from zero like every other figure.
-    const wanE4 = divRoundHalfAway(yuanToE4(yuan), 10_000n);
-    return `${money(Number(formatYuan(wanE4, 2)))} 万元`;
+    if (yuan === null || yuan === undefined) return "—";
+    const [whole, frac = ""] = price(yuan).split(".");
+    return `${whole}.${frac.padEnd(places, "0")}`;
   };
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDemo } from "../../src/cli/demo";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 /*
@@ -9,6 +10,8 @@ describe("pages rendered on the server", () => {
   let world: TestWorld;
   beforeAll(async () => {
     world = await createTestWorld();
+    // Synthetic demo prices beside the real seeds: the pages must keep them apart.
+    await loadDemo(world.db, 200);
   });
   afterAll(() => world.close());
 
@@ -23,19 +26,49 @@ describe("pages rendered on the server", () => {
     return { method: "POST", body: form } satisfies RequestInit;
   };
 
-  it("searches without JavaScript and shows the price columns in Chinese", async () => {
+  it("searches without JavaScript: one row per name, form and strength, expanding to its firms and packages", async () => {
     const page = await html(`/?q=${encodeURIComponent("阿托伐他汀钙片")}`);
     expect(page.status).toBe(200);
     expect(page.type).toContain("text/html");
     expect(page.text).toContain('<html lang="zh-CN">');
-    for (const column of ["通用名", "剂型", "规格", "包装", "企业", "批次", "中选价", "中选单价", "参考价", "降幅", "供应地区"]) {
-      expect(page.text).toContain(`>${column}`);
+    for (const column of ["通用名", "剂型", "规格", "最低单价（元）", "最高单价（元）", "企业", "最大降幅"]) {
+      expect(page.text).toContain(`>${column}<`);
     }
+    // one group row (a <summary>, so it expands without JavaScript) with the real seed's figures
+    expect(page.text.match(/<details class="group">/g)?.length).toBe(1);
+    expect(page.text).toContain('<span class="big">3.60</span><span class="per"> 元/盒</span>');
     expect(page.text).toContain("97.70 %");
-    expect(page.text).toContain("3.60 元/盒");
-    expect(page.text).toContain("156.80 元");
+    expect(page.text).toContain("第一批国家组织药品集中采购（4+7试点）");
     // the export link carries the same query
     expect(page.text).toMatch(/href="\/api\/v1\/prices\.csv\?q=%E9%98%BF[^"]*headers=zh"/);
+  });
+
+  it("offers the API's did-you-mean names when a typo finds nothing", async () => {
+    const page = await html(`/?q=${encodeURIComponent("阿托发他汀")}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("您要找的是不是");
+    expect(page.text).toContain(`href="/?q=${encodeURIComponent("阿托伐他汀钙片")}"`);
+  });
+
+  it("shows real prices by default and synthetic ones only when asked, marked once", async () => {
+    const real = await html(`/?state=all`);
+    expect(real.text).not.toContain("合成数据）");
+    expect(real.text).not.toContain("synthetic-note");
+    const both = await html(`/?state=all&synthetic=1`);
+    expect(both.text.match(/class="synthetic-note"/g)?.length).toBe(1);
+    expect(both.text).toContain("合成数据）");
+  });
+
+  it("remembers the province chosen in a cookie and forgets it when 全国 is chosen", async () => {
+    const chosen = await world.app.request("/?province=33");
+    const cookie = chosen.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/vbp_province=33/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    const later = await html("/", { headers: { cookie: "vbp_province=33" } });
+    expect(later.text).toContain('<option value="33" selected="">浙江省</option>');
+    expect(later.text).toContain("浙江省可采购");
+    const cleared = await world.app.request("/?province=", { headers: { cookie: "vbp_province=33" } });
+    expect(cleared.headers.get("set-cookie")).toMatch(/vbp_province=;.*Max-Age=0/);
   });
 
   it("labels every input and select on every page", async () => {

@@ -81,6 +81,7 @@ tbody tr:hover { background: #f8fafc; }
 .keyfigure { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: #fff; }
 .keyfigure .k { color: var(--muted); font-size: .88rem; }
 .keyfigure .v { font-size: 1.45rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.keyfigure .v .u { font-size: .95rem; font-weight: 600; }
 .keyfigure .s { color: var(--muted); font-size: .85rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
@@ -100,6 +101,46 @@ figure.chart .legend { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; font-s
 figure.chart .legend svg { display: inline-block; width: 1.4rem; height: .9rem; vertical-align: middle; margin-right: .3rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); gap: 0 1rem; }
 
+/* grouped search results: one dense row per generic name + form + strength, expanding in place */
+.search-panel { padding: .7rem .9rem; }
+.search-panel .actions { margin-top: 0; }
+.filter-fold { margin-top: .5rem; }
+.filter-fold > summary { cursor: pointer; display: inline-flex; gap: .5rem; align-items: baseline; flex-wrap: wrap; padding: .3rem .6rem; border: 1px solid #6b7785; border-radius: 4px; background: #fff; min-height: 2.5rem; align-items: center; }
+.filter-fold > summary .summary-label { font-weight: 600; }
+.filter-fold > summary .summary-value { color: var(--muted); }
+.check-field .check { min-height: 2.5rem; }
+.summary h2 { margin: 0; font-size: 1.1rem; }
+.groups { border-top: 1px solid var(--line); }
+.group-row { display: grid; grid-template-columns: minmax(10rem, 3fr) minmax(4rem, 1fr) minmax(5rem, 1.2fr) 10rem 10rem 4rem 6rem; gap: 0 .8rem; align-items: baseline; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
+.group-row > span { min-width: 0; overflow-wrap: anywhere; }
+.group-head { background: var(--head); font-weight: 600; font-size: .92rem; }
+details.group > summary { cursor: pointer; list-style: none; }
+details.group > summary::-webkit-details-marker { display: none; }
+details.group > summary .g-name::before { content: "▸"; display: inline-block; width: 1.1em; color: var(--muted); }
+details.group[open] > summary .g-name::before { content: "▾"; }
+details.group > summary:hover { background: #f3f7fb; }
+details.group[open] > summary { background: var(--soft); }
+.g-name { font-weight: 600; }
+.group-row .per { color: var(--muted); font-size: .8rem; }
+.group-items { padding: .3rem .5rem .8rem 1.6rem; border-bottom: 1px solid var(--line); }
+.group-items table { font-size: .92rem; }
+.group-items th, .group-items td { padding: .3rem .45rem; }
+.unit-price .big, .g-min .big { font-weight: 700; }
+.phone-only { display: none; }
+.synthetic-note { border-left: 4px solid var(--muted); background: var(--soft); padding: .4rem .8rem; margin: .4rem 0; }
+.empty-result { padding: .6rem 0; }
+.pager ol { list-style: none; display: flex; flex-wrap: wrap; gap: .3rem; margin: 0; padding: 0; }
+.pager a, .pager .current { display: inline-block; min-width: 2.2rem; min-height: 2.2rem; line-height: 2.2rem; text-align: center; padding: 0 .4rem; border: 1px solid var(--line); border-radius: 4px; text-decoration: none; }
+.pager .current { background: var(--brand); color: #fff; border-color: var(--brand); font-weight: 700; }
+.pager .gap { padding: 0 .2rem; line-height: 2.2rem; }
+.headline { font-size: 1.05rem; font-weight: 600; color: var(--good); margin: .4rem 0 .8rem; }
+.inline-form { display: flex; flex-wrap: wrap; gap: .5rem .8rem; align-items: center; margin: .4rem 0 1rem; }
+.inline-form input[type="number"] { width: 7rem; }
+figure.single-point { margin: 1rem 0; border: 1px solid var(--line); border-radius: 6px; padding: .7rem .8rem; }
+figure.single-point figcaption { color: var(--muted); }
+figure.single-point p { margin: .3rem 0 0; font-size: 1.1rem; }
+.plain-note { border-left: 4px solid var(--line); background: var(--soft); padding: .5rem .9rem; margin: .8rem 0; border-radius: 0 4px 4px 0; }
+
 /* below 720 px a wide table becomes one card per row, each cell labelled */
 .api-reference { max-width: 1040px; margin: 0 auto; padding: 1rem; }
 .api-op { border-top: 1px solid var(--line); margin-top: 1.2rem; padding-top: .4rem; }
@@ -114,13 +155,32 @@ figure.chart .legend svg { display: inline-block; width: 1.4rem; height: .9rem; 
   h1 { font-size: 1.3rem; }
   .search-row { grid-template-columns: 1fr; }
   table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td, table.cards th[scope="row"] { display: block; width: 100%; }
   table.cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .7rem; padding: .35rem .6rem; }
   /* the label hangs in a left column; the cell's own content (text, links, tags) flows inline after it */
-  table.cards td { border: 0; padding: .15rem 0 .15rem 6rem; position: relative; text-align: left; white-space: normal; }
-  table.cards td::before { content: attr(data-label); position: absolute; left: 0; width: 5.5rem; color: var(--muted); font-size: .88rem; line-height: 1.8; }
+  /* flow-root: the cell grows to hold its label even when the label wraps to two lines */
+  table.cards td { display: flow-root; border: 0; padding: .15rem 0 .15rem 6rem; text-align: left; white-space: normal; }
+  table.cards td::before { content: attr(data-label); float: left; width: 5.6rem; margin-left: -6rem; color: var(--muted); font-size: .88rem; line-height: 1.8; }
   table.cards td.lead-cell { padding-left: 0; font-size: 1.05rem; font-weight: 600; }
   table.cards td.lead-cell::before { display: none; }
   table.cards td.empty { display: none; }
+  .desk-only { display: none; }
+  .phone-only { display: inline; }
+  table.cards td.desk-only { display: none; }
+  .group-head { display: none; }
+  .group-row { grid-template-columns: 1fr auto; gap: .1rem .6rem; padding: .55rem .4rem; }
+  .group-row .g-name { grid-column: 1 / -1; }
+  .group-row .g-form, .group-row .g-spec { display: none; }
+  .group-row .g-name::after { content: attr(data-sub); }
+  .group-row .g-min { grid-column: 1; text-align: left; }
+  .group-row .g-min .big { font-size: 1.35rem; }
+  .group-row .g-firms { grid-column: 2; grid-row: 2; align-self: center; }
+  .group-row .g-max, .group-row .g-disc { text-align: left; font-size: .88rem; color: var(--muted); }
+  .group-row .g-max { grid-column: 1; }
+  .group-row .g-disc { grid-column: 2; text-align: right; }
+  .group-items { padding: .4rem 0 .6rem; }
+  .group-items table.cards td.unit-price .big { font-size: 1.35rem; }
+  .group-items table.cards td.unit-price { padding-left: 0; }
+  .group-items table.cards td.unit-price::before { display: none; }
 }
 `;

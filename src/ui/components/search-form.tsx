@@ -1,9 +1,15 @@
 import { CATEGORIES, LEVELS } from "../../db/schema";
-import type { PriceQuery } from "../../services/prices";
-import { CATEGORY_LABELS, LEVEL_LABELS, SORT_LABELS } from "../format";
+import type { GroupQuery } from "../queries/search-groups";
+import { CATEGORY_LABELS, LEVEL_LABELS } from "../format";
 
 export type BatchOption = { id: string; name: string; synthetic: boolean };
 export type RegionOption = { code: string; name: string };
+
+export const GROUP_SORT_LABELS = {
+  relevance: "相关度",
+  unitPrice: "最低单价从低到高",
+  "-discount": "最大降幅从高到低",
+} as const;
 
 function Select(props: { id: string; label: string; value?: string; options: Array<{ value: string; label: string }>; all?: string }) {
   return (
@@ -21,14 +27,43 @@ function Select(props: { id: string; label: string; value?: string; options: Arr
   );
 }
 
-/**
- * The search box and its filters. A plain GET form: without JavaScript it searches as soon as it
- * is submitted; with it, the box offers names as the user types (typeahead.js).
- */
-export function SearchForm(props: { query: PriceQuery; batches: BatchOption[]; regions: RegionOption[] }) {
-  const q = props.query;
+function TextField(props: { id: string; label: string; value?: string; placeholder?: string }) {
   return (
-    <form class="panel" method="get" action="/" role="search" aria-label="查询中选价格">
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input id={props.id} name={props.id} type="text" value={props.value ?? ""} placeholder={props.placeholder} autocomplete="off" />
+    </div>
+  );
+}
+
+/** The active filters in a few words, shown on the button that folds them. */
+export function filterSummary(q: GroupQuery, provinceName: string | null): string {
+  const parts = [provinceName ?? "全国", q.state === "current" ? "执行中" : "含已结束"];
+  if (q.dosageForm) parts.push(q.dosageForm);
+  if (q.spec) parts.push(q.spec);
+  if (q.manufacturer) parts.push(q.manufacturer);
+  if (q.batch || q.category || q.level) parts.push("更多条件");
+  if (q.synthetic) parts.push("含合成数据");
+  return parts.join(" · ");
+}
+
+/**
+ * The search box and its filters. A plain GET form: without JavaScript it searches when submitted;
+ * with it, the box offers names as the user types (typeahead.js). The filters fold behind one
+ * button (a <details>), open when a filter other than province and state is set.
+ */
+export function SearchForm(props: {
+  query: GroupQuery;
+  province: string | null;
+  provinces: RegionOption[];
+  batches: BatchOption[];
+  dosageForms: string[];
+}) {
+  const q = props.query;
+  const provinceName = props.provinces.find((p) => p.code === props.province)?.name ?? null;
+  const open = Boolean(q.dosageForm || q.spec || q.manufacturer || q.batch || q.category || q.level || q.sort !== "relevance");
+  return (
+    <form class="panel search-panel" method="get" action="/" role="search" aria-label="查询中选价格">
       <div class="search-row">
         <div class="field">
           <label for="q">药品或耗材</label>
@@ -50,42 +85,66 @@ export function SearchForm(props: { query: PriceQuery; batches: BatchOption[]; r
             <ul id="q-suggestions" role="listbox" aria-label="名称建议" hidden></ul>
           </div>
           <span id="q-hint" class="hint">
-            可输入中文名、拼音码、英文名、企业名、医保编码或批准文号
+            中文名、拼音码、英文名、企业名、医保编码或批准文号
           </span>
         </div>
-        <div class="actions" style="margin-top:0">
+        <div class="actions">
           <button type="submit">查询</button>
+        </div>
+      </div>
+      <div id="q-status" class="visually-hidden" role="status" aria-live="polite"></div>
+      <details class="filter-fold" open={open}>
+        <summary>
+          <span class="summary-label">筛选</span>
+          <span class="summary-value">{filterSummary(q, provinceName)}</span>
+        </summary>
+        <div class="filters">
+          <Select
+            id="province"
+            label="省份（会记住）"
+            value={props.province ?? ""}
+            all="全国（不限）"
+            options={props.provinces.map((p) => ({ value: p.code, label: p.name }))}
+          />
+          <Select
+            id="state"
+            label="执行状态"
+            value={q.state}
+            options={[
+              { value: "current", label: "执行中（含日期未知）" },
+              { value: "all", label: "全部（含已结束、未开始）" },
+            ]}
+          />
+          <Select id="dosageForm" label="剂型" value={q.dosageForm} all="全部剂型" options={props.dosageForms.map((f) => ({ value: f, label: f }))} />
+          <TextField id="spec" label="规格" value={q.spec} placeholder="如 20mg" />
+          <TextField id="manufacturer" label="企业" value={q.manufacturer} placeholder="企业名的一部分" />
+          <Select
+            id="batch"
+            label="批次"
+            value={q.batch}
+            all="全部批次"
+            options={props.batches.filter((b) => q.synthetic || !b.synthetic).map((b) => ({ value: b.id, label: b.synthetic ? `${b.name}（合成）` : b.name }))}
+          />
+          <Select id="category" label="类别" value={q.category} all="全部类别" options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))} />
+          <Select id="level" label="级别" value={q.level} all="全部级别" options={LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l] }))} />
+          <Select id="sort" label="排序" value={q.sort} options={Object.entries(GROUP_SORT_LABELS).map(([value, label]) => ({ value, label }))} />
+          <div class="field check-field">
+            <span class="label" id="synthetic-label">
+              演示数据
+            </span>
+            <label class="check" for="synthetic">
+              <input id="synthetic" name="synthetic" type="checkbox" value="1" checked={q.synthetic} />
+              包含合成数据
+            </label>
+          </div>
+        </div>
+        <div class="actions">
+          <button type="submit">应用筛选</button>
           <a href="/" class="button secondary">
             清除条件
           </a>
         </div>
-      </div>
-      <div id="q-status" class="visually-hidden" role="status" aria-live="polite"></div>
-      <div class="filters">
-        <Select
-          id="batch"
-          label="批次"
-          value={q.batch}
-          all="全部批次"
-          options={props.batches.map((b) => ({ value: b.id, label: b.synthetic ? `${b.name}（合成）` : b.name }))}
-        />
-        <Select id="category" label="类别" value={q.category} all="全部类别" options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))} />
-        <Select id="level" label="级别" value={q.level} all="全部级别" options={LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l] }))} />
-        <Select
-          id="region"
-          label="供应地区"
-          value={q.region}
-          all="全部地区"
-          // Cities are indented under their province (codes are 2 digits for a province, 6 below).
-          options={props.regions.map((r) => ({ value: r.code, label: r.code.length > 2 ? `\u3000${r.name}` : r.name }))}
-        />
-        <Select
-          id="sort"
-          label="排序"
-          value={q.sort ?? "relevance"}
-          options={Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }))}
-        />
-      </div>
+      </details>
     </form>
   );
 }

@@ -4,9 +4,10 @@ import { getBatch, listBatches, type BatchView } from "../../services/batches";
 import { searchPrices } from "../../services/prices";
 import { BarChart } from "../charts/bar-chart";
 import { PriceTable, SyntheticTag } from "../components/price-table";
-import { CATEGORY_LABELS, LEVEL_LABELS, count, pct } from "../format";
+import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, count, pct } from "../format";
 import { Layout } from "../layout";
 import { withQuery } from "../query";
+import { sourceLabel } from "../source-label";
 import { reductionBuckets } from "../queries/reduction-buckets";
 
 /** 批次 list: every batch with its computed figures beside the published ones. */
@@ -39,11 +40,11 @@ export async function batchesPage(c: Context<AppEnv>) {
                 <td data-label="级别">{LEVEL_LABELS[b.level]}</td>
                 <td data-label="类别">{CATEGORY_LABELS[b.category]}</td>
                 <td data-label="公布日期">{b.announced ?? "—"}</td>
-                <td data-label="产品数 计算/公布" class="num">
-                  {count(b.statistics.products)} / {count(b.published.products ?? b.published.items)}
+                <td data-label="产品数" class="num">
+                  {count(b.statistics.products)} <span class="note">/ 公布 {count(b.published.products ?? b.published.items)}</span>
                 </td>
-                <td data-label="平均降幅 计算/公布" class="num">
-                  {pct(b.statistics.meanDiscountPct)} / {pct(b.published.meanDiscountPct)}
+                <td data-label="平均降幅" class="num">
+                  {pct(b.statistics.meanDiscountPct)} <span class="note">/ 公布 {pct(b.published.meanDiscountPct)}</span>
                 </td>
               </tr>
             ))}
@@ -116,17 +117,22 @@ export async function batchPage(c: Context<AppEnv>) {
         {batch.source ? (
           <>
             <dt>来源</dt>
-            <dd>{batch.source}</dd>
+            <dd>{sourceLabel(batch.source)}</dd>
           </>
         ) : null}
       </dl>
 
       <h2 id="stats-heading">统计</h2>
-      {note ? (
-        <p class="alert" role="note">
-          {note}
+      <div class="plain-note" role="note" id="baseline-note">
+        <p>
+          本站的降幅按每个产品的参考价计算：
+          {spread.baselines.length
+            ? spread.baselines.map((b) => `${REFERENCE_KIND_LABELS[b.kind]} ${b.count} 个`).join("，")
+            : "这个批次收录的产品都没有参考价"}
+          。官方公布的平均降幅多以最高有效申报价或集采前价格为基准、按全部中选产品计算，基准或范围不同，两个数就会不同。
         </p>
-      ) : null}
+        {note ? <p>{note}</p> : null}
+      </div>
       <div class="table-wrap">
         <table aria-labelledby="stats-heading">
           <thead>
@@ -153,7 +159,7 @@ export async function batchPage(c: Context<AppEnv>) {
 
       <BarChart
         id="reductions-chart"
-        title="降幅分布（产品数）"
+        title="降幅分布（产品数，从小到大）"
         description={spread.buckets.map((b) => `${b.label}：${b.count} 个`).join("；")}
         series={[{ label: "产品数", style: "solid" }]}
         rows={spread.buckets.map((b) => ({ label: b.label, values: [b.count], displays: [`${b.count} 个`] }))}

@@ -3,15 +3,36 @@ import type { AppEnv } from "../../context";
 import { monthlyTherapyCost, unitPrice, yuanToE4 } from "../../domain";
 import { notFound } from "../../errors";
 import { getProduct } from "../../services/products";
+import { regionNameMap } from "../../services/regions";
+import { getCookie } from "hono/cookie";
+import { stateLabel } from "../components/group-results";
+import { todayInChina } from "../queries/search-groups";
+import { PROVINCE_COOKIE } from "./search";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
 import { Discount, SyntheticTag } from "../components/price-table";
-import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, money, packageLabel, price, regionsLabel, unitName } from "../format";
+import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, money, packageLabel, price, priceColumn, regionsLabel, unitName } from "../format";
 import { Layout } from "../layout";
+import { sourceLabel } from "../source-label";
 
-/** 每月药费 at one unit a day, from src/domain, for a price as the page received it. */
-function monthlyCost(chosenPrice: number, packageQty: number | null): number {
-  return monthlyTherapyCost(unitPrice(yuanToE4(chosenPrice), packageQty), 1, 30);
+/** 每月药费 at so many units a day for 30 days, from src/domain, for a price as the page received it. */
+function monthlyCost(chosenPrice: number, packageQty: number | null, perDay: number): number {
+  return monthlyTherapyCost(unitPrice(yuanToE4(chosenPrice), packageQty), perDay, 30);
+}
+
+/** Units a day from the query: 0.25 to 20 in quarter steps (half a tablet twice a day is 1), default 1. */
+function readPerDay(raw: string | undefined): { value: number; problem: string | null } {
+  if (raw === undefined || raw.trim() === "") return { value: 1, problem: null };
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 20 || Math.round(n * 4) !== n * 4) {
+    return { value: 1, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数，已按每天 1 计算。` };
+  }
+  return { value: n, problem: null };
+}
+
+/** Whether a price can be bought in a province: nationwide, or a supply region in it (a city counts for its province). */
+function suppliedIn(item: { nationwide: boolean; supplyRegions: Array<{ code: string }> }, province: string | null): boolean {
+  return province === null || item.nationwide || item.supplyRegions.some((r) => r.code.slice(0, 2) === province);
 }
 
 function period(start: string | null, end: string | null): string {
@@ -23,8 +44,21 @@ function period(start: string | null, end: string | null): string {
 export async function productPage(c: Context<AppEnv>) {
   const id = Number(c.req.param("id"));
   if (!Number.isSafeInteger(id) || id < 1) throw notFound("product", c.req.param("id") ?? "");
-  const { product: p, history, alternatives } = await getProduct(c.get("deps").db, id);
+  const db = c.get("deps").db;
+  const [{ product: p, history, alternatives: allAlternatives }, regionNames] = await Promise.all([getProduct(db, id), regionNameMap(db)]);
   const latest = history[history.length - 1];
+  const today = todayInChina();
+  const kept = getCookie(c, PROVINCE_COOKIE);
+  const province = kept && kept.length === 2 && regionNames.has(kept) ? kept : null;
+  const showAll = c.req.query("all") === "1";
+  const perDay = readPerDay(c.req.query("perDay"));
+  const isDrug = p.category === "drug";
+  // In force (or undated) and supplied to the remembered province, unless the reader asked for all.
+  const alternatives = showAll ? allAlternatives : allAlternatives.filter((a) => stateLabel(a, today) !== "已结束" && stateLabel(a, today) !== "未开始" && suppliedIn(a, province));
+  const hidden = allAlternatives.length - alternatives.length;
+  const cheapest = latest && alternatives.every((a) => a.unitPrice >= latest.unitPrice);
+  const self = `/products/${p.id}`;
+  const altCol = priceColumn(alternatives.map((a) => a.unitPrice));
   const unit = unitName(p);
   const title = [p.genericName, p.dosageForm, p.spec].filter(Boolean).join(" ");
 
@@ -90,15 +124,41 @@ export async function productPage(c: Context<AppEnv>) {
                   : `对比${latest.referenceKind ? REFERENCE_KIND_LABELS[latest.referenceKind] : "参考价"} ${price(latest.referencePrice)} 元`}
               </div>
             </div>
-            <div class="keyfigure">
-              <div class="k">每月药费</div>
-              <div class="v">{money(monthlyCost(latest.chosenPrice, p.packageQty))} 元</div>
-              <div class="s">按每天 1 {unit}、30 天计</div>
-            </div>
+            {isDrug ? (
+              <div class="keyfigure">
+                <div class="k">每月药费</div>
+                <div class="v" id="monthly-cost">
+                  {money(monthlyCost(latest.chosenPrice, p.packageQty, perDay.value))} 元
+                </div>
+                <div class="s">
+                  按每天 {perDay.value} {unit}、30 天计
+                </div>
+              </div>
+            ) : null}
           </div>
+          {cheapest && alternatives.length ? (
+            <p class="headline" id="cheapest">
+              本品是同通用名、同剂型、同规格的 {alternatives.length + 1} 个中选产品中单价最低的{province ? `（${regionNames.get(province)}可采购、执行中）` : "（执行中）"}。
+            </p>
+          ) : null}
+          {isDrug ? (
+            <form class="inline-form" method="get" action={self}>
+              <label for="perDay">每天用量（{unit}）</label>
+              <input id="perDay" name="perDay" type="number" min="0.25" max="20" step="0.25" value={String(perDay.value)} inputmode="decimal" />
+              {showAll ? <input type="hidden" name="all" value="1" /> : null}
+              <button type="submit" class="secondary">
+                计算每月药费
+              </button>
+            </form>
+          ) : null}
+          {perDay.problem ? (
+            <p class="alert" role="alert">
+              {perDay.problem}
+            </p>
+          ) : null}
           <p class="note">
             供应地区：{regionsLabel(latest.supplyRegions, latest.nationwide, 12)}　采购周期：{period(latest.cycleStart, latest.cycleEnd)}
-            {latest.source ? <>　来源：{latest.source}</> : null}
+            {latest.source ? <>　来源：{sourceLabel(latest.source)}</> : null}
           </p>
         </section>
       ) : (
@@ -108,6 +168,15 @@ export async function productPage(c: Context<AppEnv>) {
       {history.length ? (
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">历次中选价格</h2>
+          {history.length === 1 && latest ? (
+            <figure class="single-point" id="history-chart">
+              <figcaption>目前只有一次中选价格，还画不出走势：</figcaption>
+              <p>
+                <strong>{price(latest.unitPrice)} 元/{unit}</strong>（{latest.batch.name}
+                {latest.batch.announced ? `，${latest.batch.announced}` : ""}）
+              </p>
+            </figure>
+          ) : (
           <LineChart
             id="history-chart"
             title={`${p.genericName} 历次中选单价（元/${unit}）`}
@@ -119,6 +188,7 @@ export async function productPage(c: Context<AppEnv>) {
               detail: h.batch.name,
             }))}
           />
+          )}
           <div class="table-wrap">
             <table class="cards">
               <caption class="visually-hidden">历次中选价格</caption>
@@ -169,20 +239,25 @@ export async function productPage(c: Context<AppEnv>) {
       ) : null}
 
       <section aria-labelledby="alternatives-heading">
-        <h2 id="alternatives-heading">可替代产品</h2>
-        <p class="lead">同一通用名、剂型和规格的其他企业或批次的中选产品，按单价从低到高。</p>
+        <h2 id="alternatives-heading">同组其他中选产品</h2>
+        <p class="lead">
+          同一通用名、剂型和规格的其他企业或批次的中选产品，按单价从低到高；
+          {showAll ? "包括已结束的和其他省份的。" : `只列执行中的${province ? `、${regionNames.get(province)}可采购的` : ""}。`}
+          {hidden > 0 && !showAll ? <a href={`${self}?all=1#alternatives-heading`}>显示全部 {allAlternatives.length} 个</a> : null}
+          {showAll ? <a href={`${self}#alternatives-heading`}>只看执行中的</a> : null}
+        </p>
         {alternatives.length === 0 ? (
-          <p>没有找到同通用名、同剂型、同规格的其他中选产品。</p>
+          <p>没有{showAll ? "" : "符合条件的"}同通用名、同剂型、同规格的其他中选产品。</p>
         ) : (
           <>
             {latest ? (
               <BarChart
                 id="alternatives-chart"
                 title={`单价对比（元/${unit}）`}
-                description={`本产品与 ${alternatives.length} 个可替代产品的中选单价`}
+                description={`本产品与 ${alternatives.length} 个同组产品的中选单价`}
                 series={[{ label: "中选单价", style: "solid" }]}
                 rows={[
-                  { label: `本产品 · ${p.manufacturer ?? latest.batch.name}`, values: [latest.unitPrice], displays: [`${price(latest.unitPrice)} 元`] },
+                  { label: `本品 · ${p.manufacturer ?? latest.batch.name}`, values: [latest.unitPrice], displays: [`${price(latest.unitPrice)} 元`] },
                   ...alternatives.slice(0, 10).map((a) => ({
                     label: `${a.product.manufacturer ?? "—"} · ${a.batch.name}`,
                     values: [a.unitPrice],
@@ -192,16 +267,16 @@ export async function productPage(c: Context<AppEnv>) {
               />
             ) : null}
             <div class="table-wrap">
-              <table class="cards">
-                <caption class="visually-hidden">可替代产品</caption>
+              <table class="cards" id="alternatives">
+                <caption class="visually-hidden">同组其他中选产品</caption>
                 <thead>
                   <tr>
                     <th scope="col">企业</th>
                     <th scope="col">批次</th>
                     <th scope="col">包装</th>
-                    <th scope="col" class="num">中选单价</th>
-                    <th scope="col" class="num">每{unit}节约</th>
-                    <th scope="col" class="num">每月药费</th>
+                    <th scope="col" class="num">中选单价（元/{unit}）</th>
+                    <th scope="col" class="num">与本品比（元/{unit}）</th>
+                    {isDrug ? <th scope="col" class="num">每月药费（元）</th> : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -214,22 +289,24 @@ export async function productPage(c: Context<AppEnv>) {
                       <td data-label="批次">{a.batch.name}</td>
                       <td data-label="包装">{packageLabel(a.product)}</td>
                       <td data-label="中选单价" class="num">
-                        {price(a.unitPrice)} 元/{unitName(a.product)}
+                        {altCol(a.unitPrice)}
                       </td>
-                      <td data-label={`每${unit}节约`} class="num">
+                      <td data-label="与本品比" class="num">
                         {a.savingPerUnit === null ? (
                           "—"
                         ) : a.savingPerUnit > 0 ? (
-                          <span class="good">省 {price(a.savingPerUnit)} 元</span>
+                          <span class="good">比本品低 {price(a.savingPerUnit)}</span>
                         ) : a.savingPerUnit < 0 ? (
-                          <span class="bad">贵 {price(-a.savingPerUnit)} 元</span>
+                          <span>比本品高 {price(-a.savingPerUnit)}</span>
                         ) : (
-                          "相同"
+                          "与本品相同"
                         )}
                       </td>
-                      <td data-label="每月药费" class="num">
-                        {money(monthlyCost(a.chosenPrice, a.product.packageQty))} 元
-                      </td>
+                      {isDrug ? (
+                        <td data-label="每月药费" class="num">
+                          {money(monthlyCost(a.chosenPrice, a.product.packageQty, perDay.value))}
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>

@@ -1,88 +1,145 @@
 import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { listBatches } from "../../services/batches";
-import { searchPrices, type PriceQuery, type PriceSort } from "../../services/prices";
+import type { PriceQuery } from "../../services/prices";
 import { regionNameMap } from "../../services/regions";
-import { PriceTable, type SortLink } from "../components/price-table";
-import { SearchForm } from "../components/search-form";
+import { GroupResults, groupHref } from "../components/group-results";
+import { Pager } from "../components/pager";
+import { GROUP_SORT_LABELS, SearchForm } from "../components/search-form";
 import { count } from "../format";
 import { Layout } from "../layout";
 import { filterParams, readPriceQuery, withQuery } from "../query";
+import { dosageForms, searchGroups, todayInChina, type GroupQuery, type GroupSort } from "../queries/search-groups";
 
-function sortLink(query: PriceQuery, ascending: PriceSort, descending: PriceSort, what: string): SortLink {
-  const current = query.sort ?? "relevance";
-  const state = current === ascending ? "ascending" : current === descending ? "descending" : "none";
-  // The first click on 降幅 shows the largest first, on 单价 the cheapest first.
-  const next = state === "none" ? (what === "降幅" ? descending : ascending) : state === "ascending" ? descending : ascending;
+/** The province a pharmacist chose last, kept for a year in this browser. */
+export const PROVINCE_COOKIE = "vbp_province";
+export const GROUPS_PER_PAGE = 20;
+
+/**
+ * The province of this search: the one asked for (an empty choice means 全国 and forgets the
+ * remembered one), else the remembered one. Only provincial-level codes count.
+ */
+function chooseProvince(c: Context<AppEnv>, provinces: Set<string>): string | null {
+  const asked = c.req.query("province");
+  if (asked !== undefined) {
+    const code = provinces.has(asked) ? asked : null;
+    setCookie(c, PROVINCE_COOKIE, code ?? "", { path: "/", sameSite: "Lax", httpOnly: true, maxAge: code ? 365 * 86400 : 0 });
+    return code;
+  }
+  const kept = getCookie(c, PROVINCE_COOKIE);
+  return kept && provinces.has(kept) ? kept : null;
+}
+
+function readGroupQuery(raw: Record<string, string>): { query: GroupQuery; problems: string[] } {
+  const { sort, n, province, state, synthetic, dosageForm, spec, ...rest } = raw;
+  const base = readPriceQuery(rest);
+  const problems = base.ok ? [] : base.problems;
+  const groupSort = (Object.keys(GROUP_SORT_LABELS) as GroupSort[]).find((s) => s === sort) ?? "relevance";
+  const page = Math.min(10_000, Math.max(1, Number.parseInt(n ?? "1", 10) || 1));
+  const filters: PriceQuery = base.ok ? base.query : {};
   return {
-    href: `${withQuery("/", { ...filterParams(query), sort: next })}#results`,
-    state,
-    hint: next === ascending ? `按${what}从低到高排序` : `按${what}从高到低排序`,
+    problems,
+    query: {
+      q: filters.q,
+      batch: filters.batch,
+      level: filters.level,
+      category: filters.category,
+      manufacturer: filters.manufacturer,
+      minDiscount: filters.minDiscount,
+      maxUnitPrice: filters.maxUnitPrice,
+      dosageForm: dosageForm?.trim() || undefined,
+      spec: spec?.trim() || undefined,
+      state: state === "all" ? "all" : "current",
+      synthetic: synthetic === "1",
+      sort: groupSort,
+      page,
+      pageSize: GROUPS_PER_PAGE,
+    },
   };
 }
 
-/** 查询: the home page. Search box with type-ahead, filters, a sortable and paged table, CSV export. */
+/** The query as URL parameters (no page), for links that keep it. */
+function queryParams(q: GroupQuery, province: string | null): Record<string, string | undefined> {
+  return {
+    ...filterParams({ ...q, region: undefined }),
+    dosageForm: q.dosageForm,
+    spec: q.spec,
+    province: province ?? undefined,
+    state: q.state === "all" ? "all" : undefined,
+    synthetic: q.synthetic ? "1" : undefined,
+    sort: q.sort === "relevance" ? undefined : q.sort,
+  };
+}
+
+/** 查询: the home page. Search box with type-ahead, folded filters, grouped results, numbered pages. */
 export async function searchPage(c: Context<AppEnv>) {
   const db = c.get("deps").db;
-  const read = readPriceQuery(c.req.query());
-  const [batches, regionNames] = await Promise.all([listBatches(db), regionNameMap(db)]);
-  const regions = [...regionNames].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
-  const query = read.ok ? read.query : { limit: 20 };
-  const page = read.ok ? await searchPrices(db, query) : null;
-  const pageNo = Math.max(1, Number.parseInt(c.req.query("n") ?? "1", 10) || 1);
-  const filters = filterParams(query);
-  const exportHref = withQuery("/api/v1/prices.csv", { ...filters, sort: query.sort, headers: "zh" });
-  const hasQuery = Object.values(filters).some((v) => v !== undefined);
+  const [batches, regionNames, forms] = await Promise.all([listBatches(db), regionNameMap(db), dosageForms(db)]);
+  const provinces = [...regionNames].filter(([code]) => code.length === 2).map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
+  const province = chooseProvince(c, new Set(provinces.map((p) => p.code)));
+  const { query, problems } = readGroupQuery(c.req.query());
+  const result = problems.length ? null : await searchGroups(db, { ...query, region: province ?? undefined });
+  const params = queryParams(query, province);
+  const pages = result ? Math.max(1, Math.ceil(result.total / GROUPS_PER_PAGE)) : 1;
+  const provinceName = provinces.find((p) => p.code === province)?.name;
+  const exportHref = withQuery("/api/v1/prices.csv", { ...filterParams({ ...query, region: province ?? undefined }), headers: "zh" });
+  const heading = query.q ? `“${query.q}”的中选价格` : "中选价格";
+  const today = todayInChina();
 
   return c.html(
     <Layout title={query.q ? `${query.q} 的中选价格` : "查询中选价格"} nav="search" scripts={["typeahead.js"]}>
-      <h1>查询中选价格</h1>
-      <p class="lead">集中带量采购（集采）的中选价格、降幅与供应地区。</p>
-      <SearchForm query={query} batches={batches} regions={regions} />
-      {!read.ok ? (
+      <h1 class="visually-hidden">查询中选价格</h1>
+      <SearchForm query={query} province={province} provinces={provinces} batches={batches} dosageForms={forms} />
+      {problems.length ? (
         <div class="alert" role="alert">
           <p>查询条件有误，请修改后再试：</p>
           <ul>
-            {read.problems.map((p) => (
+            {problems.map((p) => (
               <li>{p}</li>
             ))}
           </ul>
         </div>
       ) : null}
-      {page ? (
+      {result ? (
         <section aria-labelledby="results-heading">
           <div class="summary">
-            <h2 id="results-heading" style="margin:0">
-              {hasQuery ? "查询结果" : "最新中选价格"}
-            </h2>
+            <h2 id="results-heading">{heading}</h2>
             <span role="status">
-              共 {count(page.total)} 条{page.total > query.limit ? `，第 ${pageNo} 页` : ""}
+              {provinceName ? `${provinceName}可采购，` : ""}
+              {query.state === "current" ? "执行中，" : ""}共 {count(result.total)} 组{pages > 1 ? `，第 ${query.page}/${pages} 页` : ""}
             </span>
-            {page.total > 0 ? <a href={exportHref}>导出本次查询（CSV，可用 Excel 打开）</a> : null}
+            {result.total > 0 ? <a href={exportHref}>导出 CSV</a> : null}
           </div>
-          {page.items.length ? (
-            <PriceTable
-              items={page.items}
-              caption={hasQuery ? "查询结果" : "最新中选价格"}
-              sortLinks={{
-                unitPrice: sortLink(query, "unitPrice", "-unitPrice", "单价"),
-                discount: sortLink(query, "discount", "-discount", "降幅"),
-              }}
-            />
+          {result.anySynthetic ? (
+            <p class="synthetic-note" role="note">
+              已按要求包含<strong>合成演示数据</strong>（批次名带“合成数据”）：这些价格是模拟的，不是真实中选价格。
+            </p>
+          ) : null}
+          {result.groups.length ? (
+            <GroupResults groups={result.groups} today={today} showState={query.state === "all"} moreHref={(g) => groupHref(params, g)} />
           ) : (
-            <p>没有找到符合条件的中选价格。请换一个名称、拼音码，或放宽筛选条件。</p>
+            <div class="empty-result">
+              {result.didYouMean.length ? (
+                <p>
+                  没有找到“{query.q}”。您要找的是不是：
+                  {result.didYouMean.map((name, i) => (
+                    <>
+                      {i > 0 ? "、" : ""}
+                      <a href={withQuery("/", { ...params, q: name })}>{name}</a>
+                    </>
+                  ))}
+                  ？
+                </p>
+              ) : (
+                <p>没有找到符合条件的中选价格。请换一个名称或拼音码，或放宽筛选条件{query.state === "current" ? "（如执行状态选“全部”）" : ""}。</p>
+              )}
+            </div>
           )}
-          <nav class="pager" aria-label="翻页">
-            {pageNo > 1 ? <a href={withQuery("/", { ...filters, sort: query.sort })}>« 第一页</a> : null}
-            {page.nextCursor ? (
-              <a href={`${withQuery("/", { ...filters, sort: query.sort, cursor: page.nextCursor, n: pageNo + 1 })}#results`} rel="next">
-                下一页 »
-              </a>
-            ) : null}
-          </nav>
+          <Pager page={query.page} pages={pages} href={(n) => `${withQuery("/", { ...params, n: n > 1 ? n : undefined })}#results-heading`} />
         </section>
       ) : null}
     </Layout>,
-    read.ok ? 200 : 400,
+    problems.length ? 400 : 200,
   );
 }
