@@ -1,5 +1,5 @@
 import type { PriceView } from "../../services/price-view";
-import { LEVEL_LABELS, REFERENCE_KIND_LABELS, packageLabel, pct, price, regionsLabel, unitName } from "../format";
+import { LEVEL_LABELS, REFERENCE_KIND_LABELS, packageLabel, pct, priceColumn, regionsLabel, unitName } from "../format";
 
 export type SortLink = { href: string; state: "ascending" | "descending" | "none"; hint: string };
 
@@ -42,6 +42,10 @@ function SortableHeader(props: { label: string; link?: SortLink }) {
  */
 export function PriceTable(props: { items: PriceView[]; caption: string; sortLinks?: { unitPrice: SortLink; discount: SortLink }; showBatch?: boolean }) {
   const showBatch = props.showBatch ?? true;
+  // One number of decimals per column, so the decimal points line up.
+  const chosenCol = priceColumn(props.items.map((i) => i.chosenPrice));
+  const unitCol = priceColumn(props.items.map((i) => i.unitPrice));
+  const refCol = priceColumn(props.items.map((i) => i.referencePrice));
   return (
     <div class="table-wrap">
       <table class="cards" id="results">
@@ -91,17 +95,17 @@ export function PriceTable(props: { items: PriceView[]; caption: string; sortLin
                   </td>
                 ) : null}
                 <td data-label="中选价" class="num">
-                  {price(item.chosenPrice)} 元/{p.packageUnit ?? "包装"}
+                  {chosenCol(item.chosenPrice)} 元/{p.packageUnit ?? "包装"}
                 </td>
                 <td data-label="中选单价" class="num">
-                  {price(item.unitPrice)} 元/{unitName(p)}
+                  {unitCol(item.unitPrice)} 元/{unitName(p)}
                 </td>
                 <td data-label="参考价" class="num">
                   {item.referencePrice === null ? (
                     "—"
                   ) : (
                     <>
-                      {price(item.referencePrice)} 元
+                      {refCol(item.referencePrice)} 元
                       {item.referenceKind ? <span class="tag">{REFERENCE_KIND_LABELS[item.referenceKind]}</span> : null}
                     </>
                   )}

@@ -134,7 +134,8 @@ export async function batchPage(c: Context<AppEnv>) {
         {note ? <p>{note}</p> : null}
       </div>
       <div class="table-wrap">
-        <table aria-labelledby="stats-heading">
+        {/* Each row is its own measure (counts, percents): decimals differ by row, not by column. */}
+        <table aria-labelledby="stats-heading" data-mixed-rows="">
           <thead>
             <tr>
               <th scope="col">指标</th>

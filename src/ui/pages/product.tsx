@@ -59,6 +59,11 @@ export async function productPage(c: Context<AppEnv>) {
   const cheapest = latest && alternatives.every((a) => a.unitPrice >= latest.unitPrice);
   const self = `/products/${p.id}`;
   const altCol = priceColumn(alternatives.map((a) => a.unitPrice));
+  const diffCol = priceColumn(alternatives.map((a) => (a.savingPerUnit === null ? null : Math.abs(a.savingPerUnit))));
+  const hChosen = priceColumn(history.map((h) => h.chosenPrice));
+  const hUnit = priceColumn(history.map((h) => h.unitPrice));
+  const hRef = priceColumn(history.map((h) => h.referencePrice));
+  const hChange = priceColumn(history.map((h) => (h.changeFromPrevious ? Math.abs(h.changeFromPrevious.chosenPrice) : null)));
   const unit = unitName(p);
   const title = [p.genericName, p.dosageForm, p.spec].filter(Boolean).join(" ");
 
@@ -212,20 +217,20 @@ export async function productPage(c: Context<AppEnv>) {
                     </td>
                     <td data-label="采购周期">{period(h.cycleStart, h.cycleEnd)}</td>
                     <td data-label="中选价" class="num">
-                      {price(h.chosenPrice)} 元
+                      {hChosen(h.chosenPrice)} 元
                     </td>
                     <td data-label="中选单价" class="num">
-                      {price(h.unitPrice)} 元/{unit}
+                      {hUnit(h.unitPrice)} 元/{unit}
                     </td>
                     <td data-label="参考价" class="num">
-                      {h.referencePrice === null ? "—" : `${price(h.referencePrice)} 元`}
+                      {h.referencePrice === null ? "—" : `${hRef(h.referencePrice)} 元`}
                     </td>
                     <td data-label="降幅" class="num">
                       <Discount value={h.discountPct} above={h.aboveReference} />
                     </td>
                     <td data-label="较上一批" class="num">
                       {h.changeFromPrevious
-                        ? `${h.changeFromPrevious.chosenPrice > 0 ? "+" : ""}${price(h.changeFromPrevious.chosenPrice)} 元${
+                        ? `${h.changeFromPrevious.chosenPrice > 0 ? "+" : h.changeFromPrevious.chosenPrice < 0 ? "−" : ""}${hChange(Math.abs(h.changeFromPrevious.chosenPrice))} 元${
                             h.changeFromPrevious.pct === null ? "" : `（${h.changeFromPrevious.pct > 0 ? "+" : ""}${h.changeFromPrevious.pct.toFixed(2)} %）`
                           }`
                         : "首次中选"}
@@ -295,9 +300,9 @@ export async function productPage(c: Context<AppEnv>) {
                         {a.savingPerUnit === null ? (
                           "—"
                         ) : a.savingPerUnit > 0 ? (
-                          <span class="good">比本品低 {price(a.savingPerUnit)}</span>
+                          <span class="good">比本品低 {diffCol(a.savingPerUnit)}</span>
                         ) : a.savingPerUnit < 0 ? (
-                          <span>比本品高 {price(-a.savingPerUnit)}</span>
+                          <span>比本品高 {diffCol(-a.savingPerUnit)}</span>
                         ) : (
                           "与本品相同"
                         )}
