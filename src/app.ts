@@ -19,6 +19,7 @@ import { docsPage } from "./ui/docs";
 import type { OpenApiDocument } from "./ui/docs-reference";
 import { pagesRouter } from "./ui/pages.index";
 import { validationError } from "./routes/errors";
+import { problemDetails } from "./routes/problem-details";
 
 export type CreateAppOptions = {
   /** Builds the request's dependencies from the runtime's bindings (per request on Workers). */
@@ -29,9 +30,26 @@ export type CreateAppOptions = {
 export const API_INFO = {
   title: "集采价格查询 VBP price tracker API",
   version: "1.0.0",
-  description:
+  description: [
     "Chosen prices (中选价格) of China's volume-based procurement (集中带量采购), their reductions (降幅) and fund savings. Amounts are CNY yuan: prices to 4 decimals, money totals to 2.",
+    "",
+    "**Versioning.** Everything under `/api/v1` changes only by addition: new operations, new optional query parameters, new fields in answers, new values of `code` in errors. A field, parameter or operation is never removed or given another meaning within v1; a change that would break a client gets `/api/v2`, served beside v1. Clients should ignore fields they do not know. `info.version` counts additions (1.x).",
+    "",
+    "**Errors.** Every error answers `{ error: { code, message, details, requestId } }` with a stable `code`; send `Accept: application/problem+json` to get the same error as RFC 9457 problem details.",
+  ].join("\n"),
 };
+
+/** Groups of operations, in the order the reference shows them. */
+export const API_TAGS = [
+  { name: "prices", description: "中选价格 · chosen prices: search, one price, type-ahead" },
+  { name: "exports", description: "导出 · the same searches as CSV, .xlsx and Atom feeds" },
+  { name: "products", description: "产品 · products and their price history" },
+  { name: "batches", description: "集采批次 · procurement batches and their statistics" },
+  { name: "savings", description: "节约医保基金 · savings and agreed-volume progress" },
+  { name: "price-check", description: "采购清单比价 · a hospital's purchase list against chosen prices" },
+  { name: "imports", description: "导入 · loading data (admin token)" },
+  { name: "health", description: "服务状态 · liveness" },
+];
 
 /** Composes the whole service; runtime entries (Node, Workers) only supply `deps`. */
 export function createApp(options: CreateAppOptions) {
@@ -42,6 +60,7 @@ export function createApp(options: CreateAppOptions) {
     },
   });
   app.use("*", requestContext(options.deps, options.log));
+  app.use("/api/*", problemDetails);
   app.use("*", securityHeaders);
   app.use("/api/*", publicReadCors);
   app.use("*", sameOriginWrites);
@@ -51,25 +70,39 @@ export function createApp(options: CreateAppOptions) {
   app.onError(handleError);
   app.notFound(notFoundHandler);
 
-  app.route("/", healthRouter);
-  app.route("/", exportRouter);
-  app.route("/", pricesRouter);
-  app.route("/", batchesRouter);
-  app.route("/", productsRouter);
-  app.route("/", suggestRouter);
-  app.route("/", importsRouter);
-  app.route("/", savingsRouter);
-  app.route("/", progressRouter);
-  app.route("/", priceCheckRouter);
-  app.route("/", pagesRouter);
+  // Chained so the app's type carries every route: that type is what `hc<AppType>` builds a client from.
+  const routed = app
+    .route("/", healthRouter)
+    .route("/", exportRouter)
+    .route("/", pricesRouter)
+    .route("/", batchesRouter)
+    .route("/", productsRouter)
+    .route("/", suggestRouter)
+    .route("/", importsRouter)
+    .route("/", savingsRouter)
+    .route("/", progressRouter)
+    .route("/", priceCheckRouter)
+    .route("/", pagesRouter);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-  const openApi = { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }] };
-  app.doc31("/openapi.json", openApi);
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "the server's ADMIN_TOKEN (16+ characters); imports over HTTP are disabled without one",
+  });
+  app.doc31("/openapi.json", OPEN_API_HEAD);
   // The document is fixed once the routes are: /docs renders it on the server, built on first use.
   let document: OpenApiDocument | undefined;
-  app.get("/docs", (c) => docsPage(c, (document ??= app.getOpenAPI31Document(openApi) as OpenApiDocument)));
-  return app;
+  app.get("/docs", (c) => docsPage(c, (document ??= app.getOpenAPI31Document(OPEN_API_HEAD) as OpenApiDocument)));
+  return routed;
 }
 
+/** What the document says besides its operations. Public operations say `security: []` themselves. */
+const OPEN_API_HEAD = { openapi: "3.1.0", info: API_INFO, servers: [{ url: "/" }], tags: API_TAGS };
+
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The API's type for Hono's typed client: `hc<AppType>(baseUrl)` knows every path, parameter and
+ * answer, so a contract change that breaks a client breaks its compile.
+ */
+export type AppType = App;

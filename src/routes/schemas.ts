@@ -12,10 +12,43 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
+/** RFC 9457 problem details: the same error for clients that ask for `application/problem+json`. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ description: "a URN naming the error code", example: "urn:vbp-price-tracker:error:validation_error" }),
+    title: z.string().openapi({ description: "the HTTP status text", example: "Bad Request" }),
+    status: z.number().int().openapi({ example: 400 }),
+    detail: z.string().openapi({ description: "what was wrong, as error.message", example: "limit: Too big: expected number to be <=200" }),
+    instance: z.string().openapi({ description: "the request's path", example: "/api/v1/prices" }),
+    code: z.string().openapi({ description: "the stable error code, as error.code", example: "validation_error" }),
+    requestId: z.string(),
+    details: z.unknown().optional().openapi({ description: "as error.details" }),
+  })
+  .openapi("Problem");
+
+/**
+ * An error answer: the contract's JSON error body, or RFC 9457 problem details when the request's
+ * `Accept` asks for `application/problem+json`.
+ */
 export const errorResponse = (description: string) => ({
-  content: { "application/json": { schema: ErrorSchema } },
+  content: { "application/json": { schema: ErrorSchema }, "application/problem+json": { schema: ProblemSchema } },
   description,
 });
+
+/** Errors any /api operation can answer: too many requests, an unexpected fault, a busy database. */
+export const apiErrors = {
+  429: errorResponse("too many requests from this address (RATE_LIMIT_PER_MINUTE), or too many failed admin tokens; see Retry-After"),
+  500: errorResponse("unexpected fault; logged with the request id"),
+  503: errorResponse("the database is busy; see Retry-After"),
+} as const;
+
+/** Errors of the operations that write: also a cross-site browser write and a full disk. */
+export const writeErrors = {
+  ...apiErrors,
+  403: errorResponse("a browser write from another site (cross_origin_write) or imports disabled"),
+  503: errorResponse("the database is busy, or the server is reading too many uploads at once; see Retry-After"),
+  507: errorResponse("the database's disk is full; nothing was written"),
+} as const;
 
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
@@ -80,5 +113,5 @@ export const IdParamSchema = z.object({
     .string()
     .regex(/^[1-9]\d{0,14}$/, "must be a positive whole number")
     .transform(Number)
-    .openapi({ param: { name: "id", in: "path" }, example: "1", type: "integer" }),
+    .openapi({ param: { name: "id", in: "path" }, example: 1, type: "integer", minimum: 1 }),
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
 const pct = z.number().nullable();
 
@@ -47,25 +47,34 @@ export const BatchSchema = z
 export const listBatches = createRoute({
   method: "get",
   path: "/api/v1/batches",
+  operationId: "listBatches",
   tags: ["batches"],
-  summary: "Procurement batches with their statistics",
+  summary: "集采批次列表 · Procurement batches with their statistics",
+  description: "Every batch (批次) with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
+  security: [],
   request: { query: z.object({ level: z.enum(LEVELS).optional(), category: z.enum(CATEGORIES).optional() }) },
   responses: {
     200: jsonResponse(z.object({ data: z.array(BatchSchema), meta: z.object({ total: z.number().int(), nextCursor: z.null() }) }), "all batches"),
     400: errorResponse("invalid query"),
+    ...apiErrors,
   },
 });
 
 export const getBatch = createRoute({
   method: "get",
   path: "/api/v1/batches/{id}",
+  operationId: "getBatch",
   tags: ["batches"],
-  summary: "One batch with computed and published statistics",
+  summary: "单个集采批次 · One batch with computed and published statistics",
+  description: "A batch by its stable text id (e.g. national-drug-4), with computed statistics beside the published ones so incomplete data shows.",
+  security: [],
   request: {
     params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }) }),
   },
   responses: {
     200: jsonResponse(z.object({ data: BatchSchema }), "the batch"),
+    400: errorResponse("invalid id"),
     404: errorResponse("no such batch"),
+    ...apiErrors,
   },
 });

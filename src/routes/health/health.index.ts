@@ -2,15 +2,19 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../errors";
 import { createRouter } from "../router";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
 const health = createRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["health"],
-  summary: "Liveness once the database answers",
+  summary: "服务状态 · Liveness once the database answers",
+  description: "Answers 200 once the database answers a query; load balancers and uptime checks poll it. Counted by the rate limit like every request.",
+  security: [],
   responses: {
     200: jsonResponse(z.object({ status: z.literal("ok") }), "the service and its database answer"),
+    ...apiErrors,
     503: errorResponse("the database does not answer"),
   },
 });

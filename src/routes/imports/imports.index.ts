@@ -34,11 +34,8 @@ function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
   return next();
 }
 
-export const importsRouter = createRouter();
-
-importsRouter.use("/api/v1/imports", requireAdmin);
-// Taken before the body is read: a second upload is refused at once instead of buffering beside the first.
-importsRouter.post("/api/v1/imports", async (_c, next) => {
+/** Taken before the body is read: a second upload is refused at once instead of buffering beside the first. */
+async function oneImportAtATime(_c: Context<AppEnv>, next: () => Promise<void>) {
   if (importRunning) throw new AppError(409, "import_running", "another import is running; try again when it has finished");
   importRunning = true;
   try {
@@ -46,13 +43,12 @@ importsRouter.post("/api/v1/imports", async (_c, next) => {
   } finally {
     importRunning = false;
   }
-});
-importsRouter.post("/api/v1/imports", uploadSlots("the server is reading other uploads; retry in a few seconds"));
-importsRouter.post("/api/v1/imports", apiUploadLimit);
-importsRouter.post("/api/v1/imports", requireCsvBody);
+}
 
-importsRouter
-  .openapi(routes.postImport, async (c) => {
+const importUploadSlots = uploadSlots("the server is reading other uploads; retry in a few seconds");
+
+export const importsRouter = createRouter()
+  .openapi({ ...routes.postImport, middleware: [requireAdmin, oneImportAtATime, importUploadSlots, apiUploadLimit, requireCsvBody] as const }, async (c) => {
     const query = c.req.valid("query");
     const upload = await readUpload(c);
     const report = await runImport(c.get("deps").db, {
@@ -67,7 +63,7 @@ importsRouter
     const limits = importLimitsFor(c.get("deps"));
     return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
   })
-  .openapi(routes.listImportsRoute, async (c) => {
+  .openapi({ ...routes.listImportsRoute, middleware: [requireAdmin] as const }, async (c) => {
     const data = await listImports(c.get("deps").db, c.req.valid("query").limit);
     return c.json({ data, meta: { total: data.length, nextCursor: null } }, 200);
   });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IMPORT_KINDS } from "../../db/schema";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse, writeErrors } from "../schemas";
 
 const IssueSchema = z.object({ row: z.number().int(), column: z.string().nullable(), message: z.string() }).openapi("ImportIssue");
 
@@ -36,8 +36,11 @@ const security = [{ bearerAuth: [] }];
 export const postImport = createRoute({
   method: "post",
   path: "/api/v1/imports",
+  operationId: "importFile",
   tags: ["imports"],
-  summary: "Import a CSV file (all or nothing)",
+  summary: "导入数据文件 · Import a CSV file, all or nothing",
+  description:
+    "One file is one kind (batches, regions, prices, volumes). A file with any invalid row is rejected whole (422) with a report naming row, column and reason; dryRun=true answers the same report and writes nothing. Re-importing the same file changes nothing.",
   security,
   request: {
     query: z.object({
@@ -50,9 +53,17 @@ export const postImport = createRoute({
     }),
     body: {
       content: {
-        "text/csv": { schema: z.string().openapi({ format: "binary" }) },
-        "multipart/form-data": { schema: z.object({ file: z.any().openapi({ type: "string", format: "binary" }) }) },
+        "text/csv": {
+          schema: z.string().openapi({ format: "binary", description: "the file, UTF-8 (with or without BOM) or GB18030" }),
+          example: "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind\r\nnational-drug-1,阿托伐他汀钙片,片剂,20mg,7,北京嘉林药业股份有限公司,3.6,156.8,pre_vbp\r\n",
+        },
+        "multipart/form-data": {
+          schema: z
+            .object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file" }) })
+            .openapi({ required: ["file"] }),
+        },
       },
+      description: "the CSV file as the body (name it with X-File-Name) or as a multipart field `file`",
       // Not `required`: with it, @hono/zod-openapi runs the multipart validator on every body and
       // refuses a text/csv upload ("file: expected nonoptional"); readUpload checks the body itself.
       required: false,
@@ -62,19 +73,22 @@ export const postImport = createRoute({
     200: jsonResponse(ImportReportSchema, "imported (or, for a dry run, would import)"),
     400: errorResponse("invalid query or body"),
     401: errorResponse("missing or wrong token"),
-    403: errorResponse("imports over HTTP are disabled (no ADMIN_TOKEN configured)"),
     409: errorResponse("another import is running"),
     413: errorResponse("file too large"),
     415: errorResponse("unsupported content type"),
     422: jsonResponse(ImportReportSchema, "rows were rejected; nothing was written"),
+    ...writeErrors,
+    403: errorResponse("imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site"),
   },
 });
 
 export const listImportsRoute = createRoute({
   method: "get",
   path: "/api/v1/imports",
+  operationId: "listImports",
   tags: ["imports"],
-  summary: "The import audit log, newest first",
+  summary: "导入记录 · The import audit log, newest first",
+  description: "Every import with its file name, SHA-256, row counts, errors and warnings, dry run or not, when and by whom.",
   security,
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
   responses: {
@@ -103,7 +117,9 @@ export const listImportsRoute = createRoute({
       }),
       "imports",
     ),
+    400: errorResponse("invalid query"),
     401: errorResponse("missing or wrong token"),
     403: errorResponse("imports over HTTP are disabled"),
+    ...apiErrors,
   },
 });

@@ -20,11 +20,17 @@ async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
   throw new AppError(415, "unsupported_media_type", `send the purchase list as text/csv or as a multipart file, not ${type}`);
 }
 
-export const priceCheckRouter = createRouter();
+const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|multipart\/form-data)/;
 
-priceCheckRouter.post("/api/v1/price-check", uploadSlots("the server is reading other uploads; retry in a few seconds"));
-priceCheckRouter.post("/api/v1/price-check", priceCheckUploadLimit);
+/** Checked before the body validators, so the caller learns what to send instead of a bare 415. */
+async function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
+  const type = c.req.header("content-type") ?? "";
+  if (type !== "" && !CSV_TYPES.test(type)) {
+    throw new AppError(415, "unsupported_media_type", `send the purchase list as text/csv or as a multipart file, not ${type}`);
+  }
+  await next();
+}
 
-priceCheckRouter.openapi(routes.postPriceCheck, async (c) => {
+export const priceCheckRouter = createRouter().openapi({ ...routes.postPriceCheck, middleware: [uploadSlots("the server is reading other uploads; retry in a few seconds"), priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
   return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PRICE_CHECK_CLASSES } from "../../domain";
 import { MATCH_RULES } from "../../services/price-check";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse, writeErrors } from "../schemas";
 
 const PriceRefSchema = z.object({
   priceId: z.number().int(),
@@ -47,11 +47,33 @@ const LineSchema = z
   })
   .openapi("PriceCheckLine");
 
+/** The purchase list, as the raw CSV or as a multipart upload (what an HTML form sends). */
+export const PurchaseListBody = {
+  content: {
+    "text/csv": {
+      schema: z.string().openapi({ format: "binary", description: "the purchase list, UTF-8 (with or without BOM) or GB18030" }),
+      example: "通用名,规格,生产企业,进价,数量\r\n阿托伐他汀钙片,20mg,辉瑞制药有限公司,35.5,100\r\n",
+    },
+    "multipart/form-data": {
+      schema: z
+        .object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file" }) })
+        .openapi({ required: ["file"] }),
+    },
+  },
+  description: "the purchase list (CSV) as the body or as a multipart field `file`",
+  // Not `required`: with it, @hono/zod-openapi runs the multipart validator on every body and
+  // refuses a text/csv upload; the handler reads and checks the body itself.
+  required: false,
+};
+
 export const postPriceCheck = createRoute({
   method: "post",
   path: "/api/v1/price-check",
-  tags: ["savings"],
-  summary: "Check a hospital's purchase list (CSV) against chosen prices",
+  operationId: "checkPurchaseList",
+  tags: ["price-check"],
+  summary: "采购清单比价 · Check a hospital's purchase list against chosen prices",
+  security: [],
+  request: { body: PurchaseListBody },
   description:
     "Body: the CSV (text/csv, UTF-8 or GB18030) or a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages).",
   responses: {
@@ -74,8 +96,10 @@ export const postPriceCheck = createRoute({
       }),
       "each line classed, totals in meta",
     ),
+    400: errorResponse("a multipart body without a `file` field"),
     413: errorResponse("file too large"),
     415: errorResponse("not CSV"),
     422: errorResponse("the file or some lines could not be read; details.errors lists them by row and column"),
+    ...writeErrors,
   },
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { PRICE_SORTS } from "../../services/prices";
-import { errorResponse, IdParamSchema, jsonResponse, listOf, PriceSchema } from "../schemas";
+import { apiErrors, errorResponse, IdParamSchema, jsonResponse, listOf, PriceSchema } from "../schemas";
 
 const optionalNumber = (description: string) =>
   z.coerce.number().finite().optional().openapi({ description });
@@ -36,24 +36,32 @@ const SearchMetaShape = {
 export const listPrices = createRoute({
   method: "get",
   path: "/api/v1/prices",
+  operationId: "listPrices",
   tags: ["prices"],
-  summary: "Search chosen prices",
+  summary: "搜索中选价格 · Search chosen prices",
+  description: "Chosen prices (中选价格) matching a name, 拼音码, English name, firm or code and filters, a page at a time: follow meta.nextCursor until it is null.",
+  security: [],
   request: { query: PriceQuerySchema },
   responses: {
     200: jsonResponse(listOf(PriceSchema, SearchMetaShape), "a page of chosen prices"),
-    400: errorResponse("invalid query"),
+    400: errorResponse("invalid query or cursor"),
+    ...apiErrors,
   },
 });
 
 export const getPrice = createRoute({
   method: "get",
   path: "/api/v1/prices/{id}",
+  operationId: "getPrice",
   tags: ["prices"],
-  summary: "One chosen price with its batch and product",
+  summary: "单个中选价格 · One chosen price with its batch and product",
+  description: "A chosen price by id, with its batch, product, reduction and supply regions.",
+  security: [],
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse(z.object({ data: PriceSchema }), "the price"),
     400: errorResponse("invalid id"),
     404: errorResponse("no such price"),
+    ...apiErrors,
   },
 });

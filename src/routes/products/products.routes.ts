@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponse, IdParamSchema, jsonResponse, PriceSchema, ProductSchema } from "../schemas";
+import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PriceSchema, ProductSchema } from "../schemas";
 
 export const ProductDetailSchema = z
   .object({
@@ -23,12 +23,16 @@ export const ProductDetailSchema = z
 export const getProduct = createRoute({
   method: "get",
   path: "/api/v1/products/{id}",
+  operationId: "getProduct",
   tags: ["products"],
-  summary: "A product, its price history across batches and its alternatives",
+  summary: "产品详情与价格历史 · A product, its price history and alternatives",
+  description: "One product (药品或耗材) with its chosen prices across batches (renewals 接续采购 included), oldest first, and the same generic name, dosage form and strength from other firms, cheapest first.",
+  security: [],
   request: { params: IdParamSchema },
   responses: {
     200: jsonResponse(z.object({ data: ProductDetailSchema }), "the product"),
     400: errorResponse("invalid id"),
     404: errorResponse("no such product"),
+    ...apiErrors,
   },
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
 export const ProgressQuerySchema = z.object({
   batch: z.string().min(1).max(100).optional().openapi({ description: "batch id" }),
@@ -35,8 +35,11 @@ const ProgressItemSchema = z
 export const getProgressRoute = createRoute({
   method: "get",
   path: "/api/v1/progress",
+  operationId: "getProgress",
   tags: ["savings"],
-  summary: "Agreed-volume progress (完成率) per chosen price",
+  summary: "约定采购量完成率 · Agreed-volume progress per chosen price",
+  description: "Purchases to date against the agreed volume (完成率) of each chosen price, with what a straight line through the cycle expects by asOf.",
+  security: [],
   request: { query: ProgressQuerySchema },
   responses: {
     200: jsonResponse(
@@ -54,5 +57,6 @@ export const getProgressRoute = createRoute({
     ),
     400: errorResponse("invalid query"),
     404: errorResponse("unknown batch or region"),
+    ...apiErrors,
   },
 });

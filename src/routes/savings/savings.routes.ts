@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { SAVINGS_GROUPS } from "../../services/savings";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
 const month = (description: string) =>
   z.string().max(7).optional().openapi({ description, example: "2022-03" });
@@ -39,8 +39,11 @@ const SavingsGroupSchema = z
 export const getSavingsRoute = createRoute({
   method: "get",
   path: "/api/v1/savings",
+  operationId: "getSavings",
   tags: ["savings"],
-  summary: "Spending and fund saved (节约医保基金), realized and projected",
+  summary: "节约医保基金 · Spending and fund saved, realized and projected",
+  description: "Realized savings from purchased volumes and projected savings from agreed volumes (约定采购量), grouped by batch, region (rolled up the region tree), month or category, with the fund share used.",
+  security: [],
   request: { query: SavingsQuerySchema },
   responses: {
     200: jsonResponse(
@@ -65,5 +68,6 @@ export const getSavingsRoute = createRoute({
     ),
     400: errorResponse("invalid query"),
     404: errorResponse("unknown batch or region"),
+    ...apiErrors,
   },
 });

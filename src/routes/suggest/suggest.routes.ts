@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
 export const SuggestQuerySchema = z.object({
   q: z.string().trim().min(1).max(100).openapi({ description: "the start of a name, a fragment, 拼音码 or English", example: "atf" }),
@@ -19,11 +19,15 @@ export const SuggestionSchema = z
 export const suggest = createRoute({
   method: "get",
   path: "/api/v1/suggest",
-  tags: ["search"],
-  summary: "Type-ahead generic names for a search box",
+  operationId: "suggestNames",
+  tags: ["prices"],
+  summary: "名称联想 · Type-ahead generic names for a search box",
+  description: "Generic names (通用名) that start with, contain or have 拼音码 matching what was typed, with how many chosen prices carry each.",
+  security: [],
   request: { query: SuggestQuerySchema },
   responses: {
     200: jsonResponse(z.object({ data: z.array(SuggestionSchema) }), "names, best match first"),
     400: errorResponse("invalid query"),
+    ...apiErrors,
   },
 });
