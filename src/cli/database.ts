@@ -1,6 +1,5 @@
 import { openLibsql, type LibsqlHandle } from "../db/client";
 import { ensureFileDirectory, migrateLibsql, tuneEmbedded } from "../db/migrate";
-import { statisticsAtStart } from "../db/statistics";
 import { isEmpty, importFiles } from "../services/seed";
 import { seedFiles } from "./files";
 import { describeStartupError } from "./startup-errors";
@@ -20,7 +19,6 @@ export async function openMigrated(url: string, authToken?: string, { seed = tru
       await importFiles(handle.db, seedFiles(), "seed");
       seeded = true;
     }
-    await statisticsAtStart(handle.db);
     return { ...handle, seeded };
   } catch (err) {
     handle?.close();

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { dataChanged } from "./data-version";
 import type { Db } from "../db/client";
-import { refreshStatistics } from "../db/statistics";
 import type { ImportKind } from "../db/schema";
 import { CsvTooLongError } from "../import/csv-records";
 import { DecodeError, NotUtf8Error, type TextEncodingName } from "../import/decode";
@@ -66,8 +65,6 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
   // Cached answers are keyed by the data version the import bumped: they must see the new one now.
   dataChanged(db);
   const status = tally.errorCount ? "rejected" : "succeeded";
-  // An import can change the table sizes the planner's choices rest on.
-  if (status === "succeeded" && !dryRun) await refreshStatistics(db);
   const importId = await writeAudit(db, req, { startedAt, dryRun, status, encoding, tally });
   return { importId, ...reportOf(req.kind, dryRun, encoding, tally) };
 }
