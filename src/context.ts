@@ -1,3 +1,4 @@
+import type { SpreadsheetWriter } from "./services/spreadsheet";
 import type { Db } from "./db/client";
 import type { EdgeDeps } from "./edge/edge-deps";
 import type { AdminToken } from "./middleware/admin-tokens";
@@ -29,6 +30,8 @@ export type AppDeps = {
   adminAuthFailuresPerMinute?: number;
   /** The header a trusted reverse proxy sets to the client's address (TRUST_PROXY); unset: the socket's address. */
   trustProxy?: string;
+  /** Writes .xlsx answers (exceljs on Node); none on Workers, where those answer 501. */
+  spreadsheets?: SpreadsheetWriter;
   /** Cache of public GET answers keyed by data version; none means every answer is computed. */
   responseCache?: ResponseCache;
   /** Called after the database answered busy, so a runtime can replace a connection that may be stuck. */

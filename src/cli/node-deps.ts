@@ -1,3 +1,4 @@
+import { writeXlsx } from "../export/xlsx-writer";
 import type { AppDeps } from "../context";
 import type { LibsqlHandle } from "../db/client";
 import { ReopeningLibsql } from "../db/reopening-libsql";
@@ -24,6 +25,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     onDatabaseBusy: () => {
       void connection.reopen().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not reopen the database: ${String(err)}` })));
     },
+    spreadsheets: writeXlsx,
   };
   return { deps, connection, close: () => connection.close() };
 }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
-import { readDataVersion } from "../services/data-version";
+import { readDataState } from "../services/data-version";
 import { setAnswerHeader } from "./answer-headers";
 
 /** Browsers and proxies may reuse an answer briefly and revalidate it cheaply with If-None-Match. */
@@ -9,7 +9,7 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=
 /** The edge copy may live long: its key carries the data version, so an import makes it unreachable. */
 const EDGE_CACHE_CONTROL = "public, max-age=86400";
 /** Headers worth keeping in the edge copy; everything per-request (request id, CORS) is added again. */
-const STORED_HEADERS = ["content-type", "content-language"];
+const STORED_HEADERS = ["content-type", "content-language", "last-modified"];
 
 /**
  * HTTP caching for the public read API: `ETag` (a hash of the body), `Cache-Control` and 304 on a
@@ -22,8 +22,9 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   const edge = c.get("deps").responseCache;
   let key: Request | undefined;
   let share: ((res: SharedAnswer | null) => void) | undefined;
+  const data = await readDataState(c.get("deps").db);
   if (edge) {
-    key = edgeKey(c.req.url, await readDataVersion(c.get("deps").db));
+    key = edgeKey(c.req.url, data.value);
     const hit = await edge.match(key);
     if (hit) return answer(c, hit, "HIT");
     // Identical requests that arrive while the first is computed wait for its answer instead of
@@ -55,6 +56,8 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
     setAnswerHeader(c, "Cache-Control", "no-store");
     return;
   }
+  // Beside the ETag: when the data behind every answer last changed (an import), as an HTTP date.
+  if (data.changedAt) setAnswerHeader(c, "Last-Modified", new Date(data.changedAt).toUTCString());
   if (!(res.headers.get("content-type") ?? "").startsWith("application/json")) {
     share?.(null);
     setAnswerHeader(c, "Cache-Control", PUBLIC_CACHE_CONTROL);

@@ -102,7 +102,7 @@ export const PriceSchema = z
   })
   .openapi("Price");
 
-export const listOf = <T extends z.ZodType>(item: T, meta: z.ZodRawShape = {}) =>
+export const listOf = <T extends z.ZodType, M extends z.ZodRawShape = {}>(item: T, meta: M = {} as M) =>
   z.object({
     data: z.array(item),
     meta: z.object({ total: z.number().int(), nextCursor: z.string().nullable(), ...meta }),

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batchStatistics } from "../domain";
 import { notFound } from "../errors";
+import { parseUpdatedSince, syncToken } from "./change-feed";
 import type { Category, Level } from "../db/schema";
 
 type BatchSqlRow = {
@@ -66,13 +67,30 @@ function toBatchView(row: BatchSqlRow) {
 
 export type BatchView = ReturnType<typeof toBatchView>;
 
-export async function listBatches(db: Db, filter: { level?: string; category?: string } = {}): Promise<BatchView[]> {
+/** When a batch last changed for a client: its own row or its statistics (which change with its prices). */
+const BATCH_CHANGED_AT = sql`max(b.updated_at, COALESCE(s.updated_at, ''))`;
+
+/** Batches, newest first; with `updatedSince`, those changed since, oldest change first. */
+export async function listBatches(
+  db: Db,
+  filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string } = {},
+): Promise<BatchView[]> {
   const conditions = [];
   if (filter.level) conditions.push(sql`b.level = ${filter.level}`);
   if (filter.category) conditions.push(sql`b.category = ${filter.category}`);
+  if (filter.synthetic !== undefined) conditions.push(sql`b.synthetic = ${filter.synthetic ? 1 : 0}`);
+  const since = filter.updatedSince === undefined ? null : parseUpdatedSince(filter.updatedSince);
+  if (since) conditions.push(sql`${BATCH_CHANGED_AT} > ${since.updated}`);
   const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
+  const order = since ? sql`${BATCH_CHANGED_AT} ASC, b.id ASC` : sql`COALESCE(b.announced, '') DESC, b.id ASC`;
+  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} ${where} ORDER BY ${order}`);
   return rows.map(toBatchView);
+}
+
+/** Where the next batches sync starts: the newest change now (read before the list, so nothing falls between). */
+export async function batchesSyncToken(db: Db): Promise<string> {
+  const [point] = await readRows<{ updated: string | null }>(db, sql`SELECT max(${BATCH_CHANGED_AT}) AS updated FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id`);
+  return syncToken({ updated: point?.updated || "1970-01-01T00:00:00.000Z", clock: new Date().toISOString() });
 }
 
 export async function getBatch(db: Db, id: string): Promise<BatchView> {

@@ -4,7 +4,7 @@ import { readRows } from "../db/read-rows";
 /** How long a process trusts the data version it last read. */
 const FRESH_MS = 1000;
 
-type Known = { value: string; at: number };
+type Known = { value: string; changedAt: string | null; at: number };
 
 /** Per database (its driver client: D1's Db object is built per request, its binding is not). */
 const known = new WeakMap<object, Known>();
@@ -19,15 +19,26 @@ const keyOf = (db: Db): object => (db as unknown as { $client?: object }).$clien
  * isolate) within a second.
  */
 export async function readDataVersion(db: Db, now = Date.now()): Promise<string> {
+  return (await readDataState(db, now)).value;
+}
+
+/**
+ * The data version and when the data last changed (`data_changed_at`, stamped by a trigger in the
+ * same write as the version: drizzle/0011_change_feed.sql), for Last-Modified; null before any import.
+ */
+export async function readDataState(db: Db, now = Date.now()): Promise<Omit<Known, "at">> {
   const key = keyOf(db);
   const hit = known.get(key);
-  if (hit && now - hit.at < FRESH_MS) return hit.value;
+  if (hit && now - hit.at < FRESH_MS) return hit;
   const startedIn = generation.get(key) ?? 0;
-  const [row] = await readRows<{ value: string }>(db, "SELECT value FROM app_meta WHERE key = 'data_version'");
-  const value = row?.value ?? "0";
+  const [row] = await readRows<{ value: string | null; changedAt: string | null }>(
+    db,
+    "SELECT (SELECT value FROM app_meta WHERE key = 'data_version') AS value, (SELECT value FROM app_meta WHERE key = 'data_changed_at') AS changedAt",
+  );
+  const state = { value: row?.value ?? "0", changedAt: row?.changedAt ?? null };
   // An import that finished while this read was under way may have made its answer old.
-  if ((generation.get(key) ?? 0) === startedIn) known.set(key, { value, at: now });
-  return value;
+  if ((generation.get(key) ?? 0) === startedIn) known.set(key, { ...state, at: now });
+  return state;
 }
 
 /** After an import through this process: the next read asks the database again. */

@@ -4,8 +4,10 @@ import * as routes from "./batches.routes";
 
 export const batchesRouter = createRouter()
   .openapi(routes.listBatches, async (c) => {
-    const data = await batches.listBatches(c.get("deps").db, c.req.valid("query"));
-    return c.json({ data, meta: { total: data.length, nextCursor: null } }, 200);
+    const query = c.req.valid("query");
+    const syncToken = query.updatedSince === undefined ? undefined : await batches.batchesSyncToken(c.get("deps").db);
+    const data = await batches.listBatches(c.get("deps").db, query);
+    return c.json({ data, meta: { total: data.length, nextCursor: null, ...(syncToken ? { syncToken } : {}) } }, 200);
   })
   .openapi(routes.getBatch, async (c) => {
     const data = await batches.getBatch(c.get("deps").db, c.req.valid("param").id);

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
+import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
 const pct = z.number().nullable();
@@ -52,9 +53,30 @@ export const listBatches = createRoute({
   summary: "集采批次列表 · Procurement batches with their statistics",
   description: "Every batch (批次) with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
   security: [],
-  request: { query: z.object({ level: z.enum(LEVELS).optional(), category: z.enum(CATEGORIES).optional() }) },
+  request: {
+    query: z.object({
+      level: z.enum(LEVELS).optional(),
+      category: z.enum(CATEGORIES).optional(),
+      synthetic: z
+        .enum(["true", "false"])
+        .transform((v) => v === "true")
+        .optional()
+        .openapi({ description: "false: real batches only (no generated demo data); true: demo data only" }),
+      updatedSince: UpdatedSinceSchema,
+    }),
+  },
   responses: {
-    200: jsonResponse(z.object({ data: z.array(BatchSchema), meta: z.object({ total: z.number().int(), nextCursor: z.null() }) }), "all batches"),
+    200: jsonResponse(
+      z.object({
+        data: z.array(BatchSchema),
+        meta: z.object({
+          total: z.number().int(),
+          nextCursor: z.null().openapi({ description: "always null: every batch fits one answer" }),
+          syncToken: z.string().optional().openapi({ description: "with updatedSince: pass as updatedSince next time" }),
+        }),
+      }),
+      "all batches (with updatedSince: those whose data or statistics changed since, oldest change first)",
+    ),
     400: errorResponse("invalid query"),
     ...apiErrors,
   },

@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PriceQuerySchema } from "../prices/prices.routes";
 import { apiErrors, errorResponse } from "../schemas";
+import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
+
+const ExportQuerySchema = PriceQuerySchema.omit({ limit: true, cursor: true, updatedSince: true });
 
 export const exportPricesRoute = createRoute({
   method: "get",
@@ -8,16 +11,51 @@ export const exportPricesRoute = createRoute({
   operationId: "exportPricesCsv",
   tags: ["exports"],
   summary: "导出中选价格 CSV · The search's chosen prices as a CSV file",
-  security: [],
   description:
     "Same filters as GET /api/v1/prices; every matching row (no paging). UTF-8 with BOM, CRLF; cells starting with = + - @ are prefixed with ' against formula injection. The file imports back with POST /api/v1/imports?kind=prices.",
+  security: [],
   request: {
-    query: PriceQuerySchema.omit({ limit: true, cursor: true }).extend({
+    query: ExportQuerySchema.extend({
       headers: z.enum(["zh", "en"]).default("zh").openapi({ description: "Chinese (default) or English column headers" }),
     }),
   },
   responses: {
     200: { content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } }, description: "CSV file" },
+    400: errorResponse("invalid query"),
+    ...apiErrors,
+  },
+});
+
+export const exportPricesXlsxRoute = createRoute({
+  method: "get",
+  path: "/api/v1/prices.xlsx",
+  operationId: "exportPricesXlsx",
+  tags: ["exports"],
+  summary: "导出中选价格 Excel · The search's chosen prices as an .xlsx workbook",
+  description:
+    "Same filters and columns as the CSV export, with Chinese headers: prices stored as numbers shown with 4 decimals, reductions as percentages, volumes as whole numbers; the header row is frozen and columns fit their contents. Streamed; at most 200,000 rows (a larger search answers 400: narrow it or use the CSV export).",
+  security: [],
+  request: { query: ExportQuerySchema },
+  responses: {
+    200: xlsxResponse(".xlsx workbook, one sheet 中选价格"),
+    400: errorResponse("invalid query, or more rows than one workbook takes (export_too_large)"),
+    ...apiErrors,
+    501: errorResponse(XLSX_UNAVAILABLE),
+  },
+});
+
+export const pricesAtomRoute = createRoute({
+  method: "get",
+  path: "/api/v1/prices.atom",
+  operationId: "pricesAtomFeed",
+  tags: ["exports"],
+  summary: "价格变化订阅 Atom · A search's price changes as an Atom feed",
+  description:
+    "Any search (the filters of GET /api/v1/prices) as an Atom 1.0 feed for feed readers: its latest 50 changes, newest first — prices added, renewed, changed, ended (the day after the cycle's last, Asia/Shanghai) or withdrawn. Entry ids name the price, the change and its time, so each change is one entry and stays the same on every fetch.",
+  security: [],
+  request: { query: ExportQuerySchema.omit({ sort: true }) },
+  responses: {
+    200: { content: { "application/atom+xml": { schema: z.string() } }, description: "Atom 1.0 feed" },
     400: errorResponse("invalid query"),
     ...apiErrors,
   },

@@ -4,7 +4,9 @@ import { AppError } from "../../errors";
 import { priceCheckUploadLimit } from "../../middleware/upload-limit";
 import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
 import { checkPurchaseList } from "../../services/price-check";
+import { priceCheckSheets } from "../../services/report-sheets";
 import { createRouter } from "../router";
+import { requireSpreadsheets, xlsxAnswer } from "../xlsx-answer";
 import * as routes from "./price-check.routes";
 
 async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
@@ -31,6 +33,14 @@ async function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
   await next();
 }
 
-export const priceCheckRouter = createRouter().openapi({ ...routes.postPriceCheck, middleware: [uploadSlots("the server is reading other uploads; retry in a few seconds"), priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
-  return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);
-});
+const checkSlots = uploadSlots("the server is reading other uploads; retry in a few seconds");
+
+export const priceCheckRouter = createRouter()
+  .openapi({ ...routes.postPriceCheck, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
+    return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);
+  })
+  .openapi({ ...routes.postPriceCheckXlsx, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
+    requireSpreadsheets(c);
+    const check = await checkPurchaseList(c.get("deps").db, await readCsvBody(c));
+    return xlsxAnswer(c, priceCheckSheets(check), "price-check", "采购清单比价");
+  });

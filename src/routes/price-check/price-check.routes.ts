@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { PRICE_CHECK_CLASSES } from "../../domain";
 import { MATCH_RULES } from "../../services/price-check";
 import { apiErrors, errorResponse, jsonResponse, writeErrors } from "../schemas";
+import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 const PriceRefSchema = z.object({
   priceId: z.number().int(),
@@ -101,5 +102,26 @@ export const postPriceCheck = createRoute({
     415: errorResponse("not CSV"),
     422: errorResponse("the file or some lines could not be read; details.errors lists them by row and column"),
     ...writeErrors,
+  },
+});
+
+export const postPriceCheckXlsx = createRoute({
+  method: "post",
+  path: "/api/v1/price-check.xlsx",
+  operationId: "checkPurchaseListXlsx",
+  tags: ["price-check"],
+  summary: "采购清单比价导出 Excel · A purchase list checked, as an .xlsx workbook",
+  description:
+    "The same check as POST /api/v1/price-check, answered as a workbook: sheet 比价结果 with one row per line (prices with 4 decimals, amounts with 2) and sheet 合计 with the totals.",
+  security: [],
+  request: { body: PurchaseListBody },
+  responses: {
+    200: xlsxResponse(".xlsx workbook: 比价结果 and 合计"),
+    400: errorResponse("a multipart body without a `file` field"),
+    413: errorResponse("file too large"),
+    415: errorResponse("not CSV"),
+    422: errorResponse("the file or some lines could not be read; details.errors lists them by row and column"),
+    ...writeErrors,
+    501: errorResponse(XLSX_UNAVAILABLE),
   },
 });

@@ -1,11 +1,21 @@
-import type { RouteHandler } from "@hono/zod-openapi";
+import type { RouteHandler, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context";
+import { pricesChangedSince } from "../../services/price-feed";
 import * as prices from "../../services/prices";
 import type { getPrice, listPrices } from "./prices.routes";
 
+/** One meta shape for both answers, so a typed client reads `meta.syncToken` without narrowing. */
+type ListMeta = z.infer<(typeof listPrices)["responses"][200]["content"]["application/json"]["schema"]>["meta"];
+
 export const list: RouteHandler<typeof listPrices, AppEnv> = async (c) => {
-  const page = await prices.searchPrices(c.get("deps").db, c.req.valid("query"));
-  const meta = {
+  const { updatedSince, ...query } = c.req.valid("query");
+  if (updatedSince !== undefined) {
+    const feed = await pricesChangedSince(c.get("deps").db, { ...query, updatedSince });
+    const meta: ListMeta = { total: feed.total, nextCursor: feed.nextCursor, syncToken: feed.syncToken };
+    return c.json({ data: feed.items, meta }, 200);
+  }
+  const page = await prices.searchPrices(c.get("deps").db, query);
+  const meta: ListMeta = {
     total: page.total,
     nextCursor: page.nextCursor,
     ...(page.facets ? { facets: page.facets } : {}),

@@ -1,10 +1,23 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { PRICE_SORTS } from "../../services/prices";
+import { RFC3339 } from "../../services/change-feed";
 import { apiErrors, errorResponse, IdParamSchema, jsonResponse, listOf, PriceSchema } from "../schemas";
 
 const optionalNumber = (description: string) =>
   z.coerce.number().finite().optional().openapi({ description });
+
+/** `updatedSince` of every change feed: an RFC 3339 time, or the `meta.syncToken` an earlier answer gave. */
+export const UpdatedSinceSchema = z
+  .string()
+  .max(300)
+  .refine((v) => RFC3339.test(v) || /^s1\.[A-Za-z0-9_-]+$/.test(v), "updatedSince must be an RFC 3339 time (2026-11-28T00:00:00+08:00) or meta.syncToken of an earlier answer")
+  .optional()
+  .openapi({
+    description:
+      "change feed: only what was added or changed since this RFC 3339 time or data-version token (meta.syncToken of the last sync), oldest change first, tombstones included; follow meta.nextCursor to the end, keep meta.syncToken for next time",
+    example: "2026-11-28T00:00:00+08:00",
+  });
 
 export const PriceQuerySchema = z.object({
   q: z.string().trim().max(100).optional().openapi({ description: "Chinese name, 拼音码, English name, firm or code", example: "阿托伐他汀" }),
@@ -18,7 +31,16 @@ export const PriceQuerySchema = z.object({
   sort: z.enum(PRICE_SORTS).default("relevance"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
+  updatedSince: UpdatedSinceSchema,
 });
+
+export const PriceChangeSchema = z
+  .object({
+    kind: z.enum(["added", "changed", "ended", "withdrawn"]).openapi({ description: "ended: its procurement cycle is over (Asia/Shanghai); withdrawn: taken back by its importer" }),
+    at: z.string().openapi({ description: "when, RFC 3339 UTC", example: "2026-03-31T16:00:00.000Z" }),
+    tombstone: z.boolean().openapi({ description: "true for ended or withdrawn prices: drop them from a copy of prices in force" }),
+  })
+  .openapi("PriceChange", { description: "with updatedSince: what happened to the price since then" });
 
 const count = z.number().int();
 const SearchMetaShape = {
@@ -31,6 +53,7 @@ const SearchMetaShape = {
     .optional()
     .openapi({ description: "with q: counts of the matched prices by batch, category and level" }),
   didYouMean: z.array(z.string()).optional().openapi({ description: "with q matching nothing: the closest generic names", example: ["阿托伐他汀钙片"] }),
+  syncToken: z.string().optional().openapi({ description: "with updatedSince: pass as updatedSince next time to get only what changed after this answer" }),
 };
 
 export const listPrices = createRoute({
@@ -43,7 +66,7 @@ export const listPrices = createRoute({
   security: [],
   request: { query: PriceQuerySchema },
   responses: {
-    200: jsonResponse(listOf(PriceSchema, SearchMetaShape), "a page of chosen prices"),
+    200: jsonResponse(listOf(PriceSchema.extend({ change: PriceChangeSchema.optional() }), SearchMetaShape), "a page of chosen prices"),
     400: errorResponse("invalid query or cursor"),
     ...apiErrors,
   },

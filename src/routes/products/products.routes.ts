@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { CATEGORIES } from "../../db/schema";
+import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PriceSchema, ProductSchema } from "../schemas";
 
 export const ProductDetailSchema = z
@@ -33,6 +35,45 @@ export const getProduct = createRoute({
     200: jsonResponse(z.object({ data: ProductDetailSchema }), "the product"),
     400: errorResponse("invalid id"),
     404: errorResponse("no such product"),
+    ...apiErrors,
+  },
+});
+
+export const ProductListQuerySchema = z.object({
+  category: z.enum(CATEGORIES).optional(),
+  synthetic: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional()
+    .openapi({ description: "false: real products only (no generated demo data); true: demo data only" }),
+  updatedSince: UpdatedSinceSchema,
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
+});
+
+export const listProductsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/products",
+  operationId: "listProducts",
+  tags: ["products"],
+  summary: "产品列表与变更 · Products, or those added or changed since a time",
+  description:
+    "Every product a page at a time (by id), or with updatedSince the products added or changed since then, oldest change first, for a nightly sync: follow meta.nextCursor to the end and keep meta.syncToken for next time. Products are never deleted; an award that ends or is withdrawn shows in the prices feed as a tombstone.",
+  security: [],
+  request: { query: ProductListQuerySchema },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        data: z.array(ProductSchema.extend({ synthetic: z.boolean(), updatedAt: z.string().openapi({ description: "last change, RFC 3339 UTC" }) })),
+        meta: z.object({
+          total: z.number().int(),
+          nextCursor: z.string().nullable(),
+          syncToken: z.string().optional().openapi({ description: "with updatedSince: pass as updatedSince next time" }),
+        }),
+      }),
+      "a page of products",
+    ),
+    400: errorResponse("invalid query, cursor or updatedSince"),
     ...apiErrors,
   },
 });

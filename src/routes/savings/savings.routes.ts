@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { SAVINGS_GROUPS } from "../../services/savings";
 import { apiErrors, errorResponse, jsonResponse } from "../schemas";
+import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 const month = (description: string) =>
   z.string().max(7).optional().openapi({ description, example: "2022-03" });
@@ -69,5 +70,24 @@ export const getSavingsRoute = createRoute({
     400: errorResponse("invalid query"),
     404: errorResponse("unknown batch or region"),
     ...apiErrors,
+  },
+});
+
+export const getSavingsXlsxRoute = createRoute({
+  method: "get",
+  path: "/api/v1/savings.xlsx",
+  operationId: "exportSavingsXlsx",
+  tags: ["exports"],
+  summary: "导出节约医保基金 Excel · The savings report as an .xlsx workbook",
+  description:
+    "The same question and figures as GET /api/v1/savings, one row per group and a totals row (合计), amounts stored as numbers with 2 decimals, the fund share as a percentage, with a frozen header.",
+  security: [],
+  request: { query: SavingsQuerySchema },
+  responses: {
+    200: xlsxResponse(".xlsx workbook, one sheet 节约医保基金"),
+    400: errorResponse("invalid query"),
+    404: errorResponse("unknown batch or region"),
+    ...apiErrors,
+    501: errorResponse(XLSX_UNAVAILABLE),
   },
 });

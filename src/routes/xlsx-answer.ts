@@ -1,0 +1,35 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../context";
+import { AppError } from "../errors";
+import { XLSX_CONTENT_TYPE, type Sheet } from "../services/spreadsheet";
+
+export const XLSX_UNAVAILABLE = "this runtime writes no .xlsx (Cloudflare Workers): use the JSON or CSV answer, or a Node server";
+
+/** The contract of a workbook answer. */
+export const xlsxResponse = (description: string) => ({
+  content: { [XLSX_CONTENT_TYPE]: { schema: z.string().openapi({ format: "binary" }) } },
+  description,
+});
+
+/** `attachment` with an ASCII name for old clients and the Chinese one (RFC 6266 filename*). */
+export function attachment(ascii: string, chinese: string): string {
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(chinese)}`;
+}
+
+/** Refuses before any work where the runtime has no workbook writer (Workers). */
+export function requireSpreadsheets(c: Context<AppEnv>) {
+  const write = c.get("deps").spreadsheets;
+  if (!write) throw new AppError(501, "xlsx_unavailable", XLSX_UNAVAILABLE);
+  return write;
+}
+
+/** A workbook answer, streamed by the runtime's writer, named `<ascii>-<date>.xlsx` / `<chinese>-<date>.xlsx`. */
+export function xlsxAnswer(c: Context<AppEnv>, sheets: Sheet[], ascii: string, chinese: string) {
+  const stamp = new Date().toISOString().slice(0, 10);
+  return c.body(requireSpreadsheets(c)(sheets), 200, {
+    "Content-Type": XLSX_CONTENT_TYPE,
+    "Content-Disposition": attachment(`${ascii}-${stamp}.xlsx`, `${chinese}-${stamp}.xlsx`),
+    "Cache-Control": "no-store",
+  });
+}

@@ -1,0 +1,63 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
+import type { Category } from "../db/schema";
+import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, syncToken, type SyncPoint } from "./change-feed";
+import { decodeCursor, encodeCursor } from "./cursor";
+
+export type ProductListQuery = { category?: Category; synthetic?: boolean; updatedSince?: string; limit?: number; cursor?: string };
+
+type ProductListRow = {
+  id: number;
+  category: Category;
+  genericName: string;
+  genericNameEn: string | null;
+  dosageForm: string | null;
+  spec: string | null;
+  packageText: string | null;
+  packageQty: number | null;
+  packageUnit: string | null;
+  smallestUnit: string | null;
+  manufacturer: string | null;
+  nhsaCode: string | null;
+  approvalNo: string | null;
+  synthetic: number | boolean;
+  updatedAt: string;
+};
+
+const COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn, dosage_form AS dosageForm, spec,
+  package_text AS packageText, package_qty AS packageQty, package_unit AS packageUnit, smallest_unit AS smallestUnit,
+  manufacturer, nhsa_code AS nhsaCode, approval_no AS approvalNo, synthetic, updated_at AS updatedAt`;
+
+/**
+ * Products a page at a time: by id, or with `updatedSince` the ones added or changed since, oldest
+ * change first (products are never deleted; a withdrawn award shows in the prices feed).
+ */
+export async function listProducts(db: Db, q: ProductListQuery) {
+  const limit = q.limit ?? 100;
+  const since = q.updatedSince === undefined ? null : parseUpdatedSince(q.updatedSince);
+  const where: SQL[] = [];
+  if (q.category) where.push(sql`category = ${q.category}`);
+  if (q.synthetic !== undefined) where.push(sql`synthetic = ${q.synthetic ? 1 : 0}`);
+  if (since) where.push(sql`updated_at > ${since.updated}`);
+  const filters = [...where];
+  const feed = since !== null;
+  let until: SyncPoint | null = null;
+  if (q.cursor && feed) {
+    const c = readFeedCursor(q.cursor);
+    until = c.until;
+    where.push(sql`(updated_at > ${c.changedAt} OR (updated_at = ${c.changedAt} AND id > ${c.id}))`);
+  } else if (q.cursor) where.push(sql`id > ${decodeCursor(q.cursor).id}`);
+  if (feed && !until) until = await currentSyncPoint(db, "products");
+  const whereSql = (w: SQL[]) => (w.length ? sql`WHERE ${sql.join(w, sql` AND `)}` : sql``);
+  const rows = await readRows<ProductListRow>(db, sql`SELECT ${COLUMNS} FROM products ${whereSql(where)}
+    ORDER BY ${feed ? sql`updated_at, id` : sql`id`} LIMIT ${limit + 1}`);
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM products ${whereSql(filters)}`);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? (until ? feedCursor(last.updatedAt, last.id, until) : encodeCursor({ v: null, id: last.id })) : null;
+  return {
+    data: page.map((r) => ({ ...r, synthetic: Boolean(r.synthetic) })),
+    meta: { total, nextCursor, ...(until ? { syncToken: syncToken(until) } : {}) },
+  };
+}

@@ -1,0 +1,99 @@
+import { detectAtomFeed, parseAtomFeed } from "feedsmith";
+import Papa from "papaparse";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { typedClient } from "../support/client";
+import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+
+/** What RFC 4287 requires of a feed and its entries, beyond what a lenient parser checks. */
+type Link = { rel?: string; href?: string };
+type AtomLike = {
+  id?: string;
+  title?: { value?: string };
+  updated?: unknown;
+  links?: Link[];
+  authors?: unknown[];
+  entries?: { id?: string; title?: { value?: string }; updated?: unknown; links?: Link[]; content?: unknown; authors?: unknown[] }[];
+};
+
+function atomProblems(feed: AtomLike): string[] {
+  const problems: string[] = [];
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  if (!feed.id || !/^[a-z][a-z0-9+.-]*:/i.test(feed.id)) problems.push("feed id must be an IRI");
+  if (!feed.title?.value) problems.push("feed title missing");
+  if (!rfc3339.test(String(feed.updated))) problems.push("feed updated must be an RFC 3339 date");
+  if (!feed.links?.some((l) => l.rel === "self")) problems.push("no self link");
+  const ids = new Set<string>();
+  for (const e of feed.entries ?? []) {
+    if (!e.id || ids.has(e.id)) problems.push(`entry id missing or repeated: ${e.id}`);
+    ids.add(e.id ?? "");
+    if (!e.title?.value) problems.push(`${e.id}: title missing`);
+    if (!rfc3339.test(String(e.updated))) problems.push(`${e.id}: updated must be an RFC 3339 date`);
+    if (!e.links?.some((l) => l.rel === "alternate") && !e.content) problems.push(`${e.id}: needs content or an alternate link`);
+    if (!feed.authors?.length && !e.authors?.length) problems.push(`${e.id}: no author`);
+  }
+  return problems;
+}
+
+describe("GET /api/v1/prices.atom: a search as a feed", () => {
+  let world: TestWorld;
+  const feedOf = async (query: string) => {
+    const res = await world.app.request(`/api/v1/prices.atom?${query}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/atom+xml");
+    const xml = await res.text();
+    expect(detectAtomFeed(xml)).toBe(true);
+    return parseAtomFeed(xml);
+  };
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  it("is an Atom 1.0 feed of the search's prices, newest change first", async () => {
+    const feed = await feedOf(`q=${encodeURIComponent("阿托伐他汀")}`);
+    expect(atomProblems(feed)).toEqual([]);
+    const entries = feed.entries ?? [];
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) expect(e.title?.value).toContain("阿托伐他汀");
+    const times = entries.map((e) => String(e.updated));
+    expect(times).toEqual([...times].sort().reverse());
+    expect(feed.updated).toBe(times[0]);
+    expect(entries[0]!.links![0]!.href).toMatch(/^http:\/\/localhost\/products\/\d+$/);
+  });
+
+  it("gains an entry when an import changes a price the search matches; the others keep their ids", async () => {
+    const query = `q=${encodeURIComponent("阿托伐他汀")}&batch=national-drug-1`;
+    const before = await feedOf(query);
+    const ids = (before.entries ?? []).map((e) => e.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const again = await feedOf(query);
+    expect((again.entries ?? []).map((e) => e.id)).toEqual(ids);
+
+    // The CSV export imports back as the same data: take the search's first row and change its price.
+    const exported = await (await world.app.request(`/api/v1/prices.csv?headers=en&${query}`)).text();
+    const [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
+    row[header.indexOf("chosenPrice")] = "1.2345";
+    const csv = Papa.unparse([header, row]);
+    const admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
+    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([csv], "renewal.csv", { type: "text/csv" }) } });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+
+    const after = await feedOf(query);
+    expect(atomProblems(after)).toEqual([]);
+    const newest = after.entries![0]!;
+    expect(ids).not.toContain(newest.id);
+    expect(newest.title?.value).toContain("价格变更");
+    expect(newest.title?.value).toContain("1.2345元");
+    expect(newest.title?.value).toContain(row[header.indexOf("genericName")]!);
+    expect(newest.categories?.[0]?.term).toBe("changed");
+    // Entries of other prices are still there with the same ids; the changed price's old entry was replaced.
+    const kept = (after.entries ?? []).slice(1).map((e) => e.id);
+    expect(kept.length).toBe(ids.length - 1);
+    for (const id of kept) expect(ids).toContain(id);
+  });
+
+  it("refuses an unknown region like the search does", async () => {
+    const res = await world.app.request("/api/v1/prices.atom?region=不存在的地方");
+    expect(res.status).toBe(400);
+  });
+});

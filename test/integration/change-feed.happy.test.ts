@@ -1,0 +1,128 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { typedClient } from "../support/client";
+import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+
+type Api = ReturnType<typeof typedClient>["api"]["v1"];
+
+/**
+ * The nightly sync of README "Change feed": walk `updatedSince` a page at a time until
+ * `nextCursor` is null, keep `meta.syncToken` for the next night.
+ */
+async function syncPrices(api: Api, since: string, filters: { q?: string } = {}) {
+  const changes: { id: number; kind: string; tombstone: boolean; chosenPrice: number }[] = [];
+  let cursor: string | undefined;
+  let token = "";
+  for (let pages = 0; pages < 100; pages++) {
+    const res = await api.prices.$get({ query: { ...filters, updatedSince: since, limit: "2", ...(cursor ? { cursor } : {}) } });
+    if (!res.ok) throw new Error(`feed answered ${res.status}: ${await res.text()}`);
+    const page = await res.json();
+    for (const p of page.data) changes.push({ id: p.id, kind: p.change!.kind, tombstone: p.change!.tombstone, chosenPrice: p.chosenPrice });
+    token = page.meta.syncToken!;
+    if (!page.meta.nextCursor) break;
+    cursor = page.meta.nextCursor;
+  }
+  return { changes, token };
+}
+
+const PRICES_HEADER = "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind,cycleStart,cycleEnd";
+
+describe("the change feed: updatedSince on prices, products and batches", () => {
+  let world: TestWorld;
+  let api: Api;
+  let admin: Api;
+  const importPrices = async (rows: string[]) => {
+    const file = new File([[PRICES_HEADER, ...rows].join("\r\n")], "prices.csv", { type: "text/csv" });
+    const res = await admin.imports.$post({ query: { kind: "prices" }, form: { file } });
+    expect(res.status, await res.clone().text()).toBe(200);
+  };
+  beforeAll(async () => {
+    world = await createTestWorld();
+    api = typedClient(world.app).api.v1;
+    admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
+  });
+  afterAll(() => world.close());
+
+  it("answers nothing when nothing changed, and a token to start from", async () => {
+    const start = await syncPrices(api, new Date(Date.now() + 1000).toISOString());
+    expect(start.changes).toEqual([]);
+    expect(start.token).toMatch(/^s1\./);
+    // The token of an unchanged database finds nothing either.
+    expect((await syncPrices(api, start.token)).changes).toEqual([]);
+  });
+
+  it("a nightly sync gets what an import added or changed, page by page, and nothing the next night", async () => {
+    const { token: lastNight } = await syncPrices(api, new Date().toISOString());
+    await importPrices([
+      "national-drug-1,变更测试片,片剂,10mg,7,测试药业甲,2.1,10,ceiling,,",
+      "national-drug-1,变更测试片,片剂,20mg,7,测试药业甲,3.1,10,ceiling,,",
+      "national-drug-1,变更测试片,片剂,40mg,7,测试药业甲,5.1,10,ceiling,,",
+    ]);
+    const first = await syncPrices(api, lastNight);
+    expect(first.changes.map((c) => c.kind)).toEqual(["added", "added", "added"]);
+    // Re-importing the same rows changes nothing; changing one price is one change.
+    await importPrices([
+      "national-drug-1,变更测试片,片剂,10mg,7,测试药业甲,2.1,10,ceiling,,",
+      "national-drug-1,变更测试片,片剂,20mg,7,测试药业甲,2.9,10,ceiling,,",
+      "national-drug-1,变更测试片,片剂,40mg,7,测试药业甲,5.1,10,ceiling,,",
+    ]);
+    const second = await syncPrices(api, first.token);
+    expect(second.changes).toEqual([{ id: first.changes[1]!.id, kind: "changed", tombstone: false, chosenPrice: 2.9 }]);
+    expect((await syncPrices(api, second.token)).changes).toEqual([]);
+    // Filters apply to the feed as to a search.
+    expect((await syncPrices(api, lastNight, { q: "阿托伐他汀" })).changes).toEqual([]);
+  });
+
+  it("sends prices whose cycle ended since the last sync as tombstones, and no ended price from before", async () => {
+    await importPrices([
+      "national-drug-1,周期测试片,片剂,10mg,7,测试药业乙,1.5,10,ceiling,2024-01-01,2026-03-31",
+      "national-drug-1,周期测试片,片剂,20mg,7,测试药业乙,2.5,10,ceiling,2024-01-01,2025-12-31",
+    ]);
+    // As if both were written long ago: only the calendar has changed them since.
+    await world.db.run(sql`UPDATE prices SET updated_at = '2025-06-01T00:00:00.000Z' WHERE product_id IN (SELECT id FROM products WHERE generic_name = '周期测试片')`);
+    const feed = await syncPrices(api, "2026-01-01T00:00:00+08:00", { q: "周期测试片" });
+    expect(feed.changes).toHaveLength(1);
+    expect(feed.changes[0]).toMatchObject({ kind: "ended", tombstone: true, chosenPrice: 1.5 });
+    const res = await api.prices.$get({ query: { q: "周期测试片", updatedSince: "2026-01-01T00:00:00+08:00" } });
+    if (!res.ok) throw new Error(String(res.status));
+    // It ended when the last day of its cycle was over in China: 2026-03-31 24:00 +08:00.
+    expect((await res.json()).data[0]!.change!.at).toBe("2026-03-31T16:00:00.000Z");
+  });
+
+  it("feeds products and batches the same way", async () => {
+    const since = new Date(Date.now() - 1).toISOString();
+    const none = await api.products.$get({ query: { updatedSince: new Date(Date.now() + 1000).toISOString() } });
+    if (!none.ok) throw new Error(String(none.status));
+    expect((await none.json()).data).toEqual([]);
+    await importPrices(["national-drug-4,产品订阅测试片,片剂,5mg,14,测试药业丙,9.9,20,ceiling,,"]);
+    const products = await api.products.$get({ query: { updatedSince: since } });
+    if (!products.ok) throw new Error(String(products.status));
+    const page = await products.json();
+    expect(page.data.map((p) => p.genericName)).toEqual(["产品订阅测试片"]);
+    expect(page.meta.syncToken).toMatch(/^s1\./);
+    const batches = await api.batches.$get({ query: { updatedSince: since } });
+    if (!batches.ok) throw new Error(String(batches.status));
+    // The batch's statistics changed with its new price.
+    expect((await batches.json()).data.map((b) => b.id)).toEqual(["national-drug-4"]);
+  });
+
+  it("answers Last-Modified beside the ETag: when an import last changed the data", async () => {
+    const before = await world.app.request("/api/v1/prices?limit=1");
+    expect(before.headers.get("etag")).toBeTruthy();
+    const stamp = before.headers.get("last-modified")!;
+    expect(new Date(stamp).toUTCString()).toBe(stamp);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await importPrices(["national-drug-1,时间戳测试片,片剂,10mg,7,测试药业丁,1.1,10,ceiling,,"]);
+    const after = await world.app.request("/api/v1/batches");
+    expect(Date.parse(after.headers.get("last-modified")!)).toBeGreaterThan(Date.parse(stamp));
+    expect(Date.parse(after.headers.get("last-modified")!)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("names a malformed updatedSince", async () => {
+    const res = await world.app.request("/api/v1/prices?updatedSince=yesterday");
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain("updatedSince");
+    const products = await world.app.request("/api/v1/products?updatedSince=s1.nonsense");
+    expect(products.status).toBe(400);
+  });
+});
