@@ -16,6 +16,8 @@ export type ResponseCache = {
 /** What a request needs from its runtime, built per request by the entry (Node or Workers). */
 export type AppDeps = {
   db: Db;
+  /** The server's own connection when `db` sends reads to other threads: /health asks it, so it never waits behind a slow search. */
+  ownDb?: Db;
   adminToken?: string;
   /** Named admin tokens (ADMIN_TOKENS); each import records the name of the token it came with. */
   adminTokens?: AdminToken[];

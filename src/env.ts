@@ -31,6 +31,10 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_S: z.coerce.number().positive().max(3600).default(120),
   RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Threads that run reads of an embedded (file:) database off the event loop; 0 runs them on it. */
+  READ_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  /** A read still running after this long answers 503 with Retry-After (embedded database with READ_THREADS). */
+  QUERY_BUDGET_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   LOG_REQUESTS: z
     .enum(["true", "false", "1", "0"])
     .default("true")

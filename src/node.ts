@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
 import { ConfigError, loadAdminTokens, loadConfig } from "./env";
+import { createReadPool } from "./node-http/read-pool";
 import { serveFetch } from "./node-http/serve";
 
 /** Node entry: validate settings, migrate and seed the database, then serve the app. */
@@ -13,7 +14,11 @@ async function main() {
     const { loadDemo } = await import("./cli/demo");
     await loadDemo(handle.db);
   }
+  const readPool = config.READ_THREADS > 0 && config.DATABASE_URL.startsWith("file:")
+    ? createReadPool({ path: fileURLToPathOf(config.DATABASE_URL), size: config.READ_THREADS, budgetMs: config.QUERY_BUDGET_MS })
+    : undefined;
   const { deps, close } = nodeDeps(handle, config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
+    readPool,
     adminToken: config.ADMIN_TOKEN,
     adminTokens: loadAdminTokens(config),
     importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
@@ -41,6 +46,11 @@ async function main() {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** The file path of a `file:` URL as libSQL reads it (`file:./data/vbp.db` is relative to the working directory). */
+function fileURLToPathOf(url: string): string {
+  return url.slice("file:".length).replace(/\?.*$/, "");
 }
 
 function redact(url: string): string {

@@ -2,11 +2,18 @@ import { writeXlsx } from "../export/xlsx-writer";
 import type { AppDeps } from "../context";
 import type { LibsqlHandle } from "../db/client";
 import { ReopeningLibsql } from "../db/reopening-libsql";
+import { drizzle } from "drizzle-orm/libsql";
+import * as schema from "../db/schema";
+import type { Db } from "../db/client";
 import { MemoryResponseCache } from "../node-http/memory-response-cache";
+import { pooledClient } from "../node-http/pooled-client";
+import type { ReadPool } from "../node-http/read-pool";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache"> & {
   /** Memory for cached GET answers; 0 or undefined keeps no cache. */
   responseCacheBytes?: number;
+  /** Threads that run plain reads off the event loop (READ_THREADS); none: every statement on the server's connection. */
+  readPool?: ReadPool;
 };
 
 /**
@@ -15,11 +22,17 @@ export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseC
  */
 export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | undefined, options: NodeDepsOptions) {
   const connection = new ReopeningLibsql(handle, url, authToken);
-  const { responseCacheBytes, ...settings } = options;
+  const { responseCacheBytes, readPool, ...settings } = options;
+  // With a read pool, one drizzle instance over a client that sends reads to the pool and the rest
+  // to whichever connection is current (it may be replaced after a busy error).
+  const pooled = readPool ? (drizzle(pooledClient(() => connection.client, readPool), { schema }) as unknown as Db) : null;
   const deps: AppDeps = {
     ...settings,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     get db() {
+      return pooled ?? connection.db;
+    },
+    get ownDb() {
       return connection.db;
     },
     onDatabaseBusy: () => {
@@ -27,5 +40,12 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     },
     spreadsheets: writeXlsx,
   };
-  return { deps, connection, close: () => connection.close() };
+  return {
+    deps,
+    connection,
+    close: () => {
+      connection.close();
+      void readPool?.close();
+    },
+  };
 }

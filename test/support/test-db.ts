@@ -5,6 +5,7 @@ import { createApp } from "../../src/app";
 import { openMigrated } from "../../src/cli/database";
 import { nodeDeps, type NodeDepsOptions } from "../../src/cli/node-deps";
 import type { Db } from "../../src/db/client";
+import { createReadPool } from "../../src/node-http/read-pool";
 
 export type TestWorld = {
   db: Db;
@@ -26,6 +27,8 @@ export async function createTestWorld({
   adminToken = TEST_ADMIN_TOKEN as string | null,
   rateLimitPerMinute = 0,
   responseCacheBytes = 0,
+  /** Threads that run reads off the event loop, as READ_THREADS does on the Node server. */
+  readThreads = 0,
   /** Any other setting of the Node server (upload slots, auth budget, named tokens, TRUST_PROXY…). */
   settings = {} as Partial<NodeDepsOptions>,
 } = {}): Promise<TestWorld> {
@@ -33,7 +36,8 @@ export async function createTestWorld({
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
   // The same dependencies the Node server builds, so tests see its connection handling too.
-  const node = nodeDeps(handle, url, undefined, { adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes, ...settings });
+  const readPool = readThreads ? createReadPool({ path: join(dir, "test.db"), size: readThreads, budgetMs: 10_000 }) : undefined;
+  const node = nodeDeps(handle, url, undefined, { readPool, adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes, ...settings });
   const app = createApp({ deps: () => node.deps });
   return {
     get db() {

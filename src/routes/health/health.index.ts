@@ -21,7 +21,8 @@ const health = createRoute({
 
 export const healthRouter = createRouter().openapi(health, async (c) => {
   try {
-    await c.get("deps").db.get(sql`SELECT 1`);
+    const deps = c.get("deps");
+    await (deps.ownDb ?? deps.db).get(sql`SELECT 1`);
   } catch {
     throw new AppError(503, "database_unavailable", "the database does not answer");
   }

@@ -1,0 +1,148 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { InStatement, InValue, ResultSet, Row } from "@libsql/client";
+import { AppError } from "../errors";
+
+/**
+ * Reads on worker threads, each with its own read-only connection to the embedded database (WAL lets
+ * them read while the server's one connection writes). The embedded driver runs every statement
+ * synchronously on the calling thread, so without this one slow search stalls every request,
+ * /health included. A statement still running after `budgetMs` answers 503 with Retry-After, and its
+ * thread is replaced: SQLite cannot be interrupted from another thread through this driver, so the
+ * old thread finishes its statement and exits, holding nothing the server waits for.
+ */
+export type ReadPool = {
+  execute(sql: string, args: readonly InValue[]): Promise<ResultSet>;
+  close(): Promise<void>;
+  readonly size: number;
+};
+
+// Plain CommonJS run with `eval`, so the same file works from the TypeScript sources and the build.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { readonly: true });
+db.exec("PRAGMA busy_timeout = 5000");
+const toSql = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Uint8Array ? Buffer.from(v) : v instanceof Date ? v.valueOf() : v);
+const toJs = (v) => {
+  if (typeof v !== "bigint") return v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v;
+  if (v < -9007199254740991n || v > 9007199254740991n) throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+  return Number(v);
+};
+parentPort.on("message", ({ id, sql, args }) => {
+  try {
+    const stmt = db.prepare(sql);
+    stmt.safeIntegers(true);
+    stmt.raw(true);
+    const columns = stmt.columns().map((c) => c.name);
+    const rows = stmt.all(args.map(toSql)).map((r) => r.map(toJs));
+    parentPort.postMessage({ id, columns, rows });
+  } catch (e) {
+    parentPort.postMessage({ id, error: { message: String(e && e.message), code: e && e.code, rawCode: e && e.rawCode } });
+  }
+});
+`;
+
+type Pending = { resolve: (r: ResultSet) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout };
+type Slot = { worker: Worker; busy: number; pending: Map<number, Pending>; dead: boolean };
+
+export function createReadPool({ path, size, budgetMs }: { path: string; size: number; budgetMs: number }): ReadPool {
+  const driver = createRequire(import.meta.url).resolve("libsql");
+  let nextId = 1;
+  let closed = false;
+  const spawn = (): Slot => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path } });
+    const slot: Slot = { worker, busy: 0, pending: new Map(), dead: false };
+    worker.on("message", (m: { id: number; columns?: string[]; rows?: unknown[][]; error?: { message: string; code?: string } }) => {
+      const p = slot.pending.get(m.id);
+      if (!p) return;
+      slot.pending.delete(m.id);
+      slot.busy--;
+      clearTimeout(p.timer);
+      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else p.resolve(resultSet(m.columns ?? [], m.rows ?? []));
+    });
+    worker.on("error", (err) => failAll(slot, err));
+    worker.on("exit", () => failAll(slot, new Error("read thread stopped")));
+    worker.unref();
+    return slot;
+  };
+  const failAll = (slot: Slot, err: unknown) => {
+    for (const p of slot.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    slot.pending.clear();
+    slot.busy = 0;
+    // Replaced when next needed, not now: a thread that cannot open the database would otherwise
+    // be respawned in a loop.
+    slot.dead = true;
+  };
+  const slots: Slot[] = Array.from({ length: size }, spawn);
+
+  return {
+    size,
+    execute(sql, args) {
+      if (closed) return Promise.reject(new Error("the read pool is closed"));
+      // The least busy thread: a slow statement keeps its own thread, not the others.
+      let at = 0;
+      for (let i = 1; i < slots.length; i++) if (slots[i]!.busy < slots[at]!.busy) at = i;
+      if (slots[at]!.dead) slots[at] = spawn();
+      const slot = slots[at]!;
+      const id = nextId++;
+      return new Promise<ResultSet>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          slot.pending.delete(id);
+          reject(new AppError(503, "query_timeout", `the query took longer than ${budgetMs} ms; narrow it (a longer q, a batch or a region) or retry shortly`, undefined, { "Retry-After": "2" }));
+          // Its thread is stuck in SQLite: replace it, and let it exit when the statement ends.
+          const index = slots.indexOf(slot);
+          if (index >= 0) slots[index] = spawn();
+          for (const p of slot.pending.values()) p.reject(new AppError(503, "query_timeout", "a query before this one ran out of time; retry shortly", undefined, { "Retry-After": "2" }));
+          slot.pending.clear();
+          void slot.worker.terminate();
+        }, budgetMs);
+        slot.pending.set(id, { resolve, reject, timer });
+        slot.busy++;
+        slot.worker.postMessage({ id, sql, args });
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
+
+/** Rows as @libsql/client builds them: values by index, and by column name as own properties. */
+function resultSet(columns: string[], raw: unknown[][]): ResultSet {
+  const rows = raw.map((values) => {
+    const row = {} as Record<string | number, unknown>;
+    Object.defineProperty(row, "length", { value: values.length });
+    values.forEach((value, i) => {
+      Object.defineProperty(row, i, { value });
+      const name = columns[i]!;
+      if (!Object.hasOwn(row, name)) Object.defineProperty(row, name, { value, enumerable: true, configurable: true, writable: true });
+    });
+    return row as unknown as Row;
+  });
+  return {
+    columns,
+    columnTypes: columns.map(() => ""),
+    rows,
+    rowsAffected: 0,
+    lastInsertRowid: undefined,
+    toJSON: () => ({ columns, rows: raw }),
+  };
+}
+
+/** True for a statement that only reads: it may go to the pool. Anything else stays on the writer. */
+export function isPlainRead(sql: string): boolean {
+  return /^\s*(?:SELECT|WITH)\b/i.test(sql) && !/\b(?:INSERT|UPDATE|DELETE|REPLACE|PRAGMA)\b/i.test(sql);
+}
+
+/** The statement of an execute call as SQL text and positional arguments, or null when it has named ones. */
+export function statementParts(stmt: InStatement): { sql: string; args: InValue[] } | null {
+  if (typeof stmt === "string") return { sql: stmt, args: [] };
+  if (stmt.args === undefined || Array.isArray(stmt.args)) return { sql: stmt.sql, args: [...((stmt.args as InValue[] | undefined) ?? [])] };
+  return null;
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openMigrated } from "../../src/cli/database";
+import { AppError } from "../../src/errors";
+import { createReadPool, isPlainRead, type ReadPool } from "../../src/node-http/read-pool";
+
+// A statement that keeps SQLite busy for a few hundred ms on this machine, with no table to read.
+const SLOW = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT count(*) AS n FROM c";
+
+let dir: string;
+let path: string;
+let pool: ReadPool;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "vbp-pool-"));
+  path = join(dir, "db.sqlite");
+  (await openMigrated(`file:${path}`)).close();
+  pool = createReadPool({ path, size: 2, budgetMs: 10_000 });
+});
+afterAll(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("reads on worker threads", () => {
+  it("answers rows by index and by column name, integers as numbers", async () => {
+    const r = await pool.execute("SELECT id, name, level FROM batches WHERE id = ?", ["national-drug-4"]);
+    expect(r.columns).toEqual(["id", "name", "level"]);
+    expect(r.rows[0]?.name).toBe("第四批国家组织药品集中采购");
+    expect(r.rows[0]?.[0]).toBe("national-drug-4");
+    const n = await pool.execute("SELECT count(*) AS n FROM batches", []);
+    expect(typeof n.rows[0]?.n).toBe("number");
+  });
+
+  it("a slow read delays neither the event loop nor a quick read on the other thread", async () => {
+    const slow = pool.execute(SLOW, []);
+    const started = performance.now();
+    // The event loop stays free: a timer fires on time while the slow statement runs.
+    const timerLate = await new Promise<number>((resolve) => {
+      const due = performance.now() + 20;
+      setTimeout(() => resolve(performance.now() - due), 20);
+    });
+    const quick = await pool.execute("SELECT 1 AS one", []);
+    const quickMs = performance.now() - started;
+    const slowResult = await slow;
+    const slowMs = performance.now() - started;
+    expect(quick.rows[0]?.one).toBe(1);
+    expect(slowResult.rows[0]?.n).toBe(6_000_000);
+    expect(timerLate).toBeLessThan(50);
+    expect(quickMs).toBeLessThan(slowMs);
+  });
+
+  it("a statement over its budget answers 503 with Retry-After, and the pool keeps answering", async () => {
+    const tight = createReadPool({ path, size: 1, budgetMs: 400 });
+    try {
+      const started = performance.now();
+      const err = await tight.execute(SLOW.replace("6000000", "20000000"), []).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).status).toBe(503);
+      expect((err as AppError).headers?.["Retry-After"]).toBeDefined();
+      expect((await tight.execute("SELECT 2 AS two", [])).rows[0]?.two).toBe(2);
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it("reports SQL errors as errors, not as rows", async () => {
+    await expect(pool.execute("SELECT * FROM no_such_table", [])).rejects.toThrow(/no_such_table/);
+  });
+
+  it("only plain reads go to the pool", () => {
+    expect(isPlainRead("SELECT 1")).toBe(true);
+    expect(isPlainRead("  with x AS (SELECT 1) SELECT * FROM x")).toBe(true);
+    expect(isPlainRead("INSERT INTO t SELECT 1")).toBe(false);
+    expect(isPlainRead("WITH x AS (SELECT 1) DELETE FROM t")).toBe(false);
+    expect(isPlainRead("PRAGMA optimize")).toBe(false);
+    expect(isPlainRead("BEGIN")).toBe(false);
+  });
+});
