@@ -55,6 +55,13 @@ export async function currentSyncPoint(db: Db, table: "prices" | "products" | "b
 
 export type ChangeKind = "added" | "changed" | "ended" | "withdrawn";
 
+/**
+ * Feeds report ended prices (tombstones, "ended" entries), which lists hide by default once prices
+ * carry a state (issue 15: `include=ended`; the only other value, `all`, keeps the same); a `state=`
+ * the caller gives still decides.
+ */
+export const ENDED_TOO = { include: "ended" } as const;
+
 export type FeedWindow = {
   since: SyncPoint;
   /** Shanghai days: a cycle end after `endedAfter` and at most `endedBy` ended inside the window. */

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { changeKind, feedWindow, priceChangedAtSql, type ChangeKind } from "./change-feed";
+import { changeKind, ENDED_TOO, feedWindow, priceChangedAtSql, type ChangeKind } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { priceFilters, whereSql, type PriceQuery } from "./prices";
 
@@ -18,7 +18,7 @@ export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed"; at: st
 export async function latestPriceChanges(db: Db, query: Omit<PriceQuery, "limit" | "cursor" | "sort">, now = Date.now()): Promise<AtomEntry[]> {
   // Everything since the epoch: "added" means never changed since it was written.
   const w = feedWindow({ updated: "1970-01-01T00:00:00.000Z", clock: "1970-01-01T00:00:00.000Z" }, now);
-  const filters = await priceFilters(db, query);
+  const filters = await priceFilters(db, { ...query, ...ENDED_TOO });
   const endDay = sql`COALESCE(p.cycle_end, b.cycle_end)`;
   const byWrite = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql(filters)} ORDER BY p.updated_at DESC LIMIT ${ATOM_ENTRIES}`;
   const byEnd = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql([...filters, sql`${endDay} <= ${w.endedBy}`])} ORDER BY ${endDay} DESC LIMIT ${ATOM_ENTRIES}`;

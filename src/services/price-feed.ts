@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import {
-  changedPricesCondition, changeKind, currentSyncPoint, feedCursor, feedWindow, parseUpdatedSince, priceChangedAtSql, readFeedCursor, syncToken,
+  changedPricesCondition, changeKind, ENDED_TOO, currentSyncPoint, feedCursor, feedWindow, parseUpdatedSince, priceChangedAtSql, readFeedCursor, syncToken,
   type ChangeKind, type SyncPoint,
 } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
@@ -23,7 +23,7 @@ export async function pricesChangedSince(db: Db, query: PriceQuery & { updatedSi
   const until: SyncPoint = after?.until ?? (await currentSyncPoint(db, "prices"));
   const w = feedWindow(since, Date.parse(until.clock));
   const changedAt = priceChangedAtSql(w);
-  const conditions = [...(await priceFilters(db, { ...query, cursor: undefined })), changedPricesCondition(w)];
+  const conditions = [...(await priceFilters(db, { ...query, ...ENDED_TOO, cursor: undefined })), changedPricesCondition(w)];
   const page = after ? [...conditions, sql`(${changedAt} > ${after.changedAt} OR (${changedAt} = ${after.changedAt} AND p.id > ${after.id}))`] : conditions;
   const limit = query.limit ?? 50;
   const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; storedStatus: string }>(db, sql`
