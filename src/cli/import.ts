@@ -7,6 +7,7 @@ import { runImport } from "../services/imports";
 import { openMigrated } from "./database";
 import { fileSource } from "./file-source";
 import { createProgressReporter } from "./import-progress";
+import { terminalSafe } from "./terminal-safe";
 
 const USAGE = "usage: npm run import -- <batches|regions|prices|volumes> <file.csv> [--batch <id>] [--dry-run]";
 
@@ -25,7 +26,7 @@ async function main() {
   try {
     source = fileSource(file);
   } catch {
-    console.error(`${file}: cannot read this file (does it exist?)\n${USAGE}`);
+    console.error(`${terminalSafe(file)}: cannot read this file (does it exist?)\n${USAGE}`);
     process.exit(2);
   }
   const config = loadConfig(process.env);
@@ -33,7 +34,7 @@ async function main() {
   // This libSQL build keeps temporary tables and sort runs in memory by default (TEMP_STORE=2);
   // a million-row import stages its rows in TEMP tables, so they go to disk to bound memory.
   if (config.DATABASE_URL.startsWith("file:")) await handle.client.execute("PRAGMA temp_store = FILE");
-  const progress = createProgressReporter(basename(file));
+  const progress = createProgressReporter(terminalSafe(basename(file)));
   try {
     const report = await runImport(handle.db, {
       kind: kind as ImportKind,
@@ -48,10 +49,11 @@ async function main() {
       write: hasLibsqlTransactions(handle.db) ? libsqlTransactionWrite : undefined,
     });
     progress.stop();
-    for (const w of report.warnings) console.log(`warning: ${w}`);
-    for (const e of report.errors) console.log(`error: row ${e.row}${e.column ? `, column ${e.column}` : ""}: ${e.message}`);
+    // Messages quote cells and headers of the file: printed through terminalSafe, never raw.
+    for (const w of report.warnings) console.log(terminalSafe(`warning: ${w}`));
+    for (const e of report.errors) console.log(terminalSafe(`error: row ${e.row}${e.column ? `, column ${e.column}` : ""}: ${e.message}`));
     const verb = report.errors.length ? "rejected, nothing written" : report.dryRun ? "dry run, nothing written" : "imported";
-    console.log(`${file}: ${verb}; ${report.rowsTotal} rows, ${report.rowsImported} valid, ${report.rowsRejected} rejected (encoding ${report.encoding ?? "unknown"}, audit #${report.importId})`);
+    console.log(`${terminalSafe(file)}: ${verb}; ${report.rowsTotal} rows, ${report.rowsImported} valid, ${report.rowsRejected} rejected (encoding ${report.encoding ?? "unknown"}, audit #${report.importId})`);
     process.exitCode = report.errors.length ? 1 : 0;
   } finally {
     progress.stop();
@@ -60,6 +62,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(terminalSafe(err instanceof Error ? err.message : String(err)));
   process.exit(1);
 });

@@ -16,12 +16,15 @@ export class CsvTooLongError extends Error {}
  * piece plus the unfinished record in memory. Yields the complete records of each piece, and
  * syntax problems (unclosed or stray quotes) as issues with row numbers.
  */
-export async function* csvRecords(text: AsyncIterable<string>, { guessChars = GUESS_CHARS } = {}): AsyncGenerator<CsvChunk> {
+export async function* csvRecords(
+  text: AsyncIterable<string>,
+  { guessChars = GUESS_CHARS, delimiter }: { guessChars?: number; delimiter?: DelimiterChoice } = {},
+): AsyncGenerator<CsvChunk> {
   let parser: Papa.Parser | null = null;
   let carry = "";
   let rowsSoFar = 0;
   const parse = (final: boolean): CsvChunk => {
-    parser ??= guessParser(carry);
+    parser ??= guessParser(carry, delimiter);
     const result: Papa.ParseResult<string[]> = parser.parse(carry, 0, !final);
     const consumed = final ? carry.length : result.meta.cursor;
     carry = carry.slice(consumed);
@@ -51,14 +54,18 @@ export async function* csvRecords(text: AsyncIterable<string>, { guessChars = GU
 }
 
 /** Delimiter and line break guessed from the start of the file (Excel writes `,` and CRLF). */
-function guessParser(text: string): Papa.Parser {
+function guessParser(text: string, choose?: DelimiterChoice): Papa.Parser {
   const newline = firstLineBreak(text) ?? "\n";
   const head = text.slice(0, GUESS_CHARS);
   const sample = head.includes(newline) ? head.slice(0, head.lastIndexOf(newline) + newline.length) : head;
+  if (choose) return new Papa.Parser({ delimiter: choose(sample, newline), newline, quoteChar: '"', escapeChar: '"' });
   const guess = Papa.parse<string[]>(sample, { preview: 50, newline, delimitersToGuess: [",", "\t", ";", "|"] });
   const delimiter = guess.errors.some((e) => e.code === "UndetectableDelimiter") ? "," : guess.meta.delimiter || ",";
   return new Papa.Parser({ delimiter, newline, quoteChar: '"', escapeChar: '"' });
 }
+
+/** Picks the delimiter from the start of the file (whole lines) and its line break; see delimiter.ts. */
+export type DelimiterChoice = (sample: string, newline: string) => string;
 
 /**
  * The first line break outside quotes decides the file's line ends, so a quoted cell holding a

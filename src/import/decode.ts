@@ -17,15 +17,17 @@ export type Detected = { encoding: TextEncodingName; bom: boolean };
  */
 export function detectEncoding(head: Uint8Array): Detected {
   if (startsWith(head, UTF8_BOM)) return { encoding: "utf-8", bom: true };
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
-    throw new DecodeError(`the file is UTF-16 (Excel's "Unicode Text"); save it from Excel as "CSV UTF-8" or "CSV" and try again`);
-  }
+  const unicode = unicodeByBom(head);
+  if (unicode) throw new DecodeError(`the file is ${unicode}; ${SAVE_AS_UTF8}`);
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new DecodeError(`the file is an Excel workbook (.xlsx/.xls), not CSV; in Excel use "Save As" → "CSV UTF-8" and upload that`);
   }
   const n = Math.min(head.length, SNIFF_BYTES);
   for (let i = 0; i < n; i++) {
-    if (head[i] === 0) throw new DecodeError("the file is not text (it contains NUL bytes); save the spreadsheet as CSV and upload that");
+    if (head[i] !== 0) continue;
+    const wide = wideWithoutBom(head.subarray(0, n));
+    if (wide) throw new DecodeError(`the file looks like ${wide} without a byte order mark; ${SAVE_AS_UTF8}`);
+    throw new DecodeError("the file is not text (it contains NUL bytes); save the spreadsheet as CSV and upload that");
   }
   return { encoding: isUtf8Prefix(head.subarray(0, n)) ? "utf-8" : "gb18030", bom: false };
 }
@@ -89,6 +91,35 @@ const bomButNotUtf8 = (at: number) =>
 
 const neitherEncoding = () =>
   new DecodeError(`the file is neither valid UTF-8 nor valid GB18030; save it from Excel as "CSV UTF-8" and try again`);
+
+const SAVE_AS_UTF8 = `save it as UTF-8 and try again: in Excel "Save As" → "CSV UTF-8", or choose the UTF-8 encoding in your editor`;
+
+/**
+ * UTF-32 and UTF-16 named by their byte order mark. UTF-32 LE starts with UTF-16 LE's mark
+ * (FF FE) followed by 00 00, so it is checked first.
+ */
+function unicodeByBom(head: Uint8Array): string | null {
+  if (startsWith(head, [0xff, 0xfe, 0x00, 0x00])) return "UTF-32 (little-endian, by its byte order mark FF FE 00 00)";
+  if (startsWith(head, [0x00, 0x00, 0xfe, 0xff])) return "UTF-32 (big-endian, by its byte order mark 00 00 FE FF)";
+  if (startsWith(head, [0xff, 0xfe])) return `UTF-16 (little-endian, by its byte order mark FF FE; Excel's "Unicode Text")`;
+  if (startsWith(head, [0xfe, 0xff])) return "UTF-16 (big-endian, by its byte order mark FE FF)";
+  return null;
+}
+
+/** Text of ASCII letters in UTF-16 or UTF-32 has NUL bytes at fixed places in every 2 or 4 bytes. */
+function wideWithoutBom(head: Uint8Array): string | null {
+  const n = Math.min(head.length, 4096) & ~3;
+  if (n < 8) return null;
+  const zerosAt = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) if (head[i] === 0) zerosAt[i & 3]!++;
+  const quarter = n / 4;
+  const all = (k: number) => zerosAt[k]! >= quarter * 0.9;
+  if (all(1) && all(2) && all(3)) return "UTF-32 (little-endian)";
+  if (all(0) && all(1) && all(2)) return "UTF-32 (big-endian)";
+  if (all(1) && all(3)) return "UTF-16 (little-endian)";
+  if (all(0) && all(2)) return "UTF-16 (big-endian)";
+  return null;
+}
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
   return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);

@@ -1,4 +1,6 @@
 import Papa from "papaparse";
+import { firstLineBreak } from "./csv-records";
+import { headerDelimiter } from "./delimiter";
 import { headerScore, matchHeaders, type FieldDef, type HeaderMatch } from "./headers";
 import type { RowIssue } from "./row-reader";
 
@@ -18,16 +20,25 @@ export const HEADER_SEARCH_ROWS = 30;
  * a title row or two. Problems of the file as a whole come back as issues with row numbers.
  */
 export function readCsv(text: string, fields: readonly FieldDef[]): { table: CsvTable | null; issues: RowIssue[] } {
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimiter: "" });
-  const issues: RowIssue[] = parsed.errors
-    .filter((e) => e.code !== "UndetectableDelimiter")
-    .map((e) => ({ row: (e.row ?? 0) + 1, column: null, message: `CSV syntax: ${e.message}` }));
+  const newline = firstLineBreak(text) ?? "\n";
+  const delimiter = headerDelimiter(text.slice(0, 64 * 1024), newline, fields, HEADER_SEARCH_ROWS);
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false, delimiter, newline });
+  const issues: RowIssue[] = parsed.errors.map((e) => ({ row: (e.row ?? 0) + 1, column: null, message: `CSV syntax: ${e.message}` }));
   const rows = parsed.data;
-  if (rows.every((r) => r.every((c) => c.trim() === ""))) {
+  // Blank rows (any number, above the header too) are skipped; row numbers stay the file's own.
+  const filled: number[] = [];
+  rows.forEach((r, i) => {
+    if (!r.every((c) => c.trim() === "")) filled.push(i);
+  });
+  if (filled.length === 0) {
     return { table: null, issues: [{ row: 1, column: null, message: "the file is empty" }] };
   }
-  const best = locateHeader(rows, fields);
-  if (typeof best !== "number") return { table: null, issues: [best] };
+  const found = locateHeader(
+    filled.slice(0, HEADER_SEARCH_ROWS).map((i) => rows[i]!),
+    fields,
+  );
+  if (typeof found !== "number") return { table: null, issues: [found] };
+  const best = filled[found]!;
   const headers = (rows[best] ?? []).map((h) => h.trim());
   const match = matchHeaders(headers, fields);
   const records: CsvTable["records"] = [];

@@ -1,5 +1,6 @@
 import { csvRecords, type CsvRecord } from "./csv-records";
 import { decodeChunks, detectEncoding, SNIFF_BYTES, type TextEncodingName } from "./decode";
+import { headerDelimiter } from "./delimiter";
 import { matchHeaders, type FieldDef, type HeaderMatch } from "./headers";
 import { HEADER_SEARCH_ROWS, locateHeader } from "./read-csv";
 import type { RowIssue } from "./row-reader";
@@ -30,8 +31,12 @@ export async function openTable(
 ): Promise<OpenedTable> {
   const { head, all } = await peekBytes(countBytes(source.open(), onBytes), SNIFF_BYTES);
   const detected = encoding ? { encoding, bom: false } : detectEncoding(head);
-  const chunks = csvRecords(decodeChunks(all, detected))[Symbol.asyncIterator]();
+  const delimiter = (sample: string, newline: string) => headerDelimiter(sample, newline, fields, HEADER_SEARCH_ROWS);
+  const chunks = csvRecords(decodeChunks(all, detected), { delimiter })[Symbol.asyncIterator]();
   const issues: RowIssue[] = [];
+  // The first non-blank rows, where the header is looked for. Blank rows are dropped as they come
+  // (a sheet may start with any number of them), and nothing is spread into a call: a chunk may
+  // hold hundreds of thousands of records, more than a call's arguments fit on the stack.
   const leading: CsvRecord[] = [];
   let ended = false;
   while (leading.length < HEADER_SEARCH_ROWS) {
@@ -40,11 +45,11 @@ export async function openTable(
       ended = true;
       break;
     }
-    leading.push(...next.value.records);
-    issues.push(...next.value.issues);
+    for (const record of next.value.records) if (!isBlank(record.cells)) leading.push(record);
+    for (const issue of next.value.issues) issues.push(issue);
   }
   const empty = (table: Omit<OpenedTable, "records">): OpenedTable => ({ ...table, records: drain(leading, chunks, issues, ended) });
-  if (ended && leading.every((r) => isBlank(r.cells))) {
+  if (ended && leading.length === 0) {
     return empty({ encoding: detected.encoding, header: null, issues: [{ row: 1, column: null, message: "the file is empty" }] });
   }
   const best = locateHeader(
@@ -64,7 +69,7 @@ async function* drain(first: CsvRecord[], rest: AsyncIterator<{ records: CsvReco
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
-    issues.push(...next.value.issues);
+    for (const issue of next.value.issues) issues.push(issue);
     const records = next.value.records.filter((r) => !isBlank(r.cells));
     if (records.length) yield records;
   }

@@ -41,6 +41,23 @@ describe("npm run import (streams the file, reports progress)", () => {
     expect(run.stdout).toContain("rejected, nothing written");
   });
 
+  it("prints terminal escapes and bidi overrides from a file's cells as visible text, never raw", () => {
+    for (const name of ["48-terminal-escapes-bad-price.csv", "49-bidi-override-bad-price.csv"]) {
+      const run = cli(join(ROOT, "test/import/corpus", name), "--dry-run");
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+      expect(run.stdout).toContain("rejected, nothing written");
+    }
+    expect(cli(join(ROOT, "test/import/corpus/48-terminal-escapes-bad-price.csv"), "--dry-run").stdout).toContain('"\\x1b]0;owned\\x07" is not an amount of money');
+  });
+
+  it("imports a file whose 150,000 trailing blank lines once overflowed the stack", () => {
+    const run = cli(join(ROOT, "test/import/corpus/41-150k-trailing-blank-lines.csv"), "--dry-run");
+    expect(run.stderr).not.toContain("Maximum call stack");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("dry run, nothing written; 1 rows, 1 valid, 0 rejected");
+  });
+
   it("says rows, rows per second, share read and time left", () => {
     expect(progressLine("p.csv", { rows: 250_000, bytesRead: 50, totalBytes: 200, done: false }, 10_000)).toBe(
       "p.csv: 250,000 rows, 25,000 rows/s, 25% read, ETA 30 s",
