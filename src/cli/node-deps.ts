@@ -22,6 +22,8 @@ export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseC
  */
 export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | undefined, options: NodeDepsOptions) {
   const connection = new ReopeningLibsql(handle, url, authToken);
+  // Runs before the first request is served: libSQL's embedded calls do their work synchronously.
+  void connection.tune().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not tune the database connection: ${String(err)}` })));
   const { responseCacheBytes, readPool, ...settings } = options;
   // With a read pool, one drizzle instance over a client that sends reads to the pool and the rest
   // to whichever connection is current (it may be replaced after a busy error).
@@ -30,7 +32,9 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     ...settings,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     get db() {
-      return pooled ?? connection.db;
+      // connection.db first: it checks that the database file is still the one opened (file-guard.ts).
+      const own = connection.db;
+      return pooled ?? own;
     },
     get ownDb() {
       return connection.db;

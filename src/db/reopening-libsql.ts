@@ -1,5 +1,13 @@
 import { openLibsql, type Db, type LibsqlHandle } from "./client";
+import { DatabaseFileGuard } from "./file-guard";
 import { tuneEmbedded } from "./migrate";
+
+/**
+ * How long the server's connection waits for another process's write lock (a CLI import). The
+ * libSQL driver waits synchronously, so the whole event loop, every read included, stalls for
+ * this long; the CLI keeps SQLite's 5 s, the server answers a write 503 after this instead.
+ */
+export const SERVER_BUSY_TIMEOUT_MS = 250;
 
 /** How long a replaced connection stays open for the requests still using it. */
 const RETIRE_AFTER_MS = 30_000;
@@ -15,6 +23,7 @@ export class ReopeningLibsql {
   private current: LibsqlHandle;
   private reopening: Promise<void> | null = null;
   private readonly retired = new Set<LibsqlHandle>();
+  private readonly guard: DatabaseFileGuard;
 
   constructor(
     handle: LibsqlHandle,
@@ -22,9 +31,16 @@ export class ReopeningLibsql {
     private readonly authToken?: string,
   ) {
     this.current = handle;
+    this.guard = new DatabaseFileGuard(url);
+  }
+
+  /** Applies the server's busy timeout to the first connection (reopened ones get it in reopen()). */
+  async tune(): Promise<void> {
+    await tuneEmbedded(this.current, this.url, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   }
 
   get db(): Db {
+    this.guard.check();
     return this.current.db;
   }
 
@@ -35,8 +51,10 @@ export class ReopeningLibsql {
   /** Opens a new connection and retires the old one once its in-flight requests are done. */
   reopen(): Promise<void> {
     this.reopening ??= (async () => {
+      // Never open a new connection on a deleted file: SQLite would create an empty one.
+      this.guard.check();
       const fresh = openLibsql(this.url, this.authToken);
-      await tuneEmbedded(fresh, this.url);
+      await tuneEmbedded(fresh, this.url, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
       const old = this.current;
       this.current = fresh;
       this.retired.add(old);

@@ -12,6 +12,7 @@ import { openTable, type OpenedTable } from "../import/table-stream";
 import { ImportTally, MAX_REPORTED_ERRORS, Rejected, validatedStatements } from "../import/validate-rows";
 import { defaultAtomicWrite, type AtomicWrite } from "../import/writer";
 import { refreshBatchStats } from "./batches";
+import { auditUnlessLocked, dryRunReport } from "./dry-run-audit";
 
 export type ImportRequest = {
   kind: ImportKind;
@@ -65,7 +66,9 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
   // Cached answers are keyed by the data version the import bumped: they must see the new one now.
   dataChanged(db);
   const status = tally.errorCount ? "rejected" : "succeeded";
-  const importId = await writeAudit(db, req, { startedAt, dryRun, status, encoding, tally });
+  const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally });
+  if (dryRun) return dryRunReport(await auditUnlessLocked(audit), reportOf(req.kind, dryRun, encoding, tally));
+  const importId = await audit();
   return { importId, ...reportOf(req.kind, dryRun, encoding, tally) };
 }
 

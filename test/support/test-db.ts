@@ -6,6 +6,7 @@ import { openMigrated } from "../../src/cli/database";
 import { nodeDeps, type NodeDepsOptions } from "../../src/cli/node-deps";
 import type { Db } from "../../src/db/client";
 import { createReadPool } from "../../src/node-http/read-pool";
+import type { LogLine } from "../../src/middleware/request-context";
 
 export type TestWorld = {
   db: Db;
@@ -31,6 +32,8 @@ export async function createTestWorld({
   readThreads = 0,
   /** Any other setting of the Node server (upload slots, auth budget, named tokens, TRUST_PROXY…). */
   settings = {} as Partial<NodeDepsOptions>,
+  /** Receives the server's one log line per request. */
+  log = undefined as ((line: LogLine) => void) | undefined,
 } = {}): Promise<TestWorld> {
   const dir = mkdtempSync(join(tmpdir(), "vbp-test-"));
   const url = `file:${join(dir, "test.db")}`;
@@ -38,7 +41,7 @@ export async function createTestWorld({
   // The same dependencies the Node server builds, so tests see its connection handling too.
   const readPool = readThreads ? createReadPool({ path: join(dir, "test.db"), size: readThreads, budgetMs: 10_000 }) : undefined;
   const node = nodeDeps(handle, url, undefined, { readPool, adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes, ...settings });
-  const app = createApp({ deps: () => node.deps });
+  const app = createApp({ deps: () => node.deps, log });
   return {
     get db() {
       return node.deps.db;

@@ -9,22 +9,25 @@ const health = createRoute({
   path: "/health",
   operationId: "getHealth",
   tags: ["health"],
-  summary: "服务状态 · Liveness once the database answers",
-  description: "Answers 200 once the database answers a query; load balancers and uptime checks poll it. Counted by the rate limit like every request.",
+  summary: "服务状态 · Liveness once the database and its schema answer",
+  description: "Answers 200 once the database answers a query over its tables (a fresh empty or replaced file answers 503); load balancers and uptime checks poll it. Counted by the rate limit like every request.",
   security: [],
   responses: {
     200: jsonResponse(z.object({ status: z.literal("ok") }), "the service and its database answer"),
     ...apiErrors,
-    503: errorResponse("the database does not answer"),
+    503: errorResponse("the database does not answer, or its tables are missing (an empty or replaced file)"),
   },
 });
 
 export const healthRouter = createRouter().openapi(health, async (c) => {
   try {
     const deps = c.get("deps");
-    await (deps.ownDb ?? deps.db).get(sql`SELECT 1`);
-  } catch {
-    throw new AppError(503, "database_unavailable", "the database does not answer");
+    // The tables every answer reads, not just `SELECT 1`: a fresh empty file answers that too.
+    await (deps.ownDb ?? deps.db).get(sql`SELECT (SELECT 1 FROM batches LIMIT 1) AS b, (SELECT 1 FROM prices LIMIT 1) AS p,
+      (SELECT 1 FROM products LIMIT 1) AS d, (SELECT value FROM app_meta WHERE key = 'data_version') AS v`);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(503, "database_unavailable", "the database does not answer or its tables are missing");
   }
   return c.json({ status: "ok" as const }, 200);
 });
