@@ -5,6 +5,10 @@ import { AppError } from "../errors";
 import { setAnswerHeader } from "./answer-headers";
 import { clientAddress } from "./client-address";
 import { WindowCounter } from "./window-counter";
+import { pageError } from "../ui/error-page";
+
+/** Paths that answer HTML for people; everything else (API, /health, /openapi.json) answers JSON. */
+const isPage = (path: string) => !/^\/(api\/|health$|openapi\.json$)/.test(path);
 
 /** Cloudflare's rate-limiting binding (`[[ratelimits]]` in wrangler.toml): counts one hit per call. */
 export type RateLimitBinding = { limit(options: { key: string }): Promise<{ success: boolean }> };
@@ -58,10 +62,14 @@ export function rateLimit({ maxClients = MAX_TRACKED_CLIENTS }: { maxClients?: n
     }
     const headers = rateLimitHeaders(verdict);
     if (!verdict.allowed) {
-      throw new AppError(429, "rate_limited", `too many requests from this address; retry after ${verdict.resetSeconds} s`, undefined, {
-        ...headers,
-        "Retry-After": String(verdict.resetSeconds),
-      });
+      const refusal = { ...headers, "Retry-After": String(verdict.resetSeconds) };
+      if (isPage(c.req.path)) {
+        // A person at a browser gets the pages' own error page, in Chinese, with the same status.
+        const res = await pageError(new AppError(429, "rate_limited", `这个网络地址一分钟内的请求太多了，请 ${verdict.resetSeconds} 秒后再试。`), c);
+        for (const [name, value] of Object.entries(refusal)) res.headers.set(name, value);
+        return res;
+      }
+      throw new AppError(429, "rate_limited", `too many requests from this address; retry after ${verdict.resetSeconds} s`, undefined, refusal);
     }
     await next();
     for (const [name, value] of Object.entries(headers)) setAnswerHeader(c, name, value);

@@ -72,6 +72,12 @@ describe("one limiter for the API, the pages and every POST", () => {
     expect((await world.app.request("/batches", {}, env)).status).toBe(200);
     const limited = await world.app.request("/price-check", { method: "POST", body: form }, env);
     expect(limited.status).toBe(429);
+    // A page answers a page, in Chinese; the API answers its JSON error.
+    expect(limited.headers.get("content-type")).toContain("text/html");
+    expect(await limited.clone().text()).toContain("请求太频繁");
+    const api = await world.app.request("/api/v1/batches", {}, env);
+    expect(api.status).toBe(429);
+    expect((await api.json()).error.code).toBe("rate_limited");
     expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(limited.headers.get("ratelimit-remaining")).toBe("0");
   });
