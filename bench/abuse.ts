@@ -193,7 +193,7 @@ async function readsDuringImport(base: string, dir: string, prices: number, seco
     const importS = (Date.now() - started) / 1000;
     console.log(`  4. reads over HTTP, one every 20 ms (open loop, distinct searches, cache off), before and during a CLI import of ${prices.toLocaleString("en")} SYNTHETIC prices (exit ${code}, ${importS.toFixed(0)} s):`);
     for (const [label, r] of [["before the import", quiet], ["during the import", busy]] as const) {
-      console.log(`     ${label.padEnd(18)} ${String(r.count).padStart(6)} reads  p50 ${r.p50.toFixed(0)} ms  p95 ${r.p95.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms  max ${r.max.toFixed(0)} ms  errors ${r.errors}`);
+      console.log(`     ${label.padEnd(18)} ${String(r.count).padStart(6)} reads  p50 ${r.p50.toFixed(0)} ms  p95 ${r.p95.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms  max ${r.max.toFixed(0)} ms (started ${r.slowestAt.toFixed(0)} s in)  errors ${r.errors}${r.what ? ` (${r.what})` : ""}`);
     }
     console.log(`     read p99 during the import: ${busy.p99.toFixed(0)} ms (target < 500 ms) ${busy.p99 < 500 ? "MET" : "NOT MET"}; ratio to before ${(busy.p99 / quiet.p99).toFixed(2)}`);
   } finally {
@@ -208,6 +208,12 @@ async function openLoop(url: string, stop: () => boolean, maxMs: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
   let errors = 0;
+  const failures = new Map<string, number>();
+  const fail = (what: string) => {
+    errors++;
+    failures.set(what, (failures.get(what) ?? 0) + 1);
+  };
+  let slowest = { ms: 0, at: 0 };
   const pending: Array<Promise<void>> = [];
   const started = Date.now();
   for (let i = 0; !stop() && Date.now() - started < maxMs; i++) {
@@ -218,13 +224,15 @@ async function openLoop(url: string, stop: () => boolean, maxMs: number) {
         const req = httpRequest({ host: "127.0.0.1", port: Number(new URL(url).port), path, agent }, (res) => {
           res.resume();
           res.on("end", () => {
-            if (res.statusCode !== 200) errors++;
-            latencies.push(performance.now() - t0);
+            if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}`);
+            const ms = performance.now() - t0;
+            if (ms > slowest.ms) slowest = { ms, at: (Date.now() - started) / 1000 };
+            latencies.push(ms);
             resolve();
           });
         });
-        req.on("error", () => {
-          errors++;
+        req.on("error", (err: NodeJS.ErrnoException) => {
+          fail(err.code ?? err.message);
           resolve();
         });
         req.end();
@@ -236,7 +244,8 @@ async function openLoop(url: string, stop: () => boolean, maxMs: number) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? 0;
-  return { count: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? 0, errors };
+  const what = [...failures].map(([k, n]) => `${n}× ${k}`).join(", ");
+  return { count: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? 0, errors, what, slowestAt: slowest.at };
 }
 
 async function cannon(url: string, paths: string[], seconds: number) {

@@ -78,7 +78,8 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
     finishUpload();
     expect((await first).status).toBe(200);
     expect((await post(world, "kind=prices&dryRun=true", HEADER)).status).toBe(422);
-  });
+    // 3,000 prices over HTTP take ~15 s on a quiet 2-core machine; the whole suite runs beside it.
+  }, 120_000);
 
   it("GET /api/v1/imports lists every attempt, dry runs too, with counts and errors", async () => {
     const { status, body } = await getJson(world.app, "/api/v1/imports?limit=10", { headers: auth });

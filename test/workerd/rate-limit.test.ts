@@ -13,7 +13,7 @@ describe("rate limits on Workers come from Cloudflare's bindings", () => {
     let first: Response | undefined;
     // vitest.workers.config.ts sets this binding to 40 a minute (wrangler.toml: 600).
     for (let i = 0; i < 40; i += 10) {
-      const answers = await Promise.all(Array.from({ length: 10 }, () => call("/no-such-page", from("203.0.113.60"))));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => call("/api/v1/no-such-route", from("203.0.113.60"))));
       for (const { status, res } of answers) {
         first ??= res;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -21,12 +21,12 @@ describe("rate limits on Workers come from Cloudflare's bindings", () => {
     }
     expect(statuses.get(404)).toBe(40);
     expect(first!.headers.get("ratelimit-policy")).toBe("40;w=60");
-    const limited = await call("/no-such-page", from("203.0.113.60"));
+    const limited = await call("/api/v1/no-such-route", from("203.0.113.60"));
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe("rate_limited");
     expect(limited.res.headers.get("ratelimit-remaining")).toBe("0");
     expect(limited.res.headers.get("retry-after")).toBe("60");
-    expect((await call("/no-such-page", from("203.0.113.61"))).status).toBe(404);
+    expect((await call("/api/v1/no-such-route", from("203.0.113.61"))).status).toBe(404);
   });
 
   it("gives admin endpoints a stricter budget: the 6th attempt in a minute is refused even with the right token", async () => {
