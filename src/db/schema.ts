@@ -17,7 +17,7 @@ export const LEVELS = ["national", "alliance", "provincial", "municipal"] as con
 export const CATEGORIES = ["drug", "device"] as const;
 export const REFERENCE_KINDS = ["ceiling", "pre_vbp"] as const;
 export const REGION_LEVELS = ["province", "city", "pooling"] as const;
-export const IMPORT_KINDS = ["batches", "regions", "prices", "volumes"] as const;
+export const IMPORT_KINDS = ["batches", "regions", "prices", "volumes", "agreedVolumes"] as const;
 
 export type Level = (typeof LEVELS)[number];
 export type Category = (typeof CATEGORIES)[number];
@@ -141,7 +141,10 @@ export const prices = sqliteTable(
     agreedVolume: integer("agreed_volume"),
     cycleStart: text("cycle_start"),
     cycleEnd: text("cycle_end"),
+    /** Unused since issue 15: a price's state is derived from its cycle on a date (src/domain/state.ts). */
     status: text("status").notNull().default("active"),
+    /** The earlier price this one continues (续约 / 接续采购): same product, the renewal's own batch. */
+    renewsPriceId: integer("renews_price_id"),
     source: text("source"),
     synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
@@ -152,6 +155,7 @@ export const prices = sqliteTable(
     index("prices_discount_idx").on(t.discountBp, t.id),
     index("prices_unit_price_idx").on(t.unitPriceE4, t.id),
     index("prices_batch_discount_idx").on(t.batchId, t.discountBp),
+    index("prices_renews_idx").on(t.renewsPriceId),
   ],
 );
 
@@ -189,6 +193,35 @@ export const bids = sqliteTable(
     ...timestamps,
   },
   (t) => [uniqueIndex("bids_batch_product_uq").on(t.batchId, t.naturalKey), index("bids_natural_key_idx").on(t.naturalKey)],
+);
+
+/**
+ * 约定采购量 per price and province (or city), optionally per medical institution ('' for the
+ * region as a whole). 完成率 per region is purchases there ÷ its own agreed volume; the national
+ * figure is the sum. `purchased` is what an institution's report states it bought to date, for
+ * institutions, whose purchases the monthly volume rows do not name.
+ */
+export const agreedVolumes = sqliteTable(
+  "agreed_volumes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    priceId: integer("price_id")
+      .notNull()
+      .references(() => prices.id, { onDelete: "cascade" }),
+    regionCode: text("region_code")
+      .notNull()
+      .references(() => regions.code),
+    institution: text("institution").notNull().default(""),
+    /** Smallest units, as volumes. */
+    units: integer("units").notNull(),
+    purchased: integer("purchased"),
+    source: text("source"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("agreed_volumes_uq").on(t.priceId, t.regionCode, t.institution),
+    index("agreed_volumes_region_idx").on(t.regionCode, t.priceId),
+  ],
 );
 
 /** Batch statistics computed by src/domain after every import that touches the batch. */

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS, REFERENCE_KINDS } from "../db/schema";
+import { PRICE_STATES } from "../domain/state";
 
 export const ErrorSchema = z
   .object({
@@ -76,6 +77,10 @@ export const ProductSchema = z
     manufacturer: z.string().nullable(),
     nhsaCode: z.string().nullable(),
     approvalNo: z.string().nullable(),
+    brandNames: z.array(z.string()).openapi({ description: "商品名 when a file gave them", example: ["立普妥"] }),
+    originator: z.boolean().nullable().openapi({ description: "原研: the originator's product; null when not stated" }),
+    manufacturerShort: z.string().nullable().openapi({ description: "生产企业-简称", example: "正大天晴" }),
+    strengthNormalized: z.string().nullable().openapi({ description: "spec normalised for matching: 10 mg → 10mg, 0.5g → 500mg", example: "500mg" }),
   })
   .openapi("Product");
 
@@ -91,12 +96,28 @@ export const PriceSchema = z
     referenceUnitPrice: z.number().nullable(),
     discountPct: z.number().nullable().openapi({ description: "reduction in percent, 2 decimals, per smallest unit", example: 97.7 }),
     aboveReference: z.boolean().openapi({ description: "true when the chosen price is above its reference (negative reduction)" }),
+    baselines: z
+      .array(
+        z.object({
+          kind: z.enum(REFERENCE_KINDS),
+          label: z.string().openapi({ example: "集采前价格" }),
+          price: z.number().openapi({ description: "per package, CNY" }),
+          unitPrice: z.number().nullable().openapi({ description: "per smallest unit, CNY" }),
+          discountPct: z.number().nullable().openapi({ description: "reduction against this baseline, percent" }),
+        }),
+      )
+      .openapi({ description: "every baseline the price carries (最高有效申报价 ceiling, 集采前价格 pre_vbp), each with its own reduction; referencePrice/discountPct stay the primary one (ceiling when present)" }),
+    renews: z.number().int().nullable().openapi({ description: "id of the earlier price this one renews (续约 / 接续采购)" }),
+    renewedBy: z.number().int().nullable().openapi({ description: "id of the price that renews this one" }),
     supplyRegions: z.array(RegionRefSchema).openapi({ description: "empty means nationwide" }),
     nationwide: z.boolean(),
     agreedVolume: z.number().int().nullable(),
     cycleStart: z.string().nullable(),
     cycleEnd: z.string().nullable(),
-    status: z.string(),
+    state: z.enum(PRICE_STATES).openapi({
+      description: "on asOf (default today in China): upcoming 未开始, in_force 执行中, ended 已到期, unknown (no cycle date known); derived from the cycle, never stored",
+    }),
+    status: z.string().openapi({ description: "deprecated: the same value as `state`", deprecated: true }),
     source: z.string().nullable(),
     synthetic: z.boolean().openapi({ description: "true for generated demo data, never a real price" }),
   })
@@ -115,3 +136,27 @@ export const IdParamSchema = z.object({
     .transform(Number)
     .openapi({ param: { name: "id", in: "path" }, example: 1, type: "integer", minimum: 1 }),
 });
+
+/**
+ * Where and when a price question is asked, shared by the lists of prices, the product page, the
+ * price check and progress. Lists show prices in force or of unknown cycle on asOf unless told.
+ */
+export const PlaceTimeQueryShape = {
+  province: z.string().trim().max(50).optional().openapi({
+    description: "province code or name (浙江, 330000, 33); a city resolves to its province. Only prices that province can buy: supplied to it, to one of its cities, or nationwide",
+    example: "浙江",
+  }),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+    .optional()
+    .openapi({ description: "the day states are judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)", example: "2024-06-01" }),
+  include: z.enum(["ended"]).optional().openapi({ description: "`ended`: also prices ended or not yet started on asOf" }),
+  state: z
+    .string()
+    .max(60)
+    .regex(new RegExp(`^(${PRICE_STATES.join("|")})(,(${PRICE_STATES.join("|")}))*$`), `must be states from ${PRICE_STATES.join(", ")}, comma-separated`)
+    .transform((s) => [...new Set(s.split(","))] as Array<(typeof PRICE_STATES)[number]>)
+    .optional()
+    .openapi({ description: `only prices in these states on asOf, comma-separated (${PRICE_STATES.join(", ")})`, example: "in_force,upcoming", type: "string" }),
+};

@@ -13,11 +13,20 @@ import {
   type PriceCheckClass,
 } from "../domain";
 import { normalizeText } from "../domain/names";
+import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
+import { renderFilter, type FilterSql } from "./price-filter-sql";
+import { allOf } from "./search-sql";
 import { AppError } from "../errors";
 import { DecodeError, decodeCsvBytes } from "../import/decode";
 import { PURCHASE_LIST_FIELDS, readPurchaseLine, type PurchaseLine } from "../import/purchase-list";
 import { readCsv } from "../import/read-csv";
 import { RowReader, type RowIssue } from "../import/row-reader";
+
+/**
+ * Where and when the hospital buys: only chosen prices it can pay (supplied to its province, in
+ * force or of unknown cycle on asOf unless include/state say otherwise) are matched or offered.
+ */
+export type PriceCheckWhere = Pick<PriceFilterInput, "province" | "region" | "asOf" | "include" | "state">;
 
 export const MATCH_RULES = ["nhsaCode", "approvalNo", "nameSpecManufacturer"] as const;
 export type MatchRule = (typeof MATCH_RULES)[number];
@@ -49,7 +58,9 @@ const key = (s: string | null | undefined) => normalizeText(s).replace(/ /g, "")
  * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
  * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
  */
-export async function checkPurchaseList(db: Db, bytes: Uint8Array) {
+export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceCheckWhere = {}) {
+  // Parsed first: a bad province or date is the caller's mistake whatever the file holds.
+  const filters = renderFilter(await parsePriceFilter(db, where));
   let text: string;
   let encoding: string;
   try {
@@ -87,7 +98,7 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array) {
     });
   }
 
-  const catalogue = await loadCandidates(db, lines);
+  const catalogue = await loadCandidates(db, lines, filters);
   const results = lines.map((line) => checkLine(line, catalogue));
   const count = <K extends string>(keys: readonly K[], pick: (r: (typeof results)[number]) => K | null) =>
     Object.fromEntries(keys.map((k) => [k, results.filter((r) => pick(r) === k).length])) as Record<K, number>;
@@ -119,7 +130,7 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array) {
 
 type Catalogue = { byCode: Map<string, Candidate[]>; byApproval: Map<string, Candidate[]>; byName: Map<string, Candidate[]> };
 
-async function loadCandidates(db: Db, lines: PurchaseLine[]): Promise<Catalogue> {
+async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql): Promise<Catalogue> {
   const codes = new Set<string>();
   const approvals = new Set<string>();
   const names = new Set<string>();
@@ -138,8 +149,8 @@ async function loadCandidates(db: Db, lines: PurchaseLine[]): Promise<Catalogue>
             pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec, pr.manufacturer, pr.nhsa_code AS nhsaCode,
             pr.approval_no AS approvalNo, pr.name_norm AS nameNorm, pr.package_qty AS packageQty, p.chosen_price_e4 AS chosenPriceE4,
             COALESCE(p.cycle_start, b.cycle_start, b.announced, '') AS recency
-          FROM products pr JOIN prices p ON p.product_id = pr.id JOIN batches b ON b.id = p.batch_id
-          WHERE pr.${sql.raw(column)} IN (${sql.join(chunk.map((v) => sql`${v}`), sql`, `)})`)),
+          FROM products pr JOIN prices p ON p.product_id = pr.id JOIN batches b ON b.id = p.batch_id JOIN price_search ps ON ps.price_id = p.id
+          WHERE pr.${sql.raw(column)} IN (${sql.join(chunk.map((v) => sql`${v}`), sql`, `)}) AND ${allOf(filters.allRows)}`)),
       );
     }
   }

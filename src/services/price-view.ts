@@ -1,7 +1,9 @@
 import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { storedE4ToYuan, storedPriceFigures } from "../domain";
+import { basisPointsToPercent, storedE4ToYuan, storedPriceFigures } from "../domain";
+import { normalizeStrength } from "../domain/strength";
+import { priceState, todayInChina } from "../domain/state";
 import { textLiteral } from "./search-sql";
 import type { Category, Level, ReferenceKind } from "../db/schema";
 
@@ -11,7 +13,11 @@ export const PRICE_COLUMNS_SQL = `
   p.reference_kind AS referenceKind, p.unit_price_e4 AS unitPriceE4, p.discount_bp AS discountBp,
   p.supply_regions AS supplyRegions, p.agreed_volume AS agreedVolume,
   COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,
-  p.status AS status, p.source AS source, p.synthetic AS synthetic,
+  p.source AS source, p.synthetic AS synthetic,
+  p.ceiling_price_e4 AS ceilingPriceE4, p.ceiling_unit_price_e4 AS ceilingUnitPriceE4, p.ceiling_discount_bp AS ceilingDiscountBp,
+  p.pre_vbp_price_e4 AS preVbpPriceE4, p.pre_vbp_unit_price_e4 AS preVbpUnitPriceE4, p.pre_vbp_discount_bp AS preVbpDiscountBp,
+  p.renews_price_id AS renews, (SELECT min(r.id) FROM prices r WHERE r.renews_price_id = p.id) AS renewedBy,
+  pr.brand_names AS brandNames, pr.originator AS originator, pr.manufacturer_short AS manufacturerShort,
   b.id AS batchId, b.name AS batchName, b.level AS batchLevel, b.category AS batchCategory, b.announced AS batchAnnounced,
   pr.id AS productId, pr.generic_name AS genericName, pr.generic_name_en AS genericNameEn,
   pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
@@ -33,9 +39,19 @@ export type PriceSqlRow = {
   agreedVolume: number | null;
   cycleStart: string | null;
   cycleEnd: string | null;
-  status: string;
   source: string | null;
   synthetic: number | boolean;
+  ceilingPriceE4: number | null;
+  ceilingUnitPriceE4: number | null;
+  ceilingDiscountBp: number | null;
+  preVbpPriceE4: number | null;
+  preVbpUnitPriceE4: number | null;
+  preVbpDiscountBp: number | null;
+  renews: number | null;
+  renewedBy: number | null;
+  brandNames: string | null;
+  originator: number | boolean | null;
+  manufacturerShort: string | null;
   batchId: string;
   batchName: string;
   batchLevel: Level;
@@ -61,8 +77,9 @@ export type RegionRef = { code: string; name: string };
 export type PriceView = ReturnType<typeof toPriceView>;
 
 /** Turns a joined row into the contract's price item; every figure comes from src/domain. */
-export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, string>) {
+export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, string>, asOf: string = todayInChina()) {
   const figures = storedPriceFigures(row);
+  const state = priceState(row.cycleStart, row.cycleEnd, asOf);
   const codes = row.supplyRegions ? row.supplyRegions.split(",") : [];
   return {
     id: row.id,
@@ -81,6 +98,10 @@ export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, s
       manufacturer: row.manufacturer,
       nhsaCode: row.nhsaCode,
       approvalNo: row.approvalNo,
+      brandNames: parseBrands(row.brandNames),
+      originator: row.originator === null ? null : Boolean(row.originator),
+      manufacturerShort: row.manufacturerShort,
+      strengthNormalized: normalizeStrength(row.spec),
     },
     chosenPrice: storedE4ToYuan(row.chosenPriceE4),
     unitPrice: figures.unitPrice,
@@ -89,15 +110,53 @@ export function toPriceView(row: PriceSqlRow, regionNames: ReadonlyMap<string, s
     referenceUnitPrice: figures.referenceUnitPrice,
     discountPct: figures.discountPct,
     aboveReference: figures.aboveReference,
+    baselines: baselinesOf(row),
+    renews: row.renews,
+    renewedBy: row.renewedBy,
     supplyRegions: codes.map((code): RegionRef => ({ code, name: regionNames.get(code) ?? code })),
     nationwide: codes.length === 0,
     agreedVolume: row.agreedVolume,
     cycleStart: row.cycleStart,
     cycleEnd: row.cycleEnd,
-    status: row.status,
+    state,
+    /** Kept for clients that read it before `state` existed: the same value, never a stored constant. */
+    status: state as string,
     source: row.source,
     synthetic: Boolean(row.synthetic),
   };
+}
+
+/** A baseline as the contract states it: its kind, price per package and per smallest unit, and the reduction against it. */
+export type Baseline = { kind: ReferenceKind; label: string; price: number; unitPrice: number | null; discountPct: number | null };
+
+const BASELINE_LABELS: Record<ReferenceKind, string> = { ceiling: "最高有效申报价", pre_vbp: "集采前价格" };
+
+/**
+ * Both baselines a price can carry, ceiling first, each with its own reduction (stored by the
+ * import from src/domain). A price imported before both were kept has only its primary reference.
+ */
+function baselinesOf(row: PriceSqlRow): Baseline[] {
+  const out: Baseline[] = [];
+  const add = (kind: ReferenceKind, price: number | null, unit: number | null, bp: number | null) => {
+    if (price !== null) out.push({ kind, label: BASELINE_LABELS[kind], price: storedE4ToYuan(price), unitPrice: unit === null ? null : storedE4ToYuan(unit), discountPct: bp === null ? null : basisPointsToPercent(bp) });
+  };
+  add("ceiling", row.ceilingPriceE4, row.ceilingUnitPriceE4, row.ceilingDiscountBp);
+  add("pre_vbp", row.preVbpPriceE4, row.preVbpUnitPriceE4, row.preVbpDiscountBp);
+  if (!out.length && row.referencePriceE4 !== null && row.referenceKind !== null) {
+    const f = storedPriceFigures(row);
+    out.push({ kind: row.referenceKind, label: BASELINE_LABELS[row.referenceKind], price: storedE4ToYuan(row.referencePriceE4), unitPrice: f.referenceUnitPrice, discountPct: f.discountPct });
+  }
+  return out;
+}
+
+export function parseBrands(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

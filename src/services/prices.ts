@@ -1,17 +1,14 @@
 import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { Category, Level } from "../db/schema";
 import { notFound } from "../errors";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
-import { findRegion, relatedRegionCodes } from "./regions";
-import { AppError } from "../errors";
-import { escapeLike, yuanToE4Loose } from "./price-filter-values";
-import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, todayIso, type Facets } from "./search";
-import { priceSearchFilters } from "./search-filters";
+import { parsePriceFilter, readAsOf, type PriceFilterInput } from "./price-filter";
+import { renderFilter, type FilterSql } from "./price-filter-sql";
+import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, type Facets } from "./search";
 import { planSearch } from "./search-match";
-import { intList } from "./search-sql";
+import { allOf, intList } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { didYouMean } from "./search-suggest";
 
@@ -20,15 +17,8 @@ export { escapeLike } from "./price-filter-values";
 export const PRICE_SORTS = ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"] as const;
 export type PriceSort = (typeof PRICE_SORTS)[number];
 
-export type PriceQuery = {
+export type PriceQuery = PriceFilterInput & {
   q?: string;
-  batch?: string;
-  level?: Level;
-  category?: Category;
-  region?: string;
-  manufacturer?: string;
-  minDiscount?: number;
-  maxUnitPrice?: number;
   sort?: PriceSort;
   limit?: number;
   cursor?: string;
@@ -61,35 +51,32 @@ function sortKey(sort: PriceSort): { expr: SQL; dir: "asc" | "desc" } {
   }
 }
 
-/** The filters of a price query as SQL conditions (shared by search, count and CSV export). */
-export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
-  const where: SQL[] = [];
-  if (query.q) {
+/**
+ * Prices matching the query's text and filters, as one condition on price_search (alias ps); the
+ * statement must join it. Parsed and rendered once (price-filter.ts, price-filter-sql.ts).
+ */
+async function matchCondition(db: Db, q: string | undefined, filters: FilterSql): Promise<SQL> {
+  const conditions = [...filters.allRows];
+  if (q) {
     // The same matching as ranked search (names, 拼音码, English, firms, codes), as a set.
-    const plan = await planSearch(db, query.q);
-    if (plan) where.push(sql`p.id IN (SELECT ps.price_id FROM price_search ps WHERE ${planCondition(plan)})`);
+    const plan = await planSearch(db, q);
+    if (plan) conditions.push(planCondition(plan));
   }
-  if (query.batch) where.push(sql`p.batch_id = ${query.batch}`);
-  if (query.level) where.push(sql`b.level = ${query.level}`);
-  if (query.category) where.push(sql`pr.category = ${query.category}`);
-  if (query.manufacturer) where.push(sql`pr.manufacturer LIKE ${`%${escapeLike(query.manufacturer.trim())}%`} ESCAPE '\\'`);
-  if (query.minDiscount !== undefined) where.push(sql`p.discount_bp >= ${Math.round(query.minDiscount * 100)}`);
-  if (query.maxUnitPrice !== undefined) where.push(sql`p.unit_price_e4 <= ${Number(yuanToE4Loose(query.maxUnitPrice))}`);
-  if (query.region) {
-    const region = await findRegion(db, query.region);
-    if (!region) throw new AppError(400, "unknown_region", `region ${JSON.stringify(query.region)} is neither a known code nor a name`);
-    const codes = await relatedRegionCodes(db, region.code);
-    where.push(sql`(p.supply_regions = '' OR EXISTS (SELECT 1 FROM price_regions r WHERE r.price_id = p.id AND r.region_code IN (${sql.join(
-      codes.map((c) => sql`${c}`),
-      sql`, `,
-    )})))`);
-  }
-  return where;
+  return allOf(conditions);
 }
 
+/**
+ * The query's text and filters as conditions on prices p (with products pr and batches b), for
+ * statements that read prices their own way (the pages' grouped results): the matched set is the
+ * same one search uses, read from price_search.
+ */
+export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
+  const filters = renderFilter(await parsePriceFilter(db, query));
+  return [sql`p.id IN (SELECT ps.price_id FROM price_search ps WHERE ${await matchCondition(db, query.q, filters)})`];
+}
 
 export function whereSql(conditions: SQL[]): SQL {
-  return conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+  return conditions.length ? sql`WHERE ${allOf(conditions)}` : sql``;
 }
 
 /**
@@ -101,23 +88,22 @@ export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuni
   const sort = query.sort ?? "relevance";
   if (query.q && sort === "relevance") return rankedSearch(db, query, limit, tuning);
   const key = sortKey(sort);
-  const filters = await priceFilters(db, query);
-  const pageConditions = [...filters];
+  const filters = renderFilter(await parsePriceFilter(db, query));
+  const matched = await matchCondition(db, query.q, filters);
+  const pageConditions = [matched];
   if (query.cursor) pageConditions.push(afterCursor(key, decodeCursor(query.cursor)));
   const order = key.dir === "asc" ? sql`ASC` : sql`DESC`;
   const rows = await readRows<PriceSqlRow & { sortValue: number | string | null }>(db, sql`
-    SELECT ${PRICE_COLUMNS}, ${key.expr} AS sortValue FROM ${PRICE_FROM}
-    ${whereSql(pageConditions)}
+    SELECT ${PRICE_COLUMNS}, ${key.expr} AS sortValue FROM ${PRICE_FROM} JOIN price_search ps ON ps.price_id = p.id
+    WHERE ${allOf(pageConditions)}
     ORDER BY ${key.expr} ${order}, p.id ASC
     LIMIT ${limit + 1}`);
-  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, 
-    sql`SELECT count(*) AS total FROM ${PRICE_FROM} ${whereSql(filters)}`,
-  );
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM price_search ps WHERE ${matched}`);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const names = await regionNamesOf(db, page);
   return {
-    items: page.map((r) => toPriceView(r, names)),
+    items: page.map((r) => toPriceView(r, names, filters.asOf)),
     total,
     nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sortValue, id: last.id }) : null,
   };
@@ -129,11 +115,11 @@ function afterCursor(key: { expr: SQL; dir: "asc" | "desc" }, cursor: Cursor): S
 }
 
 /** One price with its batch and product. */
-export async function getPrice(db: Db, id: number): Promise<PriceView> {
+export async function getPrice(db: Db, id: number, asOf?: string): Promise<PriceView> {
   const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("price", id);
-  return toPriceView(row, await regionNamesOf(db, [row]));
+  return toPriceView(row, await regionNamesOf(db, [row]), readAsOf(asOf));
 }
 
 /**
@@ -142,29 +128,28 @@ export async function getPrice(db: Db, id: number): Promise<PriceView> {
  */
 async function rankedSearch(db: Db, query: PriceQuery, limit: number, tuning: SearchTuning): Promise<PricePage> {
   const plan = await planSearch(db, query.q ?? "", tuning);
-  const filters = await priceSearchFilters(db, query);
+  const filters = renderFilter(await parsePriceFilter(db, query));
   if (!plan) return searchPrices(db, { ...query, q: undefined });
-  const today = todayIso();
   // The counts come first: they say which groups of prices can reach the page.
-  const groups = await matchedGroups(db, plan, filters, today, tuning);
+  const groups = await matchedGroups(db, plan, filters, tuning);
   const { total, facets } = facetsOf(groups);
   if (total === 0) {
     // Nothing to page through, but a cursor that is not ours is still a 400.
     if (query.cursor) decodeRankCursor(query.cursor);
     return { items: [], total, nextCursor: null, facets, didYouMean: await didYouMean(db, query.q ?? "") };
   }
-  const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, today, tuning });
-  return { items: await priceViews(db, page.ids), total, nextCursor: page.nextCursor, facets };
+  const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, tuning });
+  return { items: await priceViews(db, page.ids, filters.asOf), total, nextCursor: page.nextCursor, facets };
 }
 
 /** Full price items for ids, in the order given. */
-async function priceViews(db: Db, ids: number[]): Promise<PriceView[]> {
+async function priceViews(db: Db, ids: number[], asOf: string): Promise<PriceView[]> {
   if (!ids.length) return [];
   const rows = await readRows<PriceSqlRow>(db, `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.id IN (${intList(ids)})`);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const names = await regionNamesOf(db, rows);
   return ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toPriceView(row, names)] : [];
+    return row ? [toPriceView(row, names, asOf)] : [];
   });
 }

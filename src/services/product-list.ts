@@ -1,3 +1,5 @@
+import { normalizeStrength } from "../domain/strength";
+import { parseBrands } from "./price-view";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
@@ -22,12 +24,15 @@ type ProductListRow = {
   nhsaCode: string | null;
   approvalNo: string | null;
   synthetic: number | boolean;
+  brandNames: string | null;
+  originator: number | boolean | null;
+  manufacturerShort: string | null;
   updatedAt: string;
 };
 
 const COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn, dosage_form AS dosageForm, spec,
   package_text AS packageText, package_qty AS packageQty, package_unit AS packageUnit, smallest_unit AS smallestUnit,
-  manufacturer, nhsa_code AS nhsaCode, approval_no AS approvalNo, synthetic, updated_at AS updatedAt`;
+  manufacturer, nhsa_code AS nhsaCode, approval_no AS approvalNo, brand_names AS brandNames, originator, manufacturer_short AS manufacturerShort, synthetic, updated_at AS updatedAt`;
 
 /**
  * Products a page at a time: by id, or with `updatedSince` the ones added or changed since, oldest
@@ -57,7 +62,13 @@ export async function listProducts(db: Db, q: ProductListQuery) {
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last ? (until ? feedCursor(last.updatedAt, last.id, until) : encodeCursor({ v: null, id: last.id })) : null;
   return {
-    data: page.map((r) => ({ ...r, synthetic: Boolean(r.synthetic) })),
+    data: page.map((r) => ({
+      ...r,
+      brandNames: parseBrands(r.brandNames),
+      originator: r.originator === null ? null : Boolean(r.originator),
+      strengthNormalized: normalizeStrength(r.spec),
+      synthetic: Boolean(r.synthetic),
+    })),
     meta: { total, nextCursor, ...(until ? { syncToken: syncToken(until) } : {}) },
   };
 }

@@ -1,15 +1,20 @@
 import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
+import { therapyCost, addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
 import { notFound } from "../errors";
 import type { Category } from "../db/schema";
-import { PRICE_COLUMNS_SQL, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow } from "./price-view";
+import { priceState } from "../domain/state";
+import { normalizeStrength } from "../domain/strength";
+import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
+import { renderFilter } from "./price-filter-sql";
+import { allOf } from "./search-sql";
+import { parseBrands, PRICE_COLUMNS_SQL, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow } from "./price-view";
 
 const PRODUCT_COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn,
   dosage_form AS dosageForm, spec, package_text AS packageText, package_qty AS packageQty,
   package_unit AS packageUnit, smallest_unit AS smallestUnit, manufacturer, nhsa_code AS nhsaCode,
-  approval_no AS approvalNo, synthetic`;
+  approval_no AS approvalNo, brand_names AS brandNames, originator, manufacturer_short AS manufacturerShort, synthetic`;
 
 type ProductSqlRow = {
   id: number;
@@ -25,38 +30,54 @@ type ProductSqlRow = {
   manufacturer: string | null;
   nhsaCode: string | null;
   approvalNo: string | null;
+  brandNames: string | null;
+  originator: number | boolean | null;
+  manufacturerShort: string | null;
   synthetic: number | boolean;
 };
 
-/** A product, its chosen prices across batches in date order, and cheaper equivalents from other firms. */
-export async function getProduct(db: Db, id: number, alternativesLimit = 20) {
+/** What the product page is asked: where the user buys (province=, region=) and on which day (asOf, state, include). */
+export type ProductQuery = Pick<PriceFilterInput, "province" | "region" | "asOf" | "include" | "state"> & { alternativesLimit?: number; unitsPerDay?: number };
+
+/**
+ * A product, its chosen prices across batches in date order, and cheaper equivalents from other
+ * firms. The history is the product's whole record (each price with its state on asOf), limited to
+ * the place asked about; the alternatives are only what the place can buy in the states asked for
+ * (by default, in force or of unknown cycle on asOf).
+ */
+export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   const [product] = await readRows<ProductSqlRow>(db, sql`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ${id}`);
   if (!product) throw notFound("product", id);
+  const filter = await parsePriceFilter(db, query);
+  const filters = renderFilter(filter);
+  const placeOnly = renderFilter({ ...filter, states: null });
+  const asOf = filter.asOf;
 
   const historyRows = await readRows<PriceSqlRow>(
     db,
-    `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.product_id = ?
+    sql`SELECT ${sql.raw(PRICE_COLUMNS_SQL)} FROM ${sql.raw(PRICE_FROM_SQL)} JOIN price_search ps ON ps.price_id = p.id
+    WHERE p.product_id = ${id} AND ${allOf(placeOnly.rows)}
     ORDER BY COALESCE(p.cycle_start, b.cycle_start, b.announced, '') ASC, p.id ASC`,
-    [id],
   );
-  const current = historyRows[historyRows.length - 1];
+  // Savings are counted against the price the user pays now: the latest in force, else the latest.
+  const current = [...historyRows].reverse().find((r) => priceState(r.cycleStart, r.cycleEnd, asOf) === "in_force") ?? historyRows[historyRows.length - 1];
   // Equivalent products share an equiv_id (same generic name, form and spec; see
   // drizzle/0007_search_broad_matches.sql), whose prices price_search_equiv_rank_idx holds in
   // unit-price order: the cheapest are the first entries of one range, not a sort of them all.
   const alternativeRows = await readRows<PriceSqlRow>(
     db,
-    `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL}
+    sql`SELECT ${sql.raw(PRICE_COLUMNS_SQL)} FROM ${sql.raw(PRICE_FROM_SQL)}
     WHERE p.id IN (SELECT ps.price_id FROM price_search ps
-      WHERE ps.equiv_id = (SELECT e.id FROM search_equivalents e WHERE e.key = json_array(?, ?, ?))
-        AND ps.product_id <> ?
-      ORDER BY ps.unit_price_e4, ps.price_id LIMIT ?)
+      WHERE ps.equiv_id = (SELECT e.id FROM search_equivalents e WHERE e.key = json_array(${product.genericName}, ${product.dosageForm}, ${product.spec}))
+        AND ps.product_id <> ${id} AND ${allOf(filters.allRows)}
+      ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${query.alternativesLimit ?? 20})
     ORDER BY p.unit_price_e4 ASC, p.id ASC`,
-    [product.genericName, product.dosageForm, product.spec, id, alternativesLimit],
   );
   const names = await regionNamesOf(db, [...historyRows, ...alternativeRows]);
   const history = historyRows.map((row, i) => {
-    const view = toPriceView(row, names);
-    const prev = historyRows[i - 1];
+    const view = toPriceView(row, names, asOf);
+    // A renewal changes from the price it continues (续约); other prices from the one before them.
+    const prev = (row.renews !== null ? historyRows.find((h) => h.id === row.renews) : undefined) ?? historyRows[i - 1];
     const changeFromPrevious = prev
       ? {
           chosenPrice: e4ToYuan(BigInt(row.chosenPriceE4) - BigInt(prev.chosenPriceE4), 4),
@@ -67,7 +88,7 @@ export async function getProduct(db: Db, id: number, alternativesLimit = 20) {
     return { ...view, changeFromPrevious };
   });
   const alternatives = alternativeRows.map((row) => {
-    const view = toPriceView(row, names);
+    const view = toPriceView(row, names, asOf);
     const savingPerUnit = current
       ? fractionE4ToYuan(
           subtract(unitPrice(BigInt(current.chosenPriceE4), current.packageQty), unitPrice(BigInt(row.chosenPriceE4), row.packageQty)),
@@ -77,8 +98,20 @@ export async function getProduct(db: Db, id: number, alternativesLimit = 20) {
     return { ...view, savingPerUnit };
   });
 
+  // No defined daily dose is stored for any product yet, so the domain's rule falls back to 1 a day and says so.
+  const therapy = current
+    ? therapyCost({ category: product.category, chosenPriceE4: BigInt(current.chosenPriceE4), packageQty: current.packageQty, unitsPerDay: query.unitsPerDay, dddUnitsPerDay: null })
+    : null;
   return {
-    product: { ...product, synthetic: Boolean(product.synthetic) },
+    asOf,
+    therapy: therapy && current ? { priceId: current.id, ...therapy } : null,
+    product: {
+      ...product,
+      brandNames: parseBrands(product.brandNames),
+      originator: product.originator === null ? null : Boolean(product.originator),
+      strengthNormalized: normalizeStrength(product.spec),
+      synthetic: Boolean(product.synthetic),
+    },
     history,
     alternatives,
   };

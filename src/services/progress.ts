@@ -17,7 +17,9 @@ type ProgressRow = {
   spec: string | null;
   manufacturer: string | null;
   smallestUnit: string | null;
-  agreedVolume: number;
+  agreedVolume: number | null;
+  regional: string;
+  boughtIn: string;
   cycleStart: string | null;
   cycleEnd: string | null;
   purchased: string;
@@ -42,7 +44,7 @@ export async function getProgress(db: Db, q: ProgressQuery) {
   const { region, subtree } = await resolveReportScope(db, q);
   const inSubtree = subtree ? sql`(${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})` : null;
 
-  const where: SQL[] = [sql`p.agreed_volume IS NOT NULL`];
+  const where: SQL[] = [sql`(p.agreed_volume IS NOT NULL OR p.id IN (SELECT price_id FROM agreed_volumes))`];
   if (q.batch) where.push(sql`p.batch_id = ${q.batch}`);
   if (inSubtree) {
     // A price is followed in a region it supplies or where it was bought.
@@ -55,6 +57,8 @@ export async function getProgress(db: Db, q: ProgressQuery) {
   const rows = await readRows<ProgressRow>(db, sql`
     SELECT p.id, b.id AS batchId, b.name AS batchName, pr.id AS productId, pr.generic_name AS genericName, pr.spec,
       pr.manufacturer, pr.smallest_unit AS smallestUnit, p.agreed_volume AS agreedVolume,
+      (SELECT json_group_array(json_array(a.region_code, a.institution, a.units, a.purchased)) FROM agreed_volumes a WHERE a.price_id = p.id) AS regional,
+      (SELECT json_group_array(json_array(u.region_code, CAST(u.units AS TEXT))) FROM purchase_rollup_price_region u WHERE u.price_id = p.id AND u.volume_rows > 0) AS boughtIn,
       COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,
       (SELECT CAST(COALESCE(SUM(u.units), 0) AS TEXT) FROM purchase_rollup_price_region u WHERE u.price_id = p.id ${purchasedIn}) AS purchased
     FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
@@ -62,8 +66,11 @@ export async function getProgress(db: Db, q: ProgressQuery) {
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
 
+  const tree = await regionTree(db);
   const data = page.map((r) => {
-    const agreed = BigInt(r.agreedVolume);
+    const regional = regionalProgress(r, tree, subtree ? new Set(subtree) : null);
+    // National: the sum of the regions' own agreed volumes when the price has them, else its own.
+    const agreed = regional.length ? regional.filter((x) => x.institution === null).reduce((sum, x) => sum + BigInt(x.agreedVolume), 0n) || regional.reduce((sum, x) => sum + BigInt(x.agreedVolume), 0n) : BigInt(r.agreedVolume ?? 0);
     const purchased = BigInt(r.purchased);
     const schedule = cycleSchedule(r.cycleStart, r.cycleEnd, asOf);
     return {
@@ -79,6 +86,8 @@ export async function getProgress(db: Db, q: ProgressQuery) {
       daysLeft: schedule?.daysLeft ?? null,
       expectedByNow: schedule ? roundFraction(expectedByNow(agreed, schedule), 2) : null,
       behindSchedule: schedule ? behindSchedule(purchased, agreed, schedule) : null,
+      agreedVolumeFrom: regional.length ? ("regions" as const) : ("price" as const),
+      regions: regional,
     };
   });
   return {
@@ -94,4 +103,48 @@ export async function getProgress(db: Db, q: ProgressQuery) {
       ],
     },
   };
+}
+
+type RegionTree = { parent: Map<string, string | null>; name: Map<string, string> };
+
+async function regionTree(db: Db): Promise<RegionTree> {
+  const rows = await readRows<{ code: string; name: string; parentCode: string | null }>(db, sql`SELECT code, name, parent_code AS parentCode FROM regions`);
+  return { parent: new Map(rows.map((r) => [r.code, r.parentCode])), name: new Map(rows.map((r) => [r.code, r.name])) };
+}
+
+/** True when `code` is `ancestor` or lies under it in the region tree. */
+function within(tree: RegionTree, code: string, ancestor: string): boolean {
+  let at: string | null | undefined = code;
+  for (let hops = 0; at && hops < 8; hops++) {
+    if (at === ancestor) return true;
+    at = tree.parent.get(at);
+  }
+  return false;
+}
+
+/**
+ * 完成率 per region (and institution) of one price, each against its own agreed volume: a region's
+ * purchases are the volume rows bought in it or under it; an institution's are what its report
+ * states (null when it states none). Limited to `scope` (a region filter's subtree) when given.
+ */
+function regionalProgress(r: ProgressRow, tree: RegionTree, scope: Set<string> | null) {
+  const agreed = JSON.parse(r.regional) as Array<[string, string, number, number | null]>;
+  const bought = JSON.parse(r.boughtIn) as Array<[string, string]>;
+  return agreed
+    .filter(([code]) => !scope || scope.has(code))
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([code, institution, units, stated]) => {
+      const purchased = institution
+        ? stated === null
+          ? null
+          : BigInt(stated)
+        : bought.filter(([c]) => within(tree, c, code)).reduce((sum, [, n]) => sum + BigInt(n), 0n);
+      return {
+        region: { code, name: tree.name.get(code) ?? code },
+        institution: institution || null,
+        agreedVolume: units,
+        purchased: purchased === null ? null : Number(purchased),
+        completionPct: purchased === null ? null : completionPct(purchased, BigInt(units)),
+      };
+    });
 }

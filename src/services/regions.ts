@@ -2,6 +2,7 @@ import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { regions } from "../db/schema";
+import { regionLookup } from "../import/region-names";
 
 /** Region code → Chinese name, for turning stored codes into readable answers. */
 export async function regionNameMap(db: Db): Promise<Map<string, string>> {
@@ -40,4 +41,36 @@ export async function descendantRegionCodes(db: Db, code: string): Promise<strin
       UNION SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
     SELECT code FROM down`);
   return rows.map((r) => r.code);
+}
+
+type PlaceRow = { code: string; name: string; parentCode: string | null; level: string };
+
+/**
+ * A region as a user names it: its code, its name, or its name without the administrative ending
+ * when that is unambiguous (浙江 for 浙江省, 内蒙古 for 内蒙古自治区), as imports accept them.
+ */
+export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | null> {
+  const key = codeOrName.normalize("NFKC").trim();
+  if (!key) return null;
+  const cols = `code, name, parent_code AS parentCode, level`;
+  // A six-digit GB/T 2260 code of a province (330000) or a city (330100) names the region that the
+  // short code of the same digits (33, 3301) stands for, when the table keeps the short form.
+  const short = /^\d{6}$/.test(key) ? key.replace(/(00)?00$/, "") : key;
+  const [exact] = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE code IN (?, ?) OR name = ? ORDER BY code = ? DESC LIMIT 1`, [key, short, key, key]);
+  if (exact) return exact;
+  // A short name is the start of one region's name followed only by an administrative ending.
+  const rows = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE name >= ? AND name < ? LIMIT 50`, [key, `${key}\u{10FFFF}`]);
+  const code = regionLookup(rows).get(key);
+  return rows.find((r) => r.code === code) ?? null;
+}
+
+/** The province a region lies in (itself when it is one, or when nothing above it is known). */
+export async function provinceOf(db: Db, place: PlaceRow): Promise<PlaceRow> {
+  let at = place;
+  for (let hops = 0; at.level !== "province" && at.parentCode && hops < 5; hops++) {
+    const [up] = await readRows<PlaceRow>(db, `SELECT code, name, parent_code AS parentCode, level FROM regions WHERE code = ?`, [at.parentCode]);
+    if (!up) break;
+    at = up;
+  }
+  return at;
 }

@@ -1,7 +1,11 @@
 import { readRows } from "../db/read-rows";
 import type { Db } from "../db/client";
 import { nameTier, searchTerms } from "../domain/search-query";
-import { intList, textLiteral } from "./search-sql";
+import { sql, type SQL } from "drizzle-orm";
+import { litInt } from "./search-sql";
+import { codeRangeSql, type ProductMatch } from "./search-products";
+
+export type { ProductMatch } from "./search-products";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { resolveWords, wordMatchesNothing, type WordMatch } from "./search-words";
 
@@ -27,8 +31,8 @@ export type SearchPlan = {
   text: string;
   names: Array<TermRow & { tier: number }>;
   firms: TermRow[];
-  /** Product ids matched by code or through products_fts: SQL text of a list of ids or a SELECT; null when none. */
-  products: string | null;
+  /** Products matched by code or through products_fts; null when none. */
+  products: ProductMatch | null;
   /**
    * Set when `products` are the many products (more than a list holds) whose 医保编码 alone or
    * whose 批准文号 alone starts with this text, at most CODE_LEVEL_MAX characters: their prices are
@@ -119,30 +123,29 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return NO_CODE;
   const code = text.toUpperCase();
   const exact = await readRows<{ id: number }>(db, "SELECT id FROM products WHERE nhsa_code = ? OR approval_no = ?", [code, code]);
-  if (exact.length) return { products: intList(exact.map((r) => r.id)), codePrefix: null };
-  const range = (col: string) => `SELECT id FROM products WHERE ${col} >= ${textLiteral(code)} AND ${col} < ${textLiteral(`${code}\u{10FFFF}`)}`;
-  const columns = ["nhsa_code", "approval_no"];
+  if (exact.length) return { products: { kind: "ids", ids: exact.map((r) => r.id) }, codePrefix: null };
+  const columns = ["nhsa_code", "approval_no"] as const;
   // Counted first: a start shared by 100,000 products must not bring their ids into JS.
   const counts = await Promise.all(
-    columns.map(async (col) => (await readRows<{ n: number }>(db, `SELECT count(*) AS n FROM (${range(col)} LIMIT ${maxIds + 1})`))[0]?.n ?? 0),
+    columns.map(async (col) => (await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM (${codeRangeSql(col, code)} LIMIT ${litInt(maxIds + 1)})`))[0]?.n ?? 0),
   );
   let ids: number[] = [];
   if (counts.every((n) => n <= maxIds)) {
-    const rows = await Promise.all(columns.map((col, i) => (counts[i] ? readRows<{ id: number }>(db, range(col)) : [])));
+    const rows = await Promise.all(columns.map((col, i) => (counts[i] ? readRows<{ id: number }>(db, codeRangeSql(col, code)) : [])));
     ids = [...new Set(rows.flat().map((r) => r.id))];
   }
   if (ids.length > maxIds || counts.some((n) => n > maxIds)) {
     // Counted from the starts of codes only when one column alone matches: a product whose two codes
     // both start with the text would count twice there.
     const oneColumn = counts.some((n) => n === 0);
-    return { products: `${range("nhsa_code")} UNION ${range("approval_no")}`, codePrefix: oneColumn && charLength(code) <= CODE_LEVEL_MAX ? code : null };
+    return { products: { kind: "codeStart", code }, codePrefix: oneColumn && charLength(code) <= CODE_LEVEL_MAX ? code : null };
   }
-  if (ids.length) return { products: intList(ids), codePrefix: null };
+  if (ids.length) return { products: { kind: "ids", ids }, codePrefix: null };
   const match = `codes : ${ftsPhrase(text)}`;
   const rows = await readRows<{ id: number }>(db, "SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ? LIMIT ?", [match, maxIds + 1]);
   if (!rows.length) return NO_CODE;
-  if (rows.length > maxIds) return { products: `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`, codePrefix: null };
-  return { products: intList(rows.map((r) => r.id)), codePrefix: null };
+  if (rows.length > maxIds) return { products: { kind: "fts", match }, codePrefix: null };
+  return { products: { kind: "ids", ids: rows.map((r) => r.id) }, codePrefix: null };
 }
 
 /** Resolves typed text to a plan; null when the text is empty after normalization. */
@@ -172,7 +175,7 @@ export async function planSearch(db: Db, raw: string, tuning: SearchTuning = DEF
     text,
     names: [],
     firms: [],
-    products: `SELECT rowid FROM products_fts WHERE products_fts MATCH ${textLiteral(match)}`,
+    products: { kind: "fts", match },
     codePrefix: null,
     refine,
     words: await resolveWords(db, refine),

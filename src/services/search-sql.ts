@@ -1,3 +1,5 @@
+import { sql, type SQL } from "drizzle-orm";
+
 /**
  * Values inlined into search SQL. A page of ranked search is a union of many small index reads,
  * each repeating its filters, so bound parameters would pass D1's limit of 100 per query; the values
@@ -21,4 +23,22 @@ export function textLiteral(s: string): string {
   if (!/[\u0000-\u001f\u007f\ud800-\udfff]/.test(s)) return `'${s.replace(/'/g, "''")}'`;
   const hex = [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `CAST(X'${hex}' AS TEXT)`;
+}
+
+/*
+ * The same values as drizzle `SQL`, so search statements are built as SQL values end to end (never
+ * text that another part reads back) while staying free of bound parameters.
+ */
+export const litText = (s: string): SQL => sql.raw(textLiteral(s));
+export const litInt = (x: number): SQL => sql.raw(intLiteral(x));
+export const litInts = (xs: readonly number[]): SQL => sql.raw(intList(xs));
+
+/** Conditions joined by AND, each in brackets; true when there are none. */
+export function allOf(parts: ReadonlyArray<SQL>): SQL {
+  return parts.length ? sql.join(parts.map((p) => sql`(${p})`), sql` AND `) : sql`1`;
+}
+
+/** Conditions joined by OR, each in brackets; false when there are none. */
+export function anyOf(parts: ReadonlyArray<SQL>): SQL {
+  return parts.length ? sql`(${sql.join(parts.map((p) => sql`(${p})`), sql` OR `)})` : sql`0`;
 }

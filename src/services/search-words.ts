@@ -1,7 +1,8 @@
 import { readRows } from "../db/read-rows";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { intList, textLiteral } from "./search-sql";
+import { codeRangeSql, productsSql, type ProductMatch } from "./search-products";
+import { anyOf, litInt, litInts } from "./search-sql";
 
 /**
  * Where a further word of a query (阿托伐 20mg → 20mg) occurs, resolved once per distinct text
@@ -9,7 +10,7 @@ import { intList, textLiteral } from "./search-sql";
  * name, search_variants) or, for three characters and more with a digit, the start of a code. A price matches
  * the word when its name, firm, variant or product is among these.
  */
-export type WordMatch = { word: string; names: number[]; firms: number[]; variants: number[]; products: string | null };
+export type WordMatch = { word: string; names: number[]; firms: number[]; variants: number[]; products: ProductMatch | null };
 
 /** Above this many products a code match stays a subquery instead of a list of ids. */
 const MAX_CODE_IDS = 1000;
@@ -27,13 +28,10 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
     // would also read every spec that shares its trigrams (20mg: 20m, 0mg).
     if ([...word].length >= 3 && /\d/.test(word)) {
       const code = word.toUpperCase();
-      const range = (col: string) =>
-        `SELECT id FROM products WHERE ${col} >= ${textLiteral(code)} AND ${col} < ${textLiteral(`${code}\u{10FFFF}`)}`;
-      const ids = await readRows<{ id: number }>(db, 
-        sql.raw(`SELECT id FROM (${range("nhsa_code")} LIMIT ${MAX_CODE_IDS + 1}) UNION SELECT id FROM (${range("approval_no")} LIMIT ${MAX_CODE_IDS + 1})`),
-      );
-      if (ids.length > MAX_CODE_IDS) match.products = `${range("nhsa_code")} UNION ${range("approval_no")}`;
-      else if (ids.length) match.products = intList(ids.map((r) => r.id));
+      const ids = await readRows<{ id: number }>(db, sql`SELECT id FROM (${codeRangeSql("nhsa_code", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
+        UNION SELECT id FROM (${codeRangeSql("approval_no", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`);
+      if (ids.length > MAX_CODE_IDS) match.products = { kind: "codeStart", code };
+      else if (ids.length) match.products = { kind: "ids", ids: ids.map((r) => r.id) };
     }
     out.push(match);
   }
@@ -43,11 +41,11 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
 export const wordMatchesNothing = (m: WordMatch) => !m.names.length && !m.firms.length && !m.variants.length && !m.products;
 
 /** The word as a condition on price_search (alias ps), read from the rank indexes alone. */
-export function wordCondition(m: WordMatch): string {
-  const parts: string[] = [];
-  if (m.names.length) parts.push(`ps.name_id IN (${intList(m.names)})`);
-  if (m.firms.length) parts.push(`ps.firm_id IN (${intList(m.firms)})`);
-  if (m.variants.length) parts.push(`ps.variant_id IN (${intList(m.variants)})`);
-  if (m.products) parts.push(`ps.product_id IN (${m.products})`);
-  return parts.length ? `(${parts.join(" OR ")})` : "0";
+export function wordCondition(m: WordMatch): SQL {
+  const parts: SQL[] = [];
+  if (m.names.length) parts.push(sql`ps.name_id IN (${litInts(m.names)})`);
+  if (m.firms.length) parts.push(sql`ps.firm_id IN (${litInts(m.firms)})`);
+  if (m.variants.length) parts.push(sql`ps.variant_id IN (${litInts(m.variants)})`);
+  if (m.products) parts.push(sql`ps.product_id IN (${productsSql(m.products)})`);
+  return anyOf(parts);
 }

@@ -4,9 +4,10 @@ import type { Db } from "../db/client";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { allRowFilters, type CellFilter, type SearchFilters } from "./search-filters";
+import { inForceSql, type CellFilter, type FilterSql } from "./price-filter-sql";
 import { CODE_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
-import { intLiteral, intList, textLiteral } from "./search-sql";
+import { productsSql } from "./search-products";
+import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { wordCondition } from "./search-words";
 
@@ -35,43 +36,27 @@ export function decodeRankCursor(raw: string): RankKey {
   return { tier: Number(m[1]), notCurrent: Number(m[2]), unitPriceE4: Number(m[3]), id: c.id };
 }
 
-/** Today as YYYY-MM-DD; inlined into SQL (it is ours, not the user's). */
-export function todayIso(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/**
- * In its procurement cycle today, for a row or group alias with cycle_start/cycle_end ('' when not
- * published). Cycles may be published by month only (YYYY-MM).
- */
-function currentSql(alias: string, today: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`bad date ${today}`);
-  return `(${alias}.cycle_start <= '${today}' AND ${alias}.cycle_end <> '' AND ${alias}.cycle_end >= substr('${today}', 1, length(${alias}.cycle_end)))`;
-}
-
-const and = (parts: string[]) => (parts.length ? parts.join(" AND ") : "1");
-
 /** Conditions every matched row meets besides its key: the filters on rows and the further words. */
-function rowConditions(plan: SearchPlan, filters: SearchFilters): string[] {
+function rowConditions(plan: SearchPlan, filters: FilterSql): SQL[] {
   return [...filters.rows, ...plan.words.map(wordCondition)];
 }
 
 /** Rows of the firm segment or the code segment must not be counted again under a name or a firm. */
-function notNamed(plan: SearchPlan): string[] {
-  return plan.names.length ? [`ps.name_id NOT IN (${intList(plan.names.map((n) => n.id))})`] : [];
+function notNamed(plan: SearchPlan): SQL[] {
+  return plan.names.length ? [sql`ps.name_id NOT IN (${litInts(plan.names.map((n) => n.id))})`] : [];
 }
-function notFirm(plan: SearchPlan): string[] {
-  return plan.firms.length ? [`(ps.firm_id IS NULL OR ps.firm_id NOT IN (${intList(plan.firms.map((f) => f.id))}))`] : [];
+function notFirm(plan: SearchPlan): SQL[] {
+  return plan.firms.length ? [sql`(ps.firm_id IS NULL OR ps.firm_id NOT IN (${litInts(plan.firms.map((f) => f.id))}))`] : [];
 }
 
 /** The plan as one condition on price_search rows (any segment), for the other sorts. */
 export function planCondition(plan: SearchPlan): SQL {
-  const parts: string[] = [];
-  if (plan.names.length) parts.push(`ps.name_id IN (${intList(plan.names.map((n) => n.id))})`);
-  if (plan.firms.length) parts.push(`ps.firm_id IN (${intList(plan.firms.map((f) => f.id))})`);
-  if (plan.products) parts.push(`ps.product_id IN (${plan.products})`);
+  const parts: SQL[] = [];
+  if (plan.names.length) parts.push(sql`ps.name_id IN (${litInts(plan.names.map((n) => n.id))})`);
+  if (plan.firms.length) parts.push(sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`);
+  if (plan.products) parts.push(sql`ps.product_id IN (${productsSql(plan.products)})`);
   if (!parts.length) return sql`0`;
-  return sql.raw(and([`(${parts.join(" OR ")})`, ...plan.words.map(wordCondition)]));
+  return allOf([anyOf(parts), ...plan.words.map(wordCondition)]);
 }
 
 /**
@@ -95,69 +80,68 @@ export type Group = {
 export async function matchedGroups(
   db: Db,
   plan: SearchPlan,
-  filters: SearchFilters,
-  today: string,
+  filters: FilterSql,
   tuning: SearchTuning = DEFAULT_SEARCH_TUNING,
 ): Promise<Group[]> {
   if (planIsEmpty(plan)) return [];
   const rowConds = rowConditions(plan, filters);
-  const groupWhere: string[] = ["g.n > 0"];
-  if (filters.batch !== undefined) groupWhere.push(`g.batch_id = ${textLiteral(filters.batch)}`);
-  if (filters.level !== undefined) groupWhere.push(`b.level = ${textLiteral(filters.level)}`);
-  if (filters.category !== undefined) groupWhere.push(`g.category = ${textLiteral(filters.category)}`);
-  const cols = `g.term_id AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
-    g.cycle_start AS cs, g.cycle_end AS ce, ${currentSql("g", today)} AS cur`;
-  const inGroup = (col: string) =>
-    `ps.${col} = g.term_id AND ps.batch_id = g.batch_id AND ps.cycle_start = g.cycle_start AND ps.cycle_end = g.cycle_end AND ps.category = g.category`;
-  const parts: string[] = [];
+  const groupWhere = allOf([sql`g.n > 0`, ...filters.group]);
+  const cur = inForceSql("g", filters.asOf);
+  const cols = sql`g.term_id AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
+    g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur`;
+  const inGroup = (col: "name_id" | "firm_id") =>
+    sql`ps.${sql.raw(col)} = g.term_id AND ps.batch_id = g.batch_id AND ps.cycle_start = g.cycle_start AND ps.cycle_end = g.cycle_end AND ps.category = g.category`;
+  const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
-  const byCount = new Map<string, number[]>();
+  const byCount = new Map<string, { n: SQL; ids: number[] }>();
   for (const { id } of plan.names) {
-    const scan = `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("name_id"), ...rowConds])})`;
-    const n = nameCountSql(plan, filters, id, scan) ?? scan;
-    byCount.set(n, [...(byCount.get(n) ?? []), id]);
+    const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("name_id"), ...rowConds])})`;
+    const counted = nameCountSql(plan, filters, id, scan) ?? { key: "scan", n: scan };
+    const entry = byCount.get(counted.key) ?? { n: counted.n, ids: [] };
+    entry.ids.push(id);
+    byCount.set(counted.key, entry);
   }
-  for (const [n, nameIds] of byCount) {
-    parts.push(`SELECT 'n' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
-      WHERE g.term_id IN (${intList(nameIds)}) AND ${and(groupWhere)}`);
+  for (const { n, ids } of byCount.values()) {
+    parts.push(sql`SELECT 'n' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
+      WHERE g.term_id IN (${litInts(ids)}) AND ${groupWhere}`);
   }
   if (plan.firms.length) {
     const conds = [...notNamed(plan), ...rowConds];
-    const firmIds = intList(plan.firms.map((x) => x.id));
+    const firmIds = litInts(plan.firms.map((x) => x.id));
     if (!conds.length && plan.firms.length > tuning.maxRangesPerKey) {
       // Too many firms to read range by range (演示, 制药: hundreds of firms, thousands of groups):
       // their groups are summed here, and the page reads them as one set.
-      parts.push(`SELECT 'F' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
-        g.cycle_start AS cs, g.cycle_end AS ce, ${currentSql("g", today)} AS cur, sum(g.n) AS n
-        FROM search_groups g JOIN batches b ON b.id = g.batch_id WHERE g.term_id IN (${firmIds}) AND ${and(groupWhere)}
+      parts.push(sql`SELECT 'F' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
+        g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur, sum(g.n) AS n
+        FROM search_groups g JOIN batches b ON b.id = g.batch_id WHERE g.term_id IN (${firmIds}) AND ${groupWhere}
         GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
     } else {
-      const scan = `(SELECT count(*) FROM price_search ps WHERE ${and([inGroup("firm_id"), ...conds])})`;
+      const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
       // Only the row filters narrow a firm's groups when no name matched and no further word is open.
       const onlyFilters = !plan.names.length && !plan.words.length;
-      const n = !conds.length ? "g.n" : onlyFilters && filters.cells ? cellsCountSql(filters.cells, scan) : scan;
-      parts.push(`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
-        WHERE g.term_id IN (${firmIds}) AND ${and(groupWhere)}`);
+      const n = !conds.length ? sql`g.n` : onlyFilters && filters.cells ? cellsCountSql(filters.cells, scan) : scan;
+      parts.push(sql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
+        WHERE g.term_id IN (${firmIds}) AND ${groupWhere}`);
     }
   }
   if (plan.products && codeGroupsCount(plan, filters)) {
     // Many products by the start of one code column: their prices per group are kept, summed here.
     const level = CODE_LEVELS.find((l) => l >= charLength(plan.codePrefix ?? "")) ?? 0;
     const prefix = plan.codePrefix ?? "";
-    parts.push(`SELECT 'p' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
-      g.cycle_start AS cs, g.cycle_end AS ce, ${currentSql("g", today)} AS cur, sum(g.n) AS n
+    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
+      g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur, sum(g.n) AS n
       FROM search_code_groups g JOIN batches b ON b.id = g.batch_id
-      WHERE g.level = ${intLiteral(level)} AND g.prefix >= ${textLiteral(prefix)} AND g.prefix < ${textLiteral(`${prefix}\u{10FFFF}`)}
-        AND ${and(groupWhere)}
+      WHERE g.level = ${litInt(level)} AND g.prefix >= ${litText(prefix)} AND g.prefix < ${litText(`${prefix}\u{10FFFF}`)}
+        AND ${groupWhere}
       GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
   } else if (plan.products) {
-    const where = [`ps.product_id IN (${plan.products})`, ...notNamed(plan), ...notFirm(plan), ...allRowFilters(filters), ...plan.words.map(wordCondition)];
-    parts.push(`SELECT 'p' AS kind, 0 AS termId, ps.batch_id AS batchId, b.name AS batchName, b.level AS level, ps.category AS category,
-      ps.cycle_start AS cs, ps.cycle_end AS ce, ${currentSql("ps", today)} AS cur, count(*) AS n
-      FROM price_search ps JOIN batches b ON b.id = ps.batch_id WHERE ${and(where)}
+    const where = [sql`ps.product_id IN (${productsSql(plan.products)})`, ...notNamed(plan), ...notFirm(plan), ...filters.allRows, ...plan.words.map(wordCondition)];
+    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ps.batch_id AS batchId, b.name AS batchName, b.level AS level, ps.category AS category,
+      ps.cycle_start AS cs, ps.cycle_end AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n
+      FROM price_search ps JOIN batches b ON b.id = ps.batch_id WHERE ${allOf(where)}
       GROUP BY ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end`);
   }
-  const rows = await readRows<Group>(db, parts.join(" UNION ALL "));
+  const rows = await readRows<Group>(db, sql.join(parts, sql` UNION ALL `));
   return rows.filter((g) => g.n > 0);
 }
 
@@ -166,7 +150,7 @@ export async function matchedGroups(
  * column, nothing to exclude (no name or firm matched as well) and nothing that only a price row can
  * tell (row filters, further words).
  */
-function codeGroupsCount(plan: SearchPlan, filters: SearchFilters): boolean {
+function codeGroupsCount(plan: SearchPlan, filters: FilterSql): boolean {
   return plan.codePrefix !== null && !plan.names.length && !plan.firms.length && !filters.rows.length && !plan.words.length;
 }
 
@@ -174,20 +158,24 @@ function codeGroupsCount(plan: SearchPlan, filters: SearchFilters): boolean {
  * How to count a name's group without reading its prices, or null when only its rows can tell: the
  * group's own count when nothing narrows it below a whole group, a sum over search_cells when only
  * row filters do and the cells can tell them, else a sum over search_pairs when every further word
- * is met by the name itself or only by variants (20mg) or only by firms (星河).
+ * is met by the name itself or only by variants (20mg) or only by firms (星河). `key` says which
+ * names count alike, so they share one part of the query.
  */
-function nameCountSql(plan: SearchPlan, filters: SearchFilters, nameId: number, scan: string): string | null {
+function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan: SQL): { key: string; n: SQL } | null {
   const open = plan.words.filter((w) => !w.names.includes(nameId));
-  if (filters.rows.length) return !open.length && filters.cells ? cellsCountSql(filters.cells, scan) : null;
-  if (!open.length) return "g.n";
+  if (filters.rows.length) return !open.length && filters.cells ? { key: "cells", n: cellsCountSql(filters.cells, scan) } : null;
+  if (!open.length) return { key: "group", n: sql`g.n` };
   if (open.some((w) => w.products)) return null;
   const only = (kind: "v" | "f") => {
     const sets = open.map((w) => new Set(kind === "v" ? w.variants : w.firms));
     const ids = [...(sets[0] ?? [])].filter((id) => sets.every((set) => set.has(id)));
-    if (!ids.length) return "0";
-    return `(SELECT COALESCE(SUM(sp.n), 0) FROM search_pairs sp WHERE sp.name_id = g.term_id AND sp.kind = '${kind}'
-      AND sp.other_id IN (${intList(ids)}) AND sp.batch_id = g.batch_id AND sp.category = g.category
-      AND sp.cycle_start = g.cycle_start AND sp.cycle_end = g.cycle_end)`;
+    if (!ids.length) return { key: "none", n: sql`0` };
+    return {
+      key: `${kind}:${ids.join(",")}`,
+      n: sql`(SELECT COALESCE(SUM(sp.n), 0) FROM search_pairs sp WHERE sp.name_id = g.term_id AND sp.kind = ${litText(kind)}
+      AND sp.other_id IN (${litInts(ids)}) AND sp.batch_id = g.batch_id AND sp.category = g.category
+      AND sp.cycle_start = g.cycle_start AND sp.cycle_end = g.cycle_end)`,
+    };
   };
   if (open.every((w) => !w.firms.length)) return only("v");
   if (open.every((w) => !w.variants.length)) return only("f");
@@ -198,17 +186,17 @@ function nameCountSql(plan: SearchPlan, filters: SearchFilters, nameId: number, 
  * A group's count under the row filters as a sum over its cells of search_cells; `scan` counts its
  * prices instead where a price's mask has every bit (its regions text was too long for the mask).
  */
-function cellsCountSql(cells: CellFilter, scan: string): string {
-  const group = `c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end`;
-  const band = cells.minBand === null ? [] : [`c.band >= ${intLiteral(cells.minBand)}`];
-  const sum = `(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${and([group, `c.bit IN (${intList(cells.bits)})`, ...band])})`;
+function cellsCountSql(cells: CellFilter, scan: SQL): SQL {
+  const group = sql`c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end`;
+  const band = cells.minBand === null ? [] : [sql`c.band >= ${litInt(cells.minBand)}`];
+  const sum = sql`(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${allOf([group, sql`c.bit IN (${litInts(cells.bits)})`, ...band])})`;
   if (!cells.region) return sum;
-  return `(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND c.bit = 64 AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
+  return sql`(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND c.bit = 64 AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
 }
 
 /** Prices of one tier and cycle state: they rank together, by unit price and id. */
 /** `wide`: its firms were too many to list by range (groups of kind F); read as one set. */
-type Key = { tier: number; nc: number; ranges: string[]; count: number; wide: boolean };
+type Key = { tier: number; nc: number; ranges: SQL[]; count: number; wide: boolean };
 
 type PageRow = { id: number; tier: number; nc: number; u: number };
 
@@ -226,11 +214,12 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
     if (g.kind === "F") k.wide = true;
     if (g.kind === "p" || g.kind === "F") continue;
     // Two categories of one (term, batch, cycle) share one index range.
-    const range = `ps.${g.kind === "n" ? "name_id" : "firm_id"} = ${intLiteral(g.termId)} AND ps.batch_id = ${textLiteral(g.batchId)}
-      AND ps.cycle_start = ${textLiteral(g.cs)} AND ps.cycle_end = ${textLiteral(g.ce)}`;
-    if (seen.has(range)) continue;
-    seen.add(range);
-    k.ranges.push(g.kind === "n" ? range : and([range, ...notNamed(plan)]));
+    const id = JSON.stringify([g.kind, g.termId, g.batchId, g.cs, g.ce]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const range = sql`ps.${sql.raw(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
+      AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`;
+    k.ranges.push(g.kind === "n" ? range : allOf([range, ...notNamed(plan)]));
   }
   return [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
 }
@@ -240,34 +229,38 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
  * A start of a code is tested on the product's row, unless the window steps through so many prices
  * that building the set of its products once (a few hundred ns each) costs less.
  */
-function productRowCondition(plan: SearchPlan, steps: number, codePrices: number): string | null {
+function productRowCondition(plan: SearchPlan, steps: number, codePrices: number): SQL | null {
+  if (!plan.products) return null;
   if (plan.codePrefix !== null && steps * 3 <= codePrices) {
-    const from = textLiteral(plan.codePrefix);
-    const to = textLiteral(`${plan.codePrefix}\u{10FFFF}`);
-    return `EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
+    const from = litText(plan.codePrefix);
+    const to = litText(`${plan.codePrefix}\u{10FFFF}`);
+    return sql`EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
       AND ((pr.nhsa_code >= ${from} AND pr.nhsa_code < ${to}) OR (pr.approval_no >= ${from} AND pr.approval_no < ${to})))`;
   }
-  if (plan.codePrefix !== null || (plan.products !== null && /^[\d,]+$/.test(plan.products))) return `ps.product_id IN (${plan.products})`;
+  if (plan.codePrefix !== null || plan.products.kind === "ids") return sql`ps.product_id IN (${productsSql(plan.products)})`;
   return null;
 }
 
 /** Every matched price of a key as a test on one ps row, or null when a row cannot tell. */
-function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: number): string | null {
-  const parts: string[] = [];
+function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: number): SQL | null {
+  const parts: SQL[] = [];
   const names = plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
-  if (names.length) parts.push(`ps.name_id IN (${intList(names)})`);
+  if (names.length) parts.push(sql`ps.name_id IN (${litInts(names)})`);
   if (k.tier === OTHER_FIELDS_TIER) {
-    if (plan.firms.length) parts.push(and([`ps.firm_id IN (${intList(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
+    if (plan.firms.length) parts.push(allOf([sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
     if (plan.products) {
       const products = productRowCondition(plan, steps, codePrices);
       if (!products) return null;
-      parts.push(and([products, ...notNamed(plan), ...notFirm(plan)]));
+      parts.push(allOf([products, ...notNamed(plan), ...notFirm(plan)]));
     }
   }
-  return parts.length ? `(${parts.join(" OR ")})` : null;
+  return parts.length ? anyOf(parts) : null;
 }
 
-type PageOpts = { n: number; after: RankKey | null; today: string; tuning: SearchTuning };
+type PageOpts = { n: number; after: RankKey | null; tuning: SearchTuning };
+
+/** In force (nc 0) or not (nc 1) on the filters' asOf, on ps rows. */
+const stateOfKey = (nc: number, filters: FilterSql): SQL => (nc ? sql`NOT ${inForceSql("ps", filters.asOf)}` : inForceSql("ps", filters.asOf));
 
 /**
  * A key's first n prices (after the cursor) by stepping through all prices in unit-price order
@@ -279,7 +272,7 @@ type PageOpts = { n: number; after: RankKey | null; today: string; tuning: Searc
 async function scanKey(
   db: Db,
   plan: SearchPlan,
-  filters: SearchFilters,
+  filters: FilterSql,
   k: Key,
   window: number,
   codePrices: number,
@@ -290,47 +283,46 @@ async function scanKey(
   const { after } = opts;
   const from =
     after && k.tier === after.tier && k.nc === after.notCurrent
-      ? [`(p.unit_price_e4, p.id) > (${intLiteral(after.unitPriceE4)}, ${intLiteral(after.id)})`]
+      ? [sql`(p.unit_price_e4, p.id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`]
       : [];
   const [end] = await readRows<{ u: number; id: number }>(
     db,
-    `SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${and(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${intLiteral(window - 1)}`,
+    sql`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${allOf(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${litInt(window - 1)}`,
   );
-  const bound = end ? [`(p.unit_price_e4, p.id) <= (${intLiteral(end.u)}, ${intLiteral(end.id)})`] : [];
-  const current = k.nc ? `NOT ${currentSql("ps", opts.today)}` : currentSql("ps", opts.today);
-  const where = [`ps.price_id = p.id`, ...from, ...bound, cond, current, ...allRowFilters({ ...filters, rows: [] }), ...rowConditions(plan, filters)];
+  const bound = end ? [sql`(p.unit_price_e4, p.id) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
+  const where = [sql`ps.price_id = p.id`, ...from, ...bound, cond, stateOfKey(k.nc, filters), ...filters.groupOnRows, ...rowConditions(plan, filters)];
   // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
   const rows = await readRows<PageRow>(
     db,
-    `SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
-      WHERE ${and(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${intLiteral(opts.n)}`,
+    sql`SELECT ps.price_id AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
+      WHERE ${allOf(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${litInt(opts.n)}`,
   );
   return rows.length >= opts.n || !end ? rows : null;
 }
 
 /** A key's first n prices as arms of a union: one limited read per group range (or one sort). */
-function keyArms(plan: SearchPlan, filters: SearchFilters, groups: Group[], k: Key, opts: PageOpts): string[] {
+function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, opts: PageOpts): SQL[] {
   const { n, after } = opts;
-  const category = filters.category !== undefined ? [`ps.category = ${textLiteral(filters.category)}`] : [];
+  const category = filters.filter.category !== undefined ? [sql`ps.category = ${litText(filters.filter.category)}`] : [];
   const where = [...category, ...rowConditions(plan, filters)];
   if (after && k.tier === after.tier && k.nc === after.notCurrent) {
-    where.push(`(ps.unit_price_e4, ps.price_id) > (${intLiteral(after.unitPriceE4)}, ${intLiteral(after.id)})`);
+    where.push(sql`(ps.unit_price_e4, ps.price_id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`);
   }
-  const arm = (key: string) =>
-    `SELECT * FROM (SELECT ps.price_id AS id, ${k.tier} AS tier, ${k.nc} AS nc, ps.unit_price_e4 AS u FROM price_search ps
-      WHERE ${and([key, ...where])} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${n})`;
-  const current = k.nc ? `NOT ${currentSql("ps", opts.today)}` : currentSql("ps", opts.today);
-  const arms: string[] = [];
+  const arm = (key: SQL) =>
+    sql`SELECT * FROM (SELECT ps.price_id AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ps.unit_price_e4 AS u FROM price_search ps
+      WHERE ${allOf([key, ...where])} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${litInt(n)})`;
+  const current = stateOfKey(k.nc, filters);
+  const arms: SQL[] = [];
   if (k.wide || k.ranges.length > opts.tuning.maxRangesPerKey) {
     const ids = k.tier === OTHER_FIELDS_TIER ? plan.firms.map((f) => f.id) : plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
     const col = k.tier === OTHER_FIELDS_TIER ? "firm_id" : "name_id";
     const notNamedHere = k.tier === OTHER_FIELDS_TIER ? notNamed(plan) : [];
-    arms.push(arm(and([`ps.${col} IN (${intList(ids)})`, current, ...notNamedHere, ...allRowFilters({ ...filters, rows: [] })])));
+    arms.push(arm(allOf([sql`ps.${sql.raw(col)} IN (${litInts(ids)})`, current, ...notNamedHere, ...filters.groupOnRows])));
   } else {
     for (const r of k.ranges) arms.push(arm(r));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
-    arms.push(arm(and([`ps.product_id IN (${plan.products})`, current, ...notNamed(plan), ...notFirm(plan), ...allRowFilters({ ...filters, rows: [] })])));
+    arms.push(arm(allOf([sql`ps.product_id IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])));
   }
   return arms;
 }
@@ -345,15 +337,15 @@ const rankOrder = (a: PageRow, b: PageRow) => a.tier - b.tier || a.nc - b.nc || 
 export async function rankedPage(
   db: Db,
   plan: SearchPlan,
-  filters: SearchFilters,
+  filters: FilterSql,
   groups: Group[],
-  opts: { limit: number; cursor?: string; today: string; tuning?: SearchTuning },
+  opts: { limit: number; cursor?: string; tuning?: SearchTuning },
 ): Promise<{ ids: number[]; nextCursor: string | null }> {
   const after = opts.cursor ? decodeRankCursor(opts.cursor) : null;
   const tuning = opts.tuning ?? DEFAULT_SEARCH_TUNING;
-  const page: PageOpts = { n: opts.limit + 1, after, today: opts.today, tuning };
+  const page: PageOpts = { n: opts.limit + 1, after, tuning };
   const rows: PageRow[] = [];
-  const arms: string[] = [];
+  const arms: SQL[] = [];
   let allPrices: number | undefined;
   let reached = 0;
   for (const k of rankKeys(plan, groups)) {
@@ -379,7 +371,7 @@ export async function rankedPage(
     if (reached >= page.n) break;
   }
   if (arms.length) {
-    rows.push(...(await readRows<PageRow>(db, `SELECT id, tier, nc, u FROM (${arms.join(" UNION ALL ")}) ORDER BY tier, nc, u, id LIMIT ${page.n}`)));
+    rows.push(...(await readRows<PageRow>(db, sql`SELECT id, tier, nc, u FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`)));
   }
   rows.sort(rankOrder);
   const top = rows.slice(0, opts.limit);

@@ -297,7 +297,8 @@ describe("pages in a browser", () => {
     const newestPrice = async (code: string) => {
       const found = await api(`/api/v1/prices?q=${code}&limit=1`);
       const product = await api(`/api/v1/products/${found.data[0].product.id}`);
-      const history = product.data.history;
+      // The price to pay is the one in force today, not necessarily the newest (its cycle may have ended).
+      const history = product.data.history.filter((h: { state: string }) => h.state === "in_force");
       return history[history.length - 1].chosenPrice as number;
     };
     const atPrice = await newestPrice("SYND0000000006");

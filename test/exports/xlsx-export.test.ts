@@ -121,7 +121,7 @@ describe("GET /api/v1/prices.xlsx", () => {
 
     const api = typedClient(world.app).api.v1;
     const list = "通用名,规格,生产企业,进价,数量\r\n阿托伐他汀钙片,20mg,辉瑞制药有限公司,35.5,100\r\n不存在的药,1g,某企业,1,1\r\n";
-    const checked = await api["price-check"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) } });
+    const checked = await api["price-check"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) }, query: {} });
     if (!checked.ok) throw new Error(`price check answered ${checked.status}`);
     const body = await checked.json();
     const res = await world.app.request("/api/v1/price-check.xlsx", { method: "POST", body: list, headers: { "Content-Type": "text/csv" } });

@@ -26,13 +26,13 @@ describe("GET /api/v1/products/{id}", () => {
       const report = await runImport(world.db, { kind, bytes: csv(text) });
       expect(report.errors).toEqual([]);
     }
-    const { body } = await getJson(world.app, `/api/v1/prices?manufacturer=${encodeURIComponent("甲药业")}`);
+    const { body } = await getJson(world.app, `/api/v1/prices?manufacturer=${encodeURIComponent("甲药业")}&include=ended`);
     productId = body.data[0].product.id;
   });
   afterAll(() => world.close());
 
   it("lists the price history oldest first with the change between renewals", async () => {
-    const { status, body } = await getJson(world.app, `/api/v1/products/${productId}`);
+    const { status, body } = await getJson(world.app, `/api/v1/products/${productId}?include=ended`);
     expect(status).toBe(200);
     expect(body.data.product.nhsaCode).toBe("TST0001");
     expect(body.data.history.map((h: any) => [h.batch.id, h.chosenPrice])).toEqual([
@@ -44,7 +44,7 @@ describe("GET /api/v1/products/{id}", () => {
   });
 
   it("offers the same name, form and strength from other firms, with the saving per unit", async () => {
-    const { body } = await getJson(world.app, `/api/v1/products/${productId}`);
+    const { body } = await getJson(world.app, `/api/v1/products/${productId}?include=ended`);
     const alternatives = body.data.alternatives;
     // 乙药业: 7 yuan for 14 tablets = 0.5/片, against 10.5/7 = 1.5/片 → saves 1.0 per tablet.
     expect(alternatives.map((a: any) => a.product.manufacturer)).toEqual(["乙药业"]);

@@ -31,7 +31,7 @@ describe("the API through Hono's typed client (hc<AppType>)", () => {
     const search = await api.prices.$get({ query: { batch: "national-drug-1", limit: "1" } });
     if (!search.ok) throw new Error(`search answered ${search.status}`);
     const price = (await search.json()).data[0]!;
-    const product = await api.products[":id"].$get({ param: { id: String(price.product.id) } });
+    const product = await api.products[":id"].$get({ param: { id: String(price.product.id) }, query: {} });
     expect(product.status).toBe(200);
     if (product.status === 200) expect((await product.json()).data.history.map((h) => h.id)).toContain(price.id);
   });

@@ -48,7 +48,7 @@ describe("relevance pagination", () => {
   });
 
   it("keeps q for the other sorts", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("他汀")}&sort=unitPrice&limit=50`);
+    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("他汀")}&sort=unitPrice&limit=50&include=ended`);
     expect(body.meta.total).toBe(9);
     const units = body.data.map((d: { unitPrice: number }) => d.unitPrice);
     expect(units).toEqual([...units].sort((a: number, b: number) => a - b));

@@ -51,7 +51,7 @@ describe("GET /api/v1/products/{id}", () => {
       const expected = await world.db.all<{ id: number }>(sql`SELECT p.id AS id FROM prices p JOIN products pr ON pr.id = p.product_id
         WHERE pr.generic_name = ${p.name} AND pr.dosage_form IS ${p.form} AND pr.spec IS ${p.spec} AND pr.id <> ${p.id}
         ORDER BY p.unit_price_e4, p.id LIMIT 20`);
-      const { body } = await getJson(world.app, `/api/v1/products/${p.id}`);
+      const { body } = await getJson(world.app, `/api/v1/products/${p.id}?include=ended`);
       expect(body.data.alternatives.map((a: { id: number }) => a.id), `product ${p.id}`).toEqual(expected.map((r) => r.id));
       if (expected.length) withAlternatives++;
     }

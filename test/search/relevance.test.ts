@@ -3,7 +3,8 @@ import { getJson, type TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 
 /**
- * The relevance suite: what a pharmacist types and what must come first. `top` is the generic name
+ * The relevance suite, over every price whatever its state (include=ended; the default of prices in
+ * force is test/search/state-place.test.ts's): what a pharmacist types and what must come first. `top` is the generic name
  * of the first result; `firm` (optional) its manufacturer; `all` (optional) names every result must
  * have; `total` (optional) the exact size of the matched set.
  */
@@ -78,7 +79,7 @@ describe("relevance suite", () => {
   it("has at least 40 queries", () => expect(CASES.length).toBeGreaterThanOrEqual(40));
 
   it.each(CASES)("$q → $top ($why)", async ({ q, top, firm, all, total }) => {
-    const { status, body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}&limit=50`);
+    const { status, body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}&limit=50&include=ended`);
     expect(status).toBe(200);
     const first = body.data[0];
     expect(first?.product.genericName).toBe(top);
@@ -89,7 +90,7 @@ describe("relevance suite", () => {
   });
 
   it("puts in-cycle prices before cheaper ones whose cycle has ended", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("阿托伐他汀钙片")}`);
+    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended`);
     const batches = body.data.map((d: any) => d.batch.id);
     // The 0.10/片 price of the ended batch is the cheapest, yet comes last.
     expect(batches[batches.length - 1]).toBe("fx-past");
@@ -111,7 +112,7 @@ describe("relevance suite", () => {
   });
 
   it("counts the matched set by batch, category and level", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("他汀")}`);
+    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("他汀")}&include=ended`);
     expect(body.meta.facets.batch).toEqual([
       { id: "fx-current", name: "测试批次（执行中）", count: 7 },
       { id: "fx-past", name: "测试批次（已结束）", count: 2 },
@@ -135,7 +136,7 @@ describe("relevance suite", () => {
       ["q=atf&region=上海市", 4],
     ];
     for (const [query, total] of cases) {
-      const { status, body } = await getJson(world.app, `/api/v1/prices?${query.replace(/=([^&]+)/g, (_, v) => `=${encodeURIComponent(v)}`)}`);
+      const { status, body } = await getJson(world.app, `/api/v1/prices?include=ended&${query.replace(/=([^&]+)/g, (_, v) => `=${encodeURIComponent(v)}`)}`);
       expect(status, query).toBe(200);
       expect(body.meta.total, query).toBe(total);
       expect(body.data.length, query).toBe(total);

@@ -36,6 +36,9 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_cells_ai", "price_search"],
   ["search_cells_ad", "price_search"],
   ["search_cells_au", "price_search"],
+  ["search_aliases_products_ai", "products"],
+  ["search_aliases_products_au", "products"],
+  ["search_aliases_products_ad", "products"],
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { ImportKind } from "../../db/schema";
+import { agreedVolumesKind } from "./agreed-volumes";
 import { batchesKind } from "./batches";
 import { pricesKind } from "./prices";
 import { regionsKind } from "./regions";
@@ -11,4 +12,5 @@ export const KINDS: Record<ImportKind, KindSpec<any, any>> = {
   regions: regionsKind,
   prices: pricesKind,
   volumes: volumesKind,
+  agreedVolumes: agreedVolumesKind,
 };

@@ -90,7 +90,7 @@ function distinctProducts(recs: PriceRecord[], keysOf: (genericName: string) => 
 export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): SQL[] {
   if (recs.length === 0) return [];
   const products = sql`SELECT ${columns(PRODUCT_FIELDS)} FROM json_each(${JSON.stringify(distinctProducts(recs, keysOf))}) j`;
-  const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.supplyRegionCodes]);
+  const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
   return [
     ...productStatements(products),
     ...priceStatements(sql`(SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${sql.raw(String(STAGED_PRICE_FIELDS.length))} AS regions
@@ -99,7 +99,7 @@ export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: 
 }
 
 /** A price row as staged: its batch, its product's natural key, its own columns. */
-const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", ...PRICE_FIELDS] as const;
+const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", ...PRICE_FIELDS, "renews_batch"] as const;
 
 /**
  * The prices upsert and their supplied regions, from `rows` (an aliased `s` source with
@@ -108,9 +108,23 @@ const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", ...PRICE_FIELDS] as cons
 function priceStatements(rows: SQL): SQL[] {
   return [
     sql`INSERT INTO prices (${PRICE_COLUMNS})
-      SELECT s.batch_id, (SELECT id FROM products WHERE natural_key = s.natural_key), ${list("s.", STAGED_PRICE_FIELDS.slice(2))}
+      SELECT s.batch_id, (SELECT id FROM products WHERE natural_key = s.natural_key), ${list("s.", PRICE_FIELDS)}
       FROM ${rows} WHERE true ${PRICE_UPSERT}`,
     ...regionStatements(rows),
+    ...renewalStatements(rows),
+  ];
+}
+
+/**
+ * Renewals (续约): each written price links to the same product's price in the batch its row names
+ * (null when it names none, so the file stays the truth); only links that change are written.
+ */
+function renewalStatements(rows: SQL): SQL[] {
+  return [
+    sql`UPDATE prices SET renews_price_id = l.prev FROM (
+        SELECT p.id AS id, (SELECT p0.id FROM prices p0 WHERE p0.batch_id = s.renews_batch AND p0.product_id = p.product_id) AS prev
+        FROM ${rows} JOIN prices p ON p.batch_id = s.batch_id AND p.product_id = (SELECT id FROM products WHERE natural_key = s.natural_key)) l
+      WHERE prices.id = l.id AND prices.renews_price_id IS NOT l.prev`,
   ];
 }
 
@@ -137,7 +151,7 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
       staged.set(r.product.naturalKey, json);
       products.push(json);
     }
-    const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.supplyRegionCodes]);
+    const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
     const statements: SQL[] = [];
     if (products.length) {
       // A product that comes again in the slice with other values replaces its staged row: the last wins.

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Category, ReferenceKind } from "../../db/schema";
 import { discountBasisPoints, unitPriceE4Rounded, type E4 } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
+import { cycleProblem } from "../../domain/state";
 import { searchKeys, type SearchKeys } from "../../domain/search-keys";
 import { parsePackageText } from "../package-text";
 import { detach } from "../detach";
@@ -49,6 +50,8 @@ export type PriceRecord = {
   agreedVolume: number | null;
   cycleStart: string | null;
   cycleEnd: string | null;
+  /** The batch of the price this one renews (续约): the same product's price there. */
+  renewsBatchId: string | null;
   source: string | null;
   synthetic: boolean;
 };
@@ -94,6 +97,7 @@ export const priceFields = [
   { field: "agreedVolume", aliases: ["约定采购量", "首年约定采购量"] },
   { field: "cycleStart", aliases: ["采购周期开始"] },
   { field: "cycleEnd", aliases: ["采购周期结束"] },
+  { field: "renews", aliases: ["续约原批次", "接续原批次", "原中选批次", "续约批次"] },
   { field: "source", aliases: ["来源", "数据来源"] },
   { field: "synthetic", aliases: ["合成数据"] },
   // Figures the export adds for readers; an import recomputes them from the prices above.
@@ -177,9 +181,12 @@ export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
       agreedVolume: r.parse("agreedVolume", (v) => parseIntegerCell(v)),
       cycleStart: r.parse("cycleStart", (v) => parseDateCell(v)),
       cycleEnd: r.parse("cycleEnd", (v) => parseDateCell(v)),
+      renewsBatchId: readRenews(r, ctx, batchId),
       source: r.text("source", { max: 2000 }),
       synthetic: product.synthetic,
     };
+    const cycle = cycleProblem(rec.cycleStart, rec.cycleEnd);
+    if (cycle && !r.issues.length) r.fail("cycleEnd", cycle);
     if (r.issues.length) return null;
     if (rec.discountBp !== null && rec.discountBp < 0) {
       ctx.aboveReference.count++;
@@ -199,6 +206,15 @@ export const pricesKind: KindSpec<PricesContext, PriceRecord> = {
   },
   touchedBatches: (records) => records.map((r) => r.batchId),
 };
+
+/** A renewal names the batch it continues; the price it links to is the same product's there. */
+function readRenews(r: import("../row-reader").RowReader, ctx: PricesContext, batchId: string | null): string | null {
+  const id = r.text("renews", { max: 100 });
+  if (id === null) return null;
+  if (!ctx.batchCategory.has(id)) r.fail("renews", `batch "${id}" is unknown; import the batch this price renews first`);
+  else if (id === batchId) r.fail("renews", "names the price's own batch; a renewal continues a price of an earlier batch");
+  return id;
+}
 
 function readBatch(r: import("../row-reader").RowReader, ctx: PricesContext): string | null {
   const id = r.text("batch", { max: 100 }) ?? ctx.batchOverride ?? null;

@@ -29,7 +29,7 @@ const VOLUME_UPSERT = sql.raw(`ON CONFLICT(price_id, region_code, month) DO UPDA
     amount_paid_e4 = excluded.amount_paid_e4, fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
   WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`);
 
-const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
+export const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
   smallest: "smallest",
   package: "package",
   最小使用单位: "smallest",
@@ -108,7 +108,7 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
   },
 };
 
-function findPrice(r: RowReader, ctx: VolumesContext): PriceRef | null {
+export function findPrice(r: RowReader, ctx: Pick<VolumesContext, "batchOverride" | "priceByKey">): PriceRef | null {
   const batch = r.text("batch", { max: 100 }) ?? ctx.batchOverride ?? null;
   if (batch === null) {
     r.fail("batch", "is empty; add a batch column or pass the batch for the whole file");

@@ -37,7 +37,7 @@ const checkSlots = uploadSlots("the server is reading other uploads; retry in a 
 
 export const priceCheckRouter = createRouter()
   .openapi({ ...routes.postPriceCheck, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
-    return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c)), 200);
+    return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c), c.req.valid("query")), 200);
   })
   .openapi({ ...routes.postPriceCheckXlsx, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
     requireSpreadsheets(c);

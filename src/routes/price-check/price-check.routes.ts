@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PRICE_CHECK_CLASSES } from "../../domain";
 import { MATCH_RULES } from "../../services/price-check";
-import { apiErrors, errorResponse, jsonResponse, writeErrors } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse, PlaceTimeQueryShape, writeErrors } from "../schemas";
 import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 const PriceRefSchema = z.object({
@@ -74,9 +74,9 @@ export const postPriceCheck = createRoute({
   tags: ["price-check"],
   summary: "采购清单比价 · Check a hospital's purchase list against chosen prices",
   security: [],
-  request: { body: PurchaseListBody },
   description:
-    "Body: the CSV (text/csv, UTF-8 or GB18030) or a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages).",
+    "Body: the CSV (text/csv, UTF-8 or GB18030) or a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages). `province` is the hospital's: only chosen prices it can buy, in force on `asOf`, are matched and offered.",
+  request: { body: PurchaseListBody, query: z.object({ region: z.string().max(50).optional(), ...PlaceTimeQueryShape }) },
   responses: {
     200: jsonResponse(
       z.object({

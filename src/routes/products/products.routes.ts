@@ -1,10 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
-import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PriceSchema, ProductSchema } from "../schemas";
+import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PlaceTimeQueryShape, PriceSchema, ProductSchema } from "../schemas";
 
 export const ProductDetailSchema = z
   .object({
+    asOf: z.string().openapi({ description: "the day states were judged on" }),
+    therapy: z
+      .object({
+        priceId: z.number().int().openapi({ description: "the price it is counted on: the latest in force on asOf, else the latest" }),
+        monthlyCost: z.number().nullable().openapi({ description: "每月药费, CNY: unit price × unitsPerDay × 30; null for a device or an unknown package size" }),
+        unitsPerDay: z.number().nullable(),
+        unitsPerDaySource: z.enum(["given", "ddd", "default"]).nullable(),
+        note: z.string().nullable().openapi({ description: "why there is no cost, or what was assumed" }),
+      })
+      .nullable(),
     product: ProductSchema.extend({ synthetic: z.boolean() }),
     history: z
       .array(
@@ -15,10 +25,10 @@ export const ProductDetailSchema = z
             .openapi({ description: "change of the chosen price against the previous batch" }),
         }),
       )
-      .openapi({ description: "the product's chosen prices across batches, oldest first" }),
+      .openapi({ description: "the product's chosen prices across batches, oldest first, each with its state on asOf (limited to the province or region asked about)" }),
     alternatives: z
       .array(PriceSchema.extend({ savingPerUnit: z.number().nullable() }))
-      .openapi({ description: "same generic name, dosage form and strength from other firms, cheapest unit price first" }),
+      .openapi({ description: "same generic name, dosage form and strength from other firms, cheapest unit price first; only prices the province can buy, in force or of unknown cycle on asOf unless include/state say otherwise" }),
   })
   .openapi("ProductDetail");
 
@@ -30,7 +40,12 @@ export const getProduct = createRoute({
   summary: "产品详情与价格历史 · A product, its price history and alternatives",
   description: "One product (药品或耗材) with its chosen prices across batches (renewals 接续采购 included), oldest first, and the same generic name, dosage form and strength from other firms, cheapest first.",
   security: [],
-  request: { params: IdParamSchema },
+  request: { params: IdParamSchema, query: z.object({
+      region: z.string().max(50).optional(),
+      ...PlaceTimeQueryShape,
+      unitsPerDay: z.coerce.number().positive().max(100).optional().openapi({ description: "smallest units taken a day, for 每月药费 (default: the product's DDD, else 1)" }),
+    }),
+  },
   responses: {
     200: jsonResponse(z.object({ data: ProductDetailSchema }), "the product"),
     400: errorResponse("invalid id"),

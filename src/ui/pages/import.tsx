@@ -15,6 +15,7 @@ const KIND_LABELS: Record<ImportKind, string> = {
   batches: "集采批次",
   volumes: "采购量",
   regions: "地区",
+  agreedVolumes: "地区约定采购量",
 };
 
 /** Up to this size the checked file rides along in the confirm form, so committing needs no second upload. */

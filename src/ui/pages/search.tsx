@@ -62,7 +62,7 @@ function readGroupQuery(raw: Record<string, string>): { query: GroupQuery; probl
 /** The query as URL parameters (no page), for links that keep it. */
 function queryParams(q: GroupQuery, province: string | null): Record<string, string | undefined> {
   return {
-    ...filterParams({ ...q, region: undefined }),
+    ...filterParams({ ...q, region: undefined, state: undefined }),
     dosageForm: q.dosageForm,
     spec: q.spec,
     province: province ?? undefined,
@@ -83,7 +83,11 @@ export async function searchPage(c: Context<AppEnv>) {
   const params = queryParams(query, province);
   const pages = result ? Math.max(1, Math.ceil(result.total / GROUPS_PER_PAGE)) : 1;
   const provinceName = provinces.find((p) => p.code === province)?.name;
-  const exportHref = withQuery("/api/v1/prices.csv", { ...filterParams({ ...query, region: province ?? undefined }), headers: "zh" });
+  const exportHref = withQuery("/api/v1/prices.csv", {
+    ...filterParams({ ...query, region: province ?? undefined, state: undefined }),
+    include: query.state === "all" ? "ended" : undefined,
+    headers: "zh",
+  });
   const heading = query.q ? `“${query.q}”的中选价格` : "中选价格";
   const today = todayInChina();
 

@@ -13,7 +13,7 @@ export type PriceStateFilter = (typeof PRICE_STATES)[number];
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;
 export type GroupSort = (typeof GROUP_SORTS)[number];
 
-export type GroupQuery = Omit<PriceQuery, "sort" | "limit" | "cursor"> & {
+export type GroupQuery = Omit<PriceQuery, "sort" | "limit" | "cursor" | "state"> & {
   dosageForm?: string;
   spec?: string;
   state: PriceStateFilter;
@@ -65,11 +65,11 @@ const UNIT = sql`CASE WHEN pr.package_qty > 0 THEN COALESCE(pr.smallest_unit, 'æ
 const GROUP_KEY = sql`pr.generic_name, COALESCE(pr.dosage_form, ''), COALESCE(pr.spec, ''), ${UNIT}`;
 
 async function conditions(db: Db, q: GroupQuery): Promise<SQL[]> {
-  const where = await priceFilters(db, q);
+  // The state filter is the services' own (src/domain/state.ts on asOf): "current" is their default.
+  const where = await priceFilters(db, { ...q, state: undefined, include: q.state === "all" ? "ended" : undefined });
   if (q.dosageForm) where.push(sql`pr.dosage_form = ${q.dosageForm}`);
   if (q.spec) where.push(sql`replace(lower(pr.spec), ' ', '') = ${q.spec.toLowerCase().replace(/\s+/g, "")}`);
   if (!q.synthetic) where.push(sql`p.synthetic = 0`);
-  if (q.state === "current") where.push(currentCondition(todayInChina()));
   return where;
 }
 
@@ -137,7 +137,7 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
   for (const r of itemRows) {
     const key = groupKey(r.genericName, r.dosageForm ?? "", r.spec ?? "", (r as unknown as { unitKey: string }).unitKey);
     const list = byKey.get(key) ?? [];
-    list.push(toPriceView(r, names));
+    list.push(toPriceView(r, names, q.asOf ?? todayInChina()));
     byKey.set(key, list);
   }
   return {

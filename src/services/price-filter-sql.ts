@@ -1,0 +1,116 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { PriceState } from "../domain/state";
+import { escapeLike } from "./price-filter-values";
+import type { PlaceFilter, PriceFilter } from "./price-filter";
+import { allOf, anyOf, litInt, litText } from "./search-sql";
+
+/**
+ * The one place a PriceFilter becomes SQL. Every statement that filters prices reads price_search
+ * (alias ps: one row per price with its batch, category, cycle, unit price, reduction and supply
+ * regions, kept by triggers) or its groups (alias g, joined to batches b), so one rendering serves
+ * ranked search, the other sorts, the CSV export, alternatives and the price check. Values are
+ * inlined as exact literals (search-sql.ts: a page is a union of many reads, and D1 binds at most
+ * 100 parameters per statement).
+ */
+
+/**
+ * A cycle's state on asOf as SQL, the rule of src/domain/state.ts: cycle dates are '' when not
+ * published (price_search and its groups keep them so), YYYY-MM or YYYY-MM-DD.
+ */
+export function stateSql(cs: SQL, ce: SQL, asOf: string): SQL {
+  const day = litText(asOf);
+  return sql`(CASE WHEN ${cs} = '' AND ${ce} = '' THEN 'unknown'
+    WHEN ${ce} <> '' AND ${ce} < substr(${day}, 1, length(${ce})) THEN 'ended'
+    WHEN ${cs} <> '' AND ${cs} > ${day} THEN 'upcoming' ELSE 'in_force' END)`;
+}
+
+/** True for prices in force on asOf; ranked search puts them before the rest. */
+export function inForceSql(alias: "ps" | "g", asOf: string): SQL {
+  return sql`${stateSql(sql.raw(`${alias}.cycle_start`), sql.raw(`${alias}.cycle_end`), asOf)} = 'in_force'`;
+}
+
+function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[] | null): SQL[] {
+  if (states === null) return [];
+  return [sql`${stateSql(sql.raw(`${alias}.cycle_start`), sql.raw(`${alias}.cycle_end`), asOf)} IN (${sql.join(states.map(litText), sql`, `)})`];
+}
+
+/**
+ * A place on ps rows: nationwide, or a supply region among the place's codes. The masks first, an
+ * integer test that rules out most prices before any text is searched.
+ */
+export function placeSql(place: PlaceFilter): SQL {
+  const instr = anyOf(place.codes.map((c) => sql`instr(ps.regions, ${litText(`,${c},`)}) > 0`));
+  return sql`(ps.regions = '' OR ((ps.region_mask & ${sql.raw(place.mask.toString())}) <> 0 AND ${instr}))`;
+}
+
+/**
+ * The filters as cells of search_cells (drizzle/0008_search_region_mask.sql): the bits to sum
+ * (65 every price; a province's bit and 63, nationwide, for a place) from a reduction band up.
+ * `region` says a place is among them: a group holding a price whose mask has every bit (64) must
+ * then still be counted price by price.
+ */
+export type CellFilter = { bits: number[]; minBand: number | null; region: boolean };
+
+const NATIONWIDE_BIT = 63;
+const EVERY_PRICE_BIT = 65;
+
+export type FilterSql = {
+  filter: PriceFilter;
+  asOf: string;
+  /** On a group of prices (alias g, its batch joined as b): batch, level, category and state pick whole groups. */
+  group: SQL[];
+  /** On ps rows, the filters that do not pick whole groups: firm, reduction, unit price, places. */
+  rows: SQL[];
+  /** Every filter on ps rows, for reads of rows rather than groups. */
+  allRows: SQL[];
+  /** The filters that pick whole groups, on ps rows (for reads of rows across many groups). */
+  groupOnRows: SQL[];
+  /** Set when search_cells can count what `rows` keep without reading them. */
+  cells: CellFilter | null;
+};
+
+export function renderFilter(f: PriceFilter): FilterSql {
+  const group: SQL[] = [];
+  const byGroupOnRows: SQL[] = [];
+  if (f.batch !== undefined) {
+    group.push(sql`g.batch_id = ${litText(f.batch)}`);
+    byGroupOnRows.push(sql`ps.batch_id = ${litText(f.batch)}`);
+  }
+  if (f.level !== undefined) {
+    group.push(sql`b.level = ${litText(f.level)}`);
+    byGroupOnRows.push(sql`ps.batch_id IN (SELECT id FROM batches WHERE level = ${litText(f.level)})`);
+  }
+  if (f.category !== undefined) {
+    group.push(sql`g.category = ${litText(f.category)}`);
+    byGroupOnRows.push(sql`ps.category = ${litText(f.category)}`);
+  }
+  group.push(...statesSql("g", f.asOf, f.states));
+  byGroupOnRows.push(...statesSql("ps", f.asOf, f.states));
+
+  const rows: SQL[] = [];
+  if (f.manufacturer) {
+    // The one filter on a product field rather than a price column: a lookup per price.
+    rows.push(sql`EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
+      AND pr.manufacturer LIKE ${litText(`%${escapeLike(f.manufacturer)}%`)} ESCAPE '\\')`);
+  }
+  if (f.minDiscountBp !== undefined) rows.push(sql`ps.discount_bp >= ${litInt(f.minDiscountBp)}`);
+  if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(f.maxUnitPriceE4)}`);
+  for (const place of f.places) rows.push(placeSql(place));
+  return { filter: f, asOf: f.asOf, group, rows, allRows: [...byGroupOnRows, ...rows], groupOnRows: byGroupOnRows, cells: rows.length ? cellFilter(f) : null };
+}
+
+function cellFilter(f: PriceFilter): CellFilter | null {
+  // The firm and a maximum unit price are not in search_cells; a reduction is, in whole bands; one place is, by its bit.
+  if (f.manufacturer || f.maxUnitPriceE4 !== undefined || f.places.length > 1) return null;
+  let minBand: number | null = null;
+  if (f.minDiscountBp !== undefined) {
+    if (f.minDiscountBp < 0 || f.minDiscountBp % 1000 !== 0) return null;
+    minBand = f.minDiscountBp / 1000;
+  }
+  const [place] = f.places;
+  if (place && place.bit === null) return null;
+  return { bits: place ? [place.bit as number, NATIONWIDE_BIT] : [EVERY_PRICE_BIT], minBand, region: Boolean(place) };
+}
+
+/** Every filter as one condition on ps rows. */
+export const filterCondition = (f: FilterSql): SQL => allOf(f.allRows);

@@ -1,0 +1,121 @@
+import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
+import type { Category, Level } from "../db/schema";
+import { regionBit, regionMask } from "../domain/region-mask";
+import { DEFAULT_STATES, isIsoDate, PRICE_STATES, todayInChina, type PriceState } from "../domain/state";
+import { AppError } from "../errors";
+import { yuanToE4Loose } from "./price-filter-values";
+import { findPlace, provinceOf, relatedRegionCodes } from "./regions";
+
+/**
+ * The filters of a price question (search, export, alternatives, price check), parsed once into
+ * typed values: ids, codes, numbers, dates. Nothing here is SQL; src/services/price-filter-sql.ts
+ * renders them, in one place, for every statement that needs them.
+ */
+export type PriceFilter = {
+  batch?: string;
+  level?: Level;
+  category?: Category;
+  /** A fragment of the firm's name, matched anywhere in it. */
+  manufacturer?: string;
+  minDiscountBp?: number;
+  maxUnitPriceE4?: number;
+  /** Every place must be supplied (region= and province= together mean both). */
+  places: PlaceFilter[];
+  /** The day the state is judged on (YYYY-MM-DD, China's calendar). */
+  asOf: string;
+  /** The states kept; null keeps every state. */
+  states: readonly PriceState[] | null;
+};
+
+/**
+ * Prices a place can buy: those supplying it, a region above it or one below it, and nationwide
+ * prices. `codes` are those regions; `mask` their bits in price_search.region_mask; `bit` the one
+ * bit that stands for exactly these codes, when there is one (search_cells can then count them).
+ */
+export type PlaceFilter = { code: string; name: string; codes: string[]; mask: bigint; bit: number | null };
+
+/** What the HTTP layer hands over: the query parameters as validated by the route. */
+export type PriceFilterInput = {
+  batch?: string;
+  level?: Level;
+  category?: Category;
+  region?: string;
+  province?: string;
+  manufacturer?: string;
+  minDiscount?: number;
+  maxUnitPrice?: number;
+  asOf?: string;
+  include?: "ended" | "all";
+  state?: readonly PriceState[];
+};
+
+/** `state=in_force,upcoming` as a list; an unknown state is the caller's mistake, named. */
+export function parseStates(raw: string | readonly string[] | undefined): PriceState[] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = (typeof raw === "string" ? raw.split(",") : raw).map((s) => s.trim()).filter(Boolean);
+  const bad = parts.filter((s) => !(PRICE_STATES as readonly string[]).includes(s));
+  if (bad.length) throw new AppError(400, "invalid_state", `state ${JSON.stringify(bad[0])} is not one of ${PRICE_STATES.join(", ")}`);
+  return parts.length ? [...new Set(parts as PriceState[])] : undefined;
+}
+
+/** asOf as given, or today in China; a date that is not a real YYYY-MM-DD day is a 400. */
+export function readAsOf(asOf: string | undefined): string {
+  if (asOf === undefined || asOf === "") return todayInChina();
+  if (!isIsoDate(asOf)) throw new AppError(400, "invalid_as_of", `asOf ${JSON.stringify(asOf)} is not a date (YYYY-MM-DD)`);
+  return asOf;
+}
+
+/** `state=` when given; else in force and unknown, or everything with include=ended. */
+export function statesOf(input: Pick<PriceFilterInput, "include" | "state">): readonly PriceState[] | null {
+  if (input.state?.length) return input.state.length === PRICE_STATES.length ? null : input.state;
+  if (input.include === "ended" || input.include === "all") return null;
+  return DEFAULT_STATES;
+}
+
+export async function parsePriceFilter(db: Db, input: PriceFilterInput): Promise<PriceFilter> {
+  const places: PlaceFilter[] = [];
+  if (input.region) places.push(await placeFilter(db, input.region, "region"));
+  if (input.province) places.push(await placeFilter(db, input.province, "province"));
+  return {
+    batch: input.batch,
+    level: input.level,
+    category: input.category,
+    manufacturer: input.manufacturer?.trim() || undefined,
+    minDiscountBp: input.minDiscount === undefined ? undefined : Math.round(input.minDiscount * 100),
+    maxUnitPriceE4: input.maxUnitPrice === undefined ? undefined : Number(yuanToE4Loose(input.maxUnitPrice)),
+    places,
+    asOf: readAsOf(input.asOf),
+    states: statesOf(input),
+  };
+}
+
+/**
+ * region=: the region itself (code, name or short name). province=: the province a hospital is in;
+ * a city resolves to its province, since what a province's alliance bought, all its cities can buy.
+ */
+async function placeFilter(db: Db, text: string, kind: "region" | "province"): Promise<PlaceFilter> {
+  const found = await findPlace(db, text);
+  if (!found) throw new AppError(400, `unknown_${kind}`, `${kind} ${JSON.stringify(text)} is neither a known code nor a name`);
+  const place = kind === "province" ? await provinceOf(db, found) : found;
+  const codes = await relatedRegionCodes(db, place.code);
+  return { code: place.code, name: place.name, codes, mask: regionMask(codes), bit: await wholeBitOf(db, codes) };
+}
+
+/**
+ * The bit of the region mask that stands for exactly these codes, or null: they must share one bit
+ * and no other region may have it. A province with every region under it qualifies (its GB/T 2260
+ * codes share their first two digits); a city does not, since its province's other cities share its
+ * bit. The bit rule is regionMask's, written here in SQL as in migration 0008.
+ */
+async function wholeBitOf(db: Db, codes: string[]): Promise<number | null> {
+  const bits = new Set(codes.map(regionBit));
+  const [bit] = [...bits];
+  if (bits.size !== 1 || bit === undefined || bit === null) return null;
+  const [row] = await readRows<{ n: number }>(
+    db,
+    `SELECT count(*) AS n FROM regions WHERE (unicode(substr(code, 1, 1)) * 7 + unicode(CASE WHEN length(code) > 1 THEN substr(code, 2, 1) ELSE ',' END)) % 53 = ?`,
+    [bit],
+  );
+  return row?.n === codes.length ? bit : null;
+}
