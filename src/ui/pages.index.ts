@@ -3,12 +3,13 @@ import type { AppEnv } from "../context";
 import { assetsRouter } from "./assets/assets.routes";
 import { pageError } from "./error-page";
 import { batchPage, batchesPage } from "./pages/batches";
-import { importPage, importSubmit } from "./pages/import";
+import { importPage, importSignIn, importSignOut, importSubmit } from "./pages/import";
+import { bodyLimit } from "hono/body-limit";
+import { requireAdminSession } from "./admin-session";
 import { priceCheckPage, priceCheckSubmit, priceCheckTemplate } from "./pages/price-check";
 import { productPage } from "./pages/product";
 import { savingsPage } from "./pages/savings";
 import { searchPage } from "./pages/search";
-import { requireAdminForm } from "../middleware/admin-form";
 import { uploadSlots } from "../middleware/upload-body";
 import { priceCheckPageLimit, uploadBodyLimit } from "./upload-limit";
 
@@ -30,5 +31,8 @@ pagesRouter.get("/price-check/template.csv", priceCheckTemplate);
 const busy = uploadSlots("服务器正在处理其他上传的文件，请过几秒再试。");
 pagesRouter.post("/price-check", busy, priceCheckPageLimit, priceCheckSubmit);
 pagesRouter.get("/import", importPage);
-// The token, the form's first field, is checked before the file behind it is read.
-pagesRouter.post("/import", requireAdminForm, busy, uploadBodyLimit, importSubmit);
+// The session cookie (or the token, the form's first field) is checked before the file behind it is read.
+pagesRouter.post("/import", requireAdminSession, busy, uploadBodyLimit, importSubmit);
+const smallForm = bodyLimit({ maxSize: 4096, onError: (c) => c.text("表单太大。", 413) });
+pagesRouter.post("/import/sign-in", smallForm, importSignIn);
+pagesRouter.post("/import/sign-out", smallForm, importSignOut);

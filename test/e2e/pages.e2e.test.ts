@@ -323,9 +323,14 @@ describe("pages in a browser", () => {
     }
   });
 
-  it("uploads a bad file on the import page and reads the row error", async () => {
+  it("signs in once per browser session, uploads a bad file on the import page and reads the row error", async () => {
     const page = await open("/import");
     await page.getByLabel("管理令牌").fill(E2E_ADMIN_TOKEN);
+    await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "登录" }).click()]);
+    const [session] = (await page.context().cookies()).filter((c) => c.name === "vbp_import_session");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/import", expires: -1 });
+    expect(await page.evaluate(() => document.cookie)).not.toContain("vbp_import_session");
+    expect(await page.content()).not.toContain(E2E_ADMIN_TOKEN);
     await page.getByLabel("文件类型").selectOption("prices");
     const csv =
       "批次,药品通用名,剂型,规格,包装,中选企业,中选价格,最高有效申报价\n" +
@@ -339,6 +344,10 @@ describe("pages in a browser", () => {
     expect(cells[0]).toBe("第 3 行");
     expect(cells[1]).toBe("中选价格");
     expect(cells[2]).toContain("三块五");
+    // still signed in on the next visit of this browser session, and the token is in no page
+    await page.goto(server.url + "/import");
+    await expect(page.getByText("已用管理令牌登录").count()).resolves.toBe(1);
+    expect(await page.content()).not.toContain(E2E_ADMIN_TOKEN);
     for (const [size, viewport] of WIDTHS) {
       await page.setViewportSize(viewport);
       await checkLayout(page, "import-report", size);

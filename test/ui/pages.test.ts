@@ -117,21 +117,76 @@ describe("pages rendered on the server", () => {
     expect(JSON.parse(after.text).data.length).toBe(JSON.parse(before.text).data.length);
   });
 
+  /** Signs in on the import page as a browser would and returns the session cookie. */
+  const signIn = async (token: string, app = world.app) => {
+    const res = await app.request("/import/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    return { res, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "" };
+  };
+
+  it("signs the admin in once per browser session with an HttpOnly, SameSite=Strict cookie, never the token in the page", async () => {
+    const before = await html("/import");
+    expect(before.text).toContain('action="/import/sign-in"');
+    expect(before.text).not.toContain('name="file"');
+    const { res, cookie } = await signIn(TEST_ADMIN_TOKEN);
+    expect(res.status).toBe(303);
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^vbp_import_session=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    expect(setCookie).toMatch(/Path=\/import/i);
+    // a browser-session cookie: no Max-Age or Expires; the signed value itself expires after 30 minutes
+    expect(setCookie).not.toMatch(/Max-Age|Expires/i);
+    expect(setCookie).not.toContain(TEST_ADMIN_TOKEN);
+    const after = await html("/import", { headers: { cookie } });
+    expect(after.text).toContain('name="file"');
+    expect(after.text).toContain("已用管理令牌登录");
+    expect(after.text).not.toContain(TEST_ADMIN_TOKEN);
+    // a forged or altered cookie is no session
+    const forged = await html("/import", { headers: { cookie: cookie.replace(/=.{4}/, "=AAAA") } });
+    expect(forged.text).toContain('action="/import/sign-in"');
+    const signedOut = await world.app.request("/import/sign-out", { method: "POST", headers: { cookie } });
+    expect(signedOut.headers.get("set-cookie")).toMatch(/vbp_import_session=;.*Max-Age=0/);
+  });
+
+  it("refuses a wrong token at sign-in, and after 3 failures refuses this address for a minute", async () => {
+    const { createApp } = await import("../../src/app");
+    const deps = { db: world.db, adminToken: TEST_ADMIN_TOKEN, importBodyLimitBytes: 1024 * 1024, adminAuthFailuresPerMinute: 3 };
+    const app = createApp({ deps: () => deps });
+    for (let i = 0; i < 3; i++) {
+      const { res, cookie } = await signIn(`wrong-token-000000000${i}`, app);
+      expect(res.status).toBe(401);
+      expect(cookie).toBe("");
+      expect(await res.text()).toContain("管理令牌不正确");
+    }
+    const blocked = await signIn(TEST_ADMIN_TOKEN, app);
+    expect(blocked.res.status).toBe(429);
+    expect(blocked.res.headers.get("retry-after")).toBeTruthy();
+  });
+
   it("dry-runs an import, then commits the very same file from the confirm form", async () => {
+    const { cookie } = await signIn(TEST_ADMIN_TOKEN);
     const csv = "批次,药品通用名,剂型,规格,包装,中选企业,中选价格,最高有效申报价\nnational-drug-4,页面导入测试片,片剂,10mg,7片/盒,演示制药,3.5,10\n";
-    const dry = await html("/import", importForm({ token: TEST_ADMIN_TOKEN, kind: "prices", dryRun: "1", file: new File([csv], "ok.csv", { type: "text/csv" }) }));
+    const dry = await html("/import", { ...importForm({ kind: "prices", dryRun: "1", file: new File([csv], "ok.csv", { type: "text/csv" }) }), headers: { cookie } });
     expect(dry.status).toBe(200);
     expect(dry.res.headers.get("cache-control")).toBe("no-store");
     expect(dry.text).toContain("检查通过：1 行都可以导入");
+    expect(dry.text).not.toContain(TEST_ADMIN_TOKEN);
     const searchBefore = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
     expect(JSON.parse(searchBefore.text).meta.total).toBe(0);
 
     const carried = dry.text.match(/name="fileBase64" value="([^"]+)"/)?.[1];
     expect(carried).toBeDefined();
-    const commit = await html("/import", importForm({ token: TEST_ADMIN_TOKEN, kind: "prices", batch: "", fileName: "ok.csv", fileBase64: carried! }));
+    const commit = await html("/import", { ...importForm({ kind: "prices", batch: "", fileName: "ok.csv", fileBase64: carried! }), headers: { cookie } });
     expect(commit.text).toContain("已导入 1 行");
     const searchAfter = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
     expect(JSON.parse(searchAfter.text).meta.total).toBe(1);
+    // without the session the same post is refused and writes nothing
+    const refused = await html("/import", importForm({ kind: "prices", batch: "", fileName: "ok.csv", fileBase64: carried! }));
+    expect(refused.status).toBe(401);
   });
 
   it("reports a purchase list's problems by row instead of failing", async () => {

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { Context } from "hono";
-import { adminNameFor, adminTokensOf } from "../../middleware/admin-tokens";
+import { adminTokensOf } from "../../middleware/admin-tokens";
+import { SESSION_MINUTES, sessionAdmin, signIn, signOut } from "../admin-session";
 import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import type { AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
@@ -28,13 +29,6 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
   return (
     <form class="panel" method="post" action="/import" enctype="multipart/form-data">
       <div class="form-grid">
-        <div class="field">
-          <label for="token">管理令牌</label>
-          <input id="token" name="token" type="password" required autocomplete="off" aria-describedby="token-hint" />
-          <span id="token-hint" class="hint">
-            即服务器上的 ADMIN_TOKEN
-          </span>
-        </div>
         <div class="field">
           <label for="kind">文件类型</label>
           <select id="kind" name="kind">
@@ -114,11 +108,42 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
 }
 
 /** After a clean dry run: one button that imports the very same bytes (carried base64-encoded). */
-function ConfirmForm(props: { token: string; state: FormState; fileName: string | null; bytes: Uint8Array }) {
+/** Asks for the token once per browser session (see admin-session.ts); the token never comes back in a page. */
+function SignInForm(props: { enabled: boolean }) {
+  return (
+    <form class="panel" method="post" action="/import/sign-in" id="sign-in">
+      <div class="field">
+        <label for="token">管理令牌</label>
+        <input id="token" name="token" type="password" required autocomplete="current-password" aria-describedby="token-hint" />
+        <span id="token-hint" class="hint">
+          即服务器上的 ADMIN_TOKEN（或 ADMIN_TOKENS 中的一个）。登录一次，在关闭浏览器或 {SESSION_MINUTES} 分钟不操作之前都有效。
+        </span>
+      </div>
+      <div class="actions">
+        <button type="submit" disabled={!props.enabled}>
+          登录
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SignedIn(props: { name: string }) {
+  return (
+    <form method="post" action="/import/sign-out" class="actions signed-in">
+      <span>
+        已用管理令牌登录（{props.name}）
+      </span>
+      <button type="submit" class="secondary">
+        退出
+      </button>
+    </form>
+  );
+}
+
+function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: Uint8Array }) {
   return (
     <form method="post" action="/import" enctype="multipart/form-data" class="actions">
-      {/* The token goes back only to the person who just typed it; the response is marked no-store. */}
-      <input type="hidden" name="token" value={props.token} />
       <input type="hidden" name="kind" value={props.state.kind} />
       <input type="hidden" name="batch" value={props.state.batch} />
       <input type="hidden" name="fileName" value={props.fileName ?? ""} />
@@ -129,7 +154,11 @@ function ConfirmForm(props: { token: string; state: FormState; fileName: string 
   );
 }
 
-function page(c: Context<AppEnv>, body: { state: FormState; message?: string; report?: ImportReport; fileName?: string | null; confirm?: Child }, status: 200 | 400 | 401 | 403 = 200) {
+function page(
+  c: Context<AppEnv>,
+  body: { state: FormState; signedIn: string | null; message?: string; report?: ImportReport; fileName?: string | null; confirm?: Child },
+  status: 200 | 400 | 401 | 403 = 200,
+) {
   const enabled = adminTokensOf(c.get("deps")).length > 0;
   c.header("Cache-Control", "no-store");
   return c.html(
@@ -148,8 +177,18 @@ function page(c: Context<AppEnv>, body: { state: FormState; message?: string; re
       ) : null}
       {body.report ? <Report report={body.report} fileName={body.fileName ?? null} /> : null}
       {body.confirm ?? null}
-      <h2>{body.report ? "上传另一个文件" : "上传文件"}</h2>
-      <ImportForm state={body.state} enabled={enabled} />
+      {body.signedIn === null ? (
+        <>
+          <h2>登录</h2>
+          <SignInForm enabled={enabled} />
+        </>
+      ) : (
+        <>
+          <SignedIn name={body.signedIn} />
+          <h2>{body.report ? "上传另一个文件" : "上传文件"}</h2>
+          <ImportForm state={body.state} enabled={enabled} />
+        </>
+      )}
     </Layout>,
     status,
   );
@@ -157,9 +196,22 @@ function page(c: Context<AppEnv>, body: { state: FormState; message?: string; re
 
 const DEFAULT_STATE: FormState = { kind: "prices", batch: "", dryRun: true };
 
-/** 导入, the form. */
-export function importPage(c: Context<AppEnv>) {
-  return page(c, { state: DEFAULT_STATE });
+/** 导入, the form (or the sign-in form first). */
+export async function importPage(c: Context<AppEnv>) {
+  return page(c, { state: DEFAULT_STATE, signedIn: await sessionAdmin(c) });
+}
+
+/** POST /import/sign-in: on success back to the form (303), else the sign-in form with the reason. */
+export async function importSignIn(c: Context<AppEnv>) {
+  const result = await signIn(c);
+  if (result.ok) return c.redirect("/import", 303);
+  return page(c, { state: DEFAULT_STATE, signedIn: null, message: result.message }, result.status);
+}
+
+/** POST /import/sign-out. */
+export function importSignOut(c: Context<AppEnv>) {
+  signOut(c);
+  return c.redirect("/import", 303);
 }
 
 
@@ -170,11 +222,11 @@ export async function importSubmit(c: Context<AppEnv>) {
   const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
   const kind = IMPORT_KINDS.find((k) => k === text("kind"));
   const state: FormState = { kind: kind ?? "prices", batch: text("batch"), dryRun: text("dryRun") === "1" };
-  if (adminTokensOf(deps).length === 0) return page(c, { state }, 403);
-  // requireAdminForm checked the token before the body was read; this guards any other route to here.
-  const token = text("token");
-  if (!token || (await adminNameFor(deps, token)) === null) return page(c, { state, message: "管理令牌不正确，没有导入任何数据。" }, 401);
-  if (!kind) return page(c, { state, message: `请选择文件类型（${IMPORT_KINDS.join("、")}）。` }, 400);
+  // requireAdminSession checked the session (or the token) before the body was read.
+  const signedIn = c.get("adminName") ?? null;
+  if (adminTokensOf(deps).length === 0) return page(c, { state, signedIn: null }, 403);
+  if (signedIn === null) return page(c, { state, signedIn, message: "请先用管理令牌登录，没有导入任何数据。" }, 401);
+  if (!kind) return page(c, { state, signedIn, message: `请选择文件类型（${IMPORT_KINDS.join("、")}）。` }, 400);
 
   let bytes: Uint8Array;
   let fileName: string | null;
@@ -186,11 +238,11 @@ export async function importSubmit(c: Context<AppEnv>) {
     try {
       bytes = base64ToBytes(text("fileBase64"));
     } catch {
-      return page(c, { state, message: "确认表单里的文件内容已损坏，请重新选择文件上传。" }, 400);
+      return page(c, { state, signedIn, message: "确认表单里的文件内容已损坏，请重新选择文件上传。" }, 400);
     }
     fileName = text("fileName") || null;
   } else {
-    return page(c, { state, message: "请选择要上传的 CSV 文件。" }, 400);
+    return page(c, { state, signedIn, message: "请选择要上传的 CSV 文件。" }, 400);
   }
 
   const report = await runImport(c.get("deps").db, {
@@ -203,10 +255,10 @@ export async function importSubmit(c: Context<AppEnv>) {
   });
   const confirm =
     report.dryRun && report.errors.length === 0 && bytes.length <= CARRY_LIMIT_BYTES ? (
-      <ConfirmForm token={token} state={state} fileName={fileName} bytes={bytes} />
+      <ConfirmForm state={state} fileName={fileName} bytes={bytes} />
     ) : report.dryRun && report.errors.length === 0 ? (
       <p>文件较大：请取消勾选“只检查”后重新选择同一文件上传，完成导入。</p>
     ) : null;
   // A rejected file is still a page that worked: the report is the answer, so it is a 200.
-  return page(c, { state: { ...state, dryRun: true }, report, fileName, confirm });
+  return page(c, { state: { ...state, dryRun: true }, signedIn, report, fileName, confirm });
 }
