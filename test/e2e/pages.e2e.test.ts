@@ -293,7 +293,7 @@ describe("pages in a browser", () => {
     expect(regionRows).toBeLessThan(31);
   });
 
-  it("checks a purchase list and shows each line's class and the totals", async () => {
+  it("checks a purchase list: problem lines first, each with its reason, and the result as CSV", async () => {
     const newestPrice = async (code: string) => {
       const found = await api(`/api/v1/prices?q=${code}&limit=1`);
       const product = await api(`/api/v1/products/${found.data[0].product.id}`);
@@ -313,8 +313,18 @@ describe("pages in a browser", () => {
     await page.getByLabel("采购清单（CSV）").setInputFiles({ name: "purchase-list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await Promise.all([page.waitForURL(/\/price-check$/), page.getByRole("button", { name: "比价" }).click()]);
     const verdicts = await page.locator("#check-lines tbody tr td[data-label='判定']").allInnerTexts();
-    expect(verdicts.map((v) => v.split("\n")[0])).toEqual(["按中选价", "高于中选价", "非中选，有中选替代", "无对应中选产品"]);
+    expect(verdicts.map((v) => v.split("\n")[0])).toEqual(["高于中选价", "非中选，有中选替代", "无对应中选产品", "按中选价"]);
     expect(verdicts[0]).toContain("按医保编码匹配");
+    expect(verdicts[0]).toContain("每单位比中选价高");
+    expect(verdicts[1]).toContain("演示未中选药厂 的这个产品不是中选产品");
+    expect(verdicts[2]).toContain("没有“不存在的药品 1g”的中选产品");
+    expect(verdicts[3]).toContain("按医保编码匹配");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#result-csv").click()]);
+    const { readFile } = await import("node:fs/promises");
+    const text = (await readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
+    const lines = text.trim().split(/\r?\n/);
+    expect(lines[0]).toContain("判定,原因");
+    expect(lines.slice(1).map((l) => l.split(",")[5])).toEqual(["高于中选价", "非中选，有中选替代", "无对应中选产品", "按中选价"]);
     const figures = await page.locator(".keyfigures").innerText();
     expect(figures).toContain("多付合计 10.00 元"); // 1 yuan too much per package × 10 packages
     for (const [size, viewport] of WIDTHS) {

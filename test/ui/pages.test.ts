@@ -206,6 +206,26 @@ describe("pages rendered on the server", () => {
     expect(new TextDecoder().decode(bytes)).toContain("通用名");
   });
 
+  it("offers a template whose example lines are real chosen products, classed as the example intends when checked", async () => {
+    const { templateLines } = await import("../../src/ui/queries/template-lines");
+    const lines = await templateLines(world.db);
+    const res = await world.app.request("/price-check/template.csv");
+    const text = new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()));
+    const form = new FormData();
+    form.append("file", new File([text], "template.csv", { type: "text/csv" }));
+    const page = await html("/price-check", { method: "POST", body: form });
+    expect(page.text).not.toContain("清单有误");
+    if (lines.length) {
+      // every example names a real (not synthetic) product of this server
+      for (const l of lines) expect(text).toContain(l.genericName);
+      const verdicts = [...page.text.matchAll(/data-label="判定"><span[^>]*>([^<]+)</g)].map((m) => m[1]);
+      expect(verdicts.sort()).toEqual(lines.map((l) => l.note).sort());
+    } else {
+      // the seeds hold no real product with both a strength and a firm: the example says what it lacks
+      expect(text).toContain("（生产企业）");
+    }
+  });
+
   it("serves its stylesheet and script with long caching only under their fingerprinted URL", async () => {
     const { text } = await html("/");
     const css = text.match(/href="(\/ui\/app\.css\?v=[^"]+)"/)?.[1];

@@ -5,9 +5,10 @@ import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { checkPurchaseList } from "../../services/price-check";
 import { BarChart } from "../charts/bar-chart";
-import { count, money, price } from "../format";
+import { count, money, price, priceColumn } from "../format";
 import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
 import { Layout } from "../layout";
+import { templateLines } from "../queries/template-lines";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
@@ -26,14 +27,17 @@ const RULE_LABELS: Record<string, string> = {
   nameSpecManufacturer: "按通用名、规格、企业匹配",
 };
 
-/** A purchase list to start from, in the columns the check reads (UTF-8 with BOM, so Excel shows the Chinese). */
-export function priceCheckTemplate(c: Context<AppEnv>) {
+/**
+ * A purchase list to start from, in the columns the check reads (UTF-8 with BOM, so Excel shows the
+ * Chinese). Its example lines are real chosen products this server holds (see template-lines.ts).
+ */
+export async function priceCheckTemplate(c: Context<AppEnv>) {
+  const lines = await templateLines(c.get("deps").db);
   const csv = Papa.unparse({
     fields: ["医保编码", "批准文号", "通用名", "剂型", "规格", "包装", "生产企业", "进价", "数量"],
-    data: [
-      ["", "", "阿托伐他汀钙片", "片剂", "", "", "", "5.2", "100"],
-      ["", "", "冠脉支架", "", "", "", "", "700", "3"],
-    ],
+    data: lines.length
+      ? lines.map((l) => ["", "", l.genericName, l.dosageForm, l.spec, l.packageText, l.manufacturer, l.price, l.quantity])
+      : [["", "", "阿托伐他汀钙片", "片剂", "20mg", "7片/盒", "（生产企业）", "5.2", "100"]],
   });
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", 'attachment; filename="purchase-list-template.csv"');
@@ -64,6 +68,59 @@ function product(line: Line): string {
   return name || i.nhsaCode || i.approvalNo || `第 ${line.row} 行`;
 }
 
+/** Problem lines first: above the chosen price, then a chosen alternative exists, then no match; fine lines last. */
+const CLASS_ORDER: Record<Line["class"], number> = { above_chosen_price: 0, alternative_available: 1, no_equivalent: 2, at_chosen_price: 3 };
+export const orderLines = (lines: Line[]) => [...lines].sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || a.row - b.row);
+
+/** Why a line got its class, naming what the list gave or lacked (e.g. 规格). */
+export function reasonOf(l: Line): string {
+  const i = l.input;
+  const ref = l.chosen ?? l.alternative;
+  switch (l.class) {
+    case "at_chosen_price":
+      return `${l.matchedBy ? RULE_LABELS[l.matchedBy] : "已匹配"}，进价不高于中选价`;
+    case "above_chosen_price":
+      return `${l.matchedBy ? RULE_LABELS[l.matchedBy] : "已匹配"}，每单位比中选价高 ${price(l.overpayPerUnit)} 元`;
+    case "alternative_available":
+      return i.manufacturer
+        ? `${i.manufacturer} 的这个产品不是中选产品；同通用名同规格的中选产品是 ${ref?.product.manufacturer ?? "其他企业"} 的`
+        : `清单没有写生产企业，无法确认是不是中选产品；同通用名同规格有中选产品`;
+    case "no_equivalent": {
+      const missing = [!i.genericName && "通用名", !i.spec && "规格"].filter(Boolean);
+      if (!i.genericName && !i.nhsaCode && !i.approvalNo) return "清单没有写通用名、医保编码或批准文号，无法匹配";
+      if (i.nhsaCode && !i.genericName) return `医保编码 ${i.nhsaCode} 没有对应的中选产品；补上通用名和规格可再按名称查找`;
+      if (missing.length) return `缺少${missing.join("、")}，无法查找同规格的中选产品`;
+      return `没有“${i.genericName} ${i.spec}”的中选产品（通用名和规格都要相同）`;
+    }
+  }
+}
+
+/** The result as CSV rows (the same order and words as the table). */
+function resultCsv(lines: Line[]): string {
+  return Papa.unparse({
+    fields: ["行", "通用名", "规格", "生产企业", "医保编码", "判定", "原因", "进价（元）", "数量", "实付单价（元）", "中选单价（元）", "中选产品", "多付（元）", "换用可省（元）"],
+    data: lines.map((l) => {
+      const ref = l.chosen ?? l.alternative;
+      return [
+        l.row,
+        l.input.genericName ?? "",
+        l.input.spec ?? "",
+        l.input.manufacturer ?? "",
+        l.input.nhsaCode ?? "",
+        CLASS_LABELS[l.class],
+        reasonOf(l),
+        l.input.price,
+        l.input.quantity,
+        l.paidUnitPrice ?? "",
+        ref?.unitPrice ?? "",
+        ref ? [ref.product.genericName, ref.product.spec, ref.product.manufacturer, ref.batch.name].filter(Boolean).join(" ") : "",
+        l.class === "above_chosen_price" ? (l.overpayTotal ?? "") : "",
+        l.class === "alternative_available" ? (l.savingIfSwitched ?? "") : "",
+      ];
+    }),
+  });
+}
+
 function Verdict(props: { line: Line }) {
   const l = props.line;
   const warn = l.class === "above_chosen_price";
@@ -71,17 +128,29 @@ function Verdict(props: { line: Line }) {
     <>
       <span class={warn ? "bad" : l.class === "at_chosen_price" ? "good" : ""}>{CLASS_LABELS[l.class]}</span>
       <br />
-      <span class="note">{l.matchedBy ? RULE_LABELS[l.matchedBy] : l.alternative ? "同通用名同规格的中选产品" : "未匹配"}</span>
+      <span class="note reason">{reasonOf(l)}</span>
     </>
   );
 }
 
 function Results(props: { check: Check }) {
-  const { data, meta } = props.check;
+  const { meta } = props.check;
+  const data = orderLines(props.check.data);
   const t = meta.totals;
+  const csvHref = `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${resultCsv(data)}\r\n`)}`;
+  const paidCol = priceColumn(data.map((l) => l.input.price));
+  const unitCol = priceColumn(data.map((l) => l.paidUnitPrice));
+  const refCol = priceColumn(data.map((l) => (l.chosen ?? l.alternative)?.unitPrice));
+  const perUnitCol = priceColumn(data.map((l) => (l.class === "above_chosen_price" ? l.overpayPerUnit : null)));
   return (
     <section aria-labelledby="result-heading" id="check-result">
-      <h2 id="result-heading">比价结果</h2>
+      <div class="summary">
+        <h2 id="result-heading">比价结果</h2>
+        <a href={csvHref} download="比价结果.csv" id="result-csv">
+          下载结果（CSV，可用 Excel 打开）
+        </a>
+      </div>
+      <p class="note">有问题的行排在前面：先是高于中选价的，再是有中选产品可换用的，然后是没有对应中选产品的。</p>
       <div class="keyfigures">
         <div class="keyfigure">
           <div class="k">清单行数</div>
@@ -158,17 +227,17 @@ function Results(props: { check: Check }) {
                     <Verdict line={l} />
                   </td>
                   <td data-label="进价" class="num">
-                    {price(l.input.price)} 元 × {count(l.input.quantity)}
+                    {paidCol(l.input.price)} 元 × {count(l.input.quantity)}
                   </td>
                   <td data-label="实付单价" class="num">
-                    {l.paidUnitPrice === null ? "—" : `${price(l.paidUnitPrice)} 元`}
+                    {l.paidUnitPrice === null ? "—" : `${unitCol(l.paidUnitPrice)} 元`}
                     {l.packageAssumed ? <span class="tag">按中选产品包装</span> : null}
                   </td>
                   <td data-label="中选单价" class="num">
-                    {ref ? `${price(ref.unitPrice)} 元` : "—"}
+                    {ref ? `${refCol(ref.unitPrice)} 元` : "—"}
                   </td>
                   <td data-label="每单位差价" class="num">
-                    {perUnit === null ? "—" : <span class="bad">多付 {price(perUnit)} 元</span>}
+                    {perUnit === null ? "—" : <span class="bad">多付 {perUnitCol(perUnit)} 元</span>}
                   </td>
                   <td data-label="多付 / 可省" class="num">
                     {total === null ? "—" : l.class === "above_chosen_price" ? <span class="bad">多付 {money(total)} 元</span> : <span class="good">可省 {money(total)} 元</span>}

@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { readRows } from "../../db/read-rows";
+import { formatYuan } from "../../domain";
+
+/** A price scaled by a whole percent, cut to the fen: an example figure, not a computed one. */
+const scaled = (e4: number, pct: bigint) => formatYuan(((BigInt(e4) * pct) / 10_000n) * 100n, 2);
+
+export type TemplateLine = { genericName: string; dosageForm: string; spec: string; packageText: string; manufacturer: string; price: string; quantity: string; note: string };
+
+/**
+ * Example lines for the purchase-list template, taken from the real (not synthetic) chosen prices
+ * the server holds, so a pharmacist who uploads the template unchanged sees each class the check
+ * gives: a line at the chosen price, one above it, and one from a firm that was not chosen.
+ */
+export async function templateLines(db: Db): Promise<TemplateLine[]> {
+  const rows = await readRows<{ genericName: string; dosageForm: string | null; spec: string; packageText: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null; manufacturer: string; chosenPriceE4: number }>(
+    db,
+    sql`SELECT pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
+        pr.smallest_unit AS smallestUnit, pr.package_unit AS packageUnit, pr.manufacturer AS manufacturer, p.chosen_price_e4 AS chosenPriceE4
+      FROM prices p JOIN products pr ON pr.id = p.product_id
+      WHERE p.synthetic = 0 AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
+      ORDER BY pr.generic_name, p.id LIMIT 2`,
+  );
+  const pack = (r: (typeof rows)[number]) => r.packageText ?? (r.packageQty ? `${r.packageQty}${r.smallestUnit ?? ""}/${r.packageUnit ?? "盒"}` : "");
+  const lines: TemplateLine[] = [];
+  const [first, second] = rows;
+  if (first) {
+    lines.push({ genericName: first.genericName, dosageForm: first.dosageForm ?? "", spec: first.spec, packageText: pack(first), manufacturer: first.manufacturer, price: formatYuan(BigInt(first.chosenPriceE4), 4), quantity: "100", note: "按中选价" });
+    lines.push({ genericName: first.genericName, dosageForm: first.dosageForm ?? "", spec: first.spec, packageText: pack(first), manufacturer: "（贵院的其他供应企业）", price: scaled(first.chosenPriceE4, 130n), quantity: "50", note: "非中选，有中选替代" });
+  }
+  if (second) {
+    lines.push({ genericName: second.genericName, dosageForm: second.dosageForm ?? "", spec: second.spec, packageText: pack(second), manufacturer: second.manufacturer, price: scaled(second.chosenPriceE4, 110n), quantity: "20", note: "高于中选价" });
+  }
+  return lines;
+}
