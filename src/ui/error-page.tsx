@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
 import { Layout } from "./layout";
+import { zhMessage } from "./messages-zh";
 
 const TITLES: Record<number, string> = {
   400: "请求有误",
@@ -39,7 +40,7 @@ export function pageError(err: Error, c: Context<AppEnv>) {
       <h1>{TITLES[status] ?? "出错了"}</h1>
       <p class="alert" role="alert">
         {status === 404 ? "要找的页面或数据不存在。" : ""}
-        <span class="note">{detail}</span>
+        <span class="note">{zhMessage(detail)}</span>
       </p>
       <p>
         <a href="/">回到查询</a>

@@ -5,6 +5,7 @@ import { pageError } from "./error-page";
 import { batchPage, batchesPage } from "./pages/batches";
 import { importPage, importSignIn, importSignOut, importSubmit } from "./pages/import";
 import { bodyLimit } from "hono/body-limit";
+import { AppError } from "../errors";
 import { requireAdminSession } from "./admin-session";
 import { priceCheckPage, priceCheckSubmit, priceCheckTemplate } from "./pages/price-check";
 import { productPage } from "./pages/product";
@@ -36,3 +37,11 @@ pagesRouter.post("/import", requireAdminSession, busy, uploadBodyLimit, importSu
 const smallForm = bodyLimit({ maxSize: 4096, onError: (c) => c.text("表单太大。", 413) });
 pagesRouter.post("/import/sign-in", smallForm, importSignIn);
 pagesRouter.post("/import/sign-out", smallForm, importSignOut);
+
+/** Paths that are not pages: their own routes answer, or the API's JSON 404 does. */
+const NOT_PAGES = /^\/(api\/|ui\/|openapi\.json$|docs$|health$)/;
+// Any other unknown address is a page a person typed or followed: a Chinese 404 page, not JSON.
+pagesRouter.get("*", async (c, next) => {
+  if (NOT_PAGES.test(c.req.path)) return next();
+  throw new AppError(404, "not_found", `没有“${c.req.path}”这个页面。`);
+});

@@ -90,12 +90,19 @@ describe("pages rendered on the server", () => {
   });
 
   it("answers an unknown product or batch with a Chinese 404 page", async () => {
-    for (const path of ["/products/999999", "/products/abc", "/batches/no-such-batch"]) {
+    for (const path of ["/products/999999", "/products/abc", "/batches/no-such-batch", "/no-such-page"]) {
       const page = await html(path);
       expect(page.status, path).toBe(404);
       expect(page.type).toContain("text/html");
       expect(page.text).toContain("没有找到");
+      // the reason in Chinese too, not the service's English
+      expect(page.text).not.toMatch(/does not exist|no route/);
     }
+    expect((await html("/products/999999")).text).toContain("没有编号为 999999 的产品");
+    // the API keeps its JSON 404
+    const api = await html("/api/v1/no-such");
+    expect(api.status).toBe(404);
+    expect(api.type).toContain("application/json");
   });
 
   it("shows a batch's computed figures beside the published ones and the spread of its reductions", async () => {

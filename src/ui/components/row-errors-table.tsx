@@ -1,3 +1,5 @@
+import { columnZh, zhMessage } from "../messages-zh";
+
 /** A file problem as both the import and the price check report it. */
 export type RowIssue = { row: number; column: string | null; message: string };
 
@@ -18,8 +20,8 @@ export function RowErrorsTable(props: { id: string; issues: RowIssue[] }) {
           {props.issues.map((e) => (
             <tr>
               <td class="num">{e.row === 0 ? "整个文件" : `第 ${e.row} 行`}</td>
-              <td>{e.column ?? "—"}</td>
-              <td>{e.message}</td>
+              <td>{columnZh(e.column) ?? "—"}</td>
+              <td>{zhMessage(e.message)}</td>
             </tr>
           ))}
         </tbody>

@@ -10,6 +10,7 @@ import { base64ToBytes, bytesToBase64 } from "../base64";
 import { count } from "../format";
 import { RowErrorsTable } from "../components/row-errors-table";
 import { Layout } from "../layout";
+import { zhMessage } from "../messages-zh";
 
 const KIND_LABELS: Record<ImportKind, string> = {
   prices: "中选价格",
@@ -98,7 +99,7 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
           <h3>提醒</h3>
           <ul>
             {r.warnings.map((w) => (
-              <li>{w}</li>
+              <li>{zhMessage(w)}</li>
             ))}
           </ul>
         </>

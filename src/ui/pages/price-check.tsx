@@ -8,6 +8,7 @@ import { BarChart } from "../charts/bar-chart";
 import { count, money, price, priceColumn } from "../format";
 import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
 import { Layout } from "../layout";
+import { zhMessage } from "../messages-zh";
 import { templateLines } from "../queries/template-lines";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
@@ -185,7 +186,7 @@ function Results(props: { check: Check }) {
       {meta.warnings.length ? (
         <ul class="note">
           {meta.warnings.map((w) => (
-            <li>{w}</li>
+            <li>{zhMessage(w)}</li>
           ))}
         </ul>
       ) : null}
@@ -257,7 +258,7 @@ function Problems(props: { message: string; issues: Issue[] }) {
     <section aria-labelledby="problems-heading">
       <h2 id="problems-heading">清单有误</h2>
       <p class="alert" role="alert">
-        这份清单不能比价，请改正后重新上传：{props.message}
+        这份清单不能比价，请改正后重新上传：{zhMessage(props.message)}
       </p>
       {props.issues.length ? (
         <RowErrorsTable id="check-errors" issues={props.issues} />

@@ -7,6 +7,7 @@ import { getSavings, type SavingsQuery } from "../../services/savings";
 import { BarChart } from "../charts/bar-chart";
 import { count, moneyIn, moneyUnitFor, pct, type MoneyUnit } from "../format";
 import { Layout } from "../layout";
+import { zhMessage } from "../messages-zh";
 import { nonEmpty } from "../query";
 
 type Savings = Awaited<ReturnType<typeof getSavings>>;
@@ -188,7 +189,7 @@ export async function savingsPage(c: Context<AppEnv>) {
       <FilterForm filters={filters} batches={batches} regions={regions} />
       {problem ? (
         <p class="alert" role="alert">
-          统计条件有误：{problem}
+          统计条件有误：{zhMessage(problem)}
         </p>
       ) : null}
       {t && byRegion && byMonth ? (
