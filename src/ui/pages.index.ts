@@ -40,8 +40,9 @@ pagesRouter.post("/import/sign-out", smallForm, importSignOut);
 
 /** Paths that are not pages: their own routes answer, or the API's JSON 404 does. */
 const NOT_PAGES = /^\/(api\/|ui\/|openapi\.json$|docs$|health$)/;
-// Any other unknown address is a page a person typed or followed: a Chinese 404 page, not JSON.
+// Any other unknown address a browser asks for (it accepts HTML) is a page a person typed or
+// followed: a Chinese 404 page. Programs keep the JSON 404.
 pagesRouter.get("*", async (c, next) => {
-  if (NOT_PAGES.test(c.req.path)) return next();
+  if (NOT_PAGES.test(c.req.path) || !/text\/html/.test(c.req.header("accept") ?? "")) return next();
   throw new AppError(404, "not_found", `没有“${c.req.path}”这个页面。`);
 });

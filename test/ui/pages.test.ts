@@ -91,7 +91,7 @@ describe("pages rendered on the server", () => {
 
   it("answers an unknown product or batch with a Chinese 404 page", async () => {
     for (const path of ["/products/999999", "/products/abc", "/batches/no-such-batch", "/no-such-page"]) {
-      const page = await html(path);
+      const page = await html(path, { headers: { accept: "text/html,application/xhtml+xml" } });
       expect(page.status, path).toBe(404);
       expect(page.type).toContain("text/html");
       expect(page.text).toContain("没有找到");
