@@ -15,7 +15,7 @@ import { productsRouter } from "./routes/products/products.index";
 import { progressRouter } from "./routes/progress/progress.index";
 import { savingsRouter } from "./routes/savings/savings.index";
 import { suggestRouter } from "./routes/suggest/suggest.index";
-import { docsPage } from "./ui/docs";
+import { docsDocument, docsPage } from "./ui/docs";
 import type { OpenApiDocument } from "./ui/docs-reference";
 import { pagesRouter } from "./ui/pages.index";
 import { validationError } from "./routes/errors";
@@ -93,6 +93,7 @@ export function createApp(options: CreateAppOptions) {
   // The document is fixed once the routes are: /docs renders it on the server, built on first use.
   let document: OpenApiDocument | undefined;
   app.get("/docs", (c) => docsPage(c, (document ??= app.getOpenAPI31Document(OPEN_API_HEAD) as OpenApiDocument)));
+  app.get("/docs/openapi.json", (c) => docsDocument(c, (document ??= app.getOpenAPI31Document(OPEN_API_HEAD) as OpenApiDocument)));
   return routed;
 }
 

@@ -13,6 +13,9 @@ export type ResponseCache = {
   put(request: Request, response: Response): Promise<void>;
 };
 
+/** Static builds of browser libraries a runtime can serve (Node reads them from node_modules). */
+export type VendorAssets = { version: string; read(name: string): Promise<Uint8Array | null> };
+
 /** What a request needs from its runtime, built per request by the entry (Node or Workers). */
 export type AppDeps = {
   db: Db;
@@ -38,6 +41,8 @@ export type AppDeps = {
   responseCache?: ResponseCache;
   /** Called after the database answered busy, so a runtime can replace a connection that may be stuck. */
   onDatabaseBusy?: () => void;
+  /** The API reference viewer's script for /docs, served from this server; absent on Workers. */
+  vendorAssets?: VendorAssets;
   /** Set only on Cloudflare Workers (src/worker.ts): edge cache, D1 flag and request limits. */
   edge?: EdgeDeps;
 };

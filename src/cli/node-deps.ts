@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
+import { nodeVendorAssets } from "../node-http/vendor-assets";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache"> & {
   /** Memory for cached GET answers; 0 or undefined keeps no cache. */
@@ -31,6 +32,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
   const deps: AppDeps = {
     ...settings,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
+    vendorAssets: nodeVendorAssets(),
     get db() {
       // connection.db first: it checks that the database file is still the one opened (file-guard.ts).
       const own = connection.db;

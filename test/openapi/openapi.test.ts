@@ -68,19 +68,27 @@ describe("the OpenAPI document", () => {
     expect(text).toContain(`curl 'http://localhost/api/v1/prices?q=${encodeURIComponent("阿托伐他汀")}'`);
   });
 
-  it("serves the interactive reference on /docs, built from /openapi.json", async () => {
+  it("serves the interactive reference on /docs from this server alone, built from the same document", async () => {
     const res = await world.app.request("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     const html = await res.text();
     expect(html).toContain('href="/openapi.json"');
-    expect(html).toMatch(/<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference" defer=""><\/script>/);
+    // The viewer's static build comes from this server (bundled from npm), never a CDN.
+    const viewer = html.match(/<script src="(\/ui\/vendor\/scalar\.js\?v=[^"]+)"/)?.[1];
+    expect(viewer).toBeDefined();
+    const bundle = await world.app.request(viewer!);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("cache-control")).toContain("immutable");
+    expect((await bundle.text()).length).toBeGreaterThan(1_000_000);
     const init = html.match(/<script src="(\/ui\/docs\.js\?v=[^"]+)"/)?.[1];
     expect(init).toBeDefined();
     const script = await (await world.app.request(init!)).text();
-    expect(script).toContain('createApiReference("#app", { url: "/openapi.json"');
-    // The page may load the reference's script from its CDN; no other page may.
-    expect(res.headers.get("content-security-policy")).toContain("script-src 'self' https://cdn.jsdelivr.net");
+    expect(script).toContain('createApiReference("#scalar"');
+    expect(script).toContain('url: "/docs/openapi.json"');
+    // Nothing on the page may come from another host.
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self';");
+    expect(res.headers.get("content-security-policy")).not.toContain("https:");
     expect((await world.app.request("/")).headers.get("content-security-policy")).toContain("script-src 'self';");
   });
 });

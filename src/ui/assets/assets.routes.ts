@@ -27,7 +27,19 @@ export function assetUrl(name: keyof typeof ASSETS & string): string {
 }
 
 /** The stylesheet and the small scripts, as static strings: there is no front-end build step. */
-export const assetsRouter = new Hono<AppEnv>().get("/ui/:name", (c) => {
+export const assetsRouter = new Hono<AppEnv>();
+
+/** A browser library's static build (the API reference viewer), when this runtime has it. */
+assetsRouter.get("/ui/vendor/:name", async (c) => {
+  const vendor = c.get("deps").vendorAssets;
+  const body = vendor ? await vendor.read(c.req.param("name")) : null;
+  if (!vendor || !body) return c.notFound();
+  c.header("Content-Type", "text/javascript; charset=utf-8");
+  c.header("Cache-Control", c.req.query("v") === vendor.version ? "public, max-age=31536000, immutable" : "public, max-age=300");
+  return c.body(body as Uint8Array<ArrayBuffer>);
+});
+
+assetsRouter.get("/ui/:name", (c) => {
   const name = c.req.param("name");
   const asset = ASSETS[name];
   if (!asset) return c.notFound();
