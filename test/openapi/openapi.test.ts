@@ -4,7 +4,7 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
 import { openApi31Problems } from "./openapi-structure";
 
 /** Routes that answer people (HTML pages, assets, the docs page) or serve the document itself. */
-const NOT_API = new Set([...pagesRouter.routes.map((r) => `${r.method} ${r.path}`), "GET /openapi.json", "GET /docs"]);
+const NOT_API = new Set([...pagesRouter.routes.map((r) => `${r.method} ${r.path}`), "GET /openapi.json", "GET /docs", "GET /docs/openapi.json"]);
 
 /** Hono writes path parameters as :id, OpenAPI as {id}. */
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
