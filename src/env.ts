@@ -4,7 +4,8 @@ import { parseAdminTokens, type AdminToken } from "./middleware/admin-tokens";
 
 /** Settings read from the environment once at start, with messages a person can act on. */
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  // 0 asks the system for a free port (tests, several instances side by side); the start line names it.
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z
     .string()
@@ -35,6 +36,14 @@ export const configSchema = z.object({
   READ_THREADS: z.coerce.number().int().min(0).max(64).default(2),
   /** A read still running after this long answers 503 with Retry-After (embedded database with READ_THREADS). */
   QUERY_BUDGET_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  // How long a stop (SIGTERM, SIGINT) takes at most: requests in flight may finish until a second
+  // before its end, then they are cancelled (see node-http/graceful-stop.ts). A service manager's own
+  // limit (systemd TimeoutStopSec, Kubernetes terminationGracePeriodSeconds) should be longer.
+  SHUTDOWN_GRACE_S: z.coerce
+    .number()
+    .positive("must be more than 0 seconds (requests in flight need time to finish)")
+    .max(3600, "must be at most 3600 seconds (an hour); a service manager would give up long before")
+    .default(10),
   LOG_REQUESTS: z
     .enum(["true", "false", "1", "0"])
     .default("true")

@@ -3,6 +3,7 @@ import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
 import { ConfigError, loadAdminTokens, loadConfig } from "./env";
 import { createReadPool } from "./node-http/read-pool";
+import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
 import { serveFetch } from "./node-http/serve";
 
 /** Node entry: validate settings, migrate and seed the database, then serve the app. */
@@ -38,14 +39,7 @@ async function main() {
     requestTimeoutMs: config.REQUEST_TIMEOUT_S * 1000,
   });
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
-  const stop = () => {
-    void server.close().then(() => {
-      close();
-      process.exit(0);
-    });
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  stopGracefullyOnSignals({ server, closeDatabase: close, graceMs: config.SHUTDOWN_GRACE_S * 1000 });
 }
 
 /** The file path of a `file:` URL as libSQL reads it (`file:./data/vbp.db` is relative to the working directory). */

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { ImportKind } from "../db/schema";
+import { PROJECT_ROOT } from "../project-root";
 import { SEED_ORDER } from "../services/seed";
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export { PROJECT_ROOT };
 export const SEEDS_DIR = join(PROJECT_ROOT, "seeds");
 
 /** The seed CSV files of the repository, in import order. */

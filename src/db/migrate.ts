@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import { PROJECT_ROOT } from "../project-root";
 import type { Db, LibsqlHandle } from "./client";
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+export const MIGRATIONS_FOLDER = join(PROJECT_ROOT, "drizzle");
 
 /** Creates the folder of an embedded database file so a fresh clone starts without a manual step. */
 export function ensureFileDirectory(url: string): void {

@@ -1,5 +1,6 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
+import type { Connections } from "./connections";
 
 const MAX_REQUEST_LINE = 16 * 1024;
 
@@ -26,8 +27,9 @@ export function encodeRequestLine(head: Buffer): Buffer {
  * A TCP front for an HTTP server that repairs the first request line of each connection before
  * Node's parser sees it. Later requests on a kept-alive connection pass through untouched.
  */
-export function withRawUtf8Urls(http: HttpServer, { firstLineTimeoutMs = 10_000 } = {}): NetServer {
+export function withRawUtf8Urls(http: HttpServer, { firstLineTimeoutMs = 10_000, connections }: { firstLineTimeoutMs?: number; connections?: Connections } = {}): NetServer {
   return createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
+    connections?.add(socket);
     let head = Buffer.alloc(0);
     // A client that never finishes its request line would otherwise hold the socket here forever,
     // before Node's own header timeout starts.
@@ -38,11 +40,13 @@ export function withRawUtf8Urls(http: HttpServer, { firstLineTimeoutMs = 10_000 
       socket.off("readable", onReadable);
       socket.off("end", handOver);
       if (head.length) socket.unshift(encodeRequestLine(head));
+      connections?.handedOver(socket);
       http.emit("connection", socket);
     };
     const onReadable = () => {
       let chunk: Buffer | null;
       while ((chunk = socket.read() as Buffer | null) !== null) head = Buffer.concat([head, chunk]);
+      if (head.length) connections?.arrivingOn(socket);
       if (head.indexOf("\r\n") >= 0 || head.length >= MAX_REQUEST_LINE) handOver();
     };
     socket.on("readable", onReadable);

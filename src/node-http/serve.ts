@@ -1,9 +1,23 @@
 import { getRequestListener } from "@hono/node-server";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Connections } from "./connections";
 import { withRawUtf8Urls } from "./raw-utf8-urls";
 
-export type RunningServer = { port: number; close: () => Promise<void> };
+export type RunningServer = {
+  port: number;
+  /** Requests whose response has not been written yet. */
+  requestsInFlight: () => number;
+  /**
+   * Stops accepting connections, lets the requests in flight finish (each answered with
+   * `Connection: close`) and closes idle connections; resolves once no connection is open.
+   */
+  drain: () => Promise<void>;
+  /** Stops accepting and drops every connection now: requests still running lose their client. */
+  destroy: () => void;
+  /** Stops at once (destroy) and resolves when the listening socket is closed. */
+  close: () => Promise<void>;
+};
 
 /** How long a client may take to send its headers, and its whole request with the body. */
 export type RequestTimeouts = { headersTimeoutMs?: number; requestTimeoutMs?: number };
@@ -15,9 +29,14 @@ export function serveFetch(
   hostname: string,
   { headersTimeoutMs = 10_000, requestTimeoutMs = 120_000 }: RequestTimeouts = {},
 ): Promise<RunningServer> {
+  const connections = new Connections();
+  const listener = getRequestListener(fetch);
   // A client that sends its headers or body slowly (1 MB declared, 10 bytes sent) is cut off with
   // 408 once its time is up; Node checks every connection each second instead of every 30 s.
-  const http = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, getRequestListener(fetch));
+  const http = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, (req, res) => {
+    connections.request(req, res);
+    return listener(req, res);
+  });
   http.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const timedOut = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
@@ -28,7 +47,9 @@ export function serveFetch(
     const body = JSON.stringify({ error: { ...error, requestId: "" } });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
-  const front = withRawUtf8Urls(http, { firstLineTimeoutMs: headersTimeoutMs });
+  const front = withRawUtf8Urls(http, { firstLineTimeoutMs: headersTimeoutMs, connections });
+  let closed: Promise<void> | undefined;
+  const stopAccepting = () => (closed ??= new Promise<void>((done) => front.close(() => done())));
   return new Promise((resolve, reject) => {
     front.once("error", reject);
     front.listen(port, hostname, () => {
@@ -38,11 +59,20 @@ export function serveFetch(
       http.emit("listening");
       resolve({
         port: (front.address() as AddressInfo).port,
-        close: () =>
-          new Promise<void>((done) => {
-            front.close(() => done());
-            http.closeAllConnections();
-          }),
+        requestsInFlight: () => connections.requestsInFlight,
+        drain: () => {
+          void stopAccepting();
+          return connections.drain();
+        },
+        destroy: () => {
+          void stopAccepting();
+          connections.destroyAll();
+        },
+        close: () => {
+          const done = stopAccepting();
+          connections.destroyAll();
+          return done;
+        },
       });
     });
   });

@@ -22,6 +22,19 @@ describe("configuration from the environment", () => {
     }
   });
 
+  it("gives a stop 10 seconds by default and refuses a grace period that is not a positive number of seconds", () => {
+    expect(loadConfig({}).SHUTDOWN_GRACE_S).toBe(10);
+    expect(loadConfig({ SHUTDOWN_GRACE_S: "2.5" }).SHUTDOWN_GRACE_S).toBe(2.5);
+    for (const bad of ["0", "-1", "ten", "7200"]) {
+      expect(() => loadConfig({ SHUTDOWN_GRACE_S: bad }), bad).toThrow(/SHUTDOWN_GRACE_S/);
+    }
+    expect(() => loadConfig({ SHUTDOWN_GRACE_S: "0" })).toThrow(/more than 0 seconds/);
+  });
+
+  it("accepts PORT=0 (a free port chosen by the system, named in the start line)", () => {
+    expect(loadConfig({ PORT: "0" }).PORT).toBe(0);
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ ADMIN_TOKEN: "", PORT: "" }).PORT).toBe(8787);
   });

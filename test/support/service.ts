@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT = fileURLToPath(new URL("../..", import.meta.url));
+
+export type Service = { child: ChildProcess; port: number; output: () => string; exited: Promise<{ code: number | null; signal: string | null; at: number }> };
+
+/**
+ * Runs an npm script of the project (`npm start`, `npm run import -- …`) as an operator would, in a
+ * process group of its own (so a test can also play a terminal's Ctrl-C, which reaches the group).
+ * Output is collected; `port` is read from the "serving on" line when `waitFor` asks for it.
+ */
+export async function runNpm(args: string[], env: Record<string, string>, { waitFor = /serving on http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs = 60_000 } = {}): Promise<Service> {
+  const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+  const child = spawn("npm", args, { cwd: PROJECT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((done) =>
+    child.once("exit", (code, signal) => done({ code, signal, at: performance.now() })),
+  );
+  const deadline = Date.now() + timeoutMs;
+  let match: RegExpExecArray | null = null;
+  while (!(match = waitFor.exec(output)) && Date.now() < deadline && child.exitCode === null) await sleep(50);
+  if (!match) throw new Error(`npm ${args.join(" ")} did not print ${waitFor}:\n${output}`);
+  return { child, port: Number(match[1] ?? 0), output: () => output, exited };
+}
+
+/** Every process whose ancestry leads to `root`, `root` included (from /proc: Linux). */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** True while `pid` runs (a zombie waiting for its parent counts as ended). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves with the connection's outcome: "refused" when nothing listens on the port any more. */
+export function tryConnect(port: number): Promise<"connected" | "refused"> {
+  return new Promise((done) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      done("connected");
+    });
+    socket.once("error", () => done("refused"));
+  });
+}
+
+export type Upload = {
+  req: ClientRequest;
+  /** Sends the rest of the body. */
+  finish: () => void;
+  /** Status and body, or the error that ended the exchange (the server dropped the connection). */
+  response: Promise<{ status: number; body: string } | { error: string }>;
+};
+
+/**
+ * A POST whose body arrives in two parts: the first now, the rest when `finish` is called, as a
+ * slow network delivers an upload. The request is in flight on the server in between.
+ */
+export function slowUpload(port: number, path: string, body: Uint8Array, headers: Record<string, string> = {}): Upload {
+  const req = request({ host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "text/csv", "content-length": String(body.length), ...headers } });
+  const half = Math.floor(body.length / 2);
+  const response = new Promise<{ status: number; body: string } | { error: string }>((done) => {
+    req.once("response", (res: IncomingMessage) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.once("end", () => done({ status: res.statusCode ?? 0, body: text }));
+      res.once("error", (err) => done({ error: String(err) }));
+    });
+    req.once("error", (err) => done({ error: String(err) }));
+  });
+  req.write(body.subarray(0, half));
+  return { req, finish: () => req.end(body.subarray(half)), response };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
