@@ -50,7 +50,10 @@ export async function build() {
   const started = Date.now();
   // esbuild is a development dependency: a production install (`npm ci --omit=dev`) runs a dist/
   // built beforehand and never reaches this import.
-  const esbuild = await import("esbuild");
+  const esbuild = await import("esbuild").catch((err) => {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+    throw new Error("esbuild is not installed (a development dependency): run `npm ci` and `npm run build`, or start the existing build with `node dist/node.js`");
+  });
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: ENTRIES,

@@ -70,6 +70,21 @@ export class Connections {
     });
   }
 
+  /**
+   * Drops the connections of requests still running; a response already complete (its handler
+   * ended it, its bytes may still be on the way) keeps its connection to finish sending. Returns
+   * how many requests were cancelled.
+   */
+  cancelRunning(): number {
+    let cancelled = 0;
+    for (const res of this.responses) {
+      if (res.writableEnded) continue;
+      cancelled++;
+      res.socket?.destroy();
+    }
+    return cancelled;
+  }
+
   /** Drops every connection at once; requests still running see their client gone. */
   destroyAll(): void {
     for (const socket of this.requests.keys()) socket.destroy();

@@ -13,6 +13,8 @@ export type RunningServer = {
    * `Connection: close`) and closes idle connections; resolves once no connection is open.
    */
   drain: () => Promise<void>;
+  /** Drops the connections of requests still running (see Connections.cancelRunning); returns how many. */
+  cancelRunning: () => number;
   /** Stops accepting and drops every connection now: requests still running lose their client. */
   destroy: () => void;
   /** Stops at once (destroy) and resolves when the listening socket is closed. */
@@ -64,6 +66,7 @@ export function serveFetch(
           void stopAccepting();
           return connections.drain();
         },
+        cancelRunning: () => connections.cancelRunning(),
         destroy: () => {
           void stopAccepting();
           connections.destroyAll();

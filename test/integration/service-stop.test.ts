@@ -30,14 +30,19 @@ async function waitForEnd(tree: number[], ms: number): Promise<number[]> {
   return tree.filter(isRunning);
 }
 
+const BIG_ROWS = 30_000;
 let batchesCsv: Buffer<ArrayBuffer>;
 let pricesCsv: Buffer<ArrayBuffer>;
+let bigPricesCsv: Buffer<ArrayBuffer>;
 
 beforeAll(async () => {
   await runGen({ prices: 4000, out: dir, seed: 11 });
   batchesCsv = readFileSync(join(dir, "batches.csv")) as Buffer<ArrayBuffer>;
   pricesCsv = readFileSync(join(dir, "prices.csv")) as Buffer<ArrayBuffer>;
-});
+  // The same synthetic batches (they depend on the seed only), with more prices.
+  await runGen({ prices: BIG_ROWS, out: join(dir, "big"), seed: 11 });
+  bigPricesCsv = readFileSync(join(dir, "big", "prices.csv")) as Buffer<ArrayBuffer>;
+}, 60_000);
 
 afterEach(() => {
   // A failed assertion must not leave a server behind (npm may be gone and the server orphaned):
@@ -106,13 +111,46 @@ describe("npm start as a service: SIGTERM to npm's PID stops the whole tree grac
     expect(await service.exited).toMatchObject({ code: 0, signal: null });
     expect(await tryConnect(service.port)).toBe("refused");
     expect(service.output()).toMatch(/SIGTERM: stopping; no new connections, 2 request\(s\) in flight/);
-    expect(service.output()).toMatch(/cancelled 1 request\(s\) still running .*database closed/);
+    expect(service.output()).toMatch(/cancelled 1 request\(s\) still running; database closed/);
 
     const after = await dumpDatabase(`file:${join(dir, "graceful.db")}`);
     expect(after.integrity).toBe("ok");
     expect(after.counts).toEqual(before.counts);
     expect(after.digest).toBe(before.digest);
   });
+
+  it("an import whose upload arrived whole and is being validated when the grace period ends is written wholly or not at all", async () => {
+    const graceSeconds = 1.5;
+    const service = await start("validating.db", graceSeconds);
+    const base = `http://127.0.0.1:${service.port}`;
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await fetch(`${base}/api/v1/imports?kind=batches`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body: batchesCsv })).status).toBe(200);
+    const before = await dumpDatabase(`file:${join(dir, "validating.db")}`);
+
+    const importing = slowUpload(service.port, "/api/v1/imports?kind=prices", bigPricesCsv, auth);
+    importing.finish();
+    await new Promise((r) => importing.req.once("finish", r)); // the whole file has been handed to the server
+    const tree = processTree(service.child.pid!);
+    process.kill(service.child.pid!, "SIGTERM");
+    const answer = await importing.response;
+    expect(await waitForEnd(tree, 60_000)).toEqual([]);
+    expect(await service.exited).toMatchObject({ code: 0 });
+
+    const after = await dumpDatabase(`file:${join(dir, "validating.db")}`);
+    expect(after.integrity).toBe("ok");
+    if (after.counts.prices === before.counts.prices) {
+      // Cancelled while it was being validated: nothing of it, and the client was not told otherwise.
+      expect(after.digest).toBe(before.digest);
+      expect(answer).not.toMatchObject({ status: 200 });
+      expect(service.output()).toMatch(/cancelled 1 request\(s\) still running/);
+    } else {
+      // It reached its one atomic write before the deadline: every row is there, and its answer
+      // (complete when the deadline came) still reached the client.
+      expect(after.counts.prices).toBe(before.counts.prices! + BIG_ROWS);
+      expect(answer).toMatchObject({ status: 200 });
+    }
+    console.log(`import at the deadline: ${after.counts.prices === before.counts.prices ? "cancelled, nothing written" : "committed whole before it"}`);
+  }, 90_000);
 
   it("stops at once when nothing is in flight, even with a kept-alive idle connection", async () => {
     const service = await start("idle.db", 10);

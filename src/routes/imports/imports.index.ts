@@ -8,6 +8,7 @@ import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
 import { createRouter } from "../router";
 import * as routes from "./imports.routes";
+import { uploadSource } from "./upload-source";
 
 /** One import at a time per process: two all-or-nothing writers would only wait on each other's lock. */
 let importRunning = false;
@@ -56,6 +57,7 @@ export const importsRouter = createRouter()
       dryRun: query.dryRun,
       batch: query.batch,
       bytes: upload.bytes,
+      source: uploadSource(upload.bytes),
       fileName: upload.fileName,
       actor: `token:${c.get("adminName") ?? "admin"}`,
       write: importWriteFor(c.get("deps")),
