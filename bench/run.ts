@@ -12,6 +12,7 @@ const PARTS: Part[] = [
   { name: "varied", describe: "300 distinct user-like searches over every parameter, each run once, in process and over HTTP with the cache off, at 100,000 and 1,000,000 prices", run: (a) => import("./varied").then((m) => m.run(a)) },
   { name: "abuse", describe: "what an attacker tried (issue 17): one client under the rate limit, memory after 60,000 client addresses, RSS during 6 oversized posts with a wrong token, read p99 during a CLI import of 1,000,000 prices", run: (a) => import("./abuse").then((m) => m.run(a)) },
   { name: "pages", describe: "server time of every page on the demo data (seeds + 20,000 synthetic prices), distinct questions each asked once, p50/p95/max beside /health", run: (a) => import("./pages").then((m) => m.run(a)) },
+  { name: "cold-start", describe: "time from starting the server to its first /health 200, fresh and at 1,000,000 synthetic prices: node dist/ vs npm start vs tsx", run: (a) => import("./cold-start").then((m) => m.run(a)) },
   { name: "http", describe: "HTTP load on the Node server at --prices=N (default 1,000,000): search and product pages vs /health, p99, memory", run: (a) => import("./http").then((m) => m.run(a)) },
   { name: "export", describe: "GET /api/v1/prices.xlsx of --rows=N synthetic prices (default 100,000), streamed, beside the CSV export of the same rows; time, bytes, memory", run: (a) => import("./export").then((m) => m.run(a)) },
 ];

@@ -90,7 +90,7 @@ export async function buildSearchDb(count: number, seed = 1): Promise<string> {
 }
 
 /** A short hash of the migration files (SQL and journal), in name order. */
-function migrationsFingerprint(dir = "drizzle"): string {
+export function migrationsFingerprint(dir = "drizzle"): string {
   const hash = createHash("sha256");
   const files = [...readdirSync(dir).filter((f) => f.endsWith(".sql")).sort(), "meta/_journal.json"];
   for (const f of files) hash.update(f).update("\0").update(readFileSync(join(dir, f))).update("\0");

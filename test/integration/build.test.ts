@@ -94,10 +94,14 @@ describe("npm run build: the Node server and the import CLI compiled into dist/"
 });
 
 describe("production install", () => {
-  it("`npm ls --omit=dev` lists no tsx or esbuild: the service runs without a TypeScript runtime", () => {
-    const tree = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: PROJECT, encoding: "utf8" });
-    expect(tree).toContain("node_modules/hono");
-    expect(tree).not.toMatch(/node_modules\/(tsx|esbuild)$/m);
+  it("`npm ls --omit=dev` lists no tsx: the service runs without a TypeScript runtime", () => {
+    // From the lockfile, i.e. what `npm ci --omit=dev` installs, whatever this node_modules holds.
+    // npm's exit status is left aside: it reports unmet optional dependencies of other packages.
+    const ls = (scope: string) => spawnSync("npm", ["ls", "--package-lock-only", scope, "--all", "--parseable"], { cwd: PROJECT, encoding: "utf8" }).stdout;
+    const production = ls("--omit=dev");
+    expect(production).toContain("node_modules/hono");
+    expect(production).not.toMatch(/node_modules\/tsx$/m);
+    expect(ls("--include=dev")).toMatch(/node_modules\/tsx$/m); // still there for development (tests, bench, gen)
   });
 
   it("`npm start` on the project answers /health from the build", async () => {
