@@ -79,7 +79,7 @@ async function main() {
     process.exitCode = report.errors.length ? 1 : 0;
   } catch (err) {
     if (!(err instanceof ImportInterrupted)) throw err;
-    console.log(`${file}: interrupted (${err.signal}) and rolled back; nothing was written (the audit log records the attempt)`);
+    console.log(`${terminalSafe(file)}: interrupted (${err.signal}) and rolled back; nothing was written (the audit log records the attempt)`);
     process.exitCode = signalExitCode(err.signal);
   } finally {
     removeSignalHandlers();
