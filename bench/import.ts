@@ -2,7 +2,10 @@
  * Import bench: a 1,000,000-row SYNTHETIC prices CSV (`npm run gen`) imported through the CLI,
  * beside the sqlite3 shell loading the same rows into the same tables and search index.
  *
- *   npm run bench -- import [--rows=1000000] [--keep]
+ *   npm run bench -- import [--rows=1000000] [--xlsx-rows=100000] [--only-xlsx] [--keep]
+ *
+ * Then the same CLI imports an .xlsx workbook of --xlsx-rows of the same synthetic rows (written by
+ * exceljs's streaming writer, not timed), beside the CSV of those very rows: time and peak memory.
  *
  * The baseline is what a person would do with the sqlite3 shell: `.import` the CSV into a staging
  * table, then set-based INSERT … SELECT into products, prices and price_regions of a database made
@@ -100,6 +103,11 @@ const count = (dbPath: string, table: string) =>
   Number(spawnSync("sqlite3", [dbPath, `SELECT count(*) FROM ${table}`], { encoding: "utf8" }).stdout.trim() || "NaN");
 
 export async function run(args: string[]): Promise<void> {
+  if (!args.includes("--only-xlsx")) await runCsv(args);
+  await runXlsx(args);
+}
+
+async function runCsv(args: string[]): Promise<void> {
   const rows = rowsArg(args);
   const work = join(ROOT, "data", "bench-import");
   mkdirSync(work, { recursive: true });
@@ -179,4 +187,63 @@ export async function run(args: string[]): Promise<void> {
 
 function snake(k: { nameNorm: string; namePinyin: string; nameInitials: string }) {
   return { name_norm: k.nameNorm, name_pinyin: k.namePinyin, name_initials: k.nameInitials };
+}
+
+/**
+ * The .xlsx import of N synthetic rows through the CLI (streaming reader: merges pass, then rows),
+ * beside the CLI importing the same rows as CSV, each into a fresh copy of the same database.
+ */
+async function runXlsx(args: string[]): Promise<void> {
+  const raw = args.find((a) => a.startsWith("--xlsx-rows="))?.slice("--xlsx-rows=".length);
+  const rows = raw === undefined ? 100_000 : Number(raw);
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new Error(`--xlsx-rows must be a positive integer, got ${raw}`);
+  const work = join(ROOT, "data", "bench-import");
+  mkdirSync(work, { recursive: true });
+  const dataDir = join(work, `gen-${rows}`);
+  const csv = join(dataDir, "prices.csv");
+  if (!existsSync(csv)) {
+    console.log(`generating ${rows.toLocaleString("en-US")} SYNTHETIC prices (npm run gen) …`);
+    await runGen({ prices: rows, out: dataDir, seed: 1 });
+  }
+  const xlsx = join(dataDir, "prices.xlsx");
+  if (!existsSync(xlsx)) {
+    console.log(`writing the same rows as an .xlsx workbook (exceljs streaming writer, not timed) …`);
+    const { default: ExcelJS } = await import("exceljs");
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: true });
+    const sheet = book.addWorksheet("中选结果");
+    sheet.addRow(["全国药品集中采购中选结果（SYNTHETIC 合成数据）"]).commit();
+    let header: string[] | null = null;
+    for (const r of Papa.parse<string[]>(readFileSync(csv, "utf8"), { skipEmptyLines: true }).data) {
+      // Numbers as numbers, the way a spreadsheet holds them.
+      sheet.addRow(header === null ? r : r.map((v, i) => (/price|qty|volume/i.test(header![i] ?? "") && v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v))).commit();
+      header ??= r;
+    }
+    await book.commit();
+  }
+  const template = join(work, "xlsx-template.db");
+  rmSync(template, { force: true });
+  const handle = await openMigrated(`file:${template}`);
+  const batches = await runImport(handle.db, { kind: "batches", bytes: readFileSync(join(dataDir, "batches.csv")), actor: "bench" });
+  if (batches.errors.length) throw new Error(`synthetic batches were rejected: ${JSON.stringify(batches.errors[0])}`);
+  await handle.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  handle.close();
+  const results: Record<string, Measured> = {};
+  const loadBefore = loadavg()[0]!;
+  for (const [label, file] of [["xlsx", xlsx], ["csv", csv]] as const) {
+    const db = join(work, `${label}-import.db`);
+    for (const s of ["", "-wal", "-shm"]) rmSync(db + s, { force: true });
+    copyFileSync(template, db);
+    console.log(`importing ${rows.toLocaleString("en-US")} rows as ${label} through the CLI …`);
+    const m = await measure(process.execPath, ["--max-old-space-size=384", "--import", "tsx", "src/cli/import.ts", "prices", file], { ...process.env, DATABASE_URL: `file:${db}` });
+    if (m.code !== 0) throw new Error(`the CLI ${label} import failed:\n${m.output.slice(-2000)}`);
+    results[label] = m;
+    if (!args.includes("--keep")) for (const s of ["", "-wal", "-shm"]) rmSync(db + s, { force: true });
+  }
+  const x = results.xlsx!;
+  const c = results.csv!;
+  const mb = (f: string) => (Number(spawnSync("stat", ["-c%s", f]).stdout) / 1048576).toFixed(1);
+  console.log(`xlsx import of ${rows.toLocaleString("en-US")} SYNTHETIC rows (${mb(xlsx)} MB workbook): ${x.seconds.toFixed(1)} s (${Math.round(rows / x.seconds).toLocaleString("en-US")} rows/s), peak memory ${x.peakMb.toFixed(0)} MB`);
+  console.log(`the same rows as CSV (${mb(csv)} MB): ${c.seconds.toFixed(1)} s, peak memory ${c.peakMb.toFixed(0)} MB; xlsx / csv time ${(x.seconds / c.seconds).toFixed(2)}`);
+  console.log(`load average (1 min) on ${cpus().length} cores: ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
+  if (!args.includes("--keep")) rmSync(template, { force: true });
 }

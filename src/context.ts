@@ -3,6 +3,7 @@ import type { Db } from "./db/client";
 import type { EdgeDeps } from "./edge/edge-deps";
 import type { AdminToken } from "./middleware/admin-tokens";
 import type { AdminAuthBudget } from "./middleware/rate-limit";
+import type { WorkbookOpener } from "./import/open-file";
 
 /**
  * Where GET answers are kept between requests, under a key that carries the data version: the
@@ -43,6 +44,8 @@ export type AppDeps = {
   onDatabaseBusy?: () => void;
   /** The API reference viewer's script for /docs, served from this server; absent on Workers. */
   vendorAssets?: VendorAssets;
+  /** Reads .xlsx uploads (Node); absent on Cloudflare Workers, where a workbook upload answers 415. */
+  readWorkbook?: WorkbookOpener;
   /** Set only on Cloudflare Workers (src/worker.ts): edge cache, D1 flag and request limits. */
   edge?: EdgeDeps;
 };

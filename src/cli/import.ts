@@ -3,7 +3,8 @@ import { parseArgs } from "node:util";
 import { IMPORT_KINDS, type ImportKind } from "../db/schema";
 import { loadConfig } from "../env";
 import { hasLibsqlTransactions, libsqlTransactionWrite, type AtomicWrite } from "../import/writer";
-import { runImport } from "../services/imports";
+import { openWorkbookTable } from "../import/xlsx/read-workbook";
+import { runImport, type ImportReport } from "../services/imports";
 import { openMigrated } from "./database";
 import { fileSource } from "./file-source";
 import { createProgressReporter } from "./import-progress";
@@ -11,13 +12,24 @@ import { ImportInterrupted, interruptible } from "./interrupt";
 import { onStopSignals, signalExitCode } from "./stop-signals";
 import { terminalSafe } from "./terminal-safe";
 
-const USAGE = "usage: npm run import -- <batches|regions|prices|volumes> <file.csv> [--batch <id>] [--dry-run]";
+const USAGE =
+  "usage: npm run import -- <batches|regions|prices|volumes> <file.csv|file.xlsx> [--batch <id>] [--sheet <name|position>]\n" +
+  "         [--map field=header]... [--profile <name>] [--save-profile <name>] [--strict] [--source-note <text>] [--dry-run]";
 
 /** `npm run import`: the same all-or-nothing import as the HTTP endpoint, streamed from disk. */
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { batch: { type: "string" }, "dry-run": { type: "boolean", default: false } },
+    options: {
+      batch: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      sheet: { type: "string" },
+      map: { type: "string", multiple: true },
+      profile: { type: "string" },
+      "save-profile": { type: "string" },
+      strict: { type: "boolean", default: false },
+      "source-note": { type: "string" },
+    },
   });
   const [kind, file] = positionals;
   if (!kind || !file || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
@@ -65,6 +77,13 @@ async function main() {
       fileName: basename(file),
       batch: values.batch,
       dryRun: values["dry-run"],
+      sheet: values.sheet,
+      map: values.map,
+      profile: values.profile,
+      saveProfile: values["save-profile"],
+      strict: values.strict,
+      sourceNote: values["source-note"],
+      readWorkbook: openWorkbookTable,
       actor: `cli:${process.env.USER ?? "unknown"}`,
       onProgress: (p) => progress.update(p),
       // Streams any size with bounded memory: chunks go into one write transaction as they are validated.
@@ -74,8 +93,7 @@ async function main() {
     // Messages quote cells and headers of the file: printed through terminalSafe, never raw.
     for (const w of report.warnings) console.log(terminalSafe(`warning: ${w}`));
     for (const e of report.errors) console.log(terminalSafe(`error: row ${e.row}${e.column ? `, column ${e.column}` : ""}: ${e.message}`));
-    const verb = report.errors.length ? "rejected, nothing written" : report.dryRun ? "dry run, nothing written" : "imported";
-    console.log(`${terminalSafe(file)}: ${verb}; ${report.rowsTotal} rows, ${report.rowsImported} valid, ${report.rowsRejected} rejected (encoding ${report.encoding ?? "unknown"}, audit #${report.importId})`);
+    console.log(`${terminalSafe(file)}: ${summary(report)}`);
     process.exitCode = report.errors.length ? 1 : 0;
   } catch (err) {
     if (!(err instanceof ImportInterrupted)) throw err;
@@ -86,6 +104,15 @@ async function main() {
     progress.stop();
     handle.close();
   }
+}
+
+function summary(r: ImportReport): string {
+  const read = r.format === "xlsx" ? `sheet "${terminalSafe(r.sheet ?? "")}"` : `encoding ${r.encoding ?? "unknown"}`;
+  const skipped = r.rowsSkipped ? `, ${r.rowsSkipped} skipped` : "";
+  if (r.errors.length) return `rejected, nothing written; ${r.rowsTotal} rows, ${r.rowsRejected} rejected (${read}, audit #${r.importId})`;
+  if (r.dryRun) return `dry run, nothing written; ${r.rowsTotal} rows, ${r.rowsValid} valid${skipped} (${read}, audit #${r.importId})`;
+  const unchanged = r.rowsUnchanged === null ? "" : `, unchanged: ${r.rowsUnchanged}`;
+  return `imported: ${r.rowsImported}${unchanged}; ${r.rowsTotal} rows, ${r.rowsValid} valid${skipped}, 0 rejected (${read}, audit #${r.importId})`;
 }
 
 main().catch((err: unknown) => {

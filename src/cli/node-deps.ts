@@ -5,6 +5,7 @@ import { ReopeningLibsql } from "../db/reopening-libsql";
 import { drizzle } from "drizzle-orm/libsql";
 import * as schema from "../db/schema";
 import type { Db } from "../db/client";
+import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
@@ -33,6 +34,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     ...settings,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     vendorAssets: nodeVendorAssets(),
+    readWorkbook: openWorkbookTable,
     get db() {
       // connection.db first: it checks that the database file is still the one opened (file-guard.ts).
       const own = connection.db;

@@ -60,6 +60,9 @@ export function locateHeader(rows: readonly (readonly string[])[], fields: reado
   let best = scores.findIndex((s) => s >= 2);
   if (best < 0) best = scores.findIndex((s) => s === Math.max(1, ...scores));
   if (best >= 0) return best;
-  const expected = fields.filter((f) => f.required).map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/"));
+  const groups = new Set<string>();
+  const expected = fields
+    .filter((f) => f.required || (f.requiredGroup && !groups.has(f.requiredGroup) && groups.add(f.requiredGroup)))
+    .map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/"));
   return { row: 1, column: null, message: `no header row found in the first ${HEADER_SEARCH_ROWS} rows; expected columns such as ${expected.join(", ")}` };
 }

@@ -18,5 +18,17 @@ export function regionLookup(regions: ReadonlyArray<{ code: string; name: string
     }
   }
   for (const [bare, code] of short) if (code !== null && !lookup.has(bare)) lookup.set(bare, code);
+  for (const [alias, name] of Object.entries(ALIASES)) {
+    const code = lookup.get(name);
+    if (code !== undefined && !lookup.has(alias)) lookup.set(alias, code);
+  }
   return lookup;
 }
+
+/** Names tables use that no rule above derives. */
+const ALIASES: Record<string, string> = {
+  兵团: "新疆生产建设兵团",
+  新疆兵团: "新疆生产建设兵团",
+  建设兵团: "新疆生产建设兵团",
+  生产建设兵团: "新疆生产建设兵团",
+};

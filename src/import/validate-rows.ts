@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { CsvRecord } from "./csv-records";
 import { detach } from "./detach";
 import type { KindSpec } from "./kinds/types";
-import { RowReader, type RowIssue } from "./row-reader";
+import { RowReader, type RoundedCells, type RowIssue } from "./row-reader";
 import type { TableHeader } from "./table-stream";
 
 /** Caps what one report carries, so a file that is wrong on every row still answers quickly. */
@@ -19,6 +19,13 @@ export class ImportTally {
   rowsValid = 0;
   readonly warnings: string[] = [];
   readonly touchedBatches = new Set<string>();
+  readonly rounded: RoundedCells = { count: 0, rows: [] };
+  /** Rows the write added or changed (the rest were stored already); null when not counted. */
+  changed: number | null = null;
+  /** The header's columns and the field each was read as. */
+  columns: Array<{ header: string; field: string | null }> = [];
+  /** Rows left out on purpose (a note row, a spec listed without an award), with why. */
+  readonly skipped: Array<{ row: number; why: string }> = [];
 
   error(issue: RowIssue): void {
     this.errorCount++;
@@ -113,6 +120,11 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
     }
   }
   if (tally.rowsTotal === 0) tally.error({ row: header.row, column: null, message: "the file has a header but no data rows" });
+  if (tally.skipped.length) tally.warnings.push(skippedWarning(tally.skipped));
+  if (tally.rounded.count) {
+    const { count, rows } = tally.rounded;
+    tally.warnings.push(`${count} amount cell(s) had more than 4 decimals and were rounded half-up to 4 (first rows: ${rows.join(", ")})`);
+  }
   tally.warnings.push(...(spec.finish?.(ctx) ?? []));
   if (tally.errorCount > 0) throw new Rejected();
   if (!emit) return;
@@ -132,6 +144,10 @@ function readRecord<Ctx, Rec>(
   headerOf: ReadonlyMap<string, string>,
   tally: ImportTally,
 ): Rec | null {
+  if (isNoteRow(cells)) {
+    tally.skipped.push({ row, why: "are notes (注：…)" });
+    return null;
+  }
   // Trailing empty cells (Excel pads rows) are harmless; missing or extra content is not.
   const ragged = cells.length < width || (cells.length > width && cells.slice(width).some((c) => c.trim() !== ""));
   if (ragged) {
@@ -140,12 +156,39 @@ function readRecord<Ctx, Rec>(
   }
   const byField = new Map<string, string>();
   for (const [index, field] of columns) byField.set(field, cells[index] ?? "");
-  const reader = new RowReader(row, byField, headerOf);
+  const reader = new RowReader(row, byField, headerOf, tally.rounded);
   const rec = spec.readRow(reader, ctx);
+  if (reader.skipped !== null && !reader.issues.length) {
+    tally.skipped.push({ row, why: reader.skipped });
+    return null;
+  }
   if (reader.issues.length || rec === null) {
     for (const issue of reader.issues) tally.error(issue);
     if (!reader.issues.length) tally.error({ row, column: null, message: "the row is invalid" });
     return null;
   }
   return rec;
+}
+
+/** Skipped rows grouped by why, the first rows of each named. */
+function skippedWarning(skipped: ReadonlyArray<{ row: number; why: string }>): string {
+  const byWhy = new Map<string, number[]>();
+  for (const s of skipped) byWhy.set(s.why, [...(byWhy.get(s.why) ?? []), s.row]);
+  const parts = [...byWhy].map(([why, rows]) => `${rows.length} row(s) ${why} (rows ${rows.slice(0, 20).join(", ")}${rows.length > 20 ? ", …" : ""})`);
+  return `rows left out: ${parts.join("; ")}`;
+}
+
+/**
+ * A note under or among the rows (注：碳酸氢钠流标): one text, alone in its row or repeated across
+ * the cells it is merged over, that starts like a note.
+ */
+export function isNoteRow(cells: readonly string[]): boolean {
+  let text: string | null = null;
+  for (const c of cells) {
+    const t = c.trim();
+    if (t === "") continue;
+    if (text !== null && t !== text) return false;
+    text = t;
+  }
+  return text !== null && /^(注|备注|说明|注释|数据来源|资料来源|来源)\s*[:：]/.test(text.normalize("NFKC"));
 }

@@ -8,11 +8,13 @@ import { KINDS } from "../import/kinds";
 import type { ImportOptions } from "../import/kinds/types";
 import type { RowIssue } from "../import/row-reader";
 import { bytesSource, type ByteSource, type ImportProgress } from "../import/source";
-import { openTable, type OpenedTable } from "../import/table-stream";
+import { parseColumnMap } from "../import/headers";
+import { openImportFile, type OpenedFile, type WorkbookOpener } from "../import/open-file";
 import { ImportTally, MAX_REPORTED_ERRORS, Rejected, validatedStatements } from "../import/validate-rows";
 import { defaultAtomicWrite, type AtomicWrite } from "../import/writer";
 import { refreshBatchStats } from "./batches";
 import { auditUnlessLocked, dryRunReport } from "./dry-run-audit";
+import { loadImportProfile, PROFILE_NAME, saveImportProfile } from "./import-profiles";
 
 export type ImportRequest = {
   kind: ImportKind;
@@ -28,15 +30,38 @@ export type ImportRequest = {
   /** How statements reach the database all or nothing; defaults to what the driver supports. */
   write?: AtomicWrite;
   onProgress?: (progress: ImportProgress) => void;
+  /** A workbook's sheet by name or position; without it the first sheet with a recognised header. */
+  sheet?: string;
+  /** Columns mapped by hand, `field=header` each (several may be joined with `;`). */
+  map?: readonly string[];
+  /** Reads .xlsx (Node); without it a workbook is refused with WorkbookUnsupportedError. */
+  readWorkbook?: WorkbookOpener;
+  /** A saved mapping (and sheet) to read the file with; `map` and `sheet` given here win over it. */
+  profile?: string;
+  /** Saves this import's mapping and sheet under a name once the file is accepted. */
+  saveProfile?: string;
 } & ImportOptions;
 
 export type ImportReport = {
   importId: number;
   kind: ImportKind;
   dryRun: boolean;
+  /** csv or xlsx, from the file's bytes */
+  format: "csv" | "xlsx" | null;
+  /** The worksheet read, for a workbook. */
+  sheet: string | null;
   encoding: string | null;
   rowsTotal: number;
+  /** Rows that passed validation (for a dry run: the rows an import would write). */
+  rowsValid: number;
+  /** Rows new or changed (for a dry run: rowsValid). */
   rowsImported: number;
+  /** Valid rows identical to what was stored already; null when not counted (see countChanged). */
+  rowsUnchanged: number | null;
+  /** Rows left out on purpose: notes, strengths listed without an award. */
+  rowsSkipped: number;
+  /** The file's columns and the field each was read as (null: ignored), for a column picker. */
+  columns: Array<{ header: string; field: string | null }>;
   rowsRejected: number;
   warnings: string[];
   errors: RowIssue[];
@@ -53,6 +78,13 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
   const source = req.source ?? bytesSource(req.bytes ?? new Uint8Array());
   let outcome: Attempt;
   try {
+    const profileProblem = await applyProfile(db, req);
+    if (profileProblem) {
+      const tally = new ImportTally();
+      tally.error({ row: 0, column: null, message: profileProblem });
+      const importId = await writeAudit(db, req, { startedAt, dryRun, status: "rejected", encoding: null, tally });
+      return { importId, ...reportOf(req.kind, dryRun, null, tally, null) };
+    }
     outcome = await attempt(db, req, source, undefined);
     // The first 64 KB looked like UTF-8 but later bytes are not: Excel's GB18030 with an ASCII start.
     if (outcome.retryAsGb18030) outcome = await attempt(db, req, source, "gb18030");
@@ -62,17 +94,37 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
     await writeAudit(db, req, { startedAt, dryRun, status: "failed", encoding: null, tally: new ImportTally(), message: String(err) }).catch(() => 0);
     throw err;
   }
-  const { tally, encoding } = outcome;
+  const { tally, encoding, file } = outcome;
   // Cached answers are keyed by the data version the import bumped: they must see the new one now.
   dataChanged(db);
   const status = tally.errorCount ? "rejected" : "succeeded";
-  const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally });
-  if (dryRun) return dryRunReport(await auditUnlessLocked(audit), reportOf(req.kind, dryRun, encoding, tally));
+  if (status === "succeeded" && req.saveProfile) {
+    await saveImportProfile(db, req.saveProfile, { kind: req.kind, map: [...(req.map ?? [])], ...(file?.sheet ? { sheet: req.sheet ?? file.sheet } : {}) });
+    tally.warnings.push(`saved the column mapping${file?.sheet ? " and sheet" : ""} as profile "${req.saveProfile}" (reuse it with --profile / profile=)`);
+  }
+  const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally, file });
+  if (dryRun) return dryRunReport(await auditUnlessLocked(audit), reportOf(req.kind, dryRun, encoding, tally, file));
   const importId = await audit();
-  return { importId, ...reportOf(req.kind, dryRun, encoding, tally) };
+  return { importId, ...reportOf(req.kind, dryRun, encoding, tally, file) };
 }
 
-type Attempt = { tally: ImportTally; encoding: TextEncodingName | null; retryAsGb18030: boolean };
+/** Fills `map` and `sheet` from a saved profile; returns the problem when the profile is unusable. */
+async function applyProfile(db: Db, req: ImportRequest): Promise<string | null> {
+  if (req.saveProfile !== undefined && !PROFILE_NAME.test(req.saveProfile)) {
+    return `profile name "${req.saveProfile}" may hold only letters, digits, '.', '_' and '-' (at most 64)`;
+  }
+  if (req.profile === undefined) return null;
+  const profile = await loadImportProfile(db, req.profile);
+  if (!profile) return `there is no saved import profile "${req.profile}"; save one with --save-profile / saveProfile= on an import that maps its columns`;
+  if (profile.kind !== req.kind) return `import profile "${req.profile}" is for ${profile.kind} files, not ${req.kind}`;
+  // Mappings given with the request come after the profile's, so they win for the same field.
+  req.map = [...profile.map, ...(req.map ?? [])];
+  req.sheet ??= profile.sheet;
+  return null;
+}
+
+type FileFacts = { format: "csv" | "xlsx"; sheet: string | null } | null;
+type Attempt = { tally: ImportTally; encoding: TextEncodingName | null; retryAsGb18030: boolean; file: FileFacts };
 
 async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: TextEncodingName | undefined): Promise<Attempt> {
   const spec = KINDS[req.kind];
@@ -80,37 +132,56 @@ async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: T
   let bytesRead = 0;
   const progress = (rows: number, done = false) =>
     req.onProgress?.({ rows, bytesRead, totalBytes: source.size, done });
-  let table: OpenedTable;
+  const mapping = parseColumnMap(req.map ?? [], spec.fields);
+  if (mapping.errors.length) {
+    for (const message of mapping.errors) tally.error({ row: 0, column: null, message: `column mapping: ${message}` });
+    return { tally, encoding: null, retryAsGb18030: false, file: null };
+  }
+  let table: OpenedFile;
   try {
-    table = await openTable(source, spec.fields, { encoding: forced, onBytes: (n) => (bytesRead += n) });
+    table = await openImportFile(source, spec.fields, {
+      encoding: forced, sheet: req.sheet, manual: mapping.map, onBytes: (n) => (bytesRead += n), readWorkbook: req.readWorkbook,
+    });
   } catch (err) {
-    if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true };
+    if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true, file: null };
     if (!(err instanceof DecodeError)) throw err;
     tally.error({ row: 0, column: null, message: err.message });
-    return { tally, encoding: null, retryAsGb18030: false };
+    return { tally, encoding: null, retryAsGb18030: false, file: null };
   }
+  const file = { format: table.format, sheet: table.sheet };
+  const encoding = table.format === "csv" ? table.encoding : null;
   try {
     await readAndWrite(db, req, table, tally, (rows) => progress(rows));
   } catch (err) {
-    if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true };
+    if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true, file };
     if (err instanceof DecodeError || err instanceof CsvTooLongError) tally.error({ row: 0, column: null, message: err.message });
     else if (!(err instanceof Rejected)) throw err;
   }
   progress(tally.rowsTotal, true);
-  return { tally, encoding: table.encoding, retryAsGb18030: false };
+  return { tally, encoding, retryAsGb18030: false, file };
 }
 
-async function readAndWrite(db: Db, req: ImportRequest, table: OpenedTable, tally: ImportTally, onRows: (rows: number) => void) {
+async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally: ImportTally, onRows: (rows: number) => void) {
   const spec = KINDS[req.kind];
   const { header } = table;
   const headerProblems = [...table.issues];
   if (header) {
     const { match } = header;
-    if (match.unknown.length) tally.warnings.push(`columns ignored (not part of a ${req.kind} file): ${match.unknown.join(", ")}`);
+    tally.columns = header.headers.map((h, i) => ({ header: h, field: match.columns.get(i) ?? null })).filter((c) => c.header !== "");
+    if (table.sheet !== null) tally.warnings.push(`read sheet "${table.sheet}" (header in row ${header.row})`);
+    if (match.unknown.length) {
+      const named = match.unknown.map((u) => (match.suggestions.has(u) ? `${u} (did you mean ${match.suggestions.get(u)}?)` : u));
+      tally.warnings.push(`columns ignored (not part of a ${req.kind} file): ${named.join(", ")}`);
+    }
     for (const d of match.duplicated) headerProblems.push({ row: header.row, column: d, message: "this column appears twice" });
     for (const m of match.missing) {
       const def = spec.fields.find((f) => f.field === m);
-      headerProblems.push({ row: header.row, column: m, message: `required column is missing (accepted headers: ${[m, ...(def?.aliases ?? [])].join(", ")})` });
+      const accepted = def ? [m, ...def.aliases] : spec.fields.filter((f) => m.split(" or ").includes(f.field)).flatMap((f) => [f.field, ...f.aliases]);
+      const near = match.unknown.filter((u) => accepted.includes(match.suggestions.get(u) ?? "")).map((u) => `; "${u}" looks like ${match.suggestions.get(u)}`);
+      headerProblems.push({
+        row: header.row, column: m,
+        message: `required column is missing (accepted headers: ${accepted.join(", ")}${near.join("")}; or map a column by hand: --map / map= ${m.split(" or ")[0]}=<header>)`,
+      });
     }
     const hasBatchField = spec.fields.some((f) => f.field === "batch");
     if (hasBatchField && !req.batch && ![...match.columns.values()].includes("batch")) {
@@ -123,7 +194,8 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedTable, tall
     for (const p of headerProblems) tally.error(p);
     throw new Rejected();
   }
-  const ctx = await spec.prepare(db, { batch: req.batch });
+  const sourceNote = req.sourceNote === undefined ? undefined : table.sheet === null ? req.sourceNote : `${req.sourceNote}, sheet ${table.sheet}`;
+  const ctx = await spec.prepare(db, { batch: req.batch, strict: req.strict, sourceNote });
   const records = foldIssues(table.records, table.issues, tally);
   const write = req.write ?? defaultAtomicWrite(db);
   const statements = validatedStatements({
@@ -133,14 +205,32 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedTable, tall
   if (req.dryRun) {
     for await (const _ of statements) void _;
   } else {
+    const since = await databaseNow(db);
     let statsWritten = false;
     await write(db, statements, async (tx) => {
       if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
+      if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
       statsWritten = true;
     });
     // A writer that cannot run work before its commit (e.g. a staged D1 writer) gets the stats after.
     if (!statsWritten && tally.touchedBatches.size) await refreshBatchStats(db, [...tally.touchedBatches]);
+    if (!statsWritten && spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) {
+      tally.changed = await spec.countChanged(db, since, [...tally.touchedBatches]);
+    }
   }
+}
+
+/**
+ * Rows new or changed are counted from their updated_at, a scan of the touched rows: ~1 s per
+ * million prices, which the import of a million rows does not spend. Larger files report no
+ * unchanged count.
+ */
+const COUNT_CHANGED_MAX_ROWS = 200_000;
+
+/** The database's own clock, which stamps updated_at: the JS clock may differ (a remote database). */
+async function databaseNow(db: Db): Promise<string> {
+  const rows = await db.all<{ now: string }>(sql`SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now') AS now`);
+  return rows[0]?.now ?? new Date().toISOString();
 }
 
 /** CSV syntax issues surface while records are read; count them before the rows they came with. */
@@ -152,17 +242,25 @@ async function* foldIssues<T>(records: AsyncIterable<T>, issues: RowIssue[], tal
   for (const issue of issues.splice(0)) tally.error(issue);
 }
 
-function reportOf(kind: ImportKind, dryRun: boolean, encoding: string | null, tally: ImportTally): Omit<ImportReport, "importId"> {
+function reportOf(kind: ImportKind, dryRun: boolean, encoding: string | null, tally: ImportTally, file: FileFacts): Omit<ImportReport, "importId"> {
   const rejected = tally.errorCount > 0;
+  const valid = rejected ? 0 : tally.rowsValid;
+  const changed = dryRun || tally.changed === null ? null : Math.min(tally.changed, valid);
   const warnings = [...tally.warnings];
   if (tally.errorCount > MAX_REPORTED_ERRORS) warnings.push(`${tally.errorCount - MAX_REPORTED_ERRORS} more errors are not listed`);
   const errors = [...tally.errors].sort((a, b) => a.row - b.row);
   return {
     kind,
     dryRun,
+    format: file?.format ?? null,
+    sheet: file?.sheet ?? null,
     encoding,
     rowsTotal: tally.rowsTotal,
-    rowsImported: rejected ? 0 : tally.rowsValid,
+    rowsValid: valid,
+    rowsImported: changed ?? valid,
+    rowsUnchanged: changed === null ? null : valid - changed,
+    rowsSkipped: tally.skipped.length,
+    columns: tally.columns,
     rowsRejected: rejected ? Math.max(tally.rejectedRows.size, 1) : 0,
     warnings,
     errors,
@@ -179,9 +277,9 @@ async function sha256Of(req: ImportRequest): Promise<string> {
 async function writeAudit(
   db: Db,
   req: ImportRequest,
-  a: { startedAt: string; dryRun: boolean; status: "succeeded" | "rejected" | "failed"; encoding: string | null; tally: ImportTally; message?: string },
+  a: { startedAt: string; dryRun: boolean; status: "succeeded" | "rejected" | "failed"; encoding: string | null; tally: ImportTally; message?: string; file?: FileFacts },
 ): Promise<number> {
-  const r = reportOf(req.kind, a.dryRun, a.encoding, a.tally);
+  const r = reportOf(req.kind, a.dryRun, a.encoding, a.tally, a.file ?? null);
   const errors = a.message ? [{ row: 0, column: null, message: `the import failed: ${a.message}` }] : r.errors;
   const rows = await db.all<{ id: number }>(sql`INSERT INTO imports (kind, file_name, sha256, encoding, dry_run, status,
       rows_total, rows_imported, rows_rejected, errors, warnings, actor, started_at, finished_at)

@@ -27,7 +27,7 @@ describe("npm run import (streams the file, reports progress)", () => {
     writeFileSync(file, HEADER + rows.join(""));
     const run = cli(file);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/good\.csv: imported; 2000 rows, 2000 valid, 0 rejected \(encoding utf-8, audit #\d+\)/);
+    expect(run.stdout).toMatch(/good\.csv: imported: 2000, unchanged: 0; 2000 rows, 2000 valid, 0 rejected \(encoding utf-8, audit #\d+\)/);
     expect(run.stderr).toMatch(/good\.csv: 2,000 rows, [\d,]+ rows\/s, 100% read, done/);
     expect(run.stderr).not.toMatch(/\x1b\[/);
   });

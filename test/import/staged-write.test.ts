@@ -24,7 +24,7 @@ async function dataOf(world: TestWorld) {
       FROM prices p JOIN products pr ON pr.id = p.product_id ORDER BY p.batch_id, pr.natural_key`),
     regions: await q(`SELECT p.batch_id, pr.natural_key, r.region_code FROM price_regions r JOIN prices p ON p.id = r.price_id
       JOIN products pr ON pr.id = p.product_id ORDER BY 1, 2, 3`),
-    products: await q("SELECT count(*) AS n FROM products"),
+    products: await q("SELECT count(*) AS n FROM products WHERE synthetic = 1"),
     search: await q(`SELECT pr.natural_key, s.batch_id, s.unit_price_e4, s.discount_bp, s.category FROM price_search s
       JOIN products pr ON pr.id = s.product_id ORDER BY 1, 2`),
     stats: await q("SELECT batch_id, stats FROM batch_stats ORDER BY 1"),

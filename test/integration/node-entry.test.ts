@@ -69,8 +69,26 @@ describe("npm start: the Node entry migrates, seeds and serves", () => {
     const { status, body } = await rawGet(port, "/api/v1/prices?q=阿托伐他汀");
     expect(status).toBe(200);
     const json = JSON.parse(dechunk(body));
-    expect(json.data[0].product.genericName).toBe("阿托伐他汀钙片");
-    expect(json.data[0].discountPct).toBe(97.7);
+    const calcium = json.data.find((p: any) => p.product.genericName === "阿托伐他汀钙片");
+    expect(calcium.discountPct).toBe(97.7);
+  });
+
+  it("serves the real national results of batches 1–4 from the seeds: 阿那曲唑 in batch 3, batch 4's 158 products from 118 firms", async () => {
+    const { status, body } = await rawGet(port, "/api/v1/prices?q=阿那曲唑&limit=50");
+    expect(status).toBe(200);
+    const json = JSON.parse(dechunk(body));
+    const batch3 = json.data.filter((p: any) => p.batch.id === "national-drug-3");
+    // 阿那曲唑 1mg: four firms chosen in batch 3 (workbook sheet 第三轮集采, rows 3-6).
+    expect(batch3.map((p: any) => p.product.manufacturer).sort()).toEqual(["扬子江药业集团有限公司", "杭州中美华东制药有限公司", "浙江海正药业股份有限公司", "重庆华邦制药有限公司"].sort());
+    for (const p of batch3) {
+      expect(p.synthetic).toBe(false);
+      expect(p.source).toMatch(/^national-vbp-results-batches-1-4\.xlsx .*, sheet 第三轮集采, row \d+$/);
+      expect(p.referenceKind).toBe("ceiling");
+      expect(p.referencePrice).toBe(8.8571);
+    }
+    expect(batch3.find((p: any) => p.product.manufacturer === "浙江海正药业股份有限公司")).toMatchObject({ chosenPrice: 0.9957, discountPct: 88.76 });
+    const b4 = JSON.parse(dechunk((await rawGet(port, "/api/v1/batches/national-drug-4")).body));
+    expect(b4.statistics ?? b4.data?.statistics).toMatchObject({ products: 158, firms: 118 });
   });
 
   it("refuses to start with a clear message when the configuration is wrong", async () => {

@@ -93,4 +93,21 @@ describe("large imports on D1 are written in journaled chunks", () => {
     const now = await db().get<{ value: string }>(sql`SELECT value FROM app_meta WHERE key = 'data_version'`);
     expect(Number(now?.value)).toBeGreaterThan(Number(version?.value));
   });
+
+  it("answers an .xlsx upload with 415 xlsx_unsupported saying to use the CLI, by media type or by its bytes", async () => {
+    // The first bytes of any .xlsx (a zip); Workers do not carry a workbook reader.
+    const zip = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
+    const auth = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
+    const byType = await call("/api/v1/imports?kind=prices", {
+      method: "POST", body: zip, headers: { ...auth, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+    });
+    expect(byType.status).toBe(415);
+    expect(byType.body.error.code).toBe("xlsx_unsupported");
+    expect(byType.body.error.message).toContain("npm run import");
+    const form = new FormData();
+    form.append("file", new File([zip], "results.xlsx"));
+    const byBytes = await call("/api/v1/imports?kind=prices", { method: "POST", body: form, headers: auth });
+    expect(byBytes.status).toBe(415);
+    expect(byBytes.body.error.code).toBe("xlsx_unsupported");
+  });
 });

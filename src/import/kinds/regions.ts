@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { RegionLevel } from "../../db/schema";
-import { parsePercentCell } from "../values";
+import { parseShareCell } from "../numbers";
 import { REGION_LEVEL_VALUES } from "./common";
 import type { KindSpec } from "./types";
 
@@ -30,8 +30,7 @@ export const regionsKind: KindSpec<Ctx, RegionRecord> = {
   readRow(r) {
     const code = r.text("code", { required: true, max: 12 });
     if (code !== null && !/^\d{2,12}$/.test(code)) r.fail("code", `"${code}" is not an administrative code (GB/T 2260 digits, e.g. 150300)`);
-    const fundShareBp = r.parse("fundShare", parsePercentCell);
-    if (fundShareBp !== null && (fundShareBp < 0 || fundShareBp > 10000)) r.fail("fundShare", "must be between 0 and 100 percent");
+    const fundShareBp = r.parse("fundShare", parseShareCell);
     const rec: RegionRecord = {
       code: code ?? "",
       name: r.text("name", { required: true, max: 100 }) ?? "",
@@ -42,6 +41,8 @@ export const regionsKind: KindSpec<Ctx, RegionRecord> = {
     if (rec.parentCode !== null && rec.parentCode === rec.code) r.fail("parentCode", "a region cannot be its own parent");
     return r.issues.length ? null : rec;
   },
+  countChanged: async (db, since) =>
+    (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM regions WHERE updated_at >= ${since}`))[0]?.n ?? 0,
   key: (rec) => rec.code,
   checkAll(records, ctx) {
     const inFile = new Set(records.map((r) => r.rec.code));

@@ -4,7 +4,16 @@ import type { ImportKind } from "../../db/schema";
 import type { FieldDef } from "../headers";
 import type { RowReader } from "../row-reader";
 
-export type ImportOptions = { batch?: string };
+export type ImportOptions = {
+  batch?: string;
+  /** A file's own reduction (降幅) that differs from the computed one is an error instead of a warning. */
+  strict?: boolean;
+  /**
+   * Names where rows without a source cell come from: each gets `<sourceNote>, row <n>` (the sheet
+   * is added for a workbook), so every stored price can be traced to its cell.
+   */
+  sourceNote?: string;
+};
 
 /**
  * One import kind: its columns, how a row becomes a record (reporting every problem), the key
@@ -27,6 +36,8 @@ export type KindSpec<Ctx, Rec> = {
   staging?: StagedWrite<Ctx, Rec>;
   /** Warnings gathered over the whole file, asked for once at its end. */
   finish?(ctx: Ctx): string[];
+  /** Rows this import added or changed: rows whose updated_at is at or after `since` (the database's clock). */
+  countChanged?(db: Db, since: string, touchedBatches: string[]): Promise<number>;
   /** Batches whose statistics change when these records are written. */
   touchedBatches?(records: Rec[]): string[];
 };

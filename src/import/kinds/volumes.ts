@@ -2,7 +2,10 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { productNaturalKey } from "../../domain/names";
 import type { RowReader } from "../row-reader";
-import { parseDateCell, parseIntegerCell, parseMoneyCell, parsePercentCell } from "../values";
+import { parseShareCell } from "../numbers";
+import { resolveRegion } from "../region-list";
+import { regionLookup } from "../region-names";
+import { parseDateCell, parseIntegerCell, parseMoneyCell } from "../values";
 import type { KindSpec } from "./types";
 
 export type VolumeRecord = {
@@ -61,11 +64,7 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
           FROM prices p JOIN products pr ON pr.id = p.product_id`,
     );
     const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
-    const regionCode = new Map<string, string>();
-    for (const g of regions) {
-      regionCode.set(g.code, g.code);
-      regionCode.set(g.name, g.code);
-    }
+    const regionCode = regionLookup(regions);
     return {
       batchOverride: options.batch,
       priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
@@ -76,19 +75,20 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
   readRow(r, ctx) {
     const price = findPrice(r, ctx);
     const regionRaw = r.text("region", { required: true, max: 100 });
-    const regionCode = regionRaw === null ? null : ctx.regionCode.get(regionRaw.normalize("NFKC")) ?? null;
-    if (regionRaw !== null && regionCode === null) r.fail("region", `region "${regionRaw}" is unknown`);
+    const regionCode = regionRaw === null ? null : resolveRegion(regionRaw, ctx.regionCode) ?? null;
+    if (regionRaw !== null && regionCode === null) r.fail("region", `region "${regionRaw}" is unknown (give a name, short name or GB/T 2260 code of an imported region)`);
     const month = r.parse("month", (v) => parseDateCell(v, { monthOnly: true }), { required: true });
     const quantity = r.parse("units", (v) => parseIntegerCell(v), { required: true });
     const unitKind = r.oneOf("unitKind", UNIT_KINDS) ?? "smallest";
     const amountPaidE4 = r.parse("amountPaid", parseMoneyCell);
-    const fundShareBp = r.parse("fundShare", parsePercentCell);
-    if (fundShareBp !== null && (fundShareBp < 0 || fundShareBp > 10000)) r.fail("fundShare", "must be between 0 and 100 percent");
+    const fundShareBp = r.parse("fundShare", parseShareCell);
     if (r.issues.length || !price || regionCode === null || month === null || quantity === null) return null;
     // Stored in smallest units so realized savings compare per unit like reductions do.
     const units = unitKind === "package" ? quantity * (price.packageQty ?? 1) : quantity;
     return { priceId: price.priceId, regionCode, month, units, amountPaidE4, fundShareBp };
   },
+  countChanged: async (db, since) =>
+    (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM volumes WHERE updated_at >= ${since}`))[0]?.n ?? 0,
   key: (rec) => `${rec.priceId}\u0000${rec.regionCode}\u0000${rec.month}`,
   statements: (v) => [
     sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)

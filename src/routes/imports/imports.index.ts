@@ -6,43 +6,54 @@ import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/uploa
 import { requireAdmin } from "../../middleware/admin-auth";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
+import { ImportRunningError, takeImportLock } from "../../services/import-lock";
+import { sniffFormat, WorkbookUnsupportedError, XLSX_MEDIA_TYPE } from "../../import/xlsx/sniff";
 import { createRouter } from "../router";
 import * as routes from "./imports.routes";
 import { uploadSource } from "./upload-source";
-
-/** One import at a time per process: two all-or-nothing writers would only wait on each other's lock. */
-let importRunning = false;
 
 async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fileName: string | null }> {
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
     const form = await readForm(c, API_FORM_MESSAGES);
     const file = form["file"];
-    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
+    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
     return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
   }
   return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
 }
 
-const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|multipart\/form-data)/;
+const CSV_TYPES =
+  /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet|multipart\/form-data)/;
+
+const xlsxUnsupported = () => new AppError(415, "xlsx_unsupported", new WorkbookUnsupportedError().message);
 
 /** Checked before the body is validated, so the caller learns what to send instead of a bare 415. */
 function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
   const type = c.req.header("content-type") ?? "";
   if (type !== "" && !CSV_TYPES.test(type)) {
-    throw new AppError(415, "unsupported_media_type", `send the CSV as text/csv or as a multipart file (field "file"), not ${type}`);
+    throw new AppError(415, "unsupported_media_type", `send the CSV as text/csv, a workbook as ${XLSX_MEDIA_TYPE}, or either as a multipart file (field "file"), not ${type}`);
   }
+  if (type.startsWith(XLSX_MEDIA_TYPE) && !c.get("deps").readWorkbook) throw xlsxUnsupported();
   return next();
 }
 
-/** Taken before the body is read: a second upload is refused at once instead of buffering beside the first. */
+/**
+ * Taken before the body is read: a second upload is refused at once instead of buffering beside the
+ * first. The same lock as the import page's (services/import-lock).
+ */
 async function oneImportAtATime(_c: Context<AppEnv>, next: () => Promise<void>) {
-  if (importRunning) throw new AppError(409, "import_running", "another import is running; try again when it has finished");
-  importRunning = true;
+  let release: () => void;
+  try {
+    release = takeImportLock();
+  } catch (err) {
+    if (err instanceof ImportRunningError) throw new AppError(409, "import_running", err.message);
+    throw err;
+  }
   try {
     await next();
   } finally {
-    importRunning = false;
+    release();
   }
 }
 
@@ -52,15 +63,24 @@ export const importsRouter = createRouter()
   .openapi({ ...routes.postImport, middleware: [requireAdmin, oneImportAtATime, importUploadSlots, apiUploadLimit, requireCsvBody] as const }, async (c) => {
     const query = c.req.valid("query");
     const upload = await readUpload(c);
-    const report = await runImport(c.get("deps").db, {
+    const deps = c.get("deps");
+    // Told by the bytes, not the name or media type: a workbook sent as octet-stream is still one.
+    if (!deps.readWorkbook && sniffFormat(upload.bytes) === "xlsx") throw xlsxUnsupported();
+    const report = await runImport(deps.db, {
       kind: query.kind,
       dryRun: query.dryRun,
       batch: query.batch,
+      sheet: query.sheet,
+      map: query.map ? [query.map] : undefined,
+      profile: query.profile,
+      saveProfile: query.saveProfile,
+      strict: query.strict,
       bytes: upload.bytes,
       source: uploadSource(upload.bytes),
       fileName: upload.fileName,
       actor: `token:${c.get("adminName") ?? "admin"}`,
-      write: importWriteFor(c.get("deps")),
+      write: importWriteFor(deps),
+      readWorkbook: deps.readWorkbook,
     });
     const limits = importLimitsFor(c.get("deps"));
     return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);

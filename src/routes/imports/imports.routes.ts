@@ -9,10 +9,18 @@ export const ImportReportSchema = z
     importId: z.number().int(),
     kind: z.enum(IMPORT_KINDS),
     dryRun: z.boolean(),
-    encoding: z.string().nullable().openapi({ description: "utf-8 or gb18030, detected from the bytes" }),
+    format: z.enum(["csv", "xlsx"]).nullable().openapi({ description: "csv or xlsx, detected from the bytes" }),
+    sheet: z.string().nullable().openapi({ description: "the worksheet read, for a workbook" }),
+    encoding: z.string().nullable().openapi({ description: "utf-8 or gb18030 for a CSV, detected from the bytes" }),
     rowsTotal: z.number().int(),
-    rowsImported: z.number().int().openapi({ description: "rows written (for a dry run: rows that would be written)" }),
+    rowsValid: z.number().int().openapi({ description: "rows that passed validation" }),
+    rowsImported: z.number().int().openapi({ description: "rows new or changed (for a dry run: rows that would be written)" }),
+    rowsUnchanged: z.number().int().nullable().openapi({ description: "valid rows identical to what was stored (re-importing the same file gives all of them); null for a dry run or a file over 200,000 rows" }),
+    rowsSkipped: z.number().int().openapi({ description: "rows left out on purpose: notes (注：…), strengths listed without an award" }),
     rowsRejected: z.number().int(),
+    columns: z
+      .array(z.object({ header: z.string(), field: z.string().nullable() }))
+      .openapi({ description: "the file's columns and the field each was read as (null: ignored)" }),
     warnings: z.array(z.string()),
     errors: z.array(IssueSchema).openapi({ description: "row numbers as a spreadsheet counts them; row 0 is the file itself" }),
     limits: z
@@ -38,9 +46,9 @@ export const postImport = createRoute({
   path: "/api/v1/imports",
   operationId: "importFile",
   tags: ["imports"],
-  summary: "导入数据文件 · Import a CSV file, all or nothing",
+  summary: "导入数据文件 · Import a CSV file or an .xlsx workbook, all or nothing",
   description:
-    "One file is one kind (batches, regions, prices, volumes). A file with any invalid row is rejected whole (422) with a report naming row, column and reason; dryRun=true answers the same report and writes nothing. Re-importing the same file changes nothing.",
+    "One file is one kind (batches, regions, prices, volumes), as CSV or an .xlsx workbook (on Cloudflare Workers an .xlsx answers 415 xlsx_unsupported: import it with the CLI). A file with any invalid row is rejected whole (422) with a report naming row, column and reason; dryRun=true answers the same report and writes nothing. Re-importing the same file changes nothing.",
   security,
   request: {
     query: z.object({
@@ -50,6 +58,15 @@ export const postImport = createRoute({
         .default("false")
         .transform((v) => v === "true" || v === "1"),
       batch: z.string().max(100).optional().openapi({ description: "batch id for a file without a batch column" }),
+      sheet: z.string().max(100).optional().openapi({ description: "a workbook's sheet by name or position (1 = first); default: the first sheet whose header is recognised" }),
+      map: z.string().max(2000).optional().openapi({ description: "columns mapped by hand, `field=header` separated by `;`, e.g. `chosenUnitPrice=竞标价格（最小规格）（元）`" }),
+      profile: z.string().max(64).optional().openapi({ description: "a saved mapping (and sheet) to read the file with" }),
+      saveProfile: z.string().max(64).optional().openapi({ description: "save this import's mapping and sheet under this name once the file is accepted" }),
+      strict: z
+        .enum(["true", "false", "1", "0"])
+        .default("false")
+        .transform((v) => v === "true" || v === "1")
+        .openapi({ description: "a row whose reduction differs from the file's own 降幅 column is an error, not a warning" }),
     }),
     body: {
       content: {
@@ -57,13 +74,16 @@ export const postImport = createRoute({
           schema: z.string().openapi({ format: "binary", description: "the file, UTF-8 (with or without BOM) or GB18030" }),
           example: "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind\r\nnational-drug-1,阿托伐他汀钙片,片剂,20mg,7,北京嘉林药业股份有限公司,3.6,156.8,pre_vbp\r\n",
         },
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+          schema: z.string().openapi({ format: "binary", description: "an .xlsx workbook (Node; Cloudflare Workers answer 415 xlsx_unsupported)" }),
+        },
         "multipart/form-data": {
           schema: z
-            .object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file" }) })
+            .object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file or .xlsx workbook" }) })
             .openapi({ required: ["file"] }),
         },
       },
-      description: "the CSV file as the body (name it with X-File-Name) or as a multipart field `file`",
+      description: "the CSV file or .xlsx workbook as the body (name it with X-File-Name) or as a multipart field `file`",
       // Not `required`: with it, @hono/zod-openapi runs the multipart validator on every body and
       // refuses a text/csv upload ("file: expected nonoptional"); readUpload checks the body itself.
       required: false,
@@ -75,7 +95,7 @@ export const postImport = createRoute({
     401: errorResponse("missing or wrong token"),
     409: errorResponse("another import is running"),
     413: errorResponse("file too large"),
-    415: errorResponse("unsupported content type"),
+    415: errorResponse("unsupported content type, or an .xlsx workbook on a runtime that cannot read one (code xlsx_unsupported: use the CLI)"),
     422: jsonResponse(ImportReportSchema, "rows were rejected; nothing was written"),
     ...writeErrors,
     403: errorResponse("imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site"),

@@ -6,6 +6,9 @@ import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import type { AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { runImport, type ImportReport } from "../../services/imports";
+import { ImportRunningError, takeImportLock } from "../../services/import-lock";
+import { KINDS } from "../../import/kinds";
+import { zhImportMessage } from "../import-messages-zh";
 import { base64ToBytes, bytesToBase64 } from "../base64";
 import { count } from "../format";
 import { RowErrorsTable } from "../components/row-errors-table";
@@ -23,7 +26,13 @@ const KIND_LABELS: Record<ImportKind, string> = {
 /** Up to this size the checked file rides along in the confirm form, so committing needs no second upload. */
 const CARRY_LIMIT_BYTES = 2 * 1024 * 1024;
 
-type FormState = { kind: ImportKind; batch: string; dryRun: boolean };
+type FormState = { kind: ImportKind; batch: string; dryRun: boolean; sheet: string; map: string; profile: string; saveProfile: string; strict: boolean };
+
+/** An import message in Chinese: the import's own wording first, the pages' general one otherwise. */
+const zh = (m: string) => {
+  const t = zhImportMessage(m);
+  return t.startsWith("导入提示：") ? zhMessage(m) : t;
+};
 
 function ImportForm(props: { state: FormState; enabled: boolean }) {
   const s = props.state;
@@ -48,10 +57,47 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
           </span>
         </div>
         <div class="field">
-          <label for="file">CSV 文件</label>
-          <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
+          <label for="file">CSV 或 Excel 文件</label>
+          <input
+            id="file"
+            name="file"
+            type="file"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            required
+            aria-describedby="file-hint"
+          />
           <span id="file-hint" class="hint">
-            UTF-8 或 GB18030（Excel 另存为 CSV）均可
+            Excel 工作簿（.xlsx）、UTF-8 或 GB18030 的 CSV 均可，不用另存
+          </span>
+        </div>
+        <div class="field">
+          <label for="sheet">工作表（可选）</label>
+          <input id="sheet" name="sheet" type="text" value={s.sheet} aria-describedby="sheet-hint" />
+          <span id="sheet-hint" class="hint">
+            .xlsx 有多个工作表时填名称或序号（1 为第一个）；不填则读取第一个认得表头的工作表
+          </span>
+        </div>
+        <div class="field">
+          <label for="map">列对应（可选）</label>
+          <textarea id="map" name="map" rows={2} aria-describedby="map-hint">
+            {s.map}
+          </textarea>
+          <span id="map-hint" class="hint">
+            每行一个“字段=表头”，如 chosenUnitPrice=竞标价格（最小规格）（元）；试运行后也可在报告里逐列选择
+          </span>
+        </div>
+        <div class="field">
+          <label for="profile">导入方案（可选）</label>
+          <input id="profile" name="profile" type="text" value={s.profile} aria-describedby="profile-hint" />
+          <span id="profile-hint" class="hint">
+            使用以前保存的列对应和工作表
+          </span>
+        </div>
+        <div class="field">
+          <label for="saveProfile">保存为方案（可选）</label>
+          <input id="saveProfile" name="saveProfile" type="text" value={s.saveProfile} aria-describedby="save-hint" />
+          <span id="save-hint" class="hint">
+            导入成功后，把这次的列对应和工作表存成这个名字，下次直接选用
           </span>
         </div>
       </div>
@@ -59,6 +105,10 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
         <label class="check" for="dryRun">
           <input id="dryRun" name="dryRun" type="checkbox" value="1" checked={s.dryRun} />
           只检查，不写入（试运行）
+        </label>
+        <label class="check" for="strict">
+          <input id="strict" name="strict" type="checkbox" value="1" checked={s.strict} />
+          降幅对不上时拒绝（严格）
         </label>
         <button type="submit" disabled={!props.enabled}>
           上传
@@ -78,28 +128,44 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
         {rejected
           ? `文件被拒绝，没有写入任何数据：${count(r.rowsRejected)} 行有错误（共 ${count(r.rowsTotal)} 行）。请改正后重新上传。`
           : r.dryRun
-            ? `检查通过：${count(r.rowsImported)} 行都可以导入（试运行，尚未写入）。`
-            : `已导入 ${count(r.rowsImported)} 行。`}
+            ? `检查通过：${count(r.rowsValid)} 行都可以导入（试运行，尚未写入）。`
+            : r.rowsUnchanged !== null && r.rowsImported === 0
+              ? `文件与已有数据相同：${count(r.rowsUnchanged)} 行没有变化，没有写入。`
+              : `已导入 ${count(r.rowsImported)} 行${r.rowsUnchanged ? `，另有 ${count(r.rowsUnchanged)} 行与已有数据相同` : ""}。`}
       </div>
       <dl class="facts">
         <dt>类型</dt>
         <dd>{KIND_LABELS[r.kind]}</dd>
-        <dt>编码</dt>
-        <dd>{r.encoding ?? "—"}</dd>
+        <dt>格式</dt>
+        <dd>{r.format === "xlsx" ? `Excel 工作簿，工作表“${r.sheet ?? ""}”` : r.format === "csv" ? `CSV（${r.encoding ?? "—"}）` : "—"}</dd>
+        {!rejected && !r.dryRun && r.rowsUnchanged !== null ? (
+          <>
+            <dt>新增或更改</dt>
+            <dd>{count(r.rowsImported)}</dd>
+            <dt>未变（已有相同数据）</dt>
+            <dd>{count(r.rowsUnchanged)}</dd>
+          </>
+        ) : null}
+        {r.rowsSkipped ? (
+          <>
+            <dt>跳过的行</dt>
+            <dd>{count(r.rowsSkipped)}</dd>
+          </>
+        ) : null}
         <dt>总行数</dt>
         <dd>{count(r.rowsTotal)}</dd>
         <dt>审计编号</dt>
         <dd>{r.importId}</dd>
       </dl>
       {r.errors.length ? (
-        <RowErrorsTable id="import-errors" issues={r.errors} />
+        <RowErrorsTable id="import-errors" issues={r.errors.map((e) => ({ ...e, message: zh(e.message) }))} />
       ) : null}
       {r.warnings.length ? (
         <>
           <h3>提醒</h3>
           <ul>
             {r.warnings.map((w) => (
-              <li>{zhMessage(w)}</li>
+              <li>{zh(w)}</li>
             ))}
           </ul>
         </>
@@ -142,11 +208,74 @@ function SignedIn(props: { name: string }) {
   );
 }
 
+/**
+ * 列对应 by hand, without JavaScript: every column of the file with the field it was read as, and a
+ * select to read it as another (or to ignore it). Offered when a column was not recognised or a
+ * required one is missing; submitting re-checks the same file with the choice.
+ */
+function ColumnPicker(props: { state: FormState; fileName: string | null; bytes: Uint8Array; report: ImportReport }) {
+  const columns = props.report.columns ?? [];
+  const helps = columns.some((c) => c.field === null) || props.report.errors.some((e) => e.message.startsWith("required column is missing"));
+  if (!columns.length || !helps) return null;
+  const fields = KINDS[props.report.kind].fields.map((f) => f.field);
+  return (
+    <form method="post" action="/import" enctype="multipart/form-data" class="panel" id="column-picker">
+      <h3>列对应</h3>
+      <p class="hint">每一列按哪个字段读取；改好后重新检查。</p>
+      <input type="hidden" name="kind" value={props.state.kind} />
+      <input type="hidden" name="batch" value={props.state.batch} />
+      <input type="hidden" name="sheet" value={props.state.sheet} />
+      <input type="hidden" name="saveProfile" value={props.state.saveProfile} />
+      <input type="hidden" name="dryRun" value="1" />
+      <input type="hidden" name="fileName" value={props.fileName ?? ""} />
+      <input type="hidden" name="fileBase64" value={bytesToBase64(props.bytes)} />
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">文件中的列</th>
+              <th scope="col">读作</th>
+            </tr>
+          </thead>
+          <tbody>
+            {columns.map((c, i) => (
+              <tr>
+                <td>
+                  <label for={`pick-${i}`}>{c.header}</label>
+                  <input type="hidden" name={`pickHeader${i}`} value={c.header} />
+                </td>
+                <td>
+                  <select id={`pick-${i}`} name={`pickField${i}`}>
+                    <option value="" selected={c.field === null}>
+                      （忽略）
+                    </option>
+                    {fields.map((f) => (
+                      <option value={f} selected={c.field === f}>
+                        {f}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <button type="submit">按这些列重新检查</button>
+    </form>
+  );
+}
+
 function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: Uint8Array }) {
   return (
     <form method="post" action="/import" enctype="multipart/form-data" class="actions">
       <input type="hidden" name="kind" value={props.state.kind} />
       <input type="hidden" name="batch" value={props.state.batch} />
+      <input type="hidden" name="sheet" value={props.state.sheet} />
+      <input type="hidden" name="map" value={props.state.map} />
+      <input type="hidden" name="profile" value={props.state.profile} />
+      <input type="hidden" name="saveProfile" value={props.state.saveProfile} />
+      {props.state.strict ? <input type="hidden" name="strict" value="1" /> : null}
       <input type="hidden" name="fileName" value={props.fileName ?? ""} />
       <input type="hidden" name="fileBase64" value={bytesToBase64(props.bytes)} />
       <button type="submit">确认导入这个文件</button>
@@ -158,14 +287,14 @@ function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: 
 function page(
   c: Context<AppEnv>,
   body: { state: FormState; signedIn: string | null; message?: string; report?: ImportReport; fileName?: string | null; confirm?: Child },
-  status: 200 | 400 | 401 | 403 = 200,
+  status: 200 | 400 | 401 | 403 | 409 = 200,
 ) {
   const enabled = adminTokensOf(c.get("deps")).length > 0;
   c.header("Cache-Control", "no-store");
   return c.html(
     <Layout title="导入数据" nav="import">
       <h1>导入数据</h1>
-      <p class="lead">上传 CSV 文件。整份文件要么全部导入，要么一行也不写入；先试运行查看报告，再确认导入。</p>
+      <p class="lead">上传 Excel 工作簿（.xlsx）或 CSV 文件，原样上传即可。整份文件要么全部导入，要么一行也不写入；先试运行查看报告，再确认导入。</p>
       {!enabled ? (
         <p class="alert" role="alert">
           这台服务器没有设置 ADMIN_TOKEN，网页导入已关闭。请在服务器上设置 ADMIN_TOKEN（至少 16 个字符）后重启，或在服务器上运行 npm run import。
@@ -195,7 +324,18 @@ function page(
   );
 }
 
-const DEFAULT_STATE: FormState = { kind: "prices", batch: "", dryRun: true };
+const DEFAULT_STATE: FormState = { kind: "prices", batch: "", dryRun: true, sheet: "", map: "", profile: "", saveProfile: "", strict: false };
+
+/** The column picker's choices as `field=header` lines: a chosen field for each listed header. */
+function pickedMap(form: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (let i = 0; typeof form[`pickHeader${i}`] === "string"; i++) {
+    const header = String(form[`pickHeader${i}`]);
+    const field = typeof form[`pickField${i}`] === "string" ? String(form[`pickField${i}`]) : "";
+    if (field) out.push(`${field}=${header}`);
+  }
+  return out;
+}
 
 /** 导入, the form (or the sign-in form first). */
 export async function importPage(c: Context<AppEnv>) {
@@ -222,7 +362,11 @@ export async function importSubmit(c: Context<AppEnv>) {
   const form = await readForm(c, PAGE_FORM_MESSAGES);
   const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
   const kind = IMPORT_KINDS.find((k) => k === text("kind"));
-  const state: FormState = { kind: kind ?? "prices", batch: text("batch"), dryRun: text("dryRun") === "1" };
+  const picked = pickedMap(form);
+  const state: FormState = {
+    kind: kind ?? "prices", batch: text("batch"), dryRun: text("dryRun") === "1", sheet: text("sheet"),
+    map: picked.length ? picked.join("\n") : text("map"), profile: text("profile"), saveProfile: text("saveProfile"), strict: text("strict") === "1",
+  };
   // requireAdminSession checked the session (or the token) before the body was read.
   const signedIn = c.get("adminName") ?? null;
   if (adminTokensOf(deps).length === 0) return page(c, { state, signedIn: null }, 403);
@@ -243,17 +387,36 @@ export async function importSubmit(c: Context<AppEnv>) {
     }
     fileName = text("fileName") || null;
   } else {
-    return page(c, { state, signedIn, message: "请选择要上传的 CSV 文件。" }, 400);
+    return page(c, { state, signedIn, message: "请选择要上传的 CSV 或 Excel 文件。" }, 400);
   }
 
-  const report = await runImport(c.get("deps").db, {
-    kind,
-    dryRun: state.dryRun,
-    batch: state.batch || undefined,
-    bytes,
-    fileName,
-    actor: `token:${c.get("adminName") ?? "admin"} (web page)`,
-  });
+  // The same lock as the API: one import at a time, whichever way it comes in.
+  let release: () => void;
+  try {
+    release = takeImportLock();
+  } catch (err) {
+    if (err instanceof ImportRunningError) return page(c, { state, signedIn, message: "另一个导入正在进行，请等它完成后再试。" }, 409);
+    throw err;
+  }
+  let report: ImportReport;
+  try {
+    report = await runImport(deps.db, {
+      kind,
+      dryRun: state.dryRun,
+      batch: state.batch || undefined,
+      sheet: state.sheet || undefined,
+      map: state.map ? state.map.split(/\r?\n/) : undefined,
+      profile: state.profile || undefined,
+      saveProfile: state.saveProfile || undefined,
+      strict: state.strict,
+      bytes,
+      fileName,
+      actor: `token:${c.get("adminName") ?? "admin"} (web page)`,
+      readWorkbook: deps.readWorkbook,
+    });
+  } finally {
+    release();
+  }
   const confirm =
     report.dryRun && report.errors.length === 0 && bytes.length <= CARRY_LIMIT_BYTES ? (
       <ConfirmForm state={state} fileName={fileName} bytes={bytes} />
@@ -261,5 +424,6 @@ export async function importSubmit(c: Context<AppEnv>) {
       <p>文件较大：请取消勾选“只检查”后重新选择同一文件上传，完成导入。</p>
     ) : null;
   // A rejected file is still a page that worked: the report is the answer, so it is a 200.
-  return page(c, { state: { ...state, dryRun: true }, signedIn, report, fileName, confirm });
+  const picker = report.dryRun && bytes.length <= CARRY_LIMIT_BYTES ? <ColumnPicker state={state} fileName={fileName} bytes={bytes} report={report} /> : null;
+  return page(c, { state: { ...state, dryRun: true }, signedIn, report, fileName, confirm: <>{confirm}{picker}</> });
 }

@@ -1,0 +1,85 @@
+/// <reference path="./unzipper.d.ts" />
+import { Readable } from "node:stream";
+import { Parse } from "unzipper";
+
+/** A rectangle of merged cells, 1-based and inclusive: its value is the top-left cell's. */
+export type MergedRange = { top: number; left: number; bottom: number; right: number };
+
+/** A worksheet as the workbook lists it: tab name, tab position (1-based), the zip entry, its merges. */
+export type SheetInfo = { name: string; position: number; path: string; merges: MergedRange[] };
+
+/**
+ * Reads what the streaming cell reader does not give: the sheets in tab order with their names,
+ * and every sheet's merged cells (Excel writes <mergeCells> after the cells, so a reader that
+ * streams rows learns of a merge only when the rows are gone). One pass over the zip that
+ * inflates the sheets and scans them for <mergeCell>, without parsing the cells: a fraction of
+ * the cost of the reading pass.
+ */
+export async function readWorkbookStructure(bytes: AsyncIterable<Uint8Array>): Promise<SheetInfo[]> {
+  const zip = Readable.from(bytes).pipe(Parse({ forceStream: true }));
+  let workbookXml = "";
+  let relsXml = "";
+  const merges = new Map<string, MergedRange[]>();
+  for await (const entry of zip) {
+    if (entry.path === "xl/workbook.xml") workbookXml = await text(entry);
+    else if (entry.path === "xl/_rels/workbook.xml.rels") relsXml = await text(entry);
+    else if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.path)) merges.set(entry.path, await scanMerges(entry));
+    else await entry.autodrain().promise();
+  }
+  const targets = new Map<string, string>();
+  for (const m of relsXml.matchAll(/<Relationship\b[^>]*>/g)) {
+    const id = attr(m[0], "Id");
+    const target = attr(m[0], "Target");
+    if (id && target) targets.set(id, target.startsWith("/") ? target.slice(1) : `xl/${target}`);
+  }
+  const sheets: SheetInfo[] = [];
+  for (const m of workbookXml.matchAll(/<sheet\b[^>]*>/g)) {
+    const rid = attr(m[0], "r:id");
+    const path = rid ? targets.get(rid) : undefined;
+    if (!path) continue;
+    sheets.push({ name: xmlDecode(attr(m[0], "name") ?? ""), position: sheets.length + 1, path, merges: merges.get(path) ?? [] });
+  }
+  return sheets;
+}
+
+async function text(entry: AsyncIterable<Buffer | string>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of entry) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/** Cell text is XML-escaped, so `<mergeCell` occurs only as the element itself. */
+async function scanMerges(entry: AsyncIterable<Buffer | string>): Promise<MergedRange[]> {
+  const out: MergedRange[] = [];
+  let carry = "";
+  for await (const chunk of entry) {
+    const piece = carry + (typeof chunk === "string" ? chunk : chunk.toString("latin1"));
+    const last = piece.lastIndexOf("<");
+    const complete = last >= 0 && piece.indexOf(">", last) < 0 ? piece.slice(0, last) : piece;
+    carry = piece.slice(complete.length);
+    if (!complete.includes("<mergeCell ")) continue;
+    for (const m of complete.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+      out.push({ left: columnNumber(m[1]!), top: Number(m[2]), right: columnNumber(m[3]!), bottom: Number(m[4]) });
+    }
+  }
+  return out;
+}
+
+export function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+function attr(tag: string, name: string): string | undefined {
+  const m = new RegExp(`\\s${name.replace(":", "\\:")}="([^"]*)"`).exec(tag);
+  return m?.[1];
+}
+
+function xmlDecode(s: string): string {
+  return s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-f]+);/gi, (_, e: string) => {
+    const named: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
+    if (e[0] !== "#") return named[e.toLowerCase()] ?? _;
+    return String.fromCodePoint(e[1] === "x" || e[1] === "X" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
+  });
+}

@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Papa from "papaparse";
+import { describe, expect, it } from "vitest";
+import { buildRealSeeds, REAL_SEEDS_FILE } from "../../src/cli/real-seeds";
+
+describe("seeds/prices-national.csv is what the importer makes of the committed workbook", () => {
+  it("rebuilds byte for byte from seeds/source/…xlsx, with the published counts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vbp-real-seeds-"));
+    try {
+      const { csv, counts } = await buildRealSeeds(`file:${join(dir, "build.db")}`);
+      expect(counts.map((c) => [c.batch, c.prices, c.firms, c.bids])).toEqual([
+        ["national-drug-1", 26, 16, 8],
+        ["national-drug-1-expansion", 60, 46, 42],
+        ["national-drug-2", 100, 78, 58],
+        ["national-drug-3", 191, 130, 121],
+        ["national-drug-4", 158, 118, 67],
+      ]);
+      expect(csv).toBe(readFileSync(REAL_SEEDS_FILE, "utf8"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("names its source cell on every row, and carries ceilings, medians, provinces, originator flags and short names", () => {
+    const rows = Papa.parse<Record<string, string>>(readFileSync(REAL_SEEDS_FILE, "utf8"), { header: true, skipEmptyLines: true }).data;
+    for (const r of rows) expect(r.source).toMatch(/^national-vbp-results-batches-1-4\.xlsx \(.*\), sheet \S+, row \d+$/);
+    const anastrozole = rows.filter((r) => r.batch === "national-drug-3" && r.genericName === "阿那曲唑" && r.won === "true");
+    expect(anastrozole).toHaveLength(4);
+    expect(anastrozole[0]).toMatchObject({
+      dosageForm: "口服常释剂型", spec: "1mg", manufacturer: "浙江海正药业股份有限公司", manufacturerShort: "浙江海正", originator: "false",
+      chosenPrice: "0.9957", ceilingPrice: "8.8571", preVbpPrice: "7.89", supplyRegions: "北京市、天津市、上海市、浙江省、湖北省、湖南省、贵州省、甘肃省、青海省",
+    });
+    const withBingtuan = rows.filter((r) => (r.supplyRegions ?? "").includes("新疆维吾尔自治区、新疆生产建设兵团"));
+    expect(withBingtuan.length).toBeGreaterThan(100);
+    expect(rows.filter((r) => r.originator === "true").length).toBeGreaterThan(0);
+  });
+});
