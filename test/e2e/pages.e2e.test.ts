@@ -346,7 +346,7 @@ describe("pages in a browser", () => {
       "批次,药品通用名,剂型,规格,包装,中选企业,中选价格,最高有效申报价\n" +
       "national-drug-4,阿托伐他汀钙片,片剂,20mg,7片/盒,演示制药,3.5,10\n" +
       "national-drug-4,瑞舒伐他汀钙片,片剂,10mg,7片/盒,演示制药,三块五,10\n";
-    await page.getByLabel("CSV 文件").setInputFiles({ name: "bad-prices.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByLabel("CSV 或 Excel 文件").setInputFiles({ name: "bad-prices.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "上传" }).click()]);
     await expect(page.getByRole("alert").first().innerText()).resolves.toContain("文件被拒绝");
     const errorRow = page.locator("#import-errors tbody tr").first();

@@ -28,9 +28,16 @@ describe("the import page takes workbooks, speaks Chinese and shares the API's l
     expect(page.text).toContain("检查通过：225 行都可以导入");
     expect(page.text).toContain("Excel 工作簿，工作表“第四轮集采”");
     expect(page.text).toContain("67 个未中选的报价");
-    // The column picker lists the file's columns with what each was read as.
+    // Every column is known: no column picker.
+    expect(page.text).not.toContain('id="column-picker"');
+  });
+
+  it("offers the column picker when a column is not recognised", async () => {
+    const csv = "药品通用名,竞价\n选列测试片,0.5\n";
+    const page = await html({ token: TEST_ADMIN_TOKEN, kind: "prices", batch: "national-drug-4", dryRun: "1", file: new File([csv], "pick.csv") });
+    expect(page.text).toContain("缺少必需的列");
     expect(page.text).toContain('id="column-picker"');
-    expect(page.text).toMatch(/竞标价格\s*（最小规格）（元）/);
+    expect(page.text).toMatch(/<label for="pick-1">竞价<\/label>/);
   });
 
   it("shows every error of a rejected file in Chinese", async () => {
