@@ -121,7 +121,7 @@ describe("headers and packaging text of published tables", () => {
 
 describe("the CLI prints cell text safely", () => {
   it("shows escape sequences and bidi overrides instead of letting them act", () => {
-    expect(terminalSafe('region "\u001b[2J\u001b]0;pwned\u0007" is unknown')).toBe('region "\\u{1b}[2J\\u{1b}]0;pwned\\u{7}" is unknown');
-    expect(terminalSafe("a\u202eb\nc")).toBe("a\\u{202e}b↵c");
+    expect(terminalSafe('region "\u001b[2J\u001b]0;pwned\u0007" is unknown')).toBe('region "\\x1b[2J\\x1b]0;pwned\\x07" is unknown');
+    expect(terminalSafe("a\u202eb\nc")).toBe("a\\u202eb\\x0ac");
   });
 });

@@ -38,8 +38,8 @@ describe("npm run import with an .xlsx workbook", () => {
     const run = cli(file, "--batch", "national-drug-4", "--dry-run");
     expect(run.status).toBe(1);
     expect(run.stdout).not.toContain("\u001b");
-    expect(run.stdout).toContain(String.raw`region "\u{1b}[2J\u{1b}]0" is unknown`);
-    expect(run.stdout).toContain(String.raw`region "owned\u{7}火星" is unknown`);
+    expect(run.stdout).toContain(String.raw`region "\x1b[2J\x1b]0" is unknown`);
+    expect(run.stdout).toContain(String.raw`region "owned\x07火星" is unknown`);
   }, 120_000);
 
   it("refuses a legacy .xls with a message saying how to convert it", () => {
