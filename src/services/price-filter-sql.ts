@@ -93,8 +93,9 @@ export function renderFilter(f: PriceFilter): FilterSql {
     rows.push(sql`EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
       AND pr.manufacturer LIKE ${litText(`%${escapeLike(f.manufacturer)}%`)} ESCAPE '\\')`);
   }
-  if (f.minDiscountBp !== undefined) rows.push(sql`ps.discount_bp >= ${litInt(f.minDiscountBp)}`);
-  if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(f.maxUnitPriceE4)}`);
+  // Bounds past any stored figure (maxUnitPrice=1e22) mean "no bound": clamped to an exact integer literal.
+  if (f.minDiscountBp !== undefined) rows.push(sql`ps.discount_bp >= ${litInt(clampInt(f.minDiscountBp))}`);
+  if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
   for (const place of f.places) rows.push(placeSql(place));
   return { filter: f, asOf: f.asOf, group, rows, allRows: [...byGroupOnRows, ...rows], groupOnRows: byGroupOnRows, cells: rows.length ? cellFilter(f) : null };
 }
@@ -114,3 +115,5 @@ function cellFilter(f: PriceFilter): CellFilter | null {
 
 /** Every filter as one condition on ps rows. */
 export const filterCondition = (f: FilterSql): SQL => allOf(f.allRows);
+
+const clampInt = (x: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.round(x)));
