@@ -71,8 +71,12 @@ describe("npm run build: the Node server and the import CLI compiled into dist/"
       expect(output).toContain("loaded the seed data from seeds/");
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok" });
-      const prices = (await (await fetch(`${base}/api/v1/prices?q=${encodeURIComponent("阿托伐他汀")}`)).json()) as { data: Array<{ discountPct: number }> };
-      expect(prices.data[0]?.discountPct).toBe(97.7);
+      const prices = (await (await fetch(`${base}/api/v1/prices?q=${encodeURIComponent("阿托伐他汀")}&limit=50`)).json()) as {
+        data: Array<{ discountPct: number; product: { genericName: string }; batch: { id: string } }>;
+      };
+      // The article's calcium tablets, and the real 4+7 results the seeds carry from the committed workbook.
+      expect(prices.data.find((p) => p.product.genericName === "阿托伐他汀钙片")?.discountPct).toBe(97.7);
+      expect(prices.data.some((p) => p.batch.id === "national-drug-1-expansion")).toBe(true);
       const page = await fetch(`${base}/?q=${encodeURIComponent("阿托伐他汀")}`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("阿托伐他汀钙片"); // hono/jsx pages compiled into the bundle
