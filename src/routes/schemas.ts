@@ -137,6 +137,14 @@ export const IdParamSchema = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: 1, type: "integer", minimum: 1 }),
 });
 
+/** `synthetic=false` keeps real data only (no generated demo data); `true` only demo data; absent, both. */
+export const syntheticQuery = (what: string) =>
+  z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional()
+    .openapi({ description: `false: real ${what} only (no generated demo data); true: demo data only; absent: both`, example: "false", type: "string" });
+
 /**
  * Where and when a price question is asked, shared by the lists of prices, the product page, the
  * price check and progress. Lists show prices in force or of unknown cycle on asOf unless told.

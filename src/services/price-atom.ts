@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { changeKind, ENDED_TOO, feedWindow, priceChangedAtSql, type ChangeKind } from "./change-feed";
+import { changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql, type ChangeKind } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { priceFilters, whereSql, type PriceQuery } from "./prices";
 
@@ -10,15 +10,21 @@ export const ATOM_ENTRIES = 50;
 
 export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed"; at: string };
 
+export type AtomQuery = Omit<PriceQuery, "limit" | "cursor" | "sort"> & { updatedSince?: string };
+
 /**
- * The latest changes among the prices a search matches, newest first: added, changed, ended (the
- * day after the cycle's last, Asia/Shanghai) or withdrawn. The newest by write time and the newest
- * by cycle end are each read from an index, then merged, so a feed never sorts the whole table.
+ * The latest changes among the prices a search matches, newest first: added, renewed (added as the
+ * renewal 接续采购 of an earlier price), changed, ended (the day after the cycle's last,
+ * Asia/Shanghai) or withdrawn; with `updatedSince`, only those since then. The newest by write time
+ * and the newest by cycle end are each read from an index, then merged, so a feed never sorts the
+ * whole table.
  */
-export async function latestPriceChanges(db: Db, query: Omit<PriceQuery, "limit" | "cursor" | "sort">, now = Date.now()): Promise<AtomEntry[]> {
-  // Everything since the epoch: "added" means never changed since it was written.
+export async function latestPriceChanges(db: Db, { updatedSince, ...query }: AtomQuery, now = Date.now()): Promise<AtomEntry[]> {
+  // Kinds are judged against the epoch, whatever `updatedSince` says, so an entry keeps its id in
+  // every feed: "added" means never changed since it was written.
   const w = feedWindow({ updated: "1970-01-01T00:00:00.000Z", clock: "1970-01-01T00:00:00.000Z" }, now);
   const filters = await priceFilters(db, { ...query, ...ENDED_TOO });
+  if (updatedSince !== undefined) filters.push(changedPricesCondition(feedWindow(parseUpdatedSince(updatedSince), now)));
   const endDay = sql`COALESCE(p.cycle_end, b.cycle_end)`;
   const byWrite = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql(filters)} ORDER BY p.updated_at DESC LIMIT ${ATOM_ENTRIES}`;
   const byEnd = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql([...filters, sql`${endDay} <= ${w.endedBy}`])} ORDER BY ${endDay} DESC LIMIT ${ATOM_ENTRIES}`;
@@ -31,6 +37,12 @@ export async function latestPriceChanges(db: Db, query: Omit<PriceQuery, "limit"
   return rows.map((r) => {
     // Against the epoch every live price is "added"; one rewritten after it was first stored has changed.
     const kind = changeKind(r, w);
-    return { price: toPriceView(r, names), kind: kind === "added" && r.updatedAt > r.createdAt ? "changed" : kind, at: r.changedAt };
+    return { price: toPriceView(r, names), kind: kind === "added" ? addedKind(r) : kind, at: r.changedAt };
   });
+}
+
+/** A live price never rewritten: a renewal when it continues an earlier price, else new. */
+function addedKind(r: { updatedAt: string; createdAt: string; renews: number | null }): AtomEntry["kind"] {
+  if (r.updatedAt > r.createdAt) return "changed";
+  return r.renews === null ? "added" : "renewed";
 }

@@ -93,6 +93,10 @@ export function renderFilter(f: PriceFilter): FilterSql {
     rows.push(sql`EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
       AND pr.manufacturer LIKE ${litText(`%${escapeLike(f.manufacturer)}%`)} ESCAPE '\\')`);
   }
+  if (f.synthetic !== undefined) {
+    // Demo data is flagged per price (an import may mark rows); a lookup by primary key per price.
+    rows.push(sql`EXISTS (SELECT 1 FROM prices sp WHERE sp.id = ps.price_id AND sp.synthetic = ${litInt(f.synthetic ? 1 : 0)})`);
+  }
   // Bounds past any stored figure (maxUnitPrice=1e22) mean "no bound": clamped to an exact integer literal.
   if (f.minDiscountBp !== undefined) rows.push(sql`ps.discount_bp >= ${litInt(clampInt(f.minDiscountBp))}`);
   if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
@@ -101,8 +105,8 @@ export function renderFilter(f: PriceFilter): FilterSql {
 }
 
 function cellFilter(f: PriceFilter): CellFilter | null {
-  // The firm and a maximum unit price are not in search_cells; a reduction is, in whole bands; one place is, by its bit.
-  if (f.manufacturer || f.maxUnitPriceE4 !== undefined || f.places.length > 1) return null;
+  // The firm, the synthetic flag and a maximum unit price are not in search_cells; a reduction is, in whole bands; one place is, by its bit.
+  if (f.manufacturer || f.synthetic !== undefined || f.maxUnitPriceE4 !== undefined || f.places.length > 1) return null;
   let minBand: number | null = null;
   if (f.minDiscountBp !== undefined) {
     if (f.minDiscountBp < 0 || f.minDiscountBp % 1000 !== 0) return null;

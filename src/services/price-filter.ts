@@ -26,6 +26,8 @@ export type PriceFilter = {
   asOf: string;
   /** The states kept; null keeps every state. */
   states: readonly PriceState[] | null;
+  /** false: real prices only; true: generated demo data only; undefined: both. */
+  synthetic?: boolean;
 };
 
 /**
@@ -48,6 +50,7 @@ export type PriceFilterInput = {
   asOf?: string;
   include?: "ended" | "all";
   state?: readonly PriceState[];
+  synthetic?: boolean;
 };
 
 /** `state=in_force,upcoming` as a list; an unknown state is the caller's mistake, named. */
@@ -87,6 +90,7 @@ export async function parsePriceFilter(db: Db, input: PriceFilterInput): Promise
     places,
     asOf: readAsOf(input.asOf),
     states: statesOf(input),
+    synthetic: input.synthetic,
   };
 }
 

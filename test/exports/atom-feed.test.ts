@@ -95,6 +95,39 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     for (const id of kept) expect(ids).toContain(id);
   });
 
+  it("gains a renewed entry when an import renews a price the search matches; updatedSince keeps only what came after", async () => {
+    const query = `q=${encodeURIComponent("阿托伐他汀")}`;
+    const before = await feedOf(query);
+    const since = new Date().toISOString();
+    const admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
+    const batches = "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nrenewal-test-1,第一批接续采购（测试）,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
+    const batch = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([batches], "batches.csv", { type: "text/csv" }) } });
+    expect(batch.status, await batch.clone().text()).toBe(200);
+
+    // The national-drug-1 row of the search, continued in the new batch at a new price.
+    const exported = await (await world.app.request(`/api/v1/prices.csv?headers=en&include=ended&batch=national-drug-1&${query}`)).text();
+    const [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
+    row[header.indexOf("batch")] = "renewal-test-1";
+    row[header.indexOf("chosenPrice")] = "0.9876";
+    for (const derived of ["unitPrice", "discountPct", "cycleStart", "cycleEnd"]) row[header.indexOf(derived)] = "";
+    const csv = Papa.unparse([[...header, "renews"], [...row, "national-drug-1"]]);
+    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([csv], "renewal.csv", { type: "text/csv" }) } });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+
+    const after = await feedOf(query);
+    expect(atomProblems(after)).toEqual([]);
+    const newest = after.entries![0]!;
+    expect(newest.categories?.[0]?.term).toBe("renewed");
+    expect(newest.title?.value).toContain("接续采购");
+    expect(newest.title?.value).toContain("0.9876元");
+    expect(newest.title?.value).toContain("第一批接续采购（测试）");
+    expect((before.entries ?? []).map((e) => e.id)).not.toContain(newest.id);
+    // The renewal's id is the same on the next fetch, and a feed from just before the import holds it alone.
+    expect((await feedOf(query)).entries![0]!.id).toBe(newest.id);
+    const recent = await feedOf(`${query}&updatedSince=${encodeURIComponent(since)}`);
+    expect((recent.entries ?? []).map((e) => e.id)).toEqual([newest.id]);
+  });
+
   it("refuses an unknown region like the search does", async () => {
     const res = await world.app.request("/api/v1/prices.atom?region=不存在的地方");
     expect(res.status).toBe(400);

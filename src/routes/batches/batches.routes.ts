@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
-import { apiErrors, errorResponse, jsonResponse } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse, syntheticQuery } from "../schemas";
 
 const pct = z.number().nullable();
 
@@ -57,11 +57,7 @@ export const listBatches = createRoute({
     query: z.object({
       level: z.enum(LEVELS).optional(),
       category: z.enum(CATEGORIES).optional(),
-      synthetic: z
-        .enum(["true", "false"])
-        .transform((v) => v === "true")
-        .optional()
-        .openapi({ description: "false: real batches only (no generated demo data); true: demo data only" }),
+      synthetic: syntheticQuery("batches"),
       updatedSince: UpdatedSinceSchema,
     }),
   },

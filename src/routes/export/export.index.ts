@@ -25,7 +25,7 @@ export const exportRouter = createRouter()
     const query = c.req.valid("query");
     const entries = await latestPriceChanges(c.get("deps").db, query);
     const url = new URL(c.req.url);
-    const searchText = [query.q, query.batch, query.region, query.manufacturer].filter(Boolean).join(" ");
+    const searchText = [query.q, query.batch, query.region, query.province, query.manufacturer].filter(Boolean).join(" ");
     const xml = priceChangesAtom(entries, { selfUrl: url.toString(), siteUrl: `${url.origin}/`, searchText });
     return c.body(xml, 200, { "Content-Type": "application/atom+xml; charset=utf-8" });
   });

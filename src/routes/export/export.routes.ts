@@ -51,9 +51,16 @@ export const pricesAtomRoute = createRoute({
   tags: ["exports"],
   summary: "价格变化订阅 Atom · A search's price changes as an Atom feed",
   description:
-    "Any search (the filters of GET /api/v1/prices) as an Atom 1.0 feed for feed readers: its latest 50 changes, newest first — prices added, renewed, changed, ended (the day after the cycle's last, Asia/Shanghai) or withdrawn. Entry ids name the price, the change and its time, so each change is one entry and stays the same on every fetch.",
+    "Any search (the filters of GET /api/v1/prices) as an Atom 1.0 feed for feed readers: its latest 50 changes, newest first — prices added, renewed (接续采购: a new price continuing an earlier one, see `renews`), changed, ended (the day after the cycle's last, Asia/Shanghai) or withdrawn. Every filter of the search applies, `synthetic=false` included. Entry ids name the price, the change and its time, so each change is one entry and stays the same on every fetch.",
   security: [],
-  request: { query: ExportQuerySchema.omit({ sort: true }) },
+  request: {
+    query: ExportQuerySchema.omit({ sort: true }).extend({
+      updatedSince: PriceQuerySchema.shape.updatedSince.openapi({
+        description: "only changes since this RFC 3339 time or meta.syncToken of the JSON change feed (still newest first, at most 50)",
+        example: "2026-11-28T00:00:00+08:00",
+      }),
+    }),
+  },
   responses: {
     200: { content: { "application/atom+xml": { schema: z.string() } }, description: "Atom 1.0 feed" },
     400: errorResponse("invalid query"),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { PRICE_SORTS } from "../../services/prices";
 import { RFC3339 } from "../../services/change-feed";
-import { apiErrors, errorResponse, IdParamSchema, jsonResponse, listOf, PlaceTimeQueryShape, PriceSchema } from "../schemas";
+import { apiErrors, errorResponse, IdParamSchema, jsonResponse, listOf, PlaceTimeQueryShape, PriceSchema, syntheticQuery } from "../schemas";
 
 const optionalNumber = (description: string) =>
   z.coerce.number().finite().optional().openapi({ description });
@@ -27,6 +27,7 @@ export const PriceQuerySchema = z.object({
   region: z.string().max(50).optional().openapi({ description: "region code (GB/T 2260) or Chinese name; includes nationwide prices" }),
   ...PlaceTimeQueryShape,
   manufacturer: z.string().max(100).optional(),
+  synthetic: syntheticQuery("prices"),
   minDiscount: optionalNumber("minimum reduction in percent").pipe(z.number().min(-1000).max(100).optional()),
   maxUnitPrice: optionalNumber("maximum unit price in CNY").pipe(z.number().min(0).optional()),
   sort: z.enum(PRICE_SORTS).default("relevance"),
