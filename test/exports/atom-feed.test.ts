@@ -34,10 +34,15 @@ function atomProblems(feed: AtomLike): string[] {
   return problems;
 }
 
+type Api = ReturnType<typeof typedClient>["api"]["v1"];
+type FeedQuery = NonNullable<Parameters<Api["prices.atom"]["$get"]>[0]>["query"];
+
 describe("GET /api/v1/prices.atom: a search as a feed", () => {
   let world: TestWorld;
-  const feedOf = async (query: string) => {
-    const res = await world.app.request(`/api/v1/prices.atom?${query}`);
+  let api: Api;
+  let admin: Api;
+  const feedOf = async (query: FeedQuery) => {
+    const res = await api["prices.atom"].$get({ query });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/atom+xml");
     const xml = await res.text();
@@ -46,11 +51,13 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
   };
   beforeAll(async () => {
     world = await createTestWorld();
+    api = typedClient(world.app).api.v1;
+    admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
   });
   afterAll(() => world.close());
 
   it("is an Atom 1.0 feed of the search's prices, newest change first", async () => {
-    const feed = await feedOf(`q=${encodeURIComponent("阿托伐他汀")}`);
+    const feed = await feedOf({ q: "阿托伐他汀" });
     expect(atomProblems(feed)).toEqual([]);
     const entries = feed.entries ?? [];
     expect(entries.length).toBeGreaterThan(0);
@@ -62,7 +69,7 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
   });
 
   it("gains an entry when an import changes a price the search matches; the others keep their ids", async () => {
-    const query = `q=${encodeURIComponent("阿托伐他汀")}&batch=national-drug-1`;
+    const query = { q: "阿托伐他汀", batch: "national-drug-1" };
     const before = await feedOf(query);
     const ids = (before.entries ?? []).map((e) => e.id);
     expect(ids.length).toBeGreaterThan(0);
@@ -70,14 +77,13 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     expect((again.entries ?? []).map((e) => e.id)).toEqual(ids);
 
     // The CSV export imports back as the same data: take the search's first row and change its price.
-    const exported = await (await world.app.request(`/api/v1/prices.csv?headers=en&${query}`)).text();
+    const exported = await (await api["prices.csv"].$get({ query: { ...query, headers: "en" } })).text();
     const [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
     row[header.indexOf("chosenPrice")] = "1.2345";
     // The export's derived unit price and reduction are checked against the prices on import: a changed price clears them.
     row[header.indexOf("unitPrice")] = "";
     row[header.indexOf("discountPct")] = "";
     const csv = Papa.unparse([header, row]);
-    const admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
     const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([csv], "renewal.csv", { type: "text/csv" }) } });
     expect(imported.status, await imported.clone().text()).toBe(200);
 
@@ -96,16 +102,15 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
   });
 
   it("gains a renewed entry when an import renews a price the search matches; updatedSince keeps only what came after", async () => {
-    const query = `q=${encodeURIComponent("阿托伐他汀")}`;
+    const query = { q: "阿托伐他汀" };
     const before = await feedOf(query);
     const since = new Date().toISOString();
-    const admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
     const batches = "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nrenewal-test-1,第一批接续采购（测试）,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
     const batch = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([batches], "batches.csv", { type: "text/csv" }) } });
     expect(batch.status, await batch.clone().text()).toBe(200);
 
     // The national-drug-1 row of the search, continued in the new batch at a new price.
-    const exported = await (await world.app.request(`/api/v1/prices.csv?headers=en&include=ended&batch=national-drug-1&${query}`)).text();
+    const exported = await (await api["prices.csv"].$get({ query: { ...query, headers: "en", include: "ended", batch: "national-drug-1" } })).text();
     const [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
     row[header.indexOf("batch")] = "renewal-test-1";
     row[header.indexOf("chosenPrice")] = "0.9876";
@@ -124,12 +129,12 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     expect((before.entries ?? []).map((e) => e.id)).not.toContain(newest.id);
     // The renewal's id is the same on the next fetch, and a feed from just before the import holds it alone.
     expect((await feedOf(query)).entries![0]!.id).toBe(newest.id);
-    const recent = await feedOf(`${query}&updatedSince=${encodeURIComponent(since)}`);
+    const recent = await feedOf({ ...query, updatedSince: since });
     expect((recent.entries ?? []).map((e) => e.id)).toEqual([newest.id]);
   });
 
   it("refuses an unknown region like the search does", async () => {
-    const res = await world.app.request("/api/v1/prices.atom?region=不存在的地方");
+    const res = await api["prices.atom"].$get({ query: { region: "不存在的地方" } });
     expect(res.status).toBe(400);
   });
 });

@@ -8,7 +8,7 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { loadDemo } from "../../src/cli/demo";
-import { typedClient } from "../support/client";
+import { errorJson, okJson, typedClient } from "../support/client";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
 const run = promisify(execFile);
@@ -25,9 +25,11 @@ async function workbookOf(res: Response): Promise<ExcelJS.Workbook> {
 
 describe("GET /api/v1/prices.xlsx", () => {
   let world: TestWorld;
+  let api: ReturnType<typeof typedClient>["api"]["v1"];
   let dir: string;
   beforeAll(async () => {
     world = await createTestWorld();
+    api = typedClient(world.app).api.v1;
     await loadDemo(world.db, 300);
     dir = mkdtempSync(join(tmpdir(), "vbp-xlsx-"));
   });
@@ -37,7 +39,7 @@ describe("GET /api/v1/prices.xlsx", () => {
   });
 
   it("writes Chinese headers, numbers as numbers with their formats, a frozen header and fitted widths", async () => {
-    const res = await world.app.request("/api/v1/prices.xlsx?q=阿托伐他汀");
+    const res = await api["prices.xlsx"].$get({ query: { q: "阿托伐他汀" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     expect(res.headers.get("content-disposition")).toMatch(/filename\*=UTF-8''%E9%9B%86%E9%87%87/);
@@ -47,17 +49,17 @@ describe("GET /api/v1/prices.xlsx", () => {
     expect(headers.slice(0, 3)).toEqual(["批次", "类别", "药品通用名"]);
     expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
     const col = (name: string) => headers.indexOf(name) + 1;
-    const json = await (await world.app.request(`/api/v1/prices?q=${encodeURIComponent("阿托伐他汀")}&limit=200`)).json();
+    const json = await okJson(api.prices.$get({ query: { q: "阿托伐他汀", limit: "200" } }));
     expect(ws.actualRowCount - 1).toBe(json.meta.total);
     const first = ws.getRow(2);
-    const price = json.data[0];
+    const price = json.data[0]!;
     expect(first.getCell(col("中选价格")).value).toBe(price.chosenPrice);
     expect(first.getCell(col("中选价格")).numFmt).toBe("0.0000");
     expect(first.getCell(col("中选单价")).value).toBe(price.unitPrice);
-    const withDiscount = json.data.findIndex((p: any) => p.discountPct !== null);
+    const withDiscount = json.data.findIndex((p) => p.discountPct !== null);
     const discount = ws.getRow(withDiscount + 2).getCell(col("降幅"));
     expect(discount.numFmt).toBe("0.00%");
-    expect(discount.value).toBeCloseTo(json.data[withDiscount].discountPct / 100, 8);
+    expect(discount.value).toBeCloseTo(json.data[withDiscount]!.discountPct! / 100, 8);
     // Widths fit: the generic name column is wider than the category column, within bounds.
     expect(ws.getColumn(col("药品通用名")).width!).toBeGreaterThan(ws.getColumn(col("类别")).width!);
     expect(ws.getColumn(col("来源")).width!).toBeLessThanOrEqual(60);
@@ -65,8 +67,8 @@ describe("GET /api/v1/prices.xlsx", () => {
 
   it("opens in LibreOffice with the same rows and numbers as the CSV export", { timeout: 240_000 }, async () => {
     execFileSync("bash", [join(root, "scripts/ensure-libreoffice.sh")], { stdio: "inherit", timeout: 600_000 });
-    const query = "category=drug";
-    const xlsx = await world.app.request(`/api/v1/prices.xlsx?${query}`);
+    const query = { category: "drug" } as const;
+    const xlsx = await api["prices.xlsx"].$get({ query });
     expect(xlsx.status).toBe(200);
     writeFileSync(join(dir, "prices.xlsx"), new Uint8Array(await xlsx.arrayBuffer()));
     // Its own profile folder: another test run may have LibreOffice open at the same time.
@@ -74,7 +76,7 @@ describe("GET /api/v1/prices.xlsx", () => {
       timeout: 180_000,
     });
     const converted = Papa.parse<string[]>(readFileSync(join(dir, "prices.csv"), "utf8"), { skipEmptyLines: true }).data;
-    const csvText = (await (await world.app.request(`/api/v1/prices.csv?${query}`)).text()).replace(/^\ufeff/, "");
+    const csvText = (await (await api["prices.csv"].$get({ query })).text()).replace(/^\ufeff/, "");
     const exported = Papa.parse<string[]>(csvText, { skipEmptyLines: true }).data;
     expect(converted.length).toBeGreaterThan(100);
     expect(converted.length).toBe(exported.length);
@@ -98,33 +100,32 @@ describe("GET /api/v1/prices.xlsx", () => {
   });
 
   it("refuses a bad filter before the download starts", async () => {
-    const res = await world.app.request("/api/v1/prices.xlsx?region=不存在的地方");
-    expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe("unknown_region");
+    const { status, body } = await errorJson(api["prices.xlsx"].$get({ query: { region: "不存在的地方" } }));
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("unknown_region");
   });
 
   it("says so where the runtime writes no workbook (Workers)", async () => {
     const app = createApp({ deps: () => ({ db: world.db, importBodyLimitBytes: 1024 }) });
-    const res = await app.request("/api/v1/prices.xlsx");
-    expect(res.status).toBe(501);
-    expect((await res.json()).error).toMatchObject({ code: "xlsx_unavailable" });
+    const { status, body } = await errorJson(typedClient(app).api.v1["prices.xlsx"].$get({ query: {} }));
+    expect(status).toBe(501);
+    expect(body.error).toMatchObject({ code: "xlsx_unavailable" });
   });
 
   it("exports the savings report and a price check as workbooks with the JSON answers' figures", async () => {
-    const savingsJson = await (await world.app.request("/api/v1/savings?groupBy=batch")).json();
-    const savings = (await workbookOf(await world.app.request("/api/v1/savings.xlsx?groupBy=batch"))).worksheets[0]!;
+    const savingsJson = await okJson(api.savings.$get({ query: { groupBy: "batch" } }));
+    const savings = (await workbookOf(await api["savings.xlsx"].$get({ query: { groupBy: "batch" } }))).worksheets[0]!;
     expect(savings.actualRowCount).toBe(savingsJson.data.length + 2);
     const last = savings.getRow(savings.actualRowCount);
     expect(last.getCell(2).value).toBe("合计");
     expect(last.getCell(6).value).toBe(savingsJson.meta.totals.spendSaved);
     expect(last.getCell(6).numFmt).toBe("#,##0.00");
 
-    const api = typedClient(world.app).api.v1;
     const list = "通用名,规格,生产企业,进价,数量\r\n阿托伐他汀钙片,20mg,辉瑞制药有限公司,35.5,100\r\n不存在的药,1g,某企业,1,1\r\n";
     const checked = await api["price-check"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) }, query: {} });
     if (!checked.ok) throw new Error(`price check answered ${checked.status}`);
     const body = await checked.json();
-    const res = await world.app.request("/api/v1/price-check.xlsx", { method: "POST", body: list, headers: { "Content-Type": "text/csv" } });
+    const res = await api["price-check.xlsx"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) } });
     expect(res.status).toBe(200);
     const wb = await workbookOf(res);
     const lines = wb.getWorksheet("比价结果")!;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { typedClient } from "../support/client";
+import { errorJson, typedClient } from "../support/client";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 type Api = ReturnType<typeof typedClient>["api"]["v1"];
@@ -107,22 +107,22 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
   });
 
   it("answers Last-Modified beside the ETag: when an import last changed the data", async () => {
-    const before = await world.app.request("/api/v1/prices?limit=1");
+    const before = await api.prices.$get({ query: { limit: "1" } });
     expect(before.headers.get("etag")).toBeTruthy();
     const stamp = before.headers.get("last-modified")!;
     expect(new Date(stamp).toUTCString()).toBe(stamp);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await importPrices(["national-drug-1,时间戳测试片,片剂,10mg,7,测试药业丁,1.1,10,ceiling,,"]);
-    const after = await world.app.request("/api/v1/batches");
+    const after = await api.batches.$get({ query: {} });
     expect(Date.parse(after.headers.get("last-modified")!)).toBeGreaterThan(Date.parse(stamp));
     expect(Date.parse(after.headers.get("last-modified")!)).toBeLessThanOrEqual(Date.now());
   });
 
   it("names a malformed updatedSince", async () => {
-    const res = await world.app.request("/api/v1/prices?updatedSince=yesterday");
-    expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toContain("updatedSince");
-    const products = await world.app.request("/api/v1/products?updatedSince=s1.nonsense");
+    const prices = await errorJson(api.prices.$get({ query: { updatedSince: "yesterday" } }));
+    expect(prices.status).toBe(400);
+    expect(prices.body.error.message).toContain("updatedSince");
+    const products = await errorJson(api.products.$get({ query: { updatedSince: "s1.nonsense" } }));
     expect(products.status).toBe(400);
   });
 });

@@ -1,29 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
+
+type Api = ReturnType<typeof typedClient>["api"]["v1"];
+type PriceQuery = NonNullable<Parameters<Api["prices"]["$get"]>[0]>["query"];
 
 describe("GET /api/v1/prices filters, sorts and pages", () => {
   let world: TestWorld;
+  let api: Api;
   beforeAll(async () => {
     world = await createTestWorld();
     await loadDemo(world.db, 600);
+    api = typedClient(world.app).api.v1;
   });
   afterAll(() => world.close());
 
-  // Sorts, filters and pages over every price (the demo holds ended batches too).
-  const get = (qs: string) => getJson(world.app, `/api/v1/prices?include=ended&${qs}`);
+  // Sorts, filters and pages over every price (the demo holds ended batches too), through the typed client.
+  const get = (query: PriceQuery) => okJson(api.prices.$get({ query: { include: "ended", ...query } }));
 
   it("walks every row exactly once with the cursor, for each sort", async () => {
-    const { body: all } = await get("limit=1");
+    const all = await get({ limit: "1" });
     const total = all.meta.total;
     expect(total).toBeGreaterThan(600);
-    for (const sort of ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"]) {
+    for (const sort of ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"] as const) {
       const seen = new Set<number>();
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const { status, body } = await get(`sort=${sort}&limit=200${cursor ? `&cursor=${cursor}` : ""}`);
-        expect(status).toBe(200);
+        const body: Awaited<ReturnType<typeof get>> = await get({ sort, limit: "200", ...(cursor ? { cursor } : {}) });
         for (const p of body.data) {
           expect(seen.has(p.id), `${sort}: id ${p.id} repeated`).toBe(false);
           seen.add(p.id);
@@ -36,19 +41,19 @@ describe("GET /api/v1/prices filters, sorts and pages", () => {
   });
 
   it("sorts by reduction, highest first, with unknown reductions last", async () => {
-    const { body } = await get("sort=-discount&limit=200");
-    const known = body.data.map((p: any) => p.discountPct).filter((d: number | null) => d !== null);
+    const body = await get({ sort: "-discount", limit: "200" });
+    const known = body.data.map((p) => p.discountPct).filter((d): d is number => d !== null);
     expect(known).toEqual([...known].sort((a, b) => b - a));
   });
 
   it("sorts by unit price, cheapest first", async () => {
-    const { body } = await get("sort=unitPrice&limit=100");
-    const prices = body.data.map((p: any) => p.unitPrice);
+    const body = await get({ sort: "unitPrice", limit: "100" });
+    const prices = body.data.map((p) => p.unitPrice);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
   });
 
   it("filters by batch, level, category, manufacturer, minDiscount and maxUnitPrice together", async () => {
-    const { body } = await get("category=drug&level=alliance&minDiscount=50&maxUnitPrice=2&limit=200");
+    const body = await get({ category: "drug", level: "alliance", minDiscount: "50", maxUnitPrice: "2", limit: "200" });
     expect(body.data.length).toBeGreaterThan(0);
     for (const p of body.data) {
       expect(p.product.category).toBe("drug");
@@ -56,39 +61,38 @@ describe("GET /api/v1/prices filters, sorts and pages", () => {
       expect(p.discountPct).toBeGreaterThanOrEqual(50);
       expect(p.unitPrice).toBeLessThanOrEqual(2);
     }
-    const firm = body.data[0].product.manufacturer as string;
-    const { body: byFirm } = await get(`manufacturer=${encodeURIComponent(firm)}&limit=200`);
-    expect(byFirm.data.every((p: any) => p.product.manufacturer === firm)).toBe(true);
-    const { body: byBatch } = await get("batch=national-device-stent");
-    expect(byBatch.data.map((p: any) => p.product.genericName)).toEqual(["冠脉支架"]);
+    const firm = body.data[0]!.product.manufacturer!;
+    const byFirm = await get({ manufacturer: firm, limit: "200" });
+    expect(byFirm.data.every((p) => p.product.manufacturer === firm)).toBe(true);
+    const byBatch = await get({ batch: "national-device-stent" });
+    expect(byBatch.data.map((p) => p.product.genericName)).toEqual(["冠脉支架"]);
   });
 
   it("filters by region by code or name, including prices supplied to a parent region or nationwide", async () => {
-    const { body: byCity } = await get(`region=${encodeURIComponent("阿拉善盟")}&category=device&limit=200`);
-    const names = byCity.data.map((p: any) => p.product.genericName);
+    const byCity = await get({ region: "阿拉善盟", category: "device", limit: "200" });
+    const names = byCity.data.map((p) => p.product.genericName);
     expect(names).toContain("人工膝关节");
     expect(names).toContain("冠脉支架");
-    const { body: byCode } = await get("region=152900&category=device&limit=200");
+    const byCode = await get({ region: "152900", category: "device", limit: "200" });
     expect(byCode.meta.total).toBe(byCity.meta.total);
-    const { body: daTong } = await get("region=140200&batch=national-device-joint");
+    const daTong = await get({ region: "140200", batch: "national-device-joint" });
     expect(daTong.data).toHaveLength(0);
     for (const p of byCity.data) {
-      const codes = p.supplyRegions.map((r: any) => r.code);
+      const codes = p.supplyRegions.map((r) => r.code);
       expect(p.nationwide || codes.includes("152900") || codes.includes("15")).toBe(true);
     }
   });
 
   it("answers one price by id with batch and product", async () => {
-    const { body: list } = await get("limit=1");
-    const id = list.data[0].id;
-    const { status, body } = await getJson(world.app, `/api/v1/prices/${id}`);
-    expect(status).toBe(200);
-    expect(body.data).toEqual(list.data[0]);
+    const list = await get({ limit: "1" });
+    const first = list.data[0]!;
+    const one = await okJson(api.prices[":id"].$get({ param: { id: String(first.id) } }));
+    expect(one.data).toEqual(first);
   });
 
   it("marks synthetic rows", async () => {
-    const { body } = await get(`q=${encodeURIComponent("演示")}&limit=5`);
+    const body = await get({ q: "演示", limit: "5" });
     expect(body.data.length).toBeGreaterThan(0);
-    expect(body.data.every((p: any) => p.synthetic === true)).toBe(true);
+    expect(body.data.every((p) => p.synthetic === true)).toBe(true);
   });
 });

@@ -1,28 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wantsProblemJson } from "../../src/routes/problem-details";
+import { errorJson, typedClient } from "../support/client";
 import { createTestWorld, type TestWorld } from "../support/test-db";
+
+/** RFC 9457 problem details as the contract's ProblemSchema describes them. */
+type Problem = { type: string; title: string; status: number; detail: string; instance: string; code: string; requestId: string; details?: unknown };
 
 describe("errors as RFC 9457 problem details when the client asks", () => {
   let world: TestWorld;
+  let api: ReturnType<typeof typedClient>["api"]["v1"];
   beforeAll(async () => {
     world = await createTestWorld({ seed: false });
+    api = typedClient(world.app).api.v1;
   });
   afterAll(() => world.close());
 
   it("keeps the contract's error body by default", async () => {
-    const res = await world.app.request("/api/v1/prices?limit=0");
+    const res = await api.prices.$get({ query: { limit: "0" } });
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toContain("application/json");
-    const body = await res.json();
+    const { body } = await errorJson(res);
     expect(body.error).toMatchObject({ code: "validation_error" });
     expect(body.error.message).toContain("limit");
   });
 
   it("answers application/problem+json with the same code, message and request id", async () => {
-    const res = await world.app.request("/api/v1/prices?limit=0", { headers: { Accept: "application/problem+json, application/json;q=0.5" } });
+    const res = await api.prices.$get({ query: { limit: "0" } }, { headers: { Accept: "application/problem+json, application/json;q=0.5" } });
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const problem = await res.json();
+    const problem = (await res.json()) as unknown as Problem;
     expect(problem).toMatchObject({
       type: "urn:vbp-price-tracker:error:validation_error",
       title: "Bad Request",
@@ -32,16 +38,16 @@ describe("errors as RFC 9457 problem details when the client asks", () => {
     });
     expect(problem.detail).toContain("limit");
     expect(problem.requestId).toBe(res.headers.get("x-request-id"));
-    expect(problem.details[0].path).toBe("limit");
+    expect((problem.details as { path: string }[])[0]!.path).toBe("limit");
   });
 
   it("turns every kind of error into problem details: not found, unknown route, missing token", async () => {
     const accept = { Accept: "application/problem+json" };
-    const missing = await world.app.request("/api/v1/prices/999999", { headers: accept });
+    const missing = await api.prices[":id"].$get({ param: { id: "999999" } }, { headers: accept });
     expect(await missing.json()).toMatchObject({ status: 404, code: "not_found", title: "Not Found" });
     const route = await world.app.request("/api/v1/nothing-here", { headers: accept });
     expect(await route.json()).toMatchObject({ status: 404, code: "not_found", instance: "/api/v1/nothing-here" });
-    const token = await world.app.request("/api/v1/imports", { headers: accept });
+    const token = await api.imports.$get({ query: {} }, { headers: accept });
     expect(token.status).toBe(401);
     expect(token.headers.get("content-type")).toBe("application/problem+json");
     expect(await token.json()).toMatchObject({ status: 401, code: "unauthorized" });

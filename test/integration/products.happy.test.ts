@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
 
 const csv = (text: string) => new TextEncoder().encode(text);
 
@@ -20,35 +21,37 @@ t-2021,测试沙坦片,片剂,160mg,7,盒,片,丙药业,TST0003,3,40,ceiling,fix
 describe("GET /api/v1/products/{id}", () => {
   let world: TestWorld;
   let productId: number;
+  let api: ReturnType<typeof typedClient>["api"]["v1"];
+  const product = () => okJson(api.products[":id"].$get({ param: { id: String(productId) }, query: { include: "ended" } }));
   beforeAll(async () => {
     world = await createTestWorld({ seed: false });
+    api = typedClient(world.app).api.v1;
     for (const [kind, text] of [["batches", BATCHES], ["prices", PRICES]] as const) {
       const report = await runImport(world.db, { kind, bytes: csv(text) });
       expect(report.errors).toEqual([]);
     }
-    const { body } = await getJson(world.app, `/api/v1/prices?manufacturer=${encodeURIComponent("甲药业")}&include=ended`);
-    productId = body.data[0].product.id;
+    const body = await okJson(api.prices.$get({ query: { manufacturer: "甲药业", include: "ended" } }));
+    productId = body.data[0]!.product.id;
   });
   afterAll(() => world.close());
 
   it("lists the price history oldest first with the change between renewals", async () => {
-    const { status, body } = await getJson(world.app, `/api/v1/products/${productId}?include=ended`);
-    expect(status).toBe(200);
+    const body = await product();
     expect(body.data.product.nhsaCode).toBe("TST0001");
-    expect(body.data.history.map((h: any) => [h.batch.id, h.chosenPrice])).toEqual([
+    expect(body.data.history.map((h) => [h.batch.id, h.chosenPrice])).toEqual([
       ["t-2019", 14],
       ["t-2021", 10.5],
     ]);
-    expect(body.data.history[0].changeFromPrevious).toBeNull();
-    expect(body.data.history[1].changeFromPrevious).toEqual({ chosenPrice: -3.5, pct: -25 });
+    expect(body.data.history[0]!.changeFromPrevious).toBeNull();
+    expect(body.data.history[1]!.changeFromPrevious).toEqual({ chosenPrice: -3.5, pct: -25 });
   });
 
   it("offers the same name, form and strength from other firms, with the saving per unit", async () => {
-    const { body } = await getJson(world.app, `/api/v1/products/${productId}?include=ended`);
+    const body = await product();
     const alternatives = body.data.alternatives;
     // 乙药业: 7 yuan for 14 tablets = 0.5/片, against 10.5/7 = 1.5/片 → saves 1.0 per tablet.
-    expect(alternatives.map((a: any) => a.product.manufacturer)).toEqual(["乙药业"]);
-    expect(alternatives[0].unitPrice).toBe(0.5);
-    expect(alternatives[0].savingPerUnit).toBe(1);
+    expect(alternatives.map((a) => a.product.manufacturer)).toEqual(["乙药业"]);
+    expect(alternatives[0]!.unitPrice).toBe(0.5);
+    expect(alternatives[0]!.savingPerUnit).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /**
  * Renewals (续约), both baselines on one price, and regional agreed volumes (issue 15).
@@ -32,9 +33,11 @@ r1-renewal-2,r1-renewal,测试续约片,片剂,10mg,10,续约药业,TRN0001,9,fi
 `;
 
 let world: TestWorld;
+let api: ReturnType<typeof typedClient>["api"]["v1"];
 const importCsv = async (kind: "regions" | "batches" | "prices" | "volumes" | "agreedVolumes", text: string) => runImport(world.db, { kind, bytes: csv(text) });
 beforeAll(async () => {
   world = await createTestWorld({ seed: false });
+  api = typedClient(world.app).api.v1;
   for (const [kind, text] of [["regions", REGIONS], ["batches", BATCHES], ["prices", PRICES], ["prices", RENEWAL], ["prices", RENEWAL_2]] as const) {
     expect((await importCsv(kind, text)).errors, kind).toEqual([]);
   }
@@ -42,23 +45,23 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const productOf = async (code: string) => {
-  const { body } = await getJson(world.app, `/api/v1/prices?q=${code}&include=ended`);
-  return body.data[0].product.id as number;
+  const body = await okJson(api.prices.$get({ query: { q: code, include: "ended" } }));
+  return body.data[0]!.product.id;
 };
 
 describe("renewals", () => {
   it("history shows a chain of three cycles, each linked to the price it renews, with the change at each step and its state", async () => {
-    const { body } = await getJson(world.app, `/api/v1/products/${await productOf("TRN0001")}?asOf=2024-01-01`);
-    const history = body.data.history as Array<any>;
+    const body = await okJson(api.products[":id"].$get({ param: { id: String(await productOf("TRN0001")) }, query: { asOf: "2024-01-01" } }));
+    const history = body.data.history;
     expect(history.map((h) => [h.batch.id, h.chosenPrice, h.state, h.changeFromPrevious])).toEqual([
       ["r1", 10, "ended", null],
       ["r1-renewal", 8, "ended", { chosenPrice: -2, pct: -20 }],
       ["r1-renewal-2", 9, "in_force", { chosenPrice: 1, pct: 12.5 }],
     ]);
-    expect(history[0].renews).toBeNull();
-    expect(history[1].renews).toBe(history[0].id);
-    expect(history[2].renews).toBe(history[1].id);
-    expect(history.map((h) => h.renewedBy)).toEqual([history[1].id, history[2].id, null]);
+    expect(history[0]!.renews).toBeNull();
+    expect(history[1]!.renews).toBe(history[0]!.id);
+    expect(history[2]!.renews).toBe(history[1]!.id);
+    expect(history.map((h) => h.renewedBy)).toEqual([history[1]!.id, history[2]!.id, null]);
   });
 
   it("re-importing a renewal changes nothing; a renewal naming its own batch or an unknown one is rejected by row and column", async () => {
@@ -78,8 +81,8 @@ describe("renewals", () => {
 
 describe("both baselines", () => {
   it("one price keeps its ceiling and its pre-procurement price side by side, each with its own reduction", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=TRN0001&batch=r1&include=ended`);
-    const price = body.data[0];
+    const body = await okJson(api.prices.$get({ query: { q: "TRN0001", batch: "r1", include: "ended" } }));
+    const price = body.data[0]!;
     // 10 per box of 10 against a ceiling of 40 (75 %) and a pre-procurement price of 100 (90 %).
     expect(price.baselines).toEqual([
       { kind: "ceiling", label: "最高有效申报价", price: 40, unitPrice: 4, discountPct: 75 },
@@ -104,9 +107,8 @@ r1,TRN0002,33,2019-06,100
 r1,TRN0002,32,2019-05,1500
 `;
     expect((await importCsv("volumes", volumes)).errors).toEqual([]);
-    const { status, body } = await getJson(world.app, `/api/v1/progress?batch=r1&asOf=2020-04-01`);
-    expect(status).toBe(200);
-    const item = body.data.find((d: any) => d.product.genericName === "测试对照片");
+    const body = await okJson(api.progress.$get({ query: { batch: "r1", asOf: "2020-04-01" } }));
+    const item = body.data.find((d) => d.product.genericName === "测试对照片")!;
     expect(item.regions).toEqual([
       { region: { code: "32", name: "江苏省" }, institution: null, agreedVolume: 3000, purchased: 1500, completionPct: 50 },
       { region: { code: "33", name: "浙江省" }, institution: null, agreedVolume: 1000, purchased: 500, completionPct: 50 },
@@ -114,8 +116,8 @@ r1,TRN0002,32,2019-05,1500
     ]);
     // National: 2000 of 4000 agreed by the provinces.
     expect([item.agreedVolumeFrom, item.agreedVolume, item.purchased, item.completionPct]).toEqual(["regions", 4000, 2000, 50]);
-    const zhejiang = await getJson(world.app, `/api/v1/progress?batch=r1&asOf=2020-04-01&region=33`);
-    expect(zhejiang.body.data.find((d: any) => d.product.genericName === "测试对照片").regions.map((r: any) => r.region.code)).toEqual(["33", "33"]);
+    const zhejiang = await okJson(api.progress.$get({ query: { batch: "r1", asOf: "2020-04-01", region: "33" } }));
+    expect(zhejiang.data.find((d) => d.product.genericName === "测试对照片")!.regions.map((r) => r.region.code)).toEqual(["33", "33"]);
   });
 
   it("rejects an agreed volume for an unknown region or product by row and column", async () => {
@@ -130,10 +132,10 @@ r1,TRN0002,32,2019-05,1500
 describe("therapy cost on the product page", () => {
   it("counts the price in force per smallest unit, with units per day as asked, else 1 and says so", async () => {
     const id = await productOf("TRN0001");
-    const given = await getJson(world.app, `/api/v1/products/${id}?asOf=2024-01-01&unitsPerDay=2`);
+    const given = await okJson(api.products[":id"].$get({ param: { id: String(id) }, query: { asOf: "2024-01-01", unitsPerDay: "2" } }));
     // 9 per box of 10 (r1-renewal-2, in force): 0.9 × 2 × 30 = 54
-    expect(given.body.data.therapy).toEqual({ priceId: given.body.data.history[2].id, monthlyCost: 54, unitsPerDay: 2, unitsPerDaySource: "given", note: null });
-    const assumed = await getJson(world.app, `/api/v1/products/${id}?asOf=2024-01-01`);
-    expect(assumed.body.data.therapy).toMatchObject({ monthlyCost: 27, unitsPerDay: 1, unitsPerDaySource: "default", note: expect.stringContaining("DDD") });
+    expect(given.data.therapy).toEqual({ priceId: given.data.history[2]!.id, monthlyCost: 54, unitsPerDay: 2, unitsPerDaySource: "given", note: null });
+    const assumed = await okJson(api.products[":id"].$get({ param: { id: String(id) }, query: { asOf: "2024-01-01" } }));
+    expect(assumed.data.therapy).toMatchObject({ monthlyCost: 27, unitsPerDay: 1, unitsPerDaySource: "default", note: expect.stringContaining("DDD") });
   });
 });
