@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { okJson, typedClient } from "../support/client";
 import { getJson, type TestWorld } from "../support/test-db";
 import { createSavingsWorld } from "./world";
 
@@ -26,8 +27,7 @@ describe("savings and progress refuse bad queries with a clear error", () => {
   });
 
   it("answers zeros, not an error, when nothing was bought yet", async () => {
-    const { status, body } = await getJson(world.app, "/api/v1/savings?groupBy=month");
-    expect(status).toBe(200);
+    const body = await okJson(typedClient(world.app).api.v1.savings.$get({ query: { groupBy: "month" } }));
     expect(body.data).toEqual([]);
     expect(body.meta.totals).toMatchObject({ spendSaved: 0, fundSaved: 0, units: 0, fundSharePct: null });
   });

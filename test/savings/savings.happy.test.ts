@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import type { TestWorld } from "../support/test-db";
 import { createSavingsWorld, importCsv } from "./world";
 
 /*
@@ -11,9 +12,11 @@ import { createSavingsWorld, importCsv } from "./world";
  *   or 山西省) save 153.2 × 3 / 7 = 65.657… → 65.66, all of it without a fund share.
  */
 let world: TestWorld;
+let api: ReturnType<typeof typedClient>["api"]["v1"];
 
 beforeAll(async () => {
   world = await createSavingsWorld();
+  api = typedClient(world.app).api.v1;
   const stent = await importCsv(world, "volumes", "批次,产品名称,地区,月份,采购量,采购金额\nnational-device-stent,冠脉支架,乌海市,2022-03,10,7000\n");
   expect(stent.status).toBe(200);
   const drug = await importCsv(
@@ -26,12 +29,11 @@ beforeAll(async () => {
 
 afterAll(() => world?.close());
 
-const byKey = (body: any) => Object.fromEntries(body.data.map((g: any) => [g.key, g]));
+const byKey = <G extends { key: string }>(body: { data: G[] }): Record<string, G> => Object.fromEntries(body.data.map((g) => [g.key, g]));
 
 describe("GET /api/v1/savings", () => {
   it("gives the stent's hand-checked savings: 123000 spent less, 89544 of fund at 72.8 %", async () => {
-    const { status, body } = await getJson(world.app, "/api/v1/savings?groupBy=batch&batch=national-device-stent");
-    expect(status).toBe(200);
+    const body = await okJson(api.savings.$get({ query: { groupBy: "batch", batch: "national-device-stent" } }));
     expect(body.data).toHaveLength(1);
     expect(body.data[0]).toMatchObject({
       key: "national-device-stent",
@@ -46,7 +48,7 @@ describe("GET /api/v1/savings", () => {
   });
 
   it("uses a row's fund share override and counts loose tablets exactly", async () => {
-    const { body } = await getJson(world.app, "/api/v1/savings?batch=test-drug");
+    const body = await okJson(api.savings.$get({ query: { batch: "test-drug" } }));
     expect(body.data[0]).toMatchObject({
       units: 73,
       spendSaved: 1597.66,
@@ -57,48 +59,48 @@ describe("GET /api/v1/savings", () => {
   });
 
   it("rolls regions up the tree: a province includes its cities, totals in meta", async () => {
-    const { body } = await getJson(world.app, "/api/v1/savings?groupBy=region");
+    const body = await okJson(api.savings.$get({ query: { groupBy: "region" } }));
     const groups = byKey(body);
     expect(Object.keys(groups)).toEqual(["14", "15"]);
     expect(groups["15"]).toMatchObject({ label: "内蒙古自治区", units: 80, spendSaved: 124532, fundSaved: 90601.08 });
     expect(groups["14"]).toMatchObject({ label: "山西省", spendSaved: 65.66, fundSaved: 0, fundSharePct: null });
     expect(body.meta.totals).toMatchObject({ units: 83, spendSaved: 124597.66, fundSaved: 90601.08, volumeRows: 3 });
 
-    const inner = await getJson(world.app, `/api/v1/savings?groupBy=region&region=${encodeURIComponent("内蒙古自治区")}`);
-    expect(inner.body.meta.filters.region).toEqual({ code: "15", name: "内蒙古自治区", includesChildren: true });
-    expect(inner.body.data.map((g: any) => [g.key, g.spendSaved])).toEqual([["150300", 124532]]);
+    const inner = await okJson(api.savings.$get({ query: { groupBy: "region", region: "内蒙古自治区" } }));
+    expect(inner.meta.filters.region).toEqual({ code: "15", name: "内蒙古自治区", includesChildren: true });
+    expect(inner.data.map((g) => [g.key, g.spendSaved])).toEqual([["150300", 124532]]);
   });
 
   it("groups by month and category and filters by month range", async () => {
-    const months = await getJson(world.app, "/api/v1/savings?groupBy=month");
-    expect(months.body.data.map((g: any) => [g.key, g.spendSaved])).toEqual([
+    const months = await okJson(api.savings.$get({ query: { groupBy: "month" } }));
+    expect(months.data.map((g) => [g.key, g.spendSaved])).toEqual([
       ["2022-03", 123000],
       ["2022-04", 1597.66],
     ]);
-    const categories = byKey((await getJson(world.app, "/api/v1/savings?groupBy=category")).body);
+    const categories = byKey((await okJson(api.savings.$get({ query: { groupBy: "category" } }))));
     expect(categories.device).toMatchObject({ label: "医用耗材", spendSaved: 123000 });
     expect(categories.drug).toMatchObject({ label: "药品", spendSaved: 1597.66 });
-    const april = await getJson(world.app, "/api/v1/savings?groupBy=batch&from=2022-04&to=2022-04");
-    expect(april.body.meta.totals.spendSaved).toBe(1597.66);
-    expect(april.body.data.find((g: any) => g.key === "national-device-stent")?.spendSaved ?? 0).toBe(0);
+    const april = await okJson(api.savings.$get({ query: { groupBy: "batch", from: "2022-04", to: "2022-04" } }));
+    expect(april.meta.totals.spendSaved).toBe(1597.66);
+    expect(april.data.find((g) => g.key === "national-device-stent")?.spendSaved ?? 0).toBe(0);
   });
 
   it("projects the agreed volume's savings, with the region's fund share when a region is chosen", async () => {
     // atorvastatin supplies only 乌海市: 1000 tablets × 153.2 / 7 = 21885.71; × 72.8 % = 15932.80.
-    const { body } = await getJson(world.app, "/api/v1/savings?region=150300&batch=test-drug");
+    const body = await okJson(api.savings.$get({ query: { region: "150300", batch: "test-drug" } }));
     expect(body.meta.totals.projected).toEqual({ agreedUnits: 1000, spendSaved: 21885.71, fundSaved: 15932.8, fundSharePct: 72.8 });
-    const national = await getJson(world.app, "/api/v1/savings?batch=test-drug");
+    const national = await okJson(api.savings.$get({ query: { batch: "test-drug" } }));
     // Without a region both drugs with agreed volumes count: + 2800 × 26.6 / 14 = 5320.
-    expect(national.body.meta.totals.projected).toMatchObject({ agreedUnits: 3800, spendSaved: 27205.71, fundSaved: null });
+    expect(national.meta.totals.projected).toMatchObject({ agreedUnits: 3800, spendSaved: 27205.71, fundSaved: null });
   });
 
   it("re-importing a changed row replaces it in the rollups instead of adding to them", async () => {
     const again = await importCsv(world, "volumes", "批次,产品名称,地区,月份,采购量,采购金额\nnational-device-stent,冠脉支架,乌海市,2022-03,10,7000\n");
     expect(again.status).toBe(200);
-    expect((await getJson(world.app, "/api/v1/savings?batch=national-device-stent")).body.meta.totals.spendSaved).toBe(123000);
+    expect((await okJson(api.savings.$get({ query: { batch: "national-device-stent" } }))).meta.totals.spendSaved).toBe(123000);
     await importCsv(world, "volumes", "批次,产品名称,地区,月份,采购量,采购金额\nnational-device-stent,冠脉支架,乌海市,2022-03,12,8400\n");
-    const after = await getJson(world.app, "/api/v1/savings?batch=national-device-stent");
-    expect(after.body.meta.totals).toMatchObject({ units: 12, amountPaid: 8400, spendSaved: 147600, fundSaved: 107452.8 });
+    const after = await okJson(api.savings.$get({ query: { batch: "national-device-stent" } }));
+    expect(after.meta.totals).toMatchObject({ units: 12, amountPaid: 8400, spendSaved: 147600, fundSaved: 107452.8 });
     await importCsv(world, "volumes", "批次,产品名称,地区,月份,采购量,采购金额\nnational-device-stent,冠脉支架,乌海市,2022-03,10,7000\n");
   });
 });
@@ -106,9 +108,8 @@ describe("GET /api/v1/savings", () => {
 describe("GET /api/v1/progress", () => {
   it("reports completion, what remains and who is behind a straight-line schedule", async () => {
     // Cycle 2022-01-01 … 2022-12-31 (365 days); on 2022-07-01, 181 days have passed: 1000 × 181 / 365 = 495.89 expected.
-    const { status, body } = await getJson(world.app, "/api/v1/progress?batch=test-drug&asOf=2022-07-01");
-    expect(status).toBe(200);
-    const atorvastatin = body.data.find((p: any) => p.product.genericName === "阿托伐他汀钙片");
+    const body = await okJson(api.progress.$get({ query: { batch: "test-drug", asOf: "2022-07-01" } }));
+    const atorvastatin = body.data.find((p) => p.product.genericName === "阿托伐他汀钙片");
     expect(atorvastatin).toMatchObject({
       agreedVolume: 1000,
       purchased: 73,
@@ -122,18 +123,18 @@ describe("GET /api/v1/progress", () => {
   });
 
   it("counts only a region's own purchases with a region filter and is on schedule early in the cycle", async () => {
-    const { body } = await getJson(world.app, "/api/v1/progress?batch=test-drug&region=150300&asOf=2022-01-10");
-    const atorvastatin = body.data.find((p: any) => p.product.genericName === "阿托伐他汀钙片");
+    const body = await okJson(api.progress.$get({ query: { batch: "test-drug", region: "150300", asOf: "2022-01-10" } }));
+    const atorvastatin = body.data.find((p) => p.product.genericName === "阿托伐他汀钙片");
     // 9 of 365 days: 24.66 expected, 70 bought in 乌海市.
     expect(atorvastatin).toMatchObject({ purchased: 70, expectedByNow: 24.66, behindSchedule: false, daysLeft: 356 });
   });
 
   it("pages with a cursor", async () => {
-    const first = await getJson(world.app, "/api/v1/progress?batch=test-drug&limit=1&asOf=2022-07-01");
-    expect(first.body.data).toHaveLength(1);
-    expect(first.body.meta.nextCursor).toBeTruthy();
-    const second = await getJson(world.app, `/api/v1/progress?batch=test-drug&limit=1&asOf=2022-07-01&cursor=${first.body.meta.nextCursor}`);
-    expect(second.body.data[0].priceId).not.toBe(first.body.data[0].priceId);
-    expect(second.body.meta.nextCursor).toBeNull();
+    const first = await okJson(api.progress.$get({ query: { batch: "test-drug", limit: "1", asOf: "2022-07-01" } }));
+    expect(first.data).toHaveLength(1);
+    expect(first.meta.nextCursor).toBeTruthy();
+    const second = await okJson(api.progress.$get({ query: { batch: "test-drug", limit: "1", asOf: "2022-07-01", cursor: first.meta.nextCursor! } }));
+    expect(second.data[0]!.priceId).not.toBe(first.data[0]!.priceId);
+    expect(second.meta.nextCursor).toBeNull();
   });
 });
