@@ -3,7 +3,9 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batchStatistics } from "../domain";
 import { notFound } from "../errors";
+import { priceState, type PriceState } from "../domain/state";
 import { parseUpdatedSince, syncToken } from "./change-feed";
+import { readAsOf } from "./price-filter";
 import type { Category, Level } from "../db/schema";
 
 type BatchSqlRow = {
@@ -70,10 +72,13 @@ export type BatchView = ReturnType<typeof toBatchView>;
 /** When a batch last changed for a client: its own row or its statistics (which change with its prices). */
 const BATCH_CHANGED_AT = sql`max(b.updated_at, COALESCE(s.updated_at, ''))`;
 
-/** Batches, newest first; with `updatedSince`, those changed since, oldest change first. */
+/**
+ * Batches, newest first; with `updatedSince`, those changed since, oldest change first; with
+ * `state`, only batches whose cycle is in one of those states on `asOf` (default today in China).
+ */
 export async function listBatches(
   db: Db,
-  filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string } = {},
+  filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string; state?: readonly PriceState[]; asOf?: string } = {},
 ): Promise<BatchView[]> {
   const conditions = [];
   if (filter.level) conditions.push(sql`b.level = ${filter.level}`);
@@ -83,8 +88,11 @@ export async function listBatches(
   if (since) conditions.push(sql`${BATCH_CHANGED_AT} > ${since.updated}`);
   const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
   const order = since ? sql`${BATCH_CHANGED_AT} ASC, b.id ASC` : sql`COALESCE(b.announced, '') DESC, b.id ASC`;
+  const asOf = readAsOf(filter.asOf);
   const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} ${where} ORDER BY ${order}`);
-  return rows.map(toBatchView);
+  // Every batch fits one answer, so the state (the calendar's, never stored) is judged here by the domain's rule.
+  const states = filter.state?.length ? new Set(filter.state) : null;
+  return rows.filter((b) => !states || states.has(priceState(b.cycleStart, b.cycleEnd, asOf))).map(toBatchView);
 }
 
 /** Where the next batches sync starts: the newest change now (read before the list, so nothing falls between). */

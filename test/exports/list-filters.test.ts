@@ -3,7 +3,8 @@ import { parseAtomFeed } from "feedsmith";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
-import { typedClient } from "../support/client";
+import { priceState } from "../../src/domain/state";
+import { okJson, typedClient } from "../support/client";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /**
@@ -94,6 +95,21 @@ describe("filters integrators asked for, on every list", () => {
     }
   });
 
+  it("state and asOf pick batches by their cycle on that day", async () => {
+    const all = await okJson(api.batches.$get({ query: {} }));
+    const inForce2020 = await okJson(api.batches.$get({ query: { state: "in_force", asOf: "2020-01-01" } }));
+    const expected = all.data.filter((b) => priceState(b.cycleStart, b.cycleEnd, "2020-01-01") === "in_force").map((b) => b.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.data.length);
+    expect(inForce2020.data.map((b) => b.id)).toEqual(expected);
+    // The first demo batch (2019-04-01 … 2021-03-31) was in force then and has ended since.
+    expect(inForce2020.data.map((b) => b.id)).toContain("synthetic-drug-1");
+    const ended = await okJson(api.batches.$get({ query: { state: "ended,upcoming", asOf: "2026-12-01" } }));
+    expect(ended.data.map((b) => b.id)).toContain("synthetic-drug-1");
+    const now = await okJson(api.batches.$get({ query: { state: "in_force", asOf: "2026-12-01" } }));
+    expect(now.data.map((b) => b.id)).not.toContain("synthetic-drug-1");
+  });
+
   it("state, province and asOf filter the exports and the feed as they filter the search", async () => {
     const query = { q: "阿托伐他汀", state: "ended", asOf: "2026-12-01", province: "浙江" };
     const res = await api.prices.$get({ query: { ...query, limit: "200" } });
@@ -117,8 +133,9 @@ describe("filters integrators asked for, on every list", () => {
     const bad: Record<string, string> = { synthetic: "no", state: "expired", asOf: "yesterday", updatedSince: "last week", province: "不存在的省" };
     for (const path of [...lists, "/api/v1/products", "/api/v1/batches"]) {
       for (const [name, value] of Object.entries(bad)) {
-        // Products and batches have no place, state or day to judge on.
-        if (!path.startsWith("/api/v1/prices") && !["synthetic", "updatedSince"].includes(name)) continue;
+        // Products have no place, state or day to judge on; batches a state on a day, but no one place.
+        if (path === "/api/v1/products" && !["synthetic", "updatedSince"].includes(name)) continue;
+        if (path === "/api/v1/batches" && name === "province") continue;
         // An export is every matching row: the change feed is the JSON search's and the Atom feed's.
         if ((path.endsWith(".csv") || path.endsWith(".xlsx")) && name === "updatedSince") continue;
         const res = await world.app.request(`${path}?${name}=${encodeURIComponent(value)}`);

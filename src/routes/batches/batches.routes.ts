@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
-import { apiErrors, errorResponse, jsonResponse, syntheticQuery } from "../schemas";
+import { apiErrors, errorResponse, jsonResponse, PlaceTimeQueryShape, syntheticQuery } from "../schemas";
 
 const pct = z.number().nullable();
 
@@ -51,7 +51,7 @@ export const listBatches = createRoute({
   operationId: "listBatches",
   tags: ["batches"],
   summary: "集采批次列表 · Procurement batches with their statistics",
-  description: "Every batch (批次) with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
+  description: "Every batch (批次), or those in a state on a day (`state`, `asOf`), with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
   security: [],
   request: {
     query: z.object({
@@ -59,6 +59,12 @@ export const listBatches = createRoute({
       category: z.enum(CATEGORIES).optional(),
       synthetic: syntheticQuery("batches"),
       updatedSince: UpdatedSinceSchema,
+      state: PlaceTimeQueryShape.state.openapi({
+        description: "only batches whose procurement cycle is in these states on asOf, comma-separated (upcoming, in_force, ended, unknown); default every batch",
+        example: "in_force",
+        type: "string",
+      }),
+      asOf: PlaceTimeQueryShape.asOf.openapi({ description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)", example: "2024-06-01" }),
     }),
   },
   responses: {
