@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
-import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PlaceTimeQueryShape, PriceSchema, ProductSchema, syntheticQuery } from "../schemas";
+import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PlaceTimeQueryShape, PriceSchema, ProductSchema } from "../schemas";
 
 export const ProductDetailSchema = z
   .object({
@@ -56,7 +56,11 @@ export const getProduct = createRoute({
 
 export const ProductListQuerySchema = z.object({
   category: z.enum(CATEGORIES).optional(),
-  synthetic: syntheticQuery("products"),
+  synthetic: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional()
+    .openapi({ description: "false: real products only (no generated demo data); true: demo data only" }),
   updatedSince: UpdatedSinceSchema,
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
