@@ -127,3 +127,78 @@ function fragmentDistanceTable(q: Uint32Array, n: Uint32Array, max: number): num
 export function typoBudget(query: string): number {
   return Math.max(1, Math.floor([...query].length / 3));
 }
+
+/**
+ * How far a Latin query is from the start of a field: the fewest edits (a swap of two neighbouring
+ * letters counting as one) turning it into some prefix of the field (atfttp is 1 from atftt,
+ * atorvastain 1 from atorvastatin calcium). Unlike a stretch
+ * anywhere in the field, a typo of a 拼音码 or an English name keeps its first letters, and an
+ * infix of a pinyin is no word a pharmacist types: lipitor is 2 from the start of lipeitong
+ * (利培酮), which a 7-letter typo budget of 1 rules out.
+ */
+export function prefixEditDistance(query: string, field: string, max = Number.POSITIVE_INFINITY): number {
+  const q = [...query];
+  const f = [...field];
+  let before: number[] = [];
+  let prev = Array.from({ length: f.length + 1 }, (_, j) => j);
+  let prevMin = 0;
+  for (let i = 1; i <= q.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= f.length; j++) {
+      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (q[i - 1] === f[j - 1] ? 0 : 1));
+      // Two letters typed the wrong way round (calcuim) are one slip, not two.
+      if (i > 1 && j > 1 && q[i - 1] === f[j - 2] && q[i - 2] === f[j - 1]) d = Math.min(d, (before[j - 2] ?? 0) + 1);
+      cur[j] = d;
+      rowMin = Math.min(rowMin, d);
+    }
+    // A later row reaches back at most two rows (a swap): when both are past max, so is the answer.
+    if (rowMin > max && prevMin > max) return max + 1;
+    prevMin = rowMin;
+    before = prev;
+    prev = cur;
+  }
+  const best = Math.min(...prev);
+  return best > max ? max + 1 : best;
+}
+
+const HAN = /\p{Script=Han}/u;
+const LATIN_ONLY = /^[a-z0-9 .,'+\-]*[a-z][a-z0-9 .,'+\-]*$/;
+
+/**
+ * What a misspelt query is compared with, in its own script: Chinese characters with Chinese names
+ * (its non-Chinese words, a strength say, left out: 阿托发他汀 10mg → 阿托发他汀), Latin letters with
+ * 拼音码, pinyin and English names. Null for anything else (digits alone, symbols, mixed scripts
+ * inside one word), which is no misspelling of a name. `budget` is the most edits a suggestion may
+ * be away: a third of a Chinese query (each character carries a syllable), a quarter of a Latin one
+ * (letters carry less), none below three Chinese characters or four letters, where one edit leaves
+ * too little of what was typed to say what was meant.
+ */
+export type TypoQuery = { script: "han" | "latin"; text: string; budget: number };
+
+export function typoQuery(text: string): TypoQuery | null {
+  const t = normalizeText(text);
+  if (HAN.test(t)) {
+    const han = [...t].filter((c) => HAN.test(c)).join("");
+    const n = [...han].length;
+    return n >= 3 ? { script: "han", text: han, budget: Math.max(1, Math.floor(n / 3)) } : null;
+  }
+  if (!LATIN_ONLY.test(t)) return null;
+  const n = t.replace(/[^a-z0-9]/g, "").length;
+  return n >= 4 ? { script: "latin", text: t, budget: Math.max(1, Math.floor(n / 4)) } : null;
+}
+
+/** Edits from a typo query to a name's fields of its own script; above `q.budget` means not close. */
+export function typoDistance(q: TypoQuery, keys: NameKeys): number {
+  const over = q.budget + 1;
+  if (q.script === "han") return Math.min(over, fragmentEditDistance(q.text, keys.term, q.budget));
+  const compact = q.text.replace(/[^a-z0-9]/g, "");
+  let best = over;
+  for (const field of [keys.pinyin, keys.initials]) if (field) best = Math.min(best, prefixEditDistance(compact, field, q.budget));
+  if (keys.nameEn) {
+    // An English name matches from the start of any of its words (atorvastatin calcium, calcium).
+    const words = keys.nameEn.split(/[\s\-/,()]+/).filter(Boolean);
+    for (let i = 0; i < words.length; i++) best = Math.min(best, prefixEditDistance(q.text, words.slice(i).join(" "), q.budget));
+  }
+  return best;
+}

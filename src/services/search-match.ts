@@ -148,12 +148,36 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   return { products: { kind: "ids", ids: rows.map((r) => r.id) }, codePrefix: null };
 }
 
+/**
+ * Products named by the start of a name users type besides the generic name and the firm's full
+ * name: a brand (商品名: 立普妥) or a firm's short name (生产企业-简称: 正大天晴, 北京嘉林 for
+ * 嘉林药业). search_aliases keeps them lower-cased (drizzle/0012_renewals_regional_volumes.sql);
+ * its primary key starts with the alias, so this is one index range. Null when none, or when more
+ * products than a list holds share the start (a fragment that short names nothing in particular).
+ */
+export async function aliasProducts(db: Db, text: string, maxIds: number): Promise<number[] | null> {
+  if (charLength(text) < 2) return null;
+  const rows = await readRows<{ id: number }>(
+    db,
+    sql`SELECT DISTINCT product_id AS id FROM search_aliases WHERE alias >= ${text} AND alias < ${`${text}\u{10FFFF}`} LIMIT ${litInt(maxIds + 1)}`,
+  );
+  return rows.length && rows.length <= maxIds ? rows.map((r) => r.id) : null;
+}
+
+/** Code matches and alias matches as one set of products (a list of ids merges; a wider match stays). */
+function withAliases(codes: CodeMatch, aliases: number[] | null): CodeMatch {
+  if (!aliases) return codes;
+  if (!codes.products) return { products: { kind: "ids", ids: aliases }, codePrefix: null };
+  if (codes.products.kind === "ids") return { products: { kind: "ids", ids: [...new Set([...codes.products.ids, ...aliases])] }, codePrefix: null };
+  return codes;
+}
+
 /** Resolves typed text to a plan; null when the text is empty after normalization. */
 export async function planSearch(db: Db, raw: string, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<SearchPlan | null> {
   const { text, terms } = searchTerms(raw);
   if (!text) return null;
   const whole = await matchText(db, text);
-  const codes = await codeMatches(db, text, tuning.maxCodeIds);
+  const codes = withAliases(await codeMatches(db, text, tuning.maxCodeIds), await aliasProducts(db, text, tuning.maxCodeIds));
   if (whole.names.length || whole.firms.length || codes.products || terms.length < 2) {
     return { text, ...whole, ...codes, refine: [], words: [] };
   }
@@ -161,9 +185,10 @@ export async function planSearch(db: Db, raw: string, tuning: SearchTuning = DEF
   // others must appear in the product (spec, form, firm, codes).
   for (const [i, term] of terms.entries()) {
     const part = await matchText(db, term);
-    if (part.names.length || part.firms.length) {
+    const aliases = await aliasProducts(db, term, tuning.maxCodeIds);
+    if (part.names.length || part.firms.length || aliases) {
       const refine = terms.filter((_, j) => j !== i);
-      return { text: term, ...part, ...NO_CODE, refine, words: await resolveWords(db, refine) };
+      return { text: term, ...part, ...withAliases(NO_CODE, aliases), refine, words: await resolveWords(db, refine) };
     }
   }
   // No word names a drug or firm: every word of three characters or more must be in one product.

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { fragmentDistanceFrom, nameTier, searchTerms, typoBudget } from "../domain/search-query";
+import { nameTier, searchTerms, typoDistance, typoQuery } from "../domain/search-query";
 import { charLength, findTerms, type TermRow } from "./search-match";
 import { intList, intLiteral } from "./search-sql";
 
@@ -59,39 +59,37 @@ function gramsOf(text: string): string[] {
 }
 
 /**
- * Names closest to a query that matched nothing (阿托发他汀 → 阿托伐他汀钙片): candidates share a
- * two-character gram with it (an index lookup), then the fewest edits to a stretch of the name,
- * its pinyin or its English name wins, within the query's typo budget.
+ * Names closest to a query that matched nothing (阿托发他汀 → 阿托伐他汀钙片, atfttp → 阿托伐他汀),
+ * only within a real distance and in the query's own script (src/domain/search-query.ts: typoQuery,
+ * typoDistance): Chinese text against Chinese names, Latin letters against 拼音码, pinyin and English
+ * names from their start, so Lipitor never offers 利培酮 (lipeitong). Candidates share a
+ * two-character gram with the query (an index lookup); the fewest edits win, then more prices.
  */
 export async function didYouMean(db: Db, raw: string, limit = 3): Promise<string[]> {
   const { text } = searchTerms(raw);
   if (!text || charLength(text) > 60) return [];
-  const compact = text.replace(/ /g, "");
-  const all = [...new Set([...gramsOf(text), ...gramsOf(compact)])];
+  const typo = typoQuery(text);
+  if (!typo) return [];
+  const probe = typo.script === "latin" ? typo.text.replace(/[^a-z0-9]/g, "") : typo.text;
+  const all = gramsOf(probe);
   const grams = all.slice(0, 60);
   if (!grams.length) return [];
-  const budget = typoBudget(text);
   // Each edit breaks at most two of the query's grams, so a name within the budget shares at least
   // (distinct grams − 2 × budget) of them: the others need not be read or measured.
-  const minShared = all.length > grams.length ? 1 : Math.max(1, Math.min(new Set(gramsOf(text)).size, new Set(gramsOf(compact)).size) - 2 * budget);
+  const minShared = all.length > grams.length ? 1 : Math.max(1, all.length - 2 * typo.budget);
   // Names without prices (all of theirs deleted) are no answer; their count comes with them.
   const candidates = await readRows<TermRow & { prices: number }>(
     db,
-    `SELECT t.id AS id, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin,
+    `SELECT t.id AS id, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin, t.initials AS initials,
       (SELECT SUM(f.n) FROM search_facets f WHERE f.term_id = t.id) AS prices
     FROM search_grams g JOIN search_terms t ON t.id = g.term_id
     WHERE g.gram IN (${grams.map(() => "?").join(", ")}) AND t.kind = 'name'
     GROUP BY t.id HAVING count(*) >= ${intLiteral(minShared)} AND prices > 0 ORDER BY count(*) DESC, t.id LIMIT 50`,
     grams,
   );
-  const fromText = fragmentDistanceFrom(text, budget);
-  const fromCompact = fragmentDistanceFrom(compact, budget);
   return candidates
-    .map((c) => {
-      const distance = Math.min(fromText(c.term), c.nameEn ? fromText(c.nameEn) : Infinity, c.pinyin ? fromCompact(c.pinyin) : Infinity);
-      return { c, distance, prices: c.prices };
-    })
-    .filter((x) => x.distance <= budget)
+    .map((c) => ({ c, distance: typoDistance(typo, c), prices: c.prices }))
+    .filter((x) => x.distance <= typo.budget)
     .sort((a, b) => a.distance - b.distance || b.prices - a.prices || a.c.id - b.c.id)
     .slice(0, limit)
     .map((x) => x.c.display);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fragmentEditDistance, nameTier, searchTerms } from "../../src/domain/search-query";
+import { fragmentEditDistance, nameTier, prefixEditDistance, searchTerms, typoDistance, typoQuery } from "../../src/domain/search-query";
 import { searchKeys } from "../../src/domain/search-keys";
 
 describe("search keys derived at write time", () => {
@@ -49,6 +49,29 @@ describe("query rules", () => {
     expect(fragmentEditDistance("瑞舒伐", "阿托伐他汀钙片", 1)).toBe(2);
     expect(fragmentEditDistance("瑞舒伐他汀", "阿托伐他汀钙片", 1)).toBe(2);
     expect(fragmentEditDistance("阿托发他汀", "阿托伐他汀钙片", 1)).toBe(1);
+  });
+
+  it("measures a misspelling in its own script, against the start of Latin fields", () => {
+    const atorva = { term: "阿托伐他汀钙片", nameEn: "atorvastatin calcium", pinyin: "atuofatatinggaipian", initials: "atfttgp" };
+    const risperidone = { term: "利培酮片", nameEn: "risperidone", pinyin: "lipeitongpian", initials: "lptp" };
+    expect(prefixEditDistance("atfttp", "atfttgp")).toBe(1);
+    expect(prefixEditDistance("lipitor", "lipeitongpian")).toBe(2);
+    // lipitor is close to the middle of nothing that counts: only starts of fields, within a quarter of its letters.
+    const lipitor = typoQuery("Lipitor");
+    expect(lipitor).toEqual({ script: "latin", text: "lipitor", budget: 1 });
+    expect(typoDistance(lipitor!, risperidone)).toBeGreaterThan(1);
+    expect(typoDistance(typoQuery("atfttp")!, atorva)).toBe(1);
+    expect(typoDistance(typoQuery("atorvastain")!, atorva)).toBe(1);
+    expect(typoDistance(typoQuery("calcuim")!, atorva)).toBe(1);
+    // Chinese text is compared with Chinese names only, its strength left out.
+    expect(typoQuery("阿托发他汀 10mg")).toEqual({ script: "han", text: "阿托发他汀", budget: 1 });
+    expect(typoDistance(typoQuery("阿托发他汀")!, atorva)).toBe(1);
+    // Too short to tell a typo from another word, or no name at all: nothing to suggest.
+    expect(typoQuery("他丁")).toBeNull();
+    expect(typoQuery("atf")).toBeNull();
+    expect(typoQuery("20mg")).not.toBeNull();
+    expect(typoQuery("12345")).toBeNull();
+    expect(typoQuery("%%")).toBeNull();
   });
 
   it("agrees with the plain edit table for any query and name, short or long", () => {
