@@ -1,4 +1,5 @@
 import { normalizeText } from "./names";
+import { joinAmounts } from "./strength";
 
 /**
  * Pure rules of pharmacist search: how typed text becomes terms, how a matched name ranks, and how
@@ -7,12 +8,13 @@ import { normalizeText } from "./names";
 
 /**
  * Typed text as search terms: full-width folded, lower case, split on white space and brackets
- * (阿托伐他汀钙片（20mg） → 阿托伐他汀钙片, 20mg). `text` keeps the whole, brackets included, since
+ * (阿托伐他汀钙片（20mg） → 阿托伐他汀钙片, 20mg), a number and its unit kept together (10 mg → 10mg). `text` keeps the whole, brackets included, since
  * some names carry them (复方氨基酸注射液(18AA)).
  */
 export function searchTerms(raw: string): { text: string; terms: string[] } {
   // Control characters (NUL above all) end an FTS5 string early; nobody types them on purpose.
-  const text = normalizeText(raw.replace(/[\p{Cc}\p{Cs}]/gu, " "));
+  // A number typed apart from its unit (阿托伐 10 mg) stays one word: 10mg.
+  const text = joinAmounts(normalizeText(raw.replace(/[\p{Cc}\p{Cs}]/gu, " ")));
   return { text, terms: text.split(/[\s()[\]{}【】〔〕<>《》]+/).filter(Boolean) };
 }
 

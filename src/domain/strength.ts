@@ -69,3 +69,47 @@ export const sameStrength = (a: string | null | undefined, b: string | null | un
 export function joinAmounts(text: string): string {
   return text.replace(/(\d)\s+(mg|g|ml|μg|µg|ug|mcg|iu|u|l|万iu|毫克|克|毫升|微克|单位)(?![a-z])/gi, "$1$2");
 }
+
+const NORMALIZED_AMOUNT = String.raw`\d+(?:\.\d+)?(?:mg|ml|iu)`;
+const WHOLE_STRENGTH = new RegExp(`^${NORMALIZED_AMOUNT}(?:[:/+×*x]${NORMALIZED_AMOUNT})*$`);
+
+/** True when a typed word is a strength: amounts with units, alone or as a ratio (10mg, 0.5g, 1g:5ml). */
+export function isStrength(word: string): boolean {
+  const n = normalizeStrength(word);
+  return n !== null && WHOLE_STRENGTH.test(n);
+}
+
+/** How files spell one amount, as [unit, power of ten from the normalised unit]. */
+const SPELLINGS: Record<string, Array<[string, number]>> = {
+  mg: [["mg", 0], ["g", -3], ["μg", 3], ["ug", 3], ["mcg", 3], ["毫克", 0], ["克", -3], ["微克", 3]],
+  ml: [["ml", 0], ["l", -3], ["毫升", 0], ["升", -3]],
+  iu: [["iu", 0], ["u", 0], ["单位", 0], ["万iu", -4], ["万u", -4], ["万单位", -4]],
+};
+
+/**
+ * The ways a file may print the first amount of a typed strength (0.5g → 500mg, 0.5g, 500000μg …),
+ * lower case and without spaces: a cheap first test on stored text, before containsStrength.
+ */
+export function strengthSpellings(word: string): string[] {
+  const m = /^(\d+(?:\.\d+)?)(mg|ml|iu)/.exec(normalizeStrength(word) ?? "");
+  if (!m) return [];
+  const [, num = "", unit = ""] = m;
+  return (SPELLINGS[unit] ?? []).map(([u, scale]) => `${shift(num, scale)}${u}`);
+}
+
+/**
+ * True when stored text (a product's spec, form, package …) holds the typed strength once both are
+ * normalised, as whole amounts: 10 mg is in 10mg×7 and in 10mg:5ml, 0.5g in 500mg, but 10mg is not
+ * in 110mg nor in 10.5mg.
+ */
+export function containsStrength(text: string, word: string): boolean {
+  const hay = normalizeStrength(text);
+  const needle = normalizeStrength(word);
+  if (!hay || !needle) return false;
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) {
+    const before = hay[i - 1] ?? "";
+    const after = hay[i + needle.length] ?? "";
+    if (!/[0-9.]/.test(before) && !/[a-z0-9.]/.test(after)) return true;
+  }
+  return false;
+}

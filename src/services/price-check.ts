@@ -13,6 +13,7 @@ import {
   type PriceCheckClass,
 } from "../domain";
 import { normalizeText } from "../domain/names";
+import { sameStrength } from "../domain/strength";
 import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
 import { renderFilter, type FilterSql } from "./price-filter-sql";
 import { allOf } from "./search-sql";
@@ -180,7 +181,7 @@ function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; cand
   if (byApproval) return { rule: "approvalNo", candidate: byApproval };
   if (line.genericName && line.spec && line.manufacturer) {
     const same = (cat.byName.get(normalizeText(line.genericName)) ?? []).find(
-      (c) => key(c.spec) === key(line.spec) && key(c.manufacturer) === key(line.manufacturer),
+      (c) => sameStrength(c.spec, line.spec) && key(c.manufacturer) === key(line.manufacturer),
     );
     if (same) return { rule: "nameSpecManufacturer", candidate: same };
   }
@@ -191,7 +192,7 @@ function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; cand
 function findAlternatives(line: PurchaseLine, cat: Catalogue): Candidate[] {
   if (!line.genericName || !line.spec) return [];
   const found = (cat.byName.get(normalizeText(line.genericName)) ?? []).filter(
-    (c) => key(c.spec) === key(line.spec) && (!line.dosageForm || !c.dosageForm || key(c.dosageForm) === key(line.dosageForm)),
+    (c) => sameStrength(c.spec, line.spec) && (!line.dosageForm || !c.dosageForm || key(c.dosageForm) === key(line.dosageForm)),
   );
   return found.sort((a, b) => compareFractions(unitPrice(BigInt(a.chosenPriceE4), a.packageQty), unitPrice(BigInt(b.chosenPriceE4), b.packageQty)) || a.priceId - b.priceId);
 }

@@ -6,6 +6,7 @@ import { notFound } from "../errors";
 import type { Category } from "../db/schema";
 import { priceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
+import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
 import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
 import { allOf } from "./search-sql";
@@ -61,16 +62,14 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   );
   // Savings are counted against the price the user pays now: the latest in force, else the latest.
   const current = [...historyRows].reverse().find((r) => priceState(r.cycleStart, r.cycleEnd, asOf) === "in_force") ?? historyRows[historyRows.length - 1];
-  // Equivalent products share an equiv_id (same generic name, form and spec; see
-  // drizzle/0007_search_broad_matches.sql), whose prices price_search_equiv_rank_idx holds in
-  // unit-price order: the cheapest are the first entries of one range, not a sort of them all.
+  // Equivalent products: the same generic name and form, the same strength once normalised (0.5g =
+  // 500mg). Each published spec has an equiv_id whose prices price_search_equiv_rank_idx holds in
+  // unit-price order: the cheapest are the first entries of a range or two, not a sort of them all.
+  const equivalents = await equivalentIds(db, product);
   const alternativeRows = await readRows<PriceSqlRow>(
     db,
     sql`SELECT ${sql.raw(PRICE_COLUMNS_SQL)} FROM ${sql.raw(PRICE_FROM_SQL)}
-    WHERE p.id IN (SELECT ps.price_id FROM price_search ps
-      WHERE ps.equiv_id = (SELECT e.id FROM search_equivalents e WHERE e.key = json_array(${product.genericName}, ${product.dosageForm}, ${product.spec}))
-        AND ps.product_id <> ${id} AND ${allOf(filters.allRows)}
-      ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${query.alternativesLimit ?? 20})
+    WHERE p.id IN (${cheapestEquivalentsSql(equivalents, allOf([sql`ps.product_id <> ${id}`, ...filters.allRows]), query.alternativesLimit ?? 20)})
     ORDER BY p.unit_price_e4 ASC, p.id ASC`,
   );
   const names = await regionNamesOf(db, [...historyRows, ...alternativeRows]);

@@ -1,14 +1,16 @@
 import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { containsStrength, isStrength, strengthSpellings } from "../domain/strength";
 import { codeRangeSql, productsSql, type ProductMatch } from "./search-products";
 import { anyOf, litInt, litInts } from "./search-sql";
 
 /**
  * Where a further word of a query (阿托伐 20mg → 20mg) occurs, resolved once per distinct text
  * rather than once per price: in a generic name, a firm, a variant (spec, form, package and English
- * name, search_variants) or, for three characters and more with a digit, the start of a code. A price matches
- * the word when its name, firm, variant or product is among these.
+ * name, search_variants; a strength by its normalised amount, src/domain/strength.ts) or, for three
+ * characters and more with a digit, the start of a code. A price matches the word when its name,
+ * firm, variant or product is among these.
  */
 export type WordMatch = { word: string; names: number[]; firms: number[]; variants: number[]; products: ProductMatch | null };
 
@@ -18,11 +20,20 @@ const MAX_CODE_IDS = 1000;
 export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]> {
   const out: WordMatch[] = [];
   for (const word of words) {
-    const rows = await readRows<{ k: "n" | "f" | "v"; id: number }>(db, sql`
-      SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id FROM search_terms WHERE instr(lower(term), ${word}) > 0
-      UNION ALL SELECT 'v' AS k, id FROM search_variants WHERE instr(text, ${word}) > 0`);
+    const strength = isStrength(word);
+    // A strength matches the variants that hold the same amount however it is spelt (0.5g = 500mg,
+    // 10mg not in 110mg): the spellings pick candidates in SQL, containsStrength decides.
+    const variants = strength
+      ? sql`SELECT 'v' AS k, id, text FROM search_variants WHERE ${anyOf(strengthSpellings(word).map((s) => sql`instr(replace(text, ' ', ''), ${s}) > 0`))}`
+      : sql`SELECT 'v' AS k, id, NULL AS text FROM search_variants WHERE instr(text, ${word}) > 0`;
+    const rows = await readRows<{ k: "n" | "f" | "v"; id: number; text: string | null }>(db, sql`
+      SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id, NULL AS text FROM search_terms WHERE instr(lower(term), ${word}) > 0
+      UNION ALL ${variants}`);
     const match: WordMatch = { word, names: [], firms: [], variants: [], products: null };
-    for (const r of rows) (r.k === "n" ? match.names : r.k === "f" ? match.firms : match.variants).push(r.id);
+    for (const r of rows) {
+      if (r.k === "v" && strength && !containsStrength(r.text ?? "", word)) continue;
+      (r.k === "n" ? match.names : r.k === "f" ? match.firms : match.variants).push(r.id);
+    }
     // A code (医保编码, 批准文号) matches by its start, through the code indexes; a fragment from the
     // middle of a code is matched only as the whole query (search-match), since the trigram index
     // would also read every spec that shares its trigrams (20mg: 20m, 0mg).

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sameStrength } from "../../src/domain/strength";
 import { getJson, type TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 
@@ -42,14 +43,15 @@ describe("GET /api/v1/products/{id}", () => {
     expect((await getJson(world.app, `/api/v1/products/abc`)).status).toBe(400);
   });
 
-  it("alternatives are the other products' prices of the same name, form and spec, in the order plain SQL gives", async () => {
+  it("alternatives are the other products' prices of the same name, form and normalised strength, in the order plain SQL gives", async () => {
     const all = await world.db.all<{ id: number; name: string; form: string | null; spec: string | null }>(
       sql`SELECT id, generic_name AS name, dosage_form AS form, spec FROM products`,
     );
     let withAlternatives = 0;
     for (const p of all) {
-      const expected = await world.db.all<{ id: number }>(sql`SELECT p.id AS id FROM prices p JOIN products pr ON pr.id = p.product_id
-        WHERE pr.generic_name = ${p.name} AND pr.dosage_form IS ${p.form} AND pr.spec IS ${p.spec} AND pr.id <> ${p.id}
+      const same = all.filter((o) => o.name === p.name && o.form === p.form && sameStrength(o.spec, p.spec) && o.id !== p.id).map((o) => o.id);
+      const expected = await world.db.all<{ id: number }>(sql`SELECT p.id AS id FROM prices p
+        WHERE p.product_id IN (SELECT value FROM json_each(${JSON.stringify(same)}))
         ORDER BY p.unit_price_e4, p.id LIMIT 20`);
       const { body } = await getJson(world.app, `/api/v1/products/${p.id}?include=ended`);
       expect(body.data.alternatives.map((a: { id: number }) => a.id), `product ${p.id}`).toEqual(expected.map((r) => r.id));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { joinAmounts, normalizeStrength, sameStrength } from "../../../src/domain/strength";
+import { containsStrength, isStrength, joinAmounts, normalizeStrength, sameStrength, strengthSpellings } from "../../../src/domain/strength";
 
 describe("normalizeStrength", () => {
   it("drops spaces and case, folds full-width text", () => {
@@ -29,5 +29,28 @@ describe("normalizeStrength", () => {
   it("joins a number to its unit in typed text", () => {
     expect(joinAmounts("阿托伐 10 mg")).toBe("阿托伐 10mg");
     expect(joinAmounts("头孢 0.5 g 注射")).toBe("头孢 0.5g 注射");
+  });
+});
+
+describe("a typed strength against stored text", () => {
+  it("tells a strength from other words", () => {
+    for (const w of ["10mg", "10 mg", "0.5g", "1g:5ml", "40万单位", "250μg"]) expect(isStrength(w), w).toBe(true);
+    for (const w of ["片剂", "atorvastatin", "20mg*7", "3.0×18mm", "18aa", "10"]) expect(isStrength(w), w).toBe(false);
+  });
+  it("spells the first amount every way a file may print it", () => {
+    expect(strengthSpellings("0.5g")).toEqual(expect.arrayContaining(["500mg", "0.5g", "500000μg", "500毫克", "0.5克"]));
+    expect(strengthSpellings("1g:5ml")).toContain("1000mg");
+    expect(strengthSpellings("40万单位")).toEqual(expect.arrayContaining(["400000iu", "40万单位", "40万u"]));
+    expect(strengthSpellings("片剂")).toEqual([]);
+  });
+  it("finds whole amounts only, however they are spelt", () => {
+    expect(containsStrength("10mg 口服常释片剂 10mg*28", "10 mg")).toBe(true);
+    expect(containsStrength("500mg 注射剂", "0.5g")).toBe(true);
+    expect(containsStrength("0.5g 注射剂", "500mg")).toBe(true);
+    expect(containsStrength("1g:5ml 注射液", "1000mg:5ml")).toBe(true);
+    expect(containsStrength("1g：5ml", "5ml")).toBe(true);
+    expect(containsStrength("110mg 片剂", "10mg")).toBe(false);
+    expect(containsStrength("10.5mg 片剂", "10mg")).toBe(false);
+    expect(containsStrength("0.25g 片剂", "0.5g")).toBe(false);
   });
 });
