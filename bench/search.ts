@@ -43,6 +43,18 @@ const classes = (count: number): Array<{ name: string; probes: Probe[] }> => [
       p("他汀", { region: "大同市", minDiscount: 50 }),
     ],
   },
+  {
+    // Issue 15: what a hospital in one province can buy on one day (a city means its province).
+    name: "province + asOf",
+    probes: [
+      p("阿托伐", { province: "浙江", asOf: "2024-06-01" }),
+      p("他汀", { province: "河北省", asOf: "2021-01-01" }),
+      p("氯沙坦", { province: "大同市", asOf: "2026-03-01" }),
+      p("atf", { province: "广东", asOf: "2023-01-01", include: "ended" }),
+      p("沙坦", { province: "新疆", state: ["in_force"] }),
+      p("阿托伐", { province: "浙江", asOf: "2024-06-01", cursor: "page2" }),
+    ],
+  },
   { name: "typo (did you mean)", probes: [p("阿托发他汀"), p("atorvastain"), p("氯吡各雷")] },
   { name: "page 2 (cursor)", probes: [p("阿托伐", { cursor: "page2" }), p("他汀", { cursor: "page2" })] },
   { name: "suggest", probes: [s("at"), s("阿"), s("他汀"), s("atorva"), s("氯沙坦")] },

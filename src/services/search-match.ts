@@ -2,7 +2,7 @@ import { readRows } from "../db/read-rows";
 import type { Db } from "../db/client";
 import { nameTier, searchTerms } from "../domain/search-query";
 import { sql, type SQL } from "drizzle-orm";
-import { litInt } from "./search-sql";
+import { litInt, litText } from "./search-sql";
 import { codeRangeSql, type ProductMatch } from "./search-products";
 
 export type { ProductMatch } from "./search-products";
@@ -154,12 +154,14 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
  * 嘉林药业). search_aliases keeps them lower-cased (drizzle/0012_renewals_regional_volumes.sql);
  * its primary key starts with the alias, so this is one index range. Null when none, or when more
  * products than a list holds share the start (a fragment that short names nothing in particular).
+ * `kinds` limits it to brands ('b') or short names ('s').
  */
-export async function aliasProducts(db: Db, text: string, maxIds: number): Promise<number[] | null> {
+export async function aliasProducts(db: Db, text: string, maxIds: number, kinds: ReadonlyArray<"b" | "s"> = ["b", "s"]): Promise<number[] | null> {
   if (charLength(text) < 2) return null;
   const rows = await readRows<{ id: number }>(
     db,
-    sql`SELECT DISTINCT product_id AS id FROM search_aliases WHERE alias >= ${text} AND alias < ${`${text}\u{10FFFF}`} LIMIT ${litInt(maxIds + 1)}`,
+    sql`SELECT DISTINCT product_id AS id FROM search_aliases WHERE alias >= ${text} AND alias < ${`${text}\u{10FFFF}`}
+      AND kind IN (${sql.join(kinds.map((k) => litText(k)), sql`, `)}) LIMIT ${litInt(maxIds + 1)}`,
   );
   return rows.length && rows.length <= maxIds ? rows.map((r) => r.id) : null;
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { nameTier, searchTerms, typoDistance, typoQuery } from "../domain/search-query";
-import { charLength, findTerms, type TermRow } from "./search-match";
+import { aliasProducts, charLength, findTerms, type TermRow } from "./search-match";
 import { intList, intLiteral } from "./search-sql";
 
 export type Suggestion = { name: string; nameEn: string | null; initials: string | null; category: string | null; prices: number };
@@ -38,6 +38,7 @@ export async function suggestNames(db: Db, raw: string, limit: number): Promise<
     query = terms[0];
     rows = (await findTerms(db, query)).filter((t) => t.kind === "name");
   }
+  if (!rows.length) return brandSuggestions(db, query, limit);
   const ranked = rows
     .map((t) => ({ t, tier: nameTier(query, t) }))
     .filter((x): x is { t: TermRow; tier: 0 | 1 | 2 } => x.tier !== null);
@@ -47,6 +48,28 @@ export async function suggestNames(db: Db, raw: string, limit: number): Promise<
     .filter((x) => x.prices > 0)
     // Ties: the shorter name is closer to what was typed; then code-point order, so answers are stable.
     .sort((a, b) => a.tier - b.tier || b.prices - a.prices || a.t.term.length - b.t.term.length || (a.t.term < b.t.term ? -1 : a.t.term > b.t.term ? 1 : 0))
+    .slice(0, limit)
+    .map((x) => toSuggestion(x.t, x.prices));
+}
+
+/**
+ * A brand (商品名: 立普妥) names no generic name itself: the generic names of the products sold under
+ * it are suggested instead, most prices first. Read only when no name matched, from search_aliases.
+ */
+async function brandSuggestions(db: Db, query: string, limit: number): Promise<Suggestion[]> {
+  const ids = await aliasProducts(db, query, 200, ["b"]);
+  if (!ids) return [];
+  const names = await readRows<TermRow>(
+    db,
+    `SELECT DISTINCT t.id AS id, t.kind AS kind, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin,
+      t.initials AS initials, t.category AS category
+    FROM products pr JOIN search_terms t ON t.kind = 'name' AND t.term = pr.name_norm WHERE pr.id IN (${intList(ids)})`,
+  );
+  const counts = await priceCounts(db, names.map((t) => t.id));
+  return names
+    .map((t) => ({ t, prices: counts.get(t.id) ?? 0 }))
+    .filter((x) => x.prices > 0)
+    .sort((a, b) => b.prices - a.prices || a.t.id - b.t.id)
     .slice(0, limit)
     .map((x) => toSuggestion(x.t, x.prices));
 }
