@@ -5,6 +5,8 @@ import { loadConfig } from "../env";
 import { hasLibsqlTransactions, libsqlTransactionWrite, type AtomicWrite } from "../import/writer";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { runImport, type ImportReport } from "../services/imports";
+import { withdrawImport } from "../services/import-withdrawal";
+import { AppError } from "../errors";
 import { openMigrated } from "./database";
 import { fileSource } from "./file-source";
 import { createProgressReporter } from "./import-progress";
@@ -14,7 +16,8 @@ import { terminalSafe } from "./terminal-safe";
 
 const USAGE =
   "usage: npm run import -- <batches|regions|prices|volumes> <file.csv|file.xlsx> [--batch <id>] [--sheet <name|position>]\n" +
-  "         [--map field=header]... [--profile <name>] [--save-profile <name>] [--strict] [--source-note <text>] [--dry-run]";
+  "         [--map field=header]... [--profile <name>] [--save-profile <name>] [--strict] [--source-note <text>] [--dry-run]\n" +
+  "       npm run import -- --withdraw <audit id>   (undo one import, restoring exactly what it replaced)";
 
 /** `npm run import`: the same all-or-nothing import as the HTTP endpoint, streamed from disk. */
 async function main() {
@@ -29,8 +32,10 @@ async function main() {
       "save-profile": { type: "string" },
       strict: { type: "boolean", default: false },
       "source-note": { type: "string" },
+      withdraw: { type: "string" },
     },
   });
+  if (values.withdraw !== undefined) return withdraw(values.withdraw);
   const [kind, file] = positionals;
   if (!kind || !file || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
     console.error(USAGE);
@@ -102,6 +107,29 @@ async function main() {
   } finally {
     removeSignalHandlers();
     progress.stop();
+    handle.close();
+  }
+}
+
+/** `--withdraw <id>`: the same withdrawal as DELETE /api/v1/imports/{id}, recorded as cli:<user>. */
+async function withdraw(idText: string) {
+  const id = Number(idText);
+  if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id < 1) {
+    console.error(`--withdraw takes an import's audit id (a positive whole number, as printed "audit #12"), not ${terminalSafe(JSON.stringify(idText))}\n${USAGE}`);
+    process.exit(2);
+  }
+  const config = loadConfig(process.env);
+  const handle = await openMigrated(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { seed: false });
+  try {
+    const w = await withdrawImport(handle.db, id, `cli:${process.env.USER ?? "unknown"}`);
+    console.log(`import #${w.importId} withdrawn: ${w.rowsRemoved} rows it added removed, ${w.rowsRestored} rows it changed restored` +
+      `${w.batches.length ? `; statistics recomputed for ${terminalSafe(w.batches.join(", "))}` : ""}`);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    // 404 and 409 are the user's to act on: exit 1 with the message, like a rejected file.
+    console.error(terminalSafe(`import #${id} not withdrawn (${err.code}): ${err.message}`));
+    process.exitCode = 1;
+  } finally {
     handle.close();
   }
 }

@@ -382,8 +382,61 @@ export const imports = sqliteTable(
     actor: text("actor"),
     startedAt: text("started_at").notNull(),
     finishedAt: text("finished_at"),
+    /** The journal of what a succeeded import replaced (import_journals.id), so it can be withdrawn. */
+    journalId: integer("journal_id"),
+    /** When the import was withdrawn, and by whom (`token:<name>`, `cli:<user>`). */
+    withdrawnAt: text("withdrawn_at"),
+    withdrawnBy: text("withdrawn_by"),
   },
   (t) => [index("imports_started_idx").on(t.startedAt)],
+);
+
+/*
+ * What each import replaced, written by the import itself in the same atomic write as its rows
+ * (src/import/journal.ts), so `DELETE /api/v1/imports/{id}` can restore exactly what was there:
+ * rows it inserted are the rowids above `lo` up to `hi` of each table (SQLite gives new rows the
+ * next rowid), rows it updated or deleted are copied whole, as JSON, into import_journal_rows
+ * before their first change.
+ */
+export const importJournals = sqliteTable(
+  "import_journals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    /** 1 once the import's last statement ran; a D1 chunked import that died leaves 0. */
+    finished: integer("finished").notNull().default(0),
+    /** JSON array of the batches whose statistics the import recomputed. */
+    batches: text("batches").notNull().default("[]"),
+    withdrawnAt: text("withdrawn_at"),
+  },
+  (t) => [uniqueIndex("import_journals_key_uq").on(t.key)],
+);
+
+export const importJournalRanges = sqliteTable(
+  "import_journal_ranges",
+  {
+    journalId: integer("journal_id").notNull(),
+    tbl: text("tbl").notNull(),
+    /** Rows inserted: lo < rowid <= hi (hi is null until the import finished). */
+    lo: integer("lo").notNull(),
+    hi: integer("hi"),
+  },
+  (t) => [primaryKey({ columns: [t.journalId, t.tbl] })],
+);
+
+export const importJournalRows = sqliteTable(
+  "import_journal_rows",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    journalId: integer("journal_id").notNull(),
+    tbl: text("tbl").notNull(),
+    /** u: updated, d: deleted. */
+    op: text("op").notNull(),
+    rid: integer("rid").notNull(),
+    /** The whole row before the import changed it, as a JSON object of its columns. */
+    old: text("old").notNull(),
+  },
+  (t) => [index("import_journal_rows_journal_idx").on(t.journalId, t.tbl, t.rid), index("import_journal_rows_row_idx").on(t.tbl, t.rid)],
 );
 
 /** Small key/value facts about the data itself, e.g. the data version bumped by every import. */

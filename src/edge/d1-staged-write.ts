@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
 
 /**
  * All-or-nothing imports on D1, which refuses BEGIN: one `db.batch()` is D1's only transaction.
@@ -24,9 +25,6 @@ export type AtomicWrite = (db: Db, chunks: AsyncIterable<SQL[]>) => Promise<void
 /** Statements per batch measured to stay far below D1's 30 s per query and the 128 MB of a Worker. */
 export const D1_SINGLE_BATCH_MAX = 5_000;
 export const D1_CHUNK_SIZE = 1_000;
-
-/** Tables an import writes. Derived tables are kept by their triggers and must not be journaled twice. */
-export const JOURNALED_TABLES = ["batches", "regions", "products", "prices", "price_regions", "volumes"] as const;
 
 const LOCK_KEY = "staged_import_started_at";
 /** An abandoned lock older than this (a killed Worker) is taken over and its import undone. */
@@ -67,8 +65,7 @@ async function stagedWrite(db: Db, first: SQL[], rest: AsyncIterator<SQL[]>, chu
     if (pending.length) await runBatch(db, pending);
     await runBatch(db, [...dropJournalTriggers(), sql`DELETE FROM import_undo`, bumpVersion(), releaseLock()]);
   } catch (err) {
-    await undoJournal(db);
-    await runBatch(db, [bumpVersion(), releaseLock()]);
+    await undoAbandoned(db);
     throw err;
   }
 }
@@ -97,6 +94,15 @@ async function recoverAbandoned(db: Db): Promise<void> {
   if (Date.now() - Date.parse(lock.value) < STALE_LOCK_MS) {
     throw new AppError(409, "import_running", "a large import is being written in chunks; try again when it has finished");
   }
+  await undoAbandoned(db);
+}
+
+/**
+ * Undoes a chunked import that did not finish. The withdrawal journal it was writing
+ * (src/import/journal.ts) goes first, triggers included, so the undo is not journaled as a change.
+ */
+async function undoAbandoned(db: Db): Promise<void> {
+  await runBatch(db, discardUnfinishedJournals());
   await undoJournal(db);
   await runBatch(db, [bumpVersion(), releaseLock()]);
 }

@@ -12,6 +12,7 @@ import { parseColumnMap } from "../import/headers";
 import { openImportFile, type OpenedFile, type WorkbookOpener } from "../import/open-file";
 import { ImportTally, MAX_REPORTED_ERRORS, Rejected, validatedStatements } from "../import/validate-rows";
 import { defaultAtomicWrite, type AtomicWrite } from "../import/writer";
+import { journaled, openImportJournal } from "../import/journal";
 import { refreshBatchStats } from "./batches";
 import { auditUnlessLocked, dryRunReport } from "./dry-run-audit";
 import { loadImportProfile, PROFILE_NAME, saveImportProfile } from "./import-profiles";
@@ -94,7 +95,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
     await writeAudit(db, req, { startedAt, dryRun, status: "failed", encoding: null, tally: new ImportTally(), message: String(err) }).catch(() => 0);
     throw err;
   }
-  const { tally, encoding, file } = outcome;
+  const { tally, encoding, file, journalKey } = outcome;
   // Cached answers are keyed by the data version the import bumped: they must see the new one now.
   dataChanged(db);
   const status = tally.errorCount ? "rejected" : "succeeded";
@@ -102,7 +103,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
     await saveImportProfile(db, req.saveProfile, { kind: req.kind, map: [...(req.map ?? [])], ...(file?.sheet ? { sheet: req.sheet ?? file.sheet } : {}) });
     tally.warnings.push(`saved the column mapping${file?.sheet ? " and sheet" : ""} as profile "${req.saveProfile}" (reuse it with --profile / profile=)`);
   }
-  const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally, file });
+  const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally, file, journalKey });
   if (dryRun) return dryRunReport(await auditUnlessLocked(audit), reportOf(req.kind, dryRun, encoding, tally, file));
   const importId = await audit();
   return { importId, ...reportOf(req.kind, dryRun, encoding, tally, file) };
@@ -124,7 +125,7 @@ async function applyProfile(db: Db, req: ImportRequest): Promise<string | null> 
 }
 
 type FileFacts = { format: "csv" | "xlsx"; sheet: string | null } | null;
-type Attempt = { tally: ImportTally; encoding: TextEncodingName | null; retryAsGb18030: boolean; file: FileFacts };
+type Attempt = { tally: ImportTally; encoding: TextEncodingName | null; retryAsGb18030: boolean; file: FileFacts; journalKey?: string };
 
 async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: TextEncodingName | undefined): Promise<Attempt> {
   const spec = KINDS[req.kind];
@@ -150,18 +151,20 @@ async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: T
   }
   const file = { format: table.format, sheet: table.sheet };
   const encoding = table.format === "csv" ? table.encoding : null;
+  let journalKey: string | undefined;
   try {
-    await readAndWrite(db, req, table, tally, (rows) => progress(rows));
+    journalKey = await readAndWrite(db, req, table, tally, (rows) => progress(rows));
   } catch (err) {
     if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true, file };
     if (err instanceof DecodeError || err instanceof CsvTooLongError) tally.error({ row: 0, column: null, message: err.message });
     else if (!(err instanceof Rejected)) throw err;
   }
   progress(tally.rowsTotal, true);
-  return { tally, encoding, retryAsGb18030: false, file };
+  return { tally, encoding, retryAsGb18030: false, file, journalKey };
 }
 
-async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally: ImportTally, onRows: (rows: number) => void) {
+/** Validates and writes the file; returns the key of the journal written with it (none for a dry run). */
+async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally: ImportTally, onRows: (rows: number) => void): Promise<string | undefined> {
   const spec = KINDS[req.kind];
   const { header } = table;
   const headerProblems = [...table.issues];
@@ -204,10 +207,13 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
   });
   if (req.dryRun) {
     for await (const _ of statements) void _;
+    return undefined;
   } else {
     const since = await databaseNow(db);
     let statsWritten = false;
-    await write(db, statements, async (tx) => {
+    // What the rows replace is journaled in the same atomic write, so the import can be withdrawn.
+    const journal = await openImportJournal(db);
+    await write(db, journaled(statements, journal, () => tally.touchedBatches), async (tx) => {
       if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
       if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
       statsWritten = true;
@@ -217,6 +223,7 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
     if (!statsWritten && spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) {
       tally.changed = await spec.countChanged(db, since, [...tally.touchedBatches]);
     }
+    return journal.key;
   }
 }
 
@@ -277,16 +284,19 @@ async function sha256Of(req: ImportRequest): Promise<string> {
 async function writeAudit(
   db: Db,
   req: ImportRequest,
-  a: { startedAt: string; dryRun: boolean; status: "succeeded" | "rejected" | "failed"; encoding: string | null; tally: ImportTally; message?: string; file?: FileFacts },
+  a: {
+    startedAt: string; dryRun: boolean; status: "succeeded" | "rejected" | "failed"; encoding: string | null; tally: ImportTally;
+    message?: string; file?: FileFacts; journalKey?: string;
+  },
 ): Promise<number> {
   const r = reportOf(req.kind, a.dryRun, a.encoding, a.tally, a.file ?? null);
   const errors = a.message ? [{ row: 0, column: null, message: `the import failed: ${a.message}` }] : r.errors;
   const rows = await db.all<{ id: number }>(sql`INSERT INTO imports (kind, file_name, sha256, encoding, dry_run, status,
-      rows_total, rows_imported, rows_rejected, errors, warnings, actor, started_at, finished_at)
+      rows_total, rows_imported, rows_rejected, errors, warnings, actor, started_at, finished_at, journal_id)
     VALUES (${req.kind}, ${req.fileName ?? null}, ${await sha256Of(req)}, ${a.encoding}, ${a.dryRun ? 1 : 0}, ${a.status}, ${r.rowsTotal},
       ${a.status === "succeeded" && !a.dryRun ? r.rowsImported : 0}, ${r.rowsRejected},
       ${JSON.stringify(errors.slice(0, 200))}, ${JSON.stringify(r.warnings.slice(0, 50))}, ${req.actor ?? null}, ${a.startedAt},
-      ${new Date().toISOString()})
+      ${new Date().toISOString()}, (SELECT id FROM import_journals WHERE key = ${a.journalKey ?? null} AND finished = 1))
     RETURNING id`);
   return rows[0]?.id ?? 0;
 }
@@ -296,9 +306,9 @@ export async function listImports(db: Db, limit = 100) {
   const rows = await db.all<{
     id: number; kind: string; fileName: string | null; sha256: string; encoding: string | null; dryRun: number;
     status: string; rowsTotal: number; rowsImported: number; rowsRejected: number; errors: string; warnings: string;
-    actor: string | null; startedAt: string; finishedAt: string | null;
+    actor: string | null; startedAt: string; finishedAt: string | null; withdrawnAt: string | null; withdrawnBy: string | null;
   }>(sql`SELECT id, kind, file_name AS fileName, sha256, encoding, dry_run AS dryRun, status, rows_total AS rowsTotal,
       rows_imported AS rowsImported, rows_rejected AS rowsRejected, errors, warnings, actor, started_at AS startedAt,
-      finished_at AS finishedAt FROM imports ORDER BY id DESC LIMIT ${limit}`);
+      finished_at AS finishedAt, withdrawn_at AS withdrawnAt, withdrawn_by AS withdrawnBy FROM imports ORDER BY id DESC LIMIT ${limit}`);
   return rows.map((r) => ({ ...r, dryRun: Boolean(r.dryRun), errors: JSON.parse(r.errors) as RowIssue[], warnings: JSON.parse(r.warnings) as string[] }));
 }

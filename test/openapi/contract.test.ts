@@ -43,7 +43,7 @@ describe("the contract integrators build on", () => {
 
   it("declares the admin token on the operations that need it, and on no other", () => {
     const guarded = operations.filter((o) => o.op.security?.length).map((o) => o.name).sort();
-    expect(guarded).toEqual(["GET /api/v1/imports", "POST /api/v1/imports"]);
+    expect(guarded).toEqual(["DELETE /api/v1/imports/{id}", "GET /api/v1/imports", "POST /api/v1/imports"]);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 

@@ -87,6 +87,9 @@ describe("large imports on D1 are written in journaled chunks", () => {
     expect(report.rowsImported).toBe(0);
     expect(report.errors).toEqual([{ row: 1122, column: "中选价格", message: expect.any(String) }]);
     expect(await snapshotData(db())).toEqual(before);
+    // The withdrawal journal it had begun went with it: no trigger left to journal other writes.
+    expect(await db().all(sql`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'import_journal_%'`)).toEqual([]);
+    expect(await db().get<{ n: number }>(sql`SELECT count(*) AS n FROM import_journals WHERE finished = 0`)).toEqual({ n: 0 });
     const search = await call(`/api/v1/prices?q=${q("测试药1500号")}`);
     expect(search.body.data).toEqual([]);
     // The version moved on, so nothing cached while the chunks were visible can be served again.
@@ -110,5 +113,33 @@ describe("large imports on D1 are written in journaled chunks", () => {
     const byBytes = await call("/api/v1/imports?kind=prices", { method: "POST", body: form, headers: auth });
     expect(byBytes.status).toBe(415);
     expect(byBytes.body.error.code).toBe("xlsx_unsupported");
+  });
+});
+
+describe("withdrawing imports on D1 (DELETE /api/v1/imports/{id})", () => {
+  // A client address of its own, so the rate limit other tests spend does not answer first.
+  const headers = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "cf-connecting-ip": "203.0.113.92" };
+  const withdraw = (id: number) => call(`/api/v1/imports/${id}`, { method: "DELETE", headers });
+  const rows = (n: number, price: (i: number) => string) => Array.from({ length: n }, (_, i) => row(700 + i, price(i)).replace("测试药", "撤回药"));
+
+  it("restores what a later import replaced, refuses the earlier one while the later stands, for chunked and single-batch imports", async () => {
+    const before = await snapshotData(db());
+    // A takes the chunked, journaled path; B goes in one batch through the Worker.
+    const a = await runImport(db(), { kind: "prices", bytes: file(rows(40, (i) => (1 + i / 100).toFixed(2))), write: d1StagedWrite({ singleBatchMax: 10, chunkSize: 7 }) });
+    expect(a.errors).toEqual([]);
+    const afterA = await snapshotData(db());
+    const b = await importCsv("kind=prices", [HEADER, ...rows(5, () => "9.99"), row(799, "3.00").replace("测试药", "撤回药")].join("\n"));
+    expect(b.status, JSON.stringify(b.body)).toBe(200);
+    const refused = await withdraw(a.importId);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "withdraw_conflict", details: { laterImports: [b.body.importId] } });
+    const done = await withdraw(b.body.importId);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ rowsRestored: 5, withdrawnBy: "token:admin" });
+    expect(await snapshotData(db())).toEqual(afterA);
+    expect((await withdraw(a.importId)).status).toBe(200);
+    expect(await snapshotData(db())).toEqual(before);
+    expect((await withdraw(999_999)).status).toBe(404);
+    expect((await call(`/api/v1/imports/${a.importId}`, { method: "DELETE", headers: { "cf-connecting-ip": "203.0.113.92" } })).status).toBe(401);
   });
 });

@@ -6,6 +6,7 @@ import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/uploa
 import { requireAdmin } from "../../middleware/admin-auth";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import { listImports, runImport } from "../../services/imports";
+import { withdrawImport } from "../../services/import-withdrawal";
 import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { sniffFormat, WorkbookUnsupportedError, XLSX_MEDIA_TYPE } from "../../import/xlsx/sniff";
 import { createRouter } from "../router";
@@ -84,6 +85,10 @@ export const importsRouter = createRouter()
     });
     const limits = importLimitsFor(c.get("deps"));
     return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
+  })
+  .openapi({ ...routes.withdrawImportRoute, middleware: [requireAdmin, oneImportAtATime] as const }, async (c) => {
+    const withdrawal = await withdrawImport(c.get("deps").db, c.req.valid("param").id, `token:${c.get("adminName") ?? "admin"}`);
+    return c.json(withdrawal, 200);
   })
   .openapi({ ...routes.listImportsRoute, middleware: [requireAdmin] as const }, async (c) => {
     const data = await listImports(c.get("deps").db, c.req.valid("query").limit);

@@ -131,6 +131,8 @@ export const listImportsRoute = createRoute({
             actor: z.string().nullable(),
             startedAt: z.string(),
             finishedAt: z.string().nullable(),
+            withdrawnAt: z.string().nullable().openapi({ description: "when the import was withdrawn (DELETE /api/v1/imports/{id}); null while it stands" }),
+            withdrawnBy: z.string().nullable().openapi({ description: "who withdrew it: token:<name> or cli:<user>" }),
           }),
         ),
         meta: z.object({ total: z.number().int(), nextCursor: z.null() }),
@@ -141,5 +143,39 @@ export const listImportsRoute = createRoute({
     401: errorResponse("missing or wrong token"),
     403: errorResponse("imports over HTTP are disabled"),
     ...apiErrors,
+  },
+});
+
+export const WithdrawalSchema = z
+  .object({
+    importId: z.number().int(),
+    withdrawnAt: z.string(),
+    withdrawnBy: z.string().openapi({ description: "token:<name> of the admin token used (recorded in the audit log)" }),
+    rowsRemoved: z.number().int().openapi({ description: "rows the import had added, now deleted" }),
+    rowsRestored: z.number().int().openapi({ description: "rows the import had changed or deleted, now as they were before it" }),
+    batches: z.array(z.string()).openapi({ description: "batches whose statistics were recomputed" }),
+  })
+  .openapi("Withdrawal");
+
+export const withdrawImportRoute = createRoute({
+  method: "delete",
+  path: "/api/v1/imports/{id}",
+  operationId: "withdrawImport",
+  tags: ["imports"],
+  summary: "撤回导入 · Withdraw an import, restoring exactly what it replaced",
+  description:
+    "Deletes the rows a succeeded import added and puts back, whole, the rows it changed or deleted, from the journal the import wrote in the same transaction as its rows; search, savings and batch statistics follow. All or nothing. Refused with 409 `withdraw_conflict` (naming the later imports in `details.laterImports`) when a later import, not itself withdrawn, changed the same rows or added rows that point at rows this import added: withdraw those first, newest first. The withdrawal is recorded in the audit log with the token's name.",
+  security,
+  request: { params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: "id", in: "path" }, description: "the import's audit id (`importId` of its report, `id` in GET /api/v1/imports)", example: 12 }) }) },
+  responses: {
+    200: jsonResponse(WithdrawalSchema, "withdrawn: the data is as it was before the import"),
+    400: errorResponse("the id is not a positive integer"),
+    401: errorResponse("missing or wrong token"),
+    404: errorResponse("no import with this id in the audit log (import_not_found)"),
+    409: errorResponse(
+      "withdraw_conflict: a later import changed the same rows (withdraw it first); import_already_withdrawn; import_not_withdrawable: a dry run, a rejected or failed import, or one recorded before imports kept a journal; import_running: an import or withdrawal is running",
+    ),
+    ...writeErrors,
+    403: errorResponse("imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site"),
   },
 });

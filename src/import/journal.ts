@@ -1,0 +1,94 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+
+/**
+ * The journal an import writes beside its rows, in the same atomic write, so that it can later be
+ * withdrawn (src/services/import-withdrawal.ts) restoring exactly what it replaced:
+ * - rows it inserted are not copied: SQLite gives a new row the next rowid, so they are the rowids
+ *   above each table's largest rowid when the import began (`lo`) up to the largest at its end
+ *   (`hi`), recorded in import_journal_ranges; a million new prices cost two numbers;
+ * - rows it updated or deleted are copied whole (JSON) by triggers before their first change, in
+ *   import_journal_rows. The triggers exist only while the import writes: created by its first
+ *   statements, dropped by its last, so no other write pays for them.
+ */
+
+/** Base tables imports write. Derived tables (search, rollups) follow through their own triggers. */
+export const JOURNALED_TABLES = ["batches", "regions", "products", "prices", "price_regions", "bids", "agreed_volumes", "volumes"] as const;
+export type JournaledTable = (typeof JOURNALED_TABLES)[number];
+
+export type ImportJournal = {
+  /** Names the journal until its import's audit row points at it (imports.journal_id). */
+  key: string;
+  /** Statements that open the journal: they go before the import's first row. */
+  start: SQL[];
+  /** Statements that close it, given the batches whose statistics the import recomputes. */
+  end: (batches: Iterable<string>) => SQL[];
+};
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+export const journalTriggerName = (table: string, op: "au" | "ad") => quote(`import_journal_${table}_${op}`);
+
+export async function columnsOf(db: Db, table: string): Promise<string[]> {
+  const rows = await db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info(${table})`);
+  return rows.map((r) => r.name);
+}
+
+/** A journal for one import; triggers are built from the tables as they are now, so a new column is copied too. */
+export async function openImportJournal(db: Db): Promise<ImportJournal> {
+  const key = crypto.randomUUID();
+  const journalId = `(SELECT id FROM import_journals WHERE key = ${literal(key)})`;
+  const start: SQL[] = [sql`INSERT INTO import_journals (key) VALUES (${key})`];
+  for (const table of JOURNALED_TABLES) {
+    const cols = await columnsOf(db, table);
+    const old = `json_object(${cols.map((c) => `${literal(c)}, old.${quote(c)}`).join(", ")})`;
+    const t = literal(table);
+    // Rows this import inserted itself (rowid above lo) need no copy: withdrawing deletes them.
+    const before = `old.rowid <= (SELECT lo FROM import_journal_ranges WHERE journal_id = ${journalId} AND tbl = ${t})`;
+    const firstChange = `NOT EXISTS (SELECT 1 FROM import_journal_rows WHERE journal_id = ${journalId} AND tbl = ${t} AND rid = old.rowid)`;
+    start.push(sql.raw(`INSERT INTO import_journal_ranges (journal_id, tbl, lo) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quote(table)}))`));
+    for (const [op, event] of [["au", "UPDATE"], ["ad", "DELETE"]] as const) {
+      start.push(
+        sql.raw(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`),
+        sql.raw(`CREATE TRIGGER ${journalTriggerName(table, op)} AFTER ${event} ON ${quote(table)} WHEN ${before} AND ${firstChange} BEGIN
+          INSERT INTO import_journal_rows (journal_id, tbl, op, rid, old) VALUES (${journalId}, ${t}, '${op[1]}', old.rowid, ${old}); END`),
+      );
+    }
+  }
+  const end = (batches: Iterable<string>): SQL[] => [
+    ...dropJournalTriggers(),
+    ...JOURNALED_TABLES.map((table) =>
+      sql.raw(`UPDATE import_journal_ranges SET hi = (SELECT coalesce(max(rowid), 0) FROM ${quote(table)})
+        WHERE journal_id = ${journalId} AND tbl = ${literal(table)}`),
+    ),
+    sql`UPDATE import_journals SET finished = 1, batches = ${JSON.stringify([...new Set(batches)].sort())} WHERE key = ${key}`,
+  ];
+  return { key, start, end };
+}
+
+export function dropJournalTriggers(): SQL[] {
+  return JOURNALED_TABLES.flatMap((table) => (["au", "ad"] as const).map((op) => sql.raw(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`)));
+}
+
+/**
+ * Journals a D1 chunked import left unfinished (it failed or its Worker died): their rows are
+ * undone by that writer's own undo journal, so these are dropped with the triggers.
+ */
+export function discardUnfinishedJournals(): SQL[] {
+  return [
+    ...dropJournalTriggers(),
+    sql`DELETE FROM import_journal_rows WHERE journal_id IN (SELECT id FROM import_journals WHERE finished = 0)`,
+    sql`DELETE FROM import_journal_ranges WHERE journal_id IN (SELECT id FROM import_journals WHERE finished = 0)`,
+    sql`DELETE FROM import_journals WHERE finished = 0`,
+  ];
+}
+
+/** The import's statements with the journal opened before the first and closed after the last. */
+export async function* journaled(chunks: AsyncIterable<SQL[]>, journal: ImportJournal, batches: () => Iterable<string>): AsyncGenerator<SQL[]> {
+  let opened = false;
+  for await (const chunk of chunks) {
+    yield opened ? chunk : [...journal.start, ...chunk];
+    opened = true;
+  }
+  if (opened) yield journal.end(batches());
+}

@@ -1,0 +1,161 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openLibsql } from "../../src/db/client";
+import { JOURNALED_TABLES } from "../../src/import/journal";
+import { parseAdminTokens } from "../../src/middleware/admin-tokens";
+import { JOURNAL_REFERENCES } from "../../src/services/import-withdrawal";
+import { createTestWorld, getJson, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+import { snapshotData } from "../workerd/d1-snapshot";
+
+const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+const HEADER = "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind,supplyRegions";
+const price = (name: string, chosen: string, regions = "北京市") => `national-drug-3,${name},片剂,10mg,7,撤回制药厂,${chosen},30,ceiling,${regions}`;
+
+const post = async (world: TestWorld, kind: string, lines: string[]) => {
+  const res = await getJson(world.app, `/api/v1/imports?kind=${kind}`, { method: "POST", body: lines.join("\n"), headers: { ...auth, "content-type": "text/csv" } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.importId as number;
+};
+const withdraw = (world: TestWorld, id: number | string, headers: Record<string, string> = auth) =>
+  getJson(world.app, `/api/v1/imports/${id}`, { method: "DELETE", headers });
+/** A digest of what users can see: every data table, base and derived (search, savings), not the audit log. */
+const digest = async (world: TestWorld) => JSON.stringify(await snapshotData(world.db));
+/** Rows of `now` that `was` lacks, per table: a failure names them (savings rollups left at zero, once). */
+const rowsNotIn = (now: Record<string, unknown[]>, was: Record<string, unknown[]>) =>
+  Object.keys(now).filter((t) => JSON.stringify(now[t]) !== JSON.stringify(was[t])).map((t) => [t, now[t]!.filter((r) => !was[t]?.includes(r))]);
+const batchStats = async (world: TestWorld) => (await world.db.get<{ stats: string }>(sql`SELECT stats FROM batch_stats WHERE batch_id = 'national-drug-3'`))?.stats;
+
+describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly what it replaced", () => {
+  let world: TestWorld;
+  let before: string;
+  let afterA: string;
+  let statsAfterA: string | undefined;
+  let a: number;
+  let b: number;
+
+  beforeAll(async () => {
+    world = await createTestWorld({ settings: { adminTokens: parseAdminTokens(`alice:${TEST_ADMIN_TOKEN}`) } });
+    before = await digest(world);
+    a = await post(world, "prices", [HEADER, price("撤回甲片", "1.50"), price("撤回乙片", "2.50"), price("撤回丙片", "3.50")]);
+    afterA = await digest(world);
+    statsAfterA = await batchStats(world);
+    // B replaces two of A's prices (one also supplied elsewhere now) and adds a product of its own.
+    b = await post(world, "prices", [HEADER, price("撤回甲片", "1.20"), price("撤回乙片", "2.00", "上海市"), price("撤回丁片", "4.50")]);
+  });
+  afterAll(() => world.close());
+
+  it("401 without the token, 404 for an unknown id, 400 for an id that is not one", async () => {
+    const none = await withdraw(world, b, {});
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe("unauthorized");
+    const unknown = await withdraw(world, 999_999);
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: "import_not_found", message: expect.stringContaining("#999999") });
+    expect((await withdraw(world, "abc")).status).toBe(400);
+  });
+
+  it("refuses A with 409 withdraw_conflict naming B while B changed the same rows, changing nothing", async () => {
+    const during = await digest(world);
+    const res = await withdraw(world, a);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: "withdraw_conflict", details: { laterImports: [b] } });
+    expect(res.body.error.message).toContain(`#${b}`);
+    expect(await digest(world)).toBe(during);
+  });
+
+  it("withdraws B: every data table (search and savings included) is as it was after A; the audit log names the token", async () => {
+    const res = await withdraw(world, b);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ importId: b, withdrawnBy: "token:alice", rowsRemoved: expect.any(Number), rowsRestored: expect.any(Number) });
+    expect(res.body.rowsRemoved).toBeGreaterThanOrEqual(2); // 丁's product and price (and its region)
+    expect(res.body.rowsRestored).toBeGreaterThanOrEqual(3); // 甲's and 乙's prices, 乙's 北京市
+    expect(await digest(world)).toBe(afterA);
+    expect(await batchStats(world)).toBe(statsAfterA);
+    const found = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("撤回乙片")}`);
+    expect(found.body.data.map((p: { chosenPrice: number }) => p.chosenPrice)).toEqual([2.5]);
+    const log = await getJson(world.app, "/api/v1/imports", { headers: auth });
+    expect(log.body.data.find((i: { id: number }) => i.id === b)).toMatchObject({ withdrawnBy: "token:alice", withdrawnAt: res.body.withdrawnAt });
+    expect(log.body.data.find((i: { id: number }) => i.id === a)).toMatchObject({ withdrawnBy: null, withdrawnAt: null });
+  });
+
+  it("then A can go too (the database is as before both), and neither can be withdrawn twice", async () => {
+    const res = await withdraw(world, a);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await digest(world)).toBe(before);
+    const again = await withdraw(world, b);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("import_already_withdrawn");
+  });
+
+  it("refuses a dry run (it wrote nothing) with 409 import_not_withdrawable", async () => {
+    const res = await getJson(world.app, "/api/v1/imports?kind=prices&dryRun=true", {
+      method: "POST", body: [HEADER, price("撤回戊片", "1.00")].join("\n"), headers: { ...auth, "content-type": "text/csv" },
+    });
+    const refused = await withdraw(world, res.body.importId);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("import_not_withdrawable");
+  });
+
+  it("refuses an import whose added prices later volumes point at, until those volumes are withdrawn", async () => {
+    const prices = await post(world, "prices", [HEADER, price("撤回己片", "5.00")]);
+    const volumes = await post(world, "volumes", ["batch,genericName,dosageForm,spec,packageQty,manufacturer,region,month,units", "national-drug-3,撤回己片,片剂,10mg,7,撤回制药厂,北京市,2024-01,700"]);
+    const refused = await withdraw(world, prices);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "withdraw_conflict", details: { laterImports: [volumes] } });
+    expect((await withdraw(world, volumes)).status).toBe(200);
+    expect((await withdraw(world, prices)).status).toBe(200);
+    expect(rowsNotIn(await snapshotData(world.db), JSON.parse(before))).toEqual([]);
+  });
+
+  it("knows every foreign key between the tables an import writes", async () => {
+    const listed = new Set(JOURNAL_REFERENCES.map((r) => `${r.child}.${r.column}->${r.parent}.${r.key}`));
+    for (const t of JOURNALED_TABLES) {
+      const fks = await world.db.all<{ table: string; from: string; to: string }>(sql`SELECT "table", "from", "to" FROM pragma_foreign_key_list(${t})`);
+      for (const fk of fks) expect(listed, `${t}.${fk.from}`).toContain(`${t}.${fk.from}->${fk.table}.${fk.to}`);
+    }
+  });
+});
+
+describe("npm run import -- --withdraw <id> (the CLI's streamed, staged writes are journaled too)", () => {
+  const ROOT = resolve(import.meta.dirname, "../..");
+  const dir = mkdtempSync(join(tmpdir(), "vbp-withdraw-cli-"));
+  const url = `file:${join(dir, "cli.db")}`;
+  const env = { ...process.env, DATABASE_URL: url, USER: "pharmacist" };
+  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/import.ts", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 60_000 });
+  const importFile = (name: string, lines: string[]) => {
+    writeFileSync(join(dir, name), lines.join("\n"));
+    const run = cli("prices", join(dir, name));
+    expect(run.status, run.stderr).toBe(0);
+    return Number(/audit #(\d+)/.exec(run.stdout)?.[1]);
+  };
+  const digestOf = async () => {
+    const handle = openLibsql(url);
+    try {
+      return JSON.stringify(await snapshotData(handle.db));
+    } finally {
+      handle.close();
+    }
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("withdraws the later import, refuses the earlier one while it stands, and says why", async () => {
+    const many = (chosen: (i: number) => string) => Array.from({ length: 300 }, (_, i) => price(`命令行撤回${i}片`, chosen(i)));
+    const a = importFile("a.csv", [HEADER, ...many((i) => (1 + i / 100).toFixed(2))]);
+    const afterA = await digestOf();
+    const b = importFile("b.csv", [HEADER, ...many((i) => (i % 3 ? 1 + i / 100 : 9).toFixed(2)), price("命令行撤回新片", "7.00", "上海市")]);
+    const refused = cli("--withdraw", String(a));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`import #${a} not withdrawn (withdraw_conflict): import #${a} cannot be withdrawn: later import(s) #${b}`);
+    const done = cli("--withdraw", String(b));
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`import #${b} withdrawn: 3 rows it added removed, 100 rows it changed restored; statistics recomputed for national-drug-3`);
+    expect(await digestOf()).toBe(afterA);
+    const unknown = cli("--withdraw", "999999");
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("(import_not_found)");
+  }, 120_000);
+});
