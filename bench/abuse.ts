@@ -11,8 +11,8 @@ import { rssMb, startServer } from "./http";
 
 /**
  * What an outside attacker tried (issue 17), measured on the real Node server over loopback:
- *  1. requests per second one client keeps under the limit (limiter counting vs turned off);
- *  2. server memory after 60,000 distinct client addresses (behind TRUST_PROXY);
+ *  1. requests per second one client keeps under the limit: no limiter, ours, hono-rate-limiter;
+ *  2. server memory after 60,000 distinct client addresses (behind TRUST_PROXY), ours and hono-rate-limiter's;
  *  3. peak RSS while 6 clients post 65 MB each with a wrong token, to the API and the import page;
  *  4. read p99 over HTTP while the CLI imports a million SYNTHETIC prices into the same file.
  * Options: --prices=N for part 4 (default 1000000, as `npm run gen -- --prices 1000000 --out
@@ -53,19 +53,22 @@ const copy = (base: string, dir: string, name: string) => {
 };
 
 /**
- * 1. One client under the limit: the limiter counting every request vs no limiter. Both servers
- * run at once and their runs alternate, three times each, so the shared machine's load falls on
- * both alike; the figure is the median run.
+ * 1. One client under the limit: no limiter, ours counting every request, and hono-rate-limiter
+ * (bench/limiter-server.ts) counting every request. The servers run at once and their runs
+ * alternate, three times each, so the shared machine's load falls on all alike; the figure is the
+ * median run.
  */
 async function oneClient(base: string, dir: string, seconds: number) {
   const configs = [
-    { label: "limiter off (RATE_LIMIT_PER_MINUTE=0)", limit: "0" },
-    { label: "limiter counting, never reached", limit: "100000000" },
+    { label: "no limiter (RATE_LIMIT_PER_MINUTE=0)", limit: "0", entry: "src/node.ts" },
+    { label: "ours, counting, never reached", limit: "100000000", entry: "src/node.ts" },
+    { label: "hono-rate-limiter, counting", limit: "100000000", entry: "bench/limiter-server.ts" },
   ];
   const servers = await Promise.all(
-    configs.map(async (c) => {
+    configs.map(async (c, i) => {
       const p = port();
-      return { ...c, url: `http://127.0.0.1:${p}`, child: await startServer(copy(base, dir, `one-${c.limit}.db`), p, { RATE_LIMIT_PER_MINUTE: c.limit }), health: [] as number[], search: [] as number[] };
+      const child = await startServer(copy(base, dir, `one-${i}.db`), p, { RATE_LIMIT_PER_MINUTE: c.limit }, c.entry);
+      return { ...c, url: `http://127.0.0.1:${p}`, child, health: [] as number[], search: [] as number[] };
     }),
   );
   const SEARCH = ["/api/v1/prices?q=%E9%98%BF%E6%89%98%E4%BC%90&limit=20"];
@@ -83,14 +86,21 @@ async function oneClient(base: string, dir: string, seconds: number) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`  1. one client (one socket address, 16 connections), requests per second, median of 3 alternating ${seconds} s runs:`);
   for (const s of servers) console.log(`     ${s.label.padEnd(40)} /health ${median(s.health).toFixed(0).padStart(7)}   cached search ${median(s.search).toFixed(0).padStart(7)}`);
-  const [off, on] = servers;
-  console.log(`     limiter / no limiter: /health ${(median(on!.health) / median(off!.health)).toFixed(2)}, cached search ${(median(on!.search) / median(off!.search)).toFixed(2)}`);
+  const [off, ours, theirs] = servers;
+  const ratio = (a: typeof off, b: typeof off, k: "health" | "search") => (median(a![k]) / median(b![k])).toFixed(2);
+  console.log(`     ours / no limiter: /health ${ratio(ours, off, "health")}, cached search ${ratio(ours, off, "search")}`);
+  console.log(`     hono-rate-limiter / ours: /health ${ratio(theirs, ours, "health")}, cached search ${ratio(theirs, ours, "search")}`);
 }
 
 /** 2. 60,000 distinct client addresses through a trusted proxy header: memory, and who keeps a window. */
 async function manyAddresses(base: string, dir: string) {
+  await manyAddressesWith(base, dir, "ours", "src/node.ts");
+  await manyAddressesWith(base, dir, "hono-rate-limiter", "bench/limiter-server.ts");
+}
+
+async function manyAddressesWith(base: string, dir: string, label: string, entry: string) {
   const p = port();
-  const server = await startServer(copy(base, dir, "many.db"), p, { RATE_LIMIT_PER_MINUTE: "600", TRUST_PROXY: "X-Forwarded-For" });
+  const server = await startServer(copy(base, dir, `many-${label}.db`), p, { RATE_LIMIT_PER_MINUTE: "600", TRUST_PROXY: "X-Forwarded-For" }, entry);
   try {
     const agent = new Agent({ keepAlive: true, maxSockets: 32 });
     const get = (ip: string) =>
@@ -112,7 +122,7 @@ async function manyAddresses(base: string, dir: string) {
     const after = rssMb(server.pid!);
     const victim = await get("198.51.100.1");
     agent.destroy();
-    console.log(`  2. ${N.toLocaleString("en")} distinct client addresses in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after (+${(after - before).toFixed(0)} MB; at most 100,000 windows are kept)`);
+    console.log(`  2. ${label}: ${N.toLocaleString("en")} distinct client addresses in ${((Date.now() - started) / 1000).toFixed(1)} s (${(N / ((Date.now() - started) / 1000)).toFixed(0)} req/s): server RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after (+${(after - before).toFixed(0)} MB)`);
     console.log(`     a client that had used 5 of its 600 requests before the flood has ${victim.remaining} left after it (599 - 5 = 594 expected: not reset)`);
   } finally {
     server.kill("SIGTERM");

@@ -36,9 +36,9 @@ const UNCOUNTED = /^\/ui\//;
  * ADMIN_AUTH_LIMITER). Every counted answer carries `RateLimit-*` headers (IETF draft 6 names,
  * as hono-rate-limiter sends them); a 429 also carries `Retry-After`.
  *
- * Written here rather than with hono-rate-limiter: its middleware sets headers before the route
- * runs, which makes Hono rebuild every answer around a stream of its body (answer-headers.ts);
- * the abuse bench measures both side by side.
+ * Written here rather than with hono-rate-limiter: side by side in the abuse bench it answered 0.70×
+ * our requests per second on /health, 0.84× on a cached search, with twice our memory at 60,000
+ * clients (it sets headers before the route runs, so Hono rebuilds every answer: answer-headers.ts).
  */
 export function rateLimit({ maxClients = MAX_TRACKED_CLIENTS }: { maxClients?: number } = {}) {
   let requests: WindowCounter | undefined;

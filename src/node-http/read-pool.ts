@@ -9,7 +9,10 @@ import { AppError } from "../errors";
  * synchronously on the calling thread, so without this one slow search stalls every request,
  * /health included. A statement still running after `budgetMs` answers 503 with Retry-After, and its
  * thread is replaced: SQLite cannot be interrupted from another thread through this driver, so the
- * old thread finishes its statement and exits, holding nothing the server waits for.
+ * old thread is told to stop (a flag it reads before each statement) and exits once its statement
+ * ends, holding nothing the server waits for. It is never terminated: Worker.terminate() while the
+ * driver is inside SQLite (e.g. waiting on a lock) aborts the whole process when the call returns
+ * (a neon "PendingException" panic), which is how a CLI import's commit once took the server down.
  */
 export type ReadPool = {
   execute(sql: string, args: readonly InValue[]): Promise<ResultSet>;
@@ -23,6 +26,7 @@ const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true });
 db.exec("PRAGMA busy_timeout = 5000");
+const stop = new Int32Array(workerData.stop);
 const toSql = (v) => (typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Uint8Array ? Buffer.from(v) : v instanceof Date ? v.valueOf() : v);
 const toJs = (v) => {
   if (typeof v !== "bigint") return v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v;
@@ -30,6 +34,12 @@ const toJs = (v) => {
   return Number(v);
 };
 parentPort.on("message", ({ id, sql, args }) => {
+  if (Atomics.load(stop, 0)) {
+    // Replaced after a statement over its budget: the queued ones were answered already.
+    parentPort.close();
+    db.close();
+    return;
+  }
   try {
     const stmt = db.prepare(sql);
     stmt.safeIntegers(true);
@@ -44,15 +54,16 @@ parentPort.on("message", ({ id, sql, args }) => {
 `;
 
 type Pending = { resolve: (r: ResultSet) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout };
-type Slot = { worker: Worker; busy: number; pending: Map<number, Pending>; dead: boolean };
+type Slot = { worker: Worker; busy: number; pending: Map<number, Pending>; dead: boolean; stop: Int32Array };
 
 export function createReadPool({ path, size, budgetMs }: { path: string; size: number; budgetMs: number }): ReadPool {
   const driver = createRequire(import.meta.url).resolve("libsql");
   let nextId = 1;
   let closed = false;
   const spawn = (): Slot => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path } });
-    const slot: Slot = { worker, busy: 0, pending: new Map(), dead: false };
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, stop: stop.buffer } });
+    const slot: Slot = { worker, busy: 0, pending: new Map(), dead: false, stop };
     worker.on("message", (m: { id: number; columns?: string[]; rows?: unknown[][]; error?: { message: string; code?: string } }) => {
       const p = slot.pending.get(m.id);
       if (!p) return;
@@ -79,6 +90,11 @@ export function createReadPool({ path, size, budgetMs }: { path: string; size: n
     slot.dead = true;
   };
   const slots: Slot[] = Array.from({ length: size }, spawn);
+  /** Tells a thread to exit before its next statement (never terminate(): see above). */
+  const retire = (slot: Slot) => {
+    Atomics.store(slot.stop, 0, 1);
+    slot.worker.postMessage({ id: 0, sql: "", args: [] });
+  };
 
   return {
     size,
@@ -99,7 +115,7 @@ export function createReadPool({ path, size, budgetMs }: { path: string; size: n
           if (index >= 0) slots[index] = spawn();
           for (const p of slot.pending.values()) p.reject(new AppError(503, "query_timeout", "a query before this one ran out of time; retry shortly", undefined, { "Retry-After": "2" }));
           slot.pending.clear();
-          void slot.worker.terminate();
+          retire(slot);
         }, budgetMs);
         slot.pending.set(id, { resolve, reject, timer });
         slot.busy++;
@@ -108,10 +124,20 @@ export function createReadPool({ path, size, budgetMs }: { path: string; size: n
     },
     async close() {
       closed = true;
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      // Threads exit after their statement; one still inside SQLite is left to finish (it is unref'd).
+      await Promise.all(
+        slots.map((s) => {
+          if (s.dead) return undefined;
+          const exited = new Promise((resolve) => s.worker.once("exit", resolve));
+          retire(s);
+          return Promise.race([exited, sleep(1000)]);
+        }),
+      );
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Rows as @libsql/client builds them: values by index, and by column name as own properties. */
 function resultSet(columns: string[], raw: unknown[][]): ResultSet {
