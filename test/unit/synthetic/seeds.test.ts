@@ -50,11 +50,24 @@ describe('seeds/batches.csv', () => {
         publishedAvgDiscountPct: p.avg_discount_pct,
         publishedMaxDiscountPct: p.max_discount_pct,
         publishedSavings: p.stated_savings,
-        source: p.source,
-        cycleStart: '',
-        cycleEnd: '',
       });
+      // The published figures' source comes first; cycle dates add the page that states them.
+      expect(b?.source.startsWith(p.source), p.key).toBe(true);
     }
+  });
+
+  it('fills a cycle date only where a named page states it, and leaves the others empty', () => {
+    for (const b of batches.rows) {
+      for (const [field, value] of [['cycleStart', b.cycleStart], ['cycleEnd', b.cycleEnd]] as const) {
+        if (value === '') continue;
+        expect(value, `${b.id} ${field}`).toMatch(/^\d{4}-\d{2}(-\d{2})?$/);
+        const note = b.source.slice(b.source.indexOf(`${field} ${value}`));
+        expect(b.source, `${b.id} ${field}`).toContain(`${field} ${value}`);
+        expect(note, `${b.id} ${field}`).toMatch(/^[^;]*\(https?:\/\/[^\s)]+\)/);
+      }
+    }
+    const filled = batches.rows.filter((b) => b.cycleStart !== '').map((b) => b.id);
+    expect(filled).toEqual(['national-drug-1', 'national-drug-2', 'national-drug-5', 'national-drug-6', 'national-drug-7', 'national-device-stent']);
   });
 
   it('names the national organizers and scope', () => {
