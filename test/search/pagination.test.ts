@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getJson, type TestWorld } from "../support/test-db";
+import { errorJson, okJson, typedClient } from "../support/client";
+import type { TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 
 let world: TestWorld;
@@ -9,16 +10,18 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-async function allPages(query: string, limit: number): Promise<{ ids: number[]; total: number }> {
+/** The API through the typed client. */
+const api = () => typedClient(world.app).api.v1;
+
+async function allPages(q: string, limit: number): Promise<{ ids: number[]; total: number }> {
   const ids: number[] = [];
   let cursor: string | null = null;
   let total = 0;
   for (let guard = 0; guard < 100; guard++) {
-    const path: string = `/api/v1/prices?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const { status, body } = await getJson(world.app, path);
-    expect(status, path).toBe(200);
+    const query: { q: string; limit: string; cursor?: string } = { q, limit: String(limit), ...(cursor ? { cursor } : {}) };
+    const body = await okJson(api().prices.$get({ query }));
     total = body.meta.total;
-    ids.push(...body.data.map((d: { id: number }) => d.id));
+    ids.push(...body.data.map((d) => d.id));
     cursor = body.meta.nextCursor;
     if (!cursor) break;
   }
@@ -27,7 +30,7 @@ async function allPages(query: string, limit: number): Promise<{ ids: number[]; 
 
 describe("relevance pagination", () => {
   it("walks every matched price exactly once, in the order of one big page (property)", async () => {
-    const queries = ["他汀", "阿", "at", "沙坦", "华海", "阿托伐 20mg", "东阿阿胶", "xc10", "冠"].map((q) => `q=${encodeURIComponent(q)}`);
+    const queries = ["他汀", "阿", "at", "沙坦", "华海", "阿托伐 20mg", "东阿阿胶", "xc10", "冠"];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...queries), fc.integer({ min: 1, max: 6 }), async (query, limit) => {
         const whole = await allPages(query, 200);
@@ -41,16 +44,16 @@ describe("relevance pagination", () => {
   });
 
   it("rejects a cursor of another sort with a clear 400", async () => {
-    const other = await getJson(world.app, `/api/v1/prices?sort=unitPrice&limit=1`);
-    const { status, body } = await getJson(world.app, `/api/v1/prices?q=atf&cursor=${encodeURIComponent(other.body.meta.nextCursor)}`);
+    const other = await okJson(api().prices.$get({ query: { sort: "unitPrice", limit: "1" } }));
+    const { status, body } = await errorJson(api().prices.$get({ query: { q: "atf", cursor: other.meta.nextCursor! } }));
     expect(status).toBe(400);
     expect(body.error.code).toBe("invalid_cursor");
   });
 
   it("keeps q for the other sorts", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("他汀")}&sort=unitPrice&limit=50&include=ended`);
+    const body = await okJson(api().prices.$get({ query: { q: "他汀", sort: "unitPrice", limit: "50", include: "ended" } }));
     expect(body.meta.total).toBe(9);
-    const units = body.data.map((d: { unitPrice: number }) => d.unitPrice);
-    expect(units).toEqual([...units].sort((a: number, b: number) => a - b));
+    const units = body.data.map((d) => d.unitPrice);
+    expect(units).toEqual([...units].sort((a, b) => a - b));
   });
 });

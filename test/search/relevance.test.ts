@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import type { TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 
 /**
@@ -74,28 +75,30 @@ beforeAll(async () => {
   world = await createSearchWorld();
 });
 afterAll(() => world.close());
+/** The API through the typed client. */
+const api = () => typedClient(world.app).api.v1;
+type PriceQuery = NonNullable<Parameters<ReturnType<typeof api>["prices"]["$get"]>[0]>["query"];
 
 describe("relevance suite", () => {
   it("has at least 40 queries", () => expect(CASES.length).toBeGreaterThanOrEqual(40));
 
   it.each(CASES)("$q → $top ($why)", async ({ q, top, firm, all, total }) => {
-    const { status, body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}&limit=50&include=ended`);
-    expect(status).toBe(200);
+    const body = await okJson(api().prices.$get({ query: { q, limit: "50", include: "ended" } }));
     const first = body.data[0];
     expect(first?.product.genericName).toBe(top);
-    if (firm) expect(first.product.manufacturer).toBe(firm);
+    if (firm) expect(first!.product.manufacturer).toBe(firm);
     if (all) for (const item of body.data) expect(all).toContain(item.product.genericName);
     if (total !== undefined) expect(body.meta.total).toBe(total);
     expect(body.meta.total).toBe(body.data.length);
   });
 
   it("puts in-cycle prices before cheaper ones whose cycle has ended", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended`);
-    const batches = body.data.map((d: any) => d.batch.id);
+    const body = await okJson(api().prices.$get({ query: { q: "阿托伐他汀钙片", include: "ended" } }));
+    const batches = body.data.map((d) => d.batch.id);
     // The 0.10/片 price of the ended batch is the cheapest, yet comes last.
     expect(batches[batches.length - 1]).toBe("fx-past");
-    const units = body.data.slice(0, -1).map((d: any) => d.unitPrice);
-    expect(units).toEqual([...units].sort((a: number, b: number) => a - b));
+    const units = body.data.slice(0, -1).map((d) => d.unitPrice);
+    expect(units).toEqual([...units].sort((a, b) => a - b));
   });
 
   it("offers the closest names when nothing matches", async () => {
@@ -105,42 +108,42 @@ describe("relevance suite", () => {
       ["atorvastain", "阿托伐他汀钙片"],
       ["氯吡各雷", "硫酸氢氯吡格雷片"],
     ] as const) {
-      const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}`);
+      const body = await okJson(api().prices.$get({ query: { q } }));
       expect(body.meta.total, q).toBe(0);
       expect(body.meta.didYouMean?.[0], q).toBe(meant);
     }
   });
 
   it("counts the matched set by batch, category and level", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("他汀")}&include=ended`);
-    expect(body.meta.facets.batch).toEqual([
+    const body = await okJson(api().prices.$get({ query: { q: "他汀", include: "ended" } }));
+    expect(body.meta.facets?.batch).toEqual([
       { id: "fx-current", name: "测试批次（执行中）", count: 7 },
       { id: "fx-past", name: "测试批次（已结束）", count: 2 },
     ]);
-    expect(body.meta.facets.category).toEqual([{ category: "drug", count: 9 }]);
-    expect(body.meta.facets.level).toEqual([
+    expect(body.meta.facets?.category).toEqual([{ category: "drug", count: 9 }]);
+    expect(body.meta.facets?.level).toEqual([
       { level: "alliance", count: 7 },
       { level: "national", count: 2 },
     ]);
   });
 
   it("combines q with every filter", async () => {
-    const cases: Array<[string, number]> = [
-      ["q=他汀&batch=fx-past", 2],
-      ["q=他汀&level=alliance", 7],
-      ["q=他汀&category=device", 0],
-      ["q=他汀&manufacturer=齐鲁", 1],
-      ["q=他汀&minDiscount=90", 2],
-      ["q=他汀&maxUnitPrice=0.1", 2],
-      ["q=atf&region=北京市", 5],
-      ["q=atf&region=上海市", 4],
+    const cases: Array<[Omit<PriceQuery, "include">, number]> = [
+      [{ q: "他汀", batch: "fx-past" }, 2],
+      [{ q: "他汀", level: "alliance" }, 7],
+      [{ q: "他汀", category: "device" }, 0],
+      [{ q: "他汀", manufacturer: "齐鲁" }, 1],
+      [{ q: "他汀", minDiscount: "90" }, 2],
+      [{ q: "他汀", maxUnitPrice: "0.1" }, 2],
+      [{ q: "atf", region: "北京市" }, 5],
+      [{ q: "atf", region: "上海市" }, 4],
     ];
     for (const [query, total] of cases) {
-      const { status, body } = await getJson(world.app, `/api/v1/prices?include=ended&${query.replace(/=([^&]+)/g, (_, v) => `=${encodeURIComponent(v)}`)}`);
-      expect(status, query).toBe(200);
-      expect(body.meta.total, query).toBe(total);
-      expect(body.data.length, query).toBe(total);
-      expect(body.meta.facets.batch.reduce((s: number, b: any) => s + b.count, 0), query).toBe(total);
+      const what = JSON.stringify(query);
+      const body = await okJson(api().prices.$get({ query: { include: "ended", ...query } }));
+      expect(body.meta.total, what).toBe(total);
+      expect(body.data.length, what).toBe(total);
+      expect(body.meta.facets?.batch.reduce((s, b) => s + b.count, 0), what).toBe(total);
     }
   });
 });
