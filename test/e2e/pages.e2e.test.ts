@@ -98,7 +98,7 @@ describe("pages in a browser", () => {
     });
 
     it(`[${size}] expands a group in place to its firms and packages`, async () => {
-      const page = await open(`/?q=${encodeURIComponent("阿托伐他汀钙片")}&state=all&synthetic=1`, viewport);
+      const page = await open(`/?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended&synthetic=1`, viewport);
       const group = page.locator("details.group").filter({ has: page.locator(".g-spec", { hasText: "mg" }) }).first();
       await group.locator("summary").click();
       await expect(group.getAttribute("open")).resolves.toBe("");
@@ -124,7 +124,7 @@ describe("pages in a browser", () => {
     });
 
     it(`[${size}] pages through results by number and says "您要找的是不是" on a typo`, async () => {
-      const page = await open("/?state=all&synthetic=1", viewport);
+      const page = await open("/?include=ended&synthetic=1", viewport);
       const pager = page.getByRole("navigation", { name: "翻页" });
       await expect(pager.getByRole("link", { name: "第 2 页" }).count()).resolves.toBe(1);
       const firstPage = await page.locator("details.group .g-name").allInnerTexts();
@@ -151,7 +151,7 @@ describe("pages in a browser", () => {
       await expect(page.getByLabel("剂型").isVisible()).resolves.toBe(true);
       await expect(page.locator(".synthetic-note").count()).resolves.toBe(0);
       await page.getByLabel("包含合成数据").check();
-      await page.getByLabel("执行状态").selectOption("all");
+      await page.getByLabel("包含已到期和未开始的价格").check();
       await Promise.all([page.waitForURL(/synthetic=1/), page.getByRole("button", { name: "应用筛选" }).click()]);
       await expect(page.locator(".synthetic-note").count()).resolves.toBe(1);
       await expect(page.locator("text=合成演示数据").count()).resolves.toBe(1);
@@ -160,7 +160,7 @@ describe("pages in a browser", () => {
   }
 
   it("[desktop] fits 20 result groups in two screens", async () => {
-    const page = await open("/?state=all&synthetic=1", VIEWPORTS.desktop);
+    const page = await open("/?include=ended&synthetic=1", VIEWPORTS.desktop);
     const rows = page.locator("details.group > summary");
     await expect(rows.count()).resolves.toBe(20);
     const bottom = await rows.nth(19).evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
@@ -199,7 +199,7 @@ describe("pages in a browser", () => {
     const link = page.locator("details.group[open] .group-items a[href^='/products/']").first();
     for (let i = 0; i < 10 && !(await link.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
     await Promise.all([page.waitForURL(/\/products\/\d+$/), page.keyboard.press("Enter")]);
-    await expect(page.locator("#discount").innerText()).resolves.toBe("97.70 %");
+    await expect(page.locator("#discount-pre-vbp").innerText()).resolves.toBe("97.70 %");
   });
 
   for (const [size, viewport] of WIDTHS) {
@@ -325,6 +325,17 @@ describe("pages in a browser", () => {
     const lines = text.trim().split(/\r?\n/);
     expect(lines[0]).toContain("判定,原因");
     expect(lines.slice(1).map((l) => l.split(",")[5])).toEqual(["高于中选价", "非中选，有中选替代", "无对应中选产品", "按中选价"]);
+    // the same result as an Excel workbook, figures as numbers
+    const [xlsx] = await Promise.all([page.waitForEvent("download"), page.locator("#result-xlsx").click()]);
+    expect(xlsx.suggestedFilename()).toBe("比价结果.xlsx");
+    const ExcelJS = (await import("exceljs")).default;
+    const book = new ExcelJS.Workbook();
+    const file = await readFile((await xlsx.path())!);
+    await book.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    const sheet = book.getWorksheet("比价结果")!;
+    expect(sheet.getRow(1).getCell(7).value).toBe("原因");
+    expect([2, 3, 4, 5].map((r) => sheet.getRow(r).getCell(6).value)).toEqual(["高于中选价", "非中选，有中选替代", "无对应中选产品", "按中选价"]);
+    expect(sheet.getRow(2).getCell(13).value).toBe(10); // 多付（元）, a number
     const figures = await page.locator(".keyfigures").innerText();
     expect(figures).toContain("多付合计 10.00 元"); // 1 yuan too much per package × 10 packages
     for (const [size, viewport] of WIDTHS) {
@@ -405,7 +416,7 @@ describe("pages in a browser", () => {
   it("every page at phone and desktop width: no overlap, no one-character lines, no sideways scroll, aligned figures, no serious axe violation", async () => {
     const pages: Array<[string, string]> = [
       ["search", "/"],
-      ["search-results", `/?q=${encodeURIComponent("阿托伐他汀钙片")}&state=all&synthetic=1`],
+      ["search-results", `/?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended&synthetic=1`],
       ["batches", "/batches"],
       ["batch", "/batches/national-drug-1"],
       ["batch-synthetic", "/batches/synthetic-drug-3"],

@@ -51,10 +51,10 @@ describe("pages rendered on the server", () => {
   });
 
   it("shows real prices by default and synthetic ones only when asked, marked once", async () => {
-    const real = await html(`/?state=all`);
+    const real = await html(`/?include=ended`);
     expect(real.text).not.toContain("合成数据）");
     expect(real.text).not.toContain("synthetic-note");
-    const both = await html(`/?state=all&synthetic=1`);
+    const both = await html(`/?include=ended&synthetic=1`);
     expect(both.text.match(/class="synthetic-note"/g)?.length).toBe(1);
     expect(both.text).toContain("合成数据）");
   });
@@ -225,14 +225,18 @@ describe("pages rendered on the server", () => {
     form.append("file", new File([text], "template.csv", { type: "text/csv" }));
     const page = await html("/price-check", { method: "POST", body: form });
     expect(page.text).not.toContain("清单有误");
-    if (lines.length) {
-      // every example names a real (not synthetic) product of this server
-      for (const l of lines) expect(text).toContain(l.genericName);
-      const verdicts = [...page.text.matchAll(/data-label="判定"><span[^>]*>([^<]+)</g)].map((m) => m[1]);
-      expect(verdicts.sort()).toEqual(lines.map((l) => l.note).sort());
-    } else {
-      // the seeds hold no real product with both a strength and a firm: the example says what it lacks
-      expect(text).toContain("（生产企业）");
+    // the shipped real data gives all three examples: at the chosen price, a firm not chosen, above it
+    expect(lines.map((l) => l.note).sort()).toEqual(["按中选价", "非中选，有中选替代", "高于中选价"].sort());
+    // every example names a real (not synthetic) product of this server
+    for (const l of lines) expect(text).toContain(`${l.genericName},${l.dosageForm},${l.spec}`);
+    const verdicts = (t: string) => [...t.matchAll(/data-label="判定"><span[^>]*>([^<]+)</g)].map((m) => m[1]).sort();
+    expect(verdicts(page.text)).toEqual(lines.map((l) => l.note).sort());
+    // nationwide prices in force: a hospital in any province gets the same classes
+    for (const province of ["33", "65"]) {
+      const inProvince = new FormData();
+      inProvince.append("province", province);
+      inProvince.append("file", new File([text], "template.csv", { type: "text/csv" }));
+      expect(verdicts((await html("/price-check", { method: "POST", body: inProvince })).text)).toEqual(lines.map((l) => l.note).sort());
     }
   });
 

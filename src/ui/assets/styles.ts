@@ -32,6 +32,8 @@ h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; }
 .note { color: var(--muted); font-size: .9rem; }
 .tag { display: inline-block; font-size: .75rem; padding: 0 .35rem; border: 1px solid var(--muted); border-radius: 3px; color: var(--muted); vertical-align: middle; margin-left: .3rem; white-space: nowrap; }
 .tag.warn { border-color: var(--bad); color: var(--bad); }
+.tag.state { margin-left: 0; }
+.tag.state-in_force { border-color: var(--good); color: var(--good); }
 .good { color: var(--good); font-weight: 600; }
 .bad { color: var(--bad); font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -111,7 +113,7 @@ figure.chart .legend svg { display: inline-block; width: 1.4rem; height: .9rem; 
 .check-field .check { min-height: 2.5rem; }
 .summary h2 { margin: 0; font-size: 1.1rem; }
 .groups { border-top: 1px solid var(--line); }
-.group-row { display: grid; grid-template-columns: minmax(10rem, 3fr) minmax(4rem, 1fr) minmax(5rem, 1.2fr) 10rem 10rem 4rem 6rem; gap: 0 .8rem; align-items: baseline; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
+.group-row { display: grid; grid-template-columns: minmax(10rem, 3fr) minmax(4rem, 1fr) minmax(5rem, 1.2fr) 9rem 9rem 3.5rem 6.5rem 6.5rem; gap: 0 .8rem; align-items: baseline; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
 .group-row > span { min-width: 0; overflow-wrap: anywhere; }
 .group-head { background: var(--head); font-weight: 600; font-size: .92rem; }
 details.group > summary { cursor: pointer; list-style: none; }
@@ -125,6 +127,7 @@ details.group[open] > summary { background: var(--soft); }
 .group-items { padding: .3rem .5rem .8rem 1.6rem; border-bottom: 1px solid var(--line); }
 .group-items table { font-size: .92rem; }
 .group-items th, .group-items td { padding: .3rem .45rem; }
+.group-items td[data-label="包装"] { white-space: nowrap; }
 .unit-price .big, .g-min .big { font-weight: 700; }
 .phone-only { display: none; }
 .synthetic-note { border-left: 4px solid var(--muted); background: var(--soft); padding: .4rem .8rem; margin: .4rem 0; }
@@ -139,6 +142,11 @@ details.group[open] > summary { background: var(--soft); }
 figure.single-point { margin: 1rem 0; border: 1px solid var(--line); border-radius: 6px; padding: .7rem .8rem; }
 figure.single-point figcaption { color: var(--muted); }
 figure.single-point p { margin: .3rem 0 0; font-size: 1.1rem; }
+.renewals h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
+ol.chain { margin: 0 0 .6rem; padding-left: 1.4rem; }
+ol.chain li { margin: .2rem 0; }
+ol.chain .step { display: inline-block; min-width: 5.5rem; color: var(--muted); }
+.where-form select { max-width: 12rem; }
 .plain-note { border-left: 4px solid var(--line); background: var(--soft); padding: .5rem .9rem; margin: .8rem 0; border-radius: 0 4px 4px 0; }
 
 /* below 720 px a wide table becomes one card per row, each cell labelled */
@@ -175,12 +183,16 @@ figure.single-point p { margin: .3rem 0 0; font-size: 1.1rem; }
   .group-row .g-min { grid-column: 1; text-align: left; }
   .group-row .g-min .big { font-size: 1.35rem; }
   .group-row .g-firms { grid-column: 2; grid-row: 2; align-self: center; }
-  .group-row .g-max, .group-row .g-disc { text-align: left; font-size: .88rem; color: var(--muted); }
-  .group-row .g-max { grid-column: 1; }
-  .group-row .g-disc { grid-column: 2; text-align: right; }
+  .group-row .g-max, .group-row .g-dc, .group-row .g-dp { text-align: left; font-size: .88rem; color: var(--muted); }
+  .group-row .g-max { grid-column: 1; grid-row: 3; }
+  .group-row .g-dc { grid-column: 1; grid-row: 4; }
+  .group-row .g-dp { grid-column: 2; grid-row: 4; text-align: right; }
   .group-items { padding: .4rem 0 .6rem; }
   .group-items table.cards td.unit-price .big { font-size: 1.35rem; }
   .group-items table.cards td.unit-price { padding-left: 0; }
   .group-items table.cards td.unit-price::before { display: none; }
+  /* the reductions' labels name their baseline: a wider label column keeps them on one line */
+  .group-items table.cards td:not(.lead-cell):not(.unit-price) { padding-left: 7.6rem; }
+  .group-items table.cards td::before { width: 7.2rem; margin-left: -7.6rem; }
 }
 `;

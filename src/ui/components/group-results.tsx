@@ -2,15 +2,7 @@ import type { PriceView } from "../../services/price-view";
 import { ITEMS_PER_GROUP, type PriceGroup } from "../queries/search-groups";
 import { LEVEL_LABELS, count, packageLabel, pct, priceColumn, regionsLabel } from "../format";
 import { withQuery } from "../query";
-import { Discount } from "./price-table";
-
-/** Where a price stands in its cycle on a day, in words (lists hide ended and upcoming by default). */
-export function stateLabel(item: { cycleStart: string | null; cycleEnd: string | null }, today: string): string {
-  if (!item.cycleStart && !item.cycleEnd) return "日期未知";
-  if (item.cycleStart && item.cycleStart > today) return "未开始";
-  if (item.cycleEnd && item.cycleEnd < today.slice(0, item.cycleEnd.length)) return "已结束";
-  return "执行中";
-}
+import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "./price-state";
 
 /** Strength · package · firm: what tells one chosen product of a group from another. */
 export function itemTitle(item: PriceView): string {
@@ -18,7 +10,7 @@ export function itemTitle(item: PriceView): string {
   return [p.spec, packageLabel(p), p.manufacturer ?? "企业未知"].filter((x) => x && x !== "—").join(" · ");
 }
 
-function GroupItems(props: { group: PriceGroup; today: string; showState: boolean; moreHref: string }) {
+function GroupItems(props: { group: PriceGroup; moreHref: string }) {
   const g = props.group;
   const unitCol = priceColumn(g.items.map((i) => i.unitPrice));
   const chosenCol = priceColumn(g.items.map((i) => i.chosenPrice));
@@ -37,8 +29,12 @@ function GroupItems(props: { group: PriceGroup; today: string; showState: boolea
               中选价（元）
             </th>
             <th scope="col" class="num">
-              降幅
+              降幅{BASELINE_SHORT.ceiling}
             </th>
+            <th scope="col" class="num">
+              降幅{BASELINE_SHORT.pre_vbp}
+            </th>
+            <th scope="col">状态</th>
             <th scope="col">批次</th>
             <th scope="col">供应地区</th>
           </tr>
@@ -46,7 +42,6 @@ function GroupItems(props: { group: PriceGroup; today: string; showState: boolea
         <tbody>
           {g.items.map((item) => {
             const p = item.product;
-            const state = stateLabel(item, props.today);
             return (
               <tr>
                 <td class="lead-cell" data-label="企业">
@@ -54,7 +49,10 @@ function GroupItems(props: { group: PriceGroup; today: string; showState: boolea
                     <span class="phone-only">{itemTitle(item)}</span>
                     <span class="desk-only">{p.manufacturer ?? "企业未知"}</span>
                   </a>
-                  {props.showState || state !== "执行中" ? <span class="tag">{state}</span> : null}
+                  <span class="phone-only">
+                    {" "}
+                    <StateTag state={item.state} />
+                  </span>
                 </td>
                 <td class="desk-only" data-label="包装">
                   {packageLabel(p)}
@@ -67,8 +65,17 @@ function GroupItems(props: { group: PriceGroup; today: string; showState: boolea
                   {chosenCol(item.chosenPrice)}
                   <span class="phone-only"> 元/{p.packageUnit ?? "包装"}</span>
                 </td>
-                <td class="num" data-label="降幅">
-                  <Discount value={item.discountPct} above={item.aboveReference} />
+                {(["ceiling", "pre_vbp"] as const).map((kind) => {
+                  const value = reductionAgainst(item, kind);
+                  // On a phone card a baseline the source did not give is left out rather than shown as "—".
+                  return (
+                    <td class={value === null ? "num empty" : "num"} data-label={`降幅${BASELINE_SHORT[kind]}`}>
+                      <Reduction value={value} />
+                    </td>
+                  );
+                })}
+                <td class="desk-only" data-label="状态">
+                  <StateTag state={item.state} />
                 </td>
                 <td data-label="批次">
                   <a href={`/batches/${encodeURIComponent(item.batch.id)}`}>{item.batch.name}</a>
@@ -94,7 +101,7 @@ function GroupItems(props: { group: PriceGroup; today: string; showState: boolea
  * so it expands in place without JavaScript) with the lowest and highest unit price, firms and best
  * reduction; expanded, the group's firms and packages, cheapest first.
  */
-export function GroupResults(props: { groups: PriceGroup[]; today: string; showState: boolean; moreHref: (g: PriceGroup) => string }) {
+export function GroupResults(props: { groups: PriceGroup[]; moreHref: (g: PriceGroup) => string }) {
   const minCol = priceColumn(props.groups.map((g) => g.minUnitPrice));
   const maxCol = priceColumn(props.groups.map((g) => g.maxUnitPrice));
   return (
@@ -106,7 +113,16 @@ export function GroupResults(props: { groups: PriceGroup[]; today: string; showS
         <span class="g-min num">最低单价（元）</span>
         <span class="g-max num">最高单价（元）</span>
         <span class="g-firms num">企业</span>
-        <span class="g-disc num">最大降幅</span>
+        <span class="g-dc num">
+          最大降幅
+          <br />
+          {BASELINE_SHORT.ceiling}
+        </span>
+        <span class="g-dp num">
+          最大降幅
+          <br />
+          {BASELINE_SHORT.pre_vbp}
+        </span>
       </div>
       {props.groups.map((g) => (
         <details class="group">
@@ -134,13 +150,18 @@ export function GroupResults(props: { groups: PriceGroup[]; today: string; showS
               <span class="per"> 元/{g.unit}</span>
             </span>
             <span class="g-firms num">{count(g.firms)} 家</span>
-            <span class="g-disc num">
-              <span class="phone-only">降幅最高 </span>
-              <span class="visually-hidden">最大降幅 </span>
-              {g.bestDiscountPct === null ? "—" : pct(g.bestDiscountPct)}
+            <span class="g-dc num">
+              <span class="phone-only">最大降幅{BASELINE_SHORT.ceiling} </span>
+              <span class="visually-hidden">最大降幅{BASELINE_SHORT.ceiling} </span>
+              {pct(g.bestCeilingDiscountPct)}
+            </span>
+            <span class="g-dp num">
+              <span class="phone-only">{BASELINE_SHORT.pre_vbp} </span>
+              <span class="visually-hidden">最大降幅{BASELINE_SHORT.pre_vbp} </span>
+              {pct(g.bestPreVbpDiscountPct)}
             </span>
           </summary>
-          <GroupItems group={g} today={props.today} showState={props.showState} moreHref={props.moreHref(g)} />
+          <GroupItems group={g} moreHref={props.moreHref(g)} />
         </details>
       ))}
     </div>

@@ -38,7 +38,7 @@ function TextField(props: { id: string; label: string; value?: string; placehold
 
 /** The active filters in a few words, shown on the button that folds them. */
 export function filterSummary(q: GroupQuery, provinceName: string | null): string {
-  const parts = [provinceName ?? "全国", q.state === "current" ? "执行中" : "含已结束"];
+  const parts = [provinceName ?? "全国", q.includeEnded ? "含已到期" : "执行中"];
   if (q.dosageForm) parts.push(q.dosageForm);
   if (q.spec) parts.push(q.spec);
   if (q.manufacturer) parts.push(q.manufacturer);
@@ -106,15 +106,13 @@ export function SearchForm(props: {
             all="全国（不限）"
             options={props.provinces.map((p) => ({ value: p.code, label: p.name }))}
           />
-          <Select
-            id="state"
-            label="执行状态"
-            value={q.state}
-            options={[
-              { value: "current", label: "执行中（含日期未知）" },
-              { value: "all", label: "全部（含已结束、未开始）" },
-            ]}
-          />
+          <div class="field check-field">
+            <span class="label">执行状态</span>
+            <label class="check" for="include">
+              <input id="include" name="include" type="checkbox" value="ended" checked={q.includeEnded} />
+              包含已到期和未开始的价格
+            </label>
+          </div>
           <Select id="dosageForm" label="剂型" value={q.dosageForm} all="全部剂型" options={props.dosageForms.map((f) => ({ value: f, label: f }))} />
           <TextField id="spec" label="规格" value={q.spec} placeholder="如 20mg" />
           <TextField id="manufacturer" label="企业" value={q.manufacturer} placeholder="企业名的一部分" />
@@ -129,9 +127,7 @@ export function SearchForm(props: {
           <Select id="level" label="级别" value={q.level} all="全部级别" options={LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l] }))} />
           <Select id="sort" label="排序" value={q.sort} options={Object.entries(GROUP_SORT_LABELS).map(([value, label]) => ({ value, label }))} />
           <div class="field check-field">
-            <span class="label" id="synthetic-label">
-              演示数据
-            </span>
+            <span class="label">演示数据</span>
             <label class="check" for="synthetic">
               <input id="synthetic" name="synthetic" type="checkbox" value="1" checked={q.synthetic} />
               包含合成数据

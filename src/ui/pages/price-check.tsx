@@ -10,6 +10,9 @@ import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
 import { templateLines } from "../queries/template-lines";
+import { XLSX_CONTENT_TYPE, type SheetCell, type SheetColumn, type SpreadsheetWriter } from "../../services/spreadsheet";
+import { bytesToBase64 } from "../base64";
+import { chooseProvince, type ProvinceChoice } from "../province";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
@@ -45,9 +48,23 @@ export async function priceCheckTemplate(c: Context<AppEnv>) {
   return c.body(`\uFEFF${csv}\r\n`);
 }
 
-function UploadForm() {
+function UploadForm(props: { place: ProvinceChoice }) {
   return (
     <form class="panel" method="post" action="/price-check" enctype="multipart/form-data">
+      <div class="field">
+        <label for="province">医院所在省份（会记住）</label>
+        <select id="province" name="province" aria-describedby="province-hint">
+          <option value="">全国（不限）</option>
+          {props.place.options.map((o) => (
+            <option value={o.code} selected={o.code === props.place.code}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        <span id="province-hint" class="hint">
+          只对照供应这个省份、正在执行的中选价格（全国性的中选价格各省都算）。
+        </span>
+      </div>
       <div class="field">
         <label for="file">采购清单（CSV）</label>
         <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
@@ -96,30 +113,59 @@ export function reasonOf(l: Line): string {
   }
 }
 
-/** The result as CSV rows (the same order and words as the table). */
-function resultCsv(lines: Line[]): string {
-  return Papa.unparse({
-    fields: ["行", "通用名", "规格", "生产企业", "医保编码", "判定", "原因", "进价（元）", "数量", "实付单价（元）", "中选单价（元）", "中选产品", "多付（元）", "换用可省（元）"],
-    data: lines.map((l) => {
-      const ref = l.chosen ?? l.alternative;
-      return [
-        l.row,
-        l.input.genericName ?? "",
-        l.input.spec ?? "",
-        l.input.manufacturer ?? "",
-        l.input.nhsaCode ?? "",
-        CLASS_LABELS[l.class],
-        reasonOf(l),
-        l.input.price,
-        l.input.quantity,
-        l.paidUnitPrice ?? "",
-        ref?.unitPrice ?? "",
-        ref ? [ref.product.genericName, ref.product.spec, ref.product.manufacturer, ref.batch.name].filter(Boolean).join(" ") : "",
-        l.class === "above_chosen_price" ? (l.overpayTotal ?? "") : "",
-        l.class === "alternative_available" ? (l.savingIfSwitched ?? "") : "",
-      ];
-    }),
+/** The result's columns, in the same order and words as the table, for the CSV and the workbook. */
+const RESULT_COLUMNS: SheetColumn[] = [
+  { header: "行", kind: "integer" },
+  { header: "通用名", kind: "text" },
+  { header: "规格", kind: "text" },
+  { header: "生产企业", kind: "text" },
+  { header: "医保编码", kind: "text" },
+  { header: "判定", kind: "text" },
+  { header: "原因", kind: "text" },
+  { header: "进价（元）", kind: "price" },
+  { header: "数量", kind: "integer" },
+  { header: "实付单价（元）", kind: "price" },
+  { header: "中选单价（元）", kind: "price" },
+  { header: "中选产品", kind: "text" },
+  { header: "多付（元）", kind: "money" },
+  { header: "换用可省（元）", kind: "money" },
+];
+
+function resultRows(lines: Line[]): SheetCell[][] {
+  return lines.map((l) => {
+    const ref = l.chosen ?? l.alternative;
+    return [
+      l.row,
+      l.input.genericName ?? "",
+      l.input.spec ?? "",
+      l.input.manufacturer ?? "",
+      l.input.nhsaCode ?? "",
+      CLASS_LABELS[l.class],
+      reasonOf(l),
+      l.input.price,
+      l.input.quantity,
+      l.paidUnitPrice ?? null,
+      ref?.unitPrice ?? null,
+      ref ? [ref.product.genericName, ref.product.spec, ref.product.manufacturer, ref.batch.name].filter(Boolean).join(" ") : "",
+      l.class === "above_chosen_price" ? (l.overpayTotal ?? null) : null,
+      l.class === "alternative_available" ? (l.savingIfSwitched ?? null) : null,
+    ];
   });
+}
+
+/** The result as CSV (UTF-8 with BOM, so Excel shows the Chinese). */
+function resultCsv(lines: Line[]): string {
+  return `\uFEFF${Papa.unparse({ fields: RESULT_COLUMNS.map((c) => c.header), data: resultRows(lines).map((r) => r.map((v) => v ?? "")) })}\r\n`;
+}
+
+/** The result as an .xlsx workbook, numbers as numbers; null where this runtime has no writer (Workers). */
+async function resultXlsx(write: SpreadsheetWriter | undefined, lines: Line[]): Promise<Uint8Array | null> {
+  if (!write) return null;
+  const rows = resultRows(lines);
+  async function* each() {
+    yield* rows;
+  }
+  return new Uint8Array(await new Response(write([{ name: "比价结果", columns: RESULT_COLUMNS, rows: each() }])).arrayBuffer());
 }
 
 function Verdict(props: { line: Line }) {
@@ -134,11 +180,11 @@ function Verdict(props: { line: Line }) {
   );
 }
 
-function Results(props: { check: Check }) {
+function Results(props: { check: Check; data: Line[]; xlsx: Uint8Array | null; provinceName: string | null }) {
   const { meta } = props.check;
-  const data = orderLines(props.check.data);
+  const data = props.data;
   const t = meta.totals;
-  const csvHref = `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${resultCsv(data)}\r\n`)}`;
+  const csvHref = `data:text/csv;charset=utf-8,${encodeURIComponent(resultCsv(data))}`;
   const paidCol = priceColumn(data.map((l) => l.input.price));
   const unitCol = priceColumn(data.map((l) => l.paidUnitPrice));
   const refCol = priceColumn(data.map((l) => (l.chosen ?? l.alternative)?.unitPrice));
@@ -147,11 +193,24 @@ function Results(props: { check: Check }) {
     <section aria-labelledby="result-heading" id="check-result">
       <div class="summary">
         <h2 id="result-heading">比价结果</h2>
-        <a href={csvHref} download="比价结果.csv" id="result-csv">
-          下载结果（CSV，可用 Excel 打开）
-        </a>
+        <span class="downloads">
+          下载结果：
+          <a href={csvHref} download="比价结果.csv" id="result-csv">
+            CSV
+          </a>
+          {props.xlsx ? (
+            <>
+              {" · "}
+              <a href={`data:${XLSX_CONTENT_TYPE};base64,${bytesToBase64(props.xlsx)}`} download="比价结果.xlsx" id="result-xlsx">
+                Excel（.xlsx）
+              </a>
+            </>
+          ) : null}
+        </span>
       </div>
-      <p class="note">有问题的行排在前面：先是高于中选价的，再是有中选产品可换用的，然后是没有对应中选产品的。</p>
+      <p class="note">
+        对照{props.provinceName ? `供应${props.provinceName}的` : "全国的"}、正在执行的中选价格。有问题的行排在前面：先是高于中选价的，再是有中选产品可换用的，然后是没有对应中选产品的。
+      </p>
       <div class="keyfigures">
         <div class="keyfigure">
           <div class="k">清单行数</div>
@@ -267,33 +326,39 @@ function Problems(props: { message: string; issues: Issue[] }) {
   );
 }
 
-function page(c: Context<AppEnv>, body: { check?: Check; problem?: { message: string; issues: Issue[] } }) {
+async function page(c: Context<AppEnv>, place: ProvinceChoice, body: { check?: Check; problem?: { message: string; issues: Issue[] } }) {
+  const data = body.check ? orderLines(body.check.data) : [];
+  const xlsx = body.check ? await resultXlsx(c.get("deps").spreadsheets, data) : null;
   return c.html(
     <Layout title="比价" nav="price-check">
       <h1>采购清单比价</h1>
       <p class="lead">上传医院的采购清单，逐行对照中选价格：是否按中选价采购、高出多少，或有没有可以换用的中选产品。</p>
       {body.problem ? <Problems message={body.problem.message} issues={body.problem.issues} /> : null}
-      {body.check ? <Results check={body.check} /> : null}
+      {body.check ? <Results check={body.check} data={data} xlsx={xlsx} provinceName={place.name} /> : null}
       <h2>{body.check || body.problem ? "再比一份" : "上传清单"}</h2>
-      <UploadForm />
+      <UploadForm place={place} />
     </Layout>,
   );
 }
 
 /** 比价, the form. */
-export function priceCheckPage(c: Context<AppEnv>) {
-  return page(c, {});
+export async function priceCheckPage(c: Context<AppEnv>) {
+  return page(c, await chooseProvince(c), {});
 }
 
 /** 比价, the posted list: every line's class and the totals. A list with errors is a report too (200). */
 export async function priceCheckSubmit(c: Context<AppEnv>) {
-  const file = (await readForm(c, PAGE_FORM_MESSAGES))["file"];
-  if (!(file instanceof File) || file.size === 0) return page(c, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
+  const form = await readForm(c, PAGE_FORM_MESSAGES);
+  const file = form["file"];
+  const asked = form["province"];
+  const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
+  if (!(file instanceof File) || file.size === 0) return page(c, place, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
   try {
-    return page(c, { check: await checkPurchaseList(c.get("deps").db, new Uint8Array(await file.arrayBuffer())) });
+    // The hospital's province is the service's filter (province=): only prices it can buy, in force today.
+    return page(c, place, { check: await checkPurchaseList(c.get("deps").db, new Uint8Array(await file.arrayBuffer()), { province: place.code ?? undefined }) });
   } catch (e) {
     if (!(e instanceof AppError) || e.status !== 422) throw e;
     const issues = (e.details as { errors?: Issue[] } | undefined)?.errors ?? [];
-    return page(c, { problem: { message: e.message, issues } });
+    return page(c, place, { problem: { message: e.message, issues } });
   }
 }

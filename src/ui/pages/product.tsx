@@ -1,38 +1,34 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { monthlyTherapyCost, unitPrice, yuanToE4 } from "../../domain";
+import { therapyCost, yuanToE4 } from "../../domain";
 import { notFound } from "../../errors";
 import { getProduct } from "../../services/products";
-import { regionNameMap } from "../../services/regions";
-import { getCookie } from "hono/cookie";
-import { stateLabel } from "../components/group-results";
-import { todayInChina } from "../queries/search-groups";
-import { PROVINCE_COOKIE } from "./search";
+import { chooseProvince, readIncludeEnded, type ProvinceChoice } from "../province";
+import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "../components/price-state";
+import { RenewalChains } from "../components/renewal-chain";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
-import { Discount, SyntheticTag } from "../components/price-table";
+import { SyntheticTag } from "../components/price-table";
 import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, money, packageLabel, price, priceColumn, regionsLabel, unitName } from "../format";
 import { Layout } from "../layout";
 import { sourceLabel } from "../source-label";
 
-/** 每月药费 at so many units a day for 30 days, from src/domain, for a price as the page received it. */
-function monthlyCost(chosenPrice: number, packageQty: number | null, perDay: number): number {
-  return monthlyTherapyCost(unitPrice(yuanToE4(chosenPrice), packageQty), perDay, 30);
+/**
+ * 每月药费 of a price as the page received it, by src/domain's rule: only for drugs with a known
+ * package size (else the reason why not), at the units a day given, else 1 a day and said so.
+ */
+function monthlyCost(item: { chosenPrice: number; product: { category: "drug" | "device"; packageQty: number | null } }, perDay: number | undefined) {
+  return therapyCost({ category: item.product.category, chosenPriceE4: yuanToE4(item.chosenPrice), packageQty: item.product.packageQty, unitsPerDay: perDay });
 }
 
 /** Units a day from the query: 0.25 to 20 in quarter steps (half a tablet twice a day is 1), default 1. */
-function readPerDay(raw: string | undefined): { value: number; problem: string | null } {
-  if (raw === undefined || raw.trim() === "") return { value: 1, problem: null };
+function readPerDay(raw: string | undefined): { value: number; given: boolean; problem: string | null } {
+  if (raw === undefined || raw.trim() === "") return { value: 1, given: false, problem: null };
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || n > 20 || Math.round(n * 4) !== n * 4) {
-    return { value: 1, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数，已按每天 1 计算。` };
+    return { value: 1, given: false, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数，已按每天 1 计算。` };
   }
-  return { value: n, problem: null };
-}
-
-/** Whether a price can be bought in a province: nationwide, or a supply region in it (a city counts for its province). */
-function suppliedIn(item: { nationwide: boolean; supplyRegions: Array<{ code: string }> }, province: string | null): boolean {
-  return province === null || item.nationwide || item.supplyRegions.some((r) => r.code.slice(0, 2) === province);
+  return { value: n, given: true, problem: null };
 }
 
 function period(start: string | null, end: string | null): string {
@@ -40,29 +36,58 @@ function period(start: string | null, end: string | null): string {
   return `${start ?? "?"} 至 ${end ?? "?"}`;
 }
 
+/**
+ * Where and when this page looks: the province (remembered, as on the search page) and whether
+ * ended or upcoming prices count. The filtering is the service's.
+ */
+function WhereForm(props: { action: string; place: ProvinceChoice; includeEnded: boolean; perDay?: string }) {
+  return (
+    <form class="inline-form where-form" method="get" action={props.action} aria-label="查看范围">
+      <label for="province">省份（会记住）</label>
+      <select id="province" name="province">
+        <option value="">全国（不限）</option>
+        {props.place.options.map((o) => (
+          <option value={o.code} selected={o.code === props.place.code}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+      <label class="check" for="include">
+        <input id="include" name="include" type="checkbox" value="ended" checked={props.includeEnded} />
+        包含已到期和未开始的价格
+      </label>
+      {props.perDay ? <input type="hidden" name="perDay" value={props.perDay} /> : null}
+      <button type="submit" class="secondary">
+        查看
+      </button>
+    </form>
+  );
+}
+
 /** 产品: one product's prices across batches with a chart, its alternatives and the monthly cost. */
 export async function productPage(c: Context<AppEnv>) {
   const id = Number(c.req.param("id"));
   if (!Number.isSafeInteger(id) || id < 1) throw notFound("product", c.req.param("id") ?? "");
   const db = c.get("deps").db;
-  const [{ product: p, history, alternatives: allAlternatives }, regionNames] = await Promise.all([getProduct(db, id), regionNameMap(db)]);
-  const latest = history[history.length - 1];
-  const today = todayInChina();
-  const kept = getCookie(c, PROVINCE_COOKIE);
-  const province = kept && kept.length === 2 && regionNames.has(kept) ? kept : null;
+  // all=1 (the "others one click away" link): every state and every province, the remembered one kept.
   const showAll = c.req.query("all") === "1";
+  const place = await chooseProvince(c, showAll ? undefined : c.req.query("province"));
+  const includeEnded = showAll || readIncludeEnded(c.req.query());
+  const province = showAll ? null : place.code;
+  // Place and state are the service's filters (province=, include=ended), as the API answers them.
+  const { product: p, history, alternatives } = await getProduct(db, id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
+  // The price paid now: the latest in force on the day, else the latest (as the service counts savings).
+  const latest = [...history].reverse().find((h) => h.state === "in_force") ?? history[history.length - 1];
   const perDay = readPerDay(c.req.query("perDay"));
   const isDrug = p.category === "drug";
-  // In force (or undated) and supplied to the remembered province, unless the reader asked for all.
-  const alternatives = showAll ? allAlternatives : allAlternatives.filter((a) => stateLabel(a, today) !== "已结束" && stateLabel(a, today) !== "未开始" && suppliedIn(a, province));
-  const hidden = allAlternatives.length - alternatives.length;
+  const unitsPerDay = perDay.given ? perDay.value : undefined;
+  const therapy = latest && isDrug ? monthlyCost(latest, unitsPerDay) : null;
   const cheapest = latest && alternatives.every((a) => a.unitPrice >= latest.unitPrice);
   const self = `/products/${p.id}`;
   const altCol = priceColumn(alternatives.map((a) => a.unitPrice));
   const diffCol = priceColumn(alternatives.map((a) => (a.savingPerUnit === null ? null : Math.abs(a.savingPerUnit))));
   const hChosen = priceColumn(history.map((h) => h.chosenPrice));
   const hUnit = priceColumn(history.map((h) => h.unitPrice));
-  const hRef = priceColumn(history.map((h) => h.referencePrice));
   const hChange = priceColumn(history.map((h) => (h.changeFromPrevious ? Math.abs(h.changeFromPrevious.chosenPrice) : null)));
   const unit = unitName(p);
   const title = [p.genericName, p.dosageForm, p.spec].filter(Boolean).join(" ");
@@ -101,11 +126,12 @@ export async function productPage(c: Context<AppEnv>) {
           </>
         ) : null}
       </dl>
+      <WhereForm action={`/products/${p.id}`} place={place} includeEnded={includeEnded && !showAll} perDay={c.req.query("perDay")} />
 
       {latest ? (
         <section aria-labelledby="current-heading">
           <h2 id="current-heading">
-            最新中选价格 <span class="note">（{latest.batch.name}）</span>
+            {latest.state === "in_force" ? "执行中的中选价格" : "最新中选价格"} <span class="note">（{latest.batch.name}）</span> <StateTag state={latest.state} />
           </h2>
           <div class="keyfigures">
             <div class="keyfigure">
@@ -118,39 +144,50 @@ export async function productPage(c: Context<AppEnv>) {
               <div class="v">{price(latest.unitPrice)} 元</div>
               <div class="s">每{unit}</div>
             </div>
-            <div class="keyfigure">
-              <div class="k">降幅</div>
-              <div class="v" id="discount">
-                <Discount value={latest.discountPct} above={latest.aboveReference} />
-              </div>
-              <div class="s">
-                {latest.referencePrice === null
-                  ? "没有参考价"
-                  : `对比${latest.referenceKind ? REFERENCE_KIND_LABELS[latest.referenceKind] : "参考价"} ${price(latest.referencePrice)} 元`}
-              </div>
-            </div>
-            {isDrug ? (
+            {(["ceiling", "pre_vbp"] as const).map((kind) => {
+              const baseline = latest.baselines.find((b) => b.kind === kind);
+              return (
+                <div class="keyfigure">
+                  <div class="k">降幅{BASELINE_SHORT[kind]}</div>
+                  <div class="v" id={`discount-${kind.replace("_", "-")}`}>
+                    <Reduction value={reductionAgainst(latest, kind)} />
+                  </div>
+                  <div class="s">{baseline ? `${REFERENCE_KIND_LABELS[kind]} ${price(baseline.price)} 元` : `来源没有给出${REFERENCE_KIND_LABELS[kind]}`}</div>
+                </div>
+              );
+            })}
+            {therapy ? (
               <div class="keyfigure">
                 <div class="k">每月药费</div>
-                <div class="v" id="monthly-cost">
-                  {money(monthlyCost(latest.chosenPrice, p.packageQty, perDay.value))} 元
-                </div>
-                <div class="s">
-                  按每天 {perDay.value} {unit}、30 天计
-                </div>
+                {therapy.monthlyCost === null ? (
+                  <div class="s" id="monthly-cost-note">
+                    {therapy.note}
+                  </div>
+                ) : (
+                  <>
+                    <div class="v" id="monthly-cost">
+                      {money(therapy.monthlyCost)} 元
+                    </div>
+                    <div class="s">
+                      按每天 {therapy.unitsPerDay} {unit}、30 天计{therapy.unitsPerDaySource === "default" ? "（未填每天用量，按 1 估算）" : ""}
+                    </div>
+                  </>
+                )}
               </div>
             ) : null}
           </div>
           {cheapest && alternatives.length ? (
             <p class="headline" id="cheapest">
-              本品是同通用名、同剂型、同规格的 {alternatives.length + 1} 个中选产品中单价最低的{province ? `（${regionNames.get(province)}可采购、执行中）` : "（执行中）"}。
+              本品是同通用名、同剂型、同规格的 {alternatives.length + 1} 个中选产品中单价最低的（{province ? `${place.name}可采购、` : ""}
+              {includeEnded ? "含已到期" : "执行中"}）。
             </p>
           ) : null}
-          {isDrug ? (
+          {therapy?.monthlyCost != null ? (
             <form class="inline-form" method="get" action={self}>
               <label for="perDay">每天用量（{unit}）</label>
               <input id="perDay" name="perDay" type="number" min="0.25" max="20" step="0.25" value={String(perDay.value)} inputmode="decimal" />
               {showAll ? <input type="hidden" name="all" value="1" /> : null}
+              {includeEnded && !showAll ? <input type="hidden" name="include" value="ended" /> : null}
               <button type="submit" class="secondary">
                 计算每月药费
               </button>
@@ -166,6 +203,10 @@ export async function productPage(c: Context<AppEnv>) {
             {latest.source ? <>　来源：{sourceLabel(latest.source)}</> : null}
           </p>
         </section>
+      ) : province ? (
+        <p>
+          这个产品没有供应{place.name}的中选价格。<a href={`${self}?all=1`}>查看其他省份的</a>
+        </p>
       ) : (
         <p>这个产品还没有中选价格。</p>
       )}
@@ -203,9 +244,10 @@ export async function productPage(c: Context<AppEnv>) {
                   <th scope="col">采购周期</th>
                   <th scope="col" class="num">中选价</th>
                   <th scope="col" class="num">中选单价</th>
-                  <th scope="col" class="num">参考价</th>
-                  <th scope="col" class="num">降幅</th>
+                  <th scope="col" class="num">降幅{BASELINE_SHORT.ceiling}</th>
+                  <th scope="col" class="num">降幅{BASELINE_SHORT.pre_vbp}</th>
                   <th scope="col" class="num">较上一批</th>
+                  <th scope="col">状态</th>
                 </tr>
               </thead>
               <tbody>
@@ -222,11 +264,11 @@ export async function productPage(c: Context<AppEnv>) {
                     <td data-label="中选单价" class="num">
                       {hUnit(h.unitPrice)} 元/{unit}
                     </td>
-                    <td data-label="参考价" class="num">
-                      {h.referencePrice === null ? "—" : `${hRef(h.referencePrice)} 元`}
+                    <td data-label={`降幅${BASELINE_SHORT.ceiling}`} class="num">
+                      <Reduction value={reductionAgainst(h, "ceiling")} />
                     </td>
-                    <td data-label="降幅" class="num">
-                      <Discount value={h.discountPct} above={h.aboveReference} />
+                    <td data-label={`降幅${BASELINE_SHORT.pre_vbp}`} class="num">
+                      <Reduction value={reductionAgainst(h, "pre_vbp")} />
                     </td>
                     <td data-label="较上一批" class="num">
                       {h.changeFromPrevious
@@ -235,11 +277,15 @@ export async function productPage(c: Context<AppEnv>) {
                           }`
                         : "首次中选"}
                     </td>
+                    <td data-label="状态">
+                      <StateTag state={h.state} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          <RenewalChains history={history} unit={unit} />
         </section>
       ) : null}
 
@@ -247,9 +293,8 @@ export async function productPage(c: Context<AppEnv>) {
         <h2 id="alternatives-heading">同组其他中选产品</h2>
         <p class="lead">
           同一通用名、剂型和规格的其他企业或批次的中选产品，按单价从低到高；
-          {showAll ? "包括已结束的和其他省份的。" : `只列执行中的${province ? `、${regionNames.get(province)}可采购的` : ""}。`}
-          {hidden > 0 && !showAll ? <a href={`${self}?all=1#alternatives-heading`}>显示全部 {allAlternatives.length} 个</a> : null}
-          {showAll ? <a href={`${self}#alternatives-heading`}>只看执行中的</a> : null}
+          {showAll ? "包括已到期、未开始的和各省份的。" : `只列${includeEnded ? "" : "执行中的"}${province ? `、${place.name}可采购的` : ""}。`}
+          {showAll ? <a href={`${self}#alternatives-heading`}>只看{place.name ? `${place.name}可采购、` : ""}执行中的</a> : <a href={`${self}?all=1#alternatives-heading`}>显示全部（含已到期和其他省份）</a>}
         </p>
         {alternatives.length === 0 ? (
           <p>没有{showAll ? "" : "符合条件的"}同通用名、同剂型、同规格的其他中选产品。</p>
@@ -281,7 +326,8 @@ export async function productPage(c: Context<AppEnv>) {
                     <th scope="col">包装</th>
                     <th scope="col" class="num">中选单价（元/{unit}）</th>
                     <th scope="col" class="num">与本品比（元/{unit}）</th>
-                    {isDrug ? <th scope="col" class="num">每月药费（元）</th> : null}
+                    {therapy?.monthlyCost != null ? <th scope="col" class="num">每月药费（元）</th> : null}
+                    <th scope="col">状态</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -307,11 +353,14 @@ export async function productPage(c: Context<AppEnv>) {
                           "与本品相同"
                         )}
                       </td>
-                      {isDrug ? (
+                      {therapy?.monthlyCost != null ? (
                         <td data-label="每月药费" class="num">
-                          {money(monthlyCost(a.chosenPrice, a.product.packageQty, perDay.value))}
+                          {money(monthlyCost(a, unitsPerDay).monthlyCost)}
                         </td>
                       ) : null}
+                      <td data-label="状态">
+                        <StateTag state={a.state} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,38 +1,20 @@
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../context";
 import { listBatches } from "../../services/batches";
 import type { PriceQuery } from "../../services/prices";
-import { regionNameMap } from "../../services/regions";
 import { GroupResults, groupHref } from "../components/group-results";
 import { Pager } from "../components/pager";
 import { GROUP_SORT_LABELS, SearchForm } from "../components/search-form";
 import { count } from "../format";
 import { Layout } from "../layout";
 import { filterParams, readPriceQuery, withQuery } from "../query";
-import { dosageForms, searchGroups, todayInChina, type GroupQuery, type GroupSort } from "../queries/search-groups";
+import { dosageForms, searchGroups, type GroupQuery, type GroupSort } from "../queries/search-groups";
+import { chooseProvince, readIncludeEnded } from "../province";
 
-/** The province a pharmacist chose last, kept for a year in this browser. */
-export const PROVINCE_COOKIE = "vbp_province";
 export const GROUPS_PER_PAGE = 20;
 
-/**
- * The province of this search: the one asked for (an empty choice means 全国 and forgets the
- * remembered one), else the remembered one. Only provincial-level codes count.
- */
-function chooseProvince(c: Context<AppEnv>, provinces: Set<string>): string | null {
-  const asked = c.req.query("province");
-  if (asked !== undefined) {
-    const code = provinces.has(asked) ? asked : null;
-    setCookie(c, PROVINCE_COOKIE, code ?? "", { path: "/", sameSite: "Lax", httpOnly: true, maxAge: code ? 365 * 86400 : 0 });
-    return code;
-  }
-  const kept = getCookie(c, PROVINCE_COOKIE);
-  return kept && provinces.has(kept) ? kept : null;
-}
-
 function readGroupQuery(raw: Record<string, string>): { query: GroupQuery; problems: string[] } {
-  const { sort, n, province, state, synthetic, dosageForm, spec, ...rest } = raw;
+  const { sort, n, province, state, include, synthetic, dosageForm, spec, ...rest } = raw;
   const base = readPriceQuery(rest);
   const problems = base.ok ? [] : base.problems;
   const groupSort = (Object.keys(GROUP_SORT_LABELS) as GroupSort[]).find((s) => s === sort) ?? "relevance";
@@ -50,7 +32,7 @@ function readGroupQuery(raw: Record<string, string>): { query: GroupQuery; probl
       maxUnitPrice: filters.maxUnitPrice,
       dosageForm: dosageForm?.trim() || undefined,
       spec: spec?.trim() || undefined,
-      state: state === "all" ? "all" : "current",
+      includeEnded: readIncludeEnded({ include, state }),
       synthetic: synthetic === "1",
       sort: groupSort,
       page,
@@ -62,11 +44,11 @@ function readGroupQuery(raw: Record<string, string>): { query: GroupQuery; probl
 /** The query as URL parameters (no page), for links that keep it. */
 function queryParams(q: GroupQuery, province: string | null): Record<string, string | undefined> {
   return {
-    ...filterParams({ ...q, region: undefined, state: undefined }),
+    ...filterParams({ ...q, region: undefined, province: undefined }),
     dosageForm: q.dosageForm,
     spec: q.spec,
     province: province ?? undefined,
-    state: q.state === "all" ? "all" : undefined,
+    include: q.includeEnded ? "ended" : undefined,
     synthetic: q.synthetic ? "1" : undefined,
     sort: q.sort === "relevance" ? undefined : q.sort,
   };
@@ -75,21 +57,21 @@ function queryParams(q: GroupQuery, province: string | null): Record<string, str
 /** 查询: the home page. Search box with type-ahead, folded filters, grouped results, numbered pages. */
 export async function searchPage(c: Context<AppEnv>) {
   const db = c.get("deps").db;
-  const [batches, regionNames, forms] = await Promise.all([listBatches(db), regionNameMap(db), dosageForms(db)]);
-  const provinces = [...regionNames].filter(([code]) => code.length === 2).map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
-  const province = chooseProvince(c, new Set(provinces.map((p) => p.code)));
+  const [batches, place, forms] = await Promise.all([listBatches(db), chooseProvince(c), dosageForms(db)]);
+  const province = place.code;
+  const provinces = place.options;
   const { query, problems } = readGroupQuery(c.req.query());
-  const result = problems.length ? null : await searchGroups(db, { ...query, region: province ?? undefined });
+  const result = problems.length ? null : await searchGroups(db, { ...query, province: province ?? undefined });
   const params = queryParams(query, province);
   const pages = result ? Math.max(1, Math.ceil(result.total / GROUPS_PER_PAGE)) : 1;
-  const provinceName = provinces.find((p) => p.code === province)?.name;
+  const provinceName = place.name;
   const exportHref = withQuery("/api/v1/prices.csv", {
-    ...filterParams({ ...query, region: province ?? undefined, state: undefined }),
-    include: query.state === "all" ? "ended" : undefined,
+    ...filterParams({ ...query, region: undefined }),
+    province: province ?? undefined,
+    include: query.includeEnded ? "ended" : undefined,
     headers: "zh",
   });
   const heading = query.q ? `“${query.q}”的中选价格` : "中选价格";
-  const today = todayInChina();
 
   return c.html(
     <Layout title={query.q ? `${query.q} 的中选价格` : "查询中选价格"} nav="search" scripts={["typeahead.js"]}>
@@ -111,7 +93,7 @@ export async function searchPage(c: Context<AppEnv>) {
             <h2 id="results-heading">{heading}</h2>
             <span role="status">
               {provinceName ? `${provinceName}可采购，` : ""}
-              {query.state === "current" ? "执行中，" : ""}共 {count(result.total)} 组{pages > 1 ? `，第 ${query.page}/${pages} 页` : ""}
+              {query.includeEnded ? "含已到期和未开始，" : "执行中，"}共 {count(result.total)} 组{pages > 1 ? `，第 ${query.page}/${pages} 页` : ""}
             </span>
             {result.total > 0 ? <a href={exportHref}>导出 CSV</a> : null}
           </div>
@@ -121,7 +103,7 @@ export async function searchPage(c: Context<AppEnv>) {
             </p>
           ) : null}
           {result.groups.length ? (
-            <GroupResults groups={result.groups} today={today} showState={query.state === "all"} moreHref={(g) => groupHref(params, g)} />
+            <GroupResults groups={result.groups} moreHref={(g) => groupHref(params, g)} />
           ) : (
             <div class="empty-result">
               {result.didYouMean.length ? (
@@ -136,7 +118,7 @@ export async function searchPage(c: Context<AppEnv>) {
                   ？
                 </p>
               ) : (
-                <p>没有找到符合条件的中选价格。请换一个名称或拼音码，或放宽筛选条件{query.state === "current" ? "（如执行状态选“全部”）" : ""}。</p>
+                <p>没有找到符合条件的中选价格。请换一个名称或拼音码，或放宽筛选条件{query.includeEnded ? "" : "（如勾选“包含已到期和未开始的价格”）"}。</p>
               )}
             </div>
           )}

@@ -3,20 +3,18 @@ import type { Db } from "../../db/client";
 import { readRows } from "../../db/read-rows";
 import { basisPointsToPercent, storedE4ToYuan } from "../../domain";
 import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "../../services/price-view";
+import { readAsOf } from "../../services/price-filter";
 import { priceFilters, whereSql, type PriceQuery } from "../../services/prices";
 import { didYouMean } from "../../services/search-suggest";
-
-/** Which prices a list shows by their procurement cycle on a date (Asia/Shanghai). */
-export const PRICE_STATES = ["current", "all"] as const;
-export type PriceStateFilter = (typeof PRICE_STATES)[number];
 
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;
 export type GroupSort = (typeof GROUP_SORTS)[number];
 
-export type GroupQuery = Omit<PriceQuery, "sort" | "limit" | "cursor" | "state"> & {
+export type GroupQuery = Omit<PriceQuery, "sort" | "limit" | "cursor" | "state" | "include"> & {
   dosageForm?: string;
   spec?: string;
-  state: PriceStateFilter;
+  /** Ended and upcoming prices too (include=ended); by default only those in force or of unknown cycle on asOf. */
+  includeEnded: boolean;
   synthetic: boolean;
   sort: GroupSort;
   page: number;
@@ -35,6 +33,9 @@ export type PriceGroup = {
   firms: number;
   prices: number;
   bestDiscountPct: number | null;
+  /** The best reduction against each baseline (最高有效申报价, 集采前价格), null when no price of the group has it. */
+  bestCeilingDiscountPct: number | null;
+  bestPreVbpDiscountPct: number | null;
   synthetic: boolean;
   items: PriceView[];
 };
@@ -44,29 +45,14 @@ export type GroupPage = { groups: PriceGroup[]; total: number; didYouMean: strin
 /** Prices per group read for the expanded rows; a group with more links to a search of its own. */
 export const ITEMS_PER_GROUP = 30;
 
-/** Today in China, as the procurement calendars count it. */
-export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/**
- * A price's state by its cycle (its own dates, else its batch's): upcoming before the start,
- * ended after the end (a cycle published by month ends with that month), in force between,
- * unknown without dates. Lists hide only what is known to be upcoming or ended.
- */
-export function currentCondition(today: string): SQL {
-  const start = sql`COALESCE(NULLIF(p.cycle_start, ''), b.cycle_start)`;
-  const end = sql`COALESCE(NULLIF(p.cycle_end, ''), b.cycle_end)`;
-  return sql`(NOT (${start} IS NOT NULL AND ${start} > ${today}) AND NOT (${end} IS NOT NULL AND ${end} < substr(${today}, 1, length(${end}))))`;
-}
-
 /** The smallest unit a unit price is per, or the package when its size is unknown (as format.unitName). */
 const UNIT = sql`CASE WHEN pr.package_qty > 0 THEN COALESCE(pr.smallest_unit, '最小单位') ELSE COALESCE(pr.package_unit, '包装') END`;
 const GROUP_KEY = sql`pr.generic_name, COALESCE(pr.dosage_form, ''), COALESCE(pr.spec, ''), ${UNIT}`;
 
 async function conditions(db: Db, q: GroupQuery): Promise<SQL[]> {
-  // The state filter is the services' own (src/domain/state.ts on asOf): "current" is their default.
-  const where = await priceFilters(db, { ...q, state: undefined, include: q.state === "all" ? "ended" : undefined });
+  // Place and state are the services' own filters (province=, include=ended; the state rule of
+  // src/domain/state.ts on asOf): the pages have no rule of their own.
+  const where = await priceFilters(db, { ...q, include: q.includeEnded ? "ended" : undefined });
   if (q.dosageForm) where.push(sql`pr.dosage_form = ${q.dosageForm}`);
   if (q.spec) where.push(sql`replace(lower(pr.spec), ' ', '') = ${q.spec.toLowerCase().replace(/\s+/g, "")}`);
   if (!q.synthetic) where.push(sql`p.synthetic = 0`);
@@ -93,7 +79,15 @@ type GroupRow = {
   firms: number;
   prices: number;
   bestDiscount: number | null;
+  bestCeiling: number | null;
+  bestPreVbp: number | null;
   synthetic: number;
+};
+
+/** A price's reduction against one baseline: its own column, or its primary reduction when that baseline is its only reference. */
+const BASELINE_BP = {
+  ceiling: sql`COALESCE(p.ceiling_discount_bp, CASE WHEN p.reference_kind = 'ceiling' THEN p.discount_bp END)`,
+  pre_vbp: sql`COALESCE(p.pre_vbp_discount_bp, CASE WHEN p.reference_kind = 'pre_vbp' THEN p.discount_bp END)`,
 };
 
 /**
@@ -109,7 +103,8 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
       db,
       sql`SELECT pr.generic_name AS genericName, COALESCE(pr.dosage_form, '') AS dosageForm, COALESCE(pr.spec, '') AS spec, ${UNIT} AS unit,
         min(pr.category) AS category, min(pr.name_initials) AS initials, min(p.unit_price_e4) AS minUnit, max(p.unit_price_e4) AS maxUnit,
-        count(DISTINCT COALESCE(pr.manufacturer, '')) AS firms, count(*) AS prices, max(p.discount_bp) AS bestDiscount, max(p.synthetic) AS synthetic
+        count(DISTINCT COALESCE(pr.manufacturer, '')) AS firms, count(*) AS prices, max(p.discount_bp) AS bestDiscount,
+        max(${BASELINE_BP.ceiling}) AS bestCeiling, max(${BASELINE_BP.pre_vbp}) AS bestPreVbp, max(p.synthetic) AS synthetic
       FROM ${from} GROUP BY ${GROUP_KEY} ORDER BY ${orderBy(q)} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
     ),
     readRows<{ total: number; anySynthetic: number | null }>(
@@ -133,11 +128,12 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
     WHERE n <= ${ITEMS_PER_GROUP} ORDER BY unitPriceE4, id`,
   );
   const names = await regionNamesOf(db, itemRows);
+  const asOf = readAsOf(q.asOf);
   const byKey = new Map<string, PriceView[]>();
   for (const r of itemRows) {
     const key = groupKey(r.genericName, r.dosageForm ?? "", r.spec ?? "", (r as unknown as { unitKey: string }).unitKey);
     const list = byKey.get(key) ?? [];
-    list.push(toPriceView(r, names, q.asOf ?? todayInChina()));
+    list.push(toPriceView(r, names, asOf));
     byKey.set(key, list);
   }
   return {
@@ -154,7 +150,9 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
       maxUnitPrice: storedE4ToYuan(r.maxUnit),
       firms: r.firms,
       prices: r.prices,
-      bestDiscountPct: r.bestDiscount === null ? null : basisPointsToPercent(r.bestDiscount),
+      bestDiscountPct: percentOrNull(r.bestDiscount),
+      bestCeilingDiscountPct: percentOrNull(r.bestCeiling),
+      bestPreVbpDiscountPct: percentOrNull(r.bestPreVbp),
       synthetic: Boolean(r.synthetic),
       items: byKey.get(groupKey(r.genericName, r.dosageForm, r.spec, r.unit)) ?? [],
     })),
@@ -162,6 +160,7 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
 }
 
 const groupKey = (...parts: string[]) => JSON.stringify(parts);
+const percentOrNull = (bp: number | null) => (bp === null ? null : basisPointsToPercent(bp));
 
 /** Dosage forms present in the data, for the 剂型 filter (a few dozen at most). */
 export async function dosageForms(db: Db): Promise<string[]> {

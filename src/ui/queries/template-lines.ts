@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { readRows } from "../../db/read-rows";
 import { formatYuan } from "../../domain";
+import { priceFilters } from "../../services/prices";
 
 /** A price scaled by a whole percent, cut to the fen: an example figure, not a computed one. */
 const scaled = (e4: number, pct: bigint) => formatYuan(((BigInt(e4) * pct) / 10_000n) * 100n, 2);
@@ -11,15 +12,18 @@ export type TemplateLine = { genericName: string; dosageForm: string; spec: stri
 /**
  * Example lines for the purchase-list template, taken from the real (not synthetic) chosen prices
  * the server holds, so a pharmacist who uploads the template unchanged sees each class the check
- * gives: a line at the chosen price, one above it, and one from a firm that was not chosen.
+ * gives: a line at the chosen price, one above it, and one from a firm that was not chosen. Only
+ * nationwide prices in force today (the services' default filter) are taken, so the lines match
+ * whatever province the hospital chooses.
  */
 export async function templateLines(db: Db): Promise<TemplateLine[]> {
+  const [inForce] = await priceFilters(db, {});
   const rows = await readRows<{ genericName: string; dosageForm: string | null; spec: string; packageText: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null; manufacturer: string; chosenPriceE4: number }>(
     db,
     sql`SELECT pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
         pr.smallest_unit AS smallestUnit, pr.package_unit AS packageUnit, pr.manufacturer AS manufacturer, p.chosen_price_e4 AS chosenPriceE4
       FROM prices p JOIN products pr ON pr.id = p.product_id
-      WHERE p.synthetic = 0 AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
+      WHERE ${inForce} AND p.synthetic = 0 AND p.supply_regions = '' AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
       ORDER BY pr.generic_name, p.id LIMIT 2`,
   );
   const pack = (r: (typeof rows)[number]) => r.packageText ?? (r.packageQty ? `${r.packageQty}${r.smallestUnit ?? ""}/${r.packageUnit ?? "盒"}` : "");

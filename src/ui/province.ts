@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../context";
+import { regionNameMap } from "../services/regions";
+
+/** The province a pharmacist chose last, kept for a year in this browser (search, product and price-check pages). */
+export const PROVINCE_COOKIE = "vbp_province";
+
+export type ProvinceOption = { code: string; name: string };
+
+export type ProvinceChoice = {
+  /** Provincial-level regions, by code: the choices of the 省份 select. */
+  options: ProvinceOption[];
+  /** The chosen code, or null for 全国. */
+  code: string | null;
+  name: string | null;
+  /** Every region code → name (pages name supply regions with it). */
+  names: Map<string, string>;
+};
+
+/**
+ * The province of this page: the one asked for (`province=`; an empty choice means 全国 and
+ * forgets the remembered one), else the remembered one. Only provincial-level codes count; the
+ * filtering itself is the services' (province= of src/services/price-filter.ts).
+ */
+export async function chooseProvince(c: Context<AppEnv>, asked: string | undefined = c.req.query("province")): Promise<ProvinceChoice> {
+  const names = await regionNameMap(c.get("deps").db);
+  const options = [...names]
+    .filter(([code]) => code.length === 2)
+    .map(([code, name]) => ({ code, name }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+  const known = (code: string | undefined) => (code && options.some((o) => o.code === code) ? code : null);
+  let code: string | null;
+  if (asked !== undefined) {
+    code = known(asked);
+    setCookie(c, PROVINCE_COOKIE, code ?? "", { path: "/", sameSite: "Lax", httpOnly: true, maxAge: code ? 365 * 86400 : 0 });
+  } else {
+    code = known(getCookie(c, PROVINCE_COOKIE));
+  }
+  return { options, code, name: code ? (names.get(code) ?? null) : null, names };
+}
+
+/** `include=ended` (the pages' toggle; `state=all` from older links means the same): ended and upcoming prices too. */
+export function readIncludeEnded(query: { include?: string; state?: string }): boolean {
+  return query.include === "ended" || query.include === "all" || query.state === "all";
+}
