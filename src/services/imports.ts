@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { dataChanged } from "./data-version";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
@@ -30,6 +30,11 @@ export type ImportRequest = {
   actor?: string | null;
   /** How statements reach the database all or nothing; defaults to what the driver supports. */
   write?: AtomicWrite;
+  /**
+   * For a dry run: a writer that runs the file's statements and undoes them (src/services/import-preview.ts),
+   * to see what the import would add, update and leave unchanged. The report and audit stay a dry run's.
+   */
+  preview?: (db: Db, chunks: AsyncIterable<SQL[]>) => Promise<void>;
   onProgress?: (progress: ImportProgress) => void;
   /** A workbook's sheet by name or position; without it the first sheet with a recognised header. */
   sheet?: string;
@@ -202,10 +207,12 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
   const records = foldIssues(table.records, table.issues, tally);
   const write = req.write ?? defaultAtomicWrite(db);
   const statements = validatedStatements({
-    spec, ctx, header, records, tally, emit: !req.dryRun, onRows,
+    spec, ctx, header, records, tally, emit: !req.dryRun || Boolean(req.preview), onRows,
     bulk: write.bulkStatements, chunkRows: write.chunkRows, stagedRows: write.stagedRows,
   });
-  if (req.dryRun) {
+  if (req.dryRun && req.preview) {
+    await req.preview(db, statements);
+  } else if (req.dryRun) {
     for await (const _ of statements) void _;
     return undefined;
   } else {

@@ -75,6 +75,16 @@ export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
   return [sql`p.id IN (SELECT ps.price_id FROM price_search ps WHERE ${await matchCondition(db, query.q, filters)})`];
 }
 
+/**
+ * The query's text and filters as one condition on price_search rows (alias ps), for statements
+ * that group or count the matched prices from price_search itself (the pages' grouped results):
+ * the same matched set as priceFilters, without reading every price to build it.
+ */
+export async function priceMatch(db: Db, query: PriceQuery): Promise<{ condition: SQL; asOf: string }> {
+  const filters = renderFilter(await parsePriceFilter(db, query));
+  return { condition: await matchCondition(db, query.q, filters), asOf: filters.asOf };
+}
+
 export function whereSql(conditions: SQL[]): SQL {
   return conditions.length ? sql`WHERE ${allOf(conditions)}` : sql``;
 }

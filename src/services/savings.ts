@@ -234,7 +234,12 @@ async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionC
       const under = new Set(r.g.split(",").map((code) => tree.groupUnder(code, regionCode)));
       key = under.size === 1 ? [...under][0]! : null;
     }
-    if (key !== null && q.groupBy !== "month") groups.set(key, [...(groups.get(key) ?? []), part]);
+    if (key !== null && q.groupBy !== "month") {
+      // Appended in place: thousands of supply-region lists fold into a few dozen groups.
+      const list = groups.get(key);
+      if (list) list.push(part);
+      else groups.set(key, [part]);
+    }
   }
   return { groups, all };
 }

@@ -261,7 +261,8 @@ describe("pages in a browser", () => {
       await expect(note.innerText()).resolves.toContain("最高有效申报价");
       await expect(page.locator(".alert").count()).resolves.toBe(0);
       await checkLayout(page, "batch", size);
-    });
+
+    }, 120_000);
 
     it(`[${size}] savings in 乌海市: one money unit per view, empty rows folded`, async () => {
       const page = await open("/savings", viewport);
@@ -373,7 +374,18 @@ describe("pages in a browser", () => {
       await page.setViewportSize(viewport);
       await checkLayout(page, "import-report", size);
     }
-  });
+    // a clean dry run previews what would be added, updated and left unchanged, with sample rows
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await page.getByLabel("文件类型").selectOption("prices");
+    await page.getByLabel("CSV 或 Excel 文件").setInputFiles({ name: "good-prices.csv", mimeType: "text/csv", buffer: Buffer.from(csv.split("\n").slice(0, 2).join("\n") + "\n") });
+    await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "上传" }).click()]);
+    await expect(page.locator("#preview-added").innerText()).resolves.toBe("1 行");
+    await expect(page.locator("#preview-added-rows tbody tr").first().innerText()).resolves.toContain("阿托伐他汀钙片 20mg 演示制药");
+    for (const [size, viewport] of WIDTHS) {
+      await page.setViewportSize(viewport);
+      await checkLayout(page, "import-preview", size);
+    }
+  }, 120_000);
 
   for (const [size, viewport] of WIDTHS) {
     it(`[${size}] serves the interactive API reference from this server alone, in Chinese, with no request leaving it`, async () => {
@@ -419,6 +431,7 @@ describe("pages in a browser", () => {
       ["search-results", `/?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended&synthetic=1`],
       ["batches", "/batches"],
       ["batch", "/batches/national-drug-1"],
+      ["batch-4", "/batches/national-drug-4"],
       ["batch-synthetic", "/batches/synthetic-drug-3"],
       ["savings", "/savings"],
       ["price-check", "/price-check"],

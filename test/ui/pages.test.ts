@@ -185,6 +185,10 @@ describe("pages rendered on the server", () => {
     expect(dry.res.headers.get("cache-control")).toBe("no-store");
     expect(dry.text).toContain("检查通过：1 行都可以导入");
     expect(dry.text).not.toContain(TEST_ADMIN_TOKEN);
+    // the preview: one row would be added, shown as a sample
+    expect(dry.text).toContain('<div class="v" id="preview-added">1 行</div>');
+    expect(dry.text).toContain('<div class="v" id="preview-updated">0 行</div>');
+    expect(dry.text).toMatch(/id="preview-added-rows"[\s\S]*页面导入测试片 10mg 演示制药[\s\S]*3\.50/);
     const searchBefore = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
     expect(JSON.parse(searchBefore.text).meta.total).toBe(0);
 

@@ -147,6 +147,8 @@ ol.chain { margin: 0 0 .6rem; padding-left: 1.4rem; }
 ol.chain li { margin: .2rem 0; }
 ol.chain .step { display: inline-block; min-width: 5.5rem; color: var(--muted); }
 .where-form select { max-width: 12rem; }
+form.inline-download { display: inline; }
+button.link { background: none; border: 0; padding: 0; min-height: 0; color: var(--link); text-decoration: underline; font: inherit; cursor: pointer; }
 .plain-note { border-left: 4px solid var(--line); background: var(--soft); padding: .5rem .9rem; margin: .8rem 0; border-radius: 0 4px 4px 0; }
 
 /* below 720 px a wide table becomes one card per row, each cell labelled */

@@ -1,5 +1,6 @@
 import type { PriceView } from "../../services/price-view";
-import { LEVEL_LABELS, REFERENCE_KIND_LABELS, packageLabel, pct, priceColumn, regionsLabel, unitName } from "../format";
+import { LEVEL_LABELS, packageLabel, pct, priceColumn, regionsLabel, unitName } from "../format";
+import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "./price-state";
 
 export type SortLink = { href: string; state: "ascending" | "descending" | "none"; hint: string };
 
@@ -45,7 +46,6 @@ export function PriceTable(props: { items: PriceView[]; caption: string; sortLin
   // One number of decimals per column, so the decimal points line up.
   const chosenCol = priceColumn(props.items.map((i) => i.chosenPrice));
   const unitCol = priceColumn(props.items.map((i) => i.unitPrice));
-  const refCol = priceColumn(props.items.map((i) => i.referencePrice));
   return (
     <div class="table-wrap">
       <table class="cards" id="results">
@@ -62,10 +62,11 @@ export function PriceTable(props: { items: PriceView[]; caption: string; sortLin
               中选价
             </th>
             <SortableHeader label="中选单价" link={props.sortLinks?.unitPrice} />
+            <SortableHeader label={`降幅${BASELINE_SHORT.ceiling}`} link={props.sortLinks?.discount} />
             <th scope="col" class="num">
-              参考价
+              降幅{BASELINE_SHORT.pre_vbp}
             </th>
-            <SortableHeader label="降幅" link={props.sortLinks?.discount} />
+            <th scope="col">状态</th>
             <th scope="col">供应地区</th>
           </tr>
         </thead>
@@ -100,18 +101,16 @@ export function PriceTable(props: { items: PriceView[]; caption: string; sortLin
                 <td data-label="中选单价" class="num">
                   {unitCol(item.unitPrice)} 元/{unitName(p)}
                 </td>
-                <td data-label="参考价" class="num">
-                  {item.referencePrice === null ? (
-                    "—"
-                  ) : (
-                    <>
-                      {refCol(item.referencePrice)} 元
-                      {item.referenceKind ? <span class="tag">{REFERENCE_KIND_LABELS[item.referenceKind]}</span> : null}
-                    </>
-                  )}
-                </td>
-                <td data-label="降幅" class="num">
-                  <Discount value={item.discountPct} above={item.aboveReference} />
+                {(["ceiling", "pre_vbp"] as const).map((kind) => {
+                  const value = reductionAgainst(item, kind);
+                  return (
+                    <td data-label={`降幅${BASELINE_SHORT[kind]}`} class={value === null ? "num empty" : "num"}>
+                      <Reduction value={value} />
+                    </td>
+                  );
+                })}
+                <td data-label="状态">
+                  <StateTag state={item.state} />
                 </td>
                 <td data-label="供应地区">{regionsLabel(item.supplyRegions, item.nationwide)}</td>
               </tr>

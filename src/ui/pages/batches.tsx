@@ -8,7 +8,7 @@ import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, count, pct } from
 import { Layout } from "../layout";
 import { withQuery } from "../query";
 import { sourceLabel } from "../source-label";
-import { reductionBuckets } from "../queries/reduction-buckets";
+import { batchReductions } from "../queries/reduction-buckets";
 
 /** 批次 list: every batch with its computed figures beside the published ones. */
 export async function batchesPage(c: Context<AppEnv>) {
@@ -81,9 +81,12 @@ export async function batchPage(c: Context<AppEnv>) {
   const cursor = c.req.query("cursor") || undefined;
   const pageNo = Math.max(1, Number.parseInt(c.req.query("n") ?? "1", 10) || 1);
   const [page, spread] = await Promise.all([
-    searchPrices(db, { batch: batch.id, sort: "-discount", limit: 20, cursor }),
-    reductionBuckets(db, batch.id),
+    // A batch's products whatever their state today: the list is the batch's record, each row says its state.
+    searchPrices(db, { batch: batch.id, sort: "-discount", limit: 20, cursor, include: "ended" }),
+    batchReductions(db, batch.id),
   ]);
+  const means = spread.means;
+  const mean = (kind: "ceiling" | "pre_vbp") => means.find((m) => m.kind === kind)!;
   const s = batch.statistics;
   const note = coverageNote(batch);
   const self = `/batches/${encodeURIComponent(batch.id)}`;
@@ -125,11 +128,11 @@ export async function batchPage(c: Context<AppEnv>) {
       <h2 id="stats-heading">统计</h2>
       <div class="plain-note" role="note" id="baseline-note">
         <p>
-          本站的降幅按每个产品的参考价计算：
-          {spread.baselines.length
-            ? spread.baselines.map((b) => `${REFERENCE_KIND_LABELS[b.kind]} ${b.count} 个`).join("，")
-            : "这个批次收录的产品都没有参考价"}
-          。官方公布的平均降幅多以最高有效申报价或集采前价格为基准、按全部中选产品计算，基准或范围不同，两个数就会不同。
+          降幅有两种基准：对<strong>最高有效申报价</strong>（集采文件给出的报价上限）和对<strong>集采前价格</strong>
+          （集采前的采购价或中标价）。本站分别计算：
+          {means.map((m) => `${REFERENCE_KIND_LABELS[m.kind]} ${m.count} 个产品有`).join("，")}。
+          官方公布的平均降幅{batch.published.meanDiscountPct === null ? "（这个批次没有公布）" : ` ${pct(batch.published.meanDiscountPct)} `}
+          通常是对集采前价格、按全部中选产品算的，所以放在“对集采前价格”一行对照；基准或范围不同，两个数就会不同，不是计算有误。
         </p>
         {note ? <p>{note}</p> : null}
       </div>
@@ -148,10 +151,21 @@ export async function batchPage(c: Context<AppEnv>) {
             <StatRow label="品种数" computed="—" published={count(batch.published.items)} hint="公布的品种（通用名）数" />
             <StatRow label="产品数" computed={count(s.products)} published={count(batch.published.products)} />
             <StatRow label="企业数" computed={count(s.firms)} published={count(batch.published.firms)} />
-            <StatRow label="平均降幅" computed={pct(s.meanDiscountPct)} published={pct(batch.published.meanDiscountPct)} hint={`按 ${s.pricedWithReference} 个有参考价的产品平均`} />
-            <StatRow label="最大降幅" computed={pct(s.maxDiscountPct)} published={pct(batch.published.maxDiscountPct)} />
-            <StatRow label="中位降幅" computed={pct(s.medianDiscountPct)} published="—" />
-            <StatRow label="最小降幅" computed={pct(s.minDiscountPct)} published="—" />
+            <StatRow
+              label="平均降幅（对最高有效申报价）"
+              computed={pct(mean("ceiling").meanPct)}
+              published="—"
+              hint={mean("ceiling").count ? `按 ${mean("ceiling").count} 个有最高有效申报价的产品平均` : "收录的产品都没有最高有效申报价"}
+            />
+            <StatRow
+              label="平均降幅（对集采前价格）"
+              computed={pct(mean("pre_vbp").meanPct)}
+              published={pct(batch.published.meanDiscountPct)}
+              hint={mean("pre_vbp").count ? `按 ${mean("pre_vbp").count} 个有集采前价格的产品平均` : "收录的产品都没有集采前价格"}
+            />
+            <StatRow label="最大降幅" computed={pct(s.maxDiscountPct)} published={pct(batch.published.maxDiscountPct)} hint="按每个产品的主要基准（有最高有效申报价时用它）" />
+            <StatRow label="中位降幅" computed={pct(s.medianDiscountPct)} published="—" hint="同上" />
+            <StatRow label="最小降幅" computed={pct(s.minDiscountPct)} published="—" hint="同上" />
             <StatRow label="按采购量加权降幅" computed={pct(s.volumeWeightedDiscountPct)} published="—" hint="有约定采购量时计算" />
             {batch.published.savings ? <StatRow label="节约金额" computed="—" published={batch.published.savings} /> : null}
           </tbody>
@@ -160,7 +174,7 @@ export async function batchPage(c: Context<AppEnv>) {
 
       <BarChart
         id="reductions-chart"
-        title="降幅分布（产品数，从小到大）"
+        title="降幅分布（产品数，从小到大；按每个产品的主要基准）"
         description={spread.buckets.map((b) => `${b.label}：${b.count} 个`).join("；")}
         series={[{ label: "产品数", style: "solid" }]}
         rows={spread.buckets.map((b) => ({ label: b.label, values: [b.count], displays: [`${b.count} 个`] }))}

@@ -6,11 +6,12 @@ import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import type { AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { runImport, type ImportReport } from "../../services/imports";
+import { PREVIEW_SAMPLES, previewImport, type ImportPreview, type PreviewRow } from "../../services/import-preview";
 import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { KINDS } from "../../import/kinds";
 import { zhImportMessage } from "../import-messages-zh";
 import { base64ToBytes, bytesToBase64 } from "../base64";
-import { count } from "../format";
+import { count, priceColumn } from "../format";
 import { RowErrorsTable } from "../components/row-errors-table";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
@@ -174,6 +175,79 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
   );
 }
 
+function PreviewRows(props: { id: string; title: string; rows: PreviewRow[]; total: number }) {
+  if (!props.rows.length) return null;
+  const col = priceColumn(props.rows.map((r) => r.chosenPrice));
+  const withPrice = props.rows.some((r) => r.chosenPrice !== null);
+  return (
+    <div class="table-wrap">
+      <table class="cards" id={props.id}>
+        <caption>
+          {props.title}（示例 {props.rows.length} 行{props.total > props.rows.length ? `，共 ${count(props.total)} 行` : ""}）
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{withPrice ? "批次" : "编号"}</th>
+            <th scope="col">{withPrice ? "产品" : "名称"}</th>
+            {withPrice ? <th scope="col" class="num">中选价（元）</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td class="lead-cell" data-label={withPrice ? "批次" : "编号"}>
+                {r.label}
+              </td>
+              <td data-label={withPrice ? "产品" : "名称"}>{r.detail}</td>
+              {withPrice ? (
+                <td class="num" data-label="中选价">
+                  {col(r.chosenPrice)}
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What a clean dry run would do: rows added, updated and left unchanged, with samples of the first two. */
+function Preview(props: { preview: ImportPreview }) {
+  const p = props.preview;
+  return (
+    <section aria-labelledby="preview-heading" id="preview">
+      <h2 id="preview-heading">导入后会怎样</h2>
+      <div class="keyfigures">
+        <div class="keyfigure">
+          <div class="k">新增</div>
+          <div class="v" id="preview-added">
+            {count(p.added)} 行
+          </div>
+          <div class="s">库里还没有的</div>
+        </div>
+        <div class="keyfigure">
+          <div class="k">更新</div>
+          <div class="v" id="preview-updated">
+            {count(p.updated)} 行
+          </div>
+          <div class="s">已有、内容会改变的</div>
+        </div>
+        <div class="keyfigure">
+          <div class="k">不变</div>
+          <div class="v" id="preview-unchanged">
+            {count(p.unchanged)} 行
+          </div>
+          <div class="s">与库里完全相同的（不列出）</div>
+        </div>
+      </div>
+      <PreviewRows id="preview-added-rows" title="将新增" rows={p.samples.added} total={p.added} />
+      <PreviewRows id="preview-updated-rows" title="将更新（导入后的值）" rows={p.samples.updated} total={p.updated} />
+      <p class="note">试运行在一个随即撤销的事务里执行了整份文件，数据没有改变；每类最多列出 {PREVIEW_SAMPLES} 行。</p>
+    </section>
+  );
+}
+
 /** After a clean dry run: one button that imports the very same bytes (carried base64-encoded). */
 /** Asks for the token once per browser session (see admin-session.ts); the token never comes back in a page. */
 function SignInForm(props: { enabled: boolean }) {
@@ -286,7 +360,7 @@ function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: 
 
 function page(
   c: Context<AppEnv>,
-  body: { state: FormState; signedIn: string | null; message?: string; report?: ImportReport; fileName?: string | null; confirm?: Child },
+  body: { state: FormState; signedIn: string | null; message?: string; report?: ImportReport; preview?: ImportPreview | null; fileName?: string | null; confirm?: Child },
   status: 200 | 400 | 401 | 403 | 409 = 200,
 ) {
   const enabled = adminTokensOf(c.get("deps")).length > 0;
@@ -306,6 +380,7 @@ function page(
         </p>
       ) : null}
       {body.report ? <Report report={body.report} fileName={body.fileName ?? null} /> : null}
+      {body.preview ? <Preview preview={body.preview} /> : null}
       {body.confirm ?? null}
       {body.signedIn === null ? (
         <>
@@ -399,10 +474,10 @@ export async function importSubmit(c: Context<AppEnv>) {
     throw err;
   }
   let report: ImportReport;
+  let preview: ImportPreview | null = null;
   try {
-    report = await runImport(deps.db, {
+    const request = {
       kind,
-      dryRun: state.dryRun,
       batch: state.batch || undefined,
       sheet: state.sheet || undefined,
       map: state.map ? state.map.split(/\r?\n/) : undefined,
@@ -413,7 +488,10 @@ export async function importSubmit(c: Context<AppEnv>) {
       fileName,
       actor: `token:${c.get("adminName") ?? "admin"} (web page)`,
       readWorkbook: deps.readWorkbook,
-    });
+    };
+    // A dry run previews what the import would add, update and leave unchanged (nothing is written).
+    if (state.dryRun) ({ report, preview } = await previewImport(deps.db, request));
+    else report = await runImport(deps.db, { ...request, dryRun: false });
   } finally {
     release();
   }
@@ -425,5 +503,5 @@ export async function importSubmit(c: Context<AppEnv>) {
     ) : null;
   // A rejected file is still a page that worked: the report is the answer, so it is a 200.
   const picker = report.dryRun && bytes.length <= CARRY_LIMIT_BYTES ? <ColumnPicker state={state} fileName={fileName} bytes={bytes} report={report} /> : null;
-  return page(c, { state: { ...state, dryRun: true }, signedIn, report, fileName, confirm: <>{confirm}{picker}</> });
+  return page(c, { state: { ...state, dryRun: true }, signedIn, report, preview, fileName, confirm: <>{confirm}{picker}</> });
 }

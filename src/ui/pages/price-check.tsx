@@ -11,7 +11,7 @@ import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
 import { templateLines } from "../queries/template-lines";
 import { XLSX_CONTENT_TYPE, type SheetCell, type SheetColumn, type SpreadsheetWriter } from "../../services/spreadsheet";
-import { bytesToBase64 } from "../base64";
+import { base64ToBytes, bytesToBase64 } from "../base64";
 import { chooseProvince, type ProvinceChoice } from "../province";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
@@ -159,8 +159,7 @@ function resultCsv(lines: Line[]): string {
 }
 
 /** The result as an .xlsx workbook, numbers as numbers; null where this runtime has no writer (Workers). */
-async function resultXlsx(write: SpreadsheetWriter | undefined, lines: Line[]): Promise<Uint8Array | null> {
-  if (!write) return null;
+async function resultXlsx(write: SpreadsheetWriter, lines: Line[]): Promise<Uint8Array> {
   const rows = resultRows(lines);
   async function* each() {
     yield* rows;
@@ -180,7 +179,10 @@ function Verdict(props: { line: Line }) {
   );
 }
 
-function Results(props: { check: Check; data: Line[]; xlsx: Uint8Array | null; provinceName: string | null }) {
+/** Lists up to this size are carried in the result page so the workbook can be made on request. */
+const CARRY_LIMIT_BYTES = 1024 * 1024;
+
+function Results(props: { check: Check; data: Line[]; carry: { fileBase64: string; province: string } | null; provinceName: string | null }) {
   const { meta } = props.check;
   const data = props.data;
   const t = meta.totals;
@@ -198,13 +200,15 @@ function Results(props: { check: Check; data: Line[]; xlsx: Uint8Array | null; p
           <a href={csvHref} download="比价结果.csv" id="result-csv">
             CSV
           </a>
-          {props.xlsx ? (
-            <>
+          {props.carry ? (
+            <form class="inline-download" method="post" action="/price-check/result.xlsx">
+              <input type="hidden" name="fileBase64" value={props.carry.fileBase64} />
+              <input type="hidden" name="province" value={props.carry.province} />
               {" · "}
-              <a href={`data:${XLSX_CONTENT_TYPE};base64,${bytesToBase64(props.xlsx)}`} download="比价结果.xlsx" id="result-xlsx">
+              <button type="submit" class="link" id="result-xlsx">
                 Excel（.xlsx）
-              </a>
-            </>
+              </button>
+            </form>
           ) : null}
         </span>
       </div>
@@ -326,15 +330,19 @@ function Problems(props: { message: string; issues: Issue[] }) {
   );
 }
 
-async function page(c: Context<AppEnv>, place: ProvinceChoice, body: { check?: Check; problem?: { message: string; issues: Issue[] } }) {
+function page(c: Context<AppEnv>, place: ProvinceChoice, body: { check?: Check; bytes?: Uint8Array; problem?: { message: string; issues: Issue[] } }) {
   const data = body.check ? orderLines(body.check.data) : [];
-  const xlsx = body.check ? await resultXlsx(c.get("deps").spreadsheets, data) : null;
+  // The workbook is made when asked for (POST /price-check/result.xlsx with the list carried here), where the runtime can write one.
+  const carry =
+    body.check && body.bytes && body.bytes.length <= CARRY_LIMIT_BYTES && c.get("deps").spreadsheets
+      ? { fileBase64: bytesToBase64(body.bytes), province: place.code ?? "" }
+      : null;
   return c.html(
     <Layout title="比价" nav="price-check">
       <h1>采购清单比价</h1>
       <p class="lead">上传医院的采购清单，逐行对照中选价格：是否按中选价采购、高出多少，或有没有可以换用的中选产品。</p>
       {body.problem ? <Problems message={body.problem.message} issues={body.problem.issues} /> : null}
-      {body.check ? <Results check={body.check} data={data} xlsx={xlsx} provinceName={place.name} /> : null}
+      {body.check ? <Results check={body.check} data={data} carry={carry} provinceName={place.name} /> : null}
       <h2>{body.check || body.problem ? "再比一份" : "上传清单"}</h2>
       <UploadForm place={place} />
     </Layout>,
@@ -355,10 +363,36 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
   if (!(file instanceof File) || file.size === 0) return page(c, place, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
   try {
     // The hospital's province is the service's filter (province=): only prices it can buy, in force today.
-    return page(c, place, { check: await checkPurchaseList(c.get("deps").db, new Uint8Array(await file.arrayBuffer()), { province: place.code ?? undefined }) });
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return page(c, place, { bytes, check: await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined }) });
   } catch (e) {
     if (!(e instanceof AppError) || e.status !== 422) throw e;
     const issues = (e.details as { errors?: Issue[] } | undefined)?.errors ?? [];
     return page(c, place, { problem: { message: e.message, issues } });
   }
+}
+
+/**
+ * 比价结果 as an .xlsx workbook: the list carried by the result page is checked again (the same
+ * answer: the same list, province and day) and written with numbers as numbers.
+ */
+export async function priceCheckWorkbook(c: Context<AppEnv>) {
+  const form = await readForm(c, PAGE_FORM_MESSAGES);
+  const carried = form["fileBase64"];
+  const asked = form["province"];
+  const write = c.get("deps").spreadsheets;
+  if (!write) throw new AppError(501, "xlsx_unavailable", "这个服务器不能生成 Excel 文件，请下载 CSV。");
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(typeof carried === "string" ? carried : "");
+  } catch {
+    throw new AppError(400, "invalid_form", "表单里的清单不完整，请重新上传后再下载。");
+  }
+  if (!bytes.length) throw new AppError(400, "invalid_form", "表单里没有清单，请重新上传后再下载。");
+  const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
+  const check = await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined });
+  const xlsx = await resultXlsx(write, orderLines(check.data));
+  c.header("Content-Type", XLSX_CONTENT_TYPE);
+  c.header("Content-Disposition", `attachment; filename="price-check.xlsx"; filename*=UTF-8''${encodeURIComponent("比价结果.xlsx")}`);
+  return c.body(xlsx as Uint8Array<ArrayBuffer>);
 }

@@ -293,7 +293,7 @@ export async function productPage(c: Context<AppEnv>) {
         <h2 id="alternatives-heading">同组其他中选产品</h2>
         <p class="lead">
           同一通用名、剂型和规格的其他企业或批次的中选产品，按单价从低到高；
-          {showAll ? "包括已到期、未开始的和各省份的。" : `只列${includeEnded ? "" : "执行中的"}${province ? `、${place.name}可采购的` : ""}。`}
+          {showAll ? "包括已到期、未开始的和各省份的。" : `只列${[includeEnded ? "" : "执行中的", province ? `${place.name}可采购的` : ""].filter(Boolean).join("、") || "全部的"}。`}
           {showAll ? <a href={`${self}#alternatives-heading`}>只看{place.name ? `${place.name}可采购、` : ""}执行中的</a> : <a href={`${self}?all=1#alternatives-heading`}>显示全部（含已到期和其他省份）</a>}
         </p>
         {alternatives.length === 0 ? (

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { listBatches } from "../../services/batches";
+import { batchOptions } from "../queries/batch-options";
 import { regionNameMap } from "../../services/regions";
 import { getSavings, type SavingsQuery } from "../../services/savings";
 import { BarChart } from "../charts/bar-chart";
@@ -162,7 +162,7 @@ export async function savingsPage(c: Context<AppEnv>) {
   const db = c.get("deps").db;
   const raw = nonEmpty(c.req.query());
   const filters: Filters = { batch: raw.batch, region: raw.region, from: raw.from, to: raw.to };
-  const [batches, regionNames] = await Promise.all([listBatches(db), regionNameMap(db)]);
+  const [batches, regionNames] = await Promise.all([batchOptions(db), regionNameMap(db)]);
   const regions = [...regionNames].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
 
   let byRegion: Savings | null = null;

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { listBatches } from "../../services/batches";
+import { batchOptions } from "../queries/batch-options";
 import type { PriceQuery } from "../../services/prices";
 import { GroupResults, groupHref } from "../components/group-results";
 import { Pager } from "../components/pager";
@@ -57,7 +57,7 @@ function queryParams(q: GroupQuery, province: string | null): Record<string, str
 /** 查询: the home page. Search box with type-ahead, folded filters, grouped results, numbered pages. */
 export async function searchPage(c: Context<AppEnv>) {
   const db = c.get("deps").db;
-  const [batches, place, forms] = await Promise.all([listBatches(db), chooseProvince(c), dosageForms(db)]);
+  const [batches, place, forms] = await Promise.all([batchOptions(db), chooseProvince(c), dosageForms(db)]);
   const province = place.code;
   const provinces = place.options;
   const { query, problems } = readGroupQuery(c.req.query());

@@ -1,34 +1,56 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { ReferenceKind } from "../../db/schema";
+import { batchStatistics } from "../../domain";
 
 export type ReductionBucket = { label: string; from: number | null; to: number | null; count: number };
 
+export type BaselineMean = { kind: ReferenceKind; count: number; meanPct: number | null; medianPct: number | null };
+
+export type BatchReductions = {
+  buckets: ReductionBucket[];
+  withoutReference: number;
+  /** How many prices' primary reduction is against each baseline. */
+  baselines: Array<{ kind: ReferenceKind; count: number }>;
+  /** The mean and median against each baseline on its own, over the prices that carry it. */
+  means: BaselineMean[];
+};
+
+const bandOf = (bp: number) => (bp < 0 ? -1 : bp >= 10000 ? 9 : Math.floor(bp / 1000));
+
 /**
- * How a batch's reductions spread over 10-point bands (below 0 %, 0–10 %, …, 90–100 %), counted
- * in SQL over the stored reductions so a batch of thousands of prices costs one small query.
- * Bands run from small to large and only bands with prices are listed. Prices without a reference
- * are counted apart, as are the baselines (reference kinds) the reductions were measured against.
+ * How a batch's reductions spread over 10-point bands (below 0 %, 0–10 %, …, 90–100 %), from small
+ * to large and only bands with prices; prices without a reference counted apart; and the mean and
+ * median against each baseline (最高有效申报价, 集采前价格) by src/domain's statistics, since a
+ * published mean names one baseline and the figure beside it must use the same. One read of the
+ * batch's stored reductions (a few integers per price).
  */
-export async function reductionBuckets(
-  db: Db,
-  batchId: string,
-): Promise<{ buckets: ReductionBucket[]; withoutReference: number; baselines: Array<{ kind: ReferenceKind; count: number }> }> {
-  const [rows, kinds] = await Promise.all([
-    db.all<{ bucket: number | null; n: number }>(sql`
-    SELECT CASE WHEN discount_bp IS NULL THEN NULL WHEN discount_bp < 0 THEN -1 WHEN discount_bp >= 10000 THEN 9 ELSE discount_bp / 1000 END AS bucket,
-      count(*) AS n
-    FROM prices WHERE batch_id = ${batchId} GROUP BY bucket`),
-    db.all<{ kind: ReferenceKind; n: number }>(sql`
-    SELECT reference_kind AS kind, count(*) AS n FROM prices WHERE batch_id = ${batchId} AND reference_kind IS NOT NULL GROUP BY reference_kind ORDER BY n DESC`),
-  ]);
-  const byBucket = new Map(rows.map((r) => [r.bucket, r.n]));
+export async function batchReductions(db: Db, batchId: string): Promise<BatchReductions> {
+  const rows = await db.all<{ bp: number | null; kind: ReferenceKind | null; c: number | null; p: number | null }>(sql`
+    SELECT discount_bp AS bp, reference_kind AS kind,
+      COALESCE(ceiling_discount_bp, CASE WHEN reference_kind = 'ceiling' THEN discount_bp END) AS c,
+      COALESCE(pre_vbp_discount_bp, CASE WHEN reference_kind = 'pre_vbp' THEN discount_bp END) AS p
+    FROM prices WHERE batch_id = ${batchId}`);
+  const byBand = new Map<number, number>();
+  const kinds = new Map<ReferenceKind, number>();
+  let withoutReference = 0;
+  for (const r of rows) {
+    if (r.bp === null) withoutReference++;
+    else byBand.set(bandOf(r.bp), (byBand.get(bandOf(r.bp)) ?? 0) + 1);
+    if (r.kind !== null && r.bp !== null) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+  }
   const buckets: ReductionBucket[] = [];
-  const below = byBucket.get(-1) ?? 0;
+  const below = byBand.get(-1) ?? 0;
   if (below) buckets.push({ label: "低于 0 %（高于参考价）", from: null, to: 0, count: below });
   for (let b = 0; b <= 9; b++) {
-    const n = byBucket.get(b) ?? 0;
+    const n = byBand.get(b) ?? 0;
     if (n) buckets.push({ label: `${b * 10}–${b * 10 + 10} %`, from: b * 10, to: b * 10 + 10, count: n });
   }
-  return { buckets, withoutReference: byBucket.get(null) ?? 0, baselines: kinds.map((k) => ({ kind: k.kind, count: k.n })) };
+  const means = (["ceiling", "pre_vbp"] as const).map((kind) => {
+    const bps = rows.map((r) => (kind === "ceiling" ? r.c : r.p)).filter((bp): bp is number => bp !== null);
+    const stats = batchStatistics(bps.map((discountBp, i) => ({ discountBp, manufacturer: null, productId: i })));
+    return { kind, count: bps.length, meanPct: stats.meanDiscountPct, medianPct: stats.medianDiscountPct };
+  });
+  const baselines = [...kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count);
+  return { buckets, withoutReference, baselines, means };
 }

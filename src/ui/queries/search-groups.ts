@@ -2,9 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { readRows } from "../../db/read-rows";
 import { basisPointsToPercent, storedE4ToYuan } from "../../domain";
-import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "../../services/price-view";
+import { PRICE_COLUMNS, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "../../services/price-view";
 import { readAsOf } from "../../services/price-filter";
-import { priceFilters, whereSql, type PriceQuery } from "../../services/prices";
+import { priceMatch, whereSql, type PriceQuery } from "../../services/prices";
 import { didYouMean } from "../../services/search-suggest";
 
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;
@@ -43,19 +43,28 @@ export type PriceGroup = {
 export type GroupPage = { groups: PriceGroup[]; total: number; didYouMean: string[]; anySynthetic: boolean };
 
 /** Prices per group read for the expanded rows; a group with more links to a search of its own. */
-export const ITEMS_PER_GROUP = 30;
+export const ITEMS_PER_GROUP = 12;
 
 /** The smallest unit a unit price is per, or the package when its size is unknown (as format.unitName). */
 const UNIT = sql`CASE WHEN pr.package_qty > 0 THEN COALESCE(pr.smallest_unit, '最小单位') ELSE COALESCE(pr.package_unit, '包装') END`;
-const GROUP_KEY = sql`pr.generic_name, COALESCE(pr.dosage_form, ''), COALESCE(pr.spec, ''), ${UNIT}`;
+const FROM = sql`price_search ps JOIN products pr ON pr.id = ps.product_id JOIN prices p ON p.id = ps.price_id`;
+/** The equivalence key's parts (search_equivalents.key = json_array(generic name, dosage form, spec)). */
+const E_NAME = sql`json_extract(e.key, '$[0]')`;
+const E_FORM = sql`COALESCE(json_extract(e.key, '$[1]'), '')`;
+const E_SPEC = sql`COALESCE(json_extract(e.key, '$[2]'), '')`;
 
+/**
+ * The matched prices as conditions on price_search (ps, with its batch b): the services' own match
+ * (text, place, and state by the rule of src/domain/state.ts on asOf; include=ended), so the pages
+ * have no rule of their own. Real data only unless synthetic prices are asked for: a demo price is
+ * in a synthetic batch (the generator and the importer keep them together).
+ */
 async function conditions(db: Db, q: GroupQuery): Promise<SQL[]> {
-  // Place and state are the services' own filters (province=, include=ended; the state rule of
-  // src/domain/state.ts on asOf): the pages have no rule of their own.
-  const where = await priceFilters(db, { ...q, include: q.includeEnded ? "ended" : undefined });
-  if (q.dosageForm) where.push(sql`pr.dosage_form = ${q.dosageForm}`);
-  if (q.spec) where.push(sql`replace(lower(pr.spec), ' ', '') = ${q.spec.toLowerCase().replace(/\s+/g, "")}`);
-  if (!q.synthetic) where.push(sql`p.synthetic = 0`);
+  const { condition } = await priceMatch(db, { ...q, include: q.includeEnded ? "ended" : undefined });
+  const where = [condition];
+  if (q.dosageForm) where.push(sql`${E_FORM} = ${q.dosageForm}`);
+  if (q.spec) where.push(sql`replace(lower(${E_SPEC}), ' ', '') = ${q.spec.toLowerCase().replace(/\s+/g, "")}`);
+  if (!q.synthetic) where.push(sql`b.synthetic = 0`);
   return where;
 }
 
@@ -64,16 +73,18 @@ function orderBy(q: GroupQuery): SQL {
   if (q.sort === "-discount") return sql`COALESCE(bestDiscount, -1000000000) DESC, genericName, dosageForm, spec`;
   // Relevance: the name typed (or its 拼音码) first, then shorter names (the plain form before its variants).
   const typed = (q.q ?? "").trim();
-  return sql`(genericName = ${typed} OR lower(initials) = ${typed.toLowerCase()}) DESC, length(genericName), genericName, dosageForm, spec, unit`;
+  return sql`(genericName = ${typed} OR lower(initials) = ${typed.toLowerCase()}) DESC, length(genericName), genericName, dosageForm, spec`;
 }
 
-type GroupRow = {
+type GroupRow = { equivId: number; total: number; anySynthetic: number | null };
+
+type GroupStats = {
+  equivId: number;
   genericName: string;
-  dosageForm: string;
-  spec: string;
+  dosageForm: string | null;
+  spec: string | null;
   unit: string;
   category: string;
-  initials: string;
   minUnit: number;
   maxUnit: number;
   firms: number;
@@ -92,74 +103,96 @@ const BASELINE_BP = {
 
 /**
  * Search results grouped by generic name, dosage form and strength: one row per group with its
- * lowest and highest unit price, firms and best reduction, and the group's prices (cheapest first)
+ * lowest and highest unit price, firms and best reductions, and the group's prices (cheapest first)
  * for the row to expand into. Paged by number (groups are few enough for OFFSET).
+ *
+ * Two steps, so a page without a query does not read every price's row: the matched prices are
+ * grouped on price_search alone by their equivalence class (an integer; a window over the groups
+ * gives their total), then only the page's groups are read in full, by price_search_equiv_rank_idx.
+ * A group whose prices are per different units (some packages of unknown size) shows one row per unit.
  */
 export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
   const where = await conditions(db, q);
-  const from = sql`${PRICE_FROM} ${whereSql(where)}`;
-  const [rows, [counted]] = await Promise.all([
-    readRows<GroupRow>(
+  const grouped = sql`SELECT ps.equiv_id AS equivId, min(ps.name_id) AS nameId, min(ps.unit_price_e4) AS minUnit,
+      max(ps.discount_bp) AS bestDiscount, count(*) OVER () AS total, max(max(b.synthetic)) OVER () AS anySynthetic
+    FROM price_search ps JOIN batches b ON b.id = ps.batch_id${q.dosageForm || q.spec ? sql` JOIN search_equivalents e ON e.id = ps.equiv_id` : sql``}
+    ${whereSql(where)} GROUP BY ps.equiv_id`;
+  const rows = await readRows<GroupRow>(
+    db,
+    sql`SELECT g.equivId, g.total, g.anySynthetic, ${E_NAME} AS genericName, ${E_FORM} AS dosageForm, ${E_SPEC} AS spec, t.initials AS initials,
+        g.minUnit AS minUnit, g.bestDiscount AS bestDiscount
+      FROM (${grouped}) g JOIN search_equivalents e ON e.id = g.equivId LEFT JOIN search_terms t ON t.id = g.nameId
+      ORDER BY ${orderBy(q)} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+  );
+  let total = rows[0]?.total ?? 0;
+  let anySynthetic = Boolean(rows[0]?.anySynthetic);
+  if (!rows.length && q.page > 1) {
+    // A page past the last: the total still comes from the matched set.
+    const [counted] = await readRows<{ total: number; anySynthetic: number | null }>(db, sql`SELECT count(*) AS total, max(anySynthetic) AS anySynthetic FROM (${grouped})`);
+    total = counted?.total ?? 0;
+    anySynthetic = Boolean(counted?.anySynthetic);
+  }
+  const suggestions = total === 0 && q.q ? await didYouMean(db, q.q) : [];
+  if (!rows.length) return { groups: [], total, didYouMean: suggestions, anySynthetic };
+
+  const ids = sql.join(rows.map((r) => sql`${r.equivId}`), sql`, `);
+  const pageWhere = whereSql([...where, sql`ps.equiv_id IN (${ids})`]);
+  const joinE = q.dosageForm || q.spec ? sql` JOIN search_equivalents e ON e.id = ps.equiv_id` : sql``;
+  const pageFrom = sql`${FROM} JOIN batches b ON b.id = ps.batch_id${joinE}`;
+  const narrowFrom = sql`price_search ps JOIN products pr ON pr.id = ps.product_id JOIN batches b ON b.id = ps.batch_id${joinE}`;
+  const [stats, itemRows] = await Promise.all([
+    readRows<GroupStats>(
       db,
-      sql`SELECT pr.generic_name AS genericName, COALESCE(pr.dosage_form, '') AS dosageForm, COALESCE(pr.spec, '') AS spec, ${UNIT} AS unit,
-        min(pr.category) AS category, min(pr.name_initials) AS initials, min(p.unit_price_e4) AS minUnit, max(p.unit_price_e4) AS maxUnit,
-        count(DISTINCT COALESCE(pr.manufacturer, '')) AS firms, count(*) AS prices, max(p.discount_bp) AS bestDiscount,
-        max(${BASELINE_BP.ceiling}) AS bestCeiling, max(${BASELINE_BP.pre_vbp}) AS bestPreVbp, max(p.synthetic) AS synthetic
-      FROM ${from} GROUP BY ${GROUP_KEY} ORDER BY ${orderBy(q)} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      sql`SELECT ps.equiv_id AS equivId, ${UNIT} AS unit, min(pr.generic_name) AS genericName, min(pr.dosage_form) AS dosageForm, min(pr.spec) AS spec,
+          min(pr.category) AS category, min(ps.unit_price_e4) AS minUnit, max(ps.unit_price_e4) AS maxUnit,
+          count(DISTINCT COALESCE(pr.manufacturer, '')) AS firms, count(*) AS prices, max(ps.discount_bp) AS bestDiscount,
+          max(${BASELINE_BP.ceiling}) AS bestCeiling, max(${BASELINE_BP.pre_vbp}) AS bestPreVbp, max(p.synthetic) AS synthetic
+        FROM ${pageFrom} ${pageWhere} GROUP BY ps.equiv_id, unit ORDER BY minUnit`,
     ),
-    readRows<{ total: number; anySynthetic: number | null }>(
+    // The cheapest prices of each group by a narrow read first; the full columns only for those.
+    readRows<PriceSqlRow & { equivId: number; unitKey: string }>(
       db,
-      sql`SELECT count(*) AS total, max(s) AS anySynthetic FROM (SELECT max(p.synthetic) AS s FROM ${from} GROUP BY ${GROUP_KEY})`,
+      sql`SELECT ${PRICE_COLUMNS}, ps.equiv_id AS equivId, ${UNIT} AS unitKey FROM ${FROM} JOIN batches b ON b.id = p.batch_id
+        WHERE p.id IN (SELECT id FROM (SELECT ps.price_id AS id,
+            row_number() OVER (PARTITION BY ps.equiv_id, ${UNIT} ORDER BY ps.unit_price_e4, ps.price_id) AS n
+          FROM ${narrowFrom} ${pageWhere}) WHERE n <= ${ITEMS_PER_GROUP})
+        ORDER BY p.unit_price_e4, p.id`,
     ),
   ]);
-  const total = counted?.total ?? 0;
-  const suggestions = total === 0 && q.q ? await didYouMean(db, q.q) : [];
-  if (!rows.length) return { groups: [], total, didYouMean: suggestions, anySynthetic: Boolean(counted?.anySynthetic) };
-
-  const keys = sql.join(
-    rows.map((r) => sql`(${r.genericName}, ${r.dosageForm}, ${r.spec}, ${r.unit})`),
-    sql`, `,
-  );
-  const itemRows = await readRows<PriceSqlRow & { k: string }>(
-    db,
-    sql`SELECT * FROM (SELECT ${PRICE_COLUMNS}, ${UNIT} AS unitKey,
-        row_number() OVER (PARTITION BY ${GROUP_KEY} ORDER BY p.unit_price_e4, p.id) AS n
-      FROM ${PRICE_FROM} ${whereSql([...where, sql`(${GROUP_KEY}) IN (VALUES ${keys})`])})
-    WHERE n <= ${ITEMS_PER_GROUP} ORDER BY unitPriceE4, id`,
-  );
   const names = await regionNamesOf(db, itemRows);
   const asOf = readAsOf(q.asOf);
   const byKey = new Map<string, PriceView[]>();
   for (const r of itemRows) {
-    const key = groupKey(r.genericName, r.dosageForm ?? "", r.spec ?? "", (r as unknown as { unitKey: string }).unitKey);
+    const key = groupKey(r.equivId, r.unitKey);
     const list = byKey.get(key) ?? [];
     list.push(toPriceView(r, names, asOf));
     byKey.set(key, list);
   }
-  return {
-    total,
-    didYouMean: suggestions,
-    anySynthetic: Boolean(counted?.anySynthetic),
-    groups: rows.map((r) => ({
-      genericName: r.genericName,
-      dosageForm: r.dosageForm || null,
-      spec: r.spec || null,
-      unit: r.unit,
-      category: r.category,
-      minUnitPrice: storedE4ToYuan(r.minUnit),
-      maxUnitPrice: storedE4ToYuan(r.maxUnit),
-      firms: r.firms,
-      prices: r.prices,
-      bestDiscountPct: percentOrNull(r.bestDiscount),
-      bestCeilingDiscountPct: percentOrNull(r.bestCeiling),
-      bestPreVbpDiscountPct: percentOrNull(r.bestPreVbp),
-      synthetic: Boolean(r.synthetic),
-      items: byKey.get(groupKey(r.genericName, r.dosageForm, r.spec, r.unit)) ?? [],
-    })),
-  };
+  // In the page's order; a class split by unit keeps its rows together, cheapest unit first.
+  const groups = rows.flatMap((row) =>
+    stats
+      .filter((st) => st.equivId === row.equivId)
+      .map((st) => ({
+        genericName: st.genericName,
+        dosageForm: st.dosageForm || null,
+        spec: st.spec || null,
+        unit: st.unit,
+        category: st.category,
+        minUnitPrice: storedE4ToYuan(st.minUnit),
+        maxUnitPrice: storedE4ToYuan(st.maxUnit),
+        firms: st.firms,
+        prices: st.prices,
+        bestDiscountPct: percentOrNull(st.bestDiscount),
+        bestCeilingDiscountPct: percentOrNull(st.bestCeiling),
+        bestPreVbpDiscountPct: percentOrNull(st.bestPreVbp),
+        synthetic: Boolean(st.synthetic),
+        items: byKey.get(groupKey(st.equivId, st.unit)) ?? [],
+      })),
+  );
+  return { total, didYouMean: suggestions, anySynthetic, groups };
 }
 
-const groupKey = (...parts: string[]) => JSON.stringify(parts);
+const groupKey = (...parts: Array<string | number>) => JSON.stringify(parts);
 const percentOrNull = (bp: number | null) => (bp === null ? null : basisPointsToPercent(bp));
 
 /** Dosage forms present in the data, for the 剂型 filter (a few dozen at most). */

@@ -1,0 +1,92 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { ImportKind } from "../db/schema";
+import { storedE4ToYuan } from "../domain";
+import { runImport, type ImportReport, type ImportRequest } from "./imports";
+
+/** Sample rows shown per class (added, updated, unchanged). */
+export const PREVIEW_SAMPLES = 5;
+
+/** One row of a preview, in the words of the table it lands in (a price: batch, name, strength, firm, price). */
+export type PreviewRow = { label: string; detail: string; chosenPrice: number | null };
+
+export type ImportPreview = {
+  added: number;
+  updated: number;
+  unchanged: number;
+  samples: { added: PreviewRow[]; updated: PreviewRow[]; unchanged: PreviewRow[] };
+};
+
+type SampleSql = { table: string; select: SQL; key: SQL };
+
+/** What each kind writes, and how a row of it reads in a preview. */
+const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
+  prices: {
+    table: "prices",
+    key: sql`x.batch_id`,
+    select: sql`SELECT b.name AS label, trim(pr.generic_name || ' ' || COALESCE(pr.spec, '') || ' ' || COALESCE(pr.manufacturer, '')) AS detail,
+      x.chosen_price_e4 AS priceE4 FROM prices x JOIN products pr ON pr.id = x.product_id JOIN batches b ON b.id = x.batch_id`,
+  },
+  batches: { table: "batches", key: sql`x.id`, select: sql`SELECT x.id AS label, x.name AS detail, NULL AS priceE4 FROM batches x` },
+  regions: { table: "regions", key: sql`x.code`, select: sql`SELECT x.code AS label, x.name AS detail, NULL AS priceE4 FROM regions x` },
+};
+
+/**
+ * A dry run that also says what the import would do: the file's statements are run inside one
+ * batch between SAVEPOINT and ROLLBACK TO, and the rows they added (created now) and updated
+ * (changed now, created before) are counted and sampled before the rollback; valid rows neither
+ * added nor updated are unchanged. Nothing is kept: the batch ends with the savepoint rolled back,
+ * and the audit row is the dry run's. Where the database cannot (a batch refusing savepoints) or the
+ * kind has no preview, the plain dry run's report comes back with a null preview.
+ */
+export async function previewImport(db: Db, req: ImportRequest): Promise<{ report: ImportReport; preview: ImportPreview | null }> {
+  const samples = SAMPLES[req.kind];
+  if (!samples) return { report: await runImport(db, { ...req, dryRun: true }), preview: null };
+  // Filled by the writer below while runImport runs it.
+  const box: { seen: { added: number; updated: number; rows: Record<"added" | "updated", PreviewRow[]> } | null } = { seen: null };
+  const preview = async (tx: Db, chunks: AsyncIterable<SQL[]>) => {
+    const statements: SQL[] = [];
+    for await (const chunk of chunks) statements.push(...chunk);
+    const [{ now } = { now: "" }] = await tx.all<{ now: string }>(sql`SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now') AS now`);
+    const added = sql`x.created_at >= ${now}`;
+    const updated = sql`x.updated_at >= ${now} AND x.created_at < ${now}`;
+    const count = (cond: SQL) => tx.all(sql`SELECT count(*) AS n FROM ${sql.raw(samples.table)} x WHERE ${cond}`);
+    const rows = (cond: SQL) => tx.all(sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`);
+    try {
+      const results = (await tx.batch([
+        tx.run(sql`SAVEPOINT import_preview`),
+        ...statements.map((s) => tx.run(s)),
+        count(added),
+        count(updated),
+        rows(added),
+        rows(updated),
+        tx.run(sql`ROLLBACK TO import_preview`),
+        tx.run(sql`RELEASE import_preview`),
+      ] as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[];
+      const at = (i: number) => rowsOf(results[statements.length + 1 + i]);
+      box.seen = {
+        added: Number(at(0)[0]?.n ?? 0),
+        updated: Number(at(1)[0]?.n ?? 0),
+        rows: { added: at(2).map(previewRow), updated: at(3).map(previewRow) },
+      };
+    } catch {
+      box.seen = null; // a database that refuses the savepoint batch: the plain dry run still answers
+    }
+  };
+  const report = await runImport(db, { ...req, dryRun: true, preview });
+  const result = box.seen;
+  if (!result || report.errors.length) return { report, preview: null };
+  const unchanged = Math.max(0, report.rowsValid - result.added - result.updated);
+  return { report, preview: { added: result.added, updated: result.updated, unchanged, samples: { ...result.rows, unchanged: [] } } };
+}
+
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  if (Array.isArray(result)) return result as Array<Record<string, unknown>>;
+  const rows = (result as { rows?: unknown[] } | undefined)?.rows;
+  return Array.isArray(rows) ? (rows as Array<Record<string, unknown>>) : [];
+}
+
+function previewRow(r: Record<string, unknown>): PreviewRow {
+  const e4 = r.priceE4;
+  return { label: String(r.label ?? ""), detail: String(r.detail ?? ""), chosenPrice: e4 === null || e4 === undefined ? null : storedE4ToYuan(Number(e4)) };
+}

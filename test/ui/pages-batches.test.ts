@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+
+/*
+ * The batch page on the real seeds (national batches 1-4): the reductions from small to large over non-empty bands, and each mean
+ * beside the published figure of the same baseline, explained in a plain note.
+ */
+describe("batch pages on the real seeds", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  const html = async (path: string) => (await world.app.request(path)).text();
+
+  it("puts each computed mean beside the published figure of its own baseline, in a plain note, not an alert", async () => {
+    const page = await html("/batches/national-drug-1");
+    const note = page.slice(page.indexOf('id="baseline-note"'), page.indexOf("</div>", page.indexOf('id="baseline-note"')));
+    expect(page).toContain('<div class="plain-note" role="note" id="baseline-note">');
+    expect(note).toContain("最高有效申报价");
+    expect(note).toContain("集采前价格");
+    expect(page).not.toMatch(/class="alert"/);
+    // batch 1's published 52 % stands on the pre-procurement row, beside the mean against that baseline
+    const prices = (await getJson(world.app, "/api/v1/prices?batch=national-drug-1&include=ended&limit=200")).body.data as Array<{
+      baselines: Array<{ kind: string; discountPct: number | null }>;
+    }>;
+    const pre = prices.flatMap((p) => p.baselines.filter((b) => b.kind === "pre_vbp" && b.discountPct !== null).map((b) => b.discountPct!));
+    expect(pre.length).toBeGreaterThan(0);
+    const mean = pre.reduce((a, b) => a + b, 0) / pre.length;
+    const row = /<th scope="row">平均降幅（对集采前价格）<\/th><td class="num">([\d.]+) %<\/td><td class="num">([^<]+)<\/td>/.exec(page);
+    expect(row).not.toBeNull();
+    expect(Number(row![1])).toBeCloseTo(mean, 1);
+    expect(row![2]).toBe("52.00 %");
+  });
+
+  it("orders the reductions from small to large over non-empty bands only, and lists an ended batch's products", async () => {
+    const page = await html("/batches/national-drug-4");
+    const bands = [...page.matchAll(/<title>(-?\d+)–\d+ %[^<]*：(\d+) 个<\/title>/g)].map((m) => ({ from: Number(m[1]), n: Number(m[2]) }));
+    expect(bands.length).toBeGreaterThan(1);
+    const froms = bands.map((b) => b.from);
+    expect(froms).toEqual([...froms].sort((a, b) => a - b));
+    expect(bands.every((b) => b.n > 0)).toBe(true);
+    // the product list is the batch's record: every state, each row with its own
+    expect(page).toMatch(/共 [1-9][\d,]* 条/);
+    expect(page).toContain('data-label="状态"><span class="tag state');
+  });
+});
