@@ -2,12 +2,12 @@ import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { notFound } from "../errors";
-import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { parsePriceFilter, readAsOf, type PriceFilterInput } from "./price-filter";
 import { renderFilter, type FilterSql } from "./price-filter-sql";
 import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, type Facets } from "./search";
-import { planSearch } from "./search-match";
+import { planSearch, type SearchPlan } from "./search-match";
+import { everythingPlan, sortedPage, totalOf } from "./price-listing";
 import { allOf, intList } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { didYouMean } from "./search-suggest";
@@ -33,23 +33,6 @@ export type PricePage = {
   /** Closest generic names when `q` matched nothing. */
   didYouMean?: string[];
 };
-
-/** SQL expression and direction of each sort; nulls always sort last so pages stay stable. */
-function sortKey(sort: PriceSort): { expr: SQL; dir: "asc" | "desc" } {
-  switch (sort) {
-    case "discount":
-      return { expr: sql`COALESCE(p.discount_bp, 1000000000)`, dir: "asc" };
-    case "-discount":
-      return { expr: sql`COALESCE(p.discount_bp, -1000000000)`, dir: "desc" };
-    case "unitPrice":
-      return { expr: sql`p.unit_price_e4`, dir: "asc" };
-    case "-unitPrice":
-      return { expr: sql`p.unit_price_e4`, dir: "desc" };
-    case "relevance":
-      // Without a text query, newest batches first.
-      return { expr: sql`COALESCE(b.announced, '')`, dir: "desc" };
-  }
-}
 
 /**
  * Prices matching the query's text and filters, as one condition on price_search (alias ps); the
@@ -91,37 +74,22 @@ export function whereSql(conditions: SQL[]): SQL {
 
 /**
  * Searches chosen prices with filters, a stable sort and keyset pagination. `tuning` only chooses
- * among ways of reading that give the same answer (tests lower it to take every path).
+ * among ways of reading that give the same answer (tests lower it to take every path). Without `q`
+ * every price is matched, as a plan of all names, so a listing is counted and paged the way a search
+ * is (price-listing.ts): in force first, then by unit price, for relevance.
  */
 export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<PricePage> {
   const limit = query.limit ?? 50;
   const sort = query.sort ?? "relevance";
-  if (query.q && sort === "relevance") return rankedSearch(db, query, limit, tuning);
-  const key = sortKey(sort);
+  const plan = query.q ? await planSearch(db, query.q, tuning) : null;
+  const everything = !plan;
+  if (sort === "relevance") return rankedSearch(db, query, plan ?? (await everythingPlan(db)), limit, tuning);
   const filters = renderFilter(await parsePriceFilter(db, query));
-  const matched = await matchCondition(db, query.q, filters);
-  const pageConditions = [matched];
-  if (query.cursor) pageConditions.push(afterCursor(key, decodeCursor(query.cursor)));
-  const order = key.dir === "asc" ? sql`ASC` : sql`DESC`;
-  const rows = await readRows<PriceSqlRow & { sortValue: number | string | null }>(db, sql`
-    SELECT ${PRICE_COLUMNS}, ${key.expr} AS sortValue FROM ${PRICE_FROM} JOIN price_search ps ON ps.price_id = p.id
-    WHERE ${allOf(pageConditions)}
-    ORDER BY ${key.expr} ${order}, p.id ASC
-    LIMIT ${limit + 1}`);
-  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM price_search ps WHERE ${matched}`);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const names = await regionNamesOf(db, page);
-  return {
-    items: page.map((r) => toPriceView(r, names, filters.asOf)),
-    total,
-    nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sortValue, id: last.id }) : null,
-  };
-}
-
-function afterCursor(key: { expr: SQL; dir: "asc" | "desc" }, cursor: Cursor): SQL {
-  const cmp = key.dir === "asc" ? sql`>` : sql`<`;
-  return sql`(${key.expr} ${cmp} ${cursor.v} OR (${key.expr} = ${cursor.v} AND p.id > ${cursor.id}))`;
+  const listPlan = plan ?? (await everythingPlan(db));
+  const groups = await matchedGroups(db, listPlan, filters, tuning);
+  const page = await sortedPage(db, { plan: listPlan, everything, filters, groups, sort, limit, cursor: query.cursor, tuning });
+  const total = totalOf(groups);
+  return { items: await priceViews(db, page.ids, filters.asOf), total, nextCursor: page.nextCursor };
 }
 
 /** One price with its batch and product. */
@@ -136,17 +104,15 @@ export async function getPrice(db: Db, id: number, asOf?: string): Promise<Price
  * `q` sorted by relevance: the ranked page from price_search, the full rows of that page only, the
  * matched set's total and facets, and close names when nothing matched.
  */
-async function rankedSearch(db: Db, query: PriceQuery, limit: number, tuning: SearchTuning): Promise<PricePage> {
-  const plan = await planSearch(db, query.q ?? "", tuning);
+async function rankedSearch(db: Db, query: PriceQuery, plan: SearchPlan, limit: number, tuning: SearchTuning): Promise<PricePage> {
   const filters = renderFilter(await parsePriceFilter(db, query));
-  if (!plan) return searchPrices(db, { ...query, q: undefined });
   // The counts come first: they say which groups of prices can reach the page.
   const groups = await matchedGroups(db, plan, filters, tuning);
   const { total, facets } = facetsOf(groups);
   if (total === 0) {
     // Nothing to page through, but a cursor that is not ours is still a 400.
     if (query.cursor) decodeRankCursor(query.cursor);
-    return { items: [], total, nextCursor: null, facets, didYouMean: await didYouMean(db, query.q ?? "") };
+    return { items: [], total, nextCursor: null, facets, ...(query.q ? { didYouMean: await didYouMean(db, query.q) } : {}) };
   }
   const page = await rankedPage(db, plan, filters, groups, { limit, cursor: query.cursor, tuning });
   return { items: await priceViews(db, page.ids, filters.asOf), total, nextCursor: page.nextCursor, facets };

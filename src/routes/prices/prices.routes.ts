@@ -30,7 +30,13 @@ export const PriceQuerySchema = z.object({
   synthetic: syntheticQuery("prices"),
   minDiscount: optionalNumber("minimum reduction in percent").pipe(z.number().min(-1000).max(100).optional()),
   maxUnitPrice: optionalNumber("maximum unit price in CNY").pipe(z.number().min(0).optional()),
-  sort: z.enum(PRICE_SORTS).default("relevance"),
+  sort: z
+    .enum(PRICE_SORTS)
+    .default("relevance")
+    .openapi({
+      description:
+        "relevance: with q the closest name match first, then prices in force before the rest, then the lowest unit price; discount/unitPrice ascending, -discount/-unitPrice descending (a missing reduction last both ways); ties by id in the same direction",
+    }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
   updatedSince: UpdatedSinceSchema,
@@ -53,7 +59,7 @@ const SearchMetaShape = {
       level: z.array(z.object({ level: z.string(), count })),
     })
     .optional()
-    .openapi({ description: "with q: counts of the matched prices by batch, category and level" }),
+    .openapi({ description: "with sort=relevance: counts of the matched prices by batch, category and level" }),
   didYouMean: z.array(z.string()).optional().openapi({ description: "with q matching nothing: the closest generic names", example: ["阿托伐他汀钙片"] }),
   syncToken: z.string().optional().openapi({ description: "with updatedSince: pass as updatedSince next time to get only what changed after this answer" }),
 };

@@ -1,0 +1,136 @@
+import { sql, type SQL } from "drizzle-orm";
+import { readRows } from "../db/read-rows";
+import type { Db } from "../db/client";
+import { decodeCursor, encodeCursor } from "./cursor";
+import type { FilterSql } from "./price-filter-sql";
+import { planCondition, type Group } from "./search";
+import type { SearchPlan } from "./search-match";
+import { allOf, litInt, litText } from "./search-sql";
+import type { SearchTuning } from "./search-tuning";
+
+/**
+ * Lists in an explicit order (unit price, reduction), and every price as one search plan, so that a
+ * listing reads in proportion to its page and never to the table: the matched set is counted from
+ * search_groups (as ranked search counts it), and the page walks the sort's own index, keeping the
+ * matched prices, for at most a window of steps sized from that count. When the matched set is too
+ * small a share of all prices for the window, it is read whole and sorted (it is then small).
+ */
+
+export type ListSort = "discount" | "-discount" | "unitPrice" | "-unitPrice";
+
+/** Every price, as a plan: all generic names in one tier (each price has exactly one name). */
+export async function everythingPlan(db: Db): Promise<SearchPlan> {
+  const [row] = await readRows<{ ids: string }>(db, "SELECT json_group_array(id) AS ids FROM search_terms WHERE kind = 'name'");
+  const ids = JSON.parse(row?.ids ?? "[]") as number[];
+  return {
+    text: "",
+    names: ids.map((id) => ({ id, kind: "name" as const, term: "", display: "", nameEn: null, pinyin: null, initials: null, category: null, tier: 0 })),
+    firms: [],
+    products: null,
+    codePrefix: null,
+    refine: [],
+    words: [],
+  };
+}
+
+/**
+ * The sort's key over prices p, as its index holds it (drizzle/0014_listing_sort_indexes.sql): a
+ * missing reduction sorts last both ways, and ties go by id in the sort's own direction, so the
+ * index is read in one direction from a cursor.
+ */
+function keyOf(sort: ListSort): { expr: SQL; desc: boolean } {
+  switch (sort) {
+    case "unitPrice":
+      return { expr: sql`p.unit_price_e4`, desc: false };
+    case "-unitPrice":
+      return { expr: sql`p.unit_price_e4`, desc: true };
+    case "discount":
+      return { expr: sql`COALESCE(p.discount_bp, 1000000000)`, desc: false };
+    case "-discount":
+      return { expr: sql`COALESCE(p.discount_bp, -1000000000)`, desc: true };
+  }
+}
+
+type Row = { id: number; v: number };
+
+/**
+ * The filters on the sorted column as ranges of the sort's index, besides the same filters on
+ * price_search rows: `maxUnitPrice` with a descending unit price starts where it allows instead of
+ * stepping over every dearer price.
+ */
+function rangesOn(sort: ListSort, filters: FilterSql): SQL[] {
+  const f = filters.filter;
+  if ((sort === "unitPrice" || sort === "-unitPrice") && f.maxUnitPriceE4 !== undefined) {
+    return [sql`p.unit_price_e4 <= ${litInt(clamp(f.maxUnitPriceE4))}`];
+  }
+  if ((sort === "discount" || sort === "-discount") && f.minDiscountBp !== undefined) {
+    return [sql`${keyOf(sort).expr} >= ${litInt(clamp(f.minDiscountBp))}`];
+  }
+  return [];
+}
+
+const clamp = (x: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.round(x)));
+
+/** One page of price ids in the sort's order, with the next page's cursor. */
+export async function sortedPage(
+  db: Db,
+  opts: { plan: SearchPlan; everything: boolean; filters: FilterSql; groups: Group[]; sort: ListSort; limit: number; cursor?: string; tuning: SearchTuning },
+): Promise<{ ids: number[]; nextCursor: string | null }> {
+  const { expr, desc } = keyOf(opts.sort);
+  const n = opts.limit + 1;
+  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+  // Bounds on the sort's first column alone, so SQLite seeks them in the index; ties are kept or
+  // dropped by id as a plain condition.
+  const ahead = desc ? sql`<` : sql`>`;
+  const from = after
+    ? [sql`${expr} ${desc ? sql`<=` : sql`>=`} ${litInt(Number(after.v))}`, sql`(${expr} ${ahead} ${litInt(Number(after.v))} OR p.id ${ahead} ${litInt(after.id)})`]
+    : [];
+  from.push(...rangesOn(opts.sort, opts.filters));
+  const order = desc ? sql`${expr} DESC, p.id DESC` : sql`${expr} ASC, p.id ASC`;
+  // The everything plan names every price; its condition would only slow each step.
+  const matched = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.allRows]);
+  const read = (bound: SQL[]) =>
+    readRows<Row>(
+      db,
+      sql`SELECT p.id AS id, ${expr} AS v FROM prices p CROSS JOIN price_search ps
+        WHERE ${allOf([sql`ps.price_id = p.id`, ...from, ...bound, matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
+    );
+  let rows: Row[] | null = null;
+  const total = totalOf(opts.groups);
+  if (total > 0) {
+    const all = (await readRows<{ n: number | null }>(db, "SELECT max(price_id) AS n FROM price_search"))[0]?.n ?? 0;
+    const window = Math.ceil((opts.tuning.scanSlack * n * all) / total) + n;
+    if (window <= opts.tuning.maxScanWindow) {
+      const [end] = await readRows<Row>(db, sql`SELECT p.id AS id, ${expr} AS v FROM prices p WHERE ${allOf(from)} ORDER BY ${order} LIMIT 1 OFFSET ${litInt(window - 1)}`);
+      // A bound on the value alone reads the ties past the end too: a few more steps, the same answer.
+      const bound = end ? [sql`${expr} ${desc ? sql`>=` : sql`<=`} ${litInt(end.v)}`] : [];
+      const found = await read(bound);
+      if (found.length >= n || !end) rows = found;
+    }
+  }
+  // A small share of all prices: the matched set, read through index ranges (the plan's own, or for
+  // every price the ranges of the names' groups that hold a match), sorted whole.
+  rows ??= await readRows<Row>(
+    db,
+    sql`SELECT p.id AS id, ${expr} AS v FROM price_search ps JOIN prices p ON p.id = ps.price_id
+      WHERE ${allOf([...from, ...(opts.everything ? [groupRanges(opts.groups)] : []), matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
+  );
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return { ids: page.map((r) => r.id), nextCursor: rows.length > opts.limit && last ? encodeCursor({ v: last.v, id: last.id }) : null };
+}
+
+/** The name groups' ranges of price_search_name_rank_idx, as one condition. */
+function groupRanges(groups: Group[]): SQL {
+  const keys = new Map<string, SQL>();
+  for (const g of groups) {
+    if (g.kind !== "n" || g.n <= 0) continue;
+    const id = JSON.stringify([g.termId, g.batchId, g.cs, g.ce]);
+    if (!keys.has(id)) keys.set(id, sql`(${litInt(g.termId)}, ${litText(g.batchId)}, ${litText(g.cs)}, ${litText(g.ce)})`);
+  }
+  if (!keys.size) return sql`0`;
+  return sql`(ps.name_id, ps.batch_id, ps.cycle_start, ps.cycle_end) IN (VALUES ${sql.join([...keys.values()], sql`, `)})`;
+}
+
+/** The matched set's size from its groups. */
+export const totalOf = (groups: Group[]): number => groups.reduce((sum, g) => sum + g.n, 0);

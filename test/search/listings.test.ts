@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { searchPrices, type PriceQuery, type PriceSort } from "../../src/services/prices";
+import type { SearchTuning } from "../../src/services/search-tuning";
+import { createTestWorld, type TestWorld } from "../support/test-db";
+
+/**
+ * Lists without a text query, and lists in an explicit order, on the shipped real national results:
+ * the page is read by walking the sort's index (when the matched prices are a good share of all) or
+ * through the matched groups' ranges (when they are few). Both ways must give every page exactly as
+ * a plain ORDER BY over every price gives it, cursors included.
+ */
+const WALK: SearchTuning = { maxCodeIds: 1000, maxRangesPerKey: 48, maxScanWindow: 1_000_000, scanSlack: 4 };
+const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
+/** Windows far too short: every walk ends before its page is full and the page is read the other way. */
+const SHORT: SearchTuning = { ...WALK, scanSlack: 0.01 };
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await createTestWorld();
+});
+afterAll(() => world.close());
+
+type Row = { id: number; unit: number; discount: number | null; batch: string; level: string; category: string };
+
+async function allPrices(): Promise<Row[]> {
+  return world.db.all<Row>(sql`SELECT p.id AS id, p.unit_price_e4 AS unit, p.discount_bp AS discount, p.batch_id AS batch, b.level AS level, pr.category AS category
+    FROM prices p JOIN batches b ON b.id = p.batch_id JOIN products pr ON pr.id = p.product_id`);
+}
+
+/** The order a user asked for, with ties by id in the same direction. */
+function expectedOrder(rows: Row[], sort: Exclude<PriceSort, "relevance">): number[] {
+  const key = (r: Row) => {
+    if (sort === "unitPrice" || sort === "-unitPrice") return r.unit;
+    return r.discount ?? (sort === "discount" ? 1e9 : -1e9);
+  };
+  const dir = sort.startsWith("-") ? -1 : 1;
+  return [...rows].sort((a, b) => dir * (key(a) - key(b) || a.id - b.id)).map((r) => r.id);
+}
+
+async function walk(query: PriceQuery, tuning: SearchTuning): Promise<{ ids: number[]; totals: number[] }> {
+  const ids: number[] = [];
+  const totals: number[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 400; guard++) {
+    const page = await searchPrices(world.db, { include: "ended", ...query, cursor }, tuning);
+    ids.push(...page.items.map((i) => i.id));
+    totals.push(page.total);
+    if (!page.nextCursor) return { ids, totals };
+    cursor = page.nextCursor;
+  }
+  throw new Error("too many pages");
+}
+
+describe("lists in an explicit order, on the real national results", () => {
+  const sorts = ["unitPrice", "-unitPrice", "discount", "-discount"] as const;
+  const filters: Array<{ query: PriceQuery; keep: (r: Row) => boolean }> = [
+    { query: {}, keep: () => true },
+    { query: { batch: "national-drug-3" }, keep: (r) => r.batch === "national-drug-3" },
+    { query: { level: "national", minDiscount: 73.5 }, keep: (r) => r.level === "national" && r.discount !== null && r.discount >= 7350 },
+    { query: { maxUnitPrice: 0.85 }, keep: (r) => r.unit <= 8500 },
+    { query: { minDiscount: 96, maxUnitPrice: 3 }, keep: (r) => r.discount !== null && r.discount >= 9600 && r.unit <= 30000 },
+  ];
+
+  it("every page equals a plain ORDER BY, whichever way it is read", async () => {
+    const rows = await allPrices();
+    expect(rows.length).toBeGreaterThan(500);
+    for (const { query, keep } of filters) {
+      const kept = rows.filter(keep);
+      expect(kept.length, JSON.stringify(query)).toBeGreaterThan(0);
+      for (const sort of sorts) {
+        const expected = expectedOrder(kept, sort);
+        for (const [name, tuning] of [["walk", WALK], ["ranges", RANGES], ["short windows", SHORT]] as const) {
+          const got = await walk({ ...query, sort, limit: 37 }, tuning);
+          const label = `${JSON.stringify(query)} ${sort} (${name})`;
+          expect(got.ids, label).toEqual(expected);
+          expect(new Set(got.totals), label).toEqual(new Set([kept.length]));
+        }
+      }
+    }
+  });
+
+  it("a list without a query puts prices in force first, then the cheapest unit price", async () => {
+    const page = await searchPrices(world.db, { limit: 100, include: "ended", asOf: "2021-06-01" });
+    expect(page.items.length).toBe(100);
+    const key = page.items.map((i) => [i.state === "in_force" ? 0 : 1, Number(i.unitPrice)] as const);
+    expect(key).toEqual([...key].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    const everything = await walk({ limit: 100, asOf: "2021-06-01" }, WALK);
+    expect(everything.ids.length).toBe((await allPrices()).length);
+    expect(new Set(everything.ids).size).toBe(everything.ids.length);
+  });
+});
