@@ -10,3 +10,4 @@ export * from './rounding.js';
 export * from './savings.js';
 export * from './stats.js';
 export * from './therapy.js';
+export * from './bids.js';

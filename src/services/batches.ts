@@ -1,12 +1,13 @@
 import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { batchStatistics } from "../domain";
+import { batchStatistics, type BidLandscape } from "../domain";
 import { notFound } from "../errors";
 import { priceState, type PriceState } from "../domain/state";
 import { parseUpdatedSince, syncToken } from "./change-feed";
 import { readAsOf } from "./price-filter";
 import type { Category, Level } from "../db/schema";
+import { computeBidLandscape } from "./bids";
 
 type BatchSqlRow = {
   id: string;
@@ -40,8 +41,17 @@ export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
 
 const EMPTY_STATS: BatchStatisticsView = batchStatistics([]);
 
+/** What batch_stats.stats holds: the statistics, and since the bid landscape, that too. */
+type StoredStats = BatchStatisticsView & { bidLandscape?: BidLandscape };
+
+function parseStored(row: BatchSqlRow): { statistics: BatchStatisticsView; bidLandscape: BidLandscape | null } {
+  if (!row.stats) return { statistics: EMPTY_STATS, bidLandscape: null };
+  const { bidLandscape, ...statistics } = JSON.parse(row.stats) as StoredStats;
+  return { statistics, bidLandscape: bidLandscape ?? null };
+}
+
 function toBatchView(row: BatchSqlRow) {
-  const computed: BatchStatisticsView = row.stats ? (JSON.parse(row.stats) as BatchStatisticsView) : EMPTY_STATS;
+  const computed = parseStored(row).statistics;
   return {
     id: row.id,
     name: row.name,
@@ -101,11 +111,23 @@ export async function batchesSyncToken(db: Db): Promise<string> {
   return syncToken({ updated: point?.updated || "1970-01-01T00:00:00.000Z", clock: new Date().toISOString() });
 }
 
-export async function getBatch(db: Db, id: string): Promise<BatchView> {
+/** One batch with its statistics and its bid landscape (losing bids beside the chosen prices). */
+export async function getBatch(db: Db, id: string): Promise<BatchView & { bidLandscape: BidLandscape }> {
   const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("batch", id);
-  return toBatchView(row);
+  // Statistics stored before the landscape existed lack it: computed here until the next import.
+  const bidLandscape = parseStored(row).bidLandscape ?? (await computeBidLandscape(db, id));
+  return { ...toBatchView(row), bidLandscape };
+}
+
+/** The stored bid landscapes of some batches (null for one stored before landscapes were kept). */
+export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promise<Map<string, BidLandscape>> {
+  const out = new Map<string, BidLandscape>();
+  if (ids.length === 0) return out;
+  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  for (const row of rows) out.set(row.id, parseStored(row).bidLandscape ?? (await computeBidLandscape(db, row.id)));
+  return out;
 }
 
 /** Recomputes the statistics of the given batches from their prices (after an import). */
@@ -135,7 +157,9 @@ export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Pro
         volume: i.agreedVolume === null ? null : BigInt(i.agreedVolume),
       })),
     );
-    await db.run(sql`INSERT INTO batch_stats (batch_id, stats, updated_at) VALUES (${batchId}, ${JSON.stringify(stats)}, ${now})
+    // The landscape is kept beside the statistics so a batch page does not regroup every price of a large batch.
+    const stored: StoredStats = { ...stats, bidLandscape: await computeBidLandscape(db, batchId) };
+    await db.run(sql`INSERT INTO batch_stats (batch_id, stats, updated_at) VALUES (${batchId}, ${JSON.stringify(stored)}, ${now})
       ON CONFLICT(batch_id) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at
       WHERE batch_stats.stats IS NOT excluded.stats`);
   }

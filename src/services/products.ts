@@ -10,6 +10,8 @@ import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
 import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
 import { allOf } from "./search-sql";
+import { storedBidLandscapes } from "./batches";
+import { groupOf } from "./bids";
 import { parseBrands, PRICE_COLUMNS_SQL, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow } from "./price-view";
 
 const PRODUCT_COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn,
@@ -101,8 +103,18 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   const therapy = current
     ? therapyCost({ category: product.category, chosenPriceE4: BigInt(current.chosenPriceE4), packageQty: current.packageQty, unitsPerDay: query.unitsPerDay, dddUnitsPerDay: null })
     : null;
+  // The bids its generic name, form and strength drew in each batch of its history (stored with the batch statistics).
+  const batchesOfHistory = [...new Set(historyRows.map((r) => r.batchId))];
+  const landscapes = await storedBidLandscapes(db, batchesOfHistory);
+  const bidLandscape = batchesOfHistory.flatMap((batchId) => {
+    const landscape = landscapes.get(batchId);
+    const group = landscape ? groupOf(landscape, product) : null;
+    const batchName = historyRows.find((r) => r.batchId === batchId)!.batchName;
+    return group ? [{ batch: { id: batchId, name: batchName }, losingBidsKnown: landscape!.losingBidsKnown, ...group }] : [];
+  });
   return {
     asOf,
+    bidLandscape,
     therapy: therapy && current ? { priceId: current.id, ...therapy } : null,
     product: {
       ...product,

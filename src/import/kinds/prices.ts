@@ -262,7 +262,8 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
     const bids = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM bids WHERE updated_at >= ${since}`);
     return (prices[0]?.n ?? 0) + (bids[0]?.n ?? 0);
   },
-  touchedBatches: (records) => pricesOf(records).map((r) => r.batchId),
+  // Losing bids touch their batch too: its bid landscape is kept with its statistics.
+  touchedBatches: (records) => records.map((r) => r.batchId),
 };
 
 const pricesOf = (recs: PricesRecord[]) => recs.filter((r): r is PriceRecord => r.type !== "bid");

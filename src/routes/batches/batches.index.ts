@@ -1,5 +1,6 @@
 import { createRouter } from "../router";
 import * as batches from "../../services/batches";
+import { listBatchBids } from "../../services/bids";
 import * as routes from "./batches.routes";
 
 export const batchesRouter = createRouter()
@@ -12,4 +13,5 @@ export const batchesRouter = createRouter()
   .openapi(routes.getBatch, async (c) => {
     const data = await batches.getBatch(c.get("deps").db, c.req.valid("param").id);
     return c.json({ data }, 200);
-  });
+  })
+  .openapi(routes.listBatchBids, async (c) => c.json(await listBatchBids(c.get("deps").db, c.req.valid("param").id, c.req.valid("query")), 200));

@@ -45,6 +45,108 @@ export const BatchSchema = z
   })
   .openapi("Batch");
 
+const money = z.number().nullable();
+
+export const BidGroupSchema = z
+  .object({
+    genericName: z.string(),
+    dosageForm: z.string().nullable(),
+    spec: z.string().nullable().openapi({ description: "the strength as first written in the batch; bids group by its normalised form" }),
+    strengthNormalized: z.string().nullable(),
+    firms: z.number().int().openapi({ description: "firms that bid (chosen or not)" }),
+    chosenFirms: z.array(z.string()).openapi({ description: "chosen firms (short names when known), cheapest first; at most 20, `chosen` counts them all" }),
+    bids: z.number().int(),
+    chosen: z.number().int(),
+    losing: z.number().int(),
+    unpriced: z.number().int().openapi({ description: "bids without a price (withdrawn, 流标)" }),
+    lowestBid: money.openapi({ description: "CNY per smallest unit (per package when the package size is unknown), chosen or not" }),
+    highestBid: money,
+    lowestChosen: money,
+    highestChosen: money,
+    lowestLosing: money,
+    ceilingUnitPrice: money.openapi({ description: "最高有效申报价 per smallest unit, when known" }),
+    position: z
+      .object({
+        highestChosenRank: z.number().int().openapi({ description: "rank of the dearest chosen bid among the priced bids, 1 = cheapest (ties share a rank)" }),
+        pricedBids: z.number().int(),
+        highestChosenToLowestBid: z.number().nullable().openapi({ description: "dearest chosen ÷ cheapest bid, 2 places" }),
+        highestChosenPctOfCeiling: z.number().nullable().openapi({ description: "dearest chosen as a percent of the ceiling, 2 places" }),
+        losingBelowHighestChosen: z.number().int().openapi({ description: "losing bids cheaper than the dearest chosen one" }),
+      })
+      .nullable()
+      .openapi({ description: "where the chosen prices sit among the bids; null when nothing was chosen (流标)" }),
+  })
+  .openapi("BidGroup");
+
+export const BidLandscapeSchema = z
+  .object({
+    losingBidsKnown: z.boolean().openapi({ description: "false when no losing bid is stored for the batch: every figure is then of chosen prices only" }),
+    groups: z.number().int().openapi({ description: "generic name + dosage form + strength groups that were bid for" }),
+    firms: z.number().int().openapi({ description: "distinct firms that bid" }),
+    chosenFirms: z.number().int(),
+    bids: z.number().int(),
+    chosen: z.number().int(),
+    losing: z.number().int(),
+    unpriced: z.number().int(),
+    items: z.array(BidGroupSchema),
+  })
+  .openapi("BidLandscape");
+
+export const BidSchema = z
+  .object({
+    outcome: z.enum(["chosen", "not_chosen"]).openapi({ description: "chosen: the bid won and is the chosen price (priceId); not_chosen: a losing bid (是否中标 = 否)" }),
+    priceId: z.number().int().nullable(),
+    bidId: z.number().int().nullable(),
+    productId: z.number().int().nullable().openapi({ description: "the product, when it is stored (a losing bid's product may have won elsewhere)" }),
+    genericName: z.string(),
+    dosageForm: z.string().nullable(),
+    spec: z.string().nullable(),
+    strengthNormalized: z.string().nullable(),
+    packageQty: z.number().int().nullable(),
+    packageUnit: z.string().nullable(),
+    smallestUnit: z.string().nullable(),
+    manufacturer: z.string().nullable(),
+    manufacturerShort: z.string().nullable(),
+    originator: z.boolean().nullable(),
+    foreignFirm: z.boolean().nullable(),
+    bidPrice: money.openapi({ description: "the bid per package, CNY; null for a withdrawn bid" }),
+    bidUnitPrice: money.openapi({ description: "the bid per smallest unit (per package when the package size is unknown)" }),
+    ceilingUnitPrice: money,
+    preVbpUnitPrice: money,
+    source: z.string().nullable(),
+    synthetic: z.boolean(),
+  })
+  .openapi("Bid");
+
+export const listBatchBids = createRoute({
+  method: "get",
+  path: "/api/v1/batches/{id}/bids",
+  operationId: "listBatchBids",
+  tags: ["batches"],
+  summary: "批次的全部报价 · Every bid of a batch, chosen and losing",
+  description:
+    "The batch's offers side by side: each chosen price (the bid that won) and each losing bid (是否中标 = 否, 流标), by generic name, dosage form and strength, cheapest unit price first within each. Chosen-price answers elsewhere never include losing bids.",
+  security: [],
+  request: {
+    params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }) }),
+    query: z.object({
+      outcome: z.enum(["chosen", "not_chosen"]).optional(),
+      genericName: z.string().trim().min(1).max(100).optional().openapi({ description: "only bids whose generic name contains this text", example: "氨溴索" }),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ data: z.array(BidSchema), meta: z.object({ total: z.number().int(), nextCursor: z.string().nullable() }) }),
+      "a page of the batch's bids",
+    ),
+    400: errorResponse("invalid id, query or cursor"),
+    404: errorResponse("no such batch"),
+    ...apiErrors,
+  },
+});
+
 export const listBatches = createRoute({
   method: "get",
   path: "/api/v1/batches",
@@ -96,7 +198,14 @@ export const getBatch = createRoute({
     params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }) }),
   },
   responses: {
-    200: jsonResponse(z.object({ data: BatchSchema }), "the batch"),
+    200: jsonResponse(
+      z.object({
+        data: BatchSchema.extend({
+          bidLandscape: BidLandscapeSchema.openapi({ description: "how many firms bid, which were chosen, the lowest and highest bids and where the chosen prices sit, per generic name, form and strength (GET /api/v1/batches/{id}/bids lists every bid)" }),
+        }),
+      }),
+      "the batch",
+    ),
     400: errorResponse("invalid id"),
     404: errorResponse("no such batch"),
     ...apiErrors,

@@ -1,11 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
+import { BidGroupSchema } from "../batches/batches.routes";
 import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PlaceTimeQueryShape, PriceSchema, ProductSchema } from "../schemas";
 
 export const ProductDetailSchema = z
   .object({
     asOf: z.string().openapi({ description: "the day states were judged on" }),
+    bidLandscape: z
+      .array(
+        BidGroupSchema.extend({
+          batch: z.object({ id: z.string(), name: z.string() }),
+          losingBidsKnown: z.boolean().openapi({ description: "false when the batch stores no losing bid: the figures are of chosen prices only" }),
+        }),
+      )
+      .openapi({ description: "per batch of its history, the bids for its generic name, dosage form and strength: firms that bid, which were chosen, lowest and highest bids, where the chosen prices sit (GET /api/v1/batches/{id}/bids lists them)" }),
     therapy: z
       .object({
         priceId: z.number().int().openapi({ description: "the price it is counted on: the latest in force on asOf, else the latest" }),

@@ -1,0 +1,147 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
+import { bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded, type BidEntry, type BidGroup, type BidLandscape } from "../domain";
+import { normalizeStrength } from "../domain/strength";
+import { AppError, notFound } from "../errors";
+import { decodeCursor, encodeCursor } from "./cursor";
+
+/** One offer of a batch as the bids list shows it: a chosen price or a losing bid, side by side. */
+type OfferSqlRow = {
+  outcome: "chosen" | "not_chosen";
+  priceId: number | null;
+  bidId: number | null;
+  productId: number | null;
+  genericName: string;
+  dosageForm: string | null;
+  spec: string | null;
+  packageQty: number | null;
+  packageUnit: string | null;
+  smallestUnit: string | null;
+  manufacturer: string | null;
+  manufacturerShort: string | null;
+  originator: number | boolean | null;
+  foreignFirm: number | boolean | null;
+  bidPriceE4: number | null;
+  bidUnitPriceE4: number | null;
+  /** Chosen prices store their unit baselines; bids store per-package ones (unit derived here). */
+  ceilingUnitPriceE4: number | null;
+  preVbpUnitPriceE4: number | null;
+  ceilingPriceE4: number | null;
+  preVbpPriceE4: number | null;
+  source: string | null;
+  synthetic: number | boolean;
+};
+
+/** Chosen prices and losing bids of one batch as one table (a chosen price is the bid that won). */
+function offersOf(batchId: string): SQL {
+  return sql`SELECT 'chosen' AS outcome, p.id AS priceId, NULL AS bidId, pr.id AS productId, pr.generic_name AS genericName,
+      pr.dosage_form AS dosageForm, pr.spec, pr.package_qty AS packageQty, pr.package_unit AS packageUnit,
+      pr.smallest_unit AS smallestUnit, pr.manufacturer, pr.manufacturer_short AS manufacturerShort, pr.originator,
+      pr.foreign_firm AS foreignFirm, p.chosen_price_e4 AS bidPriceE4, p.unit_price_e4 AS bidUnitPriceE4,
+      p.ceiling_unit_price_e4 AS ceilingUnitPriceE4, p.pre_vbp_unit_price_e4 AS preVbpUnitPriceE4,
+      NULL AS ceilingPriceE4, NULL AS preVbpPriceE4, p.source, p.synthetic
+    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}
+    UNION ALL
+    SELECT 'not_chosen', NULL, b.id, (SELECT x.id FROM products x WHERE x.natural_key = b.natural_key), b.generic_name,
+      b.dosage_form, b.spec, b.package_qty, b.package_unit, b.smallest_unit, b.manufacturer, b.manufacturer_short,
+      b.originator, b.foreign_firm, b.bid_price_e4, b.bid_unit_price_e4, NULL, NULL, b.ceiling_price_e4, b.pre_vbp_price_e4,
+      b.source, b.synthetic
+    FROM bids b WHERE b.batch_id = ${batchId}`;
+}
+
+const unitOf = (perUnit: number | null, perPackage: number | null, packageQty: number | null) =>
+  perUnit ?? (perPackage === null ? null : unitPriceE4Rounded(BigInt(perPackage), packageQty));
+
+const yuan = (e4: number | null) => (e4 === null ? null : storedE4ToYuan(e4));
+const flag = (v: number | boolean | null) => (v === null ? null : Boolean(v));
+
+function toEntry(r: OfferSqlRow): BidEntry {
+  return {
+    genericName: r.genericName,
+    dosageForm: r.dosageForm,
+    spec: r.spec,
+    firm: r.manufacturer,
+    firmLabel: r.manufacturerShort,
+    chosen: r.outcome === "chosen",
+    unitPriceE4: r.bidUnitPriceE4,
+    ceilingUnitPriceE4: unitOf(r.ceilingUnitPriceE4, r.ceilingPriceE4, r.packageQty),
+  };
+}
+
+function toBidView(r: OfferSqlRow) {
+  return {
+    outcome: r.outcome,
+    priceId: r.priceId,
+    bidId: r.bidId,
+    productId: r.productId,
+    genericName: r.genericName,
+    dosageForm: r.dosageForm,
+    spec: r.spec,
+    strengthNormalized: normalizeStrength(r.spec),
+    packageQty: r.packageQty,
+    packageUnit: r.packageUnit,
+    smallestUnit: r.smallestUnit,
+    manufacturer: r.manufacturer,
+    manufacturerShort: r.manufacturerShort,
+    originator: flag(r.originator),
+    foreignFirm: flag(r.foreignFirm),
+    bidPrice: yuan(r.bidPriceE4),
+    bidUnitPrice: yuan(r.bidUnitPriceE4),
+    ceilingUnitPrice: yuan(unitOf(r.ceilingUnitPriceE4, r.ceilingPriceE4, r.packageQty)),
+    preVbpUnitPrice: yuan(unitOf(r.preVbpUnitPriceE4, r.preVbpPriceE4, r.packageQty)),
+    source: r.source,
+    synthetic: Boolean(r.synthetic),
+  };
+}
+
+export type BidView = ReturnType<typeof toBidView>;
+
+/** The bid landscape of a batch, computed from what is stored now (refreshBatchStats keeps a copy). */
+export async function computeBidLandscape(db: Db, batchId: string): Promise<BidLandscape> {
+  const rows = await readRows<OfferSqlRow>(db, offersOf(batchId));
+  return bidLandscape(rows.map(toEntry));
+}
+
+export type BidListQuery = { outcome?: "chosen" | "not_chosen"; genericName?: string; limit?: number; cursor?: string };
+
+/**
+ * A batch's offers, chosen and losing, by generic name, form and strength, cheapest unit price first
+ * within each (bids without a price last). Paged by position: the cursor holds the offset.
+ */
+export async function listBatchBids(db: Db, batchId: string, query: BidListQuery = {}) {
+  const [batch] = await readRows<{ id: string }>(db, sql`SELECT id FROM batches WHERE id = ${batchId}`);
+  if (!batch) throw notFound("batch", batchId);
+  const limit = query.limit ?? 100;
+  const offset = query.cursor === undefined ? 0 : offsetOf(query.cursor);
+  const conditions: SQL[] = [];
+  if (query.outcome) conditions.push(sql`outcome = ${query.outcome}`);
+  if (query.genericName) conditions.push(sql`instr(genericName, ${query.genericName.trim()}) > 0`);
+  const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+  const [count] = await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM (${offersOf(batchId)}) ${where}`);
+  const rows = await readRows<OfferSqlRow>(
+    db,
+    sql`SELECT * FROM (${offersOf(batchId)}) ${where}
+      ORDER BY genericName, COALESCE(dosageForm, ''), COALESCE(spec, ''), bidUnitPriceE4 IS NULL, bidUnitPriceE4, outcome,
+        COALESCE(priceId, 0), COALESCE(bidId, 0)
+      LIMIT ${limit + 1} OFFSET ${offset}`,
+  );
+  const total = count?.n ?? 0;
+  const more = rows.length > limit;
+  return {
+    data: rows.slice(0, limit).map(toBidView),
+    meta: { total, nextCursor: more ? encodeCursor({ v: "offset", id: offset + limit }) : null },
+  };
+}
+
+function offsetOf(raw: string): number {
+  const c = decodeCursor(raw);
+  if (c.v !== "offset" || c.id < 0) throw new AppError(400, "invalid_cursor", "cursor is not one this API issued for bids; start again without it");
+  return c.id;
+}
+
+/** The product's group (same generic name, form and strength) in a stored landscape, or null. */
+export function groupOf(landscape: BidLandscape, product: { genericName: string; dosageForm: string | null; spec: string | null }): BidGroup | null {
+  const key = bidGroupKey(product);
+  return landscape.items.find((g) => bidGroupKey(g) === key) ?? null;
+}

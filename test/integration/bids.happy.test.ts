@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+
+// The real seeds carry the losing bids of national batches 1-4 beside their chosen prices.
+describe("the bid landscape on the real seeds", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  it("batch 4: 225 bids, 158 chosen from the published 118 firms, more firms bidding than chosen", async () => {
+    const { status, body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
+    expect(status).toBe(200);
+    const { items, ...totals } = body.data.bidLandscape;
+    expect(totals).toMatchObject({ losingBidsKnown: true, bids: 225, chosen: 158, losing: 67, chosenFirms: 118 });
+    expect(totals.firms).toBeGreaterThan(118);
+    // Chosen-price statistics are unchanged: losing bids never count there.
+    expect(body.data.statistics).toMatchObject({ products: 158, firms: 118 });
+    const ambroxol = items.find((g: any) => g.genericName === "氨溴索" && g.spec === "2ml:15mg");
+    expect(ambroxol).toMatchObject({
+      firms: 15, bids: 15, chosen: 9, losing: 6,
+      lowestBid: 0.23, highestBid: 3.43, lowestChosen: 0.23, highestChosen: 0.66, lowestLosing: 0.689, ceilingUnitPrice: 3.44,
+    });
+    expect(ambroxol.chosenFirms[0]).toBe("云南龙海");
+    expect(ambroxol.position).toMatchObject({ highestChosenRank: 9, pricedBids: 15, highestChosenToLowestBid: 2.87, losingBelowHighestChosen: 0 });
+  });
+
+  it("GET /batches/{id}/bids lists chosen and losing bids, cheapest first within a strength, paged", async () => {
+    const q = `/api/v1/batches/national-drug-4/bids?genericName=${encodeURIComponent("氨溴索")}&limit=10`;
+    const first = await getJson(world.app, q);
+    expect(first.status).toBe(200);
+    expect(first.body.meta.total).toBe(16);
+    expect(first.body.data).toHaveLength(10);
+    const second = await getJson(world.app, `${q}&cursor=${first.body.meta.nextCursor}`);
+    expect(second.body.meta.nextCursor).toBeNull();
+    const all = [...first.body.data, ...second.body.data];
+    expect(new Set(all.map((b: any) => `${b.outcome}${b.priceId ?? b.bidId}`)).size).toBe(16);
+    const small = all.filter((b: any) => b.spec === "2ml:15mg").map((b: any) => b.bidUnitPrice);
+    expect(small).toEqual([...small].sort((a, b) => a - b));
+    const boehringer = all.find((b: any) => b.manufacturerShort === "勃林格殷格翰");
+    expect(boehringer).toMatchObject({ outcome: "not_chosen", priceId: null, bidUnitPrice: 3.43, originator: true, foreignFirm: true, ceilingUnitPrice: 3.44 });
+    const losing = await getJson(world.app, "/api/v1/batches/national-drug-4/bids?outcome=not_chosen&limit=500");
+    expect(losing.body.meta.total).toBe(67);
+    expect(losing.body.data.every((b: any) => b.outcome === "not_chosen" && b.bidId !== null)).toBe(true);
+  });
+
+  it("a withdrawn 4+7 bid (流标) is a bid without a price and a group without position", async () => {
+    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-1");
+    const failed = body.data.bidLandscape.items.filter((g: any) => g.chosen === 0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((g: any) => g.unpriced === g.bids && g.position === null && g.lowestBid === null)).toBe(true);
+  });
+
+  it("the product answer shows its group's bids in each batch of its history", async () => {
+    const { body: bids } = await getJson(world.app, `/api/v1/batches/national-drug-4/bids?genericName=${encodeURIComponent("氨溴索")}&outcome=chosen&limit=1`);
+    const { status, body } = await getJson(world.app, `/api/v1/products/${bids.data[0].productId}`);
+    expect(status).toBe(200);
+    expect(body.data.bidLandscape).toHaveLength(1);
+    expect(body.data.bidLandscape[0]).toMatchObject({ batch: { id: "national-drug-4" }, genericName: "氨溴索", spec: "2ml:15mg", firms: 15, chosen: 9 });
+  });
+
+  it("errors: an unknown batch is 404, a forged cursor 400", async () => {
+    expect((await getJson(world.app, "/api/v1/batches/no-such-batch/bids")).status).toBe(404);
+    const bad = await getJson(world.app, "/api/v1/batches/national-drug-4/bids?cursor=abc");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_cursor");
+  });
+});
