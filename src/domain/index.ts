@@ -11,3 +11,5 @@ export * from './savings.js';
 export * from './stats.js';
 export * from './therapy.js';
 export * from './bids.js';
+export * from './ddd.js';
+export * from './published-baselines.js';

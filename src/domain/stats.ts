@@ -13,6 +13,22 @@ export type BatchStatisticsItem = {
   packageQty?: number | null;
   /** Smallest units (agreed or purchased), for the volume-weighted reduction. */
   volume?: bigint | null;
+  /** Which baseline discountBp is against (the price's primary one: the ceiling when it has one). */
+  referenceKind?: ReferenceKind | null;
+  /** The reduction against each baseline the price has, in hundredths of a percent. */
+  ceilingDiscountBp?: number | null;
+  preVbpDiscountBp?: number | null;
+};
+
+export type ReferenceKind = 'ceiling' | 'pre_vbp';
+
+/** Mean, median, min and max of the reductions against one baseline, and how many prices have it. */
+export type BaselineStatistics = {
+  priced: number;
+  meanDiscountPct: number | null;
+  medianDiscountPct: number | null;
+  minDiscountPct: number | null;
+  maxDiscountPct: number | null;
 };
 
 export type BatchStatistics = {
@@ -24,6 +40,16 @@ export type BatchStatistics = {
   minDiscountPct: number | null;
   maxDiscountPct: number | null;
   volumeWeightedDiscountPct: number | null;
+  /**
+   * What the figures above are against: each price's primary baseline (the ceiling 最高有效申报价 when
+   * it has one, else the pre-procurement price 集采前价格): `ceiling` or `pre_vbp` when every priced
+   * item used that one, `mixed` when both occur, null when nothing is priced.
+   */
+  meanBaseline: ReferenceKind | 'mixed' | null;
+  /** How many priced items' primary reduction is against each baseline. */
+  primaryBaselines: Record<ReferenceKind, number>;
+  /** The same figures against one baseline each, over the prices that have it. */
+  byBaseline: Record<ReferenceKind, BaselineStatistics>;
 };
 
 function medianPct(sortedBp: readonly number[]): number | null {
@@ -60,23 +86,50 @@ function volumeWeightedPct(items: readonly BatchStatisticsItem[]): number | null
  * Σ(referenceUnit − unit) × volume / Σ referenceUnit × volume over items with a positive
  * reference, a chosen price and a positive volume.
  */
+function baselineStatistics(bps: readonly (number | null | undefined)[]): BaselineStatistics {
+  const sorted = bps.filter((bp): bp is number => bp !== null && bp !== undefined).sort((a, b) => a - b);
+  const count = sorted.length;
+  const sumBp = sorted.reduce((sum, bp) => sum + BigInt(bp), 0n);
+  return {
+    priced: count,
+    meanDiscountPct: count === 0 ? null : roundFraction(fraction(sumBp, BigInt(count) * 100n), 2),
+    medianDiscountPct: medianPct(sorted),
+    minDiscountPct: count === 0 ? null : basisPointsToPercent(sorted[0]!),
+    maxDiscountPct: count === 0 ? null : basisPointsToPercent(sorted[count - 1]!),
+  };
+}
+
+function meanBaselineOf(primary: Record<ReferenceKind, number>): BatchStatistics['meanBaseline'] {
+  if (primary.ceiling && primary.pre_vbp) return 'mixed';
+  if (primary.ceiling) return 'ceiling';
+  if (primary.pre_vbp) return 'pre_vbp';
+  return null;
+}
+
 export function batchStatistics(items: readonly BatchStatisticsItem[]): BatchStatistics {
   const products = new Set(items.map((item) => item.productId)).size;
   const firms = new Set(items.map((item) => item.manufacturer?.trim() ?? '').filter((name) => name !== '')).size;
-  const discounts = items
-    .map((item) => item.discountBp)
-    .filter((bp): bp is number => bp !== null)
-    .sort((a, b) => a - b);
-  const count = discounts.length;
-  const sumBp = discounts.reduce((sum, bp) => sum + BigInt(bp), 0n);
+  const discounts = items.map((item) => item.discountBp);
+  const all = baselineStatistics(discounts);
+  const priced = items.filter((item) => item.discountBp !== null);
+  const primaryBaselines = {
+    ceiling: priced.filter((item) => item.referenceKind === 'ceiling').length,
+    pre_vbp: priced.filter((item) => item.referenceKind === 'pre_vbp').length,
+  };
   return {
     products,
     firms,
-    pricedWithReference: count,
-    meanDiscountPct: count === 0 ? null : roundFraction(fraction(sumBp, BigInt(count) * 100n), 2),
-    medianDiscountPct: medianPct(discounts),
-    minDiscountPct: count === 0 ? null : basisPointsToPercent(discounts[0]!),
-    maxDiscountPct: count === 0 ? null : basisPointsToPercent(discounts[count - 1]!),
+    pricedWithReference: all.priced,
+    meanDiscountPct: all.meanDiscountPct,
+    medianDiscountPct: all.medianDiscountPct,
+    minDiscountPct: all.minDiscountPct,
+    maxDiscountPct: all.maxDiscountPct,
     volumeWeightedDiscountPct: volumeWeightedPct(items),
+    meanBaseline: meanBaselineOf(primaryBaselines),
+    primaryBaselines,
+    byBaseline: {
+      ceiling: baselineStatistics(items.map((item) => item.ceilingDiscountBp)),
+      pre_vbp: baselineStatistics(items.map((item) => item.preVbpDiscountBp)),
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { batchStatistics, type BidLandscape } from "../domain";
+import { batchStatistics, PUBLISHED_MEAN_BASELINES, type BidLandscape } from "../domain";
 import { notFound } from "../errors";
 import { priceState, type PriceState } from "../domain/state";
 import { parseUpdatedSince, syncToken } from "./change-feed";
@@ -39,19 +39,21 @@ const BATCH_SELECT = sql`SELECT b.id, b.name, b.level, b.category, b.organizer, 
 
 export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
 
-const EMPTY_STATS: BatchStatisticsView = batchStatistics([]);
+/** What batch_stats.stats holds: the statistics and the bid landscape. */
+type StoredStats = BatchStatisticsView & { bidLandscape: BidLandscape };
 
-/** What batch_stats.stats holds: the statistics, and since the bid landscape, that too. */
-type StoredStats = BatchStatisticsView & { bidLandscape?: BidLandscape };
-
-function parseStored(row: BatchSqlRow): { statistics: BatchStatisticsView; bidLandscape: BidLandscape | null } {
-  if (!row.stats) return { statistics: EMPTY_STATS, bidLandscape: null };
-  const { bidLandscape, ...statistics } = JSON.parse(row.stats) as StoredStats;
-  return { statistics, bidLandscape: bidLandscape ?? null };
+/**
+ * The stored statistics of a batch, or fresh ones when none are stored or they were stored by an
+ * older version (without the per-baseline figures or the bid landscape): right until the next import rewrites them.
+ */
+async function statsOf(db: Db, row: BatchSqlRow): Promise<{ statistics: BatchStatisticsView; bidLandscape: BidLandscape }> {
+  const parsed = row.stats ? (JSON.parse(row.stats) as Partial<StoredStats>) : null;
+  const current = parsed?.byBaseline && parsed.bidLandscape ? (parsed as StoredStats) : await computeStoredStats(db, row.id);
+  const { bidLandscape, ...statistics } = current;
+  return { statistics, bidLandscape };
 }
 
-function toBatchView(row: BatchSqlRow) {
-  const computed = parseStored(row).statistics;
+function toBatchView(row: BatchSqlRow, computed: BatchStatisticsView) {
   return {
     id: row.id,
     name: row.name,
@@ -72,6 +74,10 @@ function toBatchView(row: BatchSqlRow) {
       meanDiscountPct: row.publishedAvgDiscountBp === null ? null : row.publishedAvgDiscountBp / 100,
       maxDiscountPct: row.publishedMaxDiscountBp === null ? null : row.publishedMaxDiscountBp / 100,
       savings: row.publishedSavings,
+      // What the published mean was measured against, when its source says (national batches: prices before procurement).
+      meanDiscountBaseline: PUBLISHED_MEAN_BASELINES[row.id]?.baseline ?? null,
+      meanDiscountBaselineStatedAs: PUBLISHED_MEAN_BASELINES[row.id]?.statedAs ?? null,
+      meanDiscountBaselineSource: PUBLISHED_MEAN_BASELINES[row.id]?.source ?? null,
     },
     statistics: computed,
   };
@@ -102,7 +108,12 @@ export async function listBatches(
   const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} ${where} ORDER BY ${order}`);
   // Every batch fits one answer, so the state (the calendar's, never stored) is judged here by the domain's rule.
   const states = filter.state?.length ? new Set(filter.state) : null;
-  return rows.filter((b) => !states || states.has(priceState(b.cycleStart, b.cycleEnd, asOf))).map(toBatchView);
+  const views: BatchView[] = [];
+  for (const row of rows) {
+    if (states && !states.has(priceState(row.cycleStart, row.cycleEnd, asOf))) continue;
+    views.push(toBatchView(row, (await statsOf(db, row)).statistics));
+  }
+  return views;
 }
 
 /** Where the next batches sync starts: the newest change now (read before the list, so nothing falls between). */
@@ -116,17 +127,16 @@ export async function getBatch(db: Db, id: string): Promise<BatchView & { bidLan
   const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("batch", id);
-  // Statistics stored before the landscape existed lack it: computed here until the next import.
-  const bidLandscape = parseStored(row).bidLandscape ?? (await computeBidLandscape(db, id));
-  return { ...toBatchView(row), bidLandscape };
+  const { statistics, bidLandscape } = await statsOf(db, row);
+  return { ...toBatchView(row, statistics), bidLandscape };
 }
 
-/** The stored bid landscapes of some batches (null for one stored before landscapes were kept). */
+/** The bid landscapes of some batches, as stored with their statistics. */
 export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promise<Map<string, BidLandscape>> {
   const out = new Map<string, BidLandscape>();
   if (ids.length === 0) return out;
   const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
-  for (const row of rows) out.set(row.id, parseStored(row).bidLandscape ?? (await computeBidLandscape(db, row.id)));
+  for (const row of rows) out.set(row.id, (await statsOf(db, row)).bidLandscape);
   return out;
 }
 
@@ -134,33 +144,45 @@ export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promi
 export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Promise<void> {
   const now = new Date().toISOString();
   for (const batchId of new Set(batchIds)) {
-    const items = await readRows<{
-      discountBp: number | null;
-      manufacturer: string | null;
-      productId: number;
-      referencePriceE4: number | null;
-      chosenPriceE4: number;
-      packageQty: number | null;
-      agreedVolume: number | null;
-    }>(db, sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
-        p.reference_price_e4 AS referencePriceE4, p.chosen_price_e4 AS chosenPriceE4,
-        pr.package_qty AS packageQty, p.agreed_volume AS agreedVolume
-      FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`);
-    const stats = batchStatistics(
-      items.map((i) => ({
-        discountBp: i.discountBp,
-        manufacturer: i.manufacturer,
-        productId: i.productId,
-        referencePrice: i.referencePriceE4 === null ? null : BigInt(i.referencePriceE4),
-        chosenPrice: BigInt(i.chosenPriceE4),
-        packageQty: i.packageQty,
-        volume: i.agreedVolume === null ? null : BigInt(i.agreedVolume),
-      })),
-    );
-    // The landscape is kept beside the statistics so a batch page does not regroup every price of a large batch.
-    const stored: StoredStats = { ...stats, bidLandscape: await computeBidLandscape(db, batchId) };
+    const stored = await computeStoredStats(db, batchId);
     await db.run(sql`INSERT INTO batch_stats (batch_id, stats, updated_at) VALUES (${batchId}, ${JSON.stringify(stored)}, ${now})
       ON CONFLICT(batch_id) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at
       WHERE batch_stats.stats IS NOT excluded.stats`);
   }
+}
+
+/** A batch's statistics and bid landscape from its prices and bids as stored now. */
+async function computeStoredStats(db: Db, batchId: string): Promise<StoredStats> {
+  const items = await readRows<{
+    discountBp: number | null;
+    manufacturer: string | null;
+    productId: number;
+    referencePriceE4: number | null;
+    chosenPriceE4: number;
+    packageQty: number | null;
+    agreedVolume: number | null;
+    referenceKind: "ceiling" | "pre_vbp" | null;
+    ceilingDiscountBp: number | null;
+    preVbpDiscountBp: number | null;
+  }>(db, sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
+      p.reference_price_e4 AS referencePriceE4, p.chosen_price_e4 AS chosenPriceE4,
+      pr.package_qty AS packageQty, p.agreed_volume AS agreedVolume, p.reference_kind AS referenceKind,
+      p.ceiling_discount_bp AS ceilingDiscountBp, p.pre_vbp_discount_bp AS preVbpDiscountBp
+    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`);
+  const stats = batchStatistics(
+    items.map((i) => ({
+      discountBp: i.discountBp,
+      manufacturer: i.manufacturer,
+      productId: i.productId,
+      referencePrice: i.referencePriceE4 === null ? null : BigInt(i.referencePriceE4),
+      chosenPrice: BigInt(i.chosenPriceE4),
+      packageQty: i.packageQty,
+      volume: i.agreedVolume === null ? null : BigInt(i.agreedVolume),
+      referenceKind: i.referenceKind,
+      ceilingDiscountBp: i.ceilingDiscountBp,
+      preVbpDiscountBp: i.preVbpDiscountBp,
+    })),
+  );
+  // The landscape is kept beside the statistics so a batch page does not regroup every price of a large batch.
+  return { ...stats, bidLandscape: await computeBidLandscape(db, batchId) };
 }

@@ -4,6 +4,17 @@ import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { apiErrors, errorResponse, jsonResponse, PlaceTimeQueryShape, syntheticQuery } from "../schemas";
 
 const pct = z.number().nullable();
+const BASELINES = ["ceiling", "pre_vbp"] as const;
+
+const BaselineStatisticsSchema = z
+  .object({
+    priced: z.number().int().openapi({ description: "prices that have this baseline" }),
+    meanDiscountPct: pct,
+    medianDiscountPct: pct,
+    minDiscountPct: pct,
+    maxDiscountPct: pct,
+  })
+  .openapi("BaselineStatistics");
 
 export const BatchStatisticsSchema = z
   .object({
@@ -15,6 +26,14 @@ export const BatchStatisticsSchema = z
     minDiscountPct: pct,
     maxDiscountPct: pct,
     volumeWeightedDiscountPct: pct,
+    meanBaseline: z
+      .enum([...BASELINES, "mixed"])
+      .nullable()
+      .openapi({ description: "what the mean, median, min and max above are against: each price's primary baseline (ceiling 最高有效申报价 when it has one, else pre_vbp 集采前价格); mixed when both occur" }),
+    primaryBaselines: z.object({ ceiling: z.number().int(), pre_vbp: z.number().int() }).openapi({ description: "how many priced items' primary reduction is against each baseline" }),
+    byBaseline: z
+      .object({ ceiling: BaselineStatisticsSchema, pre_vbp: BaselineStatisticsSchema })
+      .openapi({ description: "the same figures against one baseline each, over the prices that have it: compare byBaseline.pre_vbp with a published 平均降幅 against prices before procurement" }),
   })
   .openapi("BatchStatistics");
 
@@ -39,6 +58,12 @@ export const BatchSchema = z
         meanDiscountPct: pct,
         maxDiscountPct: pct,
         savings: z.string().nullable(),
+        meanDiscountBaseline: z
+          .enum(BASELINES)
+          .nullable()
+          .openapi({ description: "what the published mean reduction is against, when its source says (national batches: pre_vbp, prices before procurement); null when not stated" }),
+        meanDiscountBaselineStatedAs: z.string().nullable().openapi({ description: "the source's words for that baseline" }),
+        meanDiscountBaselineSource: z.string().nullable(),
       })
       .openapi({ description: "figures the batch was published with, beside the computed statistics" }),
     statistics: BatchStatisticsSchema.openapi({ description: "computed from the chosen prices stored here" }),

@@ -19,7 +19,31 @@ describe('batchStatistics', () => {
       minDiscountPct: null,
       maxDiscountPct: null,
       volumeWeightedDiscountPct: null,
+      meanBaseline: null,
+      primaryBaselines: { ceiling: 0, pre_vbp: 0 },
+      byBaseline: {
+        ceiling: { priced: 0, meanDiscountPct: null, medianDiscountPct: null, minDiscountPct: null, maxDiscountPct: null },
+        pre_vbp: { priced: 0, meanDiscountPct: null, medianDiscountPct: null, minDiscountPct: null, maxDiscountPct: null },
+      },
     });
+  });
+
+  it('says which baseline the mean is against and gives each baseline its own figures', () => {
+    const both = (productId: number, ceilingBp: number, preVbpBp: number | null): BatchStatisticsItem => ({
+      productId, manufacturer: null, discountBp: ceilingBp, referenceKind: 'ceiling', ceilingDiscountBp: ceilingBp, preVbpDiscountBp: preVbpBp,
+    });
+    const ceilingOnly = batchStatistics([both(1, 2000, 6000), both(2, 3000, null)]);
+    expect(ceilingOnly.meanBaseline).toBe('ceiling');
+    expect(ceilingOnly.meanDiscountPct).toBe(25);
+    expect(ceilingOnly.byBaseline.ceiling).toEqual({ priced: 2, meanDiscountPct: 25, medianDiscountPct: 25, minDiscountPct: 20, maxDiscountPct: 30 });
+    expect(ceilingOnly.byBaseline.pre_vbp).toEqual({ priced: 1, meanDiscountPct: 60, medianDiscountPct: 60, minDiscountPct: 60, maxDiscountPct: 60 });
+    const preVbpOnly: BatchStatisticsItem = { productId: 3, manufacturer: null, discountBp: 5000, referenceKind: 'pre_vbp', ceilingDiscountBp: null, preVbpDiscountBp: 5000 };
+    const mixed = batchStatistics([both(1, 2000, 6000), preVbpOnly]);
+    expect(mixed.meanBaseline).toBe('mixed');
+    expect(mixed.primaryBaselines).toEqual({ ceiling: 1, pre_vbp: 1 });
+    expect(mixed.meanDiscountPct).toBe(35);
+    expect(mixed.byBaseline.pre_vbp.meanDiscountPct).toBe(55);
+    expect(batchStatistics([preVbpOnly]).meanBaseline).toBe('pre_vbp');
   });
 
   it('counts distinct products and distinct trimmed, non-empty firms', () => {

@@ -1,0 +1,57 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+
+// Batch statistics say which baseline each mean uses, next to the published figure and its baseline.
+describe("batch statistics and their baselines, on the real seeds", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  it("batch 4: the primary mean is against the ceiling; the published 52 % is against prices before procurement, compared with byBaseline.pre_vbp", async () => {
+    const { status, body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
+    expect(status).toBe(200);
+    const { statistics: s, published: p } = body.data;
+    expect(s.meanBaseline).toBe("ceiling");
+    expect(s.primaryBaselines).toEqual({ ceiling: 158, pre_vbp: 0 });
+    expect(s.meanDiscountPct).toBe(s.byBaseline.ceiling.meanDiscountPct);
+    // 116 of the 158 chosen prices carry a pre-procurement median (中标前中位价) in the workbook.
+    expect(s.byBaseline.pre_vbp.priced).toBe(116);
+    expect(s.byBaseline.pre_vbp.meanDiscountPct).toBe(66.34);
+    expect(s.byBaseline.ceiling.meanDiscountPct).toBe(23.47);
+    expect(p).toMatchObject({ meanDiscountPct: 52, meanDiscountBaseline: "pre_vbp" });
+    expect(p.meanDiscountBaselineSource).toMatch(/2021-02-03/);
+  });
+
+  it("the 4+7 pilot has only pre-procurement prices (企业近三年平均价): its mean is against them, like the published 52 % (与2017年最低采购价相比)", async () => {
+    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-1");
+    expect(body.data.statistics.meanBaseline).toBe("pre_vbp");
+    expect(body.data.statistics.byBaseline.ceiling.priced).toBe(0);
+    expect(body.data.published.meanDiscountBaseline).toBe("pre_vbp");
+    expect(body.data.published.meanDiscountBaselineStatedAs).toContain("2017年");
+  });
+
+  it("a batch whose source does not say its baseline answers null, not a guess", async () => {
+    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-5");
+    expect(body.data.published.meanDiscountPct).toBe(56);
+    expect(body.data.published).toMatchObject({ meanDiscountBaseline: null, meanDiscountBaselineStatedAs: null, meanDiscountBaselineSource: null });
+    expect(body.data.statistics.meanBaseline).toBeNull();
+  });
+
+  it("the list carries the same baselines", async () => {
+    const { body } = await getJson(world.app, "/api/v1/batches?level=national");
+    const b3 = body.data.find((b: any) => b.id === "national-drug-3");
+    expect(b3.statistics.meanBaseline).toBe("ceiling");
+    expect(b3.statistics.byBaseline.pre_vbp.priced).toBeGreaterThan(0);
+    expect(b3.published.meanDiscountBaseline).toBe("pre_vbp");
+  });
+
+  it("statistics stored by an older version (no baselines, no landscape) are recomputed when read", async () => {
+    await world.db.run(sql`UPDATE batch_stats SET stats = json_remove(stats, '$.byBaseline', '$.bidLandscape') WHERE batch_id = 'national-drug-4'`);
+    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
+    expect(body.data.statistics.byBaseline.pre_vbp.meanDiscountPct).toBe(66.34);
+    expect(body.data.bidLandscape.bids).toBe(225);
+  });
+});
