@@ -33,6 +33,8 @@ export function therapyCost(input: {
   packageQty: number | null;
   unitsPerDay?: number;
   dddUnitsPerDay?: number | null;
+  /** Which DDD gave dddUnitsPerDay, named in the note (dddUnitsPerDay in src/domain/ddd.ts). */
+  ddd?: { inn: string; atc: string; mg: number } | null;
 }): TherapyCost {
   if (input.category !== 'drug') return { monthlyCost: null, unitsPerDay: null, unitsPerDaySource: null, note: '医用耗材不按日服用，没有每月药费' };
   if (input.packageQty === null || input.packageQty <= 0) {
@@ -41,7 +43,8 @@ export function therapyCost(input: {
   const unit = { num: input.chosenPriceE4, den: BigInt(input.packageQty) };
   if (input.unitsPerDay !== undefined) return { monthlyCost: monthlyTherapyCost(unit, input.unitsPerDay), unitsPerDay: input.unitsPerDay, unitsPerDaySource: 'given', note: null };
   if (input.dddUnitsPerDay != null && input.dddUnitsPerDay > 0) {
-    return { monthlyCost: monthlyTherapyCost(unit, input.dddUnitsPerDay), unitsPerDay: input.dddUnitsPerDay, unitsPerDaySource: 'ddd', note: '按限定日剂量（DDD）计' };
+    const which = input.ddd ? `：${input.ddd.inn} ${input.ddd.mg} mg/日（WHO ATC ${input.ddd.atc}），即每日 ${input.dddUnitsPerDay} 个最小单位` : '';
+    return { monthlyCost: monthlyTherapyCost(unit, input.dddUnitsPerDay), unitsPerDay: input.dddUnitsPerDay, unitsPerDaySource: 'ddd', note: `按限定日剂量（DDD）计${which}` };
   }
   return { monthlyCost: monthlyTherapyCost(unit, 1), unitsPerDay: 1, unitsPerDaySource: 'default', note: '按每日 1 个最小单位估算（未给出每日用量，也没有限定日剂量 DDD）' };
 }

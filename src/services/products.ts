@@ -1,7 +1,7 @@
 import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { therapyCost, addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
+import { dddUnitsPerDay, therapyCost, addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
 import { notFound } from "../errors";
 import type { Category } from "../db/schema";
 import { priceState } from "../domain/state";
@@ -99,9 +99,10 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
     return { ...view, savingPerUnit };
   });
 
-  // No defined daily dose is stored for any product yet, so the domain's rule falls back to 1 a day and says so.
+  // Units a day: as asked, else one WHO defined daily dose where src/domain/ddd.ts lists the substance, else 1 (said so).
+  const ddd = product.category === "drug" ? dddUnitsPerDay(product) : null;
   const therapy = current
-    ? therapyCost({ category: product.category, chosenPriceE4: BigInt(current.chosenPriceE4), packageQty: current.packageQty, unitsPerDay: query.unitsPerDay, dddUnitsPerDay: null })
+    ? therapyCost({ category: product.category, chosenPriceE4: BigInt(current.chosenPriceE4), packageQty: current.packageQty, unitsPerDay: query.unitsPerDay, dddUnitsPerDay: ddd?.unitsPerDay ?? null, ddd })
     : null;
   // The bids its generic name, form and strength drew in each batch of its history (stored with the batch statistics).
   const batchesOfHistory = [...new Set(historyRows.map((r) => r.batchId))];
