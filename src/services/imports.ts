@@ -212,8 +212,10 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
   });
   if (req.dryRun && req.preview) {
     await req.preview(db, statements);
+    if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, true)));
   } else if (req.dryRun) {
     for await (const _ of statements) void _;
+    if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, true)));
     return undefined;
   } else {
     const since = await databaseNow(db);
@@ -223,6 +225,7 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
     await write(db, journaled(statements, journal, () => tally.touchedBatches), async (tx) => {
       if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
       if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
+      if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(tx, ctx, false)));
       statsWritten = true;
     });
     // A writer that cannot run work before its commit (e.g. a staged D1 writer) gets the stats after.
@@ -230,6 +233,7 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
     if (!statsWritten && spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) {
       tally.changed = await spec.countChanged(db, since, [...tally.touchedBatches]);
     }
+    if (!statsWritten && spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, false)));
     return journal.key;
   }
 }

@@ -75,6 +75,12 @@ export type PricesContext = {
   /** Source of rows without a source cell: the file (and sheet) they come from; the row is added. */
   sourceNote: string | null;
   batchCategory: Map<string, Category>;
+  /** Each batch's own cycle, the default of its prices' cycles. */
+  batchCycle: Map<string, { start: string | null; end: string | null }>;
+  /** Renewal rows naming a batch that is not stored: imported without their link. */
+  renewsUnknown: NamedRows;
+  /** Renewal rows to check for their predecessor once the file is written (row, batch renewed, product key). */
+  renewals: Array<[number, string, string]>;
   /** Region code, name or unambiguous short name → code. */
   regionCode: Map<string, string>;
   warnings: string[];
@@ -144,13 +150,18 @@ export const priceFields = [
 ] as const;
 
 export async function loadPricesContext(db: import("../../db/client").Db, options: import("./types").ImportOptions): Promise<PricesContext> {
-  const batches = await db.all<{ id: string; category: Category }>(sql`SELECT id, category FROM batches`);
+  const batches = await db.all<{ id: string; category: Category; cycleStart: string | null; cycleEnd: string | null }>(
+    sql`SELECT id, category, cycle_start AS cycleStart, cycle_end AS cycleEnd FROM batches`,
+  );
   const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
   const ctx: PricesContext = {
     batchOverride: options.batch,
     strict: options.strict ?? false,
     sourceNote: options.sourceNote ?? null,
     batchCategory: new Map(batches.map((b) => [b.id, b.category])),
+    batchCycle: new Map(batches.map((b) => [b.id, { start: b.cycleStart, end: b.cycleEnd }])),
+    renewsUnknown: { count: 0, rows: [] },
+    renewals: [],
     regionCode: regionLookup(regions),
     warnings: [],
     aboveReference: { count: 0, rows: [] },
@@ -228,6 +239,10 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
     };
     const cycle = cycleProblem(rec.cycleStart, rec.cycleEnd);
     if (cycle && !r.issues.length) r.fail("cycleEnd", cycle);
+    else if (!r.issues.length) checkCycleAgainstBatch(r, ctx, rec);
+    if (rec.renewsBatchId !== null && !r.issues.length && ctx.renewals.length < MAX_CHECKED_RENEWALS) {
+      ctx.renewals.push([r.row, rec.renewsBatchId, rec.product.naturalKey]);
+    }
     checkReduction(r, ctx, rec);
     if (r.issues.length) return null;
     if (rec.discountBp !== null && rec.discountBp < 0) note(ctx.aboveReference, `row ${r.row} (reduction ${rec.discountBp / 100} %)`);
@@ -253,7 +268,24 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
       );
     }
     if (ctx.bids) out.push(`${ctx.bids} losing bid(s) (是否中标 = 否 or 流标) kept as bids of the batch, not as chosen prices`);
+    if (ctx.renewsUnknown.count) {
+      out.push(`renewal (续约) of a batch that is not stored in ${listed(ctx.renewsUnknown)}: imported without the link to the price it renews; import that batch and its prices, then this file again, to link them`);
+    }
     return out;
+  },
+  async checkWritten(db, ctx, dryRun) {
+    if (ctx.renewals.length === 0) return [];
+    // Prices of this file count as predecessors only once written: a dry run checks against what is stored.
+    const missing = await db.all<{ row: number; batch: string }>(sql`SELECT j.value->>0 AS row, j.value->>1 AS batch
+      FROM json_each(${JSON.stringify(ctx.renewals)}) j
+      WHERE NOT EXISTS (SELECT 1 FROM prices p JOIN products pr ON pr.id = p.product_id
+        WHERE p.batch_id = j.value->>1 AND pr.natural_key = j.value->>2)
+      ORDER BY 1`);
+    if (missing.length === 0) return [];
+    const rows: NamedRows = { count: 0, rows: [] };
+    for (const m of missing) note(rows, `row ${m.row} (batch "${m.batch}")`);
+    const stored = dryRun ? " (a dry run checks against what is stored, not this file's own prices)" : "";
+    return [`renewal (续约) whose batch has no price of the same product in ${listed(rows)}${stored}: kept without the link; import that price, then this file again, to link them`];
   },
   async countChanged(db, since, touched) {
     // A product changed (say its short name) changes the prices of this file in the touched batches.
@@ -396,13 +428,38 @@ function checkReduction(r: RowReader, ctx: PricesContext, rec: PriceRecord) {
   else note(ctx.reductionMismatch, `row ${r.row} (${message})`);
 }
 
-/** A renewal names the batch it continues; the price it links to is the same product's there. */
+/**
+ * A renewal names the batch it continues; the price it links to is the same product's there. A
+ * batch not stored (yet) is no reason to refuse the renewal's prices: they are imported without the
+ * link and the report names the rows; importing the file again after that batch links them.
+ */
 function readRenews(r: RowReader, ctx: PricesContext, batchId: string | null): string | null {
   const id = r.text("renews", { max: 100 });
   if (id === null) return null;
-  if (!ctx.batchCategory.has(id)) r.fail("renews", `batch "${id}" is unknown; import the batch this price renews first`);
-  else if (id === batchId) r.fail("renews", "names the price's own batch; a renewal continues a price of an earlier batch");
+  if (id === batchId) r.fail("renews", "names the price's own batch; a renewal continues a price of an earlier batch");
+  else if (!ctx.batchCategory.has(id)) {
+    note(ctx.renewsUnknown, `row ${r.row} (batch "${id}")`);
+    return null;
+  }
   return id;
+}
+
+/** Renewal rows checked for their predecessor after the write; a larger file is checked up to here. */
+const MAX_CHECKED_RENEWALS = 50_000;
+
+/**
+ * A price that overrides one end of its cycle keeps the batch's other end: the pair it ends up with
+ * must still be a cycle (a start after the batch's end is an error on the start, not a silent
+ * price that is never in force).
+ */
+function checkCycleAgainstBatch(r: RowReader, ctx: PricesContext, rec: PriceRecord) {
+  const batch = ctx.batchCycle.get(rec.batchId);
+  if (!batch || (rec.cycleStart === null) === (rec.cycleEnd === null)) return;
+  if (rec.cycleStart !== null && cycleProblem(rec.cycleStart, batch.end)) {
+    r.fail("cycleStart", `cycle starts (${rec.cycleStart}) after its batch's cycle ends (${batch.end}); give this price's own 采购周期结束 too`);
+  } else if (rec.cycleEnd !== null && cycleProblem(batch.start, rec.cycleEnd)) {
+    r.fail("cycleEnd", `cycle ends (${rec.cycleEnd}) before its batch's cycle starts (${batch.start}); give this price's own 采购周期开始 too`);
+  }
 }
 
 function readBatch(r: RowReader, ctx: PricesContext): string | null {

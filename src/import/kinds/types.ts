@@ -36,6 +36,8 @@ export type KindSpec<Ctx, Rec> = {
   staging?: StagedWrite<Ctx, Rec>;
   /** Warnings gathered over the whole file, asked for once at its end. */
   finish?(ctx: Ctx): string[];
+  /** Warnings that need the database once the rows are written (or, in a dry run, validated). */
+  checkWritten?(db: Db, ctx: Ctx, dryRun: boolean): Promise<string[]>;
   /** Rows this import added or changed: rows whose updated_at is at or after `since` (the database's clock). */
   countChanged?(db: Db, since: string, touchedBatches: string[]): Promise<number>;
   /** Batches whose statistics change when these records are written. */

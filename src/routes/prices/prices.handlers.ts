@@ -25,7 +25,7 @@ export const list: RouteHandler<typeof listPrices, AppEnv> = async (c) => {
 };
 
 export const getOne: RouteHandler<typeof getPrice, AppEnv> = async (c) => {
-  // One price is judged on today (China); lists take asOf.
-  const price = await prices.getPrice(c.get("deps").db, c.req.valid("param").id);
+  // Judged on asOf like the lists (default today in China).
+  const price = await prices.getPrice(c.get("deps").db, c.req.valid("param").id, c.req.valid("query").asOf);
   return c.json({ data: price }, 200);
 };

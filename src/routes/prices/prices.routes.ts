@@ -86,9 +86,9 @@ export const getPrice = createRoute({
   operationId: "getPrice",
   tags: ["prices"],
   summary: "单个中选价格 · One chosen price with its batch and product",
-  description: "A chosen price by id, with its batch, product, reduction and supply regions.",
+  description: "A chosen price by id, with its batch, product, reduction and supply regions, and its state (未开始 / 执行中 / 已到期) on asOf.",
   security: [],
-  request: { params: IdParamSchema },
+  request: { params: IdParamSchema, query: z.object({ asOf: PlaceTimeQueryShape.asOf }) },
   responses: {
     200: jsonResponse(z.object({ data: PriceSchema }), "the price"),
     400: errorResponse("invalid id"),
