@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { importFiles } from "../services/seed";
-import { BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices } from "../synthetic";
+import { AGREED_VOLUME_COLUMNS, BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices, syntheticVolumes, VOLUME_COLUMNS } from "../synthetic";
 
 export const DEMO_PRICES = 20_000;
 
@@ -20,13 +20,21 @@ export async function loadDemo(db: Db, count = DEMO_PRICES): Promise<void> {
     return;
   }
   const started = Date.now();
+  const prices = [...syntheticPrices({ count, seed: 1 })];
+  // Regional agreed volumes and a year of purchases for a sample, so savings and progress show plausible figures.
+  const { agreed, volumes } = syntheticVolumes(prices);
   await importFiles(
     db,
     [
       { kind: "batches", name: "synthetic/batches.csv", bytes: encode(syntheticBatches(), BATCH_COLUMNS) },
-      { kind: "prices", name: "synthetic/prices.csv", bytes: encode([...syntheticPrices({ count, seed: 1 })], PRICE_COLUMNS) },
+      { kind: "prices", name: "synthetic/prices.csv", bytes: encode(prices, PRICE_COLUMNS) },
+      { kind: "agreedVolumes", name: "synthetic/agreed-volumes.csv", bytes: encode(agreed, AGREED_VOLUME_COLUMNS) },
+      { kind: "volumes", name: "synthetic/volumes.csv", bytes: encode(volumes, VOLUME_COLUMNS) },
     ],
     "demo",
   );
-  console.log(`loaded ${count} synthetic demo prices (marked synthetic: true, not real prices) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${count} synthetic demo prices, ${agreed.length} regional agreed volumes and ${volumes.length} monthly purchases ` +
+      `(marked synthetic: true, not real prices) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -10,3 +10,5 @@ export { syntheticPrices, formatMinor, SYNTHETIC_PRICE_SOURCE, SYNTHETIC_CODE_PR
 export type { SyntheticPriceOptions } from './prices.js';
 export { writeCsv } from './csv.js';
 export type { WriteCsvOptions } from './csv.js';
+export { syntheticVolumes, AGREED_VOLUME_COLUMNS, VOLUME_COLUMNS, DEMO_MONTHS, DEMO_FUND_SHARE } from './volumes.js';
+export type { AgreedVolumeRow, VolumeRow, SyntheticVolumeOptions } from './volumes.js';

@@ -138,9 +138,19 @@ function supplyRegions(rng: Rng, batch: SyntheticBatchDef): string {
   return rng.sampleIndexes(batch.scope.length, rng.int(1, batch.scope.length)).map((i) => batch.scope[i]).join('、');
 }
 
-function agreedVolume(rng: Rng, product: Product): string {
-  const [lo, hi] = product.template.category === 'device' ? [100, 200_000] : [10_000, 50_000_000];
-  return String(Math.round(rng.logUniform(lo, hi)));
+/**
+ * First-year agreed volume in smallest units, drawn as the year's spending at the reference price
+ * (at the chosen price when there is none): 0.3–10 million yuan per drug price of a national batch,
+ * in proportion to the provinces a smaller batch covers, so a demo batch of ~3,000 drug prices
+ * projects savings of a few billion yuan a year, as real national batches report (9–26 bn CNY a
+ * year, seeds/batches.csv), not hundreds of billions. Devices: 100–200,000 units, as before.
+ */
+function agreedVolume(rng: Rng, product: Product, batch: SyntheticBatchDef, basisMinor: number): string {
+  if (product.template.category === 'device') return String(Math.round(rng.logUniform(100, 200_000)));
+  const share = batch.scope.length === 0 ? 1 : batch.scope.length / PROVINCE_NAMES.length;
+  const spendYuan = rng.logUniform(300_000, 10_000_000) * share;
+  const unitYuan = basisMinor / MINOR_PER_YUAN / product.packageQty;
+  return String(Math.max(1, Math.round(spendYuan / unitYuan)));
 }
 
 /**
@@ -168,6 +178,7 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
       if (!first) chosen = roundPrice(rng, (chosen / MINOR_PER_YUAN) * (0.6 + 0.45 * rng.float()));
       first = false;
       const ref = reference(rng, chosen);
+      const volume = agreedVolume(rng, product, batch, ref.price === '' ? chosen : Math.round(Number(ref.price) * MINOR_PER_YUAN));
       yield {
         batch: batch.id,
         category: template.category,
@@ -186,7 +197,7 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
         referencePrice: ref.price,
         referenceKind: ref.kind,
         supplyRegions: supplyRegions(rng, batch),
-        agreedVolume: agreedVolume(rng, product),
+        agreedVolume: volume,
         cycleStart: '',
         cycleEnd: '',
         source: SYNTHETIC_PRICE_SOURCE,
