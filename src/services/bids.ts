@@ -97,9 +97,17 @@ function toBidView(r: OfferSqlRow) {
 
 export type BidView = ReturnType<typeof toBidView>;
 
-/** The bid landscape of a batch, computed from what is stored now (refreshBatchStats keeps a copy). */
+/**
+ * The bid landscape of a batch, computed from what is stored now (refreshBatchStats keeps a copy).
+ * Reads only the columns the landscape needs: a synthetic batch of a million-price import holds
+ * ~150,000 prices, read here once per import.
+ */
 export async function computeBidLandscape(db: Db, batchId: string): Promise<BidLandscape> {
-  const rows = await readRows<OfferSqlRow>(db, offersOf(batchId));
+  const rows = await readRows<OfferSqlRow>(
+    db,
+    sql`SELECT outcome, genericName, dosageForm, spec, packageQty, manufacturer, manufacturerShort, bidUnitPriceE4,
+      ceilingUnitPriceE4, ceilingPriceE4 FROM (${offersOf(batchId)})`,
+  );
   return bidLandscape(rows.map(toEntry));
 }
 
