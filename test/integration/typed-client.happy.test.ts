@@ -17,8 +17,7 @@ describe("the API through Hono's typed client (hc<AppType>)", () => {
     const page = await res.json();
     const first = page.data[0]!;
     expect(first.product.genericName).toContain("阿托伐他汀");
-    // asOf is optional; the typed client still names the query object, as for products.
-    const one = await api.prices[":id"].$get({ param: { id: String(first.id) }, query: {} });
+    const one = await api.prices[":id"].$get({ param: { id: String(first.id) } });
     expect(one.status).toBe(200);
     if (one.status === 200) expect((await one.json()).data.chosenPrice).toBe(first.chosenPrice);
   });
@@ -38,7 +37,7 @@ describe("the API through Hono's typed client (hc<AppType>)", () => {
   });
 
   it("answers a typed error the client can branch on", async () => {
-    const res = await api.prices[":id"].$get({ param: { id: "999999999" }, query: {} });
+    const res = await api.prices[":id"].$get({ param: { id: "999999999" } });
     expect(res.status).toBe(404);
     const body = await res.json();
     expect("error" in body && body.error.code).toBe("not_found");

@@ -76,10 +76,12 @@ describe("the contract integrators build on", () => {
 
   it("the example check rejects an example that contradicts its schema", () => {
     const broken = structuredClone(doc);
-    broken.paths["/api/v1/prices/{id}"].get.parameters[0].schema.example = "1";
+    const params = broken.paths["/api/v1/prices/{id}"].get.parameters;
+    const id = params.findIndex((p: { name: string }) => p.name === "id");
+    params[id].schema.example = "1";
     broken.components.schemas.Price.properties.chosenPrice.example = "3.6";
     const bad = invalidExamples(broken).join("\n");
-    expect(bad).toContain("/parameters/0/schema/example");
+    expect(bad).toContain(`/parameters/${id}/schema/example`);
     expect(bad).toContain("must be integer");
     expect(bad).toContain("#/components/schemas/Price/properties/chosenPrice/example");
   });

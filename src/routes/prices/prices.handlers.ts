@@ -26,6 +26,6 @@ export const list: RouteHandler<typeof listPrices, AppEnv> = async (c) => {
 
 export const getOne: RouteHandler<typeof getPrice, AppEnv> = async (c) => {
   // Judged on asOf like the lists (default today in China).
-  const price = await prices.getPrice(c.get("deps").db, c.req.valid("param").id, c.req.valid("query").asOf);
+  const price = await prices.getPrice(c.get("deps").db, c.req.valid("param").id, c.req.query("asOf"));
   return c.json({ data: price }, 200);
 };

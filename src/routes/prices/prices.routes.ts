@@ -88,7 +88,18 @@ export const getPrice = createRoute({
   summary: "单个中选价格 · One chosen price with its batch and product",
   description: "A chosen price by id, with its batch, product, reduction and supply regions, and its state (未开始 / 执行中 / 已到期) on asOf.",
   security: [],
-  request: { params: IdParamSchema, query: z.object({ asOf: PlaceTimeQueryShape.asOf }) },
+  request: { params: IdParamSchema },
+  // asOf is read by the handler (readAsOf: a bad date is a 400 invalid_as_of), not declared as a zod query:
+  // a declared query would make typed clients (hc) pass `query: {}` on every call of this route.
+  parameters: [
+    {
+      name: "asOf",
+      in: "query",
+      required: false,
+      description: "the day the price's state is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)",
+      schema: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", example: "2024-06-01" },
+    },
+  ],
   responses: {
     200: jsonResponse(z.object({ data: PriceSchema }), "the price"),
     400: errorResponse("invalid id"),
