@@ -178,6 +178,8 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
       if (!first) chosen = roundPrice(rng, (chosen / MINOR_PER_YUAN) * (0.6 + 0.45 * rng.float()));
       first = false;
       const ref = reference(rng, chosen);
+      // Drawn in the order they always were (regions, then volume), so the rows stay those of earlier demos.
+      const regions = supplyRegions(rng, batch);
       const volume = agreedVolume(rng, product, batch, ref.price === '' ? chosen : Math.round(Number(ref.price) * MINOR_PER_YUAN));
       yield {
         batch: batch.id,
@@ -196,7 +198,7 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
         chosenPrice: formatMinor(chosen),
         referencePrice: ref.price,
         referenceKind: ref.kind,
-        supplyRegions: supplyRegions(rng, batch),
+        supplyRegions: regions,
         agreedVolume: volume,
         cycleStart: '',
         cycleEnd: '',
