@@ -262,6 +262,15 @@ describe("pages in a browser", () => {
       await expect(page.locator(".alert").count()).resolves.toBe(0);
       await checkLayout(page, "batch", size);
 
+      // a real batch with its losing bids: bidders, chosen, lowest and highest bid per group
+      await page.goto(`${server.url}/batches/national-drug-4`);
+      const landscape = (await api(`/api/v1/batches/national-drug-4`)).data.bidLandscape;
+      await expect(page.locator("#bid-firms").innerText()).resolves.toBe(`${landscape.firms} 家`);
+      const rows = page.locator("#bids tbody tr");
+      await expect(rows.count()).resolves.toBe(Math.min(40, landscape.items.length));
+      const low = await rows.first().locator("td[data-label='最低报价']").innerText();
+      expect(Number(low)).toBeCloseTo(landscape.items[0].lowestBid, 4);
+      await checkLayout(page, "batch-bids", size);
     }, 120_000);
 
     it(`[${size}] savings in 乌海市: one money unit per view, empty rows folded`, async () => {
@@ -431,7 +440,7 @@ describe("pages in a browser", () => {
       ["search-results", `/?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended&synthetic=1`],
       ["batches", "/batches"],
       ["batch", "/batches/national-drug-1"],
-      ["batch-4", "/batches/national-drug-4"],
+      ["batch-bids", "/batches/national-drug-4"],
       ["batch-synthetic", "/batches/synthetic-drug-3"],
       ["savings", "/savings"],
       ["price-check", "/price-check"],

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
 
 /*
- * The batch page on the real seeds (national batches 1-4): the reductions from small to large over non-empty bands, and each mean
+ * The batch page on the real seeds (national batches 1-4 with their losing bids): the bid landscape
+ * as the API answers it, the reductions from small to large over non-empty bands, and each mean
  * beside the published figure of the same baseline, explained in a plain note.
  */
 describe("batch pages on the real seeds", () => {
@@ -13,6 +14,24 @@ describe("batch pages on the real seeds", () => {
   afterAll(() => world.close());
 
   const html = async (path: string) => (await world.app.request(path)).text();
+  const cell = (text: string, label: string) => new RegExp(`data-label="${label}">([^<]*)<`).exec(text)?.[1];
+
+  it("shows the bid landscape of batch 4: bidders, chosen, lowest and highest bids, as the API answers", async () => {
+    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
+    const landscape = body.data.bidLandscape;
+    expect(landscape.losing).toBeGreaterThan(0);
+    const page = await html("/batches/national-drug-4");
+    const bids = page.slice(page.indexOf('id="bids"'), page.indexOf("</section>", page.indexOf('id="bids"')));
+    expect(bids).toContain("投标情况");
+    expect(bids).toContain(`<div class="v" id="bid-firms">${landscape.firms} 家</div><div class="s">中选 ${landscape.chosenFirms} 家</div>`);
+    expect(bids).toContain(`中选 ${landscape.chosen} 个，未中选 ${landscape.losing} 个`);
+    // one row per generic name, form and strength, with its lowest and highest bid
+    const first = landscape.items[0];
+    expect(bids).toContain([first.genericName, first.dosageForm, first.spec].filter(Boolean).join(" "));
+    expect(Number(cell(bids, "最低报价"))).toBeCloseTo(first.lowestBid, 4);
+    expect(Number(cell(bids, "最高报价"))).toBeCloseTo(first.highestBid, 4);
+    expect(cell(bids, "中选 / 未中选")).toBe(`${first.chosen} / ${first.losing}`);
+  });
 
   it("puts each computed mean beside the published figure of its own baseline, in a plain note, not an alert", async () => {
     const page = await html("/batches/national-drug-1");

@@ -9,6 +9,7 @@ import { Layout } from "../layout";
 import { withQuery } from "../query";
 import { sourceLabel } from "../source-label";
 import { batchReductions } from "../queries/reduction-buckets";
+import { BatchBids } from "../components/bid-landscape";
 
 /** 批次 list: every batch with its computed figures beside the published ones. */
 export async function batchesPage(c: Context<AppEnv>) {
@@ -180,6 +181,8 @@ export async function batchPage(c: Context<AppEnv>) {
         rows={spread.buckets.map((b) => ({ label: b.label, values: [b.count], displays: [`${b.count} 个`] }))}
         note={spread.withoutReference ? `另有 ${spread.withoutReference} 个产品没有参考价，未计入。` : undefined}
       />
+
+      <BatchBids landscape={batch.bidLandscape} batchId={batch.id} />
 
       <section aria-labelledby="products-heading">
         <div class="summary">

@@ -6,6 +6,7 @@ import { getProduct } from "../../services/products";
 import { chooseProvince, readIncludeEnded, type ProvinceChoice } from "../province";
 import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "../components/price-state";
 import { RenewalChains } from "../components/renewal-chain";
+import { ProductBids } from "../components/bid-landscape";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
 import { SyntheticTag } from "../components/price-table";
@@ -75,7 +76,7 @@ export async function productPage(c: Context<AppEnv>) {
   const includeEnded = showAll || readIncludeEnded(c.req.query());
   const province = showAll ? null : place.code;
   // Place and state are the service's filters (province=, include=ended), as the API answers them.
-  const { product: p, history, alternatives } = await getProduct(db, id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
+  const { product: p, history, alternatives, bidLandscape } = await getProduct(db, id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
   // The price paid now: the latest in force on the day, else the latest (as the service counts savings).
   const latest = [...history].reverse().find((h) => h.state === "in_force") ?? history[history.length - 1];
   const perDay = readPerDay(c.req.query("perDay"));
@@ -288,6 +289,8 @@ export async function productPage(c: Context<AppEnv>) {
           <RenewalChains history={history} unit={unit} />
         </section>
       ) : null}
+
+      <ProductBids groups={bidLandscape} unit={unit} />
 
       <section aria-labelledby="alternatives-heading">
         <h2 id="alternatives-heading">同组其他中选产品</h2>
