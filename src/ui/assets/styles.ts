@@ -85,9 +85,9 @@ tbody tr:hover { background: #f8fafc; }
 .keyfigure .v { font-size: 1.45rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 .keyfigure .v .u { font-size: .95rem; font-weight: 600; }
 .keyfigure .s { color: var(--muted); font-size: .85rem; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .alert { border: 2px solid var(--bad); background: #fff5f5; padding: .7rem 1rem; border-radius: 6px; margin: 1rem 0; }
 .ok { border: 2px solid var(--good); background: #f2fbf5; padding: .7rem 1rem; border-radius: 6px; margin: 1rem 0; }
 
