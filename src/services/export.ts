@@ -2,9 +2,11 @@ import Papa from "papaparse";
 import type { Db } from "../db/client";
 import { formatYuan, yuanToE4 } from "../domain";
 import { AppError } from "../errors";
+import type { ChangeKind } from "./change-feed";
+import { changedPricesPage, pricesChangedSince, type ChangedPrice } from "./price-feed";
 import type { PriceView } from "./price-view";
 import type { CellKind, Sheet } from "./spreadsheet";
-import { searchPrices, type PricePage, type PriceQuery } from "./prices";
+import { searchPrices, type PriceQuery } from "./prices";
 
 export type ExportHeaders = "zh" | "en";
 
@@ -41,6 +43,44 @@ const COLUMNS: ReadonlyArray<{ en: string; zh: string; value: (p: PriceView, zh:
 
 const REFERENCE_KIND_ZH = { ceiling: "最高有效申报价", pre_vbp: "集采前价格" } as const;
 
+/**
+ * With `updatedSince` the export is the change feed's rows, and two columns follow the rest: what
+ * happened to the price and when. Ended and withdrawn prices are rows too (tombstones: a copy of the
+ * prices in force drops them); an import ignores both columns, as it ignores any it does not know.
+ */
+const CHANGE_COLUMNS: ReadonlyArray<{ en: string; zh: string; value: (p: ChangedPrice, zh: boolean) => string }> = [
+  { en: "change", zh: "变更", value: (p, zh) => (zh ? CHANGE_ZH[p.change.kind] : p.change.kind) },
+  { en: "changedAt", zh: "变更时间", value: (p) => p.change.at },
+];
+
+const CHANGE_ZH: Record<ChangeKind, string> = { added: "新增", changed: "变更", ended: "采购周期结束", withdrawn: "已撤销" };
+
+export type ExportQuery = Omit<PriceQuery, "limit" | "cursor"> & { updatedSince?: string };
+
+type ExportRow = PriceView & { change?: ChangedPrice["change"] };
+type ExportPage = { items: ExportRow[]; nextCursor: string | null };
+
+/**
+ * The export's rows a page at a time: the search's in its sort, or with `updatedSince` the change
+ * feed's (pricesChangedSince: oldest change first, tombstones included; `sort` does not apply). The
+ * first page comes with the number of rows, read before the answer starts.
+ */
+async function exportPages(db: Db, { updatedSince, ...query }: ExportQuery) {
+  const base = { ...query, limit: EXPORT_PAGE_SIZE };
+  if (updatedSince === undefined) {
+    const first = await searchPrices(db, base);
+    return { first, total: first.total, next: (cursor: string): Promise<ExportPage> => searchPrices(db, { ...base, cursor }) };
+  }
+  const first = await pricesChangedSince(db, { ...base, updatedSince });
+  return { first, total: first.total, next: (cursor: string): Promise<ExportPage> => changedPricesPage(db, { ...base, updatedSince, cursor }) };
+}
+
+/** The columns of an export: the change columns only for the change feed's rows. */
+function columnsOf(query: ExportQuery): ReadonlyArray<{ en: string; zh: string; value: (p: ExportRow, zh: boolean) => string }> {
+  if (query.updatedSince === undefined) return COLUMNS;
+  return [...COLUMNS, ...CHANGE_COLUMNS.map((c) => ({ ...c, value: (p: ExportRow, zh: boolean) => (p.change ? c.value(p as ChangedPrice, zh) : "") }))];
+}
+
 const text = (v: number | null) => (v === null ? "" : String(v));
 const yuan = (v: number | null) => (v === null ? "" : formatYuan(yuanToE4(v)));
 
@@ -53,28 +93,26 @@ export const EXPORT_PAGE_SIZE = 1000;
  * Chinese), CRLF line ends, and cells that start with = + - @ prefixed with ' (papaparse's
  * `escapeFormulae`) so a spreadsheet never runs them as formulas.
  */
-export async function exportPricesCsv(
-  db: Db,
-  query: Omit<PriceQuery, "limit" | "cursor">,
-  headers: ExportHeaders,
-): Promise<ReadableStream<Uint8Array>> {
+export async function exportPricesCsv(db: Db, query: ExportQuery, headers: ExportHeaders): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const zh = headers === "zh";
   const unparse = (rows: string[][]) => Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n";
+  const columns = columnsOf(query);
   // The first page is read before the answer starts, so a bad filter (an unknown region) is a
   // clean 400 rather than a broken download.
-  let page: PricePage | null = await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE });
+  const pages = await exportPages(db, query);
+  let page: ExportPage | null = pages.first;
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode("\ufeff" + unparse([COLUMNS.map((c) => (zh ? c.zh : c.en))])));
+        controller.enqueue(encoder.encode("\ufeff" + unparse([columns.map((c) => (zh ? c.zh : c.en))])));
         return;
       }
       if (page === null) return controller.close();
-      if (page.items.length) controller.enqueue(encoder.encode(unparse(page.items.map((p) => COLUMNS.map((c) => c.value(p, zh))))));
-      page = page.nextCursor === null ? null : await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE, cursor: page.nextCursor });
+      if (page.items.length) controller.enqueue(encoder.encode(unparse(page.items.map((p) => columns.map((c) => c.value(p, zh))))));
+      page = page.nextCursor === null ? null : await pages.next(page.nextCursor);
     },
   });
 }
@@ -97,17 +135,18 @@ const SHEET_CELLS: Partial<Record<string, { kind: CellKind; value: (p: PriceView
  * numbers. Read a page at a time like the CSV; the first page is read before the answer starts, so a
  * bad filter or too many rows is a clean 400.
  */
-export async function exportPricesSheet(db: Db, query: Omit<PriceQuery, "limit" | "cursor">): Promise<Sheet> {
-  const first = await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE });
-  if (first.total > XLSX_ROW_CAP) {
-    throw new AppError(400, "export_too_large", `the search matches ${first.total} prices; one .xlsx export takes at most ${XLSX_ROW_CAP}: narrow the search or use /api/v1/prices.csv`);
+export async function exportPricesSheet(db: Db, query: ExportQuery): Promise<Sheet> {
+  const pages = await exportPages(db, query);
+  if (pages.total > XLSX_ROW_CAP) {
+    throw new AppError(400, "export_too_large", `the search matches ${pages.total} prices; one .xlsx export takes at most ${XLSX_ROW_CAP}: narrow the search or use /api/v1/prices.csv`);
   }
+  const columns = columnsOf(query);
   async function* rows() {
-    let page: PricePage | null = first;
+    let page: ExportPage | null = pages.first;
     while (page) {
-      for (const p of page.items) yield COLUMNS.map((c) => { const cell = SHEET_CELLS[c.en]; return cell ? cell.value(p) : c.value(p, true) || null; });
-      page = page.nextCursor === null ? null : await searchPrices(db, { ...query, limit: EXPORT_PAGE_SIZE, cursor: page.nextCursor });
+      for (const p of page.items) yield columns.map((c) => { const cell = SHEET_CELLS[c.en]; return cell ? cell.value(p) : c.value(p, true) || null; });
+      page = page.nextCursor === null ? null : await pages.next(page.nextCursor);
     }
   }
-  return { name: "中选价格", columns: COLUMNS.map((c) => ({ header: c.zh, kind: SHEET_CELLS[c.en]?.kind ?? "text" })), rows: rows() };
+  return { name: "中选价格", columns: columns.map((c) => ({ header: c.zh, kind: SHEET_CELLS[c.en]?.kind ?? "text" })), rows: rows() };
 }
