@@ -1,11 +1,12 @@
 import { readRows } from "../db/read-rows";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { batchStatistics, PUBLISHED_MEAN_BASELINES, type BidLandscape } from "../domain";
 import { notFound } from "../errors";
 import { priceState, type PriceState } from "../domain/state";
 import { parseUpdatedSince, syncToken } from "./change-feed";
-import { readAsOf } from "./price-filter";
+import { parsePriceFilter, readAsOf } from "./price-filter";
+import { placeSql } from "./price-filter-sql";
 import type { Category, Level } from "../db/schema";
 import { computeBidLandscape } from "./bids";
 
@@ -94,9 +95,10 @@ const BATCH_CHANGED_AT = sql`max(b.updated_at, COALESCE(s.updated_at, ''))`;
  */
 export async function listBatches(
   db: Db,
-  filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string; state?: readonly PriceState[]; asOf?: string } = {},
+  filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string; state?: readonly PriceState[]; asOf?: string; province?: string } = {},
 ): Promise<BatchView[]> {
   const conditions = [];
+  if (filter.province !== undefined) conditions.push(await suppliedTo(db, filter.province));
   if (filter.level) conditions.push(sql`b.level = ${filter.level}`);
   if (filter.category) conditions.push(sql`b.category = ${filter.category}`);
   if (filter.synthetic !== undefined) conditions.push(sql`b.synthetic = ${filter.synthetic ? 1 : 0}`);
@@ -114,6 +116,15 @@ export async function listBatches(
     views.push(toBatchView(row, (await statsOf(db, row)).statistics));
   }
   return views;
+}
+
+/**
+ * Batches with any price a province can buy, whatever its state: supplied to it, to one of its
+ * cities or nationwide; a city means its province. The place is the prices list's (price-filter.ts).
+ */
+async function suppliedTo(db: Db, province: string): Promise<SQL> {
+  const { places } = await parsePriceFilter(db, { province, include: "all" });
+  return sql`b.id IN (SELECT ps.batch_id FROM price_search ps WHERE ${sql.join(places.map(placeSql), sql` AND `)})`;
 }
 
 /** Where the next batches sync starts: the newest change now (read before the list, so nothing falls between). */

@@ -6,8 +6,35 @@ import { readRows } from "../db/read-rows";
 import type { Category } from "../db/schema";
 import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, syncToken, type SyncPoint } from "./change-feed";
 import { decodeCursor, encodeCursor } from "./cursor";
+import type { PriceState } from "../domain/state";
+import { parsePriceFilter } from "./price-filter";
+import { renderFilter } from "./price-filter-sql";
+import { allOf } from "./search-sql";
 
-export type ProductListQuery = { category?: Category; synthetic?: boolean; updatedSince?: string; limit?: number; cursor?: string };
+export type ProductListQuery = {
+  category?: Category;
+  synthetic?: boolean;
+  updatedSince?: string;
+  /** Where and when: only products with a price the prices list shows for these (price-filter.ts). */
+  province?: string;
+  asOf?: string;
+  state?: readonly PriceState[];
+  limit?: number;
+  cursor?: string;
+};
+
+/**
+ * `province`, `asOf` and `state` as a condition on products: the product has a price that
+ * GET /api/v1/prices would list for the same three (the prices list's filter plan, parsed and
+ * rendered by price-filter*.ts, so a city means its province, nationwide prices count everywhere and
+ * without `state` a price counts when in force or of unknown cycle on asOf). Null when none is given:
+ * every product, priced or not. Read per product through price_search's product index.
+ */
+async function pricedCondition(db: Db, q: ProductListQuery): Promise<SQL | null> {
+  if (q.province === undefined && q.asOf === undefined && q.state === undefined) return null;
+  const filter = renderFilter(await parsePriceFilter(db, { province: q.province, asOf: q.asOf, state: q.state }));
+  return sql`EXISTS (SELECT 1 FROM price_search ps WHERE ps.product_id = products.id AND ${allOf(filter.allRows)})`;
+}
 
 type ProductListRow = {
   id: number;
@@ -45,6 +72,8 @@ export async function listProducts(db: Db, q: ProductListQuery) {
   if (q.category) where.push(sql`category = ${q.category}`);
   if (q.synthetic !== undefined) where.push(sql`synthetic = ${q.synthetic ? 1 : 0}`);
   if (since) where.push(sql`updated_at > ${since.updated}`);
+  const priced = await pricedCondition(db, q);
+  if (priced) where.push(priced);
   const filters = [...where];
   const feed = since !== null;
   let until: SyncPoint | null = null;

@@ -128,14 +128,70 @@ describe("filters integrators asked for, on every list", () => {
     expect(parseAtomFeed(await feed.text()).title?.value).toContain("浙江");
   });
 
+  /** Every page of a list, as a client walks it: `meta.nextCursor` until null. */
+  async function walk<T>(page: (cursor?: string) => Promise<{ data: T[]; meta: { nextCursor: string | null } }>): Promise<T[]> {
+    const all: T[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < 100; n++) {
+      const { data, meta } = await page(cursor);
+      all.push(...data);
+      if (!meta.nextCursor) return all;
+      cursor = meta.nextCursor;
+    }
+    throw new Error("the list did not end");
+  }
+  const productIds = (query: Record<string, string>) =>
+    walk((cursor) => okJson(api.products.$get({ query: { ...query, limit: "500", ...(cursor ? { cursor } : {}) } }))).then((d) => new Set(d.map((p) => p.id)));
+  const pricesOf = (query: Record<string, string>) =>
+    walk((cursor) => okJson(api.prices.$get({ query: { ...query, limit: "200", ...(cursor ? { cursor } : {}) } })));
+
+  it("province, state and asOf keep the products the prices list shows a price of for the same three; a city means its province", async () => {
+    const all = await productIds({});
+    const queries: Record<string, string>[] = [
+      { province: "浙江" },
+      { province: "浙江", state: "ended", asOf: "2026-12-01" },
+      { state: "upcoming", asOf: "2019-01-01" },
+      { province: "330000", state: "in_force,unknown,ended" },
+    ];
+    for (const query of queries) {
+      const expected = new Set((await pricesOf(query)).map((p) => p.product.id));
+      const got = await productIds(query);
+      expect(got.size, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(got.size, JSON.stringify(query)).toBeLessThan(all.size);
+      expect(got, JSON.stringify(query)).toEqual(expected);
+    }
+    // 六安 is a city of 安徽: what a province's alliance bought, its cities can buy.
+    const anhui = await productIds({ province: "安徽" });
+    expect(anhui.size).toBeGreaterThan(0);
+    expect(await productIds({ province: "六安" })).toEqual(anhui);
+    // A real national price for some provinces only: the 4+7 expansion's atorvastatin from 兴安药业, not supplied to 浙江.
+    const xingan = (await pricesOf({ q: "阿托伐他汀", batch: "national-drug-1-expansion", manufacturer: "兴安" }))[0]!;
+    expect(xingan.supplyRegions.map((r) => r.name)).not.toContain("浙江省");
+    expect(xingan.supplyRegions.map((r) => r.name)).toContain("河南省");
+    expect(await productIds({ province: "河南" })).toContain(xingan.product.id);
+    expect(await productIds({ province: "浙江" })).not.toContain(xingan.product.id);
+  });
+
+  it("province keeps the batches with any price that province can buy, in any state", async () => {
+    const all = await okJson(api.batches.$get({ query: {} }));
+    for (const province of ["浙江", "西藏", "六安"]) {
+      const got = (await okJson(api.batches.$get({ query: { province } }))).data.map((b) => b.id);
+      const expected = new Set((await pricesOf({ province, include: "ended" })).map((p) => p.batch.id));
+      expect(new Set(got), province).toEqual(expected);
+      expect(got.length, province).toBeLessThan(all.data.length);
+      // Still in the list's own order (latest announced first).
+      expect(got, province).toEqual(all.data.map((b) => b.id).filter((id) => expected.has(id)));
+    }
+    const withState = await okJson(api.batches.$get({ query: { province: "浙江", state: "in_force", asOf: "2020-01-01" } }));
+    expect(withState.data.length).toBeGreaterThan(0);
+    for (const b of withState.data) expect(priceState(b.cycleStart, b.cycleEnd, "2020-01-01")).toBe("in_force");
+  });
+
   it("answers a bad value of any of them with 400 and the error body naming the parameter, on every list", async () => {
     const lists = ["/api/v1/prices", "/api/v1/prices.csv", "/api/v1/prices.xlsx", "/api/v1/prices.atom"];
     const bad: Record<string, string> = { synthetic: "no", state: "expired", asOf: "yesterday", updatedSince: "last week", province: "不存在的省" };
     for (const path of [...lists, "/api/v1/products", "/api/v1/batches"]) {
       for (const [name, value] of Object.entries(bad)) {
-        // Products have no place, state or day to judge on; batches a state on a day, but no one place.
-        if (path === "/api/v1/products" && !["synthetic", "updatedSince"].includes(name)) continue;
-        if (path === "/api/v1/batches" && name === "province") continue;
         const res = await world.app.request(`${path}?${name}=${encodeURIComponent(value)}`);
         expect(res.status, `${path} ${name}=${value}`).toBe(400);
         const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };

@@ -178,7 +178,7 @@ export const listBatches = createRoute({
   operationId: "listBatches",
   tags: ["batches"],
   summary: "集采批次列表 · Procurement batches with their statistics",
-  description: "Every batch (批次), or those in a state on a day (`state`, `asOf`), with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
+  description: "Every batch (批次), or those in a state on a day (`state`, `asOf`) or with prices a province can buy (`province`), with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
   security: [],
   request: {
     query: z.object({
@@ -192,6 +192,11 @@ export const listBatches = createRoute({
         type: "string",
       }),
       asOf: PlaceTimeQueryShape.asOf.openapi({ description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)", example: "2024-06-01" }),
+      province: PlaceTimeQueryShape.province.openapi({
+        description:
+          "province code or name (浙江, 330000, 33); a city resolves to its province. Only batches with a price that province can buy, in any state: supplied to it, to one of its cities, or nationwide",
+        example: "浙江",
+      }),
     }),
   },
   responses: {
@@ -206,7 +211,7 @@ export const listBatches = createRoute({
       }),
       "all batches (with updatedSince: those whose data or statistics changed since, oldest change first)",
     ),
-    400: errorResponse("invalid query"),
+    400: errorResponse("invalid query, or a province that is not known (unknown_province)"),
     ...apiErrors,
   },
 });

@@ -71,6 +71,18 @@ export const ProductListQuerySchema = z.object({
     .optional()
     .openapi({ description: "false: real products only (no generated demo data); true: demo data only" }),
   updatedSince: UpdatedSinceSchema,
+  province: PlaceTimeQueryShape.province.openapi({
+    description:
+      "province code or name (浙江, 330000, 33); a city resolves to its province. Only products with a price that province can buy (supplied to it, to one of its cities, or nationwide) in the states asked on asOf",
+    example: "浙江",
+  }),
+  asOf: PlaceTimeQueryShape.asOf.openapi({ description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)", example: "2024-06-01" }),
+  state: PlaceTimeQueryShape.state.openapi({
+    description:
+      "only products with a price in these states on asOf, comma-separated (upcoming, in_force, ended, unknown). Given province or asOf without state, a price counts when in force or of unknown cycle, as in GET /api/v1/prices",
+    example: "in_force",
+    type: "string",
+  }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
 });
@@ -82,7 +94,7 @@ export const listProductsRoute = createRoute({
   tags: ["products"],
   summary: "产品列表与变更 · Products, or those added or changed since a time",
   description:
-    "Every product a page at a time (by id), or with updatedSince the products added or changed since then, oldest change first, for a nightly sync: follow meta.nextCursor to the end and keep meta.syncToken for next time. Products are never deleted; an award that ends or is withdrawn shows in the prices feed as a tombstone.",
+    "Every product a page at a time (by id), or with updatedSince the products added or changed since then, oldest change first, for a nightly sync: follow meta.nextCursor to the end and keep meta.syncToken for next time. Products are never deleted; an award that ends or is withdrawn shows in the prices feed as a tombstone. With province, asOf or state, only the products with at least one price GET /api/v1/prices lists for the same three (every product otherwise, priced or not).",
   security: [],
   request: { query: ProductListQuerySchema },
   responses: {
@@ -97,7 +109,7 @@ export const listProductsRoute = createRoute({
       }),
       "a page of products",
     ),
-    400: errorResponse("invalid query, cursor or updatedSince"),
+    400: errorResponse("invalid query, cursor or updatedSince, or a province that is not known (unknown_province)"),
     ...apiErrors,
   },
 });
