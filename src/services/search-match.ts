@@ -8,18 +8,10 @@ import { codeRangeSql, type ProductMatch } from "./search-products";
 export type { ProductMatch } from "./search-products";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { resolveWords, wordMatchesNothing, type WordMatch } from "./search-words";
+import { stemNames, type NameMatch } from "./search-stems";
+import { charLength, findTerms, ftsPhrase, type TermRow } from "./search-terms";
 
-/** A distinct generic name or firm from the search dictionary (search_terms). */
-export type TermRow = {
-  id: number;
-  kind: "name" | "firm";
-  term: string;
-  display: string;
-  nameEn: string | null;
-  pinyin: string | null;
-  initials: string | null;
-  category: string | null;
-};
+export { charLength, findTerms, ftsPhrase, type TermRow } from "./search-terms";
 
 /**
  * What a query text matches, before any price is read: the distinct names (with their relevance
@@ -29,7 +21,8 @@ export type TermRow = {
  */
 export type SearchPlan = {
   text: string;
-  names: Array<TermRow & { tier: number }>;
+  /** Names as typed, and those the text stands for without its form word and salt (search-stems.ts). */
+  names: NameMatch[];
   firms: TermRow[];
   /** Products matched by code or through products_fts; null when none. */
   products: ProductMatch | null;
@@ -43,52 +36,6 @@ export type SearchPlan = {
   words: WordMatch[];
 };
 
-// A firm is matched by its term alone; leaving its other columns out matters when a fragment (演示,
-// 制药) names hundreds of firms. The terms come back as one JSON text: hundreds of row objects of
-// nine columns each cost the driver ~2 ms, one string and JSON.parse a tenth of that.
-const NAME_ONLY = ["display", "name_en", "pinyin", "initials", "category"] as const;
-const TERMS_JSON = `SELECT json_group_array(json_array(t.id, t.kind, t.term, ${NAME_ONLY.map((c) => `CASE WHEN t.kind = 'name' THEN t.${c} END`).join(", ")})) AS terms
-  FROM search_terms t`;
-type TermTuple = [number, "name" | "firm", string, string, string | null, string | null, string | null, string | null];
-
-async function readTerms(db: Db, where: string, args: string[]): Promise<TermRow[]> {
-  const [row] = await readRows<{ terms: string }>(db, `${TERMS_JSON} WHERE ${where}`, args);
-  return (JSON.parse(row?.terms ?? "[]") as TermTuple[]).map(([id, kind, term, display, nameEn, pinyin, initials, category]) => ({
-    id,
-    kind,
-    term,
-    display,
-    nameEn,
-    pinyin,
-    initials,
-    category,
-  }));
-}
-
-/** User text as one FTS5 string: quoted, inner quotes doubled, so AND, *, NEAR( and ( are plain text. */
-export function ftsPhrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-export const charLength = (text: string) => [...text].length;
-
-/**
- * Dictionary terms containing `text`. Three characters and more go through the trigram index;
- * shorter text (他汀, 冠脉, at) through the index of the terms' two-character grams, since trigram
- * cannot answer it. Both are index lookups bounded by the number of distinct names and firms.
- */
-export async function findTerms(db: Db, text: string): Promise<TermRow[]> {
-  const len = charLength(text);
-  if (len === 0) return [];
-  if (len >= 3) return readTerms(db, "t.id IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ?)", [ftsPhrase(text)]);
-  const grams =
-    len === 2
-      ? { where: "gram = ?", args: [text] }
-      : // A one-character query is the start of a two-character gram (or the last character of a term).
-        { where: "gram >= ? AND gram < ?", args: [text, `${text}\u{10FFFF}`] };
-  return readTerms(db, `t.id IN (SELECT term_id FROM search_grams WHERE ${grams.where})`, grams.args);
-}
-
 async function matchText(db: Db, text: string) {
   const rows = await findTerms(db, text);
   const names: SearchPlan["names"] = [];
@@ -101,6 +48,7 @@ async function matchText(db: Db, text: string) {
       firms.push(row);
     }
   }
+  names.push(...(await stemNames(db, text, new Set(names.map((n) => n.id)))));
   return { names, firms };
 }
 

@@ -3,6 +3,7 @@ import { readRows } from "../db/read-rows";
 import { nameTier, searchTerms, typoDistance, typoQuery } from "../domain/search-query";
 import { aliasProducts, charLength, findTerms, type TermRow } from "./search-match";
 import { intList, intLiteral } from "./search-sql";
+import { stemNames } from "./search-stems";
 
 export type Suggestion = { name: string; nameEn: string | null; initials: string | null; category: string | null; prices: number };
 
@@ -38,10 +39,14 @@ export async function suggestNames(db: Db, raw: string, limit: number): Promise<
     query = terms[0];
     rows = (await findTerms(db, query)).filter((t) => t.kind === "name");
   }
-  if (!rows.length) return brandSuggestions(db, query, limit);
-  const ranked = rows
-    .map((t) => ({ t, tier: nameTier(query, t) }))
-    .filter((x): x is { t: TermRow; tier: 0 | 1 | 2 } => x.tier !== null);
+  // The names the text stands for without its form word and salt (atfttgp → 阿托伐他汀), after the
+  // names that hold it as typed.
+  const stems = await stemNames(db, query, new Set(rows.map((t) => t.id)));
+  if (!rows.length && !stems.length) return brandSuggestions(db, query, limit);
+  const ranked = [
+    ...rows.map((t) => ({ t, tier: nameTier(query, t) })).filter((x): x is { t: TermRow; tier: 0 | 1 | 2 } => x.tier !== null),
+    ...stems.map((t) => ({ t: t as TermRow, tier: 1 as const })),
+  ];
   const counts = await priceCounts(db, ranked.map((x) => x.t.id));
   return ranked
     .map((x) => ({ ...x, prices: counts.get(x.t.id) ?? 0 }))

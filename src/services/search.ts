@@ -41,9 +41,22 @@ function rowConditions(plan: SearchPlan, filters: FilterSql): SQL[] {
   return [...filters.rows, ...plan.words.map(wordCondition)];
 }
 
+/**
+ * Prices of these names as one condition on ps rows: a name's whole range, or for a name reached by
+ * dropping a form word (search-stems.ts) only its prices of fitting forms.
+ */
+export function namesCondition(names: SearchPlan["names"]): SQL {
+  const whole = names.filter((n) => !n.only).map((n) => n.id);
+  const parts = whole.length ? [sql`ps.name_id IN (${litInts(whole)})`] : [];
+  for (const n of names) if (n.only) parts.push(allOf([sql`ps.name_id = ${litInt(n.id)}`, n.only]));
+  return anyOf(parts);
+}
+
 /** Rows of the firm segment or the code segment must not be counted again under a name or a firm. */
 function notNamed(plan: SearchPlan): SQL[] {
-  return plan.names.length ? [sql`ps.name_id NOT IN (${litInts(plan.names.map((n) => n.id))})`] : [];
+  if (!plan.names.length) return [];
+  if (plan.names.some((n) => n.only)) return [sql`NOT ${namesCondition(plan.names)}`];
+  return [sql`ps.name_id NOT IN (${litInts(plan.names.map((n) => n.id))})`];
 }
 function notFirm(plan: SearchPlan): SQL[] {
   return plan.firms.length ? [sql`(ps.firm_id IS NULL OR ps.firm_id NOT IN (${litInts(plan.firms.map((f) => f.id))}))`] : [];
@@ -52,7 +65,7 @@ function notFirm(plan: SearchPlan): SQL[] {
 /** The plan as one condition on price_search rows (any segment), for the other sorts. */
 export function planCondition(plan: SearchPlan): SQL {
   const parts: SQL[] = [];
-  if (plan.names.length) parts.push(sql`ps.name_id IN (${litInts(plan.names.map((n) => n.id))})`);
+  if (plan.names.length) parts.push(namesCondition(plan.names));
   if (plan.firms.length) parts.push(sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`);
   if (plan.products) parts.push(sql`ps.product_id IN (${productsSql(plan.products)})`);
   if (!parts.length) return sql`0`;
@@ -94,9 +107,10 @@ export async function matchedGroups(
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
-  for (const { id } of plan.names) {
-    const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("name_id"), ...rowConds])})`;
-    const counted = nameCountSql(plan, filters, id, scan) ?? { key: "scan", n: scan };
+  for (const { id, only } of plan.names) {
+    // A name narrowed to some forms is counted over its own rows: no summary knows its forms.
+    const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
+    const counted = only ? { key: `only:${id}`, n: scan } : (nameCountSql(plan, filters, id, scan) ?? { key: "scan", n: scan });
     const entry = byCount.get(counted.key) ?? { n: counted.n, ids: [] };
     entry.ids.push(id);
     byCount.set(counted.key, entry);
@@ -203,6 +217,7 @@ type PageRow = { id: number; tier: number; nc: number; u: number };
 /** The keys of the matched groups in rank order, with their counts and the index ranges they read. */
 function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
   const tierOf = new Map(plan.names.map((x) => [x.id, x.tier]));
+  const onlyOf = new Map(plan.names.flatMap((x) => (x.only ? [[x.id, x.only] as const] : [])));
   const keys = new Map<string, Key>();
   const seen = new Set<string>();
   for (const g of groups) {
@@ -219,7 +234,8 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
     seen.add(id);
     const range = sql`ps.${sql.raw(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
       AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`;
-    k.ranges.push(g.kind === "n" ? range : allOf([range, ...notNamed(plan)]));
+    const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
+    k.ranges.push(g.kind === "n" ? (only ? allOf([range, only]) : range) : allOf([range, ...notNamed(plan)]));
   }
   return [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
 }
@@ -244,8 +260,8 @@ function productRowCondition(plan: SearchPlan, steps: number, codePrices: number
 /** Every matched price of a key as a test on one ps row, or null when a row cannot tell. */
 function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: number): SQL | null {
   const parts: SQL[] = [];
-  const names = plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
-  if (names.length) parts.push(sql`ps.name_id IN (${litInts(names)})`);
+  const names = plan.names.filter((x) => x.tier === k.tier);
+  if (names.length) parts.push(namesCondition(names));
   if (k.tier === OTHER_FIELDS_TIER) {
     if (plan.firms.length) parts.push(allOf([sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
     if (plan.products) {
@@ -314,10 +330,11 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
   const current = stateOfKey(k.nc, filters);
   const arms: SQL[] = [];
   if (k.wide || k.ranges.length > opts.tuning.maxRangesPerKey) {
-    const ids = k.tier === OTHER_FIELDS_TIER ? plan.firms.map((f) => f.id) : plan.names.filter((x) => x.tier === k.tier).map((x) => x.id);
-    const col = k.tier === OTHER_FIELDS_TIER ? "firm_id" : "name_id";
-    const notNamedHere = k.tier === OTHER_FIELDS_TIER ? notNamed(plan) : [];
-    arms.push(arm(allOf([sql`ps.${sql.raw(col)} IN (${litInts(ids)})`, current, ...notNamedHere, ...filters.groupOnRows])));
+    const key =
+      k.tier === OTHER_FIELDS_TIER
+        ? allOf([sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
+        : namesCondition(plan.names.filter((x) => x.tier === k.tier));
+    arms.push(arm(allOf([key, current, ...filters.groupOnRows])));
   } else {
     for (const r of k.ranges) arms.push(arm(r));
   }

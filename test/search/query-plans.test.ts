@@ -86,6 +86,19 @@ describe("every class of query users send reads through an index", () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
+  it("a name typed with its salt and form (atfttgp, 二甲双胍缓释片) reads the shorter name's prices through an index", async () => {
+    const queries: PriceQuery[] = [];
+    for (const q of ["atfttgp", "阿托伐他汀钙片", "二甲双胍缓释片", "ejsgp", "阿托伐他汀钙片 20mg"]) {
+      queries.push({ q }, { q, province: "33" }, { q, province: "33", sort: "unitPrice" }, { q, include: "ended", limit: 2 });
+    }
+    for (const query of queries) {
+      const { db, statements } = recording(world.db);
+      const answer = await searchPrices(db, query);
+      expect(answer.total, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(await fullScans(statements), JSON.stringify(query)).toEqual([]);
+    }
+  });
+
   it("the product page (history and the cheapest equivalents in force) reads through an index", async () => {
     const ids = await world.db.all<{ id: number }>(sql`SELECT id FROM products ORDER BY id LIMIT 5`);
     for (const { id } of ids) {

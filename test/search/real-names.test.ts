@@ -61,10 +61,14 @@ describe("did you mean, on the real seeds", () => {
     expect((didYouMean ?? []).filter((n) => !n.includes("阿托伐他汀"))).toEqual([]);
   });
 
-  it("a typo in a 拼音码 finds its name (atfttp → 阿托伐他汀)", async () => {
-    const { total, didYouMean } = await search(q("atfttp"));
+  it("a typo in a 拼音码 finds its name (atftgp → 阿托伐他汀)", async () => {
+    const { total, didYouMean } = await search(q("atftgp"));
     expect(total).toBe(0);
     expect(didYouMean?.[0]).toMatch(/^阿托伐他汀/);
+    // atfttp is no typo: it is the 拼音码 of 阿托伐他汀片, and finds the tablets themselves.
+    const tablets = await search(`${q("atfttp")}&include=ended`);
+    expect(tablets.didYouMean).toBeUndefined();
+    expect(new Set(tablets.items.map((i) => i.product.genericName))).toEqual(new Set(["阿托伐他汀"]));
   });
 
   it("Chinese typos offer Chinese names only, Latin typos compare with pinyin and English names", async () => {

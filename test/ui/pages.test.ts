@@ -34,9 +34,12 @@ describe("pages rendered on the server", () => {
     for (const column of ["通用名", "剂型", "规格", "最低单价（元）", "最高单价（元）", "企业", "最大降幅"]) {
       expect(page.text).toContain(`>${column}<`);
     }
-    // one group row (a <summary>, so it expands without JavaScript) with the real seed's figures
-    expect(page.text.match(/<details class="group">/g)?.length).toBe(1);
-    expect(page.text).toContain('<span class="big">3.60</span><span class="per"> 元/盒</span>');
+    // one group row per name, form and strength (a <summary>, so it expands without JavaScript): the
+    // article's 阿托伐他汀钙片 with the real seed's figures, and the national tables' 阿托伐他汀 (the
+    // name without salt and form) as 口服常释片剂 20mg and 口服常释剂型 10mg
+    expect(page.text.match(/<details class="group">/g)?.length).toBe(3);
+    // (a column's unit prices share their decimals: four here, for 0.9429)
+    expect(page.text).toContain('<span class="big">3.6000</span><span class="per"> 元/盒</span>');
     expect(page.text).toContain("97.70 %");
     expect(page.text).toContain("第一批国家组织药品集中采购（4+7试点）");
     // the export link carries the same query
