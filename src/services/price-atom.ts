@@ -8,7 +8,11 @@ import { priceFilters, whereSql, type PriceQuery } from "./prices";
 /** Entries in a feed: what a reader shows; older changes stay in the JSON change feed. */
 export const ATOM_ENTRIES = 50;
 
-export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed"; at: string };
+/**
+ * renewed: added as the renewal (接续采购) of an earlier price; renewed_by: an earlier price whose
+ * renewal was just linked to it (`renewal` is that price).
+ */
+export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed" | "renewed_by"; at: string; renewal?: PriceView };
 
 export type AtomQuery = Omit<PriceQuery, "limit" | "cursor" | "sort"> & { updatedSince?: string };
 
@@ -34,11 +38,31 @@ export async function latestPriceChanges(db: Db, { updatedSince, ...query }: Ato
     WHERE p.id IN (SELECT id FROM (${byWrite}) UNION SELECT id FROM (${byEnd}))
     ORDER BY changedAt DESC, p.id DESC LIMIT ${ATOM_ENTRIES}`);
   const names = await regionNamesOf(db, rows);
+  const renewals = await renewalsOf(db, rows.filter(wasRenewedLast).map((r) => r.renewedBy as number));
   return rows.map((r) => {
+    const renewal = wasRenewedLast(r) ? renewals.get(r.renewedBy as number) : undefined;
+    if (renewal) return { price: toPriceView(r, names), kind: "renewed_by", at: r.changedAt, renewal };
     // Against the epoch every live price is "added"; one rewritten after it was first stored has changed.
     const kind = changeKind(r, w);
     return { price: toPriceView(r, names), kind: kind === "added" ? addedKind(r) : kind, at: r.changedAt };
   });
+}
+
+/**
+ * A live price whose last change is a write after it was stored, and that a later price renews: an
+ * import stamps the earlier price when it links a renewal to it (prices-sql.ts), so that write is
+ * taken as the renewal. (A price is seldom corrected after it was renewed: its cycle is over.)
+ */
+function wasRenewedLast(r: { storedStatus: string; renewedBy: number | null; changedAt: string; updatedAt: string; createdAt: string }): boolean {
+  return r.storedStatus === "active" && r.renewedBy !== null && r.changedAt === r.updatedAt && r.updatedAt > r.createdAt;
+}
+
+/** The renewing prices, by id, for the entries that name them. */
+async function renewalsOf(db: Db, ids: number[]): Promise<Map<number, PriceView>> {
+  if (!ids.length) return new Map();
+  const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+  const names = await regionNamesOf(db, rows);
+  return new Map(rows.map((r) => [r.id, toPriceView(r, names)]));
 }
 
 /** A live price never rewritten: a renewal when it continues an earlier price, else new. */

@@ -118,12 +118,19 @@ function priceStatements(rows: SQL): SQL[] {
 /**
  * Renewals (续约): each written price links to the same product's price in the batch its row names
  * (null when it names none, so the file stays the truth); only links that change are written.
+ * The earlier price is stamped as changed too, the one newly renewed and the one no longer renewed
+ * (its `renewedBy` is read through the link, not stored): the change feed then carries it the night
+ * the link is made, and its Atom entry says it was renewed (price-atom.ts). Stamped first, while the
+ * old links still show which ones change.
  */
 function renewalStatements(rows: SQL): SQL[] {
+  const links = sql`SELECT p.id AS id, p.renews_price_id AS cur,
+        (SELECT p0.id FROM prices p0 WHERE p0.batch_id = s.renews_batch AND p0.product_id = p.product_id) AS prev
+      FROM ${rows} JOIN prices p ON p.batch_id = s.batch_id AND p.product_id = (SELECT id FROM products WHERE natural_key = s.natural_key)`;
   return [
-    sql`UPDATE prices SET renews_price_id = l.prev FROM (
-        SELECT p.id AS id, (SELECT p0.id FROM prices p0 WHERE p0.batch_id = s.renews_batch AND p0.product_id = p.product_id) AS prev
-        FROM ${rows} JOIN prices p ON p.batch_id = s.batch_id AND p.product_id = (SELECT id FROM products WHERE natural_key = s.natural_key)) l
+    sql`WITH l AS (${links}) UPDATE prices SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+      WHERE id IN (SELECT prev FROM l WHERE cur IS NOT prev UNION SELECT cur FROM l WHERE cur IS NOT prev)`,
+    sql`UPDATE prices SET renews_price_id = l.prev FROM (${links}) l
       WHERE prices.id = l.id AND prices.renews_price_id IS NOT l.prev`,
   ];
 }

@@ -1,6 +1,13 @@
 import type { AtomEntry } from "../../services/price-atom";
 
-const KIND_ZH: Record<AtomEntry["kind"], string> = { added: "新增中选", renewed: "接续采购", changed: "价格变更", ended: "采购周期结束", withdrawn: "已撤销" };
+const KIND_ZH: Record<AtomEntry["kind"], string> = {
+  added: "新增中选",
+  renewed: "接续采购",
+  renewed_by: "已接续采购",
+  changed: "价格变更",
+  ended: "采购周期结束",
+  withdrawn: "已撤销",
+};
 
 const escapeXml = (text: string) =>
   text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!)
@@ -45,6 +52,7 @@ function entryXml(e: AtomEntry, meta: AtomFeedMeta): string {
   const title = `${KIND_ZH[e.kind]}：${name} ${yuan(p.chosenPrice)}（${p.batch.name}）`;
   const summary = [
     `${p.batch.name}：${name}`,
+    e.renewal ? `由${e.renewal.batch.name}接续采购，接续中选价格 ${yuan(e.renewal.chosenPrice)}（采购周期 ${e.renewal.cycleStart ?? "未知"} 至 ${e.renewal.cycleEnd ?? "未知"}）` : null,
     `中选价格 ${yuan(p.chosenPrice)}/${p.product.packageUnit ?? "包装"}，单价 ${yuan(p.unitPrice)}/${p.product.smallestUnit ?? "最小单位"}`,
     p.discountPct === null ? null : `降幅 ${p.discountPct}%`,
     `采购周期 ${p.cycleStart ?? "未知"} 至 ${p.cycleEnd ?? "未知"}`,

@@ -61,7 +61,7 @@ export const pricesAtomRoute = createRoute({
   tags: ["exports"],
   summary: "价格变化订阅 Atom · A search's price changes as an Atom feed",
   description:
-    "Any search (the filters of GET /api/v1/prices) as an Atom 1.0 feed for feed readers: its latest 50 changes, newest first — prices added, renewed (接续采购: a new price continuing an earlier one, see `renews`), changed, ended (the day after the cycle's last, Asia/Shanghai) or withdrawn. Every filter of the search applies, `synthetic=false` included. Entry ids name the price, the change and its time, so each change is one entry and stays the same on every fetch.",
+    "Any search (the filters of GET /api/v1/prices) as an Atom 1.0 feed for feed readers: its latest 50 changes, newest first — prices added, renewed (接续采购: a new price continuing an earlier one, see `renews`), renewed_by (已接续采购: the earlier price, when an import links its renewal; the entry names the renewal's batch and price), changed, ended (the day after the cycle's last, Asia/Shanghai) or withdrawn. Every filter of the search applies, `synthetic=false` included. Entry ids name the price, the change and its time, so each change is one entry and stays the same on every fetch.",
   security: [],
   request: {
     query: ExportQuerySchema.omit({ sort: true, updatedSince: true }).extend({

@@ -44,7 +44,7 @@ export const PriceQuerySchema = z.object({
 
 export const PriceChangeSchema = z
   .object({
-    kind: z.enum(["added", "changed", "ended", "withdrawn"]).openapi({ description: "ended: its procurement cycle is over (Asia/Shanghai); withdrawn: taken back by its importer" }),
+    kind: z.enum(["added", "changed", "ended", "withdrawn"]).openapi({ description: "ended: its procurement cycle is over (Asia/Shanghai); withdrawn: taken back by its importer; changed includes a price an import has just linked a renewal to or unlinked (its renewedBy changed)" }),
     at: z.string().openapi({ description: "when, RFC 3339 UTC", example: "2026-03-31T16:00:00.000Z" }),
     tombstone: z.boolean().openapi({ description: "true for ended or withdrawn prices: drop them from a copy of prices in force" }),
   })
