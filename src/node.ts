@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
 import { ConfigError, loadAdminTokens, loadConfig } from "./env";
+import { ensureStatistics } from "./db/statistics";
 import { createReadPool } from "./node-http/read-pool";
 import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
 import { serveFetch } from "./node-http/serve";
@@ -15,6 +16,9 @@ async function main() {
     const { loadDemo } = await import("./cli/demo");
     await loadDemo(handle.db);
   }
+  // A database that an older version or another tool filled has no planner statistics yet.
+  const stats = await ensureStatistics(handle.db);
+  if (stats.analyzed) console.log(`the database had no planner statistics: analyzed it (bounded, ${stats.ms} ms)`);
   const readPool = config.READ_THREADS > 0 && config.DATABASE_URL.startsWith("file:")
     ? createReadPool({ path: fileURLToPathOf(config.DATABASE_URL), size: config.READ_THREADS, budgetMs: config.QUERY_BUDGET_MS })
     : undefined;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { dataChanged } from "./data-version";
+import { refreshStatistics } from "../db/statistics";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
 import { CsvTooLongError } from "../import/csv-records";
@@ -111,6 +112,10 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
   const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally, file, journalKey });
   if (dryRun) return dryRunReport(await auditUnlessLocked(audit), reportOf(req.kind, dryRun, encoding, tally, file));
   const importId = await audit();
+  // The planner's statistics follow the data: without them a database built by imports plans
+  // every query blind (issue 16). Bounded (analysis_limit) and after the commit, on the connection
+  // that wrote, which is the one whose PRAGMA optimize knows which tables changed.
+  if (status === "succeeded") await refreshStatistics(db);
   return { importId, ...reportOf(req.kind, dryRun, encoding, tally, file) };
 }
 

@@ -70,7 +70,14 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   // Every code carries digits; without one, the text is a name and the code lookups only cost time.
   if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return NO_CODE;
   const code = text.toUpperCase();
-  const exact = await readRows<{ id: number }>(db, "SELECT id FROM products WHERE nhsa_code = ? OR approval_no = ?", [code, code]);
+  // Each code as a range, not `=`: statistics taken while most products had no code (the seeds)
+  // rate an equality on the column as matching them all, and SQLite then scans every product for
+  // the OR; a range it still reads from the two indexes (as RENEWED_BY_SQL in price-view.ts).
+  const exact = await readRows<{ id: number }>(
+    db,
+    "SELECT id FROM products WHERE (nhsa_code >= ?1 AND nhsa_code <= ?1) OR (approval_no >= ?1 AND approval_no <= ?1)",
+    [code],
+  );
   if (exact.length) return { products: { kind: "ids", ids: exact.map((r) => r.id) }, codePrefix: null };
   const columns = ["nhsa_code", "approval_no"] as const;
   // Counted first: a start shared by 100,000 products must not bring their ids into JS.

@@ -1,0 +1,72 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "./client";
+
+/**
+ * Rows ANALYZE reads per index (PRAGMA analysis_limit). Without a limit ANALYZE reads every row of
+ * every index: seconds at a million prices, with the write lock held. SQLite's documentation
+ * suggests 100–1000; at 1000 the estimates are close enough for the planner and the run takes tens
+ * of milliseconds whatever the table's size (measured: see README, "Statistics").
+ */
+export const ANALYSIS_LIMIT = 1000;
+
+/** The tables whose plans depend most on statistics: every search, listing and rollup reads them. */
+const PLANNED_TABLES = ["prices", "products", "volumes"] as const;
+
+/**
+ * Keeps the planner's statistics (sqlite_stat1) current after data changed: `PRAGMA optimize`
+ * re-analyzes the tables this connection's statements used whose size moved a lot since their last
+ * ANALYZE (or that have none), bounded by `analysis_limit`. libSQL 3.45 has no 0x10000 flag
+ * ("check every table") and no built-in limit (both came in SQLite 3.46), so the limit is set here
+ * and this must run on the connection that wrote the rows (the import's own), after its commit.
+ *
+ * Never fails the caller: statistics only speed reads up, and D1 or a remote libSQL server may
+ * refuse a pragma. Returns what ran, for logs and tests.
+ */
+export async function refreshStatistics(db: Db): Promise<{ ms: number; ok: boolean }> {
+  const started = Date.now();
+  try {
+    // D1 accepts PRAGMA optimize but not every pragma: a refused limit must not skip the optimize.
+    await db.run(sql.raw(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`)).catch(() => undefined);
+    await db.run(sql.raw("PRAGMA optimize"));
+    return { ms: Date.now() - started, ok: true };
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", message: `statistics were not refreshed (PRAGMA optimize): ${String((err as Error)?.message ?? err).split("\n")[0]}` }));
+    return { ms: Date.now() - started, ok: false };
+  }
+}
+
+/**
+ * At server start: a database built before statistics were kept (or by a tool that never ran
+ * ANALYZE) gets them now, once, bounded by `analysis_limit`. `PRAGMA optimize=0x10002` is what
+ * SQLite ≥ 3.46 recommends on opening a long-lived connection; on libSQL's 3.45 a fresh connection
+ * has used no table yet, so that alone does nothing, and a bounded ANALYZE runs instead when a
+ * planned table holds rows but has no statistics.
+ */
+export async function ensureStatistics(db: Db): Promise<{ analyzed: boolean; ms: number }> {
+  const started = Date.now();
+  try {
+    await db.run(sql.raw(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`));
+    await db.run(sql.raw("PRAGMA optimize = 0x10002"));
+    if (!(await lacksStatistics(db))) return { analyzed: false, ms: Date.now() - started };
+    await db.run(sql.raw("ANALYZE"));
+    return { analyzed: true, ms: Date.now() - started };
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", message: `statistics were not checked at start: ${String((err as Error)?.message ?? err).split("\n")[0]}` }));
+    return { analyzed: false, ms: Date.now() - started };
+  }
+}
+
+/** True when one of the planned tables has rows but sqlite_stat1 says nothing about it. */
+async function lacksStatistics(db: Db): Promise<boolean> {
+  const statTable = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'`);
+  const known = new Set<string>();
+  if (statTable[0]?.n) {
+    for (const r of await db.all<{ tbl: string }>(sql`SELECT DISTINCT tbl FROM sqlite_stat1`)) known.add(r.tbl);
+  }
+  for (const table of PLANNED_TABLES) {
+    if (known.has(table)) continue;
+    const rows = await db.all<{ one: number }>(sql.raw(`SELECT 1 AS one FROM ${table} LIMIT 1`));
+    if (rows.length) return true;
+  }
+  return false;
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { PROJECT_ROOT, seedFiles } from "../../src/cli/files";
+import { readRows } from "../../src/db/read-rows";
+import { ensureStatistics } from "../../src/db/statistics";
+import { transactionWrite } from "../../src/import/writer";
+import { runImport } from "../../src/services/imports";
+import type { Db } from "../../src/db/client";
+import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+
+/**
+ * The planner's statistics follow the data (issue 16): a database built only by imports, through
+ * the CLI's writer or over HTTP, has sqlite_stat1 rows for prices afterwards, so queries are planned
+ * on what the tables hold; a server started on a database that has none analyzes it once.
+ */
+const seed = (name: string) => readFileSync(join(PROJECT_ROOT, "seeds", name));
+const nationalPrices = seed("prices-national.csv");
+
+async function statsFor(db: Db, table: string): Promise<Array<{ idx: string | null; stat: string }>> {
+  const exists = await readRows<{ n: number }>(db, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'");
+  if (!exists[0]?.n) return [];
+  return readRows(db, "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ?", [table]);
+}
+
+/** A world with the real regions and batches but no prices, and no statistics yet. */
+async function emptyWorld(): Promise<TestWorld> {
+  const world = await createTestWorld({ seed: false });
+  for (const f of seedFiles().filter((f) => f.kind !== "prices")) {
+    const report = await runImport(world.db, { kind: f.kind, bytes: f.bytes, fileName: f.name });
+    expect(report.errors).toEqual([]);
+  }
+  expect(await statsFor(world.db, "prices")).toEqual([]);
+  return world;
+}
+
+let world: TestWorld | undefined;
+afterEach(() => world?.close());
+
+describe("planner statistics after imports", () => {
+  it("an import through the CLI's writer (one transaction, staged) leaves sqlite_stat1 rows for prices that count them", async () => {
+    world = await emptyWorld();
+    const report = await runImport(world.db, { kind: "prices", bytes: nationalPrices, fileName: "prices-national.csv", write: transactionWrite({ chunkRows: 200, stagedRows: 400 }) });
+    expect(report.errors).toEqual([]);
+    const n = (await readRows<{ n: number }>(world.db, "SELECT count(*) AS n FROM prices"))[0]!.n;
+    const stats = await statsFor(world.db, "prices");
+    // One row per index of prices; each stat starts with the table's row count (exact below the analysis limit).
+    expect(stats.map((s) => s.idx)).toContain("prices_batch_product_uq");
+    for (const s of stats) expect(Number(s.stat.split(" ")[0])).toBe(n);
+    expect((await statsFor(world.db, "products")).length).toBeGreaterThan(0);
+  });
+
+  it("an import over HTTP leaves sqlite_stat1 rows for prices", async () => {
+    world = await emptyWorld();
+    const res = await world.app.request("/api/v1/imports?kind=prices", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv" },
+      body: nationalPrices,
+    });
+    expect(res.status).toBe(200);
+    expect((await statsFor(world.db, "prices")).length).toBeGreaterThan(0);
+  });
+
+  it("a dry run writes no statistics", async () => {
+    world = await emptyWorld();
+    const report = await runImport(world.db, { kind: "prices", bytes: nationalPrices, fileName: "prices-national.csv", dryRun: true });
+    expect(report.errors).toEqual([]);
+    expect(await statsFor(world.db, "prices")).toEqual([]);
+  });
+
+  it("at start, a database with prices but no statistics is analyzed once; the next start leaves it alone", async () => {
+    world = await createTestWorld();
+    // The seeds' imports analyzed it; a database from before statistics were kept has none.
+    await world.db.run(sql.raw("DELETE FROM sqlite_stat1"));
+    expect(await statsFor(world.db, "prices")).toEqual([]);
+    const first = await ensureStatistics(world.db);
+    expect(first.analyzed).toBe(true);
+    expect((await statsFor(world.db, "prices")).length).toBeGreaterThan(0);
+    expect((await ensureStatistics(world.db)).analyzed).toBe(false);
+  });
+});
