@@ -233,17 +233,23 @@ describe("pages rendered on the server", () => {
     const page = await html("/price-check", { method: "POST", body: form });
     expect(page.text).not.toContain("清单有误");
     // the shipped real data gives all three examples: at the chosen price, a firm not chosen, above it
+    // (without a province, among every price in force)
     expect(lines.map((l) => l.note).sort()).toEqual(["按中选价", "非中选，有中选替代", "高于中选价"].sort());
     // every example names a real (not synthetic) product of this server
     for (const l of lines) expect(text).toContain(`${l.genericName},${l.dosageForm},${l.spec}`);
     const verdicts = (t: string) => [...t.matchAll(/data-label="判定"><span[^>]*>([^<]+)</g)].map((m) => m[1]).sort();
     expect(verdicts(page.text)).toEqual(lines.map((l) => l.note).sort());
-    // nationwide prices in force: a hospital in any province gets the same classes
-    for (const province of ["33", "65"]) {
+    // No real price is nationwide (the 4+7 pilot bought for eleven cities): a hospital's province gets
+    // lines among the prices it can buy, classed the same by the check of that province.
+    for (const province of ["33", "44", "65"]) {
+      const forProvince = await templateLines(world.db, province);
+      expect(forProvince.map((l) => l.note).sort(), province).toEqual(["按中选价", "非中选，有中选替代", "高于中选价"].sort());
+      const csv = new TextDecoder().decode(new Uint8Array(await (await world.app.request(`/price-check/template.csv?province=${province}`)).arrayBuffer()));
+      for (const l of forProvince) expect(csv).toContain(`${l.genericName},${l.dosageForm},${l.spec}`);
       const inProvince = new FormData();
       inProvince.append("province", province);
-      inProvince.append("file", new File([text], "template.csv", { type: "text/csv" }));
-      expect(verdicts((await html("/price-check", { method: "POST", body: inProvince })).text)).toEqual(lines.map((l) => l.note).sort());
+      inProvince.append("file", new File([csv], "template.csv", { type: "text/csv" }));
+      expect(verdicts((await html("/price-check", { method: "POST", body: inProvince })).text), province).toEqual(forProvince.map((l) => l.note).sort());
     }
   });
 

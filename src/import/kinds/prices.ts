@@ -83,6 +83,13 @@ export type PricesContext = {
   renewals: Array<[number, string, string]>;
   /** Region code, name or unambiguous short name → code. */
   regionCode: Map<string, string>;
+  /**
+   * The regions a batch names as its scope (4+7: eleven cities), as codes: where its prices are
+   * supplied when a row names no supply regions. Absent for a nationwide (全国) or unnamed scope.
+   * `unknown` are names of regions not stored: such a scope is not used (its prices would be
+   * supplied to fewer places than the batch covers) and the import warns once per batch.
+   */
+  batchScope: Map<string, { codes: string[]; unknown: string[]; warned?: boolean }>;
   warnings: string[];
   /** Rows whose chosen price is above the reference. */
   aboveReference: NamedRows;
@@ -150,10 +157,11 @@ export const priceFields = [
 ] as const;
 
 export async function loadPricesContext(db: import("../../db/client").Db, options: import("./types").ImportOptions): Promise<PricesContext> {
-  const batches = await db.all<{ id: string; category: Category; cycleStart: string | null; cycleEnd: string | null }>(
-    sql`SELECT id, category, cycle_start AS cycleStart, cycle_end AS cycleEnd FROM batches`,
+  const batches = await db.all<{ id: string; category: Category; cycleStart: string | null; cycleEnd: string | null; scope: string | null }>(
+    sql`SELECT id, category, cycle_start AS cycleStart, cycle_end AS cycleEnd, region_scope AS scope FROM batches`,
   );
   const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
+  const regionCode = regionLookup(regions);
   const ctx: PricesContext = {
     batchOverride: options.batch,
     strict: options.strict ?? false,
@@ -162,7 +170,8 @@ export async function loadPricesContext(db: import("../../db/client").Db, option
     batchCycle: new Map(batches.map((b) => [b.id, { start: b.cycleStart, end: b.cycleEnd }])),
     renewsUnknown: { count: 0, rows: [] },
     renewals: [],
-    regionCode: regionLookup(regions),
+    regionCode,
+    batchScope: batchScopes(batches, regionCode),
     warnings: [],
     aboveReference: { count: 0, rows: [] },
     reductionMismatch: { count: 0, rows: [] },
@@ -217,7 +226,7 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
       price === null || chosen === null
         ? null
         : { priceE4: price, unitPriceE4: unitPriceE4Rounded(price, qty), discountBp: discountBasisPoints(chosen, price) };
-    const supplyRegionCodes = readRegions(r, ctx);
+    const supplyRegionCodes = readRegions(r, ctx, batchId);
     const rec: PriceRecord = {
       type: "price",
       batchId: batchId ?? "",
@@ -483,9 +492,35 @@ function readBrandNames(r: RowReader): string[] | null {
   return names.length ? names : null;
 }
 
-function readRegions(r: RowReader, ctx: PricesContext): string[] {
+/** Each batch's scope as region codes, for the batches that name one (not 全国). */
+function batchScopes(batches: ReadonlyArray<{ id: string; scope: string | null }>, regionCode: Map<string, string>): PricesContext["batchScope"] {
+  const out: PricesContext["batchScope"] = new Map();
+  for (const b of batches) {
+    const scope = b.scope?.trim() ?? "";
+    if (scope === "" || scope === NATIONWIDE) continue;
+    const { codes, unknown } = readRegionList(scope, regionCode);
+    if (codes.length || unknown.length) out.set(b.id, { codes, unknown });
+  }
+  return out;
+}
+
+const NATIONWIDE = "全国";
+
+function scopeOf(ctx: PricesContext, batchId: string | null): string[] {
+  const scope = batchId ? ctx.batchScope.get(batchId) : undefined;
+  if (!scope) return [];
+  if (!scope.unknown.length) return scope.codes;
+  if (!scope.warned) {
+    scope.warned = true;
+    ctx.warnings.push(`batch ${batchId}: its scope names regions that are not imported (${scope.unknown.join("、")}), so its prices without supply regions count as nationwide; import the regions first`);
+  }
+  return [];
+}
+
+/** The row's supply regions; none given, its batch's scope when the batch names one, else none (nationwide). */
+function readRegions(r: RowReader, ctx: PricesContext, batchId: string | null): string[] {
   const raw = r.text("supplyRegions", { max: 2000 });
-  if (raw === null) return [];
+  if (raw === null) return scopeOf(ctx, batchId);
   const { codes, unknown } = readRegionList(raw, ctx.regionCode);
   for (const name of unknown) r.fail("supplyRegions", `region "${name}" is unknown (give a name or GB/T 2260 code of an imported region)`);
   return codes;

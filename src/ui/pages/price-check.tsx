@@ -33,10 +33,12 @@ const RULE_LABELS: Record<string, string> = {
 
 /**
  * A purchase list to start from, in the columns the check reads (UTF-8 with BOM, so Excel shows the
- * Chinese). Its example lines are real chosen products this server holds (see template-lines.ts).
+ * Chinese). Its example lines are real chosen products this server holds that the remembered
+ * province (or `province=`) can buy (see template-lines.ts).
  */
 export async function priceCheckTemplate(c: Context<AppEnv>) {
-  const lines = await templateLines(c.get("deps").db);
+  const place = await chooseProvince(c);
+  const lines = await templateLines(c.get("deps").db, place.code ?? undefined);
   const csv = Papa.unparse({
     fields: ["医保编码", "批准文号", "通用名", "剂型", "规格", "包装", "生产企业", "进价", "数量"],
     data: lines.length

@@ -12,18 +12,20 @@ export type TemplateLine = { genericName: string; dosageForm: string; spec: stri
 /**
  * Example lines for the purchase-list template, taken from the real (not synthetic) chosen prices
  * the server holds, so a pharmacist who uploads the template unchanged sees each class the check
- * gives: a line at the chosen price, one above it, and one from a firm that was not chosen. Only
- * nationwide prices in force today (the services' default filter) are taken, so the lines match
- * whatever province the hospital chooses.
+ * gives: a line at the chosen price, one above it, and one from a firm that was not chosen. They are
+ * taken from the prices in force today (the services' default filter) that the hospital's province
+ * can buy (supplied to it or nationwide; any price without a province), so the check of that
+ * province classes them as they say: no real price of the seeds is nationwide (even the 4+7 pilot
+ * bought for eleven cities only).
  */
-export async function templateLines(db: Db): Promise<TemplateLine[]> {
-  const [inForce] = await priceFilters(db, {});
+export async function templateLines(db: Db, province?: string): Promise<TemplateLine[]> {
+  const [inForce] = await priceFilters(db, province ? { province } : {});
   const rows = await readRows<{ genericName: string; dosageForm: string | null; spec: string; packageText: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null; manufacturer: string; chosenPriceE4: number }>(
     db,
     sql`SELECT pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
         pr.smallest_unit AS smallestUnit, pr.package_unit AS packageUnit, pr.manufacturer AS manufacturer, p.chosen_price_e4 AS chosenPriceE4
       FROM prices p JOIN products pr ON pr.id = p.product_id
-      WHERE ${inForce} AND p.synthetic = 0 AND p.supply_regions = '' AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
+      WHERE ${inForce} AND p.synthetic = 0 AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
       ORDER BY pr.generic_name, p.id LIMIT 2`,
   );
   const pack = (r: (typeof rows)[number]) => r.packageText ?? (r.packageQty ? `${r.packageQty}${r.smallestUnit ?? ""}/${r.packageUnit ?? "盒"}` : "");

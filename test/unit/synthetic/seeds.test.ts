@@ -76,8 +76,10 @@ describe('seeds/batches.csv', () => {
     expect(byId.get('national-device-stent')?.organizer).toBe('国家组织高值医用耗材联合采购办公室');
     for (const r of batches.rows) {
       expect(r.organizer).toBe(r.category === 'drug' ? '国家组织药品联合采购办公室' : '国家组织高值医用耗材联合采购办公室');
-      if (r.level === 'national') expect(r.regionScope).toBe('全国');
+      // Every national batch bought for the nation but the 4+7 pilot, which bought for eleven cities.
+      if (r.level === 'national' && r.id !== 'national-drug-1') expect(r.regionScope).toBe('全国');
     }
+    expect(byId.get('national-drug-1')?.regionScope).toBe('北京市、天津市、上海市、重庆市、沈阳市、大连市、厦门市、广州市、深圳市、成都市、西安市');
     expect(byId.get('national-drug-4')?.publishedSavings).toBe('12.4 bn CNY a year');
     expect(byId.get('national-drug-1')?.announced).toBe('2018-12');
   });
@@ -104,7 +106,7 @@ describe('seeds/regions.csv', () => {
     expect(new Set(regions.rows.map((r) => r.name)).size).toBe(regions.rows.length);
   });
 
-  it('has the article cities under their provinces', () => {
+  it('has the article cities and the 4+7 pilot cities under their provinces', () => {
     const cities = Object.fromEntries(regions.rows.filter((r) => r.level === 'city').map((r) => [r.name, [r.code, r.parentCode]]));
     expect(cities).toEqual({
       大同市: ['140200', '14'],
@@ -112,6 +114,14 @@ describe('seeds/regions.csv', () => {
       乌海市: ['150300', '15'],
       阿拉善盟: ['152900', '15'],
       六安市: ['341500', '34'],
+      // the seven pilot cities below a province (北京, 天津, 上海, 重庆 are provinces of their own), GB/T 2260
+      沈阳市: ['210100', '21'],
+      大连市: ['210200', '21'],
+      厦门市: ['350200', '35'],
+      广州市: ['440100', '44'],
+      深圳市: ['440300', '44'],
+      成都市: ['510100', '51'],
+      西安市: ['610100', '61'],
     });
     for (const r of regions.rows.filter((x) => x.level === 'city')) {
       expect(byCode.get(r.parentCode)?.level).toBe('province');
