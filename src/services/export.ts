@@ -31,6 +31,10 @@ const COLUMNS: ReadonlyArray<{ en: string; zh: string; value: (p: PriceView, zh:
   { en: "chosenPrice", zh: "中选价格", value: (p) => yuan(p.chosenPrice) },
   { en: "referencePrice", zh: "参考价", value: (p) => yuan(p.referencePrice) },
   { en: "referenceKind", zh: "参考价类型", value: (p, zh) => (zh && p.referenceKind ? REFERENCE_KIND_ZH[p.referenceKind] : p.referenceKind ?? "") },
+  // Both baselines, each in its own column (the import's own headers): the reference above is only
+  // the primary one, so a price with a ceiling and a pre-procurement price needs both to import back as itself.
+  { en: "ceilingPrice", zh: "最高有效申报价", value: (p) => yuan(baselinePrice(p, "ceiling")) },
+  { en: "preVbpPrice", zh: "集采前价格", value: (p) => yuan(baselinePrice(p, "pre_vbp")) },
   { en: "supplyRegions", zh: "供应地区", value: (p, zh) => p.supplyRegions.map((r) => (zh ? r.name : r.code)).join(zh ? "、" : ",") },
   { en: "agreedVolume", zh: "约定采购量", value: (p) => text(p.agreedVolume) },
   { en: "cycleStart", zh: "采购周期开始", value: (p) => p.cycleStart ?? "" },
@@ -81,6 +85,7 @@ function columnsOf(query: ExportQuery): ReadonlyArray<{ en: string; zh: string; 
   return [...COLUMNS, ...CHANGE_COLUMNS.map((c) => ({ ...c, value: (p: ExportRow, zh: boolean) => (p.change ? c.value(p as ChangedPrice, zh) : "") }))];
 }
 
+const baselinePrice = (p: PriceView, kind: "ceiling" | "pre_vbp") => p.baselines.find((b) => b.kind === kind)?.price ?? null;
 const text = (v: number | null) => (v === null ? "" : String(v));
 const yuan = (v: number | null) => (v === null ? "" : formatYuan(yuanToE4(v)));
 
@@ -125,6 +130,8 @@ const SHEET_CELLS: Partial<Record<string, { kind: CellKind; value: (p: PriceView
   packageQty: { kind: "integer", value: (p) => p.product.packageQty },
   chosenPrice: { kind: "price", value: (p) => p.chosenPrice },
   referencePrice: { kind: "price", value: (p) => p.referencePrice },
+  ceilingPrice: { kind: "price", value: (p) => baselinePrice(p, "ceiling") },
+  preVbpPrice: { kind: "price", value: (p) => baselinePrice(p, "pre_vbp") },
   agreedVolume: { kind: "integer", value: (p) => p.agreedVolume },
   unitPrice: { kind: "price", value: (p) => p.unitPrice },
   discountPct: { kind: "percent", value: (p) => p.discountPct },

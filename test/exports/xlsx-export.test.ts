@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
 
 /** Columns the workbook stores as numbers; every other column is text, as in the CSV. */
-const NUMERIC = new Set(["转换比", "中选价格", "参考价", "约定采购量", "中选单价", "降幅"]);
+const NUMERIC = new Set(["转换比", "中选价格", "参考价", "最高有效申报价", "集采前价格", "约定采购量", "中选单价", "降幅"]);
 
 async function workbookOf(res: Response): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();

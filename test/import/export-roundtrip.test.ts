@@ -90,3 +90,33 @@ describe("GET /api/v1/prices.csv", () => {
     });
   }
 });
+
+describe("the real seeds exported and imported again", () => {
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+  });
+  afterAll(() => world.close());
+
+  /** Every stored field of every price and its product, the timestamps too: an unchanged row is not rewritten. */
+  const stored = () => world.db.all(sql`SELECT p.*, pr.* FROM prices p JOIN products pr ON pr.id = p.product_id ORDER BY p.id`);
+
+  for (const headers of ["zh", "en"] as const) {
+    it(`(${headers} headers) are the same prices: every row unchanged, both baselines kept`, async () => {
+      const before = await stored();
+      // 乐普's atorvastatin in the 4+7 expansion carries a ceiling and a pre-procurement price (seeds/prices-national.csv).
+      const [both] = await world.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM prices p JOIN products pr ON pr.id = p.product_id
+        WHERE p.batch_id = 'national-drug-1-expansion' AND pr.generic_name = '阿托伐他汀' AND pr.manufacturer = '乐普制药科技有限公司'
+          AND p.ceiling_price_e4 IS NOT NULL AND p.pre_vbp_price_e4 IS NOT NULL`);
+      expect(both!.n).toBe(1);
+      const res = await world.app.request(`/api/v1/prices.csv?headers=${headers}&include=ended`);
+      expect(res.status).toBe(200);
+      const exported = new Uint8Array(await res.arrayBuffer());
+      const report = await runImport(world.db, { kind: "prices", bytes: exported });
+      expect(report.errors).toEqual([]);
+      expect(report.rowsValid).toBe(before.length);
+      expect([report.rowsImported, report.rowsUnchanged]).toEqual([0, before.length]);
+      expect(await stored()).toEqual(before);
+    });
+  }
+});

@@ -246,6 +246,7 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
       source,
       synthetic: product.synthetic,
     };
+    inheritBatchCycle(ctx, rec);
     const cycle = cycleProblem(rec.cycleStart, rec.cycleEnd);
     if (cycle && !r.issues.length) r.fail("cycleEnd", cycle);
     else if (!r.issues.length) checkCycleAgainstBatch(r, ctx, rec);
@@ -455,6 +456,18 @@ function readRenews(r: RowReader, ctx: PricesContext, batchId: string | null): s
 
 /** Renewal rows checked for their predecessor after the write; a larger file is checked up to here. */
 const MAX_CHECKED_RENEWALS = 50_000;
+
+/**
+ * A cycle bound a row states as its batch's own is the batch's (stored as null, inherited): the
+ * export writes every price's cycle in full, and importing that file again must leave the prices as
+ * they were, following their batch, not pinned to a copy of its dates.
+ */
+function inheritBatchCycle(ctx: PricesContext, rec: PriceRecord) {
+  const batch = ctx.batchCycle.get(rec.batchId);
+  if (!batch) return;
+  if (rec.cycleStart !== null && rec.cycleStart === batch.start) rec.cycleStart = null;
+  if (rec.cycleEnd !== null && rec.cycleEnd === batch.end) rec.cycleEnd = null;
+}
 
 /**
  * A price that overrides one end of its cycle keeps the batch's other end: the pair it ends up with
