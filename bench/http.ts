@@ -102,8 +102,8 @@ function row(...cells: string[]): string {
   return `  ${cells[0]!.padEnd(40)}${cells.slice(1).map((c) => c.padStart(12)).join("")}`;
 }
 
-export async function startServer(dbPath: string, port: number, extraEnv: Record<string, string> = {}, entry = "src/node.ts"): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+export async function startServer(dbPath: string, port: number, extraEnv: Record<string, string> = {}, entry = "src/node.ts", loader = ["--import", "tsx"]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...loader, entry], {
     env: { ...process.env, DATABASE_URL: `file:${dbPath}`, PORT: String(port), HOST: "127.0.0.1", LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
   });

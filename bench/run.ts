@@ -7,6 +7,7 @@ type Part = { name: string; describe: string; run: (args: string[]) => Promise<v
 
 const PARTS: Part[] = [
   { name: "import", describe: "1,000,000-row prices CSV through the CLI vs the sqlite3 shell loading the same rows; ratio and peak memory; then a 100,000-row .xlsx beside the same rows as CSV", run: (a) => import("./import").then((m) => m.run(a)) },
+  { name: "import-http", describe: "--rows=N (default 1,000,000) synthetic prices posted to the Node server's POST /api/v1/imports as one streamed body: server RSS before, peak, after; rows/s", run: (a) => import("./import-http").then((m) => m.run(a)) },
   { name: "savings", describe: "GET /api/v1/savings at 10,000,000 synthetic volume rows: rollups vs a plain GROUP BY over the raw rows, p95", run: (a) => import("./savings").then((m) => m.run(a)) },
   { name: "search", describe: "search at --prices=N synthetic prices (default 1,000,000): service layer vs the same SQL direct, p50/p95 per query class", run: (a) => import("./search").then((m) => m.run(a)) },
   { name: "varied", describe: "300 distinct user-like searches over every parameter, each run once, in process and over HTTP with the cache off, at 100,000 and 1,000,000 prices", run: (a) => import("./varied").then((m) => m.run(a)) },

@@ -4,6 +4,9 @@ import type { EdgeDeps } from "./edge/edge-deps";
 import type { AdminToken } from "./middleware/admin-tokens";
 import type { AdminAuthBudget } from "./middleware/rate-limit";
 import type { WorkbookOpener } from "./import/open-file";
+import type { UploadSpooler } from "./import/spool";
+import type { ByteSource } from "./import/source";
+import type { AtomicWrite } from "./import/writer";
 
 /**
  * Where GET answers are kept between requests, under a key that carries the data version: the
@@ -46,11 +49,21 @@ export type AppDeps = {
   vendorAssets?: VendorAssets;
   /** Reads .xlsx uploads (Node); absent on Cloudflare Workers, where a workbook upload answers 415. */
   readWorkbook?: WorkbookOpener;
+  /** Spools an import's body to a temporary file as it arrives (Node); absent: the body is read into memory. */
+  spoolUpload?: UploadSpooler;
+  /** How an HTTP import writes (Node: one transaction on a connection of its own); absent: the runtime's default. */
+  importWrite?: AtomicWrite;
+  /** Largest form the pages take (the import page reads it into memory); defaults to importBodyLimitBytes. */
+  pageUploadLimitBytes?: number;
   /** Set only on Cloudflare Workers (src/worker.ts): edge cache, D1 flag and request limits. */
   edge?: EdgeDeps;
 };
 
 export type AppEnv = {
   Bindings: Record<string, unknown>;
-  Variables: { deps: AppDeps; requestId: string; adminAuthBudget?: AdminAuthBudget; adminName?: string };
+  Variables: {
+    deps: AppDeps; requestId: string; adminAuthBudget?: AdminAuthBudget; adminName?: string;
+    /** An import's body, spooled to a temporary file before the handler runs (Node). */
+    upload?: { source: ByteSource; sha256: string; fileName: string | null };
+  };
 };

@@ -20,7 +20,13 @@ export const configSchema = z.object({
     .optional(),
   ADMIN_TOKENS: z.string().optional(),
   ADMIN_TOKENS_FILE: z.string().optional(),
-  IMPORT_BODY_LIMIT_MB: z.coerce.number().positive().default(50),
+  // Imports over HTTP are spooled to disk as they arrive and written like the CLI's, so memory does
+  // not grow with this; 512 MB is two million prices as CSV.
+  IMPORT_BODY_LIMIT_MB: z.coerce.number().positive().default(512),
+  /** Where uploads wait while they are imported (a folder on disk, not a tmpfs, for large files). */
+  UPLOAD_SPOOL_DIR: z.string().min(1).optional(),
+  /** The pages' forms, which are read into memory (the import page). */
+  PAGE_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(50),
   PRICE_CHECK_BODY_LIMIT_MB: z.coerce.number().positive().default(5),
   UPLOADS_AT_ONCE: z.coerce.number().int().min(0).default(2),
   TRUST_PROXY: z

@@ -27,6 +27,8 @@ async function main() {
     adminToken: config.ADMIN_TOKEN,
     adminTokens: loadAdminTokens(config),
     importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
+    pageUploadLimitBytes: config.PAGE_UPLOAD_LIMIT_MB * 1024 * 1024,
+    uploadSpoolDir: config.UPLOAD_SPOOL_DIR,
     priceCheckBodyLimitBytes: config.PRICE_CHECK_BODY_LIMIT_MB * 1024 * 1024,
     uploadsAtOnce: config.UPLOADS_AT_ONCE,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

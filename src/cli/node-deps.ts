@@ -10,8 +10,13 @@ import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
 import { nodeVendorAssets } from "../node-http/vendor-assets";
+import { diskSpooler } from "../node-http/disk-spool";
+import { ownConnectionWrite } from "../node-http/import-connection";
+import { openLibsql } from "../db/client";
 
-export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache"> & {
+export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache" | "spoolUpload" | "importWrite"> & {
+  /** Where uploads are spooled while they are imported (UPLOAD_SPOOL_DIR); the system's temp folder by default. */
+  uploadSpoolDir?: string;
   /** Memory for cached GET answers; 0 or undefined keeps no cache. */
   responseCacheBytes?: number;
   /** Threads that run plain reads off the event loop (READ_THREADS); none: every statement on the server's connection. */
@@ -26,7 +31,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
   const connection = new ReopeningLibsql(handle, url, authToken);
   // Runs before the first request is served: libSQL's embedded calls do their work synchronously.
   void connection.tune().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not tune the database connection: ${String(err)}` })));
-  const { responseCacheBytes, readPool, ...settings } = options;
+  const { responseCacheBytes, readPool, uploadSpoolDir, ...settings } = options;
   // With a read pool, one drizzle instance over a client that sends reads to the pool and the rest
   // to whichever connection is current (it may be replaced after a busy error).
   const pooled = readPool ? (drizzle(pooledClient(() => connection.client, readPool), { schema }) as unknown as Db) : null;
@@ -35,6 +40,10 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     vendorAssets: nodeVendorAssets(),
     readWorkbook: openWorkbookTable,
+    spoolUpload: diskSpooler(uploadSpoolDir),
+    // connection.db checks first that the database file is still the one opened: never open a new
+    // connection on a deleted file, which SQLite would create empty.
+    importWrite: ownConnectionWrite(() => (void connection.db, openLibsql(url, authToken)), url),
     get db() {
       // connection.db first: it checks that the database file is still the one opened (file-guard.ts).
       const own = connection.db;

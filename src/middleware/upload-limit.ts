@@ -10,12 +10,24 @@ type UploadLimitOptions = {
   allowance?: (limitBytes: number) => number;
   /** What the 413 says, given the configured limit in MB. */
   message: (limitMb: number) => string;
+  /**
+   * True when the handler reads the body as a stream and counts it against the limit itself (a
+   * spooled upload): only a declared Content-Length over the limit is refused here, so the body
+   * is not gathered in memory first, as Hono's bodyLimit does with a chunked body.
+   */
+  streamed?: (deps: AppDeps) => boolean;
 };
 
 /** The configured upload limit (IMPORT_BODY_LIMIT_MB) on a route that takes a file; 413 above it. */
-export function uploadLimit({ limitOf = (deps) => deps.importBodyLimitBytes, allowance = (n) => n, message }: UploadLimitOptions) {
+export function uploadLimit({ limitOf = (deps) => deps.importBodyLimitBytes, allowance = (n) => n, message, streamed }: UploadLimitOptions) {
   return (c: Context<AppEnv>, next: () => Promise<void>) => {
-    const limit = limitOf(c.get("deps"));
+    const deps = c.get("deps");
+    const limit = limitOf(deps);
+    if (streamed?.(deps)) {
+      const declared = Number(c.req.header("content-length") ?? "0");
+      if (declared > allowance(limit)) throw new AppError(413, "payload_too_large", message(Math.round(limit / 1048576)));
+      return next();
+    }
     return bodyLimit({
       maxSize: allowance(limit),
       onError: () => {
@@ -25,8 +37,13 @@ export function uploadLimit({ limitOf = (deps) => deps.importBodyLimitBytes, all
   };
 }
 
-/** The API's limit, with its English message. */
-export const apiUploadLimit = uploadLimit({ message: (mb) => `the file is larger than the limit of ${mb} MB` });
+const apiTooLargeMessage = (mb: number) => `the file is larger than the limit of ${mb} MB`;
+
+/** The API's limit, with its English message; an import spooled on Node counts its body as it arrives. */
+export const apiUploadLimit = uploadLimit({ message: apiTooLargeMessage, streamed: (deps) => Boolean(deps.spoolUpload) });
+
+/** The API's 413, for a body found too large while it is read. */
+export const apiUploadTooLarge = (limitBytes: number) => new AppError(413, "payload_too_large", apiTooLargeMessage(Math.round(limitBytes / 1048576)));
 
 /** The price check's limit (PRICE_CHECK_BODY_LIMIT_MB): anyone may post a purchase list. */
 export const priceCheckUploadLimit = uploadLimit({

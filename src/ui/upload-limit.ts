@@ -1,7 +1,11 @@
 import { uploadLimit } from "../middleware/upload-limit";
 
-/** The API's upload size limit for the pages' forms, with room for a file carried base64-encoded. */
+/**
+ * The pages' forms (the import page reads its form into memory): PAGE_UPLOAD_LIMIT_MB, with room for a
+ * file carried base64-encoded; the API's own limit where no page limit is set (Workers).
+ */
 export const uploadBodyLimit = uploadLimit({
+  limitOf: (deps) => deps.pageUploadLimitBytes ?? deps.importBodyLimitBytes,
   allowance: (limit) => Math.ceil(limit * 1.4) + 65_536,
   message: (mb) => `文件超过了 ${mb} MB 的上限`,
 });

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "../../src/env";
 describe("configuration from the environment", () => {
   it("has working defaults", () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 8787, DATABASE_URL: "file:./data/vbp.db", IMPORT_BODY_LIMIT_MB: 50 });
+    expect(c).toMatchObject({ PORT: 8787, DATABASE_URL: "file:./data/vbp.db", IMPORT_BODY_LIMIT_MB: 512 });
     expect(c.ADMIN_TOKEN).toBeUndefined();
   });
 

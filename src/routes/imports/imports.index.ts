@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { apiUploadLimit } from "../../middleware/upload-limit";
+import { apiUploadLimit, apiUploadTooLarge } from "../../middleware/upload-limit";
+import type { ByteSource } from "../../import/source";
 import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
 import { requireAdmin } from "../../middleware/admin-auth";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
@@ -13,15 +14,62 @@ import { createRouter } from "../router";
 import * as routes from "./imports.routes";
 import { uploadSource } from "./upload-source";
 
+const missingFile = () => new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
+
+/** The upload in memory: runtimes without a file system (Workers), where the body limit bounds it. */
 async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fileName: string | null }> {
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
     const form = await readForm(c, API_FORM_MESSAGES);
     const file = form["file"];
-    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
+    if (!(file instanceof File)) throw missingFile();
     return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
   }
   return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
+}
+
+type Upload = { source: ByteSource; sha256?: string; bytes?: Uint8Array; fileName: string | null };
+
+/**
+ * Where the runtime can (Node), the body is spooled to a temporary file as it arrives, so memory
+ * stays flat whatever the size and the import reads the file as the CLI does. This runs before
+ * the route's validators: a multipart body is not parsed into memory by the form validator, which
+ * finds the form already read (its `file` field a note: the part went to disk). The file is removed after
+ * the answer, also when the import failed.
+ */
+async function spoolBody(c: Context<AppEnv>, next: () => Promise<void>) {
+  const deps = c.get("deps");
+  if (!deps.spoolUpload) return next();
+  const spooled = await deps.spoolUpload(c.req.raw, {
+    maxBytes: deps.importBodyLimitBytes,
+    fileField: "file",
+    // @hono/node-server hands the app { incoming, outgoing }: the request's own Node stream.
+    nodeBody: (c.env as { incoming?: unknown } | undefined)?.incoming,
+    refusals: { tooLarge: () => apiUploadTooLarge(deps.importBodyLimitBytes), malformed: () => new AppError(400, "malformed_form", API_FORM_MESSAGES.malformed), missingFile },
+  });
+  try {
+    if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) c.req.bodyCache.formData = spooledForm();
+    c.set("upload", { source: spooled.source, sha256: spooled.sha256, fileName: spooled.fileName });
+    await next();
+  } finally {
+    await spooled.dispose();
+  }
+}
+
+function spooledForm(): FormData {
+  const form = new FormData();
+  form.set("file", "(spooled to a temporary file)");
+  return form;
+}
+
+/** The upload spooled by spoolBody, or else read into memory (Workers), where the body limit bounds it. */
+async function uploadOf(c: Context<AppEnv>): Promise<Upload> {
+  const spooled = c.get("upload") as Upload | undefined;
+  if (spooled) return spooled;
+  const upload = await readUpload(c);
+  // Told by the bytes, not the name or media type: a workbook sent as octet-stream is still one.
+  if (!c.get("deps").readWorkbook && sniffFormat(upload.bytes) === "xlsx") throw xlsxUnsupported();
+  return { ...upload, source: uploadSource(upload.bytes) };
 }
 
 const CSV_TYPES =
@@ -61,12 +109,10 @@ async function oneImportAtATime(_c: Context<AppEnv>, next: () => Promise<void>) 
 const importUploadSlots = uploadSlots("the server is reading other uploads; retry in a few seconds");
 
 export const importsRouter = createRouter()
-  .openapi({ ...routes.postImport, middleware: [requireAdmin, oneImportAtATime, importUploadSlots, apiUploadLimit, requireCsvBody] as const }, async (c) => {
+  .openapi({ ...routes.postImport, middleware: [requireAdmin, oneImportAtATime, importUploadSlots, apiUploadLimit, requireCsvBody, spoolBody] as const }, async (c) => {
     const query = c.req.valid("query");
-    const upload = await readUpload(c);
     const deps = c.get("deps");
-    // Told by the bytes, not the name or media type: a workbook sent as octet-stream is still one.
-    if (!deps.readWorkbook && sniffFormat(upload.bytes) === "xlsx") throw xlsxUnsupported();
+    const upload = await uploadOf(c);
     const report = await runImport(deps.db, {
       kind: query.kind,
       dryRun: query.dryRun,
@@ -77,7 +123,8 @@ export const importsRouter = createRouter()
       saveProfile: query.saveProfile,
       strict: query.strict,
       bytes: upload.bytes,
-      source: uploadSource(upload.bytes),
+      source: upload.source,
+      sha256: upload.sha256,
       fileName: upload.fileName,
       actor: `token:${c.get("adminName") ?? "admin"}`,
       write: importWriteFor(deps),
