@@ -1,5 +1,6 @@
 import { openLibsql, type LibsqlHandle } from "../db/client";
 import { tuneEmbedded } from "../db/migrate";
+import { refreshStatistics } from "../db/statistics";
 import { SERVER_BUSY_TIMEOUT_MS } from "../db/reopening-libsql";
 import { transactionWrite, type AtomicWrite } from "../import/writer";
 
@@ -21,6 +22,8 @@ export function ownConnectionWrite(open: () => LibsqlHandle, url: string): Atomi
       // This libSQL build keeps TEMP tables in memory unless told otherwise (see the CLI).
       if (url.startsWith("file:")) await handle.client.execute("PRAGMA temp_store = FILE");
       await transaction(handle.db, chunks, beforeCommit);
+      // PRAGMA optimize knows what changed only on the connection that wrote: run it here, after COMMIT.
+      await refreshStatistics(handle.db);
     } finally {
       handle.close();
     }
