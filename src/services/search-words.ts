@@ -1,6 +1,7 @@
 import { readRows } from "../db/read-rows";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { FORM_WORDS } from "../domain/search-stem";
 import { containsStrength, isStrength, strengthSpellings } from "../domain/strength";
 import { codeRangeSql, productsSql, type ProductMatch } from "./search-products";
 import { anyOf, litInt, litInts } from "./search-sql";
@@ -23,9 +24,12 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
     const strength = isStrength(word);
     // A strength matches the variants that hold the same amount however it is spelt (0.5g = 500mg,
     // 10mg not in 110mg): the spellings pick candidates in SQL, containsStrength decides.
+    // A dosage-form word (片, 胶囊 …) also matches the published forms it belongs to: 片 is one of
+    // the 口服常释剂型 (src/domain/search-stem.ts).
+    const fits = FORM_WORDS.find((f) => f.han === word)?.fits ?? [];
     const variants = strength
       ? sql`SELECT 'v' AS k, id, text FROM search_variants WHERE ${anyOf(strengthSpellings(word).map((s) => sql`instr(replace(text, ' ', ''), ${s}) > 0`))}`
-      : sql`SELECT 'v' AS k, id, NULL AS text FROM search_variants WHERE instr(text, ${word}) > 0`;
+      : sql`SELECT 'v' AS k, id, NULL AS text FROM search_variants WHERE ${anyOf([word, ...fits].map((w) => sql`instr(text, ${w}) > 0`))}`;
     const rows = await readRows<{ k: "n" | "f" | "v"; id: number; text: string | null }>(db, sql`
       SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id, NULL AS text FROM search_terms WHERE instr(lower(term), ${word}) > 0
       UNION ALL ${variants}`);

@@ -66,6 +66,14 @@ describe("a name typed with its salt and form, on the real seeds", () => {
     expect([...(await forms("氯沙坦钾"))].sort()).toEqual(["氯沙坦 口服常释剂型", "氯沙坦钾 口服常释片剂"]);
   });
 
+  it("a form typed as a word of its own narrows the same way (二甲双胍 缓释片, 阿托伐他汀 片)", async () => {
+    const forms = async (typed: string) => new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm}`));
+    expect(await forms("二甲双胍 缓释片")).toEqual(new Set(["二甲双胍 缓释控释剂型"]));
+    expect(await forms("二甲双胍 片")).toEqual(new Set(["二甲双胍 口服常释剂型"]));
+    expect(await forms("阿托伐他汀 片")).toEqual(new Set(["阿托伐他汀 口服常释剂型", "阿托伐他汀 口服常释片剂", "阿托伐他汀钙片 片剂"]));
+    expect((await search(`${q("阿托伐他汀 注射液")}&include=ended`)).total).toBe(0);
+  });
+
   it("short codes do not start matching everything: what is left must be a whole name or 拼音码", async () => {
     // A form word alone, ltp (no drug), at+p (at is too short to name one), abc+p (abc is no 拼音码):
     // only the prices whose name, 拼音码, English name or firm hold what was typed, as before.
