@@ -1,6 +1,6 @@
 import Busboy from "busboy";
 import { createHash, type Hash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readdirSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,8 +25,10 @@ export const SPOOL_PREFIX = "vbp-upload-";
  * 49 MB upload). The socket's stream waits for the disk.
  */
 export function diskSpooler(dir: string = tmpdir()): UploadSpooler {
+  removeOrphans(dir);
   return async (request, { maxBytes, fileField, refusals, nodeBody }) => {
-    const folder = await mkdtemp(join(dir, SPOOL_PREFIX));
+    // The server's pid in the name: a process killed mid-upload cannot remove its file, the next start does.
+    const folder = await mkdtemp(join(dir, `${SPOOL_PREFIX}${process.pid}-`));
     const path = join(folder, "upload");
     const dispose = () => rm(folder, { recursive: true, force: true });
     try {
@@ -49,6 +51,30 @@ export function diskSpooler(dir: string = tmpdir()): UploadSpooler {
       throw err;
     }
   };
+}
+
+/** Removes the spool folders of server processes that are no longer running (killed during an upload). */
+export function removeOrphans(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(new RegExp(`^${SPOOL_PREFIX}(\\d+)-`).exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Passes bytes until more than `max` went by, then fails with the caller's 413. */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigrated } from "../../src/cli/database";
+import { diskSpooler } from "../../src/node-http/disk-spool";
 import { dumpDatabase } from "../support/db-dump";
 import { processTree, runNpm, sleep, type Service } from "../support/service";
 import { createTestWorld, TEST_ADMIN_TOKEN } from "../support/test-db";
@@ -145,6 +146,22 @@ describe("imports over HTTP are streamed to disk, not held in memory", () => {
       expect(readdirSync(spool)).toEqual([]);
     }, 120_000);
   }
+});
+
+describe("temporary files of a server that was killed", () => {
+  it("are removed when the next server starts; those of running servers are kept", () => {
+    const spool = mkdtempSync(join(tmpdir(), "vbp-spool-"));
+    try {
+      // 99,999,999 is above Linux's largest pid: no such process runs.
+      mkdirSync(join(spool, "vbp-upload-99999999-abc"));
+      mkdirSync(join(spool, `vbp-upload-${process.pid}-def`));
+      mkdirSync(join(spool, "unrelated"));
+      diskSpooler(spool);
+      expect(readdirSync(spool).sort()).toEqual(["unrelated", `vbp-upload-${process.pid}-def`]);
+    } finally {
+      rmSync(spool, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("a streamed upload over the limit", () => {
