@@ -455,3 +455,24 @@ export type PriceRow = typeof prices.$inferSelect;
 export type BidRow = typeof bids.$inferSelect;
 export type VolumeRow = typeof volumes.$inferSelect;
 export type ImportRow = typeof imports.$inferSelect;
+
+/**
+ * Prices a withdrawn import had added, deleted by the withdrawal (src/services/import-withdrawal.ts):
+ * the change feed lists them as tombstones (change "withdrawn") after `withdrawn_at`, so a client
+ * that synced them learns they are gone. `last` is the price as the feed showed it (JSON of the
+ * columns of src/services/price-view.ts), the body of the tombstone.
+ */
+export const priceTombstones = sqliteTable(
+  "price_tombstones",
+  {
+    priceId: integer("price_id").primaryKey(),
+    batchId: text("batch_id").notNull(),
+    productId: integer("product_id").notNull(),
+    /** The audit id of the withdrawn import. */
+    importId: integer("import_id").notNull(),
+    /** The database's clock, like updated_at, so it compares with a sync's stamps. */
+    withdrawnAt: text("withdrawn_at").notNull(),
+    last: text("last").notNull(),
+  },
+  (t) => [index("price_tombstones_withdrawn_idx").on(t.withdrawnAt, t.priceId)],
+);

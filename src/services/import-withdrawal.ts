@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
 import { refreshBatchStats } from "./batches";
 import { dataChanged } from "./data-version";
+import { PRICE_FROM, PRICE_JSON } from "./price-view";
 
 export type Withdrawal = {
   importId: number;
@@ -93,6 +94,12 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     // First, and only when still free of conflicts: every later statement runs only if this one marked it.
     sql`UPDATE import_journals SET withdrawn_at = ${withdrawnAt} WHERE id = ${journal} AND withdrawn_at IS NULL
       AND ${sql.join(conflictChecks(journal).map((check) => sql`NOT EXISTS (${check})`), sql` AND `)}`,
+    // Prices it added leave a tombstone for the change feed (src/services/price-feed.ts), written while they are still there to copy.
+    sql`INSERT INTO price_tombstones (price_id, batch_id, product_id, import_id, withdrawn_at, last)
+      SELECT p.id, p.batch_id, p.product_id, ${id(importId)}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ${PRICE_JSON} FROM ${PRICE_FROM}
+      WHERE ${inRange(journal, "prices", sql.raw("p.rowid"))} AND ${guard}
+      ON CONFLICT(price_id) DO UPDATE SET batch_id = excluded.batch_id, product_id = excluded.product_id, import_id = excluded.import_id,
+        withdrawn_at = excluded.withdrawn_at, last = excluded.last`,
     // Rows it added, children before parents.
     ...[...JOURNALED_TABLES].reverse().map((t) => sql`DELETE FROM ${table(t)} WHERE ${inRange(journal, t, sql.raw("rowid"))} AND ${guard}`),
     // Rows it changed or deleted, parents before children: updated in place when still there, else inserted back.

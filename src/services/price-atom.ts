@@ -19,9 +19,11 @@ export type AtomQuery = Omit<PriceQuery, "limit" | "cursor" | "sort"> & { update
 /**
  * The latest changes among the prices a search matches, newest first: added, renewed (added as the
  * renewal 接续采购 of an earlier price), changed, ended (the day after the cycle's last,
- * Asia/Shanghai) or withdrawn; with `updatedSince`, only those since then. The newest by write time
+ * Asia/Shanghai); with `updatedSince`, only those since then. The newest by write time
  * and the newest by cycle end are each read from an index, then merged, so a feed never sorts the
- * whole table.
+ * whole table. (Prices deleted by a withdrawal are not entries: their tombstones, price_tombstones,
+ * carry no search rows to tell whether this search matched them; the JSON change feed lists them
+ * for every search.)
  */
 export async function latestPriceChanges(db: Db, { updatedSince, ...query }: AtomQuery, now = Date.now()): Promise<AtomEntry[]> {
   // Kinds are judged against the epoch, whatever `updatedSince` says, so an entry keeps its id in

@@ -5,8 +5,8 @@ import {
   changedPricesCondition, changeKind, ENDED_TOO, currentSyncPoint, feedCursor, feedWindow, parseUpdatedSince, priceChangedAtSql, readFeedCursor, syncToken,
   type ChangeKind, type SyncPoint,
 } from "./change-feed";
-import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
-import { priceFilters, whereSql, type PriceQuery } from "./prices";
+import { PRICE_COLUMNS, PRICE_FROM, priceColumnsFromJson, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
+import { priceMatch, whereSql, type PriceQuery } from "./prices";
 
 export type PriceChange = { kind: ChangeKind; at: string; tombstone: boolean };
 export type ChangedPrice = PriceView & { change: PriceChange };
@@ -20,10 +20,15 @@ export type PriceChangeQuery = PriceQuery & { updatedSince: string };
  * ended or withdrawn since `updatedSince`, oldest change first, a page at a time. Ended and
  * withdrawn prices come as tombstones (`change.tombstone`), so a client can drop them. The first
  * page fixes where the next sync starts (`syncToken`); every page of the walk carries the same.
+ *
+ * A withdrawn price (one a withdrawn import had added, now deleted) is listed from its tombstone,
+ * as the feed last showed it, whatever the search: its search rows are gone with it, so the feed
+ * cannot tell whether the search matched it, and a client drops an id it never held at no cost.
  */
 export async function pricesChangedSince(db: Db, query: PriceChangeQuery): Promise<PriceChangePage> {
   const feed = await feedOf(db, query);
-  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM ${PRICE_FROM} ${whereSql(feed.conditions)}`);
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT
+    (SELECT count(*) FROM ${PRICE_FROM} ${whereSql(feed.conditions)}) + (SELECT count(*) FROM price_tombstones t WHERE ${feed.withdrawn}) AS total`);
   return { ...(await feed.page()), total };
 }
 
@@ -35,19 +40,39 @@ export async function changedPricesPage(db: Db, query: PriceChangeQuery): Promis
   return (await feedOf(db, query)).page();
 }
 
-async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQL[]; page: () => Promise<ChangedPricesPage> }> {
+/**
+ * Tombstones of the window, from the index on withdrawn_at: withdrawn after the sync asked about
+ * and by the point this walk ends at. A price stored again under the same id since (a restore) is
+ * live, not withdrawn.
+ */
+function withdrawnIn(since: SyncPoint, until: SyncPoint): SQL {
+  return sql`t.withdrawn_at > ${since.updated} AND t.withdrawn_at <= ${until.updated}
+    AND NOT EXISTS (SELECT 1 FROM prices x WHERE x.id = t.price_id)`;
+}
+
+async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQL[]; withdrawn: SQL; page: () => Promise<ChangedPricesPage> }> {
   const since = parseUpdatedSince(query.updatedSince);
   const after = query.cursor ? readFeedCursor(query.cursor) : null;
   const until: SyncPoint = after?.until ?? (await currentSyncPoint(db, "prices"));
   const w = feedWindow(since, Date.parse(until.clock));
   const changedAt = priceChangedAtSql(w);
-  const conditions = [...(await priceFilters(db, { ...query, ...ENDED_TOO, cursor: undefined })), changedPricesCondition(w)];
-  const paged = after ? [...conditions, sql`(${changedAt} > ${after.changedAt} OR (${changedAt} = ${after.changedAt} AND p.id > ${after.id}))`] : conditions;
+  // The search as a probe of each changed price's search row (its primary key), not a list of every
+  // match built first: a sync reads what changed, and with no filter every price matches.
+  const { condition: matched } = await priceMatch(db, { ...query, ...ENDED_TOO, cursor: undefined });
+  const conditions = [sql`EXISTS (SELECT 1 FROM price_search ps WHERE ps.price_id = p.id AND (${matched}))`, changedPricesCondition(w)];
+  const withdrawn = withdrawnIn(w.since, until);
+  const keyset = (at: SQL, id: SQL) => (after ? [sql`(${at} > ${after.changedAt} OR (${at} = ${after.changedAt} AND ${id} > ${after.id}))`] : []);
   const limit = query.limit ?? 50;
   const page = async (): Promise<ChangedPricesPage> => {
+    // Live prices and tombstones in one order, each part read from its own index up to the page's end.
     const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; storedStatus: string }>(db, sql`
-      SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.status AS storedStatus FROM ${PRICE_FROM}
-      ${whereSql(paged)} ORDER BY changedAt, p.id LIMIT ${limit + 1}`);
+      SELECT * FROM (
+        SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.status AS storedStatus FROM ${PRICE_FROM}
+        ${whereSql([...conditions, ...keyset(changedAt, sql`p.id`)])}
+        UNION ALL
+        SELECT ${priceColumnsFromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 'withdrawn' AS storedStatus
+        FROM price_tombstones t ${whereSql([withdrawn, ...keyset(sql`t.withdrawn_at`, sql`t.price_id`)])}
+      ) ORDER BY changedAt, id LIMIT ${limit + 1}`);
     const shown = rows.slice(0, limit);
     const names = await regionNamesOf(db, shown);
     const last = shown[shown.length - 1];
@@ -60,5 +85,5 @@ async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQ
       syncToken: syncToken(until),
     };
   };
-  return { conditions, page };
+  return { conditions, withdrawn, page };
 }

@@ -33,6 +33,35 @@ export const PRICE_COLUMNS_SQL = `
   pr.nhsa_code AS nhsaCode, pr.approval_no AS approvalNo, pr.category AS category`;
 export const PRICE_COLUMNS = sql.raw(PRICE_COLUMNS_SQL);
 
+/** PRICE_COLUMNS_SQL as [expression, name] pairs (split at the commas outside parentheses). */
+const PRICE_COLUMN_PAIRS: ReadonlyArray<readonly [string, string]> = (() => {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < PRICE_COLUMNS_SQL.length; i++) {
+    const c = PRICE_COLUMNS_SQL[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      parts.push(PRICE_COLUMNS_SQL.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(PRICE_COLUMNS_SQL.slice(start));
+  return parts.map((part) => {
+    const m = /^([\s\S]+)\sAS\s+(\w+)$/.exec(part.trim());
+    if (!m) throw new Error(`price column without a name: ${part}`);
+    return [m[1]!, m[2]!] as const;
+  });
+})();
+
+/** The columns of a price answer over PRICE_FROM as one JSON object: what a tombstone keeps of the price. */
+export const PRICE_JSON = sql.raw(`json_object(${PRICE_COLUMN_PAIRS.map(([expr, name]) => `'${name}', ${expr}`).join(", ")})`);
+
+/** The same columns read back from such an object in `json` (a column of JSON text), named as PRICE_COLUMNS names them. */
+export const priceColumnsFromJson = (json: string) =>
+  sql.raw(PRICE_COLUMN_PAIRS.map(([, name]) => `json_extract(${json}, '$.${name}') AS ${name}`).join(", "));
+
 export const PRICE_FROM_SQL = "prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id";
 export const PRICE_FROM = sql.raw(PRICE_FROM_SQL);
 

@@ -125,4 +125,42 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     const products = await errorJson(api.products.$get({ query: { updatedSince: "s1.nonsense" } }));
     expect(products.status).toBe(400);
   });
+
+  // Last: its tombstones are in every later feed from an earlier time, whatever the search.
+  it("a withdrawn import's prices come back as withdrawn tombstones, once; a later import of them again is added, not shadowed", async () => {
+    const rows = [
+      "national-drug-1,撤回测试片,片剂,10mg,7,测试药业戊,1.2,10,ceiling,,",
+      "national-drug-1,撤回测试片,片剂,20mg,7,测试药业戊,2.2,10,ceiling,,",
+      "national-drug-1,撤回测试片,片剂,40mg,7,测试药业戊,4.2,10,ceiling,,",
+    ];
+    const { token: lastNight } = await syncPrices(api, new Date().toISOString());
+    const file = new File([[PRICES_HEADER, ...rows].join("\r\n")], "withdraw.csv", { type: "text/csv" });
+    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file } });
+    if (imported.status !== 200) throw new Error(await imported.text());
+    const { importId } = (await imported.json()) as { importId: number };
+    const first = await syncPrices(api, lastNight);
+    expect(first.changes.map((c) => c.kind)).toEqual(["added", "added", "added"]);
+
+    const withdrawn = await admin.imports[":id"].$delete({ param: { id: String(importId) } });
+    expect(withdrawn.status, await withdrawn.clone().text()).toBe(200);
+    // A filtered sync gets them too: the feed cannot tell whether the search matched a withdrawn price.
+    const second = await syncPrices(api, first.token, { q: "阿托伐他汀" });
+    expect(second.changes).toEqual(first.changes.map((c) => ({ ...c, kind: "withdrawn", tombstone: true })));
+    const third = await syncPrices(api, second.token);
+    expect(third.changes).toEqual([]);
+    // The CSV change export lists them as 已撤销 rows.
+    const csv = await (await world.app.request(`/api/v1/prices.csv?updatedSince=${encodeURIComponent(first.token)}`)).text();
+    expect(csv.split("\r\n").filter((line) => line.includes("撤回测试片") && line.includes("已撤销"))).toHaveLength(3);
+
+    // Imported again: new prices, added after their tombstones, so a client applying the feed in order keeps them.
+    await importPrices(rows);
+    const fourth = await syncPrices(api, third.token);
+    expect(fourth.changes.map((c) => [c.kind, c.chosenPrice])).toEqual([["added", 1.2], ["added", 2.2], ["added", 4.2]]);
+    const all = await syncPrices(api, lastNight);
+    expect(all.changes.map((c) => c.kind)).toEqual(["withdrawn", "withdrawn", "withdrawn", "added", "added", "added"]);
+    const held = new Map<number, number>();
+    for (const c of all.changes) if (c.tombstone) held.delete(c.id); else held.set(c.id, c.chosenPrice);
+    expect([...held.values()]).toEqual([1.2, 2.2, 4.2]);
+    expect((await syncPrices(api, fourth.token)).changes).toEqual([]);
+  });
 });

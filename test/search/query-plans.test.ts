@@ -5,6 +5,7 @@ import { userQueries, QUERY_CLASSES, type QueryClass } from "../../bench/user-qu
 import { loadDemo } from "../../src/cli/demo";
 import type { Db } from "../../src/db/client";
 import { searchPrices, type PriceQuery } from "../../src/services/prices";
+import { pricesChangedSince, type PriceChangeQuery } from "../../src/services/price-feed";
 import { getProduct } from "../../src/services/products";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -14,7 +15,7 @@ import { createTestWorld, type TestWorld } from "../support/test-db";
  * table, so none may appear. The one kind of read allowed to step through an index from its start is
  * a walk in a sort's own order that a LIMIT ends (the listing window, src/services/price-listing.ts).
  */
-const FULL_SCAN = /^SCAN (p|pr|ps|r|v|prices|products|price_search|volumes)\b/;
+const FULL_SCAN = /^SCAN (p|pr|ps|r|v|t|prices|products|price_search|volumes|price_tombstones)\b/;
 const ORDERED_WALK = /^SCAN p USING (COVERING )?INDEX prices_(unit_price|discount_sort|discount_sort_desc)_idx$/;
 
 let world: TestWorld;
@@ -109,6 +110,29 @@ describe("every class of query users send reads through an index", () => {
       const { db, statements } = recording(world.db);
       await getProduct(db, id, { province: "33" });
       expect(await fullScans(statements), `product ${id}`).toEqual([]);
+    }
+  });
+
+  it("the change feed, withdrawn prices' tombstones included, reads every page through an index", async () => {
+    // Tombstones as a withdrawal leaves them (src/services/import-withdrawal.ts), for ids no price has.
+    await world.db.run(sql`INSERT INTO price_tombstones (price_id, batch_id, product_id, import_id, withdrawn_at, last)
+      SELECT 1000000 + value, 'national-drug-1', 1, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{}' FROM json_each('[1,2,3,4,5]')`);
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const queries: PriceChangeQuery[] = [
+      { updatedSince: since, limit: 20 },
+      { updatedSince: since, q: "阿托伐他汀", limit: 5 },
+      { updatedSince: since, province: "33", limit: 20 },
+      { updatedSince: "2020-01-01T00:00:00Z", category: "drug", limit: 50 },
+    ];
+    for (const first of queries) {
+      let query = first;
+      for (let page = 0; page < 3; page++) {
+        const { db, statements } = recording(world.db);
+        const answer = await pricesChangedSince(db, query);
+        expect(await fullScans(statements), JSON.stringify(query)).toEqual([]);
+        if (!answer.nextCursor) break;
+        query = { ...first, cursor: answer.nextCursor };
+      }
     }
   });
 });
