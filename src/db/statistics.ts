@@ -4,8 +4,8 @@ import type { Db } from "./client";
 /**
  * Rows ANALYZE reads per index (PRAGMA analysis_limit). Without a limit ANALYZE reads every row of
  * every index: seconds at a million prices, with the write lock held. SQLite's documentation
- * suggests 100–1000; at 1000 the estimates are close enough for the planner and the run takes tens
- * of milliseconds whatever the table's size (measured: see README, "Statistics").
+ * suggests 100–1000. Measured on imported databases (load average ~14): ANALYZE took 86 ms at
+ * 100,000 prices and 186 ms at 200,000 with the limit, 0.7 s and 1.7 s without.
  */
 export const ANALYSIS_LIMIT = 1000;
 

@@ -110,7 +110,7 @@ export async function runImport(db: Db, req: ImportRequest): Promise<ImportRepor
     tally.warnings.push(`saved the column mapping${file?.sheet ? " and sheet" : ""} as profile "${req.saveProfile}" (reuse it with --profile / profile=)`);
   }
   const audit = () => writeAudit(db, req, { startedAt, dryRun, status, encoding, tally, file, journalKey });
-  if (dryRun) return dryRunReport(await auditUnlessLocked(audit), reportOf(req.kind, dryRun, encoding, tally, file));
+  if (dryRun) return dryRunReport(await auditUnlessLocked(db, audit), reportOf(req.kind, dryRun, encoding, tally, file));
   const importId = await audit();
   // The planner's statistics follow the data: without them a database built by imports plans
   // every query blind (issue 16). Bounded (analysis_limit) and after the commit, on the connection
