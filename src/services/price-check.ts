@@ -13,7 +13,7 @@ import {
   type PriceCheckClass,
 } from "../domain";
 import { normalizeText } from "../domain/names";
-import { sameStrength } from "../domain/strength";
+import { normalizeStrength } from "../domain/strength";
 import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
 import { renderFilter, type FilterSql } from "./price-filter-sql";
 import { allOf } from "./search-sql";
@@ -129,7 +129,13 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceC
   };
 }
 
-type Catalogue = { byCode: Map<string, Candidate[]>; byApproval: Map<string, Candidate[]>; byName: Map<string, Candidate[]> };
+/** A candidate with what every line compares it by, worked out once per file rather than once per line. */
+type Indexed = Candidate & { firmKey: string; formKey: string | null };
+
+type Catalogue = { byCode: Map<string, Indexed[]>; byApproval: Map<string, Indexed[]>; byNameStrength: Map<string, Indexed[]> };
+
+/** One key per generic name and normalised strength (10 mg = 10mg = 0.01g), the pair every name match needs. */
+const nameStrength = (nameNorm: string, spec: string | null | undefined) => `${nameNorm}\u0000${normalizeStrength(spec) ?? ""}`;
 
 async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql): Promise<Catalogue> {
   const codes = new Set<string>();
@@ -155,44 +161,51 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
       );
     }
   }
-  const unique = [...new Map(rows.map((r) => [r.priceId, r])).values()];
+  const unique: Indexed[] = [...new Map(rows.map((r) => [r.priceId, r])).values()].map((c) => ({
+    ...c,
+    firmKey: key(c.manufacturer),
+    formKey: c.dosageForm ? key(c.dosageForm) : null,
+  }));
   // Newest chosen price first, so the first candidate of a product is the one in force.
   unique.sort((a, b) => (a.recency === b.recency ? b.priceId - a.priceId : a.recency < b.recency ? 1 : -1));
-  const index = (pick: (c: Candidate) => string | null) => {
-    const m = new Map<string, Candidate[]>();
+  const index = (pick: (c: Indexed) => string | null) => {
+    const m = new Map<string, Indexed[]>();
     for (const c of unique) {
       const k = pick(c);
-      if (k) m.set(k, [...(m.get(k) ?? []), c]);
+      if (!k) continue;
+      const list = m.get(k);
+      if (list) list.push(c);
+      else m.set(k, [c]);
     }
     return m;
   };
   return {
     byCode: index((c) => (c.nhsaCode ? c.nhsaCode.normalize("NFKC").trim().toUpperCase() : null)),
     byApproval: index((c) => (c.approvalNo ? key(c.approvalNo) : null)),
-    byName: index((c) => c.nameNorm),
+    byNameStrength: index((c) => nameStrength(c.nameNorm, c.spec)),
   };
 }
 
-function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; candidate: Candidate } | null {
+function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; candidate: Indexed } | null {
   const code = line.nhsaCode?.normalize("NFKC").trim().toUpperCase();
   const byCode = code ? cat.byCode.get(code)?.[0] : undefined;
   if (byCode) return { rule: "nhsaCode", candidate: byCode };
   const byApproval = line.approvalNo ? cat.byApproval.get(key(line.approvalNo))?.[0] : undefined;
   if (byApproval) return { rule: "approvalNo", candidate: byApproval };
   if (line.genericName && line.spec && line.manufacturer) {
-    const same = (cat.byName.get(normalizeText(line.genericName)) ?? []).find(
-      (c) => sameStrength(c.spec, line.spec) && key(c.manufacturer) === key(line.manufacturer),
-    );
+    const firm = key(line.manufacturer);
+    const same = (cat.byNameStrength.get(nameStrength(normalizeText(line.genericName), line.spec)) ?? []).find((c) => c.firmKey === firm);
     if (same) return { rule: "nameSpecManufacturer", candidate: same };
   }
   return null;
 }
 
 /** Chosen products of the same generic name, strength (and form, when the line gives one), cheapest per unit first. */
-function findAlternatives(line: PurchaseLine, cat: Catalogue): Candidate[] {
+function findAlternatives(line: PurchaseLine, cat: Catalogue): Indexed[] {
   if (!line.genericName || !line.spec) return [];
-  const found = (cat.byName.get(normalizeText(line.genericName)) ?? []).filter(
-    (c) => sameStrength(c.spec, line.spec) && (!line.dosageForm || !c.dosageForm || key(c.dosageForm) === key(line.dosageForm)),
+  const form = line.dosageForm ? key(line.dosageForm) : null;
+  const found = (cat.byNameStrength.get(nameStrength(normalizeText(line.genericName), line.spec)) ?? []).filter(
+    (c) => !form || !c.formKey || c.formKey === form,
   );
   return found.sort((a, b) => compareFractions(unitPrice(BigInt(a.chosenPriceE4), a.packageQty), unitPrice(BigInt(b.chosenPriceE4), b.packageQty)) || a.priceId - b.priceId);
 }
