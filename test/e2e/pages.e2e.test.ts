@@ -359,6 +359,46 @@ describe("pages in a browser", () => {
     }
   }, 120_000);
 
+  it("imports an .xlsx workbook by its sheet name, and maps a column it did not recognise with the column picker", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet("说明").addRows([["本工作簿第二个工作表为中选结果"]]);
+    const sheet = book.addWorksheet("第四批中选结果");
+    sheet.addRow(["全国药品集中采购中选结果表"]);
+    sheet.mergeCells("A1:H1");
+    sheet.addRow(["批次", "药品通用名", "剂型", "规格", "包装", "中选企业", "成交价（元）", "最高有效申报价"]);
+    sheet.addRow(["national-drug-4", "阿托伐他汀钙片", "片剂", "40mg", "7片/盒", "演示制药", 70 / 3, 40]);
+    const xlsx = Buffer.from(await book.xlsx.writeBuffer());
+
+    const page = await open("/import");
+    await page.getByLabel("管理令牌").fill(E2E_ADMIN_TOKEN);
+    await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "登录" }).click()]);
+    await page.getByLabel("文件类型").selectOption("prices");
+    await page.getByLabel("工作表（可选）").fill("第四批中选结果");
+    await page.getByLabel("CSV 或 Excel 文件").setInputFiles({
+      name: "第四批.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: xlsx,
+    });
+    await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "上传" }).click()]);
+    // The report names the sheet it read; 成交价（元） is not a header it knows, so the picker offers it.
+    await expect(page.locator("main").innerText()).resolves.toContain("Excel 工作簿，工作表“第四批中选结果”");
+    const picker = page.locator("#column-picker");
+    await expect(picker.count()).resolves.toBe(1);
+    await expect(picker.getByLabel("成交价（元）").inputValue()).resolves.toBe("");
+    for (const [size, viewport] of WIDTHS) {
+      await page.setViewportSize(viewport);
+      await checkLayout(page, "import-column-picker", size);
+    }
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await picker.getByLabel("成交价（元）").selectOption("chosenPrice");
+    await Promise.all([page.waitForURL(/\/import$/), picker.getByRole("button", { name: "按这些列重新检查" }).click()]);
+    await expect(page.locator("#preview-added").innerText()).resolves.toBe("1 行");
+    await expect(page.locator("#preview-added-rows tbody tr").first().innerText()).resolves.toContain("阿托伐他汀钙片 40mg 演示制药");
+    // The full-precision float 70/3 is rounded to 4 places, never rejected, and the report says so.
+    await expect(page.locator("main").innerText()).resolves.toContain("23.3333");
+  }, 120_000);
+
   for (const [size, viewport] of WIDTHS) {
     it(`[${size}] serves the interactive API reference from this server alone, in Chinese, with no request leaving it`, async () => {
       current = await watchedPage(browser, viewport);
