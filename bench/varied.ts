@@ -110,8 +110,10 @@ async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent
   const probe = (async () => {
     while (!stop) {
       const t = performance.now();
-      await (await fetch(`${base}/health`)).arrayBuffer();
-      health.push(performance.now() - t);
+      // A refused or reset connection is an error of the run, counted and reported, not the end of the bench.
+      const ok = await fetch(`${base}/health`).then((r) => r.arrayBuffer().then(() => r.ok), () => false);
+      if (ok) health.push(performance.now() - t);
+      else errors++;
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -120,9 +122,8 @@ async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < paths.length) {
-        const res = await fetch(base + paths[next++]!);
-        if (!res.ok) errors++;
-        await res.arrayBuffer();
+        const ok = await fetch(base + paths[next++]!).then((r) => r.arrayBuffer().then(() => r.ok), () => false);
+        if (!ok) errors++;
       }
     }),
   );

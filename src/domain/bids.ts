@@ -48,6 +48,11 @@ export type BidGroup = {
   losing: number;
   /** Bids without a price (withdrawn, 流标). */
   unpriced: number;
+  /**
+   * Losing bids above the group's ceiling: not valid offers under the rules (a bid over 最高有效申报价
+   * is disqualified), and published tables write 99999 for them. Counted, never the highest bid.
+   */
+  overCeiling: number;
   lowestBid: number | null;
   highestBid: number | null;
   lowestChosen: number | null;
@@ -68,6 +73,7 @@ export type BidLandscape = {
   chosen: number;
   losing: number;
   unpriced: number;
+  overCeiling: number;
   items: BidGroup[];
 };
 
@@ -84,8 +90,12 @@ const yuan = (e4: number | null) => (e4 === null ? null : storedE4ToYuan(e4));
 const minOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (b < a ? b : a)) : null);
 const maxOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (b > a ? b : a)) : null);
 
+/** A bid with a price that counts: chosen, or losing at or under the ceiling (when one is known). */
+const validOffer = (e: BidEntry, ceiling: number | null) =>
+  e.unitPriceE4 !== null && (e.chosen || ceiling === null || e.unitPriceE4 <= ceiling);
+
 function position(entries: readonly BidEntry[], highestChosen: number, ceiling: number | null): ChosenPosition {
-  const priced = entries.filter((e) => e.unitPriceE4 !== null);
+  const priced = entries.filter((e) => validOffer(e, ceiling));
   const lowest = minOf(priced.map((e) => e.unitPriceE4!))!;
   return {
     highestChosenRank: 1 + priced.filter((e) => e.unitPriceE4! < highestChosen).length,
@@ -100,12 +110,13 @@ function position(entries: readonly BidEntry[], highestChosen: number, ceiling: 
 export function bidGroup(entries: readonly BidEntry[]): BidGroup {
   const first = entries[0];
   if (!first) throw new RangeError('a bid group needs at least one entry');
-  const prices = (pred: (e: BidEntry) => boolean) => entries.filter((e) => pred(e) && e.unitPriceE4 !== null).map((e) => e.unitPriceE4!);
+  // The batch has one ceiling per group; when rows disagree, the highest is the one every bid was under.
+  const ceiling = maxOf(entries.map((e) => e.ceilingUnitPriceE4 ?? null).filter((c): c is number => c !== null));
+  const prices = (pred: (e: BidEntry) => boolean) => entries.filter((e) => pred(e) && validOffer(e, ceiling)).map((e) => e.unitPriceE4!);
   const all = prices(() => true);
   const chosenPrices = prices((e) => e.chosen);
   const highestChosen = maxOf(chosenPrices);
-  // The batch has one ceiling per group; when rows disagree, the highest is the one every bid was under.
-  const ceiling = maxOf(entries.map((e) => e.ceilingUnitPriceE4 ?? null).filter((c): c is number => c !== null));
+  const unpriced = entries.filter((e) => e.unitPriceE4 === null).length;
   const chosenEntries = entries.filter((e) => e.chosen);
   const chosenFirms = [...chosenEntries]
     .sort((a, b) => (a.unitPriceE4 ?? Infinity) - (b.unitPriceE4 ?? Infinity))
@@ -121,7 +132,8 @@ export function bidGroup(entries: readonly BidEntry[]): BidGroup {
     bids: entries.length,
     chosen: chosenEntries.length,
     losing: entries.length - chosenEntries.length,
-    unpriced: entries.length - all.length,
+    unpriced,
+    overCeiling: entries.length - unpriced - all.length,
     lowestBid: yuan(minOf(all)),
     highestBid: yuan(maxOf(all)),
     lowestChosen: yuan(minOf(chosenPrices)),
@@ -146,6 +158,7 @@ export function bidLandscape(entries: readonly BidEntry[]): BidLandscape {
     else groups.set(key, [e]);
   }
   const keys = [...groups.keys()].sort();
+  const items = keys.map((k) => bidGroup(groups.get(k)!));
   const chosen = entries.filter((e) => e.chosen);
   const distinctFirms = (xs: readonly BidEntry[]) => new Set(xs.map(firmOf).filter((f) => f !== null)).size;
   return {
@@ -157,6 +170,7 @@ export function bidLandscape(entries: readonly BidEntry[]): BidLandscape {
     chosen: chosen.length,
     losing: entries.length - chosen.length,
     unpriced: entries.filter((e) => e.unitPriceE4 === null).length,
-    items: keys.map((k) => bidGroup(groups.get(k)!)),
+    overCeiling: items.reduce((n, g) => n + g.overCeiling, 0),
+    items,
   };
 }

@@ -49,7 +49,7 @@ type StoredStats = BatchStatisticsView & { bidLandscape: BidLandscape };
  */
 async function statsOf(db: Db, row: BatchSqlRow): Promise<{ statistics: BatchStatisticsView; bidLandscape: BidLandscape }> {
   const parsed = row.stats ? (JSON.parse(row.stats) as Partial<StoredStats>) : null;
-  const current = parsed?.byBaseline && parsed.bidLandscape ? (parsed as StoredStats) : await computeStoredStats(db, row.id);
+  const current = parsed?.byBaseline && parsed.bidLandscape?.overCeiling !== undefined ? (parsed as StoredStats) : await computeStoredStats(db, row.id);
   const { bidLandscape, ...statistics } = current;
   return { statistics, bidLandscape };
 }

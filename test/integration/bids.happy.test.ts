@@ -26,6 +26,18 @@ describe("the bid landscape on the real seeds", () => {
     expect(ambroxol.position).toMatchObject({ highestChosenRank: 9, pricedBids: 15, highestChosenToLowestBid: 2.87, losingBelowHighestChosen: 0 });
   });
 
+  it("batch 3: a losing bid the table writes as 99999, above the ceiling, is counted as over the ceiling, never the highest bid", async () => {
+    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-3");
+    const { items, ...totals } = body.data.bidLandscape;
+    expect(totals.overCeiling).toBeGreaterThan(0);
+    expect(items.every((g: any) => g.highestBid === null || g.highestBid < 99999)).toBe(true);
+    // 二甲双胍 0.25g: 迪沙 and 郑州泰丰 bid 99999 against a ceiling of 0.2 a tablet.
+    const metformin = items.find((g: any) => g.genericName === "二甲双胍" && g.dosageForm === "口服常释剂型" && g.strengthNormalized === "250mg");
+    expect(metformin.overCeiling).toBeGreaterThanOrEqual(2);
+    expect(metformin.highestBid).toBeLessThanOrEqual(metformin.ceilingUnitPrice);
+    expect(metformin.position.pricedBids + metformin.overCeiling + metformin.unpriced).toBe(metformin.bids);
+  });
+
   it("GET /batches/{id}/bids lists chosen and losing bids, cheapest first within a strength, paged", async () => {
     const q = `/api/v1/batches/national-drug-4/bids?genericName=${encodeURIComponent("氨溴索")}&limit=10`;
     const first = await getJson(world.app, q);

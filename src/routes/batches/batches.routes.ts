@@ -84,6 +84,7 @@ export const BidGroupSchema = z
     chosen: z.number().int(),
     losing: z.number().int(),
     unpriced: z.number().int().openapi({ description: "bids without a price (withdrawn, 流标)" }),
+    overCeiling: z.number().int().openapi({ description: "losing bids above the ceiling (disqualified; published tables write 99999 for them): counted here, never in the lowest or highest bid" }),
     lowestBid: money.openapi({ description: "CNY per smallest unit (per package when the package size is unknown), chosen or not" }),
     highestBid: money,
     lowestChosen: money,
@@ -113,6 +114,7 @@ export const BidLandscapeSchema = z
     chosen: z.number().int(),
     losing: z.number().int(),
     unpriced: z.number().int(),
+    overCeiling: z.number().int().openapi({ description: "losing bids above their group's ceiling, summed over the groups" }),
     items: z.array(BidGroupSchema),
   })
   .openapi("BidLandscape");

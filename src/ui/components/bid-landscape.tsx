@@ -87,7 +87,7 @@ export function BatchBids(props: { landscape: BidLandscape; batchId: string }) {
           <div class="k">报价</div>
           <div class="v">{count(l.bids)} 个</div>
           <div class="s">
-            中选 {count(l.chosen)} 个，未中选 {count(l.losing)} 个{l.unpriced ? `，无报价 ${count(l.unpriced)} 个` : ""}
+            中选 {count(l.chosen)} 个，未中选 {count(l.losing)} 个{l.unpriced ? `，无报价 ${count(l.unpriced)} 个` : ""}{l.overCeiling ? `，高于最高有效申报价 ${count(l.overCeiling)} 个（无效，不计入最高报价）` : ""}
           </div>
         </div>
         <div class="keyfigure">

@@ -16,6 +16,15 @@ describe('bid landscape', () => {
     expect(l.items.map((g) => [g.spec, g.bids])).toEqual([['10 mg', 2], ['20mg', 1]]);
   });
 
+  it('a losing bid above the ceiling (99999 in published tables) is counted apart, never the highest bid or in the rank', () => {
+    const g = bidGroup([bid('甲', 5_000, true), bid('乙', 9_000, false), bid('丙', 999_990_000, false), bid('丁', null, false)]);
+    expect(g).toMatchObject({ bids: 4, losing: 3, unpriced: 1, overCeiling: 1, highestBid: 0.9, lowestLosing: 0.9 });
+    expect(g.position).toMatchObject({ pricedBids: 2, highestChosenRank: 1 });
+    expect(bidLandscape([bid('甲', 5_000, true), bid('丙', 999_990_000, false)]).overCeiling).toBe(1);
+    // Without a known ceiling nothing is judged over it.
+    expect(bidGroup([bid('甲', 5_000, true, '10mg', null), bid('丙', 999_990_000, false, '10mg', null)])).toMatchObject({ overCeiling: 0, highestBid: 99999 });
+  });
+
   it('says where the dearest chosen bid sits: rank, multiple of the lowest bid, share of the ceiling, cheaper losers', () => {
     const g = bidGroup([
       bid('甲', 5_000, true), bid('乙', 9_000, true), bid('丙', 7_000, false), bid('丁', 30_000, false), bid('戊', null, false),
