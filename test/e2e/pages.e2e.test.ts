@@ -317,6 +317,26 @@ describe("pages in a browser", () => {
     }
   });
 
+  for (const [size, viewport] of WIDTHS) {
+    it(`[${size}] price check for a hospital's province: the 4+7 pilot's atorvastatin is a chosen price in 广东, not in 浙江`, async () => {
+      // Real seeds: 北京嘉林's atorvastatin 20mg was chosen in the 4+7 pilot, whose eleven cities include 广州 and 深圳 but none in 浙江.
+      const csv = "通用名,剂型,规格,生产企业,进价,数量\n阿托伐他汀,口服常释片剂,20mg,北京嘉林,6.60,10\n";
+      const verdictIn = async (province: string) => {
+        const page = await open("/price-check", viewport);
+        await page.getByLabel("医院所在省份（会记住）").selectOption({ label: province });
+        await page.getByLabel("采购清单（CSV）").setInputFiles({ name: "purchase-list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+        await Promise.all([page.waitForURL(/\/price-check$/), page.getByRole("button", { name: "比价" }).click()]);
+        await expect(page.locator("#check-result").innerText()).resolves.toContain(`供应${province}的`);
+        await checkLayout(page, `price-check-${province === "广东省" ? "guangdong" : "zhejiang"}`, size);
+        return (await page.locator("#check-lines tbody tr td[data-label='判定']").innerText()).split("\n")[0];
+      };
+      const guangdong = await verdictIn("广东省");
+      const zhejiang = await verdictIn("浙江省");
+      expect(guangdong).toBe("按中选价"); // 6.60 for 20mg*7: 0.9429 a tablet, the chosen price
+      expect(zhejiang).toBe("无对应中选产品"); // the expansion chose only 10mg atorvastatin for 浙江
+    }, 120_000);
+  }
+
   it("signs in once per browser session, uploads a bad file on the import page and reads the row error", async () => {
     const page = await open("/import");
     await page.getByLabel("管理令牌").fill(E2E_ADMIN_TOKEN);
