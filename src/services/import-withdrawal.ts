@@ -45,6 +45,9 @@ const SAVINGS_ROLLUPS = ["savings_rollup_batch_region_month", "savings_rollup_ba
 /** Tables whose integer primary key is the rowid itself (restored rows keep their id). */
 const ROWID_KEYS: Partial<Record<JournaledTable, string>> = { products: "id", prices: "id", bids: "id", agreed_volumes: "id", volumes: "id" };
 
+/** The stamp of a row put back: now, on the database's clock (the format of every updated_at). */
+const RESTORED_AT = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const table = (name: string) => sql.raw(quote(name));
 /*
@@ -189,7 +192,10 @@ async function restoreStatements(db: Db, journal: number, guard: SQL): Promise<S
   const out: SQL[] = [];
   for (const t of JOURNALED_TABLES) {
     const cols = await columnsOf(db, t);
-    const value = (c: string) => sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
+    // A row put back is a change for a client that synced after the import: it gets a fresh stamp
+    // (the database's clock, like every write), or a nightly sync keyed on updated_at never hears of it.
+    const value = (c: string) =>
+      c === "updated_at" ? sql.raw(RESTORED_AT) : sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
     const entries = sql`import_journal_rows o WHERE o.journal_id = ${id(journal)} AND o.tbl = ${name(t)}`;
     out.push(
       sql`UPDATE ${table(t)} SET (${sql.raw(cols.map(quote).join(", "))}) = (${sql.join(cols.map(value), sql`, `)})

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorJson, typedClient } from "../support/client";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
@@ -9,7 +10,7 @@ type Api = ReturnType<typeof typedClient>["api"]["v1"];
  * The nightly sync of README "Change feed": walk `updatedSince` a page at a time until
  * `nextCursor` is null, keep `meta.syncToken` for the next night.
  */
-async function syncPrices(api: Api, since: string, filters: { q?: string } = {}) {
+async function syncPrices(api: Api, since: string, filters: { q?: string; batch?: string } = {}) {
   const changes: { id: number; kind: string; tombstone: boolean; chosenPrice: number }[] = [];
   let cursor: string | undefined;
   let token = "";
@@ -124,6 +125,38 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     expect(prices.body.error.message).toContain("updatedSince");
     const products = await errorJson(api.products.$get({ query: { updatedSince: "s1.nonsense" } }));
     expect(products.status).toBe(400);
+  });
+
+  it("a real seed price an import changed and a withdrawal put back comes to the next sync as changed, with its old values", async () => {
+    const query = { q: "阿托伐他汀", batch: "national-drug-1" };
+    // The CSV export imports back as the same data: take the search's first row and change its price.
+    const exported = await (await api["prices.csv"].$get({ query: { ...query, headers: "en" } })).text();
+    const [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
+    const published = Number(row[header.indexOf("chosenPrice")]);
+    row[header.indexOf("chosenPrice")] = "1.2345";
+    row[header.indexOf("unitPrice")] = "";
+    row[header.indexOf("discountPct")] = "";
+    const { token: lastNight } = await syncPrices(api, new Date().toISOString(), query);
+    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([Papa.unparse([header, row])], "change.csv", { type: "text/csv" }) } });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    const { importId } = (await imported.json()) as { importId: number };
+    const first = await syncPrices(api, lastNight, query);
+    expect(first.changes).toEqual([{ id: expect.any(Number), kind: "changed", tombstone: false, chosenPrice: 1.2345 }]);
+    const id = first.changes[0]!.id;
+    const shown = async () => {
+      const res = await api.prices[":id"].$get({ param: { id: String(id) } });
+      if (!res.ok) throw new Error(String(res.status));
+      return (await res.json()).data;
+    };
+
+    const withdrawn = await admin.imports[":id"].$delete({ param: { id: String(importId) } });
+    expect(withdrawn.status, await withdrawn.clone().text()).toBe(200);
+    // A client that synced after the import hears that the price went back, filtered or not.
+    const second = await syncPrices(api, first.token, query);
+    expect(second.changes).toEqual([{ id, kind: "changed", tombstone: false, chosenPrice: published }]);
+    expect((await syncPrices(api, first.token)).changes).toEqual(second.changes);
+    expect((await shown()).chosenPrice).toBe(published);
+    expect((await syncPrices(api, second.token)).changes).toEqual([]);
   });
 
   // Last: its tombstones are in every later feed from an earlier time, whatever the search.

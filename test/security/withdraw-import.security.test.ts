@@ -22,8 +22,16 @@ const post = async (world: TestWorld, kind: string, lines: string[]) => {
 };
 const withdraw = (world: TestWorld, id: number | string, headers: Record<string, string> = auth) =>
   getJson(world.app, `/api/v1/imports/${id}`, { method: "DELETE", headers });
-/** A digest of what users can see: every data table, base and derived (search, savings), not the audit log. */
-const digest = async (world: TestWorld) => JSON.stringify(await snapshotData(world.db));
+/**
+ * A digest of what users can see: every data table, base and derived (search, savings), not the audit
+ * log; every column but updated_at, which a withdrawal stamps anew on the rows it puts back (so a
+ * nightly sync hears of them; pinned below).
+ */
+const digest = async (world: TestWorld) => JSON.stringify(await snapshotData(world.db, { stamps: false }));
+/** The stamps of the prices of these generic names, by name. */
+const stampsOf = async (world: TestWorld, names: string[]) =>
+  Object.fromEntries((await world.db.all<{ name: string; updatedAt: string }>(sql`SELECT pr.generic_name AS name, p.updated_at AS updatedAt
+    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE pr.generic_name IN (${sql.join(names.map((n) => sql`${n}`), sql`, `)})`)).map((r) => [r.name, r.updatedAt]));
 /** Rows of `now` that `was` lacks, per table: a failure names them (savings rollups left at zero, once). */
 const rowsNotIn = (now: Record<string, unknown[]>, was: Record<string, unknown[]>) =>
   Object.keys(now).filter((t) => JSON.stringify(now[t]) !== JSON.stringify(was[t])).map((t) => [t, now[t]!.filter((r) => !was[t]?.includes(r))]);
@@ -67,13 +75,19 @@ describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly wh
     expect(await digest(world)).toBe(during);
   });
 
-  it("withdraws B: every data table (search and savings included) is as it was after A; the audit log names the token", async () => {
+  it("withdraws B: every data table (search and savings included) is as it was after A, the rows put back stamped anew; the audit log names the token", async () => {
+    const stampedByB = await stampsOf(world, ["撤回甲片", "撤回乙片", "撤回丙片"]);
     const res = await withdraw(world, b);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ importId: b, withdrawnBy: "token:alice", rowsRemoved: expect.any(Number), rowsRestored: expect.any(Number) });
     expect(res.body.rowsRemoved).toBeGreaterThanOrEqual(2); // 丁's product and price (and its region)
     expect(res.body.rowsRestored).toBeGreaterThanOrEqual(3); // 甲's and 乙's prices, 乙's 北京市
     expect(await digest(world)).toBe(afterA);
+    const stamped = await stampsOf(world, ["撤回甲片", "撤回乙片", "撤回丙片"]);
+    // 甲 and 乙 were put back, later than B wrote them; 丙, which B did not touch, keeps its stamp.
+    expect(stamped["撤回甲片"]! > stampedByB["撤回甲片"]!).toBe(true);
+    expect(stamped["撤回乙片"]! > stampedByB["撤回乙片"]!).toBe(true);
+    expect(stamped["撤回丙片"]).toBe(stampedByB["撤回丙片"]);
     expect(await batchStats(world)).toBe(statsAfterA);
     const found = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("撤回乙片")}`);
     expect(found.body.data.map((p: { chosenPrice: number }) => p.chosenPrice)).toEqual([2.5]);
@@ -108,7 +122,7 @@ describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly wh
     expect(refused.body.error).toMatchObject({ code: "withdraw_conflict", details: { laterImports: [volumes] } });
     expect((await withdraw(world, volumes)).status).toBe(200);
     expect((await withdraw(world, prices)).status).toBe(200);
-    expect(rowsNotIn(await snapshotData(world.db), JSON.parse(before))).toEqual([]);
+    expect(rowsNotIn(await snapshotData(world.db, { stamps: false }), JSON.parse(before))).toEqual([]);
   });
 
   it("knows every foreign key between the tables an import writes", async () => {
@@ -135,7 +149,7 @@ describe("npm run import -- --withdraw <id> (the CLI's streamed, staged writes a
   const digestOf = async () => {
     const handle = openLibsql(url);
     try {
-      return JSON.stringify(await snapshotData(handle.db));
+      return JSON.stringify(await snapshotData(handle.db, { stamps: false }));
     } finally {
       handle.close();
     }

@@ -6,8 +6,10 @@ import type { Db } from "../../src/db/client";
  * audit log, the imports' journals (src/import/journal.ts), price tombstones (a withdrawal's record) and counters. Search keeps a term or a
  * facet row once seen even when its last price is deleted (count 0, no price points to it), on
  * every runtime; such rows answer nothing, so only live ones are compared. FTS internals are left out: the search tests check what they answer.
+ * With `stamps: false` every `updated_at` is left out, and nothing else: a withdrawal puts rows back
+ * whole but stamps them anew, so a nightly sync hears of them (src/services/import-withdrawal.ts).
  */
-export async function snapshotData(db: Db): Promise<Record<string, unknown[]>> {
+export async function snapshotData(db: Db, { stamps = true }: { stamps?: boolean } = {}): Promise<Record<string, unknown[]>> {
   const tables = await db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table'
     AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE '%fts%'
     AND name NOT LIKE 'import_journal%'
@@ -24,7 +26,7 @@ export async function snapshotData(db: Db): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     const rows = await db.all<Record<string, unknown>>(sql.raw(live[name] ?? `SELECT * FROM "${name}"`));
-    out[name] = rows.map((r) => JSON.stringify(r)).sort();
+    out[name] = rows.map((r) => JSON.stringify(stamps ? r : { ...r, updated_at: undefined })).sort();
   }
   out.live_search_terms = (
     await db.all<Record<string, unknown>>(sql`SELECT * FROM search_terms t WHERE EXISTS
