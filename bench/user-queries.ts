@@ -34,6 +34,9 @@ function slice(rng: Rng, text: string, min: number, max: number): string {
   return chars.slice(start, start + len).join("");
 }
 
+/** Filters the generator sets: batch, level, category, region, manufacturer, reduction, price, province, asOf, state, include, synthetic. */
+const FILTER_KINDS = 12;
+
 /** A filter with an arbitrary value, as a user of the API or the pages would set it. */
 function filter(rng: Rng, q: PriceQuery, which: number): void {
   switch (which) {
@@ -55,8 +58,23 @@ function filter(rng: Rng, q: PriceQuery, which: number): void {
     case 5:
       q.minDiscount = Math.round(rng.float() * 9500) / 100;
       break;
-    default:
+    case 6:
       q.maxUnitPrice = Math.round(rng.logUniform(0.01, 500) * 10000) / 10000;
+      break;
+    case 7:
+      q.province = rng.chance(0.8) ? rng.pick(PROVINCES).name : rng.pick(CITIES);
+      break;
+    case 8:
+      q.asOf = `${rng.int(2018, 2028)}-${String(rng.int(1, 12)).padStart(2, "0")}-${String(rng.int(1, 28)).padStart(2, "0")}`;
+      break;
+    case 9:
+      q.state = rng.pick([["in_force"], ["ended"], ["upcoming"], ["in_force", "upcoming"], ["ended", "in_force"]] as const);
+      break;
+    case 10:
+      q.include = rng.pick(["ended", "all"] as const);
+      break;
+    default:
+      q.synthetic = rng.chance(0.5);
   }
 }
 
@@ -102,7 +120,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
         break;
       case "one filter": {
         const q: PriceQuery = {};
-        filter(rng, q, rng.int(0, 6));
+        filter(rng, q, rng.int(0, FILTER_KINDS - 1));
         if (rng.chance(0.5)) q.sort = rng.pick(SORTS);
         add(cls, q);
         break;
@@ -110,7 +128,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
       case "filters combined": {
         const q: PriceQuery = {};
         const n = rng.int(2, 4);
-        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, 6));
+        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1));
         if (rng.chance(0.6)) q.sort = rng.pick(SORTS);
         add(cls, q);
         break;
@@ -118,7 +136,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
       case "q + filters + sort": {
         const q: PriceQuery = { q: rng.chance(0.5) ? slice(rng, name.genericName, 1, 4) : searchKeys(name.genericName).nameInitials.slice(0, 3) };
         const n = rng.int(1, 3);
-        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, 6));
+        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1));
         q.sort = rng.pick(SORTS);
         add(cls, q);
         break;
@@ -126,7 +144,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
       case "deep cursor page": {
         const q: PriceQuery = rng.chance(0.5) ? { q: slice(rng, name.genericName, 1, 3) } : {};
         if (rng.chance(0.5)) q.sort = rng.pick(SORTS);
-        if (rng.chance(0.3)) filter(rng, q, rng.int(0, 6));
+        if (rng.chance(0.3)) filter(rng, q, rng.int(0, FILTER_KINDS - 1));
         add(cls, q, rng.int(3, 25));
         break;
       }

@@ -10,7 +10,8 @@ import { percentile, QUERY_CLASSES, queryPath, userQueries, type QueryClass, typ
  * `npm run bench -- varied [--sizes=100000,1000000] [--queries=N]`: what users send, not fixed
  * probes. N distinct queries (default 300) from a deterministic generator over every parameter of
  * GET /api/v1/prices, each run ONCE with no warm-up: in process, then over HTTP on a server without
- * the response cache, then the same URLs concurrently with /health probed beside them. The response
+ * the response cache, then the same URLs concurrently with /health probed beside them
+ * (`--in-process-only` stops after the first part). The response
  * cache gets its own, labelled figure. Per class p50/p95/p99/max, the slowest queries, and the growth
  * exponent between the two sizes (log10 of the p95 ratio: 0 is flat, 1 is linear in the table).
  */
@@ -24,12 +25,13 @@ export async function run(args: string[]): Promise<void> {
   const sizes = (arg("sizes") ?? arg("prices") ?? "100000,1000000").split(",").map(Number);
   if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error("--sizes must be positive integers, e.g. --sizes=100000,1000000");
   const count = Number(arg("queries") ?? 300);
+  const inProcessOnly = args.includes("--in-process-only");
   const results: SizeResult[] = [];
-  for (const size of sizes) results.push(await measure(size, count));
+  for (const size of sizes) results.push(await measure(size, count, inProcessOnly));
   report(results);
 }
 
-async function measure(size: number, count: number): Promise<SizeResult> {
+async function measure(size: number, count: number, inProcessOnly: boolean): Promise<SizeResult> {
   const path = await buildSearchDb(size);
   const url = `file:${path}`;
   const handle = openLibsql(url);
@@ -54,6 +56,8 @@ async function measure(size: number, count: number): Promise<SizeResult> {
   }
   handle.close();
   const inProcessSeconds = inProcess.reduce((a, b) => a + b.ms, 0) / 1000;
+  const inProcessRps = finalQueries.length / inProcessSeconds;
+  if (inProcessOnly) return { size, inProcess, http: [], cached: [], concurrent: [], inProcessRps };
 
   // Over HTTP, cache off: the same final URLs, once each (default settings: reads on READ_THREADS).
   const port = 21000 + Math.floor(Math.random() * 8000);
@@ -97,7 +101,7 @@ async function measure(size: number, count: number): Promise<SizeResult> {
     cachedServer.kill("SIGTERM");
   }
   console.log(`  ${size.toLocaleString("en")} SYNTHETIC prices: ${finalQueries.length} distinct queries, load average ${load0} → ${loadavg()[0]!.toFixed(2)} (2 cores, shared)`);
-  return { size, inProcess, http, cached, concurrent, inProcessRps: finalQueries.length / inProcessSeconds };
+  return { size, inProcess, http, cached, concurrent, inProcessRps };
 }
 
 type Concurrent = { threads: string; rps: number; health: number[]; errors: number };
@@ -170,6 +174,7 @@ function report(results: SizeResult[]): void {
       const label = c.threads === "0" ? "READ_THREADS=0 (every read on the event loop)" : `READ_THREADS=${c.threads}`;
       console.log(`  ${label}, 8 distinct queries at a time: /health p50 ${health.p50.toFixed(1)} ms, p99 ${health.p99.toFixed(1)} ms (target ≤ ${TARGETS.healthP99}) ${health.p99 <= TARGETS.healthP99 ? "met" : "NOT MET"}; ${c.rps.toFixed(0)} req/s vs ${r.inProcessRps.toFixed(0)} q/s in process: ${ratio.toFixed(2)} (target ≥ ${TARGETS.throughputRatio}) ${ratio >= TARGETS.throughputRatio ? "met" : "NOT MET"}; ${c.errors} errors`);
     }
+    if (r.cached.length === 0) continue;
     const c = stats(r.cached);
     console.log(`  RESPONSE CACHE (the same URLs again, cache on): p50 ${c.p50.toFixed(2)} ms, p95 ${c.p95.toFixed(2)} ms, max ${c.max.toFixed(1)} ms`);
   }

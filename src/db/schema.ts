@@ -155,6 +155,7 @@ export const prices = sqliteTable(
     index("prices_discount_idx").on(t.discountBp, t.id),
     index("prices_unit_price_idx").on(t.unitPriceE4, t.id),
     index("prices_batch_discount_idx").on(t.batchId, t.discountBp),
+    index("prices_batch_synthetic_idx").on(t.batchId, t.synthetic),
     index("prices_renews_idx").on(t.renewsPriceId),
     // Lists sorted by reduction walk these (a missing reduction last both ways).
     index("prices_discount_sort_idx").on(sql`COALESCE(${t.discountBp}, 1000000000)`, t.id),

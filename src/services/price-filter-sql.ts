@@ -1,8 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { PriceState } from "../domain/state";
-import { escapeLike } from "./price-filter-values";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
-import { allOf, anyOf, litInt, litText } from "./search-sql";
+import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
 
 /**
  * The one place a PriceFilter becomes SQL. Every statement that filters prices reads price_search
@@ -59,8 +58,10 @@ export type FilterSql = {
   asOf: string;
   /** On a group of prices (alias g, its batch joined as b): batch, level, category and state pick whole groups. */
   group: SQL[];
-  /** On ps rows, the filters that do not pick whole groups: firm, reduction, unit price, places. */
+  /** On ps rows, the filters that do not pick whole groups: reduction, unit price, places. */
   rows: SQL[];
+  /** The manufacturer filter as firm ids on ps rows (empty when none is given). */
+  firms: SQL[];
   /** Every filter on ps rows, for reads of rows rather than groups. */
   allRows: SQL[];
   /** The filters that pick whole groups, on ps rows (for reads of rows across many groups). */
@@ -87,26 +88,40 @@ export function renderFilter(f: PriceFilter): FilterSql {
   group.push(...statesSql("g", f.asOf, f.states));
   byGroupOnRows.push(...statesSql("ps", f.asOf, f.states));
 
-  const rows: SQL[] = [];
-  if (f.manufacturer) {
-    // The one filter on a product field rather than a price column: a lookup per price.
-    rows.push(sql`EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
-      AND pr.manufacturer LIKE ${litText(`%${escapeLike(f.manufacturer)}%`)} ESCAPE '\\')`);
+  if (f.syntheticBatches) {
+    const { whole, mixed } = f.syntheticBatches;
+    const kept = [...whole, ...mixed];
+    group.push(kept.length ? sql`g.batch_id IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
+    byGroupOnRows.push(kept.length ? sql`ps.batch_id IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
   }
-  if (f.synthetic !== undefined) {
-    // Demo data is flagged per price (an import may mark rows); a lookup by primary key per price.
-    rows.push(sql`EXISTS (SELECT 1 FROM prices sp WHERE sp.id = ps.price_id AND sp.synthetic = ${litInt(f.synthetic ? 1 : 0)})`);
+
+  const rows: SQL[] = [];
+  if (f.syntheticBatches?.mixed.length) {
+    // Only in a batch that mixes demo and real prices is the flag read price by price.
+    rows.push(sql`(ps.batch_id NOT IN (${sql.join(f.syntheticBatches.mixed.map(litText), sql`, `)})
+      OR EXISTS (SELECT 1 FROM prices sp WHERE sp.id = ps.price_id AND sp.synthetic = ${litInt(f.synthetic ? 1 : 0)}))`);
   }
   // Bounds past any stored figure (maxUnitPrice=1e22) mean "no bound": clamped to an exact integer literal.
   if (f.minDiscountBp !== undefined) rows.push(sql`ps.discount_bp >= ${litInt(clampInt(f.minDiscountBp))}`);
   if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
   for (const place of f.places) rows.push(placeSql(place));
-  return { filter: f, asOf: f.asOf, group, rows, allRows: [...byGroupOnRows, ...rows], groupOnRows: byGroupOnRows, cells: rows.length ? cellFilter(f) : null };
+  // The firms go last: search reads them as a further word (search_pairs counts a name's prices per firm).
+  const firms = f.firmIds === undefined ? [] : [f.firmIds.length ? sql`ps.firm_id IN (${litInts(f.firmIds)})` : sql`0`];
+  return {
+    filter: f,
+    asOf: f.asOf,
+    group,
+    rows,
+    firms,
+    allRows: [...byGroupOnRows, ...rows, ...firms],
+    groupOnRows: byGroupOnRows,
+    cells: rows.length ? cellFilter(f) : null,
+  };
 }
 
 function cellFilter(f: PriceFilter): CellFilter | null {
-  // The firm, the synthetic flag and a maximum unit price are not in search_cells; a reduction is, in whole bands; one place is, by its bit.
-  if (f.manufacturer || f.synthetic !== undefined || f.maxUnitPriceE4 !== undefined || f.places.length > 1) return null;
+  // The synthetic flag of a mixed batch and a maximum unit price are not in search_cells; a reduction is, in whole bands; one place is, by its bit.
+  if (f.syntheticBatches?.mixed.length || f.maxUnitPriceE4 !== undefined || f.places.length > 1) return null;
   let minBand: number | null = null;
   if (f.minDiscountBp !== undefined) {
     if (f.minDiscountBp < 0 || f.minDiscountBp % 1000 !== 0) return null;

@@ -6,6 +6,7 @@ import { DEFAULT_STATES, isIsoDate, PRICE_STATES, todayInChina, type PriceState 
 import { AppError } from "../errors";
 import { yuanToE4Loose } from "./price-filter-values";
 import { findPlace, provinceOf, relatedRegionCodes } from "./regions";
+import { findTerms } from "./search-terms";
 
 /**
  * The filters of a price question (search, export, alternatives, price check), parsed once into
@@ -18,6 +19,8 @@ export type PriceFilter = {
   category?: Category;
   /** A fragment of the firm's name, matched anywhere in it. */
   manufacturer?: string;
+  /** The firms (search_terms) whose name holds `manufacturer`: the filter as ids, read from the rank indexes. */
+  firmIds?: number[];
   minDiscountBp?: number;
   maxUnitPriceE4?: number;
   /** Every place must be supplied (region= and province= together mean both). */
@@ -28,7 +31,12 @@ export type PriceFilter = {
   states: readonly PriceState[] | null;
   /** false: real prices only; true: generated demo data only; undefined: both. */
   synthetic?: boolean;
+  /** `synthetic` by batch: batches whose prices are all of the kind asked for, and batches that mix both. */
+  syntheticBatches?: SyntheticBatches;
 };
+
+/** A batch is nearly always wholly demo data or wholly real, so the flag picks whole groups of prices. */
+export type SyntheticBatches = { whole: string[]; mixed: string[] };
 
 /**
  * Prices a place can buy: those supplying it, a region above it or one below it, and nationwide
@@ -80,17 +88,46 @@ export async function parsePriceFilter(db: Db, input: PriceFilterInput): Promise
   const places: PlaceFilter[] = [];
   if (input.region) places.push(await placeFilter(db, input.region, "region"));
   if (input.province) places.push(await placeFilter(db, input.province, "province"));
+  const manufacturer = input.manufacturer?.trim() || undefined;
   return {
     batch: input.batch,
     level: input.level,
     category: input.category,
-    manufacturer: input.manufacturer?.trim() || undefined,
+    manufacturer,
+    firmIds: manufacturer === undefined ? undefined : await firmsContaining(db, manufacturer),
     minDiscountBp: input.minDiscount === undefined ? undefined : Math.round(input.minDiscount * 100),
     maxUnitPriceE4: input.maxUnitPrice === undefined ? undefined : Number(yuanToE4Loose(input.maxUnitPrice)),
     places,
     asOf: readAsOf(input.asOf),
     states: statesOf(input),
     synthetic: input.synthetic,
+    syntheticBatches: input.synthetic === undefined ? undefined : await syntheticBatches(db, input.synthetic),
+  };
+}
+
+/**
+ * Firms whose name holds the fragment, as the search dictionary keeps firm names (lower case, ASCII
+ * brackets), through its trigram or gram index: a lookup per distinct firm instead of a LIKE per price.
+ */
+async function firmsContaining(db: Db, fragment: string): Promise<number[]> {
+  const text = fragment.replace(/（/g, "(").replace(/）/g, ")").toLowerCase();
+  const terms = await findTerms(db, text);
+  return terms.filter((t) => t.kind === "firm" && t.term.includes(text)).map((t) => t.id);
+}
+
+/** Per batch, whether it holds prices of this kind and of the other (two index probes each, prices_batch_synthetic_idx). */
+async function syntheticBatches(db: Db, synthetic: boolean): Promise<SyntheticBatches> {
+  const rows = await readRows<{ id: string; wanted: number; other: number }>(
+    db,
+    `SELECT b.id AS id,
+      EXISTS (SELECT 1 FROM prices p WHERE p.batch_id = b.id AND p.synthetic = ?) AS wanted,
+      EXISTS (SELECT 1 FROM prices p WHERE p.batch_id = b.id AND p.synthetic = ?) AS other
+    FROM batches b`,
+    [synthetic ? 1 : 0, synthetic ? 0 : 1],
+  );
+  return {
+    whole: rows.filter((r) => r.wanted && !r.other).map((r) => r.id),
+    mixed: rows.filter((r) => r.wanted && r.other).map((r) => r.id),
   };
 }
 

@@ -33,6 +33,19 @@ export async function everythingPlan(db: Db): Promise<SearchPlan> {
   };
 }
 
+/** The prices of these firms, as a plan (a listing filtered by manufacturer): one tier, like every price. */
+export function firmsPlan(ids: number[]): SearchPlan {
+  return {
+    text: "",
+    names: [],
+    firms: ids.map((id) => ({ id, kind: "firm" as const, term: "", display: "", nameEn: null, pinyin: null, initials: null, category: null })),
+    products: null,
+    codePrefix: null,
+    refine: [],
+    words: [],
+  };
+}
+
 /**
  * The sort's key over prices p, as its index holds it (drizzle/0014_listing_sort_indexes.sql): a
  * missing reduction sorts last both ways, and ties go by id in the sort's own direction, so the

@@ -7,7 +7,7 @@ import { parsePriceFilter, readAsOf, type PriceFilterInput } from "./price-filte
 import { renderFilter, type FilterSql } from "./price-filter-sql";
 import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, type Facets } from "./search";
 import { planSearch, type SearchPlan } from "./search-match";
-import { everythingPlan, sortedPage, totalOf } from "./price-listing";
+import { everythingPlan, firmsPlan, sortedPage, totalOf } from "./price-listing";
 import { allOf, intList } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { didYouMean } from "./search-suggest";
@@ -81,15 +81,29 @@ export function whereSql(conditions: SQL[]): SQL {
 export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<PricePage> {
   const limit = query.limit ?? 50;
   const sort = query.sort ?? "relevance";
-  const plan = query.q ? await planSearch(db, query.q, tuning) : null;
-  const everything = !plan;
-  if (sort === "relevance") return rankedSearch(db, query, plan ?? (await everythingPlan(db)), limit, tuning);
   const filters = renderFilter(await parsePriceFilter(db, query));
-  const listPlan = plan ?? (await everythingPlan(db));
-  const groups = await matchedGroups(db, listPlan, filters, tuning);
-  const page = await sortedPage(db, { plan: listPlan, everything, filters, groups, sort, limit, cursor: query.cursor, tuning });
+  const { plan, everything } = await planOf(db, query.q, filters, tuning);
+  if (sort === "relevance") return rankedSearch(db, query, plan, filters, limit, tuning);
+  const groups = await matchedGroups(db, plan, filters, tuning);
+  const page = await sortedPage(db, { plan, everything, filters, groups, sort, limit, cursor: query.cursor, tuning });
   const total = totalOf(groups);
   return { items: await priceViews(db, page.ids, filters.asOf), total, nextCursor: page.nextCursor };
+}
+
+/**
+ * What a search reads: the text's plan with the manufacturer filter as one more word that only firms
+ * meet (so search_pairs counts a name's prices per firm), a listing by manufacturer as the plan of its
+ * firms (their groups are counted whole), or every price.
+ */
+async function planOf(db: Db, q: string | undefined, filters: FilterSql, tuning: SearchTuning): Promise<{ plan: SearchPlan; everything: boolean }> {
+  const firmIds = filters.filter.firmIds;
+  const text = q ? await planSearch(db, q, tuning) : null;
+  if (text) {
+    if (firmIds === undefined) return { plan: text, everything: false };
+    return { plan: { ...text, words: [...text.words, { word: filters.filter.manufacturer ?? "", names: [], firms: firmIds, variants: [], products: null }] }, everything: false };
+  }
+  if (firmIds !== undefined) return { plan: firmsPlan(firmIds), everything: false };
+  return { plan: await everythingPlan(db), everything: true };
 }
 
 /** One price with its batch and product. */
@@ -104,8 +118,7 @@ export async function getPrice(db: Db, id: number, asOf?: string): Promise<Price
  * `q` sorted by relevance: the ranked page from price_search, the full rows of that page only, the
  * matched set's total and facets, and close names when nothing matched.
  */
-async function rankedSearch(db: Db, query: PriceQuery, plan: SearchPlan, limit: number, tuning: SearchTuning): Promise<PricePage> {
-  const filters = renderFilter(await parsePriceFilter(db, query));
+async function rankedSearch(db: Db, query: PriceQuery, plan: SearchPlan, filters: FilterSql, limit: number, tuning: SearchTuning): Promise<PricePage> {
   // The counts come first: they say which groups of prices can reach the page.
   const groups = await matchedGroups(db, plan, filters, tuning);
   const { total, facets } = facetsOf(groups);
