@@ -1,8 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, VIEWPORTS, watchedPage, type WatchedPage } from "./support/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshot, VIEWPORTS } from "./support/browser";
 import { layoutProblems, seriousAxeViolations } from "./support/layout";
-import { E2E_ADMIN_TOKEN, startE2eServer, type E2eServer } from "./support/server";
+import { E2E_ADMIN_TOKEN } from "./support/server";
+import { useBrowserSession } from "./support/session";
 
 /*
  * The pharmacist's pages in a real browser (Debian's chromium through playwright-core) against
@@ -21,34 +22,10 @@ type ApiPrice = {
 };
 
 describe("pages in a browser", () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let current: WatchedPage | undefined;
+  const e2e = useBrowserSession();
+  const open = e2e.open;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchChromium()]);
-  }, 600_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(async () => {
-    const problems = current?.problems ?? [];
-    await current?.page.context().close();
-    current = undefined;
-    expect(problems, "the browser reported errors").toEqual([]);
-  });
-
-  async function open(path: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
-    await current?.page.context().close();
-    current = await watchedPage(browser, viewport);
-    await current.page.goto(server.url + path);
-    return current.page;
-  }
-
-  const api = async <T = any>(path: string): Promise<T> => (await fetch(server.url + path)).json() as Promise<T>;
+  const api = async <T = any>(path: string): Promise<T> => (await fetch(e2e.url + path)).json() as Promise<T>;
 
   /** The layout rules and axe on the page as it is now; a screenshot named for the width. */
   async function checkLayout(page: Page, name: string, size: string) {
@@ -98,7 +75,7 @@ describe("pages in a browser", () => {
       expect(secondPage.some((n) => firstPage.includes(n) && false)).toBe(false);
       await checkLayout(page, "search-page-2", size);
 
-      await page.goto(`${server.url}/?q=${encodeURIComponent("阿托发他汀")}`);
+      await page.goto(`${e2e.url}/?q=${encodeURIComponent("阿托发他汀")}`);
       const hint = page.locator(".empty-result");
       await expect(hint.innerText()).resolves.toContain("您要找的是不是");
       await Promise.all([page.waitForURL(/q=%E9%98%BF%E6%89%98%E4%BC%90/), hint.getByRole("link", { name: "阿托伐他汀钙片" }).click()]);
@@ -197,7 +174,7 @@ describe("pages in a browser", () => {
       await checkLayout(page, "product-alternatives", size);
 
       const cheapest = group.reduce((a, b) => (b.unitPrice < a.unitPrice ? b : a));
-      await page.goto(`${server.url}/products/${cheapest.product.id}?all=1`);
+      await page.goto(`${e2e.url}/products/${cheapest.product.id}?all=1`);
       await expect(page.locator("#cheapest").innerText()).resolves.toContain("单价最低");
       await checkLayout(page, "product-cheapest", size);
     });
@@ -226,7 +203,7 @@ describe("pages in a browser", () => {
       await checkLayout(page, "batch", size);
 
       // a real batch with its losing bids: bidders, chosen, lowest and highest bid per group
-      await page.goto(`${server.url}/batches/national-drug-4`);
+      await page.goto(`${e2e.url}/batches/national-drug-4`);
       const landscape = (await api(`/api/v1/batches/national-drug-4`)).data.bidLandscape;
       await expect(page.locator("#bid-firms").innerText()).resolves.toBe(`${landscape.firms} 家`);
       const rows = page.locator("#bids tbody tr");
@@ -359,7 +336,7 @@ describe("pages in a browser", () => {
     expect(cells[1]).toBe("中选价格");
     expect(cells[2]).toContain("三块五");
     // still signed in on the next visit of this browser session, and the token is in no page
-    await page.goto(server.url + "/import");
+    await page.goto(e2e.url + "/import");
     await expect(page.getByText("已用管理令牌登录").count()).resolves.toBe(1);
     expect(await page.content()).not.toContain(E2E_ADMIN_TOKEN);
     for (const [size, viewport] of WIDTHS) {
@@ -421,15 +398,14 @@ describe("pages in a browser", () => {
 
   for (const [size, viewport] of WIDTHS) {
     it(`[${size}] serves the interactive API reference from this server alone, in Chinese, with no request leaving it`, async () => {
-      current = await watchedPage(browser, viewport);
-      const { page } = current;
+      const page = await e2e.watch(viewport);
       const outside: string[] = [];
       await page.route("**/*", (route) => {
-        if (new URL(route.request().url()).origin === server.url) return route.continue();
+        if (new URL(route.request().url()).origin === e2e.url) return route.continue();
         outside.push(route.request().url());
         return route.abort("internetdisconnected");
       });
-      await page.goto(server.url + "/docs");
+      await page.goto(e2e.url + "/docs");
       // Scalar replaces the server-rendered reference once its script (from /ui/vendor/) has run.
       await page.locator("#docs-status").waitFor({ state: "detached", timeout: 20_000 });
       // the viewer in Chinese (its own labels and the document's), interactive: its API client opens
@@ -438,22 +414,22 @@ describe("pages in a browser", () => {
       await expect(page.locator("body").innerText()).resolves.toContain("集中带量采购（集采）中选价格、降幅与医保基金节约的接口");
       expect(outside).toEqual([]);
       const scripts = await page.locator("script[src]").evaluateAll((els) => els.map((e) => (e as HTMLScriptElement).src));
-      for (const src of scripts) expect(new URL(src).origin).toBe(server.url);
+      for (const src of scripts) expect(new URL(src).origin).toBe(e2e.url);
       await screenshot(page, `docs-${size}`);
     });
   }
 
   it("without JavaScript, /docs is the whole reference in Chinese headings, rendered on the server", async () => {
-    const res = await fetch(server.url + "/docs");
+    const res = await fetch(e2e.url + "/docs");
     const text = await res.text();
     expect(res.headers.get("content-security-policy")).not.toMatch(/jsdelivr|https:/);
     expect(text).toContain("<h2>中选价格 prices</h2>");
     expect(text).toContain("中文名、拼音码、英文名、企业名或编码");
     expect(text).toMatch(/<code>minDiscount<\/code>/);
-    const doc = await (await fetch(server.url + "/docs/openapi.json")).json();
+    const doc = await (await fetch(e2e.url + "/docs/openapi.json")).json();
     expect(JSON.stringify(doc)).toContain("最小降幅（%）");
     // the contract itself is unchanged
-    const contract = await (await fetch(server.url + "/openapi.json")).json();
+    const contract = await (await fetch(e2e.url + "/openapi.json")).json();
     expect(JSON.stringify(contract)).not.toContain("最小降幅（%）");
   });
 
@@ -478,10 +454,9 @@ describe("pages in a browser", () => {
       for (const [size, viewport] of WIDTHS) {
         const page = await open(path, viewport);
         await checkLayout(page, name, size);
-        const problems = current?.problems ?? [];
+        const problems = e2e.takeProblems();
         // The 404 page answers 404 by design; nothing else may fail.
         expect(problems.filter((p) => !(name === "not-found" && p.includes("404"))), `${path} at ${size} width`).toEqual([]);
-        if (current) current.problems = [];
       }
     }
   }, 240_000);

@@ -1,8 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, VIEWPORTS, watchedPage, type WatchedPage } from "./support/browser";
+import { describe, expect, it } from "vitest";
+import { screenshot, VIEWPORTS } from "./support/browser";
 import { layoutProblems, seriousAxeViolations } from "./support/layout";
-import { startE2eServer, type E2eServer } from "./support/server";
+import { useBrowserSession } from "./support/session";
 
 /*
  * Issue 18's pharmacist, in a real browser against the real Node server and the real seeds: in 浙江,
@@ -13,33 +12,14 @@ import { startE2eServer, type E2eServer } from "./support/server";
 type ApiPrice = { unitPrice: number; synthetic: boolean; state: string; product: { genericName: string; dosageForm: string | null; spec: string | null } };
 
 describe("a pharmacist in 浙江 finds 阿托伐他汀钙片 by its 拼音码", () => {
-  let server: E2eServer;
-  let browser: Browser;
-  let current: WatchedPage | undefined;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startE2eServer(), launchChromium()]);
-  }, 600_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(async () => {
-    const problems = current?.problems ?? [];
-    await current?.page.context().close();
-    current = undefined;
-    expect(problems, "the browser reported errors").toEqual([]);
-  });
+  const e2e = useBrowserSession();
 
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     it(`[${size}] type atfttgp, press Enter: the 阿托伐他汀 row with the cheapest unit price in force in 浙江`, async () => {
       // An earlier visit chose 浙江; the browser remembers it, so the search page opens with it.
-      current = await watchedPage(browser, viewport);
-      const page: Page = current.page;
-      await page.goto(`${server.url}/?province=33`);
-      await page.goto(`${server.url}/`);
+      const page = await e2e.watch(viewport);
+      await page.goto(`${e2e.url}/?province=33`);
+      await page.goto(`${e2e.url}/`);
       await expect(page.locator(".filter-fold summary").innerText()).resolves.toContain("浙江省");
 
       const box = page.getByRole("combobox", { name: "药品或耗材" });
@@ -48,7 +28,7 @@ describe("a pharmacist in 浙江 finds 阿托伐他汀钙片 by its 拼音码", 
       await Promise.all([page.waitForURL(/\?q=atfttgp/), box.press("Enter")]);
 
       // What the API says 浙江 can buy today: real prices only (the page's default), in force or of unknown cycle.
-      const api = (await (await fetch(`${server.url}/api/v1/prices?q=atfttgp&province=33&synthetic=false&limit=200`)).json()) as { data: ApiPrice[] };
+      const api = (await (await fetch(`${e2e.url}/api/v1/prices?q=atfttgp&province=33&synthetic=false&limit=200`)).json()) as { data: ApiPrice[] };
       const real = api.data.filter((p) => !p.synthetic && (p.state === "in_force" || p.state === "unknown"));
       expect(real.length).toBeGreaterThan(0);
       expect(new Set(real.map((p) => p.product.genericName))).toEqual(new Set(["阿托伐他汀"]));

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 describe("HTTP caching on Node (no edge cache)", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   it("sends ETag and Cache-Control, answers 304 on a match, and a new ETag after an import", async () => {
     const path = `/api/v1/prices?q=${encodeURIComponent("他汀")}`;

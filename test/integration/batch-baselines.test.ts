@@ -1,14 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { describe, expect, it } from "vitest";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 // Batch statistics say which baseline each mean uses, next to the published figure and its baseline.
 describe("batch statistics and their baselines, on the real seeds", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   it("batch 4: the primary mean is against the ceiling; the published 52 % is against prices before procurement, compared with byBaseline.pre_vbp", async () => {
     const { status, body } = await getJson(world.app, "/api/v1/batches/national-drug-4");

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { describe, expect, it } from "vitest";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 // The real seeds carry the losing bids of national batches 1-4 beside their chosen prices.
 describe("the bid landscape on the real seeds", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   it("batch 4: 225 bids, 158 chosen from the published 118 firms, more firms bidding than chosen", async () => {
     const { status, body } = await getJson(world.app, "/api/v1/batches/national-drug-4");

@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
 import Papa from "papaparse";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorJson, typedClient } from "../support/client";
-import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
-
-type Api = ReturnType<typeof typedClient>["api"]["v1"];
+import { describe, expect, it } from "vitest";
+import { errorJson } from "../support/client";
+import { apiClients, type Api, useTestWorld } from "../support/world";
 
 /**
  * The nightly sync of README "Change feed": walk `updatedSince` a page at a time until
@@ -29,20 +27,13 @@ async function syncPrices(api: Api, since: string, filters: { q?: string; batch?
 const PRICES_HEADER = "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind,cycleStart,cycleEnd";
 
 describe("the change feed: updatedSince on prices, products and batches", () => {
-  let world: TestWorld;
-  let api: Api;
-  let admin: Api;
+  const world = useTestWorld();
+  const { api, admin } = apiClients(world);
   const importPrices = async (rows: string[]) => {
     const file = new File([[PRICES_HEADER, ...rows].join("\r\n")], "prices.csv", { type: "text/csv" });
     const res = await admin.imports.$post({ query: { kind: "prices" }, form: { file } });
     expect(res.status, await res.clone().text()).toBe(200);
   };
-  beforeAll(async () => {
-    world = await createTestWorld();
-    api = typedClient(world.app).api.v1;
-    admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
-  });
-  afterAll(() => world.close());
 
   it("answers nothing when nothing changed, and a token to start from", async () => {
     const start = await syncPrices(api, new Date(Date.now() + 1000).toISOString());

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 // npm run demo loads regional agreed volumes and purchases beside the synthetic prices, so the
 // savings and progress answers have figures out of the box (a smaller demo here, for time).
 describe("the demo data set through the API", () => {
-  let world: TestWorld;
+  const world = useTestWorld();
   beforeAll(async () => {
-    world = await createTestWorld();
     await loadDemo(world.db, 2_000);
   }, 120_000);
-  afterAll(() => world.close());
 
   it("progress answers 完成率 per province for demo prices against their own agreed volumes", async () => {
     const { status, body } = await getJson(world.app, "/api/v1/progress?batch=synthetic-drug-5&asOf=2026-12-01&limit=50");

@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { errorJson, typedClient } from "../support/client";
-import { createTestWorld, type TestWorld } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /** An answer of the typed client or, for what its types refuse to send, of a raw request. */
 type Answer = { ok: boolean; status: number; headers: Headers; text(): Promise<string>; json(): Promise<unknown> };
 
 describe("one error contract", () => {
-  let world: TestWorld;
+  const world = useTestWorld();
   let client: ReturnType<typeof typedClient>;
   let api: ReturnType<typeof typedClient>["api"]["v1"];
   beforeAll(async () => {
-    world = await createTestWorld();
     client = typedClient(world.app);
     api = client.api.v1;
   });
-  afterAll(() => world.close());
 
   const expectError = async (pending: Answer | Promise<Answer>, status: number, code: string) => {
     const res = await pending;

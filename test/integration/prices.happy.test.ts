@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
-import { okJson, typedClient } from "../support/client";
-import { createTestWorld, type TestWorld } from "../support/test-db";
+import { okJson } from "../support/client";
+import { apiClients, type Api, useTestWorld } from "../support/world";
 
-type Api = ReturnType<typeof typedClient>["api"]["v1"];
 type PriceQuery = NonNullable<Parameters<Api["prices"]["$get"]>[0]>["query"];
 
 describe("GET /api/v1/prices filters, sorts and pages", () => {
-  let world: TestWorld;
-  let api: Api;
+  const world = useTestWorld();
+  const { api } = apiClients(world);
   beforeAll(async () => {
-    world = await createTestWorld();
     await loadDemo(world.db, 600);
-    api = typedClient(world.app).api.v1;
   });
-  afterAll(() => world.close());
 
   // Sorts, filters and pages over every price (the demo holds ended batches too), through the typed client.
   const get = (query: PriceQuery) => okJson(api.prices.$get({ query: { include: "ended", ...query } }));

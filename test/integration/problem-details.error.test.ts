@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { wantsProblemJson } from "../../src/routes/problem-details";
-import { errorJson, typedClient } from "../support/client";
-import { createTestWorld, type TestWorld } from "../support/test-db";
+import { errorJson } from "../support/client";
+import { apiClients, useTestWorld } from "../support/world";
 
 /** RFC 9457 problem details as the contract's ProblemSchema describes them. */
 type Problem = { type: string; title: string; status: number; detail: string; instance: string; code: string; requestId: string; details?: unknown };
 
 describe("errors as RFC 9457 problem details when the client asks", () => {
-  let world: TestWorld;
-  let api: ReturnType<typeof typedClient>["api"]["v1"];
-  beforeAll(async () => {
-    world = await createTestWorld({ seed: false });
-    api = typedClient(world.app).api.v1;
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld({ seed: false });
+  const { api } = apiClients(world);
 
   it("keeps the contract's error body by default", async () => {
     const res = await api.prices.$get({ query: { limit: "0" } });

@@ -1,10 +1,8 @@
 import { parseAtomFeed } from "feedsmith";
 import Papa from "papaparse";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { okJson, typedClient } from "../support/client";
-import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
-
-type Api = ReturnType<typeof typedClient>["api"]["v1"];
+import { beforeAll, describe, expect, it } from "vitest";
+import { okJson } from "../support/client";
+import { apiClients, type Api, useTestWorld } from "../support/world";
 
 /** Every change since `since` the JSON feed of a search holds, and the token to start from next time. */
 async function changesSince(api: Api, since: string, q?: string) {
@@ -27,9 +25,8 @@ const RENEWAL_BATCH = "id,name,level,category,announced,cycleStart,cycleEnd,sour
  * feed, and its Atom entry says it was renewed and by what. Predecessors are the seeds' real 4+7 prices.
  */
 describe("a renewal link shows on the price it continues", () => {
-  let world: TestWorld;
-  let api: Api;
-  let admin: Api;
+  const world = useTestWorld();
+  const { api, admin } = apiClients(world);
   let header: string[];
   let row: string[];
   let predecessorId: number;
@@ -39,9 +36,6 @@ describe("a renewal link shows on the price it continues", () => {
     expect(res.status, await res.clone().text()).toBe(200);
   };
   beforeAll(async () => {
-    world = await createTestWorld();
-    api = typedClient(world.app).api.v1;
-    admin = typedClient(world.app, { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).api.v1;
     const batch = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([RENEWAL_BATCH], "batches.csv", { type: "text/csv" }) } });
     expect(batch.status, await batch.clone().text()).toBe(200);
     // The real 4+7 price of atorvastatin (北京嘉林, 2019), as a renewal row of the new batch at a new price.
@@ -54,7 +48,6 @@ describe("a renewal link shows on the price it continues", () => {
     expect(original.data).toHaveLength(1);
     predecessorId = original.data[0]!.id;
   });
-  afterAll(() => world.close());
 
   it("puts the earlier price in the change feed with its renewedBy, beside the renewal, and its Atom entry says it was renewed", async () => {
     const { token } = await changesSince(api, new Date().toISOString());

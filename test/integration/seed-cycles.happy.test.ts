@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { describe, expect, it } from "vitest";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /**
  * The shipped seeds carry the procurement cycle starts that a public page states (seeds/batches.csv,
@@ -9,11 +10,7 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
  */
 type Item = { batch: { id: string }; product: { genericName: string; manufacturer: string }; state: string };
 
-let world: TestWorld;
-beforeAll(async () => {
-  world = await createTestWorld();
-});
-afterAll(() => world.close());
+const world = useTestWorld();
 
 async function listed(q: string, batch: string, asOf?: string): Promise<Item[]> {
   const qs = `q=${encodeURIComponent(q)}&batch=${batch}${asOf ? `&asOf=${asOf}` : ""}`;

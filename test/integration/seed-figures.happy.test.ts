@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { okJson, typedClient } from "../support/client";
-import { createTestWorld, type TestWorld } from "../support/test-db";
+import { describe, expect, it } from "vitest";
+import { okJson } from "../support/client";
+import { apiClients, useTestWorld } from "../support/world";
 
 // The figures DOMAIN.md says must hold with the seed articles, read back through the typed client.
 describe("seeded article prices through the API", () => {
-  let world: TestWorld;
-  let api: ReturnType<typeof typedClient>["api"]["v1"];
-  beforeAll(async () => {
-    world = await createTestWorld();
-    api = typedClient(world.app).api.v1;
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
+  const { api } = apiClients(world);
 
   it("atorvastatin 156.8 → 3.6 per box is a 97.70 % reduction", async () => {
     const body = await okJson(api.prices.$get({ query: { q: "阿托伐他汀" } }));

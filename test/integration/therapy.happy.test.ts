@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { describe, expect, it } from "vitest";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 // 每月药费 on the real seeds: only drugs, only with a package size, units a day from the WHO DDD where listed.
 describe("therapy cost on the real seeds", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   async function productOf(q: string, pick: (p: any) => boolean): Promise<number> {
     const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}&include=ended&limit=100`);

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { typedClient } from "../support/client";
-import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+import { TEST_ADMIN_TOKEN } from "../support/test-db";
+import { apiClients, useTestWorld } from "../support/world";
 
 describe("the API through Hono's typed client (hc<AppType>)", () => {
-  let world: TestWorld;
-  let api: ReturnType<typeof typedClient>["api"]["v1"];
-  beforeAll(async () => {
-    world = await createTestWorld();
-    api = typedClient(world.app).api.v1;
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
+  const { api } = apiClients(world);
 
   it("searches prices and reads one with typed answers", async () => {
     const res = await api.prices.$get({ query: { q: "阿托伐他汀", limit: "5" } });

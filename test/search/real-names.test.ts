@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /**
  * Names users type, on the real national results the tracker starts with (seeds/prices-national.csv,
  * built from the analyst workbook): firm short names (生产企业-简称), brand names (商品名) and typos,
  * and what a hospital in one province can buy on one day (issue 15).
  */
-let world: TestWorld;
-beforeAll(async () => {
-  world = await createTestWorld();
-});
-afterAll(() => world.close());
+const world = useTestWorld();
 
 type Item = {
   id: number;

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /**
  * The 4+7 pilot (national-drug-1) bought for eleven cities, not the nation (seeds/batches.csv names
@@ -8,11 +9,7 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
  * they are supplied to the batch's scope: a hospital in 广东 (广州, 深圳) can buy them, one in 浙江
  * cannot. A city resolves to its province for province=.
  */
-let world: TestWorld;
-beforeAll(async () => {
-  world = await createTestWorld();
-});
-afterAll(() => world.close());
+const world = useTestWorld();
 
 type Item = { id: number; batch: { id: string }; supplyRegions: Array<{ code: string; name: string }>; product: { genericName: string; manufacturer: string } };
 async function prices(qs: string): Promise<Item[]> {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /**
  * `q=阿托伐他汀&province=浙江&asOf=…` on the real national results (seeds/prices-national.csv): only
@@ -9,12 +10,10 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
  * procurement cycle, so this test gives that batch a cycle of its own, 2019-12 to 2020-12; the
  * prices and their supply regions are the workbook's.
  */
-let world: TestWorld;
+const world = useTestWorld();
 beforeAll(async () => {
-  world = await createTestWorld();
   await world.db.run(sql`UPDATE batches SET cycle_start = '2019-12', cycle_end = '2020-12' WHERE id = 'national-drug-1-expansion'`);
 });
-afterAll(() => world.close());
 
 type Item = {
   state: string;

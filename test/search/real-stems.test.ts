@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { searchKeys } from "../../src/domain/search-keys";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /**
  * What a pharmacist types is the name on the box (阿托伐他汀钙片) or its 拼音码 (atfttgp); the
@@ -8,11 +9,7 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
  * salt and form (阿托伐他汀, 口服常释剂型). Such a query also finds the shorter name, in the forms
  * its form word belongs to (src/domain/search-stem.ts).
  */
-let world: TestWorld;
-beforeAll(async () => {
-  world = await createTestWorld();
-});
-afterAll(() => world.close());
+const world = useTestWorld();
 
 type Item = {
   id: number;

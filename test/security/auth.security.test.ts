@@ -1,17 +1,14 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { LogLine } from "../../src/middleware/request-context";
-import { createTestWorld, getJson, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+import { createTestWorld, getJson, TEST_ADMIN_TOKEN } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 const CSV = "code,name,level\n990001,测试区,province\n";
 
 describe("token-protected writes", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   const post = (headers: Record<string, string>, path = "/api/v1/imports?kind=regions") =>
     world.app.request(path, { method: "POST", headers: { "content-type": "text/csv", ...headers }, body: CSV });
@@ -78,11 +75,7 @@ describe("token-protected writes", () => {
 });
 
 describe("hostile ids and queries", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   it("treats path traversal in ids as a bad or unknown id", async () => {
     for (const id of ["..%2F..%2Fetc%2Fpasswd", "%2E%2E", "1%00", "1;DROP TABLE prices", "0x1", "1e3"]) {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { describe, expect, it } from "vitest";
+import { getJson } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /*
  * The batch page on the real seeds (national batches 1-4 with their losing bids): the bid landscape
@@ -7,11 +8,7 @@ import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
  * beside the published figure of the same baseline, explained in a plain note.
  */
 describe("batch pages on the real seeds", () => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-  });
-  afterAll(() => world.close());
+  const world = useTestWorld();
 
   const html = async (path: string) => (await world.app.request(path)).text();
   const cell = (text: string, label: string) => new RegExp(`data-label="${label}">([^<]*)<`).exec(text)?.[1];

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
-import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
+import { TEST_ADMIN_TOKEN } from "../support/test-db";
+import { useTestWorld } from "../support/world";
 
 /*
  * The pages without a browser: what a pharmacist or an admin gets from the server alone (the
  * pages work without JavaScript). The browser suite in test/e2e covers the interactive parts.
  */
 describe("pages rendered on the server", () => {
-  let world: TestWorld;
+  const world = useTestWorld();
   beforeAll(async () => {
-    world = await createTestWorld();
     // Synthetic demo prices beside the real seeds: the pages must keep them apart.
     await loadDemo(world.db, 200);
   });
-  afterAll(() => world.close());
 
   const html = async (path: string, init?: RequestInit) => {
     const res = await world.app.request(path, init);

@@ -13,6 +13,7 @@ import { templateLines } from "../queries/template-lines";
 import { XLSX_CONTENT_TYPE, type SheetCell, type SheetColumn, type SpreadsheetWriter } from "../../services/spreadsheet";
 import { base64ToBytes, bytesToBase64 } from "../base64";
 import { chooseProvince, type ProvinceChoice } from "../province";
+import { ProvinceSelect } from "../components/province-select";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
@@ -55,14 +56,7 @@ function UploadForm(props: { place: ProvinceChoice }) {
     <form class="panel" method="post" action="/price-check" enctype="multipart/form-data">
       <div class="field">
         <label for="province">医院所在省份（会记住）</label>
-        <select id="province" name="province" aria-describedby="province-hint">
-          <option value="">全国（不限）</option>
-          {props.place.options.map((o) => (
-            <option value={o.code} selected={o.code === props.place.code}>
-              {o.name}
-            </option>
-          ))}
-        </select>
+        <ProvinceSelect place={props.place} describedBy="province-hint" />
         <span id="province-hint" class="hint">
           只对照供应这个省份、正在执行的中选价格（全国性的中选价格各省都算）。
         </span>

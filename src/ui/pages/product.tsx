@@ -6,6 +6,7 @@ import { getProduct } from "../../services/products";
 import { chooseProvince, readIncludeEnded, type ProvinceChoice } from "../province";
 import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "../components/price-state";
 import { RenewalChains } from "../components/renewal-chain";
+import { ProvinceSelect } from "../components/province-select";
 import { ProductBids } from "../components/bid-landscape";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
@@ -45,14 +46,7 @@ function WhereForm(props: { action: string; place: ProvinceChoice; includeEnded:
   return (
     <form class="inline-form where-form" method="get" action={props.action} aria-label="查看范围">
       <label for="province">省份（会记住）</label>
-      <select id="province" name="province">
-        <option value="">全国（不限）</option>
-        {props.place.options.map((o) => (
-          <option value={o.code} selected={o.code === props.place.code}>
-            {o.name}
-          </option>
-        ))}
-      </select>
+      <ProvinceSelect place={props.place} />
       <label class="check" for="include">
         <input id="include" name="include" type="checkbox" value="ended" checked={props.includeEnded} />
         包含已到期和未开始的价格
