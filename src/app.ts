@@ -1,4 +1,3 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps, AppEnv } from "./context";
 import { httpCache } from "./middleware/cache";
 import { rateLimit } from "./middleware/rate-limit";
@@ -18,7 +17,7 @@ import { suggestRouter } from "./routes/suggest/suggest.index";
 import { docsDocument, docsPage } from "./ui/docs";
 import type { OpenApiDocument } from "./ui/docs-reference";
 import { pagesRouter } from "./ui/pages.index";
-import { validationError } from "./routes/errors";
+import { createRouter } from "./routes/router";
 import { problemDetails } from "./routes/problem-details";
 
 export type CreateAppOptions = {
@@ -53,12 +52,8 @@ export const API_TAGS = [
 
 /** Composes the whole service; runtime entries (Node, Workers) only supply `deps`. */
 export function createApp(options: CreateAppOptions) {
-  const app = new OpenAPIHono<AppEnv>({
-    strict: false,
-    defaultHook: (result, c) => {
-      if (!result.success) return validationError(c, result.error);
-    },
-  });
+  // The same options as every resource's router: invalid requests answer the contract's 400 shape.
+  const app = createRouter();
   app.use("*", requestContext(options.deps, options.log));
   app.use("/api/*", problemDetails);
   app.use("*", securityHeaders);

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
+import type { AtomicWrite } from "../import/writer";
 
 /**
  * All-or-nothing imports on D1, which refuses BEGIN: one `db.batch()` is D1's only transaction.
@@ -19,8 +20,6 @@ import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
  */
 export type D1WriteOptions = { singleBatchMax?: number; chunkSize?: number };
 
-/** Same shape as AtomicWrite in src/import/writer.ts (runImport's `write`), kept here so this file stands alone. */
-export type AtomicWrite = (db: Db, chunks: AsyncIterable<SQL[]>) => Promise<void>;
 
 /** Statements per batch measured to stay far below D1's 30 s per query and the 128 MB of a Worker. */
 export const D1_SINGLE_BATCH_MAX = 5_000;
@@ -30,6 +29,10 @@ const LOCK_KEY = "staged_import_started_at";
 /** An abandoned lock older than this (a killed Worker) is taken over and its import undone. */
 const STALE_LOCK_MS = 15 * 60 * 1000;
 
+/**
+ * runImport's AtomicWrite for D1. It takes no `beforeCommit`: the journaled chunks leave no single
+ * commit to run work before, so runImport writes the batch statistics after the write instead.
+ */
 export function d1StagedWrite(options: D1WriteOptions = {}): AtomicWrite {
   const singleBatchMax = options.singleBatchMax ?? D1_SINGLE_BATCH_MAX;
   const chunkSize = options.chunkSize ?? D1_CHUNK_SIZE;

@@ -1,5 +1,6 @@
 import type { AppDeps } from "../context";
-import { D1_CHUNK_SIZE, D1_SINGLE_BATCH_MAX, d1StagedWrite, type AtomicWrite } from "./d1-staged-write";
+import type { AtomicWrite } from "../import/writer";
+import { D1_CHUNK_SIZE, D1_SINGLE_BATCH_MAX, d1StagedWrite } from "./d1-staged-write";
 
 /** How an HTTP import writes on this runtime: the runtime's own (Node), D1's staged writer on Workers with D1, else the default. */
 export function importWriteFor(deps: AppDeps): AtomicWrite | undefined {

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
+import { bytesToBase64Url } from "../base64";
 import { readDataState } from "../services/data-version";
 import { setAnswerHeader } from "./answer-headers";
 
@@ -141,9 +142,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 async function etagOf(body: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
-  let bin = "";
-  for (const b of digest.subarray(0, 16)) bin += String.fromCharCode(b);
-  return `W/"${btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}"`;
+  return `W/"${bytesToBase64Url(digest.subarray(0, 16))}"`;
 }
 
 /** Finishes `work` after the answer on Workers (waitUntil); elsewhere there is no edge cache to fill. */

@@ -1,17 +1,15 @@
+import { base64UrlToBytes, bytesToBase64Url } from "../base64";
 import { AppError } from "../errors";
 
 /** Position after the last row of a page: the sort value and the id that breaks ties. */
 export type Cursor = { v: number | string | null; id: number };
 
-// btoa/atob rather than Buffer: the same code runs in workerd without Node compatibility.
 function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return bytesToBase64Url(new TextEncoder().encode(text));
 }
 
 function fromBase64Url(raw: string): string {
-  const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)));
+  return new TextDecoder("utf-8", { fatal: true }).decode(base64UrlToBytes(raw));
 }
 
 export function encodeCursor(c: Cursor): string {

@@ -6,6 +6,7 @@ import { normalizeStrength } from "../domain/strength";
 import { priceState, todayInChina } from "../domain/state";
 import { textLiteral } from "./search-sql";
 import type { Category, Level, ReferenceKind } from "../db/schema";
+import type { PriceRow, ProductAnswerRow, SqlRow } from "../db/rows";
 
 /**
  * The renewal continuing price p, as a range on prices_renews_idx. Written as a range, not `=`: once
@@ -65,49 +66,41 @@ export const priceColumnsFromJson = (json: string) =>
 export const PRICE_FROM_SQL = "prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id";
 export const PRICE_FROM = sql.raw(PRICE_FROM_SQL);
 
-export type PriceSqlRow = {
-  id: number;
-  chosenPriceE4: number;
-  referencePriceE4: number | null;
-  referenceKind: ReferenceKind | null;
-  unitPriceE4: number;
-  discountBp: number | null;
-  supplyRegions: string;
-  agreedVolume: number | null;
-  cycleStart: string | null;
-  cycleEnd: string | null;
-  source: string | null;
-  synthetic: number | boolean;
-  ceilingPriceE4: number | null;
-  ceilingUnitPriceE4: number | null;
-  ceilingDiscountBp: number | null;
-  preVbpPriceE4: number | null;
-  preVbpUnitPriceE4: number | null;
-  preVbpDiscountBp: number | null;
-  renews: number | null;
-  renewedBy: number | null;
-  brandNames: string | null;
-  originator: number | boolean | null;
-  manufacturerShort: string | null;
-  batchId: string;
-  batchName: string;
-  batchLevel: Level;
-  batchCategory: Category;
-  batchAnnounced: string | null;
-  productId: number;
-  genericName: string;
-  genericNameEn: string | null;
-  dosageForm: string | null;
-  spec: string | null;
-  packageText: string | null;
-  packageQty: number | null;
-  packageUnit: string | null;
-  smallestUnit: string | null;
-  manufacturer: string | null;
-  nhsaCode: string | null;
-  approvalNo: string | null;
-  category: Category;
-};
+/** A row of PRICE_COLUMNS: the price's columns, its product's answer columns and its batch's. */
+export type PriceSqlRow = SqlRow<
+  Pick<
+    PriceRow,
+    | "id"
+    | "chosenPriceE4"
+    | "referencePriceE4"
+    | "referenceKind"
+    | "unitPriceE4"
+    | "discountBp"
+    | "supplyRegions"
+    | "agreedVolume"
+    | "cycleStart"
+    | "cycleEnd"
+    | "source"
+    | "synthetic"
+    | "ceilingPriceE4"
+    | "ceilingUnitPriceE4"
+    | "ceilingDiscountBp"
+    | "preVbpPriceE4"
+    | "preVbpUnitPriceE4"
+    | "preVbpDiscountBp"
+  >
+> &
+  // The price's synthetic flag is the one an answer shows.
+  Omit<ProductAnswerRow, "synthetic"> & {
+    renews: number | null;
+    renewedBy: number | null;
+    batchId: string;
+    batchName: string;
+    batchLevel: Level;
+    batchCategory: Category;
+    batchAnnounced: string | null;
+    productId: number;
+  };
 
 export type RegionRef = { code: string; name: string };
 

@@ -3,7 +3,8 @@ import { parseBrands } from "./price-view";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import type { Category } from "../db/schema";
+import { products, type Category } from "../db/schema";
+import { PRODUCT_ANSWER_KEYS, selectColumns, type ProductAnswerRow } from "../db/rows";
 import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, syncToken, type SyncPoint } from "./change-feed";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { PriceState } from "../domain/state";
@@ -36,30 +37,9 @@ async function pricedCondition(db: Db, q: ProductListQuery): Promise<SQL | null>
   return sql`EXISTS (SELECT 1 FROM price_search ps WHERE ps.product_id = products.id AND ${allOf(filter.allRows)})`;
 }
 
-type ProductListRow = {
-  id: number;
-  category: Category;
-  genericName: string;
-  genericNameEn: string | null;
-  dosageForm: string | null;
-  spec: string | null;
-  packageText: string | null;
-  packageQty: number | null;
-  packageUnit: string | null;
-  smallestUnit: string | null;
-  manufacturer: string | null;
-  nhsaCode: string | null;
-  approvalNo: string | null;
-  synthetic: number | boolean;
-  brandNames: string | null;
-  originator: number | boolean | null;
-  manufacturerShort: string | null;
-  updatedAt: string;
-};
+type ProductListRow = { id: number; updatedAt: string } & ProductAnswerRow;
 
-const COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn, dosage_form AS dosageForm, spec,
-  package_text AS packageText, package_qty AS packageQty, package_unit AS packageUnit, smallest_unit AS smallestUnit,
-  manufacturer, nhsa_code AS nhsaCode, approval_no AS approvalNo, brand_names AS brandNames, originator, manufacturer_short AS manufacturerShort, synthetic, updated_at AS updatedAt`;
+const COLUMNS = sql`id, ${selectColumns(products, [...PRODUCT_ANSWER_KEYS, "updatedAt"])}`;
 
 /**
  * Products a page at a time: by id, or with `updatedSince` the ones added or changed since, oldest

@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { dddUnitsPerDay, therapyCost, addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
 import { notFound } from "../errors";
-import type { Category } from "../db/schema";
+import { products } from "../db/schema";
+import { PRODUCT_ANSWER_KEYS, selectColumns, type ProductAnswerRow } from "../db/rows";
 import { priceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
 import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
@@ -14,30 +15,9 @@ import { storedBidLandscapes } from "./batches";
 import { groupOf } from "./bids";
 import { parseBrands, PRICE_COLUMNS_SQL, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow } from "./price-view";
 
-const PRODUCT_COLUMNS = sql`id, category, generic_name AS genericName, generic_name_en AS genericNameEn,
-  dosage_form AS dosageForm, spec, package_text AS packageText, package_qty AS packageQty,
-  package_unit AS packageUnit, smallest_unit AS smallestUnit, manufacturer, nhsa_code AS nhsaCode,
-  approval_no AS approvalNo, brand_names AS brandNames, originator, manufacturer_short AS manufacturerShort, synthetic`;
+const PRODUCT_COLUMNS = sql`id, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
 
-type ProductSqlRow = {
-  id: number;
-  category: Category;
-  genericName: string;
-  genericNameEn: string | null;
-  dosageForm: string | null;
-  spec: string | null;
-  packageText: string | null;
-  packageQty: number | null;
-  packageUnit: string | null;
-  smallestUnit: string | null;
-  manufacturer: string | null;
-  nhsaCode: string | null;
-  approvalNo: string | null;
-  brandNames: string | null;
-  originator: number | boolean | null;
-  manufacturerShort: string | null;
-  synthetic: number | boolean;
-};
+type ProductSqlRow = { id: number } & ProductAnswerRow;
 
 /** What the product page is asked: where the user buys (province=, region=) and on which day (asOf, state, include). */
 export type ProductQuery = Pick<PriceFilterInput, "province" | "region" | "asOf" | "include" | "state"> & { alternativesLimit?: number; unitsPerDay?: number };

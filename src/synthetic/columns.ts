@@ -3,11 +3,16 @@
  * its column (empty string = unknown), so a row can be unparsed as is and read back unchanged.
  */
 
-export type BatchLevel = 'national' | 'alliance' | 'provincial' | 'municipal';
-export type Category = 'drug' | 'device';
-export type ReferenceKind = 'ceiling' | 'pre_vbp';
+import type { Category, Level, ReferenceKind, RegionLevel } from '../db/schema';
+
+// The enumerations are the schema's (src/db/schema.ts), so a seed row and a table row cannot drift apart.
+export type { Category, ReferenceKind };
+export type BatchLevel = Level;
 /** CSV spelling of a boolean. */
 export type BoolText = 'true' | 'false';
+
+/** A CSV row of these columns: each column's text, but for the enumerated columns given in `Typed`. */
+type CsvRow<Column extends string, Typed> = { [K in Column]: K extends keyof Typed ? Typed[K] : string };
 
 export const BATCH_COLUMNS = [
   'id',
@@ -27,31 +32,15 @@ export const BATCH_COLUMNS = [
   'publishedSavings',
   'source',
   'synthetic',
-] as const satisfies readonly (keyof BatchRow)[];
+] as const;
 
 export type BatchColumn = (typeof BATCH_COLUMNS)[number];
 
-/** One row of `batches.csv`. Dates are `YYYY-MM` or `YYYY-MM-DD`; counts and percents are decimal text. */
-export interface BatchRow {
-  id: string;
-  name: string;
-  level: BatchLevel;
-  category: Category;
-  organizer: string;
-  announced: string;
-  cycleStart: string;
-  cycleEnd: string;
-  /** Region names joined by `、`; `全国` for national batches. */
-  regionScope: string;
-  publishedItems: string;
-  publishedProducts: string;
-  publishedFirms: string;
-  publishedAvgDiscountPct: string;
-  publishedMaxDiscountPct: string;
-  publishedSavings: string;
-  source: string;
-  synthetic: BoolText;
-}
+/**
+ * One row of `batches.csv`. Dates are `YYYY-MM` or `YYYY-MM-DD`; counts and percents are decimal
+ * text; `regionScope` is region names joined by `、` (`全国` for national batches).
+ */
+export type BatchRow = CsvRow<BatchColumn, { level: BatchLevel; category: Category; synthetic: BoolText }>;
 
 export const PRICE_COLUMNS = [
   'batch',
@@ -76,46 +65,19 @@ export const PRICE_COLUMNS = [
   'cycleEnd',
   'source',
   'synthetic',
-] as const satisfies readonly (keyof PriceRow)[];
+] as const;
 
 export type PriceColumn = (typeof PRICE_COLUMNS)[number];
 
-/** One row of `prices.csv`: one product chosen in one batch. Money is CNY yuan as decimal text (≤ 4 places). */
-export interface PriceRow {
-  batch: string;
-  category: Category;
-  genericName: string;
-  genericNameEn: string;
-  dosageForm: string;
-  spec: string;
-  packageText: string;
-  packageQty: string;
-  packageUnit: string;
-  smallestUnit: string;
-  manufacturer: string;
-  nhsaCode: string;
-  approvalNo: string;
-  chosenPrice: string;
-  referencePrice: string;
-  referenceKind: ReferenceKind | '';
-  /** Region names or codes joined by `、`; empty = nationwide. */
-  supplyRegions: string;
-  agreedVolume: string;
-  cycleStart: string;
-  cycleEnd: string;
-  source: string;
-  synthetic: BoolText;
-}
+/**
+ * One row of `prices.csv`: one product chosen in one batch. Money is CNY yuan as decimal text (≤ 4
+ * places); `supplyRegions` is region names or codes joined by `、`, empty = nationwide.
+ */
+export type PriceRow = CsvRow<PriceColumn, { category: Category; referenceKind: ReferenceKind | ''; synthetic: BoolText }>;
 
-export const REGION_COLUMNS = ['code', 'name', 'parentCode', 'level', 'fundShare'] as const satisfies readonly (keyof RegionRow)[];
+export const REGION_COLUMNS = ['code', 'name', 'parentCode', 'level', 'fundShare'] as const;
 
 export type RegionColumn = (typeof REGION_COLUMNS)[number];
 
 /** One row of `regions.csv`. `fundShare` is a percent (72.8), empty when unknown. */
-export interface RegionRow {
-  code: string;
-  name: string;
-  parentCode: string;
-  level: 'province' | 'city';
-  fundShare: string;
-}
+export type RegionRow = CsvRow<RegionColumn, { level: Exclude<RegionLevel, 'pooling'> }>;

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { ProductRow } from "../../db/rows";
 import type { Category, ReferenceKind } from "../../db/schema";
 import { discountBasisPoints, unitPriceE4Rounded, type E4 } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
@@ -20,25 +21,9 @@ import type { KindSpec } from "./types";
 
 export type { BidRecord } from "./bids-sql";
 
-export type ProductRecord = {
-  naturalKey: string;
-  category: Category;
-  genericName: string;
-  genericNameEn: string | null;
-  dosageForm: string | null;
-  spec: string | null;
-  packageText: string | null;
-  packageQty: number | null;
-  packageUnit: string | null;
-  smallestUnit: string | null;
-  manufacturer: string | null;
-  nhsaCode: string | null;
-  approvalNo: string | null;
+/** A product as an import writes it: its row in the schema but for what the database derives (id, search keys, timestamps), with brand names parsed. */
+export type ProductRecord = Omit<ProductRow, "id" | "brandNames" | "nameNorm" | "namePinyin" | "nameInitials" | "createdAt" | "updatedAt"> & {
   brandNames: string[] | null;
-  originator: boolean | null;
-  manufacturerShort: string | null;
-  foreignFirm: boolean | null;
-  synthetic: boolean;
 };
 
 /** One baseline of a price: per package, per smallest unit, and the reduction against it (src/domain). */

@@ -10,7 +10,7 @@ import { PREVIEW_SAMPLES, previewImport, type ImportPreview, type PreviewRow } f
 import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { KINDS } from "../../import/kinds";
 import { zhImportMessage } from "../import-messages-zh";
-import { base64ToBytes, bytesToBase64 } from "../base64";
+import { base64ToBytes, bytesToBase64 } from "../../base64";
 import { count, priceColumn } from "../format";
 import { RowErrorsTable } from "../components/row-errors-table";
 import { Layout } from "../layout";

@@ -11,7 +11,7 @@ import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
 import { templateLines } from "../queries/template-lines";
 import { XLSX_CONTENT_TYPE, type SheetCell, type SheetColumn, type SpreadsheetWriter } from "../../services/spreadsheet";
-import { base64ToBytes, bytesToBase64 } from "../base64";
+import { base64ToBytes, bytesToBase64 } from "../../base64";
 import { chooseProvince, type ProvinceChoice } from "../province";
 import { ProvinceSelect } from "../components/province-select";
 

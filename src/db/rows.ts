@@ -1,0 +1,60 @@
+import { getTableColumns, getTableName, sql, type SQL, type Table } from "drizzle-orm";
+import type { prices, products } from "./schema";
+
+/*
+ * Row types inferred from src/db/schema.ts: the one definition of what a row holds. A column
+ * renamed or retyped in the schema changes every type below, and the code that reads it fails
+ * to compile instead of reading undefined.
+ */
+
+export type ProductRow = typeof products.$inferSelect;
+export type PriceRow = typeof prices.$inferSelect;
+
+/**
+ * A row as a plain SQL read returns it (readRows, db.all): SQLite stores booleans as 0/1 and a
+ * raw read does not turn them back, so a boolean column may come as a number.
+ */
+export type SqlRow<T> = {
+  [K in keyof T]: [T[K]] extends [boolean] ? number | boolean : [T[K]] extends [boolean | null] ? number | boolean | null : T[K];
+};
+
+/** The product fields every product and price answer carries, in the order PRODUCT_ANSWER_COLUMNS names them. */
+export const PRODUCT_ANSWER_KEYS = [
+  "category",
+  "genericName",
+  "genericNameEn",
+  "dosageForm",
+  "spec",
+  "packageText",
+  "packageQty",
+  "packageUnit",
+  "smallestUnit",
+  "manufacturer",
+  "nhsaCode",
+  "approvalNo",
+  "brandNames",
+  "originator",
+  "manufacturerShort",
+  "synthetic",
+] as const satisfies ReadonlyArray<keyof ProductRow>;
+
+/** Those product fields as a plain SQL read returns them (brandNames still JSON text). */
+export type ProductAnswerRow = SqlRow<Pick<ProductRow, (typeof PRODUCT_ANSWER_KEYS)[number]>>;
+
+/**
+ * `"col" AS "key", …` for these fields of a table, the SQL column names taken from the schema, so
+ * a plain read (readRows keeps the names after AS) names no column by hand. `alias` qualifies
+ * each column (`"pr"."generic_name"`).
+ */
+export function selectColumns<T extends Table>(table: T, keys: ReadonlyArray<keyof T["_"]["columns"] & string>, alias?: string): SQL {
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  return sql.join(
+    keys.map((key) => {
+      const column = columns[key];
+      if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
+      const name = alias ? sql`${sql.identifier(alias)}.${sql.identifier(column.name)}` : sql.identifier(column.name);
+      return sql`${name} AS ${sql.identifier(key)}`;
+    }),
+    sql`, `,
+  );
+}
