@@ -223,7 +223,7 @@ describe("pages rendered on the server", () => {
   });
 
   it("offers a template whose example lines are real chosen products, classed as the example intends when checked", async () => {
-    const { templateLines } = await import("../../src/ui/queries/template-lines");
+    const { templateLines } = await import("../../src/services/template-lines");
     const lines = await templateLines(world.db);
     const res = await world.app.request("/price-check/template.csv");
     const text = new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()));

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import { AppError } from "../../errors";
+import { checkSchemaAnswers } from "../../services/health";
 import { createRouter } from "../router";
 import { apiErrors, errorResponse, jsonResponse } from "../schemas";
 
@@ -22,9 +22,7 @@ const health = createRoute({
 export const healthRouter = createRouter().openapi(health, async (c) => {
   try {
     const deps = c.get("deps");
-    // The tables every answer reads, not just `SELECT 1`: a fresh empty file answers that too.
-    await (deps.ownDb ?? deps.db).get(sql`SELECT (SELECT 1 FROM batches LIMIT 1) AS b, (SELECT 1 FROM prices LIMIT 1) AS p,
-      (SELECT 1 FROM products LIMIT 1) AS d, (SELECT value FROM app_meta WHERE key = 'data_version') AS v`);
+    await checkSchemaAnswers(deps.ownDb ?? deps.db);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError(503, "database_unavailable", "the database does not answer or its tables are missing");

@@ -1,5 +1,5 @@
 import type { PriceView } from "../../services/price-view";
-import { ITEMS_PER_GROUP, type PriceGroup } from "../queries/search-groups";
+import { ITEMS_PER_GROUP, type PriceGroup } from "../../services/grouped-results";
 import { LEVEL_LABELS, count, packageLabel, pct, priceColumn, regionsLabel } from "../format";
 import { withQuery } from "../query";
 import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "./price-state";

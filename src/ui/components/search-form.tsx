@@ -1,8 +1,8 @@
 import { CATEGORIES, LEVELS } from "../../db/schema";
-import type { GroupQuery } from "../queries/search-groups";
+import type { GroupQuery } from "../../services/grouped-results";
+import type { BatchOption } from "../../services/batch-options";
 import { CATEGORY_LABELS, LEVEL_LABELS } from "../format";
 
-export type BatchOption = { id: string; name: string; synthetic: boolean };
 export type RegionOption = { code: string; name: string };
 
 export const GROUP_SORT_LABELS = {

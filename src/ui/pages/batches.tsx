@@ -8,7 +8,7 @@ import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, count, pct } from
 import { Layout } from "../layout";
 import { withQuery } from "../query";
 import { sourceLabel } from "../source-label";
-import { batchReductions } from "../queries/reduction-buckets";
+import { batchReductions } from "../../services/reduction-buckets";
 import { BatchBids } from "../components/bid-landscape";
 
 /** 批次 list: every batch with its computed figures beside the published ones. */

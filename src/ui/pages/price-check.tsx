@@ -9,7 +9,7 @@ import { count, money, price, priceColumn } from "../format";
 import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
-import { templateLines } from "../queries/template-lines";
+import { templateLines } from "../../services/template-lines";
 import { XLSX_CONTENT_TYPE, type SheetCell, type SheetColumn, type SpreadsheetWriter } from "../../services/spreadsheet";
 import { base64ToBytes, bytesToBase64 } from "../../base64";
 import { chooseProvince, type ProvinceChoice } from "../province";

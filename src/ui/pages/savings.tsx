@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { batchOptions } from "../queries/batch-options";
+import { batchOptions } from "../../services/batch-options";
 import { regionNameMap } from "../../services/regions";
 import { getSavings, type SavingsQuery } from "../../services/savings";
 import { BarChart } from "../charts/bar-chart";

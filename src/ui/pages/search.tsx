@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { batchOptions } from "../queries/batch-options";
+import { batchOptions } from "../../services/batch-options";
 import type { PriceQuery } from "../../services/prices";
 import { GroupResults, groupHref } from "../components/group-results";
 import { Pager } from "../components/pager";
@@ -8,7 +8,7 @@ import { GROUP_SORT_LABELS, SearchForm } from "../components/search-form";
 import { count } from "../format";
 import { Layout } from "../layout";
 import { filterParams, readPriceQuery, withQuery } from "../query";
-import { dosageForms, searchGroups, type GroupQuery, type GroupSort } from "../queries/search-groups";
+import { dosageForms, searchGroups, type GroupQuery, type GroupSort } from "../../services/grouped-results";
 import { chooseProvince, readIncludeEnded } from "../province";
 
 export const GROUPS_PER_PAGE = 20;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import type { ReferenceKind } from "../../db/schema";
-import { batchStatistics } from "../../domain";
+import type { Db } from "../db/client";
+import type { ReferenceKind } from "../db/schema";
+import { batchStatistics } from "../domain";
 
 export type ReductionBucket = { label: string; from: number | null; to: number | null; count: number };
 

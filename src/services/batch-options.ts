@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { readRows } from "../../db/read-rows";
-import type { BatchOption } from "../components/search-form";
+import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
+
+/** A batch as a filter's option. */
+export type BatchOption = { id: string; name: string; synthetic: boolean };
 
 /**
  * Batches for the search page's 批次 filter: id, name and whether synthetic, newest first (as the

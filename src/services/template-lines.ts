@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { readRows } from "../../db/read-rows";
-import { formatYuan } from "../../domain";
-import { priceFilters } from "../../services/prices";
+import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
+import { formatYuan } from "../domain";
+import { priceFilters } from "./prices";
 
 /** A price scaled by a whole percent, cut to the fen: an example figure, not a computed one. */
 const scaled = (e4: number, pct: bigint) => formatYuan(((BigInt(e4) * pct) / 10_000n) * 100n, 2);

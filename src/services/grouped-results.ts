@@ -1,11 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { readRows } from "../../db/read-rows";
-import { basisPointsToPercent, storedE4ToYuan } from "../../domain";
-import { PRICE_COLUMNS, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "../../services/price-view";
-import { readAsOf } from "../../services/price-filter";
-import { priceMatch, whereSql, type PriceQuery } from "../../services/prices";
-import { didYouMean } from "../../services/search-suggest";
+import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
+import { basisPointsToPercent, storedE4ToYuan } from "../domain";
+import { PRICE_COLUMNS, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
+import { readAsOf } from "./price-filter";
+import { priceMatch, whereSql, type PriceQuery } from "./prices";
+import { didYouMean } from "./search-suggest";
 
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;
 export type GroupSort = (typeof GROUP_SORTS)[number];
