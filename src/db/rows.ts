@@ -1,5 +1,7 @@
 import { getTableColumns, getTableName, sql, type SQL, type Table } from "drizzle-orm";
-import type { prices, products } from "./schema";
+import type { PriceRow, ProductRow } from "./schema";
+
+export type { PriceRow, ProductRow };
 
 /*
  * Row types inferred from src/db/schema.ts: the one definition of what a row holds. A column
@@ -7,8 +9,6 @@ import type { prices, products } from "./schema";
  * to compile instead of reading undefined.
  */
 
-export type ProductRow = typeof products.$inferSelect;
-export type PriceRow = typeof prices.$inferSelect;
 
 /**
  * A row as a plain SQL read returns it (readRows, db.all): SQLite stores booleans as 0/1 and a

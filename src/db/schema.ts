@@ -477,3 +477,177 @@ export const priceTombstones = sqliteTable(
   },
   (t) => [index("price_tombstones_withdrawn_idx").on(t.withdrawnAt, t.priceId)],
 );
+
+/*
+ * The search tables (drizzle/0001_search.sql and later): derived from prices and products by the
+ * migrations' triggers, never written by the services, read by src/services/search-*.ts. Declared
+ * here so their rows have types and their columns names; what drizzle cannot declare stays in the
+ * migrations alone: WITHOUT ROWID (every table with a composite key below), the FTS5 tables
+ * `search_terms_fts` and `products_fts`, and the triggers. The migrations stay the source of the
+ * database (drizzle-kit generate finds nothing to do: drizzle/meta holds a snapshot of this schema);
+ * test/integration/schema-matches-migrations.test.ts holds the two together.
+ */
+
+/** One row per price: the few price columns ranking, filters and facets need, with the ids of its name, firm, variant and equivalence class. */
+export const priceSearch = sqliteTable(
+  "price_search",
+  {
+    priceId: integer("price_id").primaryKey(),
+    productId: integer("product_id").notNull(),
+    nameId: integer("name_id").notNull(),
+    firmId: integer("firm_id"),
+    batchId: text("batch_id").notNull(),
+    category: text("category", { enum: CATEGORIES }).notNull(),
+    unitPriceE4: integer("unit_price_e4").notNull(),
+    discountBp: integer("discount_bp"),
+    cycleStart: text("cycle_start"),
+    cycleEnd: text("cycle_end"),
+    variantId: integer("variant_id"),
+    /** Supply region codes as ',c1,c2,' ('' nationwide). */
+    regions: text("regions").notNull().default(""),
+    equivId: integer("equiv_id"),
+    /** Provinces the price supplies as bits (src/domain/region-mask.ts); 0 = nationwide. */
+    regionMask: integer("region_mask").notNull().default(0),
+  },
+  (t) => [
+    index("price_search_product_idx").on(t.productId),
+    index("price_search_name_rank_idx").on(t.nameId, t.batchId, t.cycleStart, t.cycleEnd, t.unitPriceE4, t.priceId, t.category, t.discountBp, t.variantId, t.firmId, t.productId, t.regionMask, t.regions),
+    index("price_search_firm_rank_idx").on(t.firmId, t.batchId, t.cycleStart, t.cycleEnd, t.unitPriceE4, t.priceId, t.category, t.discountBp, t.variantId, t.nameId, t.productId, t.regionMask, t.regions),
+    index("price_search_equiv_rank_idx").on(t.equivId, t.unitPriceE4, t.priceId, t.productId, t.cycleStart, t.cycleEnd, t.regionMask, t.regions, t.batchId, t.category),
+  ],
+);
+
+/** The search dictionary: generic names, firms and codes (kind), each with its display text and keys; `search_terms_fts` indexes it. */
+export const searchTerms = sqliteTable(
+  "search_terms",
+  {
+    id: integer("id").primaryKey(),
+    kind: text("kind").notNull(),
+    term: text("term").notNull(),
+    display: text("display").notNull(),
+    nameEn: text("name_en"),
+    pinyin: text("pinyin"),
+    initials: text("initials"),
+    category: text("category"),
+  },
+  (t) => [uniqueIndex("search_terms_kind_term_uq").on(t.kind, t.term)],
+);
+
+/** Brand names (kind 'b') and the firm's short name (kind 's') of each product, lower-cased, found by their start. WITHOUT ROWID. */
+export const searchAliases = sqliteTable(
+  "search_aliases",
+  {
+    alias: text("alias").notNull(),
+    kind: text("kind").notNull(),
+    productId: integer("product_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alias, t.kind, t.productId] }), index("search_aliases_product_idx").on(t.productId)],
+);
+
+/** Per group of search_groups, the prices per province bit of the region mask and per reduction band of 10 %: counts under a region or a minimum reduction without reading prices. WITHOUT ROWID. */
+export const searchCells = sqliteTable(
+  "search_cells",
+  {
+    termId: integer("term_id").notNull(),
+    batchId: text("batch_id").notNull(),
+    category: text("category").notNull(),
+    cycleStart: text("cycle_start").notNull(),
+    cycleEnd: text("cycle_end").notNull(),
+    bit: integer("bit").notNull(),
+    band: integer("band").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.termId, t.batchId, t.category, t.cycleStart, t.cycleEnd, t.bit, t.band] })],
+);
+
+/** Prices per start of a code (医保编码, 批准文号; 3, 6, 9 or 12 characters: `level`), batch, category and cycle. WITHOUT ROWID. */
+export const searchCodeGroups = sqliteTable(
+  "search_code_groups",
+  {
+    level: integer("level").notNull(),
+    prefix: text("prefix").notNull(),
+    batchId: text("batch_id").notNull(),
+    category: text("category").notNull(),
+    cycleStart: text("cycle_start").notNull(),
+    cycleEnd: text("cycle_end").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.prefix, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],
+);
+
+/** One row per distinct (generic name, dosage form, spec), keyed by its json_array: price_search.equiv_id. */
+export const searchEquivalents = sqliteTable(
+  "search_equivalents",
+  {
+    id: integer("id").primaryKey(),
+    key: text("key").notNull(),
+  },
+  (t) => [uniqueIndex("search_equivalents_key_uq").on(t.key)],
+);
+
+/** Prices per term, batch and category: the facets of a search. WITHOUT ROWID. */
+export const searchFacets = sqliteTable(
+  "search_facets",
+  {
+    termId: integer("term_id").notNull(),
+    batchId: text("batch_id").notNull(),
+    category: text("category").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.termId, t.batchId, t.category] })],
+);
+
+/** The two-character grams of each term, for queries shorter than the trigram index serves. WITHOUT ROWID. */
+export const searchGrams = sqliteTable(
+  "search_grams",
+  {
+    gram: text("gram").notNull(),
+    termId: integer("term_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gram, t.termId] })],
+);
+
+/** Prices per (name or firm, batch, category, cycle): one contiguous range of a rank index each. WITHOUT ROWID. */
+export const searchGroups = sqliteTable(
+  "search_groups",
+  {
+    termId: integer("term_id").notNull(),
+    batchId: text("batch_id").notNull(),
+    category: text("category").notNull(),
+    cycleStart: text("cycle_start").notNull(),
+    cycleEnd: text("cycle_end").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.termId, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],
+);
+
+/** The counts of search_groups per name split by variant and by firm (`kind`), for further words. WITHOUT ROWID. */
+export const searchPairs = sqliteTable(
+  "search_pairs",
+  {
+    nameId: integer("name_id").notNull(),
+    kind: text("kind").notNull(),
+    otherId: integer("other_id").notNull(),
+    batchId: text("batch_id").notNull(),
+    category: text("category").notNull(),
+    cycleStart: text("cycle_start").notNull(),
+    cycleEnd: text("cycle_end").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nameId, t.kind, t.otherId, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],
+);
+
+/** The numbers 1 to 400, which the triggers walk to cut text into grams and lists into rows. */
+export const searchSeq = sqliteTable("search_seq", {
+  n: integer("n").primaryKey(),
+});
+
+/** The distinct texts of a product's spec, form, package and English name: price_search.variant_id. */
+export const searchVariants = sqliteTable(
+  "search_variants",
+  {
+    id: integer("id").primaryKey(),
+    text: text("text").notNull(),
+  },
+  (t) => [uniqueIndex("search_variants_text_uq").on(t.text)],
+);
