@@ -23,7 +23,6 @@ export const QUERY_CLASSES = [
 export type QueryClass = (typeof QUERY_CLASSES)[number];
 
 const SORTS: readonly PriceSort[] = ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"];
-const CITIES = ["大同市", "乌海市", "杭州市", "苏州市", "石家庄市", "太原市", "包头市", "沈阳市", "宁波市", "合肥市"];
 const NAMES = [...DRUG_TEMPLATES, ...DEVICE_TEMPLATES];
 const FIRMS = [...SYNTHETIC_DRUG_FIRMS, ...SYNTHETIC_DEVICE_FIRMS];
 
@@ -38,7 +37,7 @@ function slice(rng: Rng, text: string, min: number, max: number): string {
 const FILTER_KINDS = 12;
 
 /** A filter with an arbitrary value, as a user of the API or the pages would set it. */
-function filter(rng: Rng, q: PriceQuery, which: number): void {
+function filter(rng: Rng, q: PriceQuery, which: number, cities: readonly string[]): void {
   switch (which) {
     case 0:
       q.batch = rng.pick(SYNTHETIC_BATCH_DEFS).id;
@@ -50,7 +49,7 @@ function filter(rng: Rng, q: PriceQuery, which: number): void {
       q.category = rng.pick(["drug", "device"] as const);
       break;
     case 3:
-      q.region = rng.chance(0.7) ? rng.pick(PROVINCES).name : rng.pick(CITIES);
+      q.region = rng.chance(0.7) ? rng.pick(PROVINCES).name : rng.pick(cities);
       break;
     case 4:
       q.manufacturer = slice(rng, rng.pick(FIRMS), 2, 6);
@@ -62,7 +61,7 @@ function filter(rng: Rng, q: PriceQuery, which: number): void {
       q.maxUnitPrice = Math.round(rng.logUniform(0.01, 500) * 10000) / 10000;
       break;
     case 7:
-      q.province = rng.chance(0.8) ? rng.pick(PROVINCES).name : rng.pick(CITIES);
+      q.province = rng.chance(0.8) ? rng.pick(PROVINCES).name : rng.pick(cities);
       break;
     case 8:
       q.asOf = `${rng.int(2018, 2028)}-${String(rng.int(1, 12)).padStart(2, "0")}-${String(rng.int(1, 28)).padStart(2, "0")}`;
@@ -78,8 +77,11 @@ function filter(rng: Rng, q: PriceQuery, which: number): void {
   }
 }
 
-/** `count` distinct queries (at least 300 make a useful tail), in a fixed order for a given seed. */
-export function userQueries(count: number, codes: readonly string[], seed = 7): UserQuery[] {
+/**
+ * `count` distinct queries (at least 300 make a useful tail), in a fixed order for a given seed.
+ * `codes` and `cities` come from the database measured, so that every query is one it can answer.
+ */
+export function userQueries(count: number, codes: readonly string[], cities: readonly string[], seed = 7): UserQuery[] {
   const rng = new Rng(seed);
   const out: UserQuery[] = [];
   const seen = new Set<string>();
@@ -120,7 +122,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
         break;
       case "one filter": {
         const q: PriceQuery = {};
-        filter(rng, q, rng.int(0, FILTER_KINDS - 1));
+        filter(rng, q, rng.int(0, FILTER_KINDS - 1), cities);
         if (rng.chance(0.5)) q.sort = rng.pick(SORTS);
         add(cls, q);
         break;
@@ -128,7 +130,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
       case "filters combined": {
         const q: PriceQuery = {};
         const n = rng.int(2, 4);
-        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1));
+        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1), cities);
         if (rng.chance(0.6)) q.sort = rng.pick(SORTS);
         add(cls, q);
         break;
@@ -136,7 +138,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
       case "q + filters + sort": {
         const q: PriceQuery = { q: rng.chance(0.5) ? slice(rng, name.genericName, 1, 4) : searchKeys(name.genericName).nameInitials.slice(0, 3) };
         const n = rng.int(1, 3);
-        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1));
+        for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1), cities);
         q.sort = rng.pick(SORTS);
         add(cls, q);
         break;
@@ -144,7 +146,7 @@ export function userQueries(count: number, codes: readonly string[], seed = 7): 
       case "deep cursor page": {
         const q: PriceQuery = rng.chance(0.5) ? { q: slice(rng, name.genericName, 1, 3) } : {};
         if (rng.chance(0.5)) q.sort = rng.pick(SORTS);
-        if (rng.chance(0.3)) filter(rng, q, rng.int(0, FILTER_KINDS - 1));
+        if (rng.chance(0.3)) filter(rng, q, rng.int(0, FILTER_KINDS - 1), cities);
         add(cls, q, rng.int(3, 25));
         break;
       }

@@ -40,7 +40,8 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
     "SELECT nhsa_code AS c FROM products WHERE nhsa_code IS NOT NULL AND id % 997 = 1 UNION ALL SELECT approval_no FROM products WHERE approval_no IS NOT NULL AND id % 1999 = 3 LIMIT 400",
   );
   const codes = codeRows.rows.map((r) => String(r.c));
-  const queries = userQueries(count, codes);
+  const cityRows = await handle.client.execute("SELECT name FROM regions WHERE level = 'city' ORDER BY code");
+  const queries = userQueries(count, codes, cityRows.rows.map((r) => String(r.name)));
   const load0 = loadavg()[0]!.toFixed(2);
 
   // In process: each query once; a deep page is reached by walking its cursor, and only that page is timed.
