@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Connections } from "./connections";
 import { withRawUtf8Urls } from "./raw-utf8-urls";
+import type { ErrorCode } from "../errors";
 
 export type RunningServer = {
   port: number;
@@ -44,8 +45,8 @@ export function serveFetch(
     const timedOut = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
     const status = timedOut ? "408 Request Timeout" : "400 Bad Request";
     const error = timedOut
-      ? { code: "request_timeout", message: `the request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole body within ${requestTimeoutMs / 1000} s)` }
-      : { code: "bad_request", message: "malformed HTTP request; percent-encode non-ASCII characters in the URL" };
+      ? { code: "request_timeout" satisfies ErrorCode, message: `the request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole body within ${requestTimeoutMs / 1000} s)` }
+      : { code: "bad_request" satisfies ErrorCode, message: "malformed HTTP request; percent-encode non-ASCII characters in the URL" };
     const body = JSON.stringify({ error: { ...error, requestId: "" } });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });

@@ -2,11 +2,11 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../context";
-import { AppError } from "../errors";
+import { AppError, type ErrorCode } from "../errors";
 
-type ErrorBody = { error: { code: string; message: string; details?: unknown; requestId: string } };
+type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown; requestId: string } };
 
-function body(c: Context<AppEnv>, code: string, message: string, details?: unknown): ErrorBody {
+function body(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }), requestId: c.get("requestId") ?? "" } };
 }
 
@@ -43,7 +43,7 @@ export function handleError(err: Error, c: Context<AppEnv>) {
 }
 
 /** Hono's validators throw HTTPException(400) for bodies they cannot parse; name what was wrong. */
-function badRequestCode(message: string): string {
+function badRequestCode(message: string): ErrorCode {
   if (/FormData/i.test(message)) return "malformed_form";
   if (/JSON/i.test(message)) return "malformed_json";
   return "bad_request";

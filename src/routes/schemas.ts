@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS, REFERENCE_KINDS } from "../db/schema";
 import { PRICE_STATES } from "../domain/state";
+import { ERROR_CODES } from "../errors";
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: "validation_error" }),
+      code: z.enum(ERROR_CODES).openapi({ description: "the stable error code", example: "validation_error" }),
       message: z.string(),
       details: z.unknown().optional(),
       requestId: z.string(),
@@ -21,7 +22,7 @@ export const ProblemSchema = z
     status: z.number().int().openapi({ example: 400 }),
     detail: z.string().openapi({ description: "what was wrong, as error.message", example: "limit: Too big: expected number to be <=200" }),
     instance: z.string().openapi({ description: "the request's path", example: "/api/v1/prices" }),
-    code: z.string().openapi({ description: "the stable error code, as error.code", example: "validation_error" }),
+    code: z.enum(ERROR_CODES).openapi({ description: "the stable error code, as error.code", example: "validation_error" }),
     requestId: z.string(),
     details: z.unknown().optional().openapi({ description: "as error.details" }),
   })
@@ -37,19 +38,35 @@ export const errorResponse = (description: string) => ({
 });
 
 /** Errors any /api operation can answer: too many requests, an unexpected fault, a busy database. */
-export const apiErrors = {
+const apiErrors = {
   429: errorResponse("too many requests from this address (RATE_LIMIT_PER_MINUTE), or too many failed admin tokens; see Retry-After"),
   500: errorResponse("unexpected fault; logged with the request id"),
   503: errorResponse("the database is busy; see Retry-After"),
 } as const;
 
 /** Errors of the operations that write: also a cross-site browser write and a full disk. */
-export const writeErrors = {
+const writeErrors = {
   ...apiErrors,
   403: errorResponse("a browser write from another site (cross_origin_write) or imports disabled"),
   503: errorResponse("the database is busy, or the server is reading too many uploads at once; see Retry-After"),
   507: errorResponse("the database's disk is full; nothing was written"),
 } as const;
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 501 | 503 | 507;
+
+/**
+ * The error answers of one operation, for its `responses`: the ones every /api operation can give
+ * (429, 500, 503; with `"write"` also 403 and 507 of the operations that write) and the operation's
+ * own, each named by what went wrong. An operation's own description replaces a common one of the
+ * same status. Every error answer is the contract's Error body or, when asked for, problem details.
+ */
+export function openApiErrorResponses<S extends ErrorStatus>(own: Record<S, string>, kind: "read" | "write" = "read") {
+  const answers = Object.fromEntries(Object.entries<string>(own).map(([status, description]) => [status, errorResponse(description)])) as Record<
+    S,
+    ReturnType<typeof errorResponse>
+  >;
+  return { ...(kind === "write" ? writeErrors : apiErrors), ...answers };
+}
 
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },

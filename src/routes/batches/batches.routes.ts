@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
-import { apiErrors, errorResponse, jsonResponse, PlaceTimeQueryShape, syntheticQuery } from "../schemas";
+import { jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, syntheticQuery } from "../schemas";
 
 const pct = z.number().nullable();
 const BASELINES = ["ceiling", "pre_vbp"] as const;
@@ -168,9 +168,7 @@ export const listBatchBids = createRoute({
       z.object({ data: z.array(BidSchema), meta: z.object({ total: z.number().int(), nextCursor: z.string().nullable() }) }),
       "a page of the batch's bids",
     ),
-    400: errorResponse("invalid id, query or cursor"),
-    404: errorResponse("no such batch"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid id, query or cursor", 404: "no such batch" }),
   },
 });
 
@@ -213,8 +211,7 @@ export const listBatches = createRoute({
       }),
       "all batches (with updatedSince: those whose data or statistics changed since, oldest change first)",
     ),
-    400: errorResponse("invalid query, or a province that is not known (unknown_province)"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query, or a province that is not known (unknown_province)" }),
   },
 });
 
@@ -238,8 +235,6 @@ export const getBatch = createRoute({
       }),
       "the batch",
     ),
-    400: errorResponse("invalid id"),
-    404: errorResponse("no such batch"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid id", 404: "no such batch" }),
   },
 });

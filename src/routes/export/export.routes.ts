@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PriceQuerySchema } from "../prices/prices.routes";
-import { apiErrors, errorResponse } from "../schemas";
+import { openApiErrorResponses } from "../schemas";
 import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 /**
@@ -31,8 +31,7 @@ export const exportPricesRoute = createRoute({
   },
   responses: {
     200: { content: { "text/csv": { schema: z.string().openapi({ format: "binary" }) } }, description: "CSV file" },
-    400: errorResponse("invalid query"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query" }),
   },
 });
 
@@ -48,9 +47,7 @@ export const exportPricesXlsxRoute = createRoute({
   request: { query: ExportQuerySchema },
   responses: {
     200: xlsxResponse(".xlsx workbook, one sheet 中选价格"),
-    400: errorResponse("invalid query, or more rows than one workbook takes (export_too_large)"),
-    ...apiErrors,
-    501: errorResponse(XLSX_UNAVAILABLE),
+    ...openApiErrorResponses({ 400: "invalid query, or more rows than one workbook takes (export_too_large)", 501: XLSX_UNAVAILABLE }),
   },
 });
 
@@ -73,7 +70,6 @@ export const pricesAtomRoute = createRoute({
   },
   responses: {
     200: { content: { "application/atom+xml": { schema: z.string() } }, description: "Atom 1.0 feed" },
-    400: errorResponse("invalid query"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query" }),
   },
 });

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../../errors";
 import { checkSchemaAnswers } from "../../services/health";
 import { createRouter } from "../router";
-import { apiErrors, errorResponse, jsonResponse } from "../schemas";
+import { jsonResponse, openApiErrorResponses } from "../schemas";
 
 const health = createRoute({
   method: "get",
@@ -14,8 +14,7 @@ const health = createRoute({
   security: [],
   responses: {
     200: jsonResponse(z.object({ status: z.literal("ok") }), "the service and its database answer"),
-    ...apiErrors,
-    503: errorResponse("the database does not answer, or its tables are missing (an empty or replaced file)"),
+    ...openApiErrorResponses({ 503: "the database does not answer, or its tables are missing (an empty or replaced file)" }),
   },
 });
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IMPORT_KINDS } from "../../db/schema";
-import { apiErrors, errorResponse, jsonResponse, writeErrors } from "../schemas";
+import { jsonResponse, openApiErrorResponses } from "../schemas";
 
 const IssueSchema = z.object({ row: z.number().int(), column: z.string().nullable(), message: z.string() }).openapi("ImportIssue");
 
@@ -91,14 +91,18 @@ export const postImport = createRoute({
   },
   responses: {
     200: jsonResponse(ImportReportSchema, "imported (or, for a dry run, would import)"),
-    400: errorResponse("invalid query or body"),
-    401: errorResponse("missing or wrong token"),
-    409: errorResponse("another import is running"),
-    413: errorResponse("file too large"),
-    415: errorResponse("unsupported content type, or an .xlsx workbook on a runtime that cannot read one (code xlsx_unsupported: use the CLI)"),
     422: jsonResponse(ImportReportSchema, "rows were rejected; nothing was written"),
-    ...writeErrors,
-    403: errorResponse("imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site"),
+    ...openApiErrorResponses(
+      {
+        400: "invalid query or body",
+        401: "missing or wrong token",
+        403: "imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site",
+        409: "another import is running",
+        413: "file too large",
+        415: "unsupported content type, or an .xlsx workbook on a runtime that cannot read one (code xlsx_unsupported: use the CLI)",
+      },
+      "write",
+    ),
   },
 });
 
@@ -139,10 +143,7 @@ export const listImportsRoute = createRoute({
       }),
       "imports",
     ),
-    400: errorResponse("invalid query"),
-    401: errorResponse("missing or wrong token"),
-    403: errorResponse("imports over HTTP are disabled"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query", 401: "missing or wrong token", 403: "imports over HTTP are disabled" }),
   },
 });
 
@@ -169,13 +170,15 @@ export const withdrawImportRoute = createRoute({
   request: { params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: "id", in: "path" }, description: "the import's audit id (`importId` of its report, `id` in GET /api/v1/imports)", example: 12 }) }) },
   responses: {
     200: jsonResponse(WithdrawalSchema, "withdrawn: the data is as it was before the import"),
-    400: errorResponse("the id is not a positive integer"),
-    401: errorResponse("missing or wrong token"),
-    404: errorResponse("no import with this id in the audit log (import_not_found)"),
-    409: errorResponse(
-      "withdraw_conflict: a later import changed the same rows (withdraw it first); import_already_withdrawn; import_not_withdrawable: a dry run, a rejected or failed import, or one recorded before imports kept a journal; import_running: an import or withdrawal is running",
+    ...openApiErrorResponses(
+      {
+        400: "the id is not a positive integer",
+        401: "missing or wrong token",
+        403: "imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site",
+        404: "no import with this id in the audit log (import_not_found)",
+        409: "withdraw_conflict: a later import changed the same rows (withdraw it first); import_already_withdrawn; import_not_withdrawable: a dry run, a rejected or failed import, or one recorded before imports kept a journal; import_running: an import or withdrawal is running",
+      },
+      "write",
     ),
-    ...writeErrors,
-    403: errorResponse("imports over HTTP are disabled (no ADMIN_TOKEN configured), or a browser write from another site"),
   },
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PRICE_CHECK_CLASSES } from "../../domain";
 import { MATCH_RULES } from "../../services/price-check";
-import { apiErrors, errorResponse, jsonResponse, PlaceTimeQueryShape, writeErrors } from "../schemas";
+import { jsonResponse, openApiErrorResponses, PlaceTimeQueryShape } from "../schemas";
 import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 const PriceRefSchema = z.object({
@@ -97,11 +97,7 @@ export const postPriceCheck = createRoute({
       }),
       "each line classed, totals in meta",
     ),
-    400: errorResponse("a multipart body without a `file` field"),
-    413: errorResponse("file too large"),
-    415: errorResponse("not CSV"),
-    422: errorResponse("the file or some lines could not be read; details.errors lists them by row and column"),
-    ...writeErrors,
+    ...openApiErrorResponses({ 400: "a multipart body without a `file` field", 413: "file too large", 415: "not CSV", 422: "the file or some lines could not be read; details.errors lists them by row and column" }, "write"),
   },
 });
 
@@ -117,11 +113,6 @@ export const postPriceCheckXlsx = createRoute({
   request: { body: PurchaseListBody },
   responses: {
     200: xlsxResponse(".xlsx workbook: 比价结果 and 合计"),
-    400: errorResponse("a multipart body without a `file` field"),
-    413: errorResponse("file too large"),
-    415: errorResponse("not CSV"),
-    422: errorResponse("the file or some lines could not be read; details.errors lists them by row and column"),
-    ...writeErrors,
-    501: errorResponse(XLSX_UNAVAILABLE),
+    ...openApiErrorResponses({ 400: "a multipart body without a `file` field", 413: "file too large", 415: "not CSV", 422: "the file or some lines could not be read; details.errors lists them by row and column", 501: XLSX_UNAVAILABLE }, "write"),
   },
 });

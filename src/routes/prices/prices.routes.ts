@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { PRICE_SORTS } from "../../services/prices";
 import { RFC3339 } from "../../services/change-feed";
-import { apiErrors, errorResponse, IdParamSchema, jsonResponse, listOf, PlaceTimeQueryShape, PriceSchema, syntheticQuery } from "../schemas";
+import { IdParamSchema, jsonResponse, listOf, openApiErrorResponses, PlaceTimeQueryShape, PriceSchema, syntheticQuery } from "../schemas";
 
 const optionalNumber = (description: string) =>
   z.coerce.number().finite().optional().openapi({ description });
@@ -75,8 +75,7 @@ export const listPrices = createRoute({
   request: { query: PriceQuerySchema },
   responses: {
     200: jsonResponse(listOf(PriceSchema.extend({ change: PriceChangeSchema.optional() }), SearchMetaShape), "a page of chosen prices"),
-    400: errorResponse("invalid query or cursor"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query or cursor" }),
   },
 });
 
@@ -102,8 +101,6 @@ export const getPrice = createRoute({
   ],
   responses: {
     200: jsonResponse(z.object({ data: PriceSchema }), "the price"),
-    400: errorResponse("invalid id"),
-    404: errorResponse("no such price"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid id", 404: "no such price" }),
   },
 });

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { BidGroupSchema } from "../batches/batches.routes";
-import { apiErrors, errorResponse, IdParamSchema, jsonResponse, PlaceTimeQueryShape, PriceSchema, ProductSchema } from "../schemas";
+import { IdParamSchema, jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, PriceSchema, ProductSchema } from "../schemas";
 
 export const ProductDetailSchema = z
   .object({
@@ -57,9 +57,7 @@ export const getProduct = createRoute({
   },
   responses: {
     200: jsonResponse(z.object({ data: ProductDetailSchema }), "the product"),
-    400: errorResponse("invalid id"),
-    404: errorResponse("no such product"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid id", 404: "no such product" }),
   },
 });
 
@@ -109,7 +107,6 @@ export const listProductsRoute = createRoute({
       }),
       "a page of products",
     ),
-    400: errorResponse("invalid query, cursor or updatedSince, or a province that is not known (unknown_province)"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query, cursor or updatedSince, or a province that is not known (unknown_province)" }),
   },
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiErrors, errorResponse, jsonResponse } from "../schemas";
+import { jsonResponse, openApiErrorResponses } from "../schemas";
 
 export const ProgressQuerySchema = z.object({
   batch: z.string().min(1).max(100).optional().openapi({ description: "batch id" }),
@@ -67,8 +67,6 @@ export const getProgressRoute = createRoute({
       }),
       "progress per price",
     ),
-    400: errorResponse("invalid query"),
-    404: errorResponse("unknown batch or region"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query", 404: "unknown batch or region" }),
   },
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { SAVINGS_GROUPS } from "../../services/savings";
-import { apiErrors, errorResponse, jsonResponse } from "../schemas";
+import { jsonResponse, openApiErrorResponses } from "../schemas";
 import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 const month = (description: string) =>
@@ -67,9 +67,7 @@ export const getSavingsRoute = createRoute({
       }),
       "savings per group, totals in meta",
     ),
-    400: errorResponse("invalid query"),
-    404: errorResponse("unknown batch or region"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query", 404: "unknown batch or region" }),
   },
 });
 
@@ -85,9 +83,6 @@ export const getSavingsXlsxRoute = createRoute({
   request: { query: SavingsQuerySchema },
   responses: {
     200: xlsxResponse(".xlsx workbook, one sheet 节约医保基金"),
-    400: errorResponse("invalid query"),
-    404: errorResponse("unknown batch or region"),
-    ...apiErrors,
-    501: errorResponse(XLSX_UNAVAILABLE),
+    ...openApiErrorResponses({ 400: "invalid query", 404: "unknown batch or region", 501: XLSX_UNAVAILABLE }),
   },
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiErrors, errorResponse, jsonResponse } from "../schemas";
+import { jsonResponse, openApiErrorResponses } from "../schemas";
 
 export const SuggestQuerySchema = z.object({
   q: z.string().trim().min(1).max(100).openapi({ description: "the start of a name, a fragment, 拼音码 or English", example: "atf" }),
@@ -27,7 +27,6 @@ export const suggest = createRoute({
   request: { query: SuggestQuerySchema },
   responses: {
     200: jsonResponse(z.object({ data: z.array(SuggestionSchema) }), "names, best match first"),
-    400: errorResponse("invalid query"),
-    ...apiErrors,
+    ...openApiErrorResponses({ 400: "invalid query" }),
   },
 });
