@@ -28,9 +28,9 @@ export function benchFingerprint(): string {
   return hash.digest("hex").slice(0, 12);
 }
 
-/** The volume insert trigger exactly as the migration creates it. */
+/** The volume insert trigger exactly as the latest migration that defines it creates it. */
 function insertTriggerSql(): string {
-  const file = readFileSync(join(MIGRATIONS_FOLDER, "0003_savings_rollup_triggers.sql"), "utf8");
+  const file = readFileSync(join(MIGRATIONS_FOLDER, "0017_volume_rollups_set_based.sql"), "utf8");
   const chunk = file.split("--> statement-breakpoint").find((part) => part.includes("CREATE TRIGGER `volumes_rollup_after_insert`"));
   if (!chunk) throw new Error("volumes_rollup_after_insert not found in the migration");
   return chunk.slice(chunk.indexOf("CREATE TRIGGER"));

@@ -273,6 +273,9 @@ export const volumes = sqliteTable(
   (t) => [
     uniqueIndex("volumes_price_region_month_uq").on(t.priceId, t.regionCode, t.month),
     index("volumes_region_month_idx").on(t.regionCode, t.month),
+    // An import counts the rows it changed (updated_at at or after its start) from here, not by
+    // reading every volume row (drizzle/0017).
+    index("volumes_updated_idx").on(t.updatedAt),
   ],
 );
 
@@ -365,6 +368,24 @@ export const purchasesByPriceRegion = sqliteTable(
     volumeRows: integer("volume_rows").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.priceId, t.regionCode] })],
+);
+
+/**
+ * Volume rows one chunk of a volume import is adding or changing, only ever non-empty inside that
+ * chunk's transaction: while it holds rows, the volume triggers stand aside and the import updates
+ * the rollups set-based (src/import/kinds/volumes.ts, drizzle/0017_volume_rollups_set_based.sql).
+ */
+export const volumeRollupPending = sqliteTable(
+  "volume_rollup_pending",
+  {
+    priceId: integer("price_id").notNull(),
+    regionCode: text("region_code").notNull(),
+    month: text("month").notNull(),
+    units: integer("units").notNull(),
+    amountPaidE4: integer("amount_paid_e4"),
+    fundShareBp: integer("fund_share_bp"),
+  },
+  (t) => [primaryKey({ columns: [t.priceId, t.regionCode, t.month] })],
 );
 
 export const imports = sqliteTable(

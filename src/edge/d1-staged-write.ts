@@ -38,32 +38,44 @@ export function d1StagedWrite(options: D1WriteOptions = {}): AtomicWrite {
   const chunkSize = options.chunkSize ?? D1_CHUNK_SIZE;
   return async (db, chunks) => {
     await recoverAbandoned(db);
-    const buffered: SQL[] = [];
+    const buffered: SQL[][] = [];
+    let statements = 0;
     const iterator = chunks[Symbol.asyncIterator]();
     for (;;) {
       const next = await iterator.next();
       if (next.done) {
-        if (buffered.length) await runBatch(db, buffered);
+        if (statements) await runBatch(db, buffered.flat());
         return;
       }
-      buffered.push(...next.value);
-      if (buffered.length > singleBatchMax) break;
+      buffered.push(next.value);
+      statements += next.value.length;
+      if (statements > singleBatchMax) break;
     }
     await stagedWrite(db, buffered, iterator, chunkSize);
   };
 }
 
-async function stagedWrite(db: Db, first: SQL[], rest: AsyncIterator<SQL[]>, chunkSize: number): Promise<void> {
+async function stagedWrite(db: Db, first: SQL[][], rest: AsyncIterator<SQL[]>, chunkSize: number): Promise<void> {
   await takeLock(db);
   try {
     await installJournal(db);
     await runBatch(db, [bumpVersion()]);
-    let pending = first;
+    // A chunk's statements always share a batch (a volume chunk's set-based rollup statements must
+    // run together: src/import/kinds/volumes.ts), so a batch is whole chunks, sent once they reach
+    // chunkSize statements.
+    let pending: SQL[] = [];
+    const add = async (chunk: SQL[]) => {
+      pending.push(...chunk);
+      if (pending.length >= chunkSize) {
+        await runBatch(db, pending);
+        pending = [];
+      }
+    };
+    for (const chunk of first) await add(chunk);
     for (;;) {
-      while (pending.length >= chunkSize) await runBatch(db, pending.splice(0, chunkSize));
       const next = await rest.next();
       if (next.done) break;
-      pending.push(...next.value);
+      await add(next.value);
     }
     if (pending.length) await runBatch(db, pending);
     await runBatch(db, [...dropJournalTriggers(), sql`DELETE FROM import_undo`, bumpVersion(), releaseLock()]);

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { productNaturalKey } from "../../domain/names";
 import type { RowReader } from "../row-reader";
@@ -28,9 +28,10 @@ export type VolumesContext = {
 };
 
 /** Unchanged rows are not rewritten, so importing the same file twice changes nothing. */
-const VOLUME_UPSERT = sql.raw(`ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units,
+const VOLUME_UPSERT_TEXT = `ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units,
     amount_paid_e4 = excluded.amount_paid_e4, fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
-  WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`);
+  WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`;
+const VOLUME_UPSERT = sql.raw(VOLUME_UPSERT_TEXT);
 
 export const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
   smallest: "smallest",
@@ -95,17 +96,7 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
       VALUES (${v.priceId}, ${v.regionCode}, ${v.month}, ${v.units}, ${v.amountPaidE4 === null ? null : Number(v.amountPaidE4)}, ${v.fundShareBp})
       ${VOLUME_UPSERT}`,
   ],
-  // One statement per chunk, its rows as one JSON parameter: SQLite compiles the savings rollup
-  // triggers once per statement, which made a statement per row ~30 times slower than one
-  // INSERT … SELECT.
-  chunkStatements: (recs) => {
-    const rows = recs.map((v) => [v.priceId, v.regionCode, v.month, v.units, v.amountPaidE4 === null ? null : Number(v.amountPaidE4), v.fundShareBp]);
-    return [
-      sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
-        SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5 FROM json_each(${JSON.stringify(rows)}) j
-        WHERE true ${VOLUME_UPSERT}`,
-    ];
-  },
+  chunkStatements: (recs) => volumeChunkStatements(recs),
 };
 
 export function findPrice(r: RowReader, ctx: Pick<VolumesContext, "batchOverride" | "priceByKey">): PriceRef | null {
@@ -134,4 +125,66 @@ export function findPrice(r: RowReader, ctx: Pick<VolumesContext, "batchOverride
     return null;
   }
   return price;
+}
+
+const jsonRows = (recs: VolumeRecord[]) =>
+  JSON.stringify(recs.map((v) => [v.priceId, v.regionCode, v.month, v.units, v.amountPaidE4 === null ? null : Number(v.amountPaidE4), v.fundShareBp]));
+
+const SUMS = "parts, volume_rows, units, amount_paid_e4, spend_num, fund_hi, fund_lo, unshared_num";
+const ADD_SUMS = SUMS.split(", ").map((c) => `${c} = ${c} + excluded.${c}`).join(", ");
+/** Adds (sign +) or takes away (sign -) the rollup parts of the pending volume rows, one row per group. */
+function pendingParts(sign: "+" | "-"): SQL[] {
+  const summed = SUMS.split(", ").map((c) => `${sign}SUM(${c})`).join(", ");
+  return [
+    sql.raw(`INSERT INTO savings_rollup_batch_region_month (batch_id, region_code, month, divisor, ${SUMS})
+      SELECT batch_id, region_code, month, divisor, ${summed} FROM pending_volume_parts WHERE true
+      GROUP BY batch_id, region_code, month, divisor
+      ON CONFLICT (batch_id, region_code, month, divisor) DO UPDATE SET ${ADD_SUMS}`),
+    sql.raw(`INSERT INTO purchase_rollup_price_region (price_id, region_code, units, volume_rows)
+      SELECT v.price_id, v.region_code, ${sign}SUM(v.units), ${sign}COUNT(*) FROM volume_rollup_pending p
+      CROSS JOIN volumes v ON v.price_id = p.price_id AND v.region_code = p.region_code AND v.month = p.month WHERE true
+      GROUP BY v.price_id, v.region_code
+      ON CONFLICT (price_id, region_code) DO UPDATE SET units = units + excluded.units, volume_rows = volume_rows + excluded.volume_rows`),
+  ];
+}
+
+/**
+ * One chunk of volume rows with the savings rollups kept set-based (drizzle/0017): the rows that
+ * are new or differ are copied into volume_rollup_pending (which makes the per-row triggers stand
+ * aside), their old parts leave the rollups in one GROUP BY, exactly those rows are written, their
+ * new parts arrive in one GROUP BY, and the table is emptied. Rows are written from the pending
+ * table (plain columns, the JSON read once), so a row is in the rollups once whatever the upsert decides. The statements must run together in one
+ * transaction or batch (every writer keeps a chunk's statements together). Each binds one JSON
+ * parameter at most, so they suit D1's 100-parameter limit. Per-row triggers cost ~150 µs a row;
+ * this costs one rollup row per group.
+ */
+export function volumeChunkStatements(recs: VolumeRecord[]): SQL[] {
+  if (recs.length === 0) return [];
+  const rows = jsonRows(recs);
+  return [
+    sql`INSERT INTO volume_rollup_pending (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+      SELECT j.price_id, j.region_code, j.month, j.units, j.amount_paid_e4, j.fund_share_bp
+      FROM (SELECT value->>0 AS price_id, value->>1 AS region_code, value->>2 AS month, value->>3 AS units, value->>4 AS amount_paid_e4, value->>5 AS fund_share_bp
+            FROM json_each(${rows})) j
+      LEFT JOIN volumes v ON v.price_id = j.price_id AND v.region_code = j.region_code AND v.month = j.month
+      WHERE v.id IS NULL OR (v.units, v.amount_paid_e4, v.fund_share_bp) IS NOT (j.units, j.amount_paid_e4, j.fund_share_bp)`,
+    ...pendingParts("-"),
+    sql.raw(`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+      SELECT price_id, region_code, month, units, amount_paid_e4, fund_share_bp FROM volume_rollup_pending WHERE true
+      ${VOLUME_UPSERT_TEXT}`),
+    ...pendingParts("+"),
+    sql`DELETE FROM volume_rollup_pending`,
+  ];
+}
+
+/**
+ * The same chunk as one statement with the per-row triggers keeping the rollups (the form before
+ * drizzle/0017); kept for the volume-import bench, which times both side by side.
+ */
+export function volumeChunkStatementsPerRowTriggers(recs: VolumeRecord[]): SQL[] {
+  return [
+    sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+      SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5 FROM json_each(${jsonRows(recs)}) j
+      WHERE true ${VOLUME_UPSERT}`,
+  ];
 }
