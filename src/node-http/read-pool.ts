@@ -161,9 +161,14 @@ function resultSet(columns: string[], raw: unknown[][]): ResultSet {
   };
 }
 
-/** True for a statement that only reads: it may go to the pool. Anything else stays on the writer. */
+/**
+ * True for a statement that only reads: it may go to the pool. Anything else stays on the writer.
+ * `replace(` is SQL's string function, not REPLACE INTO: a search by strength (20mg) uses it, and
+ * counting it as a write ran that search on the server's connection, blocking the event loop.
+ * (A write sent here by mistake would fail, not write: the pool's connections are read-only.)
+ */
 export function isPlainRead(sql: string): boolean {
-  return /^\s*(?:SELECT|WITH)\b/i.test(sql) && !/\b(?:INSERT|UPDATE|DELETE|REPLACE|PRAGMA)\b/i.test(sql);
+  return /^\s*(?:SELECT|WITH)\b/i.test(sql) && !/\b(?:INSERT|UPDATE|DELETE|PRAGMA)\b|\bREPLACE\b(?!\s*\()/i.test(sql);
 }
 
 /** The statement of an execute call as SQL text and positional arguments, or null when it has named ones. */

@@ -114,5 +114,11 @@ describe("reads on worker threads", () => {
     expect(isPlainRead("WITH x AS (SELECT 1) DELETE FROM t")).toBe(false);
     expect(isPlainRead("PRAGMA optimize")).toBe(false);
     expect(isPlainRead("BEGIN")).toBe(false);
+    expect(isPlainRead("WITH x AS (SELECT 1) REPLACE INTO t SELECT * FROM x")).toBe(false);
+    expect(isPlainRead("WITH x AS (SELECT 1) UPDATE t SET a = 1")).toBe(false);
+    // SQL's replace() function is a read: a search by strength (20mg) used to run on the server's
+    // own connection, synchronously on the event loop.
+    expect(isPlainRead("SELECT id FROM search_variants WHERE instr(replace(text, ' ', ''), ?) > 0")).toBe(true);
+    expect(isPlainRead("WITH x AS (SELECT REPLACE (text, ' ', '') AS t FROM v) SELECT * FROM x")).toBe(true);
   });
 });
