@@ -479,24 +479,30 @@ export type VolumeRow = typeof volumes.$inferSelect;
 export type ImportRow = typeof imports.$inferSelect;
 
 /**
- * Prices a withdrawn import had added, deleted by the withdrawal (src/services/import-withdrawal.ts):
- * the change feed lists them as tombstones (change "withdrawn") after `withdrawn_at`, so a client
- * that synced them learns they are gone. `last` is the price as the feed showed it (JSON of the
- * columns of src/services/price-view.ts), the body of the tombstone.
+ * Rows a withdrawn import had added, deleted by the withdrawal (src/services/import-withdrawal.ts):
+ * prices, products and batches. Their change feeds list them as tombstones (change "withdrawn")
+ * after `withdrawn_at`, so a client that synced them learns they are gone (drizzle/0018_tombstones.sql).
  */
-export const priceTombstones = sqliteTable(
-  "price_tombstones",
+export const tombstones = sqliteTable(
+  "tombstones",
   {
-    priceId: integer("price_id").primaryKey(),
-    batchId: text("batch_id").notNull(),
-    productId: integer("product_id").notNull(),
+    /** prices, products or batches. */
+    tbl: text("tbl").notNull(),
+    /** The row's id as text (batch ids are text). */
+    rowId: text("row_id").notNull(),
     /** The audit id of the withdrawn import. */
     importId: integer("import_id").notNull(),
     /** The database's clock, like updated_at, so it compares with a sync's stamps. */
     withdrawnAt: text("withdrawn_at").notNull(),
+    /** The row as its feed showed it (JSON): the body of the tombstone. */
     last: text("last").notNull(),
+    /**
+     * Prices: the price's search row (price_search) with t_level and t_synthetic, so a
+     * filtered feed matches the tombstone as its search matched the price (src/services/tombstones.ts).
+     */
+    search: text("search"),
   },
-  (t) => [index("price_tombstones_withdrawn_idx").on(t.withdrawnAt, t.priceId)],
+  (t) => [primaryKey({ columns: [t.tbl, t.rowId] }), index("tombstones_withdrawn_idx").on(t.tbl, t.withdrawnAt, t.rowId)],
 );
 
 /*

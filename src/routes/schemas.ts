@@ -140,6 +140,17 @@ export const PriceSchema = z
   })
   .openapi("Price");
 
+/** With updatedSince on products and batches: what happened to the row since then. */
+export const RowChangeSchema = z
+  .object({
+    kind: z.enum(["added", "changed", "withdrawn"]).openapi({
+      description: "withdrawn: an import that added it was withdrawn (DELETE /api/v1/imports/{id}); the item is the row as the feed last showed it",
+    }),
+    at: z.string().openapi({ description: "when, RFC 3339 UTC", example: "2026-11-28T02:00:00.000Z" }),
+    tombstone: z.boolean().openapi({ description: "true for withdrawn rows: drop them from a copy" }),
+  })
+  .openapi("RowChange", { description: "with updatedSince: what happened to the row since then" });
+
 export const listOf = <T extends z.ZodType, M extends z.ZodRawShape = {}>(item: T, meta: M = {} as M) =>
   z.object({
     data: z.array(item),

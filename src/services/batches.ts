@@ -5,6 +5,7 @@ import { batchStatistics, PUBLISHED_MEAN_BASELINES, type BidLandscape } from "..
 import { notFound } from "../errors";
 import { priceState, type PriceState } from "../domain/state";
 import { parseUpdatedSince, syncToken } from "./change-feed";
+import { newestWithdrawal, withdrawnIn } from "./tombstones";
 import { parsePriceFilter, readAsOf } from "./price-filter";
 import { placeSql } from "./price-filter-sql";
 import type { Category, Level } from "../db/schema";
@@ -31,12 +32,22 @@ type BatchSqlRow = {
   stats: string | null;
 };
 
-const BATCH_SELECT = sql`SELECT b.id, b.name, b.level, b.category, b.organizer, b.announced,
-  b.cycle_start AS cycleStart, b.cycle_end AS cycleEnd, b.region_scope AS regionScope,
-  b.published_items AS publishedItems, b.published_products AS publishedProducts, b.published_firms AS publishedFirms,
-  b.published_avg_discount_bp AS publishedAvgDiscountBp, b.published_max_discount_bp AS publishedMaxDiscountBp,
-  b.published_savings AS publishedSavings, b.source, b.synthetic, s.stats
-  FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id`;
+/** A batch answer's fields and their columns over `batches b LEFT JOIN batch_stats s`. */
+const BATCH_FIELDS: ReadonlyArray<readonly [keyof BatchSqlRow, string]> = [
+  ["id", "b.id"], ["name", "b.name"], ["level", "b.level"], ["category", "b.category"], ["organizer", "b.organizer"], ["announced", "b.announced"],
+  ["cycleStart", "b.cycle_start"], ["cycleEnd", "b.cycle_end"], ["regionScope", "b.region_scope"],
+  ["publishedItems", "b.published_items"], ["publishedProducts", "b.published_products"], ["publishedFirms", "b.published_firms"],
+  ["publishedAvgDiscountBp", "b.published_avg_discount_bp"], ["publishedMaxDiscountBp", "b.published_max_discount_bp"],
+  ["publishedSavings", "b.published_savings"], ["source", "b.source"], ["synthetic", "b.synthetic"], ["stats", "s.stats"],
+];
+const BATCH_FROM = "batches b LEFT JOIN batch_stats s ON s.batch_id = b.id";
+const BATCH_COLUMNS = sql.raw(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
+const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${sql.raw(BATCH_FROM)}`;
+
+/** A batch with its statistics, over BATCH_FROM, as the JSON a tombstone keeps (src/services/import-withdrawal.ts). */
+export const BATCH_JSON = sql.raw(`json_object(${BATCH_FIELDS.map(([field, column]) => `'${field}', ${column}`).join(", ")})`);
+export const BATCH_TOMBSTONE_FROM = sql.raw(BATCH_FROM);
+const batchFromJson = (json: string) => sql.raw(BATCH_FIELDS.map(([field]) => `json_extract(${json}, '$.${field}') AS ${field}`).join(", "));
 
 export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
 
@@ -89,31 +100,61 @@ export type BatchView = ReturnType<typeof toBatchView>;
 /** When a batch last changed for a client: its own row or its statistics (which change with its prices). */
 const BATCH_CHANGED_AT = sql`max(b.updated_at, COALESCE(s.updated_at, ''))`;
 
+export type BatchChange = { kind: "added" | "changed" | "withdrawn"; at: string; tombstone: boolean };
+
 /**
- * Batches, newest first; with `updatedSince`, those changed since, oldest change first; with
- * `state`, only batches whose cycle is in one of those states on `asOf` (default today in China).
+ * Batches, newest first; with `updatedSince`, those added, changed or withdrawn since, oldest change
+ * first (a withdrawn batch, one a withdrawn import had added, as a tombstone: the batch as the feed
+ * last showed it, `change.kind` withdrawn); with `state`, only batches whose cycle is in one of those
+ * states on `asOf` (default today in China). `level`, `category`, `synthetic` and `state` apply to
+ * tombstones as to batches; `province` asks about prices, which went with the batch, so every
+ * withdrawn batch is listed whatever it says.
  */
 export async function listBatches(
   db: Db,
   filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string; state?: readonly PriceState[]; asOf?: string; province?: string } = {},
-): Promise<BatchView[]> {
+): Promise<(BatchView & { change?: BatchChange })[]> {
   const conditions = [];
+  const gone: SQL[] = [];
+  const copied = (field: string) => sql.raw(`json_extract(t.last, '$.${field}')`);
   if (filter.province !== undefined) conditions.push(await suppliedTo(db, filter.province));
-  if (filter.level) conditions.push(sql`b.level = ${filter.level}`);
-  if (filter.category) conditions.push(sql`b.category = ${filter.category}`);
-  if (filter.synthetic !== undefined) conditions.push(sql`b.synthetic = ${filter.synthetic ? 1 : 0}`);
+  if (filter.level) {
+    conditions.push(sql`b.level = ${filter.level}`);
+    gone.push(sql`${copied("level")} = ${filter.level}`);
+  }
+  if (filter.category) {
+    conditions.push(sql`b.category = ${filter.category}`);
+    gone.push(sql`${copied("category")} = ${filter.category}`);
+  }
+  if (filter.synthetic !== undefined) {
+    conditions.push(sql`b.synthetic = ${filter.synthetic ? 1 : 0}`);
+    gone.push(sql`${copied("synthetic")} = ${filter.synthetic ? 1 : 0}`);
+  }
   const since = filter.updatedSince === undefined ? null : parseUpdatedSince(filter.updatedSince);
   if (since) conditions.push(sql`${BATCH_CHANGED_AT} > ${since.updated}`);
   const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const order = since ? sql`${BATCH_CHANGED_AT} ASC, b.id ASC` : sql`COALESCE(b.announced, '') DESC, b.id ASC`;
   const asOf = readAsOf(filter.asOf);
-  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} ${where} ORDER BY ${order}`);
+  type Row = BatchSqlRow & { changedAt?: string; createdAt?: string; withdrawn?: number };
+  const rows = since
+    ? await readRows<Row>(db, sql`SELECT * FROM (
+        SELECT ${BATCH_COLUMNS}, ${BATCH_CHANGED_AT} AS changedAt, b.created_at AS createdAt, 0 AS withdrawn FROM ${sql.raw(BATCH_FROM)} ${where}
+        UNION ALL
+        SELECT ${batchFromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn
+        FROM tombstones t WHERE ${sql.join([withdrawnIn("batches", since.updated), ...gone], sql` AND `)}
+      ) ORDER BY changedAt ASC, id ASC`)
+    : await readRows<Row>(db, sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
   // Every batch fits one answer, so the state (the calendar's, never stored) is judged here by the domain's rule.
   const states = filter.state?.length ? new Set(filter.state) : null;
-  const views: BatchView[] = [];
+  const views: (BatchView & { change?: BatchChange })[] = [];
   for (const row of rows) {
     if (states && !states.has(priceState(row.cycleStart, row.cycleEnd, asOf))) continue;
-    views.push(toBatchView(row, (await statsOf(db, row)).statistics));
+    const view = toBatchView(row, (await statsOf(db, row)).statistics);
+    if (!since || row.changedAt === undefined) {
+      views.push(view);
+      continue;
+    }
+    const kind: BatchChange["kind"] = row.withdrawn ? "withdrawn" : (row.createdAt ?? "") > since.updated ? "added" : "changed";
+    views.push({ ...view, change: { kind, at: row.changedAt, tombstone: kind === "withdrawn" } });
   }
   return views;
 }
@@ -127,9 +168,10 @@ async function suppliedTo(db: Db, province: string): Promise<SQL> {
   return sql`b.id IN (SELECT ps.batch_id FROM price_search ps WHERE ${sql.join(places.map(placeSql), sql` AND `)})`;
 }
 
-/** Where the next batches sync starts: the newest change now (read before the list, so nothing falls between). */
+/** Where the next batches sync starts: the newest change now, a withdrawal too (read before the list, so nothing falls between). */
 export async function batchesSyncToken(db: Db): Promise<string> {
-  const [point] = await readRows<{ updated: string | null }>(db, sql`SELECT max(${BATCH_CHANGED_AT}) AS updated FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id`);
+  const [point] = await readRows<{ updated: string | null }>(db, sql`SELECT max(u) AS updated FROM
+    (SELECT max(${BATCH_CHANGED_AT}) AS u FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id UNION ALL ${newestWithdrawal("batches")})`);
   return syncToken({ updated: point?.updated || "1970-01-01T00:00:00.000Z", clock: new Date().toISOString() });
 }
 

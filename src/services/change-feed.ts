@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { newestWithdrawal } from "./tombstones";
 
 /**
  * Where a sync left off. Two clocks, because two things change what a client holds:
@@ -47,11 +48,9 @@ export function lastEndedDay(ms: number): string {
 /** When a price with cycle end `day` stopped being in force: the end of that day in Asia/Shanghai. */
 export const endedAtSql = (day: SQL) => sql`(${day} || 'T16:00:00.000Z')`;
 
-/** Where the next sync starts: the newest stamp among the tables (a price's withdrawal too) and now. */
+/** Where the next sync starts: the newest stamp of the table (a withdrawal of one of its rows too) and now. */
 export async function currentSyncPoint(db: Db, table: "prices" | "products" | "batches", now = Date.now()): Promise<SyncPoint> {
-  const newest = table === "prices"
-    ? sql`SELECT max(s) AS updated FROM (SELECT max(updated_at) AS s FROM prices UNION ALL SELECT max(withdrawn_at) FROM price_tombstones)`
-    : sql`SELECT max(updated_at) AS updated FROM ${sql.raw(table)}`;
+  const newest = sql`SELECT max(s) AS updated FROM (SELECT max(updated_at) AS s FROM ${sql.raw(table)} UNION ALL ${newestWithdrawal(table)})`;
   const [row] = await readRows<{ updated: string | null }>(db, newest);
   return { updated: row?.updated ?? iso(0), clock: iso(now) };
 }

@@ -2,9 +2,11 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
-import { refreshBatchStats } from "./batches";
+import { BATCH_JSON, BATCH_TOMBSTONE_FROM, refreshBatchStats } from "./batches";
 import { dataChanged } from "./data-version";
 import { PRICE_FROM, PRICE_JSON } from "./price-view";
+import { PRODUCT_JSON } from "./product-list";
+import { priceSearchJson } from "./tombstones";
 
 export type Withdrawal = {
   importId: number;
@@ -45,8 +47,8 @@ const SAVINGS_ROLLUPS = ["savings_rollup_batch_region_month", "savings_rollup_ba
 /** Tables whose integer primary key is the rowid itself (restored rows keep their id). */
 const ROWID_KEYS: Partial<Record<JournaledTable, string>> = { products: "id", prices: "id", bids: "id", agreed_volumes: "id", volumes: "id" };
 
-/** The stamp of a row put back: now, on the database's clock (the format of every updated_at). */
-const RESTORED_AT = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+/** The stamp of a row put back and of a tombstone: now, on the database's clock (the format of every updated_at). */
+const DB_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const table = (name: string) => sql.raw(quote(name));
@@ -97,12 +99,8 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     // First, and only when still free of conflicts: every later statement runs only if this one marked it.
     sql`UPDATE import_journals SET withdrawn_at = ${withdrawnAt} WHERE id = ${journal} AND withdrawn_at IS NULL
       AND ${sql.join(conflictChecks(journal).map((check) => sql`NOT EXISTS (${check})`), sql` AND `)}`,
-    // Prices it added leave a tombstone for the change feed (src/services/price-feed.ts), written while they are still there to copy.
-    sql`INSERT INTO price_tombstones (price_id, batch_id, product_id, import_id, withdrawn_at, last)
-      SELECT p.id, p.batch_id, p.product_id, ${id(importId)}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ${PRICE_JSON} FROM ${PRICE_FROM}
-      WHERE ${inRange(journal, "prices", sql.raw("p.rowid"))} AND ${guard}
-      ON CONFLICT(price_id) DO UPDATE SET batch_id = excluded.batch_id, product_id = excluded.product_id, import_id = excluded.import_id,
-        withdrawn_at = excluded.withdrawn_at, last = excluded.last`,
+    // Prices, products and batches it added leave a tombstone for their change feeds (src/services/tombstones.ts), written while they are still there to copy.
+    ...(await tombstoneStatements(db, journal, importId, guard)),
     // Rows it added, children before parents.
     ...[...JOURNALED_TABLES].reverse().map((t) => sql`DELETE FROM ${table(t)} WHERE ${inRange(journal, t, sql.raw("rowid"))} AND ${guard}`),
     // Rows it changed or deleted, parents before children: updated in place when still there, else inserted back.
@@ -188,6 +186,27 @@ function conflict(importId: number, later: number[], cause?: string): AppError {
   });
 }
 
+/**
+ * A tombstone for each price, product and batch the import added: the row as its feed shows it, and
+ * for a price its search row, so a filtered feed can tell whether its search matched it. A row of the
+ * same id withdrawn before (and stored again since) has its tombstone replaced.
+ */
+async function tombstoneStatements(db: Db, journal: number, importId: number, guard: SQL): Promise<SQL[]> {
+  const now = sql.raw(DB_NOW);
+  const upsert = sql`ON CONFLICT(tbl, row_id) DO UPDATE SET import_id = excluded.import_id, withdrawn_at = excluded.withdrawn_at,
+    last = excluded.last, search = excluded.search`;
+  const into = sql`INSERT INTO tombstones (tbl, row_id, import_id, withdrawn_at, last, search)`;
+  return [
+    sql`${into} SELECT 'prices', CAST(p.id AS TEXT), ${id(importId)}, ${now}, ${PRICE_JSON}, ${await priceSearchJson(db)}
+      FROM ${PRICE_FROM} LEFT JOIN price_search ps ON ps.price_id = p.id
+      WHERE ${inRange(journal, "prices", sql.raw("p.rowid"))} AND ${guard} ${upsert}`,
+    sql`${into} SELECT 'products', CAST(id AS TEXT), ${id(importId)}, ${now}, ${PRODUCT_JSON}, NULL FROM products
+      WHERE ${inRange(journal, "products", sql.raw("rowid"))} AND ${guard} ${upsert}`,
+    sql`${into} SELECT 'batches', b.id, ${id(importId)}, ${now}, ${BATCH_JSON}, NULL FROM ${BATCH_TOMBSTONE_FROM}
+      WHERE ${inRange(journal, "batches", sql.raw("b.rowid"))} AND ${guard} ${upsert}`,
+  ];
+}
+
 async function restoreStatements(db: Db, journal: number, guard: SQL): Promise<SQL[]> {
   const out: SQL[] = [];
   for (const t of JOURNALED_TABLES) {
@@ -195,7 +214,7 @@ async function restoreStatements(db: Db, journal: number, guard: SQL): Promise<S
     // A row put back is a change for a client that synced after the import: it gets a fresh stamp
     // (the database's clock, like every write), or a nightly sync keyed on updated_at never hears of it.
     const value = (c: string) =>
-      c === "updated_at" ? sql.raw(RESTORED_AT) : sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
+      c === "updated_at" ? sql.raw(DB_NOW) : sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
     const entries = sql`import_journal_rows o WHERE o.journal_id = ${id(journal)} AND o.tbl = ${name(t)}`;
     out.push(
       sql`UPDATE ${table(t)} SET (${sql.raw(cols.map(quote).join(", "))}) = (${sql.join(cols.map(value), sql`, `)})

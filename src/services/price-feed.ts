@@ -7,6 +7,7 @@ import {
 } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, priceColumnsFromJson, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { priceMatch, whereSql, type PriceQuery } from "./prices";
+import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
 
 export type PriceChange = { kind: ChangeKind; at: string; tombstone: boolean };
 export type ChangedPrice = PriceView & { change: PriceChange };
@@ -22,13 +23,12 @@ export type PriceChangeQuery = PriceQuery & { updatedSince: string };
  * page fixes where the next sync starts (`syncToken`); every page of the walk carries the same.
  *
  * A withdrawn price (one a withdrawn import had added, now deleted) is listed from its tombstone,
- * as the feed last showed it, whatever the search: its search rows are gone with it, so the feed
- * cannot tell whether the search matched it, and a client drops an id it never held at no cost.
+ * as the feed last showed it, when the search matched it as it was (src/services/tombstones.ts).
  */
 export async function pricesChangedSince(db: Db, query: PriceChangeQuery): Promise<PriceChangePage> {
   const feed = await feedOf(db, query);
   const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT
-    (SELECT count(*) FROM ${PRICE_FROM} ${whereSql(feed.conditions)}) + (SELECT count(*) FROM price_tombstones t WHERE ${feed.withdrawn}) AS total`);
+    (SELECT count(*) FROM ${PRICE_FROM} ${whereSql(feed.conditions)}) + (SELECT count(*) FROM ${feed.withdrawn} ps WHERE ${feed.matchedWithdrawn}) AS total`);
   return { ...(await feed.page()), total };
 }
 
@@ -40,17 +40,7 @@ export async function changedPricesPage(db: Db, query: PriceChangeQuery): Promis
   return (await feedOf(db, query)).page();
 }
 
-/**
- * Tombstones of the window, from the index on withdrawn_at: withdrawn after the sync asked about
- * and by the point this walk ends at. A price stored again under the same id since (a restore) is
- * live, not withdrawn.
- */
-function withdrawnIn(since: SyncPoint, until: SyncPoint): SQL {
-  return sql`t.withdrawn_at > ${since.updated} AND t.withdrawn_at <= ${until.updated}
-    AND NOT EXISTS (SELECT 1 FROM prices x WHERE x.id = t.price_id)`;
-}
-
-async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQL[]; withdrawn: SQL; page: () => Promise<ChangedPricesPage> }> {
+async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQL[]; withdrawn: SQL; matchedWithdrawn: SQL; page: () => Promise<ChangedPricesPage> }> {
   const since = parseUpdatedSince(query.updatedSince);
   const after = query.cursor ? readFeedCursor(query.cursor) : null;
   const until: SyncPoint = after?.until ?? (await currentSyncPoint(db, "prices"));
@@ -58,9 +48,12 @@ async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQ
   const changedAt = priceChangedAtSql(w);
   // The search as a probe of each changed price's search row (its primary key), not a list of every
   // match built first: a sync reads what changed, and with no filter every price matches.
-  const { condition: matched } = await priceMatch(db, { ...query, ...ENDED_TOO, cursor: undefined });
+  const search = { ...query, ...ENDED_TOO, cursor: undefined };
+  const { condition: matched } = await priceMatch(db, search);
   const conditions = [sql`EXISTS (SELECT 1 FROM price_search ps WHERE ps.price_id = p.id AND (${matched}))`, changedPricesCondition(w)];
-  const withdrawn = withdrawnIn(w.since, until);
+  // Tombstones of the window (withdrawn after the sync asked about, by the point this walk ends at) its search matched, as rows aliased ps.
+  const withdrawn = await priceTombstoneRows(db, withdrawnIn("prices", w.since.updated, until.updated));
+  const matchedWithdrawn = await tombstoneMatch(db, search);
   const keyset = (at: SQL, id: SQL) => (after ? [sql`(${at} > ${after.changedAt} OR (${at} = ${after.changedAt} AND ${id} > ${after.id}))`] : []);
   const limit = query.limit ?? 50;
   const page = async (): Promise<ChangedPricesPage> => {
@@ -70,8 +63,8 @@ async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQ
         SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.status AS storedStatus FROM ${PRICE_FROM}
         ${whereSql([...conditions, ...keyset(changedAt, sql`p.id`)])}
         UNION ALL
-        SELECT ${priceColumnsFromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 'withdrawn' AS storedStatus
-        FROM price_tombstones t ${whereSql([withdrawn, ...keyset(sql`t.withdrawn_at`, sql`t.price_id`)])}
+        SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt, ps.t_withdrawn_at AS createdAt, 'withdrawn' AS storedStatus
+        FROM ${withdrawn} ps ${whereSql([matchedWithdrawn, ...keyset(sql`ps.t_withdrawn_at`, sql`CAST(ps.t_row_id AS INTEGER)`)])}
       ) ORDER BY changedAt, id LIMIT ${limit + 1}`);
     const shown = rows.slice(0, limit);
     const names = await regionNamesOf(db, shown);
@@ -85,5 +78,5 @@ async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQ
       syncToken: syncToken(until),
     };
   };
-  return { conditions, withdrawn, page };
+  return { conditions, withdrawn, matchedWithdrawn, page };
 }

@@ -70,7 +70,12 @@ export type FilterSql = {
   cells: CellFilter | null;
 };
 
-export function renderFilter(f: PriceFilter): FilterSql {
+/**
+ * `copied`: on a price's search row as a tombstone keeps it (src/services/tombstones.ts), whose
+ * price and batch may be gone: the level and the synthetic flag are read from the copies beside it
+ * (t_level, t_synthetic) instead of from their tables.
+ */
+export function renderFilter(f: PriceFilter, { copied = false }: { copied?: boolean } = {}): FilterSql {
   const group: SQL[] = [];
   const byGroupOnRows: SQL[] = [];
   if (f.batch !== undefined) {
@@ -79,7 +84,7 @@ export function renderFilter(f: PriceFilter): FilterSql {
   }
   if (f.level !== undefined) {
     group.push(sql`b.level = ${litText(f.level)}`);
-    byGroupOnRows.push(sql`ps.batch_id IN (SELECT id FROM batches WHERE level = ${litText(f.level)})`);
+    byGroupOnRows.push(copied ? sql`ps.t_level = ${litText(f.level)}` : sql`ps.batch_id IN (SELECT id FROM batches WHERE level = ${litText(f.level)})`);
   }
   if (f.category !== undefined) {
     group.push(sql`g.category = ${litText(f.category)}`);
@@ -88,7 +93,9 @@ export function renderFilter(f: PriceFilter): FilterSql {
   group.push(...statesSql("g", f.asOf, f.states));
   byGroupOnRows.push(...statesSql("ps", f.asOf, f.states));
 
-  if (f.syntheticBatches) {
+  if (copied && f.synthetic !== undefined) {
+    byGroupOnRows.push(sql`ps.t_synthetic = ${litInt(f.synthetic ? 1 : 0)}`);
+  } else if (f.syntheticBatches) {
     const { whole, mixed } = f.syntheticBatches;
     const kept = [...whole, ...mixed];
     group.push(kept.length ? sql`g.batch_id IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
@@ -96,7 +103,7 @@ export function renderFilter(f: PriceFilter): FilterSql {
   }
 
   const rows: SQL[] = [];
-  if (f.syntheticBatches?.mixed.length) {
+  if (!copied && f.syntheticBatches?.mixed.length) {
     // Only in a batch that mixes demo and real prices is the flag read price by price.
     rows.push(sql`(ps.batch_id NOT IN (${sql.join(f.syntheticBatches.mixed.map(litText), sql`, `)})
       OR EXISTS (SELECT 1 FROM prices sp WHERE sp.id = ps.price_id AND sp.synthetic = ${litInt(f.synthetic ? 1 : 0)}))`);

@@ -38,7 +38,7 @@ export type PricePage = {
  * Prices matching the query's text and filters, as one condition on price_search (alias ps); the
  * statement must join it. Parsed and rendered once (price-filter.ts, price-filter-sql.ts).
  */
-async function matchCondition(db: Db, q: string | undefined, filters: FilterSql): Promise<SQL> {
+export async function matchCondition(db: Db, q: string | undefined, filters: FilterSql): Promise<SQL> {
   const conditions = [...filters.allRows];
   if (q) {
     // The same matching as ranked search (names, 拼音码, English, firms, codes), as a set.

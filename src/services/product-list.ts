@@ -1,11 +1,12 @@
 import { normalizeStrength } from "../domain/strength";
 import { parseBrands } from "./price-view";
-import { sql, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { products, type Category } from "../db/schema";
 import { PRODUCT_ANSWER_KEYS, selectColumns, type ProductAnswerRow } from "../db/rows";
 import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, syncToken, type SyncPoint } from "./change-feed";
+import { withdrawnIn } from "./tombstones";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { PriceState } from "../domain/state";
 import { parsePriceFilter } from "./price-filter";
@@ -41,43 +42,75 @@ type ProductListRow = { id: number; updatedAt: string } & ProductAnswerRow;
 
 const COLUMNS = sql`id, ${selectColumns(products, [...PRODUCT_ANSWER_KEYS, "updatedAt"])}`;
 
+/** The same fields of a `products` row as the JSON a tombstone keeps (src/services/import-withdrawal.ts), and read back. */
+const JSON_FIELDS = ["id", ...PRODUCT_ANSWER_KEYS, "updatedAt"] as const;
+const columnOf = (key: string) => (getTableColumns(products) as Record<string, { name: string }>)[key]!.name;
+export const PRODUCT_JSON = sql.raw(`json_object(${JSON_FIELDS.map((key) => `'${key}', "${columnOf(key)}"`).join(", ")})`);
+const fromJson = (json: string) => sql.raw(JSON_FIELDS.map((key) => `json_extract(${json}, '$.${key}') AS "${key}"`).join(", "));
+
+export type ProductChange = { kind: "added" | "changed" | "withdrawn"; at: string; tombstone: boolean };
+
+const toProductView = (r: ProductListRow) => ({
+  ...r,
+  brandNames: parseBrands(r.brandNames),
+  originator: r.originator === null ? null : Boolean(r.originator),
+  strengthNormalized: normalizeStrength(r.spec),
+  synthetic: Boolean(r.synthetic),
+});
+
+const whereSql = (w: SQL[]) => (w.length ? sql`WHERE ${sql.join(w, sql` AND `)}` : sql``);
+
 /**
- * Products a page at a time: by id, or with `updatedSince` the ones added or changed since, oldest
- * change first (products are never deleted; a withdrawn award shows in the prices feed).
+ * Products a page at a time: by id, or with `updatedSince` the ones added, changed or withdrawn
+ * since (productChanges), oldest change first.
  */
 export async function listProducts(db: Db, q: ProductListQuery) {
   const limit = q.limit ?? 100;
-  const since = q.updatedSince === undefined ? null : parseUpdatedSince(q.updatedSince);
   const where: SQL[] = [];
   if (q.category) where.push(sql`category = ${q.category}`);
   if (q.synthetic !== undefined) where.push(sql`synthetic = ${q.synthetic ? 1 : 0}`);
-  if (since) where.push(sql`updated_at > ${since.updated}`);
   const priced = await pricedCondition(db, q);
   if (priced) where.push(priced);
+  if (q.updatedSince !== undefined) return productChanges(db, q, parseUpdatedSince(q.updatedSince), where, limit);
   const filters = [...where];
-  const feed = since !== null;
-  let until: SyncPoint | null = null;
-  if (q.cursor && feed) {
-    const c = readFeedCursor(q.cursor);
-    until = c.until;
-    where.push(sql`(updated_at > ${c.changedAt} OR (updated_at = ${c.changedAt} AND id > ${c.id}))`);
-  } else if (q.cursor) where.push(sql`id > ${decodeCursor(q.cursor).id}`);
-  if (feed && !until) until = await currentSyncPoint(db, "products");
-  const whereSql = (w: SQL[]) => (w.length ? sql`WHERE ${sql.join(w, sql` AND `)}` : sql``);
-  const rows = await readRows<ProductListRow>(db, sql`SELECT ${COLUMNS} FROM products ${whereSql(where)}
-    ORDER BY ${feed ? sql`updated_at, id` : sql`id`} LIMIT ${limit + 1}`);
+  if (q.cursor) where.push(sql`id > ${decodeCursor(q.cursor).id}`);
+  const rows = await readRows<ProductListRow>(db, sql`SELECT ${COLUMNS} FROM products ${whereSql(where)} ORDER BY id LIMIT ${limit + 1}`);
   const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM products ${whereSql(filters)}`);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last ? (until ? feedCursor(last.updatedAt, last.id, until) : encodeCursor({ v: null, id: last.id })) : null;
+  return { data: page.map(toProductView), meta: { total, nextCursor: rows.length > limit && last ? encodeCursor({ v: null, id: last.id }) : null } };
+}
+
+/**
+ * The products feed: added or changed since (their updated_at), and withdrawn (a withdrawn import had
+ * added them: tombstones, as the feed last showed them), in one order, a page at a time. `category`
+ * and `synthetic` apply to tombstones as to products; `province`, `asOf` and `state` ask about a
+ * product's prices, which went with it, so every withdrawn product is listed whatever they say.
+ */
+async function productChanges(db: Db, q: ProductListQuery, since: SyncPoint, filters: SQL[], limit: number) {
+  const after = q.cursor ? readFeedCursor(q.cursor) : null;
+  const until = after?.until ?? (await currentSyncPoint(db, "products"));
+  const live = [...filters, sql`updated_at > ${since.updated}`];
+  const gone = [withdrawnIn("products", since.updated, until.updated)];
+  if (q.category) gone.push(sql`json_extract(t.last, '$.category') = ${q.category}`);
+  if (q.synthetic !== undefined) gone.push(sql`json_extract(t.last, '$.synthetic') = ${q.synthetic ? 1 : 0}`);
+  const keyset = (at: SQL, id: SQL) => (after ? [sql`(${at} > ${after.changedAt} OR (${at} = ${after.changedAt} AND ${id} > ${after.id}))`] : []);
+  const rows = await readRows<ProductListRow & { changedAt: string; createdAt: string; withdrawn: number }>(db, sql`SELECT * FROM (
+      SELECT ${COLUMNS}, updated_at AS changedAt, created_at AS createdAt, 0 AS withdrawn FROM products
+      ${whereSql([...live, ...keyset(sql`updated_at`, sql`id`)])}
+      UNION ALL
+      SELECT ${fromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn FROM tombstones t
+      ${whereSql([...gone, ...keyset(sql`t.withdrawn_at`, sql`CAST(t.row_id AS INTEGER)`)])}
+    ) ORDER BY changedAt, id LIMIT ${limit + 1}`);
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT
+    (SELECT count(*) FROM products ${whereSql(live)}) + (SELECT count(*) FROM tombstones t ${whereSql(gone)}) AS total`);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
   return {
-    data: page.map((r) => ({
-      ...r,
-      brandNames: parseBrands(r.brandNames),
-      originator: r.originator === null ? null : Boolean(r.originator),
-      strengthNormalized: normalizeStrength(r.spec),
-      synthetic: Boolean(r.synthetic),
-    })),
-    meta: { total, nextCursor, ...(until ? { syncToken: syncToken(until) } : {}) },
+    data: page.map(({ changedAt, createdAt, withdrawn, ...r }) => {
+      const kind: ProductChange["kind"] = withdrawn ? "withdrawn" : createdAt > since.updated ? "added" : "changed";
+      return { ...toProductView(r), change: { kind, at: changedAt, tombstone: kind === "withdrawn" } satisfies ProductChange };
+    }),
+    meta: { total, nextCursor: rows.length > limit && last ? feedCursor(last.changedAt, last.id, until) : null, syncToken: syncToken(until) },
   };
 }

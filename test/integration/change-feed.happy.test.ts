@@ -150,15 +150,15 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     expect((await syncPrices(api, second.token)).changes).toEqual([]);
   });
 
-  // Last: its tombstones are in every later feed from an earlier time, whatever the search.
-  it("a withdrawn import's prices come back as withdrawn tombstones, once; a later import of them again is added, not shadowed", async () => {
+  it("a withdrawn import's prices come back as withdrawn tombstones, once, to the syncs whose search matched them; a later import of them again is added, not shadowed", async () => {
+    const header = `${PRICES_HEADER},supplyRegions`;
     const rows = [
-      "national-drug-1,撤回测试片,片剂,10mg,7,测试药业戊,1.2,10,ceiling,,",
-      "national-drug-1,撤回测试片,片剂,20mg,7,测试药业戊,2.2,10,ceiling,,",
-      "national-drug-1,撤回测试片,片剂,40mg,7,测试药业戊,4.2,10,ceiling,,",
+      "national-drug-1,撤回测试片,片剂,10mg,7,测试药业戊,1.2,10,ceiling,,,北京市",
+      "national-drug-1,撤回测试片,片剂,20mg,7,测试药业戊,2.2,10,ceiling,,,北京市",
+      "national-drug-1,撤回测试片,片剂,40mg,7,测试药业戊,4.2,10,ceiling,,,上海市",
     ];
     const { token: lastNight } = await syncPrices(api, new Date().toISOString());
-    const file = new File([[PRICES_HEADER, ...rows].join("\r\n")], "withdraw.csv", { type: "text/csv" });
+    const file = new File([[header, ...rows].join("\r\n")], "withdraw.csv", { type: "text/csv" });
     const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file } });
     if (imported.status !== 200) throw new Error(await imported.text());
     const { importId } = (await imported.json()) as { importId: number };
@@ -167,17 +167,46 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
 
     const withdrawn = await admin.imports[":id"].$delete({ param: { id: String(importId) } });
     expect(withdrawn.status, await withdrawn.clone().text()).toBe(200);
-    // A filtered sync gets them too: the feed cannot tell whether the search matched a withdrawn price.
-    const second = await syncPrices(api, first.token, { q: "阿托伐他汀" });
-    expect(second.changes).toEqual(first.changes.map((c) => ({ ...c, kind: "withdrawn", tombstone: true })));
+    const second = await syncPrices(api, first.token);
+    const tombstones = first.changes.map((c) => ({ ...c, kind: "withdrawn", tombstone: true }));
+    expect(second.changes).toEqual(tombstones);
+    // A filtered sync gets the tombstones its search matched when the prices were there: by name, batch, place.
+    const feed = async (filters: Record<string, string>) => {
+      const res = await api.prices.$get({ query: { ...filters, updatedSince: first.token, limit: "50" } });
+      if (!res.ok) throw new Error(`feed answered ${res.status}: ${await res.text()}`);
+      const page = await res.json();
+      expect(page.meta.total).toBe(page.data.length);
+      return page.data.map((p) => [p.product.spec, p.change!.kind]);
+    };
+    expect(await feed({ q: "撤回测试片" })).toEqual([["10mg", "withdrawn"], ["20mg", "withdrawn"], ["40mg", "withdrawn"]]);
+    expect(await feed({ q: "撤回测试 20mg" })).toEqual([["20mg", "withdrawn"]]);
+    expect(await feed({ q: "阿托伐他汀" })).toEqual([]);
+    expect(await feed({ batch: "national-drug-1", manufacturer: "测试药业戊" })).toHaveLength(3);
+    expect(await feed({ batch: "national-drug-4" })).toEqual([]);
+    expect(await feed({ province: "北京" })).toEqual([["10mg", "withdrawn"], ["20mg", "withdrawn"]]);
+    expect(await feed({ province: "上海", q: "撤回测试片" })).toEqual([["40mg", "withdrawn"]]);
+    expect(await feed({ province: "浙江" })).toEqual([]);
+    expect(await feed({ maxUnitPrice: "0.2" })).toEqual([["10mg", "withdrawn"]]);
+    expect(await feed({ synthetic: "true" })).toEqual([]);
     const third = await syncPrices(api, second.token);
     expect(third.changes).toEqual([]);
     // The CSV change export lists them as 已撤销 rows.
     const csv = await (await world.app.request(`/api/v1/prices.csv?updatedSince=${encodeURIComponent(first.token)}`)).text();
     expect(csv.split("\r\n").filter((line) => line.includes("撤回测试片") && line.includes("已撤销"))).toHaveLength(3);
+    // The products (one per strength) the import had added went with it: the products feed says so, once.
+    const products = await api.products.$get({ query: { updatedSince: first.token } });
+    if (!products.ok) throw new Error(String(products.status));
+    const gone = await products.json();
+    expect(gone.data.map((p) => [p.genericName, p.spec, p.change?.kind, p.change?.tombstone])).toEqual(
+      ["10mg", "20mg", "40mg"].map((spec) => ["撤回测试片", spec, "withdrawn", true]),
+    );
+    expect(gone.meta.total).toBe(3);
+    const none = await api.products.$get({ query: { updatedSince: gone.meta.syncToken!, category: "drug" } });
+    if (!none.ok) throw new Error(String(none.status));
+    expect((await none.json()).data).toEqual([]);
 
     // Imported again: new prices, added after their tombstones, so a client applying the feed in order keeps them.
-    await importPrices(rows);
+    await importPrices(rows.map((r) => r.replace(/,[^,]*$/, "")));
     const fourth = await syncPrices(api, third.token);
     expect(fourth.changes.map((c) => [c.kind, c.chosenPrice])).toEqual([["added", 1.2], ["added", 2.2], ["added", 4.2]]);
     const all = await syncPrices(api, lastNight);
@@ -186,5 +215,32 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     for (const c of all.changes) if (c.tombstone) held.delete(c.id); else held.set(c.id, c.chosenPrice);
     expect([...held.values()]).toEqual([1.2, 2.2, 4.2]);
     expect((await syncPrices(api, fourth.token)).changes).toEqual([]);
+  });
+
+  it("a batch a withdrawn import had added comes to the batches feed as a withdrawn tombstone, filtered like the batches", async () => {
+    const start = await api.batches.$get({ query: { updatedSince: new Date().toISOString() } });
+    if (!start.ok) throw new Error(String(start.status));
+    const lastNight = (await start.json()).meta.syncToken!;
+    const batches = "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nwithdraw-test-1,撤回测试批次,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
+    const imported = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([batches], "batches.csv", { type: "text/csv" }) } });
+    if (imported.status !== 200) throw new Error(await imported.text());
+    const { importId } = (await imported.json()) as { importId: number };
+    const feed = async (query: Record<string, string>) => {
+      const res = await api.batches.$get({ query: { updatedSince: lastNight, ...query } });
+      if (!res.ok) throw new Error(String(res.status));
+      return (await res.json()).data.map((b) => [b.id, b.change?.kind, b.change?.tombstone]);
+    };
+    expect(await feed({})).toEqual([["withdraw-test-1", "added", false]]);
+    const withdrawn = await admin.imports[":id"].$delete({ param: { id: String(importId) } });
+    expect(withdrawn.status, await withdrawn.clone().text()).toBe(200);
+    expect(await feed({})).toEqual([["withdraw-test-1", "withdrawn", true]]);
+    expect(await feed({ level: "alliance", state: "in_force" })).toEqual([["withdraw-test-1", "withdrawn", true]]);
+    expect(await feed({ level: "national" })).toEqual([]);
+    const res = await api.batches.$get({ query: { updatedSince: lastNight } });
+    if (!res.ok) throw new Error(String(res.status));
+    const token = (await res.json()).meta.syncToken!;
+    const next = await api.batches.$get({ query: { updatedSince: token } });
+    if (!next.ok) throw new Error(String(next.status));
+    expect((await next.json()).data).toEqual([]);
   });
 });

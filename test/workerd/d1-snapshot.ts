@@ -3,7 +3,7 @@ import type { Db } from "../../src/db/client";
 
 /**
  * What every table an import can touch holds, base and derived (search, rollups), except the
- * audit log, the imports' journals (src/import/journal.ts), price tombstones (a withdrawal's record) and counters. Search keeps a term or a
+ * audit log, the imports' journals (src/import/journal.ts), tombstones (a withdrawal's record) and counters. Search keeps a term or a
  * facet row once seen even when its last price is deleted (count 0, no price points to it), on
  * every runtime; such rows answer nothing, so only live ones are compared. FTS internals are left out: the search tests check what they answer.
  * With `stamps: false` every `updated_at` is left out, and nothing else: a withdrawal puts rows back
@@ -13,7 +13,7 @@ export async function snapshotData(db: Db, { stamps = true }: { stamps?: boolean
   const tables = await db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table'
     AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE '%fts%'
     AND name NOT LIKE 'import_journal%'
-    AND name NOT IN ('d1_migrations', 'imports', 'price_tombstones', 'app_meta', 'import_undo', 'batch_stats', 'search_terms', 'search_grams') ORDER BY name`);
+    AND name NOT IN ('d1_migrations', 'imports', 'tombstones', 'app_meta', 'import_undo', 'batch_stats', 'search_terms', 'search_grams') ORDER BY name`);
   const live: Record<string, string> = {
     search_facets: "SELECT * FROM search_facets WHERE n > 0",
     search_groups: "SELECT * FROM search_groups WHERE n > 0",

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
-import { jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, syntheticQuery } from "../schemas";
+import { jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, RowChangeSchema, syntheticQuery } from "../schemas";
 
 const pct = z.number().nullable();
 const BASELINES = ["ceiling", "pre_vbp"] as const;
@@ -178,7 +178,8 @@ export const listBatches = createRoute({
   operationId: "listBatches",
   tags: ["batches"],
   summary: "集采批次列表 · Procurement batches with their statistics",
-  description: "Every batch (批次), or those in a state on a day (`state`, `asOf`) or with prices a province can buy (`province`), with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with.",
+  description:
+    "Every batch (批次), or those in a state on a day (`state`, `asOf`) or with prices a province can buy (`province`), with computed statistics (mean, median, min, max and volume-weighted reduction) beside the figures it was published with. With updatedSince, the batches added, changed or withdrawn since, each with change: a batch a withdrawn import had added is deleted and comes once as a tombstone (change.tombstone, the batch as the feed last showed it; level, category, synthetic and state apply to it, province does not, as its prices went with it).",
   security: [],
   request: {
     query: z.object({
@@ -202,14 +203,14 @@ export const listBatches = createRoute({
   responses: {
     200: jsonResponse(
       z.object({
-        data: z.array(BatchSchema),
+        data: z.array(BatchSchema.extend({ change: RowChangeSchema.optional() })),
         meta: z.object({
           total: z.number().int(),
           nextCursor: z.null().openapi({ description: "always null: every batch fits one answer" }),
           syncToken: z.string().optional().openapi({ description: "with updatedSince: pass as updatedSince next time" }),
         }),
       }),
-      "all batches (with updatedSince: those whose data or statistics changed since, oldest change first)",
+      "all batches (with updatedSince: those added, changed (data or statistics) or withdrawn since, oldest change first, each with change)",
     ),
     ...openApiErrorResponses({ 400: "invalid query, or a province that is not known (unknown_province)" }),
   },

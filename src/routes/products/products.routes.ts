@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../db/schema";
 import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { BidGroupSchema } from "../batches/batches.routes";
-import { IdParamSchema, jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, PriceSchema, ProductSchema } from "../schemas";
+import { IdParamSchema, jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, PriceSchema, ProductSchema, RowChangeSchema } from "../schemas";
 
 export const ProductDetailSchema = z
   .object({
@@ -92,13 +92,19 @@ export const listProductsRoute = createRoute({
   tags: ["products"],
   summary: "产品列表与变更 · Products, or those added or changed since a time",
   description:
-    "Every product a page at a time (by id), or with updatedSince the products added or changed since then, oldest change first, for a nightly sync: follow meta.nextCursor to the end and keep meta.syncToken for next time. Products are never deleted; an award that ends or is withdrawn shows in the prices feed as a tombstone. With province, asOf or state, only the products with at least one price GET /api/v1/prices lists for the same three (every product otherwise, priced or not).",
+    "Every product a page at a time (by id), or with updatedSince the products added or changed since then, oldest change first, for a nightly sync: follow meta.nextCursor to the end and keep meta.syncToken for next time. Each item of the feed carries change (added, changed, withdrawn): a product a withdrawn import had added is deleted and comes once as a tombstone (change.tombstone, the product as the feed last showed it; category and synthetic apply to it, province, asOf and state do not, as its prices went with it); an award that ends shows in the prices feed. With province, asOf or state, only the products with at least one price GET /api/v1/prices lists for the same three (every product otherwise, priced or not).",
   security: [],
   request: { query: ProductListQuerySchema },
   responses: {
     200: jsonResponse(
       z.object({
-        data: z.array(ProductSchema.extend({ synthetic: z.boolean(), updatedAt: z.string().openapi({ description: "last change, RFC 3339 UTC" }) })),
+        data: z.array(
+          ProductSchema.extend({
+            synthetic: z.boolean(),
+            updatedAt: z.string().openapi({ description: "last change, RFC 3339 UTC" }),
+            change: RowChangeSchema.optional(),
+          }),
+        ),
         meta: z.object({
           total: z.number().int(),
           nextCursor: z.string().nullable(),

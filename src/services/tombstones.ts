@@ -1,0 +1,74 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { columnsOf } from "../import/journal";
+import { parsePriceFilter } from "./price-filter";
+import { renderFilter } from "./price-filter-sql";
+import { matchCondition, type PriceQuery } from "./prices";
+
+/**
+ * Tombstones: the prices, products and batches a withdrawn import had added, deleted by the
+ * withdrawal (src/services/import-withdrawal.ts) and kept here (table `tombstones`) so their change
+ * feeds can say they are gone. Each keeps the row as its feed showed it (`last`); a price also keeps
+ * its search row (`search`), so a filtered feed lists only the tombstones its search would have matched.
+ */
+export type TombstoneTable = "prices" | "products" | "batches";
+
+/** Where a row of each table lives, to tell a tombstone whose id has come back (a restore) from one still gone. */
+const LIVE: Record<TombstoneTable, SQL> = {
+  prices: sql`SELECT 1 FROM prices x WHERE x.id = CAST(t.row_id AS INTEGER)`,
+  products: sql`SELECT 1 FROM products x WHERE x.id = CAST(t.row_id AS INTEGER)`,
+  batches: sql`SELECT 1 FROM batches x WHERE x.id = t.row_id`,
+};
+
+/**
+ * Tombstones (alias t) of `tbl` withdrawn after `since` and, when given, by `until` (where a feed's
+ * walk ends), read from the index on (tbl, withdrawn_at); a row stored again under the same id since is live, not withdrawn.
+ */
+export function withdrawnIn(tbl: TombstoneTable, since: string, until?: string): SQL {
+  return sql`t.tbl = ${tbl} AND t.withdrawn_at > ${since}${until === undefined ? sql`` : sql` AND t.withdrawn_at <= ${until}`}
+    AND NOT EXISTS (${LIVE[tbl]})`;
+}
+
+/** The newest withdrawal of a row of `tbl`: a feed's sync point is at least that. */
+export const newestWithdrawal = (tbl: TombstoneTable) => sql`SELECT max(withdrawn_at) FROM tombstones WHERE tbl = ${tbl}`;
+
+/**
+ * What a filter reads besides the search row, kept beside it: the batch's level and the price's
+ * synthetic flag (renderFilter's `copied` form reads them from these names).
+ */
+const EXTRA = [["t_level", "b.level"], ["t_synthetic", "p.synthetic"]] as const;
+
+/** The columns of price_search as this database has them (a later migration may add some). */
+async function searchColumns(db: Db): Promise<string[]> {
+  return (await columnsOf(db, "price_search")).filter((c) => /^\w+$/.test(c));
+}
+
+/** A price's search row as JSON, over PRICE_FROM with `price_search ps` left-joined: what a price tombstone keeps to be matched. */
+export async function priceSearchJson(db: Db): Promise<SQL> {
+  const pairs = [...(await searchColumns(db)).map((c) => [c, `ps.${c}`] as const), ...EXTRA];
+  return sql.raw(`json_object(${pairs.map(([name, expr]) => `'${name}', ${expr}`).join(", ")})`);
+}
+
+/**
+ * Price tombstones as rows shaped like price_search, to be aliased `ps` so that a search's match
+ * condition applies to them unchanged; the tombstone's own columns ride along as t_row_id,
+ * t_withdrawn_at, t_last and t_search. `where` is on the tombstones (alias t), e.g. withdrawnIn.
+ */
+export async function priceTombstoneRows(db: Db, where: SQL): Promise<SQL> {
+  const names = [...(await searchColumns(db)), ...EXTRA.map(([name]) => name)];
+  const columns = sql.raw(names.map((c) => `json_extract(t.search, '$.${c}') AS ${c}`).join(", "));
+  return sql`(SELECT t.row_id AS t_row_id, t.withdrawn_at AS t_withdrawn_at, t.last AS t_last, t.search AS t_search, ${columns}
+    FROM tombstones t WHERE ${where})`;
+}
+
+/**
+ * The search as a condition on priceTombstoneRows (alias ps): the tombstone matches when the price's
+ * search row, as it was when withdrawn, matched every filter and `q`. Names, firms, forms and
+ * strengths match as they did (search terms outlive their prices); a match by code (批准文号, 医保编码)
+ * reads the product, so it finds a withdrawn price only while its product is still there. A
+ * tombstone written before search rows were kept (drizzle/0018_tombstones.sql) matches every search.
+ */
+export async function tombstoneMatch(db: Db, query: PriceQuery): Promise<SQL> {
+  const filters = renderFilter(await parsePriceFilter(db, query), { copied: true });
+  return sql`(ps.t_search IS NULL OR ${await matchCondition(db, query.q, filters)})`;
+}
