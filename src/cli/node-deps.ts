@@ -34,6 +34,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
   const { responseCacheBytes, readPool, uploadSpoolDir, ...settings } = options;
   // With a read pool, one drizzle instance over a client that sends reads to the pool and the rest
   // to whichever connection is current (it may be replaced after a busy error).
+  // as unknown as: drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
   const pooled = readPool ? (drizzle(pooledClient(() => connection.client, readPool), { schema }) as unknown as Db) : null;
   const deps: AppDeps = {
     ...settings,

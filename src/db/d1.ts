@@ -18,6 +18,8 @@ export function isD1Binding(value: unknown): value is D1Binding {
 
 /** Wraps a D1 binding in the service's Db type. Cheap: built per request, holds no connection. */
 export function openD1(binding: D1Binding): Db {
+  // as unknown as (three times): D1Binding is the part of D1Database this code calls, drizzle's session is internal, and
+  // drizzle's D1 database type declares its own batch() signature, narrower than Db's common one.
   const db = drizzle(binding as unknown as Parameters<typeof drizzle>[0], { schema });
   patchRawBatch(db as unknown as { session: BatchSession }, binding);
   return db as unknown as Db;

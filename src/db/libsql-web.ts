@@ -10,5 +10,6 @@ import * as schema from "./schema";
  */
 export function openLibsqlWeb(url: string, authToken?: string): Db {
   const client = createClient({ url, authToken });
+  // as unknown as: drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
   return drizzle(client, { schema }) as unknown as Db;
 }

@@ -24,5 +24,6 @@ export async function tuneEmbedded(handle: LibsqlHandle, url: string, { busyTime
 
 /** Applies the committed migrations in drizzle/ (the same files wrangler applies to D1). */
 export async function migrateLibsql(db: Db): Promise<void> {
+  // as unknown as: the libSQL migrator takes its own database type; Db is the drivers' common one, a libSQL database here.
   await migrate(db as unknown as LibSQLDatabase<Record<string, never>>, { migrationsFolder: MIGRATIONS_FOLDER });
 }

@@ -9,6 +9,7 @@ const dialect = new SQLiteAsyncDialect();
 type D1Reader = { prepare(query: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
 
 function clientOf(db: Db): { libsql: Client } | { d1: D1Reader } | null {
+  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it. D1Reader is the part of D1Database read here.
   const client = (db as unknown as { $client?: unknown }).$client;
   if (isD1Binding(client)) return { d1: client as unknown as D1Reader };
   const c = client as Partial<Client> | undefined;
@@ -27,9 +28,11 @@ export async function readRows<T>(db: Db, query: SQL | string, args: readonly In
   if (typeof query !== "string") {
     if (!client || "d1" in client) return db.all<T>(query);
     const q = dialect.sqlToQuery(query);
+    // as unknown as: @libsql/client types rows as Row (values by index and name); the caller names the columns it selected.
     return (await client.libsql.execute({ sql: q.sql, args: q.params as InValue[] })).rows as unknown as T[];
   }
   if (!client) throw new Error("readRows with SQL text needs a libSQL or D1 database");
   if ("d1" in client) return (await client.d1.prepare(query).bind(...args).all<T>()).results;
+  // as unknown as: as above, the rows typed by the columns the caller selected.
   return (await client.libsql.execute({ sql: query, args: [...args] })).rows as unknown as T[];
 }

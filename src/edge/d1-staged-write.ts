@@ -87,6 +87,7 @@ async function stagedWrite(db: Db, first: SQL[][], rest: AsyncIterator<SQL[]>, c
 
 async function runBatch(db: Db, statements: SQL[]): Promise<void> {
   if (statements.length === 0) return;
+  // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
   await db.batch(statements.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
 }
 

@@ -27,6 +27,7 @@ export const writeXlsx: SpreadsheetWriter = (sheets) => {
     for (const sheet of sheets) await writeSheet(workbook, sheet, out);
     await workbook.commit();
   })().catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+  // as unknown as: node:stream/web's ReadableStream and the DOM typings' are the same object at run time, two declarations in the types.
   return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 };
 

@@ -44,7 +44,8 @@ export function decodeCsvBytes(bytes: Uint8Array): Decoded {
     }
   }
   try {
-    return { text: new TextDecoder("gb18030", { fatal: true }).decode(body), encoding: "gb18030" };
+    // ignoreBOM: false is the default, stated because workerd's types require it.
+    return { text: new TextDecoder("gb18030", { fatal: true, ignoreBOM: false }).decode(body), encoding: "gb18030" };
   } catch {
     throw neitherEncoding();
   }

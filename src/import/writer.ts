@@ -52,6 +52,7 @@ export function transactionWrite({
     await db.transaction(
       async (tx) => {
         for await (const chunk of chunks) for (const statement of chunk) await tx.run(statement);
+        // as unknown as: a libSQL transaction has every method of Db but batch(), which beforeCommit work does not call.
         await beforeCommit?.(tx as unknown as Db);
       },
       { behavior: "deferred" },
@@ -71,6 +72,7 @@ export const singleBatchWrite: AtomicWrite = Object.assign(
     const all: SQL[] = [];
     for await (const chunk of chunks) for (const s of chunk) all.push(s);
     if (all.length === 0) return;
+    // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
     await db.batch(all.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
     await beforeCommit?.(db);
   },
@@ -95,6 +97,7 @@ export function hasLibsqlTransactions(db: Db): boolean {
 }
 
 function libsqlClient(db: Db): Client | null {
+  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
   const client = (db as unknown as { $client?: Partial<Client> }).$client;
   return client && typeof client.transaction === "function" && typeof client.protocol === "string" ? (client as Client) : null;
 }

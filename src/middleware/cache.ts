@@ -79,6 +79,7 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
   headers.set("ETag", etag);
   // The new answer carries every header of the old one (copied above). Clearing c.res first keeps
   // Hono from rebuilding it around a stream of its body, as it does when one answer replaces another.
+  // as unknown as: Hono types c.res as always set; undefined is how its own code clears it.
   c.res = undefined as unknown as Response;
   c.res = answer(c, new Response(body, { status: 200, headers }), edge ? "MISS" : undefined);
 });

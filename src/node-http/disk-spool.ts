@@ -32,6 +32,7 @@ export function diskSpooler(dir: string = tmpdir()): UploadSpooler {
     const path = join(folder, "upload");
     const dispose = () => rm(folder, { recursive: true, force: true });
     try {
+      // as unknown as: the DOM typings' ReadableStream and node:stream/web's are the same object at run time, two declarations in the types.
       const body = nodeBody instanceof Readable ? nodeBody : request.body ? Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>) : Readable.from([]);
       const limited = byteLimit(maxBytes, refusals);
       const hash = createHash("sha256");

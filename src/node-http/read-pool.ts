@@ -149,6 +149,7 @@ function resultSet(columns: string[], raw: unknown[][]): ResultSet {
       const name = columns[i]!;
       if (!Object.hasOwn(row, name)) Object.defineProperty(row, name, { value, enumerable: true, configurable: true, writable: true });
     });
+    // as unknown as: Row is @libsql/client's array-like row type, built here by hand with the same properties.
     return row as unknown as Row;
   });
   return {

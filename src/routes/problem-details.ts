@@ -53,6 +53,7 @@ export const problemDetails = createMiddleware<AppEnv>(async (c, next) => {
   const headers = new Headers(res.headers);
   headers.set("Content-Type", "application/problem+json");
   headers.delete("Content-Length");
+  // as unknown as: Hono types c.res as always set; clearing it first (as cache.ts does) keeps Hono from rebuilding the new answer around the old one.
   c.res = undefined as unknown as Response;
   c.res = new Response(JSON.stringify(problem), { status: res.status, headers });
 });

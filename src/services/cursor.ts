@@ -9,7 +9,7 @@ function toBase64Url(text: string): string {
 }
 
 function fromBase64Url(raw: string): string {
-  return new TextDecoder("utf-8", { fatal: true }).decode(base64UrlToBytes(raw));
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(base64UrlToBytes(raw));
 }
 
 export function encodeCursor(c: Cursor): string {

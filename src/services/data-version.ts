@@ -9,6 +9,7 @@ type Known = { value: string; changedAt: string | null; at: number };
 /** Per database (its driver client: D1's Db object is built per request, its binding is not). */
 const known = new WeakMap<object, Known>();
 const generation = new WeakMap<object, number>();
+// as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
 const keyOf = (db: Db): object => (db as unknown as { $client?: object }).$client ?? db;
 
 /**

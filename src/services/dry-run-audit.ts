@@ -11,6 +11,7 @@ type Waiting = { write: () => Promise<number>; until: number };
 
 /** Audit rows waiting for the write lock, per database (its driver client), written oldest first. */
 const queues = new WeakMap<object, { rows: Waiting[]; timer: ReturnType<typeof setTimeout> | null }>();
+// as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
 const keyOf = (db: Db): object => (db as unknown as { $client?: object }).$client ?? db;
 
 /**
@@ -73,6 +74,7 @@ function enqueue(db: Db, key: object, row: Waiting) {
  * databases (D1, a libSQL server) do not block the event loop while they wait and run `write` as is.
  */
 async function withoutWaiting<T>(db: Db, write: () => Promise<T>): Promise<T> {
+  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
   const client = (db as unknown as { $client?: Partial<Client> }).$client;
   if (!client || client.protocol !== "file" || typeof client.execute !== "function") return write();
   const execute = client.execute.bind(client) as Client["execute"];

@@ -53,6 +53,7 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
     const count = (cond: SQL) => tx.all(sql`SELECT count(*) AS n FROM ${sql.raw(samples.table)} x WHERE ${cond}`);
     const rows = (cond: SQL) => tx.all(sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`);
     try {
+      // as unknown as (twice): the batch mixes run() and all() items, which drizzle's tuple type cannot express, and its result is read by position.
       const results = (await tx.batch([
         tx.run(sql`SAVEPOINT import_preview`),
         ...statements.map((s) => tx.run(s)),

@@ -114,6 +114,7 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
       ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
   ];
   try {
+    // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
     await db.batch(statements.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
   } catch (err) {
     // A row added later that collides with one put back (the same product in the same batch again).

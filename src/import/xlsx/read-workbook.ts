@@ -62,6 +62,7 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
       const next = await sheets.next();
       if (next.done) break;
       const ws = next.value;
+      // as unknown as: exceljs's typings omit `name` on a streamed worksheet, which it sets at run time.
       const info = structure.find((s) => s.name === (ws as unknown as { name: string }).name) ?? structure[index];
       if (!info) continue;
       const rows = sheetRecords(ws, info.merges)[Symbol.asyncIterator]();
@@ -117,6 +118,7 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
  * few hundred of a real workbook). The shared strings and every sheet are decoded here as one
  * UTF-8 stream instead; exceljs takes text pieces as they are.
  */
+// as unknown as (at the end): the subclass of the untyped base is typed back as exceljs's WorkbookReader, whose API it keeps.
 // biome-ignore lint/suspicious/noExplicitAny: exceljs declares no types for the methods overridden here.
 const Utf8SafeWorkbookReader = class extends (ExcelJS.stream.xlsx.WorkbookReader as any) {
   _parseSharedStrings(entry: NodeJS.ReadableStream) {
