@@ -33,6 +33,7 @@ export default defineConfig({
   oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } },
   test: {
     name: "workerd",
+    sequence: { groupOrder: 0 },
     include: ["test/workerd/**/*.test.ts"],
     setupFiles: ["./test/workerd/setup.ts"],
     testTimeout: 30_000,
