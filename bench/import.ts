@@ -158,7 +158,7 @@ async function runCsv(args: string[]): Promise<void> {
   let engine = "sqlite3 shell";
   let load = await measure("sqlite3", [shell], process.env, `PRAGMA foreign_keys=ON;\nATTACH '${staging}' AS st;\n.bail on\n${loadSql("st")}`);
   if (load.code !== 0 || /error/i.test(load.output)) {
-    engine = "libsql engine (sqlite3 3.40 cannot compile this schema: " + load.output.trim().split("\n")[0] + ")";
+    engine = `libsql engine (sqlite3 3.40 cannot compile this schema: ${load.output.trim().split("\n")[0]})`;
     for (const s of ["-wal", "-shm"]) rmSync(shell + s, { force: true });
     copyFileSync(template, shell);
     const script = join(work, "load.sql");

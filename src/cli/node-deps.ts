@@ -44,7 +44,10 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     spoolUpload: diskSpooler(uploadSpoolDir),
     // connection.db checks first that the database file is still the one opened: never open a new
     // connection on a deleted file, which SQLite would create empty.
-    importWrite: ownConnectionWrite(() => (void connection.db, openLibsql(url, authToken)), url),
+    importWrite: ownConnectionWrite(() => {
+      void connection.db;
+      return openLibsql(url, authToken);
+    }, url),
     get db() {
       // connection.db first: it checks that the database file is still the one opened (file-guard.ts).
       const own = connection.db;

@@ -87,8 +87,8 @@ export function bidGroupKey(e: Pick<BidEntry, 'genericName' | 'dosageForm' | 'sp
 const firmOf = (e: BidEntry) => e.firm?.trim() || null;
 const yuan = (e4: number | null) => (e4 === null ? null : storedE4ToYuan(e4));
 // reduce, not Math.min(...xs): a synthetic group can hold more entries than a call takes arguments.
-const minOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (b < a ? b : a)) : null);
-const maxOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (b > a ? b : a)) : null);
+const minOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (Math.min(b , a))) : null);
+const maxOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (Math.max(b , a))) : null);
 
 /** A bid with a price that counts: chosen, or losing at or under the ceiling (when one is known). */
 const validOffer = (e: BidEntry, ceiling: number | null) =>

@@ -165,7 +165,7 @@ export function prefixEditDistance(query: string, field: string, max = Number.PO
 }
 
 const HAN = /\p{Script=Han}/u;
-const LATIN_ONLY = /^[a-z0-9 .,'+\-]*[a-z][a-z0-9 .,'+\-]*$/;
+const LATIN_ONLY = /^[a-z0-9 .,'+-]*[a-z][a-z0-9 .,'+-]*$/;
 
 /**
  * What a misspelt query is compared with, in its own script: Chinese characters with Chinese names

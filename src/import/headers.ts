@@ -6,7 +6,7 @@
 export function normalizeHeader(raw: string): string {
   let h = raw.normalize("NFKC").replace(/^\ufeff/, "").replace(/\s+/g, "").toLowerCase();
   for (;;) {
-    const m = /[(\[【]([^()\[\]【】]*)[)\]】]$/.exec(h);
+    const m = /[([【]([^()[\]【】]*)[)\]】]$/.exec(h);
     if (!m || m[1]!.includes("最小")) break;
     h = h.slice(0, m.index);
   }

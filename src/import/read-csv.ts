@@ -58,7 +58,7 @@ export function readCsv(text: string, fields: readonly FieldDef[]): { table: Csv
 export function locateHeader(rows: readonly (readonly string[])[], fields: readonly FieldDef[]): number | RowIssue {
   const scores = rows.slice(0, HEADER_SEARCH_ROWS).map((r) => headerScore(r, fields));
   let best = scores.findIndex((s) => s >= 2);
-  if (best < 0) best = scores.findIndex((s) => s === Math.max(1, ...scores));
+  if (best < 0) best = scores.indexOf(Math.max(1, ...scores));
   if (best >= 0) return best;
   const groups = new Set<string>();
   const expected = fields

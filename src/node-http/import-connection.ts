@@ -1,4 +1,4 @@
-import { openLibsql, type LibsqlHandle } from "../db/client";
+import type { LibsqlHandle } from "../db/client";
 import { tuneEmbedded } from "../db/migrate";
 import { refreshStatistics } from "../db/statistics";
 import { SERVER_BUSY_TIMEOUT_MS } from "../db/reopening-libsql";

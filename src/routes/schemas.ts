@@ -151,6 +151,7 @@ export const RowChangeSchema = z
   })
   .openapi("RowChange", { description: "with updatedSince: what happened to the row since then" });
 
+// biome-ignore lint/complexity/noBannedTypes: {} is zod's empty shape: a list without extra meta fields.
 export const listOf = <T extends z.ZodType, M extends z.ZodRawShape = {}>(item: T, meta: M = {} as M) =>
   z.object({
     data: z.array(item),

@@ -76,9 +76,9 @@ function enqueue(db: Db, key: object, row: Waiting) {
 async function withoutWaiting<T>(db: Db, write: () => Promise<T>): Promise<T> {
   // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
   const client = (db as unknown as { $client?: Partial<Client> }).$client;
-  if (!client || client.protocol !== "file" || typeof client.execute !== "function") return write();
+  if (client?.protocol !== "file" || typeof client.execute !== "function") return write();
   const execute = client.execute.bind(client) as Client["execute"];
-  const before = Number((await execute("PRAGMA busy_timeout")).rows[0]?.["timeout"] ?? 0);
+  const before = Number((await execute("PRAGMA busy_timeout")).rows[0]?.timeout ?? 0);
   await execute("PRAGMA busy_timeout = 0");
   try {
     return await write();

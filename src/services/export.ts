@@ -101,7 +101,7 @@ export const EXPORT_PAGE_SIZE = 1000;
 export async function exportPricesCsv(db: Db, query: ExportQuery, headers: ExportHeaders): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const zh = headers === "zh";
-  const unparse = (rows: string[][]) => Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n";
+  const unparse = (rows: string[][]) => `${Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true })}\r\n`;
   const columns = columnsOf(query);
   // The first page is read before the answer starts, so a bad filter (an unknown region) is a
   // clean 400 rather than a broken download.
@@ -112,7 +112,7 @@ export async function exportPricesCsv(db: Db, query: ExportQuery, headers: Expor
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode("\ufeff" + unparse([columns.map((c) => (zh ? c.zh : c.en))])));
+        controller.enqueue(encoder.encode(`\ufeff${unparse([columns.map((c) => (zh ? c.zh : c.en))])}`));
         return;
       }
       if (page === null) return controller.close();

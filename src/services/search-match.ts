@@ -1,7 +1,7 @@
 import { readRows } from "../db/read-rows";
 import type { Db } from "../db/client";
 import { nameTier, searchTerms } from "../domain/search-query";
-import { sql, type SQL } from "drizzle-orm";
+import { sql, } from "drizzle-orm";
 import { litInt, litText } from "./search-sql";
 import { codeRangeSql, type ProductMatch } from "./search-products";
 

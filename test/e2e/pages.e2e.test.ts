@@ -336,7 +336,7 @@ describe("pages in a browser", () => {
     expect(cells[1]).toBe("中选价格");
     expect(cells[2]).toContain("三块五");
     // still signed in on the next visit of this browser session, and the token is in no page
-    await page.goto(e2e.url + "/import");
+    await page.goto(`${e2e.url}/import`);
     await expect(page.getByText("已用管理令牌登录").count()).resolves.toBe(1);
     expect(await page.content()).not.toContain(E2E_ADMIN_TOKEN);
     for (const [size, viewport] of WIDTHS) {
@@ -346,7 +346,7 @@ describe("pages in a browser", () => {
     // a clean dry run previews what would be added, updated and left unchanged, with sample rows
     await page.setViewportSize(VIEWPORTS.desktop);
     await page.getByLabel("文件类型").selectOption("prices");
-    await page.getByLabel("CSV 或 Excel 文件").setInputFiles({ name: "good-prices.csv", mimeType: "text/csv", buffer: Buffer.from(csv.split("\n").slice(0, 2).join("\n") + "\n") });
+    await page.getByLabel("CSV 或 Excel 文件").setInputFiles({ name: "good-prices.csv", mimeType: "text/csv", buffer: Buffer.from(`${csv.split("\n").slice(0, 2).join("\n")}\n`) });
     await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "上传" }).click()]);
     await expect(page.locator("#preview-added").innerText()).resolves.toBe("1 行");
     await expect(page.locator("#preview-added-rows tbody tr").first().innerText()).resolves.toContain("阿托伐他汀钙片 20mg 演示制药");
@@ -405,7 +405,7 @@ describe("pages in a browser", () => {
         outside.push(route.request().url());
         return route.abort("internetdisconnected");
       });
-      await page.goto(e2e.url + "/docs");
+      await page.goto(`${e2e.url}/docs`);
       // Scalar replaces the server-rendered reference once its script (from /ui/vendor/) has run.
       await page.locator("#docs-status").waitFor({ state: "detached", timeout: 20_000 });
       // the viewer in Chinese (its own labels and the document's), interactive: its API client opens
@@ -420,16 +420,16 @@ describe("pages in a browser", () => {
   }
 
   it("without JavaScript, /docs is the whole reference in Chinese headings, rendered on the server", async () => {
-    const res = await fetch(e2e.url + "/docs");
+    const res = await fetch(`${e2e.url}/docs`);
     const text = await res.text();
     expect(res.headers.get("content-security-policy")).not.toMatch(/jsdelivr|https:/);
     expect(text).toContain("<h2>中选价格 prices</h2>");
     expect(text).toContain("中文名、拼音码、英文名、企业名或编码");
     expect(text).toMatch(/<code>minDiscount<\/code>/);
-    const doc = await (await fetch(e2e.url + "/docs/openapi.json")).json();
+    const doc = await (await fetch(`${e2e.url}/docs/openapi.json`)).json();
     expect(JSON.stringify(doc)).toContain("最小降幅（%）");
     // the contract itself is unchanged
-    const contract = await (await fetch(e2e.url + "/openapi.json")).json();
+    const contract = await (await fetch(`${e2e.url}/openapi.json`)).json();
     expect(JSON.stringify(contract)).not.toContain("最小降幅（%）");
   });
 

@@ -31,7 +31,7 @@ describe("dry runs while another process holds the write lock", () => {
 
   it(`answers ${DRY_RUNS} dry runs at once, keeps the event loop free, and writes their audit rows when the lock is released`, async () => {
     const other = createClient({ url: world.url });
-    const before = Number((await other.execute("SELECT count(*) AS n FROM imports WHERE dry_run = 1")).rows[0]!["n"]);
+    const before = Number((await other.execute("SELECT count(*) AS n FROM imports WHERE dry_run = 1")).rows[0]!.n);
     const tx = await other.transaction("write");
     await tx.execute("INSERT INTO app_meta (key, value) VALUES ('lock-holder', 'x')");
     const lates: Array<Promise<{ status: number; late: number }>> = [];
@@ -99,7 +99,7 @@ describe("dry runs while another process holds the write lock", () => {
     let after = before;
     for (let t = 0; t < 40 && after < before + DRY_RUNS; t++) {
       await sleep(250);
-      after = Number((await other.execute("SELECT count(*) AS n FROM imports WHERE dry_run = 1")).rows[0]!["n"]);
+      after = Number((await other.execute("SELECT count(*) AS n FROM imports WHERE dry_run = 1")).rows[0]!.n);
     }
     other.close();
     expect(after - before).toBe(DRY_RUNS);

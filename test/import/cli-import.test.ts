@@ -34,7 +34,7 @@ describe("npm run import (streams the file, reports progress)", () => {
 
   it("rejects a file with one bad row, naming it, and exits 1", () => {
     const file = join(dir, "bad.csv");
-    writeFileSync(file, HEADER + "national-drug-3,好药片,片剂,10mg,7,甲公司,1.5,3,ceiling,\nnational-drug-3,坏药片,片剂,10mg,7,乙公司,abc,3,ceiling,\n");
+    writeFileSync(file, `${HEADER}national-drug-3,好药片,片剂,10mg,7,甲公司,1.5,3,ceiling,\nnational-drug-3,坏药片,片剂,10mg,7,乙公司,abc,3,ceiling,\n`);
     const run = cli(file, "--dry-run");
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('error: row 3, column chosenPrice: "abc" is not an amount of money');

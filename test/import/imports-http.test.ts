@@ -38,7 +38,7 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
 
   it("422 naming the row and column; the dry run gives the same report; nothing changes", async () => {
     const before = await snapshotDatabase(world.url);
-    const file = HEADER + "national-drug-3,网络药片,片剂,10mg,7,甲公司,1.5,3,ceiling,\nnational-drug-3,坏药片,片剂,10mg,7,乙公司,abc,3,ceiling,\n";
+    const file = `${HEADER}national-drug-3,网络药片,片剂,10mg,7,甲公司,1.5,3,ceiling,\nnational-drug-3,坏药片,片剂,10mg,7,乙公司,abc,3,ceiling,\n`;
     const real = await post(world, "kind=prices", file);
     const dry = await post(world, "kind=prices&dryRun=true", file);
     expect(real.status).toBe(422);

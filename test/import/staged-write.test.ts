@@ -77,8 +77,8 @@ describe("the CLI's staged writer (TEMP tables, set-based slices) writes what th
   });
 
   it("a corrected product, price and supply regions replace the old ones (both writers)", async () => {
-    const first = HEADER + "national-drug-3,更正药片,片剂,10mg,7,更正公司,旧文号,1.5,3,ceiling,内蒙古自治区、乌海市\n";
-    const fixed = HEADER + "national-drug-3,更正药片,片剂,10mg,7,更正公司,新文号,1.2,3,ceiling,乌海市、河北省\n";
+    const first = `${HEADER}national-drug-3,更正药片,片剂,10mg,7,更正公司,旧文号,1.5,3,ceiling,内蒙古自治区、乌海市\n`;
+    const fixed = `${HEADER}national-drug-3,更正药片,片剂,10mg,7,更正公司,新文号,1.2,3,ceiling,乌海市、河北省\n`;
     expect((await both(text(first))).errors).toEqual([]);
     const report = await both(text(fixed));
     expect(report.errors).toEqual([]);

@@ -41,7 +41,7 @@ describe("imports are all or nothing and idempotent", () => {
   });
 
   it("imports a good file, and importing it again changes nothing", async () => {
-    const file = HEADER + "national-drug-3,好药片,片剂,10mg,7,甲公司,1.5,3,ceiling,内蒙古自治区、乌海市\n";
+    const file = `${HEADER}national-drug-3,好药片,片剂,10mg,7,甲公司,1.5,3,ceiling,内蒙古自治区、乌海市\n`;
     const first = await runImport(world.db, { kind: "prices", bytes: csv(file) });
     expect(first.errors).toEqual([]);
     expect(first.rowsImported).toBe(1);
@@ -55,7 +55,7 @@ describe("imports are all or nothing and idempotent", () => {
 
   it("a dry run of a good file reports what it would write and writes nothing", async () => {
     const before = await snapshot(world);
-    const file = HEADER + "national-drug-3,新药片,片剂,5mg,7,丁公司,2,4,ceiling,\n";
+    const file = `${HEADER}national-drug-3,新药片,片剂,5mg,7,丁公司,2,4,ceiling,\n`;
     const report = await runImport(world.db, { kind: "prices", bytes: csv(file), dryRun: true });
     expect(report).toMatchObject({ dryRun: true, rowsTotal: 1, rowsImported: 1, errors: [] });
     expect(await snapshot(world)).toEqual(before);

@@ -81,7 +81,10 @@ describe("the README's client examples, run as written", () => {
         loadToken: () => token,
         saveToken: (t) => (token = t),
         upsertLocal: (p) => local.set(p.id, p),
-        removeLocal: (id) => (local.delete(id), removed.push(id)),
+        removeLocal: (id) => {
+          local.delete(id);
+          removed.push(id);
+        },
       });
 
     // The first night starts from the README's date: every price written since, page by page (200 a page).

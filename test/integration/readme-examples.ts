@@ -23,7 +23,7 @@ export async function typedClientExample() {
 export async function nightlySyncExample() {
   // README: Change feed
   const api = hc<AppType>("https://vbp.example.org").api.v1;
-  let since = loadToken() ?? "2026-01-01T00:00:00+08:00"; // where the last night's sync stopped
+  const since = loadToken() ?? "2026-01-01T00:00:00+08:00"; // where the last night's sync stopped
   let cursor: string | undefined;
   do {
     const res = await api.prices.$get({ query: { updatedSince: since, limit: "200", ...(cursor ? { cursor } : {}) } });

@@ -49,7 +49,7 @@ describe("the contract integrators build on", () => {
 
   it("documents every error answer in both forms: the JSON error body and RFC 9457 problem details", () => {
     const problems: string[] = [];
-    for (const { name, path, op } of operations) {
+    for (const { name, op } of operations) {
       const statuses = Object.keys(op.responses);
       if (!statuses.some((s) => s.startsWith("4"))) problems.push(`${name}: no 4XX answer`);
       if (!["429", "500", "503"].every((s) => statuses.includes(s))) problems.push(`${name}: 429/500/503 missing`);

@@ -13,7 +13,10 @@ export type DocumentedExample = { at: string; value: unknown; schema: unknown };
 export function documentedExamples(doc: unknown): DocumentedExample[] {
   const found: DocumentedExample[] = [];
   const visit = (node: unknown, at: string, inSchema: boolean): void => {
-    if (Array.isArray(node)) return node.forEach((v, i) => visit(v, `${at}/${i}`, inSchema));
+    if (Array.isArray(node)) {
+      for (const [i, v] of node.entries()) visit(v, `${at}/${i}`, inSchema);
+      return;
+    }
     if (!isObj(node)) return;
     if (inSchema) {
       if ("example" in node) found.push({ at: `${at}/example`, value: node.example, schema: node });

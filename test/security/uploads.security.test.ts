@@ -74,7 +74,7 @@ describe("nothing large is read before the token is checked", () => {
 
   it("still imports through the page with the right token: the bytes read for the check are put back", async () => {
     const csv = "code,name,level\n990101,测试区一,province\n";
-    const text = part("token", TEST_ADMIN_TOKEN) + part("kind", "regions") + part("batch", "") + `${fileHead}${csv}\r\n--${BOUNDARY}--\r\n`;
+    const text = `${part("token", TEST_ADMIN_TOKEN) + part("kind", "regions") + part("batch", "")}${fileHead}${csv}\r\n--${BOUNDARY}--\r\n`;
     const res = await world.app.request("/import", {
       method: "POST",
       headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` },

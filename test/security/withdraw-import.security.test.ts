@@ -85,9 +85,9 @@ describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly wh
     expect(await digest(world)).toBe(afterA);
     const stamped = await stampsOf(world, ["撤回甲片", "撤回乙片", "撤回丙片"]);
     // 甲 and 乙 were put back, later than B wrote them; 丙, which B did not touch, keeps its stamp.
-    expect(stamped["撤回甲片"]! > stampedByB["撤回甲片"]!).toBe(true);
-    expect(stamped["撤回乙片"]! > stampedByB["撤回乙片"]!).toBe(true);
-    expect(stamped["撤回丙片"]).toBe(stampedByB["撤回丙片"]);
+    expect(stamped.撤回甲片! > stampedByB.撤回甲片!).toBe(true);
+    expect(stamped.撤回乙片! > stampedByB.撤回乙片!).toBe(true);
+    expect(stamped.撤回丙片).toBe(stampedByB.撤回丙片);
     expect(await batchStats(world)).toBe(statsAfterA);
     const found = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("撤回乙片")}`);
     expect(found.body.data.map((p: { chosenPrice: number }) => p.chosenPrice)).toEqual([2.5]);

@@ -6,7 +6,7 @@ import { regionsKind } from "./regions";
 import type { KindSpec } from "./types";
 import { volumesKind } from "./volumes";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each kind has its own record and context types; the table holds them all.
 export const KINDS: Record<ImportKind, KindSpec<any, any>> = {
   batches: batchesKind,
   regions: regionsKind,

@@ -21,7 +21,7 @@ async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; file
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
     const form = await readForm(c, API_FORM_MESSAGES);
-    const file = form["file"];
+    const file = form.file;
     if (!(file instanceof File)) throw missingFile();
     return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
   }

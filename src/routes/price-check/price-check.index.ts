@@ -12,7 +12,7 @@ import * as routes from "./price-check.routes";
 async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
   const type = c.req.header("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
-    const file = (await readForm(c, API_FORM_MESSAGES))["file"];
+    const file = (await readForm(c, API_FORM_MESSAGES)).file;
     if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
     return new Uint8Array(await file.arrayBuffer());
   }

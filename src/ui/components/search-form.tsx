@@ -63,6 +63,7 @@ export function SearchForm(props: {
   const provinceName = props.provinces.find((p) => p.code === props.province)?.name ?? null;
   const open = Boolean(q.dosageForm || q.spec || q.manufacturer || q.batch || q.category || q.level || q.sort !== "relevance");
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is newer than some browsers the pages serve; role="search" says the same.
     <form class="panel search-panel" method="get" action="/" role="search" aria-label="查询中选价格">
       <div class="search-row">
         <div class="field">
@@ -82,6 +83,7 @@ export function SearchForm(props: {
               aria-describedby="q-hint"
               placeholder="如 阿托伐他汀、atfttgp、冠脉支架"
             />
+            {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA combobox pattern: its suggestions are a listbox. */}
             <ul id="q-suggestions" role="listbox" aria-label="名称建议" hidden></ul>
           </div>
           <span id="q-hint" class="hint">

@@ -450,7 +450,7 @@ export async function importSubmit(c: Context<AppEnv>) {
 
   let bytes: Uint8Array;
   let fileName: string | null;
-  const file = form["file"];
+  const file = form.file;
   if (file instanceof File && file.size > 0) {
     bytes = new Uint8Array(await file.arrayBuffer());
     fileName = file.name || null;

@@ -353,8 +353,8 @@ export async function priceCheckPage(c: Context<AppEnv>) {
 /** 比价, the posted list: every line's class and the totals. A list with errors is a report too (200). */
 export async function priceCheckSubmit(c: Context<AppEnv>) {
   const form = await readForm(c, PAGE_FORM_MESSAGES);
-  const file = form["file"];
-  const asked = form["province"];
+  const file = form.file;
+  const asked = form.province;
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
   if (!(file instanceof File) || file.size === 0) return page(c, place, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
   try {
@@ -374,8 +374,8 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
  */
 export async function priceCheckWorkbook(c: Context<AppEnv>) {
   const form = await readForm(c, PAGE_FORM_MESSAGES);
-  const carried = form["fileBase64"];
-  const asked = form["province"];
+  const carried = form.fileBase64;
+  const asked = form.province;
   const write = c.get("deps").spreadsheets;
   if (!write) throw new AppError(501, "xlsx_unavailable", "这个服务器不能生成 Excel 文件，请下载 CSV。");
   let bytes: Uint8Array;

@@ -202,7 +202,8 @@ export async function savingsPage(c: Context<AppEnv>) {
               </>
             ) : null}
           </p>
-          <div class="keyfigures" aria-label="合计">
+          {/* biome-ignore lint/a11y/useSemanticElements: a group of key figures, not of form controls, which <fieldset> is for. */}
+          <div class="keyfigures" role="group" aria-label="合计">
             <div class="keyfigure">
               <div class="k">节约支出</div>
               <div class="v">

@@ -58,7 +58,7 @@ for (const { sheet, file } of PUBLISHED) {
   sheetOut.mergeCells(1, 1, 1, width);
   if (!hasTitle) csvRows.unshift([`全国药品集中采购中选结果表（${sheet}）`, ...Array(width - 1).fill("")]);
   await out.xlsx.writeFile(join(HERE, `${file}.xlsx`));
-  const csv = Papa.unparse(csvRows, { newline: "\r\n" }) + "\r\n";
+  const csv = `${Papa.unparse(csvRows, { newline: "\r\n" })}\r\n`;
   writeFileSync(join(HERE, `${file}-utf8-bom.csv`), `\ufeff${csv}`);
   execFileSync("python3", ["-c", "import sys; open(sys.argv[2],'wb').write(open(sys.argv[1],encoding='utf-8-sig').read().encode('gb18030'))",
     join(HERE, `${file}-utf8-bom.csv`), join(HERE, `${file}-gb18030.csv`)]);
