@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql, type ChangeKind } from "./change-feed";
-import { PRICE_COLUMNS, PRICE_FROM, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
+import { PRICE_COLUMNS, PRICE_FROM, priceColumnsFromJson, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { priceFilters, whereSql, type PriceQuery } from "./prices";
+import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
 
 /** Entries in a feed: what a reader shows; older changes stay in the JSON change feed. */
 export const ATOM_ENTRIES = 50;
@@ -21,9 +22,8 @@ export type AtomQuery = Omit<PriceQuery, "limit" | "cursor" | "sort"> & { update
  * renewal 接续采购 of an earlier price), changed, ended (the day after the cycle's last,
  * Asia/Shanghai); with `updatedSince`, only those since then. The newest by write time
  * and the newest by cycle end are each read from an index, then merged, so a feed never sorts the
- * whole table. (Prices deleted by a withdrawal are not entries: their tombstones, price_tombstones,
- * carry no search rows to tell whether this search matched them; the JSON change feed lists them
- * for every search.)
+ * whole table. A price deleted by a withdrawal is a "withdrawn" entry when the search matched it as
+ * it was (its tombstone keeps its search row, src/services/tombstones.ts), at the time of the withdrawal.
  */
 export async function latestPriceChanges(db: Db, { updatedSince, ...query }: AtomQuery, now = Date.now()): Promise<AtomEntry[]> {
   // Kinds are judged against the epoch, whatever `updatedSince` says, so an entry keeps its id in
@@ -39,15 +39,30 @@ export async function latestPriceChanges(db: Db, { updatedSince, ...query }: Ato
     SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.updated_at AS updatedAt, p.status AS storedStatus FROM ${PRICE_FROM}
     WHERE p.id IN (SELECT id FROM (${byWrite}) UNION SELECT id FROM (${byEnd}))
     ORDER BY changedAt DESC, p.id DESC LIMIT ${ATOM_ENTRIES}`);
+  const withdrawn = await withdrawnEntries(db, { ...query, ...ENDED_TOO }, updatedSince === undefined ? "" : parseUpdatedSince(updatedSince).updated);
   const names = await regionNamesOf(db, rows);
   const renewals = await renewalsOf(db, rows.filter(wasRenewedLast).map((r) => r.renewedBy as number));
-  return rows.map((r) => {
+  const live = rows.map((r): AtomEntry => {
     const renewal = wasRenewedLast(r) ? renewals.get(r.renewedBy as number) : undefined;
     if (renewal) return { price: toPriceView(r, names), kind: "renewed_by", at: r.changedAt, renewal };
     // Against the epoch every live price is "added"; one rewritten after it was first stored has changed.
     const kind = changeKind(r, w);
     return { price: toPriceView(r, names), kind: kind === "added" ? addedKind(r) : kind, at: r.changedAt };
   });
+  return [...live, ...withdrawn].sort((a, b) => (a.at === b.at ? b.price.id - a.price.id : a.at < b.at ? 1 : -1)).slice(0, ATOM_ENTRIES);
+}
+
+/**
+ * The newest prices withdrawn after `since` ("" for all) that the search matched as they were, as
+ * the feed last showed them, read newest first from the tombstones' index.
+ */
+async function withdrawnEntries(db: Db, query: PriceQuery, since: string): Promise<AtomEntry[]> {
+  const tombstones = await priceTombstoneRows(db, withdrawnIn("prices", since));
+  const rows = await readRows<PriceSqlRow & { changedAt: string }>(db, sql`
+    SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt FROM ${tombstones} ps
+    WHERE ${await tombstoneMatch(db, query)} ORDER BY ps.t_withdrawn_at DESC LIMIT ${ATOM_ENTRIES}`);
+  const names = await regionNamesOf(db, rows);
+  return rows.map((r) => ({ price: toPriceView(r, names), kind: "withdrawn", at: r.changedAt }));
 }
 
 /**

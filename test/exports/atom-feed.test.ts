@@ -135,6 +135,46 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     expect((recent.entries ?? []).map((e) => e.id).sort()).toEqual([newest.id, continued.id].sort());
   });
 
+  it("gains a withdrawn entry when the import that added a price the search matches is withdrawn; searches that did not match it do not", async () => {
+    const query = { q: "阿托伐他汀", batch: "national-drug-1" };
+    // A real seed row of the search, offered by a firm of its own (a new product and price), supplied to 北京 only.
+    const exported = await (await api["prices.csv"].$get({ query: { ...query, headers: "en", include: "ended" } })).text();
+    const [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
+    row[header.indexOf("manufacturer")] = "撤回订阅测试药业";
+    row[header.indexOf("chosenPrice")] = "0.4321";
+    row[header.indexOf("supplyRegions")] = "北京市";
+    // Codes name the seed's product: the new firm's product has none.
+    for (const cleared of ["unitPrice", "discountPct", "nhsaCode", "approvalNo"]) row[header.indexOf(cleared)] = "";
+    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([Papa.unparse([header, row])], "withdraw.csv", { type: "text/csv" }) } });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    const { importId } = (await imported.json()) as { importId: number };
+    const added = (await feedOf(query)).entries![0]!;
+    expect(added.categories?.[0]?.term).toBe("added");
+    expect(added.title?.value).toContain("撤回订阅测试药业");
+    const elsewhere = { q: "阿托伐他汀", province: "上海" };
+    const elsewhereBefore = (await feedOf(elsewhere)).entries!.map((e) => e.id);
+    const otherDrugBefore = (await feedOf({ q: "氨氯地平" })).entries!.map((e) => e.id);
+
+    const withdrawn = await admin.imports[":id"].$delete({ param: { id: String(importId) } });
+    expect(withdrawn.status, await withdrawn.clone().text()).toBe(200);
+    const after = await feedOf(query);
+    expect(atomProblems(after)).toEqual([]);
+    const newest = after.entries![0]!;
+    expect(newest.categories?.[0]?.term).toBe("withdrawn");
+    expect(newest.title?.value).toContain("已撤销");
+    expect(newest.title?.value).toContain("撤回订阅测试药业");
+    expect(newest.title?.value).toContain("0.4321元");
+    expect(String(newest.updated) >= String(added.updated)).toBe(true);
+    // The price is gone, so is its added entry; the withdrawn entry keeps its id on the next fetch and in a feed since the import.
+    expect(after.entries!.map((e) => e.id)).not.toContain(added.id);
+    expect((await feedOf(query)).entries!.map((e) => e.id)).toEqual(after.entries!.map((e) => e.id));
+    expect((await feedOf({ ...query, updatedSince: String(added.updated) })).entries!.map((e) => e.id)).toEqual([newest.id]);
+    expect((await feedOf({ q: "阿托伐他汀", province: "北京" })).entries![0]!.id).toBe(newest.id);
+    // Feeds whose search never matched it: another province, another drug.
+    expect((await feedOf(elsewhere)).entries!.map((e) => e.id)).toEqual(elsewhereBefore);
+    expect((await feedOf({ q: "氨氯地平" })).entries!.map((e) => e.id)).toEqual(otherDrugBefore);
+  });
+
   it("refuses an unknown region like the search does", async () => {
     const res = await api["prices.atom"].$get({ query: { region: "不存在的地方" } });
     expect(res.status).toBe(400);

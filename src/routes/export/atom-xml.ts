@@ -33,7 +33,7 @@ export function priceChangesAtom(entries: AtomEntry[], meta: AtomFeedMeta): stri
     `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">`,
     `  <id>${escapeXml(feedId)}</id>`,
     `  <title>${escapeXml(title)}</title>`,
-    `  <subtitle>新增、接续、变更和结束的中选价格 · chosen prices added, renewed, changed or ended</subtitle>`,
+    `  <subtitle>新增、接续、变更、结束和撤回的中选价格 · chosen prices added, renewed, changed, ended or withdrawn</subtitle>`,
     `  <updated>${feedUpdated}</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(meta.selfUrl)}"/>`,
     `  <link rel="alternate" type="text/html" href="${escapeXml(meta.siteUrl)}"/>`,
@@ -57,9 +57,11 @@ function entryXml(e: AtomEntry, meta: AtomFeedMeta): string {
     p.discountPct === null ? null : `降幅 ${p.discountPct}%`,
     `采购周期 ${p.cycleStart ?? "未知"} 至 ${p.cycleEnd ?? "未知"}`,
     `供应地区 ${p.supplyRegions.length ? p.supplyRegions.map((r) => r.name).join("、") : "全国"}`,
+    e.kind === "withdrawn" ? "导入该价格的数据已被撤回，该价格已删除（以上为删除前的内容）" : null,
     p.synthetic ? "（合成演示数据，不是真实价格）" : null,
   ].filter(Boolean).join("；");
-  const link = new URL(`/products/${p.product.id}`, meta.siteUrl).toString();
+  // A withdrawn price (and perhaps its product) is gone: its entry links to the search instead.
+  const link = e.kind === "withdrawn" ? meta.siteUrl : new URL(`/products/${p.product.id}`, meta.siteUrl).toString();
   return [
     `  <entry>`,
     `    <id>urn:vbp-price-tracker:price:${p.id}:${e.kind}:${e.at}</id>`,
