@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
@@ -19,19 +20,33 @@ const isFtsShadow = (name: string) => MIGRATION_ONLY_TABLES.some((t) => name.sta
 
 const schemaTables = (Object.values(schema) as unknown[]).filter((value): value is SQLiteTable => is(value, SQLiteTable)).map((table) => getTableConfig(table));
 
-/** Names the migrations create and do not drop again, replayed in the journal's order. */
-function createdByMigrations(kind: "TABLE" | "TRIGGER" | "INDEX"): string[] {
+/**
+ * The tables, indexes and triggers the migrations leave, replayed in the journal's order: what a
+ * migration creates, less what a later one drops (dropping a table drops its indexes and triggers).
+ */
+function createdByMigrations(): { TABLE: string[]; INDEX: string[]; TRIGGER: string[] } {
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  const names = new Set<string>();
-  const create = new RegExp(`CREATE\\s+(?:UNIQUE\\s+|VIRTUAL\\s+)?${kind}\\s+(?:IF NOT EXISTS\\s+)?[\`"']?(\\w+)`, "gi");
-  const drop = new RegExp(`DROP\\s+${kind}\\s+(?:IF EXISTS\\s+)?[\`"']?(\\w+)`, "gi");
+  const objects = new Map<string, { kind: string; table: string }>();
+  const name = "[`\"']?(\\w+)[`\"']?";
+  const statement = new RegExp(
+    `(CREATE)\\s+(?:UNIQUE\\s+|VIRTUAL\\s+)?(TABLE|INDEX|TRIGGER)\\s+(?:IF NOT EXISTS\\s+)?${name}(?:[^;]*?\\bON\\s+${name})?|(DROP)\\s+(TABLE|INDEX|TRIGGER)\\s+(?:IF EXISTS\\s+)?${name}`,
+    "gi",
+  );
   for (const { tag } of journal.entries) {
     const text = readFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), "utf8").replace(/--[^\n]*/g, "");
-    const events = [...text.matchAll(create)].map((m) => ({ at: m.index, name: m[1]!, add: true }));
-    events.push(...[...text.matchAll(drop)].map((m) => ({ at: m.index, name: m[1]!, add: false })));
-    for (const e of events.sort((a, b) => a.at - b.at)) e.add ? names.add(e.name) : names.delete(e.name);
+    for (const m of text.matchAll(statement)) {
+      if (m[1]) {
+        const kind = m[2]!.toUpperCase();
+        objects.set(m[3]!, { kind, table: kind === "TABLE" ? m[3]! : (m[4] ?? "") });
+      } else {
+        const dropped = m[7]!;
+        objects.delete(dropped);
+        if (m[6]!.toUpperCase() === "TABLE") for (const [key, o] of objects) if (o.table === dropped) objects.delete(key);
+      }
+    }
   }
-  return [...names].sort();
+  const of = (kind: string) => [...objects].filter(([, o]) => o.kind === kind).map(([key]) => key).sort();
+  return { TABLE: of("TABLE"), INDEX: of("INDEX"), TRIGGER: of("TRIGGER") };
 }
 
 describe("the drizzle schema and the migrations describe the same database", () => {
@@ -64,10 +79,24 @@ describe("the drizzle schema and the migrations describe the same database", () 
 
   it("has every table, index and trigger the migrations create (a drizzle-kit table rebuild drops triggers silently)", async () => {
     const [tables, indexes, triggers] = await Promise.all([master("table"), master("index"), master("trigger")]);
-    expect(tables).toEqual(expect.arrayContaining(createdByMigrations("TABLE")));
-    expect(indexes).toEqual(expect.arrayContaining(createdByMigrations("INDEX")));
-    const expectedTriggers = createdByMigrations("TRIGGER");
+    const created = createdByMigrations();
+    expect(tables).toEqual(expect.arrayContaining(created.TABLE));
+    expect(indexes).toEqual(expect.arrayContaining(created.INDEX));
+    const expectedTriggers = created.TRIGGER;
     expect(expectedTriggers.length).toBeGreaterThan(40);
     expect(triggers).toEqual(expectedTriggers);
+  });
+});
+
+describe("drizzle-kit and the schema", () => {
+  it("finds nothing to migrate: drizzle/meta's last snapshot is the schema, so `npm run db:generate` writes no migration", async () => {
+    const meta = join(MIGRATIONS_FOLDER, "meta");
+    const last = readdirSync(meta)
+      .filter((f) => f.endsWith("_snapshot.json"))
+      .sort()
+      .at(-1)!;
+    const snapshot = JSON.parse(readFileSync(join(meta, last), "utf8"));
+    const current = await generateSQLiteDrizzleJson(schema as Record<string, unknown>, snapshot.id);
+    expect(await generateSQLiteMigration(snapshot, current)).toEqual([]);
   });
 });
