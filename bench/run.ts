@@ -16,7 +16,7 @@ const PARTS: Part[] = [
   { name: "pages", describe: "server time of every page on the demo data (seeds + 20,000 synthetic prices), distinct questions each asked once, p50/p95/max beside /health", run: (a) => import("./pages").then((m) => m.run(a)) },
   { name: "cold-start", describe: "time from starting the server to its first /health 200, fresh and at 1,000,000 synthetic prices: node dist/ vs npm start vs tsx", run: (a) => import("./cold-start").then((m) => m.run(a)) },
   { name: "http", describe: "HTTP load on the Node server at --prices=N (default 1,000,000): search and product pages vs /health, p99, memory", run: (a) => import("./http").then((m) => m.run(a)) },
-  { name: "export", describe: "GET /api/v1/prices.xlsx of --rows=N synthetic prices (default 100,000), streamed, beside the CSV export of the same rows; time, bytes, memory", run: (a) => import("./export").then((m) => m.run(a)) },
+  { name: "export", describe: "GET /api/v1/prices.xlsx of --rows=N synthetic prices (default 100,000), streamed, beside the CSV export of the same rows, then both as change exports (updatedSince); time, bytes, memory", run: (a) => import("./export").then((m) => m.run(a)) },
 ];
 
 async function main() {
