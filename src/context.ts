@@ -7,6 +7,7 @@ import type { WorkbookOpener } from "./import/open-file";
 import type { UploadSpooler } from "./import/spool";
 import type { ByteSource } from "./import/source";
 import type { AtomicWrite } from "./import/writer";
+import type { SpooledImporter } from "./node-http/import-in-worker";
 
 /**
  * Where GET answers are kept between requests, under a key that carries the data version: the
@@ -51,6 +52,8 @@ export type AppDeps = {
   readWorkbook?: WorkbookOpener;
   /** Spools an import's body to a temporary file as it arrives (Node); absent: the body is read into memory. */
   spoolUpload?: UploadSpooler;
+  /** Imports a spooled upload on a thread of its own with a bounded heap (Node); absent: in this thread. */
+  importSpooled?: SpooledImporter;
   /** How an HTTP import writes (Node: one transaction on a connection of its own); absent: the runtime's default. */
   importWrite?: AtomicWrite;
   /** Largest form the pages take (the import page reads it into memory); defaults to importBodyLimitBytes. */
@@ -64,6 +67,6 @@ export type AppEnv = {
   Variables: {
     deps: AppDeps; requestId: string; adminAuthBudget?: AdminAuthBudget; adminName?: string;
     /** An import's body, spooled to a temporary file before the handler runs (Node). */
-    upload?: { source: ByteSource; sha256: string; fileName: string | null };
+    upload?: { source: ByteSource; sha256: string; fileName: string | null; path?: string };
   };
 };

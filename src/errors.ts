@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   "invalid_purchase_list",
   "seed_rejected",
   "import_running",
+  "import_failed",
   "import_not_found",
   "import_not_withdrawable",
   "import_already_withdrawn",

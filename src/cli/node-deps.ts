@@ -12,6 +12,7 @@ import type { ReadPool } from "../node-http/read-pool";
 import { nodeVendorAssets } from "../node-http/vendor-assets";
 import { diskSpooler } from "../node-http/disk-spool";
 import { ownConnectionWrite } from "../node-http/import-connection";
+import { importThreadBuilt, spooledImporter } from "../node-http/import-in-worker";
 import { openLibsql } from "../db/client";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache" | "spoolUpload" | "importWrite"> & {
@@ -21,6 +22,10 @@ export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseC
   responseCacheBytes?: number;
   /** Threads that run plain reads off the event loop (READ_THREADS); none: every statement on the server's connection. */
   readPool?: ReadPool;
+  /** Heap of the thread that imports a spooled upload, in MB (src/node-http/import-in-worker.ts). */
+  importHeapMb?: number;
+  /** Import spooled uploads on a thread of their own; by default when running from the build (npm start). */
+  importInThread?: boolean;
 };
 
 /**
@@ -31,7 +36,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
   const connection = new ReopeningLibsql(handle, url, authToken);
   // Runs before the first request is served: libSQL's embedded calls do their work synchronously.
   void connection.tune().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not tune the database connection: ${String(err)}` })));
-  const { responseCacheBytes, readPool, uploadSpoolDir, ...settings } = options;
+  const { responseCacheBytes, readPool, uploadSpoolDir, importHeapMb, importInThread = importThreadBuilt(), ...settings } = options;
   // With a read pool, one drizzle instance over a client that sends reads to the pool and the rest
   // to whichever connection is current (it may be replaced after a busy error).
   // as unknown as: drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
@@ -48,6 +53,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
       void connection.db;
       return openLibsql(url, authToken);
     }, url),
+    importSpooled: importInThread ? spooledImporter(url, authToken, importHeapMb) : undefined,
     get db() {
       // connection.db first: it checks that the database file is still the one opened (file-guard.ts).
       const own = connection.db;

@@ -8,6 +8,8 @@ export type SpooledUpload = {
   /** Bytes of the file (the multipart part, not the whole form). */
   size: number;
   fileName: string | null;
+  /** The temporary file itself, for a reader elsewhere (the import's own thread on Node). */
+  path?: string;
   /** Removes the temporary copy; safe to call more than once. */
   dispose(): Promise<void>;
 };

@@ -45,7 +45,7 @@ export function diskSpooler(dir: string = tmpdir()): UploadSpooler {
         fileName = request.headers.get("x-file-name");
       }
       const source = fileSource(path);
-      const upload: SpooledUpload = { source, sha256: hash.digest("hex"), size: source.size ?? 0, fileName, dispose };
+      const upload: SpooledUpload = { source, sha256: hash.digest("hex"), size: source.size ?? 0, fileName, path, dispose };
       return upload;
     } catch (err) {
       await dispose();

@@ -14,6 +14,8 @@ import { createRouter } from "../router";
 import * as routes from "./imports.routes";
 import { uploadSource } from "./upload-source";
 
+const withoutHeapLimit = <T extends { heapLimitMb: unknown }>({ heapLimitMb: _, ...report }: T) => report;
+
 const missingFile = () => new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
 
 /** The upload in memory: runtimes without a file system (Workers), where the body limit bounds it. */
@@ -28,7 +30,7 @@ async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; file
   return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
 }
 
-type Upload = { source: ByteSource; sha256?: string; bytes?: Uint8Array; fileName: string | null };
+type Upload = { source: ByteSource; sha256?: string; bytes?: Uint8Array; fileName: string | null; path?: string };
 
 /**
  * Where the runtime can (Node), the body is spooled to a temporary file as it arrives, so memory
@@ -49,7 +51,7 @@ async function spoolBody(c: Context<AppEnv>, next: () => Promise<void>) {
   });
   try {
     if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) c.req.bodyCache.formData = spooledForm();
-    c.set("upload", { source: spooled.source, sha256: spooled.sha256, fileName: spooled.fileName });
+    c.set("upload", { source: spooled.source, sha256: spooled.sha256, fileName: spooled.fileName, path: spooled.path });
     await next();
   } finally {
     await spooled.dispose();
@@ -113,7 +115,7 @@ export const importsRouter = createRouter()
     const query = c.req.valid("query");
     const deps = c.get("deps");
     const upload = await uploadOf(c);
-    const report = await runImport(deps.db, {
+    const settings = {
       kind: query.kind,
       dryRun: query.dryRun,
       batch: query.batch,
@@ -122,14 +124,14 @@ export const importsRouter = createRouter()
       profile: query.profile,
       saveProfile: query.saveProfile,
       strict: query.strict,
-      bytes: upload.bytes,
-      source: upload.source,
       sha256: upload.sha256,
       fileName: upload.fileName,
       actor: `token:${c.get("adminName") ?? "admin"}`,
-      write: importWriteFor(deps),
-      readWorkbook: deps.readWorkbook,
-    });
+    };
+    // A spooled file is imported on a thread of its own (Node), whose memory goes when it ends.
+    const report = upload.path && deps.importSpooled
+      ? withoutHeapLimit(await deps.importSpooled(upload.path, settings))
+      : await runImport(deps.db, { ...settings, bytes: upload.bytes, source: upload.source, write: importWriteFor(deps), readWorkbook: deps.readWorkbook });
     const limits = importLimitsFor(c.get("deps"));
     return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
   })

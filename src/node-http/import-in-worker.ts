@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { AppError } from "../errors";
+import { PROJECT_ROOT } from "../project-root";
+import type { ImportProgress } from "../import/source";
+import type { ImportReport, ImportRequest } from "../services/imports";
+
+/** What the route hands the thread: the request's plain settings (no functions, no bytes). */
+export type SpooledImportRequest = Pick<
+  ImportRequest,
+  "kind" | "dryRun" | "batch" | "sheet" | "map" | "profile" | "saveProfile" | "strict" | "fileName" | "actor"
+> & { sha256?: string };
+
+export type ImportWorkerData = { url: string; authToken?: string; path: string; request: SpooledImportRequest };
+
+export type ImportWorkerMessage =
+  | { type: "progress"; progress: ImportProgress }
+  | { type: "report"; report: ImportReport; heapLimitMb: number | null }
+  | { type: "error"; error: { appError?: { status: AppError["status"]; code: AppError["code"]; message: string; details?: unknown }; message?: string; name?: string } };
+
+/** Runs the import of a spooled file on its own thread and answers its report. */
+export type SpooledImporter = (
+  path: string,
+  request: SpooledImportRequest,
+  onProgress?: (progress: ImportProgress) => void,
+) => Promise<ImportReport & { heapLimitMb: number | null }>;
+
+/** Heap for an import's thread (IMPORT_HEAP_MB): the CLI's writer peaks near 400 MB of RSS with a 384 MB heap cap. */
+export const DEFAULT_IMPORT_HEAP_MB = 192;
+
+/**
+ * True when this code runs from the build (`npm start`: dist/node.js), where the thread's own bundle
+ * is beside it. Run from the TypeScript sources (tests' in-process servers, `tsx src/node.ts`) an
+ * import stays on the calling thread unless asked for (`importInThread`): a thread there would
+ * compile the whole import code again through tsx for every upload.
+ */
+export function importThreadBuilt(): boolean {
+  return fileURLToPath(import.meta.url).endsWith(".js") && existsSync(join(PROJECT_ROOT, "dist", "node-http", "import-worker.js"));
+}
+
+/**
+ * The thread's entry: the bundle beside the server's in dist/ (npm start), else the TypeScript
+ * source loaded through tsx's loader, registered inside the thread (tests, `tsx src/node.ts`).
+ */
+function workerEntry(): { source: string | URL; eval: boolean } {
+  if (importThreadBuilt()) return { source: pathToFileURL(join(PROJECT_ROOT, "dist", "node-http", "import-worker.js")), eval: false };
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist", "esm", "api", "index.mjs")).href;
+  const file = pathToFileURL(join(PROJECT_ROOT, "src", "node-http", "import-worker.ts")).href;
+  return { source: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`, eval: true };
+}
+
+/**
+ * An import over HTTP peaked at 885 MB of RSS for a million prices and kept 567 MB after its answer:
+ * the server's heap grew with the import's working set (keys of every row, statements, the batch
+ * statistics) and V8 did not give it back. On a thread with a bounded old generation the import
+ * cannot grow the server's heap, and everything it held goes with the thread when it ends. The
+ * thread opens its own connections (the write one as before, ownConnectionWrite), reads the spooled
+ * file, and posts progress and its report; the route answers exactly what runImport reported. Past
+ * its heap the thread is stopped by V8 and the upload answers 500 import_failed; nothing was
+ * committed, since the write transaction was still open.
+ */
+export function spooledImporter(url: string, authToken: string | undefined, heapMb = DEFAULT_IMPORT_HEAP_MB): SpooledImporter {
+  return (path, request, onProgress) =>
+    new Promise((resolve, reject) => {
+      const entry = workerEntry();
+      const data: ImportWorkerData = { url, authToken, path, request };
+      const worker = new Worker(entry.source, {
+        eval: entry.eval,
+        workerData: data,
+        resourceLimits: { maxOldGenerationSizeMb: heapMb },
+        stdout: false,
+        stderr: false,
+      });
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (!settled) {
+          settled = true;
+          fn();
+        }
+      };
+      worker.on("message", (m: ImportWorkerMessage) => {
+        if (m.type === "progress") onProgress?.(m.progress);
+        else if (m.type === "report") settle(() => resolve({ ...m.report, heapLimitMb: m.heapLimitMb }));
+        else {
+          const e = m.error;
+          settle(() => reject(e.appError ? new AppError(e.appError.status, e.appError.code, e.appError.message, e.appError.details) : Object.assign(new Error(e.message), { name: e.name ?? "Error" })));
+        }
+      });
+      worker.on("error", (err) => settle(() => reject(importFailed(err, heapMb))));
+      worker.on("exit", (code) => settle(() => reject(importFailed(new Error(`the import thread stopped (exit code ${code})`), heapMb))));
+    });
+}
+
+function importFailed(err: Error, heapMb: number): AppError {
+  const outOfMemory = (err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
+  return new AppError(
+    500,
+    "import_failed",
+    outOfMemory
+      ? `the import needed more than its ${heapMb} MB of memory and was stopped; nothing was written (import the file with the CLI, or raise IMPORT_HEAP_MB)`
+      : `the import stopped: ${err.message}; nothing was written`,
+  );
+}
