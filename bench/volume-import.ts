@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { volumeChunkStatements, volumeChunkStatementsPerRowTriggers, volumesKind } from "../src/import/kinds/volumes";
-import { defaultAtomicWrite, transactionWrite, type AtomicWrite } from "../src/import/writer";
+import { type AtomicWrite, defaultAtomicWrite, transactionWrite } from "../src/import/writer";
 import { runImport } from "../src/services/imports";
 import { getSavings } from "../src/services/savings";
 import { buildSavingsDb } from "./savings-load";
@@ -29,14 +29,18 @@ export async function run(args: string[]): Promise<void> {
   const rows = arg("rows", 200_000);
   const importRows = arg("import-rows", 10_000);
   const rounds = arg("rounds", 3);
-  console.log(`data: ${rows.toLocaleString("en")} SYNTHETIC volume rows (not real purchases), cached under data/bench/; imports of ${importRows.toLocaleString("en")} rows`);
+  console.log(
+    `data: ${rows.toLocaleString("en")} SYNTHETIC volume rows (not real purchases), cached under data/bench/; imports of ${importRows.toLocaleString("en")} rows`,
+  );
   const path = await buildSavingsDb(rows);
   const url = `file:${path}`;
   const handle = openLibsql(url);
   await tuneEmbedded(handle, url);
   const db = handle.db;
   const bytes = statSync(path).size;
-  console.log(`storage: ${(bytes / 2 ** 20).toFixed(0)} MB for ${rows.toLocaleString("en")} volume rows with their rollups and indexes: ${(bytes / rows).toFixed(0)} bytes per volume row`);
+  console.log(
+    `storage: ${(bytes / 2 ** 20).toFixed(0)} MB for ${rows.toLocaleString("en")} volume rows with their rollups and indexes: ${(bytes / rows).toFixed(0)} bytes per volume row`,
+  );
 
   // A month of purchases for (price, city) pairs: rows that do not exist yet.
   const prices = await db.all<{ batch: string; name: string; pq: number | null }>(
@@ -56,16 +60,24 @@ export async function run(args: string[]): Promise<void> {
 
   const original = volumesKind.chunkStatements;
   const forms = { before: volumeChunkStatementsPerRowTriggers, after: volumeChunkStatements };
-  const writers: Array<[string, AtomicWrite]> = [["CLI writer (transaction, 5,000-row chunks)", transactionWrite()], ["HTTP default (one batch, 500-row chunks)", defaultAtomicWrite(db)]];
+  const writers: Array<[string, AtomicWrite]> = [
+    ["CLI writer (transaction, 5,000-row chunks)", transactionWrite()],
+    ["HTTP default (one batch, 500-row chunks)", defaultAtomicWrite(db)],
+  ];
   const times = new Map<string, number[]>();
   let allEqual = true;
-  const startLoad = loadavg().map((x) => x.toFixed(2)).join(", ");
+  const startLoad = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ");
   for (let round = 0; round < rounds; round++) {
     for (const [writerName, write] of writers) {
       for (const form of (round % 2 ? ["after", "before"] : ["before", "after"]) as Array<keyof typeof forms>) {
         volumesKind.chunkStatements = forms[form];
         try {
-          for (const [phase, amount] of [["new rows", 1000], ["changed rows", 2000]] as const) {
+          for (const [phase, amount] of [
+            ["new rows", 1000],
+            ["changed rows", 2000],
+          ] as const) {
             const t = performance.now();
             const report = await runImport(db, { kind: "volumes", bytes: file(round, amount), fileName: `bench-2025-01-${phase}.csv`, actor: "bench", write });
             const seconds = (performance.now() - t) / 1000;
@@ -85,16 +97,26 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-  console.log(`load average (1, 5, 15 min) at the start / end: ${startLoad} / ${loadavg().map((x) => x.toFixed(2)).join(", ")} (2 cores shared with other processes)`);
-  console.log(`${"writer".padEnd(44)} ${"rows".padEnd(13)} ${"before rows/s".padStart(14)} ${"after rows/s".padStart(13)} ${"after/before".padStart(13)}  (median of ${rounds}, alternating)`);
+  console.log(
+    `load average (1, 5, 15 min) at the start / end: ${startLoad} / ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(", ")} (2 cores shared with other processes)`,
+  );
+  console.log(
+    `${"writer".padEnd(44)} ${"rows".padEnd(13)} ${"before rows/s".padStart(14)} ${"after rows/s".padStart(13)} ${"after/before".padStart(13)}  (median of ${rounds}, alternating)`,
+  );
   for (const [writerName] of writers) {
     for (const phase of ["new rows", "changed rows"]) {
       const before = median(times.get(`${writerName}|${phase}|before`)!);
       const after = median(times.get(`${writerName}|${phase}|after`)!);
-      console.log(`${writerName.padEnd(44)} ${phase.padEnd(13)} ${Math.round(before).toLocaleString("en").padStart(14)} ${Math.round(after).toLocaleString("en").padStart(13)} ${(after / before).toFixed(2).padStart(12)}×`);
+      console.log(
+        `${writerName.padEnd(44)} ${phase.padEnd(13)} ${Math.round(before).toLocaleString("en").padStart(14)} ${Math.round(after).toLocaleString("en").padStart(13)} ${(after / before).toFixed(2).padStart(12)}×`,
+      );
     }
   }
   const pending = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM volume_rollup_pending`);
-  console.log(`rollups after every import ${allEqual ? "equal" : "DIFFER FROM"} the raw GROUP BY; volume_rollup_pending holds ${pending?.n} rows (must be 0); target ≥ 20,000 rows/s`);
+  console.log(
+    `rollups after every import ${allEqual ? "equal" : "DIFFER FROM"} the raw GROUP BY; volume_rollup_pending holds ${pending?.n} rows (must be 0); target ≥ 20,000 rows/s`,
+  );
   handle.close();
 }

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors";
-import { PROJECT_ROOT } from "../project-root";
 import type { ImportProgress } from "../import/source";
+import { PROJECT_ROOT } from "../project-root";
 import type { ImportReport, ImportRequest } from "../services/imports";
 
 /** What the route hands the thread: the request's plain settings (no functions, no bytes). */
@@ -19,7 +19,10 @@ export type ImportWorkerData = { url: string; authToken?: string; path: string; 
 export type ImportWorkerMessage =
   | { type: "progress"; progress: ImportProgress }
   | { type: "report"; report: ImportReport; heapLimitMb: number | null }
-  | { type: "error"; error: { appError?: { status: AppError["status"]; code: AppError["code"]; message: string; details?: unknown }; message?: string; name?: string } };
+  | {
+      type: "error";
+      error: { appError?: { status: AppError["status"]; code: AppError["code"]; message: string; details?: unknown }; message?: string; name?: string };
+    };
 
 /** Runs the import of a spooled file on its own thread and answers its report. */
 export type SpooledImporter = (
@@ -86,7 +89,13 @@ export function spooledImporter(url: string, authToken: string | undefined, heap
         else if (m.type === "report") settle(() => resolve({ ...m.report, heapLimitMb: m.heapLimitMb }));
         else {
           const e = m.error;
-          settle(() => reject(e.appError ? new AppError(e.appError.status, e.appError.code, e.appError.message, e.appError.details) : Object.assign(new Error(e.message), { name: e.name ?? "Error" })));
+          settle(() =>
+            reject(
+              e.appError
+                ? new AppError(e.appError.status, e.appError.code, e.appError.message, e.appError.details)
+                : Object.assign(new Error(e.message), { name: e.name ?? "Error" }),
+            ),
+          );
         }
       });
       worker.on("error", (err) => settle(() => reject(importFailed(err, heapMb))));

@@ -35,8 +35,9 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  const e = err instanceof AppError
-    ? { appError: { status: err.status, code: err.code, message: err.message, details: err.details } }
-    : { message: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : "Error" };
+  const e =
+    err instanceof AppError
+      ? { appError: { status: err.status, code: err.code, message: err.message, details: err.details } }
+      : { message: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : "Error" };
   post({ type: "error", error: e });
 });

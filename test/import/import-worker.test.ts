@@ -6,7 +6,7 @@ import { openMigrated } from "../../src/cli/database";
 import { runGen } from "../../src/cli/gen";
 import { spooledImporter } from "../../src/node-http/import-in-worker";
 import { runImport } from "../../src/services/imports";
-import { processTree, runNpm, sleep, type Service } from "../support/service";
+import { processTree, runNpm, type Service, sleep } from "../support/service";
 import { TEST_ADMIN_TOKEN } from "../support/test-db";
 
 /**
@@ -89,9 +89,18 @@ describe(`an import of ${ROWS.toLocaleString("en")} prices over HTTP`, () => {
   beforeAll(async () => {
     const url = await freshDb("http.db");
     mkdirSync(spool);
-    service = await runNpm(["start"], {
-      DATABASE_URL: url, PORT: "0", ADMIN_TOKEN: TEST_ADMIN_TOKEN, UPLOAD_SPOOL_DIR: spool, LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0",
-    }, { timeoutMs: 120_000 });
+    service = await runNpm(
+      ["start"],
+      {
+        DATABASE_URL: url,
+        PORT: "0",
+        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        UPLOAD_SPOOL_DIR: spool,
+        LOG_REQUESTS: "false",
+        RATE_LIMIT_PER_MINUTE: "0",
+      },
+      { timeoutMs: 120_000 },
+    );
     serverPid = processTree(service.child.pid!).find((pid) => /dist\/node\.js/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")))!;
     expect(serverPid).toBeGreaterThan(0);
   }, 180_000);
@@ -116,7 +125,9 @@ describe(`an import of ${ROWS.toLocaleString("en")} prices over HTTP`, () => {
     clearInterval(sampler);
     await sleep(2000);
     const after = rssMb(serverPid);
-    console.log(`import of ${ROWS} prices over HTTP: server RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB, ${after.toFixed(0)} MB 2 s after the answer`);
+    console.log(
+      `import of ${ROWS} prices over HTTP: server RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB, ${after.toFixed(0)} MB 2 s after the answer`,
+    );
     expect(res.status, JSON.stringify(body.errors?.slice(0, 3))).toBe(200);
     expect(body).toMatchObject({ rowsImported: ROWS, rowsRejected: 0 });
     // The thread's heap went with it: what stays is the server's own (measured +20–40 MB).

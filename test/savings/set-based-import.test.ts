@@ -18,21 +18,30 @@ beforeAll(async () => {
 });
 afterAll(() => world?.close());
 
-const SUMS = "SUM(parts) AS parts, SUM(volume_rows) AS rows, SUM(units) AS units, SUM(amount_paid_e4) AS amount, SUM(spend_num) AS spend, SUM(fund_hi) AS hi, SUM(fund_lo) AS lo, SUM(unshared_num) AS unshared";
+const SUMS =
+  "SUM(parts) AS parts, SUM(volume_rows) AS rows, SUM(units) AS units, SUM(amount_paid_e4) AS amount, SUM(spend_num) AS spend, SUM(fund_hi) AS hi, SUM(fund_lo) AS lo, SUM(unshared_num) AS unshared";
 const COLS = "parts, volume_rows AS rows, units, amount_paid_e4 AS amount, spend_num AS spend, fund_hi AS hi, fund_lo AS lo, unshared_num AS unshared";
 
 /** Each rollup beside the same sums computed from the raw rows (volume_parts, the view the triggers read). */
 async function rollupsAndRaw() {
   const q = (text: string) => world.db.all(sql.raw(text));
   const pairs: Array<[string, string]> = [
-    [`SELECT batch_id, region_code, month, divisor, ${COLS} FROM savings_rollup_batch_region_month WHERE parts <> 0 ORDER BY 1, 2, 3, 4`,
-      `SELECT batch_id, region_code, month, divisor, ${SUMS} FROM volume_parts GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`],
-    [`SELECT batch_id, divisor, ${COLS} FROM savings_rollup_batch WHERE parts <> 0 ORDER BY 1, 2`,
-      `SELECT batch_id, divisor, ${SUMS} FROM volume_parts GROUP BY 1, 2 ORDER BY 1, 2`],
-    [`SELECT region_code, month, divisor, ${COLS} FROM savings_rollup_region_month WHERE parts <> 0 ORDER BY 1, 2, 3`,
-      `SELECT region_code, month, divisor, ${SUMS} FROM volume_parts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`],
-    [`SELECT price_id, region_code, units, volume_rows FROM purchase_rollup_price_region WHERE volume_rows <> 0 ORDER BY 1, 2`,
-      `SELECT price_id, region_code, SUM(units) AS units, COUNT(*) AS volume_rows FROM volumes GROUP BY 1, 2 ORDER BY 1, 2`],
+    [
+      `SELECT batch_id, region_code, month, divisor, ${COLS} FROM savings_rollup_batch_region_month WHERE parts <> 0 ORDER BY 1, 2, 3, 4`,
+      `SELECT batch_id, region_code, month, divisor, ${SUMS} FROM volume_parts GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    ],
+    [
+      `SELECT batch_id, divisor, ${COLS} FROM savings_rollup_batch WHERE parts <> 0 ORDER BY 1, 2`,
+      `SELECT batch_id, divisor, ${SUMS} FROM volume_parts GROUP BY 1, 2 ORDER BY 1, 2`,
+    ],
+    [
+      `SELECT region_code, month, divisor, ${COLS} FROM savings_rollup_region_month WHERE parts <> 0 ORDER BY 1, 2, 3`,
+      `SELECT region_code, month, divisor, ${SUMS} FROM volume_parts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    ],
+    [
+      `SELECT price_id, region_code, units, volume_rows FROM purchase_rollup_price_region WHERE volume_rows <> 0 ORDER BY 1, 2`,
+      `SELECT price_id, region_code, SUM(units) AS units, COUNT(*) AS volume_rows FROM volumes GROUP BY 1, 2 ORDER BY 1, 2`,
+    ],
   ];
   const out: Array<{ rollup: unknown[]; raw: unknown[] }> = [];
   for (const [rollup, raw] of pairs) out.push({ rollup: await q(rollup), raw: await q(raw) });
@@ -63,12 +72,21 @@ describe("a volume import keeps the rollups set-based", () => {
     expect(first.rowsImported).toBe(5);
     await expectRollupsEqualRaw();
     // Two rows changed (units; fund share removed), three the same, one new.
-    const changed = [ROWS[0]!.replace(",100,", ",101,"), ROWS[1]!.replace(",70%", ","), ROWS[2]!, ROWS[3]!, ROWS[4]!, "test-drug,XA01TEST0001,,,,,,150300,2022-03,7,包装,,"];
+    const changed = [
+      ROWS[0]!.replace(",100,", ",101,"),
+      ROWS[1]!.replace(",70%", ","),
+      ROWS[2]!,
+      ROWS[3]!,
+      ROWS[4]!,
+      "test-drug,XA01TEST0001,,,,,,150300,2022-03,7,包装,,",
+    ];
     const second = await runImport(world.db, { kind: "volumes", bytes: file(changed), write: smallChunks() });
     expect(second.errors).toEqual([]);
     expect([second.rowsImported, second.rowsUnchanged]).toEqual([3, 3]);
     await expectRollupsEqualRaw();
-    const units = await world.db.get<{ u: number }>(sql`SELECT units AS u FROM volumes v JOIN prices p ON p.id = v.price_id WHERE v.region_code = '150300' AND v.month = '2022-03'`);
+    const units = await world.db.get<{ u: number }>(
+      sql`SELECT units AS u FROM volumes v JOIN prices p ON p.id = v.price_id WHERE v.region_code = '150300' AND v.month = '2022-03'`,
+    );
     expect(units?.u).toBe(49);
   });
 
