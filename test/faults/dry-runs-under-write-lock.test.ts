@@ -1,6 +1,6 @@
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { watchEventLoop, type EventLoopReport } from "../support/event-loop";
+import { type EventLoopReport, watchEventLoop } from "../support/event-loop";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 const DRY_RUNS = 20;
@@ -47,10 +47,12 @@ describe("dry runs while another process holds the write lock", () => {
           const due = started + i * READ_EVERY_MS;
           const wait = due - performance.now();
           if (wait > 0) await sleep(wait);
-          lates.push(Promise.resolve(world.app.request("/api/v1/batches")).then(async (res) => {
-            await res.arrayBuffer();
-            return { status: res.status, late: performance.now() - due };
-          }));
+          lates.push(
+            Promise.resolve(world.app.request("/api/v1/batches")).then(async (res) => {
+              await res.arrayBuffer();
+              return { status: res.status, late: performance.now() - due };
+            }),
+          );
         }
       })();
       // One after another (the server takes one upload at a time), for at most 15 s.

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,8 @@ const EVENT_LOOP_MAX_MS = 1000;
 const NAMES = ["阿托伐他汀", "氨氯地平", "二甲双胍", "头孢", "瑞舒伐他汀", "恩替卡韦", "氯吡格雷", "厄贝沙坦", "SYN", "片剂"];
 
 /** Distinct searches: every name, both sorts, 40 page sizes. */
-const readPath = (i: number) => `/api/v1/prices?q=${encodeURIComponent(NAMES[i % NAMES.length]!)}&limit=${10 + (i % 40)}&sort=${i % 2 ? "discount" : "relevance"}`;
+const readPath = (i: number) =>
+  `/api/v1/prices?q=${encodeURIComponent(NAMES[i % NAMES.length]!)}&limit=${10 + (i % 40)}&sort=${i % 2 ? "discount" : "relevance"}`;
 const dryRun = (world: TestWorld) =>
   world.app.request("/api/v1/imports?kind=regions&dryRun=true", {
     method: "POST",
@@ -56,10 +57,12 @@ describe("reads and dry runs while the CLI imports into the same database", () =
     // The import begins with its first progress line (stderr): before it the CLI is starting up,
     // here compiling TypeScript with tsx on both cores, which the built CLI (npm run import) never does.
     let stderr = "";
-    const importing = new Promise<void>((resolve) => child.stderr!.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      resolve();
-    }));
+    const importing = new Promise<void>((resolve) =>
+      child.stderr!.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        resolve();
+      }),
+    );
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     await Promise.race([importing, exited]);
     let done = false;
@@ -89,11 +92,13 @@ describe("reads and dry runs while the CLI imports into the same database", () =
       const due = started + i * READ_EVERY_MS;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      reads.push(Promise.resolve(world.app.request(readPath(i))).then(async (res) => {
-        await res.arrayBuffer();
-        expect(res.status).toBe(200);
-        return performance.now() - due;
-      }));
+      reads.push(
+        Promise.resolve(world.app.request(readPath(i))).then(async (res) => {
+          await res.arrayBuffer();
+          expect(res.status).toBe(200);
+          return performance.now() - due;
+        }),
+      );
     }
     await dryRunLoop;
     expect(await exited, stderr).toBe(0);

@@ -42,8 +42,14 @@ export function watchEventLoop(): { stop: () => EventLoopReport } {
       const cpuWaitMs = s0 && s1 ? ms(s1[1] - s0[1]) : null;
       const report = { p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), cpuRunMs, cpuWaitMs };
       const wall = performance.now() - t0;
-      const cpu = cpuWaitMs === null ? "" : `; over ${(wall / 1000).toFixed(1)} s the thread ran ${(cpuRunMs! / 1000).toFixed(1)} s and waited ${(cpuWaitMs / 1000).toFixed(1)} s for a CPU`;
-      return { ...report, summary: `event-loop delay p50 ${report.p50Ms.toFixed(0)} ms, p99 ${report.p99Ms.toFixed(0)} ms, max ${report.maxMs.toFixed(0)} ms${cpu}` };
+      const cpu =
+        cpuWaitMs === null
+          ? ""
+          : `; over ${(wall / 1000).toFixed(1)} s the thread ran ${(cpuRunMs! / 1000).toFixed(1)} s and waited ${(cpuWaitMs / 1000).toFixed(1)} s for a CPU`;
+      return {
+        ...report,
+        summary: `event-loop delay p50 ${report.p50Ms.toFixed(0)} ms, p99 ${report.p99Ms.toFixed(0)} ms, max ${report.maxMs.toFixed(0)} ms${cpu}`,
+      };
     },
   };
 }
