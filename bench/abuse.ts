@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request as httpRequest, Agent } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -27,14 +27,20 @@ export async function run(args: string[]): Promise<void> {
   const seconds = opt("seconds", 10);
   const prices = opt("prices", 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), "vbp-abuse-"));
-  const load = () => loadavg().map((n) => n.toFixed(2)).join(", ");
+  const load = () =>
+    loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ");
   console.log(`  machine load average (1, 5, 15 min) at start: ${load()}`);
   try {
     const base = join(dir, "base.db");
     const handle = await openMigrated(`file:${base}`);
     await handle.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     handle.close();
-    const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",") ?? ["1", "2", "3", "4"];
+    const only = args
+      .find((a) => a.startsWith("--only="))
+      ?.slice("--only=".length)
+      .split(",") ?? ["1", "2", "3", "4"];
     if (only.includes("1")) await oneClient(base, dir, seconds);
     if (only.includes("2")) await manyAddresses(base, dir);
     if (only.includes("3")) await oversizedPosts(base, dir);
@@ -85,7 +91,8 @@ async function oneClient(base: string, dir: string, seconds: number) {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`  1. one client (one socket address, 16 connections), requests per second, median of 3 alternating ${seconds} s runs:`);
-  for (const s of servers) console.log(`     ${s.label.padEnd(40)} /health ${median(s.health).toFixed(0).padStart(7)}   cached search ${median(s.search).toFixed(0).padStart(7)}`);
+  for (const s of servers)
+    console.log(`     ${s.label.padEnd(40)} /health ${median(s.health).toFixed(0).padStart(7)}   cached search ${median(s.search).toFixed(0).padStart(7)}`);
   const [off, ours, theirs] = servers;
   const ratio = (a: typeof off, b: typeof off, k: "health" | "search") => (median(a![k]) / median(b![k])).toFixed(2);
   console.log(`     ours / no limiter: /health ${ratio(ours, off, "health")}, cached search ${ratio(ours, off, "search")}`);
@@ -122,7 +129,9 @@ async function manyAddressesWith(base: string, dir: string, label: string, entry
     const after = rssMb(server.pid!);
     const victim = await get("198.51.100.1");
     agent.destroy();
-    console.log(`  2. ${label}: ${N.toLocaleString("en")} distinct client addresses in ${((Date.now() - started) / 1000).toFixed(1)} s (${(N / ((Date.now() - started) / 1000)).toFixed(0)} req/s): server RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after (+${(after - before).toFixed(0)} MB)`);
+    console.log(
+      `  2. ${label}: ${N.toLocaleString("en")} distinct client addresses in ${((Date.now() - started) / 1000).toFixed(1)} s (${(N / ((Date.now() - started) / 1000)).toFixed(0)} req/s): server RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after (+${(after - before).toFixed(0)} MB)`,
+    );
     console.log(`     a client that had used 5 of its 600 requests before the flood has ${victim.remaining} left after it (599 - 5 = 594 expected: not reset)`);
   } finally {
     server.kill("SIGTERM");
@@ -140,14 +149,19 @@ async function oversizedPosts(base: string, dir: string) {
     const MB = 1024 * 1024;
     const chunk = Buffer.alloc(MB, 0x61);
     const boundary = "----benchBoundary";
-    const pageHead = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="token"\r\n\r\nwrong-token-0123456789\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n`);
+    const pageHead = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="token"\r\n\r\nwrong-token-0123456789\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n`,
+    );
     const post = (path: string, headers: Record<string, string>, head: Buffer, chunked: boolean) =>
       new Promise<number>((resolve) => {
         const total = 65 * MB;
-        const req = httpRequest({ host: "127.0.0.1", port: p, method: "POST", path, headers: { ...headers, ...(chunked ? {} : { "content-length": String(head.length + total) }) } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          { host: "127.0.0.1", port: p, method: "POST", path, headers: { ...headers, ...(chunked ? {} : { "content-length": String(head.length + total) }) } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on("error", () => resolve(-1));
         let sent = 0;
         const pump = () => {
@@ -163,13 +177,17 @@ async function oversizedPosts(base: string, dir: string) {
     const statuses: number[] = [];
     const started = Date.now();
     for (const chunked of [false, true]) {
-      const api = Array.from({ length: 3 }, () => post("/api/v1/imports?kind=prices", { "content-type": "text/csv", authorization: "Bearer wrong-token-0123456789" }, Buffer.alloc(0), chunked));
+      const api = Array.from({ length: 3 }, () =>
+        post("/api/v1/imports?kind=prices", { "content-type": "text/csv", authorization: "Bearer wrong-token-0123456789" }, Buffer.alloc(0), chunked),
+      );
       const page = Array.from({ length: 3 }, () => post("/import", { "content-type": `multipart/form-data; boundary=${boundary}` }, pageHead, chunked));
       statuses.push(...(await Promise.all([...api, ...page])));
     }
     clearInterval(sampler);
     const verdict = peak < 400 ? "MET" : "NOT MET";
-    console.log(`  3. 6 parallel 65 MB posts with a wrong token (3 to the API, 3 to the import page), with Content-Length and then chunked: answers ${[...new Set(statuses)].join("/")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `  3. 6 parallel 65 MB posts with a wrong token (3 to the API, 3 to the import page), with Content-Length and then chunked: answers ${[...new Set(statuses)].join("/")} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     console.log(`     server RSS ${idle.toFixed(0)} MB idle, peak ${peak.toFixed(0)} MB during the posts (target < 400 MB) ${verdict}`);
   } finally {
     server.kill("SIGTERM");
@@ -192,26 +210,55 @@ async function readsDuringImport(base: string, dir: string, prices: number, seco
     const url = `http://127.0.0.1:${p}`;
     const quiet = await openLoop(url, () => false, seconds * 1000);
     const started = Date.now();
-    const child: ChildProcess = spawn(process.execPath, ["--max-old-space-size=384", "--import", "tsx", "src/cli/import.ts", "prices", join(gen, "prices.csv")], {
-      env: { ...process.env, DATABASE_URL: `file:${dbPath}` },
-      stdio: "ignore",
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ["--max-old-space-size=384", "--import", "tsx", "src/cli/import.ts", "prices", join(gen, "prices.csv")],
+      {
+        env: { ...process.env, DATABASE_URL: `file:${dbPath}` },
+        stdio: "ignore",
+      },
+    );
     let code: number | null | undefined;
     child.once("exit", (c) => (code = c));
     const busy = await openLoop(url, () => code !== undefined, 30 * 60_000);
     while (code === undefined) await new Promise((r) => setTimeout(r, 200));
     const importS = (Date.now() - started) / 1000;
-    console.log(`  4. reads over HTTP, one every 20 ms (open loop, distinct searches, cache off), before and during a CLI import of ${prices.toLocaleString("en")} SYNTHETIC prices (exit ${code}, ${importS.toFixed(0)} s):`);
-    for (const [label, r] of [["before the import", quiet], ["during the import", busy]] as const) {
-      console.log(`     ${label.padEnd(18)} ${String(r.count).padStart(6)} reads  p50 ${r.p50.toFixed(0)} ms  p95 ${r.p95.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms  max ${r.max.toFixed(0)} ms (started ${r.slowestAt.toFixed(0)} s in)  errors ${r.errors}${r.what ? ` (${r.what})` : ""}`);
+    console.log(
+      `  4. reads over HTTP, one every 20 ms (open loop, distinct searches, cache off), before and during a CLI import of ${prices.toLocaleString("en")} SYNTHETIC prices (exit ${code}, ${importS.toFixed(0)} s):`,
+    );
+    for (const [label, r] of [
+      ["before the import", quiet],
+      ["during the import", busy],
+    ] as const) {
+      console.log(
+        `     ${label.padEnd(18)} ${String(r.count).padStart(6)} reads  p50 ${r.p50.toFixed(0)} ms  p95 ${r.p95.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms  max ${r.max.toFixed(0)} ms (started ${r.slowestAt.toFixed(0)} s in)  errors ${r.errors}${r.what ? ` (${r.what})` : ""}`,
+      );
     }
-    console.log(`     read p99 during the import: ${busy.p99.toFixed(0)} ms (target < 500 ms) ${busy.p99 < 500 ? "MET" : "NOT MET"}; ratio to before ${(busy.p99 / quiet.p99).toFixed(2)}`);
+    console.log(
+      `     read p99 during the import: ${busy.p99.toFixed(0)} ms (target < 500 ms) ${busy.p99 < 500 ? "MET" : "NOT MET"}; ratio to before ${(busy.p99 / quiet.p99).toFixed(2)}`,
+    );
   } finally {
     server.kill("SIGTERM");
   }
 }
 
-const TERMS = ["阿托伐", "他汀", "氯吡格雷", "恩替卡韦", "二甲双胍", "厄贝沙坦", "左乙拉西坦", "头孢", "氨氯地平", "瑞舒伐", "演示", "SYND", "atf", "片剂", "注射"];
+const TERMS = [
+  "阿托伐",
+  "他汀",
+  "氯吡格雷",
+  "恩替卡韦",
+  "二甲双胍",
+  "厄贝沙坦",
+  "左乙拉西坦",
+  "头孢",
+  "氨氯地平",
+  "瑞舒伐",
+  "演示",
+  "SYND",
+  "atf",
+  "片剂",
+  "注射",
+];
 
 /** Fires a distinct search every 20 ms whatever the answers take, until `stop()` or `maxMs`. */
 async function openLoop(url: string, stop: () => boolean, maxMs: number) {

@@ -102,7 +102,9 @@ export async function run(args: string[]): Promise<void> {
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
 
   const big = await millionDb(count);
-  const loadStart = loadavg().map((x) => x.toFixed(2)).join(", ");
+  const loadStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ");
   try {
     const scratch = mkdtempSync(join(tmpdir(), "vbp-cold-"));
     const untimed = await startOnce(WAYS[0]!, big.url); // reads the file into the page cache (and migrates a copy)
@@ -120,19 +122,38 @@ export async function run(args: string[]): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
 
     console.log(`  ${runs} runs of each way on each database, ways alternating; time to the first /health 200, and SIGTERM → exit`);
-    console.log(`  ${"database".padEnd(22)} ${"started with".padEnd(26)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)} ${"stop p50".padStart(9)} ${"vs tsx p50".padStart(11)}`);
-    for (const [db, label] of [["fresh", "fresh (migrate + seed)"], ["big", `${count.toLocaleString("en")} prices`]] as const) {
-      const tsx = percentile(results.get(`${WAYS[2]!.name}|${db}`)!.map((r) => r.readyMs), 0.5);
+    console.log(
+      `  ${"database".padEnd(22)} ${"started with".padEnd(26)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)} ${"stop p50".padStart(9)} ${"vs tsx p50".padStart(11)}`,
+    );
+    for (const [db, label] of [
+      ["fresh", "fresh (migrate + seed)"],
+      ["big", `${count.toLocaleString("en")} prices`],
+    ] as const) {
+      const tsx = percentile(
+        results.get(`${WAYS[2]!.name}|${db}`)!.map((r) => r.readyMs),
+        0.5,
+      );
       for (const way of WAYS) {
         const rs = results.get(`${way.name}|${db}`)!;
         const ready = rs.map((r) => r.readyMs);
         const p50 = percentile(ready, 0.5);
         console.log(
-          `  ${label.padEnd(22)} ${way.name.padEnd(26)} ${p50.toFixed(0).padStart(8)} ${percentile(ready, 0.95).toFixed(0).padStart(8)} ${Math.max(...ready).toFixed(0).padStart(8)} ${percentile(rs.map((r) => r.stopMs), 0.5).toFixed(0).padStart(9)} ${(p50 / tsx).toFixed(2).padStart(11)}`,
+          `  ${label.padEnd(22)} ${way.name.padEnd(26)} ${p50.toFixed(0).padStart(8)} ${percentile(ready, 0.95).toFixed(0).padStart(8)} ${Math.max(...ready)
+            .toFixed(0)
+            .padStart(8)} ${percentile(
+            rs.map((r) => r.stopMs),
+            0.5,
+          )
+            .toFixed(0)
+            .padStart(9)} ${(p50 / tsx).toFixed(2).padStart(11)}`,
         );
       }
     }
-    console.log(`  load average (1, 5, 15 min) at the start / end: ${loadStart} / ${loadavg().map((x) => x.toFixed(2)).join(", ")} (${cpus().length} cores shared with other processes)`);
+    console.log(
+      `  load average (1, 5, 15 min) at the start / end: ${loadStart} / ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(", ")} (${cpus().length} cores shared with other processes)`,
+    );
   } finally {
     big.cleanup();
   }

@@ -23,7 +23,10 @@ export async function run(args: string[]): Promise<void> {
     const handle = await openMigrated(url, undefined, { seed: false });
     const node = nodeDeps(handle, url, undefined, { importBodyLimitBytes: 1 << 30 });
     const app = createApp({ deps: () => node.deps });
-    const load = () => loadavg().map((x) => x.toFixed(2)).join(", ");
+    const load = () =>
+      loadavg()
+        .map((x) => x.toFixed(2))
+        .join(", ");
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const timed = async (path: string) => {
@@ -47,9 +50,15 @@ export async function run(args: string[]): Promise<void> {
     clearInterval(sampler);
     console.log(`${rows} synthetic prices (+ the seed rows), each export once (load average ${before} → ${load()}):`);
     console.log(`  prices.csv  ${(csv.ms / 1000).toFixed(1)} s, first bytes after ${csv.firstMs.toFixed(0)} ms, ${(csv.bytes / 1048576).toFixed(1)} MB`);
-    console.log(`  prices.xlsx ${(xlsx.ms / 1000).toFixed(1)} s, first bytes after ${xlsx.firstMs.toFixed(0)} ms, ${(xlsx.bytes / 1048576).toFixed(1)} MB; ${(xlsx.ms / csv.ms).toFixed(2)}× the CSV export`);
-    console.log(`  prices.csv?updatedSince  ${(csvChanges.ms / 1000).toFixed(1)} s, first bytes after ${csvChanges.firstMs.toFixed(0)} ms, ${(csvChanges.bytes / 1048576).toFixed(1)} MB`);
-    console.log(`  prices.xlsx?updatedSince ${(xlsxChanges.ms / 1000).toFixed(1)} s, first bytes after ${xlsxChanges.firstMs.toFixed(0)} ms, ${(xlsxChanges.bytes / 1048576).toFixed(1)} MB`);
+    console.log(
+      `  prices.xlsx ${(xlsx.ms / 1000).toFixed(1)} s, first bytes after ${xlsx.firstMs.toFixed(0)} ms, ${(xlsx.bytes / 1048576).toFixed(1)} MB; ${(xlsx.ms / csv.ms).toFixed(2)}× the CSV export`,
+    );
+    console.log(
+      `  prices.csv?updatedSince  ${(csvChanges.ms / 1000).toFixed(1)} s, first bytes after ${csvChanges.firstMs.toFixed(0)} ms, ${(csvChanges.bytes / 1048576).toFixed(1)} MB`,
+    );
+    console.log(
+      `  prices.xlsx?updatedSince ${(xlsxChanges.ms / 1000).toFixed(1)} s, first bytes after ${xlsxChanges.firstMs.toFixed(0)} ms, ${(xlsxChanges.bytes / 1048576).toFixed(1)} MB`,
+    );
     console.log(`  peak RSS of the process ${(peak / 1048576).toFixed(0)} MB; one .xlsx export takes at most ${XLSX_ROW_CAP} rows`);
     node.close();
   }

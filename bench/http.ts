@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { buildSearchDb } from "./search-load";
@@ -33,11 +33,17 @@ export async function run(args: string[]): Promise<void> {
 
     console.log(`  data: ${prices.toLocaleString("en")} synthetic prices; concurrency 64; ${seconds} s per run; server on 127.0.0.1`);
     console.log(row("endpoint", "req/s", "p50 ms", "p99 ms", "errors", "vs /health"));
-    for (const [name, r] of [["/health", health], ["search (/api/v1/prices?q=…)", search], ["product pages (/api/v1/products/{id})", products]] as const) {
+    for (const [name, r] of [
+      ["/health", health],
+      ["search (/api/v1/prices?q=…)", search],
+      ["product pages (/api/v1/products/{id})", products],
+    ] as const) {
       console.log(row(name, r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), String(r.errors), (r.rps / health.rps).toFixed(2)));
     }
     const ratio = search.rps / health.rps;
-    console.log(`  search throughput / health throughput: ${ratio.toFixed(2)} (target ≥ 0.5) ${ratio >= 0.5 ? "MET" : "NOT MET"} — with the response cache (default)`);
+    console.log(
+      `  search throughput / health throughput: ${ratio.toFixed(2)} (target ≥ 0.5) ${ratio >= 0.5 ? "MET" : "NOT MET"} — with the response cache (default)`,
+    );
     console.log(`  errors under load: ${health.errors + search.errors + products.errors} (target 0)`);
 
     if (soakSeconds > 0) {
@@ -46,8 +52,12 @@ export async function run(args: string[]): Promise<void> {
       global.gc?.();
       await new Promise((r) => setTimeout(r, 2000));
       const after = rssMb(server.pid!);
-      console.log(`  soak: ${soakSeconds} s of mixed search and product pages, ${mixed.requests.toLocaleString("en")} requests, ${mixed.errors} errors, p99 ${mixed.p99.toFixed(1)} ms`);
-      console.log(`  server memory (RSS): ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after (${after - before >= 0 ? "+" : ""}${(after - before).toFixed(0)} MB)`);
+      console.log(
+        `  soak: ${soakSeconds} s of mixed search and product pages, ${mixed.requests.toLocaleString("en")} requests, ${mixed.errors} errors, p99 ${mixed.p99.toFixed(1)} ms`,
+      );
+      console.log(
+        `  server memory (RSS): ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after (${after - before >= 0 ? "+" : ""}${(after - before).toFixed(0)} MB)`,
+      );
     }
   } finally {
     server.kill("SIGTERM");
@@ -60,15 +70,36 @@ export async function run(args: string[]): Promise<void> {
     const base = `http://127.0.0.1:${uncachedPort}`;
     await load(base, ["/health"], 3);
     const health = await load(base, ["/health"], seconds);
-    const search = await load(base, SEARCH_QUERIES.map((q) => `/api/v1/prices?q=${encodeURIComponent(q)}&limit=20`), seconds);
-    console.log(`  without the response cache (RESPONSE_CACHE_MB=0): search ${search.rps.toFixed(0)} req/s, p99 ${search.p99.toFixed(1)} ms, ${search.errors} errors; /health ${health.rps.toFixed(0)} req/s; ratio ${(search.rps / health.rps).toFixed(2)}`);
+    const search = await load(
+      base,
+      SEARCH_QUERIES.map((q) => `/api/v1/prices?q=${encodeURIComponent(q)}&limit=20`),
+      seconds,
+    );
+    console.log(
+      `  without the response cache (RESPONSE_CACHE_MB=0): search ${search.rps.toFixed(0)} req/s, p99 ${search.p99.toFixed(1)} ms, ${search.errors} errors; /health ${health.rps.toFixed(0)} req/s; ratio ${(search.rps / health.rps).toFixed(2)}`,
+    );
   } finally {
     uncached.kill("SIGTERM");
   }
 }
 
 // A fixed mix of what pharmacists type: Chinese prefixes and fragments, 拼音码, English, firms, codes.
-const SEARCH_QUERIES = ["阿托伐", "他汀", "atfttgp", "atf", "atorvastatin", "氯吡格雷", "lbgl", "恩替卡韦", "演示", "注射", "SYND00001", "Amlodipine", "孟鲁司特", "ms"];
+const SEARCH_QUERIES = [
+  "阿托伐",
+  "他汀",
+  "atfttgp",
+  "atf",
+  "atorvastatin",
+  "氯吡格雷",
+  "lbgl",
+  "恩替卡韦",
+  "演示",
+  "注射",
+  "SYND00001",
+  "Amlodipine",
+  "孟鲁司特",
+  "ms",
+];
 
 type LoadResult = { rps: number; p50: number; p99: number; errors: number; requests: number };
 
@@ -99,12 +130,29 @@ export function rssMb(pid: number): number {
 }
 
 function row(...cells: string[]): string {
-  return `  ${cells[0]!.padEnd(40)}${cells.slice(1).map((c) => c.padStart(12)).join("")}`;
+  return `  ${cells[0]!.padEnd(40)}${cells
+    .slice(1)
+    .map((c) => c.padStart(12))
+    .join("")}`;
 }
 
-export async function startServer(dbPath: string, port: number, extraEnv: Record<string, string> = {}, entry = "src/node.ts", loader = ["--import", "tsx"]): Promise<ChildProcess> {
+export async function startServer(
+  dbPath: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+  entry = "src/node.ts",
+  loader = ["--import", "tsx"],
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...loader, entry], {
-    env: { ...process.env, DATABASE_URL: `file:${dbPath}`, PORT: String(port), HOST: "127.0.0.1", LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
+    env: {
+      ...process.env,
+      DATABASE_URL: `file:${dbPath}`,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_REQUESTS: "false",
+      RATE_LIMIT_PER_MINUTE: "0",
+      ...extraEnv,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";

@@ -54,12 +54,18 @@ export async function run(args: string[]): Promise<void> {
   // The server as `npm start` runs it (the built dist/node.js, no TypeScript loader in memory).
   const built = spawnSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: ROOT, stdio: "inherit" });
   if (built.status !== 0) throw new Error("the build failed");
-  const server = await startServer(db, port, {
-    ADMIN_TOKEN: TOKEN,
-    IMPORT_BODY_LIMIT_MB: String(Math.ceil((size * 1.1) / 1048576) + 1),
-    UPLOAD_SPOOL_DIR: spool,
-    REQUEST_TIMEOUT_S: "3600",
-  }, join(ROOT, "dist", "node.js"), []);
+  const server = await startServer(
+    db,
+    port,
+    {
+      ADMIN_TOKEN: TOKEN,
+      IMPORT_BODY_LIMIT_MB: String(Math.ceil((size * 1.1) / 1048576) + 1),
+      UPLOAD_SPOOL_DIR: spool,
+      REQUEST_TIMEOUT_S: "3600",
+    },
+    join(ROOT, "dist", "node.js"),
+    [],
+  );
   try {
     const pid = server.pid!;
     const before = rssMb(pid);
@@ -72,7 +78,9 @@ export async function run(args: string[]): Promise<void> {
         // the server has just exited
       }
     }, 100);
-    console.log(`posting ${(size / 1048576).toFixed(0)} MB (${rows.toLocaleString("en-US")} SYNTHETIC prices) ${multipart ? "as a multipart form" : "as text/csv"} …`);
+    console.log(
+      `posting ${(size / 1048576).toFixed(0)} MB (${rows.toLocaleString("en-US")} SYNTHETIC prices) ${multipart ? "as a multipart form" : "as text/csv"} …`,
+    );
     const started = performance.now();
     const answer = await post(port, csv, size, multipart);
     const seconds = (performance.now() - started) / 1000;
@@ -87,7 +95,9 @@ export async function run(args: string[]): Promise<void> {
     const left = readdirSync(spool);
     console.log(`answer ${answer.status}: ${report.rowsImported?.toLocaleString("en-US")} rows imported of ${report.rowsTotal?.toLocaleString("en-US")}`);
     console.log(`time from the first byte sent to the answer: ${seconds.toFixed(1)} s, ${Math.round(rows / seconds).toLocaleString("en-US")} rows/s`);
-    console.log(`server RSS: ${before.toFixed(0)} MB before; peak ${peak.toFixed(0)} MB sampled, ${hwm.toFixed(0)} MB VmHWM (target ≤ ${TARGET_PEAK_MB} MB) ${hwm <= TARGET_PEAK_MB ? "MET" : "NOT MET"}`);
+    console.log(
+      `server RSS: ${before.toFixed(0)} MB before; peak ${peak.toFixed(0)} MB sampled, ${hwm.toFixed(0)} MB VmHWM (target ≤ ${TARGET_PEAK_MB} MB) ${hwm <= TARGET_PEAK_MB ? "MET" : "NOT MET"}`,
+    );
     console.log(`server RSS after the answer: ${after.toFixed(0)} MB at once, ${after10.toFixed(0)} MB 10 s later`);
     console.log(`temporary files left in UPLOAD_SPOOL_DIR: ${left.length}`);
     const fmt = (l: number[]) => l.map((n) => n.toFixed(2)).join(", ");
@@ -116,9 +126,14 @@ function post(port: number, file: string, size: number, multipart: boolean): Pro
   return new Promise((done, fail) => {
     const req = request(
       {
-        host: "127.0.0.1", port, method: "POST", path: "/api/v1/imports?kind=prices",
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/api/v1/imports?kind=prices",
         headers: {
-          authorization: `Bearer ${TOKEN}`, "content-length": String(length), "x-file-name": "prices.csv",
+          authorization: `Bearer ${TOKEN}`,
+          "content-length": String(length),
+          "x-file-name": "prices.csv",
           "content-type": multipart ? `multipart/form-data; boundary=${boundary}` : "text/csv",
         },
       },

@@ -174,9 +174,15 @@ async function runCsv(args: string[]): Promise<void> {
   const ratio = cli.seconds / baseline;
   const oursPrices = count(ours, "prices");
   const shellPrices = count(shell, "prices");
-  console.log(`rows: ${rows.toLocaleString("en-US")} SYNTHETIC prices (${(Number(spawnSync("stat", ["-c%s", csv]).stdout) / 1048576).toFixed(0)} MB CSV); prices in the database: CLI ${oursPrices}, baseline ${shellPrices}`);
-  console.log(`CLI import (validate, derive, upsert, search index, batch stats, audit): ${cli.seconds.toFixed(1)} s, ${Math.round(rows / cli.seconds).toLocaleString("en-US")} rows/s`);
-  console.log(`baseline: sqlite3 .import ${dotImport.seconds.toFixed(1)} s + INSERT … SELECT ${load.seconds.toFixed(1)} s (${engine}) = ${baseline.toFixed(1)} s`);
+  console.log(
+    `rows: ${rows.toLocaleString("en-US")} SYNTHETIC prices (${(Number(spawnSync("stat", ["-c%s", csv]).stdout) / 1048576).toFixed(0)} MB CSV); prices in the database: CLI ${oursPrices}, baseline ${shellPrices}`,
+  );
+  console.log(
+    `CLI import (validate, derive, upsert, search index, batch stats, audit): ${cli.seconds.toFixed(1)} s, ${Math.round(rows / cli.seconds).toLocaleString("en-US")} rows/s`,
+  );
+  console.log(
+    `baseline: sqlite3 .import ${dotImport.seconds.toFixed(1)} s + INSERT … SELECT ${load.seconds.toFixed(1)} s (${engine}) = ${baseline.toFixed(1)} s`,
+  );
   console.log(`ratio CLI / baseline: ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? "MET" : "NOT MET"}`);
   console.log(`peak memory of the CLI import: ${cli.peakMb.toFixed(0)} MB (target ≤ ${TARGET_PEAK_MB} MB) ${cli.peakMb <= TARGET_PEAK_MB ? "MET" : "NOT MET"}`);
   // Other work on the machine slows both sides, not necessarily equally: say how busy it was.
@@ -215,7 +221,9 @@ async function runXlsx(args: string[]): Promise<void> {
     let header: string[] | null = null;
     for (const r of Papa.parse<string[]>(readFileSync(csv, "utf8"), { skipEmptyLines: true }).data) {
       // Numbers as numbers, the way a spreadsheet holds them.
-      sheet.addRow(header === null ? r : r.map((v, i) => (/price|qty|volume/i.test(header![i] ?? "") && v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v))).commit();
+      sheet
+        .addRow(header === null ? r : r.map((v, i) => (/price|qty|volume/i.test(header![i] ?? "") && v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v)))
+        .commit();
       header ??= r;
     }
     await book.commit();
@@ -229,12 +237,18 @@ async function runXlsx(args: string[]): Promise<void> {
   handle.close();
   const results: Record<string, Measured> = {};
   const loadBefore = loadavg()[0]!;
-  for (const [label, file] of [["xlsx", xlsx], ["csv", csv]] as const) {
+  for (const [label, file] of [
+    ["xlsx", xlsx],
+    ["csv", csv],
+  ] as const) {
     const db = join(work, `${label}-import.db`);
     for (const s of ["", "-wal", "-shm"]) rmSync(db + s, { force: true });
     copyFileSync(template, db);
     console.log(`importing ${rows.toLocaleString("en-US")} rows as ${label} through the CLI …`);
-    const m = await measure(process.execPath, ["--max-old-space-size=384", "--import", "tsx", "src/cli/import.ts", "prices", file], { ...process.env, DATABASE_URL: `file:${db}` });
+    const m = await measure(process.execPath, ["--max-old-space-size=384", "--import", "tsx", "src/cli/import.ts", "prices", file], {
+      ...process.env,
+      DATABASE_URL: `file:${db}`,
+    });
     if (m.code !== 0) throw new Error(`the CLI ${label} import failed:\n${m.output.slice(-2000)}`);
     results[label] = m;
     if (!args.includes("--keep")) for (const s of ["", "-wal", "-shm"]) rmSync(db + s, { force: true });
@@ -242,8 +256,12 @@ async function runXlsx(args: string[]): Promise<void> {
   const x = results.xlsx!;
   const c = results.csv!;
   const mb = (f: string) => (Number(spawnSync("stat", ["-c%s", f]).stdout) / 1048576).toFixed(1);
-  console.log(`xlsx import of ${rows.toLocaleString("en-US")} SYNTHETIC rows (${mb(xlsx)} MB workbook): ${x.seconds.toFixed(1)} s (${Math.round(rows / x.seconds).toLocaleString("en-US")} rows/s), peak memory ${x.peakMb.toFixed(0)} MB`);
-  console.log(`the same rows as CSV (${mb(csv)} MB): ${c.seconds.toFixed(1)} s, peak memory ${c.peakMb.toFixed(0)} MB; xlsx / csv time ${(x.seconds / c.seconds).toFixed(2)}`);
+  console.log(
+    `xlsx import of ${rows.toLocaleString("en-US")} SYNTHETIC rows (${mb(xlsx)} MB workbook): ${x.seconds.toFixed(1)} s (${Math.round(rows / x.seconds).toLocaleString("en-US")} rows/s), peak memory ${x.peakMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `the same rows as CSV (${mb(csv)} MB): ${c.seconds.toFixed(1)} s, peak memory ${c.peakMb.toFixed(0)} MB; xlsx / csv time ${(x.seconds / c.seconds).toFixed(2)}`,
+  );
   console.log(`load average (1 min) on ${cpus().length} cores: ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
   if (!args.includes("--keep")) rmSync(template, { force: true });
 }

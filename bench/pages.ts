@@ -33,9 +33,9 @@ export async function run(args: string[]): Promise<void> {
     const json = async (path: string) => (await app.request(path)).json() as Promise<any>;
 
     // Distinct questions per page, drawn from the data itself.
-    const names: string[] = (await handle.db.all<{ n: string }>(
-      "SELECT DISTINCT generic_name AS n FROM products ORDER BY generic_name LIMIT 100",
-    )).map((r) => r.n);
+    const names: string[] = (await handle.db.all<{ n: string }>("SELECT DISTINCT generic_name AS n FROM products ORDER BY generic_name LIMIT 100")).map(
+      (r) => r.n,
+    );
     // Products spread over the whole set (every 25th by id), not the cheapest few.
     const products = (await handle.db.all<{ id: number }>("SELECT id FROM products WHERE id % 25 = 0 ORDER BY id LIMIT 200")).map((r) => r.id);
     const forms = (await handle.db.all<{ f: string }>("SELECT DISTINCT dosage_form AS f FROM products WHERE dosage_form IS NOT NULL LIMIT 12")).map((r) => r.f);
@@ -43,19 +43,44 @@ export async function run(args: string[]): Promise<void> {
     const provinces = ["11", "31", "33", "44", "15", "51"];
     const pages: Record<string, string[]> = {
       "search (no query)": [
-        "/", "/?include=ended", "/?synthetic=1", "/?synthetic=1&include=ended",
+        "/",
+        "/?include=ended",
+        "/?synthetic=1",
+        "/?synthetic=1&include=ended",
         ...provinces.flatMap((p) => [`/?province=${p}&synthetic=1`, `/?province=${p}&synthetic=1&include=ended&n=2`]),
         ...[2, 3, 5, 8, 12].map((n) => `/?synthetic=1&n=${n}`),
-        "/?synthetic=1&sort=unitPrice", "/?synthetic=1&sort=-discount", "/?synthetic=1&sort=unitPrice&include=ended&n=3",
+        "/?synthetic=1&sort=unitPrice",
+        "/?synthetic=1&sort=-discount",
+        "/?synthetic=1&sort=unitPrice&include=ended&n=3",
         ...forms.map((f, i) => `/?synthetic=1&dosageForm=${encodeURIComponent(f)}${i % 2 ? "&include=ended" : ""}`),
-        "/?synthetic=1&spec=20mg", "/?synthetic=1&category=device", "/?synthetic=1&level=alliance&include=ended",
+        "/?synthetic=1&spec=20mg",
+        "/?synthetic=1&category=device",
+        "/?synthetic=1&level=alliance&include=ended",
       ],
-      "search (name)": names.flatMap((n, i) => [`/?q=${encodeURIComponent(n)}&synthetic=1${i % 2 ? "&include=ended" : ""}`, `/?q=${encodeURIComponent(n)}&province=${provinces[i % provinces.length]}&synthetic=1`]),
-      "search (拼音码, typo)": ["/?q=atfttgp&synthetic=1", "/?q=rsftgp&synthetic=1", "/?q=atfttgp&province=33&synthetic=1", `/?q=${encodeURIComponent("阿托发他汀")}`, `/?q=${encodeURIComponent("氯吡格雷")}&synthetic=1`],
-      product: products.map((id: number, i: number) => `/products/${id}${["", "?all=1", "?perDay=2", `?province=${provinces[i % provinces.length]}`, "?include=ended"][i % 5]}`),
+      "search (name)": names.flatMap((n, i) => [
+        `/?q=${encodeURIComponent(n)}&synthetic=1${i % 2 ? "&include=ended" : ""}`,
+        `/?q=${encodeURIComponent(n)}&province=${provinces[i % provinces.length]}&synthetic=1`,
+      ]),
+      "search (拼音码, typo)": [
+        "/?q=atfttgp&synthetic=1",
+        "/?q=rsftgp&synthetic=1",
+        "/?q=atfttgp&province=33&synthetic=1",
+        `/?q=${encodeURIComponent("阿托发他汀")}`,
+        `/?q=${encodeURIComponent("氯吡格雷")}&synthetic=1`,
+      ],
+      product: products.map(
+        (id: number, i: number) => `/products/${id}${["", "?all=1", "?perDay=2", `?province=${provinces[i % provinces.length]}`, "?include=ended"][i % 5]}`,
+      ),
       "batch list": ["/batches"],
       batch: batches.map((b: string) => `/batches/${encodeURIComponent(b)}`),
-      savings: ["/savings", "/savings?region=15", "/savings?region=150300", "/savings?from=2021-07&to=2021-12", "/savings?batch=national-device-stent", ...batches.slice(0, 8).map((b: string) => `/savings?batch=${encodeURIComponent(b)}`)],
+      savings: [
+        "/savings",
+        "/savings?region=15",
+        "/savings?region=150300",
+        "/savings?from=2021-07&to=2021-12",
+        "/savings?batch=national-device-stent",
+        ...batches.slice(0, 8).map((b: string) => `/savings?batch=${encodeURIComponent(b)}`),
+      ],
       "price check (form)": ["/price-check", "/price-check?province=33", "/price-check/template.csv"],
       import: ["/import"],
       docs: ["/docs"],
@@ -87,7 +112,10 @@ export async function run(args: string[]): Promise<void> {
       rows.push({ page, n: paths.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? 0, slowest: slowest[1] });
     }
     // Price check with a posted list of 200 lines.
-    const list = ["通用名,规格,生产企业,进价,数量", ...names.slice(0, 40).flatMap((n, i) => Array.from({ length: 5 }, (_, j) => `${n},${10 * (j + 1)}mg,演示企业${i},${(1 + j).toFixed(2)},${10 + i}`))].join("\n");
+    const list = [
+      "通用名,规格,生产企业,进价,数量",
+      ...names.slice(0, 40).flatMap((n, i) => Array.from({ length: 5 }, (_, j) => `${n},${10 * (j + 1)}mg,演示企业${i},${(1 + j).toFixed(2)},${10 + i}`)),
+    ].join("\n");
     const checks: number[] = [];
     for (let i = 0; i < 10; i++) {
       const form = new FormData();
@@ -98,7 +126,14 @@ export async function run(args: string[]): Promise<void> {
       checks.push(performance.now() - t);
     }
     checks.sort((a, b) => a - b);
-    rows.push({ page: "price check (200 lines)", n: checks.length, p50: percentile(checks, 50), p95: percentile(checks, 95), max: checks[checks.length - 1] ?? 0, slowest: "POST /price-check" });
+    rows.push({
+      page: "price check (200 lines)",
+      n: checks.length,
+      p50: percentile(checks, 50),
+      p95: percentile(checks, 95),
+      max: checks[checks.length - 1] ?? 0,
+      slowest: "POST /price-check",
+    });
     all.push(...checks);
 
     const health: number[] = [];
@@ -107,7 +142,11 @@ export async function run(args: string[]): Promise<void> {
     const healthP95 = percentile(health, 95);
 
     all.sort((a, b) => a - b);
-    console.log(`pages on the demo data: ${prices.toLocaleString("en-US")} synthetic prices + seeds; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} (2 shared cores)`);
+    console.log(
+      `pages on the demo data: ${prices.toLocaleString("en-US")} synthetic prices + seeds; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} (2 shared cores)`,
+    );
     console.log("page                       n    p50 ms   p95 ms   max ms   p95/health  slowest");
     for (const r of rows) {
       console.log(
@@ -116,10 +155,18 @@ export async function run(args: string[]): Promise<void> {
     }
     const p95 = percentile(all, 95);
     cpu.sort((a, b) => a - b);
-    console.log(`server CPU per page (GET): p50 ${percentile(cpu, 50).toFixed(1)} ms, p95 ${percentile(cpu, 95).toFixed(1)} ms, max ${(cpu[cpu.length - 1] ?? 0).toFixed(1)} ms`);
-    console.log(`every page: p95 ${p95.toFixed(1)} ms, max ${(all[all.length - 1] ?? 0).toFixed(1)} ms over ${all.length} requests; /health p95 ${healthP95.toFixed(2)} ms (ratio ${(p95 / healthP95).toFixed(0)}x)`);
+    console.log(
+      `server CPU per page (GET): p50 ${percentile(cpu, 50).toFixed(1)} ms, p95 ${percentile(cpu, 95).toFixed(1)} ms, max ${(cpu[cpu.length - 1] ?? 0).toFixed(1)} ms`,
+    );
+    console.log(
+      `every page: p95 ${p95.toFixed(1)} ms, max ${(all[all.length - 1] ?? 0).toFixed(1)} ms over ${all.length} requests; /health p95 ${healthP95.toFixed(2)} ms (ratio ${(p95 / healthP95).toFixed(0)}x)`,
+    );
     const over = rows.filter((r) => r.p95 >= TARGET_MS);
-    console.log(over.length ? `NOT MET: p95 at or over ${TARGET_MS} ms on ${over.map((r) => r.page).join(", ")}` : `target met: every page's p95 is under ${TARGET_MS} ms`);
+    console.log(
+      over.length
+        ? `NOT MET: p95 at or over ${TARGET_MS} ms on ${over.map((r) => r.page).join(", ")}`
+        : `target met: every page's p95 is under ${TARGET_MS} ms`,
+    );
   } finally {
     handle.close();
     rmSync(dir, { recursive: true, force: true });

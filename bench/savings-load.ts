@@ -22,8 +22,14 @@ const PACKAGE_QTYS = [null, 7, 10, 12, 14, 20, 24, 28, 30, 36, 48, 60, 100];
  */
 export function benchFingerprint(): string {
   const hash = createHash("sha256");
-  const sqlFiles = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith(".sql")).sort();
-  for (const file of [...sqlFiles, "meta/_journal.json"]) hash.update(`${file}\0`).update(readFileSync(join(MIGRATIONS_FOLDER, file))).update("\0");
+  const sqlFiles = readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+  for (const file of [...sqlFiles, "meta/_journal.json"])
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(MIGRATIONS_FOLDER, file)))
+      .update("\0");
   hash.update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest("hex").slice(0, 12);
 }
@@ -74,8 +80,10 @@ export async function buildSavingsDb(rows: number, log: (line: string) => void =
     }
   }
   await c.execute(`INSERT INTO regions (code, name, parent_code, level, fund_share_bp) VALUES ${regionRows.join(", ")}`);
-  const batchRows = Array.from({ length: batches }, (_, n) =>
-    `('bench-savings-${n + 1}', '合成批次${n + 1}（演示）', 'provincial', '${n % 3 === 0 ? "device" : "drug"}', '2022-01-01', '2024-12-31', 1)`);
+  const batchRows = Array.from(
+    { length: batches },
+    (_, n) => `('bench-savings-${n + 1}', '合成批次${n + 1}（演示）', 'provincial', '${n % 3 === 0 ? "device" : "drug"}', '2022-01-01', '2024-12-31', 1)`,
+  );
   await c.execute(`INSERT INTO batches (id, name, level, category, cycle_start, cycle_end, synthetic) VALUES ${batchRows.join(", ")}`);
   const stmts: Array<{ sql: string; args: Array<string | number | null> }> = [];
   for (let i = 1; i <= prices; i++) {
@@ -96,7 +104,9 @@ export async function buildSavingsDb(rows: number, log: (line: string) => void =
   await c.execute(`CREATE TABLE bench_city (idx INTEGER PRIMARY KEY, code TEXT NOT NULL)`);
   await c.execute(`INSERT INTO bench_city VALUES ${cityCodes.map((code, i) => `(${i}, '${code}')`).join(", ")}`);
   await c.execute(`CREATE TABLE bench_month (idx INTEGER PRIMARY KEY, month TEXT NOT NULL)`);
-  await c.execute(`INSERT INTO bench_month VALUES ${Array.from({ length: months }, (_, m) => `(${m}, '${2022 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}')`).join(", ")}`);
+  await c.execute(
+    `INSERT INTO bench_month VALUES ${Array.from({ length: months }, (_, m) => `(${m}, '${2022 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}')`).join(", ")}`,
+  );
   const slots = Math.ceil(rows / (prices * months));
   if (slots > cityCodes.length) throw new Error(`at most ${prices * months * cityCodes.length} rows fit this shape`);
   await c.execute(`CREATE TABLE bench_slot (k INTEGER PRIMARY KEY)`);
@@ -131,7 +141,10 @@ export async function buildSavingsDb(rows: number, log: (line: string) => void =
     }
   }
   const sums = "parts, volume_rows, units, amount_paid_e4, spend_num, fund_hi, fund_lo, unshared_num";
-  const summed = sums.split(", ").map((col) => `SUM(${col})`).join(", ");
+  const summed = sums
+    .split(", ")
+    .map((col) => `SUM(${col})`)
+    .join(", ");
   await c.execute(`INSERT INTO savings_rollup_batch_region_month (batch_id, region_code, month, divisor, ${sums})
     SELECT batch_id, region_code, month, divisor, ${summed} FROM volume_parts GROUP BY 1, 2, 3, 4`);
   await c.execute(`INSERT INTO purchase_rollup_price_region (price_id, region_code, units, volume_rows)

@@ -1,11 +1,11 @@
+import { statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { runImport } from "../src/services/imports";
 import { getSavings, type SavingsQuery } from "../src/services/savings";
-import { BENCH_SHAPE, buildSavingsDb } from "./savings-load";
 import { Rng } from "../src/synthetic";
-import { statSync } from "node:fs";
+import { BENCH_SHAPE, buildSavingsDb } from "./savings-load";
 
 /**
  * `npm run bench -- savings [--rows=N] [--rounds=R]`: GET /api/v1/savings's service at N (default
@@ -76,7 +76,9 @@ export async function run(args: string[]): Promise<void> {
   const db = handle.db;
 
   // Distinct questions, each asked once: no warm-up beyond the first question itself.
-  const distinctLoad = loadavg().map((x) => x.toFixed(2)).join(", ");
+  const distinctLoad = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ");
   const timed: Array<{ q: SavingsQuery; ms: number }> = [];
   for (const q of savingsQuestions(questions)) {
     const t = performance.now();
@@ -85,12 +87,22 @@ export async function run(args: string[]): Promise<void> {
   }
   const ms = timed.map((x) => x.ms);
   const dp95 = percentile(ms, 0.95);
-  console.log(`${timed.length} distinct questions, each once (load average ${distinctLoad} → ${loadavg().map((x) => x.toFixed(2)).join(", ")}): p50 ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${dp95.toFixed(1)} ms, p99 ${percentile(ms, 0.99).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (target p95 ≤ ${TARGET_P95_MS} ms): ${dp95 <= TARGET_P95_MS ? "MET" : "NOT MET"}`);
+  console.log(
+    `${timed.length} distinct questions, each once (load average ${distinctLoad} → ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(
+        ", ",
+      )}): p50 ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${dp95.toFixed(1)} ms, p99 ${percentile(ms, 0.99).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (target p95 ≤ ${TARGET_P95_MS} ms): ${dp95 <= TARGET_P95_MS ? "MET" : "NOT MET"}`,
+  );
   for (const s of [...timed].sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`  slowest: ${s.ms.toFixed(1).padStart(7)} ms  ${JSON.stringify(s.q)}`);
   const bytes = statSync(path).size;
-  console.log(`storage: ${(bytes / 2 ** 20).toFixed(0)} MB for ${rows.toLocaleString("en")} volume rows with their rollups and indexes: ${(bytes / rows).toFixed(0)} bytes per volume row`);
+  console.log(
+    `storage: ${(bytes / 2 ** 20).toFixed(0)} MB for ${rows.toLocaleString("en")} volume rows with their rollups and indexes: ${(bytes / rows).toFixed(0)} bytes per volume row`,
+  );
 
-  const load = loadavg().map((x) => x.toFixed(2)).join(", ");
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ");
   const all: number[] = [];
   const lines: string[] = [];
   let allEqual = true;
@@ -113,16 +125,23 @@ export async function run(args: string[]): Promise<void> {
       `${probe.label.padEnd(24)} ${p50.toFixed(1).padStart(7)} ${percentile(times, 0.95).toFixed(1).padStart(7)} ${raw.toFixed(0).padStart(9)} ${(raw / p50).toFixed(0).padStart(8)}x  ${equal ? "same answer" : "DIFFERENT ANSWER"}  (${rollupAnswer.meta.answeredFrom}, ${rollupAnswer.data.length} groups)`,
     );
   }
-  console.log(`load average (1, 5, 15 min) at the start / end of the queries: ${load} / ${loadavg().map((x) => x.toFixed(2)).join(", ")} (2 cores shared with other processes)`);
+  console.log(
+    `load average (1, 5, 15 min) at the start / end of the queries: ${load} / ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(", ")} (2 cores shared with other processes)`,
+  );
   console.log(`${"query".padEnd(24)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"raw ms".padStart(9)} ${"raw/p50".padStart(9)}`);
   for (const line of lines) console.log(line);
   const p95 = percentile(all, 0.95);
-  console.log(`fixed probes, ${rounds} rounds each: p95 ${p95.toFixed(1)} ms over ${all.length} runs (target ≤ ${TARGET_P95_MS} ms): ${p95 <= TARGET_P95_MS ? "MET" : "NOT MET"}; rollups ${allEqual ? "equal" : "DIFFER FROM"} the raw GROUP BY`);
+  console.log(
+    `fixed probes, ${rounds} rounds each: p95 ${p95.toFixed(1)} ms over ${all.length} runs (target ≤ ${TARGET_P95_MS} ms): ${p95 <= TARGET_P95_MS ? "MET" : "NOT MET"}; rollups ${allEqual ? "equal" : "DIFFER FROM"} the raw GROUP BY`,
+  );
 
   // A month of purchases for 10,000 (price, city) pairs: new rows, written with the rollups in one transaction.
   const header = "批次,医保编码,通用名,转换比,地区,月份,采购量";
   const prices = await db.all<{ id: number; batch: string; name: string; pq: number | null }>(
-    (await import("drizzle-orm")).sql`SELECT p.id, p.batch_id AS batch, pr.generic_name AS name, pr.package_qty AS pq FROM prices p JOIN products pr ON pr.id = p.product_id ORDER BY p.id LIMIT 2000`,
+    (await import("drizzle-orm"))
+      .sql`SELECT p.id, p.batch_id AS batch, pr.generic_name AS name, pr.package_qty AS pq FROM prices p JOIN products pr ON pr.id = p.product_id ORDER BY p.id LIMIT 2000`,
   );
   const csv = [header];
   for (let i = 0; i < 10_000; i++) {
@@ -132,10 +151,14 @@ export async function run(args: string[]): Promise<void> {
   const t = performance.now();
   const report = await runImport(db, { kind: "volumes", bytes: new TextEncoder().encode(csv.join("\n")), fileName: "bench-2025-01.csv", actor: "bench" });
   const seconds = (performance.now() - t) / 1000;
-  console.log(`volume import with rollups maintained: ${report.rowsImported.toLocaleString("en")} rows in ${seconds.toFixed(2)} s (${Math.round(report.rowsImported / seconds).toLocaleString("en")} rows/s)${report.errors.length ? `; errors: ${JSON.stringify(report.errors.slice(0, 3))}` : ""}`);
+  console.log(
+    `volume import with rollups maintained: ${report.rowsImported.toLocaleString("en")} rows in ${seconds.toFixed(2)} s (${Math.round(report.rowsImported / seconds).toLocaleString("en")} rows/s)${report.errors.length ? `; errors: ${JSON.stringify(report.errors.slice(0, 3))}` : ""}`,
+  );
   const after = await getSavings(db, { groupBy: "month", from: "2025-01" });
   const afterRaw = await getSavings(db, { groupBy: "month", from: "2025-01" }, { source: "raw" });
-  console.log(`after the import, 2025-01 from rollups ${strip(after) === strip(afterRaw) ? "equals" : "DIFFERS FROM"} the raw GROUP BY (spend saved ${after.meta.totals.spendSaved} yuan)`);
+  console.log(
+    `after the import, 2025-01 from rollups ${strip(after) === strip(afterRaw) ? "equals" : "DIFFERS FROM"} the raw GROUP BY (spend saved ${after.meta.totals.spendSaved} yuan)`,
+  );
   // Leave the cached database as it was built, so every run measures the same data.
   await db.run((await import("drizzle-orm")).sql`DELETE FROM volumes WHERE month = '2025-01'`);
   handle.close();

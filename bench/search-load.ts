@@ -29,14 +29,21 @@ export async function buildSearchDb(count: number, seed = 1): Promise<string> {
   const started = Date.now();
   const handle = await openMigrated(`file:${building}`, undefined, { seed: true });
   const batchesCsv = Papa.unparse(syntheticBatches(), { columns: [...BATCH_COLUMNS] });
-  const report = await runImport(handle.db, { kind: "batches", bytes: new TextEncoder().encode(batchesCsv), fileName: "synthetic-batches.csv", actor: "bench" });
+  const report = await runImport(handle.db, {
+    kind: "batches",
+    bytes: new TextEncoder().encode(batchesCsv),
+    fileName: "synthetic-batches.csv",
+    actor: "bench",
+  });
   if (report.errors.length) throw new Error(`synthetic batches rejected: ${JSON.stringify(report.errors.slice(0, 3))}`);
   handle.close();
 
   const { default: Database } = await import("libsql");
   const db = new Database(building);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000");
-  const regionCode = new Map<string, string>((db.prepare("SELECT name, code FROM regions").all() as Array<{ name: string; code: string }>).map((r) => [r.name, r.code]));
+  const regionCode = new Map<string, string>(
+    (db.prepare("SELECT name, code FROM regions").all() as Array<{ name: string; code: string }>).map((r) => [r.name, r.code]),
+  );
   const insertProduct = db.prepare(`INSERT INTO products (natural_key, category, generic_name, generic_name_en, dosage_form, spec,
     package_text, package_qty, package_unit, smallest_unit, manufacturer, nhsa_code, approval_no, name_norm, name_pinyin, name_initials, synthetic)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`);
@@ -54,15 +61,37 @@ export async function buildSearchDb(count: number, seed = 1): Promise<string> {
       if (next.done) return false;
       const r = next.value;
       const packageQty = r.packageQty ? Number(r.packageQty) : null;
-      const product = { genericName: r.genericName, dosageForm: r.dosageForm || null, spec: r.spec || null, packageQty, manufacturer: r.manufacturer || null, nhsaCode: r.nhsaCode || null };
+      const product = {
+        genericName: r.genericName,
+        dosageForm: r.dosageForm || null,
+        spec: r.spec || null,
+        packageQty,
+        manufacturer: r.manufacturer || null,
+        nhsaCode: r.nhsaCode || null,
+      };
       const naturalKey = productNaturalKey(product);
       let productId = productIds.get(naturalKey);
       if (productId === undefined) {
         let keys = keysByName.get(r.genericName);
         if (!keys) keysByName.set(r.genericName, (keys = searchKeys(r.genericName)));
-        const row = insertProduct.get(naturalKey, r.category, r.genericName, r.genericNameEn || null, product.dosageForm, product.spec, r.packageText || null,
-          packageQty, r.packageUnit || null, r.smallestUnit || null, product.manufacturer, product.nhsaCode, r.approvalNo || null,
-          keys.nameNorm, keys.namePinyin, keys.nameInitials) as { id: number };
+        const row = insertProduct.get(
+          naturalKey,
+          r.category,
+          r.genericName,
+          r.genericNameEn || null,
+          product.dosageForm,
+          product.spec,
+          r.packageText || null,
+          packageQty,
+          r.packageUnit || null,
+          r.smallestUnit || null,
+          product.manufacturer,
+          product.nhsaCode,
+          r.approvalNo || null,
+          keys.nameNorm,
+          keys.namePinyin,
+          keys.nameInitials,
+        ) as { id: number };
         productId = row.id;
         productIds.set(naturalKey, productId);
       }
@@ -70,15 +99,27 @@ export async function buildSearchDb(count: number, seed = 1): Promise<string> {
       const reference = r.referencePrice ? parseYuan(r.referencePrice) : null;
       const codes = r.supplyRegions ? r.supplyRegions.split("、").map((name) => regionCode.get(name) ?? "") : [];
       if (codes.includes("")) throw new Error(`unknown region in ${r.supplyRegions}`);
-      const price = insertPrice.get(r.batch, productId, Number(chosen), reference === null ? null : Number(reference), r.referenceKind || null,
-        unitPriceE4Rounded(chosen, packageQty), discountBasisPoints(chosen, reference), codes.join(","), r.agreedVolume ? Number(r.agreedVolume) : null, r.source) as { id: number };
+      const price = insertPrice.get(
+        r.batch,
+        productId,
+        Number(chosen),
+        reference === null ? null : Number(reference),
+        r.referenceKind || null,
+        unitPriceE4Rounded(chosen, packageQty),
+        discountBasisPoints(chosen, reference),
+        codes.join(","),
+        r.agreedVolume ? Number(r.agreedVolume) : null,
+        r.source,
+      ) as { id: number };
       for (const code of codes) insertRegion.run(price.id, code);
       done++;
     }
     return true;
   });
   while (writeChunk(chunk)) {
-    process.stdout.write(`\r  loading synthetic prices: ${done.toLocaleString("en")} / ${count.toLocaleString("en")} (${Math.round((Date.now() - started) / 1000)} s)`);
+    process.stdout.write(
+      `\r  loading synthetic prices: ${done.toLocaleString("en")} / ${count.toLocaleString("en")} (${Math.round((Date.now() - started) / 1000)} s)`,
+    );
   }
   db.exec("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)");
   db.close();
@@ -92,7 +133,17 @@ export async function buildSearchDb(count: number, seed = 1): Promise<string> {
 /** A short hash of the migration files (SQL and journal), in name order. */
 export function migrationsFingerprint(dir = "drizzle"): string {
   const hash = createHash("sha256");
-  const files = [...readdirSync(dir).filter((f) => f.endsWith(".sql")).sort(), "meta/_journal.json"];
-  for (const f of files) hash.update(f).update("\0").update(readFileSync(join(dir, f))).update("\0");
+  const files = [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort(),
+    "meta/_journal.json",
+  ];
+  for (const f of files)
+    hash
+      .update(f)
+      .update("\0")
+      .update(readFileSync(join(dir, f)))
+      .update("\0");
   return hash.digest("hex").slice(0, 10);
 }

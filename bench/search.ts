@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
-import { searchPrices, type PriceQuery } from "../src/services/prices";
+import { type PriceQuery, searchPrices } from "../src/services/prices";
 import { getProduct } from "../src/services/products";
 import { suggestNames } from "../src/services/search-suggest";
 import { buildSearchDb } from "./search-load";
@@ -112,8 +112,12 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  console.log(`  ${count.toLocaleString("en")} SYNTHETIC prices (${path}); each query warmed ${WARM_UP_CALLS} times or ${WARM_UP_MS} ms, then ${rounds} rounds, service and direct alternating`);
-  console.log(`  ${"class".padEnd(22)} ${"matched".padStart(9)} ${"svc p50".padStart(8)} ${"svc p95".padStart(8)} ${"sql p50".padStart(8)} ${"sql p95".padStart(8)} ${"ratio50".padStart(8)} ${"ratio95".padStart(8)}  target`);
+  console.log(
+    `  ${count.toLocaleString("en")} SYNTHETIC prices (${path}); each query warmed ${WARM_UP_CALLS} times or ${WARM_UP_MS} ms, then ${rounds} rounds, service and direct alternating`,
+  );
+  console.log(
+    `  ${"class".padEnd(22)} ${"matched".padStart(9)} ${"svc p50".padStart(8)} ${"svc p95".padStart(8)} ${"sql p50".padStart(8)} ${"sql p95".padStart(8)} ${"ratio50".padStart(8)} ${"ratio95".padStart(8)}  target`,
+  );
   const failures: string[] = [];
   for (const c of CLASSES) {
     const svc: number[] = [];

@@ -1,5 +1,5 @@
-import type { PriceQuery, PriceSort } from "../src/services/prices";
 import { searchKeys } from "../src/domain/search-keys";
+import type { PriceQuery, PriceSort } from "../src/services/prices";
 import { DEVICE_TEMPLATES, DRUG_TEMPLATES, PROVINCES, Rng, SYNTHETIC_BATCH_DEFS, SYNTHETIC_DEVICE_FIRMS, SYNTHETIC_DRUG_FIRMS } from "../src/synthetic";
 
 /**

@@ -1,10 +1,10 @@
 import { loadavg } from "node:os";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
-import { searchPrices, type PriceQuery } from "../src/services/prices";
+import { type PriceQuery, searchPrices } from "../src/services/prices";
 import { startServer } from "./http";
 import { buildSearchDb } from "./search-load";
-import { percentile, QUERY_CLASSES, queryPath, userQueries, type QueryClass, type UserQuery } from "./user-queries";
+import { percentile, QUERY_CLASSES, type QueryClass, queryPath, type UserQuery, userQueries } from "./user-queries";
 
 /**
  * `npm run bench -- varied [--sizes=100000,1000000] [--queries=N]`: what users send, not fixed
@@ -41,7 +41,11 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
   );
   const codes = codeRows.rows.map((r) => String(r.c));
   const cityRows = await handle.client.execute("SELECT name FROM regions WHERE level = 'city' ORDER BY code");
-  const queries = userQueries(count, codes, cityRows.rows.map((r) => String(r.name)));
+  const queries = userQueries(
+    count,
+    codes,
+    cityRows.rows.map((r) => String(r.name)),
+  );
   const load0 = loadavg()[0]!.toFixed(2);
 
   // In process: each query once; a deep page is reached by walking its cursor, and only that page is timed.
@@ -81,7 +85,13 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
     const p = port + 2 + concurrent.length;
     const s = await startServer(path, p, { RESPONSE_CACHE_MB: "0", READ_THREADS: threads });
     try {
-      concurrent.push({ threads, ...(await underLoad(`http://127.0.0.1:${p}`, finalQueries.map((f) => queryPath(f.query)))) });
+      concurrent.push({
+        threads,
+        ...(await underLoad(
+          `http://127.0.0.1:${p}`,
+          finalQueries.map((f) => queryPath(f.query)),
+        )),
+      });
     } finally {
       s.kill("SIGTERM");
     }
@@ -101,7 +111,9 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
   } finally {
     cachedServer.kill("SIGTERM");
   }
-  console.log(`  ${size.toLocaleString("en")} SYNTHETIC prices: ${finalQueries.length} distinct queries, load average ${load0} → ${loadavg()[0]!.toFixed(2)} (2 cores, shared)`);
+  console.log(
+    `  ${size.toLocaleString("en")} SYNTHETIC prices: ${finalQueries.length} distinct queries, load average ${load0} → ${loadavg()[0]!.toFixed(2)} (2 cores, shared)`,
+  );
   return { size, inProcess, http, cached, concurrent, inProcessRps };
 }
 
@@ -116,7 +128,10 @@ async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent
     while (!stop) {
       const t = performance.now();
       // A refused or reset connection is an error of the run, counted and reported, not the end of the bench.
-      const ok = await fetch(`${base}/health`).then((r) => r.arrayBuffer().then(() => r.ok), () => false);
+      const ok = await fetch(`${base}/health`).then(
+        (r) => r.arrayBuffer().then(() => r.ok),
+        () => false,
+      );
       if (ok) health.push(performance.now() - t);
       else errors++;
       await new Promise((r) => setTimeout(r, 20));
@@ -127,7 +142,10 @@ async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < paths.length) {
-        const ok = await fetch(base + paths[next++]!).then((r) => r.arrayBuffer().then(() => r.ok), () => false);
+        const ok = await fetch(base + paths[next++]!).then(
+          (r) => r.arrayBuffer().then(() => r.ok),
+          () => false,
+        );
         if (!ok) errors++;
       }
     }),
@@ -164,16 +182,22 @@ function report(results: SizeResult[]): void {
       const pick = (xs: Timed[]) => xs.filter((x) => cls === "all" || x.cls === cls).map((x) => x.ms);
       const a = stats(pick(r.inProcess));
       const h = stats(pick(r.http));
-      console.log(`  ${cls.padEnd(22)}${String(a.n).padStart(5)}  ${f(a.p50)}${f(a.p95)}${f(a.p99)}${f(a.max)}    ${f(h.p50)}${f(h.p95)}${f(h.p99)}${f(h.max)}`);
-      if (cls !== "all" && r === results[results.length - 1] && (a.p95 > TARGETS.p95 || a.p99 > TARGETS.p99 || a.max > TARGETS.max)) missed.push(`${cls} (p95 ${a.p95.toFixed(1)}, p99 ${a.p99.toFixed(1)}, max ${a.max.toFixed(1)})`);
+      console.log(
+        `  ${cls.padEnd(22)}${String(a.n).padStart(5)}  ${f(a.p50)}${f(a.p95)}${f(a.p99)}${f(a.max)}    ${f(h.p50)}${f(h.p95)}${f(h.p99)}${f(h.max)}`,
+      );
+      if (cls !== "all" && r === results[results.length - 1] && (a.p95 > TARGETS.p95 || a.p99 > TARGETS.p99 || a.max > TARGETS.max))
+        missed.push(`${cls} (p95 ${a.p95.toFixed(1)}, p99 ${a.p99.toFixed(1)}, max ${a.max.toFixed(1)})`);
     }
     console.log("  slowest in process:");
-    for (const s of [...r.inProcess].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`    ${s.ms.toFixed(1).padStart(8)} ms  ${s.cls}  ${decodeURIComponent(s.path)}`);
+    for (const s of [...r.inProcess].sort((a, b) => b.ms - a.ms).slice(0, 8))
+      console.log(`    ${s.ms.toFixed(1).padStart(8)} ms  ${s.cls}  ${decodeURIComponent(s.path)}`);
     for (const c of r.concurrent) {
       const health = stats(c.health);
       const ratio = c.rps / r.inProcessRps;
       const label = c.threads === "0" ? "READ_THREADS=0 (every read on the event loop)" : `READ_THREADS=${c.threads}`;
-      console.log(`  ${label}, 8 distinct queries at a time: /health p50 ${health.p50.toFixed(1)} ms, p99 ${health.p99.toFixed(1)} ms (target ≤ ${TARGETS.healthP99}) ${health.p99 <= TARGETS.healthP99 ? "met" : "NOT MET"}; ${c.rps.toFixed(0)} req/s vs ${r.inProcessRps.toFixed(0)} q/s in process: ${ratio.toFixed(2)} (target ≥ ${TARGETS.throughputRatio}) ${ratio >= TARGETS.throughputRatio ? "met" : "NOT MET"}; ${c.errors} errors`);
+      console.log(
+        `  ${label}, 8 distinct queries at a time: /health p50 ${health.p50.toFixed(1)} ms, p99 ${health.p99.toFixed(1)} ms (target ≤ ${TARGETS.healthP99}) ${health.p99 <= TARGETS.healthP99 ? "met" : "NOT MET"}; ${c.rps.toFixed(0)} req/s vs ${r.inProcessRps.toFixed(0)} q/s in process: ${ratio.toFixed(2)} (target ≥ ${TARGETS.throughputRatio}) ${ratio >= TARGETS.throughputRatio ? "met" : "NOT MET"}; ${c.errors} errors`,
+      );
     }
     if (r.cached.length === 0) continue;
     const c = stats(r.cached);
@@ -182,9 +206,15 @@ function report(results: SizeResult[]): void {
   if (results.length >= 2) {
     const [small, large] = [results[0]!, results[results.length - 1]!];
     const decades = Math.log10(large.size / small.size);
-    console.log(`\n  growth exponent ${small.size.toLocaleString("en")} → ${large.size.toLocaleString("en")} (log of the p95 ratio per decade of rows; target ≤ ${TARGETS.growth})`);
+    console.log(
+      `\n  growth exponent ${small.size.toLocaleString("en")} → ${large.size.toLocaleString("en")} (log of the p95 ratio per decade of rows; target ≤ ${TARGETS.growth})`,
+    );
     for (const cls of QUERY_CLASSES) {
-      const p = (r: SizeResult) => percentile(r.inProcess.filter((x) => x.cls === cls).map((x) => x.ms), 0.95);
+      const p = (r: SizeResult) =>
+        percentile(
+          r.inProcess.filter((x) => x.cls === cls).map((x) => x.ms),
+          0.95,
+        );
       const g = Math.log10(p(large) / p(small)) / decades;
       console.log(`    ${cls.padEnd(22)} ${g.toFixed(2)} ${g <= TARGETS.growth ? "met" : "NOT MET"}`);
       if (g > TARGETS.growth) missed.push(`${cls} growth ${g.toFixed(2)}`);

@@ -9,7 +9,7 @@
  * Plain JavaScript on purpose: it must run before anything is compiled.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -52,7 +52,9 @@ export async function build() {
   // built beforehand and never reaches this import.
   const esbuild = await import("esbuild").catch((err) => {
     if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
-    throw new Error("esbuild is not installed (a development dependency): run `npm ci` and `npm run build`, or start the existing build with `node dist/node.js`");
+    throw new Error(
+      "esbuild is not installed (a development dependency): run `npm ci` and `npm run build`, or start the existing build with `node dist/node.js`",
+    );
   });
   const result = await esbuild.build({
     absWorkingDir: ROOT,

@@ -7,11 +7,11 @@
  *   npm run dev:worker                 serve until Ctrl-C
  *   npm run dev:worker -- --seed-only  migrate, seed, stop (used by scripts/worker-parity.ts)
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { seedFiles, PROJECT_ROOT } from "../src/cli/files";
+import { PROJECT_ROOT, seedFiles } from "../src/cli/files";
 
 const port = Number(process.env.PORT ?? 8788);
 const persistTo = process.env.WORKER_PERSIST_DIR; // a separate local D1 (parity checks use a temp dir)

@@ -4,7 +4,7 @@
  * throwaway storage, both are seeded from seeds/ through the import code, on random ports in
  * 20000-29999 on 127.0.0.1, and both are stopped at the end.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,7 +48,13 @@ async function main() {
   const nodePort = randomPort();
   let workerPort = randomPort();
   while (workerPort === nodePort) workerPort = randomPort();
-  const node = start(["src/node.ts"], { PORT: String(nodePort), HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "node.db")}`, LOG_REQUESTS: "false", ADMIN_TOKEN: "" });
+  const node = start(["src/node.ts"], {
+    PORT: String(nodePort),
+    HOST: "127.0.0.1",
+    DATABASE_URL: `file:${join(dir, "node.db")}`,
+    LOG_REQUESTS: "false",
+    ADMIN_TOKEN: "",
+  });
   const worker = start(["scripts/dev-worker.ts"], { PORT: String(workerPort), WORKER_PERSIST_DIR: join(dir, "d1") });
   worker.stdout?.resume();
   node.stdout?.resume();
@@ -63,7 +69,9 @@ async function main() {
       const [ja, jb] = await Promise.all([a.json(), b.json()]);
       const same = a.status === b.status && isDeepStrictEqual(ja, jb) && a.headers.get("etag") === b.headers.get("etag");
       const count = (ja as { data?: unknown[] }).data?.length;
-      console.log(`${same ? "same" : "DIFFERENT"}  ${path}  (status ${a.status}/${b.status}, ${Array.isArray((ja as { data?: unknown }).data) ? `${count} items` : "one item"}, etag ${a.headers.get("etag")})`);
+      console.log(
+        `${same ? "same" : "DIFFERENT"}  ${path}  (status ${a.status}/${b.status}, ${Array.isArray((ja as { data?: unknown }).data) ? `${count} items` : "one item"}, etag ${a.headers.get("etag")})`,
+      );
       if (!same) {
         failures++;
         console.log(`  node:   ${JSON.stringify(ja).slice(0, 400)}\n  worker: ${JSON.stringify(jb).slice(0, 400)}`);

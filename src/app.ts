@@ -1,24 +1,24 @@
 import type { AppDeps, AppEnv } from "./context";
 import { httpCache } from "./middleware/cache";
 import { rateLimit } from "./middleware/rate-limit";
-import { requestContext, type LogLine } from "./middleware/request-context";
+import { type LogLine, requestContext } from "./middleware/request-context";
 import { publicReadCors, sameOriginWrites, securityHeaders } from "./middleware/security";
 import { batchesRouter } from "./routes/batches/batches.index";
 import { handleError, notFoundHandler } from "./routes/errors";
+import { exportRouter } from "./routes/export/export.index";
 import { healthRouter } from "./routes/health/health.index";
 import { importsRouter } from "./routes/imports/imports.index";
 import { priceCheckRouter } from "./routes/price-check/price-check.index";
-import { exportRouter } from "./routes/export/export.index";
 import { pricesRouter } from "./routes/prices/prices.index";
+import { problemDetails } from "./routes/problem-details";
 import { productsRouter } from "./routes/products/products.index";
 import { progressRouter } from "./routes/progress/progress.index";
+import { createRouter } from "./routes/router";
 import { savingsRouter } from "./routes/savings/savings.index";
 import { suggestRouter } from "./routes/suggest/suggest.index";
 import { docsDocument, docsPage } from "./ui/docs";
 import type { OpenApiDocument } from "./ui/docs-reference";
 import { pagesRouter } from "./ui/pages.index";
-import { createRouter } from "./routes/router";
-import { problemDetails } from "./routes/problem-details";
 
 export type CreateAppOptions = {
   /** Builds the request's dependencies from the runtime's bindings (per request on Workers). */

@@ -1,13 +1,13 @@
-import type { SpreadsheetWriter } from "./services/spreadsheet";
 import type { Db } from "./db/client";
 import type { EdgeDeps } from "./edge/edge-deps";
+import type { WorkbookOpener } from "./import/open-file";
+import type { ByteSource } from "./import/source";
+import type { UploadSpooler } from "./import/spool";
+import type { AtomicWrite } from "./import/writer";
 import type { AdminToken } from "./middleware/admin-tokens";
 import type { AdminAuthBudget } from "./middleware/rate-limit";
-import type { WorkbookOpener } from "./import/open-file";
-import type { UploadSpooler } from "./import/spool";
-import type { ByteSource } from "./import/source";
-import type { AtomicWrite } from "./import/writer";
 import type { SpooledImporter } from "./node-http/import-in-worker";
+import type { SpreadsheetWriter } from "./services/spreadsheet";
 
 /**
  * Where GET answers are kept between requests, under a key that carries the data version: the
@@ -65,7 +65,10 @@ export type AppDeps = {
 export type AppEnv = {
   Bindings: Record<string, unknown>;
   Variables: {
-    deps: AppDeps; requestId: string; adminAuthBudget?: AdminAuthBudget; adminName?: string;
+    deps: AppDeps;
+    requestId: string;
+    adminAuthBudget?: AdminAuthBudget;
+    adminName?: string;
     /** An import's body, spooled to a temporary file before the handler runs (Node). */
     upload?: { source: ByteSource; sha256: string; fileName: string | null; path?: string };
   };

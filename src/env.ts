@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { parseAdminTokens, type AdminToken } from "./middleware/admin-tokens";
+import { type AdminToken, parseAdminTokens } from "./middleware/admin-tokens";
 
 /** Settings read from the environment once at start, with messages a person can act on. */
 export const configSchema = z.object({
@@ -14,10 +14,7 @@ export const configSchema = z.object({
       message: "must start with file:, libsql:, http(s): or ws(s): (e.g. file:./data/vbp.db)",
     }),
   DATABASE_AUTH_TOKEN: z.string().optional(),
-  ADMIN_TOKEN: z
-    .string()
-    .min(16, "must be at least 16 characters; generate one with `openssl rand -hex 32`")
-    .optional(),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters; generate one with `openssl rand -hex 32`").optional(),
   ADMIN_TOKENS: z.string().optional(),
   ADMIN_TOKENS_FILE: z.string().optional(),
   // Imports over HTTP are spooled to disk as they arrive and written like the CLI's, so memory does

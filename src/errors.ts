@@ -74,8 +74,6 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string | number) =>
-  new AppError(404, "not_found", `${what} ${JSON.stringify(String(id))} does not exist`);
+export const notFound = (what: string, id: string | number) => new AppError(404, "not_found", `${what} ${JSON.stringify(String(id))} does not exist`);
 
-export const badRequest = (code: ErrorCode, message: string, details?: unknown) =>
-  new AppError(400, code, message, details);
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) => new AppError(400, code, message, details);

@@ -1,10 +1,10 @@
 import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
-import { ConfigError, loadAdminTokens, loadConfig } from "./env";
 import { ensureStatistics } from "./db/statistics";
-import { createReadPool } from "./node-http/read-pool";
+import { ConfigError, loadAdminTokens, loadConfig } from "./env";
 import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
+import { createReadPool } from "./node-http/read-pool";
 import { serveFetch } from "./node-http/serve";
 
 /** Node entry: validate settings, migrate and seed the database, then serve the app. */
@@ -19,9 +19,10 @@ async function main() {
   // A database that an older version or another tool filled has no planner statistics yet.
   const stats = await ensureStatistics(handle.db);
   if (stats.analyzed) console.log(`the database had no planner statistics: analyzed it (bounded, ${stats.ms} ms)`);
-  const readPool = config.READ_THREADS > 0 && config.DATABASE_URL.startsWith("file:")
-    ? createReadPool({ path: fileURLToPathOf(config.DATABASE_URL), size: config.READ_THREADS, budgetMs: config.QUERY_BUDGET_MS })
-    : undefined;
+  const readPool =
+    config.READ_THREADS > 0 && config.DATABASE_URL.startsWith("file:")
+      ? createReadPool({ path: fileURLToPathOf(config.DATABASE_URL), size: config.READ_THREADS, budgetMs: config.QUERY_BUDGET_MS })
+      : undefined;
   const { deps, close } = nodeDeps(handle, config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
     readPool,
     adminToken: config.ADMIN_TOKEN,

@@ -20,9 +20,7 @@ async function workerDeps(raw: Record<string, unknown>): Promise<AppDeps> {
   }
   const env = parsed.env;
   const turso = env.DATABASE_URL !== undefined;
-  const db = turso
-    ? (await import("./db/libsql-web")).openLibsqlWeb(env.DATABASE_URL!, env.DATABASE_AUTH_TOKEN)
-    : openD1(env.DB!);
+  const db = turso ? (await import("./db/libsql-web")).openLibsqlWeb(env.DATABASE_URL!, env.DATABASE_AUTH_TOKEN) : openD1(env.DB!);
   const limits = workerLimits(env);
   return {
     db,

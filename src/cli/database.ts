@@ -1,6 +1,6 @@
-import { openLibsql, type LibsqlHandle } from "../db/client";
+import { type LibsqlHandle, openLibsql } from "../db/client";
 import { ensureFileDirectory, migrateLibsql, tuneEmbedded } from "../db/migrate";
-import { isEmpty, importFiles } from "../services/seed";
+import { importFiles, isEmpty } from "../services/seed";
 import { seedFiles } from "./files";
 import { describeStartupError } from "./startup-errors";
 

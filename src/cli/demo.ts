@@ -1,5 +1,5 @@
-import Papa from "papaparse";
 import { sql } from "drizzle-orm";
+import Papa from "papaparse";
 import type { Db } from "../db/client";
 import { importFiles } from "../services/seed";
 import { AGREED_VOLUME_COLUMNS, BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices, syntheticVolumes, VOLUME_COLUMNS } from "../synthetic";

@@ -4,13 +4,13 @@
  * produces <dir>/batches.csv and <dir>/prices.csv. Defaults: 1000 prices, seed 1, data/synthetic.
  * Memory stays flat for any N: rows are generated and written in chunks.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices, writeCsv } from '../synthetic/index.js';
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { finished } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices, writeCsv } from "../synthetic/index.js";
 
 export interface GenOptions {
   prices: number;
@@ -18,7 +18,7 @@ export interface GenOptions {
   seed: number;
 }
 
-export const GEN_USAGE = 'usage: tsx src/cli/gen.ts [--prices N] [--out DIR] [--seed S]';
+export const GEN_USAGE = "usage: tsx src/cli/gen.ts [--prices N] [--out DIR] [--seed S]";
 
 function integerArg(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -33,27 +33,23 @@ export function parseGenArgs(argv: readonly string[]): GenOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      prices: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
+      prices: { type: "string" },
+      out: { type: "string" },
+      seed: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
   });
   return {
-    prices: integerArg('prices', values.prices, 1000, Number.MAX_SAFE_INTEGER),
-    out: values.out ?? 'data/synthetic',
-    seed: integerArg('seed', values.seed, 1, 0xffff_ffff),
+    prices: integerArg("prices", values.prices, 1000, Number.MAX_SAFE_INTEGER),
+    out: values.out ?? "data/synthetic",
+    seed: integerArg("seed", values.seed, 1, 0xffff_ffff),
   };
 }
 
-async function writeCsvFile<Row extends object>(
-  path: string,
-  rows: Iterable<Row>,
-  columns: readonly (keyof Row & string)[],
-): Promise<number> {
-  const stream = createWriteStream(path, { encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+async function writeCsvFile<Row extends object>(path: string, rows: Iterable<Row>, columns: readonly (keyof Row & string)[]): Promise<number> {
+  const stream = createWriteStream(path, { encoding: "utf8" });
+  const failed = new Promise<never>((_, reject) => stream.once("error", reject));
   const count = await Promise.race([writeCsv(rows, columns, stream), failed]);
   stream.end();
   await finished(stream);
@@ -63,12 +59,8 @@ async function writeCsvFile<Row extends object>(
 /** Generates both files; returns the row counts. */
 export async function runGen(opts: GenOptions): Promise<{ batches: number; prices: number }> {
   await mkdir(opts.out, { recursive: true });
-  const batches = await writeCsvFile(join(opts.out, 'batches.csv'), syntheticBatches(), BATCH_COLUMNS);
-  const prices = await writeCsvFile(
-    join(opts.out, 'prices.csv'),
-    syntheticPrices({ count: opts.prices, seed: opts.seed }),
-    PRICE_COLUMNS,
-  );
+  const batches = await writeCsvFile(join(opts.out, "batches.csv"), syntheticBatches(), BATCH_COLUMNS);
+  const prices = await writeCsvFile(join(opts.out, "prices.csv"), syntheticPrices({ count: opts.prices, seed: opts.seed }), PRICE_COLUMNS);
   return { batches, prices };
 }
 
@@ -83,7 +75,7 @@ async function main(): Promise<void> {
   }
   const { batches, prices } = await runGen(opts);
   console.log(
-    `wrote ${batches} batches to ${join(opts.out, 'batches.csv')} and ${prices} prices to ${join(opts.out, 'prices.csv')} ` +
+    `wrote ${batches} batches to ${join(opts.out, "batches.csv")} and ${prices} prices to ${join(opts.out, "prices.csv")} ` +
       `(seed ${opts.seed}). This is SYNTHETIC demo data, not real prices: every row says synthetic=true and every code starts with SYN.`,
   );
 }

@@ -2,11 +2,11 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { IMPORT_KINDS, type ImportKind } from "../db/schema";
 import { loadConfig } from "../env";
-import { hasLibsqlTransactions, libsqlTransactionWrite, type AtomicWrite } from "../import/writer";
-import { openWorkbookTable } from "../import/xlsx/read-workbook";
-import { runImport, type ImportReport } from "../services/imports";
-import { withdrawImport } from "../services/import-withdrawal";
 import { AppError } from "../errors";
+import { type AtomicWrite, hasLibsqlTransactions, libsqlTransactionWrite } from "../import/writer";
+import { openWorkbookTable } from "../import/xlsx/read-workbook";
+import { withdrawImport } from "../services/import-withdrawal";
+import { type ImportReport, runImport } from "../services/imports";
 import { openMigrated } from "./database";
 import { fileSource } from "./file-source";
 import { createProgressReporter } from "./import-progress";
@@ -65,15 +65,21 @@ async function main() {
       interrupt.abort(new ImportInterrupted(signal));
     },
     immediate(signal) {
-      console.error(committed ? `${signal} again: stopped; the import had already been committed` : `${signal} again: stopped at once; the import was not committed, nothing was written`);
+      console.error(
+        committed
+          ? `${signal} again: stopped; the import had already been committed`
+          : `${signal} again: stopped at once; the import was not committed, nothing was written`,
+      );
       process.exit(signalExitCode(signal));
     },
   });
   const transaction = hasLibsqlTransactions(handle.db) ? libsqlTransactionWrite : undefined;
-  const write: AtomicWrite | undefined = transaction && Object.assign(async (...args: Parameters<AtomicWrite>) => {
-    await transaction(...args);
-    committed = true;
-  }, transaction);
+  const write: AtomicWrite | undefined =
+    transaction &&
+    Object.assign(async (...args: Parameters<AtomicWrite>) => {
+      await transaction(...args);
+      committed = true;
+    }, transaction);
   try {
     const report = await runImport(handle.db, {
       kind: kind as ImportKind,
@@ -115,15 +121,19 @@ async function main() {
 async function withdraw(idText: string) {
   const id = Number(idText);
   if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id < 1) {
-    console.error(`--withdraw takes an import's audit id (a positive whole number, as printed "audit #12"), not ${terminalSafe(JSON.stringify(idText))}\n${USAGE}`);
+    console.error(
+      `--withdraw takes an import's audit id (a positive whole number, as printed "audit #12"), not ${terminalSafe(JSON.stringify(idText))}\n${USAGE}`,
+    );
     process.exit(2);
   }
   const config = loadConfig(process.env);
   const handle = await openMigrated(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, { seed: false });
   try {
     const w = await withdrawImport(handle.db, id, `cli:${process.env.USER ?? "unknown"}`);
-    console.log(`import #${w.importId} withdrawn: ${w.rowsRemoved} rows it added removed, ${w.rowsRestored} rows it changed restored` +
-      `${w.batches.length ? `; statistics recomputed for ${terminalSafe(w.batches.join(", "))}` : ""}`);
+    console.log(
+      `import #${w.importId} withdrawn: ${w.rowsRemoved} rows it added removed, ${w.rowsRestored} rows it changed restored` +
+        `${w.batches.length ? `; statistics recomputed for ${terminalSafe(w.batches.join(", "))}` : ""}`,
+    );
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     // 404 and 409 are the user's to act on: exit 1 with the message, like a rejected file.

@@ -1,19 +1,18 @@
-import { writeXlsx } from "../export/xlsx-writer";
-import type { AppDeps } from "../context";
-import type { LibsqlHandle } from "../db/client";
-import { ReopeningLibsql } from "../db/reopening-libsql";
 import { drizzle } from "drizzle-orm/libsql";
+import type { AppDeps } from "../context";
+import type { Db, LibsqlHandle } from "../db/client";
+import { openLibsql } from "../db/client";
+import { ReopeningLibsql } from "../db/reopening-libsql";
 import * as schema from "../db/schema";
-import type { Db } from "../db/client";
+import { writeXlsx } from "../export/xlsx-writer";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
+import { diskSpooler } from "../node-http/disk-spool";
+import { ownConnectionWrite } from "../node-http/import-connection";
+import { importThreadBuilt, spooledImporter } from "../node-http/import-in-worker";
 import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
 import { nodeVendorAssets } from "../node-http/vendor-assets";
-import { diskSpooler } from "../node-http/disk-spool";
-import { ownConnectionWrite } from "../node-http/import-connection";
-import { importThreadBuilt, spooledImporter } from "../node-http/import-in-worker";
-import { openLibsql } from "../db/client";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache" | "spoolUpload" | "importWrite"> & {
   /** Where uploads are spooled while they are imported (UPLOAD_SPOOL_DIR); the system's temp folder by default. */
@@ -35,12 +34,19 @@ export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseC
 export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | undefined, options: NodeDepsOptions) {
   const connection = new ReopeningLibsql(handle, url, authToken);
   // Runs before the first request is served: libSQL's embedded calls do their work synchronously.
-  void connection.tune().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not tune the database connection: ${String(err)}` })));
+  void connection
+    .tune()
+    .catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not tune the database connection: ${String(err)}` })));
   const { responseCacheBytes, readPool, uploadSpoolDir, importHeapMb, importInThread = importThreadBuilt(), ...settings } = options;
   // With a read pool, one drizzle instance over a client that sends reads to the pool and the rest
   // to whichever connection is current (it may be replaced after a busy error).
   // as unknown as: drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
-  const pooled = readPool ? (drizzle(pooledClient(() => connection.client, readPool), { schema }) as unknown as Db) : null;
+  const pooled = readPool
+    ? (drizzle(
+        pooledClient(() => connection.client, readPool),
+        { schema },
+      ) as unknown as Db)
+    : null;
   const deps: AppDeps = {
     ...settings,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
@@ -63,7 +69,9 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
       return connection.db;
     },
     onDatabaseBusy: () => {
-      void connection.reopen().catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not reopen the database: ${String(err)}` })));
+      void connection
+        .reopen()
+        .catch((err: unknown) => console.error(JSON.stringify({ level: "error", message: `could not reopen the database: ${String(err)}` })));
     },
     spreadsheets: writeXlsx,
   };

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import Papa from "papaparse";
 import { sql } from "drizzle-orm";
+import Papa from "papaparse";
 import { formatYuan } from "../domain";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { runImport } from "../services/imports";
@@ -24,8 +24,27 @@ export const REAL_SHEETS = [
 const SOURCE_NOTE =
   "national-vbp-results-batches-1-4.xlsx (analyst workbook vbp.xlsx, github.com/ccpic/datasite commit c662c5b44aa490d380a1049f50b4a09c1eb87ec1)";
 
-const COLUMNS = ["batch", "genericName", "dosageForm", "spec", "packageText", "packageQty", "packageUnit", "smallestUnit", "manufacturer",
-  "manufacturerShort", "originator", "foreignFirm", "won", "chosenPrice", "ceilingPrice", "preVbpPrice", "supplyRegions", "source", "synthetic"];
+const COLUMNS = [
+  "batch",
+  "genericName",
+  "dosageForm",
+  "spec",
+  "packageText",
+  "packageQty",
+  "packageUnit",
+  "smallestUnit",
+  "manufacturer",
+  "manufacturerShort",
+  "originator",
+  "foreignFirm",
+  "won",
+  "chosenPrice",
+  "ceilingPrice",
+  "preVbpPrice",
+  "supplyRegions",
+  "source",
+  "synthetic",
+];
 
 /**
  * Imports every sheet of the workbook into a fresh database at `url` through the ordinary import
@@ -35,13 +54,24 @@ const COLUMNS = ["batch", "genericName", "dosageForm", "spec", "packageText", "p
 export async function buildRealSeeds(url: string) {
   const handle = await openMigrated(url, undefined, { seed: false });
   try {
-    await importFiles(handle.db, seedFiles().filter((f) => f.kind !== "prices"), "seed");
+    await importFiles(
+      handle.db,
+      seedFiles().filter((f) => f.kind !== "prices"),
+      "seed",
+    );
     const counts = [];
     for (const { sheet, batch } of REAL_SHEETS) {
       const source = fileSource(WORKBOOK);
       const report = await runImport(handle.db, {
-        kind: "prices", source, sha256: source.sha256, fileName: "national-vbp-results-batches-1-4.xlsx", sheet, batch,
-        sourceNote: SOURCE_NOTE, readWorkbook: openWorkbookTable, actor: "build-real-seeds",
+        kind: "prices",
+        source,
+        sha256: source.sha256,
+        fileName: "national-vbp-results-batches-1-4.xlsx",
+        sheet,
+        batch,
+        sourceNote: SOURCE_NOTE,
+        readWorkbook: openWorkbookTable,
+        actor: "build-real-seeds",
       });
       if (report.errors.length) throw new Error(`sheet ${sheet} was rejected: ${JSON.stringify(report.errors.slice(0, 5))}`);
       const [c] = await handle.db.all<{ prices: number; firms: number }>(sql`SELECT count(*) AS prices, count(DISTINCT pr.manufacturer) AS firms
@@ -68,9 +98,29 @@ export async function buildRealSeeds(url: string) {
     prices.sort((a, b) => order.get(String(a.batch))! - order.get(String(b.batch))! || rowOf(a.source) - rowOf(b.source));
     const money = (v: unknown) => (v === null || v === undefined ? "" : formatYuan(BigInt(v as number)).replace(/\.?0+$/, ""));
     const flag = (v: unknown) => (v === null || v === undefined ? "" : v ? "true" : "false");
-    const rows = prices.map((p) => [p.batch, p.genericName, p.dosageForm, p.spec, p.packageText, p.packageQty, p.packageUnit, p.smallestUnit,
-      p.manufacturer, p.manufacturerShort, flag(p.originator), flag(p.foreignFirm), flag(p.won), money(p.chosen), money(p.ceiling),
-      money(p.preVbp), p.supplyRegions, p.source, flag(p.synthetic)].map((v) => (v === null || v === undefined ? "" : String(v))));
+    const rows = prices.map((p) =>
+      [
+        p.batch,
+        p.genericName,
+        p.dosageForm,
+        p.spec,
+        p.packageText,
+        p.packageQty,
+        p.packageUnit,
+        p.smallestUnit,
+        p.manufacturer,
+        p.manufacturerShort,
+        flag(p.originator),
+        flag(p.foreignFirm),
+        flag(p.won),
+        money(p.chosen),
+        money(p.ceiling),
+        money(p.preVbp),
+        p.supplyRegions,
+        p.source,
+        flag(p.synthetic),
+      ].map((v) => (v === null || v === undefined ? "" : String(v))),
+    );
     return { csv: `${Papa.unparse([COLUMNS, ...rows], { newline: "\n" })}\n`, counts };
   } finally {
     handle.close();

@@ -1,6 +1,7 @@
 /** Turns a database failure at start-up into a sentence that says what to do. */
 export function describeStartupError(err: unknown, url: string): string {
-  const raw = err instanceof Error ? `${err.message} ${(err as { code?: string }).code ?? ""} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+  const raw =
+    err instanceof Error ? `${err.message} ${(err as { code?: string }).code ?? ""} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
   const where = url.replace(/\?.*$/, "");
   if (/NOTADB|not a database|file is encrypted/i.test(raw)) {
     return `the database ${where} is not a readable SQLite database (corrupt, truncated or another kind of file). Restore it from a backup, or move it away and start again to get a fresh database with the seed data.`;

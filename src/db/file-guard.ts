@@ -15,7 +15,7 @@ export class DatabaseFileGuard {
   private reported = false;
 
   constructor(url: string) {
-    const file = url.startsWith("file:") ? url.slice("file:".length).split("?")[0] ?? "" : "";
+    const file = url.startsWith("file:") ? (url.slice("file:".length).split("?")[0] ?? "") : "";
     this.path = file && file !== ":memory:" ? resolve(file) : null;
     this.identity = this.path ? identityOf(this.path) : null;
   }
@@ -27,9 +27,18 @@ export class DatabaseFileGuard {
     if (now === this.identity) return;
     if (!this.reported) {
       this.reported = true;
-      console.error(JSON.stringify({ level: "error", message: `the database file ${now === null ? "was deleted" : "was replaced"} while the server ran; answering 503 until it is restored and the service restarted` }));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          message: `the database file ${now === null ? "was deleted" : "was replaced"} while the server ran; answering 503 until it is restored and the service restarted`,
+        }),
+      );
     }
-    throw new AppError(503, "database_unavailable", "the database file was removed or replaced while the server was running; an administrator must restore it and restart the service");
+    throw new AppError(
+      503,
+      "database_unavailable",
+      "the database file was removed or replaced while the server was running; an administrator must restore it and restart the service",
+    );
   }
 }
 

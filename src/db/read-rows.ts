@@ -32,7 +32,13 @@ export async function readRows<T>(db: Db, query: SQL | string, args: readonly In
     return (await client.libsql.execute({ sql: q.sql, args: q.params as InValue[] })).rows as unknown as T[];
   }
   if (!client) throw new Error("readRows with SQL text needs a libSQL or D1 database");
-  if ("d1" in client) return (await client.d1.prepare(query).bind(...args).all<T>()).results;
+  if ("d1" in client)
+    return (
+      await client.d1
+        .prepare(query)
+        .bind(...args)
+        .all<T>()
+    ).results;
   // as unknown as: as above, the rows typed by the columns the caller selected.
   return (await client.libsql.execute({ sql: query, args: [...args] })).rows as unknown as T[];
 }

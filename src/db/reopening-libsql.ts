@@ -1,4 +1,4 @@
-import { openLibsql, type Db, type LibsqlHandle } from "./client";
+import { type Db, type LibsqlHandle, openLibsql } from "./client";
 import { DatabaseFileGuard } from "./file-guard";
 import { tuneEmbedded } from "./migrate";
 

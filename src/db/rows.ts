@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, sql, type SQL, type Table } from "drizzle-orm";
+import { getTableColumns, getTableName, type SQL, sql, type Table } from "drizzle-orm";
 import type { PriceRow, ProductRow } from "./schema";
 
 export type { PriceRow, ProductRow };
@@ -8,7 +8,6 @@ export type { PriceRow, ProductRow };
  * renamed or retyped in the schema changes every type below, and the code that reads it fails
  * to compile instead of reading undefined.
  */
-
 
 /**
  * A row as a plain SQL read returns it (readRows, db.all): SQLite stores booleans as 0/1 and a

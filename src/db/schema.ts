@@ -222,10 +222,7 @@ export const agreedVolumes = sqliteTable(
     source: text("source"),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex("agreed_volumes_uq").on(t.priceId, t.regionCode, t.institution),
-    index("agreed_volumes_region_idx").on(t.regionCode, t.priceId),
-  ],
+  (t) => [uniqueIndex("agreed_volumes_uq").on(t.priceId, t.regionCode, t.institution), index("agreed_volumes_region_idx").on(t.regionCode, t.priceId)],
 );
 
 /** Batch statistics computed by src/domain after every import that touches the batch. */
@@ -311,10 +308,7 @@ export const savingsByBatchRegionMonth = sqliteTable(
     divisor: integer("divisor").notNull(),
     ...rollupSums(),
   },
-  (t) => [
-    primaryKey({ columns: [t.batchId, t.regionCode, t.month, t.divisor] }),
-    index("savings_rollup_brm_region_idx").on(t.regionCode, t.month),
-  ],
+  (t) => [primaryKey({ columns: [t.batchId, t.regionCode, t.month, t.divisor] }), index("savings_rollup_brm_region_idx").on(t.regionCode, t.month)],
 );
 
 export const savingsByBatchMonth = sqliteTable(
@@ -538,9 +532,48 @@ export const priceSearch = sqliteTable(
   },
   (t) => [
     index("price_search_product_idx").on(t.productId),
-    index("price_search_name_rank_idx").on(t.nameId, t.batchId, t.cycleStart, t.cycleEnd, t.unitPriceE4, t.priceId, t.category, t.discountBp, t.variantId, t.firmId, t.productId, t.regionMask, t.regions),
-    index("price_search_firm_rank_idx").on(t.firmId, t.batchId, t.cycleStart, t.cycleEnd, t.unitPriceE4, t.priceId, t.category, t.discountBp, t.variantId, t.nameId, t.productId, t.regionMask, t.regions),
-    index("price_search_equiv_rank_idx").on(t.equivId, t.unitPriceE4, t.priceId, t.productId, t.cycleStart, t.cycleEnd, t.regionMask, t.regions, t.batchId, t.category),
+    index("price_search_name_rank_idx").on(
+      t.nameId,
+      t.batchId,
+      t.cycleStart,
+      t.cycleEnd,
+      t.unitPriceE4,
+      t.priceId,
+      t.category,
+      t.discountBp,
+      t.variantId,
+      t.firmId,
+      t.productId,
+      t.regionMask,
+      t.regions,
+    ),
+    index("price_search_firm_rank_idx").on(
+      t.firmId,
+      t.batchId,
+      t.cycleStart,
+      t.cycleEnd,
+      t.unitPriceE4,
+      t.priceId,
+      t.category,
+      t.discountBp,
+      t.variantId,
+      t.nameId,
+      t.productId,
+      t.regionMask,
+      t.regions,
+    ),
+    index("price_search_equiv_rank_idx").on(
+      t.equivId,
+      t.unitPriceE4,
+      t.priceId,
+      t.productId,
+      t.cycleStart,
+      t.cycleEnd,
+      t.regionMask,
+      t.regions,
+      t.batchId,
+      t.category,
+    ),
   ],
 );
 

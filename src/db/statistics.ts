@@ -30,7 +30,9 @@ export async function refreshStatistics(db: Db): Promise<{ ms: number; ok: boole
     await db.run(sql.raw("PRAGMA optimize"));
     return { ms: Date.now() - started, ok: true };
   } catch (err) {
-    console.error(JSON.stringify({ level: "warn", message: `statistics were not refreshed (PRAGMA optimize): ${String((err as Error)?.message ?? err).split("\n")[0]}` }));
+    console.error(
+      JSON.stringify({ level: "warn", message: `statistics were not refreshed (PRAGMA optimize): ${String((err as Error)?.message ?? err).split("\n")[0]}` }),
+    );
     return { ms: Date.now() - started, ok: false };
   }
 }

@@ -1,6 +1,6 @@
-import { fraction, roundFraction } from './fraction.js';
-import { storedE4ToYuan } from './money.js';
-import { normalizeStrength } from './strength.js';
+import { fraction, roundFraction } from "./fraction.js";
+import { storedE4ToYuan } from "./money.js";
+import { normalizeStrength } from "./strength.js";
 
 /**
  * One offer in a batch: a chosen price (the firm won at its bid) or a losing bid (是否中标 = 否).
@@ -80,19 +80,18 @@ export type BidLandscape = {
 export const CHOSEN_FIRMS_LISTED = 20;
 
 /** The group a bid belongs to: same generic name, dosage form and normalised strength (10 mg = 10mg). */
-export function bidGroupKey(e: Pick<BidEntry, 'genericName' | 'dosageForm' | 'spec'>): string {
-  return JSON.stringify([e.genericName.trim(), e.dosageForm?.trim() ?? '', normalizeStrength(e.spec) ?? e.spec?.trim() ?? '']);
+export function bidGroupKey(e: Pick<BidEntry, "genericName" | "dosageForm" | "spec">): string {
+  return JSON.stringify([e.genericName.trim(), e.dosageForm?.trim() ?? "", normalizeStrength(e.spec) ?? e.spec?.trim() ?? ""]);
 }
 
 const firmOf = (e: BidEntry) => e.firm?.trim() || null;
 const yuan = (e4: number | null) => (e4 === null ? null : storedE4ToYuan(e4));
 // reduce, not Math.min(...xs): a synthetic group can hold more entries than a call takes arguments.
-const minOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (Math.min(b , a))) : null);
-const maxOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => (Math.max(b , a))) : null);
+const minOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => Math.min(b, a)) : null);
+const maxOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => Math.max(b, a)) : null);
 
 /** A bid with a price that counts: chosen, or losing at or under the ceiling (when one is known). */
-const validOffer = (e: BidEntry, ceiling: number | null) =>
-  e.unitPriceE4 !== null && (e.chosen || ceiling === null || e.unitPriceE4 <= ceiling);
+const validOffer = (e: BidEntry, ceiling: number | null) => e.unitPriceE4 !== null && (e.chosen || ceiling === null || e.unitPriceE4 <= ceiling);
 
 function position(entries: readonly BidEntry[], highestChosen: number, ceiling: number | null): ChosenPosition {
   const priced = entries.filter((e) => validOffer(e, ceiling));
@@ -109,7 +108,7 @@ function position(entries: readonly BidEntry[], highestChosen: number, ceiling: 
 /** The landscape of one group's entries (all of the same bidGroupKey). */
 export function bidGroup(entries: readonly BidEntry[]): BidGroup {
   const first = entries[0];
-  if (!first) throw new RangeError('a bid group needs at least one entry');
+  if (!first) throw new RangeError("a bid group needs at least one entry");
   // The batch has one ceiling per group; when rows disagree, the highest is the one every bid was under.
   const ceiling = maxOf(entries.map((e) => e.ceilingUnitPriceE4 ?? null).filter((c): c is number => c !== null));
   const prices = (pred: (e: BidEntry) => boolean) => entries.filter((e) => pred(e) && validOffer(e, ceiling)).map((e) => e.unitPriceE4!);

@@ -1,4 +1,4 @@
-import { normalizeStrength } from './strength.js';
+import { normalizeStrength } from "./strength.js";
 
 /** A WHO defined daily dose (DDD) for the oral route, in mg of the substance. */
 export type OralDdd = { inn: string; atc: string; mg: number };
@@ -10,16 +10,16 @@ export type OralDdd = { inn: string; atc: string; mg: number };
  * of each substance listed there. Keyed by the Chinese generic name's stem.
  */
 export const ORAL_DDDS: Readonly<Record<string, OralDdd>> = {
-  阿托伐他汀: { inn: 'atorvastatin', atc: 'C10AA05', mg: 20 },
-  辛伐他汀: { inn: 'simvastatin', atc: 'C10AA01', mg: 30 },
-  普伐他汀: { inn: 'pravastatin', atc: 'C10AA03', mg: 30 },
-  氟伐他汀: { inn: 'fluvastatin', atc: 'C10AA04', mg: 60 },
-  洛伐他汀: { inn: 'lovastatin', atc: 'C10AA02', mg: 45 },
-  埃索美拉唑: { inn: 'esomeprazole', atc: 'A02BC05', mg: 30 },
-  左乙拉西坦: { inn: 'levetiracetam', atc: 'N03AX14', mg: 1500 },
-  阿哌沙班: { inn: 'apixaban', atc: 'B01AF02', mg: 10 },
-  利伐沙班: { inn: 'rivaroxaban', atc: 'B01AF01', mg: 20 },
-  格列齐德: { inn: 'gliclazide', atc: 'A10BB09', mg: 60 },
+  阿托伐他汀: { inn: "atorvastatin", atc: "C10AA05", mg: 20 },
+  辛伐他汀: { inn: "simvastatin", atc: "C10AA01", mg: 30 },
+  普伐他汀: { inn: "pravastatin", atc: "C10AA03", mg: 30 },
+  氟伐他汀: { inn: "fluvastatin", atc: "C10AA04", mg: 60 },
+  洛伐他汀: { inn: "lovastatin", atc: "C10AA02", mg: 45 },
+  埃索美拉唑: { inn: "esomeprazole", atc: "A02BC05", mg: 30 },
+  左乙拉西坦: { inn: "levetiracetam", atc: "N03AX14", mg: 1500 },
+  阿哌沙班: { inn: "apixaban", atc: "B01AF02", mg: 10 },
+  利伐沙班: { inn: "rivaroxaban", atc: "B01AF01", mg: 20 },
+  格列齐德: { inn: "gliclazide", atc: "A10BB09", mg: 60 },
 };
 
 // The stem, then only what names a salt, an alias in brackets, a release form and a tablet or
@@ -34,12 +34,12 @@ const NOT_ORAL = /注射|滴眼|吸入|外用|栓/;
  * oral, or its strength is not one amount in mg.
  */
 export function dddUnitsPerDay(p: { genericName: string; dosageForm: string | null; spec: string | null }): (OralDdd & { unitsPerDay: number }) | null {
-  const name = p.genericName.normalize('NFKC').replace(/\s+/g, '');
+  const name = p.genericName.normalize("NFKC").replace(/\s+/g, "");
   const stem = Object.keys(ORAL_DDDS).find((s) => name.startsWith(s) && TAIL.test(name.slice(s.length)));
   if (!stem) return null;
-  const form = `${p.dosageForm ?? ''}${name}`;
+  const form = `${p.dosageForm ?? ""}${name}`;
   if (!ORAL_FORM.test(form) || NOT_ORAL.test(form)) return null;
-  const strength = /^(\d+(?:\.\d+)?)mg$/.exec(normalizeStrength(p.spec) ?? '');
+  const strength = /^(\d+(?:\.\d+)?)mg$/.exec(normalizeStrength(p.spec) ?? "");
   if (!strength) return null;
   const mg = Number(strength[1]);
   if (!(mg > 0)) return null;

@@ -1,4 +1,4 @@
-import { pow10 } from './rounding.js';
+import { pow10 } from "./rounding.js";
 
 /** An exact decimal: value = digits / 10^scale, scale >= 0. */
 export type ScaledDecimal = { digits: bigint; scale: number };
@@ -14,9 +14,9 @@ const NUMBER_STRING = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
 export function parsePlainDecimal(text: string): ScaledDecimal | null {
   const match = PLAIN_DECIMAL.exec(text);
   if (!match) return null;
-  const [, sign, whole, frac = ''] = match;
+  const [, sign, whole, frac = ""] = match;
   const digits = BigInt(whole + frac);
-  return { digits: sign === '-' ? -digits : digits, scale: frac.length };
+  return { digits: sign === "-" ? -digits : digits, scale: frac.length };
 }
 
 /**
@@ -29,14 +29,14 @@ export function numberToScaledDecimal(n: number): ScaledDecimal {
   const text = String(n);
   const match = NUMBER_STRING.exec(text);
   if (!match) throw new RangeError(`Unexpected number format: ${text}`);
-  const [, sign, whole, frac = '', exponent = '0'] = match;
+  const [, sign, whole, frac = "", exponent = "0"] = match;
   let digits = BigInt(whole + frac);
   let scale = frac.length - Number(exponent);
   if (scale < 0) {
     digits *= pow10(-scale);
     scale = 0;
   }
-  return { digits: sign === '-' ? -digits : digits, scale };
+  return { digits: sign === "-" ? -digits : digits, scale };
 }
 
 /**
@@ -52,13 +52,13 @@ export function rescale(d: ScaledDecimal, scale: number): bigint | null {
 /** Writes value / 10^scale as a plain decimal string with exactly `scale` decimals. */
 export function formatScaled(value: bigint, scale: number): string {
   const negative = value < 0n;
-  const absolute = (negative ? -value : value).toString().padStart(scale + 1, '0');
+  const absolute = (negative ? -value : value).toString().padStart(scale + 1, "0");
   const whole = absolute.slice(0, absolute.length - scale);
   const frac = absolute.slice(absolute.length - scale);
-  return (negative ? '-' : '') + whole + (scale > 0 ? `.${frac}` : '');
+  return (negative ? "-" : "") + whole + (scale > 0 ? `.${frac}` : "");
 }
 
 /** Drops trailing zeros after the decimal point ("3.6000" → "3.6", "7.0" → "7"). */
 export function trimTrailingZeros(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }

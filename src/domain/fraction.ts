@@ -1,5 +1,5 @@
-import { formatScaled, numberToScaledDecimal } from './decimal.js';
-import { absBigInt, divRoundHalfAway, pow10 } from './rounding.js';
+import { formatScaled, numberToScaledDecimal } from "./decimal.js";
+import { absBigInt, divRoundHalfAway, pow10 } from "./rounding.js";
 
 /** An exact rational number num/den, always reduced, with den > 0. */
 export type Fraction = { readonly num: bigint; readonly den: bigint };
@@ -19,7 +19,7 @@ function gcd(a: bigint, b: bigint): bigint {
  * Throws RangeError when den is zero.
  */
 export function fraction(num: bigint, den: bigint = 1n): Fraction {
-  if (den === 0n) throw new RangeError('Fraction denominator must not be zero');
+  if (den === 0n) throw new RangeError("Fraction denominator must not be zero");
   if (den < 0n) {
     num = -num;
     den = -den;

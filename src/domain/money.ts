@@ -1,13 +1,13 @@
-import { formatScaled, numberToScaledDecimal, parsePlainDecimal, rescale, trimTrailingZeros } from './decimal.js';
-import { fraction, roundFraction, roundFractionToBigInt, type Fraction } from './fraction.js';
-import { divRoundHalfAway } from './rounding.js';
+import { formatScaled, numberToScaledDecimal, parsePlainDecimal, rescale, trimTrailingZeros } from "./decimal.js";
+import { type Fraction, fraction, roundFraction, roundFractionToBigInt } from "./fraction.js";
+import { divRoundHalfAway } from "./rounding.js";
 
 // Callers that think of money as "fractions of e4" import both from here.
 export {
-  ZERO_FRACTION,
   addFractions,
   compareFractions,
   divideFractions,
+  type Fraction,
   fraction,
   mulFraction,
   multiplyFractions,
@@ -16,8 +16,8 @@ export {
   roundFractionToBigInt,
   subtractFractions,
   sumFractions,
-  type Fraction,
-} from './fraction.js';
+  ZERO_FRACTION,
+} from "./fraction.js";
 
 /** An amount in 1/10000 yuan ("e4"): prices are published with up to 4 decimals. */
 export type E4 = bigint;
@@ -34,7 +34,7 @@ export class MoneyFormatError extends Error {
 
   constructor(text: string, reason: string) {
     super(`Invalid yuan amount "${text}": ${reason}`);
-    this.name = 'MoneyFormatError';
+    this.name = "MoneyFormatError";
     this.text = text;
   }
 }
@@ -46,11 +46,11 @@ export class MoneyFormatError extends Error {
  * and more than 4 significant decimals.
  */
 export function parseYuan(text: string): E4 {
-  if (text === '') throw new MoneyFormatError(text, 'empty');
+  if (text === "") throw new MoneyFormatError(text, "empty");
   const decimal = parsePlainDecimal(text);
-  if (!decimal) throw new MoneyFormatError(text, 'not a plain decimal number');
+  if (!decimal) throw new MoneyFormatError(text, "not a plain decimal number");
   const e4 = rescale(decimal, E4_SCALE);
-  if (e4 === null) throw new MoneyFormatError(text, 'more than 4 decimals');
+  if (e4 === null) throw new MoneyFormatError(text, "more than 4 decimals");
   return e4;
 }
 
@@ -60,9 +60,9 @@ export function parseYuan(text: string): E4 {
  * Throws MoneyFormatError on NaN, infinities and more than 4 decimals.
  */
 export function yuanToE4(n: number): E4 {
-  if (!Number.isFinite(n)) throw new MoneyFormatError(String(n), 'not a finite number');
+  if (!Number.isFinite(n)) throw new MoneyFormatError(String(n), "not a finite number");
   const e4 = rescale(numberToScaledDecimal(n), E4_SCALE);
-  if (e4 === null) throw new MoneyFormatError(String(n), 'more than 4 decimals');
+  if (e4 === null) throw new MoneyFormatError(String(n), "more than 4 decimals");
   return e4;
 }
 

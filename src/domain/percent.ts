@@ -1,4 +1,4 @@
-import { numberToScaledDecimal, rescale } from './decimal.js';
+import { numberToScaledDecimal, rescale } from "./decimal.js";
 
 /**
  * A percentage given as a number (72.8) in basis points of percent, hundredths of a

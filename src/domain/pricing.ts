@@ -1,7 +1,7 @@
-import { compareFractions, fraction, roundFraction, type Fraction } from './fraction.js';
-import { fractionE4ToYuan, storedE4ToYuan, type E4 } from './money.js';
-import { basisPointsToPercent } from './percent.js';
-import { divRoundHalfAway } from './rounding.js';
+import { compareFractions, type Fraction, fraction, roundFraction } from "./fraction.js";
+import { type E4, fractionE4ToYuan, storedE4ToYuan } from "./money.js";
+import { basisPointsToPercent } from "./percent.js";
+import { divRoundHalfAway } from "./rounding.js";
 
 /** Smallest units per package; null, undefined or 0 mean "unknown, the package is the unit". */
 export type PackageQty = number | null | undefined;

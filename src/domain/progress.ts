@@ -1,4 +1,4 @@
-import { fraction, mulFraction, compareFractions, roundFraction, type Fraction } from './fraction.js';
+import { compareFractions, type Fraction, fraction, mulFraction, roundFraction } from "./fraction.js";
 
 /** Completion rate (完成率) in percent to 2 places; null without a positive agreed volume. */
 export function completionPct(purchased: bigint, agreed: bigint | null): number | null {
@@ -33,7 +33,7 @@ function dayNumber(iso: string): number | null {
 /** The end of a cycle given as a month (2022-12) is that month's last day. */
 function endDayNumber(iso: string): number | null {
   if (/^\d{4}-\d{2}$/.test(iso)) {
-    const [y, mo] = iso.split('-').map(Number) as [number, number];
+    const [y, mo] = iso.split("-").map(Number) as [number, number];
     return Math.round(Date.UTC(y, mo, 0) / DAY_MS);
   }
   return dayNumber(iso);

@@ -1,5 +1,5 @@
-import { addFractions, divideFractions, fraction, mulFraction, roundFraction, subtractFractions, ZERO_FRACTION, type Fraction } from './fraction.js';
-import type { E4 } from './money.js';
+import { addFractions, divideFractions, type Fraction, fraction, mulFraction, roundFraction, subtractFractions, ZERO_FRACTION } from "./fraction.js";
+import type { E4 } from "./money.js";
 
 /**
  * Fund parts are stored as numerator × share split into hi × 10^6 + lo so that SQL sums of them
@@ -100,7 +100,7 @@ export function addRollupSavings(a: RollupSavings, b: RollupSavings): RollupSavi
  * The fund share actually used, in percent to 2 places: fund saved over the spending saved that
  * had a known share. Null when no such spending exists (nothing to divide).
  */
-export function fundSharePctUsed(s: Pick<RollupSavings, 'spendSaved' | 'fundSaved' | 'spendWithoutFundShare'>): number | null {
+export function fundSharePctUsed(s: Pick<RollupSavings, "spendSaved" | "fundSaved" | "spendWithoutFundShare">): number | null {
   const covered = subtractFractions(s.spendSaved, s.spendWithoutFundShare);
   if (covered.num === 0n) return null;
   return roundFraction(mulFraction(divideFractions(s.fundSaved, covered), 100n), 2);

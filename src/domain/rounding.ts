@@ -3,7 +3,7 @@
  * Throws RangeError when den is zero.
  */
 export function divRoundHalfAway(num: bigint, den: bigint): bigint {
-  if (den === 0n) throw new RangeError('Division by zero');
+  if (den === 0n) throw new RangeError("Division by zero");
   if (den < 0n) {
     num = -num;
     den = -den;

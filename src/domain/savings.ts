@@ -1,6 +1,6 @@
-import { addFractions, mulFraction, subtractFractions, ZERO_FRACTION, type Fraction } from './fraction.js';
-import type { E4 } from './money.js';
-import { unitPrice } from './pricing.js';
+import { addFractions, type Fraction, mulFraction, subtractFractions, ZERO_FRACTION } from "./fraction.js";
+import type { E4 } from "./money.js";
+import { unitPrice } from "./pricing.js";
 
 export type SavingsInput = {
   referencePrice: E4 | null;

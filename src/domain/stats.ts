@@ -1,7 +1,7 @@
-import { addFractions, divideFractions, fraction, mulFraction, roundFraction, subtractFractions, ZERO_FRACTION } from './fraction.js';
-import type { E4 } from './money.js';
-import { basisPointsToPercent } from './percent.js';
-import { unitPrice } from './pricing.js';
+import { addFractions, divideFractions, fraction, mulFraction, roundFraction, subtractFractions, ZERO_FRACTION } from "./fraction.js";
+import type { E4 } from "./money.js";
+import { basisPointsToPercent } from "./percent.js";
+import { unitPrice } from "./pricing.js";
 
 export type BatchStatisticsItem = {
   /** Reduction in hundredths of a percent, null when the price has no reference. */
@@ -20,7 +20,7 @@ export type BatchStatisticsItem = {
   preVbpDiscountBp?: number | null;
 };
 
-export type ReferenceKind = 'ceiling' | 'pre_vbp';
+export type ReferenceKind = "ceiling" | "pre_vbp";
 
 /** Mean, median, min and max of the reductions against one baseline, and how many prices have it. */
 export type BaselineStatistics = {
@@ -45,7 +45,7 @@ export type BatchStatistics = {
    * it has one, else the pre-procurement price 集采前价格): `ceiling` or `pre_vbp` when every priced
    * item used that one, `mixed` when both occur, null when nothing is priced.
    */
-  meanBaseline: ReferenceKind | 'mixed' | null;
+  meanBaseline: ReferenceKind | "mixed" | null;
   /** How many priced items' primary reduction is against each baseline. */
   primaryBaselines: Record<ReferenceKind, number>;
   /** The same figures against one baseline each, over the prices that have it. */
@@ -99,22 +99,22 @@ function baselineStatistics(bps: readonly (number | null | undefined)[]): Baseli
   };
 }
 
-function meanBaselineOf(primary: Record<ReferenceKind, number>): BatchStatistics['meanBaseline'] {
-  if (primary.ceiling && primary.pre_vbp) return 'mixed';
-  if (primary.ceiling) return 'ceiling';
-  if (primary.pre_vbp) return 'pre_vbp';
+function meanBaselineOf(primary: Record<ReferenceKind, number>): BatchStatistics["meanBaseline"] {
+  if (primary.ceiling && primary.pre_vbp) return "mixed";
+  if (primary.ceiling) return "ceiling";
+  if (primary.pre_vbp) return "pre_vbp";
   return null;
 }
 
 export function batchStatistics(items: readonly BatchStatisticsItem[]): BatchStatistics {
   const products = new Set(items.map((item) => item.productId)).size;
-  const firms = new Set(items.map((item) => item.manufacturer?.trim() ?? '').filter((name) => name !== '')).size;
+  const firms = new Set(items.map((item) => item.manufacturer?.trim() ?? "").filter((name) => name !== "")).size;
   const discounts = items.map((item) => item.discountBp);
   const all = baselineStatistics(discounts);
   const priced = items.filter((item) => item.discountBp !== null);
   const primaryBaselines = {
-    ceiling: priced.filter((item) => item.referenceKind === 'ceiling').length,
-    pre_vbp: priced.filter((item) => item.referenceKind === 'pre_vbp').length,
+    ceiling: priced.filter((item) => item.referenceKind === "ceiling").length,
+    pre_vbp: priced.filter((item) => item.referenceKind === "pre_vbp").length,
   };
   return {
     products,

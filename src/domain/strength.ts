@@ -81,9 +81,30 @@ export function isStrength(word: string): boolean {
 
 /** How files spell one amount, as [unit, power of ten from the normalised unit]. */
 const SPELLINGS: Record<string, Array<[string, number]>> = {
-  mg: [["mg", 0], ["g", -3], ["μg", 3], ["ug", 3], ["mcg", 3], ["毫克", 0], ["克", -3], ["微克", 3]],
-  ml: [["ml", 0], ["l", -3], ["毫升", 0], ["升", -3]],
-  iu: [["iu", 0], ["u", 0], ["单位", 0], ["万iu", -4], ["万u", -4], ["万单位", -4]],
+  mg: [
+    ["mg", 0],
+    ["g", -3],
+    ["μg", 3],
+    ["ug", 3],
+    ["mcg", 3],
+    ["毫克", 0],
+    ["克", -3],
+    ["微克", 3],
+  ],
+  ml: [
+    ["ml", 0],
+    ["l", -3],
+    ["毫升", 0],
+    ["升", -3],
+  ],
+  iu: [
+    ["iu", 0],
+    ["u", 0],
+    ["单位", 0],
+    ["万iu", -4],
+    ["万u", -4],
+    ["万单位", -4],
+  ],
 };
 
 /**

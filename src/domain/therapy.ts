@@ -1,5 +1,5 @@
-import { multiplyFractions, numberToFraction, type Fraction } from './fraction.js';
-import { fractionE4ToYuan } from './money.js';
+import { type Fraction, multiplyFractions, numberToFraction } from "./fraction.js";
+import { fractionE4ToYuan } from "./money.js";
 
 /**
  * Monthly therapy cost (每月药费) in yuan to 2 places: unitPrice × unitsPerDay × days.
@@ -7,7 +7,10 @@ import { fractionE4ToYuan } from './money.js';
  * Throws RangeError on negative or non-finite unitsPerDay or days.
  */
 export function monthlyTherapyCost(unitPriceE4: Fraction, unitsPerDay = 1, days = 30): number {
-  for (const [name, value] of [['unitsPerDay', unitsPerDay], ['days', days]] as const) {
+  for (const [name, value] of [
+    ["unitsPerDay", unitsPerDay],
+    ["days", days],
+  ] as const) {
     if (!Number.isFinite(value) || value < 0) {
       throw new RangeError(`${name} must be a non-negative finite number, got ${value}`);
     }
@@ -18,7 +21,7 @@ export function monthlyTherapyCost(unitPriceE4: Fraction, unitsPerDay = 1, days 
 
 /** Why a therapy cost is or is not given, in the words a pharmacist reads. */
 export type TherapyCost =
-  | { monthlyCost: number; unitsPerDay: number; unitsPerDaySource: 'given' | 'ddd' | 'default'; note: string | null }
+  | { monthlyCost: number; unitsPerDay: number; unitsPerDaySource: "given" | "ddd" | "default"; note: string | null }
   | { monthlyCost: null; unitsPerDay: null; unitsPerDaySource: null; note: string };
 
 /**
@@ -28,7 +31,7 @@ export type TherapyCost =
  * (DDD, in smallest units a day) when it has one; else 1, and the note says it was assumed.
  */
 export function therapyCost(input: {
-  category: 'drug' | 'device';
+  category: "drug" | "device";
   chosenPriceE4: bigint;
   packageQty: number | null;
   unitsPerDay?: number;
@@ -36,15 +39,26 @@ export function therapyCost(input: {
   /** Which DDD gave dddUnitsPerDay, named in the note (dddUnitsPerDay in src/domain/ddd.ts). */
   ddd?: { inn: string; atc: string; mg: number } | null;
 }): TherapyCost {
-  if (input.category !== 'drug') return { monthlyCost: null, unitsPerDay: null, unitsPerDaySource: null, note: '医用耗材不按日服用，没有每月药费' };
+  if (input.category !== "drug") return { monthlyCost: null, unitsPerDay: null, unitsPerDaySource: null, note: "医用耗材不按日服用，没有每月药费" };
   if (input.packageQty === null || input.packageQty <= 0) {
-    return { monthlyCost: null, unitsPerDay: null, unitsPerDaySource: null, note: '包装转换比（每盒最小单位数）未知，无法按最小单位算出每月药费' };
+    return { monthlyCost: null, unitsPerDay: null, unitsPerDaySource: null, note: "包装转换比（每盒最小单位数）未知，无法按最小单位算出每月药费" };
   }
   const unit = { num: input.chosenPriceE4, den: BigInt(input.packageQty) };
-  if (input.unitsPerDay !== undefined) return { monthlyCost: monthlyTherapyCost(unit, input.unitsPerDay), unitsPerDay: input.unitsPerDay, unitsPerDaySource: 'given', note: null };
+  if (input.unitsPerDay !== undefined)
+    return { monthlyCost: monthlyTherapyCost(unit, input.unitsPerDay), unitsPerDay: input.unitsPerDay, unitsPerDaySource: "given", note: null };
   if (input.dddUnitsPerDay != null && input.dddUnitsPerDay > 0) {
-    const which = input.ddd ? `：${input.ddd.inn} ${input.ddd.mg} mg/日（WHO ATC ${input.ddd.atc}），即每日 ${input.dddUnitsPerDay} 个最小单位` : '';
-    return { monthlyCost: monthlyTherapyCost(unit, input.dddUnitsPerDay), unitsPerDay: input.dddUnitsPerDay, unitsPerDaySource: 'ddd', note: `按限定日剂量（DDD）计${which}` };
+    const which = input.ddd ? `：${input.ddd.inn} ${input.ddd.mg} mg/日（WHO ATC ${input.ddd.atc}），即每日 ${input.dddUnitsPerDay} 个最小单位` : "";
+    return {
+      monthlyCost: monthlyTherapyCost(unit, input.dddUnitsPerDay),
+      unitsPerDay: input.dddUnitsPerDay,
+      unitsPerDaySource: "ddd",
+      note: `按限定日剂量（DDD）计${which}`,
+    };
   }
-  return { monthlyCost: monthlyTherapyCost(unit, 1), unitsPerDay: 1, unitsPerDaySource: 'default', note: '按每日 1 个最小单位估算（未给出每日用量，也没有限定日剂量 DDD）' };
+  return {
+    monthlyCost: monthlyTherapyCost(unit, 1),
+    unitsPerDay: 1,
+    unitsPerDaySource: "default",
+    note: "按每日 1 个最小单位估算（未给出每日用量，也没有限定日剂量 DDD）",
+  };
 }

@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
@@ -19,7 +19,6 @@ import type { AtomicWrite } from "../import/writer";
  * that in-between state outlives it.
  */
 export type D1WriteOptions = { singleBatchMax?: number; chunkSize?: number };
-
 
 /** Statements per batch measured to stay far below D1's 30 s per query and the 128 MB of a Worker. */
 export const D1_SINGLE_BATCH_MAX = 5_000;
@@ -134,7 +133,9 @@ const triggerName = (table: string, op: string) => quote(`import_undo_${table}_$
 /** Journal triggers from the tables as they are now, so a column added later is journaled too. */
 async function installJournal(db: Db): Promise<void> {
   const statements: SQL[] = [
-    sql.raw(`CREATE TABLE IF NOT EXISTS import_undo (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)`),
+    sql.raw(
+      `CREATE TABLE IF NOT EXISTS import_undo (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)`,
+    ),
   ];
   for (const table of JOURNALED_TABLES) {
     const cols = await columnsOf(db, table);
@@ -184,7 +185,10 @@ function undoStatement(u: UndoRow, cols: string[]): SQL {
   if (u.op === "i") return sql`DELETE FROM ${table} WHERE rowid = ${u.rid}`;
   const value = (c: string) => sql`json_extract(${u.old}, ${`$."${c.replace(/"/g, '\\"')}"`})`;
   if (u.op === "u") {
-    return sql`UPDATE ${table} SET ${sql.join(cols.map((c) => sql`${sql.raw(quote(c))} = ${value(c)}`), sql`, `)} WHERE rowid = ${u.rid}`;
+    return sql`UPDATE ${table} SET ${sql.join(
+      cols.map((c) => sql`${sql.raw(quote(c))} = ${value(c)}`),
+      sql`, `,
+    )} WHERE rowid = ${u.rid}`;
   }
   return sql`INSERT INTO ${table} (rowid, ${sql.raw(cols.map(quote).join(", "))}) VALUES (${u.rid}, ${sql.join(cols.map(value), sql`, `)})`;
 }

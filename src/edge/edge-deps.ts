@@ -1,7 +1,6 @@
-import type { WorkerLimits } from "./worker-env";
-
 import type { ResponseCache } from "../context";
 import type { RateLimitBinding } from "../middleware/rate-limit";
+import type { WorkerLimits } from "./worker-env";
 
 /** The Workers Cache API (`caches.default`) is one kind of response cache. */
 export type EdgeCache = ResponseCache;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isD1Binding, type D1Binding } from "../db/d1";
+import { type D1Binding, isD1Binding } from "../db/d1";
 import { parseAdminTokens } from "../middleware/admin-tokens";
 import type { RateLimitBinding } from "../middleware/rate-limit";
 
@@ -21,14 +21,18 @@ const text = z.string().trim().min(1);
 
 const isRateLimitBinding = (v: unknown): v is RateLimitBinding => typeof (v as { limit?: unknown } | null)?.limit === "function";
 const rateLimitBinding = (name: string) =>
-  z.custom<RateLimitBinding>(isRateLimitBinding, { message: `is not a rate-limiting binding: declare it under [[ratelimits]] with name = "${name}" in wrangler.toml` }).optional();
+  z
+    .custom<RateLimitBinding>(isRateLimitBinding, {
+      message: `is not a rate-limiting binding: declare it under [[ratelimits]] with name = "${name}" in wrangler.toml`,
+    })
+    .optional();
 
 /** Bindings and vars of the Worker (wrangler.toml `[vars]`, `[[d1_databases]]`, secrets). */
 export const workerEnvSchema = z
   .object({
     DB: z
       .custom<D1Binding>(isD1Binding, {
-        message: "is not a D1 binding: declare it under [[d1_databases]] with binding = \"DB\" in wrangler.toml",
+        message: 'is not a D1 binding: declare it under [[d1_databases]] with binding = "DB" in wrangler.toml',
       })
       .optional(),
     DATABASE_URL: text

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import { displayWidth, type CellKind, type Sheet, type SheetCell, type SpreadsheetWriter } from "../services/spreadsheet";
+import { type CellKind, displayWidth, type Sheet, type SheetCell, type SpreadsheetWriter } from "../services/spreadsheet";
 
 const NUMBER_FORMATS: Record<CellKind, string | undefined> = {
   text: undefined,
@@ -79,6 +79,13 @@ function toCell(value: SheetCell, kind: CellKind): SheetCell {
 
 function cellWidth(value: SheetCell, kind: CellKind): number {
   if (typeof value !== "number") return displayWidth(value);
-  const shown = kind === "percent" ? `${value.toFixed(2)}%` : kind === "price" ? value.toFixed(4) : kind === "money" ? value.toLocaleString("en", { minimumFractionDigits: 2 }) : value.toLocaleString("en");
+  const shown =
+    kind === "percent"
+      ? `${value.toFixed(2)}%`
+      : kind === "price"
+        ? value.toFixed(4)
+        : kind === "money"
+          ? value.toLocaleString("en", { minimumFractionDigits: 2 })
+          : value.toLocaleString("en");
   return shown.length;
 }

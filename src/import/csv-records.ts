@@ -30,7 +30,9 @@ export async function* csvRecords(
     carry = carry.slice(consumed);
     const records = result.data.map((cells, i) => ({ row: rowsSoFar + i + 1, cells }));
     // Without `final` the last, unfinished record is parsed again with the next piece: report it then.
-    const issues = result.errors.filter((e) => final || (e.row ?? 0) < result.data.length).map((e) => ({ row: rowsSoFar + (e.row ?? 0) + 1, column: null, message: `CSV syntax: ${describe(e)}` }));
+    const issues = result.errors
+      .filter((e) => final || (e.row ?? 0) < result.data.length)
+      .map((e) => ({ row: rowsSoFar + (e.row ?? 0) + 1, column: null, message: `CSV syntax: ${describe(e)}` }));
     rowsSoFar += result.data.length;
     return { records, issues };
   };

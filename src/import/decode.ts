@@ -90,8 +90,7 @@ const bomButNotUtf8 = (at: number) =>
       `it was probably saved in another encoding (e.g. GB18030) with a wrong BOM; save it from Excel as "CSV UTF-8" and try again`,
   );
 
-const neitherEncoding = () =>
-  new DecodeError(`the file is neither valid UTF-8 nor valid GB18030; save it from Excel as "CSV UTF-8" and try again`);
+const neitherEncoding = () => new DecodeError(`the file is neither valid UTF-8 nor valid GB18030; save it from Excel as "CSV UTF-8" and try again`);
 
 const SAVE_AS_UTF8 = `save it as UTF-8 and try again: in Excel "Save As" → "CSV UTF-8", or choose the UTF-8 encoding in your editor`;
 

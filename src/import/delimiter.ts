@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import { headerScore, type FieldDef } from "./headers";
+import { type FieldDef, headerScore } from "./headers";
 
 /** Delimiters a spreadsheet's CSV may use: Excel writes `,` (`;` in locales with a decimal comma), tab for "Unicode Text". */
 export const DELIMITERS = [",", "\t", ";", "|"] as const;

@@ -4,7 +4,11 @@
  * is per smallest unit (（最小规格）) is kept: it changes what the column holds.
  */
 export function normalizeHeader(raw: string): string {
-  let h = raw.normalize("NFKC").replace(/^\ufeff/, "").replace(/\s+/g, "").toLowerCase();
+  let h = raw
+    .normalize("NFKC")
+    .replace(/^\ufeff/, "")
+    .replace(/\s+/g, "")
+    .toLowerCase();
   for (;;) {
     const m = /[([【]([^()[\]【】]*)[)\]】]$/.exec(h);
     if (!m || m[1]!.includes("最小")) break;

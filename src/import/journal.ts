@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 
 /**
@@ -46,8 +46,13 @@ export async function openImportJournal(db: Db): Promise<ImportJournal> {
     // Rows this import inserted itself (rowid above lo) need no copy: withdrawing deletes them.
     const before = `old.rowid <= (SELECT lo FROM import_journal_ranges WHERE journal_id = ${journalId} AND tbl = ${t})`;
     const firstChange = `NOT EXISTS (SELECT 1 FROM import_journal_rows WHERE journal_id = ${journalId} AND tbl = ${t} AND rid = old.rowid)`;
-    start.push(sql.raw(`INSERT INTO import_journal_ranges (journal_id, tbl, lo) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quote(table)}))`));
-    for (const [op, event] of [["au", "UPDATE"], ["ad", "DELETE"]] as const) {
+    start.push(
+      sql.raw(`INSERT INTO import_journal_ranges (journal_id, tbl, lo) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quote(table)}))`),
+    );
+    for (const [op, event] of [
+      ["au", "UPDATE"],
+      ["ad", "DELETE"],
+    ] as const) {
       start.push(
         sql.raw(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`),
         sql.raw(`CREATE TRIGGER ${journalTriggerName(table, op)} AFTER ${event} ON ${quote(table)} WHEN ${before} AND ${firstChange} BEGIN

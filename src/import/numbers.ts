@@ -1,4 +1,4 @@
-import { parseYuan, type E4 } from "../domain";
+import { type E4, parseYuan } from "../domain";
 import { CellError, cleanNumber } from "./values";
 
 /**

@@ -1,9 +1,9 @@
 import type { TextEncodingName } from "./decode";
-import { matchHeaders, type ColumnMap, type FieldDef } from "./headers";
+import { type ColumnMap, type FieldDef, matchHeaders } from "./headers";
 import type { ByteSource } from "./source";
-import { openTable, type OpenedTable } from "./table-stream";
-import { FileFormatError, LEGACY_XLS_MESSAGE, sniffFormat, WorkbookUnsupportedError, type FileFormat } from "./xlsx/sniff";
+import { type OpenedTable, openTable } from "./table-stream";
 import type { OpenedWorkbook, WorkbookOptions } from "./xlsx/read-workbook";
+import { type FileFormat, FileFormatError, LEGACY_XLS_MESSAGE, sniffFormat, WorkbookUnsupportedError } from "./xlsx/sniff";
 
 /** Reads .xlsx workbooks; given by runtimes that can (Node), absent on Cloudflare Workers. */
 export type WorkbookOpener = (source: ByteSource, fields: readonly FieldDef[], options: WorkbookOptions) => Promise<OpenedWorkbook>;
@@ -35,9 +35,7 @@ export async function sourceFormat(source: ByteSource): Promise<FileFormat> {
  */
 export async function openImportFile(source: ByteSource, fields: readonly FieldDef[], options: OpenFileOptions = {}): Promise<OpenedFile> {
   const manual = options.manual ?? new Map<string, string>();
-  const withManual = manual.size
-    ? fields.map((f) => (manual.has(f.field) ? { ...f, aliases: [manual.get(f.field)!, ...f.aliases] } : f))
-    : fields;
+  const withManual = manual.size ? fields.map((f) => (manual.has(f.field) ? { ...f, aliases: [manual.get(f.field)!, ...f.aliases] } : f)) : fields;
   const format = await sourceFormat(source);
   if (format === "xls") throw new FileFormatError(LEGACY_XLS_MESSAGE);
   if (format === "xlsx") {

@@ -9,7 +9,10 @@ const UNIT = "[\\u4e00-\\u9fa5a-zA-Z]+";
  */
 export function parsePackageText(raw: string | null | undefined): PackageInfo | null {
   if (!raw) return null;
-  const text = raw.normalize("NFKC").replace(/\s+/g, "").replace(/[×xX✕]/g, "*");
+  const text = raw
+    .normalize("NFKC")
+    .replace(/\s+/g, "")
+    .replace(/[×xX✕]/g, "*");
   const [contents = "", outer] = text.split("/");
   const parts = contents.split("*").filter(Boolean);
   let qty = 1;

@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import { firstLineBreak } from "./csv-records";
 import { headerDelimiter } from "./delimiter";
-import { headerScore, matchHeaders, type FieldDef, type HeaderMatch } from "./headers";
+import { type FieldDef, type HeaderMatch, headerScore, matchHeaders } from "./headers";
 import type { RowIssue } from "./row-reader";
 
 export type CsvTable = {

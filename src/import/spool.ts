@@ -32,7 +32,9 @@ export type UploadRefusals = {
 export type UploadSpooler = (
   request: Request,
   options: {
-    maxBytes: number; fileField: string; refusals: UploadRefusals;
+    maxBytes: number;
+    fileField: string;
+    refusals: UploadRefusals;
     /** The runtime's own request stream when the entry passes it (Node: the IncomingMessage), read instead of `request.body`. */
     nodeBody?: unknown;
   },

@@ -1,10 +1,10 @@
-import { csvRecords, type CsvRecord } from "./csv-records";
+import { type CsvRecord, csvRecords } from "./csv-records";
 import { decodeChunks, detectEncoding, SNIFF_BYTES, type TextEncodingName } from "./decode";
 import { headerDelimiter } from "./delimiter";
-import { matchHeaders, type FieldDef, type HeaderMatch } from "./headers";
+import { type FieldDef, type HeaderMatch, matchHeaders } from "./headers";
 import { HEADER_SEARCH_ROWS, locateHeader } from "./read-csv";
 import type { RowIssue } from "./row-reader";
-import { countBytes, peekBytes, type ByteSource } from "./source";
+import { type ByteSource, countBytes, peekBytes } from "./source";
 
 export type TableHeader = { row: number; headers: string[]; match: HeaderMatch };
 

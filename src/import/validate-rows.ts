@@ -1,8 +1,8 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { CsvRecord } from "./csv-records";
 import { detach } from "./detach";
 import type { KindSpec } from "./kinds/types";
-import { RowReader, type RoundedCells, type RowIssue } from "./row-reader";
+import { type RoundedCells, type RowIssue, RowReader } from "./row-reader";
 import type { TableHeader } from "./table-stream";
 
 /** Caps what one report carries, so a file that is wrong on every row still answers quickly. */
@@ -116,7 +116,7 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
   firstRowOfKey.clear();
   if (spec.checkAll) {
     for (const issue of spec.checkAll(kept, ctx)) {
-      tally.error({ ...issue, column: issue.column === null ? null : headerOf.get(issue.column) ?? issue.column });
+      tally.error({ ...issue, column: issue.column === null ? null : (headerOf.get(issue.column) ?? issue.column) });
     }
   }
   if (tally.rowsTotal === 0) tally.error({ row: header.row, column: null, message: "the file has a header but no data rows" });

@@ -1,4 +1,4 @@
-import { parseYuan, type E4 } from "../domain";
+import { type E4, parseYuan } from "../domain";
 
 export class CellError extends Error {}
 
@@ -44,7 +44,12 @@ export function parsePercentCell(raw: string): number {
 
 /** YYYY-MM-DD or YYYY-MM (Excel's 2021/3/1 too), kept as ISO text. */
 export function parseDateCell(raw: string, { monthOnly = false } = {}): string {
-  const text = raw.normalize("NFKC").trim().replace(/[/.年月]/g, "-").replace(/日$/, "").replace(/-$/, "");
+  const text = raw
+    .normalize("NFKC")
+    .trim()
+    .replace(/[/.年月]/g, "-")
+    .replace(/日$/, "")
+    .replace(/-$/, "");
   const m = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(text);
   if (!m) throw new CellError(`"${raw.trim()}" is not a date like 2021-03-01${monthOnly ? " or 2021-03" : ""}`);
   const [, y, mo, d] = m;

@@ -43,7 +43,10 @@ export const TRANSACTION_STAGED_ROWS = 20_000;
 export function transactionWrite({
   chunkRows = TRANSACTION_CHUNK_ROWS,
   stagedRows = TRANSACTION_STAGED_ROWS,
-}: { chunkRows?: number; stagedRows?: number } = {}): AtomicWrite {
+}: {
+  chunkRows?: number;
+  stagedRows?: number;
+} = {}): AtomicWrite {
   const write = async (db: Db, chunks: AsyncIterable<SQL[]>, beforeCommit?: (tx: Db) => Promise<void>) => {
     if (!libsqlClient(db)) throw new Error("libsqlTransactionWrite needs a libSQL database");
     // Deferred: the write lock is taken by the first INSERT, so validating a file that turns out

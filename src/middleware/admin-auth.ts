@@ -11,7 +11,11 @@ import { refuseSpentAuthBudget } from "./rate-limit";
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (adminTokensOf(c.get("deps")).length === 0) {
-    throw new AppError(403, "imports_disabled", "imports over HTTP are disabled: set ADMIN_TOKEN (16+ characters) or ADMIN_TOKENS and restart, or use `npm run import` on the server");
+    throw new AppError(
+      403,
+      "imports_disabled",
+      "imports over HTTP are disabled: set ADMIN_TOKEN (16+ characters) or ADMIN_TOKENS and restart, or use `npm run import` on the server",
+    );
   }
   await refuseSpentAuthBudget(c);
   const header = c.req.header("authorization") ?? "";

@@ -23,7 +23,8 @@ export function parseAdminTokens(text: string): AdminToken[] {
     const name = colon < 0 ? "" : entry.slice(0, colon).trim();
     const token = colon < 0 ? "" : entry.slice(colon + 1).trim();
     if (!NAME.test(name)) throw new Error(`entry ${i + 1}: write it as name:token, the name of letters, digits, . _ @ or - (at most 64)`);
-    if (token.length < MIN_TOKEN_LENGTH) throw new Error(`entry ${i + 1} (${name}): the token must be at least ${MIN_TOKEN_LENGTH} characters; generate one with \`openssl rand -hex 32\``);
+    if (token.length < MIN_TOKEN_LENGTH)
+      throw new Error(`entry ${i + 1} (${name}): the token must be at least ${MIN_TOKEN_LENGTH} characters; generate one with \`openssl rand -hex 32\``);
     if (tokens.some((t) => t.name === name)) throw new Error(`entry ${i + 1}: the name ${name} is given twice`);
     tokens.push({ name, token });
   });

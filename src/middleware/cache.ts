@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../context";
 import { bytesToBase64Url } from "../base64";
+import type { AppEnv } from "../context";
 import { readDataState } from "../services/data-version";
 import { setAnswerHeader } from "./answer-headers";
 

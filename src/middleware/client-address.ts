@@ -18,7 +18,10 @@ export function clientAddress(req: Request, env: unknown, { trustProxy, onWorker
 
 /** An IPv4 address as it is (IPv4-mapped IPv6 unwrapped); an IPv6 address as its /64 prefix. */
 export function networkKey(address: string): string {
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
   if (mapped) return mapped[1]!;
   if (!a.includes(":")) return a.slice(0, 64);

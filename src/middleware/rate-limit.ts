@@ -2,10 +2,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
+import { pageError } from "../ui/error-page";
 import { setAnswerHeader } from "./answer-headers";
 import { clientAddress } from "./client-address";
 import { WindowCounter } from "./window-counter";
-import { pageError } from "../ui/error-page";
 
 /** Paths that answer HTML for people; everything else (API, /health, /openapi.json) answers JSON. */
 const isPage = (path: string) => !/^\/(api\/|health$|openapi\.json$)/.test(path);
@@ -79,7 +79,11 @@ export function rateLimit({ maxClients = MAX_TRACKED_CLIENTS }: { maxClients?: n
 type Verdict = { allowed: boolean; limit: number; remaining: number | null; resetSeconds: number };
 
 function rateLimitHeaders(v: Verdict): Record<string, string> {
-  const headers: Record<string, string> = { "RateLimit-Policy": `${v.limit};w=60`, "RateLimit-Limit": String(v.limit), "RateLimit-Reset": String(v.resetSeconds) };
+  const headers: Record<string, string> = {
+    "RateLimit-Policy": `${v.limit};w=60`,
+    "RateLimit-Limit": String(v.limit),
+    "RateLimit-Reset": String(v.resetSeconds),
+  };
   // The Workers binding says only yes or no: the remaining count is known only when it is zero.
   if (v.remaining !== null) headers["RateLimit-Remaining"] = String(v.remaining);
   return headers;

@@ -29,7 +29,13 @@ export function requestContext(resolveDeps: (env: AppEnv["Bindings"]) => AppDeps
       // On the answer's own headers: c.header() after the answer exists would rebuild it around
       // its body as a stream, which @hono/node-server then writes chunk by chunk.
       setAnswerHeader(c, "X-Request-Id", requestId);
-      log?.({ requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
+      log?.({
+        requestId,
+        method: c.req.method,
+        path: new URL(c.req.url).pathname,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
     }
   });
 }

@@ -1,8 +1,8 @@
-import { secureHeaders } from "hono/secure-headers";
 import { createMiddleware } from "hono/factory";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../context";
-import { setAnswerHeader } from "./answer-headers";
 import type { ErrorCode } from "../errors";
+import { setAnswerHeader } from "./answer-headers";
 
 /**
  * Browser-facing protections. Pages load scripts only from this origin; inline styles are allowed
@@ -58,7 +58,13 @@ export const sameOriginWrites = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header("origin");
   if (origin && !["GET", "HEAD", "OPTIONS"].includes(c.req.method) && origin !== new URL(c.req.url).origin) {
     return c.json(
-      { error: { code: "cross_origin_write" satisfies ErrorCode, message: "writes are accepted only from this site's own pages or from non-browser clients", requestId: c.get("requestId") ?? "" } },
+      {
+        error: {
+          code: "cross_origin_write" satisfies ErrorCode,
+          message: "writes are accepted only from this site's own pages or from non-browser clients",
+          requestId: c.get("requestId") ?? "",
+        },
+      },
       403,
     );
   }

@@ -29,7 +29,8 @@ export function uploadSlots(message: string) {
 export type FormMessages = { malformed: string; wrongType: (type: string) => string };
 
 export const API_FORM_MESSAGES: FormMessages = {
-  malformed: "the multipart/form-data body is malformed (a boundary or part header is wrong); send the file as a multipart field named `file`, or as the raw body with Content-Type text/csv",
+  malformed:
+    "the multipart/form-data body is malformed (a boundary or part header is wrong); send the file as a multipart field named `file`, or as the raw body with Content-Type text/csv",
   wrongType: (type) => `send a multipart/form-data form, not ${type || "a body without Content-Type"}`,
 };
 

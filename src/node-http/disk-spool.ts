@@ -1,4 +1,3 @@
-import Busboy from "busboy";
 import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, readdirSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -7,6 +6,7 @@ import { join } from "node:path";
 import { Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import Busboy from "busboy";
 import { fileSource } from "../cli/file-source";
 import type { SpooledUpload, UploadRefusals, UploadSpooler } from "../import/spool";
 
@@ -33,7 +33,8 @@ export function diskSpooler(dir: string = tmpdir()): UploadSpooler {
     const dispose = () => rm(folder, { recursive: true, force: true });
     try {
       // as unknown as: the DOM typings' ReadableStream and node:stream/web's are the same object at run time, two declarations in the types.
-      const body = nodeBody instanceof Readable ? nodeBody : request.body ? Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>) : Readable.from([]);
+      const body =
+        nodeBody instanceof Readable ? nodeBody : request.body ? Readable.fromWeb(request.body as unknown as NodeWebStream<Uint8Array>) : Readable.from([]);
       const limited = byteLimit(maxBytes, refusals);
       const hash = createHash("sha256");
       const type = request.headers.get("content-type") ?? "";

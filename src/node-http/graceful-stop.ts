@@ -57,7 +57,10 @@ export function stopGracefullyOnSignals({ server, closeDatabase, graceMs, log = 
         const flushMs = Math.min(250, (graceMs - cancelAt) / 2);
         void Promise.race([drained, new Promise((r) => setTimeout(r, flushMs))]).then(() => {
           server.destroy();
-          finish(0, `stopped after ${seconds()} s: cancelled ${cancelled} request(s) still running; database closed (an import cancelled before its final write wrote nothing; GET /api/v1/imports lists what was written)`);
+          finish(
+            0,
+            `stopped after ${seconds()} s: cancelled ${cancelled} request(s) still running; database closed (an import cancelled before its final write wrote nothing; GET /api/v1/imports lists what was written)`,
+          );
         });
       }, cancelAt);
       void drained.then(() => {
@@ -68,7 +71,10 @@ export function stopGracefullyOnSignals({ server, closeDatabase, graceMs, log = 
     },
     immediate(signal) {
       server.destroy();
-      finish(signalExitCode(signal), `${signal} again: stopped at once, requests still running were dropped (an import among them that had not committed wrote nothing)`);
+      finish(
+        signalExitCode(signal),
+        `${signal} again: stopped at once, requests still running were dropped (an import among them that had not committed wrote nothing)`,
+      );
     },
   });
 }

@@ -1,8 +1,8 @@
 import type { LibsqlHandle } from "../db/client";
 import { tuneEmbedded } from "../db/migrate";
-import { refreshStatistics } from "../db/statistics";
 import { SERVER_BUSY_TIMEOUT_MS } from "../db/reopening-libsql";
-import { transactionWrite, type AtomicWrite } from "../import/writer";
+import { refreshStatistics } from "../db/statistics";
+import { type AtomicWrite, transactionWrite } from "../import/writer";
 
 /**
  * The CLI's writer for imports over HTTP: one write transaction, fed chunk by chunk and staging

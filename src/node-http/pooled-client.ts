@@ -1,5 +1,5 @@
 import type { Client, InArgs, InStatement, ResultSet } from "@libsql/client";
-import { isPlainRead, statementParts, type ReadPool } from "./read-pool";
+import { isPlainRead, type ReadPool, statementParts } from "./read-pool";
 
 /**
  * A libSQL client whose plain reads run on the read pool's threads and whose writes, batches and

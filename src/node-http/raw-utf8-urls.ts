@@ -1,5 +1,5 @@
-import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Connections } from "./connections";
 
 const MAX_REQUEST_LINE = 16 * 1024;
@@ -27,7 +27,10 @@ export function encodeRequestLine(head: Buffer): Buffer {
  * A TCP front for an HTTP server that repairs the first request line of each connection before
  * Node's parser sees it. Later requests on a kept-alive connection pass through untouched.
  */
-export function withRawUtf8Urls(http: HttpServer, { firstLineTimeoutMs = 10_000, connections }: { firstLineTimeoutMs?: number; connections?: Connections } = {}): NetServer {
+export function withRawUtf8Urls(
+  http: HttpServer,
+  { firstLineTimeoutMs = 10_000, connections }: { firstLineTimeoutMs?: number; connections?: Connections } = {},
+): NetServer {
   return createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
     connections?.add(socket);
     let head = Buffer.alloc(0);

@@ -109,11 +109,20 @@ export function createReadPool({ path, size, budgetMs }: { path: string; size: n
       return new Promise<ResultSet>((resolve, reject) => {
         const timer = setTimeout(() => {
           slot.pending.delete(id);
-          reject(new AppError(503, "query_timeout", `the query took longer than ${budgetMs} ms; narrow it (a longer q, a batch or a region) or retry shortly`, undefined, { "Retry-After": "2" }));
+          reject(
+            new AppError(
+              503,
+              "query_timeout",
+              `the query took longer than ${budgetMs} ms; narrow it (a longer q, a batch or a region) or retry shortly`,
+              undefined,
+              { "Retry-After": "2" },
+            ),
+          );
           // Its thread is stuck in SQLite: replace it, and let it exit when the statement ends.
           const index = slots.indexOf(slot);
           if (index >= 0) slots[index] = spawn();
-          for (const p of slot.pending.values()) p.reject(new AppError(503, "query_timeout", "a query before this one ran out of time; retry shortly", undefined, { "Retry-After": "2" }));
+          for (const p of slot.pending.values())
+            p.reject(new AppError(503, "query_timeout", "a query before this one ran out of time; retry shortly", undefined, { "Retry-After": "2" }));
           slot.pending.clear();
           retire(slot);
         }, budgetMs);

@@ -1,9 +1,9 @@
-import { getRequestListener } from "@hono/node-server";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import type { ErrorCode } from "../errors";
 import { Connections } from "./connections";
 import { withRawUtf8Urls } from "./raw-utf8-urls";
-import type { ErrorCode } from "../errors";
 
 export type RunningServer = {
   port: number;
@@ -36,16 +36,22 @@ export function serveFetch(
   const listener = getRequestListener(fetch);
   // A client that sends its headers or body slowly (1 MB declared, 10 bytes sent) is cut off with
   // 408 once its time is up; Node checks every connection each second instead of every 30 s.
-  const http = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, (req, res) => {
-    connections.request(req, res);
-    return listener(req, res);
-  });
+  const http = createServer(
+    { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
+    (req, res) => {
+      connections.request(req, res);
+      return listener(req, res);
+    },
+  );
   http.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const timedOut = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
     const status = timedOut ? "408 Request Timeout" : "400 Bad Request";
     const error = timedOut
-      ? { code: "request_timeout" satisfies ErrorCode, message: `the request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole body within ${requestTimeoutMs / 1000} s)` }
+      ? {
+          code: "request_timeout" satisfies ErrorCode,
+          message: `the request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole body within ${requestTimeoutMs / 1000} s)`,
+        }
       : { code: "bad_request" satisfies ErrorCode, message: "malformed HTTP request; percent-encode non-ASCII characters in the URL" };
     const body = JSON.stringify({ error: { ...error, requestId: "" } });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

@@ -27,7 +27,15 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof HTTPException) {
     const status = err.status;
     const code =
-      status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 404 ? "not_found" : status === 400 ? badRequestCode(err.message) : "http_error";
+      status === 413
+        ? "payload_too_large"
+        : status === 401
+          ? "unauthorized"
+          : status === 404
+            ? "not_found"
+            : status === 400
+              ? badRequestCode(err.message)
+              : "http_error";
     return c.json(body(c, code, err.message || "request failed"), status);
   }
   if (isDiskFull(err)) {

@@ -123,7 +123,10 @@ export const PriceSchema = z
           discountPct: z.number().nullable().openapi({ description: "reduction against this baseline, percent" }),
         }),
       )
-      .openapi({ description: "every baseline the price carries (最高有效申报价 ceiling, 集采前价格 pre_vbp), each with its own reduction; referencePrice/discountPct stay the primary one (ceiling when present)" }),
+      .openapi({
+        description:
+          "every baseline the price carries (最高有效申报价 ceiling, 集采前价格 pre_vbp), each with its own reduction; referencePrice/discountPct stay the primary one (ceiling when present)",
+      }),
     renews: z.number().int().nullable().openapi({ description: "id of the earlier price this one renews (续约 / 接续采购)" }),
     renewedBy: z.number().int().nullable().openapi({ description: "id of the price that renews this one" }),
     supplyRegions: z.array(RegionRefSchema).openapi({ description: "empty means nationwide" }),
@@ -132,7 +135,8 @@ export const PriceSchema = z
     cycleStart: z.string().nullable(),
     cycleEnd: z.string().nullable(),
     state: z.enum(PRICE_STATES).openapi({
-      description: "on asOf (default today in China): upcoming 未开始, in_force 执行中, ended 已到期, unknown (no cycle date known); derived from the cycle, never stored",
+      description:
+        "on asOf (default today in China): upcoming 未开始, in_force 执行中, ended 已到期, unknown (no cycle date known); derived from the cycle, never stored",
     }),
     status: z.string().openapi({ description: "deprecated: the same value as `state`", deprecated: true }),
     source: z.string().nullable(),
@@ -180,7 +184,8 @@ export const syntheticQuery = (what: string) =>
  */
 export const PlaceTimeQueryShape = {
   province: z.string().trim().max(50).optional().openapi({
-    description: "province code or name (浙江, 330000, 33); a city resolves to its province. Only prices that province can buy: supplied to it, to one of its cities, or nationwide",
+    description:
+      "province code or name (浙江, 330000, 33); a city resolves to its province. Only prices that province can buy: supplied to it, to one of its cities, or nationwide",
     example: "浙江",
   }),
   asOf: z
@@ -195,5 +200,9 @@ export const PlaceTimeQueryShape = {
     .regex(new RegExp(`^(${PRICE_STATES.join("|")})(,(${PRICE_STATES.join("|")}))*$`), `must be states from ${PRICE_STATES.join(", ")}, comma-separated`)
     .transform((s) => [...new Set(s.split(","))] as Array<(typeof PRICE_STATES)[number]>)
     .optional()
-    .openapi({ description: `only prices in these states on asOf, comma-separated (${PRICE_STATES.join(", ")})`, example: "in_force,upcoming", type: "string" }),
+    .openapi({
+      description: `only prices in these states on asOf, comma-separated (${PRICE_STATES.join(", ")})`,
+      example: "in_force,upcoming",
+      type: "string",
+    }),
 };

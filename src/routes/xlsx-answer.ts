@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
-import { XLSX_CONTENT_TYPE, type Sheet } from "../services/spreadsheet";
+import { type Sheet, XLSX_CONTENT_TYPE } from "../services/spreadsheet";
 
 export const XLSX_UNAVAILABLE = "this runtime writes no .xlsx (Cloudflare Workers): use the JSON or CSV answer, or a Node server";
 

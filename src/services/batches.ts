@@ -1,15 +1,15 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { batchStatistics, PUBLISHED_MEAN_BASELINES, type BidLandscape } from "../domain";
+import { readRows } from "../db/read-rows";
+import type { Category, Level } from "../db/schema";
+import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
+import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
-import { priceState, type PriceState } from "../domain/state";
+import { computeBidLandscape } from "./bids";
 import { parseUpdatedSince, syncToken } from "./change-feed";
-import { newestWithdrawal, withdrawnIn } from "./tombstones";
 import { parsePriceFilter, readAsOf } from "./price-filter";
 import { placeSql } from "./price-filter-sql";
-import type { Category, Level } from "../db/schema";
-import { computeBidLandscape } from "./bids";
+import { newestWithdrawal, withdrawnIn } from "./tombstones";
 
 type BatchSqlRow = {
   id: string;
@@ -34,11 +34,24 @@ type BatchSqlRow = {
 
 /** A batch answer's fields and their columns over `batches b LEFT JOIN batch_stats s`. */
 const BATCH_FIELDS: ReadonlyArray<readonly [keyof BatchSqlRow, string]> = [
-  ["id", "b.id"], ["name", "b.name"], ["level", "b.level"], ["category", "b.category"], ["organizer", "b.organizer"], ["announced", "b.announced"],
-  ["cycleStart", "b.cycle_start"], ["cycleEnd", "b.cycle_end"], ["regionScope", "b.region_scope"],
-  ["publishedItems", "b.published_items"], ["publishedProducts", "b.published_products"], ["publishedFirms", "b.published_firms"],
-  ["publishedAvgDiscountBp", "b.published_avg_discount_bp"], ["publishedMaxDiscountBp", "b.published_max_discount_bp"],
-  ["publishedSavings", "b.published_savings"], ["source", "b.source"], ["synthetic", "b.synthetic"], ["stats", "s.stats"],
+  ["id", "b.id"],
+  ["name", "b.name"],
+  ["level", "b.level"],
+  ["category", "b.category"],
+  ["organizer", "b.organizer"],
+  ["announced", "b.announced"],
+  ["cycleStart", "b.cycle_start"],
+  ["cycleEnd", "b.cycle_end"],
+  ["regionScope", "b.region_scope"],
+  ["publishedItems", "b.published_items"],
+  ["publishedProducts", "b.published_products"],
+  ["publishedFirms", "b.published_firms"],
+  ["publishedAvgDiscountBp", "b.published_avg_discount_bp"],
+  ["publishedMaxDiscountBp", "b.published_max_discount_bp"],
+  ["publishedSavings", "b.published_savings"],
+  ["source", "b.source"],
+  ["synthetic", "b.synthetic"],
+  ["stats", "s.stats"],
 ];
 const BATCH_FROM = "batches b LEFT JOIN batch_stats s ON s.batch_id = b.id";
 const BATCH_COLUMNS = sql.raw(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
@@ -112,7 +125,15 @@ export type BatchChange = { kind: "added" | "changed" | "withdrawn"; at: string;
  */
 export async function listBatches(
   db: Db,
-  filter: { level?: string; category?: string; synthetic?: boolean; updatedSince?: string; state?: readonly PriceState[]; asOf?: string; province?: string } = {},
+  filter: {
+    level?: string;
+    category?: string;
+    synthetic?: boolean;
+    updatedSince?: string;
+    state?: readonly PriceState[];
+    asOf?: string;
+    province?: string;
+  } = {},
 ): Promise<(BatchView & { change?: BatchChange })[]> {
   const conditions = [];
   const gone: SQL[] = [];
@@ -136,12 +157,15 @@ export async function listBatches(
   const asOf = readAsOf(filter.asOf);
   type Row = BatchSqlRow & { changedAt?: string; createdAt?: string; withdrawn?: number };
   const rows = since
-    ? await readRows<Row>(db, sql`SELECT * FROM (
+    ? await readRows<Row>(
+        db,
+        sql`SELECT * FROM (
         SELECT ${BATCH_COLUMNS}, ${BATCH_CHANGED_AT} AS changedAt, b.created_at AS createdAt, 0 AS withdrawn FROM ${sql.raw(BATCH_FROM)} ${where}
         UNION ALL
         SELECT ${batchFromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn
         FROM tombstones t WHERE ${sql.join([withdrawnIn("batches", since.updated), ...gone], sql` AND `)}
-      ) ORDER BY changedAt ASC, id ASC`)
+      ) ORDER BY changedAt ASC, id ASC`,
+      )
     : await readRows<Row>(db, sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
   // Every batch fits one answer, so the state (the calendar's, never stored) is judged here by the domain's rule.
   const states = filter.state?.length ? new Set(filter.state) : null;
@@ -170,8 +194,11 @@ async function suppliedTo(db: Db, province: string): Promise<SQL> {
 
 /** Where the next batches sync starts: the newest change now, a withdrawal too (read before the list, so nothing falls between). */
 export async function batchesSyncToken(db: Db): Promise<string> {
-  const [point] = await readRows<{ updated: string | null }>(db, sql`SELECT max(u) AS updated FROM
-    (SELECT max(${BATCH_CHANGED_AT}) AS u FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id UNION ALL ${newestWithdrawal("batches")})`);
+  const [point] = await readRows<{ updated: string | null }>(
+    db,
+    sql`SELECT max(u) AS updated FROM
+    (SELECT max(${BATCH_CHANGED_AT}) AS u FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id UNION ALL ${newestWithdrawal("batches")})`,
+  );
   return syncToken({ updated: point?.updated || "1970-01-01T00:00:00.000Z", clock: new Date().toISOString() });
 }
 
@@ -188,7 +215,13 @@ export async function getBatch(db: Db, id: string): Promise<BatchView & { bidLan
 export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promise<Map<string, BidLandscape>> {
   const out = new Map<string, BidLandscape>();
   if (ids.length === 0) return out;
-  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  const rows = await readRows<BatchSqlRow>(
+    db,
+    sql`${BATCH_SELECT} WHERE b.id IN (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
   for (const row of rows) out.set(row.id, (await statsOf(db, row)).bidLandscape);
   return out;
 }
@@ -217,11 +250,14 @@ async function computeStoredStats(db: Db, batchId: string): Promise<StoredStats>
     referenceKind: "ceiling" | "pre_vbp" | null;
     ceilingDiscountBp: number | null;
     preVbpDiscountBp: number | null;
-  }>(db, sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
+  }>(
+    db,
+    sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
       p.reference_price_e4 AS referencePriceE4, p.chosen_price_e4 AS chosenPriceE4,
       pr.package_qty AS packageQty, p.agreed_volume AS agreedVolume, p.reference_kind AS referenceKind,
       p.ceiling_discount_bp AS ceilingDiscountBp, p.pre_vbp_discount_bp AS preVbpDiscountBp
-    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`);
+    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`,
+  );
   const stats = batchStatistics(
     items.map((i) => ({
       discountBp: i.discountBp,

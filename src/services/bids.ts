@@ -1,7 +1,7 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded, type BidEntry, type BidGroup, type BidLandscape } from "../domain";
+import { type BidEntry, type BidGroup, type BidLandscape, bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
 import { normalizeStrength } from "../domain/strength";
 import { AppError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";

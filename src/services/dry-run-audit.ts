@@ -55,7 +55,12 @@ function enqueue(db: Db, key: object, row: Waiting) {
         await withoutWaiting(db, next.write);
       } catch (again) {
         if (isBusy(again) && Date.now() < next.until) break;
-        console.error(JSON.stringify({ level: "warn", message: `the audit row of a dry run was not written: ${String((again as Error)?.message ?? again).split("\n")[0]}` }));
+        console.error(
+          JSON.stringify({
+            level: "warn",
+            message: `the audit row of a dry run was not written: ${String((again as Error)?.message ?? again).split("\n")[0]}`,
+          }),
+        );
       }
       q.rows.shift();
       // Each row is its own commit, run synchronously by the embedded driver: a queue of a hundred
@@ -97,6 +102,9 @@ export function dryRunReport<R extends { warnings: string[] }>(importId: number 
   return {
     importId: 0,
     ...report,
-    warnings: [...report.warnings, "another import holds the database's write lock: this dry run's audit entry will be written once it has finished (audit id 0 until then)"],
+    warnings: [
+      ...report.warnings,
+      "another import holds the database's write lock: this dry run's audit entry will be written once it has finished (audit id 0 until then)",
+    ],
   };
 }

@@ -3,10 +3,10 @@ import type { Db } from "../db/client";
 import { formatYuan, yuanToE4 } from "../domain";
 import { AppError } from "../errors";
 import type { ChangeKind } from "./change-feed";
-import { changedPricesPage, pricesChangedSince, type ChangedPrice } from "./price-feed";
+import { type ChangedPrice, changedPricesPage, pricesChangedSince } from "./price-feed";
 import type { PriceView } from "./price-view";
+import { type PriceQuery, searchPrices } from "./prices";
 import type { CellKind, Sheet } from "./spreadsheet";
-import { searchPrices, type PriceQuery } from "./prices";
 
 export type ExportHeaders = "zh" | "en";
 
@@ -30,7 +30,7 @@ const COLUMNS: ReadonlyArray<{ en: string; zh: string; value: (p: PriceView, zh:
   { en: "approvalNo", zh: "批准文号", value: (p) => p.product.approvalNo ?? "" },
   { en: "chosenPrice", zh: "中选价格", value: (p) => yuan(p.chosenPrice) },
   { en: "referencePrice", zh: "参考价", value: (p) => yuan(p.referencePrice) },
-  { en: "referenceKind", zh: "参考价类型", value: (p, zh) => (zh && p.referenceKind ? REFERENCE_KIND_ZH[p.referenceKind] : p.referenceKind ?? "") },
+  { en: "referenceKind", zh: "参考价类型", value: (p, zh) => (zh && p.referenceKind ? REFERENCE_KIND_ZH[p.referenceKind] : (p.referenceKind ?? "")) },
   // Both baselines, each in its own column (the import's own headers): the reference above is only
   // the primary one, so a price with a ceiling and a pre-procurement price needs both to import back as itself.
   { en: "ceilingPrice", zh: "最高有效申报价", value: (p) => yuan(baselinePrice(p, "ceiling")) },
@@ -145,13 +145,21 @@ const SHEET_CELLS: Partial<Record<string, { kind: CellKind; value: (p: PriceView
 export async function exportPricesSheet(db: Db, query: ExportQuery): Promise<Sheet> {
   const pages = await exportPages(db, query);
   if (pages.total > XLSX_ROW_CAP) {
-    throw new AppError(400, "export_too_large", `the search matches ${pages.total} prices; one .xlsx export takes at most ${XLSX_ROW_CAP}: narrow the search or use /api/v1/prices.csv`);
+    throw new AppError(
+      400,
+      "export_too_large",
+      `the search matches ${pages.total} prices; one .xlsx export takes at most ${XLSX_ROW_CAP}: narrow the search or use /api/v1/prices.csv`,
+    );
   }
   const columns = columnsOf(query);
   async function* rows() {
     let page: ExportPage | null = pages.first;
     while (page) {
-      for (const p of page.items) yield columns.map((c) => { const cell = SHEET_CELLS[c.en]; return cell ? cell.value(p) : c.value(p, true) || null; });
+      for (const p of page.items)
+        yield columns.map((c) => {
+          const cell = SHEET_CELLS[c.en];
+          return cell ? cell.value(p) : c.value(p, true) || null;
+        });
       page = page.nextCursor === null ? null : await pages.next(page.nextCursor);
     }
   }

@@ -1,10 +1,10 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { basisPointsToPercent, storedE4ToYuan } from "../domain";
-import { PRICE_COLUMNS, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
 import { readAsOf } from "./price-filter";
-import { priceMatch, whereSql, type PriceQuery } from "./prices";
+import { PRICE_COLUMNS, type PriceSqlRow, type PriceView, regionNamesOf, toPriceView } from "./price-view";
+import { type PriceQuery, priceMatch, whereSql } from "./prices";
 import { didYouMean } from "./search-suggest";
 
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;
@@ -128,14 +128,20 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
   let anySynthetic = Boolean(rows[0]?.anySynthetic);
   if (!rows.length && q.page > 1) {
     // A page past the last: the total still comes from the matched set.
-    const [counted] = await readRows<{ total: number; anySynthetic: number | null }>(db, sql`SELECT count(*) AS total, max(anySynthetic) AS anySynthetic FROM (${grouped})`);
+    const [counted] = await readRows<{ total: number; anySynthetic: number | null }>(
+      db,
+      sql`SELECT count(*) AS total, max(anySynthetic) AS anySynthetic FROM (${grouped})`,
+    );
     total = counted?.total ?? 0;
     anySynthetic = Boolean(counted?.anySynthetic);
   }
   const suggestions = total === 0 && q.q ? await didYouMean(db, q.q) : [];
   if (!rows.length) return { groups: [], total, didYouMean: suggestions, anySynthetic };
 
-  const ids = sql.join(rows.map((r) => sql`${r.equivId}`), sql`, `);
+  const ids = sql.join(
+    rows.map((r) => sql`${r.equivId}`),
+    sql`, `,
+  );
   const pageWhere = whereSql([...where, sql`ps.equiv_id IN (${ids})`]);
   const joinE = q.dosageForm || q.spec ? sql` JOIN search_equivalents e ON e.id = ps.equiv_id` : sql``;
   const pageFrom = sql`${FROM} JOIN batches b ON b.id = ps.batch_id${joinE}`;
@@ -197,6 +203,9 @@ const percentOrNull = (bp: number | null) => (bp === null ? null : basisPointsTo
 
 /** Dosage forms present in the data, for the 剂型 filter (a few dozen at most). */
 export async function dosageForms(db: Db): Promise<string[]> {
-  const rows = await readRows<{ f: string }>(db, sql`SELECT DISTINCT dosage_form AS f FROM products WHERE dosage_form IS NOT NULL AND dosage_form <> '' ORDER BY f LIMIT 200`);
+  const rows = await readRows<{ f: string }>(
+    db,
+    sql`SELECT DISTINCT dosage_form AS f FROM products WHERE dosage_form IS NOT NULL AND dosage_form <> '' ORDER BY f LIMIT 200`,
+  );
   return rows.map((r) => r.f);
 }

@@ -1,8 +1,8 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
 import { storedE4ToYuan } from "../domain";
-import { runImport, type ImportReport, type ImportRequest } from "./imports";
+import { type ImportReport, type ImportRequest, runImport } from "./imports";
 
 /** Sample rows shown per class (added, updated, unchanged). */
 export const PREVIEW_SAMPLES = 5;

@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
@@ -41,8 +41,15 @@ export const JOURNAL_REFERENCES: ReadonlyArray<{ child: JournaledTable; column: 
 ];
 
 /** Savings rollups (src/db/schema.ts), kept by triggers on volumes. */
-const SAVINGS_ROLLUPS = ["savings_rollup_batch_region_month", "savings_rollup_batch_month", "savings_rollup_region_month",
-  "savings_rollup_batch_region", "savings_rollup_batch", "savings_rollup_region", "savings_rollup_month"];
+const SAVINGS_ROLLUPS = [
+  "savings_rollup_batch_region_month",
+  "savings_rollup_batch_month",
+  "savings_rollup_region_month",
+  "savings_rollup_batch_region",
+  "savings_rollup_batch",
+  "savings_rollup_region",
+  "savings_rollup_month",
+];
 
 /** Tables whose integer primary key is the rowid itself (restored rows keep their id). */
 const ROWID_KEYS: Partial<Record<JournaledTable, string>> = { products: "id", prices: "id", bids: "id", agreed_volumes: "id", volumes: "id" };
@@ -72,33 +79,52 @@ const name = (t: string | SQL) => (typeof t === "string" ? sql.raw(`'${t.replace
  */
 export async function withdrawImport(db: Db, importId: number, actor: string): Promise<Withdrawal> {
   const [audit] = await db.all<{
-    status: string; dryRun: number; journalId: number | null; withdrawnAt: string | null; withdrawnBy: string | null; batches: string | null;
+    status: string;
+    dryRun: number;
+    journalId: number | null;
+    withdrawnAt: string | null;
+    withdrawnBy: string | null;
+    batches: string | null;
   }>(sql`SELECT i.status, i.dry_run AS dryRun, i.journal_id AS journalId, i.withdrawn_at AS withdrawnAt, i.withdrawn_by AS withdrawnBy,
       j.batches FROM imports i LEFT JOIN import_journals j ON j.id = i.journal_id WHERE i.id = ${importId}`);
   if (!audit) throw new AppError(404, "import_not_found", `there is no import #${importId} in the audit log (GET /api/v1/imports lists them)`);
   if (audit.withdrawnAt) {
-    throw new AppError(409, "import_already_withdrawn", `import #${importId} was already withdrawn at ${audit.withdrawnAt} by ${audit.withdrawnBy ?? "unknown"}`);
+    throw new AppError(
+      409,
+      "import_already_withdrawn",
+      `import #${importId} was already withdrawn at ${audit.withdrawnAt} by ${audit.withdrawnBy ?? "unknown"}`,
+    );
   }
   if (audit.dryRun || audit.status !== "succeeded") {
     const what = audit.dryRun ? "was a dry run" : `was ${audit.status}`;
     throw new AppError(409, "import_not_withdrawable", `import #${importId} ${what} and wrote nothing; there is nothing to withdraw`);
   }
   if (audit.journalId === null || audit.batches === null) {
-    throw new AppError(409, "import_not_withdrawable", `import #${importId} was recorded before imports kept a journal of what they replaced; it cannot be withdrawn`);
+    throw new AppError(
+      409,
+      "import_not_withdrawable",
+      `import #${importId} was recorded before imports kept a journal of what they replaced; it cannot be withdrawn`,
+    );
   }
   const journal = audit.journalId;
   const later = await conflictingImports(db, journal);
   if (later.length) throw conflict(importId, later);
 
   const [counts] = await db.all<{ removed: number; restored: number }>(sql`SELECT
-      (${sql.join(JOURNALED_TABLES.map((t) => sql`(SELECT count(*) FROM ${table(t)} WHERE ${inRange(journal, t, sql.raw("rowid"))})`), sql` + `)}) AS removed,
+      (${sql.join(
+        JOURNALED_TABLES.map((t) => sql`(SELECT count(*) FROM ${table(t)} WHERE ${inRange(journal, t, sql.raw("rowid"))})`),
+        sql` + `,
+      )}) AS removed,
       (SELECT count(*) FROM import_journal_rows WHERE journal_id = ${journal}) AS restored`);
   const withdrawnAt = new Date().toISOString();
   const guard = sql`EXISTS (SELECT 1 FROM import_journals WHERE id = ${journal} AND withdrawn_at = ${withdrawnAt})`;
   const statements: SQL[] = [
     // First, and only when still free of conflicts: every later statement runs only if this one marked it.
     sql`UPDATE import_journals SET withdrawn_at = ${withdrawnAt} WHERE id = ${journal} AND withdrawn_at IS NULL
-      AND ${sql.join(conflictChecks(journal).map((check) => sql`NOT EXISTS (${check})`), sql` AND `)}`,
+      AND ${sql.join(
+        conflictChecks(journal).map((check) => sql`NOT EXISTS (${check})`),
+        sql` AND `,
+      )}`,
     // Prices, products and batches it added leave a tombstone for their change feeds (src/services/tombstones.ts), written while they are still there to copy.
     ...(await tombstoneStatements(db, journal, importId, guard)),
     // Rows it added, children before parents.
@@ -155,9 +181,10 @@ function conflictChecks(journal: number): SQL[] {
       AND (${journaledRow(journal, sql.raw("y.tbl"), sql.raw("y.rid"))} OR ${inRange(journal, sql.raw("y.tbl"), sql.raw("y.rid"))})`;
   const pointing = JOURNAL_REFERENCES.map(({ child, column, parent, key }) => {
     const ref = sql.raw(`c.${quote(column)}`);
-    const added = ROWID_KEYS[parent] === key
-      ? inRange(journal, parent, ref)
-      : sql`${ref} IN (SELECT ${sql.raw(quote(key))} FROM ${table(parent)} WHERE ${inRange(journal, parent, sql.raw("rowid"))})`;
+    const added =
+      ROWID_KEYS[parent] === key
+        ? inRange(journal, parent, ref)
+        : sql`${ref} IN (SELECT ${sql.raw(quote(key))} FROM ${table(parent)} WHERE ${inRange(journal, parent, sql.raw("rowid"))})`;
     // Named by the live import whose added rows hold it (rowids of a withdrawn import's rows may be used again).
     return sql`SELECT (SELECT r.journal_id FROM import_journal_ranges r JOIN import_journals j ON j.id = r.journal_id AND j.withdrawn_at IS NULL
         WHERE r.tbl = ${name(child)} AND c.rowid > r.lo AND c.rowid <= r.hi) AS journal
@@ -181,10 +208,17 @@ async function conflictingImports(db: Db, journal: number): Promise<number[]> {
 
 function conflict(importId: number, later: number[], cause?: string): AppError {
   const named = later.filter((id) => id > 0);
-  const who = named.length ? `later import(s) ${named.map((id) => `#${id}`).join(", ")} changed rows it wrote or added rows that depend on them` : `rows written after it depend on it${cause ? ` (${cause})` : ""}`;
-  return new AppError(409, "withdraw_conflict", `import #${importId} cannot be withdrawn: ${who}; withdraw the later import(s) first, newest first. Nothing was changed.`, {
-    laterImports: named,
-  });
+  const who = named.length
+    ? `later import(s) ${named.map((id) => `#${id}`).join(", ")} changed rows it wrote or added rows that depend on them`
+    : `rows written after it depend on it${cause ? ` (${cause})` : ""}`;
+  return new AppError(
+    409,
+    "withdraw_conflict",
+    `import #${importId} cannot be withdrawn: ${who}; withdraw the later import(s) first, newest first. Nothing was changed.`,
+    {
+      laterImports: named,
+    },
+  );
 }
 
 /**
@@ -214,8 +248,7 @@ async function restoreStatements(db: Db, journal: number, guard: SQL): Promise<S
     const cols = await columnsOf(db, t);
     // A row put back is a change for a client that synced after the import: it gets a fresh stamp
     // (the database's clock, like every write), or a nightly sync keyed on updated_at never hears of it.
-    const value = (c: string) =>
-      c === "updated_at" ? sql.raw(DB_NOW) : sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
+    const value = (c: string) => (c === "updated_at" ? sql.raw(DB_NOW) : sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`));
     const entries = sql`import_journal_rows o WHERE o.journal_id = ${id(journal)} AND o.tbl = ${name(t)}`;
     out.push(
       sql`UPDATE ${table(t)} SET (${sql.raw(cols.map(quote).join(", "))}) = (${sql.join(cols.map(value), sql`, `)})
@@ -237,5 +270,5 @@ function describe(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) parts.push(e instanceof Error ? e.message : String(e));
   const m = /(UNIQUE|FOREIGN KEY|NOT NULL|CHECK) constraint failed[^\n]*/i.exec(parts.join(" "));
-  return m ? m[0] : parts[0] ?? "";
+  return m ? m[0] : (parts[0] ?? "");
 }

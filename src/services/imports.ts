@@ -1,20 +1,20 @@
-import { sql, type SQL } from "drizzle-orm";
-import { dataChanged } from "./data-version";
-import { refreshStatistics } from "../db/statistics";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
+import { refreshStatistics } from "../db/statistics";
 import { CsvTooLongError } from "../import/csv-records";
 import { DecodeError, NotUtf8Error, type TextEncodingName } from "../import/decode";
+import { parseColumnMap } from "../import/headers";
+import { journaled, openImportJournal } from "../import/journal";
 import { KINDS } from "../import/kinds";
 import type { ImportOptions } from "../import/kinds/types";
+import { type OpenedFile, openImportFile, type WorkbookOpener } from "../import/open-file";
 import type { RowIssue } from "../import/row-reader";
-import { bytesSource, type ByteSource, type ImportProgress } from "../import/source";
-import { parseColumnMap } from "../import/headers";
-import { openImportFile, type OpenedFile, type WorkbookOpener } from "../import/open-file";
+import { type ByteSource, bytesSource, type ImportProgress } from "../import/source";
 import { ImportTally, MAX_REPORTED_ERRORS, Rejected, validatedStatements } from "../import/validate-rows";
-import { defaultAtomicWrite, type AtomicWrite } from "../import/writer";
-import { journaled, openImportJournal } from "../import/journal";
+import { type AtomicWrite, defaultAtomicWrite } from "../import/writer";
 import { refreshBatchStats } from "./batches";
+import { dataChanged } from "./data-version";
 import { auditUnlessLocked, dryRunReport } from "./dry-run-audit";
 import { loadImportProfile, PROFILE_NAME, saveImportProfile } from "./import-profiles";
 
@@ -141,8 +141,7 @@ async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: T
   const spec = KINDS[req.kind];
   const tally = new ImportTally();
   let bytesRead = 0;
-  const progress = (rows: number, done = false) =>
-    req.onProgress?.({ rows, bytesRead, totalBytes: source.size, done });
+  const progress = (rows: number, done = false) => req.onProgress?.({ rows, bytesRead, totalBytes: source.size, done });
   const mapping = parseColumnMap(req.map ?? [], spec.fields);
   if (mapping.errors.length) {
     for (const message of mapping.errors) tally.error({ row: 0, column: null, message: `column mapping: ${message}` });
@@ -151,7 +150,11 @@ async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: T
   let table: OpenedFile;
   try {
     table = await openImportFile(source, spec.fields, {
-      encoding: forced, sheet: req.sheet, manual: mapping.map, onBytes: (n) => (bytesRead += n), readWorkbook: req.readWorkbook,
+      encoding: forced,
+      sheet: req.sheet,
+      manual: mapping.map,
+      onBytes: (n) => (bytesRead += n),
+      readWorkbook: req.readWorkbook,
     });
   } catch (err) {
     if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true, file: null };
@@ -192,13 +195,18 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
       const accepted = def ? [m, ...def.aliases] : spec.fields.filter((f) => m.split(" or ").includes(f.field)).flatMap((f) => [f.field, ...f.aliases]);
       const near = match.unknown.filter((u) => accepted.includes(match.suggestions.get(u) ?? "")).map((u) => `; "${u}" looks like ${match.suggestions.get(u)}`);
       headerProblems.push({
-        row: header.row, column: m,
+        row: header.row,
+        column: m,
         message: `required column is missing (accepted headers: ${accepted.join(", ")}${near.join("")}; or map a column by hand: --map / map= ${m.split(" or ")[0]}=<header>)`,
       });
     }
     const hasBatchField = spec.fields.some((f) => f.field === "batch");
     if (hasBatchField && !req.batch && ![...match.columns.values()].includes("batch")) {
-      headerProblems.push({ row: header.row, column: "batch", message: "there is no batch column; add one (批次) or give the batch for the whole file (?batch= or --batch)" });
+      headerProblems.push({
+        row: header.row,
+        column: "batch",
+        message: "there is no batch column; add one (批次) or give the batch for the whole file (?batch= or --batch)",
+      });
     }
   }
   if (!header || headerProblems.length) {
@@ -212,8 +220,16 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
   const records = foldIssues(table.records, table.issues, tally);
   const write = req.write ?? defaultAtomicWrite(db);
   const statements = validatedStatements({
-    spec, ctx, header, records, tally, emit: !req.dryRun || Boolean(req.preview), onRows,
-    bulk: write.bulkStatements, chunkRows: write.chunkRows, stagedRows: write.stagedRows,
+    spec,
+    ctx,
+    header,
+    records,
+    tally,
+    emit: !req.dryRun || Boolean(req.preview),
+    onRows,
+    bulk: write.bulkStatements,
+    chunkRows: write.chunkRows,
+    stagedRows: write.stagedRows,
   });
   if (req.dryRun && req.preview) {
     await req.preview(db, statements);
@@ -227,12 +243,16 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
     let statsWritten = false;
     // What the rows replace is journaled in the same atomic write, so the import can be withdrawn.
     const journal = await openImportJournal(db);
-    await write(db, journaled(statements, journal, () => tally.touchedBatches), async (tx) => {
-      if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
-      if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
-      if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(tx, ctx, false)));
-      statsWritten = true;
-    });
+    await write(
+      db,
+      journaled(statements, journal, () => tally.touchedBatches),
+      async (tx) => {
+        if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
+        if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
+        if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(tx, ctx, false)));
+        statsWritten = true;
+      },
+    );
     // A writer that cannot run work before its commit (e.g. a staged D1 writer) gets the stats after.
     if (!statsWritten && tally.touchedBatches.size) await refreshBatchStats(db, [...tally.touchedBatches]);
     if (!statsWritten && spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) {
@@ -301,8 +321,14 @@ async function writeAudit(
   db: Db,
   req: ImportRequest,
   a: {
-    startedAt: string; dryRun: boolean; status: "succeeded" | "rejected" | "failed"; encoding: string | null; tally: ImportTally;
-    message?: string; file?: FileFacts; journalKey?: string;
+    startedAt: string;
+    dryRun: boolean;
+    status: "succeeded" | "rejected" | "failed";
+    encoding: string | null;
+    tally: ImportTally;
+    message?: string;
+    file?: FileFacts;
+    journalKey?: string;
   },
 ): Promise<number> {
   const r = reportOf(req.kind, a.dryRun, a.encoding, a.tally, a.file ?? null);
@@ -320,9 +346,23 @@ async function writeAudit(
 /** The audit log, newest first. */
 export async function listImports(db: Db, limit = 100) {
   const rows = await db.all<{
-    id: number; kind: string; fileName: string | null; sha256: string; encoding: string | null; dryRun: number;
-    status: string; rowsTotal: number; rowsImported: number; rowsRejected: number; errors: string; warnings: string;
-    actor: string | null; startedAt: string; finishedAt: string | null; withdrawnAt: string | null; withdrawnBy: string | null;
+    id: number;
+    kind: string;
+    fileName: string | null;
+    sha256: string;
+    encoding: string | null;
+    dryRun: number;
+    status: string;
+    rowsTotal: number;
+    rowsImported: number;
+    rowsRejected: number;
+    errors: string;
+    warnings: string;
+    actor: string | null;
+    startedAt: string;
+    finishedAt: string | null;
+    withdrawnAt: string | null;
+    withdrawnBy: string | null;
   }>(sql`SELECT id, kind, file_name AS fileName, sha256, encoding, dry_run AS dryRun, status, rows_total AS rowsTotal,
       rows_imported AS rowsImported, rows_rejected AS rowsRejected, errors, warnings, actor, started_at AS startedAt,
       finished_at AS finishedAt, withdrawn_at AS withdrawnAt, withdrawn_by AS withdrawnBy FROM imports ORDER BY id DESC LIMIT ${limit}`);

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql, type ChangeKind } from "./change-feed";
-import { PRICE_COLUMNS, PRICE_FROM, priceColumnsFromJson, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
-import { priceFilters, whereSql, type PriceQuery } from "./prices";
+import { type ChangeKind, changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql } from "./change-feed";
+import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
+import { type PriceQuery, priceFilters, whereSql } from "./prices";
 import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
 
 /** Entries in a feed: what a reader shows; older changes stay in the JSON change feed. */
@@ -35,13 +35,19 @@ export async function latestPriceChanges(db: Db, { updatedSince, ...query }: Ato
   const byWrite = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql(filters)} ORDER BY p.updated_at DESC LIMIT ${ATOM_ENTRIES}`;
   const byEnd = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql([...filters, sql`${endDay} <= ${w.endedBy}`])} ORDER BY ${endDay} DESC LIMIT ${ATOM_ENTRIES}`;
   const changedAt = priceChangedAtSql(w);
-  const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; updatedAt: string; storedStatus: string }>(db, sql`
+  const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; updatedAt: string; storedStatus: string }>(
+    db,
+    sql`
     SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.updated_at AS updatedAt, p.status AS storedStatus FROM ${PRICE_FROM}
     WHERE p.id IN (SELECT id FROM (${byWrite}) UNION SELECT id FROM (${byEnd}))
-    ORDER BY changedAt DESC, p.id DESC LIMIT ${ATOM_ENTRIES}`);
+    ORDER BY changedAt DESC, p.id DESC LIMIT ${ATOM_ENTRIES}`,
+  );
   const withdrawn = await withdrawnEntries(db, { ...query, ...ENDED_TOO }, updatedSince === undefined ? "" : parseUpdatedSince(updatedSince).updated);
   const names = await regionNamesOf(db, rows);
-  const renewals = await renewalsOf(db, rows.filter(wasRenewedLast).map((r) => r.renewedBy as number));
+  const renewals = await renewalsOf(
+    db,
+    rows.filter(wasRenewedLast).map((r) => r.renewedBy as number),
+  );
   const live = rows.map((r): AtomEntry => {
     const renewal = wasRenewedLast(r) ? renewals.get(r.renewedBy as number) : undefined;
     if (renewal) return { price: toPriceView(r, names), kind: "renewed_by", at: r.changedAt, renewal };
@@ -58,9 +64,12 @@ export async function latestPriceChanges(db: Db, { updatedSince, ...query }: Ato
  */
 async function withdrawnEntries(db: Db, query: PriceQuery, since: string): Promise<AtomEntry[]> {
   const tombstones = await priceTombstoneRows(db, withdrawnIn("prices", since));
-  const rows = await readRows<PriceSqlRow & { changedAt: string }>(db, sql`
+  const rows = await readRows<PriceSqlRow & { changedAt: string }>(
+    db,
+    sql`
     SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt FROM ${tombstones} ps
-    WHERE ${await tombstoneMatch(db, query)} ORDER BY ps.t_withdrawn_at DESC LIMIT ${ATOM_ENTRIES}`);
+    WHERE ${await tombstoneMatch(db, query)} ORDER BY ps.t_withdrawn_at DESC LIMIT ${ATOM_ENTRIES}`,
+  );
   const names = await regionNamesOf(db, rows);
   return rows.map((r) => ({ price: toPriceView(r, names), kind: "withdrawn", at: r.changedAt }));
 }
@@ -77,7 +86,13 @@ function wasRenewedLast(r: { storedStatus: string; renewedBy: number | null; cha
 /** The renewing prices, by id, for the entries that name them. */
 async function renewalsOf(db: Db, ids: number[]): Promise<Map<number, PriceView>> {
   if (!ids.length) return new Map();
-  const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+  const rows = await readRows<PriceSqlRow>(
+    db,
+    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
   const names = await regionNamesOf(db, rows);
   return new Map(rows.map((r) => [r.id, toPriceView(r, names)]));
 }

@@ -1,27 +1,27 @@
-import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import {
   addFractions,
+  compareFractions,
   compareLine,
   e4ToYuan,
+  type Fraction,
   fractionE4ToYuan,
+  type PriceCheckClass,
   unitPrice,
   ZERO_FRACTION,
-  compareFractions,
-  type Fraction,
-  type PriceCheckClass,
 } from "../domain";
 import { normalizeText } from "../domain/names";
 import { normalizeStrength } from "../domain/strength";
-import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
-import { renderFilter, type FilterSql } from "./price-filter-sql";
-import { allOf } from "./search-sql";
 import { AppError } from "../errors";
 import { DecodeError, decodeCsvBytes } from "../import/decode";
-import { PURCHASE_LIST_FIELDS, readPurchaseLine, type PurchaseLine } from "../import/purchase-list";
+import { PURCHASE_LIST_FIELDS, type PurchaseLine, readPurchaseLine } from "../import/purchase-list";
 import { readCsv } from "../import/read-csv";
-import { RowReader, type RowIssue } from "../import/row-reader";
+import { type RowIssue, RowReader } from "../import/row-reader";
+import { type PriceFilterInput, parsePriceFilter } from "./price-filter";
+import { type FilterSql, renderFilter } from "./price-filter-sql";
+import { allOf } from "./search-sql";
 
 /**
  * Where and when the hospital buys: only chosen prices it can pay (supplied to its province, in
@@ -94,9 +94,14 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceC
     }
   }
   if (errors.length) {
-    throw new AppError(422, "invalid_purchase_list", `${errors.length} problem(s) in the file; the first: row ${errors[0]!.row}${errors[0]!.column ? ` ${errors[0]!.column}` : ""}: ${errors[0]!.message}`, {
-      errors: errors.slice(0, 1000),
-    });
+    throw new AppError(
+      422,
+      "invalid_purchase_list",
+      `${errors.length} problem(s) in the file; the first: row ${errors[0]!.row}${errors[0]!.column ? ` ${errors[0]!.column}` : ""}: ${errors[0]!.message}`,
+      {
+        errors: errors.slice(0, 1000),
+      },
+    );
   }
 
   const catalogue = await loadCandidates(db, lines, filters);
@@ -147,17 +152,27 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
     if (l.genericName) names.add(normalizeText(l.genericName));
   }
   const rows: Candidate[] = [];
-  for (const [column, values] of [["nhsa_code", codes], ["approval_no", approvals], ["name_norm", names]] as const) {
+  for (const [column, values] of [
+    ["nhsa_code", codes],
+    ["approval_no", approvals],
+    ["name_norm", names],
+  ] as const) {
     const list = [...values];
     for (let i = 0; i < list.length; i += IN_CHUNK) {
       const chunk = list.slice(i, i + IN_CHUNK);
       rows.push(
-        ...(await readRows<Candidate>(db, sql`SELECT p.id AS priceId, b.id AS batchId, b.name AS batchName, pr.id AS productId,
+        ...(await readRows<Candidate>(
+          db,
+          sql`SELECT p.id AS priceId, b.id AS batchId, b.name AS batchName, pr.id AS productId,
             pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec, pr.manufacturer, pr.nhsa_code AS nhsaCode,
             pr.approval_no AS approvalNo, pr.name_norm AS nameNorm, pr.package_qty AS packageQty, p.chosen_price_e4 AS chosenPriceE4,
             COALESCE(p.cycle_start, b.cycle_start, b.announced, '') AS recency
           FROM products pr JOIN prices p ON p.product_id = pr.id JOIN batches b ON b.id = p.batch_id JOIN price_search ps ON ps.price_id = p.id
-          WHERE pr.${sql.raw(column)} IN (${sql.join(chunk.map((v) => sql`${v}`), sql`, `)}) AND ${allOf(filters.allRows)}`)),
+          WHERE pr.${sql.raw(column)} IN (${sql.join(
+            chunk.map((v) => sql`${v}`),
+            sql`, `,
+          )}) AND ${allOf(filters.allRows)}`,
+        )),
       );
     }
   }
@@ -207,7 +222,9 @@ function findAlternatives(line: PurchaseLine, cat: Catalogue): Indexed[] {
   const found = (cat.byNameStrength.get(nameStrength(normalizeText(line.genericName), line.spec)) ?? []).filter(
     (c) => !form || !c.formKey || c.formKey === form,
   );
-  return found.sort((a, b) => compareFractions(unitPrice(BigInt(a.chosenPriceE4), a.packageQty), unitPrice(BigInt(b.chosenPriceE4), b.packageQty)) || a.priceId - b.priceId);
+  return found.sort(
+    (a, b) => compareFractions(unitPrice(BigInt(a.chosenPriceE4), a.packageQty), unitPrice(BigInt(b.chosenPriceE4), b.packageQty)) || a.priceId - b.priceId,
+  );
 }
 
 function candidateView(c: Candidate) {
@@ -215,7 +232,16 @@ function candidateView(c: Candidate) {
   return {
     priceId: c.priceId,
     batch: { id: c.batchId, name: c.batchName },
-    product: { id: c.productId, genericName: c.genericName, dosageForm: c.dosageForm, spec: c.spec, manufacturer: c.manufacturer, packageQty: c.packageQty, nhsaCode: c.nhsaCode, approvalNo: c.approvalNo },
+    product: {
+      id: c.productId,
+      genericName: c.genericName,
+      dosageForm: c.dosageForm,
+      spec: c.spec,
+      manufacturer: c.manufacturer,
+      packageQty: c.packageQty,
+      nhsaCode: c.nhsaCode,
+      approvalNo: c.approvalNo,
+    },
     chosenPrice: e4ToYuan(chosen, 4),
     unitPrice: fractionE4ToYuan(unitPrice(chosen, c.packageQty), 4),
   };
@@ -262,7 +288,13 @@ function checkLine(line: PurchaseLine, cat: Catalogue) {
   const alternative = findAlternatives(line, cat)[0];
   if (alternative) {
     const linePq = line.packageQty ?? alternative.packageQty;
-    const cmp = compareLine({ paidPrice: line.price, linePackageQty: linePq, packages, chosenPrice: BigInt(alternative.chosenPriceE4), chosenPackageQty: alternative.packageQty });
+    const cmp = compareLine({
+      paidPrice: line.price,
+      linePackageQty: linePq,
+      packages,
+      chosenPrice: BigInt(alternative.chosenPriceE4),
+      chosenPackageQty: alternative.packageQty,
+    });
     return {
       view: {
         ...base,

@@ -1,12 +1,22 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import {
-  changedPricesCondition, changeKind, ENDED_TOO, currentSyncPoint, feedCursor, feedWindow, parseUpdatedSince, priceChangedAtSql, readFeedCursor, syncToken,
-  type ChangeKind, type SyncPoint,
+  type ChangeKind,
+  changedPricesCondition,
+  changeKind,
+  currentSyncPoint,
+  ENDED_TOO,
+  feedCursor,
+  feedWindow,
+  parseUpdatedSince,
+  priceChangedAtSql,
+  readFeedCursor,
+  type SyncPoint,
+  syncToken,
 } from "./change-feed";
-import { PRICE_COLUMNS, PRICE_FROM, priceColumnsFromJson, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
-import { priceMatch, whereSql, type PriceQuery } from "./prices";
+import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
+import { type PriceQuery, priceMatch, whereSql } from "./prices";
 import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
 
 export type PriceChange = { kind: ChangeKind; at: string; tombstone: boolean };
@@ -27,8 +37,11 @@ export type PriceChangeQuery = PriceQuery & { updatedSince: string };
  */
 export async function pricesChangedSince(db: Db, query: PriceChangeQuery): Promise<PriceChangePage> {
   const feed = await feedOf(db, query);
-  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT
-    (SELECT count(*) FROM ${PRICE_FROM} ${whereSql(feed.conditions)}) + (SELECT count(*) FROM ${feed.withdrawn} ps WHERE ${feed.matchedWithdrawn}) AS total`);
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(
+    db,
+    sql`SELECT
+    (SELECT count(*) FROM ${PRICE_FROM} ${whereSql(feed.conditions)}) + (SELECT count(*) FROM ${feed.withdrawn} ps WHERE ${feed.matchedWithdrawn}) AS total`,
+  );
   return { ...(await feed.page()), total };
 }
 
@@ -40,7 +53,10 @@ export async function changedPricesPage(db: Db, query: PriceChangeQuery): Promis
   return (await feedOf(db, query)).page();
 }
 
-async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQL[]; withdrawn: SQL; matchedWithdrawn: SQL; page: () => Promise<ChangedPricesPage> }> {
+async function feedOf(
+  db: Db,
+  query: PriceChangeQuery,
+): Promise<{ conditions: SQL[]; withdrawn: SQL; matchedWithdrawn: SQL; page: () => Promise<ChangedPricesPage> }> {
   const since = parseUpdatedSince(query.updatedSince);
   const after = query.cursor ? readFeedCursor(query.cursor) : null;
   const until: SyncPoint = after?.until ?? (await currentSyncPoint(db, "prices"));
@@ -58,14 +74,17 @@ async function feedOf(db: Db, query: PriceChangeQuery): Promise<{ conditions: SQ
   const limit = query.limit ?? 50;
   const page = async (): Promise<ChangedPricesPage> => {
     // Live prices and tombstones in one order, each part read from its own index up to the page's end.
-    const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; storedStatus: string }>(db, sql`
+    const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; storedStatus: string }>(
+      db,
+      sql`
       SELECT * FROM (
         SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.status AS storedStatus FROM ${PRICE_FROM}
         ${whereSql([...conditions, ...keyset(changedAt, sql`p.id`)])}
         UNION ALL
         SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt, ps.t_withdrawn_at AS createdAt, 'withdrawn' AS storedStatus
         FROM ${withdrawn} ps ${whereSql([matchedWithdrawn, ...keyset(sql`ps.t_withdrawn_at`, sql`CAST(ps.t_row_id AS INTEGER)`)])}
-      ) ORDER BY changedAt, id LIMIT ${limit + 1}`);
+      ) ORDER BY changedAt, id LIMIT ${limit + 1}`,
+    );
     const shown = rows.slice(0, limit);
     const names = await regionNamesOf(db, shown);
     const last = shown[shown.length - 1];

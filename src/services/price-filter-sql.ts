@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PriceState } from "../domain/state";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
 import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";

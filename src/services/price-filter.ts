@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { Category, Level } from "../db/schema";
 import { regionBit, regionMask } from "../domain/region-mask";
-import { DEFAULT_STATES, isIsoDate, PRICE_STATES, todayInChina, type PriceState } from "../domain/state";
+import { DEFAULT_STATES, isIsoDate, PRICE_STATES, type PriceState, todayInChina } from "../domain/state";
 import { AppError } from "../errors";
 import { yuanToE4Loose } from "./price-filter-values";
 import { findPlace, provinceOf, relatedRegionCodes } from "./regions";

@@ -1,9 +1,9 @@
-import { sql, type SQL } from "drizzle-orm";
-import { readRows } from "../db/read-rows";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { FilterSql } from "./price-filter-sql";
-import { planCondition, type Group } from "./search";
+import { type Group, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
 import { allOf, litInt, litText } from "./search-sql";
 import type { SearchTuning } from "./search-tuning";
@@ -96,7 +96,10 @@ export async function sortedPage(
   // dropped by id as a plain condition.
   const ahead = desc ? sql`<` : sql`>`;
   const from = after
-    ? [sql`${expr} ${desc ? sql`<=` : sql`>=`} ${litInt(Number(after.v))}`, sql`(${expr} ${ahead} ${litInt(Number(after.v))} OR p.id ${ahead} ${litInt(after.id)})`]
+    ? [
+        sql`${expr} ${desc ? sql`<=` : sql`>=`} ${litInt(Number(after.v))}`,
+        sql`(${expr} ${ahead} ${litInt(Number(after.v))} OR p.id ${ahead} ${litInt(after.id)})`,
+      ]
     : [];
   from.push(...rangesOn(opts.sort, opts.filters));
   const order = desc ? sql`${expr} DESC, p.id DESC` : sql`${expr} ASC, p.id ASC`;
@@ -114,7 +117,10 @@ export async function sortedPage(
     const all = (await readRows<{ n: number | null }>(db, "SELECT max(price_id) AS n FROM price_search"))[0]?.n ?? 0;
     const window = Math.ceil((opts.tuning.scanSlack * n * all) / total) + n;
     if (window <= opts.tuning.maxScanWindow) {
-      const [end] = await readRows<Row>(db, sql`SELECT p.id AS id, ${expr} AS v FROM prices p WHERE ${allOf(from)} ORDER BY ${order} LIMIT 1 OFFSET ${litInt(window - 1)}`);
+      const [end] = await readRows<Row>(
+        db,
+        sql`SELECT p.id AS id, ${expr} AS v FROM prices p WHERE ${allOf(from)} ORDER BY ${order} LIMIT 1 OFFSET ${litInt(window - 1)}`,
+      );
       // A bound on the value alone reads the ties past the end too: a few more steps, the same answer.
       const bound = end ? [sql`${expr} ${desc ? sql`>=` : sql`<=`} ${litInt(end.v)}`] : [];
       const found = await read(bound);

@@ -1,12 +1,12 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { basisPointsToPercent, storedE4ToYuan, storedPriceFigures } from "../domain";
-import { normalizeStrength } from "../domain/strength";
-import { priceState, todayInChina } from "../domain/state";
-import { textLiteral } from "./search-sql";
-import type { Category, Level, ReferenceKind } from "../db/schema";
+import { readRows } from "../db/read-rows";
 import type { PriceRow, ProductAnswerRow, SqlRow } from "../db/rows";
+import type { Category, Level, ReferenceKind } from "../db/schema";
+import { basisPointsToPercent, storedE4ToYuan, storedPriceFigures } from "../domain";
+import { priceState, todayInChina } from "../domain/state";
+import { normalizeStrength } from "../domain/strength";
+import { textLiteral } from "./search-sql";
 
 /**
  * The renewal continuing price p, as a range on prices_renews_idx. Written as a range, not `=`: once
@@ -60,8 +60,7 @@ const PRICE_COLUMN_PAIRS: ReadonlyArray<readonly [string, string]> = (() => {
 export const PRICE_JSON = sql.raw(`json_object(${PRICE_COLUMN_PAIRS.map(([expr, name]) => `'${name}', ${expr}`).join(", ")})`);
 
 /** The same columns read back from such an object in `json` (a column of JSON text), named as PRICE_COLUMNS names them. */
-export const priceColumnsFromJson = (json: string) =>
-  sql.raw(PRICE_COLUMN_PAIRS.map(([, name]) => `json_extract(${json}, '$.${name}') AS ${name}`).join(", "));
+export const priceColumnsFromJson = (json: string) => sql.raw(PRICE_COLUMN_PAIRS.map(([, name]) => `json_extract(${json}, '$.${name}') AS ${name}`).join(", "));
 
 export const PRICE_FROM_SQL = "prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id";
 export const PRICE_FROM = sql.raw(PRICE_FROM_SQL);
@@ -168,13 +167,26 @@ const BASELINE_LABELS: Record<ReferenceKind, string> = { ceiling: "最高有效�
 function baselinesOf(row: PriceSqlRow): Baseline[] {
   const out: Baseline[] = [];
   const add = (kind: ReferenceKind, price: number | null, unit: number | null, bp: number | null) => {
-    if (price !== null) out.push({ kind, label: BASELINE_LABELS[kind], price: storedE4ToYuan(price), unitPrice: unit === null ? null : storedE4ToYuan(unit), discountPct: bp === null ? null : basisPointsToPercent(bp) });
+    if (price !== null)
+      out.push({
+        kind,
+        label: BASELINE_LABELS[kind],
+        price: storedE4ToYuan(price),
+        unitPrice: unit === null ? null : storedE4ToYuan(unit),
+        discountPct: bp === null ? null : basisPointsToPercent(bp),
+      });
   };
   add("ceiling", row.ceilingPriceE4, row.ceilingUnitPriceE4, row.ceilingDiscountBp);
   add("pre_vbp", row.preVbpPriceE4, row.preVbpUnitPriceE4, row.preVbpDiscountBp);
   if (!out.length && row.referencePriceE4 !== null && row.referenceKind !== null) {
     const f = storedPriceFigures(row);
-    out.push({ kind: row.referenceKind, label: BASELINE_LABELS[row.referenceKind], price: storedE4ToYuan(row.referencePriceE4), unitPrice: f.referenceUnitPrice, discountPct: f.discountPct });
+    out.push({
+      kind: row.referenceKind,
+      label: BASELINE_LABELS[row.referenceKind],
+      price: storedE4ToYuan(row.referencePriceE4),
+      unitPrice: f.referenceUnitPrice,
+      discountPct: f.discountPct,
+    });
   }
   return out;
 }

@@ -1,16 +1,16 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { notFound } from "../errors";
-import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow, type PriceView } from "./price-view";
-import { parsePriceFilter, readAsOf, type PriceFilterInput } from "./price-filter";
-import { renderFilter, type FilterSql } from "./price-filter-sql";
-import { decodeRankCursor, facetsOf, matchedGroups, planCondition, rankedPage, type Facets } from "./search";
-import { planSearch, type SearchPlan } from "./search-match";
+import { type PriceFilterInput, parsePriceFilter, readAsOf } from "./price-filter";
+import { type FilterSql, renderFilter } from "./price-filter-sql";
 import { everythingPlan, firmsPlan, sortedPage, totalOf } from "./price-listing";
+import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, type PriceSqlRow, type PriceView, regionNamesOf, toPriceView } from "./price-view";
+import { decodeRankCursor, type Facets, facetsOf, matchedGroups, planCondition, rankedPage } from "./search";
+import { planSearch, type SearchPlan } from "./search-match";
 import { allOf, intList } from "./search-sql";
-import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { didYouMean } from "./search-suggest";
+import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 
 export { escapeLike } from "./price-filter-values";
 
@@ -100,7 +100,10 @@ async function planOf(db: Db, q: string | undefined, filters: FilterSql, tuning:
   const text = q ? await planSearch(db, q, tuning) : null;
   if (text) {
     if (firmIds === undefined) return { plan: text, everything: false };
-    return { plan: { ...text, words: [...text.words, { word: filters.filter.manufacturer ?? "", names: [], firms: firmIds, variants: [], products: null }] }, everything: false };
+    return {
+      plan: { ...text, words: [...text.words, { word: filters.filter.manufacturer ?? "", names: [], firms: firmIds, variants: [], products: null }] },
+      everything: false,
+    };
   }
   if (firmIds !== undefined) return { plan: firmsPlan(firmIds), everything: false };
   return { plan: await everythingPlan(db), everything: true };

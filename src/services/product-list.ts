@@ -1,17 +1,17 @@
-import { normalizeStrength } from "../domain/strength";
-import { parseBrands } from "./price-view";
-import { getTableColumns, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { products, type Category } from "../db/schema";
-import { PRODUCT_ANSWER_KEYS, selectColumns, type ProductAnswerRow } from "../db/rows";
-import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, syncToken, type SyncPoint } from "./change-feed";
-import { withdrawnIn } from "./tombstones";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
+import { type Category, products } from "../db/schema";
 import type { PriceState } from "../domain/state";
+import { normalizeStrength } from "../domain/strength";
+import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, type SyncPoint, syncToken } from "./change-feed";
+import { decodeCursor, encodeCursor } from "./cursor";
 import { parsePriceFilter } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
+import { parseBrands } from "./price-view";
 import { allOf } from "./search-sql";
+import { withdrawnIn } from "./tombstones";
 
 export type ProductListQuery = {
   category?: Category;
@@ -95,15 +95,21 @@ async function productChanges(db: Db, q: ProductListQuery, since: SyncPoint, fil
   if (q.category) gone.push(sql`json_extract(t.last, '$.category') = ${q.category}`);
   if (q.synthetic !== undefined) gone.push(sql`json_extract(t.last, '$.synthetic') = ${q.synthetic ? 1 : 0}`);
   const keyset = (at: SQL, id: SQL) => (after ? [sql`(${at} > ${after.changedAt} OR (${at} = ${after.changedAt} AND ${id} > ${after.id}))`] : []);
-  const rows = await readRows<ProductListRow & { changedAt: string; createdAt: string; withdrawn: number }>(db, sql`SELECT * FROM (
+  const rows = await readRows<ProductListRow & { changedAt: string; createdAt: string; withdrawn: number }>(
+    db,
+    sql`SELECT * FROM (
       SELECT ${COLUMNS}, updated_at AS changedAt, created_at AS createdAt, 0 AS withdrawn FROM products
       ${whereSql([...live, ...keyset(sql`updated_at`, sql`id`)])}
       UNION ALL
       SELECT ${fromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn FROM tombstones t
       ${whereSql([...gone, ...keyset(sql`t.withdrawn_at`, sql`CAST(t.row_id AS INTEGER)`)])}
-    ) ORDER BY changedAt, id LIMIT ${limit + 1}`);
-  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT
-    (SELECT count(*) FROM products ${whereSql(live)}) + (SELECT count(*) FROM tombstones t ${whereSql(gone)}) AS total`);
+    ) ORDER BY changedAt, id LIMIT ${limit + 1}`,
+  );
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(
+    db,
+    sql`SELECT
+    (SELECT count(*) FROM products ${whereSql(live)}) + (SELECT count(*) FROM tombstones t ${whereSql(gone)}) AS total`,
+  );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -1,19 +1,19 @@
-import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { dddUnitsPerDay, therapyCost, addFractions, discountBasisPoints, e4ToYuan, fractionE4ToYuan, unitPrice, type Fraction } from "../domain";
-import { notFound } from "../errors";
+import { readRows } from "../db/read-rows";
+import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
 import { products } from "../db/schema";
-import { PRODUCT_ANSWER_KEYS, selectColumns, type ProductAnswerRow } from "../db/rows";
+import { addFractions, dddUnitsPerDay, discountBasisPoints, e4ToYuan, type Fraction, fractionE4ToYuan, therapyCost, unitPrice } from "../domain";
 import { priceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
-import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
-import { parsePriceFilter, type PriceFilterInput } from "./price-filter";
-import { renderFilter } from "./price-filter-sql";
-import { allOf } from "./search-sql";
+import { notFound } from "../errors";
 import { storedBidLandscapes } from "./batches";
 import { groupOf } from "./bids";
-import { parseBrands, PRICE_COLUMNS_SQL, PRICE_FROM_SQL, regionNamesOf, toPriceView, type PriceSqlRow } from "./price-view";
+import { type PriceFilterInput, parsePriceFilter } from "./price-filter";
+import { renderFilter } from "./price-filter-sql";
+import { PRICE_COLUMNS_SQL, PRICE_FROM_SQL, type PriceSqlRow, parseBrands, regionNamesOf, toPriceView } from "./price-view";
+import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
+import { allOf } from "./search-sql";
 
 const PRODUCT_COLUMNS = sql`id, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
 
@@ -71,10 +71,7 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   const alternatives = alternativeRows.map((row) => {
     const view = toPriceView(row, names, asOf);
     const savingPerUnit = current
-      ? fractionE4ToYuan(
-          subtract(unitPrice(BigInt(current.chosenPriceE4), current.packageQty), unitPrice(BigInt(row.chosenPriceE4), row.packageQty)),
-          4,
-        )
+      ? fractionE4ToYuan(subtract(unitPrice(BigInt(current.chosenPriceE4), current.packageQty), unitPrice(BigInt(row.chosenPriceE4), row.packageQty)), 4)
       : null;
     return { ...view, savingPerUnit };
   });
@@ -82,7 +79,14 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   // Units a day: as asked, else one WHO defined daily dose where src/domain/ddd.ts lists the substance, else 1 (said so).
   const ddd = product.category === "drug" ? dddUnitsPerDay(product) : null;
   const therapy = current
-    ? therapyCost({ category: product.category, chosenPriceE4: BigInt(current.chosenPriceE4), packageQty: current.packageQty, unitsPerDay: query.unitsPerDay, dddUnitsPerDay: ddd?.unitsPerDay ?? null, ddd })
+    ? therapyCost({
+        category: product.category,
+        chosenPriceE4: BigInt(current.chosenPriceE4),
+        packageQty: current.packageQty,
+        unitsPerDay: query.unitsPerDay,
+        dddUnitsPerDay: ddd?.unitsPerDay ?? null,
+        ddd,
+      })
     : null;
   // The bids its generic name, form and strength drew in each batch of its history (stored with the batch statistics).
   const batchesOfHistory = [...new Set(historyRows.map((r) => r.batchId))];

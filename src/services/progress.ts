@@ -1,6 +1,6 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
 import { badRequest } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -42,7 +42,12 @@ export async function getProgress(db: Db, q: ProgressQuery) {
   const asOf = q.asOf ?? new Date().toISOString().slice(0, 10);
   if (!DATE.test(asOf) || !isRealDay(asOf)) throw badRequest("invalid_date", `asOf must be a date like 2022-06-30, not "${asOf}"`);
   const { region, subtree } = await resolveReportScope(db, q);
-  const inSubtree = subtree ? sql`(${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})` : null;
+  const inSubtree = subtree
+    ? sql`(${sql.join(
+        subtree.map((c) => sql`${c}`),
+        sql`, `,
+      )})`
+    : null;
 
   const where: SQL[] = [sql`(p.agreed_volume IS NOT NULL OR p.id IN (SELECT price_id FROM agreed_volumes))`];
   if (q.batch) where.push(sql`p.batch_id = ${q.batch}`);
@@ -54,7 +59,9 @@ export async function getProgress(db: Db, q: ProgressQuery) {
   const [count] = await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM prices p WHERE ${sql.join(where, sql` AND `)}`);
   if (q.cursor) where.push(sql`p.id > ${decodeCursor(q.cursor).id}`);
   const purchasedIn = inSubtree ? sql`AND u.region_code IN ${inSubtree}` : sql``;
-  const rows = await readRows<ProgressRow>(db, sql`
+  const rows = await readRows<ProgressRow>(
+    db,
+    sql`
     SELECT p.id, b.id AS batchId, b.name AS batchName, pr.id AS productId, pr.generic_name AS genericName, pr.spec,
       pr.manufacturer, pr.smallest_unit AS smallestUnit, p.agreed_volume AS agreedVolume,
       (SELECT json_group_array(json_array(a.region_code, a.institution, a.units, a.purchased)) FROM agreed_volumes a WHERE a.price_id = p.id) AS regional,
@@ -62,7 +69,8 @@ export async function getProgress(db: Db, q: ProgressQuery) {
       COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,
       (SELECT CAST(COALESCE(SUM(u.units), 0) AS TEXT) FROM purchase_rollup_price_region u WHERE u.price_id = p.id ${purchasedIn}) AS purchased
     FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
-    WHERE ${sql.join(where, sql` AND `)} ORDER BY p.id LIMIT ${q.limit + 1}`);
+    WHERE ${sql.join(where, sql` AND `)} ORDER BY p.id LIMIT ${q.limit + 1}`,
+  );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
 
@@ -70,7 +78,10 @@ export async function getProgress(db: Db, q: ProgressQuery) {
   const data = page.map((r) => {
     const regional = regionalProgress(r, tree, subtree ? new Set(subtree) : null);
     // National: the sum of the regions' own agreed volumes when the price has them, else its own.
-    const agreed = regional.length ? regional.filter((x) => x.institution === null).reduce((sum, x) => sum + BigInt(x.agreedVolume), 0n) || regional.reduce((sum, x) => sum + BigInt(x.agreedVolume), 0n) : BigInt(r.agreedVolume ?? 0);
+    const agreed = regional.length
+      ? regional.filter((x) => x.institution === null).reduce((sum, x) => sum + BigInt(x.agreedVolume), 0n) ||
+        regional.reduce((sum, x) => sum + BigInt(x.agreedVolume), 0n)
+      : BigInt(r.agreedVolume ?? 0);
     const purchased = BigInt(r.purchased);
     const schedule = cycleSchedule(r.cycleStart, r.cycleEnd, asOf);
     return {

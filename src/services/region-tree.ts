@@ -1,6 +1,6 @@
-import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 
 type RegionNode = { code: string; name: string; parentCode: string | null; fundShareBp: number | null };
 

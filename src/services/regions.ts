@@ -1,6 +1,6 @@
-import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
 import { regionLookup } from "../import/region-names";
 
@@ -13,7 +13,8 @@ export async function regionNameMap(db: Db): Promise<Map<string, string>> {
 /** Finds a region by its code or exact Chinese name. */
 export async function findRegion(db: Db, codeOrName: string) {
   const key = codeOrName.trim();
-  const rows = await readRows<{ code: string; name: string; parentCode: string | null; fundShareBp: number | null }>(db, 
+  const rows = await readRows<{ code: string; name: string; parentCode: string | null; fundShareBp: number | null }>(
+    db,
     sql`SELECT code, name, parent_code AS parentCode, fund_share_bp AS fundShareBp FROM regions WHERE code = ${key} OR name = ${key} LIMIT 1`,
   );
   return rows[0] ?? null;
@@ -21,7 +22,9 @@ export async function findRegion(db: Db, codeOrName: string) {
 
 /** The region, its ancestors and its descendants: the codes whose supply covers it or is covered by it. */
 export async function relatedRegionCodes(db: Db, code: string): Promise<string[]> {
-  const rows = await readRows<{ code: string }>(db, sql`
+  const rows = await readRows<{ code: string }>(
+    db,
+    sql`
     WITH RECURSIVE
       up(code, parent) AS (
         SELECT code, parent_code FROM regions WHERE code = ${code}
@@ -29,17 +32,21 @@ export async function relatedRegionCodes(db: Db, code: string): Promise<string[]
       down(code) AS (
         SELECT code FROM regions WHERE code = ${code}
         UNION SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
-    SELECT code FROM up UNION SELECT code FROM down`);
+    SELECT code FROM up UNION SELECT code FROM down`,
+  );
   return rows.map((r) => r.code);
 }
 
 /** The region and everything below it, for roll-ups. */
 export async function descendantRegionCodes(db: Db, code: string): Promise<string[]> {
-  const rows = await readRows<{ code: string }>(db, sql`
+  const rows = await readRows<{ code: string }>(
+    db,
+    sql`
     WITH RECURSIVE down(code) AS (
       SELECT code FROM regions WHERE code = ${code}
       UNION SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
-    SELECT code FROM down`);
+    SELECT code FROM down`,
+  );
   return rows.map((r) => r.code);
 }
 
@@ -56,7 +63,12 @@ export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | 
   // A six-digit GB/T 2260 code of a province (330000) or a city (330100) names the region that the
   // short code of the same digits (33, 3301) stands for, when the table keeps the short form.
   const short = /^\d{6}$/.test(key) ? key.replace(/(00)?00$/, "") : key;
-  const [exact] = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE code IN (?, ?) OR name = ? ORDER BY code = ? DESC LIMIT 1`, [key, short, key, key]);
+  const [exact] = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE code IN (?, ?) OR name = ? ORDER BY code = ? DESC LIMIT 1`, [
+    key,
+    short,
+    key,
+    key,
+  ]);
   if (exact) return exact;
   // A short name is the start of one region's name followed only by an administrative ending.
   const rows = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE name >= ? AND name < ? LIMIT 50`, [key, `${key}\u{10FFFF}`]);

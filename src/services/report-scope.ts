@@ -1,6 +1,6 @@
-import { readRows } from "../db/read-rows";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { notFound } from "../errors";
 import { loadRegionTree } from "./region-tree";
 

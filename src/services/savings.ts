@@ -1,16 +1,16 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import {
-  EMPTY_ROLLUP_SAVINGS,
   basisPointsToPercent,
+  EMPTY_ROLLUP_SAVINGS,
   fractionE4ToYuan,
   fundSharePctUsed,
-  projectedSavings,
-  savingsFromRollup,
   type ProjectedPart,
+  projectedSavings,
   type RollupPart,
   type RollupSavings,
+  savingsFromRollup,
 } from "../domain";
 import { badRequest } from "../errors";
 import type { RegionTree } from "./region-tree";
@@ -99,7 +99,10 @@ const ROLLUPS: Record<string, string> = {
  * month or category. Every figure is computed exactly by src/domain and rounded at the edge.
  */
 export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }: { source?: "rollup" | "raw" } = {}) {
-  for (const [name, value] of [["from", q.from], ["to", q.to]] as const) {
+  for (const [name, value] of [
+    ["from", q.from],
+    ["to", q.to],
+  ] as const) {
     if (value !== undefined && !MONTH.test(value)) throw badRequest("invalid_month", `${name} must be a month like 2022-03, not "${value}"`);
   }
   if (q.from && q.to && q.from > q.to) throw badRequest("invalid_range", `from (${q.from}) is after to (${q.to})`);
@@ -137,12 +140,20 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
   } else if (subtree) {
     // The raw baseline stays a plain GROUP BY: SQLite pushes a literal list (not a json_each) into the
     // view's index lookups; its region groups are folded below.
-    where.push(sql`x.region_code IN (${sql.join(subtree.map((c) => sql`${c}`), sql`, `)})`);
+    where.push(
+      sql`x.region_code IN (${sql.join(
+        subtree.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
   }
   if (q.groupBy === "category") joins.push(sql`JOIN batches b ON b.id = x.batch_id`);
   const groupCol = { batch: sql`x.batch_id`, month: sql`x.month`, category: sql`b.category`, region: regionCol }[q.groupBy];
-  const rows = await readRows<PartRow>(db, sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${sql.join(joins, sql` `)}
-    WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`);
+  const rows = await readRows<PartRow>(
+    db,
+    sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${sql.join(joins, sql` `)}
+    WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`,
+  );
 
   const groupOf = new Map(regionGroups ?? []);
   const groupParts = new Map<string, RollupPart[]>();
@@ -216,19 +227,23 @@ async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionC
   }
   const byRegion = q.groupBy === "region";
   const groupCol = byRegion ? sql`p.supply_regions` : q.groupBy === "category" ? sql`b.category` : q.groupBy === "batch" ? sql`p.batch_id` : sql`''`;
-  const rows = await readRows<ProjectedRow>(db, sql`SELECT ${groupCol} AS g, ${DIVISOR} AS divisor,
+  const rows = await readRows<ProjectedRow>(
+    db,
+    sql`SELECT ${groupCol} AS g, ${DIVISOR} AS divisor,
       CAST(SUM(p.agreed_volume) AS TEXT) AS units,
       CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume / 1000000)) AS TEXT) AS hi,
       CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume % 1000000)) AS TEXT) AS lo
     FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
-    WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`);
+    WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`,
+  );
   const groups = new Map<string, ProjectedPart[]>();
   const all: ProjectedPart[] = [];
   for (const r of rows) {
     const part = { divisor: BigInt(r.divisor), units: BigInt(r.units), spendHi: BigInt(r.hi), spendLo: BigInt(r.lo) };
     all.push(part);
     let key: string | null = r.g;
-    if (byRegion && r.g === "") key = null; // nationwide: in the totals, in no region group
+    if (byRegion && r.g === "")
+      key = null; // nationwide: in the totals, in no region group
     else if (byRegion) {
       // Supply regions of one price: it belongs to a group only when all of them fall under it.
       const under = new Set(r.g.split(",").map((code) => tree.groupUnder(code, regionCode)));

@@ -1,6 +1,6 @@
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
 import { sameStrength } from "../domain/strength";
 import { litInt } from "./search-sql";
 
@@ -35,4 +35,3 @@ export function cheapestEquivalentsSql(ids: number[], where: SQL, limit: number)
   if (arms.length === 1) return sql`SELECT price_id FROM (${arms[0]})`;
   return sql`SELECT price_id FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY u, price_id LIMIT ${litInt(limit)}`;
 }
-

@@ -1,15 +1,16 @@
-import { readRows } from "../db/read-rows";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { nameTier, searchTerms } from "../domain/search-query";
-import { sql, } from "drizzle-orm";
-import { litInt, litText } from "./search-sql";
 import { codeRangeSql, type ProductMatch } from "./search-products";
+import { litInt, litText } from "./search-sql";
 
 export type { ProductMatch } from "./search-products";
-import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
-import { resolveWords, wordMatchesNothing, type WordMatch } from "./search-words";
-import { stemNames, type NameMatch } from "./search-stems";
+
+import { type NameMatch, stemNames } from "./search-stems";
 import { charLength, findTerms, ftsPhrase, type TermRow } from "./search-terms";
+import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
+import { resolveWords, type WordMatch, wordMatchesNothing } from "./search-words";
 
 export { charLength, findTerms, ftsPhrase, type TermRow } from "./search-terms";
 
@@ -82,7 +83,9 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   const columns = ["nhsa_code", "approval_no"] as const;
   // Counted first: a start shared by 100,000 products must not bring their ids into JS.
   const counts = await Promise.all(
-    columns.map(async (col) => (await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM (${codeRangeSql(col, code)} LIMIT ${litInt(maxIds + 1)})`))[0]?.n ?? 0),
+    columns.map(
+      async (col) => (await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM (${codeRangeSql(col, code)} LIMIT ${litInt(maxIds + 1)})`))[0]?.n ?? 0,
+    ),
   );
   let ids: number[] = [];
   if (counts.every((n) => n <= maxIds)) {
@@ -116,7 +119,10 @@ export async function aliasProducts(db: Db, text: string, maxIds: number, kinds:
   const rows = await readRows<{ id: number }>(
     db,
     sql`SELECT DISTINCT product_id AS id FROM search_aliases WHERE alias >= ${text} AND alias < ${`${text}\u{10FFFF}`}
-      AND kind IN (${sql.join(kinds.map((k) => litText(k)), sql`, `)}) LIMIT ${litInt(maxIds + 1)}`,
+      AND kind IN (${sql.join(
+        kinds.map((k) => litText(k)),
+        sql`, `,
+      )}) LIMIT ${litInt(maxIds + 1)}`,
   );
   return rows.length && rows.length <= maxIds ? rows.map((r) => r.id) : null;
 }
@@ -165,5 +171,4 @@ export async function planSearch(db: Db, raw: string, tuning: SearchTuning = DEF
 }
 
 /** True when the plan can match nothing at all. */
-export const planIsEmpty = (plan: SearchPlan) =>
-  (!plan.names.length && !plan.firms.length && !plan.products) || plan.words.some(wordMatchesNothing);
+export const planIsEmpty = (plan: SearchPlan) => (!plan.names.length && !plan.firms.length && !plan.products) || plan.words.some(wordMatchesNothing);

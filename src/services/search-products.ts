@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { litInts, litText } from "./search-sql";
 
 /**
@@ -23,4 +23,3 @@ export function productsSql(m: ProductMatch): SQL {
 export function codeRangeSql(col: "nhsa_code" | "approval_no", code: string): SQL {
   return sql`SELECT id FROM products WHERE ${sql.raw(col)} >= ${litText(code)} AND ${sql.raw(col)} < ${litText(`${code}\u{10FFFF}`)}`;
 }
-

@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 
 /**
  * Values inlined into search SQL. A page of ranked search is a union of many small index reads,
@@ -35,10 +35,20 @@ export const litInts = (xs: readonly number[]): SQL => sql.raw(intList(xs));
 
 /** Conditions joined by AND, each in brackets; true when there are none. */
 export function allOf(parts: ReadonlyArray<SQL>): SQL {
-  return parts.length ? sql.join(parts.map((p) => sql`(${p})`), sql` AND `) : sql`1`;
+  return parts.length
+    ? sql.join(
+        parts.map((p) => sql`(${p})`),
+        sql` AND `,
+      )
+    : sql`1`;
 }
 
 /** Conditions joined by OR, each in brackets; false when there are none. */
 export function anyOf(parts: ReadonlyArray<SQL>): SQL {
-  return parts.length ? sql`(${sql.join(parts.map((p) => sql`(${p})`), sql` OR `)})` : sql`0`;
+  return parts.length
+    ? sql`(${sql.join(
+        parts.map((p) => sql`(${p})`),
+        sql` OR `,
+      )})`
+    : sql`0`;
 }

@@ -1,6 +1,6 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { nameIsStem, queryStems, type QueryStem } from "../domain/search-stem";
+import { nameIsStem, type QueryStem, queryStems } from "../domain/search-stem";
 import { anyOf, litText } from "./search-sql";
 import { ftsPhrase, readTerms, type TermRow } from "./search-terms";
 
@@ -26,7 +26,11 @@ export async function stemNames(db: Db, text: string, taken: ReadonlySet<number>
   if (!stems.length) return [];
   const rows =
     stems[0]?.script === "han"
-      ? await readTerms(db, `t.kind = 'name' AND t.term IN (${stems.map(() => "?").join(", ")})`, stems.map((s) => s.stem))
+      ? await readTerms(
+          db,
+          `t.kind = 'name' AND t.term IN (${stems.map(() => "?").join(", ")})`,
+          stems.map((s) => s.stem),
+        )
       : await readTerms(db, "t.id IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ?) AND t.kind = 'name'", [
           `{initials pinyin} : (${stems.map((s) => ftsPhrase(s.stem)).join(" OR ")})`,
         ]);

@@ -47,14 +47,19 @@ export async function suggestNames(db: Db, raw: string, limit: number): Promise<
     ...rows.map((t) => ({ t, tier: nameTier(query, t) })).filter((x): x is { t: TermRow; tier: 0 | 1 | 2 } => x.tier !== null),
     ...stems.map((t) => ({ t: t as TermRow, tier: 1 as const })),
   ];
-  const counts = await priceCounts(db, ranked.map((x) => x.t.id));
-  return ranked
-    .map((x) => ({ ...x, prices: counts.get(x.t.id) ?? 0 }))
-    .filter((x) => x.prices > 0)
-    // Ties: the shorter name is closer to what was typed; then code-point order, so answers are stable.
-    .sort((a, b) => a.tier - b.tier || b.prices - a.prices || a.t.term.length - b.t.term.length || (a.t.term < b.t.term ? -1 : a.t.term > b.t.term ? 1 : 0))
-    .slice(0, limit)
-    .map((x) => toSuggestion(x.t, x.prices));
+  const counts = await priceCounts(
+    db,
+    ranked.map((x) => x.t.id),
+  );
+  return (
+    ranked
+      .map((x) => ({ ...x, prices: counts.get(x.t.id) ?? 0 }))
+      .filter((x) => x.prices > 0)
+      // Ties: the shorter name is closer to what was typed; then code-point order, so answers are stable.
+      .sort((a, b) => a.tier - b.tier || b.prices - a.prices || a.t.term.length - b.t.term.length || (a.t.term < b.t.term ? -1 : a.t.term > b.t.term ? 1 : 0))
+      .slice(0, limit)
+      .map((x) => toSuggestion(x.t, x.prices))
+  );
 }
 
 /**
@@ -70,7 +75,10 @@ async function brandSuggestions(db: Db, query: string, limit: number): Promise<S
       t.initials AS initials, t.category AS category
     FROM products pr JOIN search_terms t ON t.kind = 'name' AND t.term = pr.name_norm WHERE pr.id IN (${intList(ids)})`,
   );
-  const counts = await priceCounts(db, names.map((t) => t.id));
+  const counts = await priceCounts(
+    db,
+    names.map((t) => t.id),
+  );
   return names
     .map((t) => ({ t, prices: counts.get(t.id) ?? 0 }))
     .filter((x) => x.prices > 0)

@@ -1,5 +1,5 @@
-import { readRows } from "../db/read-rows";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 
 /*
  * The search dictionary (search_terms): one row per distinct generic name and firm, read through
@@ -63,4 +63,3 @@ export async function findTerms(db: Db, text: string): Promise<TermRow[]> {
         { where: "gram >= ? AND gram < ?", args: [text, `${text}\u{10FFFF}`] };
   return readTerms(db, `t.id IN (SELECT term_id FROM search_grams WHERE ${grams.where})`, grams.args);
 }
-

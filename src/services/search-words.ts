@@ -1,9 +1,9 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { FORM_WORDS } from "../domain/search-stem";
 import { containsStrength, isStrength, strengthSpellings } from "../domain/strength";
-import { codeRangeSql, productsSql, type ProductMatch } from "./search-products";
+import { codeRangeSql, type ProductMatch, productsSql } from "./search-products";
 import { anyOf, litInt, litInts } from "./search-sql";
 
 /**
@@ -30,9 +30,12 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
     const variants = strength
       ? sql`SELECT 'v' AS k, id, text FROM search_variants WHERE ${anyOf(strengthSpellings(word).map((s) => sql`instr(replace(text, ' ', ''), ${s}) > 0`))}`
       : sql`SELECT 'v' AS k, id, NULL AS text FROM search_variants WHERE ${anyOf([word, ...fits].map((w) => sql`instr(text, ${w}) > 0`))}`;
-    const rows = await readRows<{ k: "n" | "f" | "v"; id: number; text: string | null }>(db, sql`
+    const rows = await readRows<{ k: "n" | "f" | "v"; id: number; text: string | null }>(
+      db,
+      sql`
       SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id, NULL AS text FROM search_terms WHERE instr(lower(term), ${word}) > 0
-      UNION ALL ${variants}`);
+      UNION ALL ${variants}`,
+    );
     const match: WordMatch = { word, names: [], firms: [], variants: [], products: null };
     for (const r of rows) {
       if (r.k === "v" && strength && !containsStrength(r.text ?? "", word)) continue;
@@ -43,8 +46,11 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
     // would also read every spec that shares its trigrams (20mg: 20m, 0mg).
     if ([...word].length >= 3 && /\d/.test(word)) {
       const code = word.toUpperCase();
-      const ids = await readRows<{ id: number }>(db, sql`SELECT id FROM (${codeRangeSql("nhsa_code", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
-        UNION SELECT id FROM (${codeRangeSql("approval_no", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`);
+      const ids = await readRows<{ id: number }>(
+        db,
+        sql`SELECT id FROM (${codeRangeSql("nhsa_code", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
+        UNION SELECT id FROM (${codeRangeSql("approval_no", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`,
+      );
       if (ids.length > MAX_CODE_IDS) match.products = { kind: "codeStart", code };
       else if (ids.length) match.products = { kind: "ids", ids: ids.map((r) => r.id) };
     }

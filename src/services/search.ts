@@ -1,10 +1,10 @@
-import { readRows } from "../db/read-rows";
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { readRows } from "../db/read-rows";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { inForceSql, type CellFilter, type FilterSql } from "./price-filter-sql";
+import { type CellFilter, type FilterSql, inForceSql } from "./price-filter-sql";
 import { CODE_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
 import { productsSql } from "./search-products";
 import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
@@ -90,12 +90,7 @@ export type Group = {
 };
 
 /** The matched set per group, with every filter applied; one query. */
-export async function matchedGroups(
-  db: Db,
-  plan: SearchPlan,
-  filters: FilterSql,
-  tuning: SearchTuning = DEFAULT_SEARCH_TUNING,
-): Promise<Group[]> {
+export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<Group[]> {
   if (planIsEmpty(plan)) return [];
   const rowConds = rowConditions(plan, filters);
   const groupWhere = allOf([sql`g.n > 0`, ...filters.group]);
@@ -149,7 +144,13 @@ export async function matchedGroups(
         AND ${groupWhere}
       GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
   } else if (plan.products) {
-    const where = [sql`ps.product_id IN (${productsSql(plan.products)})`, ...notNamed(plan), ...notFirm(plan), ...filters.allRows, ...plan.words.map(wordCondition)];
+    const where = [
+      sql`ps.product_id IN (${productsSql(plan.products)})`,
+      ...notNamed(plan),
+      ...notFirm(plan),
+      ...filters.allRows,
+      ...plan.words.map(wordCondition),
+    ];
     parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ps.batch_id AS batchId, b.name AS batchName, b.level AS level, ps.category AS category,
       ps.cycle_start AS cs, ps.cycle_end AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n
       FROM price_search ps JOIN batches b ON b.id = ps.batch_id WHERE ${allOf(where)}
@@ -285,22 +286,12 @@ const stateOfKey = (nc: number, filters: FilterSql): SQL => (nc ? sql`NOT ${inFo
  * The steps stop at n found or at the end of a window of `window` prices; null when the window ended
  * first (the answer is then unknown), else the rows, all of the key's that remain when fewer than n.
  */
-async function scanKey(
-  db: Db,
-  plan: SearchPlan,
-  filters: FilterSql,
-  k: Key,
-  window: number,
-  codePrices: number,
-  opts: PageOpts,
-): Promise<PageRow[] | null> {
+async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, window: number, codePrices: number, opts: PageOpts): Promise<PageRow[] | null> {
   const cond = keyRowCondition(plan, k, window, codePrices);
   if (!cond) return null;
   const { after } = opts;
   const from =
-    after && k.tier === after.tier && k.nc === after.notCurrent
-      ? [sql`(p.unit_price_e4, p.id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`]
-      : [];
+    after && k.tier === after.tier && k.nc === after.notCurrent ? [sql`(p.unit_price_e4, p.id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`] : [];
   const [end] = await readRows<{ u: number; id: number }>(
     db,
     sql`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${allOf(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${litInt(window - 1)}`,
@@ -388,7 +379,9 @@ export async function rankedPage(
     if (reached >= page.n) break;
   }
   if (arms.length) {
-    rows.push(...(await readRows<PageRow>(db, sql`SELECT id, tier, nc, u FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`)));
+    rows.push(
+      ...(await readRows<PageRow>(db, sql`SELECT id, tier, nc, u FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`)),
+    );
   }
   rows.sort(rankOrder);
   const top = rows.slice(0, opts.limit);

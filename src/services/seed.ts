@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { ImportKind } from "../db/schema";
 import { AppError } from "../errors";
-import { runImport, type ImportReport } from "./imports";
+import { type ImportReport, runImport } from "./imports";
 
 /** Seed files in the order their references need: regions and batches before prices. */
 export const SEED_ORDER: ImportKind[] = ["regions", "batches", "prices"];
@@ -13,17 +13,20 @@ export async function isEmpty(db: Db): Promise<boolean> {
 }
 
 /** Imports a set of CSV files through the ordinary import path, stopping at the first rejected one. */
-export async function importFiles(
-  db: Db,
-  files: Array<{ kind: ImportKind; name: string; bytes: Uint8Array }>,
-  actor: string,
-): Promise<ImportReport[]> {
+export async function importFiles(db: Db, files: Array<{ kind: ImportKind; name: string; bytes: Uint8Array }>, actor: string): Promise<ImportReport[]> {
   const reports: ImportReport[] = [];
   for (const f of files) {
     const report = await runImport(db, { kind: f.kind, bytes: f.bytes, fileName: f.name, actor });
     reports.push(report);
     if (report.errors.length) {
-      throw new AppError(422, "seed_rejected", `${f.name} was rejected: ${report.errors.slice(0, 3).map((e) => `row ${e.row} ${e.column ?? ""}: ${e.message}`).join("; ")}`);
+      throw new AppError(
+        422,
+        "seed_rejected",
+        `${f.name} was rejected: ${report.errors
+          .slice(0, 3)
+          .map((e) => `row ${e.row} ${e.column ?? ""}: ${e.message}`)
+          .join("; ")}`,
+      );
     }
   }
   return reports;

@@ -7,7 +7,16 @@ import { priceFilters } from "./prices";
 /** A price scaled by a whole percent, cut to the fen: an example figure, not a computed one. */
 const scaled = (e4: number, pct: bigint) => formatYuan(((BigInt(e4) * pct) / 10_000n) * 100n, 2);
 
-export type TemplateLine = { genericName: string; dosageForm: string; spec: string; packageText: string; manufacturer: string; price: string; quantity: string; note: string };
+export type TemplateLine = {
+  genericName: string;
+  dosageForm: string;
+  spec: string;
+  packageText: string;
+  manufacturer: string;
+  price: string;
+  quantity: string;
+  note: string;
+};
 
 /**
  * Example lines for the purchase-list template, taken from the real (not synthetic) chosen prices
@@ -20,7 +29,17 @@ export type TemplateLine = { genericName: string; dosageForm: string; spec: stri
  */
 export async function templateLines(db: Db, province?: string): Promise<TemplateLine[]> {
   const [inForce] = await priceFilters(db, province ? { province } : {});
-  const rows = await readRows<{ genericName: string; dosageForm: string | null; spec: string; packageText: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null; manufacturer: string; chosenPriceE4: number }>(
+  const rows = await readRows<{
+    genericName: string;
+    dosageForm: string | null;
+    spec: string;
+    packageText: string | null;
+    packageQty: number | null;
+    smallestUnit: string | null;
+    packageUnit: string | null;
+    manufacturer: string;
+    chosenPriceE4: number;
+  }>(
     db,
     sql`SELECT pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
         pr.smallest_unit AS smallestUnit, pr.package_unit AS packageUnit, pr.manufacturer AS manufacturer, p.chosen_price_e4 AS chosenPriceE4
@@ -32,11 +51,38 @@ export async function templateLines(db: Db, province?: string): Promise<Template
   const lines: TemplateLine[] = [];
   const [first, second] = rows;
   if (first) {
-    lines.push({ genericName: first.genericName, dosageForm: first.dosageForm ?? "", spec: first.spec, packageText: pack(first), manufacturer: first.manufacturer, price: formatYuan(BigInt(first.chosenPriceE4), 4), quantity: "100", note: "按中选价" });
-    lines.push({ genericName: first.genericName, dosageForm: first.dosageForm ?? "", spec: first.spec, packageText: pack(first), manufacturer: "（贵院的其他供应企业）", price: scaled(first.chosenPriceE4, 130n), quantity: "50", note: "非中选，有中选替代" });
+    lines.push({
+      genericName: first.genericName,
+      dosageForm: first.dosageForm ?? "",
+      spec: first.spec,
+      packageText: pack(first),
+      manufacturer: first.manufacturer,
+      price: formatYuan(BigInt(first.chosenPriceE4), 4),
+      quantity: "100",
+      note: "按中选价",
+    });
+    lines.push({
+      genericName: first.genericName,
+      dosageForm: first.dosageForm ?? "",
+      spec: first.spec,
+      packageText: pack(first),
+      manufacturer: "（贵院的其他供应企业）",
+      price: scaled(first.chosenPriceE4, 130n),
+      quantity: "50",
+      note: "非中选，有中选替代",
+    });
   }
   if (second) {
-    lines.push({ genericName: second.genericName, dosageForm: second.dosageForm ?? "", spec: second.spec, packageText: pack(second), manufacturer: second.manufacturer, price: scaled(second.chosenPriceE4, 110n), quantity: "20", note: "高于中选价" });
+    lines.push({
+      genericName: second.genericName,
+      dosageForm: second.dosageForm ?? "",
+      spec: second.spec,
+      packageText: pack(second),
+      manufacturer: second.manufacturer,
+      price: scaled(second.chosenPriceE4, 110n),
+      quantity: "20",
+      note: "高于中选价",
+    });
   }
   return lines;
 }

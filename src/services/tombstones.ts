@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { columnsOf } from "../import/journal";
 import { parsePriceFilter } from "./price-filter";
@@ -36,7 +36,10 @@ export const newestWithdrawal = (tbl: TombstoneTable) => sql`SELECT max(withdraw
  * What a filter reads besides the search row, kept beside it: the batch's level and the price's
  * synthetic flag (renderFilter's `copied` form reads them from these names).
  */
-const EXTRA = [["t_level", "b.level"], ["t_synthetic", "p.synthetic"]] as const;
+const EXTRA = [
+  ["t_level", "b.level"],
+  ["t_synthetic", "p.synthetic"],
+] as const;
 
 /** The columns of price_search as this database has them (a later migration may add some). */
 async function searchColumns(db: Db): Promise<string[]> {

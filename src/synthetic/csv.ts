@@ -1,6 +1,6 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import Papa from 'papaparse';
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import Papa from "papaparse";
 
 export interface WriteCsvOptions {
   /** rows per `unparse` call; bounds memory together with the stream's own buffer */
@@ -21,14 +21,14 @@ export async function writeCsv<Row extends object>(
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
   const fields = [...columns];
   const write = async (text: string): Promise<void> => {
-    if (!out.write(text)) await once(out, 'drain');
+    if (!out.write(text)) await once(out, "drain");
   };
-  await write(`${Papa.unparse([fields], { newline: '\n' })}\n`);
+  await write(`${Papa.unparse([fields], { newline: "\n" })}\n`);
   let written = 0;
   let chunk: Row[] = [];
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
-    await write(`${Papa.unparse(chunk, { header: false, columns: fields, newline: '\n' })}\n`);
+    await write(`${Papa.unparse(chunk, { header: false, columns: fields, newline: "\n" })}\n`);
     written += chunk.length;
     chunk = [];
   };

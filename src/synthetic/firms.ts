@@ -4,12 +4,30 @@
  */
 
 const WORDS = [
-  '星河', '云岭', '青禾', '远山', '明湖', '长风', '松涛', '白鹭', '金穗', '银杉',
-  '紫荆', '碧波', '丹霞', '晨曦', '翠竹', '海棠', '鹿鸣', '春晖', '北辰', '南屏',
+  "星河",
+  "云岭",
+  "青禾",
+  "远山",
+  "明湖",
+  "长风",
+  "松涛",
+  "白鹭",
+  "金穗",
+  "银杉",
+  "紫荆",
+  "碧波",
+  "丹霞",
+  "晨曦",
+  "翠竹",
+  "海棠",
+  "鹿鸣",
+  "春晖",
+  "北辰",
+  "南屏",
 ] as const;
-const DRUG_KINDS = ['制药有限公司', '药业有限公司', '生物制药有限公司', '药业股份有限公司', '医药科技有限公司'] as const;
-const DEVICE_KINDS = ['医疗器械有限公司', '医疗科技有限公司', '生物材料有限公司'] as const;
-const SUFFIXES = ['甲', '乙', '丙'] as const;
+const DRUG_KINDS = ["制药有限公司", "药业有限公司", "生物制药有限公司", "药业股份有限公司", "医药科技有限公司"] as const;
+const DEVICE_KINDS = ["医疗器械有限公司", "医疗科技有限公司", "生物材料有限公司"] as const;
+const SUFFIXES = ["甲", "乙", "丙"] as const;
 
 function combine(kinds: readonly string[]): readonly string[] {
   const out: string[] = [];

@@ -1,14 +1,14 @@
-import { SYNTHETIC_BATCH_DEFS, type SyntheticBatchDef } from './batches.js';
-import type { PriceRow, ReferenceKind } from './columns.js';
-import { SYNTHETIC_DEVICE_FIRMS, SYNTHETIC_DRUG_FIRMS } from './firms.js';
-import { DEVICE_TEMPLATES, DRUG_TEMPLATES, type ProductTemplate } from './names.js';
-import { PROVINCE_NAMES } from './provinces.js';
-import { Rng } from './prng.js';
+import { SYNTHETIC_BATCH_DEFS, type SyntheticBatchDef } from "./batches.js";
+import type { PriceRow, ReferenceKind } from "./columns.js";
+import { SYNTHETIC_DEVICE_FIRMS, SYNTHETIC_DRUG_FIRMS } from "./firms.js";
+import { DEVICE_TEMPLATES, DRUG_TEMPLATES, type ProductTemplate } from "./names.js";
+import { Rng } from "./prng.js";
+import { PROVINCE_NAMES } from "./provinces.js";
 
 /** `source` of every synthetic price row. */
-export const SYNTHETIC_PRICE_SOURCE = 'synthetic';
+export const SYNTHETIC_PRICE_SOURCE = "synthetic";
 /** Every synthetic nhsaCode starts with this, so no one mistakes it for a real 医保编码. */
-export const SYNTHETIC_CODE_PREFIX = 'SYN';
+export const SYNTHETIC_CODE_PREFIX = "SYN";
 
 export interface SyntheticPriceOptions {
   /** rows to yield (a non-negative integer) */
@@ -29,15 +29,17 @@ const SHARE_PRE_VBP = 0.1;
 /** a product's batches: 1 to 4 of the drug batches, weighted */
 const DRUG_BATCH_COUNTS = [1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4] as const;
 
-const DRUG_BATCHES = SYNTHETIC_BATCH_DEFS.filter((b) => b.category === 'drug');
-const DEVICE_BATCHES = SYNTHETIC_BATCH_DEFS.filter((b) => b.category === 'device');
+const DRUG_BATCHES = SYNTHETIC_BATCH_DEFS.filter((b) => b.category === "drug");
+const DEVICE_BATCHES = SYNTHETIC_BATCH_DEFS.filter((b) => b.category === "device");
 
 /** Decimal text of an amount in 0.0001 yuan: 36000 → `3.6`, 500 → `0.05`, 7_000_000 → `700`. */
 export function formatMinor(minor: number): string {
   if (!Number.isSafeInteger(minor) || minor < 0) throw new RangeError(`bad amount ${minor}`);
   const whole = Math.floor(minor / MINOR_PER_YUAN);
-  const frac = String(minor % MINOR_PER_YUAN).padStart(4, '0').replace(/0+$/, '');
-  return frac === '' ? String(whole) : `${whole}.${frac}`;
+  const frac = String(minor % MINOR_PER_YUAN)
+    .padStart(4, "0")
+    .replace(/0+$/, "");
+  return frac === "" ? String(whole) : `${whole}.${frac}`;
 }
 
 function clampPrice(minor: number): number {
@@ -90,20 +92,16 @@ function makeProduct(rng: Rng, firms: FirmPicker, index: number): Product {
   const spec = template.specs[specIndex] as string;
   const packageQty = rng.pick(template.packageQtys);
   let packageUnit = rng.pick(template.packageUnits);
-  if (packageUnit === '瓶' && packageQty < 28) packageUnit = '盒';
-  const manufacturer = firms.pick(
-    device ? SYNTHETIC_DEVICE_FIRMS : SYNTHETIC_DRUG_FIRMS,
-    `${template.genericName}|${spec}`,
-    templateIndex * 5 + specIndex,
-  );
-  const serial = String(index + 1).padStart(10, '0');
+  if (packageUnit === "瓶" && packageQty < 28) packageUnit = "盒";
+  const manufacturer = firms.pick(device ? SYNTHETIC_DEVICE_FIRMS : SYNTHETIC_DRUG_FIRMS, `${template.genericName}|${spec}`, templateIndex * 5 + specIndex);
+  const serial = String(index + 1).padStart(10, "0");
   return {
     template,
     spec,
     packageQty,
     packageUnit,
     manufacturer,
-    nhsaCode: `${SYNTHETIC_CODE_PREFIX}${device ? 'C' : 'D'}${serial}`,
+    nhsaCode: `${SYNTHETIC_CODE_PREFIX}${device ? "C" : "D"}${serial}`,
     approvalNo: device ? `国械注准${20_993_460_000 + index}SYN` : `国药准字H${20_990_000 + index}SYN`,
   };
 }
@@ -115,10 +113,10 @@ function firstPrice(rng: Rng, product: Product): number {
   return roundPrice(rng, rng.logUniform(lo, hi) * strength * product.packageQty);
 }
 
-function reference(rng: Rng, chosen: number): { price: string; kind: ReferenceKind | '' } {
+function reference(rng: Rng, chosen: number): { price: string; kind: ReferenceKind | "" } {
   const r = rng.float();
-  if (r < SHARE_NO_REFERENCE) return { price: '', kind: '' };
-  const kind: ReferenceKind = rng.chance(SHARE_PRE_VBP) ? 'pre_vbp' : 'ceiling';
+  if (r < SHARE_NO_REFERENCE) return { price: "", kind: "" };
+  const kind: ReferenceKind = rng.chance(SHARE_PRE_VBP) ? "pre_vbp" : "ceiling";
   if (r < SHARE_NO_REFERENCE + SHARE_REFERENCE_BELOW) {
     // chosen above its reference: a negative reduction the service must flag, not reject
     const below = Math.min(chosen - 1, Math.floor(chosen * (1 - rng.int(1, 15) / 100)));
@@ -132,10 +130,16 @@ function reference(rng: Rng, chosen: number): { price: string; kind: ReferenceKi
 
 function supplyRegions(rng: Rng, batch: SyntheticBatchDef): string {
   if (batch.scope.length === 0) {
-    if (rng.chance(0.4)) return ''; // nationwide
-    return rng.sampleIndexes(PROVINCE_NAMES.length, rng.int(1, 5)).map((i) => PROVINCE_NAMES[i]).join('、');
+    if (rng.chance(0.4)) return ""; // nationwide
+    return rng
+      .sampleIndexes(PROVINCE_NAMES.length, rng.int(1, 5))
+      .map((i) => PROVINCE_NAMES[i])
+      .join("、");
   }
-  return rng.sampleIndexes(batch.scope.length, rng.int(1, batch.scope.length)).map((i) => batch.scope[i]).join('、');
+  return rng
+    .sampleIndexes(batch.scope.length, rng.int(1, batch.scope.length))
+    .map((i) => batch.scope[i])
+    .join("、");
 }
 
 /**
@@ -146,7 +150,7 @@ function supplyRegions(rng: Rng, batch: SyntheticBatchDef): string {
  * year, seeds/batches.csv), not hundreds of billions. Devices: 100–200,000 units, as before.
  */
 function agreedVolume(rng: Rng, product: Product, batch: SyntheticBatchDef, basisMinor: number): string {
-  if (product.template.category === 'device') return String(Math.round(rng.logUniform(100, 200_000)));
+  if (product.template.category === "device") return String(Math.round(rng.logUniform(100, 200_000)));
   const share = batch.scope.length === 0 ? 1 : batch.scope.length / PROVINCE_NAMES.length;
   const spendYuan = rng.logUniform(300_000, 10_000_000) * share;
   const unitYuan = basisMinor / MINOR_PER_YUAN / product.packageQty;
@@ -168,8 +172,8 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
   for (let index = 0; emitted < count; index++) {
     const product = makeProduct(rng, firms, index);
     const { template } = product;
-    const candidates = template.category === 'device' ? DEVICE_BATCHES : DRUG_BATCHES;
-    const howMany = template.category === 'device' ? rng.int(1, candidates.length) : rng.pick(DRUG_BATCH_COUNTS);
+    const candidates = template.category === "device" ? DEVICE_BATCHES : DRUG_BATCHES;
+    const howMany = template.category === "device" ? rng.int(1, candidates.length) : rng.pick(DRUG_BATCH_COUNTS);
     let chosen = firstPrice(rng, product);
     let first = true;
     for (const b of rng.sampleIndexes(candidates.length, howMany)) {
@@ -180,7 +184,7 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
       const ref = reference(rng, chosen);
       // Drawn in the order they always were (regions, then volume), so the rows stay those of earlier demos.
       const regions = supplyRegions(rng, batch);
-      const volume = agreedVolume(rng, product, batch, ref.price === '' ? chosen : Math.round(Number(ref.price) * MINOR_PER_YUAN));
+      const volume = agreedVolume(rng, product, batch, ref.price === "" ? chosen : Math.round(Number(ref.price) * MINOR_PER_YUAN));
       yield {
         batch: batch.id,
         category: template.category,
@@ -200,10 +204,10 @@ export function* syntheticPrices(opts: SyntheticPriceOptions): Generator<PriceRo
         referenceKind: ref.kind,
         supplyRegions: regions,
         agreedVolume: volume,
-        cycleStart: '',
-        cycleEnd: '',
+        cycleStart: "",
+        cycleEnd: "",
         source: SYNTHETIC_PRICE_SOURCE,
-        synthetic: 'true',
+        synthetic: "true",
       };
       emitted++;
     }

@@ -1,25 +1,25 @@
-import { SYNTHETIC_BATCH_DEFS } from './batches.js';
-import type { PriceRow } from './columns.js';
-import { formatMinor } from './prices.js';
-import { PROVINCE_NAMES } from './provinces.js';
-import { Rng } from './prng.js';
+import { SYNTHETIC_BATCH_DEFS } from "./batches.js";
+import type { PriceRow } from "./columns.js";
+import { formatMinor } from "./prices.js";
+import { Rng } from "./prng.js";
+import { PROVINCE_NAMES } from "./provinces.js";
 
 /** One row of the demo's regional agreed volumes (约定采购量 per price and province). */
 export type AgreedVolumeRow = { batch: string; nhsaCode: string; region: string; agreedVolume: string; source: string };
 /** One row of the demo's monthly purchases (采购量 per price, province and month). */
 export type VolumeRow = { batch: string; nhsaCode: string; region: string; month: string; units: string; amountPaid: string; fundShare: string };
 
-export const AGREED_VOLUME_COLUMNS = ['batch', 'nhsaCode', 'region', 'agreedVolume', 'source'] as const satisfies readonly (keyof AgreedVolumeRow)[];
-export const VOLUME_COLUMNS = ['batch', 'nhsaCode', 'region', 'month', 'units', 'amountPaid', 'fundShare'] as const satisfies readonly (keyof VolumeRow)[];
+export const AGREED_VOLUME_COLUMNS = ["batch", "nhsaCode", "region", "agreedVolume", "source"] as const satisfies readonly (keyof AgreedVolumeRow)[];
+export const VOLUME_COLUMNS = ["batch", "nhsaCode", "region", "month", "units", "amountPaid", "fundShare"] as const satisfies readonly (keyof VolumeRow)[];
 
 /** The months the demo has purchases for: 2026 to November, the last full month of the session it was made in. */
-export const DEMO_MONTHS: readonly string[] = Array.from({ length: 11 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
+export const DEMO_MONTHS: readonly string[] = Array.from({ length: 11 }, (_, i) => `2026-${String(i + 1).padStart(2, "0")}`);
 
 /**
  * Share of spending the fund pays in the demo's purchases: 70 %, near what 乌海市 actually paid in
  * 2022 (72.8 % for employees, 69 % for residents; seed article 002). An assumption, stated here.
  */
-export const DEMO_FUND_SHARE = '0.7';
+export const DEMO_FUND_SHARE = "0.7";
 
 export interface SyntheticVolumeOptions {
   /** One price in `every` of the batches in force in the demo months gets regional volumes and purchases. */
@@ -44,10 +44,10 @@ export function syntheticVolumes(prices: Iterable<PriceRow>, opts: SyntheticVolu
   let index = 0;
   for (const p of prices) {
     const batch = cycles.get(p.batch);
-    if (!batch || p.agreedVolume === '' || p.nhsaCode === '') continue;
+    if (!batch || p.agreedVolume === "" || p.nhsaCode === "") continue;
     const months = DEMO_MONTHS.filter((m) => m >= batch.cycleStart.slice(0, 7) && m <= batch.cycleEnd.slice(0, 7));
     if (months.length === 0 || index++ % every !== 0) continue;
-    const provinces = p.supplyRegions === '' ? rng.sampleIndexes(PROVINCE_NAMES.length, 3).map((i) => PROVINCE_NAMES[i]!) : p.supplyRegions.split('、');
+    const provinces = p.supplyRegions === "" ? rng.sampleIndexes(PROVINCE_NAMES.length, 3).map((i) => PROVINCE_NAMES[i]!) : p.supplyRegions.split("、");
     const total = Number(p.agreedVolume);
     const weights = provinces.map(() => 1 + rng.float() * 3);
     const weightSum = weights.reduce((a, b) => a + b, 0);
@@ -59,13 +59,18 @@ export function syntheticVolumes(prices: Iterable<PriceRow>, opts: SyntheticVolu
     provinces.forEach((region, i) => {
       const share = shares[i]!;
       if (share <= 0) return;
-      agreed.push({ batch: p.batch, nhsaCode: p.nhsaCode, region, agreedVolume: String(share), source: 'synthetic' });
+      agreed.push({ batch: p.batch, nhsaCode: p.nhsaCode, region, agreedVolume: String(share), source: "synthetic" });
       for (const month of months) {
         const units = Math.round((share / 12) * (0.6 + 0.7 * rng.float()));
         if (units <= 0) continue;
         volumes.push({
-          batch: p.batch, nhsaCode: p.nhsaCode, region, month, units: String(units),
-          amountPaid: formatMinor(Math.round((chosenMinor * units) / packageQty)), fundShare: DEMO_FUND_SHARE,
+          batch: p.batch,
+          nhsaCode: p.nhsaCode,
+          region,
+          month,
+          units: String(units),
+          amountPaid: formatMinor(Math.round((chosenMinor * units) / packageQty)),
+          fundShare: DEMO_FUND_SHARE,
         });
       }
     });

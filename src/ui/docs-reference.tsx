@@ -4,7 +4,16 @@
  * interactive reference, whose script comes from a CDN that a hospital intranet may not reach.
  */
 
-type Schema = { type?: string | string[]; enum?: unknown[]; format?: string; items?: Schema; maxLength?: number; minimum?: number; maximum?: number; example?: unknown };
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  format?: string;
+  items?: Schema;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  example?: unknown;
+};
 type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Schema };
 type Operation = {
   tags?: string[];
@@ -75,7 +84,11 @@ function OperationSection(props: { method: string; path: string; op: Operation; 
       </h3>
       {op.summary ? <p>{op.summary}</p> : null}
       {op.description ? <p class="note">{op.description}</p> : null}
-      {op.security?.length ? <p>需要管理员令牌：<code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code></p> : null}
+      {op.security?.length ? (
+        <p>
+          需要管理员令牌：<code>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</code>
+        </p>
+      ) : null}
       {params.length ? (
         <div class="scroll">
           <table>
@@ -143,8 +156,7 @@ export function ApiReference(props: { doc: OpenApiDocument; origin: string }) {
     <main id="main" class="api-reference">
       <h1>{props.doc.info?.title ?? "API"}</h1>
       <p>
-        版本 {props.doc.info?.version ?? ""} · 机器可读定义：<a href="/openapi.json">/openapi.json</a>（OpenAPI 3.1）·{" "}
-        <a href="/">返回查询</a>
+        版本 {props.doc.info?.version ?? ""} · 机器可读定义：<a href="/openapi.json">/openapi.json</a>（OpenAPI 3.1）· <a href="/">返回查询</a>
       </p>
       {props.doc.info?.description ? <p class="note">{props.doc.info.description}</p> : null}
       <p class="note">错误一律为 JSON：{`{"error": {"code", "message", "details", "requestId"}}`}，code 稳定，可供程序判断。</p>

@@ -68,13 +68,15 @@ const TAGS: Record<string, string> = {
   feeds: "变更订阅 feeds",
 };
 
-const INTRO = "集中带量采购（集采）中选价格、降幅与医保基金节约的接口。金额单位为元：价格保留 4 位小数，金额合计保留 2 位。字段名、参数名和错误代码保持英文，便于程序使用。";
+const INTRO =
+  "集中带量采购（集采）中选价格、降幅与医保基金节约的接口。金额单位为元：价格保留 4 位小数，金额合计保留 2 位。字段名、参数名和错误代码保持英文，便于程序使用。";
 
 export function localizeDocument<T extends OpenApiDocument>(doc: T): T {
   const copy = structuredClone(doc) as T & { tags?: Array<{ name: string; description?: string; "x-displayName"?: string }> };
   if (copy.info) copy.info.description = copy.info.description ? `${INTRO}\n\n${copy.info.description}` : INTRO;
   const used = new Set<string>();
-  for (const item of Object.values(copy.paths ?? {})) for (const op of Object.values(item)) for (const t of (op as { tags?: string[] })?.tags ?? []) used.add(t);
+  for (const item of Object.values(copy.paths ?? {}))
+    for (const op of Object.values(item)) for (const t of (op as { tags?: string[] })?.tags ?? []) used.add(t);
   const declared = new Map((copy.tags ?? []).map((t) => [t.name, t]));
   copy.tags = [...new Set([...declared.keys(), ...used])].map((name) => ({ ...(declared.get(name) ?? { name }), "x-displayName": TAGS[name] ?? name }));
   for (const item of Object.values(copy.paths ?? {})) {

@@ -52,7 +52,9 @@ export function docsPage(c: Context<AppEnv>, doc: OpenApiDocument) {
           <div id="scalar"></div>
           <div id="app">
             <p class="note" id="docs-status">
-              {vendor ? "正在加载交互式 API 文档（由本服务器提供，不需要外网）；下面是同一份接口定义。" : "这台服务器没有附带交互式文档的脚本；下面是完整的接口定义。"}
+              {vendor
+                ? "正在加载交互式 API 文档（由本服务器提供，不需要外网）；下面是同一份接口定义。"
+                : "这台服务器没有附带交互式文档的脚本；下面是完整的接口定义。"}
             </p>
             <ApiReference doc={localizeDocument(doc)} origin={new URL(c.req.url).origin} />
           </div>

@@ -122,6 +122,9 @@ export function unitName(p: { packageQty: number | null; smallestUnit: string | 
 /** Region names for a table cell: nationwide, or the first few and how many more. */
 export function regionsLabel(regions: Array<{ name: string }>, nationwide: boolean, max = 3): string {
   if (nationwide) return "全国";
-  const shown = regions.slice(0, max).map((r) => r.name).join("、");
+  const shown = regions
+    .slice(0, max)
+    .map((r) => r.name)
+    .join("、");
   return regions.length > max ? `${shown} 等 ${regions.length} 地` : shown;
 }

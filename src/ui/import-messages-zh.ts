@@ -39,37 +39,61 @@ const RULES: Rule[] = [
   [/^duplicates row (\d+) \(the same key\)$/, (n) => `与第 ${n} 行重复`],
   [/^the row has (\d+) cells but the header has (\d+)$/, (n, m) => `这一行有 ${n} 个单元格，表头有 ${m} 个`],
   [/^the row is invalid$/, () => "这一行有误"],
-  [/^required column is missing \(accepted headers: (.*?)(?:; "(.*?)" looks like ([^;]*))?; or map a column by hand.*\)$/, (list, near, like) =>
-    `缺少必需的列（可用的表头：${list}）${near ? `；“${near}”像是“${like}”` : ""}；也可以在“列对应”里手动指定`],
+  [
+    /^required column is missing \(accepted headers: (.*?)(?:; "(.*?)" looks like ([^;]*))?; or map a column by hand.*\)$/,
+    (list, near, like) => `缺少必需的列（可用的表头：${list}）${near ? `；“${near}”像是“${like}”` : ""}；也可以在“列对应”里手动指定`,
+  ],
   [/^this column appears twice$/, () => "这一列出现了两次"],
   [/^the file has a header but no data rows$/, () => "文件只有表头，没有数据行"],
   [/^the file is empty$/, () => "文件是空的"],
   [/^the sheet is empty$/, () => "工作表是空的"],
   [/^no header row found in the first (\d+) rows; expected columns such as (.*)$/, (n, list) => `前 ${n} 行里没有找到表头，应有这些列：${list}`],
   [/^sheet "(.*?)": (.*)$/, (s, rest) => `工作表“${s}”：${zhImportMessage(rest)}`],
-  [/^CSV syntax: a quoted field is never closed.*$/, () => "CSV 格式错误：引号没有闭合（缺少一个 \"）"],
-  [/^CSV syntax: a quoted field has text after its closing quote.*$/, () => "CSV 格式错误：引号闭合后还有文字（单元格里的引号要写成 \"\"）"],
+  [/^CSV syntax: a quoted field is never closed.*$/, () => 'CSV 格式错误：引号没有闭合（缺少一个 "）'],
+  [/^CSV syntax: a quoted field has text after its closing quote.*$/, () => 'CSV 格式错误：引号闭合后还有文字（单元格里的引号要写成 ""）'],
   [/^CSV syntax: (.*)$/, (m) => `CSV 格式错误：${m}`],
   [/^row (\d+) is longer than (\d+) MB; .*$/, (n, mb) => `第 ${n} 行超过 ${mb} MB，可能有引号没有闭合`],
-  [/^the file is (UTF-16|UTF-32) \((little|big)-endian[^)]*\).*$/, (u, e) => `文件是 ${u} 编码（${e === "little" ? "小端" : "大端"}）：请另存为 UTF-8，在 Excel 里“另存为”→“CSV UTF-8”`],
-  [/^the file looks like (UTF-16|UTF-32) \((little|big)-endian\) without a byte order mark.*$/, (u, e) => `文件看起来是没有字节顺序标记的 ${u} 编码（${e === "little" ? "小端" : "大端"}）：请另存为 UTF-8，在 Excel 里“另存为”→“CSV UTF-8”`],
-  [/^another import holds the database's write lock: this dry run's audit entry .*$/, () => "另一个导入正占用数据库写锁：这次试运行的审计记录会在它结束后写入（在此之前审计编号为 0）"],
+  [
+    /^the file is (UTF-16|UTF-32) \((little|big)-endian[^)]*\).*$/,
+    (u, e) => `文件是 ${u} 编码（${e === "little" ? "小端" : "大端"}）：请另存为 UTF-8，在 Excel 里“另存为”→“CSV UTF-8”`,
+  ],
+  [
+    /^the file looks like (UTF-16|UTF-32) \((little|big)-endian\) without a byte order mark.*$/,
+    (u, e) => `文件看起来是没有字节顺序标记的 ${u} 编码（${e === "little" ? "小端" : "大端"}）：请另存为 UTF-8，在 Excel 里“另存为”→“CSV UTF-8”`,
+  ],
+  [
+    /^another import holds the database's write lock: this dry run's audit entry .*$/,
+    () => "另一个导入正占用数据库写锁：这次试运行的审计记录会在它结束后写入（在此之前审计编号为 0）",
+  ],
   [/^the file is UTF-16.*$/, () => "文件是 UTF-16 编码（Excel 的“Unicode 文本”）：请在 Excel 里另存为“CSV UTF-8”或“CSV”后再上传"],
   [/^the file is not text \(it contains NUL bytes\).*$/, () => "文件不是文本（含有 NUL 字节）：请把表格另存为 CSV 或 .xlsx 后上传"],
   [/^the file is neither valid UTF-8 nor valid GB18030.*$/, () => "文件既不是有效的 UTF-8 也不是有效的 GB18030：请在 Excel 里另存为“CSV UTF-8”后再上传"],
-  [/^the file starts with a UTF-8 byte order mark but is not valid UTF-8.*$/, () => "文件以 UTF-8 标记开头，但内容不是有效的 UTF-8：请在 Excel 里重新另存为“CSV UTF-8”"],
+  [
+    /^the file starts with a UTF-8 byte order mark but is not valid UTF-8.*$/,
+    () => "文件以 UTF-8 标记开头，但内容不是有效的 UTF-8：请在 Excel 里重新另存为“CSV UTF-8”",
+  ],
   [/^the file is not valid UTF-8 near byte (\d+)$/, (n) => `文件在第 ${n} 字节附近不是有效的 UTF-8`],
-  [/^the file is an Excel workbook \(\.xlsx\), which this server cannot read.*$/, () => "这是 Excel 工作簿（.xlsx），本服务器（Cloudflare Workers）不能读取：请用命令行导入（npm run import），或在 Excel 里另存为“CSV UTF-8”后上传"],
+  [
+    /^the file is an Excel workbook \(\.xlsx\), which this server cannot read.*$/,
+    () => "这是 Excel 工作簿（.xlsx），本服务器（Cloudflare Workers）不能读取：请用命令行导入（npm run import），或在 Excel 里另存为“CSV UTF-8”后上传",
+  ],
   [/^the file is an Excel workbook \(\.xlsx\/\.xls\), not CSV.*$/, () => "这是 Excel 工作簿，不是 CSV：请在 Excel 里另存为“CSV UTF-8”后上传"],
-  [/^this is a legacy Excel 97-2003 workbook \(\.xls\).*$/, () => "这是旧版 Excel 97-2003 工作簿（.xls），不能直接导入：请在 Excel 或 WPS 里“另存为” Excel 工作簿（.xlsx）或 CSV 后再上传"],
+  [
+    /^this is a legacy Excel 97-2003 workbook \(\.xls\).*$/,
+    () => "这是旧版 Excel 97-2003 工作簿（.xls），不能直接导入：请在 Excel 或 WPS 里“另存为” Excel 工作簿（.xlsx）或 CSV 后再上传",
+  ],
   [/^the file is not a readable \.xlsx workbook.*$/, () => "文件不是可读取的 .xlsx 工作簿：请在 Excel 或 WPS 里重新保存后上传"],
   [/^the workbook could not be read.*$/, () => "工作簿读取失败：请在 Excel 或 WPS 里重新保存后上传"],
   [/^the workbook has no worksheets$/, () => "工作簿里没有工作表"],
   [/^the workbook has no sheet "(.*?)"; its sheets are (.*)$/, (s, list) => `工作簿里没有工作表“${s}”，现有工作表：${list}`],
-  [/^no sheet has a header row with the required columns \((.*?)\) in its first (\d+) rows; sheets: (.*?)\. .*$/, (cols, n, list) =>
-    `没有哪个工作表的前 ${n} 行里有含必需列（${cols}）的表头；工作表有：${list}。请在“工作表”里指定，或在“列对应”里手动指定列`],
-  [/^(.*) per smallest unit does not agree with (.*) per package(?: ÷ (\d+))? \((.*)\); give one of them or correct one$/, (u, p, q, col) =>
-    `最小单位价格 ${u} 与每包装价格 ${p}${q ? ` ÷ ${q}` : ""}（${col}）对不上：只填其中一个，或改正其中一个`],
+  [
+    /^no sheet has a header row with the required columns \((.*?)\) in its first (\d+) rows; sheets: (.*?)\. .*$/,
+    (cols, n, list) => `没有哪个工作表的前 ${n} 行里有含必需列（${cols}）的表头；工作表有：${list}。请在“工作表”里指定，或在“列对应”里手动指定列`,
+  ],
+  [
+    /^(.*) per smallest unit does not agree with (.*) per package(?: ÷ (\d+))? \((.*)\); give one of them or correct one$/,
+    (u, p, q, col) => `最小单位价格 ${u} 与每包装价格 ${p}${q ? ` ÷ ${q}` : ""}（${col}）对不上：只填其中一个，或改正其中一个`,
+  ],
   [/^the file says (.*), the prices give (.*?)( \(--strict\))?$/, (said, got) => `文件写的降幅是 ${said}，按价格算出来是 ${got.replace(/ \/ /g, " 或 ")}`],
   [/^is required with a reference price: .*$/, () => "有参考价时必填：ceiling（最高有效申报价）或 pre_vbp（集采前价格）"],
   [/^no chosen price in batch "(.*?)" matches (.*)$/, (b, p) => `批次“${b}”里没有与“${p}”对应的中选价格`],
@@ -88,13 +112,32 @@ const RULES: Rule[] = [
   [/^the import failed: (.*)$/, (m) => `导入失败：${m}`],
   // Warnings
   [/^read sheet "(.*)" \(header in row (\d+)\)$/, (s, n) => `读取了工作表“${s}”（表头在第 ${n} 行）`],
-  [/^columns ignored \(not part of a (\w+) file\): (.*)$/, (_k, list) => `以下列不属于这类文件，已忽略：${list.replace(/\(did you mean (.*?)\?\)/g, "（是不是“$1”？）")}`],
-  [/^(\d+) amount cell\(s\) had more than 4 decimals and were rounded half-up to 4 \(first rows: (.*)\)$/, (n, rows) => `${n} 个金额单元格超过 4 位小数，已四舍五入到 4 位（最先几行：${rows}）`],
-  [/^chosen price is above the reference price \(a negative reduction\) in (\d+) row\(s\): (.*)$/, (n, rows) => `${n} 行的中选价格高于参考价（降幅为负）：${rowsZh(rows)}`],
-  [/^the reduction computed from the prices differs from the file's own 降幅 by more than 0\.01 percentage points in (\d+) row\(s\): (.*); check that .*$/, (n, rows) =>
-    `${n} 行按价格算出的降幅与文件里的“降幅”相差超过 0.01 个百分点：${rowsZh(rows)}；请检查各价格列是每包装还是每最小单位（把最小单位价格当成每盒价格，就会在这里看出来）`],
+  [
+    /^columns ignored \(not part of a (\w+) file\): (.*)$/,
+    (_k, list) => `以下列不属于这类文件，已忽略：${list.replace(/\(did you mean (.*?)\?\)/g, "（是不是“$1”？）")}`,
+  ],
+  [
+    /^(\d+) amount cell\(s\) had more than 4 decimals and were rounded half-up to 4 \(first rows: (.*)\)$/,
+    (n, rows) => `${n} 个金额单元格超过 4 位小数，已四舍五入到 4 位（最先几行：${rows}）`,
+  ],
+  [
+    /^chosen price is above the reference price \(a negative reduction\) in (\d+) row\(s\): (.*)$/,
+    (n, rows) => `${n} 行的中选价格高于参考价（降幅为负）：${rowsZh(rows)}`,
+  ],
+  [
+    /^the reduction computed from the prices differs from the file's own 降幅 by more than 0\.01 percentage points in (\d+) row\(s\): (.*); check that .*$/,
+    (n, rows) =>
+      `${n} 行按价格算出的降幅与文件里的“降幅”相差超过 0.01 个百分点：${rowsZh(rows)}；请检查各价格列是每包装还是每最小单位（把最小单位价格当成每盒价格，就会在这里看出来）`,
+  ],
   [/^(\d+) losing bid\(s\) .*$/, (n) => `${n} 个未中选的报价（是否中标 = 否 或 流标）已作为落选报价保存，不算中选价格`],
-  [/^rows left out: (.*)$/, (parts) => `以下行未导入：${parts.replace(/(\d+) row\(s\) a strength listed without a chosen firm or price/g, "$1 行只列了规格、没有中选企业和价格").replace(/(\d+) row\(s\) are notes \(注：…\)/g, "$1 行是注释（注：…）").replace(/\(rows ([^)]*)\)/g, "（第 $1 行）")}`],
+  [
+    /^rows left out: (.*)$/,
+    (parts) =>
+      `以下行未导入：${parts
+        .replace(/(\d+) row\(s\) a strength listed without a chosen firm or price/g, "$1 行只列了规格、没有中选企业和价格")
+        .replace(/(\d+) row\(s\) are notes \(注：…\)/g, "$1 行是注释（注：…）")
+        .replace(/\(rows ([^)]*)\)/g, "（第 $1 行）")}`,
+  ],
   [/^saved the column mapping( and sheet)? as profile "(.*)" .*$/, (sheet, v) => `已把列对应${sheet ? "和工作表" : ""}保存为导入方案“${v}”`],
   [/^(\d+) more errors are not listed$/, (n) => `另有 ${n} 个错误未列出`],
 ];

@@ -1,5 +1,5 @@
-import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
 import { assetUrl } from "./assets/assets.routes";
 
 export type NavKey = "search" | "batches" | "savings" | "price-check" | "import" | "product";
@@ -60,9 +60,7 @@ export function Layout(props: { title: string; nav?: NavKey; children: Child; sc
           <main id="main" tabindex={-1}>
             {props.children}
           </main>
-          <footer class="site-footer">
-            价格来自公开的集采结果与报道；标注“合成”的数据为演示用模拟数据，不是真实价格。金额单位：元（人民币）。
-          </footer>
+          <footer class="site-footer">价格来自公开的集采结果与报道；标注“合成”的数据为演示用模拟数据，不是真实价格。金额单位：元（人民币）。</footer>
         </body>
       </html>
     </>

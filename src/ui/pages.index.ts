@@ -1,17 +1,17 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../context";
+import { AppError } from "../errors";
+import { uploadSlots } from "../middleware/upload-body";
+import { requireAdminSession } from "./admin-session";
 import { assetsRouter } from "./assets/assets.routes";
 import { pageError } from "./error-page";
-import { batchPage, batchesPage } from "./pages/batches";
+import { batchesPage, batchPage } from "./pages/batches";
 import { importPage, importSignIn, importSignOut, importSubmit } from "./pages/import";
-import { bodyLimit } from "hono/body-limit";
-import { AppError } from "../errors";
-import { requireAdminSession } from "./admin-session";
 import { priceCheckPage, priceCheckSubmit, priceCheckTemplate, priceCheckWorkbook } from "./pages/price-check";
 import { productPage } from "./pages/product";
 import { savingsPage } from "./pages/savings";
 import { searchPage } from "./pages/search";
-import { uploadSlots } from "../middleware/upload-body";
 import { priceCheckPageLimit, uploadBodyLimit } from "./upload-limit";
 
 /**

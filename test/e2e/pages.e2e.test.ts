@@ -39,7 +39,10 @@ describe("pages in a browser", () => {
 
     it(`[${size}] expands a group in place to its firms and packages`, async () => {
       const page = await open(`/?q=${encodeURIComponent("阿托伐他汀钙片")}&include=ended&synthetic=1`, viewport);
-      const group = page.locator("details.group").filter({ has: page.locator(".g-spec", { hasText: "mg" }) }).first();
+      const group = page
+        .locator("details.group")
+        .filter({ has: page.locator(".g-spec", { hasText: "mg" }) })
+        .first();
       await group.locator("summary").click();
       await expect(group.getAttribute("open")).resolves.toBe("");
       const items = group.locator(".group-items tbody tr");
@@ -129,7 +132,10 @@ describe("pages in a browser", () => {
     for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.id)) !== "q"; i++) await page.keyboard.press("Tab");
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("q");
     await page.keyboard.type("atfttgp", { delay: 30 });
-    await page.getByRole("option", { name: /阿托伐他汀钙片/ }).first().waitFor();
+    await page
+      .getByRole("option", { name: /阿托伐他汀钙片/ })
+      .first()
+      .waitFor();
     await page.keyboard.press("ArrowDown");
     await expect(page.getByRole("combobox", { name: "药品或耗材" }).getAttribute("aria-activedescendant")).resolves.toBe("q-option-0");
     await Promise.all([page.waitForURL(/\?q=/), page.keyboard.press("Enter")]);
@@ -192,7 +198,11 @@ describe("pages in a browser", () => {
     it(`[${size}] batch page: reductions from small to large over non-empty bands, a plain note on baselines`, async () => {
       const page = await open("/batches/synthetic-drug-3", viewport);
       const labels = await page.locator("#reductions-chart-desc").textContent();
-      const bands = (labels ?? "").split("；").map((b) => /^(-?\d+)–/.exec(b)?.[1]).filter(Boolean).map(Number);
+      const bands = (labels ?? "")
+        .split("；")
+        .map((b) => /^(-?\d+)–/.exec(b)?.[1])
+        .filter(Boolean)
+        .map(Number);
       expect(bands.length).toBeGreaterThan(1);
       expect(bands).toEqual([...bands].sort((a, b) => a - b));
       expect(labels).not.toMatch(/：0 个/);
@@ -225,7 +235,10 @@ describe("pages in a browser", () => {
       await expect(page.locator("#unit-note").innerText()).resolves.toContain("万元");
       await expect(page.locator("#savings-month-table caption").innerText()).resolves.toContain("金额单位：万元");
       // every bar of a chart is in the same unit
-      const values = await page.getByRole("img", { name: /按月份/ }).locator("text.value").allTextContents();
+      const values = await page
+        .getByRole("img", { name: /按月份/ })
+        .locator("text.value")
+        .allTextContents();
       expect(values.length).toBe(24);
       expect(new Set(values.map((v) => v.replace(/[\d.,\s]/g, "")))).toEqual(new Set(["万元"]));
       await expect(page.locator("#savings-month-table tbody tr").count()).resolves.toBe(12);
@@ -346,7 +359,9 @@ describe("pages in a browser", () => {
     // a clean dry run previews what would be added, updated and left unchanged, with sample rows
     await page.setViewportSize(VIEWPORTS.desktop);
     await page.getByLabel("文件类型").selectOption("prices");
-    await page.getByLabel("CSV 或 Excel 文件").setInputFiles({ name: "good-prices.csv", mimeType: "text/csv", buffer: Buffer.from(`${csv.split("\n").slice(0, 2).join("\n")}\n`) });
+    await page
+      .getByLabel("CSV 或 Excel 文件")
+      .setInputFiles({ name: "good-prices.csv", mimeType: "text/csv", buffer: Buffer.from(`${csv.split("\n").slice(0, 2).join("\n")}\n`) });
     await Promise.all([page.waitForURL(/\/import$/), page.getByRole("button", { name: "上传" }).click()]);
     await expect(page.locator("#preview-added").innerText()).resolves.toBe("1 行");
     await expect(page.locator("#preview-added-rows tbody tr").first().innerText()).resolves.toContain("阿托伐他汀钙片 20mg 演示制药");
@@ -456,7 +471,10 @@ describe("pages in a browser", () => {
         await checkLayout(page, name, size);
         const problems = e2e.takeProblems();
         // The 404 page answers 404 by design; nothing else may fail.
-        expect(problems.filter((p) => !(name === "not-found" && p.includes("404"))), `${path} at ${size} width`).toEqual([]);
+        expect(
+          problems.filter((p) => !(name === "not-found" && p.includes("404"))),
+          `${path} at ${size} width`,
+        ).toEqual([]);
       }
     }
   }, 240_000);

@@ -36,7 +36,10 @@ describe("a pharmacist in 浙江 finds 阿托伐他汀钙片 by its 拼音码", 
 
       const rows = page.locator("details.group > summary");
       await expect(rows.count()).resolves.toBeGreaterThan(0);
-      const row = rows.filter({ has: page.locator(".g-name", { hasText: /^阿托伐他汀$/ }) }).filter({ hasText: cheapest.product.spec ?? "" }).first();
+      const row = rows
+        .filter({ has: page.locator(".g-name", { hasText: /^阿托伐他汀$/ }) })
+        .filter({ hasText: cheapest.product.spec ?? "" })
+        .first();
       await expect(row.isVisible()).resolves.toBe(true);
       const shown = Number.parseFloat(await row.locator(".g-min .big").innerText());
       expect(shown).toBe(cheapest.unitPrice);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -11,7 +11,14 @@ it("builds the Worker with wrangler and keeps the gzipped bundle within 1 MiB", 
   const out = mkdtempSync(join(tmpdir(), "vbp-worker-bundle-"));
   try {
     // Offline and quiet: no login, no telemetry; --dry-run never uploads.
-    const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CLOUDFLARE_API_TOKEN: "", CLOUDFLARE_ACCOUNT_ID: "", NO_COLOR: "1" };
+    const env = {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      CLOUDFLARE_API_TOKEN: "",
+      CLOUDFLARE_ACCOUNT_ID: "",
+      NO_COLOR: "1",
+    };
     execFileSync(process.execPath, [wranglerBin(), "deploy", "--dry-run", "--outdir", out], { env, stdio: "pipe", timeout: 120_000 });
     const js = readdirSync(out).filter((f) => f.endsWith(".js"));
     expect(js.length).toBeGreaterThan(0);

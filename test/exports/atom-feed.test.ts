@@ -105,7 +105,8 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     const query = { q: "阿托伐他汀" };
     const before = await feedOf(query);
     const since = new Date().toISOString();
-    const batches = "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nrenewal-test-1,第一批接续采购（测试）,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
+    const batches =
+      "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nrenewal-test-1,第一批接续采购（测试）,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
     const batch = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([batches], "batches.csv", { type: "text/csv" }) } });
     expect(batch.status, await batch.clone().text()).toBe(200);
 
@@ -115,14 +116,22 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     row[header.indexOf("batch")] = "renewal-test-1";
     row[header.indexOf("chosenPrice")] = "0.9876";
     for (const derived of ["unitPrice", "discountPct", "cycleStart", "cycleEnd"]) row[header.indexOf(derived)] = "";
-    const csv = Papa.unparse([[...header, "renews"], [...row, "national-drug-1"]]);
+    const csv = Papa.unparse([
+      [...header, "renews"],
+      [...row, "national-drug-1"],
+    ]);
     const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([csv], "renewal.csv", { type: "text/csv" }) } });
     expect(imported.status, await imported.clone().text()).toBe(200);
 
     const after = await feedOf(query);
     expect(atomProblems(after)).toEqual([]);
     // The two newest entries: the renewal, and the price it continues (stamped when the link was made, test/integration/renewal-feed).
-    expect(after.entries!.slice(0, 2).map((e) => e.categories?.[0]?.term).sort()).toEqual(["renewed", "renewed_by"]);
+    expect(
+      after
+        .entries!.slice(0, 2)
+        .map((e) => e.categories?.[0]?.term)
+        .sort(),
+    ).toEqual(["renewed", "renewed_by"]);
     const newest = after.entries!.find((e) => e.categories?.[0]?.term === "renewed")!;
     const continued = after.entries!.find((e) => e.categories?.[0]?.term === "renewed_by")!;
     expect(newest.title?.value).toContain("接续采购");
@@ -130,7 +139,12 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     expect(newest.title?.value).toContain("第一批接续采购（测试）");
     expect((before.entries ?? []).map((e) => e.id)).not.toContain(newest.id);
     // Their ids are the same on the next fetch, and a feed from just before the import holds them alone.
-    expect((await feedOf(query)).entries!.slice(0, 2).map((e) => e.id).sort()).toEqual([newest.id, continued.id].sort());
+    expect(
+      (await feedOf(query))
+        .entries!.slice(0, 2)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([newest.id, continued.id].sort());
     const recent = await feedOf({ ...query, updatedSince: since });
     expect((recent.entries ?? []).map((e) => e.id).sort()).toEqual([newest.id, continued.id].sort());
   });
@@ -145,7 +159,10 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     row[header.indexOf("supplyRegions")] = "北京市";
     // Codes name the seed's product: the new firm's product has none.
     for (const cleared of ["unitPrice", "discountPct", "nhsaCode", "approvalNo"]) row[header.indexOf(cleared)] = "";
-    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([Papa.unparse([header, row])], "withdraw.csv", { type: "text/csv" }) } });
+    const imported = await admin.imports.$post({
+      query: { kind: "prices" },
+      form: { file: new File([Papa.unparse([header, row])], "withdraw.csv", { type: "text/csv" }) },
+    });
     expect(imported.status, await imported.clone().text()).toBe(200);
     const { importId } = (await imported.json()) as { importId: number };
     const added = (await feedOf(query)).entries![0]!;

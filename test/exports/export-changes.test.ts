@@ -55,7 +55,15 @@ describe("exports with updatedSince", () => {
     expect(new Set(json.items.map((p) => p.change!.kind))).toEqual(new Set(["added"]));
     const rows = await csvRecords(api, { q: "阿托伐他汀", synthetic: "false", updatedSince: beforeSeeds });
     expect(rows.map((r) => [r.batch, r.genericName, r.spec, r.manufacturer, Number(r.chosenPrice), r.change, r.changedAt])).toEqual(
-      json.items.map((p) => [p.batch.id, p.product.genericName, p.product.spec ?? "", p.product.manufacturer ?? "", p.chosenPrice, p.change!.kind, p.change!.at]),
+      json.items.map((p) => [
+        p.batch.id,
+        p.product.genericName,
+        p.product.spec ?? "",
+        p.product.manufacturer ?? "",
+        p.chosenPrice,
+        p.change!.kind,
+        p.change!.at,
+      ]),
     );
 
     const xlsx = await api["prices.xlsx"].$get({ query: { q: "阿托伐他汀", synthetic: "false", updatedSince: beforeSeeds } });
@@ -68,7 +76,12 @@ describe("exports with updatedSince", () => {
     const zh = { added: "新增", changed: "变更", ended: "采购周期结束", withdrawn: "已撤销" } as const;
     const sheetRows: unknown[][] = [];
     ws.eachRow((row, n) => {
-      if (n > 1) sheetRows.push([row.getCell(headers.indexOf("中选价格") + 1).value, row.getCell(headers.indexOf("变更") + 1).value, row.getCell(headers.indexOf("变更时间") + 1).value]);
+      if (n > 1)
+        sheetRows.push([
+          row.getCell(headers.indexOf("中选价格") + 1).value,
+          row.getCell(headers.indexOf("变更") + 1).value,
+          row.getCell(headers.indexOf("变更时间") + 1).value,
+        ]);
     });
     expect(sheetRows).toEqual(json.items.map((p) => [p.chosenPrice, zh[p.change!.kind], p.change!.at]));
 
@@ -79,7 +92,9 @@ describe("exports with updatedSince", () => {
     expect(everything.items.filter((p) => p.change!.kind === "ended").length).toBeGreaterThan(0);
     const all = await csvRecords(api, { updatedSince: beforeSeeds });
     expect(all.map((r) => `${r.batch} ${r.genericName} ${r.spec} ${r.manufacturer} ${r.change} ${r.changedAt}`)).toEqual(
-      everything.items.map((p) => `${p.batch.id} ${p.product.genericName} ${p.product.spec ?? ""} ${p.product.manufacturer ?? ""} ${p.change!.kind} ${p.change!.at}`),
+      everything.items.map(
+        (p) => `${p.batch.id} ${p.product.genericName} ${p.product.spec ?? ""} ${p.product.manufacturer ?? ""} ${p.change!.kind} ${p.change!.at}`,
+      ),
     );
   });
 
@@ -93,20 +108,30 @@ describe("exports with updatedSince", () => {
     expect(real.length).toBeGreaterThan(1);
     expect(Object.keys(real[0]!)).not.toContain("change");
     // Only these two rows go back: the export carries one reference price of the two some real rows have.
-    const corrected = real.slice(0, 2).map(({ unitPrice: _u, discountPct: _d, ...r }, i) =>
-      i === 0 ? { ...r, chosenPrice: String(Math.round(Number(r.chosenPrice) * 100 + 1) / 100) } : { ...r, cycleEnd: "2025-12-31" },
-    );
+    const corrected = real
+      .slice(0, 2)
+      .map(({ unitPrice: _u, discountPct: _d, ...r }, i) =>
+        i === 0 ? { ...r, chosenPrice: String(Math.round(Number(r.chosenPrice) * 100 + 1) / 100) } : { ...r, cycleEnd: "2025-12-31" },
+      );
     const file = new File([Papa.unparse(corrected)], "prices.csv", { type: "text/csv" });
     const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file } });
     expect(imported.status, await imported.clone().text()).toBe(200);
 
     const key = (r: Record<string, string>) => [r.batch, r.genericName, r.spec, r.manufacturer, Number(r.chosenPrice)];
     const tonight = await csvRecords(api, { updatedSince: syncToken });
-    expect(tonight.map((r) => [...key(r), r.change]).sort()).toEqual([[...key(corrected[0]!), "changed"], [...key(corrected[1]!), "ended"]].sort());
+    expect(tonight.map((r) => [...key(r), r.change]).sort()).toEqual(
+      [
+        [...key(corrected[0]!), "changed"],
+        [...key(corrected[1]!), "ended"],
+      ].sort(),
+    );
     for (const r of tonight) expect(Date.parse(r.changedAt!)).toBeGreaterThan(Date.now() - 60_000);
     // The JSON feed says the same, the ended price as a tombstone; the workbook names the changes in Chinese.
     const json = await feed(api, { updatedSince: syncToken });
-    expect(json.items.map((p) => [p.change!.kind, p.change!.tombstone]).sort()).toEqual([["changed", false], ["ended", true]]);
+    expect(json.items.map((p) => [p.change!.kind, p.change!.tombstone]).sort()).toEqual([
+      ["changed", false],
+      ["ended", true],
+    ]);
     const xlsx = await api["prices.xlsx"].$get({ query: { updatedSince: syncToken } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await xlsx.arrayBuffer());

@@ -72,9 +72,21 @@ describe("GET /api/v1/prices.xlsx", () => {
     expect(xlsx.status).toBe(200);
     writeFileSync(join(dir, "prices.xlsx"), new Uint8Array(await xlsx.arrayBuffer()));
     // Its own profile folder: another test run may have LibreOffice open at the same time.
-    await run("soffice", [`-env:UserInstallation=file://${join(dir, "profile")}`, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", dir, join(dir, "prices.xlsx")], {
-      timeout: 180_000,
-    });
+    await run(
+      "soffice",
+      [
+        `-env:UserInstallation=file://${join(dir, "profile")}`,
+        "--headless",
+        "--convert-to",
+        "csv:Text - txt - csv (StarCalc):44,34,76,1",
+        "--outdir",
+        dir,
+        join(dir, "prices.xlsx"),
+      ],
+      {
+        timeout: 180_000,
+      },
+    );
     const converted = Papa.parse<string[]>(readFileSync(join(dir, "prices.csv"), "utf8"), { skipEmptyLines: true }).data;
     const csvText = (await (await api["prices.csv"].$get({ query })).text()).replace(/^\ufeff/, "");
     const exported = Papa.parse<string[]>(csvText, { skipEmptyLines: true }).data;
@@ -96,7 +108,12 @@ describe("GET /api/v1/prices.xlsx", () => {
     // What LibreOffice shows is the number format: 4 decimals for prices, a percent for reductions.
     const priceCol = header.indexOf("中选价格");
     expect(converted[1]![priceCol]).toMatch(/^\d+\.\d{4}$/);
-    expect(converted.slice(1).map((r) => r[header.indexOf("降幅")]).find((v) => v)).toMatch(/^-?\d+\.\d{2}%$/);
+    expect(
+      converted
+        .slice(1)
+        .map((r) => r[header.indexOf("降幅")])
+        .find((v) => v),
+    ).toMatch(/^-?\d+\.\d{2}%$/);
   });
 
   it("refuses a bad filter before the download starts", async () => {

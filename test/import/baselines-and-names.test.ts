@@ -46,7 +46,13 @@ describe("a price keeps both baselines, and a product its short name, brands and
   it("uses the pre-procurement price as the primary reference when there is no ceiling", async () => {
     const file = "批次,药品通用名,剂型,规格,转换比,生产企业,中选价格,集采前价格\nnational-drug-3,基线测试片,片剂,12mg,10,乙公司,1,4\n";
     expect((await runImport(world.db, { kind: "prices", bytes: csv(file) })).errors).toEqual([]);
-    expect(await row("12mg")).toMatchObject({ reference_kind: "pre_vbp", reference_price_e4: 40000, discount_bp: 7500, ceiling_price_e4: null, pre_vbp_discount_bp: 7500 });
+    expect(await row("12mg")).toMatchObject({
+      reference_kind: "pre_vbp",
+      reference_price_e4: 40000,
+      discount_bp: 7500,
+      ceiling_price_e4: null,
+      pre_vbp_discount_bp: 7500,
+    });
   });
 
   it("keeps a product's originator flag and short name when a later file does not state them", async () => {
@@ -57,7 +63,19 @@ describe("a price keeps both baselines, and a product its short name, brands and
 
   it("has a bids table for losing bids and keeps the search triggers", async () => {
     const cols = await world.db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info('bids')`);
-    expect(cols.map((c) => c.name)).toEqual(expect.arrayContaining(["batch_id", "natural_key", "bid_price_e4", "bid_unit_price_e4", "ceiling_price_e4", "pre_vbp_price_e4", "manufacturer_short", "originator", "source"]));
+    expect(cols.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        "batch_id",
+        "natural_key",
+        "bid_price_e4",
+        "bid_unit_price_e4",
+        "ceiling_price_e4",
+        "pre_vbp_price_e4",
+        "manufacturer_short",
+        "originator",
+        "source",
+      ]),
+    );
     const triggers = await world.db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('products', 'prices')`);
     expect(triggers.map((t) => t.name)).toEqual(expect.arrayContaining(["search_products_ai", "search_products_au"]));
   });

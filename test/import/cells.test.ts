@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { terminalSafe } from "../../src/cli/terminal-safe";
-import { closestHeader, matchHeaders, normalizeHeader, parseColumnMap } from "../../src/import/headers";
 import { splitFusedForm } from "../../src/import/fused-name";
+import { closestHeader, matchHeaders, normalizeHeader, parseColumnMap } from "../../src/import/headers";
+import { priceFields } from "../../src/import/kinds/prices";
 import { parseMoneyRounding, parseReductionCell, parseShareCell } from "../../src/import/numbers";
 import { readRegionList } from "../../src/import/region-list";
 import { regionLookup } from "../../src/import/region-names";
 import { parseSpecPackage } from "../../src/import/spec-package";
-import { priceFields } from "../../src/import/kinds/prices";
 import { isNoteRow } from "../../src/import/validate-rows";
 import { cellText } from "../../src/import/xlsx/cell-text";
 
@@ -66,10 +66,37 @@ describe("headers and packaging text of published tables", () => {
   });
 
   it("recognises every header of the analyst and 4+7 layouts", () => {
-    const analyst = ["序号", "药品通用名", "是否中标多种规格", "规格包装", "生产企业-全称", "生产企业-简称", "是否原研", "是否外企", "是否中标", "最高限价",
-      "中标前中位价\n（最小规格）（元）", "竞标价格\n（最小规格）（元）", "供应省份"];
-    const fourPlusSeven = ["序号", "品种名", "剂型", "规格", "采购数量\n（万片/万袋/万支）", "拟中选企业", "中选规格包装", "每盒价格", "最小规格价格",
-      "企业近三年平均价\n（最小规格）", "降幅", "原研企业及市场占比", "备注", "相关分子"];
+    const analyst = [
+      "序号",
+      "药品通用名",
+      "是否中标多种规格",
+      "规格包装",
+      "生产企业-全称",
+      "生产企业-简称",
+      "是否原研",
+      "是否外企",
+      "是否中标",
+      "最高限价",
+      "中标前中位价\n（最小规格）（元）",
+      "竞标价格\n（最小规格）（元）",
+      "供应省份",
+    ];
+    const fourPlusSeven = [
+      "序号",
+      "品种名",
+      "剂型",
+      "规格",
+      "采购数量\n（万片/万袋/万支）",
+      "拟中选企业",
+      "中选规格包装",
+      "每盒价格",
+      "最小规格价格",
+      "企业近三年平均价\n（最小规格）",
+      "降幅",
+      "原研企业及市场占比",
+      "备注",
+      "相关分子",
+    ];
     const a = matchHeaders(analyst, priceFields);
     expect(a.unknown).toEqual([]);
     expect([...a.columns.values()]).toContain("chosenUnitPrice");

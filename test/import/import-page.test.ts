@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runImport } from "../../src/services/imports";
 import { takeImportLock } from "../../src/services/import-lock";
+import { runImport } from "../../src/services/imports";
 import { zhImportMessage } from "../../src/ui/import-messages-zh";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
@@ -51,8 +51,15 @@ describe("the import page takes workbooks, speaks Chinese and shares the API's l
   it("re-checks with the columns chosen in the picker", async () => {
     const csv = "品种,报价\n选列测试片,0.5\n";
     const page = await html({
-      token: TEST_ADMIN_TOKEN, kind: "prices", batch: "national-drug-4", dryRun: "1", file: new File([csv], "pick.csv"),
-      pickHeader0: "品种", pickField0: "genericName", pickHeader1: "报价", pickField1: "chosenUnitPrice",
+      token: TEST_ADMIN_TOKEN,
+      kind: "prices",
+      batch: "national-drug-4",
+      dryRun: "1",
+      file: new File([csv], "pick.csv"),
+      pickHeader0: "品种",
+      pickField0: "genericName",
+      pickHeader1: "报价",
+      pickField1: "chosenUnitPrice",
     });
     expect(page.text).toContain("检查通过：1 行都可以导入");
   });
@@ -60,11 +67,19 @@ describe("the import page takes workbooks, speaks Chinese and shares the API's l
   it("refuses a second import while one runs (the API's lock), in Chinese", async () => {
     const release = takeImportLock();
     try {
-      const page = await html({ token: TEST_ADMIN_TOKEN, kind: "prices", batch: "national-drug-4", dryRun: "1", file: new File(["药品通用名,中选价格\n甲,1\n"], "x.csv") });
+      const page = await html({
+        token: TEST_ADMIN_TOKEN,
+        kind: "prices",
+        batch: "national-drug-4",
+        dryRun: "1",
+        file: new File(["药品通用名,中选价格\n甲,1\n"], "x.csv"),
+      });
       expect(page.status).toBe(409);
       expect(page.text).toContain("另一个导入正在进行");
       const api = await world.app.request("/api/v1/imports?kind=prices&batch=national-drug-4", {
-        method: "POST", body: "药品通用名,中选价格\n甲,1\n", headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv" },
+        method: "POST",
+        body: "药品通用名,中选价格\n甲,1\n",
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv" },
       });
       expect(api.status).toBe(409);
     } finally {

@@ -26,14 +26,24 @@ describe("import dry run preview", () => {
   const bytes = (s: string) => new TextEncoder().encode(s);
   beforeAll(async () => {
     world = await createTestWorld({ seed: false });
-    await importFiles(world.db, [{ kind: "batches", name: "b.csv", bytes: bytes(BATCH) }, { kind: "prices", name: "p.csv", bytes: bytes(FIRST) }], "test");
+    await importFiles(
+      world.db,
+      [
+        { kind: "batches", name: "b.csv", bytes: bytes(BATCH) },
+        { kind: "prices", name: "p.csv", bytes: bytes(FIRST) },
+      ],
+      "test",
+    );
   });
   afterAll(() => world.close());
 
   const pricesOf = async () =>
-    ((await getJson(world.app, "/api/v1/prices?batch=preview-b&include=ended&sort=unitPrice")).body.data as Array<{ chosenPrice: number; product: { genericName: string } }>).map(
-      (p) => `${p.product.genericName} ${p.chosenPrice}`,
-    );
+    (
+      (await getJson(world.app, "/api/v1/prices?batch=preview-b&include=ended&sort=unitPrice")).body.data as Array<{
+        chosenPrice: number;
+        product: { genericName: string };
+      }>
+    ).map((p) => `${p.product.genericName} ${p.chosenPrice}`);
 
   it("counts and samples what would be added and updated, and what stays unchanged, writing nothing", async () => {
     const before = await pricesOf();

@@ -70,7 +70,12 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
         controller.close();
       },
     });
-    const first = world.app.request("/api/v1/imports?kind=prices", { method: "POST", body, headers: { ...auth, "content-type": "text/csv" }, duplex: "half" } as RequestInit);
+    const first = world.app.request("/api/v1/imports?kind=prices", {
+      method: "POST",
+      body,
+      headers: { ...auth, "content-type": "text/csv" },
+      duplex: "half",
+    } as RequestInit);
     await new Promise((r) => setTimeout(r, 100));
     const second = await post(world, "kind=prices", HEADER);
     expect(second.status).toBe(409);
@@ -85,7 +90,12 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
     const { status, body } = await getJson(world.app, "/api/v1/imports?limit=10", { headers: auth });
     expect(status).toBe(200);
     const rows = body.data as any[];
-    expect(rows[0]).toMatchObject({ kind: "prices", status: "rejected", dryRun: true, errors: [{ row: 1, message: "the file has a header but no data rows" }] });
+    expect(rows[0]).toMatchObject({
+      kind: "prices",
+      status: "rejected",
+      dryRun: true,
+      errors: [{ row: 1, message: "the file has a header but no data rows" }],
+    });
     expect(rows[1]).toMatchObject({ kind: "prices", status: "succeeded", rowsTotal: 3000, rowsImported: 3000, dryRun: false, actor: "token:admin" });
     const dry = rows.find((r) => r.dryRun && r.status === "rejected" && r.rowsTotal === 2);
     expect(dry).toMatchObject({ rowsTotal: 2, rowsImported: 0, rowsRejected: 1, errors: [{ row: 3, column: "chosenPrice" }] });

@@ -57,8 +57,39 @@ describe("header matching as DOMAIN.md says", () => {
     expect(normalizeHeader(" 中选价格（元） ")).toBe("中选价格");
     expect(normalizeHeader("中选价格【元/盒】")).toBe("中选价格");
     expect(normalizeHeader("ｃｈｏｓｅｎＰｒｉｃｅ")).toBe("chosenprice");
-    const match = matchHeaders(["集采批次", "品种名称", "规格型号", "包装规格", "包装转换比", "中选厂家", "中选价(元)", "原价", "供应地区", "首年约定采购量", "药品编码", "注册证号", "类别"], priceFields);
-    expect([...match.columns.values()]).toEqual(["batch", "genericName", "spec", "packageText", "packageQty", "manufacturer", "chosenPrice", "preVbpPrice", "supplyRegions", "agreedVolume", "nhsaCode", "approvalNo", "category"]);
+    const match = matchHeaders(
+      [
+        "集采批次",
+        "品种名称",
+        "规格型号",
+        "包装规格",
+        "包装转换比",
+        "中选厂家",
+        "中选价(元)",
+        "原价",
+        "供应地区",
+        "首年约定采购量",
+        "药品编码",
+        "注册证号",
+        "类别",
+      ],
+      priceFields,
+    );
+    expect([...match.columns.values()]).toEqual([
+      "batch",
+      "genericName",
+      "spec",
+      "packageText",
+      "packageQty",
+      "manufacturer",
+      "chosenPrice",
+      "preVbpPrice",
+      "supplyRegions",
+      "agreedVolume",
+      "nhsaCode",
+      "approvalNo",
+      "category",
+    ]);
     expect(match.unknown).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWorkbookTable } from "../../src/import/xlsx/read-workbook";
 import { runImport } from "../../src/services/imports";
@@ -58,7 +58,13 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
     for (const form of FORMS) {
       it(`${t.file}${form.suffix}: ${t.chosen} chosen products, reductions as in the workbook`, async () => {
         const bytes = readFileSync(join(DIR, `${t.file}${form.suffix}`));
-        const report = await runImport(world.db, { kind: "prices", bytes, batch: t.batch, fileName: `${t.file}${form.suffix}`, readWorkbook: openWorkbookTable });
+        const report = await runImport(world.db, {
+          kind: "prices",
+          bytes,
+          batch: t.batch,
+          fileName: `${t.file}${form.suffix}`,
+          readWorkbook: openWorkbookTable,
+        });
         expect(report.errors).toEqual([]);
         expect(report).toMatchObject({ format: form.format, encoding: form.encoding });
         if (form.format === "xlsx") expect(report.sheet).toBe(t.sheet);
@@ -97,7 +103,9 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
     const bytes = readFileSync(join(DIR, "batch-3.xlsx"));
     const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     const direct = await getJson(world.app, "/api/v1/imports?kind=prices&batch=national-drug-3&dryRun=true", {
-      method: "POST", body: bytes, headers: { ...auth, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+      method: "POST",
+      body: bytes,
+      headers: { ...auth, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
     });
     expect(direct.status).toBe(200);
     expect(direct.body).toMatchObject({ format: "xlsx", sheet: "第三轮集采", rowsValid: 312, errors: [] });

@@ -29,8 +29,15 @@ describe("seeds/prices-national.csv is what the importer makes of the committed 
     const anastrozole = rows.filter((r) => r.batch === "national-drug-3" && r.genericName === "阿那曲唑" && r.won === "true");
     expect(anastrozole).toHaveLength(4);
     expect(anastrozole[0]).toMatchObject({
-      dosageForm: "口服常释剂型", spec: "1mg", manufacturer: "浙江海正药业股份有限公司", manufacturerShort: "浙江海正", originator: "false",
-      chosenPrice: "0.9957", ceilingPrice: "8.8571", preVbpPrice: "7.89", supplyRegions: "北京市、天津市、上海市、浙江省、湖北省、湖南省、贵州省、甘肃省、青海省",
+      dosageForm: "口服常释剂型",
+      spec: "1mg",
+      manufacturer: "浙江海正药业股份有限公司",
+      manufacturerShort: "浙江海正",
+      originator: "false",
+      chosenPrice: "0.9957",
+      ceilingPrice: "8.8571",
+      preVbpPrice: "7.89",
+      supplyRegions: "北京市、天津市、上海市、浙江省、湖北省、湖南省、贵州省、甘肃省、青海省",
     });
     const withBingtuan = rows.filter((r) => (r.supplyRegions ?? "").includes("新疆维吾尔自治区、新疆生产建设兵团"));
     expect(withBingtuan.length).toBeGreaterThan(100);

@@ -1,12 +1,13 @@
-import Papa from "papaparse";
 import { sql } from "drizzle-orm";
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { singleBatchWrite, transactionWrite } from "../../src/import/writer";
 import { runImport } from "../../src/services/imports";
 import { BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices } from "../../src/synthetic";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
-const encode = (rows: object[], columns: readonly string[]) => new TextEncoder().encode(Papa.unparse(rows as Record<string, unknown>[], { columns: [...columns] }));
+const encode = (rows: object[], columns: readonly string[]) =>
+  new TextEncoder().encode(Papa.unparse(rows as Record<string, unknown>[], { columns: [...columns] }));
 const text = (s: string) => new TextEncoder().encode(s);
 const HEADER = "batch,genericName,dosageForm,spec,packageQty,manufacturer,approvalNo,chosenPrice,referencePrice,referenceKind,supplyRegions\n";
 

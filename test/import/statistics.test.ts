@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
-import { sql } from "drizzle-orm";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, seedFiles } from "../../src/cli/files";
+import type { Db } from "../../src/db/client";
 import { readRows } from "../../src/db/read-rows";
 import { ensureStatistics } from "../../src/db/statistics";
 import { transactionWrite } from "../../src/import/writer";
 import { runImport } from "../../src/services/imports";
-import type { Db } from "../../src/db/client";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 /**
@@ -41,7 +41,12 @@ afterEach(() => world?.close());
 describe("planner statistics after imports", () => {
   it("an import through the CLI's writer (one transaction, staged) leaves sqlite_stat1 rows for prices that count them", async () => {
     world = await emptyWorld();
-    const report = await runImport(world.db, { kind: "prices", bytes: nationalPrices, fileName: "prices-national.csv", write: transactionWrite({ chunkRows: 200, stagedRows: 400 }) });
+    const report = await runImport(world.db, {
+      kind: "prices",
+      bytes: nationalPrices,
+      fileName: "prices-national.csv",
+      write: transactionWrite({ chunkRows: 200, stagedRows: 400 }),
+    });
     expect(report.errors).toEqual([]);
     const n = (await readRows<{ n: number }>(world.db, "SELECT count(*) AS n FROM prices"))[0]!.n;
     const stats = await statsFor(world.db, "prices");

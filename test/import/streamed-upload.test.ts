@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigrated } from "../../src/cli/database";
 import { diskSpooler } from "../../src/node-http/disk-spool";
 import { dumpDatabase } from "../support/db-dump";
-import { processTree, runNpm, sleep, type Service } from "../support/service";
+import { processTree, runNpm, type Service, sleep } from "../support/service";
 import { createTestWorld, TEST_ADMIN_TOKEN } from "../support/test-db";
 
 /**
@@ -51,25 +51,36 @@ function postImport(
   port: number,
   chunks: Iterable<Buffer>,
   length: number,
-  { cutAfter = Infinity, multipart = false, path = "/api/v1/imports?kind=prices", midway }: { cutAfter?: number; multipart?: boolean; path?: string; midway?: (sent: number) => Promise<void> } = {},
+  {
+    cutAfter = Infinity,
+    multipart = false,
+    path = "/api/v1/imports?kind=prices",
+    midway,
+  }: { cutAfter?: number; multipart?: boolean; path?: string; midway?: (sent: number) => Promise<void> } = {},
 ): Promise<Sent> {
   const boundary = "vbp-test-boundary-19f2";
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="streamed.csv"\r\nContent-Type: text/csv\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((done) => {
-    const req = request({
-      host: "127.0.0.1", port, method: "POST", path,
-      headers: {
-        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-        "content-type": multipart ? `multipart/form-data; boundary=${boundary}` : "text/csv",
-        "content-length": String(multipart ? head.length + length + tail.length : length),
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path,
+        headers: {
+          authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+          "content-type": multipart ? `multipart/form-data; boundary=${boundary}` : "text/csv",
+          "content-length": String(multipart ? head.length + length + tail.length : length),
+        },
       },
-    }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (text += d));
-      res.on("end", () => done({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => done({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
     req.on("error", (err) => done({ error: err.message }));
     void (async () => {
       let sent = 0;
@@ -104,10 +115,19 @@ describe("imports over HTTP are streamed to disk, not held in memory", () => {
   beforeAll(async () => {
     (await openMigrated(`file:${dbFile}`)).close();
     mkdirSync(spool);
-    service = await runNpm(["start"], {
-      DATABASE_URL: `file:${dbFile}`, PORT: "0", ADMIN_TOKEN: TEST_ADMIN_TOKEN, UPLOAD_SPOOL_DIR: spool,
-      NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`, LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0",
-    }, { timeoutMs: 120_000 });
+    service = await runNpm(
+      ["start"],
+      {
+        DATABASE_URL: `file:${dbFile}`,
+        PORT: "0",
+        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        UPLOAD_SPOOL_DIR: spool,
+        NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
+        LOG_REQUESTS: "false",
+        RATE_LIMIT_PER_MINUTE: "0",
+      },
+      { timeoutMs: 120_000 },
+    );
     serverPid = processTree(service.child.pid!).find((pid) => /dist\/node\.js/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")))!;
     expect(serverPid).toBeGreaterThan(0);
   }, 180_000);
@@ -136,7 +156,10 @@ describe("imports over HTTP are streamed to disk, not held in memory", () => {
     const res = await postImport(service.port, fileChunks(rows), size, {
       path: "/api/v1/imports?kind=prices&profile=no-such-profile",
       midway: async (sent) => {
-        const spooled = () => readdirSync(spool).map((f) => join(spool, f, "upload")).reduce((n, f) => n + (statSafe(f)), 0);
+        const spooled = () =>
+          readdirSync(spool)
+            .map((f) => join(spool, f, "upload"))
+            .reduce((n, f) => n + statSafe(f), 0);
         const deadline = performance.now() + 20_000;
         while (spooled() < sent * 0.9 && performance.now() < deadline) await sleep(100);
         halfway = { sent, onDisk: spooled() };
@@ -144,7 +167,9 @@ describe("imports over HTTP are streamed to disk, not held in memory", () => {
     });
     clearInterval(sampler);
     expect(res).toMatchObject({ status: 422, body: { errors: [{ row: 0, message: expect.stringContaining("no-such-profile") }] } });
-    console.log(`streamed upload of ${Math.round(size / 1048576)} MB: ${Math.round(halfway.onDisk / 1048576)} of ${Math.round(halfway.sent / 1048576)} MB sent were on disk halfway; server RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MB`);
+    console.log(
+      `streamed upload of ${Math.round(size / 1048576)} MB: ${Math.round(halfway.onDisk / 1048576)} of ${Math.round(halfway.sent / 1048576)} MB sent were on disk halfway; server RSS ${Math.round(before / 1024)} → peak ${Math.round(peak / 1024)} MB`,
+    );
     // Held in memory, the body would be in the server, not in the spool file (it was before: issue 16).
     expect(halfway.onDisk).toBeGreaterThanOrEqual(halfway.sent * 0.9);
     expect(readdirSync(spool)).toEqual([]);
@@ -159,7 +184,12 @@ describe("imports over HTTP are streamed to disk, not held in memory", () => {
     expect(res.body.warnings.join(" ")).toContain("remark");
     expect(readdirSync(spool)).toEqual([]);
     const audit = await fetch(`http://127.0.0.1:${service.port}/api/v1/imports?limit=1`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
-    expect((await audit.json()).data[0]).toMatchObject({ fileName: "streamed.csv", status: "succeeded", rowsImported: ROWS, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await audit.json()).data[0]).toMatchObject({
+      fileName: "streamed.csv",
+      status: "succeeded",
+      rowsImported: ROWS,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   }, 180_000);
 
   for (const multipart of [false, true]) {
@@ -210,7 +240,10 @@ describe("a streamed upload over the limit", () => {
         },
       });
       const res = await world.app.request("/api/v1/imports?kind=prices", {
-        method: "POST", body, duplex: "half", headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv" },
+        method: "POST",
+        body,
+        duplex: "half",
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "text/csv" },
       } as RequestInit);
       expect(res.status).toBe(413);
       expect((await res.json()).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining("1 MB") });

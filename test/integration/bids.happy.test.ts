@@ -16,8 +16,16 @@ describe("the bid landscape on the real seeds", () => {
     expect(body.data.statistics).toMatchObject({ products: 158, firms: 118 });
     const ambroxol = items.find((g: any) => g.genericName === "氨溴索" && g.spec === "2ml:15mg");
     expect(ambroxol).toMatchObject({
-      firms: 15, bids: 15, chosen: 9, losing: 6,
-      lowestBid: 0.23, highestBid: 3.43, lowestChosen: 0.23, highestChosen: 0.66, lowestLosing: 0.689, ceilingUnitPrice: 3.44,
+      firms: 15,
+      bids: 15,
+      chosen: 9,
+      losing: 6,
+      lowestBid: 0.23,
+      highestBid: 3.43,
+      lowestChosen: 0.23,
+      highestChosen: 0.66,
+      lowestLosing: 0.689,
+      ceilingUnitPrice: 3.44,
     });
     expect(ambroxol.chosenFirms[0]).toBe("云南龙海");
     expect(ambroxol.position).toMatchObject({ highestChosenRank: 9, pricedBids: 15, highestChosenToLowestBid: 2.87, losingBelowHighestChosen: 0 });

@@ -66,7 +66,8 @@ describe("npm run build: the Node server and the import CLI compiled into dist/"
       child.stdout!.on("data", (d) => (output += d));
       child.stderr!.on("data", (d) => (output += d));
       const deadline = Date.now() + 30_000;
-      while (!/serving on http:\/\/127\.0\.0\.1:(\d+)/.test(output) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      while (!/serving on http:\/\/127\.0\.0\.1:(\d+)/.test(output) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
       const port = Number(/serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
       expect(output).toContain("loaded the seed data from seeds/");
       const base = `http://127.0.0.1:${port}`;

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { errorJson } from "../support/client";
-import { apiClients, type Api, useTestWorld } from "../support/world";
+import { type Api, apiClients, useTestWorld } from "../support/world";
 
 /**
  * The nightly sync of README "Change feed": walk `updatedSince` a page at a time until
@@ -71,7 +71,9 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
       "national-drug-1,周期测试片,片剂,20mg,7,测试药业乙,2.5,10,ceiling,2024-01-01,2025-12-31",
     ]);
     // As if both were written long ago: only the calendar has changed them since.
-    await world.db.run(sql`UPDATE prices SET updated_at = '2025-06-01T00:00:00.000Z' WHERE product_id IN (SELECT id FROM products WHERE generic_name = '周期测试片')`);
+    await world.db.run(
+      sql`UPDATE prices SET updated_at = '2025-06-01T00:00:00.000Z' WHERE product_id IN (SELECT id FROM products WHERE generic_name = '周期测试片')`,
+    );
     const feed = await syncPrices(api, "2026-01-01T00:00:00+08:00", { q: "周期测试片" });
     expect(feed.changes).toHaveLength(1);
     expect(feed.changes[0]).toMatchObject({ kind: "ended", tombstone: true, chosenPrice: 1.5 });
@@ -128,7 +130,10 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     row[header.indexOf("unitPrice")] = "";
     row[header.indexOf("discountPct")] = "";
     const { token: lastNight } = await syncPrices(api, new Date().toISOString(), query);
-    const imported = await admin.imports.$post({ query: { kind: "prices" }, form: { file: new File([Papa.unparse([header, row])], "change.csv", { type: "text/csv" }) } });
+    const imported = await admin.imports.$post({
+      query: { kind: "prices" },
+      form: { file: new File([Papa.unparse([header, row])], "change.csv", { type: "text/csv" }) },
+    });
     expect(imported.status, await imported.clone().text()).toBe(200);
     const { importId } = (await imported.json()) as { importId: number };
     const first = await syncPrices(api, lastNight, query);
@@ -178,12 +183,19 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
       expect(page.meta.total).toBe(page.data.length);
       return page.data.map((p) => [p.product.spec, p.change!.kind]);
     };
-    expect(await feed({ q: "撤回测试片" })).toEqual([["10mg", "withdrawn"], ["20mg", "withdrawn"], ["40mg", "withdrawn"]]);
+    expect(await feed({ q: "撤回测试片" })).toEqual([
+      ["10mg", "withdrawn"],
+      ["20mg", "withdrawn"],
+      ["40mg", "withdrawn"],
+    ]);
     expect(await feed({ q: "撤回测试 20mg" })).toEqual([["20mg", "withdrawn"]]);
     expect(await feed({ q: "阿托伐他汀" })).toEqual([]);
     expect(await feed({ batch: "national-drug-1", manufacturer: "测试药业戊" })).toHaveLength(3);
     expect(await feed({ batch: "national-drug-4" })).toEqual([]);
-    expect(await feed({ province: "北京" })).toEqual([["10mg", "withdrawn"], ["20mg", "withdrawn"]]);
+    expect(await feed({ province: "北京" })).toEqual([
+      ["10mg", "withdrawn"],
+      ["20mg", "withdrawn"],
+    ]);
     expect(await feed({ province: "上海", q: "撤回测试片" })).toEqual([["40mg", "withdrawn"]]);
     expect(await feed({ province: "浙江" })).toEqual([]);
     expect(await feed({ maxUnitPrice: "0.2" })).toEqual([["10mg", "withdrawn"]]);
@@ -208,11 +220,17 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     // Imported again: new prices, added after their tombstones, so a client applying the feed in order keeps them.
     await importPrices(rows.map((r) => r.replace(/,[^,]*$/, "")));
     const fourth = await syncPrices(api, third.token);
-    expect(fourth.changes.map((c) => [c.kind, c.chosenPrice])).toEqual([["added", 1.2], ["added", 2.2], ["added", 4.2]]);
+    expect(fourth.changes.map((c) => [c.kind, c.chosenPrice])).toEqual([
+      ["added", 1.2],
+      ["added", 2.2],
+      ["added", 4.2],
+    ]);
     const all = await syncPrices(api, lastNight);
     expect(all.changes.map((c) => c.kind)).toEqual(["withdrawn", "withdrawn", "withdrawn", "added", "added", "added"]);
     const held = new Map<number, number>();
-    for (const c of all.changes) if (c.tombstone) held.delete(c.id); else held.set(c.id, c.chosenPrice);
+    for (const c of all.changes)
+      if (c.tombstone) held.delete(c.id);
+      else held.set(c.id, c.chosenPrice);
     expect([...held.values()]).toEqual([1.2, 2.2, 4.2]);
     expect((await syncPrices(api, fourth.token)).changes).toEqual([]);
   });
@@ -221,7 +239,8 @@ describe("the change feed: updatedSince on prices, products and batches", () => 
     const start = await api.batches.$get({ query: { updatedSince: new Date().toISOString() } });
     if (!start.ok) throw new Error(String(start.status));
     const lastNight = (await start.json()).meta.syncToken!;
-    const batches = "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nwithdraw-test-1,撤回测试批次,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
+    const batches =
+      "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nwithdraw-test-1,撤回测试批次,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
     const imported = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([batches], "batches.csv", { type: "text/csv" }) } });
     if (imported.status !== 200) throw new Error(await imported.text());
     const { importId } = (await imported.json()) as { importId: number };

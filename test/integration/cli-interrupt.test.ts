@@ -47,7 +47,11 @@ describe("npm run import: Ctrl-C rolls the import back and says nothing was writ
     const before = await dumpDatabase(url);
     const auditsBefore = await auditCount(url);
     // Wait until the import has written at least one staged set of rows inside its transaction.
-    const run = await runNpm(["run", "import", "--", "prices", file], { DATABASE_URL: url }, { waitFor: /prices\.csv: ([2-9]\d|1\d\d),\d{3} rows/, timeoutMs: 90_000 });
+    const run = await runNpm(
+      ["run", "import", "--", "prices", file],
+      { DATABASE_URL: url },
+      { waitFor: /prices\.csv: ([2-9]\d|1\d\d),\d{3} rows/, timeoutMs: 90_000 },
+    );
     group = run.child.pid;
     const tree = processTree(run.child.pid!);
     const signalled = performance.now();

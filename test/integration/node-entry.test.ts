@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -79,7 +79,9 @@ describe("npm start: the Node entry migrates, seeds and serves", () => {
     const json = JSON.parse(dechunk(body));
     const batch3 = json.data.filter((p: any) => p.batch.id === "national-drug-3");
     // 阿那曲唑 1mg: four firms chosen in batch 3 (workbook sheet 第三轮集采, rows 3-6).
-    expect(batch3.map((p: any) => p.product.manufacturer).sort()).toEqual(["扬子江药业集团有限公司", "杭州中美华东制药有限公司", "浙江海正药业股份有限公司", "重庆华邦制药有限公司"].sort());
+    expect(batch3.map((p: any) => p.product.manufacturer).sort()).toEqual(
+      ["扬子江药业集团有限公司", "杭州中美华东制药有限公司", "浙江海正药业股份有限公司", "重庆华邦制药有限公司"].sort(),
+    );
     for (const p of batch3) {
       expect(p.synthetic).toBe(false);
       expect(p.source).toMatch(/^national-vbp-results-batches-1-4\.xlsx .*, sheet 第三轮集采, row \d+$/);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
 import { okJson } from "../support/client";
-import { apiClients, type Api, useTestWorld } from "../support/world";
+import { type Api, apiClients, useTestWorld } from "../support/world";
 
 type PriceQuery = NonNullable<Parameters<Api["prices"]["$get"]>[0]>["query"];
 

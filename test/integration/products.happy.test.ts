@@ -26,7 +26,10 @@ describe("GET /api/v1/products/{id}", () => {
   beforeAll(async () => {
     world = await createTestWorld({ seed: false });
     api = typedClient(world.app).api.v1;
-    for (const [kind, text] of [["batches", BATCHES], ["prices", PRICES]] as const) {
+    for (const [kind, text] of [
+      ["batches", BATCHES],
+      ["prices", PRICES],
+    ] as const) {
       const report = await runImport(world.db, { kind, bytes: csv(text) });
       expect(report.errors).toEqual([]);
     }

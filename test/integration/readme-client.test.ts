@@ -34,7 +34,10 @@ async function runReadmeBlock(world: TestWorld, code: string, host: Partial<Host
   const body = code.replace(/^import .*$/gm, "");
   const { code: js } = await transform(`async function main(hc, loadToken, saveToken, upsertLocal, removeLocal, console) {\n${body}\n}`, { loader: "ts" });
   const toApp: typeof hc = (base, options) =>
-    hc(base, { ...options, fetch: (input: RequestInfo | URL, init?: RequestInit) => world.app.request(input instanceof Request ? input : String(input), init) });
+    hc(base, {
+      ...options,
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => world.app.request(input instanceof Request ? input : String(input), init),
+    });
   const main = new Function(`${js}\nreturn main;`)() as (...args: unknown[]) => Promise<void>;
   const none = () => {
     throw new Error("the README block called a function the test did not give it");

@@ -2,7 +2,7 @@ import { parseAtomFeed } from "feedsmith";
 import Papa from "papaparse";
 import { beforeAll, describe, expect, it } from "vitest";
 import { okJson } from "../support/client";
-import { apiClients, type Api, useTestWorld } from "../support/world";
+import { type Api, apiClients, useTestWorld } from "../support/world";
 
 /** Every change since `since` the JSON feed of a search holds, and the token to start from next time. */
 async function changesSince(api: Api, since: string, q?: string) {
@@ -17,7 +17,8 @@ async function changesSince(api: Api, since: string, q?: string) {
   throw new Error("the feed did not end");
 }
 
-const RENEWAL_BATCH = "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nrenewal-feed-1,阿托伐他汀接续采购（测试）,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
+const RENEWAL_BATCH =
+  "id,name,level,category,announced,cycleStart,cycleEnd,source\r\nrenewal-feed-1,阿托伐他汀接续采购（测试）,alliance,drug,2026-10,2026-11-01,2029-10-31,test\r\n";
 
 /**
  * A renewal (续约, 接续采购) links a new price to an earlier one. A client that keeps the earlier
@@ -39,7 +40,9 @@ describe("a renewal link shows on the price it continues", () => {
     const batch = await admin.imports.$post({ query: { kind: "batches" }, form: { file: new File([RENEWAL_BATCH], "batches.csv", { type: "text/csv" }) } });
     expect(batch.status, await batch.clone().text()).toBe(200);
     // The real 4+7 price of atorvastatin (北京嘉林, 2019), as a renewal row of the new batch at a new price.
-    const exported = await (await api["prices.csv"].$get({ query: { q: "阿托伐他汀", batch: "national-drug-1", manufacturer: "嘉林", headers: "en", include: "ended" } })).text();
+    const exported = await (
+      await api["prices.csv"].$get({ query: { q: "阿托伐他汀", batch: "national-drug-1", manufacturer: "嘉林", headers: "en", include: "ended" } })
+    ).text();
     [header, row] = Papa.parse<string[]>(exported.replace(/^\ufeff/, ""), { skipEmptyLines: true }).data as [string[], string[]];
     row[header.indexOf("batch")] = "renewal-feed-1";
     row[header.indexOf("chosenPrice")] = "0.9876";
@@ -51,7 +54,10 @@ describe("a renewal link shows on the price it continues", () => {
 
   it("puts the earlier price in the change feed with its renewedBy, beside the renewal, and its Atom entry says it was renewed", async () => {
     const { token } = await changesSince(api, new Date().toISOString());
-    await importPrices([[...header, "renews"], [...row, "national-drug-1"]]);
+    await importPrices([
+      [...header, "renews"],
+      [...row, "national-drug-1"],
+    ]);
 
     const { items, token: next } = await changesSince(api, token);
     const renewal = items.find((p) => p.batch.id === "renewal-feed-1")!;
@@ -73,7 +79,10 @@ describe("a renewal link shows on the price it continues", () => {
     expect(renewedEntry.summary?.value).toContain("0.9876元");
 
     // The same file again changes nothing, the link included.
-    await importPrices([[...header, "renews"], [...row, "national-drug-1"]]);
+    await importPrices([
+      [...header, "renews"],
+      [...row, "national-drug-1"],
+    ]);
     expect((await changesSince(api, next)).items).toEqual([]);
   });
 

@@ -68,11 +68,20 @@ describe("a renewal whose predecessor is missing", () => {
 
 describe("cycles", () => {
   it("a cycle that ends before it starts is rejected with row and column; so is a start after the batch's own end", async () => {
-    const inverted = await importCsv("prices", `batch,genericName,spec,manufacturer,chosenPrice,cycleStart,cycleEnd\nk1,测试倒置片,10mg,某药业,1,2022-05-01,2022-04-30\n`);
+    const inverted = await importCsv(
+      "prices",
+      `batch,genericName,spec,manufacturer,chosenPrice,cycleStart,cycleEnd\nk1,测试倒置片,10mg,某药业,1,2022-05-01,2022-04-30\n`,
+    );
     expect(inverted.errors).toEqual([{ row: 2, column: "cycleEnd", message: "cycle ends (2022-04-30) before it starts (2022-05-01)" }]);
-    const late = await importCsv("prices", `batch,genericName,spec,manufacturer,chosenPrice,采购周期开始\nk1,测试迟到片,10mg,某药业,1,\nk1,测试迟到片,20mg,某药业,1,2021-06-01\n`);
+    const late = await importCsv(
+      "prices",
+      `batch,genericName,spec,manufacturer,chosenPrice,采购周期开始\nk1,测试迟到片,10mg,某药业,1,\nk1,测试迟到片,20mg,某药业,1,2021-06-01\n`,
+    );
     expect(late.errors).toEqual([{ row: 3, column: "采购周期开始", message: expect.stringContaining("after its batch's cycle ends (2021-03-31)") }]);
-    const batches = await runImport(world.db, { kind: "batches", bytes: csv("id,name,level,category,cycleStart,cycleEnd\nk9,测试倒置批次,national,drug,2024-01-01,2023-12-31\n") });
+    const batches = await runImport(world.db, {
+      kind: "batches",
+      bytes: csv("id,name,level,category,cycleStart,cycleEnd\nk9,测试倒置批次,national,drug,2024-01-01,2023-12-31\n"),
+    });
     expect(batches.errors).toEqual([{ row: 2, column: "cycleEnd", message: expect.stringContaining("before it starts") }]);
   });
 });

@@ -38,7 +38,13 @@ const importCsv = async (kind: "regions" | "batches" | "prices" | "volumes" | "a
 beforeAll(async () => {
   world = await createTestWorld({ seed: false });
   api = typedClient(world.app).api.v1;
-  for (const [kind, text] of [["regions", REGIONS], ["batches", BATCHES], ["prices", PRICES], ["prices", RENEWAL], ["prices", RENEWAL_2]] as const) {
+  for (const [kind, text] of [
+    ["regions", REGIONS],
+    ["batches", BATCHES],
+    ["prices", PRICES],
+    ["prices", RENEWAL],
+    ["prices", RENEWAL_2],
+  ] as const) {
     expect((await importCsv(kind, text)).errors, kind).toEqual([]);
   }
 });
@@ -73,7 +79,10 @@ describe("renewals", () => {
   });
 
   it("a price whose cycle ends before it starts is rejected, naming the row", async () => {
-    const bad = await importCsv("prices", `batch,genericName,spec,manufacturer,chosenPrice,cycleStart,cycleEnd\nr1,测试倒置片,10mg,某药业,1,2022-05-01,2022-04-30\n`);
+    const bad = await importCsv(
+      "prices",
+      `batch,genericName,spec,manufacturer,chosenPrice,cycleStart,cycleEnd\nr1,测试倒置片,10mg,某药业,1,2022-05-01,2022-04-30\n`,
+    );
     expect(bad.errors).toEqual([{ row: 2, column: "cycleEnd", message: "cycle ends (2022-04-30) before it starts (2022-05-01)" }]);
   });
 });

@@ -26,7 +26,8 @@ describe("the Node server's response cache", () => {
 
   it("never hides an import: the next search reads the new data", async () => {
     const before = await (await search()).json();
-    const csv = "batch,genericName,category,manufacturer,chosenPrice,referencePrice,referenceKind\nnational-device-stent,冠脉球囊,device,测试医疗,300,3000,pre_vbp\n";
+    const csv =
+      "batch,genericName,category,manufacturer,chosenPrice,referencePrice,referenceKind\nnational-device-stent,冠脉球囊,device,测试医疗,300,3000,pre_vbp\n";
     const report = await runImport(world.db, { kind: "prices", bytes: new TextEncoder().encode(csv) });
     expect(report.errors).toEqual([]);
     const after = await search();

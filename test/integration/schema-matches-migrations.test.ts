@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
 import { is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
 import { describe, expect, it } from "vitest";
-import * as schema from "../../src/db/schema";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
+import * as schema from "../../src/db/schema";
 import { useTestWorld } from "../support/world";
 
 /*
@@ -45,14 +45,20 @@ function createdByMigrations(): { TABLE: string[]; INDEX: string[]; TRIGGER: str
       }
     }
   }
-  const of = (kind: string) => [...objects].filter(([, o]) => o.kind === kind).map(([key]) => key).sort();
+  const of = (kind: string) =>
+    [...objects]
+      .filter(([, o]) => o.kind === kind)
+      .map(([key]) => key)
+      .sort();
   return { TABLE: of("TABLE"), INDEX: of("INDEX"), TRIGGER: of("TRIGGER") };
 }
 
 describe("the drizzle schema and the migrations describe the same database", () => {
   const world = useTestWorld({ seed: false });
   const master = async (type: string) =>
-    (await world.db.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = '${type}' AND name NOT LIKE 'sqlite_%' ORDER BY name`)).map((r) => r.name);
+    (await world.db.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = '${type}' AND name NOT LIKE 'sqlite_%' ORDER BY name`)).map(
+      (r) => r.name,
+    );
 
   it("declares every table the migrations create, and nothing else (FTS5 tables aside)", async () => {
     const migrated = (await master("table")).filter((name) => name !== "__drizzle_migrations" && !isFtsShadow(name) && !MIGRATION_ONLY_TABLES.includes(name));
@@ -64,15 +70,27 @@ describe("the drizzle schema and the migrations describe the same database", () 
     for (const table of schemaTables) {
       const info = await world.db.all<{ name: string; type: string; notnull: number; pk: number }>(`PRAGMA table_info(\`${table.name}\`)`);
       const composite = new Set(table.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name)));
-      const declared = table.columns.map((c) => ({ name: c.name, type: c.getSQLType().toLowerCase(), notnull: c.notNull || c.primary, pk: c.primary || composite.has(c.name) }));
-      const migrated = info.map((c) => ({ name: c.name, type: c.type.toLowerCase(), notnull: c.notnull === 1 || (c.pk > 0 && c.type.toLowerCase() === "integer" && !composite.size), pk: c.pk > 0 }));
+      const declared = table.columns.map((c) => ({
+        name: c.name,
+        type: c.getSQLType().toLowerCase(),
+        notnull: c.notNull || c.primary,
+        pk: c.primary || composite.has(c.name),
+      }));
+      const migrated = info.map((c) => ({
+        name: c.name,
+        type: c.type.toLowerCase(),
+        notnull: c.notnull === 1 || (c.pk > 0 && c.type.toLowerCase() === "integer" && !composite.size),
+        pk: c.pk > 0,
+      }));
       const byName = <T extends { name: string }>(rows: T[]) => [...rows].sort((a, b) => a.name.localeCompare(b.name));
       expect(byName(declared), table.name).toEqual(byName(migrated));
     }
   });
 
   it("has every index the schema declares, on its table", async () => {
-    const indexes = await world.db.all<{ name: string; tbl_name: string }>("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'");
+    const indexes = await world.db.all<{ name: string; tbl_name: string }>(
+      "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'",
+    );
     const onTable = new Map(indexes.map((i) => [i.name, i.tbl_name]));
     for (const table of schemaTables) for (const index of table.indexes) expect(onTable.get(index.config.name), index.config.name).toBe(table.name);
   });

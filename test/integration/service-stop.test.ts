@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runGen } from "../../src/cli/gen";
 import { dumpDatabase } from "../support/db-dump";
-import { isRunning, processTree, runNpm, sleep, slowUpload, tryConnect, type Service } from "../support/service";
+import { isRunning, processTree, runNpm, type Service, sleep, slowUpload, tryConnect } from "../support/service";
 
 const ADMIN_TOKEN = "service-stop-admin-token-0123456789";
 // A hospital's purchase list as the price-check page's template has it: the seeded atorvastatin and stent.
-const PURCHASE_LIST = new TextEncoder().encode("医保编码,批准文号,通用名,剂型,规格,包装,生产企业,进价,数量\n,,阿托伐他汀钙片,片剂,,,,5.2,100\n,,冠脉支架,,,,,700,3\n");
+const PURCHASE_LIST = new TextEncoder().encode(
+  "医保编码,批准文号,通用名,剂型,规格,包装,生产企业,进价,数量\n,,阿托伐他汀钙片,片剂,,,,5.2,100\n,,冠脉支架,,,,,700,3\n",
+);
 
 const dir = mkdtempSync(join(tmpdir(), "vbp-stop-"));
 const started: Service[] = [];
@@ -124,7 +126,9 @@ describe("npm start as a service: SIGTERM to npm's PID stops the whole tree grac
     const service = await start("validating.db", 0.5);
     const base = `http://127.0.0.1:${service.port}`;
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    expect((await fetch(`${base}/api/v1/imports?kind=batches`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body: batchesCsv })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/api/v1/imports?kind=batches`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body: batchesCsv })).status,
+    ).toBe(200);
     const before = await dumpDatabase(`file:${join(dir, "validating.db")}`);
 
     const tree = processTree(service.child.pid!);

@@ -90,7 +90,9 @@ describe("reads on worker threads", () => {
       const tx = await writer.transaction("write");
       // A write bigger than a one-page cache spills to the database file, which takes the EXCLUSIVE lock.
       await tx.execute("PRAGMA cache_size = 1");
-      await tx.execute("INSERT INTO t SELECT randomblob(4000) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 200) SELECT i FROM r)");
+      await tx.execute(
+        "INSERT INTO t SELECT randomblob(4000) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 200) SELECT i FROM r)",
+      );
       const err = await tight.execute("SELECT count(*) AS n FROM t", []).catch((e: unknown) => e);
       expect((err as AppError).status).toBe(503);
       // The blocked call returns when the reader's busy timeout (5 s) ends; this process is still here.

@@ -33,7 +33,8 @@ describe("the contract integrators build on", () => {
       if (!op.operationId || ids.has(op.operationId)) problems.push(`${name}: operationId missing or repeated`);
       ids.add(op.operationId ?? "");
       if (!op.tags?.length || !op.tags.every((t) => declaredTags.has(t))) problems.push(`${name}: no declared tag`);
-      if (!/\p{Script=Han}/u.test(op.summary ?? "") || !/[A-Za-z]{3}/.test(op.summary ?? "")) problems.push(`${name}: summary not in Chinese and English: ${op.summary}`);
+      if (!/\p{Script=Han}/u.test(op.summary ?? "") || !/[A-Za-z]{3}/.test(op.summary ?? ""))
+        problems.push(`${name}: summary not in Chinese and English: ${op.summary}`);
       if (!op.description) problems.push(`${name}: no description`);
       if (!Array.isArray(op.security)) problems.push(`${name}: security not declared (public operations say [])`);
     }
@@ -42,7 +43,10 @@ describe("the contract integrators build on", () => {
   });
 
   it("declares the admin token on the operations that need it, and on no other", () => {
-    const guarded = operations.filter((o) => o.op.security?.length).map((o) => o.name).sort();
+    const guarded = operations
+      .filter((o) => o.op.security?.length)
+      .map((o) => o.name)
+      .sort();
     expect(guarded).toEqual(["DELETE /api/v1/imports/{id}", "GET /api/v1/imports", "POST /api/v1/imports"]);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });

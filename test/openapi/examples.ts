@@ -23,13 +23,15 @@ export function documentedExamples(doc: unknown): DocumentedExample[] {
       if (Array.isArray(node.examples)) node.examples.forEach((v, i) => found.push({ at: `${at}/examples/${i}`, value: v, schema: node }));
     } else if (node.schema !== undefined) {
       if ("example" in node) found.push({ at: `${at}/example`, value: node.example, schema: node.schema });
-      if (isObj(node.examples)) for (const [name, ex] of Object.entries(node.examples)) if (isObj(ex) && "value" in ex) found.push({ at: `${at}/examples/${name}`, value: ex.value, schema: node.schema });
+      if (isObj(node.examples))
+        for (const [name, ex] of Object.entries(node.examples))
+          if (isObj(ex) && "value" in ex) found.push({ at: `${at}/examples/${name}`, value: ex.value, schema: node.schema });
     }
     for (const [key, value] of Object.entries(node)) {
       // Example values are data, not schemas; property maps hold schemas under any name.
       if (key === "example" || (key === "examples" && (inSchema || !Array.isArray(value)))) continue;
       const childInSchema = inSchema || key === "schema" || (at === "#/components" && key === "schemas");
-      visit(value, `${at}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, childInSchema || (at === "#/components/schemas"));
+      visit(value, `${at}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, childInSchema || at === "#/components/schemas");
     }
   };
   visit(doc, "#", false);

@@ -41,11 +41,14 @@ describe("the OpenAPI document under the integrators' linters", () => {
   });
 
   it("passes Spectral's spectral:oas ruleset with no error and no warning", { timeout: 60_000 }, async () => {
-    const { stdout } = await run(bin("spectral"), ["lint", file, "--ruleset", join(root, ".spectral.yaml"), "--format", "json", "--quiet"], { env, cwd: dir }).catch(
-      (err: { stdout: string; stderr: string }) => ({ stdout: err.stdout || err.stderr }),
-    );
+    const { stdout } = await run(bin("spectral"), ["lint", file, "--ruleset", join(root, ".spectral.yaml"), "--format", "json", "--quiet"], {
+      env,
+      cwd: dir,
+    }).catch((err: { stdout: string; stderr: string }) => ({ stdout: err.stdout || err.stderr }));
     const problems = JSON.parse(stdout.trim() || "[]") as SpectralProblem[];
-    const found = problems.filter((p) => p.severity <= 1).map((p) => `${p.severity === 0 ? "error" : "warning"} ${p.code} at ${p.path.join(".")}: ${p.message}`);
+    const found = problems
+      .filter((p) => p.severity <= 1)
+      .map((p) => `${p.severity === 0 ? "error" : "warning"} ${p.code} at ${p.path.join(".")}: ${p.message}`);
     expect(found).toEqual([]);
   });
 });

@@ -59,7 +59,11 @@ export function openApi31Problems(doc: unknown): string[] {
     const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     const pathLevel = Array.isArray(item.parameters) ? item.parameters : [];
     for (const method of Object.keys(item)) {
-      if (!(METHODS as readonly string[]).includes(method) && !["parameters", "summary", "description", "servers"].includes(method) && !method.startsWith("x-")) {
+      if (
+        !(METHODS as readonly string[]).includes(method) &&
+        !["parameters", "summary", "description", "servers"].includes(method) &&
+        !method.startsWith("x-")
+      ) {
         problem(`${at}/${method}`, "not an HTTP method or path item field");
       }
     }
@@ -93,7 +97,8 @@ export function openApi31Problems(doc: unknown): string[] {
       for (const name of templated) if (!declared.has(name)) problem(opAt, `path parameter {${name}} is not declared`);
       if (op.requestBody !== undefined) {
         const body = op.requestBody;
-        if (!isObj(body) || (!body.$ref && (!isObj(body.content) || Object.keys(body.content).length === 0))) problem(`${opAt}/requestBody`, "needs a non-empty content map");
+        if (!isObj(body) || (!body.$ref && (!isObj(body.content) || Object.keys(body.content).length === 0)))
+          problem(`${opAt}/requestBody`, "needs a non-empty content map");
       }
       if (!isObj(op.responses) || Object.keys(op.responses).length === 0) problem(`${opAt}/responses`, "an operation needs at least one response");
       else
@@ -106,7 +111,8 @@ export function openApi31Problems(doc: unknown): string[] {
       if (Array.isArray(op.security))
         op.security.forEach((req, i) => {
           if (!isObj(req)) return problem(`${opAt}/security/${i}`, "a security requirement must be an object");
-          for (const name of Object.keys(req)) if (!(name in securitySchemes)) problem(`${opAt}/security/${i}`, `security scheme ${name} is not defined in components`);
+          for (const name of Object.keys(req))
+            if (!(name in securitySchemes)) problem(`${opAt}/security/${i}`, `security scheme ${name} is not defined in components`);
         });
     }
   }
@@ -117,11 +123,12 @@ export function openApi31Problems(doc: unknown): string[] {
     if (/\/(properties|patternProperties)$/.test(at) || /\/examples?(\/|$)/.test(at)) return;
     const inSchema = at.includes("/schema") || at.includes("/components/schemas/");
     // 3.0's `nullable` is not part of 3.1, where null is a type like any other.
-    if (inSchema && "nullable" in node) problem(at, "`nullable` is OpenAPI 3.0; 3.1 uses type: [..., \"null\"]");
+    if (inSchema && "nullable" in node) problem(at, '`nullable` is OpenAPI 3.0; 3.1 uses type: [..., "null"]');
     const type = node.type;
     if (inSchema && type !== undefined) {
       const types = Array.isArray(type) ? type : [type];
-      for (const t of types) if (typeof t !== "string" || !JSON_SCHEMA_TYPES.includes(t)) problem(at, `schema type ${JSON.stringify(t)} is not a JSON Schema type`);
+      for (const t of types)
+        if (typeof t !== "string" || !JSON_SCHEMA_TYPES.includes(t)) problem(at, `schema type ${JSON.stringify(t)} is not a JSON Schema type`);
     }
   });
   return problems;

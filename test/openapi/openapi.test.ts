@@ -31,7 +31,9 @@ describe("the OpenAPI document", () => {
     const someOp = Object.values(broken.paths as Record<string, Record<string, any>>)[0]!;
     const op = Object.values(someOp)[0];
     op.responses = {};
-    broken.paths["/api/v1/broken/{id}"] = { get: { responses: { 200: { description: "x", content: { "application/json": { schema: { $ref: "#/components/schemas/Nope", nullable: true } } } } } } };
+    broken.paths["/api/v1/broken/{id}"] = {
+      get: { responses: { 200: { description: "x", content: { "application/json": { schema: { $ref: "#/components/schemas/Nope", nullable: true } } } } } },
+    };
     const problems = openApi31Problems(broken).join("\n");
     expect(problems).toContain("must be 3.1.x");
     expect(problems).toContain("at least one response");
@@ -55,7 +57,13 @@ describe("the OpenAPI document", () => {
   it("serves the whole reference on /docs without any script, for intranets without internet", async () => {
     const doc = await (await world.app.request("/openapi.json")).json();
     const html = await (await world.app.request("/docs")).text();
-    const text = html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+    const text = html
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&amp;/g, "&")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&#39;/g, "'")
+      .replace(/\s+/g, " ");
     for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
       for (const method of Object.keys(item)) expect(text, `${method} ${path}`).toContain(`${method.toUpperCase()} ${path}`);
     }

@@ -28,7 +28,9 @@ async function check(body: BodyInit, type: string | null = "text/csv") {
 describe("POST /api/v1/price-check", () => {
   it("classes all 200 lines of a GB18030 list by the rule that matched them", async () => {
     const bytes = readFileSync(FIXTURE);
-    const expected = Papa.parse<string[]>(new TextDecoder("gb18030").decode(bytes)).data.slice(2).filter((r) => r.length > 1);
+    const expected = Papa.parse<string[]>(new TextDecoder("gb18030").decode(bytes))
+      .data.slice(2)
+      .filter((r) => r.length > 1);
     expect(expected).toHaveLength(200);
     const { status, body } = await check(bytes);
     expect(status).toBe(200);
@@ -59,7 +61,12 @@ describe("POST /api/v1/price-check", () => {
     // (1.5 − 0.78) / 7 = 0.102857… a tablet; 4 boxes → 2.88.
     expect(nameAbove).toMatchObject({ overpayPerUnit: 0.1029, overpayTotal: 2.88 });
     // 丁药业 is not chosen; 甲药业's 3.6 a box is: (10 − 3.6) × 2 boxes = 12.80.
-    expect(alternative).toMatchObject({ class: "alternative_available", chosen: null, alternative: { product: { manufacturer: "甲药业" } }, savingIfSwitched: 12.8 });
+    expect(alternative).toMatchObject({
+      class: "alternative_available",
+      chosen: null,
+      alternative: { product: { manufacturer: "甲药业" } },
+      savingIfSwitched: 12.8,
+    });
     expect(none).toMatchObject({ class: "no_equivalent", chosen: null, alternative: null, units: 24 });
   });
 

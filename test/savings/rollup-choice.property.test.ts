@@ -20,11 +20,7 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 
 /** Price identifications a volume file may use: 医保编码, or the product's natural key; 7, 14 or no package size. */
-const PRODUCTS = [
-  "test-drug,XA01TEST0001,,,,,",
-  "test-drug,,氨氯地平片,片剂,5mg,14,乙药业",
-  "national-device-stent,,冠脉支架,,,,",
-];
+const PRODUCTS = ["test-drug,XA01TEST0001,,,,,", "test-drug,,氨氯地平片,片剂,5mg,14,乙药业", "national-device-stent,,冠脉支架,,,,"];
 const REGIONS = ["150300", "152900", "15", "140200"];
 const MONTHS = ["2022-01", "2022-02", "2022-03", "2022-04"];
 
@@ -43,12 +39,19 @@ type Step =
   | { kind: "share"; region: string; share: number | null };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.uniqueArray(volumeRow, { minLength: 1, maxLength: 10, selector: (r) => `${r.product}|${r.region}|${r.month}` }).map((rows) => ({ kind: "volumes" as const, rows })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .uniqueArray(volumeRow, { minLength: 1, maxLength: 10, selector: (r) => `${r.product}|${r.region}|${r.month}` })
+      .map((rows) => ({ kind: "volumes" as const, rows })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }).map((every) => ({ kind: "delete" as const, every })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((c) => ({ kind: "price" as const, chosen: c / 100 })) },
   {
     weight: 1,
-    arbitrary: fc.record({ region: fc.constantFrom("150300", "15"), share: fc.option(fc.integer({ min: 0, max: 10000 }), { nil: null }) }).map((r) => ({ kind: "share" as const, ...r })),
+    arbitrary: fc
+      .record({ region: fc.constantFrom("150300", "15"), share: fc.option(fc.integer({ min: 0, max: 10000 }), { nil: null }) })
+      .map((r) => ({ kind: "share" as const, ...r })),
   },
 );
 

@@ -1,14 +1,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  addFractions,
-  fundSaved,
-  savingsFromRollup,
-  spendSaved,
-  ZERO_FRACTION,
-  type Fraction,
-} from "../../src/domain";
+import { addFractions, type Fraction, fundSaved, savingsFromRollup, spendSaved, ZERO_FRACTION } from "../../src/domain";
 import { runImport } from "../../src/services/imports";
 import type { TestWorld } from "../support/test-db";
 import { createSavingsWorld, TEST_PRICES_CSV } from "./world";
@@ -50,7 +43,16 @@ type Command =
   | { kind: "share"; share: number | null };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.uniqueArray(volumeRow, { minLength: 1, maxLength: 8, selector: (r) => `${r.product}|${REGIONS[r.region] === "大同市" ? "140200" : REGIONS[r.region]}|${r.month}` }).map((rows) => ({ kind: "volumes" as const, rows })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .uniqueArray(volumeRow, {
+        minLength: 1,
+        maxLength: 8,
+        selector: (r) => `${r.product}|${REGIONS[r.region] === "大同市" ? "140200" : REGIONS[r.region]}|${r.month}`,
+      })
+      .map((rows) => ({ kind: "volumes" as const, rows })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 2000 }).map((c) => ({ kind: "price" as const, chosen: c / 100 })) },
   { weight: 1, arbitrary: fc.option(fc.integer({ min: 0, max: 10000 }), { nil: null }).map((s) => ({ kind: "share" as const, share: s })) },
 );
@@ -59,7 +61,17 @@ function volumesCsv(rows: Extract<Command, { kind: "volumes" }>["rows"]): string
   const lines = rows.map((r) => {
     const p = PRODUCTS[r.product]!;
     const share = r.share === null ? "" : `${r.share / 10}%`;
-    return [p.batch, p.code, ...p.key, REGIONS[r.region], r.month, r.units, r.packages ? "包装" : "最小使用单位", r.amount === null ? "" : r.amount / 100, share].join(",");
+    return [
+      p.batch,
+      p.code,
+      ...p.key,
+      REGIONS[r.region],
+      r.month,
+      r.units,
+      r.packages ? "包装" : "最小使用单位",
+      r.amount === null ? "" : r.amount / 100,
+      share,
+    ].join(",");
   });
   return ["批次,医保编码,通用名,剂型,规格,转换比,生产企业,地区,月份,采购量,数量单位,采购金额,基金支付比例", ...lines].join("\n");
 }
@@ -80,8 +92,16 @@ async function apply(c: Command) {
 }
 
 type Raw = {
-  priceId: number; batchId: string; regionCode: string; month: string; units: number; amount: number | null;
-  override: number | null; chosen: number; ref: number | null; pq: number | null;
+  priceId: number;
+  batchId: string;
+  regionCode: string;
+  month: string;
+  units: number;
+  amount: number | null;
+  override: number | null;
+  chosen: number;
+  ref: number | null;
+  pq: number | null;
 };
 
 const frac = (f: Fraction) => `${f.num}/${f.den}`;
@@ -104,7 +124,12 @@ async function expectedFromRaw(keyOf: (r: Raw) => string) {
   for (const r of rows) {
     const k = keyOf(r);
     const acc = out.get(k) ?? { units: 0n, amount: 0n, rows: 0n, spend: ZERO_FRACTION, fund: ZERO_FRACTION, unshared: ZERO_FRACTION };
-    const spend = spendSaved({ referencePrice: r.ref === null ? null : BigInt(r.ref), chosenPrice: BigInt(r.chosen), packageQty: r.pq, units: BigInt(r.units) });
+    const spend = spendSaved({
+      referencePrice: r.ref === null ? null : BigInt(r.ref),
+      chosenPrice: BigInt(r.chosen),
+      packageQty: r.pq,
+      units: BigInt(r.units),
+    });
     const share = r.override ?? shareOf(r.regionCode);
     out.set(k, {
       units: acc.units + BigInt(r.units),
@@ -115,34 +140,61 @@ async function expectedFromRaw(keyOf: (r: Raw) => string) {
       unshared: share === null ? addFractions(acc.unshared, spend) : acc.unshared,
     });
   }
-  return new Map([...out].map(([k, v]) => [k, { units: v.units, amount: v.amount, rows: v.rows, spend: frac(v.spend), fund: frac(v.fund), unshared: frac(v.unshared) }]));
+  return new Map(
+    [...out].map(([k, v]) => [k, { units: v.units, amount: v.amount, rows: v.rows, spend: frac(v.spend), fund: frac(v.fund), unshared: frac(v.unshared) }]),
+  );
 }
 
 /** One rollup table read back through src/domain, keyed like the raw answer, empty groups dropped. */
 async function fromRollup(table: string, keyCols: string[]) {
-  const rows = await world.db.all<Record<string, string | number>>(sql.raw(`SELECT ${keyCols.join(", ")}, divisor,
+  const rows = await world.db.all<Record<string, string | number>>(
+    sql.raw(`SELECT ${keyCols.join(", ")}, divisor,
       CAST(volume_rows AS TEXT) AS volumeRows, CAST(units AS TEXT) AS units, CAST(amount_paid_e4 AS TEXT) AS amountPaid,
       CAST(spend_num AS TEXT) AS spendNum, CAST(fund_hi AS TEXT) AS fundHi, CAST(fund_lo AS TEXT) AS fundLo,
-      CAST(unshared_num AS TEXT) AS unsharedNum, parts FROM ${table}`));
+      CAST(unshared_num AS TEXT) AS unsharedNum, parts FROM ${table}`),
+  );
   const parts = new Map<string, Parameters<typeof savingsFromRollup>[0] extends Iterable<infer P> ? P[] : never>();
   for (const r of rows) {
     if (Number(r.parts) === 0) continue;
     const k = keyCols.map((c) => String(r[c])).join("|");
-    parts.set(k, [...(parts.get(k) ?? []), {
-      divisor: BigInt(r.divisor!), volumeRows: BigInt(r.volumeRows!), units: BigInt(r.units!), amountPaid: BigInt(r.amountPaid!),
-      spendNum: BigInt(r.spendNum!), fundHi: BigInt(r.fundHi!), fundLo: BigInt(r.fundLo!), unsharedNum: BigInt(r.unsharedNum!),
-    }]);
+    parts.set(k, [
+      ...(parts.get(k) ?? []),
+      {
+        divisor: BigInt(r.divisor!),
+        volumeRows: BigInt(r.volumeRows!),
+        units: BigInt(r.units!),
+        amountPaid: BigInt(r.amountPaid!),
+        spendNum: BigInt(r.spendNum!),
+        fundHi: BigInt(r.fundHi!),
+        fundLo: BigInt(r.fundLo!),
+        unsharedNum: BigInt(r.unsharedNum!),
+      },
+    ]);
   }
-  return new Map([...parts].map(([k, p]) => {
-    const s = savingsFromRollup(p);
-    return [k, { units: s.units, amount: s.amountPaid, rows: s.volumeRows, spend: frac(s.spendSaved), fund: frac(s.fundSaved), unshared: frac(s.spendWithoutFundShare) }];
-  }));
+  return new Map(
+    [...parts].map(([k, p]) => {
+      const s = savingsFromRollup(p);
+      return [
+        k,
+        {
+          units: s.units,
+          amount: s.amountPaid,
+          rows: s.volumeRows,
+          spend: frac(s.spendSaved),
+          fund: frac(s.fundSaved),
+          unshared: frac(s.spendWithoutFundShare),
+        },
+      ];
+    }),
+  );
 }
 
 async function purchases(fromRaw: boolean) {
   const rows = fromRaw
     ? await world.db.all<{ k: string; units: number }>(sql`SELECT price_id || '|' || region_code AS k, SUM(units) AS units FROM volumes GROUP BY 1`)
-    : await world.db.all<{ k: string; units: number }>(sql`SELECT price_id || '|' || region_code AS k, units FROM purchase_rollup_price_region WHERE volume_rows <> 0`);
+    : await world.db.all<{ k: string; units: number }>(
+        sql`SELECT price_id || '|' || region_code AS k, units FROM purchase_rollup_price_region WHERE volume_rows <> 0`,
+      );
   return new Map(rows.map((r) => [r.k, r.units]));
 }
 

@@ -77,7 +77,7 @@ describe("GET /api/v1/savings", () => {
       ["2022-03", 123000],
       ["2022-04", 1597.66],
     ]);
-    const categories = byKey((await okJson(api.savings.$get({ query: { groupBy: "category" } }))));
+    const categories = byKey(await okJson(api.savings.$get({ query: { groupBy: "category" } })));
     expect(categories.device).toMatchObject({ label: "医用耗材", spendSaved: 123000 });
     expect(categories.drug).toMatchObject({ label: "药品", spendSaved: 1597.66 });
     const april = await okJson(api.savings.$get({ query: { groupBy: "batch", from: "2022-04", to: "2022-04" } }));

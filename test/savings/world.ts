@@ -23,7 +23,10 @@ test-drug,瑞舒伐他汀钙片,片剂,10mg,7片/盒,7,丙药业,,,0.78,20,乌�
 
 export async function createSavingsWorld(): Promise<TestWorld> {
   const world = await createTestWorld();
-  for (const [kind, csv] of [["batches", TEST_BATCH_CSV], ["prices", TEST_PRICES_CSV]] as const) {
+  for (const [kind, csv] of [
+    ["batches", TEST_BATCH_CSV],
+    ["prices", TEST_PRICES_CSV],
+  ] as const) {
     const { status, body } = await importCsv(world, kind, csv);
     if (status !== 200) throw new Error(`${kind} import failed: ${JSON.stringify(body.errors ?? body)}`);
   }

@@ -1,11 +1,12 @@
-import { sql, type SQL } from "drizzle-orm";
 import type { Client, InStatement } from "@libsql/client";
+import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client";
-import { searchPrices as searchInForce, type PriceQuery } from "../../src/services/prices";
+import { type PriceQuery, searchPrices as searchInForce } from "../../src/services/prices";
 
 /** These answers are compared with plain SQL over every price, whatever its state. */
 const searchPrices: typeof searchInForce = (db, query, tuning) => searchInForce(db, { include: "ended", ...query }, tuning);
+
 import type { SearchTuning } from "../../src/services/search-tuning";
 import type { TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
@@ -100,7 +101,10 @@ describe("broad matches", () => {
     for (const prefix of ["XC10", "XC10AAA0", "国药准字H1", "XC1"]) {
       const { db, statements } = recording(world.db);
       const page = await searchPrices(db, { q: prefix.toLowerCase(), limit: 2 }, FAST);
-      expect(statements.some((s) => s.includes("FROM search_code_groups")), prefix).toBe(true);
+      expect(
+        statements.some((s) => s.includes("FROM search_code_groups")),
+        prefix,
+      ).toBe(true);
       const expected = await truth(sql`(pr.nhsa_code LIKE ${`${prefix}%`} OR pr.approval_no LIKE ${`${prefix}%`})`);
       expect(expected.total, prefix).toBeGreaterThan(3);
       expect(asTruth(page), prefix).toEqual(expected);

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { searchPrices, type PriceQuery } from "../../src/services/prices";
+import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import type { SearchTuning } from "../../src/services/search-tuning";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -60,7 +60,10 @@ describe("manufacturer and synthetic filters, on the real national results", () 
       for (const sort of ["unitPrice", "-discount"] as const) {
         const key = (r: Row) => (sort === "unitPrice" ? r.unit : -(r.discount ?? -1e9));
         const expected = [...kept].sort((a, b) => key(a) - key(b) || (sort === "unitPrice" ? a.id - b.id : b.id - a.id)).map((r) => r.id);
-        for (const [name, tuning] of [["walk", WALK], ["ranges", RANGES]] as const) {
+        for (const [name, tuning] of [
+          ["walk", WALK],
+          ["ranges", RANGES],
+        ] as const) {
           const got = await walk({ ...query, sort }, tuning);
           const label = `${JSON.stringify(query)} ${sort} (${name})`;
           expect(got.ids, label).toEqual(expected);
@@ -88,7 +91,10 @@ describe("manufacturer and synthetic filters, on the real national results", () 
     const firm = rows.map((r) => r.firm ?? "").find((f) => /[（(]/.test(f));
     expect(firm, "the real seeds name a firm with brackets").toBeDefined();
     const fragment = firm!.slice(Math.max(0, firm!.search(/[（(]/) - 2), firm!.search(/[（(]/) + 3);
-    const swapped = fragment.replace(/（/g, "(").replace(/）/g, ")") === fragment ? fragment.replace(/\(/g, "（").replace(/\)/g, "）") : fragment.replace(/（/g, "(").replace(/）/g, ")");
+    const swapped =
+      fragment.replace(/（/g, "(").replace(/）/g, ")") === fragment
+        ? fragment.replace(/\(/g, "（").replace(/\)/g, "）")
+        : fragment.replace(/（/g, "(").replace(/）/g, ")");
     const a = await walk({ manufacturer: fragment }, WALK);
     const b = await walk({ manufacturer: swapped }, WALK);
     expect(a.ids.length).toBeGreaterThan(0);

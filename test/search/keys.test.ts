@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fragmentEditDistance, nameTier, prefixEditDistance, searchTerms, typoDistance, typoQuery } from "../../src/domain/search-query";
 import { searchKeys } from "../../src/domain/search-keys";
+import { fragmentEditDistance, nameTier, prefixEditDistance, searchTerms, typoDistance, typoQuery } from "../../src/domain/search-query";
 
 describe("search keys derived at write time", () => {
   it("gives the 拼音码 hospital systems use", () => {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { searchPrices, type PriceQuery, type PriceSort } from "../../src/services/prices";
+import { type PriceQuery, type PriceSort, searchPrices } from "../../src/services/prices";
 import type { SearchTuning } from "../../src/services/search-tuning";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -70,7 +70,11 @@ describe("lists in an explicit order, on the real national results", () => {
       expect(kept.length, JSON.stringify(query)).toBeGreaterThan(0);
       for (const sort of sorts) {
         const expected = expectedOrder(kept, sort);
-        for (const [name, tuning] of [["walk", WALK], ["ranges", RANGES], ["short windows", SHORT]] as const) {
+        for (const [name, tuning] of [
+          ["walk", WALK],
+          ["ranges", RANGES],
+          ["short windows", SHORT],
+        ] as const) {
           const got = await walk({ ...query, sort, limit: 37 }, tuning);
           const label = `${JSON.stringify(query)} ${sort} (${name})`;
           expect(got.ids, label).toEqual(expected);

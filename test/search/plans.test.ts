@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRows } from "../../src/db/read-rows";
 import { PRICE_COLUMNS_SQL, PRICE_FROM_SQL } from "../../src/services/price-view";
 import { createTestWorld, type TestWorld } from "../support/test-db";
@@ -25,6 +25,8 @@ describe("query plans after ANALYZE, on the real seeds (no price renews another)
   it("a page of price items finds each price's renewal through prices_renews_idx, never by scanning prices", async () => {
     const steps = await plan(`SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.id IN (1, 2, 3)`);
     const renewal = steps.filter((s) => / r\b/.test(s) && !/^SEARCH (p|pr|b) /.test(s));
-    expect(renewal, steps.join("\n")).toEqual([expect.stringMatching(/^SEARCH r USING COVERING INDEX prices_renews_idx \(renews_price_id>\? AND renews_price_id<\?\)$/)]);
+    expect(renewal, steps.join("\n")).toEqual([
+      expect.stringMatching(/^SEARCH r USING COVERING INDEX prices_renews_idx \(renews_price_id>\? AND renews_price_id<\?\)$/),
+    ]);
   });
 });

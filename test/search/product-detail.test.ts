@@ -10,8 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const productId = async (nhsaCode: string) =>
-  (await world.db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${nhsaCode}`))[0]!.id;
+const productId = async (nhsaCode: string) => (await world.db.all<{ id: number }>(sql`SELECT id FROM products WHERE nhsa_code = ${nhsaCode}`))[0]!.id;
 
 describe("GET /api/v1/products/{id}", () => {
   it("lists the price history oldest first with the change between consecutive prices", async () => {
@@ -54,7 +53,10 @@ describe("GET /api/v1/products/{id}", () => {
         WHERE p.product_id IN (SELECT value FROM json_each(${JSON.stringify(same)}))
         ORDER BY p.unit_price_e4, p.id LIMIT 20`);
       const { body } = await getJson(world.app, `/api/v1/products/${p.id}?include=ended`);
-      expect(body.data.alternatives.map((a: { id: number }) => a.id), `product ${p.id}`).toEqual(expected.map((r) => r.id));
+      expect(
+        body.data.alternatives.map((a: { id: number }) => a.id),
+        `product ${p.id}`,
+      ).toEqual(expected.map((r) => r.id));
       if (expected.length) withAlternatives++;
     }
     expect(withAlternatives).toBeGreaterThan(1);

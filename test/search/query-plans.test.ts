@@ -1,11 +1,11 @@
-import { sql } from "drizzle-orm";
 import type { Client, InStatement } from "@libsql/client";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userQueries, QUERY_CLASSES, type QueryClass } from "../../bench/user-queries";
+import { QUERY_CLASSES, type QueryClass, userQueries } from "../../bench/user-queries";
 import { loadDemo } from "../../src/cli/demo";
 import type { Db } from "../../src/db/client";
-import { searchPrices, type PriceQuery } from "../../src/services/prices";
-import { pricesChangedSince, type PriceChangeQuery } from "../../src/services/price-feed";
+import { type PriceChangeQuery, pricesChangedSince } from "../../src/services/price-feed";
+import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import { getProduct } from "../../src/services/products";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -53,7 +53,8 @@ async function fullScans(statements: InStatement[]): Promise<string[]> {
     const plan = await client.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: args as never });
     for (const row of plan.rows) {
       const line = String(row.detail);
-      if (FULL_SCAN.test(line) && !(ORDERED_WALK.test(line) && /\bLIMIT\b/.test(text))) found.push(`${line}\n    in: ${text.replace(/\s+/g, " ").slice(0, 300)}`);
+      if (FULL_SCAN.test(line) && !(ORDERED_WALK.test(line) && /\bLIMIT\b/.test(text)))
+        found.push(`${line}\n    in: ${text.replace(/\s+/g, " ").slice(0, 300)}`);
     }
   }
   return found;

@@ -86,12 +86,16 @@ national-drug-1-expansion,阿托伐他汀,口服常释剂型,20mg,辉瑞制药�
     expect(report.errors).toEqual([]);
     for (const typed of ["立普妥", "Lipitor", "lipi"]) {
       const { items } = await search(`${q(typed)}&include=ended`);
-      expect(items.map((i) => i.product.manufacturer), typed).toEqual(["辉瑞制药有限公司"]);
+      expect(
+        items.map((i) => i.product.manufacturer),
+        typed,
+      ).toEqual(["辉瑞制药有限公司"]);
       expect(items[0]?.product.brandNames).toEqual(["立普妥", "Lipitor"]);
       expect(items[0]?.product.originator).toBe(true);
     }
     // Type-ahead offers the generic name sold under the brand; a firm's short name is no name to suggest.
-    const suggest = async (typed: string) => (await getJson(world.app, `/api/v1/suggest?q=${encodeURIComponent(typed)}`)).body.data.map((d: { name: string }) => d.name);
+    const suggest = async (typed: string) =>
+      (await getJson(world.app, `/api/v1/suggest?q=${encodeURIComponent(typed)}`)).body.data.map((d: { name: string }) => d.name);
     expect(await suggest("立普妥")).toEqual(["阿托伐他汀"]);
     expect(await suggest("乐普医疗")).toEqual([]);
   });

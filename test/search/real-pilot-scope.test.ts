@@ -41,7 +41,12 @@ describe("the 4+7 pilot's places, on the real seeds", () => {
     expect(pilot(await prices(`batch=national-drug-1&province=${enc("浙江")}`))).toEqual([]);
     const tables = pilot(await prices("batch=national-drug-1")).filter((x) => x.supplyRegions.some((r) => r.name === "广州市"));
     for (const place of ["广东", "44", "广州", "深圳市", "北京", "四川"]) {
-      expect(pilot(await prices(`batch=national-drug-1&province=${enc(place)}`)).map((x) => x.id).sort(), place).toEqual(tables.map((x) => x.id).sort());
+      expect(
+        pilot(await prices(`batch=national-drug-1&province=${enc(place)}`))
+          .map((x) => x.id)
+          .sort(),
+        place,
+      ).toEqual(tables.map((x) => x.id).sort());
     }
     // A search in 浙江 keeps the atorvastatin 浙江 can buy (the expansion's) and drops the pilot's.
     const zhejiang = await prices(`q=${enc("阿托伐他汀")}&province=${enc("浙江")}`);

@@ -50,7 +50,8 @@ describe("a name typed with its salt and form, on the real seeds", () => {
   }
 
   it("the form word keeps the forms it belongs to: 二甲双胍缓释片 the 缓释控释剂型, 二甲双胍片 the 口服常释剂型", async () => {
-    const forms = async (typed: string) => new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm}`));
+    const forms = async (typed: string) =>
+      new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm}`));
     expect(await forms("二甲双胍")).toEqual(new Set(["二甲双胍 缓释控释剂型", "二甲双胍 口服常释剂型"]));
     expect(await forms("二甲双胍缓释片")).toEqual(new Set(["二甲双胍 缓释控释剂型"]));
     expect(await forms("ejsghsp")).toEqual(new Set(["二甲双胍 缓释控释剂型"]));
@@ -64,7 +65,8 @@ describe("a name typed with its salt and form, on the real seeds", () => {
   });
 
   it("a form typed as a word of its own narrows the same way (二甲双胍 缓释片, 阿托伐他汀 片)", async () => {
-    const forms = async (typed: string) => new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm}`));
+    const forms = async (typed: string) =>
+      new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm}`));
     expect(await forms("二甲双胍 缓释片")).toEqual(new Set(["二甲双胍 缓释控释剂型"]));
     expect(await forms("二甲双胍 片")).toEqual(new Set(["二甲双胍 口服常释剂型"]));
     expect(await forms("阿托伐他汀 片")).toEqual(new Set(["阿托伐他汀 口服常释剂型", "阿托伐他汀 口服常释片剂", "阿托伐他汀钙片 片剂"]));
@@ -84,7 +86,8 @@ describe("a name typed with its salt and form, on the real seeds", () => {
     }
     expect((await search(`${q("ltp")}&include=ended`)).total).toBe(0);
     // 布洛芬 (blf) comes as tablets, granules and sustained-release tablets; 布洛芬注射液 is a name of its own.
-    const forms = async (typed: string) => new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm ?? ""}`));
+    const forms = async (typed: string) =>
+      new Set((await search(`${q(typed)}&include=ended`)).items.map((x) => `${x.product.genericName} ${x.product.dosageForm ?? ""}`));
     expect(await forms("blfp")).toEqual(new Set(["布洛芬 口服常释剂型"]));
     expect(await forms("blfkl")).toEqual(new Set(["布洛芬 颗粒剂"]));
     expect(await forms("布洛芬缓释片")).toEqual(new Set(["布洛芬 缓释控释剂型"]));

@@ -2,7 +2,7 @@ import type { Client } from "@libsql/client";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { regionBit, regionMask } from "../../src/domain/region-mask";
-import { searchPrices, type PriceQuery } from "../../src/services/prices";
+import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import type { TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 

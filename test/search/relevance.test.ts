@@ -23,13 +23,25 @@ const CASES: Case[] = [
   { q: "复方氨基酸", top: "复方氨基酸注射液(18AA)", why: "prefix of a name with brackets" },
   { q: "人工膝", top: "人工膝关节", why: "device prefix" },
   // two-character and one-character queries (trigram cannot answer them)
-  { q: "他汀", top: "瑞舒伐他汀钙片", all: ["阿托伐他汀钙片", "瑞舒伐他汀钙片", "辛伐他汀片", "匹伐他汀钙片"], total: 9, why: "two-character fragment; all four names share tier 2, the cheapest in-cycle unit price leads" },
+  {
+    q: "他汀",
+    top: "瑞舒伐他汀钙片",
+    all: ["阿托伐他汀钙片", "瑞舒伐他汀钙片", "辛伐他汀片", "匹伐他汀钙片"],
+    total: 9,
+    why: "two-character fragment; all four names share tier 2, the cheapest in-cycle unit price leads",
+  },
   { q: "冠脉", top: "冠脉支架", all: ["冠脉支架"], total: 2, why: "two-character device prefix" },
   { q: "阿胶", top: "阿胶", total: 2, why: "two characters, exact name first, then 复方阿胶浆" },
   { q: "沙坦", top: "氯沙坦钾片", total: 3, why: "fragment in three names, cheapest unit price first" },
   { q: "胰岛", top: "重组人胰岛素注射液", why: "two-character fragment in the middle" },
   { q: "嘉林", top: "阿托伐他汀钙片", firm: "北京嘉林药业股份有限公司", total: 2, why: "two-character manufacturer" },
-  { q: "阿", top: "阿司匹林肠溶片", all: ["阿托伐他汀钙片", "阿司匹林肠溶片", "阿莫西林胶囊", "阿胶", "复方阿胶浆"], total: 9, why: "one character: names starting with it first, cheapest unit price first" },
+  {
+    q: "阿",
+    top: "阿司匹林肠溶片",
+    all: ["阿托伐他汀钙片", "阿司匹林肠溶片", "阿莫西林胶囊", "阿胶", "复方阿胶浆"],
+    total: 9,
+    why: "one character: names starting with it first, cheapest unit price first",
+  },
   { q: "at", top: "阿托伐他汀钙片", why: "two-letter initials prefix" },
   // 拼音码 and full pinyin
   { q: "atfttgp", top: "阿托伐他汀钙片", all: ["阿托伐他汀钙片"], total: 5, why: "full initials" },
@@ -143,7 +155,10 @@ describe("relevance suite", () => {
       const body = await okJson(api().prices.$get({ query: { include: "ended", ...query } }));
       expect(body.meta.total, what).toBe(total);
       expect(body.data.length, what).toBe(total);
-      expect(body.meta.facets?.batch.reduce((s, b) => s + b.count, 0), what).toBe(total);
+      expect(
+        body.meta.facets?.batch.reduce((s, b) => s + b.count, 0),
+        what,
+      ).toBe(total);
     }
   });
 });

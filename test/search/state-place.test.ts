@@ -39,7 +39,11 @@ open,测试他汀片,片剂,10mg,10,未知药业,3,,fixture
 let world: TestWorld;
 beforeAll(async () => {
   world = await createTestWorld({ seed: false });
-  for (const [kind, text] of [["regions", REGIONS], ["batches", BATCHES], ["prices", PRICES]] as const) {
+  for (const [kind, text] of [
+    ["regions", REGIONS],
+    ["batches", BATCHES],
+    ["prices", PRICES],
+  ] as const) {
     const report = await runImport(world.db, { kind, bytes: csv(text) });
     expect(report.errors).toEqual([]);
   }
@@ -93,7 +97,11 @@ describe("state on asOf", () => {
   it("never says active, and a bad asOf or state is a clear 400", async () => {
     const { body } = await getJson(world.app, `/api/v1/prices?q=${Q}&include=ended`);
     expect(body.data.every((d: Item) => d.status !== "active")).toBe(true);
-    for (const [qs, code] of [["asOf=2024-02-30", "invalid_as_of"], ["asOf=yesterday", "validation_error"], ["state=active", "validation_error"]]) {
+    for (const [qs, code] of [
+      ["asOf=2024-02-30", "invalid_as_of"],
+      ["asOf=yesterday", "validation_error"],
+      ["state=active", "validation_error"],
+    ]) {
       const res = await getJson(world.app, `/api/v1/prices?q=${Q}&${qs}`);
       expect(res.status, qs).toBe(400);
       expect(res.body.error.code, qs).toBe(code);
@@ -141,7 +149,11 @@ describe("price check for a hospital's province", () => {
   const check = async (qs: string) => {
     const res = await world.app.request(`/api/v1/price-check?${qs}`, { method: "POST", headers: { "content-type": "text/csv" }, body: LIST });
     expect(res.status, qs).toBe(200);
-    return (await res.json()).data as Array<{ class: string; chosen: { product: { manufacturer: string } } | null; alternative: { product: { manufacturer: string } } | null }>;
+    return (await res.json()).data as Array<{
+      class: string;
+      chosen: { product: { manufacturer: string } } | null;
+      alternative: { product: { manufacturer: string } } | null;
+    }>;
   };
 
   it("matches and offers only chosen prices the hospital's province can buy, in force on asOf", async () => {

@@ -27,7 +27,10 @@ st,测试洛尔注射液,注射剂,0.5g:5ml,1,辛药业,20,fixture
 let world: TestWorld;
 beforeAll(async () => {
   world = await createTestWorld({ seed: false });
-  for (const [kind, text] of [["batches", BATCHES], ["prices", PRICES]] as const) {
+  for (const [kind, text] of [
+    ["batches", BATCHES],
+    ["prices", PRICES],
+  ] as const) {
     const report = await runImport(world.db, { kind, bytes: csv(text) });
     expect(report.errors).toEqual([]);
   }

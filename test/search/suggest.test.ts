@@ -30,7 +30,13 @@ describe("GET /api/v1/suggest", () => {
   });
 
   it("refuses an empty or overlong query with a clear 400", async () => {
-    for (const path of ["/api/v1/suggest", "/api/v1/suggest?q=", "/api/v1/suggest?q=%20", `/api/v1/suggest?q=${"阿".repeat(101)}`, "/api/v1/suggest?q=a&limit=0"]) {
+    for (const path of [
+      "/api/v1/suggest",
+      "/api/v1/suggest?q=",
+      "/api/v1/suggest?q=%20",
+      `/api/v1/suggest?q=${"阿".repeat(101)}`,
+      "/api/v1/suggest?q=a&limit=0",
+    ]) {
       const { status, body } = await getJson(world.app, path);
       expect(status, path).toBe(400);
       expect(body.error.code).toBe("validation_error");

@@ -144,7 +144,9 @@ describe("search triggers after all migrations", () => {
     await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
     await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
     // New codes and another category move a product's prices between the starts of codes.
-    await db.run(sql`UPDATE products SET nhsa_code = 'ZZ9' || COALESCE(nhsa_code, ''), category = 'device' WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 1)`);
+    await db.run(
+      sql`UPDATE products SET nhsa_code = 'ZZ9' || COALESCE(nhsa_code, ''), category = 'device' WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 1)`,
+    );
     await db.run(sql`UPDATE products SET approval_no = NULL WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 2)`);
     expect(
       await count(sql`SELECT count(*) AS n FROM price_search ps JOIN search_variants v ON v.id = ps.variant_id WHERE v.text LIKE '99mg %'`),
@@ -155,12 +157,12 @@ describe("search triggers after all migrations", () => {
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     // A renamed product moves in every index; a deleted price leaves them.
-    await db.run(sql`UPDATE products SET generic_name = '瑞舒伐他汀钙片', name_norm = '瑞舒伐他汀钙片', generic_name_en = 'rosuvastatin calcium' WHERE generic_name = '阿托伐他汀钙片'`);
+    await db.run(
+      sql`UPDATE products SET generic_name = '瑞舒伐他汀钙片', name_norm = '瑞舒伐他汀钙片', generic_name_en = 'rosuvastatin calcium' WHERE generic_name = '阿托伐他汀钙片'`,
+    );
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"atorva"'`)).toBe(0);
     expect(await count(sql`SELECT count(*) AS n FROM products_fts WHERE products_fts MATCH '"rosuva"'`)).toBe(1);
-    expect(
-      await count(sql`SELECT count(*) AS n FROM price_search ps JOIN search_terms t ON t.id = ps.name_id WHERE t.term = '瑞舒伐他汀钙片'`),
-    ).toBe(1);
+    expect(await count(sql`SELECT count(*) AS n FROM price_search ps JOIN search_terms t ON t.id = ps.name_id WHERE t.term = '瑞舒伐他汀钙片'`)).toBe(1);
     expect(await count(sql`SELECT SUM(f.n) AS n FROM search_facets f JOIN search_terms t ON t.id = f.term_id WHERE t.term = '阿托伐他汀钙片'`)).toBe(0);
     await db.run(sql`DELETE FROM price_regions`);
     await db.run(sql`DELETE FROM prices WHERE product_id = (SELECT id FROM products WHERE name_norm = '瑞舒伐他汀钙片')`);

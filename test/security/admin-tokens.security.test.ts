@@ -43,6 +43,10 @@ describe("named admin tokens", () => {
     }
     expect(problem).toContain("the name alice is given twice");
     expect(problem).not.toContain(BOB);
-    expect(() => loadAdminTokens({ ADMIN_TOKENS_FILE: "/nope" }, () => { throw new Error("ENOENT"); })).toThrow(/cannot read \/nope/);
+    expect(() =>
+      loadAdminTokens({ ADMIN_TOKENS_FILE: "/nope" }, () => {
+        throw new Error("ENOENT");
+      }),
+    ).toThrow(/cannot read \/nope/);
   });
 });

@@ -73,8 +73,12 @@ const CSV_TEXT = fc.oneof(
 type Body = { type?: string; body?: string | Uint8Array };
 
 const multipart = (parts: Array<[string, string, string | null]>) =>
-  parts.map(([name, value, file]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${file === null ? "" : `; filename="${file}"`}\r\n\r\n${value}\r\n`).join("") +
-  `--${BOUNDARY}--\r\n`;
+  parts
+    .map(
+      ([name, value, file]) =>
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${file === null ? "" : `; filename="${file}"`}\r\n\r\n${value}\r\n`,
+    )
+    .join("") + `--${BOUNDARY}--\r\n`;
 
 /** Every kind of body a caller may send, right or wrong, under right and wrong media types. */
 const body: fc.Arbitrary<Body> = fc.oneof(
@@ -82,7 +86,12 @@ const body: fc.Arbitrary<Body> = fc.oneof(
   CSV_TEXT.map((b) => ({ type: "text/csv", body: b })),
   fc.tuple(CSV_TEXT, fc.boolean(), nasty).map(([csv, token, name]) => ({
     type: `multipart/form-data; boundary=${BOUNDARY}`,
-    body: multipart([...(token ? [["token", TEST_ADMIN_TOKEN, null] as [string, string, null]] : []), ["kind", "regions", null], ["dryRun", "1", null], ["file", csv, name.replace(/["\r\n]/g, "") || "a.csv"]]),
+    body: multipart([
+      ...(token ? [["token", TEST_ADMIN_TOKEN, null] as [string, string, null]] : []),
+      ["kind", "regions", null],
+      ["dryRun", "1", null],
+      ["file", csv, name.replace(/["\r\n]/g, "") || "a.csv"],
+    ]),
   })),
   fc.tuple(CSV_TEXT, fc.integer({ min: 0, max: 200 })).map(([csv, cut]) => ({
     // Cut short, so the closing boundary (and maybe the part's headers) never arrive.

@@ -84,8 +84,7 @@ describe("one limiter for the API, the pages and every POST", () => {
 
   it("refuses a client after 3 failed admin tokens, on the API and the import page, even with the right token then", async () => {
     const guesser = socket("192.0.2.30");
-    const guess = (token: string) =>
-      world.app.request("/api/v1/imports", { headers: { authorization: `Bearer ${token}` } }, guesser);
+    const guess = (token: string) => world.app.request("/api/v1/imports", { headers: { authorization: `Bearer ${token}` } }, guesser);
     // Budget of the other limiter: 4 a minute; use fresh addresses per request pair to stay under it.
     expect((await guess("wrong-token-0000000001")).status).toBe(401);
     expect((await guess("wrong-token-0000000002")).status).toBe(401);

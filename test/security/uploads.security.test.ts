@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveFetch, type RunningServer } from "../../src/node-http/serve";
+import { type RunningServer, serveFetch } from "../../src/node-http/serve";
 import { createTestWorld, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 const MB = 1024 * 1024;
@@ -140,7 +140,11 @@ describe("caller mistakes in bodies are 4xx with the error shape", () => {
     const api = await world.app.request("/api/v1/price-check", { method: "POST", headers, body: broken });
     expect(api.status).toBe(400);
     expect((await api.json()).error.code).toBe("malformed_form");
-    const imp = await world.app.request("/api/v1/imports?kind=prices", { method: "POST", headers: { ...headers, authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: broken });
+    const imp = await world.app.request("/api/v1/imports?kind=prices", {
+      method: "POST",
+      headers: { ...headers, authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      body: broken,
+    });
     expect(imp.status).toBe(400);
     expect((await imp.json()).error.code).toBe("malformed_form");
     const page = await world.app.request("/price-check", { method: "POST", headers, body: broken });

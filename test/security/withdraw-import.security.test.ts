@@ -16,7 +16,11 @@ const HEADER = "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosen
 const price = (name: string, chosen: string, regions = "北京市") => `national-drug-3,${name},片剂,10mg,7,撤回制药厂,${chosen},30,ceiling,${regions}`;
 
 const post = async (world: TestWorld, kind: string, lines: string[]) => {
-  const res = await getJson(world.app, `/api/v1/imports?kind=${kind}`, { method: "POST", body: lines.join("\n"), headers: { ...auth, "content-type": "text/csv" } });
+  const res = await getJson(world.app, `/api/v1/imports?kind=${kind}`, {
+    method: "POST",
+    body: lines.join("\n"),
+    headers: { ...auth, "content-type": "text/csv" },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.importId as number;
 };
@@ -30,12 +34,22 @@ const withdraw = (world: TestWorld, id: number | string, headers: Record<string,
 const digest = async (world: TestWorld) => JSON.stringify(await snapshotData(world.db, { stamps: false }));
 /** The stamps of the prices of these generic names, by name. */
 const stampsOf = async (world: TestWorld, names: string[]) =>
-  Object.fromEntries((await world.db.all<{ name: string; updatedAt: string }>(sql`SELECT pr.generic_name AS name, p.updated_at AS updatedAt
-    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE pr.generic_name IN (${sql.join(names.map((n) => sql`${n}`), sql`, `)})`)).map((r) => [r.name, r.updatedAt]));
+  Object.fromEntries(
+    (
+      await world.db.all<{ name: string; updatedAt: string }>(sql`SELECT pr.generic_name AS name, p.updated_at AS updatedAt
+    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE pr.generic_name IN (${sql.join(
+      names.map((n) => sql`${n}`),
+      sql`, `,
+    )})`)
+    ).map((r) => [r.name, r.updatedAt]),
+  );
 /** Rows of `now` that `was` lacks, per table: a failure names them (savings rollups left at zero, once). */
 const rowsNotIn = (now: Record<string, unknown[]>, was: Record<string, unknown[]>) =>
-  Object.keys(now).filter((t) => JSON.stringify(now[t]) !== JSON.stringify(was[t])).map((t) => [t, now[t]!.filter((r) => !was[t]?.includes(r))]);
-const batchStats = async (world: TestWorld) => (await world.db.get<{ stats: string }>(sql`SELECT stats FROM batch_stats WHERE batch_id = 'national-drug-3'`))?.stats;
+  Object.keys(now)
+    .filter((t) => JSON.stringify(now[t]) !== JSON.stringify(was[t]))
+    .map((t) => [t, now[t]!.filter((r) => !was[t]?.includes(r))]);
+const batchStats = async (world: TestWorld) =>
+  (await world.db.get<{ stats: string }>(sql`SELECT stats FROM batch_stats WHERE batch_id = 'national-drug-3'`))?.stats;
 
 describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly what it replaced", () => {
   let world: TestWorld;
@@ -107,7 +121,9 @@ describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly wh
 
   it("refuses a dry run (it wrote nothing) with 409 import_not_withdrawable", async () => {
     const res = await getJson(world.app, "/api/v1/imports?kind=prices&dryRun=true", {
-      method: "POST", body: [HEADER, price("撤回戊片", "1.00")].join("\n"), headers: { ...auth, "content-type": "text/csv" },
+      method: "POST",
+      body: [HEADER, price("撤回戊片", "1.00")].join("\n"),
+      headers: { ...auth, "content-type": "text/csv" },
     });
     const refused = await withdraw(world, res.body.importId);
     expect(refused.status).toBe(409);
@@ -116,7 +132,10 @@ describe("DELETE /api/v1/imports/{id}: withdrawing an import restores exactly wh
 
   it("refuses an import whose added prices later volumes point at, until those volumes are withdrawn", async () => {
     const prices = await post(world, "prices", [HEADER, price("撤回己片", "5.00")]);
-    const volumes = await post(world, "volumes", ["batch,genericName,dosageForm,spec,packageQty,manufacturer,region,month,units", "national-drug-3,撤回己片,片剂,10mg,7,撤回制药厂,北京市,2024-01,700"]);
+    const volumes = await post(world, "volumes", [
+      "batch,genericName,dosageForm,spec,packageQty,manufacturer,region,month,units",
+      "national-drug-3,撤回己片,片剂,10mg,7,撤回制药厂,北京市,2024-01,700",
+    ]);
     const refused = await withdraw(world, prices);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: "withdraw_conflict", details: { laterImports: [volumes] } });
@@ -139,7 +158,8 @@ describe("npm run import -- --withdraw <id> (the CLI's streamed, staged writes a
   const dir = mkdtempSync(join(tmpdir(), "vbp-withdraw-cli-"));
   const url = `file:${join(dir, "cli.db")}`;
   const env = { ...process.env, DATABASE_URL: url, USER: "pharmacist" };
-  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/import.ts", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 60_000 });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "src/cli/import.ts", ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 60_000 });
   const importFile = (name: string, lines: string[]) => {
     writeFileSync(join(dir, name), lines.join("\n"));
     const run = cli("prices", join(dir, name));

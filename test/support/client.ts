@@ -1,5 +1,5 @@
-import { hc } from "hono/client";
 import type { z } from "@hono/zod-openapi";
+import { hc } from "hono/client";
 import type { AppType } from "../../src/app";
 import type { ErrorSchema } from "../../src/routes/schemas";
 
@@ -10,8 +10,14 @@ type ErrorBody = z.infer<typeof ErrorSchema>;
  * against a server (`hc<AppType>("https://…")`), so a contract change that breaks clients breaks
  * the tests that use it, at compile time.
  */
-export function typedClient(app: { request: (input: string | Request | URL, init?: RequestInit) => Response | Promise<Response> }, headers?: Record<string, string>) {
-  return hc<AppType>("http://localhost", { fetch: (input: RequestInfo | URL, init?: RequestInit) => app.request(input instanceof Request ? input : String(input), init), headers });
+export function typedClient(
+  app: { request: (input: string | Request | URL, init?: RequestInit) => Response | Promise<Response> },
+  headers?: Record<string, string>,
+) {
+  return hc<AppType>("http://localhost", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => app.request(input instanceof Request ? input : String(input), init),
+    headers,
+  });
 }
 
 type Answer = { ok: boolean; status: number; text(): Promise<string>; json(): Promise<unknown> };

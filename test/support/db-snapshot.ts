@@ -15,7 +15,11 @@ export async function snapshotDatabase(url: string): Promise<Record<string, { ro
     const out: Record<string, { rows: number; sha256: string }> = {};
     for (const { name } of tables.rows) {
       const rows = (await client.execute(`SELECT * FROM "${String(name)}"`)).rows;
-      const lines = rows.map((r) => JSON.stringify(Object.values(r), (_k, v) => (v instanceof ArrayBuffer ? Buffer.from(v).toString("hex") : typeof v === "bigint" ? String(v) : v))).sort();
+      const lines = rows
+        .map((r) =>
+          JSON.stringify(Object.values(r), (_k, v) => (v instanceof ArrayBuffer ? Buffer.from(v).toString("hex") : typeof v === "bigint" ? String(v) : v)),
+        )
+        .sort();
       out[String(name)] = { rows: rows.length, sha256: createHash("sha256").update(lines.join("\n")).digest("hex") };
     }
     return out;

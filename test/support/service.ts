@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { type ClientRequest, type IncomingMessage, request } from "node:http";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -13,7 +13,11 @@ export type Service = { child: ChildProcess; port: number; output: () => string;
  * process group of its own (so a test can also play a terminal's Ctrl-C, which reaches the group).
  * Output is collected; `port` is read from the "serving on" line when `waitFor` asks for it.
  */
-export async function runNpm(args: string[], env: Record<string, string>, { waitFor = /serving on http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs = 60_000 } = {}): Promise<Service> {
+export async function runNpm(
+  args: string[],
+  env: Record<string, string>,
+  { waitFor = /serving on http:\/\/127\.0\.0\.1:(\d+)/, timeoutMs = 60_000 } = {},
+): Promise<Service> {
   const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
   const child = spawn("npm", args, { cwd: PROJECT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
@@ -82,7 +86,13 @@ export type Upload = {
  * slow network delivers an upload. The request is in flight on the server in between.
  */
 export function slowUpload(port: number, path: string, body: Uint8Array, headers: Record<string, string> = {}): Upload {
-  const req = request({ host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "text/csv", "content-length": String(body.length), ...headers } });
+  const req = request({
+    host: "127.0.0.1",
+    port,
+    path,
+    method: "POST",
+    headers: { "content-type": "text/csv", "content-length": String(body.length), ...headers },
+  });
   const half = Math.floor(body.length / 2);
   const response = new Promise<{ status: number; body: string } | { error: string }>((done) => {
     req.once("response", (res: IncomingMessage) => {

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { openMigrated } from "../../src/cli/database";
-import { nodeDeps, type NodeDepsOptions } from "../../src/cli/node-deps";
+import { type NodeDepsOptions, nodeDeps } from "../../src/cli/node-deps";
 import type { Db } from "../../src/db/client";
-import { createReadPool } from "../../src/node-http/read-pool";
 import type { LogLine } from "../../src/middleware/request-context";
+import { createReadPool } from "../../src/node-http/read-pool";
 
 export type TestWorld = {
   db: Db;
@@ -40,7 +40,14 @@ export async function createTestWorld({
   const handle = await openMigrated(url, undefined, { seed });
   // The same dependencies the Node server builds, so tests see its connection handling too.
   const readPool = readThreads ? createReadPool({ path: join(dir, "test.db"), size: readThreads, budgetMs: 10_000 }) : undefined;
-  const node = nodeDeps(handle, url, undefined, { readPool, adminToken: adminToken ?? undefined, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute, responseCacheBytes, ...settings });
+  const node = nodeDeps(handle, url, undefined, {
+    readPool,
+    adminToken: adminToken ?? undefined,
+    importBodyLimitBytes: 5 * 1024 * 1024,
+    rateLimitPerMinute,
+    responseCacheBytes,
+    ...settings,
+  });
   const app = createApp({ deps: () => node.deps, log });
   return {
     get db() {

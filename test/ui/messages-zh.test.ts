@@ -12,7 +12,10 @@ describe("service messages in Chinese on the pages", () => {
     ['product "999999" does not exist', "没有编号为 999999 的产品"],
     ['from must be a month like 2022-03, not "2022-13"', "起始月份应如 2022-03，而不是“2022-13”"],
     ["columns ignored (not part of a prices file): 备注, 序号", "已忽略的列：备注、序号"],
-    ['the file is an Excel workbook (.xlsx/.xls), not CSV; in Excel use "Save As" → "CSV UTF-8" and upload that', "这是 Excel 工作簿（.xlsx/.xls），不是 CSV：请在 Excel 里“另存为”→“CSV UTF-8”后上传"],
+    [
+      'the file is an Excel workbook (.xlsx/.xls), not CSV; in Excel use "Save As" → "CSV UTF-8" and upload that',
+      "这是 Excel 工作簿（.xlsx/.xls），不是 CSV：请在 Excel 里“另存为”→“CSV UTF-8”后上传",
+    ],
     ["2 problem(s) in the file; the first: row 2 price: is required but empty", "文件有 2 处问题，第一处在第 2 行“进价”列：必填，但是空的"],
   ])("%s", (english, chinese) => {
     expect(zhMessage(english)).toBe(chinese);

@@ -182,7 +182,10 @@ describe("pages rendered on the server", () => {
   it("dry-runs an import, then commits the very same file from the confirm form", async () => {
     const { cookie } = await signIn(TEST_ADMIN_TOKEN);
     const csv = "批次,药品通用名,剂型,规格,包装,中选企业,中选价格,最高有效申报价\nnational-drug-4,页面导入测试片,片剂,10mg,7片/盒,演示制药,3.5,10\n";
-    const dry = await html("/import", { ...importForm({ kind: "prices", dryRun: "1", file: new File([csv], "ok.csv", { type: "text/csv" }) }), headers: { cookie } });
+    const dry = await html("/import", {
+      ...importForm({ kind: "prices", dryRun: "1", file: new File([csv], "ok.csv", { type: "text/csv" }) }),
+      headers: { cookie },
+    });
     expect(dry.status).toBe(200);
     expect(dry.res.headers.get("cache-control")).toBe("no-store");
     expect(dry.text).toContain("检查通过：1 行都可以导入");

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openD1 } from "../../src/db/d1";
 import { d1StagedWrite } from "../../src/edge/d1-staged-write";
@@ -39,8 +39,41 @@ describe("imports through the Worker on D1", () => {
   it("accepts a GB18030 file as Excel on Chinese Windows writes it", async () => {
     // "批次,药品通用名,中选价格\nnational-drug-3,国标药片,2.5" in GB18030.
     const gb = Uint8Array.from([
-      0xc5, 0xfa, 0xb4, 0xce, 0x2c, 0xd2, 0xa9, 0xc6, 0xb7, 0xcd, 0xa8, 0xd3, 0xc3, 0xc3, 0xfb, 0x2c, 0xd6, 0xd0, 0xd1, 0xa1, 0xbc, 0xdb, 0xb8, 0xf1,
-      0x0a, ...new TextEncoder().encode("national-drug-3,"), 0xb9, 0xfa, 0xb1, 0xea, 0xd2, 0xa9, 0xc6, 0xac, ...new TextEncoder().encode(",2.5"),
+      0xc5,
+      0xfa,
+      0xb4,
+      0xce,
+      0x2c,
+      0xd2,
+      0xa9,
+      0xc6,
+      0xb7,
+      0xcd,
+      0xa8,
+      0xd3,
+      0xc3,
+      0xc3,
+      0xfb,
+      0x2c,
+      0xd6,
+      0xd0,
+      0xd1,
+      0xa1,
+      0xbc,
+      0xdb,
+      0xb8,
+      0xf1,
+      0x0a,
+      ...new TextEncoder().encode("national-drug-3,"),
+      0xb9,
+      0xfa,
+      0xb1,
+      0xea,
+      0xd2,
+      0xa9,
+      0xc6,
+      0xac,
+      ...new TextEncoder().encode(",2.5"),
     ]);
     const { status, body } = await importCsv("kind=prices", gb);
     expect(status, JSON.stringify(body)).toBe(200);
@@ -103,7 +136,9 @@ describe("large imports on D1 are written in journaled chunks", () => {
     // A client address of its own, so the rate limit other tests spend does not answer first.
     const auth = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "cf-connecting-ip": "203.0.113.91" };
     const byType = await call("/api/v1/imports?kind=prices", {
-      method: "POST", body: zip, headers: { ...auth, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+      method: "POST",
+      body: zip,
+      headers: { ...auth, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
     });
     expect(byType.status).toBe(415);
     expect(byType.body.error.code).toBe("xlsx_unsupported");
@@ -126,7 +161,11 @@ describe("withdrawing imports on D1 (DELETE /api/v1/imports/{id})", () => {
     // Rows a withdrawal puts back are stamped anew (so a sync hears of them): every other column is as before.
     const before = await snapshotData(db(), { stamps: false });
     // A takes the chunked, journaled path; B goes in one batch through the Worker.
-    const a = await runImport(db(), { kind: "prices", bytes: file(rows(40, (i) => (1 + i / 100).toFixed(2))), write: d1StagedWrite({ singleBatchMax: 10, chunkSize: 7 }) });
+    const a = await runImport(db(), {
+      kind: "prices",
+      bytes: file(rows(40, (i) => (1 + i / 100).toFixed(2))),
+      write: d1StagedWrite({ singleBatchMax: 10, chunkSize: 7 }),
+    });
     expect(a.errors).toEqual([]);
     const afterA = await snapshotData(db(), { stamps: false });
     const b = await importCsv("kind=prices", [HEADER, ...rows(5, () => "9.99"), row(799, "3.00").replace("测试药", "撤回药")].join("\n"));

@@ -9,5 +9,9 @@ await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 const db = openD1(env.DB);
 if (await isEmpty(db)) {
   const encoder = new TextEncoder();
-  await importFiles(db, env.TEST_SEEDS.map((s) => ({ kind: s.kind, name: s.name, bytes: encoder.encode(s.text) })), "seed");
+  await importFiles(
+    db,
+    env.TEST_SEEDS.map((s) => ({ kind: s.kind, name: s.name, bytes: encoder.encode(s.text) })),
+    "seed",
+  );
 }

@@ -75,8 +75,7 @@ export const batchesKind: KindSpec<null, BatchRecord> = {
     }
     return r.issues.length ? null : rec;
   },
-  countChanged: async (db, since) =>
-    (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM batches WHERE updated_at >= ${since}`))[0]?.n ?? 0,
+  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM batches WHERE updated_at >= ${since}`))[0]?.n ?? 0,
   key: (rec) => rec.id,
   statements: (b) => [
     sql`INSERT INTO batches (id, name, level, category, organizer, announced, cycle_start, cycle_end, region_scope,

@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { E4 } from "../../domain";
 import type { ProductRecord } from "./prices";
 
@@ -16,9 +16,27 @@ export type BidRecord = {
   synthetic: boolean;
 };
 
-const BID_FIELDS = ["batch_id", "natural_key", "category", "generic_name", "dosage_form", "spec", "package_qty", "package_unit",
-  "smallest_unit", "manufacturer", "manufacturer_short", "originator", "foreign_firm", "bid_price_e4", "bid_unit_price_e4",
-  "ceiling_price_e4", "pre_vbp_price_e4", "source", "synthetic"] as const;
+const BID_FIELDS = [
+  "batch_id",
+  "natural_key",
+  "category",
+  "generic_name",
+  "dosage_form",
+  "spec",
+  "package_qty",
+  "package_unit",
+  "smallest_unit",
+  "manufacturer",
+  "manufacturer_short",
+  "originator",
+  "foreign_firm",
+  "bid_price_e4",
+  "bid_unit_price_e4",
+  "ceiling_price_e4",
+  "pre_vbp_price_e4",
+  "source",
+  "synthetic",
+] as const;
 const UPDATABLE = BID_FIELDS.slice(2);
 
 const num = (n: bigint | null) => (n === null ? null : Number(n));
@@ -29,9 +47,27 @@ export function bidChunkStatements(recs: BidRecord[]): SQL[] {
   if (recs.length === 0) return [];
   const rows = recs.map((b) => {
     const p = b.product;
-    return [b.batchId, p.naturalKey, p.category, p.genericName, p.dosageForm, p.spec, p.packageQty, p.packageUnit, p.smallestUnit,
-      p.manufacturer, p.manufacturerShort, bool(p.originator), bool(p.foreignFirm), num(b.bidPriceE4), b.bidUnitPriceE4,
-      num(b.ceilingPriceE4), num(b.preVbpPriceE4), b.source, b.synthetic ? 1 : 0];
+    return [
+      b.batchId,
+      p.naturalKey,
+      p.category,
+      p.genericName,
+      p.dosageForm,
+      p.spec,
+      p.packageQty,
+      p.packageUnit,
+      p.smallestUnit,
+      p.manufacturer,
+      p.manufacturerShort,
+      bool(p.originator),
+      bool(p.foreignFirm),
+      num(b.bidPriceE4),
+      b.bidUnitPriceE4,
+      num(b.ceilingPriceE4),
+      num(b.preVbpPriceE4),
+      b.source,
+      b.synthetic ? 1 : 0,
+    ];
   });
   const columns = sql.raw(BID_FIELDS.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
   return [

@@ -1,7 +1,7 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { SearchKeys } from "../../domain/search-keys";
-import type { StagedWrite } from "./types";
 import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
+import type { StagedWrite } from "./types";
 
 /**
  * The upserts that write chosen prices, their products and supplied regions, in two forms that
@@ -15,9 +15,29 @@ import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
  * deleted or added where they differ, so importing the same file twice changes nothing.
  */
 
-const PRODUCT_FIELDS = ["natural_key", "category", "generic_name", "generic_name_en", "dosage_form", "spec", "package_text", "package_qty",
-  "package_unit", "smallest_unit", "manufacturer", "nhsa_code", "approval_no", "name_norm", "name_pinyin", "name_initials", "synthetic",
-  "brand_names", "originator", "manufacturer_short", "foreign_firm"] as const;
+const PRODUCT_FIELDS = [
+  "natural_key",
+  "category",
+  "generic_name",
+  "generic_name_en",
+  "dosage_form",
+  "spec",
+  "package_text",
+  "package_qty",
+  "package_unit",
+  "smallest_unit",
+  "manufacturer",
+  "nhsa_code",
+  "approval_no",
+  "name_norm",
+  "name_pinyin",
+  "name_initials",
+  "synthetic",
+  "brand_names",
+  "originator",
+  "manufacturer_short",
+  "foreign_firm",
+] as const;
 const PRODUCT_COLUMNS = sql.raw(PRODUCT_FIELDS.join(", "));
 const list = (prefix: string, fields: readonly string[]) => sql.raw(fields.map((f) => `${prefix}${f}`).join(", "));
 const UPDATABLE = PRODUCT_FIELDS.slice(1);
@@ -41,9 +61,25 @@ function productStatements(rows: SQL): SQL[] {
 }
 
 /** A price's own columns, after batch_id and product_id. */
-const PRICE_FIELDS = ["chosen_price_e4", "reference_price_e4", "reference_kind", "unit_price_e4", "discount_bp", "supply_regions",
-  "agreed_volume", "cycle_start", "cycle_end", "source", "synthetic", "ceiling_price_e4", "ceiling_unit_price_e4", "ceiling_discount_bp",
-  "pre_vbp_price_e4", "pre_vbp_unit_price_e4", "pre_vbp_discount_bp"] as const;
+const PRICE_FIELDS = [
+  "chosen_price_e4",
+  "reference_price_e4",
+  "reference_kind",
+  "unit_price_e4",
+  "discount_bp",
+  "supply_regions",
+  "agreed_volume",
+  "cycle_start",
+  "cycle_end",
+  "source",
+  "synthetic",
+  "ceiling_price_e4",
+  "ceiling_unit_price_e4",
+  "ceiling_discount_bp",
+  "pre_vbp_price_e4",
+  "pre_vbp_unit_price_e4",
+  "pre_vbp_discount_bp",
+] as const;
 
 const PRICE_COLUMNS = sql.raw(`batch_id, product_id, ${PRICE_FIELDS.join(", ")}`);
 
@@ -66,19 +102,53 @@ function regionStatements(rows: SQL): SQL[] {
 }
 
 /** A product's columns (PRODUCT_FIELDS) as JSON values. */
-const productRow = (p: ProductRecord, keys: SearchKeys) => [p.naturalKey, p.category, p.genericName, p.genericNameEn, p.dosageForm,
-  p.spec, p.packageText, p.packageQty, p.packageUnit, p.smallestUnit, p.manufacturer, p.nhsaCode, p.approvalNo, keys.nameNorm,
-  keys.namePinyin, keys.nameInitials, p.synthetic ? 1 : 0, p.brandNames === null ? null : JSON.stringify(p.brandNames), bool(p.originator),
-  p.manufacturerShort, bool(p.foreignFirm)];
+const productRow = (p: ProductRecord, keys: SearchKeys) => [
+  p.naturalKey,
+  p.category,
+  p.genericName,
+  p.genericNameEn,
+  p.dosageForm,
+  p.spec,
+  p.packageText,
+  p.packageQty,
+  p.packageUnit,
+  p.smallestUnit,
+  p.manufacturer,
+  p.nhsaCode,
+  p.approvalNo,
+  keys.nameNorm,
+  keys.namePinyin,
+  keys.nameInitials,
+  p.synthetic ? 1 : 0,
+  p.brandNames === null ? null : JSON.stringify(p.brandNames),
+  bool(p.originator),
+  p.manufacturerShort,
+  bool(p.foreignFirm),
+];
 
 const bool = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 const num = (n: bigint | null) => (n === null ? null : Number(n));
 
 /** A price's own columns (PRICE_FIELDS) as JSON values. */
-const priceValues = (r: PriceRecord) => [Number(r.chosenPriceE4), num(r.referencePriceE4), r.referenceKind, r.unitPriceE4, r.discountBp,
-  r.supplyRegionCodes.join(","), r.agreedVolume, r.cycleStart, r.cycleEnd, r.source, r.synthetic ? 1 : 0,
-  num(r.ceiling?.priceE4 ?? null), r.ceiling?.unitPriceE4 ?? null, r.ceiling?.discountBp ?? null,
-  num(r.preVbp?.priceE4 ?? null), r.preVbp?.unitPriceE4 ?? null, r.preVbp?.discountBp ?? null];
+const priceValues = (r: PriceRecord) => [
+  Number(r.chosenPriceE4),
+  num(r.referencePriceE4),
+  r.referenceKind,
+  r.unitPriceE4,
+  r.discountBp,
+  r.supplyRegionCodes.join(","),
+  r.agreedVolume,
+  r.cycleStart,
+  r.cycleEnd,
+  r.source,
+  r.synthetic ? 1 : 0,
+  num(r.ceiling?.priceE4 ?? null),
+  r.ceiling?.unitPriceE4 ?? null,
+  r.ceiling?.discountBp ?? null,
+  num(r.preVbp?.priceE4 ?? null),
+  r.preVbp?.unitPriceE4 ?? null,
+  r.preVbp?.discountBp ?? null,
+];
 
 /** The last row of each product wins, as when the rows were written one by one. */
 function distinctProducts(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): unknown[][] {

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { ProductRow } from "../../db/rows";
 import type { Category, ReferenceKind } from "../../db/schema";
-import { discountBasisPoints, unitPriceE4Rounded, type E4 } from "../../domain";
+import { discountBasisPoints, type E4, unitPriceE4Rounded } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
+import { type SearchKeys, searchKeys } from "../../domain/search-keys";
 import { cycleProblem } from "../../domain/state";
-import { searchKeys, type SearchKeys } from "../../domain/search-keys";
 import { detach } from "../detach";
 import { splitFusedForm } from "../fused-name";
 import { multiplyDecimalCell, parseReductionCell } from "../numbers";
@@ -14,9 +14,9 @@ import { regionLookup } from "../region-names";
 import type { RowReader } from "../row-reader";
 import { parseSpecPackage } from "../spec-package";
 import { parseBooleanCell, parseDateCell, parseIntegerCell } from "../values";
+import { type BidRecord, bidChunkStatements } from "./bids-sql";
 import { CATEGORY_VALUES, REFERENCE_KIND_VALUES, splitList } from "./common";
-import { bidChunkStatements, type BidRecord } from "./bids-sql";
-import { priceChunkStatements, priceStaging, type PriceStagingState } from "./prices-sql";
+import { type PriceStagingState, priceChunkStatements, priceStaging } from "./prices-sql";
 import type { KindSpec } from "./types";
 
 export type { BidRecord } from "./bids-sql";
@@ -264,7 +264,9 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
     }
     if (ctx.bids) out.push(`${ctx.bids} losing bid(s) (是否中标 = 否 or 流标) kept as bids of the batch, not as chosen prices`);
     if (ctx.renewsUnknown.count) {
-      out.push(`renewal (续约) of a batch that is not stored in ${listed(ctx.renewsUnknown)}: imported without the link to the price it renews; import that batch and its prices, then this file again, to link them`);
+      out.push(
+        `renewal (续约) of a batch that is not stored in ${listed(ctx.renewsUnknown)}: imported without the link to the price it renews; import that batch and its prices, then this file again, to link them`,
+      );
     }
     return out;
   },
@@ -280,7 +282,9 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
     const rows: NamedRows = { count: 0, rows: [] };
     for (const m of missing) note(rows, `row ${m.row} (batch "${m.batch}")`);
     const stored = dryRun ? " (a dry run checks against what is stored, not this file's own prices)" : "";
-    return [`renewal (续约) whose batch has no price of the same product in ${listed(rows)}${stored}: kept without the link; import that price, then this file again, to link them`];
+    return [
+      `renewal (续约) whose batch has no price of the same product in ${listed(rows)}${stored}: kept without the link; import that price, then this file again, to link them`,
+    ];
   },
   async countChanged(db, since, touched) {
     // A product changed (say its short name) changes the prices of this file in the touched batches.
@@ -510,7 +514,9 @@ function scopeOf(ctx: PricesContext, batchId: string | null): string[] {
   if (!scope.unknown.length) return scope.codes;
   if (!scope.warned) {
     scope.warned = true;
-    ctx.warnings.push(`batch ${batchId}: its scope names regions that are not imported (${scope.unknown.join("、")}), so its prices without supply regions count as nationwide; import the regions first`);
+    ctx.warnings.push(
+      `batch ${batchId}: its scope names regions that are not imported (${scope.unknown.join("、")}), so its prices without supply regions count as nationwide; import the regions first`,
+    );
   }
   return [];
 }

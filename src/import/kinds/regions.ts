@@ -41,8 +41,7 @@ export const regionsKind: KindSpec<Ctx, RegionRecord> = {
     if (rec.parentCode !== null && rec.parentCode === rec.code) r.fail("parentCode", "a region cannot be its own parent");
     return r.issues.length ? null : rec;
   },
-  countChanged: async (db, since) =>
-    (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM regions WHERE updated_at >= ${since}`))[0]?.n ?? 0,
+  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM regions WHERE updated_at >= ${since}`))[0]?.n ?? 0,
   key: (rec) => rec.code,
   checkAll(records, ctx) {
     const inFile = new Set(records.map((r) => r.rec.code));

@@ -1,10 +1,10 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { productNaturalKey } from "../../domain/names";
-import type { RowReader } from "../row-reader";
 import { parseShareCell } from "../numbers";
 import { resolveRegion } from "../region-list";
 import { regionLookup } from "../region-names";
+import type { RowReader } from "../row-reader";
 import { parseDateCell, parseIntegerCell, parseMoneyCell } from "../values";
 import type { KindSpec } from "./types";
 
@@ -76,8 +76,9 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
   readRow(r, ctx) {
     const price = findPrice(r, ctx);
     const regionRaw = r.text("region", { required: true, max: 100 });
-    const regionCode = regionRaw === null ? null : resolveRegion(regionRaw, ctx.regionCode) ?? null;
-    if (regionRaw !== null && regionCode === null) r.fail("region", `region "${regionRaw}" is unknown (give a name, short name or GB/T 2260 code of an imported region)`);
+    const regionCode = regionRaw === null ? null : (resolveRegion(regionRaw, ctx.regionCode) ?? null);
+    if (regionRaw !== null && regionCode === null)
+      r.fail("region", `region "${regionRaw}" is unknown (give a name, short name or GB/T 2260 code of an imported region)`);
     const month = r.parse("month", (v) => parseDateCell(v, { monthOnly: true }), { required: true });
     const quantity = r.parse("units", (v) => parseIntegerCell(v), { required: true });
     const unitKind = r.oneOf("unitKind", UNIT_KINDS) ?? "smallest";
@@ -88,8 +89,7 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
     const units = unitKind === "package" ? quantity * (price.packageQty ?? 1) : quantity;
     return { priceId: price.priceId, regionCode, month, units, amountPaidE4, fundShareBp };
   },
-  countChanged: async (db, since) =>
-    (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM volumes WHERE updated_at >= ${since}`))[0]?.n ?? 0,
+  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM volumes WHERE updated_at >= ${since}`))[0]?.n ?? 0,
   key: (rec) => `${rec.priceId}\u0000${rec.regionCode}\u0000${rec.month}`,
   statements: (v) => [
     sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
@@ -131,10 +131,14 @@ const jsonRows = (recs: VolumeRecord[]) =>
   JSON.stringify(recs.map((v) => [v.priceId, v.regionCode, v.month, v.units, v.amountPaidE4 === null ? null : Number(v.amountPaidE4), v.fundShareBp]));
 
 const SUMS = "parts, volume_rows, units, amount_paid_e4, spend_num, fund_hi, fund_lo, unshared_num";
-const ADD_SUMS = SUMS.split(", ").map((c) => `${c} = ${c} + excluded.${c}`).join(", ");
+const ADD_SUMS = SUMS.split(", ")
+  .map((c) => `${c} = ${c} + excluded.${c}`)
+  .join(", ");
 /** Adds (sign +) or takes away (sign -) the rollup parts of the pending volume rows, one row per group. */
 function pendingParts(sign: "+" | "-"): SQL[] {
-  const summed = SUMS.split(", ").map((c) => `${sign}SUM(${c})`).join(", ");
+  const summed = SUMS.split(", ")
+    .map((c) => `${sign}SUM(${c})`)
+    .join(", ");
   return [
     sql.raw(`INSERT INTO savings_rollup_batch_region_month (batch_id, region_code, month, divisor, ${SUMS})
       SELECT batch_id, region_code, month, divisor, ${summed} FROM pending_volume_parts WHERE true

@@ -2,14 +2,14 @@ import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { CsvRecord } from "../csv-records";
 import { DecodeError } from "../decode";
-import { FileFormatError } from "./sniff";
-import { matchHeaders, type FieldDef } from "../headers";
+import { type FieldDef, matchHeaders } from "../headers";
 import { HEADER_SEARCH_ROWS, locateHeader } from "../read-csv";
 import type { RowIssue } from "../row-reader";
-import { countBytes, type ByteSource } from "../source";
+import { type ByteSource, countBytes } from "../source";
 import type { OpenedTable } from "../table-stream";
 import { cellText } from "./cell-text";
-import { readWorkbookStructure, type MergedRange, type SheetInfo } from "./structure";
+import { FileFormatError } from "./sniff";
+import { type MergedRange, readWorkbookStructure, type SheetInfo } from "./structure";
 
 export class WorkbookError extends FileFormatError {}
 
@@ -80,7 +80,12 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
         }
         leading.push(r.value);
       }
-      const best = leading.length ? locateHeader(leading.map((r) => r.cells), fields) : ({ row: 1, column: null, message: "the sheet is empty" } as RowIssue);
+      const best = leading.length
+        ? locateHeader(
+            leading.map((r) => r.cells),
+            fields,
+          )
+        : ({ row: 1, column: null, message: "the sheet is empty" } as RowIssue);
       const found = typeof best === "number" ? best : null;
       const headerCells = found === null ? [] : leading[found]!.cells.map((h) => h.trim());
       const headerMatch = found === null ? null : match(headerCells);
@@ -92,7 +97,13 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
       if (found === null || headerMatch === null) {
         await close();
         const issue = best as RowIssue;
-        return { encoding: "utf-8", sheet: info.name, header: null, issues: [{ ...issue, message: `sheet "${info.name}": ${issue.message}` }], records: empty() };
+        return {
+          encoding: "utf-8",
+          sheet: info.name,
+          header: null,
+          issues: [{ ...issue, message: `sheet "${info.name}": ${issue.message}` }],
+          records: empty(),
+        };
       }
       const width = headerCells.length;
       const header = { row: leading[found]!.row, headers: headerCells, match: headerMatch };
@@ -105,7 +116,10 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
   }
   await close();
   const names = structure.map((s) => `"${s.name}"`).join(", ");
-  const required = fields.filter((f) => f.required || f.requiredGroup).map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/")).join(", ");
+  const required = fields
+    .filter((f) => f.required || f.requiredGroup)
+    .map((f) => [f.field, ...f.aliases.slice(0, 2)].join("/"))
+    .join(", ");
   throw new WorkbookError(
     `no sheet has a header row with the required columns (${required}) in its first ${HEADER_SEARCH_ROWS} rows; sheets: ${names}. ` +
       `Choose one with --sheet / sheet= (name or position), or map columns by hand (--map / map=)`,

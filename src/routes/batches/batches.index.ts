@@ -1,6 +1,6 @@
-import { createRouter } from "../router";
 import * as batches from "../../services/batches";
 import { listBatchBids } from "../../services/bids";
+import { createRouter } from "../router";
 import * as routes from "./batches.routes";
 
 export const batchesRouter = createRouter()

@@ -29,11 +29,17 @@ export const BatchStatisticsSchema = z
     meanBaseline: z
       .enum([...BASELINES, "mixed"])
       .nullable()
-      .openapi({ description: "what the mean, median, min and max above are against: each price's primary baseline (ceiling 最高有效申报价 when it has one, else pre_vbp 集采前价格); mixed when both occur" }),
-    primaryBaselines: z.object({ ceiling: z.number().int(), pre_vbp: z.number().int() }).openapi({ description: "how many priced items' primary reduction is against each baseline" }),
-    byBaseline: z
-      .object({ ceiling: BaselineStatisticsSchema, pre_vbp: BaselineStatisticsSchema })
-      .openapi({ description: "the same figures against one baseline each, over the prices that have it: compare byBaseline.pre_vbp with a published 平均降幅 against prices before procurement" }),
+      .openapi({
+        description:
+          "what the mean, median, min and max above are against: each price's primary baseline (ceiling 最高有效申报价 when it has one, else pre_vbp 集采前价格); mixed when both occur",
+      }),
+    primaryBaselines: z
+      .object({ ceiling: z.number().int(), pre_vbp: z.number().int() })
+      .openapi({ description: "how many priced items' primary reduction is against each baseline" }),
+    byBaseline: z.object({ ceiling: BaselineStatisticsSchema, pre_vbp: BaselineStatisticsSchema }).openapi({
+      description:
+        "the same figures against one baseline each, over the prices that have it: compare byBaseline.pre_vbp with a published 平均降幅 against prices before procurement",
+    }),
   })
   .openapi("BatchStatistics");
 
@@ -58,10 +64,10 @@ export const BatchSchema = z
         meanDiscountPct: pct,
         maxDiscountPct: pct,
         savings: z.string().nullable(),
-        meanDiscountBaseline: z
-          .enum(BASELINES)
-          .nullable()
-          .openapi({ description: "what the published mean reduction is against, when its source says (national batches: pre_vbp, prices before procurement); null when not stated" }),
+        meanDiscountBaseline: z.enum(BASELINES).nullable().openapi({
+          description:
+            "what the published mean reduction is against, when its source says (national batches: pre_vbp, prices before procurement); null when not stated",
+        }),
         meanDiscountBaselineStatedAs: z.string().nullable().openapi({ description: "the source's words for that baseline" }),
         meanDiscountBaselineSource: z.string().nullable(),
       })
@@ -84,7 +90,9 @@ export const BidGroupSchema = z
     chosen: z.number().int(),
     losing: z.number().int(),
     unpriced: z.number().int().openapi({ description: "bids without a price (withdrawn, 流标)" }),
-    overCeiling: z.number().int().openapi({ description: "losing bids above the ceiling (disqualified; published tables write 99999 for them): counted here, never in the lowest or highest bid" }),
+    overCeiling: z.number().int().openapi({
+      description: "losing bids above the ceiling (disqualified; published tables write 99999 for them): counted here, never in the lowest or highest bid",
+    }),
     lowestBid: money.openapi({ description: "CNY per smallest unit (per package when the package size is unknown), chosen or not" }),
     highestBid: money,
     lowestChosen: money,
@@ -121,7 +129,9 @@ export const BidLandscapeSchema = z
 
 export const BidSchema = z
   .object({
-    outcome: z.enum(["chosen", "not_chosen"]).openapi({ description: "chosen: the bid won and is the chosen price (priceId); not_chosen: a losing bid (是否中标 = 否)" }),
+    outcome: z
+      .enum(["chosen", "not_chosen"])
+      .openapi({ description: "chosen: the bid won and is the chosen price (priceId); not_chosen: a losing bid (是否中标 = 否)" }),
     priceId: z.number().int().nullable(),
     bidId: z.number().int().nullable(),
     productId: z.number().int().nullable().openapi({ description: "the product, when it is stored (a losing bid's product may have won elsewhere)" }),
@@ -155,7 +165,13 @@ export const listBatchBids = createRoute({
     "The batch's offers side by side: each chosen price (the bid that won) and each losing bid (是否中标 = 否, 流标), by generic name, dosage form and strength, cheapest unit price first within each. Chosen-price answers elsewhere never include losing bids.",
   security: [],
   request: {
-    params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }) }),
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }),
+    }),
     query: z.object({
       outcome: z.enum(["chosen", "not_chosen"]).optional(),
       genericName: z.string().trim().min(1).max(100).optional().openapi({ description: "only bids whose generic name contains this text", example: "氨溴索" }),
@@ -188,11 +204,15 @@ export const listBatches = createRoute({
       synthetic: syntheticQuery("batches"),
       updatedSince: UpdatedSinceSchema,
       state: PlaceTimeQueryShape.state.openapi({
-        description: "only batches whose procurement cycle is in these states on asOf, comma-separated (upcoming, in_force, ended, unknown); default every batch",
+        description:
+          "only batches whose procurement cycle is in these states on asOf, comma-separated (upcoming, in_force, ended, unknown); default every batch",
         example: "in_force",
         type: "string",
       }),
-      asOf: PlaceTimeQueryShape.asOf.openapi({ description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)", example: "2024-06-01" }),
+      asOf: PlaceTimeQueryShape.asOf.openapi({
+        description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)",
+        example: "2024-06-01",
+      }),
       province: PlaceTimeQueryShape.province.openapi({
         description:
           "province code or name (浙江, 330000, 33); a city resolves to its province. Only batches with a price that province can buy, in any state: supplied to it, to one of its cities, or nationwide",
@@ -225,13 +245,22 @@ export const getBatch = createRoute({
   description: "A batch by its stable text id (e.g. national-drug-4), with computed statistics beside the published ones so incomplete data shows.",
   security: [],
   request: {
-    params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }) }),
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }),
+    }),
   },
   responses: {
     200: jsonResponse(
       z.object({
         data: BatchSchema.extend({
-          bidLandscape: BidLandscapeSchema.openapi({ description: "how many firms bid, which were chosen, the lowest and highest bids and where the chosen prices sit, per generic name, form and strength (GET /api/v1/batches/{id}/bids lists every bid)" }),
+          bidLandscape: BidLandscapeSchema.openapi({
+            description:
+              "how many firms bid, which were chosen, the lowest and highest bids and where the chosen prices sit, per generic name, form and strength (GET /api/v1/batches/{id}/bids lists every bid)",
+          }),
         }),
       }),
       "the batch",

@@ -10,7 +10,8 @@ const KIND_ZH: Record<AtomEntry["kind"], string> = {
 };
 
 const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!)
+  text
+    .replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!)
     // Characters XML 1.0 forbids (control characters other than tab and newlines) are dropped.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "");
 
@@ -52,14 +53,18 @@ function entryXml(e: AtomEntry, meta: AtomFeedMeta): string {
   const title = `${KIND_ZH[e.kind]}：${name} ${yuan(p.chosenPrice)}（${p.batch.name}）`;
   const summary = [
     `${p.batch.name}：${name}`,
-    e.renewal ? `由${e.renewal.batch.name}接续采购，接续中选价格 ${yuan(e.renewal.chosenPrice)}（采购周期 ${e.renewal.cycleStart ?? "未知"} 至 ${e.renewal.cycleEnd ?? "未知"}）` : null,
+    e.renewal
+      ? `由${e.renewal.batch.name}接续采购，接续中选价格 ${yuan(e.renewal.chosenPrice)}（采购周期 ${e.renewal.cycleStart ?? "未知"} 至 ${e.renewal.cycleEnd ?? "未知"}）`
+      : null,
     `中选价格 ${yuan(p.chosenPrice)}/${p.product.packageUnit ?? "包装"}，单价 ${yuan(p.unitPrice)}/${p.product.smallestUnit ?? "最小单位"}`,
     p.discountPct === null ? null : `降幅 ${p.discountPct}%`,
     `采购周期 ${p.cycleStart ?? "未知"} 至 ${p.cycleEnd ?? "未知"}`,
     `供应地区 ${p.supplyRegions.length ? p.supplyRegions.map((r) => r.name).join("、") : "全国"}`,
     e.kind === "withdrawn" ? "导入该价格的数据已被撤回，该价格已删除（以上为删除前的内容）" : null,
     p.synthetic ? "（合成演示数据，不是真实价格）" : null,
-  ].filter(Boolean).join("；");
+  ]
+    .filter(Boolean)
+    .join("；");
   // A withdrawn price (and perhaps its product) is gone: its entry links to the search instead.
   const link = e.kind === "withdrawn" ? meta.siteUrl : new URL(`/products/${p.product.id}`, meta.siteUrl).toString();
   return [

@@ -10,7 +10,8 @@ const health = createRoute({
   operationId: "getHealth",
   tags: ["health"],
   summary: "服务状态 · Liveness once the database and its schema answer",
-  description: "Answers 200 once the database answers a query over its tables (a fresh empty or replaced file answers 503); load balancers and uptime checks poll it. Counted by the rate limit like every request.",
+  description:
+    "Answers 200 once the database answers a query over its tables (a fresh empty or replaced file answers 503); load balancers and uptime checks poll it. Counted by the rate limit like every request.",
   security: [],
   responses: {
     200: jsonResponse(z.object({ status: z.literal("ok") }), "the service and its database answer"),

@@ -1,15 +1,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { AppError } from "../../errors";
-import { apiUploadLimit, apiUploadTooLarge } from "../../middleware/upload-limit";
-import type { ByteSource } from "../../import/source";
-import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
-import { requireAdmin } from "../../middleware/admin-auth";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
-import { listImports, runImport } from "../../services/imports";
-import { withdrawImport } from "../../services/import-withdrawal";
-import { ImportRunningError, takeImportLock } from "../../services/import-lock";
+import { AppError } from "../../errors";
+import type { ByteSource } from "../../import/source";
 import { sniffFormat, WorkbookUnsupportedError, XLSX_MEDIA_TYPE } from "../../import/xlsx/sniff";
+import { requireAdmin } from "../../middleware/admin-auth";
+import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
+import { apiUploadLimit, apiUploadTooLarge } from "../../middleware/upload-limit";
+import { ImportRunningError, takeImportLock } from "../../services/import-lock";
+import { withdrawImport } from "../../services/import-withdrawal";
+import { listImports, runImport } from "../../services/imports";
 import { createRouter } from "../router";
 import * as routes from "./imports.routes";
 import { uploadSource } from "./upload-source";
@@ -47,7 +47,11 @@ async function spoolBody(c: Context<AppEnv>, next: () => Promise<void>) {
     fileField: "file",
     // @hono/node-server hands the app { incoming, outgoing }: the request's own Node stream.
     nodeBody: (c.env as { incoming?: unknown } | undefined)?.incoming,
-    refusals: { tooLarge: () => apiUploadTooLarge(deps.importBodyLimitBytes), malformed: () => new AppError(400, "malformed_form", API_FORM_MESSAGES.malformed), missingFile },
+    refusals: {
+      tooLarge: () => apiUploadTooLarge(deps.importBodyLimitBytes),
+      malformed: () => new AppError(400, "malformed_form", API_FORM_MESSAGES.malformed),
+      missingFile,
+    },
   });
   try {
     if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) c.req.bodyCache.formData = spooledForm();
@@ -83,7 +87,11 @@ const xlsxUnsupported = () => new AppError(415, "xlsx_unsupported", new Workbook
 function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
   const type = c.req.header("content-type") ?? "";
   if (type !== "" && !CSV_TYPES.test(type)) {
-    throw new AppError(415, "unsupported_media_type", `send the CSV as text/csv, a workbook as ${XLSX_MEDIA_TYPE}, or either as a multipart file (field "file"), not ${type}`);
+    throw new AppError(
+      415,
+      "unsupported_media_type",
+      `send the CSV as text/csv, a workbook as ${XLSX_MEDIA_TYPE}, or either as a multipart file (field "file"), not ${type}`,
+    );
   }
   if (type.startsWith(XLSX_MEDIA_TYPE) && !c.get("deps").readWorkbook) throw xlsxUnsupported();
   return next();
@@ -111,30 +119,34 @@ async function oneImportAtATime(_c: Context<AppEnv>, next: () => Promise<void>) 
 const importUploadSlots = uploadSlots("the server is reading other uploads; retry in a few seconds");
 
 export const importsRouter = createRouter()
-  .openapi({ ...routes.postImport, middleware: [requireAdmin, oneImportAtATime, importUploadSlots, apiUploadLimit, requireCsvBody, spoolBody] as const }, async (c) => {
-    const query = c.req.valid("query");
-    const deps = c.get("deps");
-    const upload = await uploadOf(c);
-    const settings = {
-      kind: query.kind,
-      dryRun: query.dryRun,
-      batch: query.batch,
-      sheet: query.sheet,
-      map: query.map ? [query.map] : undefined,
-      profile: query.profile,
-      saveProfile: query.saveProfile,
-      strict: query.strict,
-      sha256: upload.sha256,
-      fileName: upload.fileName,
-      actor: `token:${c.get("adminName") ?? "admin"}`,
-    };
-    // A spooled file is imported on a thread of its own (Node), whose memory goes when it ends.
-    const report = upload.path && deps.importSpooled
-      ? withoutHeapLimit(await deps.importSpooled(upload.path, settings))
-      : await runImport(deps.db, { ...settings, bytes: upload.bytes, source: upload.source, write: importWriteFor(deps), readWorkbook: deps.readWorkbook });
-    const limits = importLimitsFor(c.get("deps"));
-    return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
-  })
+  .openapi(
+    { ...routes.postImport, middleware: [requireAdmin, oneImportAtATime, importUploadSlots, apiUploadLimit, requireCsvBody, spoolBody] as const },
+    async (c) => {
+      const query = c.req.valid("query");
+      const deps = c.get("deps");
+      const upload = await uploadOf(c);
+      const settings = {
+        kind: query.kind,
+        dryRun: query.dryRun,
+        batch: query.batch,
+        sheet: query.sheet,
+        map: query.map ? [query.map] : undefined,
+        profile: query.profile,
+        saveProfile: query.saveProfile,
+        strict: query.strict,
+        sha256: upload.sha256,
+        fileName: upload.fileName,
+        actor: `token:${c.get("adminName") ?? "admin"}`,
+      };
+      // A spooled file is imported on a thread of its own (Node), whose memory goes when it ends.
+      const report =
+        upload.path && deps.importSpooled
+          ? withoutHeapLimit(await deps.importSpooled(upload.path, settings))
+          : await runImport(deps.db, { ...settings, bytes: upload.bytes, source: upload.source, write: importWriteFor(deps), readWorkbook: deps.readWorkbook });
+      const limits = importLimitsFor(c.get("deps"));
+      return c.json(limits ? { ...report, limits } : report, report.errors.length ? 422 : 200);
+    },
+  )
   .openapi({ ...routes.withdrawImportRoute, middleware: [requireAdmin, oneImportAtATime] as const }, async (c) => {
     const withdrawal = await withdrawImport(c.get("deps").db, c.req.valid("param").id, `token:${c.get("adminName") ?? "admin"}`);
     return c.json(withdrawal, 200);

@@ -15,7 +15,9 @@ export const ImportReportSchema = z
     rowsTotal: z.number().int(),
     rowsValid: z.number().int().openapi({ description: "rows that passed validation" }),
     rowsImported: z.number().int().openapi({ description: "rows new or changed (for a dry run: rows that would be written)" }),
-    rowsUnchanged: z.number().int().nullable().openapi({ description: "valid rows identical to what was stored (re-importing the same file gives all of them); null for a dry run or a file over 200,000 rows" }),
+    rowsUnchanged: z.number().int().nullable().openapi({
+      description: "valid rows identical to what was stored (re-importing the same file gives all of them); null for a dry run or a file over 200,000 rows",
+    }),
     rowsSkipped: z.number().int().openapi({ description: "rows left out on purpose: notes (注：…), strengths listed without an award" }),
     rowsRejected: z.number().int(),
     columns: z
@@ -58,8 +60,16 @@ export const postImport = createRoute({
         .default("false")
         .transform((v) => v === "true" || v === "1"),
       batch: z.string().max(100).optional().openapi({ description: "batch id for a file without a batch column" }),
-      sheet: z.string().max(100).optional().openapi({ description: "a workbook's sheet by name or position (1 = first); default: the first sheet whose header is recognised" }),
-      map: z.string().max(2000).optional().openapi({ description: "columns mapped by hand, `field=header` separated by `;`, e.g. `chosenUnitPrice=竞标价格（最小规格）（元）`" }),
+      sheet: z
+        .string()
+        .max(100)
+        .optional()
+        .openapi({ description: "a workbook's sheet by name or position (1 = first); default: the first sheet whose header is recognised" }),
+      map: z
+        .string()
+        .max(2000)
+        .optional()
+        .openapi({ description: "columns mapped by hand, `field=header` separated by `;`, e.g. `chosenUnitPrice=竞标价格（最小规格）（元）`" }),
       profile: z.string().max(64).optional().openapi({ description: "a saved mapping (and sheet) to read the file with" }),
       saveProfile: z.string().max(64).optional().openapi({ description: "save this import's mapping and sheet under this name once the file is accepted" }),
       strict: z
@@ -72,7 +82,8 @@ export const postImport = createRoute({
       content: {
         "text/csv": {
           schema: z.string().openapi({ format: "binary", description: "the file, UTF-8 (with or without BOM) or GB18030" }),
-          example: "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind\r\nnational-drug-1,阿托伐他汀钙片,片剂,20mg,7,北京嘉林药业股份有限公司,3.6,156.8,pre_vbp\r\n",
+          example:
+            "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind\r\nnational-drug-1,阿托伐他汀钙片,片剂,20mg,7,北京嘉林药业股份有限公司,3.6,156.8,pre_vbp\r\n",
         },
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
           schema: z.string().openapi({ format: "binary", description: "an .xlsx workbook (Node; Cloudflare Workers answer 415 xlsx_unsupported)" }),
@@ -167,7 +178,20 @@ export const withdrawImportRoute = createRoute({
   description:
     "Deletes the rows a succeeded import added and puts back, whole, the rows it changed or deleted, from the journal the import wrote in the same transaction as its rows; search, savings and batch statistics follow. All or nothing. Refused with 409 `withdraw_conflict` (naming the later imports in `details.laterImports`) when a later import, not itself withdrawn, changed the same rows or added rows that point at rows this import added: withdraw those first, newest first. The withdrawal is recorded in the audit log with the token's name.",
   security,
-  request: { params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: "id", in: "path" }, description: "the import's audit id (`importId` of its report, `id` in GET /api/v1/imports)", example: 12 }) }) },
+  request: {
+    params: z.object({
+      id: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(Number.MAX_SAFE_INTEGER)
+        .openapi({
+          param: { name: "id", in: "path" },
+          description: "the import's audit id (`importId` of its report, `id` in GET /api/v1/imports)",
+          example: 12,
+        }),
+    }),
+  },
   responses: {
     200: jsonResponse(WithdrawalSchema, "withdrawn: the data is as it was before the import"),
     ...openApiErrorResponses(

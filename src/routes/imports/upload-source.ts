@@ -1,4 +1,4 @@
-import { bytesSource, type ByteSource } from "../../import/source";
+import { type ByteSource, bytesSource } from "../../import/source";
 
 /**
  * An uploaded file as an import source that gives the event loop a turn before each slice. Read

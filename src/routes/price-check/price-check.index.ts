@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { priceCheckUploadLimit } from "../../middleware/upload-limit";
 import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
+import { priceCheckUploadLimit } from "../../middleware/upload-limit";
 import { checkPurchaseList } from "../../services/price-check";
 import { priceCheckSheets } from "../../services/report-sheets";
 import { createRouter } from "../router";

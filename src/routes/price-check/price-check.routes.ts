@@ -56,9 +56,7 @@ export const PurchaseListBody = {
       example: "通用名,规格,生产企业,进价,数量\r\n阿托伐他汀钙片,20mg,辉瑞制药有限公司,35.5,100\r\n",
     },
     "multipart/form-data": {
-      schema: z
-        .object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file" }) })
-        .openapi({ required: ["file"] }),
+      schema: z.object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file" }) }).openapi({ required: ["file"] }),
     },
   },
   description: "the purchase list (CSV) as the body or as a multipart field `file`",
@@ -97,7 +95,15 @@ export const postPriceCheck = createRoute({
       }),
       "each line classed, totals in meta",
     ),
-    ...openApiErrorResponses({ 400: "a multipart body without a `file` field", 413: "file too large", 415: "not CSV", 422: "the file or some lines could not be read; details.errors lists them by row and column" }, "write"),
+    ...openApiErrorResponses(
+      {
+        400: "a multipart body without a `file` field",
+        413: "file too large",
+        415: "not CSV",
+        422: "the file or some lines could not be read; details.errors lists them by row and column",
+      },
+      "write",
+    ),
   },
 });
 
@@ -113,6 +119,15 @@ export const postPriceCheckXlsx = createRoute({
   request: { body: PurchaseListBody },
   responses: {
     200: xlsxResponse(".xlsx workbook: 比价结果 and 合计"),
-    ...openApiErrorResponses({ 400: "a multipart body without a `file` field", 413: "file too large", 415: "not CSV", 422: "the file or some lines could not be read; details.errors lists them by row and column", 501: XLSX_UNAVAILABLE }, "write"),
+    ...openApiErrorResponses(
+      {
+        400: "a multipart body without a `file` field",
+        413: "file too large",
+        415: "not CSV",
+        422: "the file or some lines could not be read; details.errors lists them by row and column",
+        501: XLSX_UNAVAILABLE,
+      },
+      "write",
+    ),
   },
 });

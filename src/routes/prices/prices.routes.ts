@@ -1,17 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES, LEVELS } from "../../db/schema";
-import { PRICE_SORTS } from "../../services/prices";
 import { RFC3339 } from "../../services/change-feed";
+import { PRICE_SORTS } from "../../services/prices";
 import { IdParamSchema, jsonResponse, listOf, openApiErrorResponses, PlaceTimeQueryShape, PriceSchema, syntheticQuery } from "../schemas";
 
-const optionalNumber = (description: string) =>
-  z.coerce.number().finite().optional().openapi({ description });
+const optionalNumber = (description: string) => z.coerce.number().finite().optional().openapi({ description });
 
 /** `updatedSince` of every change feed: an RFC 3339 time, or the `meta.syncToken` an earlier answer gave. */
 export const UpdatedSinceSchema = z
   .string()
   .max(300)
-  .refine((v) => RFC3339.test(v) || /^s1\.[A-Za-z0-9_-]+$/.test(v), "updatedSince must be an RFC 3339 time (2026-11-28T00:00:00+08:00) or meta.syncToken of an earlier answer")
+  .refine(
+    (v) => RFC3339.test(v) || /^s1\.[A-Za-z0-9_-]+$/.test(v),
+    "updatedSince must be an RFC 3339 time (2026-11-28T00:00:00+08:00) or meta.syncToken of an earlier answer",
+  )
   .optional()
   .openapi({
     description:
@@ -30,13 +32,10 @@ export const PriceQuerySchema = z.object({
   synthetic: syntheticQuery("prices"),
   minDiscount: optionalNumber("minimum reduction in percent").pipe(z.number().min(-1000).max(100).optional()),
   maxUnitPrice: optionalNumber("maximum unit price in CNY").pipe(z.number().min(0).optional()),
-  sort: z
-    .enum(PRICE_SORTS)
-    .default("relevance")
-    .openapi({
-      description:
-        "relevance: with q the closest name match first, then prices in force before the rest, then the lowest unit price; discount/unitPrice ascending, -discount/-unitPrice descending (a missing reduction last both ways); ties by id in the same direction",
-    }),
+  sort: z.enum(PRICE_SORTS).default("relevance").openapi({
+    description:
+      "relevance: with q the closest name match first, then prices in force before the rest, then the lowest unit price; discount/unitPrice ascending, -discount/-unitPrice descending (a missing reduction last both ways); ties by id in the same direction",
+  }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional().openapi({ description: "meta.nextCursor of the previous page" }),
   updatedSince: UpdatedSinceSchema,
@@ -44,7 +43,10 @@ export const PriceQuerySchema = z.object({
 
 export const PriceChangeSchema = z
   .object({
-    kind: z.enum(["added", "changed", "ended", "withdrawn"]).openapi({ description: "ended: its procurement cycle is over (Asia/Shanghai); withdrawn: taken back by its importer; changed includes a price an import has just linked a renewal to or unlinked (its renewedBy changed)" }),
+    kind: z.enum(["added", "changed", "ended", "withdrawn"]).openapi({
+      description:
+        "ended: its procurement cycle is over (Asia/Shanghai); withdrawn: taken back by its importer; changed includes a price an import has just linked a renewal to or unlinked (its renewedBy changed)",
+    }),
     at: z.string().openapi({ description: "when, RFC 3339 UTC", example: "2026-03-31T16:00:00.000Z" }),
     tombstone: z.boolean().openapi({ description: "true for ended or withdrawn prices: drop them from a copy of prices in force" }),
   })
@@ -60,7 +62,10 @@ const SearchMetaShape = {
     })
     .optional()
     .openapi({ description: "with sort=relevance: counts of the matched prices by batch, category and level" }),
-  didYouMean: z.array(z.string()).optional().openapi({ description: "with q matching nothing: the closest generic names", example: ["阿托伐他汀钙片"] }),
+  didYouMean: z
+    .array(z.string())
+    .optional()
+    .openapi({ description: "with q matching nothing: the closest generic names", example: ["阿托伐他汀钙片"] }),
   syncToken: z.string().optional().openapi({ description: "with updatedSince: pass as updatedSince next time to get only what changed after this answer" }),
 };
 
@@ -70,7 +75,8 @@ export const listPrices = createRoute({
   operationId: "listPrices",
   tags: ["prices"],
   summary: "搜索中选价格 · Search chosen prices",
-  description: "Chosen prices (中选价格) matching a name, 拼音码, English name, firm or code and filters, a page at a time: follow meta.nextCursor until it is null.",
+  description:
+    "Chosen prices (中选价格) matching a name, 拼音码, English name, firm or code and filters, a page at a time: follow meta.nextCursor until it is null.",
   security: [],
   request: { query: PriceQuerySchema },
   responses: {

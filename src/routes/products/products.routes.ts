@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../db/schema";
-import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { BidGroupSchema } from "../batches/batches.routes";
+import { UpdatedSinceSchema } from "../prices/prices.routes";
 import { IdParamSchema, jsonResponse, openApiErrorResponses, PlaceTimeQueryShape, PriceSchema, ProductSchema, RowChangeSchema } from "../schemas";
 
 export const ProductDetailSchema = z
@@ -14,11 +14,17 @@ export const ProductDetailSchema = z
           losingBidsKnown: z.boolean().openapi({ description: "false when the batch stores no losing bid: the figures are of chosen prices only" }),
         }),
       )
-      .openapi({ description: "per batch of its history, the bids for its generic name, dosage form and strength: firms that bid, which were chosen, lowest and highest bids, where the chosen prices sit (GET /api/v1/batches/{id}/bids lists them)" }),
+      .openapi({
+        description:
+          "per batch of its history, the bids for its generic name, dosage form and strength: firms that bid, which were chosen, lowest and highest bids, where the chosen prices sit (GET /api/v1/batches/{id}/bids lists them)",
+      }),
     therapy: z
       .object({
         priceId: z.number().int().openapi({ description: "the price it is counted on: the latest in force on asOf, else the latest" }),
-        monthlyCost: z.number().nullable().openapi({ description: "每月药费, CNY: unit price × unitsPerDay × 30; null for a device or an unknown package size" }),
+        monthlyCost: z
+          .number()
+          .nullable()
+          .openapi({ description: "每月药费, CNY: unit price × unitsPerDay × 30; null for a device or an unknown package size" }),
         unitsPerDay: z.number().nullable(),
         unitsPerDaySource: z.enum(["given", "ddd", "default"]).nullable(),
         note: z.string().nullable().openapi({ description: "why there is no cost, or what was assumed" }),
@@ -34,10 +40,13 @@ export const ProductDetailSchema = z
             .openapi({ description: "change of the chosen price against the previous batch" }),
         }),
       )
-      .openapi({ description: "the product's chosen prices across batches, oldest first, each with its state on asOf (limited to the province or region asked about)" }),
-    alternatives: z
-      .array(PriceSchema.extend({ savingPerUnit: z.number().nullable() }))
-      .openapi({ description: "same generic name, dosage form and strength from other firms, cheapest unit price first; only prices the province can buy, in force or of unknown cycle on asOf unless include/state say otherwise" }),
+      .openapi({
+        description: "the product's chosen prices across batches, oldest first, each with its state on asOf (limited to the province or region asked about)",
+      }),
+    alternatives: z.array(PriceSchema.extend({ savingPerUnit: z.number().nullable() })).openapi({
+      description:
+        "same generic name, dosage form and strength from other firms, cheapest unit price first; only prices the province can buy, in force or of unknown cycle on asOf unless include/state say otherwise",
+    }),
   })
   .openapi("ProductDetail");
 
@@ -47,12 +56,20 @@ export const getProduct = createRoute({
   operationId: "getProduct",
   tags: ["products"],
   summary: "产品详情与价格历史 · A product, its price history and alternatives",
-  description: "One product (药品或耗材) with its chosen prices across batches (renewals 接续采购 included), oldest first, and the same generic name, dosage form and strength from other firms, cheapest first.",
+  description:
+    "One product (药品或耗材) with its chosen prices across batches (renewals 接续采购 included), oldest first, and the same generic name, dosage form and strength from other firms, cheapest first.",
   security: [],
-  request: { params: IdParamSchema, query: z.object({
+  request: {
+    params: IdParamSchema,
+    query: z.object({
       region: z.string().max(50).optional(),
       ...PlaceTimeQueryShape,
-      unitsPerDay: z.coerce.number().positive().max(100).optional().openapi({ description: "smallest units taken a day, for 每月药费 (default: the product's DDD, else 1)" }),
+      unitsPerDay: z.coerce
+        .number()
+        .positive()
+        .max(100)
+        .optional()
+        .openapi({ description: "smallest units taken a day, for 每月药费 (default: the product's DDD, else 1)" }),
     }),
   },
   responses: {
@@ -74,7 +91,10 @@ export const ProductListQuerySchema = z.object({
       "province code or name (浙江, 330000, 33); a city resolves to its province. Only products with a price that province can buy (supplied to it, to one of its cities, or nationwide) in the states asked on asOf",
     example: "浙江",
   }),
-  asOf: PlaceTimeQueryShape.asOf.openapi({ description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)", example: "2024-06-01" }),
+  asOf: PlaceTimeQueryShape.asOf.openapi({
+    description: "the day `state` is judged on, YYYY-MM-DD; default today in China (Asia/Shanghai)",
+    example: "2024-06-01",
+  }),
   state: PlaceTimeQueryShape.state.openapi({
     description:
       "only products with a price in these states on asOf, comma-separated (upcoming, in_force, ended, unknown). Given province or asOf without state, a price counts when in force or of unknown cycle, as in GET /api/v1/prices",

@@ -29,14 +29,20 @@ const ProgressItemSchema = z
     daysLeft: z.number().int().nullable(),
     expectedByNow: z.number().nullable().openapi({ description: "units a straight line from cycle start to end expects by asOf" }),
     behindSchedule: z.boolean().nullable(),
-    agreedVolumeFrom: z.enum(["regions", "price"]).openapi({ description: "regions: the national agreed volume is the sum of the regional ones below; price: the price's own" }),
+    agreedVolumeFrom: z
+      .enum(["regions", "price"])
+      .openapi({ description: "regions: the national agreed volume is the sum of the regional ones below; price: the price's own" }),
     regions: z
       .array(
         z.object({
           region: z.object({ code: z.string(), name: z.string() }),
           institution: z.string().nullable().openapi({ description: "医疗机构; null for the region as a whole" }),
           agreedVolume: z.number().int(),
-          purchased: z.number().int().nullable().openapi({ description: "a region: volume rows bought in it or under it; an institution: what its report states" }),
+          purchased: z
+            .number()
+            .int()
+            .nullable()
+            .openapi({ description: "a region: volume rows bought in it or under it; an institution: what its report states" }),
           completionPct: z.number().nullable().openapi({ description: "完成率 against this row's own agreed volume" }),
         }),
       )

@@ -3,8 +3,7 @@ import { SAVINGS_GROUPS } from "../../services/savings";
 import { jsonResponse, openApiErrorResponses } from "../schemas";
 import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
-const month = (description: string) =>
-  z.string().max(7).optional().openapi({ description, example: "2022-03" });
+const month = (description: string) => z.string().max(7).optional().openapi({ description, example: "2022-03" });
 
 export const SavingsQuerySchema = z.object({
   groupBy: z.enum(SAVINGS_GROUPS).default("batch"),
@@ -33,9 +32,7 @@ const ProjectedSchema = z
   })
   .openapi("ProjectedSavings", { description: "savings if the agreed volumes (约定采购量) are bought" });
 
-const SavingsGroupSchema = z
-  .object({ key: z.string(), label: z.string(), ...Realized, projected: ProjectedSchema.nullable() })
-  .openapi("SavingsGroup");
+const SavingsGroupSchema = z.object({ key: z.string(), label: z.string(), ...Realized, projected: ProjectedSchema.nullable() }).openapi("SavingsGroup");
 
 export const getSavingsRoute = createRoute({
   method: "get",
@@ -43,7 +40,8 @@ export const getSavingsRoute = createRoute({
   operationId: "getSavings",
   tags: ["savings"],
   summary: "节约医保基金 · Spending and fund saved, realized and projected",
-  description: "Realized savings from purchased volumes and projected savings from agreed volumes (约定采购量), grouped by batch, region (rolled up the region tree), month or category, with the fund share used.",
+  description:
+    "Realized savings from purchased volumes and projected savings from agreed volumes (约定采购量), grouped by batch, region (rolled up the region tree), month or category, with the fund share used.",
   security: [],
   request: { query: SavingsQuerySchema },
   responses: {

@@ -1,4 +1,4 @@
-import { LegendItem, PatternDefs, SERIES_COLOURS, seriesFill, type SeriesStyle } from "./patterns";
+import { LegendItem, PatternDefs, SERIES_COLOURS, type SeriesStyle, seriesFill } from "./patterns";
 
 export type BarSeries = { label: string; style: SeriesStyle };
 export type BarRow = { label: string; values: Array<number | null>; displays: string[] };
@@ -46,7 +46,15 @@ export function BarChart(props: { id: string; title: string; description: string
                   return (
                     <g>
                       <title>{`${row.label} · ${s.label}：${display}`}</title>
-                      <rect x="0" y={y} width={`${width.toFixed(3)}%`} height={BAR_HEIGHT} fill={seriesFill(id, s.style)} stroke={SERIES_COLOURS[s.style]} stroke-width="1" />
+                      <rect
+                        x="0"
+                        y={y}
+                        width={`${width.toFixed(3)}%`}
+                        height={BAR_HEIGHT}
+                        fill={seriesFill(id, s.style)}
+                        stroke={SERIES_COLOURS[s.style]}
+                        stroke-width="1"
+                      />
                       <text class="value" x={`${width.toFixed(3)}%`} dx="6" y={y + 12.5}>
                         {display}
                       </text>

@@ -24,11 +24,21 @@ function GroupTable(props: { groups: BidGroup[]; caption: string; showName: bool
         <thead>
           <tr>
             <th scope="col">{props.showName ? "品种（通用名 剂型 规格）" : "批次"}</th>
-            <th scope="col" class="num">投标企业</th>
-            <th scope="col" class="num">中选 / 未中选</th>
-            <th scope="col" class="num">最低报价（元）</th>
-            <th scope="col" class="num">最高报价（元）</th>
-            <th scope="col" class="num">中选价（元）</th>
+            <th scope="col" class="num">
+              投标企业
+            </th>
+            <th scope="col" class="num">
+              中选 / 未中选
+            </th>
+            <th scope="col" class="num">
+              最低报价（元）
+            </th>
+            <th scope="col" class="num">
+              最高报价（元）
+            </th>
+            <th scope="col" class="num">
+              中选价（元）
+            </th>
             <th scope="col">最高中选价的位置</th>
           </tr>
         </thead>
@@ -37,7 +47,13 @@ function GroupTable(props: { groups: BidGroup[]; caption: string; showName: bool
             <tr>
               <td class="lead-cell" data-label="品种">
                 {props.showName ? [g.genericName, g.dosageForm, g.spec].filter(Boolean).join(" ") : (props.batchLabel?.(g) ?? "")}
-                {g.chosenFirms.length ? <span class="note"> 中选：{g.chosenFirms.slice(0, 4).join("、")}{g.chosen > 4 ? ` 等 ${g.chosen} 家` : ""}</span> : null}
+                {g.chosenFirms.length ? (
+                  <span class="note">
+                    {" "}
+                    中选：{g.chosenFirms.slice(0, 4).join("、")}
+                    {g.chosen > 4 ? ` 等 ${g.chosen} 家` : ""}
+                  </span>
+                ) : null}
               </td>
               <td class="num" data-label="投标企业">
                 {count(g.firms)}
@@ -52,7 +68,11 @@ function GroupTable(props: { groups: BidGroup[]; caption: string; showName: bool
                 {high(g.highestBid)}
               </td>
               <td class="num" data-label="中选价">
-                {g.lowestChosen === null ? "—" : g.lowestChosen === g.highestChosen ? chosenLow(g.lowestChosen) : `${chosenLow(g.lowestChosen)}–${chosenHigh(g.highestChosen)}`}
+                {g.lowestChosen === null
+                  ? "—"
+                  : g.lowestChosen === g.highestChosen
+                    ? chosenLow(g.lowestChosen)
+                    : `${chosenLow(g.lowestChosen)}–${chosenHigh(g.highestChosen)}`}
               </td>
               <td data-label="所处位置">{positionText(g)}</td>
             </tr>
@@ -87,7 +107,8 @@ export function BatchBids(props: { landscape: BidLandscape; batchId: string }) {
           <div class="k">报价</div>
           <div class="v">{count(l.bids)} 个</div>
           <div class="s">
-            中选 {count(l.chosen)} 个，未中选 {count(l.losing)} 个{l.unpriced ? `，无报价 ${count(l.unpriced)} 个` : ""}{l.overCeiling ? `，高于最高有效申报价 ${count(l.overCeiling)} 个（无效，不计入最高报价）` : ""}
+            中选 {count(l.chosen)} 个，未中选 {count(l.losing)} 个{l.unpriced ? `，无报价 ${count(l.unpriced)} 个` : ""}
+            {l.overCeiling ? `，高于最高有效申报价 ${count(l.overCeiling)} 个（无效，不计入最高报价）` : ""}
           </div>
         </div>
         <div class="keyfigure">
@@ -115,11 +136,8 @@ export function ProductBids(props: { groups: Array<BidGroup & { batch: { id: str
   return (
     <section aria-labelledby="product-bids-heading" id="product-bids">
       <h2 id="product-bids-heading">同组投标（元/{props.unit}）</h2>
-      <p class="lead">
-        本品所在的通用名、剂型、规格在各批次的投标：{known ? "包括未中选的报价。" : "本站没有收录未中选的投标，只有中选价格。"}
-      </p>
+      <p class="lead">本品所在的通用名、剂型、规格在各批次的投标：{known ? "包括未中选的报价。" : "本站没有收录未中选的投标，只有中选价格。"}</p>
       <GroupTable groups={props.groups} caption="本品同组的投标" showName={false} batchLabel={(g) => (g as (typeof props.groups)[number]).batch.name} />
     </section>
   );
 }
-

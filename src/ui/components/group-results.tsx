@@ -1,8 +1,8 @@
-import type { PriceView } from "../../services/price-view";
 import { ITEMS_PER_GROUP, type PriceGroup } from "../../services/grouped-results";
-import { LEVEL_LABELS, count, packageLabel, pct, priceColumn, regionsLabel } from "../format";
+import type { PriceView } from "../../services/price-view";
+import { count, LEVEL_LABELS, packageLabel, pct, priceColumn, regionsLabel } from "../format";
 import { withQuery } from "../query";
-import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "./price-state";
+import { BASELINE_SHORT, Reduction, reductionAgainst, StateTag } from "./price-state";
 
 /** Strength · package · firm: what tells one chosen product of a group from another. */
 export function itemTitle(item: PriceView): string {

@@ -1,6 +1,6 @@
 import type { PriceView } from "../../services/price-view";
 import { LEVEL_LABELS, packageLabel, pct, priceColumn, regionsLabel, unitName } from "../format";
-import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "./price-state";
+import { BASELINE_SHORT, Reduction, reductionAgainst, StateTag } from "./price-state";
 
 export type SortLink = { href: string; state: "ascending" | "descending" | "none"; hint: string };
 

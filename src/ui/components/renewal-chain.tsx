@@ -16,7 +16,11 @@ export function renewalChains<T extends Pick<PriceView, "id" | "renews" | "renew
     if (start.renews !== null && byId.has(start.renews)) continue;
     const chain = [start];
     const seen = new Set([start.id]);
-    for (let next = start.renewedBy === null ? undefined : byId.get(start.renewedBy); next && !seen.has(next.id); next = next.renewedBy === null ? undefined : byId.get(next.renewedBy)) {
+    for (
+      let next = start.renewedBy === null ? undefined : byId.get(start.renewedBy);
+      next && !seen.has(next.id);
+      next = next.renewedBy === null ? undefined : byId.get(next.renewedBy)
+    ) {
       chain.push(next);
       seen.add(next.id);
     }
@@ -45,12 +49,11 @@ export function RenewalChains(props: { history: HistoryItem[]; unit: string }) {
             <li>
               <span class="step">{i === 0 ? "首次中选" : `第 ${i} 次续约`}</span>
               <a href={`/batches/${encodeURIComponent(h.batch.id)}`}>{h.batch.name}</a>
-              <span class="note">
-                {" "}
-                {h.cycleStart || h.cycleEnd ? `${h.cycleStart ?? "?"} 至 ${h.cycleEnd ?? "?"}` : "周期未知"}
-              </span>{" "}
+              <span class="note"> {h.cycleStart || h.cycleEnd ? `${h.cycleStart ?? "?"} 至 ${h.cycleEnd ?? "?"}` : "周期未知"}</span>{" "}
               <strong>{price(h.chosenPrice)} 元</strong>
-              <span class="note">（{price(h.unitPrice)} 元/{props.unit}）</span>
+              <span class="note">
+                （{price(h.unitPrice)} 元/{props.unit}）
+              </span>
               {i > 0 && h.changeFromPrevious ? <span class="note"> {change(h.changeFromPrevious)}</span> : null} <StateTag state={h.state} />
             </li>
           ))}

@@ -11,7 +11,9 @@ export function RowErrorsTable(props: { id: string; issues: RowIssue[] }) {
         <caption>错误（行号按电子表格计）</caption>
         <thead>
           <tr>
-            <th scope="col" class="num">行</th>
+            <th scope="col" class="num">
+              行
+            </th>
             <th scope="col">列</th>
             <th scope="col">原因</th>
           </tr>

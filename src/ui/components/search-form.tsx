@@ -1,6 +1,6 @@
 import { CATEGORIES, LEVELS } from "../../db/schema";
-import type { GroupQuery } from "../../services/grouped-results";
 import type { BatchOption } from "../../services/batch-options";
+import type { GroupQuery } from "../../services/grouped-results";
 import { CATEGORY_LABELS, LEVEL_LABELS } from "../format";
 
 export type RegionOption = { code: string; name: string };
@@ -52,13 +52,7 @@ export function filterSummary(q: GroupQuery, provinceName: string | null): strin
  * with it, the box offers names as the user types (typeahead.js). The filters fold behind one
  * button (a <details>), open when a filter other than province and state is set.
  */
-export function SearchForm(props: {
-  query: GroupQuery;
-  province: string | null;
-  provinces: RegionOption[];
-  batches: BatchOption[];
-  dosageForms: string[];
-}) {
+export function SearchForm(props: { query: GroupQuery; province: string | null; provinces: RegionOption[]; batches: BatchOption[]; dosageForms: string[] }) {
   const q = props.query;
   const provinceName = props.provinces.find((p) => p.code === props.province)?.name ?? null;
   const open = Boolean(q.dosageForm || q.spec || q.manufacturer || q.batch || q.category || q.level || q.sort !== "relevance");

@@ -1,15 +1,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { getBatch, listBatches, type BatchView } from "../../services/batches";
+import { type BatchView, getBatch, listBatches } from "../../services/batches";
 import { searchPrices } from "../../services/prices";
+import { batchReductions } from "../../services/reduction-buckets";
 import { BarChart } from "../charts/bar-chart";
+import { BatchBids } from "../components/bid-landscape";
 import { PriceTable, SyntheticTag } from "../components/price-table";
-import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, count, pct } from "../format";
+import { CATEGORY_LABELS, count, LEVEL_LABELS, pct, REFERENCE_KIND_LABELS } from "../format";
 import { Layout } from "../layout";
 import { withQuery } from "../query";
 import { sourceLabel } from "../source-label";
-import { batchReductions } from "../../services/reduction-buckets";
-import { BatchBids } from "../components/bid-landscape";
 
 /** 批次 list: every batch with its computed figures beside the published ones. */
 export async function batchesPage(c: Context<AppEnv>) {
@@ -27,8 +27,12 @@ export async function batchesPage(c: Context<AppEnv>) {
               <th scope="col">级别</th>
               <th scope="col">类别</th>
               <th scope="col">公布日期</th>
-              <th scope="col" class="num">产品数（计算 / 公布）</th>
-              <th scope="col" class="num">平均降幅（计算 / 公布）</th>
+              <th scope="col" class="num">
+                产品数（计算 / 公布）
+              </th>
+              <th scope="col" class="num">
+                平均降幅（计算 / 公布）
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -131,8 +135,8 @@ export async function batchPage(c: Context<AppEnv>) {
         <p>
           降幅有两种基准：对<strong>最高有效申报价</strong>（集采文件给出的报价上限）和对<strong>集采前价格</strong>
           （集采前的采购价或中标价）。本站分别计算：
-          {means.map((m) => `${REFERENCE_KIND_LABELS[m.kind]} ${m.count} 个产品有`).join("，")}。
-          官方公布的平均降幅{batch.published.meanDiscountPct === null ? "（这个批次没有公布）" : ` ${pct(batch.published.meanDiscountPct)} `}
+          {means.map((m) => `${REFERENCE_KIND_LABELS[m.kind]} ${m.count} 个产品有`).join("，")}。 官方公布的平均降幅
+          {batch.published.meanDiscountPct === null ? "（这个批次没有公布）" : ` ${pct(batch.published.meanDiscountPct)} `}
           通常是对集采前价格、按全部中选产品算的，所以放在“对集采前价格”一行对照；基准或范围不同，两个数就会不同，不是计算有误。
         </p>
         {note ? <p>{note}</p> : null}
@@ -143,8 +147,12 @@ export async function batchPage(c: Context<AppEnv>) {
           <thead>
             <tr>
               <th scope="col">指标</th>
-              <th scope="col" class="num">本站计算</th>
-              <th scope="col" class="num">官方公布</th>
+              <th scope="col" class="num">
+                本站计算
+              </th>
+              <th scope="col" class="num">
+                官方公布
+              </th>
               <th scope="col">说明</th>
             </tr>
           </thead>
@@ -164,7 +172,12 @@ export async function batchPage(c: Context<AppEnv>) {
               published={pct(batch.published.meanDiscountPct)}
               hint={mean("pre_vbp").count ? `按 ${mean("pre_vbp").count} 个有集采前价格的产品平均` : "收录的产品都没有集采前价格"}
             />
-            <StatRow label="最大降幅" computed={pct(s.maxDiscountPct)} published={pct(batch.published.maxDiscountPct)} hint="按每个产品的主要基准（有最高有效申报价时用它）" />
+            <StatRow
+              label="最大降幅"
+              computed={pct(s.maxDiscountPct)}
+              published={pct(batch.published.maxDiscountPct)}
+              hint="按每个产品的主要基准（有最高有效申报价时用它）"
+            />
             <StatRow label="中位降幅" computed={pct(s.medianDiscountPct)} published="—" hint="同上" />
             <StatRow label="最小降幅" computed={pct(s.minDiscountPct)} published="—" hint="同上" />
             <StatRow label="按采购量加权降幅" computed={pct(s.volumeWeightedDiscountPct)} published="—" hint="有约定采购量时计算" />

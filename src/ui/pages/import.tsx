@@ -1,18 +1,18 @@
-import type { Child } from "hono/jsx";
 import type { Context } from "hono";
-import { adminTokensOf } from "../../middleware/admin-tokens";
-import { SESSION_MINUTES, sessionAdmin, signIn, signOut } from "../admin-session";
-import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
+import type { Child } from "hono/jsx";
+import { base64ToBytes, bytesToBase64 } from "../../base64";
 import type { AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
-import { runImport, type ImportReport } from "../../services/imports";
-import { PREVIEW_SAMPLES, previewImport, type ImportPreview, type PreviewRow } from "../../services/import-preview";
-import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { KINDS } from "../../import/kinds";
-import { zhImportMessage } from "../import-messages-zh";
-import { base64ToBytes, bytesToBase64 } from "../../base64";
-import { count, priceColumn } from "../format";
+import { adminTokensOf } from "../../middleware/admin-tokens";
+import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
+import { ImportRunningError, takeImportLock } from "../../services/import-lock";
+import { type ImportPreview, PREVIEW_SAMPLES, type PreviewRow, previewImport } from "../../services/import-preview";
+import { type ImportReport, runImport } from "../../services/imports";
+import { SESSION_MINUTES, sessionAdmin, signIn, signOut } from "../admin-session";
 import { RowErrorsTable } from "../components/row-errors-table";
+import { count, priceColumn } from "../format";
+import { zhImportMessage } from "../import-messages-zh";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
 
@@ -158,9 +158,7 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
         <dt>审计编号</dt>
         <dd>{r.importId}</dd>
       </dl>
-      {r.errors.length ? (
-        <RowErrorsTable id="import-errors" issues={r.errors.map((e) => ({ ...e, message: zh(e.message) }))} />
-      ) : null}
+      {r.errors.length ? <RowErrorsTable id="import-errors" issues={r.errors.map((e) => ({ ...e, message: zh(e.message) }))} /> : null}
       {r.warnings.length ? (
         <>
           <h3>提醒</h3>
@@ -189,7 +187,11 @@ function PreviewRows(props: { id: string; title: string; rows: PreviewRow[]; tot
           <tr>
             <th scope="col">{withPrice ? "批次" : "编号"}</th>
             <th scope="col">{withPrice ? "产品" : "名称"}</th>
-            {withPrice ? <th scope="col" class="num">中选价（元）</th> : null}
+            {withPrice ? (
+              <th scope="col" class="num">
+                中选价（元）
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -272,9 +274,7 @@ function SignInForm(props: { enabled: boolean }) {
 function SignedIn(props: { name: string }) {
   return (
     <form method="post" action="/import/sign-out" class="actions signed-in">
-      <span>
-        已用管理令牌登录（{props.name}）
-      </span>
+      <span>已用管理令牌登录（{props.name}）</span>
       <button type="submit" class="secondary">
         退出
       </button>
@@ -360,7 +360,15 @@ function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: 
 
 function page(
   c: Context<AppEnv>,
-  body: { state: FormState; signedIn: string | null; message?: string; report?: ImportReport; preview?: ImportPreview | null; fileName?: string | null; confirm?: Child },
+  body: {
+    state: FormState;
+    signedIn: string | null;
+    message?: string;
+    report?: ImportReport;
+    preview?: ImportPreview | null;
+    fileName?: string | null;
+    confirm?: Child;
+  },
   status: 200 | 400 | 401 | 403 | 409 = 200,
 ) {
   const enabled = adminTokensOf(c.get("deps")).length > 0;
@@ -430,7 +438,6 @@ export function importSignOut(c: Context<AppEnv>) {
   return c.redirect("/import", 303);
 }
 
-
 /** 导入, the form posted without JavaScript: check the token, run the import, show its report. */
 export async function importSubmit(c: Context<AppEnv>) {
   const deps = c.get("deps");
@@ -439,8 +446,14 @@ export async function importSubmit(c: Context<AppEnv>) {
   const kind = IMPORT_KINDS.find((k) => k === text("kind"));
   const picked = pickedMap(form);
   const state: FormState = {
-    kind: kind ?? "prices", batch: text("batch"), dryRun: text("dryRun") === "1", sheet: text("sheet"),
-    map: picked.length ? picked.join("\n") : text("map"), profile: text("profile"), saveProfile: text("saveProfile"), strict: text("strict") === "1",
+    kind: kind ?? "prices",
+    batch: text("batch"),
+    dryRun: text("dryRun") === "1",
+    sheet: text("sheet"),
+    map: picked.length ? picked.join("\n") : text("map"),
+    profile: text("profile"),
+    saveProfile: text("saveProfile"),
+    strict: text("strict") === "1",
   };
   // requireAdminSession checked the session (or the token) before the body was read.
   const signedIn = c.get("adminName") ?? null;
@@ -503,5 +516,17 @@ export async function importSubmit(c: Context<AppEnv>) {
     ) : null;
   // A rejected file is still a page that worked: the report is the answer, so it is a 200.
   const picker = report.dryRun && bytes.length <= CARRY_LIMIT_BYTES ? <ColumnPicker state={state} fileName={fileName} bytes={bytes} report={report} /> : null;
-  return page(c, { state: { ...state, dryRun: true }, signedIn, report, preview, fileName, confirm: <>{confirm}{picker}</> });
+  return page(c, {
+    state: { ...state, dryRun: true },
+    signedIn,
+    report,
+    preview,
+    fileName,
+    confirm: (
+      <>
+        {confirm}
+        {picker}
+      </>
+    ),
+  });
 }

@@ -1,19 +1,19 @@
 import type { Context } from "hono";
-import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import Papa from "papaparse";
+import { base64ToBytes, bytesToBase64 } from "../../base64";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
+import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import { checkPurchaseList } from "../../services/price-check";
+import { type SheetCell, type SheetColumn, type SpreadsheetWriter, XLSX_CONTENT_TYPE } from "../../services/spreadsheet";
+import { templateLines } from "../../services/template-lines";
 import { BarChart } from "../charts/bar-chart";
-import { count, money, price, priceColumn } from "../format";
+import { ProvinceSelect } from "../components/province-select";
 import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
+import { count, money, price, priceColumn } from "../format";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
-import { templateLines } from "../../services/template-lines";
-import { XLSX_CONTENT_TYPE, type SheetCell, type SheetColumn, type SpreadsheetWriter } from "../../services/spreadsheet";
-import { base64ToBytes, bytesToBase64 } from "../../base64";
 import { chooseProvince, type ProvinceChoice } from "../province";
-import { ProvinceSelect } from "../components/province-select";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
@@ -209,7 +209,8 @@ function Results(props: { check: Check; data: Line[]; carry: { fileBase64: strin
         </span>
       </div>
       <p class="note">
-        对照{props.provinceName ? `供应${props.provinceName}的` : "全国的"}、正在执行的中选价格。有问题的行排在前面：先是高于中选价的，再是有中选产品可换用的，然后是没有对应中选产品的。
+        对照{props.provinceName ? `供应${props.provinceName}的` : "全国的"}
+        、正在执行的中选价格。有问题的行排在前面：先是高于中选价的，再是有中选产品可换用的，然后是没有对应中选产品的。
       </p>
       <div class="keyfigures">
         <div class="keyfigure">
@@ -254,14 +255,26 @@ function Results(props: { check: Check; data: Line[]; carry: { fileBase64: strin
           <caption class="visually-hidden">每行的判定</caption>
           <thead>
             <tr>
-              <th scope="col" class="num">行</th>
+              <th scope="col" class="num">
+                行
+              </th>
               <th scope="col">产品</th>
               <th scope="col">判定</th>
-              <th scope="col" class="num">进价</th>
-              <th scope="col" class="num">实付单价</th>
-              <th scope="col" class="num">中选单价</th>
-              <th scope="col" class="num">每单位差价</th>
-              <th scope="col" class="num">多付 / 换用可省</th>
+              <th scope="col" class="num">
+                进价
+              </th>
+              <th scope="col" class="num">
+                实付单价
+              </th>
+              <th scope="col" class="num">
+                中选单价
+              </th>
+              <th scope="col" class="num">
+                每单位差价
+              </th>
+              <th scope="col" class="num">
+                多付 / 换用可省
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -279,7 +292,11 @@ function Results(props: { check: Check; data: Line[]; carry: { fileBase64: strin
                     {ref ? (
                       <span class="note">
                         {" "}
-                        → <a href={`/products/${ref.product.id}`}>{[ref.product.genericName, ref.product.spec, ref.product.manufacturer].filter(Boolean).join(" ")}</a>（{ref.batch.name}）
+                        →{" "}
+                        <a href={`/products/${ref.product.id}`}>
+                          {[ref.product.genericName, ref.product.spec, ref.product.manufacturer].filter(Boolean).join(" ")}
+                        </a>
+                        （{ref.batch.name}）
                       </span>
                     ) : null}
                   </td>
@@ -300,7 +317,13 @@ function Results(props: { check: Check; data: Line[]; carry: { fileBase64: strin
                     {perUnit === null ? "—" : <span class="bad">多付 {perUnitCol(perUnit)} 元</span>}
                   </td>
                   <td data-label="多付 / 可省" class="num">
-                    {total === null ? "—" : l.class === "above_chosen_price" ? <span class="bad">多付 {money(total)} 元</span> : <span class="good">可省 {money(total)} 元</span>}
+                    {total === null ? (
+                      "—"
+                    ) : l.class === "above_chosen_price" ? (
+                      <span class="bad">多付 {money(total)} 元</span>
+                    ) : (
+                      <span class="good">可省 {money(total)} 元</span>
+                    )}
                   </td>
                 </tr>
               );
@@ -319,9 +342,7 @@ function Problems(props: { message: string; issues: Issue[] }) {
       <p class="alert" role="alert">
         这份清单不能比价，请改正后重新上传：{zhMessage(props.message)}
       </p>
-      {props.issues.length ? (
-        <RowErrorsTable id="check-errors" issues={props.issues} />
-      ) : null}
+      {props.issues.length ? <RowErrorsTable id="check-errors" issues={props.issues} /> : null}
     </section>
   );
 }

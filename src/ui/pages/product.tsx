@@ -3,16 +3,16 @@ import type { AppEnv } from "../../context";
 import { therapyCost, yuanToE4 } from "../../domain";
 import { notFound } from "../../errors";
 import { getProduct } from "../../services/products";
-import { chooseProvince, readIncludeEnded, type ProvinceChoice } from "../province";
-import { BASELINE_SHORT, Reduction, StateTag, reductionAgainst } from "../components/price-state";
-import { RenewalChains } from "../components/renewal-chain";
-import { ProvinceSelect } from "../components/province-select";
-import { ProductBids } from "../components/bid-landscape";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
+import { ProductBids } from "../components/bid-landscape";
+import { BASELINE_SHORT, Reduction, reductionAgainst, StateTag } from "../components/price-state";
 import { SyntheticTag } from "../components/price-table";
-import { CATEGORY_LABELS, LEVEL_LABELS, REFERENCE_KIND_LABELS, money, packageLabel, price, priceColumn, regionsLabel, unitName } from "../format";
+import { ProvinceSelect } from "../components/province-select";
+import { RenewalChains } from "../components/renewal-chain";
+import { CATEGORY_LABELS, LEVEL_LABELS, money, packageLabel, price, priceColumn, REFERENCE_KIND_LABELS, regionsLabel, unitName } from "../format";
 import { Layout } from "../layout";
+import { chooseProvince, type ProvinceChoice, readIncludeEnded } from "../province";
 import { sourceLabel } from "../source-label";
 
 /**
@@ -70,7 +70,12 @@ export async function productPage(c: Context<AppEnv>) {
   const includeEnded = showAll || readIncludeEnded(c.req.query());
   const province = showAll ? null : place.code;
   // Place and state are the service's filters (province=, include=ended), as the API answers them.
-  const { product: p, history, alternatives, bidLandscape } = await getProduct(db, id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
+  const {
+    product: p,
+    history,
+    alternatives,
+    bidLandscape,
+  } = await getProduct(db, id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
   // The price paid now: the latest in force on the day, else the latest (as the service counts savings).
   const latest = [...history].reverse().find((h) => h.state === "in_force") ?? history[history.length - 1];
   const perDay = readPerDay(c.req.query("perDay"));
@@ -126,7 +131,8 @@ export async function productPage(c: Context<AppEnv>) {
       {latest ? (
         <section aria-labelledby="current-heading">
           <h2 id="current-heading">
-            {latest.state === "in_force" ? "执行中的中选价格" : "最新中选价格"} <span class="note">（{latest.batch.name}）</span> <StateTag state={latest.state} />
+            {latest.state === "in_force" ? "执行中的中选价格" : "最新中选价格"} <span class="note">（{latest.batch.name}）</span>{" "}
+            <StateTag state={latest.state} />
           </h2>
           <div class="keyfigures">
             <div class="keyfigure">
@@ -213,22 +219,25 @@ export async function productPage(c: Context<AppEnv>) {
             <figure class="single-point" id="history-chart">
               <figcaption>目前只有一次中选价格，还画不出走势：</figcaption>
               <p>
-                <strong>{price(latest.unitPrice)} 元/{unit}</strong>（{latest.batch.name}
+                <strong>
+                  {price(latest.unitPrice)} 元/{unit}
+                </strong>
+                （{latest.batch.name}
                 {latest.batch.announced ? `，${latest.batch.announced}` : ""}）
               </p>
             </figure>
           ) : (
-          <LineChart
-            id="history-chart"
-            title={`${p.genericName} 历次中选单价（元/${unit}）`}
-            description={history.map((h) => `${h.batch.name}：${price(h.unitPrice)} 元/${unit}`).join("；")}
-            points={history.map((h) => ({
-              label: h.batch.announced?.slice(0, 7) ?? h.cycleStart?.slice(0, 7) ?? h.batch.id,
-              value: h.unitPrice,
-              display: `${price(h.unitPrice)} 元`,
-              detail: h.batch.name,
-            }))}
-          />
+            <LineChart
+              id="history-chart"
+              title={`${p.genericName} 历次中选单价（元/${unit}）`}
+              description={history.map((h) => `${h.batch.name}：${price(h.unitPrice)} 元/${unit}`).join("；")}
+              points={history.map((h) => ({
+                label: h.batch.announced?.slice(0, 7) ?? h.cycleStart?.slice(0, 7) ?? h.batch.id,
+                value: h.unitPrice,
+                display: `${price(h.unitPrice)} 元`,
+                detail: h.batch.name,
+              }))}
+            />
           )}
           <div class="table-wrap">
             <table class="cards">
@@ -237,11 +246,21 @@ export async function productPage(c: Context<AppEnv>) {
                 <tr>
                   <th scope="col">批次</th>
                   <th scope="col">采购周期</th>
-                  <th scope="col" class="num">中选价</th>
-                  <th scope="col" class="num">中选单价</th>
-                  <th scope="col" class="num">降幅{BASELINE_SHORT.ceiling}</th>
-                  <th scope="col" class="num">降幅{BASELINE_SHORT.pre_vbp}</th>
-                  <th scope="col" class="num">较上一批</th>
+                  <th scope="col" class="num">
+                    中选价
+                  </th>
+                  <th scope="col" class="num">
+                    中选单价
+                  </th>
+                  <th scope="col" class="num">
+                    降幅{BASELINE_SHORT.ceiling}
+                  </th>
+                  <th scope="col" class="num">
+                    降幅{BASELINE_SHORT.pre_vbp}
+                  </th>
+                  <th scope="col" class="num">
+                    较上一批
+                  </th>
                   <th scope="col">状态</th>
                 </tr>
               </thead>
@@ -290,8 +309,14 @@ export async function productPage(c: Context<AppEnv>) {
         <h2 id="alternatives-heading">同组其他中选产品</h2>
         <p class="lead">
           同一通用名、剂型和规格的其他企业或批次的中选产品，按单价从低到高；
-          {showAll ? "包括已到期、未开始的和各省份的。" : `只列${[includeEnded ? "" : "执行中的", province ? `${place.name}可采购的` : ""].filter(Boolean).join("、") || "全部的"}。`}
-          {showAll ? <a href={`${self}#alternatives-heading`}>只看{place.name ? `${place.name}可采购、` : ""}执行中的</a> : <a href={`${self}?all=1#alternatives-heading`}>显示全部（含已到期和其他省份）</a>}
+          {showAll
+            ? "包括已到期、未开始的和各省份的。"
+            : `只列${[includeEnded ? "" : "执行中的", province ? `${place.name}可采购的` : ""].filter(Boolean).join("、") || "全部的"}。`}
+          {showAll ? (
+            <a href={`${self}#alternatives-heading`}>只看{place.name ? `${place.name}可采购、` : ""}执行中的</a>
+          ) : (
+            <a href={`${self}?all=1#alternatives-heading`}>显示全部（含已到期和其他省份）</a>
+          )}
         </p>
         {alternatives.length === 0 ? (
           <p>没有{showAll ? "" : "符合条件的"}同通用名、同剂型、同规格的其他中选产品。</p>
@@ -321,9 +346,17 @@ export async function productPage(c: Context<AppEnv>) {
                     <th scope="col">企业</th>
                     <th scope="col">批次</th>
                     <th scope="col">包装</th>
-                    <th scope="col" class="num">中选单价（元/{unit}）</th>
-                    <th scope="col" class="num">与本品比（元/{unit}）</th>
-                    {therapy?.monthlyCost != null ? <th scope="col" class="num">每月药费（元）</th> : null}
+                    <th scope="col" class="num">
+                      中选单价（元/{unit}）
+                    </th>
+                    <th scope="col" class="num">
+                      与本品比（元/{unit}）
+                    </th>
+                    {therapy?.monthlyCost != null ? (
+                      <th scope="col" class="num">
+                        每月药费（元）
+                      </th>
+                    ) : null}
                     <th scope="col">状态</th>
                   </tr>
                 </thead>

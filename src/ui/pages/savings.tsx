@@ -5,7 +5,7 @@ import { batchOptions } from "../../services/batch-options";
 import { regionNameMap } from "../../services/regions";
 import { getSavings, type SavingsQuery } from "../../services/savings";
 import { BarChart } from "../charts/bar-chart";
-import { count, moneyIn, moneyUnitFor, pct, type MoneyUnit } from "../format";
+import { count, type MoneyUnit, moneyIn, moneyUnitFor, pct } from "../format";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
 import { nonEmpty } from "../query";
@@ -13,7 +13,11 @@ import { nonEmpty } from "../query";
 type Savings = Awaited<ReturnType<typeof getSavings>>;
 type Filters = Omit<SavingsQuery, "groupBy">;
 
-function FilterForm(props: { filters: Filters; batches: Array<{ id: string; name: string; synthetic: boolean }>; regions: Array<{ code: string; name: string }> }) {
+function FilterForm(props: {
+  filters: Filters;
+  batches: Array<{ id: string; name: string; synthetic: boolean }>;
+  regions: Array<{ code: string; name: string }>;
+}) {
   const f = props.filters;
   return (
     <form class="panel" method="get" action="/savings" aria-label="节约统计条件">
@@ -80,7 +84,15 @@ function fundCell(unit: MoneyUnit, row: { fundSaved: number; fundSharePct: numbe
 type Row = Savings["data"][number];
 const hasFigures = (r: Row) => r.volumeRows > 0 || (r.projected?.spendSaved ?? 0) !== 0;
 
-function SavingsTable(props: { id: string; caption: string; keyLabel: string; data: Row[]; projected: MoneyUnit | null; unit: MoneyUnit; foldedLabel: string }) {
+function SavingsTable(props: {
+  id: string;
+  caption: string;
+  keyLabel: string;
+  data: Row[];
+  projected: MoneyUnit | null;
+  unit: MoneyUnit;
+  foldedLabel: string;
+}) {
   const shown = props.data.filter(hasFigures);
   const folded = props.data.length - shown.length;
   const u = props.unit.label;
@@ -90,16 +102,29 @@ function SavingsTable(props: { id: string; caption: string; keyLabel: string; da
       <div class="table-wrap">
         <table class="cards" id={props.id}>
           <caption>
-            {props.caption}（金额单位：{u}{props.projected && pu !== u ? `，预计节约：${pu}` : ""}）
+            {props.caption}（金额单位：{u}
+            {props.projected && pu !== u ? `，预计节约：${pu}` : ""}）
           </caption>
           <thead>
             <tr>
               <th scope="col">{props.keyLabel}</th>
-              <th scope="col" class="num">采购量（最小单位）</th>
-              <th scope="col" class="num">采购金额（{u}）</th>
-              <th scope="col" class="num">节约支出（{u}）</th>
-              <th scope="col" class="num">节约医保基金（{u}）</th>
-              {props.projected ? <th scope="col" class="num">按约定量预计节约（{pu}）</th> : null}
+              <th scope="col" class="num">
+                采购量（最小单位）
+              </th>
+              <th scope="col" class="num">
+                采购金额（{u}）
+              </th>
+              <th scope="col" class="num">
+                节约支出（{u}）
+              </th>
+              <th scope="col" class="num">
+                节约医保基金（{u}）
+              </th>
+              {props.projected ? (
+                <th scope="col" class="num">
+                  按约定量预计节约（{pu}）
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -146,7 +171,10 @@ function SavingsChart(props: { id: string; title: string; data: Row[]; unit: Mon
     .map((r) => ({
       label: r.label,
       values: [r.spendSaved, r.fundSaved],
-      displays: [`${moneyIn(props.unit, r.spendSaved)} ${props.unit.label}`, r.fundSharePct === null && r.fundSaved === 0 ? "无基金比例" : `${moneyIn(props.unit, r.fundSaved)} ${props.unit.label}`],
+      displays: [
+        `${moneyIn(props.unit, r.spendSaved)} ${props.unit.label}`,
+        r.fundSharePct === null && r.fundSaved === 0 ? "无基金比例" : `${moneyIn(props.unit, r.fundSaved)} ${props.unit.label}`,
+      ],
     }));
   const description = rows.map((r) => `${r.label}：节约支出 ${r.displays[0]}，节约医保基金 ${r.displays[1]}`).join("；");
   return <BarChart id={props.id} title={props.title} description={description} series={SERIES} rows={rows} />;
@@ -229,7 +257,9 @@ export async function savingsPage(c: Context<AppEnv>) {
                   </>
                 )}
               </div>
-              <div class="s">{count(t.units)} 个最小单位{t.amountPaid === 0 && t.units > 0 ? "；采购量文件没有金额" : ""}</div>
+              <div class="s">
+                {count(t.units)} 个最小单位{t.amountPaid === 0 && t.units > 0 ? "；采购量文件没有金额" : ""}
+              </div>
             </div>
             <div class="keyfigure">
               <div class="k">按约定量预计节约</div>
@@ -252,7 +282,15 @@ export async function savingsPage(c: Context<AppEnv>) {
             <SavingsChart id="savings-by-month" title={`按月份（${u}）`} data={byMonth.data} unit={unit} />
           </div>
           <h2>按地区</h2>
-          <SavingsTable id="savings-region-table" caption="按地区的节约（含下级地区）" keyLabel="地区" data={byRegion.data} projected={projectedUnit} unit={unit} foldedLabel="地区" />
+          <SavingsTable
+            id="savings-region-table"
+            caption="按地区的节约（含下级地区）"
+            keyLabel="地区"
+            data={byRegion.data}
+            projected={projectedUnit}
+            unit={unit}
+            foldedLabel="地区"
+          />
           <h2>按月份</h2>
           <SavingsTable id="savings-month-table" caption="按月份的节约" keyLabel="月份" data={byMonth.data} projected={null} unit={unit} foldedLabel="月份" />
         </>

@@ -1,15 +1,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { batchOptions } from "../../services/batch-options";
+import { dosageForms, type GroupQuery, type GroupSort, searchGroups } from "../../services/grouped-results";
 import type { PriceQuery } from "../../services/prices";
 import { GroupResults, groupHref } from "../components/group-results";
 import { Pager } from "../components/pager";
 import { GROUP_SORT_LABELS, SearchForm } from "../components/search-form";
 import { count } from "../format";
 import { Layout } from "../layout";
-import { filterParams, readPriceQuery, withQuery } from "../query";
-import { dosageForms, searchGroups, type GroupQuery, type GroupSort } from "../../services/grouped-results";
 import { chooseProvince, readIncludeEnded } from "../province";
+import { filterParams, readPriceQuery, withQuery } from "../query";
 
 export const GROUPS_PER_PAGE = 20;
 

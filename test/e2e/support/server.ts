@@ -7,7 +7,7 @@ import { loadDemo } from "../../../src/cli/demo";
 import type { Db } from "../../../src/db/client";
 import { writeXlsx } from "../../../src/export/xlsx-writer";
 import { openWorkbookTable } from "../../../src/import/xlsx/read-workbook";
-import { serveFetch, type RunningServer } from "../../../src/node-http/serve";
+import { type RunningServer, serveFetch } from "../../../src/node-http/serve";
 import { nodeVendorAssets } from "../../../src/node-http/vendor-assets";
 import { importFiles } from "../../../src/services/seed";
 import { seedVolumesCsv } from "./volumes";
@@ -27,7 +27,15 @@ export async function startE2eServer({ demoPrices = 300 } = {}): Promise<E2eServ
   const handle = await openMigrated(`file:${join(dir, "e2e.db")}`);
   if (demoPrices > 0) await loadDemo(handle.db, demoPrices);
   await importFiles(handle.db, [{ kind: "volumes", name: "e2e/volumes.csv", bytes: new TextEncoder().encode(seedVolumesCsv()) }], "e2e");
-  const deps = { db: handle.db, vendorAssets: nodeVendorAssets(), spreadsheets: writeXlsx, readWorkbook: openWorkbookTable, adminToken: E2E_ADMIN_TOKEN, importBodyLimitBytes: 5 * 1024 * 1024, rateLimitPerMinute: 0 };
+  const deps = {
+    db: handle.db,
+    vendorAssets: nodeVendorAssets(),
+    spreadsheets: writeXlsx,
+    readWorkbook: openWorkbookTable,
+    adminToken: E2E_ADMIN_TOKEN,
+    importBodyLimitBytes: 5 * 1024 * 1024,
+    rateLimitPerMinute: 0,
+  };
   const app = createApp({ deps: () => deps });
   let server: RunningServer | undefined;
   for (let attempt = 0; !server; attempt++) {

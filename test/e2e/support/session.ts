@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { launchChromium, VIEWPORTS, watchedPage, type WatchedPage } from "./browser";
-import { startE2eServer, type E2eServer } from "./server";
+import { launchChromium, VIEWPORTS, type WatchedPage, watchedPage } from "./browser";
+import { type E2eServer, startE2eServer } from "./server";
 
 type Viewport = { width: number; height: number };
 

@@ -7,7 +7,26 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Tracked files of the folders a user's clone runs, builds and tests from. */
 function trackedFiles(): string[] {
-  const out = execFileSync("git", ["ls-files", "-z", "--", "src", "test", "bench", "scripts", "seeds", ".ci", "package.json", "vitest.config.ts", "vitest.workers.config.ts", "wrangler.toml", "tsconfig.json"], { cwd: root });
+  const out = execFileSync(
+    "git",
+    [
+      "ls-files",
+      "-z",
+      "--",
+      "src",
+      "test",
+      "bench",
+      "scripts",
+      "seeds",
+      ".ci",
+      "package.json",
+      "vitest.config.ts",
+      "vitest.workers.config.ts",
+      "wrangler.toml",
+      "tsconfig.json",
+    ],
+    { cwd: root },
+  );
   return out.toString("utf8").split("\0").filter(Boolean);
 }
 

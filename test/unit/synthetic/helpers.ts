@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import Papa from 'papaparse';
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import Papa from "papaparse";
 
 /** Absolute path of a file relative to the repository root. */
 export const repoPath = (rel: string): string => fileURLToPath(new URL(`../../../${rel}`, import.meta.url));
@@ -15,7 +15,7 @@ export interface ParsedCsv<K extends string> {
 
 /** Reads a CSV with a header row; `K` names the columns the caller relies on. */
 export function readCsv<K extends string = string>(path: string): ParsedCsv<K> {
-  const raw = readFileSync(path, 'utf8');
+  const raw = readFileSync(path, "utf8");
   const parsed = Papa.parse<Record<K, string>>(raw, { header: true, skipEmptyLines: true });
   if (parsed.errors.length > 0) throw new Error(`${path}: ${JSON.stringify(parsed.errors)}`);
   return { fields: parsed.meta.fields ?? [], rows: parsed.data, raw };
