@@ -127,6 +127,11 @@ export async function sortedPage(
       if (found.length >= n || !end) rows = found;
     }
   }
+  // Sorted by unit price: a merge of the matched groups, each read in order from its own range.
+  if (!rows && (opts.sort === "unitPrice" || opts.sort === "-unitPrice")) {
+    const arms = groupArms(opts.plan, opts.groups, matched, desc, after, n);
+    if (arms) rows = await readRows<Row>(db, sql`SELECT id, v FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`);
+  }
   // A small share of all prices: the matched set, read through index ranges (the plan's own, or for
   // every price the ranges of the names' groups that hold a match), sorted whole.
   rows ??= await readRows<Row>(
@@ -137,6 +142,42 @@ export async function sortedPage(
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
   return { ids: page.map((r) => r.id), nextCursor: rows.length > opts.limit && last ? encodeCursor({ v: last.v, id: last.id }) : null };
+}
+
+/** SQLite allows 500 terms in a compound SELECT; past this many groups the matched set is read whole. */
+const MAX_GROUP_ARMS = 400;
+
+/**
+ * A page in unit-price order as one limited read per matched group: a group (one name or firm, batch
+ * and cycle) is one range of its rank index (price_search_name_rank_idx, _firm_rank_idx) already in
+ * unit-price order, so each arm stops at n kept prices and only n per group are sorted, however many
+ * prices matched. Null when some group has no range of its own (prices matched by code, a firm
+ * fragment naming too many firms) or names and firms both matched (a price could then come twice).
+ */
+function groupArms(plan: SearchPlan, groups: Group[], matched: SQL, desc: boolean, after: { v: unknown; id: number } | null, n: number): SQL[] | null {
+  const kinds = new Set(groups.map((g) => g.kind));
+  if (kinds.size !== 1 || !(kinds.has("n") || kinds.has("f"))) return null;
+  const onlyOf = new Map(plan.names.flatMap((x) => (x.only ? [[x.id, x.only] as const] : [])));
+  const seen = new Set<string>();
+  const ranges: SQL[] = [];
+  for (const g of groups) {
+    if (g.n <= 0) continue;
+    const id = JSON.stringify([g.termId, g.batchId, g.cs, g.ce]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const column = sql.raw(g.kind === "n" ? "ps.name_id" : "ps.firm_id");
+    const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
+    ranges.push(allOf([sql`${column} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)} AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`, ...(only ? [only] : [])]));
+  }
+  if (!ranges.length || ranges.length > MAX_GROUP_ARMS) return null;
+  const dir = desc ? sql`DESC` : sql`ASC`;
+  const cursor = after
+    ? [sql`(ps.unit_price_e4, ps.price_id) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`]
+    : [];
+  return ranges.map(
+    (range) => sql`SELECT * FROM (SELECT ps.price_id AS id, ps.unit_price_e4 AS v FROM price_search ps
+      WHERE ${allOf([range, ...cursor, matched])} ORDER BY ps.unit_price_e4 ${dir}, ps.price_id ${dir} LIMIT ${litInt(n)})`,
+  );
 }
 
 /** The name groups' ranges of price_search_name_rank_idx, as one condition. */
