@@ -130,7 +130,11 @@ export async function sortedPage(
   // Sorted by unit price: a merge of the matched groups, each read in order from its own range.
   if (!rows && (opts.sort === "unitPrice" || opts.sort === "-unitPrice")) {
     const arms = groupArms(opts.plan, opts.groups, matched, desc, after, n);
-    if (arms) rows = await readRows<Row>(db, sql`SELECT id, v FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`);
+    if (arms)
+      rows = await readRows<Row>(
+        db,
+        sql`SELECT id, v FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
+      );
   }
   // A small share of all prices: the matched set, read through index ranges (the plan's own, or for
   // every price the ranges of the names' groups that hold a match), sorted whole.
@@ -167,13 +171,16 @@ function groupArms(plan: SearchPlan, groups: Group[], matched: SQL, desc: boolea
     seen.add(id);
     const column = sql.raw(g.kind === "n" ? "ps.name_id" : "ps.firm_id");
     const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
-    ranges.push(allOf([sql`${column} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)} AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`, ...(only ? [only] : [])]));
+    ranges.push(
+      allOf([
+        sql`${column} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)} AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`,
+        ...(only ? [only] : []),
+      ]),
+    );
   }
   if (!ranges.length || ranges.length > MAX_GROUP_ARMS) return null;
   const dir = desc ? sql`DESC` : sql`ASC`;
-  const cursor = after
-    ? [sql`(ps.unit_price_e4, ps.price_id) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`]
-    : [];
+  const cursor = after ? [sql`(ps.unit_price_e4, ps.price_id) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
   return ranges.map(
     (range) => sql`SELECT * FROM (SELECT ps.price_id AS id, ps.unit_price_e4 AS v FROM price_search ps
       WHERE ${allOf([range, ...cursor, matched])} ORDER BY ps.unit_price_e4 ${dir}, ps.price_id ${dir} LIMIT ${litInt(n)})`,
