@@ -16,6 +16,7 @@ const ONE_AT_A_TIME = [
   "test/import/cli-import.test.ts",
   "test/import/cli-xlsx.test.ts",
   "test/import/streamed-upload.test.ts",
+  "test/import/import-worker.test.ts",
   "test/security/withdraw-import.security.test.ts",
   "test/security/uploads.security.test.ts",
   "test/exports/xlsx-export.test.ts",
