@@ -70,7 +70,7 @@ function filter(rng: Rng, q: PriceQuery, which: number, cities: readonly string[
       q.state = rng.pick([["in_force"], ["ended"], ["upcoming"], ["in_force", "upcoming"], ["ended", "in_force"]] as const);
       break;
     case 10:
-      q.include = rng.pick(["ended", "all"] as const);
+      q.include = "ended";
       break;
     default:
       q.synthetic = rng.chance(0.5);
