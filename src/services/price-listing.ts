@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { FilterSql } from "./price-filter-sql";
-import { type Group, planCondition } from "./search";
+import { type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
 import { allOf, litInt, litText } from "./search-sql";
 import type { SearchTuning } from "./search-tuning";
@@ -161,22 +161,16 @@ const MAX_GROUP_ARMS = 400;
 function groupArms(plan: SearchPlan, groups: Group[], matched: SQL, desc: boolean, after: { v: unknown; id: number } | null, n: number): SQL[] | null {
   const kinds = new Set(groups.map((g) => g.kind));
   if (kinds.size !== 1 || !(kinds.has("n") || kinds.has("f"))) return null;
-  const onlyOf = new Map(plan.names.flatMap((x) => (x.only ? [[x.id, x.only] as const] : [])));
+  const onlyOf = onlyOfNames(plan);
   const seen = new Set<string>();
   const ranges: SQL[] = [];
   for (const g of groups) {
     if (g.n <= 0) continue;
+    // Two categories of one (term, batch, cycle) share one index range.
     const id = JSON.stringify([g.termId, g.batchId, g.cs, g.ce]);
     if (seen.has(id)) continue;
     seen.add(id);
-    const column = sql.raw(g.kind === "n" ? "ps.name_id" : "ps.firm_id");
-    const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
-    ranges.push(
-      allOf([
-        sql`${column} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)} AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`,
-        ...(only ? [only] : []),
-      ]),
-    );
+    ranges.push(groupRange(g, onlyOf));
   }
   if (!ranges.length || ranges.length > MAX_GROUP_ARMS) return null;
   const dir = desc ? sql`DESC` : sql`ASC`;

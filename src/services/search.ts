@@ -209,6 +209,20 @@ function cellsCountSql(cells: CellFilter, scan: SQL): SQL {
   return sql`(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND c.bit = 64 AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
 }
 
+/** Names narrowed to some forms (search-stems.ts), by id: their groups read only those forms' prices. */
+export const onlyOfNames = (plan: SearchPlan): Map<number, SQL> => new Map(plan.names.flatMap((x) => (x.only ? [[x.id, x.only] as const] : [])));
+
+/**
+ * A name's (n) or firm's (f) group as one range of its rank index (price_search_name_rank_idx,
+ * _firm_rank_idx), in unit-price order; a name narrowed to some forms keeps only those.
+ */
+export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
+  const range = sql`ps.${sql.raw(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
+      AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`;
+  const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
+  return only ? allOf([range, only]) : range;
+}
+
 /** Prices of one tier and cycle state: they rank together, by unit price and id. */
 /** `wide`: its firms were too many to list by range (groups of kind F); read as one set. */
 type Key = { tier: number; nc: number; ranges: SQL[]; count: number; wide: boolean };
@@ -218,7 +232,7 @@ type PageRow = { id: number; tier: number; nc: number; u: number };
 /** The keys of the matched groups in rank order, with their counts and the index ranges they read. */
 function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
   const tierOf = new Map(plan.names.map((x) => [x.id, x.tier]));
-  const onlyOf = new Map(plan.names.flatMap((x) => (x.only ? [[x.id, x.only] as const] : [])));
+  const onlyOf = onlyOfNames(plan);
   const keys = new Map<string, Key>();
   const seen = new Set<string>();
   for (const g of groups) {
@@ -233,10 +247,7 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
     const id = JSON.stringify([g.kind, g.termId, g.batchId, g.cs, g.ce]);
     if (seen.has(id)) continue;
     seen.add(id);
-    const range = sql`ps.${sql.raw(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
-      AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`;
-    const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
-    k.ranges.push(g.kind === "n" ? (only ? allOf([range, only]) : range) : allOf([range, ...notNamed(plan)]));
+    k.ranges.push(g.kind === "n" ? groupRange(g, onlyOf) : allOf([groupRange(g, onlyOf), ...notNamed(plan)]));
   }
   return [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
 }
