@@ -6,7 +6,7 @@ import { openMigrated } from "../../src/cli/database";
 import { runGen } from "../../src/cli/gen";
 import { spooledImporter } from "../../src/node-http/import-in-worker";
 import { runImport } from "../../src/services/imports";
-import { processTree, runNpm, type Service, sleep } from "../support/service";
+import { type Service, sleep, startUploadServer } from "../support/service";
 import { TEST_ADMIN_TOKEN } from "../support/test-db";
 
 /**
@@ -89,19 +89,7 @@ describe(`an import of ${ROWS.toLocaleString("en")} prices over HTTP`, () => {
   beforeAll(async () => {
     const url = await freshDb("http.db");
     mkdirSync(spool);
-    service = await runNpm(
-      ["start"],
-      {
-        DATABASE_URL: url,
-        PORT: "0",
-        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-        UPLOAD_SPOOL_DIR: spool,
-        LOG_REQUESTS: "false",
-        RATE_LIMIT_PER_MINUTE: "0",
-      },
-      { timeoutMs: 120_000 },
-    );
-    serverPid = processTree(service.child.pid!).find((pid) => /dist\/node\.js/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")))!;
+    ({ service, serverPid } = await startUploadServer(url, spool, TEST_ADMIN_TOKEN));
     expect(serverPid).toBeGreaterThan(0);
   }, 180_000);
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigrated } from "../../src/cli/database";
 import { diskSpooler } from "../../src/node-http/disk-spool";
 import { dumpDatabase } from "../support/db-dump";
-import { processTree, runNpm, type Service, sleep } from "../support/service";
+import { type Service, sleep, startUploadServer } from "../support/service";
 import { createTestWorld, TEST_ADMIN_TOKEN } from "../support/test-db";
 
 /**
@@ -115,20 +115,7 @@ describe("imports over HTTP are streamed to disk, not held in memory", () => {
   beforeAll(async () => {
     (await openMigrated(`file:${dbFile}`)).close();
     mkdirSync(spool);
-    service = await runNpm(
-      ["start"],
-      {
-        DATABASE_URL: `file:${dbFile}`,
-        PORT: "0",
-        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-        UPLOAD_SPOOL_DIR: spool,
-        NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
-        LOG_REQUESTS: "false",
-        RATE_LIMIT_PER_MINUTE: "0",
-      },
-      { timeoutMs: 120_000 },
-    );
-    serverPid = processTree(service.child.pid!).find((pid) => /dist\/node\.js/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")))!;
+    ({ service, serverPid } = await startUploadServer(`file:${dbFile}`, spool, TEST_ADMIN_TOKEN, { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` }));
     expect(serverPid).toBeGreaterThan(0);
   }, 180_000);
 

@@ -108,4 +108,25 @@ export function slowUpload(port: number, path: string, body: Uint8Array, headers
   return { req, finish: () => req.end(body.subarray(half)), response };
 }
 
+/**
+ * `npm start` as a user runs it, for uploads: the admin token set, uploads spooled to `spoolDir`,
+ * request log and rate limit off. `serverPid` is the built server itself (dist/node.js), whose
+ * memory a test reads from /proc, not npm's.
+ */
+export async function startUploadServer(
+  databaseUrl: string,
+  spoolDir: string,
+  adminToken: string,
+  env: Record<string, string> = {},
+): Promise<{ service: Service; serverPid: number }> {
+  const service = await runNpm(
+    ["start"],
+    { DATABASE_URL: databaseUrl, PORT: "0", ADMIN_TOKEN: adminToken, UPLOAD_SPOOL_DIR: spoolDir, LOG_REQUESTS: "false", RATE_LIMIT_PER_MINUTE: "0", ...env },
+    { timeoutMs: 120_000 },
+  );
+  const serverPid = processTree(service.child.pid!).find((pid) => /dist\/node\.js/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")));
+  if (!serverPid) throw new Error("npm start left no dist/node.js process");
+  return { service, serverPid };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
