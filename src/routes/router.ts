@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
 import { validationError } from "./errors";
 
@@ -13,3 +13,6 @@ export function createRouter() {
 }
 
 export type AppRouter = ReturnType<typeof createRouter>;
+
+/** A handler typed by its route's contract: validated input in, only the declared answers out. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -1,46 +1,9 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../../context";
-import { AppError } from "../../errors";
-import { API_FORM_MESSAGES, readForm, uploadSlots } from "../../middleware/upload-body";
 import { priceCheckUploadLimit } from "../../middleware/upload-limit";
-import { checkPurchaseList } from "../../services/price-check";
-import { priceCheckSheets } from "../../services/report-sheets";
 import { createRouter } from "../router";
-import { requireSpreadsheets, xlsxAnswer } from "../xlsx-answer";
+import * as handlers from "./price-check.handlers";
+import { checkSlots, requireCsvBody } from "./price-check.middleware";
 import * as routes from "./price-check.routes";
 
-async function readCsvBody(c: Context<AppEnv>): Promise<Uint8Array> {
-  const type = c.req.header("content-type") ?? "";
-  if (type.startsWith("multipart/form-data")) {
-    const file = (await readForm(c, API_FORM_MESSAGES)).file;
-    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file");
-    return new Uint8Array(await file.arrayBuffer());
-  }
-  if (type === "" || /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel)/.test(type)) {
-    return new Uint8Array(await c.req.arrayBuffer());
-  }
-  throw new AppError(415, "unsupported_media_type", `send the purchase list as text/csv or as a multipart file, not ${type}`);
-}
-
-const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|multipart\/form-data)/;
-
-/** Checked before the body validators, so the caller learns what to send instead of a bare 415. */
-async function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
-  const type = c.req.header("content-type") ?? "";
-  if (type !== "" && !CSV_TYPES.test(type)) {
-    throw new AppError(415, "unsupported_media_type", `send the purchase list as text/csv or as a multipart file, not ${type}`);
-  }
-  await next();
-}
-
-const checkSlots = uploadSlots("the server is reading other uploads; retry in a few seconds");
-
 export const priceCheckRouter = createRouter()
-  .openapi({ ...routes.postPriceCheck, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
-    return c.json(await checkPurchaseList(c.get("deps").db, await readCsvBody(c), c.req.valid("query")), 200);
-  })
-  .openapi({ ...routes.postPriceCheckXlsx, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, async (c) => {
-    requireSpreadsheets(c);
-    const check = await checkPurchaseList(c.get("deps").db, await readCsvBody(c));
-    return xlsxAnswer(c, priceCheckSheets(check), "price-check", "采购清单比价");
-  });
+  .openapi({ ...routes.postPriceCheck, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, handlers.check)
+  .openapi({ ...routes.postPriceCheckXlsx, middleware: [checkSlots, priceCheckUploadLimit, requireCsvBody] as const }, handlers.checkXlsx);

@@ -1,13 +1,13 @@
-import type { RouteHandler, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../context";
+import type { z } from "@hono/zod-openapi";
 import { pricesChangedSince } from "../../services/price-feed";
 import * as prices from "../../services/prices";
+import type { AppRouteHandler } from "../router";
 import type { getPrice, listPrices } from "./prices.routes";
 
 /** One meta shape for both answers, so a typed client reads `meta.syncToken` without narrowing. */
 type ListMeta = z.infer<(typeof listPrices)["responses"][200]["content"]["application/json"]["schema"]>["meta"];
 
-export const list: RouteHandler<typeof listPrices, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof listPrices> = async (c) => {
   const { updatedSince, ...query } = c.req.valid("query");
   if (updatedSince !== undefined) {
     const feed = await pricesChangedSince(c.get("deps").db, { ...query, updatedSince });
@@ -24,7 +24,7 @@ export const list: RouteHandler<typeof listPrices, AppEnv> = async (c) => {
   return c.json({ data: page.items, meta }, 200);
 };
 
-export const getOne: RouteHandler<typeof getPrice, AppEnv> = async (c) => {
+export const getOne: AppRouteHandler<typeof getPrice> = async (c) => {
   // Judged on asOf like the lists (default today in China).
   const price = await prices.getPrice(c.get("deps").db, c.req.valid("param").id, c.req.query("asOf"));
   return c.json({ data: price }, 200);
