@@ -47,39 +47,54 @@ export function firmsPlan(ids: number[]): SearchPlan {
 }
 
 /**
- * The sort's key over prices p, as its index holds it (drizzle/0014_listing_sort_indexes.sql): a
- * missing reduction sorts last both ways, and ties go by id in the sort's own direction, so the
- * index is read in one direction from a cursor.
+ * The sort's key over prices p (or price_search ps, which holds each price's unit price and reduction
+ * as prices does), as its index holds it (drizzle/0014_listing_sort_indexes.sql): a missing reduction
+ * sorts last both ways, and ties go by id in the sort's own direction, so the index is read in one
+ * direction from a cursor.
  */
-function keyOf(sort: ListSort): { expr: SQL; desc: boolean } {
+function keyOf(sort: ListSort, alias: Alias = "p"): { expr: SQL; desc: boolean } {
+  const t = ALIASES[alias];
   switch (sort) {
     case "unitPrice":
-      return { expr: sql`p.unit_price_e4`, desc: false };
+      return { expr: sql`${t}.unit_price_e4`, desc: false };
     case "-unitPrice":
-      return { expr: sql`p.unit_price_e4`, desc: true };
+      return { expr: sql`${t}.unit_price_e4`, desc: true };
     case "discount":
-      return { expr: sql`COALESCE(p.discount_bp, 1000000000)`, desc: false };
+      return { expr: sql`COALESCE(${t}.discount_bp, 1000000000)`, desc: false };
     case "-discount":
-      return { expr: sql`COALESCE(p.discount_bp, -1000000000)`, desc: true };
+      return { expr: sql`COALESCE(${t}.discount_bp, -1000000000)`, desc: true };
   }
 }
+
+type Alias = "p" | "ps";
+const ALIASES: Record<Alias, SQL> = { p: sql`p`, ps: sql`ps` };
+const idOf: Record<Alias, SQL> = { p: sql`p.id`, ps: sql`ps.price_id` };
 
 type Row = { id: number; v: number };
 
 /**
- * The filters on the sorted column as ranges of the sort's index, besides the same filters on
- * price_search rows: `maxUnitPrice` with a descending unit price starts where it allows instead of
- * stepping over every dearer price.
+ * Where a page starts in the sort's order: after the cursor, and within the filters on the sorted
+ * column, as bounds on the sort's first column alone, so SQLite seeks them in the index (ties are
+ * kept or dropped by id as a plain condition). `maxUnitPrice` with a descending unit price starts
+ * where it allows instead of stepping over every dearer price.
  */
-function rangesOn(sort: ListSort, filters: FilterSql): SQL[] {
+function boundsOf(sort: ListSort, alias: Alias, after: { v: unknown; id: number } | null, filters: FilterSql): SQL[] {
+  const { expr, desc } = keyOf(sort, alias);
+  const ahead = desc ? sql`<` : sql`>`;
+  const bounds = after
+    ? [
+        sql`${expr} ${desc ? sql`<=` : sql`>=`} ${litInt(Number(after.v))}`,
+        sql`(${expr} ${ahead} ${litInt(Number(after.v))} OR ${idOf[alias]} ${ahead} ${litInt(after.id)})`,
+      ]
+    : [];
   const f = filters.filter;
   if ((sort === "unitPrice" || sort === "-unitPrice") && f.maxUnitPriceE4 !== undefined) {
-    return [sql`p.unit_price_e4 <= ${litInt(clamp(f.maxUnitPriceE4))}`];
+    bounds.push(sql`${ALIASES[alias]}.unit_price_e4 <= ${litInt(clamp(f.maxUnitPriceE4))}`);
   }
   if ((sort === "discount" || sort === "-discount") && f.minDiscountBp !== undefined) {
-    return [sql`${keyOf(sort).expr} >= ${litInt(clamp(f.minDiscountBp))}`];
+    bounds.push(sql`${expr} >= ${litInt(clamp(f.minDiscountBp))}`);
   }
-  return [];
+  return bounds;
 }
 
 const clamp = (x: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.round(x)));
@@ -92,16 +107,7 @@ export async function sortedPage(
   const { expr, desc } = keyOf(opts.sort);
   const n = opts.limit + 1;
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
-  // Bounds on the sort's first column alone, so SQLite seeks them in the index; ties are kept or
-  // dropped by id as a plain condition.
-  const ahead = desc ? sql`<` : sql`>`;
-  const from = after
-    ? [
-        sql`${expr} ${desc ? sql`<=` : sql`>=`} ${litInt(Number(after.v))}`,
-        sql`(${expr} ${ahead} ${litInt(Number(after.v))} OR p.id ${ahead} ${litInt(after.id)})`,
-      ]
-    : [];
-  from.push(...rangesOn(opts.sort, opts.filters));
+  const from = boundsOf(opts.sort, "p", after, opts.filters);
   const order = desc ? sql`${expr} DESC, p.id DESC` : sql`${expr} ASC, p.id ASC`;
   // The everything plan names every price; its condition would only slow each step.
   const matched = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.allRows]);
@@ -113,10 +119,25 @@ export async function sortedPage(
     );
   let rows: Row[] | null = null;
   const total = totalOf(opts.groups);
+  const byUnitPrice = opts.sort === "unitPrice" || opts.sort === "-unitPrice";
+  const ranges = groupRanges(opts.plan, opts.groups, opts.tuning.maxGroupArms);
+  const arm = (range: SQL) =>
+    byUnitPrice
+      ? orderedArm(range, matched, desc, after, n)
+      : sql`SELECT ps.price_id AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM price_search ps
+          WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), matched])}`;
+  const readArms = (list: SQL[]) =>
+    readRows<Row>(
+      db,
+      sql`SELECT id, v FROM (${sql.join(list.map(arm), sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
+    );
   if (total > 0) {
     const all = (await readRows<{ n: number | null }>(db, "SELECT max(price_id) AS n FROM price_search"))[0]?.n ?? 0;
     const window = Math.ceil((opts.tuning.scanSlack * n * all) / total) + n;
-    if (window <= opts.tuning.maxScanWindow) {
+    // Sorted by unit price, each matched group reads at most n prices from its own range, already in
+    // order: cheaper than the window whenever the groups are fewer than the window's steps per page.
+    if (byUnitPrice && ranges && ranges.length * n <= window) rows = await readArms(ranges);
+    else if (window <= opts.tuning.maxScanWindow) {
       const [end] = await readRows<Row>(
         db,
         sql`SELECT p.id AS id, ${expr} AS v FROM prices p WHERE ${allOf(from)} ORDER BY ${order} LIMIT 1 OFFSET ${litInt(window - 1)}`,
@@ -127,38 +148,30 @@ export async function sortedPage(
       if (found.length >= n || !end) rows = found;
     }
   }
-  // Sorted by unit price: a merge of the matched groups, each read in order from its own range.
-  if (!rows && (opts.sort === "unitPrice" || opts.sort === "-unitPrice")) {
-    const arms = groupArms(opts.plan, opts.groups, matched, desc, after, n);
-    if (arms)
-      rows = await readRows<Row>(
-        db,
-        sql`SELECT id, v FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
-      );
-  }
-  // A small share of all prices: the matched set, read through index ranges (the plan's own, or for
-  // every price the ranges of the names' groups that hold a match), sorted whole.
+  // The groups' own ranges: by unit price a merge of ranges read in order; by reduction the matched
+  // set (a small share of all prices, or the window would have found the page), read range by range,
+  // so a bound on unit price seeks within each group instead of walking the reduction index.
+  if (!rows && ranges) rows = await readArms(ranges);
+  // Otherwise the matched set, read through index ranges (the plan's own, or for every price the
+  // ranges of the names' groups that hold a match), sorted whole.
   rows ??= await readRows<Row>(
     db,
     sql`SELECT p.id AS id, ${expr} AS v FROM price_search ps JOIN prices p ON p.id = ps.price_id
-      WHERE ${allOf([...from, ...(opts.everything ? [groupRanges(opts.groups)] : []), matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
+      WHERE ${allOf([...from, ...(opts.everything ? [nameGroupRanges(opts.groups)] : []), matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
   );
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
   return { ids: page.map((r) => r.id), nextCursor: rows.length > opts.limit && last ? encodeCursor({ v: last.v, id: last.id }) : null };
 }
 
-/** SQLite allows 500 terms in a compound SELECT; past this many groups the matched set is read whole. */
-const MAX_GROUP_ARMS = 400;
-
 /**
- * A page in unit-price order as one limited read per matched group: a group (one name or firm, batch
- * and cycle) is one range of its rank index (price_search_name_rank_idx, _firm_rank_idx) already in
- * unit-price order, so each arm stops at n kept prices and only n per group are sorted, however many
- * prices matched. Null when some group has no range of its own (prices matched by code, a firm
- * fragment naming too many firms) or names and firms both matched (a price could then come twice).
+ * The matched groups as ranges of their rank index (price_search_name_rank_idx, _firm_rank_idx): a
+ * group (one name or firm, batch and cycle) is one range, in unit-price order. Null when some group
+ * has no range of its own (prices matched by code, a firm fragment naming too many firms), names and
+ * firms both matched (a price could then come twice), or the groups are too many for one compound
+ * SELECT.
  */
-function groupArms(plan: SearchPlan, groups: Group[], matched: SQL, desc: boolean, after: { v: unknown; id: number } | null, n: number): SQL[] | null {
+function groupRanges(plan: SearchPlan, groups: Group[], maxArms: number): SQL[] | null {
   const kinds = new Set(groups.map((g) => g.kind));
   if (kinds.size !== 1 || !(kinds.has("n") || kinds.has("f"))) return null;
   const onlyOf = onlyOfNames(plan);
@@ -172,17 +185,19 @@ function groupArms(plan: SearchPlan, groups: Group[], matched: SQL, desc: boolea
     seen.add(id);
     ranges.push(groupRange(g, onlyOf));
   }
-  if (!ranges.length || ranges.length > MAX_GROUP_ARMS) return null;
+  return ranges.length && ranges.length <= maxArms ? ranges : null;
+}
+
+/** One group's first n matched prices in unit-price order, after the cursor: one limited read of its range. */
+function orderedArm(range: SQL, matched: SQL, desc: boolean, after: { v: unknown; id: number } | null, n: number): SQL {
   const dir = desc ? sql`DESC` : sql`ASC`;
   const cursor = after ? [sql`(ps.unit_price_e4, ps.price_id) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
-  return ranges.map(
-    (range) => sql`SELECT * FROM (SELECT ps.price_id AS id, ps.unit_price_e4 AS v FROM price_search ps
-      WHERE ${allOf([range, ...cursor, matched])} ORDER BY ps.unit_price_e4 ${dir}, ps.price_id ${dir} LIMIT ${litInt(n)})`,
-  );
+  return sql`SELECT * FROM (SELECT ps.price_id AS id, ps.unit_price_e4 AS v FROM price_search ps
+      WHERE ${allOf([range, ...cursor, matched])} ORDER BY ps.unit_price_e4 ${dir}, ps.price_id ${dir} LIMIT ${litInt(n)})`;
 }
 
 /** The name groups' ranges of price_search_name_rank_idx, as one condition. */
-function groupRanges(groups: Group[]): SQL {
+function nameGroupRanges(groups: Group[]): SQL {
   const keys = new Map<string, SQL>();
   for (const g of groups) {
     if (g.kind !== "n" || g.n <= 0) continue;

@@ -19,6 +19,11 @@ export type SearchTuning = {
    * the window ends before the page is full, the page is read the other way.
    */
   scanSlack: number;
+  /**
+   * Above this many matched groups a listing reads its matched set through one IN list and sorts it,
+   * rather than one range of its group's index each (SQLite allows 500 terms in a compound SELECT).
+   */
+  maxGroupArms: number;
 };
 
-export const DEFAULT_SEARCH_TUNING: SearchTuning = { maxCodeIds: 1000, maxRangesPerKey: 48, maxScanWindow: 30000, scanSlack: 4 };
+export const DEFAULT_SEARCH_TUNING: SearchTuning = { maxCodeIds: 1000, maxRangesPerKey: 48, maxScanWindow: 30000, scanSlack: 4, maxGroupArms: 400 };

@@ -17,10 +17,10 @@ import { createSearchWorld } from "./search-world";
  * through a window of the global unit-price order. Lowered thresholds make this fixture of a few
  * dozen prices take those paths; the answers must equal the ordinary paths' and plain SQL's.
  */
-const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxScanWindow: 1_000_000, scanSlack: 4 };
+const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
 const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
-const ORDINARY: SearchTuning = { maxCodeIds: 1_000_000, maxRangesPerKey: 1_000_000, maxScanWindow: 0, scanSlack: 4 };
+const ORDINARY: SearchTuning = { maxCodeIds: 1_000_000, maxRangesPerKey: 1_000_000, maxScanWindow: 0, scanSlack: 4, maxGroupArms: 400 };
 
 let world: TestWorld;
 beforeAll(async () => {
