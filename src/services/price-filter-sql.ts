@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
 import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
@@ -25,12 +26,12 @@ export function stateSql(cs: SQL, ce: SQL, asOf: string): SQL {
 
 /** True for prices in force on asOf; ranked search puts them before the rest. */
 export function inForceSql(alias: "ps" | "g", asOf: string): SQL {
-  return sql`${stateSql(sql.raw(`${alias}.cycle_start`), sql.raw(`${alias}.cycle_end`), asOf)} = 'in_force'`;
+  return sql`${stateSql(trustedSql(`${alias}.cycle_start`), trustedSql(`${alias}.cycle_end`), asOf)} = 'in_force'`;
 }
 
 function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[] | null): SQL[] {
   if (states === null) return [];
-  return [sql`${stateSql(sql.raw(`${alias}.cycle_start`), sql.raw(`${alias}.cycle_end`), asOf)} IN (${sql.join(states.map(litText), sql`, `)})`];
+  return [sql`${stateSql(trustedSql(`${alias}.cycle_start`), trustedSql(`${alias}.cycle_end`), asOf)} IN (${sql.join(states.map(litText), sql`, `)})`];
 }
 
 /**
@@ -39,7 +40,7 @@ function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[
  */
 export function placeSql(place: PlaceFilter): SQL {
   const instr = anyOf(place.codes.map((c) => sql`instr(ps.regions, ${litText(`,${c},`)}) > 0`));
-  return sql`(ps.regions = '' OR ((ps.region_mask & ${sql.raw(place.mask.toString())}) <> 0 AND ${instr}))`;
+  return sql`(ps.regions = '' OR ((ps.region_mask & ${trustedSql(place.mask.toString())}) <> 0 AND ${instr}))`;
 }
 
 /**

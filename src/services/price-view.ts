@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { PriceRow, ProductAnswerRow, SqlRow } from "../db/rows";
 import type { Category, Level, ReferenceKind } from "../db/schema";
+import { trustedSql } from "../db/trusted-sql";
 import { basisPointsToPercent, storedE4ToYuan, storedPriceFigures } from "../domain";
 import { priceState, todayInChina } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
@@ -32,7 +33,7 @@ export const PRICE_COLUMNS_SQL = `
   pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
   pr.package_unit AS packageUnit, pr.smallest_unit AS smallestUnit, pr.manufacturer AS manufacturer,
   pr.nhsa_code AS nhsaCode, pr.approval_no AS approvalNo, pr.category AS category`;
-export const PRICE_COLUMNS = sql.raw(PRICE_COLUMNS_SQL);
+export const PRICE_COLUMNS = trustedSql(PRICE_COLUMNS_SQL);
 
 /** PRICE_COLUMNS_SQL as [expression, name] pairs (split at the commas outside parentheses). */
 const PRICE_COLUMN_PAIRS: ReadonlyArray<readonly [string, string]> = (() => {
@@ -57,13 +58,14 @@ const PRICE_COLUMN_PAIRS: ReadonlyArray<readonly [string, string]> = (() => {
 })();
 
 /** The columns of a price answer over PRICE_FROM as one JSON object: what a tombstone keeps of the price. */
-export const PRICE_JSON = sql.raw(`json_object(${PRICE_COLUMN_PAIRS.map(([expr, name]) => `'${name}', ${expr}`).join(", ")})`);
+export const PRICE_JSON = trustedSql(`json_object(${PRICE_COLUMN_PAIRS.map(([expr, name]) => `'${name}', ${expr}`).join(", ")})`);
 
 /** The same columns read back from such an object in `json` (a column of JSON text), named as PRICE_COLUMNS names them. */
-export const priceColumnsFromJson = (json: string) => sql.raw(PRICE_COLUMN_PAIRS.map(([, name]) => `json_extract(${json}, '$.${name}') AS ${name}`).join(", "));
+export const priceColumnsFromJson = (json: string) =>
+  trustedSql(PRICE_COLUMN_PAIRS.map(([, name]) => `json_extract(${json}, '$.${name}') AS ${name}`).join(", "));
 
 export const PRICE_FROM_SQL = "prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id";
-export const PRICE_FROM = sql.raw(PRICE_FROM_SQL);
+export const PRICE_FROM = trustedSql(PRICE_FROM_SQL);
 
 /** A row of PRICE_COLUMNS: the price's columns, its product's answer columns and its batch's. */
 export type PriceSqlRow = SqlRow<

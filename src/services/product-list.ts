@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
 import { type Category, products } from "../db/schema";
+import { trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
 import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, type SyncPoint, syncToken } from "./change-feed";
@@ -45,8 +46,8 @@ const COLUMNS = sql`id, ${selectColumns(products, [...PRODUCT_ANSWER_KEYS, "upda
 /** The same fields of a `products` row as the JSON a tombstone keeps (src/services/import-withdrawal.ts), and read back. */
 const JSON_FIELDS = ["id", ...PRODUCT_ANSWER_KEYS, "updatedAt"] as const;
 const columnOf = (key: string) => (getTableColumns(products) as Record<string, { name: string }>)[key]!.name;
-export const PRODUCT_JSON = sql.raw(`json_object(${JSON_FIELDS.map((key) => `'${key}', "${columnOf(key)}"`).join(", ")})`);
-const fromJson = (json: string) => sql.raw(JSON_FIELDS.map((key) => `json_extract(${json}, '$.${key}') AS "${key}"`).join(", "));
+export const PRODUCT_JSON = trustedSql(`json_object(${JSON_FIELDS.map((key) => `'${key}', "${columnOf(key)}"`).join(", ")})`);
+const fromJson = (json: string) => trustedSql(JSON_FIELDS.map((key) => `json_extract(${json}, '$.${key}') AS "${key}"`).join(", "));
 
 export type ProductChange = { kind: "added" | "changed" | "withdrawn"; at: string; tombstone: boolean };
 

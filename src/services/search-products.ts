@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { trustedSql } from "../db/trusted-sql";
 import { litInts, litText } from "./search-sql";
 
 /**
@@ -21,5 +22,5 @@ export function productsSql(m: ProductMatch): SQL {
 
 /** Products whose code column starts with `code` (codes are stored as published, upper case): a range on its index. */
 export function codeRangeSql(col: "nhsa_code" | "approval_no", code: string): SQL {
-  return sql`SELECT id FROM products WHERE ${sql.raw(col)} >= ${litText(code)} AND ${sql.raw(col)} < ${litText(`${code}\u{10FFFF}`)}`;
+  return sql`SELECT id FROM products WHERE ${trustedSql(col)} >= ${litText(code)} AND ${trustedSql(col)} < ${litText(`${code}\u{10FFFF}`)}`;
 }

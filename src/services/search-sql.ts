@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { trustedSql } from "../db/trusted-sql";
 
 /**
  * Values inlined into search SQL. A page of ranked search is a union of many small index reads,
@@ -29,9 +30,9 @@ export function textLiteral(s: string): string {
  * The same values as drizzle `SQL`, so search statements are built as SQL values end to end (never
  * text that another part reads back) while staying free of bound parameters.
  */
-export const litText = (s: string): SQL => sql.raw(textLiteral(s));
-export const litInt = (x: number): SQL => sql.raw(intLiteral(x));
-export const litInts = (xs: readonly number[]): SQL => sql.raw(intList(xs));
+export const litText = (s: string): SQL => trustedSql(textLiteral(s));
+export const litInt = (x: number): SQL => trustedSql(intLiteral(x));
+export const litInts = (xs: readonly number[]): SQL => trustedSql(intList(xs));
 
 /** Conditions joined by AND, each in brackets; true when there are none. */
 export function allOf(parts: ReadonlyArray<SQL>): SQL {

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { trustedSql } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -98,7 +99,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
   const cols = sql`g.term_id AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
     g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur`;
   const inGroup = (col: "name_id" | "firm_id") =>
-    sql`ps.${sql.raw(col)} = g.term_id AND ps.batch_id = g.batch_id AND ps.cycle_start = g.cycle_start AND ps.cycle_end = g.cycle_end AND ps.category = g.category`;
+    sql`ps.${trustedSql(col)} = g.term_id AND ps.batch_id = g.batch_id AND ps.cycle_start = g.cycle_start AND ps.cycle_end = g.cycle_end AND ps.category = g.category`;
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
@@ -217,7 +218,7 @@ export const onlyOfNames = (plan: SearchPlan): Map<number, SQL> => new Map(plan.
  * _firm_rank_idx), in unit-price order; a name narrowed to some forms keeps only those.
  */
 export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
-  const range = sql`ps.${sql.raw(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
+  const range = sql`ps.${trustedSql(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
       AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`;
   const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
   return only ? allOf([range, only]) : range;

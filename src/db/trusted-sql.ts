@@ -1,0 +1,29 @@
+import { getTableColumns, getTableName, type SQL, sql, type Table } from "drizzle-orm";
+
+/**
+ * The one place SQL text enters a statement unescaped (`sql.raw`); test/architecture/trusted-sql.test.ts
+ * fails when `sql.raw` appears anywhere else under src/.
+ *
+ * Allowed only for text our code builds from fixed pieces: identifiers and column lists taken from
+ * the schema or from constants, statements written in the source (PRAGMA, temp tables, triggers),
+ * and literals rendered by a function that cannot be broken out of (search-sql.ts's `textLiteral`,
+ * `intLiteral`), which search inlines because bound parameters would pass D1's limit of 100 per
+ * statement. Never text taken from a request, a file being imported or the database: those go in as
+ * bound parameters (`sql\`… ${value}\``) or through such a literal function.
+ */
+export function trustedSql(text: string): SQL {
+  return sql.raw(text);
+}
+
+/** A table's name from the schema, quoted: a rename in src/db/schema.ts renames it here too. */
+export const tableRef = (table: Table): SQL => sql`${sql.identifier(getTableName(table))}`;
+
+/** The SQL name of a table's column, from the schema (`genericName` → `generic_name`). */
+export function columnName<T extends Table>(table: T, key: keyof T["_"]["columns"] & string): string {
+  const column = (getTableColumns(table) as Record<string, { name: string } | undefined>)[key];
+  if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
+  return column.name;
+}
+
+/** A list of SQL pieces joined by `, `. */
+export const commaList = (parts: ReadonlyArray<SQL>): SQL => sql.join([...parts], sql`, `);
