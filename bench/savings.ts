@@ -6,6 +6,7 @@ import { runImport } from "../src/services/imports";
 import { getSavings, type SavingsQuery } from "../src/services/savings";
 import { Rng } from "../src/synthetic";
 import { BENCH_SHAPE, buildSavingsDb } from "./savings-load";
+import { storageByTable, storageReport } from "./storage";
 
 /**
  * `npm run bench -- savings [--rows=N] [--rounds=R]`: GET /api/v1/savings's service at N (default
@@ -99,6 +100,7 @@ export async function run(args: string[]): Promise<void> {
   console.log(
     `storage: ${(bytes / 2 ** 20).toFixed(0)} MB for ${rows.toLocaleString("en")} volume rows with their rollups and indexes: ${(bytes / rows).toFixed(0)} bytes per volume row`,
   );
+  for (const line of storageReport(await storageByTable(handle.client), rows)) console.log(line);
 
   const load = loadavg()
     .map((x) => x.toFixed(2))
