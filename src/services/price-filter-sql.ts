@@ -47,9 +47,11 @@ export function placeSql(place: PlaceFilter): SQL {
  * The filters as cells of search_cells (drizzle/0008_search_region_mask.sql): the bits to sum
  * (65 every price; a province's bit and 63, nationwide, for a place) from a reduction band up.
  * `region` says a place is among them: a group holding a price whose mask has every bit (64) must
- * then still be counted price by price.
+ * then still be counted price by price. `partialBelow`: a minimum reduction inside a band (61.81 %)
+ * sums the whole bands from the next one up (`minBand`) and counts the prices from the minimum up to
+ * `partialBelow`, where that band ends, through the groups' reduction indexes (drizzle/0019).
  */
-export type CellFilter = { bits: number[]; minBand: number | null; region: boolean };
+export type CellFilter = { bits: number[]; minBand: number | null; region: boolean; partialBelow: number | null };
 
 const NATIONWIDE_BIT = 63;
 const EVERY_PRICE_BIT = 65;
@@ -110,7 +112,9 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
       OR EXISTS (SELECT 1 FROM prices sp WHERE sp.id = ps.price_id AND sp.synthetic = ${litInt(f.synthetic ? 1 : 0)}))`);
   }
   // Bounds past any stored figure (maxUnitPrice=1e22) mean "no bound": clamped to an exact integer literal.
-  if (f.minDiscountBp !== undefined) rows.push(sql`ps.discount_bp >= ${litInt(clampInt(f.minDiscountBp))}`);
+  // Unary +: not a bound on the groups' reduction indexes (0019), which serve only the partial band of a
+  // cell count; a count or page under both bounds reads the unit-price range, as it did before them.
+  if (f.minDiscountBp !== undefined) rows.push(sql`+ps.discount_bp >= ${litInt(clampInt(f.minDiscountBp))}`);
   if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
   for (const place of f.places) rows.push(placeSql(place));
   // The firms go last: search reads them as a further word (search_pairs counts a name's prices per firm).
@@ -128,16 +132,19 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
 }
 
 function cellFilter(f: PriceFilter): CellFilter | null {
-  // The synthetic flag of a mixed batch and a maximum unit price are not in search_cells; a reduction is, in whole bands; one place is, by its bit.
+  // The synthetic flag of a mixed batch and a maximum unit price are not in search_cells; a reduction is, in bands of 10 %; one place is, by its bit.
   if (f.syntheticBatches?.mixed.length || f.maxUnitPriceE4 !== undefined || f.places.length > 1) return null;
   let minBand: number | null = null;
+  let partialBelow: number | null = null;
   if (f.minDiscountBp !== undefined) {
-    if (f.minDiscountBp < 0 || f.minDiscountBp % 1000 !== 0) return null;
-    minBand = f.minDiscountBp / 1000;
+    // Below zero the bands are not in order (-1 any negative reduction, -2 none published).
+    if (f.minDiscountBp < 0 || !Number.isSafeInteger(f.minDiscountBp)) return null;
+    minBand = Math.ceil(f.minDiscountBp / 1000);
+    if (f.minDiscountBp % 1000 !== 0) partialBelow = minBand * 1000;
   }
   const [place] = f.places;
   if (place && place.bit === null) return null;
-  return { bits: place ? [place.bit as number, NATIONWIDE_BIT] : [EVERY_PRICE_BIT], minBand, region: Boolean(place) };
+  return { bits: place ? [place.bit as number, NATIONWIDE_BIT] : [EVERY_PRICE_BIT], minBand, region: Boolean(place), partialBelow };
 }
 
 /** Every filter as one condition on ps rows. */

@@ -100,13 +100,21 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur`;
   const inGroup = (col: "name_id" | "firm_id") =>
     sql`ps.${trustedSql(col)} = g.term_id AND ps.batch_id = g.batch_id AND ps.cycle_start = g.cycle_start AND ps.cycle_end = g.cycle_end AND ps.category = g.category`;
+  // The prices of a group that a minimum reduction inside a band keeps within that band (CellFilter.partialBelow).
+  const partBelow = filters.cells?.partialBelow;
+  const partFrom = filters.filter.minDiscountBp;
+  const partial = (col: "name_id" | "firm_id", conds: SQL[]) =>
+    partBelow == null || partFrom === undefined
+      ? sql`0`
+      : sql`(SELECT count(*) FROM price_search ps
+          WHERE ${allOf([inGroup(col), sql`ps.discount_bp >= ${litInt(partFrom)} AND ps.discount_bp < ${litInt(partBelow)}`, ...conds])})`;
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
   for (const { id, only } of plan.names) {
     // A name narrowed to some forms is counted over its own rows: no summary knows its forms.
     const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
-    const counted = only ? { key: `only:${id}`, n: scan } : (nameCountSql(plan, filters, id, scan) ?? { key: "scan", n: scan });
+    const counted = only ? { key: `only:${id}`, n: scan } : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds)) ?? { key: "scan", n: scan });
     const entry = byCount.get(counted.key) ?? { n: counted.n, ids: [] };
     entry.ids.push(id);
     byCount.set(counted.key, entry);
@@ -129,7 +137,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
       // Only the row filters narrow a firm's groups when no name matched and no further word is open.
       const onlyFilters = !plan.names.length && !plan.words.length;
-      const n = !conds.length ? sql`g.n` : onlyFilters && filters.cells ? cellsCountSql(filters.cells, scan) : scan;
+      const n = !conds.length ? sql`g.n` : onlyFilters && filters.cells ? cellsCountSql(filters.cells, scan, partial("firm_id", conds)) : scan;
       parts.push(sql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
         WHERE g.term_id IN (${firmIds}) AND ${groupWhere}`);
     }
@@ -177,9 +185,9 @@ function codeGroupsCount(plan: SearchPlan, filters: FilterSql): boolean {
  * is met by the name itself or only by variants (20mg) or only by firms (星河). `key` says which
  * names count alike, so they share one part of the query.
  */
-function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan: SQL): { key: string; n: SQL } | null {
+function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan: SQL, partial: SQL): { key: string; n: SQL } | null {
   const open = plan.words.filter((w) => !w.names.includes(nameId));
-  if (filters.rows.length) return !open.length && filters.cells ? { key: "cells", n: cellsCountSql(filters.cells, scan) } : null;
+  if (filters.rows.length) return !open.length && filters.cells ? { key: "cells", n: cellsCountSql(filters.cells, scan, partial) } : null;
   if (!open.length) return { key: "group", n: sql`g.n` };
   if (open.some((w) => w.products)) return null;
   const only = (kind: "v" | "f") => {
@@ -202,10 +210,11 @@ function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan
  * A group's count under the row filters as a sum over its cells of search_cells; `scan` counts its
  * prices instead where a price's mask has every bit (its regions text was too long for the mask).
  */
-function cellsCountSql(cells: CellFilter, scan: SQL): SQL {
+function cellsCountSql(cells: CellFilter, scan: SQL, partial: SQL): SQL {
   const group = sql`c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end`;
   const band = cells.minBand === null ? [] : [sql`c.band >= ${litInt(cells.minBand)}`];
-  const sum = sql`(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${allOf([group, sql`c.bit IN (${litInts(cells.bits)})`, ...band])})`;
+  const whole = sql`(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${allOf([group, sql`c.bit IN (${litInts(cells.bits)})`, ...band])})`;
+  const sum = cells.partialBelow === null ? whole : sql`(${whole} + ${partial})`;
   if (!cells.region) return sum;
   return sql`(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND c.bit = 64 AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
 }
