@@ -62,6 +62,12 @@ const PARTS: Part[] = [
     run: (a) => import("./http").then((m) => m.run(a)),
   },
   {
+    name: "middleware",
+    describe:
+      "Hono's own middleware (request-id, cors, etag, timeout, body-limit) against ours on the app's request path over HTTP, alternated: req/s and hono/ours (about 100 s)",
+    run: (a) => import("./middleware").then((m) => m.run(a)),
+  },
+  {
     name: "export",
     describe:
       "GET /api/v1/prices.xlsx of --rows=N synthetic prices (default 100,000), streamed, beside the CSV export of the same rows, then both as change exports (updatedSince); time, bytes, memory",
