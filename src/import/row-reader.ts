@@ -55,6 +55,11 @@ export class RowReader {
     return this.headerOf.get(field) ?? field;
   }
 
+  /** The cell exactly as the file has it, for keying a cache of what the row's cells resolved to. */
+  cell(field: string): string {
+    return this.cells.get(field) ?? "";
+  }
+
   /** The file has a column for this field (empty or not in this row). */
   hasColumn(field: string): boolean {
     return this.headerOf.has(field);

@@ -100,6 +100,34 @@ describe("a volume import keeps the rollups set-based", () => {
     expect(await world.db.get(sql`SELECT count(*) AS n FROM volumes WHERE month LIKE '2023-%'`)).toEqual({ n: 0 });
   });
 
+  it("finds each row's price from its own cells when rows repeat a product, written alike or not", async () => {
+    // The same product over and over (as a month of volumes names it once per region), written
+    // exactly alike, then in another form (full-width digits, spaces), then with a firm that has no
+    // chosen price: each row gets the price its own cells name, or its own error.
+    const rows = [
+      "test-drug,,氨氯地平片,片剂,5mg,14,乙药业,150300,2024-01,1,包装,,",
+      "test-drug,,氨氯地平片,片剂,5mg,14,乙药业,140200,2024-01,2,包装,,",
+      "test-drug,,氨氯地平片, 片剂 ,５mg,１４,乙药业,150100,2024-01,3,包装,,",
+      "test-drug,,氨氯地平片,片剂,5mg,14,乙药业,150300,2024-02,4,包装,,",
+      "test-drug,,氨氯地平片,片剂,5mg,14,丁药业,150300,2024-03,5,包装,,",
+      "no-such-batch,,氨氯地平片,片剂,5mg,14,乙药业,150300,2024-04,6,包装,,",
+    ];
+    const rejected = await runImport(world.db, { kind: "volumes", bytes: file(rows), write: smallChunks() });
+    expect(rejected.errors.map((e) => [e.row, e.column])).toEqual([
+      [6, "通用名"],
+      [7, "通用名"],
+    ]);
+    const report = await runImport(world.db, { kind: "volumes", bytes: file(rows.slice(0, 4)), write: smallChunks() });
+    expect(report.errors).toEqual([]);
+    const stored = await world.db.all<{ price: number; units: number }>(
+      sql`SELECT price_id AS price, units FROM volumes WHERE month LIKE '2024-%' ORDER BY units`,
+    );
+    expect(stored.map((r) => r.units)).toEqual([14, 28, 42, 56]);
+    expect(new Set(stored.map((r) => r.price)).size).toBe(1);
+    await expectRollupsEqualRaw();
+    await world.db.run(sql`DELETE FROM volumes WHERE month LIKE '2024-%'`);
+  });
+
   it("keeps the per-row triggers working for any other write afterwards", async () => {
     await world.db.run(sql`UPDATE volumes SET units = units + 3 WHERE region_code = '150300' AND month = '2022-01'`);
     await world.db.run(sql`DELETE FROM volumes WHERE month = '2022-02'`);

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { productNaturalKey } from "../../domain/names";
+import { detach } from "../detach";
 import { parseShareCell } from "../numbers";
 import { resolveRegion } from "../region-list";
 import { regionLookup } from "../region-names";
@@ -25,7 +26,14 @@ export type VolumesContext = {
   priceByKey: Map<string, PriceRef>;
   regionCode: Map<string, string>;
   batches: Set<string>;
+  /** The product cells of a row as written → the price they named (see findPrice); filled as rows are read. */
+  priceByCells?: Map<string, PriceRef>;
 };
+
+/** Product cells a volume row names its price by; a row with the same cells names the same price. */
+const PRODUCT_CELLS = ["nhsaCode", "genericName", "dosageForm", "spec", "packageQty", "manufacturer"] as const;
+/** Distinct product cell combinations remembered per import (a file names a few thousand prices). */
+const PRICE_CACHE_MAX = 50_000;
 
 /** Unchanged rows are not rewritten, so importing the same file twice changes nothing. */
 const VOLUME_UPSERT_TEXT = `ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units,
@@ -71,6 +79,7 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
       priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
       regionCode,
       batches: new Set(prices.map((p) => p.batchId)),
+      priceByCells: new Map(),
     };
   },
   readRow(r, ctx) {
@@ -99,12 +108,32 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
   chunkStatements: (recs) => volumeChunkStatements(recs),
 };
 
-export function findPrice(r: RowReader, ctx: Pick<VolumesContext, "batchOverride" | "priceByKey">): PriceRef | null {
+/**
+ * The chosen price a volume row names. A month of volumes repeats each product once per region, so
+ * the price found for a row's product cells (exactly as written, with its batch) is remembered: a
+ * row with the same cells gets it without normalizing five cells into the natural key again, and
+ * the checks it skips are functions of those cells, which passed for the first row.
+ */
+export function findPrice(r: RowReader, ctx: Pick<VolumesContext, "batchOverride" | "priceByKey" | "priceByCells">): PriceRef | null {
   const batch = r.text("batch", { max: 100 }) ?? ctx.batchOverride ?? null;
   if (batch === null) {
     r.fail("batch", "is empty; add a batch column or pass the batch for the whole file");
     return null;
   }
+  let cells = batch;
+  for (const field of PRODUCT_CELLS) cells += `\u0000${r.cell(field)}`;
+  const known = ctx.priceByCells?.get(cells);
+  if (known) return known;
+  const price = findPriceByKey(r, ctx, batch);
+  if (price && ctx.priceByCells && r.issues.length === 0) {
+    if (ctx.priceByCells.size >= PRICE_CACHE_MAX) ctx.priceByCells.clear();
+    // Detached: the cells are slices of the file's decoded piece, which the cache must not keep alive.
+    ctx.priceByCells.set(detach(cells), price);
+  }
+  return price;
+}
+
+function findPriceByKey(r: RowReader, ctx: Pick<VolumesContext, "priceByKey">, batch: string): PriceRef | null {
   const nhsaCode = r.text("nhsaCode", { max: 50 });
   const genericName = r.text("genericName", { max: 200 });
   if (nhsaCode === null && genericName === null) {
