@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { trustedSql } from "./trusted-sql";
 
 /**
  * Rows ANALYZE reads per index (PRAGMA analysis_limit). Without a limit ANALYZE reads every row of
@@ -26,8 +27,8 @@ export async function refreshStatistics(db: Db): Promise<{ ms: number; ok: boole
   const started = Date.now();
   try {
     // D1 accepts PRAGMA optimize but not every pragma: a refused limit must not skip the optimize.
-    await db.run(sql.raw(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`)).catch(() => undefined);
-    await db.run(sql.raw("PRAGMA optimize"));
+    await db.run(trustedSql(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`)).catch(() => undefined);
+    await db.run(sql`PRAGMA optimize`);
     return { ms: Date.now() - started, ok: true };
   } catch (err) {
     console.error(
@@ -47,10 +48,10 @@ export async function refreshStatistics(db: Db): Promise<{ ms: number; ok: boole
 export async function ensureStatistics(db: Db): Promise<{ analyzed: boolean; ms: number }> {
   const started = Date.now();
   try {
-    await db.run(sql.raw(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`));
-    await db.run(sql.raw("PRAGMA optimize = 0x10002"));
+    await db.run(trustedSql(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`));
+    await db.run(sql`PRAGMA optimize = 0x10002`);
     if (!(await lacksStatistics(db))) return { analyzed: false, ms: Date.now() - started };
-    await db.run(sql.raw("ANALYZE"));
+    await db.run(sql`ANALYZE`);
     return { analyzed: true, ms: Date.now() - started };
   } catch (err) {
     console.error(JSON.stringify({ level: "warn", message: `statistics were not checked at start: ${String((err as Error)?.message ?? err).split("\n")[0]}` }));
@@ -67,7 +68,7 @@ async function lacksStatistics(db: Db): Promise<boolean> {
   }
   for (const table of PLANNED_TABLES) {
     if (known.has(table)) continue;
-    const rows = await db.all<{ one: number }>(sql.raw(`SELECT 1 AS one FROM ${table} LIMIT 1`));
+    const rows = await db.all<{ one: number }>(sql`SELECT 1 AS one FROM ${sql.identifier(table)} LIMIT 1`);
     if (rows.length) return true;
   }
   return false;

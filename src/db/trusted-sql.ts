@@ -15,6 +15,12 @@ export function trustedSql(text: string): SQL {
   return sql.raw(text);
 }
 
+/** A name quoted as an SQL identifier, inner quotes doubled: safe for any text, even a table name read back from the import journal. */
+export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** quoteIdentifier as SQL. */
+export const identifier = (name: string): SQL => sql.raw(quoteIdentifier(name));
+
 /** A table's name from the schema, quoted: a rename in src/db/schema.ts renames it here too. */
 export const tableRef = (table: Table): SQL => sql`${sql.identifier(getTableName(table))}`;
 

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
 import type { AtomicWrite } from "../import/writer";
@@ -127,26 +128,25 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const triggerName = (table: string, op: string) => quote(`import_undo_${table}_${op}`);
+const triggerName = (table: string, op: string) => quoteIdentifier(`import_undo_${table}_${op}`);
 
 /** Journal triggers from the tables as they are now, so a column added later is journaled too. */
 async function installJournal(db: Db): Promise<void> {
   const statements: SQL[] = [
-    sql.raw(
+    trustedSql(
       `CREATE TABLE IF NOT EXISTS import_undo (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL, rid INTEGER NOT NULL, old TEXT)`,
     ),
   ];
   for (const table of JOURNALED_TABLES) {
     const cols = await columnsOf(db, table);
-    const oldJson = `json_object(${cols.map((c) => `'${c.replace(/'/g, "''")}', old.${quote(c)}`).join(", ")})`;
+    const oldJson = `json_object(${cols.map((c) => `'${c.replace(/'/g, "''")}', old.${quoteIdentifier(c)}`).join(", ")})`;
     const t = `'${table}'`;
     statements.push(
-      sql.raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "ai")} AFTER INSERT ON ${quote(table)} BEGIN
+      trustedSql(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "ai")} AFTER INSERT ON ${quoteIdentifier(table)} BEGIN
         INSERT INTO import_undo (tbl, op, rid) VALUES (${t}, 'i', new.rowid); END`),
-      sql.raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "au")} AFTER UPDATE ON ${quote(table)} BEGIN
+      trustedSql(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "au")} AFTER UPDATE ON ${quoteIdentifier(table)} BEGIN
         INSERT INTO import_undo (tbl, op, rid, old) VALUES (${t}, 'u', old.rowid, ${oldJson}); END`),
-      sql.raw(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "ad")} AFTER DELETE ON ${quote(table)} BEGIN
+      trustedSql(`CREATE TRIGGER IF NOT EXISTS ${triggerName(table, "ad")} AFTER DELETE ON ${quoteIdentifier(table)} BEGIN
         INSERT INTO import_undo (tbl, op, rid, old) VALUES (${t}, 'd', old.rowid, ${oldJson}); END`),
     );
   }
@@ -154,7 +154,7 @@ async function installJournal(db: Db): Promise<void> {
 }
 
 function dropJournalTriggers(): SQL[] {
-  return JOURNALED_TABLES.flatMap((table) => ["ai", "au", "ad"].map((op) => sql.raw(`DROP TRIGGER IF EXISTS ${triggerName(table, op)}`)));
+  return JOURNALED_TABLES.flatMap((table) => ["ai", "au", "ad"].map((op) => trustedSql(`DROP TRIGGER IF EXISTS ${triggerName(table, op)}`)));
 }
 
 type UndoRow = { seq: number; tbl: string; op: "i" | "u" | "d"; rid: number; old: string | null };
@@ -181,14 +181,14 @@ async function undoJournal(db: Db): Promise<void> {
 }
 
 function undoStatement(u: UndoRow, cols: string[]): SQL {
-  const table = sql.raw(quote(u.tbl));
+  const table = identifier(u.tbl);
   if (u.op === "i") return sql`DELETE FROM ${table} WHERE rowid = ${u.rid}`;
   const value = (c: string) => sql`json_extract(${u.old}, ${`$."${c.replace(/"/g, '\\"')}"`})`;
   if (u.op === "u") {
     return sql`UPDATE ${table} SET ${sql.join(
-      cols.map((c) => sql`${sql.raw(quote(c))} = ${value(c)}`),
+      cols.map((c) => sql`${identifier(c)} = ${value(c)}`),
       sql`, `,
     )} WHERE rowid = ${u.rid}`;
   }
-  return sql`INSERT INTO ${table} (rowid, ${sql.raw(cols.map(quote).join(", "))}) VALUES (${u.rid}, ${sql.join(cols.map(value), sql`, `)})`;
+  return sql`INSERT INTO ${table} (rowid, ${commaList(cols.map(identifier))}) VALUES (${u.rid}, ${sql.join(cols.map(value), sql`, `)})`;
 }

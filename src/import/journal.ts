@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { quoteIdentifier, trustedSql } from "../db/trusted-sql";
 
 /**
  * The journal an import writes beside its rows, in the same atomic write, so that it can later be
@@ -25,9 +26,8 @@ export type ImportJournal = {
   end: (batches: Iterable<string>) => SQL[];
 };
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-export const journalTriggerName = (table: string, op: "au" | "ad") => quote(`import_journal_${table}_${op}`);
+export const journalTriggerName = (table: string, op: "au" | "ad") => quoteIdentifier(`import_journal_${table}_${op}`);
 
 export async function columnsOf(db: Db, table: string): Promise<string[]> {
   const rows = await db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info(${table})`);
@@ -41,21 +41,23 @@ export async function openImportJournal(db: Db): Promise<ImportJournal> {
   const start: SQL[] = [sql`INSERT INTO import_journals (key) VALUES (${key})`];
   for (const table of JOURNALED_TABLES) {
     const cols = await columnsOf(db, table);
-    const old = `json_object(${cols.map((c) => `${literal(c)}, old.${quote(c)}`).join(", ")})`;
+    const old = `json_object(${cols.map((c) => `${literal(c)}, old.${quoteIdentifier(c)}`).join(", ")})`;
     const t = literal(table);
     // Rows this import inserted itself (rowid above lo) need no copy: withdrawing deletes them.
     const before = `old.rowid <= (SELECT lo FROM import_journal_ranges WHERE journal_id = ${journalId} AND tbl = ${t})`;
     const firstChange = `NOT EXISTS (SELECT 1 FROM import_journal_rows WHERE journal_id = ${journalId} AND tbl = ${t} AND rid = old.rowid)`;
     start.push(
-      sql.raw(`INSERT INTO import_journal_ranges (journal_id, tbl, lo) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quote(table)}))`),
+      trustedSql(
+        `INSERT INTO import_journal_ranges (journal_id, tbl, lo) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quoteIdentifier(table)}))`,
+      ),
     );
     for (const [op, event] of [
       ["au", "UPDATE"],
       ["ad", "DELETE"],
     ] as const) {
       start.push(
-        sql.raw(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`),
-        sql.raw(`CREATE TRIGGER ${journalTriggerName(table, op)} AFTER ${event} ON ${quote(table)} WHEN ${before} AND ${firstChange} BEGIN
+        trustedSql(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`),
+        trustedSql(`CREATE TRIGGER ${journalTriggerName(table, op)} AFTER ${event} ON ${quoteIdentifier(table)} WHEN ${before} AND ${firstChange} BEGIN
           INSERT INTO import_journal_rows (journal_id, tbl, op, rid, old) VALUES (${journalId}, ${t}, '${op[1]}', old.rowid, ${old}); END`),
       );
     }
@@ -63,7 +65,7 @@ export async function openImportJournal(db: Db): Promise<ImportJournal> {
   const end = (batches: Iterable<string>): SQL[] => [
     ...dropJournalTriggers(),
     ...JOURNALED_TABLES.map((table) =>
-      sql.raw(`UPDATE import_journal_ranges SET hi = (SELECT coalesce(max(rowid), 0) FROM ${quote(table)})
+      trustedSql(`UPDATE import_journal_ranges SET hi = (SELECT coalesce(max(rowid), 0) FROM ${quoteIdentifier(table)})
         WHERE journal_id = ${journalId} AND tbl = ${literal(table)}`),
     ),
     sql`UPDATE import_journals SET finished = 1, batches = ${JSON.stringify([...new Set(batches)].sort())} WHERE key = ${key}`,
@@ -72,7 +74,7 @@ export async function openImportJournal(db: Db): Promise<ImportJournal> {
 }
 
 export function dropJournalTriggers(): SQL[] {
-  return JOURNALED_TABLES.flatMap((table) => (["au", "ad"] as const).map((op) => sql.raw(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`)));
+  return JOURNALED_TABLES.flatMap((table) => (["au", "ad"] as const).map((op) => trustedSql(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`)));
 }
 
 /**

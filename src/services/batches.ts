@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { Category, Level } from "../db/schema";
+import { trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
@@ -54,13 +55,13 @@ const BATCH_FIELDS: ReadonlyArray<readonly [keyof BatchSqlRow, string]> = [
   ["stats", "s.stats"],
 ];
 const BATCH_FROM = "batches b LEFT JOIN batch_stats s ON s.batch_id = b.id";
-const BATCH_COLUMNS = sql.raw(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
-const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${sql.raw(BATCH_FROM)}`;
+const BATCH_COLUMNS = trustedSql(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
+const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${trustedSql(BATCH_FROM)}`;
 
 /** A batch with its statistics, over BATCH_FROM, as the JSON a tombstone keeps (src/services/import-withdrawal.ts). */
-export const BATCH_JSON = sql.raw(`json_object(${BATCH_FIELDS.map(([field, column]) => `'${field}', ${column}`).join(", ")})`);
-export const BATCH_TOMBSTONE_FROM = sql.raw(BATCH_FROM);
-const batchFromJson = (json: string) => sql.raw(BATCH_FIELDS.map(([field]) => `json_extract(${json}, '$.${field}') AS ${field}`).join(", "));
+export const BATCH_JSON = trustedSql(`json_object(${BATCH_FIELDS.map(([field, column]) => `'${field}', ${column}`).join(", ")})`);
+export const BATCH_TOMBSTONE_FROM = trustedSql(BATCH_FROM);
+const batchFromJson = (json: string) => trustedSql(BATCH_FIELDS.map(([field]) => `json_extract(${json}, '$.${field}') AS ${field}`).join(", "));
 
 export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
 
@@ -137,7 +138,7 @@ export async function listBatches(
 ): Promise<(BatchView & { change?: BatchChange })[]> {
   const conditions = [];
   const gone: SQL[] = [];
-  const copied = (field: string) => sql.raw(`json_extract(t.last, '$.${field}')`);
+  const copied = (field: string) => trustedSql(`json_extract(t.last, '$.${field}')`);
   if (filter.province !== undefined) conditions.push(await suppliedTo(db, filter.province));
   if (filter.level) {
     conditions.push(sql`b.level = ${filter.level}`);
@@ -160,7 +161,7 @@ export async function listBatches(
     ? await readRows<Row>(
         db,
         sql`SELECT * FROM (
-        SELECT ${BATCH_COLUMNS}, ${BATCH_CHANGED_AT} AS changedAt, b.created_at AS createdAt, 0 AS withdrawn FROM ${sql.raw(BATCH_FROM)} ${where}
+        SELECT ${BATCH_COLUMNS}, ${BATCH_CHANGED_AT} AS changedAt, b.created_at AS createdAt, 0 AS withdrawn FROM ${trustedSql(BATCH_FROM)} ${where}
         UNION ALL
         SELECT ${batchFromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn
         FROM tombstones t WHERE ${sql.join([withdrawnIn("batches", since.updated), ...gone], sql` AND `)}

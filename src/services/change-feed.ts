@@ -50,7 +50,7 @@ export const endedAtSql = (day: SQL) => sql`(${day} || 'T16:00:00.000Z')`;
 
 /** Where the next sync starts: the newest stamp of the table (a withdrawal of one of its rows too) and now. */
 export async function currentSyncPoint(db: Db, table: "prices" | "products" | "batches", now = Date.now()): Promise<SyncPoint> {
-  const newest = sql`SELECT max(s) AS updated FROM (SELECT max(updated_at) AS s FROM ${sql.raw(table)} UNION ALL ${newestWithdrawal(table)})`;
+  const newest = sql`SELECT max(s) AS updated FROM (SELECT max(updated_at) AS s FROM ${sql.identifier(table)} UNION ALL ${newestWithdrawal(table)})`;
   const [row] = await readRows<{ updated: string | null }>(db, newest);
   return { updated: row?.updated ?? iso(0), clock: iso(now) };
 }

@@ -50,7 +50,7 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
     const [{ now } = { now: "" }] = await tx.all<{ now: string }>(sql`SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now') AS now`);
     const added = sql`x.created_at >= ${now}`;
     const updated = sql`x.updated_at >= ${now} AND x.created_at < ${now}`;
-    const count = (cond: SQL) => tx.all(sql`SELECT count(*) AS n FROM ${sql.raw(samples.table)} x WHERE ${cond}`);
+    const count = (cond: SQL) => tx.all(sql`SELECT count(*) AS n FROM ${sql.identifier(samples.table)} x WHERE ${cond}`);
     const rows = (cond: SQL) => tx.all(sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`);
     try {
       // as unknown as (twice): the batch mixes run() and all() items, which drizzle's tuple type cannot express, and its result is read by position.

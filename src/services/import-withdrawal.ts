@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
 import { BATCH_JSON, BATCH_TOMBSTONE_FROM, refreshBatchStats } from "./batches";
@@ -57,17 +58,16 @@ const ROWID_KEYS: Partial<Record<JournaledTable, string>> = { products: "id", pr
 /** The stamp of a row put back and of a tombstone: now, on the database's clock (the format of every updated_at). */
 const DB_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const table = (name: string) => sql.raw(quote(name));
+const table = (name: string) => identifier(name);
 /*
  * Journal ids (integers read from the database) and table names (constants) go into the SQL as
  * literals: D1 binds at most 100 parameters per statement and the conflict check names each many times.
  */
 const id = (n: number) => {
   if (!Number.isSafeInteger(n)) throw new Error(`not a journal id: ${n}`);
-  return sql.raw(String(n));
+  return trustedSql(String(n));
 };
-const name = (t: string | SQL) => (typeof t === "string" ? sql.raw(`'${t.replace(/'/g, "''")}'`) : t);
+const name = (t: string | SQL) => (typeof t === "string" ? trustedSql(`'${t.replace(/'/g, "''")}'`) : t);
 
 /**
  * Withdraws a succeeded import by its audit id: deletes the rows it added and puts back, whole,
@@ -112,7 +112,7 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
 
   const [counts] = await db.all<{ removed: number; restored: number }>(sql`SELECT
       (${sql.join(
-        JOURNALED_TABLES.map((t) => sql`(SELECT count(*) FROM ${table(t)} WHERE ${inRange(journal, t, sql.raw("rowid"))})`),
+        JOURNALED_TABLES.map((t) => sql`(SELECT count(*) FROM ${table(t)} WHERE ${inRange(journal, t, sql`rowid`)})`),
         sql` + `,
       )}) AS removed,
       (SELECT count(*) FROM import_journal_rows WHERE journal_id = ${journal}) AS restored`);
@@ -128,7 +128,7 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     // Prices, products and batches it added leave a tombstone for their change feeds (src/services/tombstones.ts), written while they are still there to copy.
     ...(await tombstoneStatements(db, journal, importId, guard)),
     // Rows it added, children before parents.
-    ...[...JOURNALED_TABLES].reverse().map((t) => sql`DELETE FROM ${table(t)} WHERE ${inRange(journal, t, sql.raw("rowid"))} AND ${guard}`),
+    ...[...JOURNALED_TABLES].reverse().map((t) => sql`DELETE FROM ${table(t)} WHERE ${inRange(journal, t, sql`rowid`)} AND ${guard}`),
     // Rows it changed or deleted, parents before children: updated in place when still there, else inserted back.
     ...(await restoreStatements(db, journal, guard)),
     sql`DELETE FROM batch_stats WHERE batch_id NOT IN (SELECT id FROM batches) AND ${guard}`,
@@ -178,18 +178,18 @@ const journaledRow = (journal: number, t: string | SQL, rowid: SQL) =>
 function conflictChecks(journal: number): SQL[] {
   const touched = sql`SELECT y.journal_id AS journal FROM import_journal_rows y JOIN import_journals jy ON jy.id = y.journal_id
     WHERE y.journal_id > ${id(journal)} AND jy.withdrawn_at IS NULL
-      AND (${journaledRow(journal, sql.raw("y.tbl"), sql.raw("y.rid"))} OR ${inRange(journal, sql.raw("y.tbl"), sql.raw("y.rid"))})`;
+      AND (${journaledRow(journal, sql`y.tbl`, sql`y.rid`)} OR ${inRange(journal, sql`y.tbl`, sql`y.rid`)})`;
   const pointing = JOURNAL_REFERENCES.map(({ child, column, parent, key }) => {
-    const ref = sql.raw(`c.${quote(column)}`);
+    const ref = trustedSql(`c.${quoteIdentifier(column)}`);
     const added =
       ROWID_KEYS[parent] === key
         ? inRange(journal, parent, ref)
-        : sql`${ref} IN (SELECT ${sql.raw(quote(key))} FROM ${table(parent)} WHERE ${inRange(journal, parent, sql.raw("rowid"))})`;
+        : sql`${ref} IN (SELECT ${identifier(key)} FROM ${table(parent)} WHERE ${inRange(journal, parent, sql`rowid`)})`;
     // Named by the live import whose added rows hold it (rowids of a withdrawn import's rows may be used again).
     return sql`SELECT (SELECT r.journal_id FROM import_journal_ranges r JOIN import_journals j ON j.id = r.journal_id AND j.withdrawn_at IS NULL
         WHERE r.tbl = ${name(child)} AND c.rowid > r.lo AND c.rowid <= r.hi) AS journal
       FROM ${table(child)} c WHERE ${added}
-        AND NOT (${inRange(journal, child, sql.raw("c.rowid"))}) AND NOT ${journaledRow(journal, child, sql.raw("c.rowid"))}`;
+        AND NOT (${inRange(journal, child, sql`c.rowid`)}) AND NOT ${journaledRow(journal, child, sql`c.rowid`)}`;
   });
   // Separate queries, not one UNION: D1 allows only a few terms in a compound SELECT.
   return [touched, ...pointing];
@@ -227,18 +227,18 @@ function conflict(importId: number, later: number[], cause?: string): AppError {
  * same id withdrawn before (and stored again since) has its tombstone replaced.
  */
 async function tombstoneStatements(db: Db, journal: number, importId: number, guard: SQL): Promise<SQL[]> {
-  const now = sql.raw(DB_NOW);
+  const now = trustedSql(DB_NOW);
   const upsert = sql`ON CONFLICT(tbl, row_id) DO UPDATE SET import_id = excluded.import_id, withdrawn_at = excluded.withdrawn_at,
     last = excluded.last, search = excluded.search`;
   const into = sql`INSERT INTO tombstones (tbl, row_id, import_id, withdrawn_at, last, search)`;
   return [
     sql`${into} SELECT 'prices', CAST(p.id AS TEXT), ${id(importId)}, ${now}, ${PRICE_JSON}, ${await priceSearchJson(db)}
       FROM ${PRICE_FROM} LEFT JOIN price_search ps ON ps.price_id = p.id
-      WHERE ${inRange(journal, "prices", sql.raw("p.rowid"))} AND ${guard} ${upsert}`,
+      WHERE ${inRange(journal, "prices", sql`p.rowid`)} AND ${guard} ${upsert}`,
     sql`${into} SELECT 'products', CAST(id AS TEXT), ${id(importId)}, ${now}, ${PRODUCT_JSON}, NULL FROM products
-      WHERE ${inRange(journal, "products", sql.raw("rowid"))} AND ${guard} ${upsert}`,
+      WHERE ${inRange(journal, "products", sql`rowid`)} AND ${guard} ${upsert}`,
     sql`${into} SELECT 'batches', b.id, ${id(importId)}, ${now}, ${BATCH_JSON}, NULL FROM ${BATCH_TOMBSTONE_FROM}
-      WHERE ${inRange(journal, "batches", sql.raw("b.rowid"))} AND ${guard} ${upsert}`,
+      WHERE ${inRange(journal, "batches", sql`b.rowid`)} AND ${guard} ${upsert}`,
   ];
 }
 
@@ -248,15 +248,16 @@ async function restoreStatements(db: Db, journal: number, guard: SQL): Promise<S
     const cols = await columnsOf(db, t);
     // A row put back is a change for a client that synced after the import: it gets a fresh stamp
     // (the database's clock, like every write), or a nightly sync keyed on updated_at never hears of it.
-    const value = (c: string) => (c === "updated_at" ? sql.raw(DB_NOW) : sql.raw(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`));
+    const value = (c: string) =>
+      c === "updated_at" ? trustedSql(DB_NOW) : trustedSql(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
     const entries = sql`import_journal_rows o WHERE o.journal_id = ${id(journal)} AND o.tbl = ${name(t)}`;
     out.push(
-      sql`UPDATE ${table(t)} SET (${sql.raw(cols.map(quote).join(", "))}) = (${sql.join(cols.map(value), sql`, `)})
+      sql`UPDATE ${table(t)} SET (${commaList(cols.map(identifier))}) = (${sql.join(cols.map(value), sql`, `)})
         FROM ${entries} AND ${table(t)}.rowid = o.rid AND ${guard}`,
     );
-    const target = ROWID_KEYS[t] ? cols.map(quote).join(", ") : `rowid, ${cols.map(quote).join(", ")}`;
+    const target = ROWID_KEYS[t] ? cols.map(quoteIdentifier).join(", ") : `rowid, ${cols.map(quoteIdentifier).join(", ")}`;
     const values = ROWID_KEYS[t] ? sql.join(cols.map(value), sql`, `) : sql`o.rid, ${sql.join(cols.map(value), sql`, `)}`;
-    out.push(sql`INSERT INTO ${table(t)} (${sql.raw(target)}) SELECT ${values} FROM ${entries}
+    out.push(sql`INSERT INTO ${table(t)} (${trustedSql(target)}) SELECT ${values} FROM ${entries}
       AND NOT EXISTS (SELECT 1 FROM ${table(t)} WHERE rowid = o.rid) AND ${guard}`);
   }
   return out;

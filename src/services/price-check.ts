@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { products } from "../db/schema";
 import {
   addFractions,
   compareFractions,
@@ -153,9 +154,9 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
   }
   const rows: Candidate[] = [];
   for (const [column, values] of [
-    ["nhsa_code", codes],
-    ["approval_no", approvals],
-    ["name_norm", names],
+    [products.nhsaCode, codes],
+    [products.approvalNo, approvals],
+    [products.nameNorm, names],
   ] as const) {
     const list = [...values];
     for (let i = 0; i < list.length; i += IN_CHUNK) {
@@ -168,7 +169,7 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
             pr.approval_no AS approvalNo, pr.name_norm AS nameNorm, pr.package_qty AS packageQty, p.chosen_price_e4 AS chosenPriceE4,
             COALESCE(p.cycle_start, b.cycle_start, b.announced, '') AS recency
           FROM products pr JOIN prices p ON p.product_id = pr.id JOIN batches b ON b.id = p.batch_id JOIN price_search ps ON ps.price_id = p.id
-          WHERE pr.${sql.raw(column)} IN (${sql.join(
+          WHERE pr.${sql.identifier(column.name)} IN (${sql.join(
             chunk.map((v) => sql`${v}`),
             sql`, `,
           )}) AND ${allOf(filters.allRows)}`,

@@ -11,7 +11,7 @@ import { storedBidLandscapes } from "./batches";
 import { groupOf } from "./bids";
 import { type PriceFilterInput, parsePriceFilter } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
-import { PRICE_COLUMNS_SQL, PRICE_FROM_SQL, type PriceSqlRow, parseBrands, regionNamesOf, toPriceView } from "./price-view";
+import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, parseBrands, regionNamesOf, toPriceView } from "./price-view";
 import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
 import { allOf } from "./search-sql";
 
@@ -38,7 +38,7 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
 
   const historyRows = await readRows<PriceSqlRow>(
     db,
-    sql`SELECT ${sql.raw(PRICE_COLUMNS_SQL)} FROM ${sql.raw(PRICE_FROM_SQL)} JOIN price_search ps ON ps.price_id = p.id
+    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} JOIN price_search ps ON ps.price_id = p.id
     WHERE p.product_id = ${id} AND ${allOf(placeOnly.rows)}
     ORDER BY COALESCE(p.cycle_start, b.cycle_start, b.announced, '') ASC, p.id ASC`,
   );
@@ -50,7 +50,7 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   const equivalents = await equivalentIds(db, product);
   const alternativeRows = await readRows<PriceSqlRow>(
     db,
-    sql`SELECT ${sql.raw(PRICE_COLUMNS_SQL)} FROM ${sql.raw(PRICE_FROM_SQL)}
+    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM}
     WHERE p.id IN (${cheapestEquivalentsSql(equivalents, allOf([sql`ps.product_id <> ${id}`, ...filters.allRows]), query.alternativesLimit ?? 20)})
     ORDER BY p.unit_price_e4 ASC, p.id ASC`,
   );

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { trustedSql } from "../db/trusted-sql";
 import { columnsOf } from "../import/journal";
 import { parsePriceFilter } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
@@ -49,7 +50,7 @@ async function searchColumns(db: Db): Promise<string[]> {
 /** A price's search row as JSON, over PRICE_FROM with `price_search ps` left-joined: what a price tombstone keeps to be matched. */
 export async function priceSearchJson(db: Db): Promise<SQL> {
   const pairs = [...(await searchColumns(db)).map((c) => [c, `ps.${c}`] as const), ...EXTRA];
-  return sql.raw(`json_object(${pairs.map(([name, expr]) => `'${name}', ${expr}`).join(", ")})`);
+  return trustedSql(`json_object(${pairs.map(([name, expr]) => `'${name}', ${expr}`).join(", ")})`);
 }
 
 /**
@@ -59,7 +60,7 @@ export async function priceSearchJson(db: Db): Promise<SQL> {
  */
 export async function priceTombstoneRows(db: Db, where: SQL): Promise<SQL> {
   const names = [...(await searchColumns(db)), ...EXTRA.map(([name]) => name)];
-  const columns = sql.raw(names.map((c) => `json_extract(t.search, '$.${c}') AS ${c}`).join(", "));
+  const columns = trustedSql(names.map((c) => `json_extract(t.search, '$.${c}') AS ${c}`).join(", "));
   return sql`(SELECT t.row_id AS t_row_id, t.withdrawn_at AS t_withdrawn_at, t.last AS t_last, t.search AS t_search, ${columns}
     FROM tombstones t WHERE ${where})`;
 }

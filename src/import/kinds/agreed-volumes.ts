@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { trustedSql } from "../../db/trusted-sql";
 import { regionLookup } from "../region-names";
 import { parseIntegerCell } from "../values";
 import type { KindSpec } from "./types";
@@ -15,7 +16,7 @@ export type AgreedVolumeRecord = { priceId: number; regionCode: string; institut
 
 type Ctx = Pick<VolumesContext, "batchOverride" | "priceByKey" | "regionCode">;
 
-const UPSERT = sql.raw(`ON CONFLICT(price_id, region_code, institution) DO UPDATE SET units = excluded.units, purchased = excluded.purchased,
+const UPSERT = trustedSql(`ON CONFLICT(price_id, region_code, institution) DO UPDATE SET units = excluded.units, purchased = excluded.purchased,
     source = excluded.source, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
   WHERE (units, purchased, source) IS NOT (excluded.units, excluded.purchased, excluded.source)`);
 

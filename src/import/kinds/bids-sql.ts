@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { trustedSql } from "../../db/trusted-sql";
 import type { E4 } from "../../domain";
 import type { ProductRecord } from "./prices";
 
@@ -69,11 +70,11 @@ export function bidChunkStatements(recs: BidRecord[]): SQL[] {
       b.synthetic ? 1 : 0,
     ];
   });
-  const columns = sql.raw(BID_FIELDS.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
+  const columns = trustedSql(BID_FIELDS.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
   return [
-    sql`INSERT INTO bids (${sql.raw(BID_FIELDS.join(", "))}) SELECT ${columns} FROM json_each(${JSON.stringify(rows)}) j WHERE true
-      ON CONFLICT(batch_id, natural_key) DO UPDATE SET (${sql.raw(UPDATABLE.join(", "))}, updated_at) =
-        (${sql.raw(UPDATABLE.map((f) => `excluded.${f}`).join(", "))}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-      WHERE (${sql.raw(UPDATABLE.join(", "))}) IS NOT (${sql.raw(UPDATABLE.map((f) => `excluded.${f}`).join(", "))})`,
+    sql`INSERT INTO bids (${trustedSql(BID_FIELDS.join(", "))}) SELECT ${columns} FROM json_each(${JSON.stringify(rows)}) j WHERE true
+      ON CONFLICT(batch_id, natural_key) DO UPDATE SET (${trustedSql(UPDATABLE.join(", "))}, updated_at) =
+        (${trustedSql(UPDATABLE.map((f) => `excluded.${f}`).join(", "))}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+      WHERE (${trustedSql(UPDATABLE.join(", "))}) IS NOT (${trustedSql(UPDATABLE.map((f) => `excluded.${f}`).join(", "))})`,
   ];
 }

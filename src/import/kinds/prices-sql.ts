@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { trustedSql } from "../../db/trusted-sql";
 import type { SearchKeys } from "../../domain/search-keys";
 import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
 import type { StagedWrite } from "./types";
@@ -38,12 +39,12 @@ const PRODUCT_FIELDS = [
   "manufacturer_short",
   "foreign_firm",
 ] as const;
-const PRODUCT_COLUMNS = sql.raw(PRODUCT_FIELDS.join(", "));
-const list = (prefix: string, fields: readonly string[]) => sql.raw(fields.map((f) => `${prefix}${f}`).join(", "));
+const PRODUCT_COLUMNS = trustedSql(PRODUCT_FIELDS.join(", "));
+const list = (prefix: string, fields: readonly string[]) => trustedSql(fields.map((f) => `${prefix}${f}`).join(", "));
 const UPDATABLE = PRODUCT_FIELDS.slice(1);
 /** Facts most files do not carry: a file without them keeps what an earlier file said. */
 const KEPT_WHEN_ABSENT = new Set<string>(["brand_names", "originator", "manufacturer_short", "foreign_firm"]);
-const UPDATED_VALUES = sql.raw(UPDATABLE.map((f) => (KEPT_WHEN_ABSENT.has(f) ? `COALESCE(excluded.${f}, ${f})` : `excluded.${f}`)).join(", "));
+const UPDATED_VALUES = trustedSql(UPDATABLE.map((f) => (KEPT_WHEN_ABSENT.has(f) ? `COALESCE(excluded.${f}, ${f})` : `excluded.${f}`)).join(", "));
 
 /**
  * Products, one upsert: new ones are inserted, changed ones updated, unchanged ones left alone (so
@@ -81,9 +82,9 @@ const PRICE_FIELDS = [
   "pre_vbp_discount_bp",
 ] as const;
 
-const PRICE_COLUMNS = sql.raw(`batch_id, product_id, ${PRICE_FIELDS.join(", ")}`);
+const PRICE_COLUMNS = trustedSql(`batch_id, product_id, ${PRICE_FIELDS.join(", ")}`);
 
-const PRICE_UPSERT = sql.raw(`ON CONFLICT(batch_id, product_id) DO UPDATE SET ${PRICE_FIELDS.map((f) => `${f} = excluded.${f}`).join(", ")},
+const PRICE_UPSERT = trustedSql(`ON CONFLICT(batch_id, product_id) DO UPDATE SET ${PRICE_FIELDS.map((f) => `${f} = excluded.${f}`).join(", ")},
     updated_at = excluded.updated_at
   WHERE (${PRICE_FIELDS.join(", ")}) IS NOT (${PRICE_FIELDS.map((f) => `excluded.${f}`).join(", ")})`);
 
@@ -163,7 +164,7 @@ export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: 
   const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
   return [
     ...productStatements(products),
-    ...priceStatements(sql`(SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${sql.raw(String(STAGED_PRICE_FIELDS.length))} AS regions
+    ...priceStatements(sql`(SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${trustedSql(String(STAGED_PRICE_FIELDS.length))} AS regions
       FROM json_each(${JSON.stringify(prices)}) j) s`),
   ];
 }
@@ -212,10 +213,10 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
   begin(ctx) {
     ctx.staging.products.clear();
     return [
-      sql.raw(`CREATE TEMP TABLE IF NOT EXISTS import_products (natural_key TEXT PRIMARY KEY, ${UPDATABLE.join(", ")})`),
-      sql.raw(`CREATE TEMP TABLE IF NOT EXISTS import_prices (${STAGED_PRICE_FIELDS.join(", ")}, regions)`),
-      sql.raw("DELETE FROM temp.import_products"),
-      sql.raw("DELETE FROM temp.import_prices"),
+      trustedSql(`CREATE TEMP TABLE IF NOT EXISTS import_products (natural_key TEXT PRIMARY KEY, ${UPDATABLE.join(", ")})`),
+      trustedSql(`CREATE TEMP TABLE IF NOT EXISTS import_prices (${STAGED_PRICE_FIELDS.join(", ")}, regions)`),
+      sql`DELETE FROM temp.import_products`,
+      sql`DELETE FROM temp.import_prices`,
     ];
   },
   stage(recs, ctx) {
@@ -238,7 +239,7 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
     }
     // `regions` is the last element, a JSON array (`->`), so codes need no escaping rules of their own.
     statements.push(sql`INSERT INTO temp.import_prices (${list("", STAGED_PRICE_FIELDS)}, regions)
-      SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${sql.raw(String(STAGED_PRICE_FIELDS.length))} FROM json_each(${JSON.stringify(prices)}) j`);
+      SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${trustedSql(String(STAGED_PRICE_FIELDS.length))} FROM json_each(${JSON.stringify(prices)}) j`);
     return statements;
   },
   apply(ctx) {
@@ -246,16 +247,16 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
     return [
       ...productStatements(sql`SELECT * FROM temp.import_products`),
       ...priceStatements(sql`temp.import_prices s`),
-      sql.raw("DELETE FROM temp.import_products"),
-      sql.raw("DELETE FROM temp.import_prices"),
+      sql`DELETE FROM temp.import_products`,
+      sql`DELETE FROM temp.import_prices`,
     ];
   },
   end() {
-    return [sql.raw("DROP TABLE IF EXISTS temp.import_products"), sql.raw("DROP TABLE IF EXISTS temp.import_prices")];
+    return [sql`DROP TABLE IF EXISTS temp.import_products`, sql`DROP TABLE IF EXISTS temp.import_prices`];
   },
 };
 
 /** `j.value->>0 AS f0, j.value->>1 AS f1, …`: the JSON row's elements as named columns. */
 function columns(fields: readonly string[]): SQL {
-  return sql.raw(fields.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
+  return trustedSql(fields.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
 }

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { trustedSql } from "../../db/trusted-sql";
 import { productNaturalKey } from "../../domain/names";
 import { detach } from "../detach";
 import { parseShareCell } from "../numbers";
@@ -39,7 +40,7 @@ const PRICE_CACHE_MAX = 50_000;
 const VOLUME_UPSERT_TEXT = `ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units,
     amount_paid_e4 = excluded.amount_paid_e4, fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
   WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`;
-const VOLUME_UPSERT = sql.raw(VOLUME_UPSERT_TEXT);
+const VOLUME_UPSERT = trustedSql(VOLUME_UPSERT_TEXT);
 
 export const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
   smallest: "smallest",
@@ -169,11 +170,11 @@ function pendingParts(sign: "+" | "-"): SQL[] {
     .map((c) => `${sign}SUM(${c})`)
     .join(", ");
   return [
-    sql.raw(`INSERT INTO savings_rollup_batch_region_month (batch_id, region_code, month, divisor, ${SUMS})
+    trustedSql(`INSERT INTO savings_rollup_batch_region_month (batch_id, region_code, month, divisor, ${SUMS})
       SELECT batch_id, region_code, month, divisor, ${summed} FROM pending_volume_parts WHERE true
       GROUP BY batch_id, region_code, month, divisor
       ON CONFLICT (batch_id, region_code, month, divisor) DO UPDATE SET ${ADD_SUMS}`),
-    sql.raw(`INSERT INTO purchase_rollup_price_region (price_id, region_code, units, volume_rows)
+    trustedSql(`INSERT INTO purchase_rollup_price_region (price_id, region_code, units, volume_rows)
       SELECT v.price_id, v.region_code, ${sign}SUM(v.units), ${sign}COUNT(*) FROM volume_rollup_pending p
       CROSS JOIN volumes v ON v.price_id = p.price_id AND v.region_code = p.region_code AND v.month = p.month WHERE true
       GROUP BY v.price_id, v.region_code
@@ -202,7 +203,7 @@ export function volumeChunkStatements(recs: VolumeRecord[]): SQL[] {
       LEFT JOIN volumes v ON v.price_id = j.price_id AND v.region_code = j.region_code AND v.month = j.month
       WHERE v.id IS NULL OR (v.units, v.amount_paid_e4, v.fund_share_bp) IS NOT (j.units, j.amount_paid_e4, j.fund_share_bp)`,
     ...pendingParts("-"),
-    sql.raw(`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+    trustedSql(`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
       SELECT price_id, region_code, month, units, amount_paid_e4, fund_share_bp FROM volume_rollup_pending WHERE true
       ${VOLUME_UPSERT_TEXT}`),
     ...pendingParts("+"),
