@@ -652,6 +652,26 @@ export const searchCells = sqliteTable(
   (t) => [primaryKey({ columns: [t.termId, t.batchId, t.category, t.cycleStart, t.cycleEnd, t.bit, t.band] })],
 );
 
+/**
+ * Prices per name or firm group (term_id, batch, category, cycle) and band of unit price (`pband`:
+ * ten times the digits of unit_price_e4 plus its first digit, 0 for none above zero; see
+ * src/services/price-bands.ts). A maximum unit price is then a sum over the bands below its own and
+ * a read of the one band it cuts. WITHOUT ROWID.
+ */
+export const searchPriceCells = sqliteTable(
+  "search_price_cells",
+  {
+    termId: integer("term_id").notNull(),
+    batchId: text("batch_id").notNull(),
+    category: text("category").notNull(),
+    cycleStart: text("cycle_start").notNull(),
+    cycleEnd: text("cycle_end").notNull(),
+    pband: integer("pband").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.termId, t.batchId, t.category, t.cycleStart, t.cycleEnd, t.pband] })],
+);
+
 /** Prices per start of a code (医保编码, 批准文号; 3, 6, 9 or 12 characters: `level`), batch, category and cycle. WITHOUT ROWID. */
 export const searchCodeGroups = sqliteTable(
   "search_code_groups",

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
+import { priceBandOf, priceBandStart } from "./price-bands";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
 import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
 
@@ -71,7 +72,15 @@ export type FilterSql = {
   groupOnRows: SQL[];
   /** Set when search_cells can count what `rows` keep without reading them. */
   cells: CellFilter | null;
+  /** Set when a maximum unit price is the only row filter: search_price_cells count it. */
+  priceCells: PriceCellFilter | null;
 };
+
+/**
+ * A maximum unit price as bands of search_price_cells: the bands below `band` whole, and the prices
+ * of `band` from `from` (its least price) to `max`, read from the groups' rank indexes.
+ */
+export type PriceCellFilter = { band: number; from: number; max: number };
 
 /**
  * `copied`: on a price's search row as a tombstone keeps it (src/services/tombstones.ts), whose
@@ -128,7 +137,15 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
     allRows: [...byGroupOnRows, ...rows, ...firms],
     groupOnRows: byGroupOnRows,
     cells: rows.length ? cellFilter(f) : null,
+    priceCells: priceCellFilter(f),
   };
+}
+
+function priceCellFilter(f: PriceFilter): PriceCellFilter | null {
+  if (f.maxUnitPriceE4 === undefined || f.minDiscountBp !== undefined || f.places.length || f.syntheticBatches?.mixed.length) return null;
+  const max = clampInt(f.maxUnitPriceE4);
+  const band = priceBandOf(max);
+  return { band, from: priceBandStart(band), max };
 }
 
 function cellFilter(f: PriceFilter): CellFilter | null {

@@ -5,7 +5,7 @@ import { trustedSql } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { type CellFilter, type FilterSql, inForceSql } from "./price-filter-sql";
+import { type CellFilter, type FilterSql, inForceSql, type PriceCellFilter } from "./price-filter-sql";
 import { CODE_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
 import { productsSql } from "./search-products";
 import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
@@ -108,13 +108,23 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       ? sql`0`
       : sql`(SELECT count(*) FROM price_search ps
           WHERE ${allOf([inGroup(col), sql`ps.discount_bp >= ${litInt(partFrom)} AND ps.discount_bp < ${litInt(partBelow)}`, ...conds])})`;
+  // A maximum unit price alone: the bands of search_price_cells below its own, and its own band's prices up to it.
+  const priceCells = (col: "name_id" | "firm_id", pc: PriceCellFilter) =>
+    sql`((SELECT COALESCE(SUM(c.n), 0) FROM search_price_cells c WHERE c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category
+        AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end AND c.pband < ${litInt(pc.band)})
+      + (SELECT count(*) FROM price_search ps WHERE ${inGroup(col)} AND ps.unit_price_e4 >= ${litInt(pc.from)} AND ps.unit_price_e4 <= ${litInt(pc.max)}))`;
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
   for (const { id, only } of plan.names) {
     // A name narrowed to some forms is counted over its own rows: no summary knows its forms.
     const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
-    const counted = only ? { key: `only:${id}`, n: scan } : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds)) ?? { key: "scan", n: scan });
+    const counted = only
+      ? { key: `only:${id}`, n: scan }
+      : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds), filters.priceCells && priceCells("name_id", filters.priceCells)) ?? {
+          key: "scan",
+          n: scan,
+        });
     const entry = byCount.get(counted.key) ?? { n: counted.n, ids: [] };
     entry.ids.push(id);
     byCount.set(counted.key, entry);
@@ -137,7 +147,15 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
       // Only the row filters narrow a firm's groups when no name matched and no further word is open.
       const onlyFilters = !plan.names.length && !plan.words.length;
-      const n = !conds.length ? sql`g.n` : onlyFilters && filters.cells ? cellsCountSql(filters.cells, scan, partial("firm_id", conds)) : scan;
+      const n = !conds.length
+        ? sql`g.n`
+        : !onlyFilters
+          ? scan
+          : filters.cells
+            ? cellsCountSql(filters.cells, scan, partial("firm_id", conds))
+            : filters.priceCells && notNamed(plan).length === 0
+              ? priceCells("firm_id", filters.priceCells)
+              : scan;
       parts.push(sql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
         WHERE g.term_id IN (${firmIds}) AND ${groupWhere}`);
     }
@@ -185,9 +203,13 @@ function codeGroupsCount(plan: SearchPlan, filters: FilterSql): boolean {
  * is met by the name itself or only by variants (20mg) or only by firms (星河). `key` says which
  * names count alike, so they share one part of the query.
  */
-function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan: SQL, partial: SQL): { key: string; n: SQL } | null {
+function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan: SQL, partial: SQL, priceCells: SQL | null): { key: string; n: SQL } | null {
   const open = plan.words.filter((w) => !w.names.includes(nameId));
-  if (filters.rows.length) return !open.length && filters.cells ? { key: "cells", n: cellsCountSql(filters.cells, scan, partial) } : null;
+  if (filters.rows.length) {
+    if (open.length) return null;
+    if (filters.cells) return { key: "cells", n: cellsCountSql(filters.cells, scan, partial) };
+    return priceCells ? { key: "price-cells", n: priceCells } : null;
+  }
   if (!open.length) return { key: "group", n: sql`g.n` };
   if (open.some((w) => w.products)) return null;
   const only = (kind: "v" | "f") => {

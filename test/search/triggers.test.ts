@@ -36,6 +36,9 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_cells_ai", "price_search"],
   ["search_cells_ad", "price_search"],
   ["search_cells_au", "price_search"],
+  ["search_price_cells_ai", "price_search"],
+  ["search_price_cells_ad", "price_search"],
+  ["search_price_cells_au", "price_search"],
   ["search_aliases_products_ai", "products"],
   ["search_aliases_products_au", "products"],
   ["search_aliases_products_ad", "products"],
@@ -57,6 +60,17 @@ const CELLS_DRIFT = sql`WITH
       CASE WHEN ps.discount_bp IS NULL THEN -2 WHEN ps.discount_bp < 0 THEN -1 ELSE ps.discount_bp / 1000 END AS band, count(*) AS n
     FROM price_search ps JOIN terms t ON t.price_id = ps.price_id JOIN bits b ON b.price_id = ps.price_id
     GROUP BY 1, 2, 3, 4, 5, 6, 7)
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
+
+/** search_price_cells likewise: per name and per firm group and band of unit price (10 × digits + first digit). */
+const PRICE_CELLS_DRIFT = sql`WITH
+  kept AS (SELECT term_id, batch_id, category, cycle_start, cycle_end, pband, n FROM search_price_cells WHERE n <> 0),
+  terms AS (SELECT price_id, name_id AS term_id FROM price_search UNION ALL SELECT price_id, firm_id FROM price_search WHERE firm_id IS NOT NULL),
+  actual AS (SELECT t.term_id, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end,
+      CASE WHEN ps.unit_price_e4 <= 0 THEN 0 ELSE length(ps.unit_price_e4) * 10 + CAST(substr(ps.unit_price_e4, 1, 1) AS INTEGER) END AS pband, count(*) AS n
+    FROM price_search ps JOIN terms t ON t.price_id = ps.price_id
+    GROUP BY 1, 2, 3, 4, 5, 6)
   SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
     + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
 
@@ -133,13 +147,17 @@ describe("search triggers after all migrations", () => {
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
+    expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
     // New supply regions and reductions move prices between cells (a regions text too long for the
     // mask gets every bit; a reduction below zero or none has its own band).
     const long = Array.from({ length: 80 }, (_, k) => `9${String(k).padStart(5, "0")}`).join(",");
     await db.run(sql`UPDATE prices SET supply_regions = '13,140200', discount_bp = -500 WHERE id = (SELECT id FROM prices ORDER BY id LIMIT 1 OFFSET 1)`);
     await db.run(sql`UPDATE prices SET supply_regions = ${long}, discount_bp = NULL WHERE id = (SELECT id FROM prices ORDER BY id LIMIT 1 OFFSET 2)`);
     expect(await count(sql`SELECT count(*) AS n FROM price_search WHERE region_mask = -1`)).toBe(1);
+    // A new unit price moves a price between bands of unit price.
+    await db.run(sql`UPDATE prices SET unit_price_e4 = unit_price_e4 * 13 + 7 WHERE id = (SELECT id FROM prices ORDER BY id LIMIT 1 OFFSET 3)`);
     expect(await count(CELLS_DRIFT)).toBe(0);
+    expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
     // A re-published cycle moves prices between groups; a changed spec gives the product another variant.
     await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
     await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
@@ -156,6 +174,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
+    expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
     // A renamed product moves in every index; a deleted price leaves them.
     await db.run(
       sql`UPDATE products SET generic_name = '瑞舒伐他汀钙片', name_norm = '瑞舒伐他汀钙片', generic_name_en = 'rosuvastatin calcium' WHERE generic_name = '阿托伐他汀钙片'`,
@@ -173,5 +192,6 @@ describe("search triggers after all migrations", () => {
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
+    expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
   });
 });

@@ -21,6 +21,7 @@ export async function snapshotData(db: Db, { stamps = true }: { stamps?: boolean
     search_variants: "SELECT * FROM search_variants v WHERE EXISTS (SELECT 1 FROM price_search s WHERE s.variant_id = v.id)",
     search_code_groups: "SELECT * FROM search_code_groups WHERE n > 0",
     search_cells: "SELECT * FROM search_cells WHERE n > 0",
+    search_price_cells: "SELECT * FROM search_price_cells WHERE n > 0",
     search_equivalents: "SELECT * FROM search_equivalents e WHERE EXISTS (SELECT 1 FROM price_search s WHERE s.equiv_id = e.id)",
   };
   const out: Record<string, unknown[]> = {};
