@@ -1,15 +1,16 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getJson } from "../support/test-db";
-import { useTestWorld } from "../support/world";
+import { okJson } from "../support/client";
+import { apiClients, useTestWorld } from "../support/world";
 
 // Batch statistics say which baseline each mean uses, next to the published figure and its baseline.
 describe("batch statistics and their baselines, on the real seeds", () => {
   const world = useTestWorld();
+  const { api } = apiClients(world);
+  const batch = (id: string) => okJson(api.batches[":id"].$get({ param: { id } }));
 
   it("batch 4: the primary mean is against the ceiling; the published 52 % is against prices before procurement, compared with byBaseline.pre_vbp", async () => {
-    const { status, body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
-    expect(status).toBe(200);
+    const body = await batch("national-drug-4");
     const { statistics: s, published: p } = body.data;
     expect(s.meanBaseline).toBe("ceiling");
     expect(s.primaryBaselines).toEqual({ ceiling: 158, pre_vbp: 0 });
@@ -23,7 +24,7 @@ describe("batch statistics and their baselines, on the real seeds", () => {
   });
 
   it("the 4+7 pilot has only pre-procurement prices (企业近三年平均价): its mean is against them, like the published 52 % (与2017年最低采购价相比)", async () => {
-    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-1");
+    const body = await batch("national-drug-1");
     expect(body.data.statistics.meanBaseline).toBe("pre_vbp");
     expect(body.data.statistics.byBaseline.ceiling.priced).toBe(0);
     expect(body.data.published.meanDiscountBaseline).toBe("pre_vbp");
@@ -31,15 +32,16 @@ describe("batch statistics and their baselines, on the real seeds", () => {
   });
 
   it("a batch whose source does not say its baseline answers null, not a guess", async () => {
-    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-5");
+    const body = await batch("national-drug-5");
     expect(body.data.published.meanDiscountPct).toBe(56);
     expect(body.data.published).toMatchObject({ meanDiscountBaseline: null, meanDiscountBaselineStatedAs: null, meanDiscountBaselineSource: null });
     expect(body.data.statistics.meanBaseline).toBeNull();
   });
 
   it("the list carries the same baselines", async () => {
-    const { body } = await getJson(world.app, "/api/v1/batches?level=national");
-    const b3 = body.data.find((b: any) => b.id === "national-drug-3");
+    const body = await okJson(api.batches.$get({ query: { level: "national" } }));
+    const b3 = body.data.find((b) => b.id === "national-drug-3");
+    if (!b3) throw new Error("national-drug-3 is not listed");
     expect(b3.statistics.meanBaseline).toBe("ceiling");
     expect(b3.statistics.byBaseline.pre_vbp.priced).toBeGreaterThan(0);
     expect(b3.published.meanDiscountBaseline).toBe("pre_vbp");
@@ -47,7 +49,7 @@ describe("batch statistics and their baselines, on the real seeds", () => {
 
   it("statistics stored by an older version (no baselines, no landscape) are recomputed when read", async () => {
     await world.db.run(sql`UPDATE batch_stats SET stats = json_remove(stats, '$.byBaseline', '$.bidLandscape') WHERE batch_id = 'national-drug-4'`);
-    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
+    const body = await batch("national-drug-4");
     expect(body.data.statistics.byBaseline.pre_vbp.meanDiscountPct).toBe(66.34);
     expect(body.data.bidLandscape.bids).toBe(225);
   });

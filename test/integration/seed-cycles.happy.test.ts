@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getJson } from "../support/test-db";
-import { useTestWorld } from "../support/world";
+import { okJson } from "../support/client";
+import { apiClients, useTestWorld } from "../support/world";
 
 /**
  * The shipped seeds carry the procurement cycle starts that a public page states (seeds/batches.csv,
@@ -8,15 +8,12 @@ import { useTestWorld } from "../support/world";
  * national prices from the day their batch started, not before; a batch whose dates no page gave
  * stays of unknown cycle rather than guessed.
  */
-type Item = { batch: { id: string }; product: { genericName: string; manufacturer: string }; state: string };
-
 const world = useTestWorld();
+const { api } = apiClients(world);
 
-async function listed(q: string, batch: string, asOf?: string): Promise<Item[]> {
-  const qs = `q=${encodeURIComponent(q)}&batch=${batch}${asOf ? `&asOf=${asOf}` : ""}`;
-  const { status, body } = await getJson(world.app, `/api/v1/prices?${qs}`);
-  expect(status, qs).toBe(200);
-  return (body.data as Item[]).filter((p) => p.batch.id === batch);
+async function listed(q: string, batch: string, asOf?: string) {
+  const body = await okJson(api.prices.$get({ query: { q, batch, ...(asOf ? { asOf } : {}) } }));
+  return body.data.filter((p) => p.batch.id === batch);
 }
 
 describe("cycle dates of the real national batches", () => {
@@ -54,13 +51,13 @@ describe("cycle dates of the real national batches", () => {
   });
 
   it("the batch list gives the sourced starts and names the page of each", async () => {
-    const { body } = await getJson(world.app, "/api/v1/batches");
-    const byId = new Map((body.data as any[]).map((b) => [b.id, b]));
+    const body = await okJson(api.batches.$get({ query: {} }));
+    const byId = new Map(body.data.map((b) => [b.id, b]));
     expect(byId.get("national-drug-1")).toMatchObject({ cycleStart: "2019-04-01", cycleEnd: null });
     expect(byId.get("national-device-stent")).toMatchObject({ cycleStart: "2021-01-01", cycleEnd: null });
     expect(byId.get("national-drug-3")).toMatchObject({ cycleStart: null, cycleEnd: null });
     for (const id of ["national-drug-1", "national-drug-2", "national-drug-5", "national-drug-6", "national-drug-7", "national-device-stent"]) {
-      expect(byId.get(id).source, id).toMatch(/cycleStart \d{4}-\d{2}(-\d{2})?.*\(https?:\/\/\S+\)/);
+      expect(byId.get(id)?.source, id).toMatch(/cycleStart \d{4}-\d{2}(-\d{2})?.*\(https?:\/\/\S+\)/);
     }
   });
 });
