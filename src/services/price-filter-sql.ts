@@ -52,7 +52,10 @@ export function placeSql(place: PlaceFilter): SQL {
  * sums the whole bands from the next one up (`minBand`) and counts the prices from the minimum up to
  * `partialBelow`, where that band ends, through the groups' reduction indexes (drizzle/0019).
  */
-export type CellFilter = { bits: number[]; minBand: number | null; region: boolean; partialBelow: number | null };
+export type CellFilter = { bits: number[]; minBand: number | null; region: boolean; partialBelow: number | null; cityFlag: number | null };
+
+/** search_cells' bit for prices listing a code longer than a province's under bit b (drizzle/0021). */
+const CITY_FLAG_BASE = 100;
 
 const NATIONWIDE_BIT = 63;
 const EVERY_PRICE_BIT = 65;
@@ -160,8 +163,12 @@ function cellFilter(f: PriceFilter): CellFilter | null {
     if (f.minDiscountBp % 1000 !== 0) partialBelow = minBand * 1000;
   }
   const [place] = f.places;
-  if (place && place.bit === null) return null;
-  return { bits: place ? [place.bit as number, NATIONWIDE_BIT] : [EVERY_PRICE_BIT], minBand, region: Boolean(place), partialBelow };
+  if (!place) return { bits: [EVERY_PRICE_BIT], minBand, region: false, partialBelow, cityFlag: null };
+  if (place.bit !== null) return { bits: [place.bit, NATIONWIDE_BIT], minBand, region: true, partialBelow, cityFlag: null };
+  // A city: its province's prices supply it, where no price of the group lists a city under that bit.
+  if (place.provinceBit !== null)
+    return { bits: [place.provinceBit, NATIONWIDE_BIT], minBand, region: true, partialBelow, cityFlag: CITY_FLAG_BASE + place.provinceBit };
+  return null;
 }
 
 /** Every filter as one condition on ps rows. */

@@ -41,9 +41,11 @@ export type SyntheticBatches = { whole: string[]; mixed: string[] };
 /**
  * Prices a place can buy: those supplying it, a region above it or one below it, and nationwide
  * prices. `codes` are those regions; `mask` their bits in price_search.region_mask; `bit` the one
- * bit that stands for exactly these codes, when there is one (search_cells can then count them).
+ * bit that stands for exactly these codes, when there is one (search_cells can then count them);
+ * `provinceBit`, for a place below a province, the bit that stands for exactly that province and its
+ * regions (search_cells count the place's prices from it in groups where no price lists a city).
  */
-export type PlaceFilter = { code: string; name: string; codes: string[]; mask: bigint; bit: number | null };
+export type PlaceFilter = { code: string; name: string; codes: string[]; mask: bigint; bit: number | null; provinceBit: number | null };
 
 /** What the HTTP layer hands over: the query parameters as validated by the route. */
 export type PriceFilterInput = {
@@ -140,7 +142,10 @@ async function placeFilter(db: Db, text: string, kind: "region" | "province"): P
   if (!found) throw new AppError(400, `unknown_${kind}`, `${kind} ${JSON.stringify(text)} is neither a known code nor a name`);
   const place = kind === "province" ? await provinceOf(db, found) : found;
   const codes = await relatedRegionCodes(db, place.code);
-  return { code: place.code, name: place.name, codes, mask: regionMask(codes), bit: await wholeBitOf(db, codes) };
+  const bit = await wholeBitOf(db, codes);
+  const province = bit === null ? await provinceOf(db, place) : null;
+  const provinceBit = province && province.code !== place.code ? await wholeBitOf(db, await relatedRegionCodes(db, province.code)) : null;
+  return { code: place.code, name: place.name, codes, mask: regionMask(codes), bit, provinceBit };
 }
 
 /**

@@ -238,7 +238,9 @@ function cellsCountSql(cells: CellFilter, scan: SQL, partial: SQL): SQL {
   const whole = sql`(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${allOf([group, sql`c.bit IN (${litInts(cells.bits)})`, ...band])})`;
   const sum = cells.partialBelow === null ? whole : sql`(${whole} + ${partial})`;
   if (!cells.region) return sum;
-  return sql`(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND c.bit = 64 AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
+  // A price whose mask has every bit (64), or for a city one listing a city under its province's bit: counted price by price.
+  const byRow = cells.cityFlag === null ? sql`c.bit = 64` : sql`c.bit IN (64, ${litInt(cells.cityFlag)})`;
+  return sql`(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND ${byRow} AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
 }
 
 /** Names narrowed to some forms (search-stems.ts), by id: their groups read only those forms' prices. */

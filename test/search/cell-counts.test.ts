@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import { createTestWorld, type TestWorld } from "../support/test-db";
@@ -35,7 +36,16 @@ async function walk(query: PriceQuery): Promise<{ total: number; ids: number[]; 
   throw new Error("too many pages");
 }
 
-const scopes: PriceQuery[] = [{}, { province: "广东省" }, { region: "广州市" }, { manufacturer: "制药" }, { q: "片" }, { q: "阿托伐他汀" }];
+const scopes: PriceQuery[] = [
+  {},
+  { province: "广东省" },
+  { region: "广州市" },
+  { region: "大连市" },
+  { region: "厦门市", q: "片" },
+  { manufacturer: "制药" },
+  { q: "片" },
+  { q: "阿托伐他汀" },
+];
 
 /** Walks each bound in order (each keeping no more prices than the one before) in every scope. */
 async function expectCountsHold(bounds: PriceQuery[]): Promise<void> {
@@ -68,5 +78,28 @@ describe("counts from summaries equal the prices the pages hold", () => {
     // From dear to cheap: 1 yuan (10,000 e4) starts a band; 0.0999 ends one; 0 keeps only prices of zero.
     const maxima = [5000, 120.5, 20, 19.9999, 1, 0.9999, 0.35, 0.0999, 0.0001, 0];
     await expectCountsHold(maxima.map((maxUnitPrice) => ({ maxUnitPrice })));
+  });
+});
+
+describe("counts of a city from its province's cells", () => {
+  it("equal the prices the pages hold, in groups with and without prices listing cities", { timeout: 120_000 }, async () => {
+    // The real results list cities (the 4+7 pilot: 广州市, 大连市) and provinces; both kinds of group occur.
+    const [row] = await world.db.all<{ cities: number; provinces: number }>(
+      sql`SELECT sum(regions LIKE '%,______,%') AS cities, sum(regions <> '' AND regions NOT LIKE '%,______,%') AS provinces FROM price_search`,
+    );
+    expect(row?.cities).toBeGreaterThan(0);
+    expect(row?.provinces).toBeGreaterThan(0);
+    const cities = await world.db.all<{ name: string }>(sql`SELECT name FROM regions WHERE level = 'city' ORDER BY code`);
+    expect(cities.length).toBeGreaterThan(10);
+    let nonEmpty = 0;
+    for (const { name } of cities) {
+      for (const extra of [{}, { minDiscount: 52.5 }]) {
+        const query = { region: name, ...extra };
+        const got = await walk(query);
+        expect(got.total, JSON.stringify(query)).toBe(got.ids.length);
+        if (got.total > 0) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(cities.length);
   });
 });

@@ -46,7 +46,8 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
 
 /**
  * search_cells likewise: per name and per firm group, province bit of the region mask (63
- * nationwide, 64 a mask of every bit, 65 every price) and reduction band.
+ * nationwide, 64 a mask of every bit, 65 every price, 100 + bit a code longer than a province's under
+ * that bit) and reduction band.
  */
 const CELLS_DRIFT = sql`WITH
   kept AS (SELECT term_id, batch_id, category, cycle_start, cycle_end, bit, band, n FROM search_cells WHERE n <> 0),
@@ -55,7 +56,10 @@ const CELLS_DRIFT = sql`WITH
       WHERE b.n <= 53 AND ps.regions <> '' AND ps.region_mask <> -1 AND (ps.region_mask >> (b.n - 1)) & 1
     UNION ALL SELECT price_id, 63 FROM price_search WHERE regions = ''
     UNION ALL SELECT price_id, 64 FROM price_search WHERE regions <> '' AND region_mask = -1
-    UNION ALL SELECT price_id, 65 FROM price_search),
+    UNION ALL SELECT price_id, 65 FROM price_search
+    UNION ALL SELECT DISTINCT ps.price_id, 100 + ((unicode(substr(ps.regions, s.n + 1, 1)) * 7 + unicode(substr(ps.regions, s.n + 2, 1))) % 53)
+      FROM price_search ps, search_seq s
+      WHERE ps.regions <> '' AND ps.region_mask <> -1 AND s.n < length(ps.regions) AND substr(ps.regions, s.n, 1) = ',' AND substr(ps.regions, s.n + 3, 1) <> ','),
   actual AS (SELECT t.term_id, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end, b.bit,
       CASE WHEN ps.discount_bp IS NULL THEN -2 WHEN ps.discount_bp < 0 THEN -1 ELSE ps.discount_bp / 1000 END AS band, count(*) AS n
     FROM price_search ps JOIN terms t ON t.price_id = ps.price_id JOIN bits b ON b.price_id = ps.price_id
