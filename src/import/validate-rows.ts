@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { CsvRecord } from "./csv-records";
-import { detach } from "./detach";
+import { DuplicateKeys } from "./duplicate-keys";
 import type { KindSpec } from "./kinds/types";
 import { type RoundedCells, type RowIssue, RowReader } from "./row-reader";
 import type { TableHeader } from "./table-stream";
@@ -68,7 +68,7 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
   for (const [index, field] of header.match.columns) headerOf.set(field, header.headers[index] ?? field);
   const columns = [...header.match.columns];
   const width = header.headers.length;
-  const firstRowOfKey = new Map<string, number>();
+  const firstRowOfKey = new DuplicateKeys();
   const kept: Array<{ row: number; rec: Rec }> = [];
   let pending: Rec[] = [];
   const staging = opts.stagedRows && spec.staging ? spec.staging : null;
@@ -99,12 +99,11 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
       const rec = readRecord(spec, ctx, row, cells, width, columns, headerOf, tally);
       if (rec === null) continue;
       const key = spec.key(rec);
-      const first = firstRowOfKey.get(key);
+      const first = firstRowOfKey.firstRow(key, row);
       if (first !== undefined) {
         tally.error({ row, column: null, message: `duplicates row ${first} (the same ${spec.kind === "prices" ? "product in the same batch" : "key"})` });
         continue;
       }
-      firstRowOfKey.set(detach(key), row);
       tally.rowsValid++;
       if (spec.checkAll) kept.push({ row, rec });
       if (emit && tally.errorCount === 0) pending.push(rec);
@@ -112,7 +111,7 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
     opts.onRows?.(tally.rowsTotal);
     if (pending.length >= chunkRows) yield flush(false);
   }
-  // A million keys are ~100 MB; free them before the writer reads the batch statistics back.
+  // Free the keys (~40 MB at a million volume rows) before the writer reads the batch statistics back.
   firstRowOfKey.clear();
   if (spec.checkAll) {
     for (const issue of spec.checkAll(kept, ctx)) {
