@@ -30,6 +30,12 @@ const PARTS: Part[] = [
     run: (a) => import("./volume-import").then((m) => m.run(a)),
   },
   {
+    name: "volumes-at-scale",
+    describe:
+      "--rows=N (default 100,000,000) synthetic monthly volume rows of a national decade generated straight into a new SQLite file: rows/s, bytes per row, rollup build, savings p50/p95, per-province D1 shard sizes (file deleted unless --keep)",
+    run: (a) => import("./volumes-at-scale").then((m) => m.run(a)),
+  },
+  {
     name: "search",
     describe: "search at --prices=N synthetic prices (default 1,000,000): service layer vs the same SQL direct, p50/p95 per query class",
     run: (a) => import("./search").then((m) => m.run(a)),
