@@ -353,7 +353,7 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
 }
 
 /** A key's first n prices as arms of a union: one limited read per group range (or one sort). */
-function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, opts: PageOpts): SQL[] {
+function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, opts: PageOpts, allPrices: number | undefined): SQL[] {
   const { n, after } = opts;
   const category = filters.filter.category !== undefined ? [sql`ps.category = ${litText(filters.filter.category)}`] : [];
   const where = [...category, ...rowConditions(plan, filters)];
@@ -365,7 +365,11 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
       WHERE ${allOf([key, ...where])} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${litInt(n)})`;
   const current = stateOfKey(k.nc, filters);
   const arms: SQL[] = [];
-  if (k.wide || k.ranges.length > opts.tuning.maxRangesPerKey) {
+  // Many ranges are read as one set, unless the key is so small a share of all prices that reading n
+  // from each of its ranges takes fewer steps than finding n of them in one walk of the set
+  // (asOf=2018-06-02: 410 prices in 119 groups of a million, 596 ms as one set).
+  const fewPerStep = allPrices !== undefined && k.ranges.length <= opts.tuning.maxGroupArms && k.ranges.length * Math.max(1, k.count) < allPrices;
+  if (k.wide || (k.ranges.length > opts.tuning.maxRangesPerKey && !fewPerStep)) {
     const key =
       k.tier === OTHER_FIELDS_TIER
         ? allOf([sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
@@ -418,7 +422,7 @@ export async function rankedPage(
         continue;
       }
     }
-    arms.push(...keyArms(plan, filters, groups, k, page));
+    arms.push(...keyArms(plan, filters, groups, k, page, allPrices));
     // Later keys rank below every price of this one: once enough are certain, they cannot reach the page.
     if (!atCursor) reached += k.count;
     if (reached >= page.n) break;

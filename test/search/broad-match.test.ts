@@ -20,6 +20,8 @@ import { createSearchWorld } from "./search-world";
 const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
 const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
+/** As SHORT, but a key's many ranges are always read as one set, never one arm per range. */
+const SHORT_ONE_SET: SearchTuning = { ...SHORT, maxGroupArms: 0 };
 const ORDINARY: SearchTuning = { maxCodeIds: 1_000_000, maxRangesPerKey: 1_000_000, maxScanWindow: 0, scanSlack: 4, maxGroupArms: 400 };
 
 let world: TestWorld;
@@ -127,9 +129,11 @@ describe("broad matches", () => {
       for (const limit of [1, 2, 5]) {
         const fast = await walk(world.db, { ...query, limit }, FAST);
         const short = await walk(world.db, { ...query, limit }, SHORT);
+        const oneSet = await walk(world.db, { ...query, limit }, SHORT_ONE_SET);
         const ordinary = await walk(world.db, { ...query, limit }, ORDINARY);
         expect(fast, `${JSON.stringify(query)} limit ${limit}`).toEqual(ordinary);
         expect(short, `${JSON.stringify(query)} limit ${limit}, short windows`).toEqual(ordinary);
+        expect(oneSet, `${JSON.stringify(query)} limit ${limit}, short windows, one set`).toEqual(ordinary);
         const whole = await searchPrices(world.db, { ...query, limit: 200 });
         expect(fast.ids).toEqual(whole.items.map((i) => i.id));
       }
