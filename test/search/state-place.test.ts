@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { errorJson, okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
+import type { Api } from "../support/world";
 
 /**
  * Time and place of a price (issue 15): lists show what is in force (or of unknown cycle) on asOf,
@@ -50,19 +52,21 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const Q = encodeURIComponent("测试他汀");
-type Item = { product: { manufacturer: string; id: number }; state: string; status: string };
-async function firms(qs: string): Promise<string[]> {
-  const { status, body } = await getJson(world.app, `/api/v1/prices?${qs}`);
-  expect(status, qs).toBe(200);
+const Q = "测试他汀";
+type PricesQuery = Parameters<Api["prices"]["$get"]>[0]["query"];
+const api = () => typedClient(world.app).api.v1;
+const prices = (query: PricesQuery) => api().prices.$get({ query });
+async function firms(query: PricesQuery): Promise<Array<string | null>> {
+  const body = await okJson(prices(query));
+  const qs = JSON.stringify(query);
   expect(body.meta.total, qs).toBe(body.data.length);
-  return (body.data as Item[]).map((d) => d.product.manufacturer).sort();
+  return body.data.map((d) => d.product.manufacturer).sort();
 }
 /** The same question through relevance ranking (q) and through a plain sort: one filter, two paths. */
-async function bothPaths(qs: string): Promise<string[]> {
-  const ranked = await firms(`q=${Q}&${qs}`);
-  const sorted = await firms(`sort=unitPrice&${qs}`);
-  expect(sorted, qs).toEqual(ranked);
+async function bothPaths(query: PricesQuery): Promise<Array<string | null>> {
+  const ranked = await firms({ q: Q, ...query });
+  const sorted = await firms({ sort: "unitPrice", ...query });
+  expect(sorted, JSON.stringify(query)).toEqual(ranked);
   return ranked;
 }
 
@@ -70,39 +74,40 @@ const Y2024 = ["全国药业", "兵团药业", "新疆药业", "杭州药业", "
 
 describe("state on asOf", () => {
   it("by default shows prices in force and of unknown cycle, hiding the upcoming and the ended", async () => {
-    expect(await bothPaths("asOf=2023-12-31")).toEqual(["未知药业"]);
-    expect(await bothPaths("asOf=2024-01-01")).toEqual([...Y2024, "未知药业"].sort());
-    expect(await bothPaths("asOf=2024-12-31")).toEqual([...Y2024, "未知药业"].sort());
-    expect(await bothPaths("asOf=2025-01-01")).toEqual(["未知药业"]);
+    expect(await bothPaths({ asOf: "2023-12-31" })).toEqual(["未知药业"]);
+    expect(await bothPaths({ asOf: "2024-01-01" })).toEqual([...Y2024, "未知药业"].sort());
+    expect(await bothPaths({ asOf: "2024-12-31" })).toEqual([...Y2024, "未知药业"].sort());
+    expect(await bothPaths({ asOf: "2025-01-01" })).toEqual(["未知药业"]);
   });
 
   it("a cycle published by month runs from the first of its first month to the last of its last", async () => {
-    expect(await bothPaths("asOf=2024-02-29")).not.toContain("按月药业");
-    expect(await bothPaths("asOf=2024-03-01")).toContain("按月药业");
-    expect(await bothPaths("asOf=2024-05-31")).toContain("按月药业");
-    expect(await bothPaths("asOf=2024-06-01")).not.toContain("按月药业");
+    expect(await bothPaths({ asOf: "2024-02-29" })).not.toContain("按月药业");
+    expect(await bothPaths({ asOf: "2024-03-01" })).toContain("按月药业");
+    expect(await bothPaths({ asOf: "2024-05-31" })).toContain("按月药业");
+    expect(await bothPaths({ asOf: "2024-06-01" })).not.toContain("按月药业");
   });
 
   it("include=ended shows every price, each with its state; state= selects", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${Q}&asOf=2024-04-01&include=ended`);
-    const byFirm = Object.fromEntries((body.data as Item[]).map((d) => [d.product.manufacturer, d.state]));
+    const body = await okJson(prices({ q: Q, asOf: "2024-04-01", include: "ended" }));
+    const byFirm = Object.fromEntries(body.data.map((d) => [d.product.manufacturer, d.state]));
     expect(byFirm).toEqual({ ...Object.fromEntries(Y2024.map((f) => [f, "in_force"])), 按月药业: "in_force", 未知药业: "unknown" });
-    const ended = await getJson(world.app, `/api/v1/prices?q=${Q}&asOf=2025-01-01&include=ended`);
-    expect(ended.body.meta.total).toBe(8);
-    expect(ended.body.data.find((d: Item) => d.product.manufacturer === "全国药业")).toMatchObject({ state: "ended", status: "ended" });
-    expect(await bothPaths("asOf=2023-12-31&state=upcoming")).toEqual([...Y2024, "按月药业"].sort());
-    expect(await bothPaths("asOf=2025-01-01&state=ended,unknown")).toEqual([...Y2024, "按月药业", "未知药业"].sort());
+    const ended = await okJson(prices({ q: Q, asOf: "2025-01-01", include: "ended" }));
+    expect(ended.meta.total).toBe(8);
+    expect(ended.data.find((d) => d.product.manufacturer === "全国药业")).toMatchObject({ state: "ended", status: "ended" });
+    expect(await bothPaths({ asOf: "2023-12-31", state: "upcoming" })).toEqual([...Y2024, "按月药业"].sort());
+    expect(await bothPaths({ asOf: "2025-01-01", state: "ended,unknown" })).toEqual([...Y2024, "按月药业", "未知药业"].sort());
   });
 
   it("never says active, and a bad asOf or state is a clear 400", async () => {
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${Q}&include=ended`);
-    expect(body.data.every((d: Item) => d.status !== "active")).toBe(true);
+    const body = await okJson(prices({ q: Q, include: "ended" }));
+    expect(body.data.every((d) => d.status !== "active")).toBe(true);
+    // Raw requests for the values the contract refuses (a typed client could not send state=active).
     for (const [qs, code] of [
       ["asOf=2024-02-30", "invalid_as_of"],
       ["asOf=yesterday", "validation_error"],
       ["state=active", "validation_error"],
     ]) {
-      const res = await getJson(world.app, `/api/v1/prices?q=${Q}&${qs}`);
+      const res = await errorJson(world.app.request(`/api/v1/prices?q=${encodeURIComponent(Q)}&${qs}`));
       expect(res.status, qs).toBe(400);
       expect(res.body.error.code, qs).toBe(code);
     }
@@ -110,37 +115,40 @@ describe("state on asOf", () => {
 });
 
 describe("province", () => {
-  const AS_OF = "asOf=2024-06-01";
+  const AS_OF = { asOf: "2024-06-01" };
   it("keeps prices supplied to the province, to one of its cities, and nationwide ones", async () => {
-    expect(await bothPaths(`${AS_OF}&province=${encodeURIComponent("浙江")}`)).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
-    expect(await bothPaths(`${AS_OF}&province=${encodeURIComponent("浙江省")}`)).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
-    expect(await bothPaths(`${AS_OF}&province=330000`)).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
+    expect(await bothPaths({ ...AS_OF, province: "浙江" })).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
+    expect(await bothPaths({ ...AS_OF, province: "浙江省" })).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
+    expect(await bothPaths({ ...AS_OF, province: "330000" })).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
   });
 
   it("a city resolves to its province: a hospital in 宁波 can buy what 浙江 and 杭州 bought", async () => {
-    expect(await bothPaths(`${AS_OF}&province=${encodeURIComponent("宁波市")}`)).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
+    expect(await bothPaths({ ...AS_OF, province: "宁波市" })).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
   });
 
   it("新疆生产建设兵团 buys on its own: neither includes the other's prices", async () => {
-    expect(await bothPaths(`${AS_OF}&province=660000`)).toEqual(["全国药业", "兵团药业", "未知药业"].sort());
-    expect(await bothPaths(`${AS_OF}&province=${encodeURIComponent("新疆")}`)).toEqual(["全国药业", "新疆药业", "未知药业"].sort());
+    expect(await bothPaths({ ...AS_OF, province: "660000" })).toEqual(["全国药业", "兵团药业", "未知药业"].sort());
+    expect(await bothPaths({ ...AS_OF, province: "新疆" })).toEqual(["全国药业", "新疆药业", "未知药业"].sort());
   });
 
   it("an unknown province is a clear 400", async () => {
-    const res = await getJson(world.app, `/api/v1/prices?province=${encodeURIComponent("火星")}`);
+    const res = await errorJson(prices({ province: "火星" }));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("unknown_province");
   });
 
   it("limits the product page's alternatives to what the province can buy, in force on asOf", async () => {
-    const { body: list } = await getJson(world.app, `/api/v1/prices?q=${Q}&${AS_OF}&province=${encodeURIComponent("浙江")}`);
-    const zhejiang = (list.data as Item[]).find((d) => d.product.manufacturer === "浙江药业")!;
-    const alts = async (qs: string) =>
-      ((await getJson(world.app, `/api/v1/products/${zhejiang.product.id}?${qs}`)).body.data.alternatives as Item[]).map((a) => a.product.manufacturer).sort();
-    expect(await alts(`${AS_OF}&province=${encodeURIComponent("浙江")}`)).toEqual(["全国药业", "杭州药业", "未知药业"].sort());
-    expect(await alts(`asOf=2024-04-01&province=${encodeURIComponent("杭州市")}`)).toEqual(["全国药业", "杭州药业", "按月药业", "未知药业"].sort());
-    expect(await alts(`asOf=2025-06-01&province=${encodeURIComponent("浙江")}`)).toEqual(["未知药业"]);
-    expect(await alts(`asOf=2025-06-01&province=${encodeURIComponent("浙江")}&include=ended`)).toEqual(["全国药业", "杭州药业", "按月药业", "未知药业"].sort());
+    const list = await okJson(prices({ q: Q, ...AS_OF, province: "浙江" }));
+    const zhejiang = list.data.find((d) => d.product.manufacturer === "浙江药业")!;
+    type ProductQuery = Parameters<Api["products"][":id"]["$get"]>[0]["query"];
+    const alts = async (query: ProductQuery) =>
+      (await okJson(api().products[":id"].$get({ param: { id: String(zhejiang.product.id) }, query }))).data.alternatives
+        .map((a) => a.product.manufacturer)
+        .sort();
+    expect(await alts({ ...AS_OF, province: "浙江" })).toEqual(["全国药业", "杭州药业", "未知药业"].sort());
+    expect(await alts({ asOf: "2024-04-01", province: "杭州市" })).toEqual(["全国药业", "杭州药业", "按月药业", "未知药业"].sort());
+    expect(await alts({ asOf: "2025-06-01", province: "浙江" })).toEqual(["未知药业"]);
+    expect(await alts({ asOf: "2025-06-01", province: "浙江", include: "ended" })).toEqual(["全国药业", "杭州药业", "按月药业", "未知药业"].sort());
   });
 });
 
