@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getJson } from "../support/test-db";
-import { useTestWorld } from "../support/world";
+import { okJson } from "../support/client";
+import { type Api, apiClients, useTestWorld } from "../support/world";
 
 /**
  * `q=阿托伐他汀&province=浙江&asOf=…` on the real national results (seeds/prices-national.csv): only
@@ -15,26 +15,22 @@ beforeAll(async () => {
   await world.db.run(sql`UPDATE batches SET cycle_start = '2019-12', cycle_end = '2020-12' WHERE id = 'national-drug-1-expansion'`);
 });
 
-type Item = {
-  state: string;
-  batch: { id: string };
-  unitPrice: number;
-  supplyRegions: Array<{ code: string; name: string }>;
-  product: { genericName: string; manufacturer: string };
-};
-const Q = `q=${encodeURIComponent("阿托伐他汀")}`;
-const ZJ = `province=${encodeURIComponent("浙江")}`;
+const { api } = apiClients(world);
+type PricesQuery = Parameters<Api["prices"]["$get"]>[0]["query"];
+const Q = { q: "阿托伐他汀" };
+const ZJ = { province: "浙江" };
 
-async function items(qs: string): Promise<Item[]> {
-  const { status, body } = await getJson(world.app, `/api/v1/prices?${qs}&limit=200`);
-  expect(status, qs).toBe(200);
-  expect(body.meta.total, qs).toBe(body.data.length);
+async function items(query: PricesQuery) {
+  const body = await okJson(api.prices.$get({ query: { ...query, limit: "200" } }));
+  expect(body.meta.total, JSON.stringify(query)).toBe(body.data.length);
   return body.data;
 }
+type Item = Awaited<ReturnType<typeof items>>[number];
 /** Ranked by relevance and sorted by unit price: one filter, the same prices. */
-async function bothPaths(qs: string): Promise<Item[]> {
-  const ranked = await items(`${Q}&${qs}`);
-  const sorted = await items(`${Q}&sort=unitPrice&${qs}`);
+async function bothPaths(query: PricesQuery): Promise<Item[]> {
+  const qs = JSON.stringify(query);
+  const ranked = await items({ ...Q, ...query });
+  const sorted = await items({ ...Q, sort: "unitPrice", ...query });
   const ids = (xs: Item[]) => xs.map((x) => `${x.batch.id} ${x.product.manufacturer} ${x.unitPrice}`).sort();
   expect(ids(sorted), qs).toEqual(ids(ranked));
   return ranked;
@@ -44,8 +40,8 @@ const suppliesZhejiang = (x: Item) => x.supplyRegions.length === 0 || x.supplyRe
 
 describe("阿托伐他汀 for a hospital in 浙江, on the real seeds", () => {
   it("in the cycle: only prices supplied to 浙江 or nationwide, in force or of unknown cycle", async () => {
-    const everywhere = await bothPaths("asOf=2020-06-01");
-    const zhejiang = await bothPaths(`asOf=2020-06-01&${ZJ}`);
+    const everywhere = await bothPaths({ asOf: "2020-06-01" });
+    const zhejiang = await bothPaths({ asOf: "2020-06-01", ...ZJ });
     expect(zhejiang.length).toBeGreaterThan(0);
     expect(zhejiang.length).toBeLessThan(everywhere.length);
     for (const x of zhejiang) {
@@ -64,10 +60,10 @@ describe("阿托伐他汀 for a hospital in 浙江, on the real seeds", () => {
   });
 
   it("after the cycle the expansion's prices are hidden, and shown as ended with include=ended", async () => {
-    const after = await bothPaths(`asOf=2021-06-01&${ZJ}`);
+    const after = await bothPaths({ asOf: "2021-06-01", ...ZJ });
     expect(after.filter((x) => x.batch.id === "national-drug-1-expansion")).toEqual([]);
     for (const x of after) expect(["in_force", "unknown"]).toContain(x.state);
-    const all = await bothPaths(`asOf=2021-06-01&${ZJ}&include=ended`);
+    const all = await bothPaths({ asOf: "2021-06-01", ...ZJ, include: "ended" });
     const ended = all.filter((x) => x.batch.id === "national-drug-1-expansion");
     expect(firms(ended)).toEqual(["齐鲁制药（海南）有限公司"]);
     expect(ended[0]?.state).toBe("ended");
@@ -75,9 +71,9 @@ describe("阿托伐他汀 for a hospital in 浙江, on the real seeds", () => {
   });
 
   it("before the cycle they are upcoming: hidden by default, picked with state=upcoming", async () => {
-    expect((await bothPaths(`asOf=2019-11-30&${ZJ}`)).filter((x) => x.batch.id === "national-drug-1-expansion")).toEqual([]);
-    expect(firms(await bothPaths(`asOf=2019-11-30&${ZJ}&state=upcoming`))).toEqual(["齐鲁制药（海南）有限公司"]);
-    const inForce = await bothPaths(`asOf=2019-12-01&${ZJ}&state=in_force`);
+    expect((await bothPaths({ asOf: "2019-11-30", ...ZJ })).filter((x) => x.batch.id === "national-drug-1-expansion")).toEqual([]);
+    expect(firms(await bothPaths({ asOf: "2019-11-30", ...ZJ, state: "upcoming" }))).toEqual(["齐鲁制药（海南）有限公司"]);
+    const inForce = await bothPaths({ asOf: "2019-12-01", ...ZJ, state: "in_force" });
     expect(firms(inForce.filter((x) => x.batch.id === "national-drug-1-expansion"))).toEqual(["齐鲁制药（海南）有限公司"]);
     for (const x of inForce) expect(x.state).toBe("in_force");
   });
