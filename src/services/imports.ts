@@ -1,6 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { ImportKind } from "../db/schema";
+import { type ImportKind, importJournals, imports } from "../db/schema";
 import { refreshStatistics } from "../db/statistics";
 import { CsvTooLongError } from "../import/csv-records";
 import { DecodeError, NotUtf8Error, type TextEncodingName } from "../import/decode";
@@ -333,38 +333,59 @@ async function writeAudit(
 ): Promise<number> {
   const r = reportOf(req.kind, a.dryRun, a.encoding, a.tally, a.file ?? null);
   const errors = a.message ? [{ row: 0, column: null, message: `the import failed: ${a.message}` }] : r.errors;
-  const rows = await db.all<{ id: number }>(sql`INSERT INTO imports (kind, file_name, sha256, encoding, dry_run, status,
-      rows_total, rows_imported, rows_rejected, errors, warnings, actor, started_at, finished_at, journal_id)
-    VALUES (${req.kind}, ${req.fileName ?? null}, ${await sha256Of(req)}, ${a.encoding}, ${a.dryRun ? 1 : 0}, ${a.status}, ${r.rowsTotal},
-      ${a.status === "succeeded" && !a.dryRun ? r.rowsImported : 0}, ${r.rowsRejected},
-      ${JSON.stringify(errors.slice(0, 200))}, ${JSON.stringify(r.warnings.slice(0, 50))}, ${req.actor ?? null}, ${a.startedAt},
-      ${new Date().toISOString()}, (SELECT id FROM import_journals WHERE key = ${a.journalKey ?? null} AND finished = 1))
-    RETURNING id`);
+  // Looked up in the same statement: the audit row names the journal only when it finished.
+  const journal = (key: string) =>
+    db
+      .select({ id: importJournals.id })
+      .from(importJournals)
+      .where(and(eq(importJournals.key, key), eq(importJournals.finished, 1)));
+  const rows = await db
+    .insert(imports)
+    .values({
+      kind: req.kind,
+      fileName: req.fileName ?? null,
+      sha256: await sha256Of(req),
+      encoding: a.encoding,
+      dryRun: a.dryRun,
+      status: a.status,
+      rowsTotal: r.rowsTotal,
+      rowsImported: a.status === "succeeded" && !a.dryRun ? r.rowsImported : 0,
+      rowsRejected: r.rowsRejected,
+      errors: JSON.stringify(errors.slice(0, 200)),
+      warnings: JSON.stringify(r.warnings.slice(0, 50)),
+      actor: req.actor ?? null,
+      startedAt: a.startedAt,
+      finishedAt: new Date().toISOString(),
+      journalId: a.journalKey === undefined ? null : sql`${journal(a.journalKey)}`,
+    })
+    .returning({ id: imports.id });
   return rows[0]?.id ?? 0;
 }
 
 /** The audit log, newest first. */
 export async function listImports(db: Db, limit = 100) {
-  const rows = await db.all<{
-    id: number;
-    kind: string;
-    fileName: string | null;
-    sha256: string;
-    encoding: string | null;
-    dryRun: number;
-    status: string;
-    rowsTotal: number;
-    rowsImported: number;
-    rowsRejected: number;
-    errors: string;
-    warnings: string;
-    actor: string | null;
-    startedAt: string;
-    finishedAt: string | null;
-    withdrawnAt: string | null;
-    withdrawnBy: string | null;
-  }>(sql`SELECT id, kind, file_name AS fileName, sha256, encoding, dry_run AS dryRun, status, rows_total AS rowsTotal,
-      rows_imported AS rowsImported, rows_rejected AS rowsRejected, errors, warnings, actor, started_at AS startedAt,
-      finished_at AS finishedAt, withdrawn_at AS withdrawnAt, withdrawn_by AS withdrawnBy FROM imports ORDER BY id DESC LIMIT ${limit}`);
-  return rows.map((r) => ({ ...r, dryRun: Boolean(r.dryRun), errors: JSON.parse(r.errors) as RowIssue[], warnings: JSON.parse(r.warnings) as string[] }));
+  const rows = await db
+    .select({
+      id: imports.id,
+      kind: imports.kind,
+      fileName: imports.fileName,
+      sha256: imports.sha256,
+      encoding: imports.encoding,
+      dryRun: imports.dryRun,
+      status: imports.status,
+      rowsTotal: imports.rowsTotal,
+      rowsImported: imports.rowsImported,
+      rowsRejected: imports.rowsRejected,
+      errors: imports.errors,
+      warnings: imports.warnings,
+      actor: imports.actor,
+      startedAt: imports.startedAt,
+      finishedAt: imports.finishedAt,
+      withdrawnAt: imports.withdrawnAt,
+      withdrawnBy: imports.withdrawnBy,
+    })
+    .from(imports)
+    .orderBy(desc(imports.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, errors: JSON.parse(r.errors) as RowIssue[], warnings: JSON.parse(r.warnings) as string[] }));
 }

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { count } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { ImportKind } from "../db/schema";
+import { batches, type ImportKind } from "../db/schema";
 import { AppError } from "../errors";
 import { type ImportReport, runImport } from "./imports";
 
@@ -8,7 +8,7 @@ import { type ImportReport, runImport } from "./imports";
 export const SEED_ORDER: ImportKind[] = ["regions", "batches", "prices"];
 
 export async function isEmpty(db: Db): Promise<boolean> {
-  const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM batches`);
+  const [row] = await db.select({ n: count() }).from(batches);
   return (row?.n ?? 0) === 0;
 }
 
