@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { getJson } from "../support/test-db";
-import { useTestWorld } from "../support/world";
+import { okJson } from "../support/client";
+import { type Api, apiClients, useTestWorld } from "../support/world";
 
 /**
  * Names users type, on the real national results the tracker starts with (seeds/prices-national.csv,
@@ -9,25 +9,18 @@ import { useTestWorld } from "../support/world";
  * and what a hospital in one province can buy on one day (issue 15).
  */
 const world = useTestWorld();
+const { api } = apiClients(world);
 
-type Item = {
-  id: number;
-  state: string;
-  batch: { id: string };
-  supplyRegions: Array<{ code: string; name: string }>;
-  unitPrice: number;
-  product: { genericName: string; manufacturer: string; manufacturerShort: string | null; brandNames: string[]; originator: boolean | null; spec: string };
-};
-async function search(qs: string): Promise<{ items: Item[]; total: number; didYouMean?: string[] }> {
-  const { status, body } = await getJson(world.app, `/api/v1/prices?${qs}&limit=200`);
-  expect(status, qs).toBe(200);
+type PricesQuery = Parameters<Api["prices"]["$get"]>[0]["query"];
+async function search(query: PricesQuery) {
+  const body = await okJson(api.prices.$get({ query: { ...query, limit: "200" } }));
   return { items: body.data, total: body.meta.total, didYouMean: body.meta.didYouMean };
 }
-const q = (text: string) => `q=${encodeURIComponent(text)}`;
+const q = (text: string) => ({ q: text });
 
 describe("firm short names (生产企业-简称) on the real seeds", () => {
   it("正大天晴 finds the products of every 正大天晴 firm, the short name shown on each", async () => {
-    const { items, total } = await search(`${q("正大天晴")}&include=ended`);
+    const { items, total } = await search({ ...q("正大天晴"), include: "ended" });
     // The workbook lists 正大天晴 under three full names (and the 4+7 sheet by its short name alone).
     const firms = new Set(items.map((i) => i.product.manufacturer));
     expect(firms).toEqual(new Set(["正大天晴", "正大天晴药业集团股份有限公司", "南京正大天晴制药有限公司", "正大天晴药业集团股份有限"]));
@@ -38,14 +31,14 @@ describe("firm short names (生产企业-简称) on the real seeds", () => {
   });
 
   it("a short name that is not part of the full name finds its firm (乐普医疗 → 乐普制药科技有限公司, 华东医药 → 杭州中美华东制药有限公司)", async () => {
-    const huadong = await search(`${q("华东医药")}&include=ended`);
+    const huadong = await search({ ...q("华东医药"), include: "ended" });
     expect(huadong.items.map((i) => i.product.manufacturer)).toContain("杭州中美华东制药有限公司");
-    const lepu = await search(`${q("乐普医疗")}&include=ended`);
+    const lepu = await search({ ...q("乐普医疗"), include: "ended" });
     expect(lepu.items.length).toBeGreaterThan(0);
     for (const i of lepu.items) expect(i.product.manufacturerShort).toBe("乐普医疗");
     expect(new Set(lepu.items.map((i) => i.product.manufacturer))).toEqual(new Set(["乐普制药科技有限公司", "乐普药业股份有限公司"]));
     // With a further word: the short name leads, the drug narrows.
-    const both = await search(`${q("乐普医疗 阿托伐他汀")}&include=ended`);
+    const both = await search({ ...q("乐普医疗 阿托伐他汀"), include: "ended" });
     expect(both.items.map((i) => `${i.product.genericName} ${i.product.manufacturer}`)).toEqual(["阿托伐他汀 乐普制药科技有限公司"]);
   });
 });
@@ -63,7 +56,7 @@ describe("did you mean, on the real seeds", () => {
     expect(total).toBe(0);
     expect(didYouMean?.[0]).toMatch(/^阿托伐他汀/);
     // atfttp is no typo: it is the 拼音码 of 阿托伐他汀片, and finds the tablets themselves.
-    const tablets = await search(`${q("atfttp")}&include=ended`);
+    const tablets = await search({ ...q("atfttp"), include: "ended" });
     expect(tablets.didYouMean).toBeUndefined();
     expect(new Set(tablets.items.map((i) => i.product.genericName))).toEqual(new Set(["阿托伐他汀"]));
   });
@@ -85,7 +78,7 @@ national-drug-1-expansion,阿托伐他汀,口服常释剂型,20mg,辉瑞制药�
     const report = await runImport(world.db, { kind: "prices", bytes: new TextEncoder().encode(file) });
     expect(report.errors).toEqual([]);
     for (const typed of ["立普妥", "Lipitor", "lipi"]) {
-      const { items } = await search(`${q(typed)}&include=ended`);
+      const { items } = await search({ ...q(typed), include: "ended" });
       expect(
         items.map((i) => i.product.manufacturer),
         typed,
@@ -94,8 +87,7 @@ national-drug-1-expansion,阿托伐他汀,口服常释剂型,20mg,辉瑞制药�
       expect(items[0]?.product.originator).toBe(true);
     }
     // Type-ahead offers the generic name sold under the brand; a firm's short name is no name to suggest.
-    const suggest = async (typed: string) =>
-      (await getJson(world.app, `/api/v1/suggest?q=${encodeURIComponent(typed)}`)).body.data.map((d: { name: string }) => d.name);
+    const suggest = async (typed: string) => (await okJson(api.suggest.$get({ query: { q: typed } }))).data.map((d) => d.name);
     expect(await suggest("立普妥")).toEqual(["阿托伐他汀"]);
     expect(await suggest("乐普医疗")).toEqual([]);
   });
