@@ -38,7 +38,9 @@ export function uploadLimit({ limitOf = (deps) => deps.importBodyLimitBytes, all
   };
 }
 
-const apiTooLargeMessage = (mb: number) => `the file is larger than the limit of ${mb} MB`;
+/** Names the way in for a larger file: the CLI streams any size into the same database (D1, Turso or the file). */
+const apiTooLargeMessage = (mb: number) =>
+  `the file is larger than the limit of ${mb} MB; import larger files with \`npm run import\` against the same database (D1, Turso or the file), or split them by batch or province`;
 
 /** The API's limit, with its English message; an import spooled on Node counts its body as it arrives. */
 export const apiUploadLimit = uploadLimit({ message: apiTooLargeMessage, streamed: (deps) => Boolean(deps.spoolUpload) });

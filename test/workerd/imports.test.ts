@@ -24,6 +24,24 @@ describe("imports through the Worker on D1", () => {
     expect(found.body.data[0].discountPct).toBe(95);
   });
 
+  it("refuses a file over the Worker's limit with 413, naming the limit and the CLI for larger files", async () => {
+    // 10 MB is about what an isolate's 128 MB can import (README, "Deploying to Cloudflare Workers").
+    const rows = Array.from({ length: 130_000 }, (_, i) => row(i + 10));
+    const big = file(rows);
+    expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+    const before = await snapshotData(db());
+    // A client address of its own, so the rate limit other tests spend does not answer first.
+    const { status, body } = await call("/api/v1/imports?kind=prices", {
+      method: "POST",
+      body: big,
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "cf-connecting-ip": "203.0.113.93", "content-type": "text/csv" },
+    });
+    expect(status).toBe(413);
+    expect(body.error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining("limit of 10 MB") });
+    expect(body.error.message).toContain("npm run import");
+    expect(await snapshotData(db())).toEqual(before);
+  });
+
   it("rejects a bad file naming row and column, and writes nothing", async () => {
     const before = await snapshotData(db());
     const { status, body } = await importCsv("kind=prices", [HEADER, row(3), row(4, "abc"), row(5).replace("北京市", "火星")].join("\n"));
