@@ -7,7 +7,7 @@ import { buildSearchDb } from "./search-load";
 import { percentile, QUERY_CLASSES, type QueryClass, queryPath, type UserQuery, userQueries } from "./user-queries";
 
 /**
- * `npm run bench -- varied [--sizes=100000,1000000] [--queries=N]`: what users send, not fixed
+ * `npm run bench -- varied [--sizes=100000,1000000] [--queries=N] [--slowest=N]`: what users send, not fixed
  * probes. N distinct queries (default 300) from a deterministic generator over every parameter of
  * GET /api/v1/prices, each run ONCE with no warm-up: in process, then over HTTP on a server without
  * the response cache, then the same URLs concurrently with /health probed beside them
@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<void> {
   const inProcessOnly = args.includes("--in-process-only");
   const results: SizeResult[] = [];
   for (const size of sizes) results.push(await measure(size, count, inProcessOnly));
-  report(results);
+  report(results, Number(arg("slowest") ?? 8));
 }
 
 async function measure(size: number, count: number, inProcessOnly: boolean): Promise<SizeResult> {
@@ -172,7 +172,7 @@ function stats(xs: number[]) {
   return { n: xs.length, p50: percentile(xs, 0.5), p95: percentile(xs, 0.95), p99: percentile(xs, 0.99), max: Math.max(...xs) };
 }
 
-function report(results: SizeResult[]): void {
+function report(results: SizeResult[], slowest: number): void {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—").padStart(8);
   const missed: string[] = [];
   for (const r of results) {
@@ -189,7 +189,7 @@ function report(results: SizeResult[]): void {
         missed.push(`${cls} (p95 ${a.p95.toFixed(1)}, p99 ${a.p99.toFixed(1)}, max ${a.max.toFixed(1)})`);
     }
     console.log("  slowest in process:");
-    for (const s of [...r.inProcess].sort((a, b) => b.ms - a.ms).slice(0, 8))
+    for (const s of [...r.inProcess].sort((a, b) => b.ms - a.ms).slice(0, slowest))
       console.log(`    ${s.ms.toFixed(1).padStart(8)} ms  ${s.cls}  ${decodeURIComponent(s.path)}`);
     for (const c of r.concurrent) {
       const health = stats(c.health);
