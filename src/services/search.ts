@@ -337,19 +337,33 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
   const { after } = opts;
   const from =
     after && k.tier === after.tier && k.nc === after.notCurrent ? [sql`(p.unit_price_e4, p.id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`] : [];
-  const [end] = await readRows<{ u: number; id: number }>(
-    db,
-    sql`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${allOf(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${litInt(window - 1)}`,
-  );
-  const bound = end ? [sql`(p.unit_price_e4, p.id) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
-  const where = [sql`ps.price_id = p.id`, ...from, ...bound, cond, stateOfKey(k.nc, filters), ...filters.groupOnRows, ...rowConditions(plan, filters)];
-  // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
-  const rows = await readRows<PageRow>(
-    db,
-    sql`SELECT ps.price_id AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
-      WHERE ${allOf(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${litInt(opts.n)}`,
-  );
-  return rows.length >= opts.n || !end ? rows : null;
+  /** The key's first n prices within `steps` prices of the global order; `done` when they answer the page. */
+  const walk = async (steps: number): Promise<{ rows: PageRow[]; done: boolean }> => {
+    const [end] = await readRows<{ u: number; id: number }>(
+      db,
+      sql`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${allOf(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${litInt(steps - 1)}`,
+    );
+    const bound = end ? [sql`(p.unit_price_e4, p.id) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
+    const where = [sql`ps.price_id = p.id`, ...from, ...bound, cond, stateOfKey(k.nc, filters), ...filters.groupOnRows, ...rowConditions(plan, filters)];
+    // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
+    const rows = await readRows<PageRow>(
+      db,
+      sql`SELECT ps.price_id AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
+        WHERE ${allOf(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${litInt(opts.n)}`,
+    );
+    return { rows, done: rows.length >= opts.n || !end };
+  };
+  // An eighth of the window first: a key spread over the unit-price order shows some of its prices
+  // there (about scanSlack × n / 8). None at all means they sit elsewhere (devices, all dear; SYNC
+  // codes): the whole window would likely end short too, and the key's ranges answer at once.
+  const first = Math.ceil(window / 8);
+  if (first >= opts.n * 4) {
+    const head = await walk(first);
+    if (head.done) return head.rows;
+    if (!head.rows.length) return null;
+  }
+  const whole = await walk(window);
+  return whole.done ? whole.rows : null;
 }
 
 /** A key's first n prices as arms of a union: one limited read per group range (or one sort). */

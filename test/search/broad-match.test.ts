@@ -120,7 +120,7 @@ describe("broad matches", () => {
     expect(asTruth(page)).toEqual(await truth(sql`pr.manufacturer LIKE '%药业%'`));
   });
 
-  it("every page, total and facet equals the ordinary paths', with and without filters", async () => {
+  it("every page, total and facet equals the ordinary paths', with and without filters", { timeout: 90_000 }, async () => {
     const cases: PriceQuery[] = [];
     for (const q of ["药业", "制药", "xc10", "xc1", "国药准字h1", "他汀", "阿", "华海 20mg"]) {
       cases.push({ q }, { q, category: "drug" }, { q, batch: "fx-current" }, { q, level: "national" }, { q, minDiscount: 50 });
