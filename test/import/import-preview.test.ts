@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { previewImport } from "../../src/services/import-preview";
 import { importFiles } from "../../src/services/seed";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /*
  * The import page's dry run says what the import would add, update and leave unchanged, with
@@ -38,12 +39,9 @@ describe("import dry run preview", () => {
   afterAll(() => world.close());
 
   const pricesOf = async () =>
-    (
-      (await getJson(world.app, "/api/v1/prices?batch=preview-b&include=ended&sort=unitPrice")).body.data as Array<{
-        chosenPrice: number;
-        product: { genericName: string };
-      }>
-    ).map((p) => `${p.product.genericName} ${p.chosenPrice}`);
+    (await okJson(typedClient(world.app).api.v1.prices.$get({ query: { batch: "preview-b", include: "ended", sort: "unitPrice" } }))).data.map(
+      (p) => `${p.product.genericName} ${p.chosenPrice}`,
+    );
 
   it("counts and samples what would be added and updated, and what stays unchanged, writing nothing", async () => {
     const before = await pricesOf();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /**
  * Strength as files print it and pharmacists type it (issue 15): 10 mg = 10mg, 0.02g = 20mg,
@@ -37,12 +38,11 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-type Item = { product: { id: number; manufacturer: string; spec: string; strengthNormalized: string | null } };
-async function firms(q: string): Promise<string[]> {
-  const { status, body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent(q)}&limit=50`);
-  expect(status, q).toBe(200);
+const api = () => typedClient(world.app).api.v1;
+async function firms(q: string): Promise<Array<string | null>> {
+  const body = await okJson(api().prices.$get({ query: { q, limit: "50" } }));
   expect(body.meta.total, q).toBe(body.data.length);
-  return (body.data as Item[]).map((d) => d.product.manufacturer).sort();
+  return body.data.map((d) => d.product.manufacturer).sort();
 }
 
 describe("a strength typed as a search word", () => {
@@ -61,10 +61,10 @@ describe("a strength typed as a search word", () => {
 
 describe("alternatives group by name, form and normalised strength", () => {
   const alternatives = async (firm: string) => {
-    const { body: list } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("测试洛尔")}&limit=50`);
-    const item = (list.data as Item[]).find((d) => d.product.manufacturer === firm)!;
-    const { body } = await getJson(world.app, `/api/v1/products/${item.product.id}`);
-    return (body.data.alternatives as Item[]).map((a) => [a.product.manufacturer, a.product.spec, a.product.strengthNormalized]);
+    const list = await okJson(api().prices.$get({ query: { q: "测试洛尔", limit: "50" } }));
+    const item = list.data.find((d) => d.product.manufacturer === firm)!;
+    const body = await okJson(api().products[":id"].$get({ param: { id: String(item.product.id) }, query: {} }));
+    return body.data.alternatives.map((a) => [a.product.manufacturer, a.product.spec, a.product.strengthNormalized]);
   };
 
   it("a 20mg product's alternatives are the other 20 mg and 0.02g products, cheapest first, never 40mg or 120mg", async () => {
