@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { okJson, typedClient } from "../support/client";
-import { getJson, type TestWorld } from "../support/test-db";
+import { errorJson, okJson, typedClient } from "../support/client";
+import type { TestWorld } from "../support/test-db";
 import { createSavingsWorld } from "./world";
 
 let world: TestWorld;
@@ -20,7 +20,8 @@ describe("savings and progress refuse bad queries with a clear error", () => {
     ["/api/v1/progress?region=999999", 404, "not_found", "999999"],
     ["/api/v1/progress?cursor=garbage", 400, "invalid_cursor", "cursor"],
   ])("%s → %i %s", async (path, status, code, mentions) => {
-    const res = await getJson(world.app, encodeURI(path));
+    // Raw requests on purpose: each sends a value the contract or the service refuses.
+    const res = await errorJson(world.app.request(encodeURI(path)));
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
     expect(res.body.error.message).toContain(mentions);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { okJson, typedClient } from "../support/client";
-import { getJson, type TestWorld } from "../support/test-db";
+import { errorJson, okJson, typedClient } from "../support/client";
+import type { TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 
 let world: TestWorld;
@@ -37,7 +37,8 @@ describe("GET /api/v1/suggest", () => {
       `/api/v1/suggest?q=${"阿".repeat(101)}`,
       "/api/v1/suggest?q=a&limit=0",
     ]) {
-      const { status, body } = await getJson(world.app, path);
+      // Raw requests on purpose: each sends a value the contract refuses.
+      const { status, body } = await errorJson(world.app.request(path));
       expect(status, path).toBe(400);
       expect(body.error.code).toBe("validation_error");
     }
