@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson, typedClient } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
 
 const FILE = readFileSync(join(import.meta.dirname, "fixtures", "official-gb18030.csv"));
 
@@ -23,8 +24,8 @@ describe("a GB18030 file as Excel writes it, with official Chinese headers, titl
     // 序号 is a column published tables carry: known, so not reported as ignored.
     expect(report.warnings).toEqual([]);
 
-    const { body } = await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("测试")}&limit=10`);
-    const byName = new Map((body.data as any[]).map((p) => [p.product.genericName, p]));
+    const body = await okJson(typedClient(world.app).api.v1.prices.$get({ query: { q: "测试", limit: "10" } }));
+    const byName = new Map(body.data.map((p) => [p.product.genericName, p]));
     expect(byName.get("测试甲片")).toMatchObject({
       chosenPrice: 1234.5,
       referencePrice: 2469,
