@@ -1,5 +1,6 @@
+import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { appMeta } from "../db/schema";
 
 /** How long a process trusts the data version it last read. */
 const FRESH_MS = 1000;
@@ -32,11 +33,12 @@ export async function readDataState(db: Db, now = Date.now()): Promise<Omit<Know
   const hit = known.get(key);
   if (hit && now - hit.at < FRESH_MS) return hit;
   const startedIn = generation.get(key) ?? 0;
-  const [row] = await readRows<{ value: string | null; changedAt: string | null }>(
-    db,
-    "SELECT (SELECT value FROM app_meta WHERE key = 'data_version') AS value, (SELECT value FROM app_meta WHERE key = 'data_changed_at') AS changedAt",
-  );
-  const state = { value: row?.value ?? "0", changedAt: row?.changedAt ?? null };
+  const rows = await db
+    .select({ key: appMeta.key, value: appMeta.value })
+    .from(appMeta)
+    .where(inArray(appMeta.key, ["data_version", "data_changed_at"]));
+  const valueOf = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
+  const state = { value: valueOf("data_version") ?? "0", changedAt: valueOf("data_changed_at") };
   // An import that finished while this read was under way may have made its answer old.
   if ((generation.get(key) ?? 0) === startedIn) known.set(key, { ...state, at: now });
   return state;

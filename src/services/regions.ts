@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
@@ -13,10 +13,11 @@ export async function regionNameMap(db: Db): Promise<Map<string, string>> {
 /** Finds a region by its code or exact Chinese name. */
 export async function findRegion(db: Db, codeOrName: string) {
   const key = codeOrName.trim();
-  const rows = await readRows<{ code: string; name: string; parentCode: string | null; fundShareBp: number | null }>(
-    db,
-    sql`SELECT code, name, parent_code AS parentCode, fund_share_bp AS fundShareBp FROM regions WHERE code = ${key} OR name = ${key} LIMIT 1`,
-  );
+  const rows = await db
+    .select({ code: regions.code, name: regions.name, parentCode: regions.parentCode, fundShareBp: regions.fundShareBp })
+    .from(regions)
+    .where(or(eq(regions.code, key), eq(regions.name, key)))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -59,6 +60,7 @@ type PlaceRow = { code: string; name: string; parentCode: string | null; level: 
 export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | null> {
   const key = codeOrName.normalize("NFKC").trim();
   if (!key) return null;
+  // SQL text through readRows, as search's other hot reads: every region filter of a search runs these.
   const cols = `code, name, parent_code AS parentCode, level`;
   // A six-digit GB/T 2260 code of a province (330000) or a city (330100) names the region that the
   // short code of the same digits (33, 3301) stands for, when the table keeps the short form.
