@@ -1,6 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { batches } from "../db/schema";
 import { type BidEntry, type BidGroup, type BidLandscape, bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
 import { normalizeStrength } from "../domain/strength";
 import { AppError, notFound } from "../errors";
@@ -118,7 +119,7 @@ export type BidListQuery = { outcome?: "chosen" | "not_chosen"; genericName?: st
  * within each (bids without a price last). Paged by position: the cursor holds the offset.
  */
 export async function listBatchBids(db: Db, batchId: string, query: BidListQuery = {}) {
-  const [batch] = await readRows<{ id: string }>(db, sql`SELECT id FROM batches WHERE id = ${batchId}`);
+  const [batch] = await db.select({ id: batches.id }).from(batches).where(eq(batches.id, batchId));
   if (!batch) throw notFound("batch", batchId);
   const limit = query.limit ?? 100;
   const offset = query.cursor === undefined ? 0 : offsetOf(query.cursor);

@@ -37,8 +37,8 @@ export async function readDataState(db: Db, now = Date.now()): Promise<Omit<Know
     .select({ key: appMeta.key, value: appMeta.value })
     .from(appMeta)
     .where(inArray(appMeta.key, ["data_version", "data_changed_at"]));
-  const valueOf = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
-  const state = { value: valueOf("data_version") ?? "0", changedAt: valueOf("data_changed_at") };
+  const metaValue = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
+  const state = { value: metaValue("data_version") ?? "0", changedAt: metaValue("data_changed_at") };
   // An import that finished while this read was under way may have made its answer old.
   if ((generation.get(key) ?? 0) === startedIn) known.set(key, { ...state, at: now });
   return state;

@@ -1,5 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { importJournals } from "../db/schema";
 import { commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
@@ -149,7 +150,7 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
   } finally {
     dataChanged(db);
   }
-  const [marked] = await db.all<{ withdrawnAt: string | null }>(sql`SELECT withdrawn_at AS withdrawnAt FROM import_journals WHERE id = ${journal}`);
+  const [marked] = await db.select({ withdrawnAt: importJournals.withdrawnAt }).from(importJournals).where(eq(importJournals.id, journal));
   if (marked?.withdrawnAt !== withdrawnAt) {
     // Another import or withdrawal came between the check and the batch: nothing was changed.
     if (marked?.withdrawnAt) throw new AppError(409, "import_already_withdrawn", `import #${importId} was already withdrawn at ${marked.withdrawnAt}`);
