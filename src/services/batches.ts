@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import type { Category, Level } from "../db/schema";
+import { batchStats, type Category, type Level } from "../db/schema";
 import { trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
@@ -232,9 +232,15 @@ export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Pro
   const now = new Date().toISOString();
   for (const batchId of new Set(batchIds)) {
     const stored = await computeStoredStats(db, batchId);
-    await db.run(sql`INSERT INTO batch_stats (batch_id, stats, updated_at) VALUES (${batchId}, ${JSON.stringify(stored)}, ${now})
-      ON CONFLICT(batch_id) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at
-      WHERE batch_stats.stats IS NOT excluded.stats`);
+    // Unchanged statistics keep their updated_at: the change feed reads it.
+    await db
+      .insert(batchStats)
+      .values({ batchId, stats: JSON.stringify(stored), updatedAt: now })
+      .onConflictDoUpdate({
+        target: batchStats.batchId,
+        set: { stats: sql`excluded.stats`, updatedAt: sql`excluded.updated_at` },
+        setWhere: sql`${batchStats.stats} IS NOT excluded.stats`,
+      });
   }
 }
 
