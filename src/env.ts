@@ -37,6 +37,8 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Threads that run reads of an embedded (file:) database off the event loop; 0 runs them on it. */
   READ_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  /** How much lower the read threads run than the event loop (a Linux nice value per thread), so /health and request dispatch are not queued behind a long search. */
+  READ_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(5),
   /** A read still running after this long answers 503 with Retry-After (embedded database with READ_THREADS). */
   QUERY_BUDGET_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   // How long a stop (SIGTERM, SIGINT) takes at most: requests in flight may finish until a second

@@ -21,7 +21,12 @@ async function main() {
   if (stats.analyzed) console.log(`the database had no planner statistics: analyzed it (bounded, ${stats.ms} ms)`);
   const readPool =
     config.READ_THREADS > 0 && config.DATABASE_URL.startsWith("file:")
-      ? createReadPool({ path: fileURLToPathOf(config.DATABASE_URL), size: config.READ_THREADS, budgetMs: config.QUERY_BUDGET_MS })
+      ? createReadPool({
+          path: fileURLToPathOf(config.DATABASE_URL),
+          size: config.READ_THREADS,
+          budgetMs: config.QUERY_BUDGET_MS,
+          nice: config.READ_THREAD_NICE,
+        })
       : undefined;
   const { deps, close } = nodeDeps(handle, config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
     readPool,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
@@ -24,7 +24,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): number[] {
+  return readdirSync("/proc/self/task").map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
 describe("reads on worker threads", () => {
+  it.runIf(process.platform === "linux")("run below the event loop's priority, so a long search yields the CPU to it", async () => {
+    const before = threadNices().filter((n) => n === 7).length;
+    const low = createReadPool({ path, size: 2, budgetMs: 10_000, nice: 7 });
+    try {
+      // A thread sets its own nice value when it starts, before its first statement.
+      await low.execute("SELECT 1 AS one", []);
+      await low.execute("SELECT 1 AS one", []);
+      await expect.poll(() => threadNices().filter((n) => n === 7).length - before).toBe(2);
+      expect(threadNices()[0]).toBe(0);
+    } finally {
+      await low.close();
+    }
+  });
+
   it("answers rows by index and by column name, integers as numbers", async () => {
     const r = await pool.execute("SELECT id, name, level FROM batches WHERE id = ?", ["national-drug-4"]);
     expect(r.columns).toEqual(["id", "name", "level"]);
