@@ -636,15 +636,23 @@ export const searchAliases = sqliteTable(
   (t) => [primaryKey({ columns: [t.alias, t.kind, t.productId] }), index("search_aliases_product_idx").on(t.productId)],
 );
 
+/**
+ * A group of search_groups: a name or a firm (term_id), batch, category and cycle. The count
+ * summaries (search_groups, search_cells, search_price_cells) are all keyed by it.
+ */
+const groupKey = () => ({
+  termId: integer("term_id").notNull(),
+  batchId: text("batch_id").notNull(),
+  category: text("category").notNull(),
+  cycleStart: text("cycle_start").notNull(),
+  cycleEnd: text("cycle_end").notNull(),
+});
+
 /** Per group of search_groups, the prices per province bit of the region mask and per reduction band of 10 %: counts under a region or a minimum reduction without reading prices. WITHOUT ROWID. */
 export const searchCells = sqliteTable(
   "search_cells",
   {
-    termId: integer("term_id").notNull(),
-    batchId: text("batch_id").notNull(),
-    category: text("category").notNull(),
-    cycleStart: text("cycle_start").notNull(),
-    cycleEnd: text("cycle_end").notNull(),
+    ...groupKey(),
     bit: integer("bit").notNull(),
     band: integer("band").notNull(),
     n: integer("n").notNull(),
@@ -661,11 +669,7 @@ export const searchCells = sqliteTable(
 export const searchPriceCells = sqliteTable(
   "search_price_cells",
   {
-    termId: integer("term_id").notNull(),
-    batchId: text("batch_id").notNull(),
-    category: text("category").notNull(),
-    cycleStart: text("cycle_start").notNull(),
-    cycleEnd: text("cycle_end").notNull(),
+    ...groupKey(),
     pband: integer("pband").notNull(),
     n: integer("n").notNull(),
   },
@@ -723,11 +727,7 @@ export const searchGrams = sqliteTable(
 export const searchGroups = sqliteTable(
   "search_groups",
   {
-    termId: integer("term_id").notNull(),
-    batchId: text("batch_id").notNull(),
-    category: text("category").notNull(),
-    cycleStart: text("cycle_start").notNull(),
-    cycleEnd: text("cycle_end").notNull(),
+    ...groupKey(),
     n: integer("n").notNull(),
   },
   (t) => [primaryKey({ columns: [t.termId, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],
