@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { asc, desc, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { batches } from "../db/schema";
 
 /** A batch as a filter's option. */
 export type BatchOption = { id: string; name: string; synthetic: boolean };
@@ -11,9 +11,8 @@ export type BatchOption = { id: string; name: string; synthetic: boolean };
  * are far more than a select needs.
  */
 export async function batchOptions(db: Db): Promise<BatchOption[]> {
-  const rows = await readRows<{ id: string; name: string; synthetic: number }>(
-    db,
-    sql`SELECT id, name, synthetic FROM batches ORDER BY COALESCE(announced, '') DESC, id ASC`,
-  );
-  return rows.map((r) => ({ id: r.id, name: r.name, synthetic: Boolean(r.synthetic) }));
+  return db
+    .select({ id: batches.id, name: batches.name, synthetic: batches.synthetic })
+    .from(batches)
+    .orderBy(desc(sql`COALESCE(${batches.announced}, '')`), asc(batches.id));
 }

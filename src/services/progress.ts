@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { regions } from "../db/schema";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
 import { badRequest } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -119,7 +120,7 @@ export async function getProgress(db: Db, q: ProgressQuery) {
 type RegionTree = { parent: Map<string, string | null>; name: Map<string, string> };
 
 async function regionTree(db: Db): Promise<RegionTree> {
-  const rows = await readRows<{ code: string; name: string; parentCode: string | null }>(db, sql`SELECT code, name, parent_code AS parentCode FROM regions`);
+  const rows = await db.select({ code: regions.code, name: regions.name, parentCode: regions.parentCode }).from(regions);
   return { parent: new Map(rows.map((r) => [r.code, r.parentCode])), name: new Map(rows.map((r) => [r.code, r.name])) };
 }
 

@@ -1,6 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { regions } from "../db/schema";
 
 type RegionNode = { code: string; name: string; parentCode: string | null; fundShareBp: number | null };
 
@@ -25,7 +24,9 @@ export type RegionTree = {
 const SHARE_LEVELS = 3;
 
 export async function loadRegionTree(db: Db): Promise<RegionTree> {
-  const rows = await readRows<RegionNode>(db, sql`SELECT code, name, parent_code AS parentCode, fund_share_bp AS fundShareBp FROM regions`);
+  const rows: RegionNode[] = await db
+    .select({ code: regions.code, name: regions.name, parentCode: regions.parentCode, fundShareBp: regions.fundShareBp })
+    .from(regions);
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const byName = new Map(rows.map((r) => [r.name, r]));
   const children = new Map<string, string[]>();

@@ -1,4 +1,4 @@
-import { eq, or, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
@@ -8,17 +8,6 @@ import { regionLookup } from "../import/region-names";
 export async function regionNameMap(db: Db): Promise<Map<string, string>> {
   const rows = await db.select({ code: regions.code, name: regions.name }).from(regions);
   return new Map(rows.map((r) => [r.code, r.name]));
-}
-
-/** Finds a region by its code or exact Chinese name. */
-export async function findRegion(db: Db, codeOrName: string) {
-  const key = codeOrName.trim();
-  const rows = await db
-    .select({ code: regions.code, name: regions.name, parentCode: regions.parentCode, fundShareBp: regions.fundShareBp })
-    .from(regions)
-    .where(or(eq(regions.code, key), eq(regions.name, key)))
-    .limit(1);
-  return rows[0] ?? null;
 }
 
 /** The region, its ancestors and its descendants: the codes whose supply covers it or is covered by it. */

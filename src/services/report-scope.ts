@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { batches } from "../db/schema";
 import { notFound } from "../errors";
 import { loadRegionTree } from "./region-tree";
 
@@ -10,7 +10,7 @@ import { loadRegionTree } from "./region-tree";
  */
 export async function resolveReportScope(db: Db, q: { batch?: string; region?: string }) {
   if (q.batch) {
-    const found = await readRows<{ id: string }>(db, sql`SELECT id FROM batches WHERE id = ${q.batch}`);
+    const found = await db.select({ id: batches.id }).from(batches).where(eq(batches.id, q.batch));
     if (!found.length) throw notFound("batch", q.batch);
   }
   const tree = await loadRegionTree(db);
