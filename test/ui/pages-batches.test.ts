@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getJson } from "../support/test-db";
-import { useTestWorld } from "../support/world";
+import { okJson } from "../support/client";
+import { apiClients, useTestWorld } from "../support/world";
 
 /*
  * The batch page on the real seeds (national batches 1-4 with their losing bids): the bid landscape
@@ -9,12 +9,13 @@ import { useTestWorld } from "../support/world";
  */
 describe("batch pages on the real seeds", () => {
   const world = useTestWorld();
+  const { api } = apiClients(world);
 
   const html = async (path: string) => (await world.app.request(path)).text();
   const cell = (text: string, label: string) => new RegExp(`data-label="${label}">([^<]*)<`).exec(text)?.[1];
 
   it("shows the bid landscape of batch 4: bidders, chosen, lowest and highest bids, as the API answers", async () => {
-    const { body } = await getJson(world.app, "/api/v1/batches/national-drug-4");
+    const body = await okJson(api.batches[":id"].$get({ param: { id: "national-drug-4" } }));
     const landscape = body.data.bidLandscape;
     expect(landscape.losing).toBeGreaterThan(0);
     const page = await html("/batches/national-drug-4");
@@ -24,6 +25,7 @@ describe("batch pages on the real seeds", () => {
     expect(bids).toContain(`中选 ${landscape.chosen} 个，未中选 ${landscape.losing} 个`);
     // one row per generic name, form and strength, with its lowest and highest bid
     const first = landscape.items[0];
+    if (first?.lowestBid == null || first.highestBid == null) throw new Error("batch 4's first bid group has no priced bid");
     expect(bids).toContain([first.genericName, first.dosageForm, first.spec].filter(Boolean).join(" "));
     expect(Number(cell(bids, "最低报价"))).toBeCloseTo(first.lowestBid, 4);
     expect(Number(cell(bids, "最高报价"))).toBeCloseTo(first.highestBid, 4);
@@ -38,9 +40,7 @@ describe("batch pages on the real seeds", () => {
     expect(note).toContain("集采前价格");
     expect(page).not.toMatch(/class="alert"/);
     // batch 1's published 52 % stands on the pre-procurement row, beside the mean against that baseline
-    const prices = (await getJson(world.app, "/api/v1/prices?batch=national-drug-1&include=ended&limit=200")).body.data as Array<{
-      baselines: Array<{ kind: string; discountPct: number | null }>;
-    }>;
+    const prices = (await okJson(api.prices.$get({ query: { batch: "national-drug-1", include: "ended", limit: "200" } }))).data;
     const pre = prices.flatMap((p) => p.baselines.filter((b) => b.kind === "pre_vbp" && b.discountPct !== null).map((b) => b.discountPct!));
     expect(pre.length).toBeGreaterThan(0);
     const mean = pre.reduce((a, b) => a + b, 0) / pre.length;

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
 import { importFiles } from "../../src/services/seed";
 import { price } from "../../src/ui/format";
-import { createTestWorld, getJson, type TestWorld } from "../support/test-db";
+import { okJson } from "../support/client";
+import { createTestWorld, type TestWorld } from "../support/test-db";
+import { apiClients } from "../support/world";
 
 /*
  * The pages answer what the API answers about time, place and baselines (issue 15 on the pages):
@@ -47,12 +49,17 @@ describe("pages: state, place, both baselines and renewals as the services answe
     );
   });
   afterAll(() => world.close());
+  const { api } = apiClients({
+    get app() {
+      return world.app;
+    },
+  });
 
   const html = async (path: string, cookie?: string) => {
     const res = await world.app.request(path, cookie ? { headers: { cookie } } : undefined);
     return { status: res.status, text: await res.text(), res };
   };
-  const productId = async (code: string) => (await getJson(world.app, `/api/v1/prices?q=${code}&include=ended`)).body.data[0].product.id as number;
+  const productId = async (code: string) => (await okJson(api.prices.$get({ query: { q: code, include: "ended" } }))).data[0]!.product.id;
   /** The state words of a page's price rows (their 状态 cells), in order. */
   const states = (text: string) => [...text.matchAll(/data-label="状态"><span class="tag state state-[a-z_]+">([^<]+)</g)].map((m) => m[1]);
   const tags = (text: string) => [...text.matchAll(/class="tag state state-[a-z_]+">([^<]+)</g)].map((m) => m[1]);
@@ -70,8 +77,8 @@ describe("pages: state, place, both baselines and renewals as the services answe
     // an older link's state=all means the same
     expect(states((await html(`${q}&state=all`)).text)).toHaveLength(5);
     // the API agrees row for row
-    const api = (await getJson(world.app, `/api/v1/prices?q=${encodeURIComponent("页面续约片")}&include=ended`)).body.data as Array<{ state: string }>;
-    expect(api.map((p) => p.state).sort()).toEqual(["ended", "ended", "ended", "in_force", "in_force"]);
+    const answered = (await okJson(api.prices.$get({ query: { q: "页面续约片", include: "ended" } }))).data;
+    expect(answered.map((p) => p.state).sort()).toEqual(["ended", "ended", "ended", "in_force", "in_force"]);
   });
 
   it("the province chosen on one page filters the search, product and price-check pages through the services", async () => {
@@ -120,17 +127,14 @@ describe("pages: state, place, both baselines and renewals as the services answe
 
   it("a product page shows both reductions, each labelled with its baseline, as the API computes them", async () => {
     // A real batch 3 price carries both the ceiling and the pre-procurement price.
-    const found = (await getJson(world.app, `/api/v1/prices?batch=national-drug-3&limit=200&include=ended`)).body.data as Array<{
-      product: { id: number };
-      baselines: Array<{ kind: string; price: number; discountPct: number }>;
-    }>;
+    const found = (await okJson(api.prices.$get({ query: { batch: "national-drug-3", limit: "200", include: "ended" } }))).data;
     const both = found.find((p) => p.baselines.length === 2);
     expect(both).toBeDefined();
     const page = await html(`/products/${both!.product.id}?all=1`);
     const ceiling = both!.baselines.find((b) => b.kind === "ceiling")!;
     const preVbp = both!.baselines.find((b) => b.kind === "pre_vbp")!;
-    expect(page.text).toMatch(new RegExp(`降幅对最高申报价</div><div class="v" id="discount-ceiling"><span class="good">${ceiling.discountPct.toFixed(2)} %`));
-    expect(page.text).toMatch(new RegExp(`降幅对集采前价</div><div class="v" id="discount-pre-vbp"><span class="good">${preVbp.discountPct.toFixed(2)} %`));
+    expect(page.text).toMatch(new RegExp(`降幅对最高申报价</div><div class="v" id="discount-ceiling"><span class="good">${ceiling.discountPct!.toFixed(2)} %`));
+    expect(page.text).toMatch(new RegExp(`降幅对集采前价</div><div class="v" id="discount-pre-vbp"><span class="good">${preVbp.discountPct!.toFixed(2)} %`));
     expect(page.text).toContain(`最高有效申报价 ${price(ceiling.price)} 元`);
     expect(page.text).toContain(`集采前价格 ${price(preVbp.price)} 元`);
     // the search row of its group carries both, labelled in the column headings
