@@ -1,7 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { batchStats, type Category, type Level } from "../db/schema";
+import { batches, batchStats, type Category, type Level } from "../db/schema";
 import { trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
@@ -33,30 +33,33 @@ type BatchSqlRow = {
   stats: string | null;
 };
 
-/** A batch answer's fields and their columns over `batches b LEFT JOIN batch_stats s`. */
-const BATCH_FIELDS: ReadonlyArray<readonly [keyof BatchSqlRow, string]> = [
-  ["id", "b.id"],
-  ["name", "b.name"],
-  ["level", "b.level"],
-  ["category", "b.category"],
-  ["organizer", "b.organizer"],
-  ["announced", "b.announced"],
-  ["cycleStart", "b.cycle_start"],
-  ["cycleEnd", "b.cycle_end"],
-  ["regionScope", "b.region_scope"],
-  ["publishedItems", "b.published_items"],
-  ["publishedProducts", "b.published_products"],
-  ["publishedFirms", "b.published_firms"],
-  ["publishedAvgDiscountBp", "b.published_avg_discount_bp"],
-  ["publishedMaxDiscountBp", "b.published_max_discount_bp"],
-  ["publishedSavings", "b.published_savings"],
-  ["source", "b.source"],
-  ["synthetic", "b.synthetic"],
-  ["stats", "s.stats"],
-];
+/** A batch answer's fields: `batches b LEFT JOIN batch_stats s` through the schema, for the query builder and the SQL text below. */
+const BATCH_ROW = {
+  id: batches.id,
+  name: batches.name,
+  level: batches.level,
+  category: batches.category,
+  organizer: batches.organizer,
+  announced: batches.announced,
+  cycleStart: batches.cycleStart,
+  cycleEnd: batches.cycleEnd,
+  regionScope: batches.regionScope,
+  publishedItems: batches.publishedItems,
+  publishedProducts: batches.publishedProducts,
+  publishedFirms: batches.publishedFirms,
+  publishedAvgDiscountBp: batches.publishedAvgDiscountBp,
+  publishedMaxDiscountBp: batches.publishedMaxDiscountBp,
+  publishedSavings: batches.publishedSavings,
+  source: batches.source,
+  synthetic: batches.synthetic,
+  stats: batchStats.stats,
+} satisfies Record<keyof BatchSqlRow, unknown>;
+/** The same fields with their columns as SQL text under the aliases b and s (the change feed's union, a withdrawal's tombstone). */
+const BATCH_FIELDS = Object.entries(BATCH_ROW).map(([field, column]) => [field, `${column.table === batchStats ? "s" : "b"}.${column.name}`] as const);
 const BATCH_FROM = "batches b LEFT JOIN batch_stats s ON s.batch_id = b.id";
 const BATCH_COLUMNS = trustedSql(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
 const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${trustedSql(BATCH_FROM)}`;
+const selectBatches = (db: Db) => db.select(BATCH_ROW).from(batches).leftJoin(batchStats, eq(batchStats.batchId, batches.id));
 
 /** A batch with its statistics, over BATCH_FROM, as the JSON a tombstone keeps (src/services/import-withdrawal.ts). */
 export const BATCH_JSON = trustedSql(`json_object(${BATCH_FIELDS.map(([field, column]) => `'${field}', ${column}`).join(", ")})`);
@@ -205,8 +208,7 @@ export async function batchesSyncToken(db: Db): Promise<string> {
 
 /** One batch with its statistics and its bid landscape (losing bids beside the chosen prices). */
 export async function getBatch(db: Db, id: string): Promise<BatchView & { bidLandscape: BidLandscape }> {
-  const rows = await readRows<BatchSqlRow>(db, sql`${BATCH_SELECT} WHERE b.id = ${id}`);
-  const row = rows[0];
+  const [row] = await selectBatches(db).where(eq(batches.id, id));
   if (!row) throw notFound("batch", id);
   const { statistics, bidLandscape } = await statsOf(db, row);
   return { ...toBatchView(row, statistics), bidLandscape };
@@ -216,13 +218,7 @@ export async function getBatch(db: Db, id: string): Promise<BatchView & { bidLan
 export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promise<Map<string, BidLandscape>> {
   const out = new Map<string, BidLandscape>();
   if (ids.length === 0) return out;
-  const rows = await readRows<BatchSqlRow>(
-    db,
-    sql`${BATCH_SELECT} WHERE b.id IN (${sql.join(
-      ids.map((i) => sql`${i}`),
-      sql`, `,
-    )})`,
-  );
+  const rows = await selectBatches(db).where(inArray(batches.id, [...ids]));
   for (const row of rows) out.set(row.id, (await statsOf(db, row)).bidLandscape);
   return out;
 }
