@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { type AnyColumn, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { ReferenceKind } from "../db/schema";
+import { prices, type ReferenceKind } from "../db/schema";
 import { batchStatistics } from "../domain";
 
 export type ReductionBucket = { label: string; from: number | null; to: number | null; count: number };
@@ -26,11 +26,18 @@ const bandOf = (bp: number) => (bp < 0 ? -1 : bp >= 10000 ? 9 : Math.floor(bp / 
  * batch's stored reductions (a few integers per price).
  */
 export async function batchReductions(db: Db, batchId: string): Promise<BatchReductions> {
-  const rows = await db.all<{ bp: number | null; kind: ReferenceKind | null; c: number | null; p: number | null }>(sql`
-    SELECT discount_bp AS bp, reference_kind AS kind,
-      COALESCE(ceiling_discount_bp, CASE WHEN reference_kind = 'ceiling' THEN discount_bp END) AS c,
-      COALESCE(pre_vbp_discount_bp, CASE WHEN reference_kind = 'pre_vbp' THEN discount_bp END) AS p
-    FROM prices WHERE batch_id = ${batchId}`);
+  // A price stored before the per-baseline columns has only its one reduction, against its reference kind.
+  const against = (column: AnyColumn, kind: ReferenceKind) =>
+    sql<number | null>`COALESCE(${column}, CASE WHEN ${prices.referenceKind} = ${kind} THEN ${prices.discountBp} END)`;
+  const rows = await db
+    .select({
+      bp: prices.discountBp,
+      kind: prices.referenceKind,
+      c: against(prices.ceilingDiscountBp, "ceiling"),
+      p: against(prices.preVbpDiscountBp, "pre_vbp"),
+    })
+    .from(prices)
+    .where(eq(prices.batchId, batchId));
   const byBand = new Map<number, number>();
   const kinds = new Map<ReferenceKind, number>();
   let withoutReference = 0;

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { batches } from "../db/schema";
 import {
   basisPointsToPercent,
   EMPTY_ROLLUP_SAVINGS,
@@ -204,7 +205,7 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
 
 async function groupLabels(db: Db, groupBy: SavingsGroup, tree: RegionTree): Promise<(key: string) => string> {
   if (groupBy === "batch") {
-    const rows = await readRows<{ id: string; name: string }>(db, sql`SELECT id, name FROM batches`);
+    const rows = await db.select({ id: batches.id, name: batches.name }).from(batches);
     const names = new Map(rows.map((r) => [r.id, r.name]));
     return (key) => names.get(key) ?? key;
   }
