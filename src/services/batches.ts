@@ -160,6 +160,7 @@ export async function listBatches(
   const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
   const asOf = readAsOf(filter.asOf);
   type Row = BatchSqlRow & { changedAt?: string; createdAt?: string; withdrawn?: number };
+  // SQL text: the change feed unions live batches with tombstones' JSON, and both reads share the conditions over alias b.
   const rows = since
     ? await readRows<Row>(
         db,

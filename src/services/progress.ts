@@ -57,6 +57,7 @@ export async function getProgress(db: Db, q: ProgressQuery) {
     where.push(sql`(p.id IN (SELECT price_id FROM price_regions WHERE region_code IN ${inSubtree})
       OR p.id IN (SELECT price_id FROM purchase_rollup_price_region WHERE region_code IN ${inSubtree} AND volume_rows > 0))`);
   }
+  // SQL text: the conditions are shared with the page read below, a join over alias p with subqueries.
   const [count] = await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM prices p WHERE ${sql.join(where, sql` AND `)}`);
   if (q.cursor) where.push(sql`p.id > ${decodeCursor(q.cursor).id}`);
   const purchasedIn = inSubtree ? sql`AND u.region_code IN ${inSubtree}` : sql``;

@@ -29,6 +29,7 @@ export type TemplateLine = {
  */
 export async function templateLines(db: Db, province?: string): Promise<TemplateLine[]> {
   const [inForce] = await priceFilters(db, province ? { province } : {});
+  // SQL text: the in-force filter (priceFilters) is SQL written over the alias p.
   const rows = await readRows<{
     genericName: string;
     dosageForm: string | null;
