@@ -5,6 +5,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWorkbookTable } from "../../src/import/xlsx/read-workbook";
 import { runImport } from "../../src/services/imports";
+import { okJson, typedClient } from "../support/client";
 import { createTestWorld, getJson, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
 /*
@@ -71,7 +72,7 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
         const [counts] = await world.db.all<{ n: number; firms: number }>(sql`SELECT count(*) AS n, count(DISTINCT pr.manufacturer) AS firms
           FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${t.batch}`);
         expect(counts).toEqual({ n: t.chosen, firms: t.firms });
-        const { body } = await getJson(world.app, `/api/v1/batches/${t.batch}`);
+        const body = await okJson(typedClient(world.app).api.v1.batches[":id"].$get({ param: { id: t.batch } }));
         expect(JSON.stringify(body)).toContain(String(t.chosen));
         const stored = await world.db.all<{ bp: number }>(sql`SELECT discount_bp AS bp FROM prices WHERE batch_id = ${t.batch} ORDER BY discount_bp`);
         expect(stored.map((s) => s.bp / 100)).toEqual(await workbookReductions(t.sheet));
@@ -102,6 +103,7 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
   it("imports over HTTP as an .xlsx body and as a multipart file", async () => {
     const bytes = readFileSync(join(DIR, "batch-3.xlsx"));
     const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+    // Raw: an .xlsx body with its own content type, which the typed client cannot send (it sends only the multipart form).
     const direct = await getJson(world.app, "/api/v1/imports?kind=prices&batch=national-drug-3&dryRun=true", {
       method: "POST",
       body: bytes,
@@ -109,10 +111,10 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
     });
     expect(direct.status).toBe(200);
     expect(direct.body).toMatchObject({ format: "xlsx", sheet: "第三轮集采", rowsValid: 312, errors: [] });
-    const form = new FormData();
-    form.append("file", new File([bytes], "batch-3.xlsx"));
-    const multipart = await getJson(world.app, "/api/v1/imports?kind=prices&batch=national-drug-3", { method: "POST", body: form, headers: auth });
-    expect(multipart.status).toBe(200);
-    expect(multipart.body).toMatchObject({ format: "xlsx", rowsValid: 312, rowsUnchanged: 312, rowsImported: 0 });
+    const admin = typedClient(world.app, auth).api.v1;
+    const multipart = await okJson(
+      admin.imports.$post({ query: { kind: "prices", batch: "national-drug-3" }, form: { file: new File([bytes], "batch-3.xlsx") } }),
+    );
+    expect(multipart).toMatchObject({ format: "xlsx", rowsValid: 312, rowsUnchanged: 312, rowsImported: 0 });
   });
 });

@@ -63,7 +63,11 @@ export async function createTestWorld({
   };
 }
 
-/** GET a path and parse JSON, returning status and body. */
+/**
+ * A raw request whose answer is parsed as JSON, returning status and body. Only for what the typed
+ * client (test/support/client.ts) cannot send: uploads with their own body and content type (text/csv,
+ * .xlsx, JSON, none), as in the import tests. Call the API through the typed client everywhere else.
+ */
 export async function getJson<T = any>(app: TestWorld["app"], path: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
   const res = await app.request(path, init);
   const text = await res.text();
