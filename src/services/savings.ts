@@ -1,7 +1,20 @@
-import { type SQL, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { batches } from "../db/schema";
+import {
+  batches,
+  priceRegions,
+  prices,
+  products,
+  savingsByBatch,
+  savingsByBatchMonth,
+  savingsByBatchRegion,
+  savingsByBatchRegionMonth,
+  savingsByMonth,
+  savingsByRegion,
+  savingsByRegionMonth,
+} from "../db/schema";
 import {
   basisPointsToPercent,
   EMPTY_ROLLUP_SAVINGS,
@@ -39,12 +52,21 @@ type PartRow = {
 
 type ProjectedRow = { g: string; divisor: number; units: string; hi: string; lo: string };
 
-const PART_SUMS = sql`x.divisor AS divisor, CAST(SUM(x.volume_rows) AS TEXT) AS volumeRows, CAST(SUM(x.units) AS TEXT) AS units,
-  CAST(SUM(x.amount_paid_e4) AS TEXT) AS amountPaid, CAST(SUM(x.spend_num) AS TEXT) AS spendNum,
-  CAST(SUM(x.fund_hi) AS TEXT) AS fundHi, CAST(SUM(x.fund_lo) AS TEXT) AS fundLo, CAST(SUM(x.unshared_num) AS TEXT) AS unsharedNum`;
+/**
+ * The rollup a question reads, as `x`: columns named through the fine rollup, which has them all;
+ * the coarser rollups and the raw view volume_parts (drizzle/0003) keep the same names for the ones they have.
+ */
+const x = alias(savingsByBatchRegionMonth, "x");
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(batches, "b");
 
-const SAVING_PER_PACKAGE = sql`(CASE WHEN p.reference_price_e4 > 0 THEN p.reference_price_e4 - p.chosen_price_e4 ELSE 0 END)`;
-const DIVISOR = sql`(CASE WHEN pr.package_qty > 0 THEN pr.package_qty ELSE 1 END)`;
+const PART_SUMS = sql`${x.divisor} AS divisor, CAST(SUM(${x.volumeRows}) AS TEXT) AS volumeRows, CAST(SUM(${x.units}) AS TEXT) AS units,
+  CAST(SUM(${x.amountPaidE4}) AS TEXT) AS amountPaid, CAST(SUM(${x.spendNum}) AS TEXT) AS spendNum,
+  CAST(SUM(${x.fundHi}) AS TEXT) AS fundHi, CAST(SUM(${x.fundLo}) AS TEXT) AS fundLo, CAST(SUM(${x.unsharedNum}) AS TEXT) AS unsharedNum`;
+
+const SAVING_PER_PACKAGE = sql`(CASE WHEN ${p.referencePriceE4} > 0 THEN ${p.referencePriceE4} - ${p.chosenPriceE4} ELSE 0 END)`;
+const DIVISOR = sql`(CASE WHEN ${pr.packageQty} > 0 THEN ${pr.packageQty} ELSE 1 END)`;
 
 function toPart(r: PartRow): RollupPart {
   return {
@@ -84,14 +106,14 @@ function projectedView(parts: ProjectedPart[], shareBp: number | null) {
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The rollups by the dimensions they keep; each is the fine one summed over the dimensions it lacks. */
-const ROLLUPS: Record<string, string> = {
-  "batch,region,month": "savings_rollup_batch_region_month",
-  "batch,region": "savings_rollup_batch_region",
-  "batch,month": "savings_rollup_batch_month",
-  "region,month": "savings_rollup_region_month",
-  batch: "savings_rollup_batch",
-  region: "savings_rollup_region",
-  month: "savings_rollup_month",
+const ROLLUPS: Record<string, SQLiteTable> = {
+  "batch,region,month": savingsByBatchRegionMonth,
+  "batch,region": savingsByBatchRegion,
+  "batch,month": savingsByBatchMonth,
+  "region,month": savingsByRegionMonth,
+  batch: savingsByBatch,
+  region: savingsByRegion,
+  month: savingsByMonth,
 };
 
 /**
@@ -118,11 +140,12 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
   };
   const rollup = ROLLUPS[(Object.keys(keeps) as Array<keyof typeof keeps>).filter((d) => keeps[d]).join(",")]!;
   // `raw` answers the same question from the volume rows themselves (the view the triggers read), for the bench.
-  const table = source === "raw" ? "volume_parts" : rollup;
-  const where: SQL[] = [sql`x.parts <> 0`];
-  if (q.batch) where.push(sql`x.batch_id = ${q.batch}`);
-  if (q.from) where.push(sql`x.month >= ${q.from}`);
-  if (q.to) where.push(sql`x.month <= ${q.to}`);
+  // volume_parts is a view, declared only in drizzle/0003_savings_rollup_triggers.sql.
+  const table = source === "raw" ? "volume_parts" : getTableName(rollup);
+  const where: SQL[] = [sql`${x.parts} <> 0`];
+  if (q.batch) where.push(sql`${x.batchId} = ${q.batch}`);
+  if (q.from) where.push(sql`${x.month} >= ${q.from}`);
+  if (q.to) where.push(sql`${x.month} <= ${q.to}`);
   // The regions the answer covers, each with the group it counts in, as one JSON parameter joined in
   // SQL: the database sums a province's cities itself and returns one row per group and divisor
   // (turning rows into JS objects, not reading them, is what costs), and a region with hundreds of
@@ -134,25 +157,25 @@ export async function getSavings(db: Db, q: SavingsQuery, { source = "rollup" }:
       : null;
   const fromRaw = source === "raw";
   const joins: SQL[] = [];
-  let regionCol = sql`x.region_code`;
+  let regionCol = sql`${x.regionCode}`;
   if (regionGroups && !fromRaw) {
-    joins.push(sql`JOIN json_each(${JSON.stringify(Object.fromEntries(regionGroups))}) j ON j.key = x.region_code`);
+    joins.push(sql`JOIN json_each(${JSON.stringify(Object.fromEntries(regionGroups))}) j ON j.key = ${x.regionCode}`);
     regionCol = sql`j.value`;
   } else if (subtree) {
     // The raw baseline stays a plain GROUP BY: SQLite pushes a literal list (not a json_each) into the
     // view's index lookups; its region groups are folded below.
     where.push(
-      sql`x.region_code IN (${sql.join(
+      sql`${x.regionCode} IN (${sql.join(
         subtree.map((c) => sql`${c}`),
         sql`, `,
       )})`,
     );
   }
-  if (q.groupBy === "category") joins.push(sql`JOIN batches b ON b.id = x.batch_id`);
-  const groupCol = { batch: sql`x.batch_id`, month: sql`x.month`, category: sql`b.category`, region: regionCol }[q.groupBy];
+  if (q.groupBy === "category") joins.push(sql`JOIN ${batches} ${b} ON ${b.id} = ${x.batchId}`);
+  const groupCol = { batch: sql`${x.batchId}`, month: sql`${x.month}`, category: sql`${b.category}`, region: regionCol }[q.groupBy];
   const rows = await readRows<PartRow>(
     db,
-    sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} x ${sql.join(joins, sql` `)}
+    sql`SELECT ${groupCol} AS g, ${PART_SUMS} FROM ${sql.identifier(table)} ${x} ${sql.join(joins, sql` `)}
     WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`,
   );
 
@@ -219,22 +242,23 @@ async function groupLabels(db: Db, groupBy: SavingsGroup, tree: RegionTree): Pro
  * only when every region it supplies lies there, since its agreed volume is not split by region.
  */
 async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionCode: string | null, subtree: string[] | null) {
-  const where: SQL[] = [sql`p.agreed_volume IS NOT NULL`];
-  if (q.batch) where.push(sql`p.batch_id = ${q.batch}`);
+  const where: SQL[] = [sql`${p.agreedVolume} IS NOT NULL`];
+  if (q.batch) where.push(sql`${p.batchId} = ${q.batch}`);
   if (subtree) {
-    where.push(sql`p.supply_regions <> ''`);
-    where.push(sql`NOT EXISTS (SELECT 1 FROM price_regions x WHERE x.price_id = p.id
-      AND x.region_code NOT IN (SELECT value FROM json_each(${JSON.stringify(subtree)})))`);
+    const px = alias(priceRegions, "x");
+    where.push(sql`${p.supplyRegions} <> ''`);
+    where.push(sql`NOT EXISTS (SELECT 1 FROM ${priceRegions} ${px} WHERE ${px.priceId} = ${p.id}
+      AND ${px.regionCode} NOT IN (SELECT value FROM json_each(${JSON.stringify(subtree)})))`);
   }
   const byRegion = q.groupBy === "region";
-  const groupCol = byRegion ? sql`p.supply_regions` : q.groupBy === "category" ? sql`b.category` : q.groupBy === "batch" ? sql`p.batch_id` : sql`''`;
+  const groupCol = byRegion ? sql`${p.supplyRegions}` : q.groupBy === "category" ? sql`${b.category}` : q.groupBy === "batch" ? sql`${p.batchId}` : sql`''`;
   const rows = await readRows<ProjectedRow>(
     db,
     sql`SELECT ${groupCol} AS g, ${DIVISOR} AS divisor,
-      CAST(SUM(p.agreed_volume) AS TEXT) AS units,
-      CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume / 1000000)) AS TEXT) AS hi,
-      CAST(SUM(${SAVING_PER_PACKAGE} * (p.agreed_volume % 1000000)) AS TEXT) AS lo
-    FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
+      CAST(SUM(${p.agreedVolume}) AS TEXT) AS units,
+      CAST(SUM(${SAVING_PER_PACKAGE} * (${p.agreedVolume} / 1000000)) AS TEXT) AS hi,
+      CAST(SUM(${SAVING_PER_PACKAGE} * (${p.agreedVolume} % 1000000)) AS TEXT) AS lo
+    FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} JOIN ${batches} ${b} ON ${b.id} = ${p.batchId}
     WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`,
   );
   const groups = new Map<string, ProjectedPart[]>();
