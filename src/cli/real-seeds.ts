@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import Papa from "papaparse";
+import { PRODUCT_PACK_KEYS } from "../db/rows";
 import { formatYuan } from "../domain";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { runImport } from "../services/imports";
@@ -24,16 +25,11 @@ export const REAL_SHEETS = [
 const SOURCE_NOTE =
   "national-vbp-results-batches-1-4.xlsx (analyst workbook vbp.xlsx, github.com/ccpic/datasite commit c662c5b44aa490d380a1049f50b4a09c1eb87ec1)";
 
+/** The CSV's columns, in file order; each row's query names its values by these. */
 const COLUMNS = [
   "batch",
   "genericName",
-  "dosageForm",
-  "spec",
-  "packageText",
-  "packageQty",
-  "packageUnit",
-  "smallestUnit",
-  "manufacturer",
+  ...PRODUCT_PACK_KEYS,
   "manufacturerShort",
   "originator",
   "foreignFirm",
@@ -44,7 +40,20 @@ const COLUMNS = [
   "supplyRegions",
   "source",
   "synthetic",
-];
+] as const;
+
+const money = (v: unknown) => (v === null || v === undefined ? "" : formatYuan(BigInt(v as number)).replace(/\.?0+$/, ""));
+const flag = (v: unknown) => (v === null || v === undefined ? "" : v ? "true" : "false");
+/** How a column's stored value is written: money as yuan without trailing zeros, flags as true/false, the rest as text. */
+const CELL: Partial<Record<(typeof COLUMNS)[number], (v: unknown) => string>> = {
+  originator: flag,
+  foreignFirm: flag,
+  won: flag,
+  chosenPrice: money,
+  ceilingPrice: money,
+  preVbpPrice: money,
+  synthetic: flag,
+};
 
 /**
  * Imports every sheet of the workbook into a fresh database at `url` through the ordinary import
@@ -83,7 +92,7 @@ export async function buildRealSeeds(url: string) {
     const prices = await handle.db.all<Record<string, unknown>>(sql`SELECT p.batch_id AS batch, pr.generic_name AS genericName,
         pr.dosage_form AS dosageForm, pr.spec, pr.package_text AS packageText, pr.package_qty AS packageQty, pr.package_unit AS packageUnit,
         pr.smallest_unit AS smallestUnit, pr.manufacturer, pr.manufacturer_short AS manufacturerShort, pr.originator, pr.foreign_firm AS foreignFirm,
-        1 AS won, p.chosen_price_e4 AS chosen, p.ceiling_price_e4 AS ceiling, p.pre_vbp_price_e4 AS preVbp,
+        1 AS won, p.chosen_price_e4 AS chosenPrice, p.ceiling_price_e4 AS ceilingPrice, p.pre_vbp_price_e4 AS preVbpPrice,
         (SELECT group_concat(name, '、') FROM (SELECT g.name FROM json_each('["' || replace(p.supply_regions, ',', '","') || '"]') c
           JOIN regions g ON g.code = c.value ORDER BY c.key)) AS supplyRegions, p.source, p.synthetic, p.id AS ord, 0 AS isBid
       FROM prices p JOIN products pr ON pr.id = p.product_id
@@ -96,32 +105,14 @@ export async function buildRealSeeds(url: string) {
     const order = new Map<string, number>(batches.map((b, i) => [b, i]));
     const rowOf = (s: unknown) => Number(/row (\d+)$/.exec(String(s))?.[1] ?? 0);
     prices.sort((a, b) => order.get(String(a.batch))! - order.get(String(b.batch))! || rowOf(a.source) - rowOf(b.source));
-    const money = (v: unknown) => (v === null || v === undefined ? "" : formatYuan(BigInt(v as number)).replace(/\.?0+$/, ""));
-    const flag = (v: unknown) => (v === null || v === undefined ? "" : v ? "true" : "false");
     const rows = prices.map((p) =>
-      [
-        p.batch,
-        p.genericName,
-        p.dosageForm,
-        p.spec,
-        p.packageText,
-        p.packageQty,
-        p.packageUnit,
-        p.smallestUnit,
-        p.manufacturer,
-        p.manufacturerShort,
-        flag(p.originator),
-        flag(p.foreignFirm),
-        flag(p.won),
-        money(p.chosen),
-        money(p.ceiling),
-        money(p.preVbp),
-        p.supplyRegions,
-        p.source,
-        flag(p.synthetic),
-      ].map((v) => (v === null || v === undefined ? "" : String(v))),
+      COLUMNS.map((c) => {
+        const cell = CELL[c];
+        const v = cell ? cell(p[c]) : p[c];
+        return v === null || v === undefined ? "" : String(v);
+      }),
     );
-    return { csv: `${Papa.unparse([COLUMNS, ...rows], { newline: "\n" })}\n`, counts };
+    return { csv: `${Papa.unparse([[...COLUMNS], ...rows], { newline: "\n" })}\n`, counts };
   } finally {
     handle.close();
   }

@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName, type SQL, sql, type Table } from "drizzle-orm";
-import type { PriceRow, ProductRow } from "./schema";
+import type { BatchRow, PriceRow, ProductRow } from "./schema";
 
 export type { PriceRow, ProductRow };
 
@@ -17,11 +17,14 @@ export type SqlRow<T> = {
   [K in keyof T]: [T[K]] extends [boolean] ? number | boolean : [T[K]] extends [boolean | null] ? number | boolean | null : T[K];
 };
 
-/** The product fields every product and price answer carries, in the order PRODUCT_ANSWER_COLUMNS names them. */
-export const PRODUCT_ANSWER_KEYS = [
-  "category",
-  "genericName",
-  "genericNameEn",
+type ProductKeys = ReadonlyArray<keyof ProductRow>;
+
+/**
+ * A product's pack and firm, in the order every product column list names them: the answers
+ * below, the seed CSVs (src/synthetic/columns.ts, src/cli/real-seeds.ts), whose column order is a
+ * file format.
+ */
+export const PRODUCT_PACK_KEYS = [
   "dosageForm",
   "spec",
   "packageText",
@@ -29,13 +32,16 @@ export const PRODUCT_ANSWER_KEYS = [
   "packageUnit",
   "smallestUnit",
   "manufacturer",
-  "nhsaCode",
-  "approvalNo",
-  "brandNames",
-  "originator",
-  "manufacturerShort",
-  "synthetic",
-] as const satisfies ReadonlyArray<keyof ProductRow>;
+] as const satisfies ProductKeys;
+
+/** What names a product, in the order of the answers and the synthetic prices CSV. */
+export const PRODUCT_NAME_KEYS = ["category", "genericName", "genericNameEn", ...PRODUCT_PACK_KEYS, "nhsaCode", "approvalNo"] as const satisfies ProductKeys;
+
+/** The product fields every product and price answer carries, in the order a product's answer (and its tombstone's JSON) lists them. */
+export const PRODUCT_ANSWER_KEYS = [...PRODUCT_NAME_KEYS, "brandNames", "originator", "manufacturerShort", "synthetic"] as const satisfies ProductKeys;
+
+/** A batch's own fields (no timestamps): what an import writes and an answer reads. */
+export type BatchFields = Omit<BatchRow, "createdAt" | "updatedAt">;
 
 /** Those product fields as a plain SQL read returns them (brandNames still JSON text). */
 export type ProductAnswerRow = SqlRow<Pick<ProductRow, (typeof PRODUCT_ANSWER_KEYS)[number]>>;

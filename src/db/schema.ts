@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /*
  * Money columns end in `E4`: integers counting 1/10000 yuan, because prices are published with up
@@ -509,6 +509,29 @@ export const tombstones = sqliteTable(
  * test/integration/schema-matches-migrations.test.ts holds the two together.
  */
 
+type RankedColumn =
+  | "batchId"
+  | "cycleStart"
+  | "cycleEnd"
+  | "unitPriceE4"
+  | "discountBp"
+  | "priceId"
+  | "category"
+  | "variantId"
+  | "productId"
+  | "regionMask"
+  | "regions";
+
+/**
+ * A rank index of price_search: a group (its name or firm, `lead`, then batch and cycle), its prices
+ * in unit price or reduction order, then every column a ranked read needs (`other` the firm or
+ * name), so a page of a group reads the index alone.
+ */
+function rankColumns(t: Record<RankedColumn, AnySQLiteColumn>, lead: AnySQLiteColumn, other: AnySQLiteColumn, order: "unitPrice" | "discount") {
+  const [first, second] = order === "unitPrice" ? [t.unitPriceE4, t.discountBp] : [t.discountBp, t.unitPriceE4];
+  return [lead, t.batchId, t.cycleStart, t.cycleEnd, first, t.priceId, t.category, second, t.variantId, other, t.productId, t.regionMask, t.regions] as const;
+}
+
 /** One row per price: the few price columns ranking, filters and facets need, with the ids of its name, firm, variant and equivalence class. */
 export const priceSearch = sqliteTable(
   "price_search",
@@ -532,68 +555,12 @@ export const priceSearch = sqliteTable(
   },
   (t) => [
     index("price_search_product_idx").on(t.productId),
-    index("price_search_name_rank_idx").on(
-      t.nameId,
-      t.batchId,
-      t.cycleStart,
-      t.cycleEnd,
-      t.unitPriceE4,
-      t.priceId,
-      t.category,
-      t.discountBp,
-      t.variantId,
-      t.firmId,
-      t.productId,
-      t.regionMask,
-      t.regions,
-    ),
-    index("price_search_firm_rank_idx").on(
-      t.firmId,
-      t.batchId,
-      t.cycleStart,
-      t.cycleEnd,
-      t.unitPriceE4,
-      t.priceId,
-      t.category,
-      t.discountBp,
-      t.variantId,
-      t.nameId,
-      t.productId,
-      t.regionMask,
-      t.regions,
-    ),
+    index("price_search_name_rank_idx").on(...rankColumns(t, t.nameId, t.firmId, "unitPrice")),
+    index("price_search_firm_rank_idx").on(...rankColumns(t, t.firmId, t.nameId, "unitPrice")),
     // A group's prices in reduction order, covering as the rank indexes do: counts under a minimum
     // reduction inside a band of search_cells read only that band's prices.
-    index("price_search_name_discount_idx").on(
-      t.nameId,
-      t.batchId,
-      t.cycleStart,
-      t.cycleEnd,
-      t.discountBp,
-      t.priceId,
-      t.category,
-      t.unitPriceE4,
-      t.variantId,
-      t.firmId,
-      t.productId,
-      t.regionMask,
-      t.regions,
-    ),
-    index("price_search_firm_discount_idx").on(
-      t.firmId,
-      t.batchId,
-      t.cycleStart,
-      t.cycleEnd,
-      t.discountBp,
-      t.priceId,
-      t.category,
-      t.unitPriceE4,
-      t.variantId,
-      t.nameId,
-      t.productId,
-      t.regionMask,
-      t.regions,
-    ),
+    index("price_search_name_discount_idx").on(...rankColumns(t, t.nameId, t.firmId, "discount")),
+    index("price_search_firm_discount_idx").on(...rankColumns(t, t.firmId, t.nameId, "discount")),
     index("price_search_equiv_rank_idx").on(
       t.equivId,
       t.unitPriceE4,
@@ -636,16 +603,21 @@ export const searchAliases = sqliteTable(
   (t) => [primaryKey({ columns: [t.alias, t.kind, t.productId] }), index("search_aliases_product_idx").on(t.productId)],
 );
 
+/** The batch, category and cycle that every count summary of the search is keyed by after its own group. */
+const batchCycleKey = () => ({
+  batchId: text("batch_id").notNull(),
+  category: text("category").notNull(),
+  cycleStart: text("cycle_start").notNull(),
+  cycleEnd: text("cycle_end").notNull(),
+});
+
 /**
  * A group of search_groups: a name or a firm (term_id), batch, category and cycle. The count
  * summaries (search_groups, search_cells, search_price_cells) are all keyed by it.
  */
 const groupKey = () => ({
   termId: integer("term_id").notNull(),
-  batchId: text("batch_id").notNull(),
-  category: text("category").notNull(),
-  cycleStart: text("cycle_start").notNull(),
-  cycleEnd: text("cycle_end").notNull(),
+  ...batchCycleKey(),
 });
 
 /** Per group of search_groups, the prices per province bit of the region mask and per reduction band of 10 %: counts under a region or a minimum reduction without reading prices. WITHOUT ROWID. */
@@ -682,10 +654,7 @@ export const searchCodeGroups = sqliteTable(
   {
     level: integer("level").notNull(),
     prefix: text("prefix").notNull(),
-    batchId: text("batch_id").notNull(),
-    category: text("category").notNull(),
-    cycleStart: text("cycle_start").notNull(),
-    cycleEnd: text("cycle_end").notNull(),
+    ...batchCycleKey(),
     n: integer("n").notNull(),
   },
   (t) => [primaryKey({ columns: [t.level, t.prefix, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],
@@ -740,10 +709,7 @@ export const searchPairs = sqliteTable(
     nameId: integer("name_id").notNull(),
     kind: text("kind").notNull(),
     otherId: integer("other_id").notNull(),
-    batchId: text("batch_id").notNull(),
-    category: text("category").notNull(),
-    cycleStart: text("cycle_start").notNull(),
-    cycleEnd: text("cycle_end").notNull(),
+    ...batchCycleKey(),
     n: integer("n").notNull(),
   },
   (t) => [primaryKey({ columns: [t.nameId, t.kind, t.otherId, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],

@@ -1,7 +1,8 @@
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { batches, batchStats, type Category, type Level } from "../db/schema";
+import type { BatchFields, SqlRow } from "../db/rows";
+import { batches, batchStats } from "../db/schema";
 import { trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
@@ -12,26 +13,8 @@ import { parsePriceFilter, readAsOf } from "./price-filter";
 import { placeSql } from "./price-filter-sql";
 import { newestWithdrawal, withdrawnIn } from "./tombstones";
 
-type BatchSqlRow = {
-  id: string;
-  name: string;
-  level: Level;
-  category: Category;
-  organizer: string | null;
-  announced: string | null;
-  cycleStart: string | null;
-  cycleEnd: string | null;
-  regionScope: string | null;
-  publishedItems: number | null;
-  publishedProducts: number | null;
-  publishedFirms: number | null;
-  publishedAvgDiscountBp: number | null;
-  publishedMaxDiscountBp: number | null;
-  publishedSavings: string | null;
-  source: string | null;
-  synthetic: number | boolean;
-  stats: string | null;
-};
+/** A batch row as a plain read returns it (synthetic 0/1), with its stored statistics. */
+type BatchSqlRow = SqlRow<BatchFields> & { stats: string | null };
 
 /** A batch answer's fields: `batches b LEFT JOIN batch_stats s` through the schema, for the query builder and the SQL text below. */
 const BATCH_ROW = {

@@ -30,6 +30,14 @@ import { allOf } from "./search-sql";
  */
 export type PriceCheckWhere = Pick<PriceFilterInput, "province" | "region" | "asOf" | "include" | "state">;
 
+/** What a line's class says to a user, in the page, its CSV and the workbook. */
+export const PRICE_CHECK_CLASS_LABELS: Record<PriceCheckClass, string> = {
+  at_chosen_price: "按中选价",
+  above_chosen_price: "高于中选价",
+  alternative_available: "非中选，有中选替代",
+  no_equivalent: "无对应中选产品",
+};
+
 export const MATCH_RULES = ["nhsaCode", "approvalNo", "nameSpecManufacturer"] as const;
 export type MatchRule = (typeof MATCH_RULES)[number];
 

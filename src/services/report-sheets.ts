@@ -1,17 +1,10 @@
-import type { checkPurchaseList } from "./price-check";
+import { type checkPurchaseList, PRICE_CHECK_CLASS_LABELS } from "./price-check";
 import type { getSavings } from "./savings";
 import type { Sheet, SheetCell, SheetColumn } from "./spreadsheet";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
 type Savings = Awaited<ReturnType<typeof getSavings>>;
-
-const CLASS_LABELS: Record<Line["class"], string> = {
-  at_chosen_price: "按中选价",
-  above_chosen_price: "高于中选价",
-  alternative_available: "非中选，有中选替代",
-  no_equivalent: "无对应中选产品",
-};
 
 const RULE_LABELS: Record<string, string> = {
   nhsaCode: "医保编码",
@@ -64,7 +57,7 @@ export function priceCheckSheets(check: Check): Sheet[] {
       l.input.price,
       l.input.quantity,
       l.amountPaid,
-      CLASS_LABELS[l.class],
+      PRICE_CHECK_CLASS_LABELS[l.class],
       l.matchedBy ? (RULE_LABELS[l.matchedBy] ?? l.matchedBy) : null,
       l.chosen?.batch.name ?? null,
       l.chosen ? `${l.chosen.product.genericName} ${l.chosen.product.spec ?? ""}`.trim() : null,
@@ -89,7 +82,7 @@ export function priceCheckSheets(check: Check): Sheet[] {
         ["采购金额", t.amountPaid],
         ["多付合计", t.overpayTotal],
         ["替换可节约合计", t.savingIfSwitchedTotal],
-        ...Object.entries(t.byClass).map(([k, n]): [string, number] => [`${CLASS_LABELS[k as Line["class"]] ?? k}（行数）`, n]),
+        ...Object.entries(t.byClass).map(([k, n]): [string, number] => [`${PRICE_CHECK_CLASS_LABELS[k as Line["class"]] ?? k}（行数）`, n]),
       ],
       ([k, v]) => [k, v],
     ),

@@ -48,42 +48,24 @@ export async function templateLines(db: Db, province?: string): Promise<Template
       WHERE ${inForce} AND p.synthetic = 0 AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
       ORDER BY pr.generic_name, p.id LIMIT 2`,
   );
-  const pack = (r: (typeof rows)[number]) => r.packageText ?? (r.packageQty ? `${r.packageQty}${r.smallestUnit ?? ""}/${r.packageUnit ?? "盒"}` : "");
+  type Row = (typeof rows)[number];
+  const pack = (r: Row) => r.packageText ?? (r.packageQty ? `${r.packageQty}${r.smallestUnit ?? ""}/${r.packageUnit ?? "盒"}` : "");
+  /** A line naming the product of `r`, bought as the rest says. */
+  const line = (r: Row, bought: Pick<TemplateLine, "manufacturer" | "price" | "quantity" | "note">): TemplateLine => ({
+    genericName: r.genericName,
+    dosageForm: r.dosageForm ?? "",
+    spec: r.spec,
+    packageText: pack(r),
+    ...bought,
+  });
   const lines: TemplateLine[] = [];
   const [first, second] = rows;
   if (first) {
-    lines.push({
-      genericName: first.genericName,
-      dosageForm: first.dosageForm ?? "",
-      spec: first.spec,
-      packageText: pack(first),
-      manufacturer: first.manufacturer,
-      price: formatYuan(BigInt(first.chosenPriceE4), 4),
-      quantity: "100",
-      note: "按中选价",
-    });
-    lines.push({
-      genericName: first.genericName,
-      dosageForm: first.dosageForm ?? "",
-      spec: first.spec,
-      packageText: pack(first),
-      manufacturer: "（贵院的其他供应企业）",
-      price: scaled(first.chosenPriceE4, 130n),
-      quantity: "50",
-      note: "非中选，有中选替代",
-    });
+    lines.push(line(first, { manufacturer: first.manufacturer, price: formatYuan(BigInt(first.chosenPriceE4), 4), quantity: "100", note: "按中选价" }));
+    lines.push(line(first, { manufacturer: "（贵院的其他供应企业）", price: scaled(first.chosenPriceE4, 130n), quantity: "50", note: "非中选，有中选替代" }));
   }
   if (second) {
-    lines.push({
-      genericName: second.genericName,
-      dosageForm: second.dosageForm ?? "",
-      spec: second.spec,
-      packageText: pack(second),
-      manufacturer: second.manufacturer,
-      price: scaled(second.chosenPriceE4, 110n),
-      quantity: "20",
-      note: "高于中选价",
-    });
+    lines.push(line(second, { manufacturer: second.manufacturer, price: scaled(second.chosenPriceE4, 110n), quantity: "20", note: "高于中选价" }));
   }
   return lines;
 }

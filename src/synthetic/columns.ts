@@ -3,6 +3,7 @@
  * its column (empty string = unknown), so a row can be unparsed as is and read back unchanged.
  */
 
+import { PRODUCT_NAME_KEYS } from "../db/rows";
 import type { Category, Level, ReferenceKind, RegionLevel } from "../db/schema";
 
 // The enumerations are the schema's (src/db/schema.ts), so a seed row and a table row cannot drift apart.
@@ -44,18 +45,7 @@ export type BatchRow = CsvRow<BatchColumn, { level: BatchLevel; category: Catego
 
 export const PRICE_COLUMNS = [
   "batch",
-  "category",
-  "genericName",
-  "genericNameEn",
-  "dosageForm",
-  "spec",
-  "packageText",
-  "packageQty",
-  "packageUnit",
-  "smallestUnit",
-  "manufacturer",
-  "nhsaCode",
-  "approvalNo",
+  ...PRODUCT_NAME_KEYS,
   "chosenPrice",
   "referencePrice",
   "referenceKind",

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { trustedSql } from "../../db/trusted-sql";
-import { regionLookup } from "../region-names";
 import { parseIntegerCell } from "../values";
 import type { KindSpec } from "./types";
-import { findPrice, UNIT_KINDS, type VolumesContext } from "./volumes";
+import { findPrice, PRICE_REF_FIELDS, readPriceRefs, UNIT_KINDS, type VolumesContext } from "./volumes";
 
 /**
  * Regional agreed volumes (约定采购量 per province or city, optionally per medical institution),
@@ -23,13 +22,7 @@ const UPSERT = trustedSql(`ON CONFLICT(price_id, region_code, institution) DO UP
 export const agreedVolumesKind: KindSpec<Ctx, AgreedVolumeRecord> = {
   kind: "agreedVolumes",
   fields: [
-    { field: "batch", aliases: ["批次", "集采批次", "批次编号"] },
-    { field: "nhsaCode", aliases: ["医保编码", "药品编码"] },
-    { field: "genericName", aliases: ["药品通用名", "通用名", "药品名称", "产品名称", "品种名称", "物资名称"] },
-    { field: "dosageForm", aliases: ["剂型"] },
-    { field: "spec", aliases: ["规格", "制剂规格", "规格型号"] },
-    { field: "packageQty", aliases: ["转换比", "包装转换比"] },
-    { field: "manufacturer", aliases: ["中选企业", "生产企业", "申报企业", "申报企业名称", "企业名称", "药品企业", "中选厂家"] },
+    ...PRICE_REF_FIELDS,
     { field: "region", aliases: ["省份", "地区", "统筹区", "供应省份", "地区代码", "区划代码"], required: true },
     { field: "institution", aliases: ["医疗机构", "医疗机构名称", "医院", "医院名称"] },
     { field: "agreedVolume", aliases: ["约定采购量", "首年约定采购量", "协议采购量"], required: true },
@@ -37,18 +30,7 @@ export const agreedVolumesKind: KindSpec<Ctx, AgreedVolumeRecord> = {
     { field: "purchased", aliases: ["已采购量", "累计采购量", "实际采购量"] },
     { field: "source", aliases: ["来源", "数据来源"] },
   ],
-  async prepare(db: Db, options) {
-    const prices = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
-      sql`SELECT p.id, p.batch_id AS batchId, pr.natural_key AS naturalKey, pr.package_qty AS packageQty
-          FROM prices p JOIN products pr ON pr.id = p.product_id`,
-    );
-    const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
-    return {
-      batchOverride: options.batch,
-      priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
-      regionCode: regionLookup(regions),
-    };
-  },
+  prepare: (db: Db, options) => readPriceRefs(db, options),
   readRow(r, ctx) {
     const price = findPrice(r, ctx);
     const regionRaw = r.text("region", { required: true, max: 100 });

@@ -1,30 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { Category, Level } from "../../db/schema";
+import type { BatchFields } from "../../db/rows";
 import { parseBooleanCell, parseDateCell, parseIntegerCell, parsePercentCell } from "../values";
 import { CATEGORY_VALUES, LEVEL_VALUES } from "./common";
 import type { KindSpec } from "./types";
 
-export type BatchRecord = {
-  id: string;
-  name: string;
-  level: Level;
-  category: Category;
-  organizer: string | null;
-  announced: string | null;
-  cycleStart: string | null;
-  cycleEnd: string | null;
-  regionScope: string | null;
-  publishedItems: number | null;
-  publishedProducts: number | null;
-  publishedFirms: number | null;
-  publishedAvgDiscountBp: number | null;
-  publishedMaxDiscountBp: number | null;
-  publishedSavings: string | null;
-  source: string | null;
-  synthetic: boolean;
-};
-
-export const batchesKind: KindSpec<null, BatchRecord> = {
+export const batchesKind: KindSpec<null, BatchFields> = {
   kind: "batches",
   fields: [
     { field: "id", aliases: ["批次编号", "批次", "集采批次", "编号"], required: true },
@@ -51,7 +31,7 @@ export const batchesKind: KindSpec<null, BatchRecord> = {
     if (id !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
       r.fail("id", `"${id}" may contain only letters, digits, '.', '_' and '-' (it appears in URLs)`);
     }
-    const rec: BatchRecord = {
+    const rec: BatchFields = {
       id: id ?? "",
       name: r.text("name", { required: true }) ?? "",
       level: r.oneOf("level", LEVEL_VALUES, { required: true }) ?? "national",

@@ -3,12 +3,13 @@ import type { Db } from "../../db/client";
 import { trustedSql } from "../../db/trusted-sql";
 import { productNaturalKey } from "../../domain/names";
 import { detach } from "../detach";
+import type { FieldDef } from "../headers";
 import { parseShareCell } from "../numbers";
 import { resolveRegion } from "../region-list";
 import { regionLookup } from "../region-names";
 import type { RowReader } from "../row-reader";
 import { parseDateCell, parseIntegerCell, parseMoneyCell } from "../values";
-import type { KindSpec } from "./types";
+import type { ImportOptions, KindSpec } from "./types";
 
 export type VolumeRecord = {
   priceId: number;
@@ -30,6 +31,35 @@ export type VolumesContext = {
   /** The product cells of a row as written → the price they named (see findPrice); filled as rows are read. */
   priceByCells?: Map<string, PriceRef>;
 };
+
+/** The columns findPrice reads: the batch and the product cells a row names its chosen price by. */
+export const PRICE_REF_FIELDS = [
+  { field: "batch", aliases: ["批次", "集采批次", "批次编号"] },
+  { field: "nhsaCode", aliases: ["医保编码", "药品编码"] },
+  { field: "genericName", aliases: ["药品通用名", "通用名", "药品名称", "产品名称", "品种名称", "物资名称"] },
+  { field: "dosageForm", aliases: ["剂型"] },
+  { field: "spec", aliases: ["规格", "制剂规格", "规格型号"] },
+  { field: "packageQty", aliases: ["转换比", "包装转换比"] },
+  { field: "manufacturer", aliases: ["中选企业", "生产企业", "申报企业", "申报企业名称", "企业名称", "药品企业", "中选厂家"] },
+] as const satisfies readonly FieldDef[];
+
+/**
+ * What a row naming a chosen price and a region is checked against: every chosen price by batch
+ * and product key (findPrice), the batches that have one, and the regions by name or code.
+ */
+export async function readPriceRefs(db: Db, options: ImportOptions): Promise<Omit<VolumesContext, "priceByCells">> {
+  const prices = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
+    sql`SELECT p.id, p.batch_id AS batchId, pr.natural_key AS naturalKey, pr.package_qty AS packageQty
+        FROM prices p JOIN products pr ON pr.id = p.product_id`,
+  );
+  const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
+  return {
+    batchOverride: options.batch,
+    priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
+    regionCode: regionLookup(regions),
+    batches: new Set(prices.map((p) => p.batchId)),
+  };
+}
 
 /** Product cells a volume row names its price by; a row with the same cells names the same price. */
 const PRODUCT_CELLS = ["nhsaCode", "genericName", "dosageForm", "spec", "packageQty", "manufacturer"] as const;
@@ -54,13 +84,7 @@ export const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
 export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
   kind: "volumes",
   fields: [
-    { field: "batch", aliases: ["批次", "集采批次", "批次编号"] },
-    { field: "nhsaCode", aliases: ["医保编码", "药品编码"] },
-    { field: "genericName", aliases: ["药品通用名", "通用名", "药品名称", "产品名称", "品种名称", "物资名称"] },
-    { field: "dosageForm", aliases: ["剂型"] },
-    { field: "spec", aliases: ["规格", "制剂规格", "规格型号"] },
-    { field: "packageQty", aliases: ["转换比", "包装转换比"] },
-    { field: "manufacturer", aliases: ["中选企业", "生产企业", "申报企业", "申报企业名称", "企业名称", "药品企业", "中选厂家"] },
+    ...PRICE_REF_FIELDS,
     { field: "region", aliases: ["地区", "统筹区", "地区代码", "区划代码"], required: true },
     { field: "month", aliases: ["月份", "采购月份"], required: true },
     { field: "units", aliases: ["采购量", "实际采购量", "数量"], required: true },
@@ -68,21 +92,7 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
     { field: "amountPaid", aliases: ["采购金额", "金额"] },
     { field: "fundShare", aliases: ["基金支付比例", "报销比例"] },
   ],
-  async prepare(db: Db, options) {
-    const prices = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
-      sql`SELECT p.id, p.batch_id AS batchId, pr.natural_key AS naturalKey, pr.package_qty AS packageQty
-          FROM prices p JOIN products pr ON pr.id = p.product_id`,
-    );
-    const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
-    const regionCode = regionLookup(regions);
-    return {
-      batchOverride: options.batch,
-      priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
-      regionCode,
-      batches: new Set(prices.map((p) => p.batchId)),
-      priceByCells: new Map(),
-    };
-  },
+  prepare: async (db: Db, options) => ({ ...(await readPriceRefs(db, options)), priceByCells: new Map() }),
   readRow(r, ctx) {
     const price = findPrice(r, ctx);
     const regionRaw = r.text("region", { required: true, max: 100 });

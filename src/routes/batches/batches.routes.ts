@@ -155,6 +155,15 @@ export const BidSchema = z
   })
   .openapi("Bid");
 
+/** A batch's stable text id in the path (batch ids appear in URLs). */
+const BatchIdParamSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }),
+});
+
 export const listBatchBids = createRoute({
   method: "get",
   path: "/api/v1/batches/{id}/bids",
@@ -165,13 +174,7 @@ export const listBatchBids = createRoute({
     "The batch's offers side by side: each chosen price (the bid that won) and each losing bid (是否中标 = 否, 流标), by generic name, dosage form and strength, cheapest unit price first within each. Chosen-price answers elsewhere never include losing bids.",
   security: [],
   request: {
-    params: z.object({
-      id: z
-        .string()
-        .min(1)
-        .max(100)
-        .openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }),
-    }),
+    params: BatchIdParamSchema,
     query: z.object({
       outcome: z.enum(["chosen", "not_chosen"]).optional(),
       genericName: z.string().trim().min(1).max(100).optional().openapi({ description: "only bids whose generic name contains this text", example: "氨溴索" }),
@@ -245,13 +248,7 @@ export const getBatch = createRoute({
   description: "A batch by its stable text id (e.g. national-drug-4), with computed statistics beside the published ones so incomplete data shows.",
   security: [],
   request: {
-    params: z.object({
-      id: z
-        .string()
-        .min(1)
-        .max(100)
-        .openapi({ param: { name: "id", in: "path" }, example: "national-drug-4" }),
-    }),
+    params: BatchIdParamSchema,
   },
   responses: {
     200: jsonResponse(

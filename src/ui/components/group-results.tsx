@@ -2,7 +2,7 @@ import { ITEMS_PER_GROUP, type PriceGroup } from "../../services/grouped-results
 import type { PriceView } from "../../services/price-view";
 import { count, LEVEL_LABELS, packageLabel, pct, priceColumn, regionsLabel } from "../format";
 import { withQuery } from "../query";
-import { BASELINE_SHORT, Reduction, reductionAgainst, StateTag } from "./price-state";
+import { BASELINE_SHORT, Reduction, ReductionHeaders, reductionAgainst, StateTag } from "./price-state";
 
 /** Strength · package · firm: what tells one chosen product of a group from another. */
 export function itemTitle(item: PriceView): string {
@@ -28,12 +28,7 @@ function GroupItems(props: { group: PriceGroup; moreHref: string }) {
             <th scope="col" class="num">
               中选价（元）
             </th>
-            <th scope="col" class="num">
-              降幅{BASELINE_SHORT.ceiling}
-            </th>
-            <th scope="col" class="num">
-              降幅{BASELINE_SHORT.pre_vbp}
-            </th>
+            <ReductionHeaders />
             <th scope="col">状态</th>
             <th scope="col">批次</th>
             <th scope="col">供应地区</th>

@@ -13,6 +13,20 @@ export function StateTag(props: { state: PriceState }) {
 /** Short names of the two baselines, for column headings and phone card labels. */
 export const BASELINE_SHORT: Record<ReferenceKind, string> = { ceiling: "对最高申报价", pre_vbp: "对集采前价" };
 
+/** The headers of the two reduction columns (against the ceiling, against the price before procurement), as the price tables head them. */
+export function ReductionHeaders() {
+  return (
+    <>
+      <th scope="col" class="num">
+        降幅{BASELINE_SHORT.ceiling}
+      </th>
+      <th scope="col" class="num">
+        降幅{BASELINE_SHORT.pre_vbp}
+      </th>
+    </>
+  );
+}
+
 type WithBaselines = { baselines: Array<{ kind: ReferenceKind; discountPct: number | null }> };
 
 /** The reduction against one baseline, or null when the price does not carry that baseline. */

@@ -35,6 +35,20 @@ const zh = (m: string) => {
   return t.startsWith("导入提示：") ? zhMessage(m) : t;
 };
 
+/** A text field of the form with its hint, which screen readers read with it (aria-describedby). */
+function TextField(props: { name: keyof FormState; label: string; value: string; hint: string; hintId?: string }) {
+  const hintId = props.hintId ?? `${props.name}-hint`;
+  return (
+    <div class="field">
+      <label for={props.name}>{props.label}</label>
+      <input id={props.name} name={props.name} type="text" value={props.value} aria-describedby={hintId} />
+      <span id={hintId} class="hint">
+        {props.hint}
+      </span>
+    </div>
+  );
+}
+
 function ImportForm(props: { state: FormState; enabled: boolean }) {
   const s = props.state;
   return (
@@ -50,13 +64,7 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="batch">批次编号（可选）</label>
-          <input id="batch" name="batch" type="text" value={s.batch} aria-describedby="batch-hint" />
-          <span id="batch-hint" class="hint">
-            文件没有“批次”列时，整个文件都属于这个批次，如 national-drug-4
-          </span>
-        </div>
+        <TextField name="batch" label="批次编号（可选）" value={s.batch} hint="文件没有“批次”列时，整个文件都属于这个批次，如 national-drug-4" />
         <div class="field">
           <label for="file">CSV 或 Excel 文件</label>
           <input
@@ -71,13 +79,12 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
             Excel 工作簿（.xlsx）、UTF-8 或 GB18030 的 CSV 均可，不用另存
           </span>
         </div>
-        <div class="field">
-          <label for="sheet">工作表（可选）</label>
-          <input id="sheet" name="sheet" type="text" value={s.sheet} aria-describedby="sheet-hint" />
-          <span id="sheet-hint" class="hint">
-            .xlsx 有多个工作表时填名称或序号（1 为第一个）；不填则读取第一个认得表头的工作表
-          </span>
-        </div>
+        <TextField
+          name="sheet"
+          label="工作表（可选）"
+          value={s.sheet}
+          hint=".xlsx 有多个工作表时填名称或序号（1 为第一个）；不填则读取第一个认得表头的工作表"
+        />
         <div class="field">
           <label for="map">列对应（可选）</label>
           <textarea id="map" name="map" rows={2} aria-describedby="map-hint">
@@ -87,20 +94,14 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
             每行一个“字段=表头”，如 chosenUnitPrice=竞标价格（最小规格）（元）；试运行后也可在报告里逐列选择
           </span>
         </div>
-        <div class="field">
-          <label for="profile">导入方案（可选）</label>
-          <input id="profile" name="profile" type="text" value={s.profile} aria-describedby="profile-hint" />
-          <span id="profile-hint" class="hint">
-            使用以前保存的列对应和工作表
-          </span>
-        </div>
-        <div class="field">
-          <label for="saveProfile">保存为方案（可选）</label>
-          <input id="saveProfile" name="saveProfile" type="text" value={s.saveProfile} aria-describedby="save-hint" />
-          <span id="save-hint" class="hint">
-            导入成功后，把这次的列对应和工作表存成这个名字，下次直接选用
-          </span>
-        </div>
+        <TextField name="profile" label="导入方案（可选）" value={s.profile} hint="使用以前保存的列对应和工作表" />
+        <TextField
+          name="saveProfile"
+          label="保存为方案（可选）"
+          value={s.saveProfile}
+          hintId="save-hint"
+          hint="导入成功后，把这次的列对应和工作表存成这个名字，下次直接选用"
+        />
       </div>
       <div class="actions">
         <label class="check" for="dryRun">

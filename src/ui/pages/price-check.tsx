@@ -4,7 +4,7 @@ import { base64ToBytes, bytesToBase64 } from "../../base64";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
-import { checkPurchaseList } from "../../services/price-check";
+import { checkPurchaseList, PRICE_CHECK_CLASS_LABELS } from "../../services/price-check";
 import { type SheetCell, type SheetColumn, type SpreadsheetWriter, XLSX_CONTENT_TYPE } from "../../services/spreadsheet";
 import { templateLines } from "../../services/template-lines";
 import { BarChart } from "../charts/bar-chart";
@@ -18,13 +18,6 @@ import { chooseProvince, type ProvinceChoice } from "../province";
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
 type Issue = RowIssue;
-
-const CLASS_LABELS: Record<Line["class"], string> = {
-  at_chosen_price: "按中选价",
-  above_chosen_price: "高于中选价",
-  alternative_available: "非中选，有中选替代",
-  no_equivalent: "无对应中选产品",
-};
 
 const RULE_LABELS: Record<string, string> = {
   nhsaCode: "按医保编码匹配",
@@ -136,7 +129,7 @@ function resultRows(lines: Line[]): SheetCell[][] {
       l.input.spec ?? "",
       l.input.manufacturer ?? "",
       l.input.nhsaCode ?? "",
-      CLASS_LABELS[l.class],
+      PRICE_CHECK_CLASS_LABELS[l.class],
       reasonOf(l),
       l.input.price,
       l.input.quantity,
@@ -168,7 +161,7 @@ function Verdict(props: { line: Line }) {
   const warn = l.class === "above_chosen_price";
   return (
     <>
-      <span class={warn ? "bad" : l.class === "at_chosen_price" ? "good" : ""}>{CLASS_LABELS[l.class]}</span>
+      <span class={warn ? "bad" : l.class === "at_chosen_price" ? "good" : ""}>{PRICE_CHECK_CLASS_LABELS[l.class]}</span>
       <br />
       <span class="note reason">{reasonOf(l)}</span>
     </>
@@ -239,9 +232,13 @@ function Results(props: { check: Check; data: Line[]; carry: { fileBase64: strin
       <BarChart
         id="check-classes"
         title="各判定的行数"
-        description={(Object.keys(CLASS_LABELS) as Line["class"][]).map((k) => `${CLASS_LABELS[k]}：${t.byClass[k]} 行`).join("；")}
+        description={(Object.keys(PRICE_CHECK_CLASS_LABELS) as Line["class"][]).map((k) => `${PRICE_CHECK_CLASS_LABELS[k]}：${t.byClass[k]} 行`).join("；")}
         series={[{ label: "行数", style: "solid" }]}
-        rows={(Object.keys(CLASS_LABELS) as Line["class"][]).map((k) => ({ label: CLASS_LABELS[k], values: [t.byClass[k]], displays: [`${t.byClass[k]} 行`] }))}
+        rows={(Object.keys(PRICE_CHECK_CLASS_LABELS) as Line["class"][]).map((k) => ({
+          label: PRICE_CHECK_CLASS_LABELS[k],
+          values: [t.byClass[k]],
+          displays: [`${t.byClass[k]} 行`],
+        }))}
       />
       {meta.warnings.length ? (
         <ul class="note">

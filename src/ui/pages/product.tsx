@@ -6,7 +6,7 @@ import { getProduct } from "../../services/products";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
 import { ProductBids } from "../components/bid-landscape";
-import { BASELINE_SHORT, Reduction, reductionAgainst, StateTag } from "../components/price-state";
+import { BASELINE_SHORT, Reduction, ReductionHeaders, reductionAgainst, StateTag } from "../components/price-state";
 import { SyntheticTag } from "../components/price-table";
 import { ProvinceSelect } from "../components/province-select";
 import { RenewalChains } from "../components/renewal-chain";
@@ -252,12 +252,7 @@ export async function productPage(c: Context<AppEnv>) {
                   <th scope="col" class="num">
                     中选单价
                   </th>
-                  <th scope="col" class="num">
-                    降幅{BASELINE_SHORT.ceiling}
-                  </th>
-                  <th scope="col" class="num">
-                    降幅{BASELINE_SHORT.pre_vbp}
-                  </th>
+                  <ReductionHeaders />
                   <th scope="col" class="num">
                     较上一批
                   </th>
