@@ -31,5 +31,24 @@ export function columnName<T extends Table>(table: T, key: keyof T["_"]["columns
   return column.name;
 }
 
+/**
+ * A table's columns as their SQL names, from the schema (`genericName: "generic_name"`): for SQL
+ * built as text (trustedSql), so a column renamed in src/db/schema.ts is renamed there too.
+ */
+export function columnNames<T extends Table>(table: T): { readonly [K in keyof T["_"]["columns"]]: string } {
+  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, column.name])) as { [K in keyof T["_"]["columns"]]: string };
+}
+
+/**
+ * A table's columns as bare quoted identifiers (`"generic_name"`), from the schema: for statements
+ * over one table unaliased, an INSERT's column list or an UPDATE's SET, where drizzle's own
+ * `${table.column}` would qualify them with the table's name. Aliased tables use drizzle's alias().
+ */
+export function bareColumns<T extends Table>(table: T): { readonly [K in keyof T["_"]["columns"]]: SQL } {
+  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, sql`${sql.identifier(column.name)}`])) as {
+    [K in keyof T["_"]["columns"]]: SQL;
+  };
+}
+
 /** A list of SQL pieces joined by `, `. */
 export const commaList = (parts: ReadonlyArray<SQL>): SQL => sql.join([...parts], sql`, `);

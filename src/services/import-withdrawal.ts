@@ -1,7 +1,33 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
-import { importJournals } from "../db/schema";
-import { commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
+import {
+  agreedVolumes,
+  appMeta,
+  batches,
+  batchStats,
+  bids,
+  importJournalRanges,
+  importJournalRows,
+  importJournals,
+  imports,
+  priceRegions,
+  priceSearch,
+  prices,
+  products,
+  purchasesByPriceRegion,
+  regions,
+  savingsByBatch,
+  savingsByBatchMonth,
+  savingsByBatchRegion,
+  savingsByBatchRegionMonth,
+  savingsByMonth,
+  savingsByRegion,
+  savingsByRegionMonth,
+  tombstones,
+  volumes,
+} from "../db/schema";
+import { bareColumns, commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
 import { BATCH_JSON, BATCH_TOMBSTONE_FROM, refreshBatchStats } from "./batches";
@@ -29,37 +55,62 @@ export type Withdrawal = {
  * foreign key of these tables is listed; renews_price_id is a link without a foreign key.
  */
 export const JOURNAL_REFERENCES: ReadonlyArray<{ child: JournaledTable; column: string; parent: JournaledTable; key: string }> = [
-  { child: "regions", column: "parent_code", parent: "regions", key: "code" },
-  { child: "prices", column: "batch_id", parent: "batches", key: "id" },
-  { child: "prices", column: "product_id", parent: "products", key: "id" },
-  { child: "prices", column: "renews_price_id", parent: "prices", key: "id" },
-  { child: "bids", column: "batch_id", parent: "batches", key: "id" },
-  { child: "price_regions", column: "price_id", parent: "prices", key: "id" },
-  { child: "price_regions", column: "region_code", parent: "regions", key: "code" },
-  { child: "agreed_volumes", column: "price_id", parent: "prices", key: "id" },
-  { child: "agreed_volumes", column: "region_code", parent: "regions", key: "code" },
-  { child: "volumes", column: "price_id", parent: "prices", key: "id" },
-  { child: "volumes", column: "region_code", parent: "regions", key: "code" },
+  { child: "regions", column: regions.parentCode.name, parent: "regions", key: regions.code.name },
+  { child: "prices", column: prices.batchId.name, parent: "batches", key: batches.id.name },
+  { child: "prices", column: prices.productId.name, parent: "products", key: products.id.name },
+  { child: "prices", column: prices.renewsPriceId.name, parent: "prices", key: prices.id.name },
+  { child: "bids", column: bids.batchId.name, parent: "batches", key: batches.id.name },
+  { child: "price_regions", column: priceRegions.priceId.name, parent: "prices", key: prices.id.name },
+  { child: "price_regions", column: priceRegions.regionCode.name, parent: "regions", key: regions.code.name },
+  { child: "agreed_volumes", column: agreedVolumes.priceId.name, parent: "prices", key: prices.id.name },
+  { child: "agreed_volumes", column: agreedVolumes.regionCode.name, parent: "regions", key: regions.code.name },
+  { child: "volumes", column: volumes.priceId.name, parent: "prices", key: prices.id.name },
+  { child: "volumes", column: volumes.regionCode.name, parent: "regions", key: regions.code.name },
 ];
 
 /** Savings rollups (src/db/schema.ts), kept by triggers on volumes. */
 const SAVINGS_ROLLUPS = [
-  "savings_rollup_batch_region_month",
-  "savings_rollup_batch_month",
-  "savings_rollup_region_month",
-  "savings_rollup_batch_region",
-  "savings_rollup_batch",
-  "savings_rollup_region",
-  "savings_rollup_month",
+  savingsByBatchRegionMonth,
+  savingsByBatchMonth,
+  savingsByRegionMonth,
+  savingsByBatchRegion,
+  savingsByBatch,
+  savingsByRegion,
+  savingsByMonth,
 ];
 
 /** Tables whose integer primary key is the rowid itself (restored rows keep their id). */
-const ROWID_KEYS: Partial<Record<JournaledTable, string>> = { products: "id", prices: "id", bids: "id", agreed_volumes: "id", volumes: "id" };
+const ROWID_KEYS: Partial<Record<JournaledTable, string>> = {
+  products: products.id.name,
+  prices: prices.id.name,
+  bids: bids.id.name,
+  agreed_volumes: agreedVolumes.id.name,
+  volumes: volumes.id.name,
+};
+
+/*
+ * Columns through the schema: bare where a statement reads one table unaliased, else under the
+ * aliases the statements give their tables.
+ */
+const journalCols = bareColumns(importJournals);
+const rangeCols = bareColumns(importJournalRanges);
+const i = alias(imports, "i");
+const j = alias(importJournals, "j");
+const r = alias(importJournalRanges, "r");
+const x = alias(importJournalRows, "x");
+const y = alias(importJournalRows, "y");
+const jy = alias(importJournals, "jy");
+const o = alias(importJournalRows, "o");
+const p = alias(prices, "p");
+const ps = alias(priceSearch, "ps");
+const b = alias(batches, "b");
 
 /** The stamp of a row put back and of a tombstone: now, on the database's clock (the format of every updated_at). */
 const DB_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 const table = (name: string) => identifier(name);
+const auditCols = bareColumns(imports);
+const metaCols = bareColumns(appMeta);
 /*
  * Journal ids (integers read from the database) and table names (constants) go into the SQL as
  * literals: D1 binds at most 100 parameters per statement and the conflict check names each many times.
@@ -86,8 +137,9 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     withdrawnAt: string | null;
     withdrawnBy: string | null;
     batches: string | null;
-  }>(sql`SELECT i.status, i.dry_run AS dryRun, i.journal_id AS journalId, i.withdrawn_at AS withdrawnAt, i.withdrawn_by AS withdrawnBy,
-      j.batches FROM imports i LEFT JOIN import_journals j ON j.id = i.journal_id WHERE i.id = ${importId}`);
+  }>(sql`SELECT ${i.status} AS status, ${i.dryRun} AS dryRun, ${i.journalId} AS journalId, ${i.withdrawnAt} AS withdrawnAt,
+      ${i.withdrawnBy} AS withdrawnBy, ${j.batches} AS batches
+      FROM ${imports} ${i} LEFT JOIN ${importJournals} ${j} ON ${j.id} = ${i.journalId} WHERE ${i.id} = ${importId}`);
   if (!audit) throw new AppError(404, "import_not_found", `there is no import #${importId} in the audit log (GET /api/v1/imports lists them)`);
   if (audit.withdrawnAt) {
     throw new AppError(
@@ -116,12 +168,12 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
         JOURNALED_TABLES.map((t) => sql`(SELECT count(*) FROM ${table(t)} WHERE ${inRange(journal, t, sql`rowid`)})`),
         sql` + `,
       )}) AS removed,
-      (SELECT count(*) FROM import_journal_rows WHERE journal_id = ${journal}) AS restored`);
+      (SELECT count(*) FROM ${importJournalRows} WHERE ${bareColumns(importJournalRows).journalId} = ${journal}) AS restored`);
   const withdrawnAt = new Date().toISOString();
-  const guard = sql`EXISTS (SELECT 1 FROM import_journals WHERE id = ${journal} AND withdrawn_at = ${withdrawnAt})`;
+  const guard = sql`EXISTS (SELECT 1 FROM ${importJournals} WHERE ${journalCols.id} = ${journal} AND ${journalCols.withdrawnAt} = ${withdrawnAt})`;
   const statements: SQL[] = [
     // First, and only when still free of conflicts: every later statement runs only if this one marked it.
-    sql`UPDATE import_journals SET withdrawn_at = ${withdrawnAt} WHERE id = ${journal} AND withdrawn_at IS NULL
+    sql`UPDATE ${importJournals} SET ${journalCols.withdrawnAt} = ${withdrawnAt} WHERE ${journalCols.id} = ${journal} AND ${journalCols.withdrawnAt} IS NULL
       AND ${sql.join(
         conflictChecks(journal).map((check) => sql`NOT EXISTS (${check})`),
         sql` AND `,
@@ -132,13 +184,13 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     ...[...JOURNALED_TABLES].reverse().map((t) => sql`DELETE FROM ${table(t)} WHERE ${inRange(journal, t, sql`rowid`)} AND ${guard}`),
     // Rows it changed or deleted, parents before children: updated in place when still there, else inserted back.
     ...(await restoreStatements(db, journal, guard)),
-    sql`DELETE FROM batch_stats WHERE batch_id NOT IN (SELECT id FROM batches) AND ${guard}`,
+    sql`DELETE FROM ${batchStats} WHERE ${bareColumns(batchStats).batchId} NOT IN (SELECT ${bareColumns(batches).id} FROM ${batches}) AND ${guard}`,
     // The rollup triggers subtract a deleted volume and leave its row at zero: such rows were not there before.
-    ...SAVINGS_ROLLUPS.map((t) => sql`DELETE FROM ${table(t)} WHERE parts = 0 AND ${guard}`),
-    sql`DELETE FROM purchase_rollup_price_region WHERE volume_rows = 0 AND ${guard}`,
-    sql`UPDATE imports SET withdrawn_at = ${withdrawnAt}, withdrawn_by = ${actor} WHERE id = ${importId} AND ${guard}`,
-    sql`INSERT INTO app_meta (key, value) SELECT 'data_version', '1' WHERE ${guard}
-      ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
+    ...SAVINGS_ROLLUPS.map((t) => sql`DELETE FROM ${t} WHERE ${sql.identifier(t.parts.name)} = 0 AND ${guard}`),
+    sql`DELETE FROM ${purchasesByPriceRegion} WHERE ${bareColumns(purchasesByPriceRegion).volumeRows} = 0 AND ${guard}`,
+    sql`UPDATE ${imports} SET ${auditCols.withdrawnAt} = ${withdrawnAt}, ${auditCols.withdrawnBy} = ${actor} WHERE ${auditCols.id} = ${importId} AND ${guard}`,
+    sql`INSERT INTO ${appMeta} (${metaCols.key}, ${metaCols.value}) SELECT 'data_version', '1' WHERE ${guard}
+      ON CONFLICT(${metaCols.key}) DO UPDATE SET ${metaCols.value} = CAST(CAST(${metaCols.value} AS INTEGER) + 1 AS TEXT)`,
   ];
   try {
     // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
@@ -156,30 +208,34 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     if (marked?.withdrawnAt) throw new AppError(409, "import_already_withdrawn", `import #${importId} was already withdrawn at ${marked.withdrawnAt}`);
     throw conflict(importId, await conflictingImports(db, journal));
   }
-  const existing = await db.all<{ id: string }>(sql`SELECT id FROM batches WHERE id IN (SELECT value FROM json_each(${audit.batches}))`);
-  const batches = existing.map((b) => b.id);
-  await refreshBatchStats(db, batches);
-  return { importId, withdrawnAt, withdrawnBy: actor, rowsRemoved: counts?.removed ?? 0, rowsRestored: counts?.restored ?? 0, batches };
+  const batchId = bareColumns(batches).id;
+  const existing = await db.all<{ id: string }>(
+    sql`SELECT ${batchId} AS id FROM ${batches} WHERE ${batchId} IN (SELECT value FROM json_each(${audit.batches}))`,
+  );
+  const refreshed = existing.map((row) => row.id);
+  await refreshBatchStats(db, refreshed);
+  return { importId, withdrawnAt, withdrawnBy: actor, rowsRemoved: counts?.removed ?? 0, rowsRestored: counts?.restored ?? 0, batches: refreshed };
 }
 
 /** `expr` is a rowid the import of `journal` added to `t`. */
 function inRange(journal: number, t: string | SQL, expr: SQL): SQL {
-  return sql`${expr} > (SELECT lo FROM import_journal_ranges WHERE journal_id = ${id(journal)} AND tbl = ${name(t)})
-    AND ${expr} <= (SELECT hi FROM import_journal_ranges WHERE journal_id = ${id(journal)} AND tbl = ${name(t)})`;
+  const range = sql`FROM ${importJournalRanges} WHERE ${rangeCols.journalId} = ${id(journal)} AND ${rangeCols.tbl} = ${name(t)}`;
+  return sql`${expr} > (SELECT ${rangeCols.lo} ${range})
+    AND ${expr} <= (SELECT ${rangeCols.hi} ${range})`;
 }
 
 /** Rows of `t` the import of `journal` changed or deleted (journaled), by rowid. */
 const journaledRow = (journal: number, t: string | SQL, rowid: SQL) =>
-  sql`EXISTS (SELECT 1 FROM import_journal_rows x WHERE x.journal_id = ${id(journal)} AND x.tbl = ${name(t)} AND x.rid = ${rowid})`;
+  sql`EXISTS (SELECT 1 FROM ${importJournalRows} ${x} WHERE ${x.journalId} = ${id(journal)} AND ${x.tbl} = ${name(t)} AND ${x.rid} = ${rowid})`;
 
 /**
  * What stands in the way, one row per problem: a later journal (not withdrawn) that changed a row
  * this import wrote, or a row this import did not write that points at a row it added.
  */
 function conflictChecks(journal: number): SQL[] {
-  const touched = sql`SELECT y.journal_id AS journal FROM import_journal_rows y JOIN import_journals jy ON jy.id = y.journal_id
-    WHERE y.journal_id > ${id(journal)} AND jy.withdrawn_at IS NULL
-      AND (${journaledRow(journal, sql`y.tbl`, sql`y.rid`)} OR ${inRange(journal, sql`y.tbl`, sql`y.rid`)})`;
+  const touched = sql`SELECT ${y.journalId} AS journal FROM ${importJournalRows} ${y} JOIN ${importJournals} ${jy} ON ${jy.id} = ${y.journalId}
+    WHERE ${y.journalId} > ${id(journal)} AND ${jy.withdrawnAt} IS NULL
+      AND (${journaledRow(journal, sql`${y.tbl}`, sql`${y.rid}`)} OR ${inRange(journal, sql`${y.tbl}`, sql`${y.rid}`)})`;
   const pointing = JOURNAL_REFERENCES.map(({ child, column, parent, key }) => {
     const ref = trustedSql(`c.${quoteIdentifier(column)}`);
     const added =
@@ -187,8 +243,8 @@ function conflictChecks(journal: number): SQL[] {
         ? inRange(journal, parent, ref)
         : sql`${ref} IN (SELECT ${identifier(key)} FROM ${table(parent)} WHERE ${inRange(journal, parent, sql`rowid`)})`;
     // Named by the live import whose added rows hold it (rowids of a withdrawn import's rows may be used again).
-    return sql`SELECT (SELECT r.journal_id FROM import_journal_ranges r JOIN import_journals j ON j.id = r.journal_id AND j.withdrawn_at IS NULL
-        WHERE r.tbl = ${name(child)} AND c.rowid > r.lo AND c.rowid <= r.hi) AS journal
+    return sql`SELECT (SELECT ${r.journalId} FROM ${importJournalRanges} ${r} JOIN ${importJournals} ${j} ON ${j.id} = ${r.journalId} AND ${j.withdrawnAt} IS NULL
+        WHERE ${r.tbl} = ${name(child)} AND c.rowid > ${r.lo} AND c.rowid <= ${r.hi}) AS journal
       FROM ${table(child)} c WHERE ${added}
         AND NOT (${inRange(journal, child, sql`c.rowid`)}) AND NOT ${journaledRow(journal, child, sql`c.rowid`)}`;
   });
@@ -200,8 +256,8 @@ function conflictChecks(journal: number): SQL[] {
 async function conflictingImports(db: Db, journal: number): Promise<number[]> {
   const ids = new Set<number>();
   for (const check of conflictChecks(journal)) {
-    const rows = await db.all<{ id: number | null }>(sql`SELECT DISTINCT i.id AS id FROM (${check} LIMIT 1000) c
-      LEFT JOIN imports i ON i.journal_id = c.journal LIMIT 20`);
+    const rows = await db.all<{ id: number | null }>(sql`SELECT DISTINCT ${i.id} AS id FROM (${check} LIMIT 1000) c
+      LEFT JOIN ${imports} ${i} ON ${i.journalId} = c.journal LIMIT 20`);
     for (const r of rows) ids.add(r.id ?? 0);
   }
   return [...ids].sort((a, b) => b - a);
@@ -229,17 +285,19 @@ function conflict(importId: number, later: number[], cause?: string): AppError {
  */
 async function tombstoneStatements(db: Db, journal: number, importId: number, guard: SQL): Promise<SQL[]> {
   const now = trustedSql(DB_NOW);
-  const upsert = sql`ON CONFLICT(tbl, row_id) DO UPDATE SET import_id = excluded.import_id, withdrawn_at = excluded.withdrawn_at,
-    last = excluded.last, search = excluded.search`;
-  const into = sql`INSERT INTO tombstones (tbl, row_id, import_id, withdrawn_at, last, search)`;
+  const t = bareColumns(tombstones);
+  const excluded = (column: SQL) => sql`${column} = excluded.${column}`;
+  const upsert = sql`ON CONFLICT(${t.tbl}, ${t.rowId}) DO UPDATE SET ${commaList([t.importId, t.withdrawnAt, t.last, t.search].map(excluded))}`;
+  const into = sql`INSERT INTO ${tombstones} (${commaList([t.tbl, t.rowId, t.importId, t.withdrawnAt, t.last, t.search])})`;
+  // PRICE_FROM names prices p, BATCH_TOMBSTONE_FROM batches b.
   return [
-    sql`${into} SELECT 'prices', CAST(p.id AS TEXT), ${id(importId)}, ${now}, ${PRICE_JSON}, ${await priceSearchJson(db)}
-      FROM ${PRICE_FROM} LEFT JOIN price_search ps ON ps.price_id = p.id
-      WHERE ${inRange(journal, "prices", sql`p.rowid`)} AND ${guard} ${upsert}`,
-    sql`${into} SELECT 'products', CAST(id AS TEXT), ${id(importId)}, ${now}, ${PRODUCT_JSON}, NULL FROM products
+    sql`${into} SELECT 'prices', CAST(${p.id} AS TEXT), ${id(importId)}, ${now}, ${PRICE_JSON}, ${await priceSearchJson(db)}
+      FROM ${PRICE_FROM} LEFT JOIN ${priceSearch} ${ps} ON ${ps.priceId} = ${p.id}
+      WHERE ${inRange(journal, "prices", sql`${p}.rowid`)} AND ${guard} ${upsert}`,
+    sql`${into} SELECT 'products', CAST(${bareColumns(products).id} AS TEXT), ${id(importId)}, ${now}, ${PRODUCT_JSON}, NULL FROM ${products}
       WHERE ${inRange(journal, "products", sql`rowid`)} AND ${guard} ${upsert}`,
-    sql`${into} SELECT 'batches', b.id, ${id(importId)}, ${now}, ${BATCH_JSON}, NULL FROM ${BATCH_TOMBSTONE_FROM}
-      WHERE ${inRange(journal, "batches", sql`b.rowid`)} AND ${guard} ${upsert}`,
+    sql`${into} SELECT 'batches', ${b.id}, ${id(importId)}, ${now}, ${BATCH_JSON}, NULL FROM ${BATCH_TOMBSTONE_FROM}
+      WHERE ${inRange(journal, "batches", sql`${b}.rowid`)} AND ${guard} ${upsert}`,
   ];
 }
 
@@ -250,16 +308,16 @@ async function restoreStatements(db: Db, journal: number, guard: SQL): Promise<S
     // A row put back is a change for a client that synced after the import: it gets a fresh stamp
     // (the database's clock, like every write), or a nightly sync keyed on updated_at never hears of it.
     const value = (c: string) =>
-      c === "updated_at" ? trustedSql(DB_NOW) : trustedSql(`json_extract(o.old, '$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"')`);
-    const entries = sql`import_journal_rows o WHERE o.journal_id = ${id(journal)} AND o.tbl = ${name(t)}`;
+      c === "updated_at" ? trustedSql(DB_NOW) : sql`json_extract(${o.old}, ${trustedSql(`'$."${c.replace(/'/g, "''").replace(/"/g, '\\"')}"'`)})`;
+    const entries = sql`${importJournalRows} ${o} WHERE ${o.journalId} = ${id(journal)} AND ${o.tbl} = ${name(t)}`;
     out.push(
       sql`UPDATE ${table(t)} SET (${commaList(cols.map(identifier))}) = (${sql.join(cols.map(value), sql`, `)})
-        FROM ${entries} AND ${table(t)}.rowid = o.rid AND ${guard}`,
+        FROM ${entries} AND ${table(t)}.rowid = ${o.rid} AND ${guard}`,
     );
     const target = ROWID_KEYS[t] ? cols.map(quoteIdentifier).join(", ") : `rowid, ${cols.map(quoteIdentifier).join(", ")}`;
-    const values = ROWID_KEYS[t] ? sql.join(cols.map(value), sql`, `) : sql`o.rid, ${sql.join(cols.map(value), sql`, `)}`;
+    const values = ROWID_KEYS[t] ? sql.join(cols.map(value), sql`, `) : sql`${o.rid}, ${sql.join(cols.map(value), sql`, `)}`;
     out.push(sql`INSERT INTO ${table(t)} (${trustedSql(target)}) SELECT ${values} FROM ${entries}
-      AND NOT EXISTS (SELECT 1 FROM ${table(t)} WHERE rowid = o.rid) AND ${guard}`);
+      AND NOT EXISTS (SELECT 1 FROM ${table(t)} WHERE rowid = ${o.rid}) AND ${guard}`);
   }
   return out;
 }
