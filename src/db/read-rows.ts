@@ -2,17 +2,15 @@ import type { Client, InValue } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
-import { isD1Binding } from "./d1";
+import { type D1Binding, d1BindingOf } from "./d1";
 
 const dialect = new SQLiteAsyncDialect();
 
-type D1Reader = { prepare(query: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } } };
-
-function clientOf(db: Db): { libsql: Client } | { d1: D1Reader } | null {
-  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it. D1Reader is the part of D1Database read here.
-  const client = (db as unknown as { $client?: unknown }).$client;
-  if (isD1Binding(client)) return { d1: client as unknown as D1Reader };
-  const c = client as Partial<Client> | undefined;
+function clientOf(db: Db): { libsql: Client } | { d1: D1Binding } | null {
+  const d1 = d1BindingOf(db);
+  if (d1) return { d1 };
+  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
+  const c = (db as unknown as { $client?: Partial<Client> }).$client;
   return c && typeof c.execute === "function" ? { libsql: c as Client } : null;
 }
 

@@ -1,12 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { runBatch } from "../db/run-batch";
 import { commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
 import type { AtomicWrite } from "../import/writer";
 
 /**
- * All-or-nothing imports on D1, which refuses BEGIN: one `db.batch()` is D1's only transaction.
+ * All-or-nothing imports on D1, which refuses BEGIN: one batch (runBatch) is D1's only transaction.
  *
  * A file whose statements fit `singleBatchMax` goes in one batch (atomic; readers never see part of
  * it). A larger one is written in chunks of `chunkSize` statements, each a batch, with an undo
@@ -83,12 +84,6 @@ async function stagedWrite(db: Db, first: SQL[][], rest: AsyncIterator<SQL[]>, c
     await undoAbandoned(db);
     throw err;
   }
-}
-
-async function runBatch(db: Db, statements: SQL[]): Promise<void> {
-  if (statements.length === 0) return;
-  // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
-  await db.batch(statements.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
 }
 
 const bumpVersion = () => sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')

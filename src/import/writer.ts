@@ -2,6 +2,7 @@ import type { Client, InStatement } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
+import { runBatch } from "../db/run-batch";
 
 /**
  * How an import's statements reach the database, all or nothing. `chunks` is consumed in order;
@@ -68,15 +69,14 @@ export const libsqlTransactionWrite: AtomicWrite = transactionWrite();
 
 /**
  * Any Db, D1 included (D1 refuses BEGIN): gathers every statement and sends them as one
- * `db.batch()`, which is atomic. Memory grows with the file, which the HTTP body limit bounds.
+ * batch (runBatch), which is atomic. Memory grows with the file, which the HTTP body limit bounds.
  */
 export const singleBatchWrite: AtomicWrite = Object.assign(
   async (db: Db, chunks: AsyncIterable<SQL[]>, beforeCommit?: (tx: Db) => Promise<void>) => {
     const all: SQL[] = [];
     for await (const chunk of chunks) for (const s of chunk) all.push(s);
     if (all.length === 0) return;
-    // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
-    await db.batch(all.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
+    await runBatch(db, all);
     await beforeCommit?.(db);
   },
   // Chunk statements bind one JSON parameter each, so they suit D1's 100-parameter limit too.

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { runBatch } from "../db/run-batch";
 import type { ImportKind } from "../db/schema";
 import { storedE4ToYuan } from "../domain";
 import { type ImportReport, type ImportRequest, runImport } from "./imports";
@@ -50,21 +51,20 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
     const [{ now } = { now: "" }] = await tx.all<{ now: string }>(sql`SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now') AS now`);
     const added = sql`x.created_at >= ${now}`;
     const updated = sql`x.updated_at >= ${now} AND x.created_at < ${now}`;
-    const count = (cond: SQL) => tx.all(sql`SELECT count(*) AS n FROM ${sql.identifier(samples.table)} x WHERE ${cond}`);
-    const rows = (cond: SQL) => tx.all(sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`);
+    const count = (cond: SQL) => sql`SELECT count(*) AS n FROM ${sql.identifier(samples.table)} x WHERE ${cond}`;
+    const rows = (cond: SQL) => sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`;
     try {
-      // as unknown as (twice): the batch mixes run() and all() items, which drizzle's tuple type cannot express, and its result is read by position.
-      const results = (await tx.batch([
-        tx.run(sql`SAVEPOINT import_preview`),
-        ...statements.map((s) => tx.run(s)),
+      const results = await runBatch(tx, [
+        sql`SAVEPOINT import_preview`,
+        ...statements,
         count(added),
         count(updated),
         rows(added),
         rows(updated),
-        tx.run(sql`ROLLBACK TO import_preview`),
-        tx.run(sql`RELEASE import_preview`),
-      ] as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[];
-      const at = (i: number) => rowsOf(results[statements.length + 1 + i]);
+        sql`ROLLBACK TO import_preview`,
+        sql`RELEASE import_preview`,
+      ]);
+      const at = (i: number) => results[statements.length + 1 + i] ?? [];
       box.seen = {
         added: Number(at(0)[0]?.n ?? 0),
         updated: Number(at(1)[0]?.n ?? 0),
@@ -79,12 +79,6 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
   if (!result || report.errors.length) return { report, preview: null };
   const unchanged = Math.max(0, report.rowsValid - result.added - result.updated);
   return { report, preview: { added: result.added, updated: result.updated, unchanged, samples: { ...result.rows, unchanged: [] } } };
-}
-
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  if (Array.isArray(result)) return result as Array<Record<string, unknown>>;
-  const rows = (result as { rows?: unknown[] } | undefined)?.rows;
-  return Array.isArray(rows) ? (rows as Array<Record<string, unknown>>) : [];
 }
 
 function previewRow(r: Record<string, unknown>): PreviewRow {

@@ -1,6 +1,7 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
+import { runBatch } from "../db/run-batch";
 import {
   agreedVolumes,
   appMeta,
@@ -193,8 +194,7 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
       ON CONFLICT(${metaCols.key}) DO UPDATE SET ${metaCols.value} = CAST(CAST(${metaCols.value} AS INTEGER) + 1 AS TEXT)`,
   ];
   try {
-    // as unknown as: drizzle types batch() as a non-empty tuple, which an array built at run time cannot prove to be.
-    await db.batch(statements.map((s) => db.run(s)) as unknown as [ReturnType<Db["run"]>]);
+    await runBatch(db, statements);
   } catch (err) {
     // A row added later that collides with one put back (the same product in the same batch again).
     if (isConstraintError(err)) throw conflict(importId, await conflictingImports(db, journal), describe(err));
