@@ -16,7 +16,12 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "dist");
 /** dist/<name>.js ← source */
-const ENTRIES = { node: "src/node.ts", "cli/import": "src/cli/import.ts", "node-http/import-worker": "src/node-http/import-worker.ts" };
+const ENTRIES = {
+  node: "src/node.ts",
+  "cli/import": "src/cli/import.ts",
+  "node-http/import-worker": "src/node-http/import-worker.ts",
+  "node-http/read-calls": "src/node-http/read-calls.ts",
+};
 /** Everything the bundles are made from; any change (or a file added or removed) makes dist/ stale. */
 const INPUTS = ["src", "package.json", "tsconfig.json", "scripts/build.mjs"];
 const STAMP = join(OUT, ".inputs");

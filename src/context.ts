@@ -7,6 +7,7 @@ import type { AtomicWrite } from "./import/writer";
 import type { AdminToken } from "./middleware/admin-tokens";
 import type { AdminAuthBudget } from "./middleware/rate-limit";
 import type { SpooledImporter } from "./node-http/import-in-worker";
+import type { ReadCalls } from "./node-http/read-calls";
 import type { SpreadsheetWriter } from "./services/spreadsheet";
 
 /**
@@ -52,6 +53,8 @@ export type AppDeps = {
   readWorkbook?: WorkbookOpener;
   /** Spools an import's body to a temporary file as it arrives (Node); absent: the body is read into memory. */
   spoolUpload?: UploadSpooler;
+  /** Searches run whole on a read thread, rows and answer built there (Node with READ_THREADS); absent: in this thread over `db`. */
+  readCalls?: ReadCalls;
   /** Imports a spooled upload on a thread of its own with a bounded heap (Node); absent: in this thread. */
   importSpooled?: SpooledImporter;
   /** How an HTTP import writes (Node: one transaction on a connection of its own); absent: the runtime's default. */

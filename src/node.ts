@@ -7,6 +7,9 @@ import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
 import { createReadPool } from "./node-http/read-pool";
 import { serveFetch } from "./node-http/serve";
 
+/** How long the server waits for its read threads to load the search code before it listens anyway. */
+const READ_THREADS_LOAD_MS = 30_000;
+
 /** Node entry: validate settings, migrate and seed the database, then serve the app. */
 async function main() {
   const config = loadConfig(process.env);
@@ -26,8 +29,13 @@ async function main() {
           size: config.READ_THREADS,
           budgetMs: config.QUERY_BUDGET_MS,
           nice: config.READ_THREAD_NICE,
+          calls: true,
         })
       : undefined;
+  // Searches run whole on the read threads once these have loaded the code (a second or two from
+  // the TypeScript sources); until then, or if they cannot, their statements do.
+  if (readPool && !(await readPool.callsReady(READ_THREADS_LOAD_MS)))
+    console.error(JSON.stringify({ level: "warn", message: "read threads run statements only: searches run on the event loop" }));
   const { deps, close } = nodeDeps(handle, config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
     readPool,
     adminToken: config.ADMIN_TOKEN,

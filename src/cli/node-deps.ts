@@ -13,6 +13,7 @@ import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
 import { nodeVendorAssets } from "../node-http/vendor-assets";
+import { searchPrices } from "../services/prices";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache" | "spoolUpload" | "importWrite"> & {
   /** Where uploads are spooled while they are imported (UPLOAD_SPOOL_DIR); the system's temp folder by default. */
@@ -49,6 +50,8 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     : null;
   const deps: AppDeps = {
     ...settings,
+    // A search goes to a read thread whole once one has loaded the calls' module; until then its statements do, one by one.
+    readCalls: readPool && pooled ? { searchPrices: (query) => readPool.call("searchPrices", query) ?? searchPrices(pooled, query) } : undefined,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     vendorAssets: nodeVendorAssets(),
     readWorkbook: openWorkbookTable,

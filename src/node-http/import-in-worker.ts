@@ -1,12 +1,8 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors";
 import type { ImportProgress } from "../import/source";
-import { PROJECT_ROOT } from "../project-root";
 import type { ImportReport, ImportRequest } from "../services/imports";
+import { importThreadModule, threadBuilt } from "./thread-entry";
 
 /** What the route hands the thread: the request's plain settings (no functions, no bytes). */
 export type SpooledImportRequest = Pick<
@@ -40,20 +36,7 @@ export const DEFAULT_IMPORT_HEAP_MB = 192;
  * import stays on the calling thread unless asked for (`importInThread`): a thread there would
  * compile the whole import code again through tsx for every upload.
  */
-export function importThreadBuilt(): boolean {
-  return fileURLToPath(import.meta.url).endsWith(".js") && existsSync(join(PROJECT_ROOT, "dist", "node-http", "import-worker.js"));
-}
-
-/**
- * The thread's entry: the bundle beside the server's in dist/ (npm start), else the TypeScript
- * source loaded through tsx's loader, registered inside the thread (tests, `tsx src/node.ts`).
- */
-function workerEntry(): { source: string | URL; eval: boolean } {
-  if (importThreadBuilt()) return { source: pathToFileURL(join(PROJECT_ROOT, "dist", "node-http", "import-worker.js")), eval: false };
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist", "esm", "api", "index.mjs")).href;
-  const file = pathToFileURL(join(PROJECT_ROOT, "src", "node-http", "import-worker.ts")).href;
-  return { source: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`, eval: true };
-}
+export const importThreadBuilt = (): boolean => threadBuilt("import-worker");
 
 /**
  * An import over HTTP peaked at 885 MB of RSS for a million prices and kept 567 MB after its answer:
@@ -68,10 +51,9 @@ function workerEntry(): { source: string | URL; eval: boolean } {
 export function spooledImporter(url: string, authToken: string | undefined, heapMb = DEFAULT_IMPORT_HEAP_MB): SpooledImporter {
   return (path, request, onProgress) =>
     new Promise((resolve, reject) => {
-      const entry = workerEntry();
       const data: ImportWorkerData = { url, authToken, path, request };
-      const worker = new Worker(entry.source, {
-        eval: entry.eval,
+      const worker = new Worker(importThreadModule("import-worker"), {
+        eval: true,
         workerData: data,
         resourceLimits: { maxOldGenerationSizeMb: heapMb },
         stdout: false,

@@ -1,7 +1,10 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { InStatement, InValue, ResultSet, Row } from "@libsql/client";
+import type { InStatement, InValue, ResultSet } from "@libsql/client";
 import { AppError } from "../errors";
+import { type CallError, fromCallError, type ReadCallName, type ReadCalls } from "./read-calls";
+import { resultSet } from "./result-set";
+import { threadModuleUrl } from "./thread-entry";
 
 /**
  * Reads on worker threads, each with its own read-only connection to the embedded database (WAL lets
@@ -16,6 +19,14 @@ import { AppError } from "../errors";
  */
 export type ReadPool = {
   execute(sql: string, args: readonly InValue[]): Promise<ResultSet>;
+  /**
+   * A whole service call on a thread (src/node-http/read-calls.ts), under the same budget as a
+   * statement; null while no thread has loaded the calls' module (just started or replaced), when
+   * the caller runs the service itself with its statements sent here one by one.
+   */
+  call<N extends ReadCallName>(name: N, ...args: Parameters<ReadCalls[N]>): Promise<Awaited<ReturnType<ReadCalls[N]>>> | null;
+  /** Resolves once every thread has loaded the calls' module or failed to, or after `timeoutMs`: true when all can take calls. */
+  callsReady(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
   readonly size: number;
 };
@@ -36,19 +47,40 @@ const toJs = (v) => {
   if (v < -9007199254740991n || v > 9007199254740991n) throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
   return Number(v);
 };
-parentPort.on("message", ({ id, sql, args }) => {
+const run = (sql, args) => {
+  if (Atomics.load(stop, 0)) throw new Error("read thread retired");
+  const stmt = db.prepare(sql);
+  stmt.safeIntegers(true);
+  stmt.raw(true);
+  const columns = stmt.columns().map((c) => c.name);
+  return { columns, rows: stmt.all(args.map(toSql)).map((r) => r.map(toJs)) };
+};
+// Whole service calls (src/node-http/read-calls.ts), once their module has loaded.
+let calls = null;
+let callModule = null;
+if (workerData.calls) {
+  const { url, tsx } = workerData.calls;
+  (tsx ? import(tsx).then((m) => { m.register(); return import(url); }) : import(url)).then(
+    (m) => { callModule = m; calls = m.readCalls(run); parentPort.postMessage({ id: 0, ready: true }); },
+    (e) => parentPort.postMessage({ id: 0, ready: false, error: { message: String(e && e.stack || e) } }),
+  );
+}
+parentPort.on("message", ({ id, sql, args, call }) => {
   if (Atomics.load(stop, 0)) {
     // Replaced after a statement over its budget: the queued ones were answered already.
     parentPort.close();
     db.close();
     return;
   }
+  if (call) {
+    const fail = (e) => parentPort.postMessage({ id, error: callModule.toCallError(e) });
+    try {
+      calls[call](...args).then((result) => { try { parentPort.postMessage({ id, result }); } catch (e) { fail(e); } }, fail);
+    } catch (e) { fail(e); }
+    return;
+  }
   try {
-    const stmt = db.prepare(sql);
-    stmt.safeIntegers(true);
-    stmt.raw(true);
-    const columns = stmt.columns().map((c) => c.name);
-    const rows = stmt.all(args.map(toSql)).map((r) => r.map(toJs));
+    const { columns, rows } = run(sql, args);
     parentPort.postMessage({ id, columns, rows });
   } catch (e) {
     parentPort.postMessage({ id, error: { message: String(e && e.message), code: e && e.code, rawCode: e && e.rawCode } });
@@ -56,31 +88,68 @@ parentPort.on("message", ({ id, sql, args }) => {
 });
 `;
 
-type Pending = { resolve: (r: ResultSet) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout };
-type Slot = { worker: Worker; busy: number; pending: Map<number, Pending>; dead: boolean; stop: Int32Array };
+type Pending = { resolve: (r: unknown) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout; decode: (m: Answer) => unknown };
+type Slot = {
+  worker: Worker;
+  busy: number;
+  pending: Map<number, Pending>;
+  dead: boolean;
+  ready: boolean;
+  loaded: Promise<void>;
+  markLoaded: () => void;
+  stop: Int32Array;
+};
+type Answer = { id: number; columns?: string[]; rows?: unknown[][]; result?: unknown; error?: CallError; ready?: boolean };
 
 /**
  * `nice`: how much lower than the event loop the threads run (Linux keeps a nice value per thread;
  * elsewhere it is left as is). Measured at a million prices with 8 distinct queries at a time and
  * /health asked beside them, alternating: /health p99 80–85 ms at 5 against 106–109 ms at 0, with
  * the same throughput (92–95 against 89–104 requests a second).
+ * `calls`: load the service calls' module in each thread (false: statements only, as tests of the pool want).
  */
-export function createReadPool({ path, size, budgetMs, nice = 0 }: { path: string; size: number; budgetMs: number; nice?: number }): ReadPool {
+export function createReadPool({
+  path,
+  size,
+  budgetMs,
+  nice = 0,
+  calls = false,
+}: {
+  path: string;
+  size: number;
+  budgetMs: number;
+  nice?: number;
+  calls?: boolean;
+}): ReadPool {
   const driver = createRequire(import.meta.url).resolve("libsql");
+  const callsModule = calls ? threadModuleUrl("read-calls") : null;
   let nextId = 1;
   let closed = false;
+  let loadFailureLogged = false;
   const spawn = (): Slot => {
     const stop = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, stop: stop.buffer, nice } });
-    const slot: Slot = { worker, busy: 0, pending: new Map(), dead: false, stop };
-    worker.on("message", (m: { id: number; columns?: string[]; rows?: unknown[][]; error?: { message: string; code?: string } }) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, stop: stop.buffer, nice, calls: callsModule } });
+    let markLoaded = () => {};
+    const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+    const slot: Slot = { worker, busy: 0, pending: new Map(), dead: false, ready: false, loaded, markLoaded, stop };
+    if (!callsModule) markLoaded();
+    worker.on("message", (m: Answer) => {
+      if (m.id === 0) {
+        slot.ready = m.ready === true;
+        slot.markLoaded();
+        if (m.error && !loadFailureLogged) {
+          loadFailureLogged = true;
+          console.error(JSON.stringify({ level: "error", message: `read threads run statements only: ${m.error.message}` }));
+        }
+        return;
+      }
       const p = slot.pending.get(m.id);
       if (!p) return;
       slot.pending.delete(m.id);
       slot.busy--;
       clearTimeout(p.timer);
-      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      else p.resolve(resultSet(m.columns ?? [], m.rows ?? []));
+      if (m.error) p.reject(m.error.appError ? fromCallError(m.error) : Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else p.resolve(p.decode(m));
     });
     worker.on("error", (err) => failAll(slot, err));
     worker.on("exit", () => failAll(slot, new Error("read thread stopped")));
@@ -94,6 +163,8 @@ export function createReadPool({ path, size, budgetMs, nice = 0 }: { path: strin
     }
     slot.pending.clear();
     slot.busy = 0;
+    slot.ready = false;
+    slot.markLoaded();
     // Replaced when next needed, not now: a thread that cannot open the database would otherwise
     // be respawned in a loop.
     slot.dead = true;
@@ -104,41 +175,66 @@ export function createReadPool({ path, size, budgetMs, nice = 0 }: { path: strin
     Atomics.store(slot.stop, 0, 1);
     slot.worker.postMessage({ id: 0, sql: "", args: [] });
   };
+  /** The least busy thread (a slow statement keeps its own thread, not the others), among those that can take calls if asked. */
+  const pick = (needsCalls: boolean): number | null => {
+    let at: number | null = null;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      if (needsCalls && (s.dead || !s.ready)) continue;
+      if (at === null || s.busy < slots[at]!.busy) at = i;
+    }
+    return at;
+  };
+  const send = <T>(at: number, message: { sql: string; args: InValue[] } | { call: string; args: unknown[] }, decode: (m: Answer) => T): Promise<T> => {
+    if (slots[at]!.dead) slots[at] = spawn();
+    const slot = slots[at]!;
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        slot.pending.delete(id);
+        reject(
+          new AppError(
+            503,
+            "query_timeout",
+            `the query took longer than ${budgetMs} ms; narrow it (a longer q, a batch or a region) or retry shortly`,
+            undefined,
+            { "Retry-After": "2" },
+          ),
+        );
+        // Its thread is stuck in SQLite: replace it, and let it exit when the statement ends.
+        const index = slots.indexOf(slot);
+        if (index >= 0) slots[index] = spawn();
+        for (const p of slot.pending.values())
+          p.reject(new AppError(503, "query_timeout", "a query before this one ran out of time; retry shortly", undefined, { "Retry-After": "2" }));
+        slot.pending.clear();
+        retire(slot);
+      }, budgetMs);
+      slot.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, timer, decode });
+      slot.busy++;
+      slot.worker.postMessage({ id, ...message });
+    });
+  };
 
   return {
     size,
     execute(sql, args) {
       if (closed) return Promise.reject(new Error("the read pool is closed"));
-      // The least busy thread: a slow statement keeps its own thread, not the others.
-      let at = 0;
-      for (let i = 1; i < slots.length; i++) if (slots[i]!.busy < slots[at]!.busy) at = i;
-      if (slots[at]!.dead) slots[at] = spawn();
-      const slot = slots[at]!;
-      const id = nextId++;
-      return new Promise<ResultSet>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          slot.pending.delete(id);
-          reject(
-            new AppError(
-              503,
-              "query_timeout",
-              `the query took longer than ${budgetMs} ms; narrow it (a longer q, a batch or a region) or retry shortly`,
-              undefined,
-              { "Retry-After": "2" },
-            ),
-          );
-          // Its thread is stuck in SQLite: replace it, and let it exit when the statement ends.
-          const index = slots.indexOf(slot);
-          if (index >= 0) slots[index] = spawn();
-          for (const p of slot.pending.values())
-            p.reject(new AppError(503, "query_timeout", "a query before this one ran out of time; retry shortly", undefined, { "Retry-After": "2" }));
-          slot.pending.clear();
-          retire(slot);
-        }, budgetMs);
-        slot.pending.set(id, { resolve, reject, timer });
-        slot.busy++;
-        slot.worker.postMessage({ id, sql, args });
-      });
+      return send(pick(false)!, { sql, args: [...args] }, (m) => resultSet(m.columns ?? [], m.rows ?? []));
+    },
+    call(name, ...args) {
+      if (closed) return Promise.reject(new Error("the read pool is closed"));
+      const at = pick(true);
+      if (at === null) return null;
+      // as: the thread answers what ReadCalls[name] resolves to (structured-cloned).
+      return send(at, { call: name, args }, (m) => m.result as Awaited<ReturnType<ReadCalls[typeof name]>>);
+    },
+    async callsReady(timeoutMs) {
+      if (!callsModule) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.all(slots.map((s) => s.loaded)), late]);
+      clearTimeout(timer);
+      return slots.every((s) => s.ready);
     },
     async close() {
       closed = true;
@@ -156,29 +252,6 @@ export function createReadPool({ path, size, budgetMs, nice = 0 }: { path: strin
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
-
-/** Rows as @libsql/client builds them: values by index, and by column name as own properties. */
-function resultSet(columns: string[], raw: unknown[][]): ResultSet {
-  const rows = raw.map((values) => {
-    const row = {} as Record<string | number, unknown>;
-    Object.defineProperty(row, "length", { value: values.length });
-    values.forEach((value, i) => {
-      Object.defineProperty(row, i, { value });
-      const name = columns[i]!;
-      if (!Object.hasOwn(row, name)) Object.defineProperty(row, name, { value, enumerable: true, configurable: true, writable: true });
-    });
-    // as unknown as: Row is @libsql/client's array-like row type, built here by hand with the same properties.
-    return row as unknown as Row;
-  });
-  return {
-    columns,
-    columnTypes: columns.map(() => ""),
-    rows,
-    rowsAffected: 0,
-    lastInsertRowid: undefined,
-    toJSON: () => ({ columns, rows: raw }),
-  };
-}
 
 /**
  * True for a statement that only reads: it may go to the pool. Anything else stays on the writer.

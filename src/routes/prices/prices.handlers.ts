@@ -14,7 +14,8 @@ export const list: AppRouteHandler<typeof listPrices> = async (c) => {
     const meta: ListMeta = { total: feed.total, nextCursor: feed.nextCursor, syncToken: feed.syncToken };
     return c.json({ data: feed.items, meta }, 200);
   }
-  const page = await prices.searchPrices(c.get("deps").db, query);
+  const deps = c.get("deps");
+  const page = await (deps.readCalls ? deps.readCalls.searchPrices(query) : prices.searchPrices(deps.db, query));
   const meta: ListMeta = {
     total: page.total,
     nextCursor: page.nextCursor,

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openMigrated } from "../../src/cli/database";
+import type { LibsqlHandle } from "../../src/db/client";
+import { AppError } from "../../src/errors";
+import { createReadPool, type ReadPool } from "../../src/node-http/read-pool";
+import { resultSet } from "../../src/node-http/result-set";
+import { type PriceQuery, searchPrices } from "../../src/services/prices";
+
+// Keeps one thread's SQLite busy for a few hundred ms (as in read-pool.test.ts).
+const SLOW = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT count(*) AS n FROM c";
+
+let dir: string;
+let handle: LibsqlHandle;
+let pool: ReadPool;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "vbp-calls-"));
+  handle = await openMigrated(`file:${join(dir, "db.sqlite")}`);
+  pool = createReadPool({ path: join(dir, "db.sqlite"), size: 2, budgetMs: 20_000, calls: true });
+  expect(await pool.callsReady(60_000)).toBe(true);
+}, 90_000);
+afterAll(async () => {
+  await pool.close();
+  handle.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// What pharmacists and integrators send, on the real seeds (national batches 1–4).
+const QUERIES: PriceQuery[] = [
+  { q: "阿莫西林" },
+  { q: "amlodipine" },
+  { q: "aml", sort: "unitPrice" },
+  { q: "片", limit: 5 },
+  { sort: "-discount", limit: 20 },
+  { category: "drug", sort: "unitPrice", limit: 7 },
+  { batch: "national-drug-4", sort: "-unitPrice" },
+  { q: "氨氯地平", region: "广东省" },
+  { minDiscount: 50, maxUnitPrice: 1 },
+  { q: "zzzz-nothing-matches" },
+];
+
+describe("searches run whole on a read thread", () => {
+  it.each(QUERIES)("answer exactly what the service answers in this thread: %o", async (query) => {
+    const here = await searchPrices(handle.db, query);
+    const there = await pool.call("searchPrices", query);
+    expect(there).toEqual(here);
+  });
+
+  it("follow a cursor to the same next page", async () => {
+    const first = await searchPrices(handle.db, { sort: "unitPrice", limit: 3 });
+    expect(first.nextCursor).not.toBeNull();
+    const next = { sort: "unitPrice" as const, limit: 3, cursor: first.nextCursor! };
+    expect(await pool.call("searchPrices", next)).toEqual(await searchPrices(handle.db, next));
+  });
+
+  it("turn a refused request into the same error answer (status, code, message)", async () => {
+    const query: PriceQuery = { sort: "unitPrice", cursor: "not-a-cursor" };
+    const here = await searchPrices(handle.db, query).catch((e: unknown) => e);
+    expect(here).toBeInstanceOf(AppError);
+    const there = await pool.call("searchPrices", query)!.catch((e: unknown) => e);
+    expect(there).toBeInstanceOf(AppError);
+    expect(there).toMatchObject({ status: (here as AppError).status, code: (here as AppError).code, message: (here as AppError).message });
+  });
+
+  it("answer 503 with Retry-After when the call runs past its budget, and the pool takes calls again after", async () => {
+    const tight = createReadPool({ path: join(dir, "db.sqlite"), size: 1, budgetMs: 150, calls: true });
+    try {
+      expect(await tight.callsReady(60_000)).toBe(true);
+      const slow = tight.execute(SLOW, []).catch((e: unknown) => e);
+      const queued = await tight.call("searchPrices", { q: "阿莫西林" })!.catch((e: unknown) => e);
+      expect(queued).toBeInstanceOf(AppError);
+      expect(queued).toMatchObject({ status: 503, code: "query_timeout", headers: { "Retry-After": "2" } });
+      expect(await slow).toMatchObject({ status: 503, code: "query_timeout" });
+      // The replacement thread loads the search code again; until then calls are refused (null), not queued.
+      expect(await tight.callsReady(60_000)).toBe(true);
+      const next = tight.call("searchPrices", { q: "阿莫西林", limit: 1 });
+      expect(next).not.toBeNull();
+      expect((await next)?.items[0]?.product.genericName).toBe("阿莫西林");
+    } finally {
+      await tight.close();
+    }
+  }, 120_000);
+});
+
+describe("rows built from a thread's answer", () => {
+  it("read by column name and by index, with only the names enumerable, as @libsql/client's are", () => {
+    const [row] = resultSet(["id", "name", "id"], [[7, "阿莫西林", 8]]).rows;
+    expect(Object.keys(row!)).toEqual(["id", "name"]);
+    expect({ ...row }).toEqual({ id: 7, name: "阿莫西林" });
+    expect(row!.id).toBe(7);
+    expect([row![0], row![1], row![2], row!.length]).toEqual([7, "阿莫西林", 8, 3]);
+    expect(Array.prototype.slice.call(row)).toEqual([7, "阿莫西林", 8]);
+    expect(JSON.stringify(row)).toBe('{"id":7,"name":"阿莫西林"}');
+  });
+
+  it("keep index and name apart when a column's name is a number (SELECT 1, 0)", () => {
+    const [row] = resultSet(["1", "0"], [["a", "b"]]).rows;
+    expect([row![0], row![1], row!.length]).toEqual(["a", "b", 2]);
+    expect(Array.prototype.slice.call(row)).toEqual(["a", "b"]);
+  });
+});
