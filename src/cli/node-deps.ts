@@ -13,6 +13,7 @@ import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
 import { nodeVendorAssets } from "../node-http/vendor-assets";
+import { searchGroups } from "../services/grouped-results";
 import { searchPrices } from "../services/prices";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache" | "spoolUpload" | "importWrite"> & {
@@ -51,7 +52,13 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
   const deps: AppDeps = {
     ...settings,
     // A search goes to a read thread whole once one has loaded the calls' module; until then its statements do, one by one.
-    readCalls: readPool && pooled ? { searchPrices: (query) => readPool.call("searchPrices", query) ?? searchPrices(pooled, query) } : undefined,
+    readCalls:
+      readPool && pooled
+        ? {
+            searchPrices: (query) => readPool.call("searchPrices", query) ?? searchPrices(pooled, query),
+            searchGroups: (query) => readPool.call("searchGroups", query) ?? searchGroups(pooled, query),
+          }
+        : undefined,
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     vendorAssets: nodeVendorAssets(),
     readWorkbook: openWorkbookTable,

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/libsql";
 import type { Db } from "../db/client";
 import * as schema from "../db/schema";
 import { AppError } from "../errors";
+import { type GroupPage, type GroupQuery, searchGroups } from "../services/grouped-results";
 import { type PricePage, type PriceQuery, searchPrices } from "../services/prices";
 import { statementParts } from "./read-pool";
 import { resultSet } from "./result-set";
@@ -14,7 +15,10 @@ import { resultSet } from "./result-set";
  * see the README's performance section.
  */
 export type ReadCalls = {
+  /** GET /api/v1/prices without updatedSince. */
   searchPrices(query: PriceQuery): Promise<PricePage>;
+  /** The search page (查询). */
+  searchGroups(query: GroupQuery): Promise<GroupPage>;
 };
 export type ReadCallName = keyof ReadCalls;
 
@@ -39,7 +43,7 @@ export function readCalls(run: RunStatement): ReadCalls {
   // as unknown as (twice): the thread's client has only the read call of @libsql/client's Client, and
   // drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
   const db = drizzle({ execute } as unknown as Client, { schema }) as unknown as Db;
-  return { searchPrices: (query) => searchPrices(db, query) };
+  return { searchPrices: (query) => searchPrices(db, query), searchGroups: (query) => searchGroups(db, query) };
 }
 
 export function toCallError(err: unknown): CallError {

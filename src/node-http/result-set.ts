@@ -20,8 +20,7 @@ export function resultSet(columns: string[], raw: unknown[][]): ResultSet {
   };
 }
 
-const plainNames = (columns: string[]) =>
-  new Set(columns).size === columns.length && columns.every((name) => !/^\d+$/.test(name) && name !== "__proto__");
+const plainNames = (columns: string[]) => new Set(columns).size === columns.length && columns.every((name) => !/^\d+$/.test(name) && name !== "__proto__");
 
 function fastRows(columns: string[], raw: unknown[][]): Row[] {
   const proto: Record<number | string, unknown> = {};

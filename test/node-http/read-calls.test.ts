@@ -7,6 +7,7 @@ import type { LibsqlHandle } from "../../src/db/client";
 import { AppError } from "../../src/errors";
 import { createReadPool, type ReadPool } from "../../src/node-http/read-pool";
 import { resultSet } from "../../src/node-http/result-set";
+import { type GroupQuery, searchGroups } from "../../src/services/grouped-results";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
 
 // Keeps one thread's SQLite busy for a few hundred ms (as in read-pool.test.ts).
@@ -46,6 +47,16 @@ describe("searches run whole on a read thread", () => {
     const here = await searchPrices(handle.db, query);
     const there = await pool.call("searchPrices", query);
     expect(there).toEqual(here);
+  });
+
+  it.each<GroupQuery>([
+    { q: "阿莫西林", includeEnded: false, synthetic: false, sort: "relevance", page: 1, pageSize: 20 },
+    { q: "氨氯地平", province: "44", includeEnded: true, synthetic: false, sort: "relevance", page: 1, pageSize: 20 },
+    { includeEnded: true, synthetic: false, sort: "relevance", page: 2, pageSize: 10 },
+  ])("give the search page (查询) the same groups: %o", async (query) => {
+    const here = await searchGroups(handle.db, query);
+    expect(here.groups.length).toBeGreaterThan(0);
+    expect(await pool.call("searchGroups", query)).toEqual(here);
   });
 
   it("follow a cursor to the same next page", async () => {

@@ -56,12 +56,14 @@ function queryParams(q: GroupQuery, province: string | null): Record<string, str
 
 /** 查询: the home page. Search box with type-ahead, folded filters, grouped results, numbered pages. */
 export async function searchPage(c: Context<AppEnv>) {
-  const db = c.get("deps").db;
+  const deps = c.get("deps");
+  const db = deps.db;
   const [batches, place, forms] = await Promise.all([batchOptions(db), chooseProvince(c), dosageForms(db)]);
   const province = place.code;
   const provinces = place.options;
   const { query, problems } = readGroupQuery(c.req.query());
-  const result = problems.length ? null : await searchGroups(db, { ...query, province: province ?? undefined });
+  const grouped: GroupQuery = { ...query, province: province ?? undefined };
+  const result = problems.length ? null : await (deps.readCalls ? deps.readCalls.searchGroups(grouped) : searchGroups(db, grouped));
   const params = queryParams(query, province);
   const pages = result ? Math.max(1, Math.ceil(result.total / GROUPS_PER_PAGE)) : 1;
   const provinceName = place.name;
