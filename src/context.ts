@@ -55,6 +55,11 @@ export type AppDeps = {
   spoolUpload?: UploadSpooler;
   /** Searches run whole on a read thread, rows and answer built there (Node with READ_THREADS); absent: in this thread over `db`. */
   readCalls?: ReadCalls;
+  /**
+   * SHA-256 of an answer's body, for its ETag (Node: node:crypto, synchronous); absent: Web Crypto,
+   * whose asynchronous digest cost the event loop about 3 % of its time under a distinct-query load.
+   */
+  sha256?: (body: Uint8Array) => Uint8Array;
   /** Imports a spooled upload on a thread of its own with a bounded heap (Node); absent: in this thread. */
   importSpooled?: SpooledImporter;
   /** How an HTTP import writes (Node: one transaction on a connection of its own); absent: the runtime's default. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { drizzle } from "drizzle-orm/libsql";
 import type { AppDeps } from "../context";
 import type { Db, LibsqlHandle } from "../db/client";
@@ -59,6 +60,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
             searchGroups: (query) => readPool.call("searchGroups", query) ?? searchGroups(pooled, query),
           }
         : undefined,
+    sha256: (body) => createHash("sha256").update(body).digest(),
     responseCache: responseCacheBytes ? new MemoryResponseCache(responseCacheBytes) : undefined,
     vendorAssets: nodeVendorAssets(),
     readWorkbook: openWorkbookTable,
