@@ -1,7 +1,8 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { batches } from "../db/schema";
+import { batches, bids, prices, products } from "../db/schema";
 import { type BidEntry, type BidGroup, type BidLandscape, bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
 import { normalizeStrength } from "../domain/strength";
 import { AppError, notFound } from "../errors";
@@ -34,21 +35,26 @@ type OfferSqlRow = {
   synthetic: number | boolean;
 };
 
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(bids, "b");
+const x = alias(products, "x");
+
 /** Chosen prices and losing bids of one batch as one table (a chosen price is the bid that won). */
 function offersOf(batchId: string): SQL {
-  return sql`SELECT 'chosen' AS outcome, p.id AS priceId, NULL AS bidId, pr.id AS productId, pr.generic_name AS genericName,
-      pr.dosage_form AS dosageForm, pr.spec, pr.package_qty AS packageQty, pr.package_unit AS packageUnit,
-      pr.smallest_unit AS smallestUnit, pr.manufacturer, pr.manufacturer_short AS manufacturerShort, pr.originator,
-      pr.foreign_firm AS foreignFirm, p.chosen_price_e4 AS bidPriceE4, p.unit_price_e4 AS bidUnitPriceE4,
-      p.ceiling_unit_price_e4 AS ceilingUnitPriceE4, p.pre_vbp_unit_price_e4 AS preVbpUnitPriceE4,
-      NULL AS ceilingPriceE4, NULL AS preVbpPriceE4, p.source, p.synthetic
-    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}
+  return sql`SELECT 'chosen' AS outcome, ${p.id} AS priceId, NULL AS bidId, ${pr.id} AS productId, ${pr.genericName} AS genericName,
+      ${pr.dosageForm} AS dosageForm, ${pr.spec} AS spec, ${pr.packageQty} AS packageQty, ${pr.packageUnit} AS packageUnit,
+      ${pr.smallestUnit} AS smallestUnit, ${pr.manufacturer} AS manufacturer, ${pr.manufacturerShort} AS manufacturerShort, ${pr.originator} AS originator,
+      ${pr.foreignFirm} AS foreignFirm, ${p.chosenPriceE4} AS bidPriceE4, ${p.unitPriceE4} AS bidUnitPriceE4,
+      ${p.ceilingUnitPriceE4} AS ceilingUnitPriceE4, ${p.preVbpUnitPriceE4} AS preVbpUnitPriceE4,
+      NULL AS ceilingPriceE4, NULL AS preVbpPriceE4, ${p.source} AS source, ${p.synthetic} AS synthetic
+    FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} WHERE ${p.batchId} = ${batchId}
     UNION ALL
-    SELECT 'not_chosen', NULL, b.id, (SELECT x.id FROM products x WHERE x.natural_key = b.natural_key), b.generic_name,
-      b.dosage_form, b.spec, b.package_qty, b.package_unit, b.smallest_unit, b.manufacturer, b.manufacturer_short,
-      b.originator, b.foreign_firm, b.bid_price_e4, b.bid_unit_price_e4, NULL, NULL, b.ceiling_price_e4, b.pre_vbp_price_e4,
-      b.source, b.synthetic
-    FROM bids b WHERE b.batch_id = ${batchId}`;
+    SELECT 'not_chosen', NULL, ${b.id}, (SELECT ${x.id} FROM ${products} ${x} WHERE ${x.naturalKey} = ${b.naturalKey}), ${b.genericName},
+      ${b.dosageForm}, ${b.spec}, ${b.packageQty}, ${b.packageUnit}, ${b.smallestUnit}, ${b.manufacturer}, ${b.manufacturerShort},
+      ${b.originator}, ${b.foreignFirm}, ${b.bidPriceE4}, ${b.bidUnitPriceE4}, NULL, NULL, ${b.ceilingPriceE4}, ${b.preVbpPriceE4},
+      ${b.source}, ${b.synthetic}
+    FROM ${bids} ${b} WHERE ${b.batchId} = ${batchId}`;
 }
 
 const unitOf = (perUnit: number | null, perPackage: number | null, packageQty: number | null) =>

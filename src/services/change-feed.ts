@@ -1,6 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { batches, prices, products } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newestWithdrawal } from "./tombstones";
@@ -50,7 +53,8 @@ export const endedAtSql = (day: SQL) => sql`(${day} || 'T16:00:00.000Z')`;
 
 /** Where the next sync starts: the newest stamp of the table (a withdrawal of one of its rows too) and now. */
 export async function currentSyncPoint(db: Db, table: "prices" | "products" | "batches", now = Date.now()): Promise<SyncPoint> {
-  const newest = sql`SELECT max(s) AS updated FROM (SELECT max(updated_at) AS s FROM ${sql.identifier(table)} UNION ALL ${newestWithdrawal(table)})`;
+  const t = { prices, products, batches }[table];
+  const newest = sql`SELECT max(s) AS updated FROM (SELECT max(${sql.identifier(t.updatedAt.name)}) AS s FROM ${t} UNION ALL ${newestWithdrawal(table)})`;
   const [row] = await readRows<{ updated: string | null }>(db, newest);
   return { updated: row?.updated ?? iso(0), clock: iso(now) };
 }
@@ -76,22 +80,29 @@ export function feedWindow(since: SyncPoint, now = Date.now()): FeedWindow {
   return { since, endedAfter: lastEndedDay(Date.parse(since.clock)), endedBy: lastEndedDay(now), now: iso(now) };
 }
 
+/** The aliases of PRICE_FROM (src/services/price-view.ts) the conditions below are written over, and two of their own. */
+const p = alias(prices, "p");
+const b = alias(batches, "b");
+const p2 = alias(prices, "p2");
+const b2 = alias(batches, "b2");
+
 /**
  * Prices that changed in the window, as a condition on `p` (prices) joined to `b` (batches): each
  * part can use an index (updated_at, cycle_end, batch), which a single OR across the join cannot.
  */
 export function changedPricesCondition(w: FeedWindow): SQL {
-  return sql`p.id IN (
-    SELECT id FROM prices WHERE updated_at > ${w.since.updated}
-    UNION SELECT id FROM prices WHERE cycle_end > ${w.endedAfter} AND cycle_end <= ${w.endedBy}
-    UNION SELECT p2.id FROM batches b2 JOIN prices p2 ON p2.batch_id = b2.id
-      WHERE p2.cycle_end IS NULL AND b2.cycle_end > ${w.endedAfter} AND b2.cycle_end <= ${w.endedBy})`;
+  const c = bareColumns(prices);
+  return sql`${p.id} IN (
+    SELECT ${c.id} FROM ${prices} WHERE ${c.updatedAt} > ${w.since.updated}
+    UNION SELECT ${c.id} FROM ${prices} WHERE ${c.cycleEnd} > ${w.endedAfter} AND ${c.cycleEnd} <= ${w.endedBy}
+    UNION SELECT ${p2.id} FROM ${batches} ${b2} JOIN ${prices} ${p2} ON ${p2.batchId} = ${b2.id}
+      WHERE ${p2.cycleEnd} IS NULL AND ${b2.cycleEnd} > ${w.endedAfter} AND ${b2.cycleEnd} <= ${w.endedBy})`;
 }
 
 /** When a price last changed for a client: its last write, or the end of its cycle if that came later (and has passed). */
 export function priceChangedAtSql(w: FeedWindow): SQL {
-  const endDay = sql`COALESCE(p.cycle_end, b.cycle_end)`;
-  return sql`(CASE WHEN ${endDay} <= ${w.endedBy} AND ${endedAtSql(endDay)} > p.updated_at THEN ${endedAtSql(endDay)} ELSE p.updated_at END)`;
+  const endDay = sql`COALESCE(${p.cycleEnd}, ${b.cycleEnd})`;
+  return sql`(CASE WHEN ${endDay} <= ${w.endedBy} AND ${endedAtSql(endDay)} > ${p.updatedAt} THEN ${endedAtSql(endDay)} ELSE ${p.updatedAt} END)`;
 }
 
 /** Keyset position in a feed: the change time and the id; the window's end rides along so every page agrees. */

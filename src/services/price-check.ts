@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { products } from "../db/schema";
+import { batches, priceSearch, prices, products } from "../db/schema";
 import {
   addFractions,
   compareFractions,
@@ -151,6 +152,12 @@ type Catalogue = { byCode: Map<string, Indexed[]>; byApproval: Map<string, Index
 /** One key per generic name and normalised strength (10 mg = 10mg = 0.01g), the pair every name match needs. */
 const nameStrength = (nameNorm: string, spec: string | null | undefined) => `${nameNorm}\u0000${normalizeStrength(spec) ?? ""}`;
 
+/** The aliases the search filters (price-filter-sql.ts) are written over: ps, p, pr, b. */
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(batches, "b");
+const ps = alias(priceSearch, "ps");
+
 async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql): Promise<Catalogue> {
   const codes = new Set<string>();
   const approvals = new Set<string>();
@@ -162,9 +169,9 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
   }
   const rows: Candidate[] = [];
   for (const [column, values] of [
-    [products.nhsaCode, codes],
-    [products.approvalNo, approvals],
-    [products.nameNorm, names],
+    [pr.nhsaCode, codes],
+    [pr.approvalNo, approvals],
+    [pr.nameNorm, names],
   ] as const) {
     const list = [...values];
     for (let i = 0; i < list.length; i += IN_CHUNK) {
@@ -172,12 +179,13 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
       rows.push(
         ...(await readRows<Candidate>(
           db,
-          sql`SELECT p.id AS priceId, b.id AS batchId, b.name AS batchName, pr.id AS productId,
-            pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec, pr.manufacturer, pr.nhsa_code AS nhsaCode,
-            pr.approval_no AS approvalNo, pr.name_norm AS nameNorm, pr.package_qty AS packageQty, p.chosen_price_e4 AS chosenPriceE4,
-            COALESCE(p.cycle_start, b.cycle_start, b.announced, '') AS recency
-          FROM products pr JOIN prices p ON p.product_id = pr.id JOIN batches b ON b.id = p.batch_id JOIN price_search ps ON ps.price_id = p.id
-          WHERE pr.${sql.identifier(column.name)} IN (${sql.join(
+          sql`SELECT ${p.id} AS priceId, ${b.id} AS batchId, ${b.name} AS batchName, ${pr.id} AS productId,
+            ${pr.genericName} AS genericName, ${pr.dosageForm} AS dosageForm, ${pr.spec} AS spec, ${pr.manufacturer} AS manufacturer,
+            ${pr.nhsaCode} AS nhsaCode, ${pr.approvalNo} AS approvalNo, ${pr.nameNorm} AS nameNorm, ${pr.packageQty} AS packageQty,
+            ${p.chosenPriceE4} AS chosenPriceE4, COALESCE(${p.cycleStart}, ${b.cycleStart}, ${b.announced}, '') AS recency
+          FROM ${products} ${pr} JOIN ${prices} ${p} ON ${p.productId} = ${pr.id} JOIN ${batches} ${b} ON ${b.id} = ${p.batchId}
+            JOIN ${priceSearch} ${ps} ON ${ps.priceId} = ${p.id}
+          WHERE ${column} IN (${sql.join(
             chunk.map((v) => sql`${v}`),
             sql`, `,
           )}) AND ${allOf(filters.allRows)}`,

@@ -1,6 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { priceSearch, prices } from "../db/schema";
 import {
   type ChangeKind,
   changedPricesCondition,
@@ -18,6 +20,10 @@ import {
 import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
 import { type PriceQuery, priceMatch, whereSql } from "./prices";
 import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
+
+/** PRICE_FROM's prices (p) and the search row a match condition reads (ps); tombstone rows take the alias ps too, with their own t_* columns. */
+const p = alias(prices, "p");
+const ps = alias(priceSearch, "ps");
 
 export type PriceChange = { kind: ChangeKind; at: string; tombstone: boolean };
 export type ChangedPrice = PriceView & { change: PriceChange };
@@ -66,7 +72,7 @@ async function feedOf(
   // match built first: a sync reads what changed, and with no filter every price matches.
   const search = { ...query, ...ENDED_TOO, cursor: undefined };
   const { condition: matched } = await priceMatch(db, search);
-  const conditions = [sql`EXISTS (SELECT 1 FROM price_search ps WHERE ps.price_id = p.id AND (${matched}))`, changedPricesCondition(w)];
+  const conditions = [sql`EXISTS (SELECT 1 FROM ${priceSearch} ${ps} WHERE ${ps.priceId} = ${p.id} AND (${matched}))`, changedPricesCondition(w)];
   // Tombstones of the window (withdrawn after the sync asked about, by the point this walk ends at) its search matched, as rows aliased ps.
   const withdrawn = await priceTombstoneRows(db, withdrawnIn("prices", w.since.updated, until.updated));
   const matchedWithdrawn = await tombstoneMatch(db, search);
@@ -78,8 +84,8 @@ async function feedOf(
       db,
       sql`
       SELECT * FROM (
-        SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.status AS storedStatus FROM ${PRICE_FROM}
-        ${whereSql([...conditions, ...keyset(changedAt, sql`p.id`)])}
+        SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, ${p.createdAt} AS createdAt, ${p.status} AS storedStatus FROM ${PRICE_FROM}
+        ${whereSql([...conditions, ...keyset(changedAt, sql`${p.id}`)])}
         UNION ALL
         SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt, ps.t_withdrawn_at AS createdAt, 'withdrawn' AS storedStatus
         FROM ${withdrawn} ps ${whereSql([matchedWithdrawn, ...keyset(sql`ps.t_withdrawn_at`, sql`CAST(ps.t_row_id AS INTEGER)`)])}

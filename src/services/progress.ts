@@ -1,7 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { regions } from "../db/schema";
+import { agreedVolumes, batches, priceRegions, prices, products, purchasesByPriceRegion, regions } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
 import { badRequest } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -25,6 +27,15 @@ type ProgressRow = {
   cycleEnd: string | null;
   purchased: string;
 };
+
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(batches, "b");
+const a = alias(agreedVolumes, "a");
+const u = alias(purchasesByPriceRegion, "u");
+const agreedCols = bareColumns(agreedVolumes);
+const suppliedCols = bareColumns(priceRegions);
+const boughtCols = bareColumns(purchasesByPriceRegion);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -50,28 +61,29 @@ export async function getProgress(db: Db, q: ProgressQuery) {
       )})`
     : null;
 
-  const where: SQL[] = [sql`(p.agreed_volume IS NOT NULL OR p.id IN (SELECT price_id FROM agreed_volumes))`];
-  if (q.batch) where.push(sql`p.batch_id = ${q.batch}`);
+  const where: SQL[] = [sql`(${p.agreedVolume} IS NOT NULL OR ${p.id} IN (SELECT ${agreedCols.priceId} FROM ${agreedVolumes}))`];
+  if (q.batch) where.push(sql`${p.batchId} = ${q.batch}`);
   if (inSubtree) {
     // A price is followed in a region it supplies or where it was bought.
-    where.push(sql`(p.id IN (SELECT price_id FROM price_regions WHERE region_code IN ${inSubtree})
-      OR p.id IN (SELECT price_id FROM purchase_rollup_price_region WHERE region_code IN ${inSubtree} AND volume_rows > 0))`);
+    where.push(sql`(${p.id} IN (SELECT ${suppliedCols.priceId} FROM ${priceRegions} WHERE ${suppliedCols.regionCode} IN ${inSubtree})
+      OR ${p.id} IN (SELECT ${boughtCols.priceId} FROM ${purchasesByPriceRegion} WHERE ${boughtCols.regionCode} IN ${inSubtree} AND ${boughtCols.volumeRows} > 0))`);
   }
   // SQL text: the conditions are shared with the page read below, a join over alias p with subqueries.
-  const [count] = await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM prices p WHERE ${sql.join(where, sql` AND `)}`);
-  if (q.cursor) where.push(sql`p.id > ${decodeCursor(q.cursor).id}`);
-  const purchasedIn = inSubtree ? sql`AND u.region_code IN ${inSubtree}` : sql``;
+  const [count] = await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM ${prices} ${p} WHERE ${sql.join(where, sql` AND `)}`);
+  if (q.cursor) where.push(sql`${p.id} > ${decodeCursor(q.cursor).id}`);
+  const purchasedIn = inSubtree ? sql`AND ${u.regionCode} IN ${inSubtree}` : sql``;
   const rows = await readRows<ProgressRow>(
     db,
     sql`
-    SELECT p.id, b.id AS batchId, b.name AS batchName, pr.id AS productId, pr.generic_name AS genericName, pr.spec,
-      pr.manufacturer, pr.smallest_unit AS smallestUnit, p.agreed_volume AS agreedVolume,
-      (SELECT json_group_array(json_array(a.region_code, a.institution, a.units, a.purchased)) FROM agreed_volumes a WHERE a.price_id = p.id) AS regional,
-      (SELECT json_group_array(json_array(u.region_code, CAST(u.units AS TEXT))) FROM purchase_rollup_price_region u WHERE u.price_id = p.id AND u.volume_rows > 0) AS boughtIn,
-      COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,
-      (SELECT CAST(COALESCE(SUM(u.units), 0) AS TEXT) FROM purchase_rollup_price_region u WHERE u.price_id = p.id ${purchasedIn}) AS purchased
-    FROM prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id
-    WHERE ${sql.join(where, sql` AND `)} ORDER BY p.id LIMIT ${q.limit + 1}`,
+    SELECT ${p.id} AS id, ${b.id} AS batchId, ${b.name} AS batchName, ${pr.id} AS productId, ${pr.genericName} AS genericName, ${pr.spec} AS spec,
+      ${pr.manufacturer} AS manufacturer, ${pr.smallestUnit} AS smallestUnit, ${p.agreedVolume} AS agreedVolume,
+      (SELECT json_group_array(json_array(${a.regionCode}, ${a.institution}, ${a.units}, ${a.purchased})) FROM ${agreedVolumes} ${a} WHERE ${a.priceId} = ${p.id}) AS regional,
+      (SELECT json_group_array(json_array(${u.regionCode}, CAST(${u.units} AS TEXT))) FROM ${purchasesByPriceRegion} ${u}
+        WHERE ${u.priceId} = ${p.id} AND ${u.volumeRows} > 0) AS boughtIn,
+      COALESCE(${p.cycleStart}, ${b.cycleStart}) AS cycleStart, COALESCE(${p.cycleEnd}, ${b.cycleEnd}) AS cycleEnd,
+      (SELECT CAST(COALESCE(SUM(${u.units}), 0) AS TEXT) FROM ${purchasesByPriceRegion} ${u} WHERE ${u.priceId} = ${p.id} ${purchasedIn}) AS purchased
+    FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} JOIN ${batches} ${b} ON ${b.id} = ${p.batchId}
+    WHERE ${sql.join(where, sql` AND `)} ORDER BY ${p.id} LIMIT ${q.limit + 1}`,
   );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];

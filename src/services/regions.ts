@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { regionLookup } from "../import/region-names";
 
 /** Region code → Chinese name, for turning stored codes into readable answers. */
@@ -10,6 +12,10 @@ export async function regionNameMap(db: Db): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
+/** Regions through the schema: bare in a CTE's seed, as r in its recursive step; up and down are the CTEs' own columns. */
+const c = bareColumns(regions);
+const r = alias(regions, "r");
+
 /** The region, its ancestors and its descendants: the codes whose supply covers it or is covered by it. */
 export async function relatedRegionCodes(db: Db, code: string): Promise<string[]> {
   const rows = await readRows<{ code: string }>(
@@ -17,11 +23,11 @@ export async function relatedRegionCodes(db: Db, code: string): Promise<string[]
     sql`
     WITH RECURSIVE
       up(code, parent) AS (
-        SELECT code, parent_code FROM regions WHERE code = ${code}
-        UNION SELECT r.code, r.parent_code FROM regions r JOIN up ON r.code = up.parent),
+        SELECT ${c.code}, ${c.parentCode} FROM ${regions} WHERE ${c.code} = ${code}
+        UNION SELECT ${r.code}, ${r.parentCode} FROM ${regions} ${r} JOIN up ON ${r.code} = up.parent),
       down(code) AS (
-        SELECT code FROM regions WHERE code = ${code}
-        UNION SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
+        SELECT ${c.code} FROM ${regions} WHERE ${c.code} = ${code}
+        UNION SELECT ${r.code} FROM ${regions} ${r} JOIN down ON ${r.parentCode} = down.code)
     SELECT code FROM up UNION SELECT code FROM down`,
   );
   return rows.map((r) => r.code);
@@ -33,8 +39,8 @@ export async function descendantRegionCodes(db: Db, code: string): Promise<strin
     db,
     sql`
     WITH RECURSIVE down(code) AS (
-      SELECT code FROM regions WHERE code = ${code}
-      UNION SELECT r.code FROM regions r JOIN down ON r.parent_code = down.code)
+      SELECT ${c.code} FROM ${regions} WHERE ${c.code} = ${code}
+      UNION SELECT ${r.code} FROM ${regions} ${r} JOIN down ON ${r.parentCode} = down.code)
     SELECT code FROM down`,
   );
   return rows.map((r) => r.code);

@@ -1,6 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
-import { trustedSql } from "../db/trusted-sql";
+import { batches, prices, products, tombstones } from "../db/schema";
+import { bareColumns, columnNames, trustedSql } from "../db/trusted-sql";
 import { columnsOf } from "../import/journal";
 import { parsePriceFilter } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
@@ -14,11 +16,18 @@ import { matchCondition, type PriceQuery } from "./prices";
  */
 export type TombstoneTable = "prices" | "products" | "batches";
 
+/** The tombstones as `t`, as the conditions below and their callers name them. */
+const t = alias(tombstones, "t");
+const tNames = columnNames(tombstones);
+
 /** Where a row of each table lives, to tell a tombstone whose id has come back (a restore) from one still gone. */
+const livePrice = alias(prices, "x");
+const liveProduct = alias(products, "x");
+const liveBatch = alias(batches, "x");
 const LIVE: Record<TombstoneTable, SQL> = {
-  prices: sql`SELECT 1 FROM prices x WHERE x.id = CAST(t.row_id AS INTEGER)`,
-  products: sql`SELECT 1 FROM products x WHERE x.id = CAST(t.row_id AS INTEGER)`,
-  batches: sql`SELECT 1 FROM batches x WHERE x.id = t.row_id`,
+  prices: sql`SELECT 1 FROM ${prices} ${livePrice} WHERE ${livePrice.id} = CAST(${t.rowId} AS INTEGER)`,
+  products: sql`SELECT 1 FROM ${products} ${liveProduct} WHERE ${liveProduct.id} = CAST(${t.rowId} AS INTEGER)`,
+  batches: sql`SELECT 1 FROM ${batches} ${liveBatch} WHERE ${liveBatch.id} = ${t.rowId}`,
 };
 
 /**
@@ -26,20 +35,21 @@ const LIVE: Record<TombstoneTable, SQL> = {
  * walk ends), read from the index on (tbl, withdrawn_at); a row stored again under the same id since is live, not withdrawn.
  */
 export function withdrawnIn(tbl: TombstoneTable, since: string, until?: string): SQL {
-  return sql`t.tbl = ${tbl} AND t.withdrawn_at > ${since}${until === undefined ? sql`` : sql` AND t.withdrawn_at <= ${until}`}
+  return sql`${t.tbl} = ${tbl} AND ${t.withdrawnAt} > ${since}${until === undefined ? sql`` : sql` AND ${t.withdrawnAt} <= ${until}`}
     AND NOT EXISTS (${LIVE[tbl]})`;
 }
 
 /** The newest withdrawal of a row of `tbl`: a feed's sync point is at least that. */
-export const newestWithdrawal = (tbl: TombstoneTable) => sql`SELECT max(withdrawn_at) FROM tombstones WHERE tbl = ${tbl}`;
+const bare = bareColumns(tombstones);
+export const newestWithdrawal = (tbl: TombstoneTable) => sql`SELECT max(${bare.withdrawnAt}) FROM ${tombstones} WHERE ${bare.tbl} = ${tbl}`;
 
 /**
  * What a filter reads besides the search row, kept beside it: the batch's level and the price's
  * synthetic flag (renderFilter's `copied` form reads them from these names).
  */
 const EXTRA = [
-  ["t_level", "b.level"],
-  ["t_synthetic", "p.synthetic"],
+  ["t_level", `b.${batches.level.name}`],
+  ["t_synthetic", `p.${prices.synthetic.name}`],
 ] as const;
 
 /** The columns of price_search as this database has them (a later migration may add some). */
@@ -60,9 +70,9 @@ export async function priceSearchJson(db: Db): Promise<SQL> {
  */
 export async function priceTombstoneRows(db: Db, where: SQL): Promise<SQL> {
   const names = [...(await searchColumns(db)), ...EXTRA.map(([name]) => name)];
-  const columns = trustedSql(names.map((c) => `json_extract(t.search, '$.${c}') AS ${c}`).join(", "));
-  return sql`(SELECT t.row_id AS t_row_id, t.withdrawn_at AS t_withdrawn_at, t.last AS t_last, t.search AS t_search, ${columns}
-    FROM tombstones t WHERE ${where})`;
+  const columns = trustedSql(names.map((c) => `json_extract(t.${tNames.search}, '$.${c}') AS ${c}`).join(", "));
+  return sql`(SELECT ${t.rowId} AS t_row_id, ${t.withdrawnAt} AS t_withdrawn_at, ${t.last} AS t_last, ${t.search} AS t_search, ${columns}
+    FROM ${tombstones} ${t} WHERE ${where})`;
 }
 
 /**
