@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { openMigrated } from "../src/cli/database";
 import { runGen } from "../src/cli/gen";
 import { runImport } from "../src/services/imports";
-import { rssMb, startServer } from "./http";
+import { loadAverage, median, numberOpt, rssMb, startServer } from "./support";
 
 /**
  * What an outside attacker tried (issue 17), measured on the real Node server over loopback:
@@ -20,17 +20,10 @@ import { rssMb, startServer } from "./http";
  * run some parts, --skip-import to leave part 4 out.
  */
 export async function run(args: string[]): Promise<void> {
-  const opt = (name: string, fallback: number) => {
-    const hit = args.find((a) => a.startsWith(`--${name}=`));
-    return hit ? Number(hit.split("=")[1]) : fallback;
-  };
-  const seconds = opt("seconds", 10);
-  const prices = opt("prices", 1_000_000);
+  const seconds = numberOpt(args, "seconds", 10);
+  const prices = numberOpt(args, "prices", 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), "vbp-abuse-"));
-  const load = () =>
-    loadavg()
-      .map((n) => n.toFixed(2))
-      .join(", ");
+  const load = () => loadAverage(", ");
   console.log(`  machine load average (1, 5, 15 min) at start: ${load()}`);
   try {
     const base = join(dir, "base.db");
@@ -89,7 +82,6 @@ async function oneClient(base: string, dir: string, seconds: number) {
   } finally {
     for (const s of servers) s.child.kill("SIGTERM");
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`  1. one client (one socket address, 16 connections), requests per second, median of 3 alternating ${seconds} s runs:`);
   for (const s of servers)
     console.log(`     ${s.label.padEnd(40)} /health ${median(s.health).toFixed(0).padStart(7)}   cached search ${median(s.search).toFixed(0).padStart(7)}`);

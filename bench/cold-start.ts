@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSearchDb, migrationsFingerprint } from "./search-load";
+import { loadAverage, numberOpt, percentile } from "./support";
 
 /**
  * `npm run bench -- cold-start [--prices=N] [--runs=R]`: the time from starting the server process
@@ -58,11 +59,6 @@ async function startOnce(way: Way, databaseUrl: string): Promise<Run> {
   return { readyMs, stopMs };
 }
 
-function percentile(xs: number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-}
-
 /**
  * The million-price database: the search bench's build for the current migrations, else the newest
  * older build copied and brought up to date by one untimed start (as an upgraded server would be),
@@ -95,16 +91,13 @@ async function millionDb(count: number): Promise<{ url: string; note: string; cl
 }
 
 export async function run(args: string[]): Promise<void> {
-  const opt = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
-  const count = opt("prices", 1_000_000);
-  const runs = opt("runs", 7);
+  const count = numberOpt(args, "prices", 1_000_000);
+  const runs = numberOpt(args, "runs", 7);
   const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
 
   const big = await millionDb(count);
-  const loadStart = loadavg()
-    .map((x) => x.toFixed(2))
-    .join(", ");
+  const loadStart = loadAverage(", ");
   try {
     const scratch = mkdtempSync(join(tmpdir(), "vbp-cold-"));
     const untimed = await startOnce(WAYS[0]!, big.url); // reads the file into the page cache (and migrates a copy)
@@ -149,11 +142,7 @@ export async function run(args: string[]): Promise<void> {
         );
       }
     }
-    console.log(
-      `  load average (1, 5, 15 min) at the start / end: ${loadStart} / ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(", ")} (${cpus().length} cores shared with other processes)`,
-    );
+    console.log(`  load average (1, 5, 15 min) at the start / end: ${loadStart} / ${loadAverage(", ")} (${cpus().length} cores shared with other processes)`);
   } finally {
     big.cleanup();
   }

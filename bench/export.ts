@@ -5,13 +5,13 @@
  * same rows (`updatedSince` before they were written: every row is a change, walked a page at a time
  * like the JSON change feed, with the change and changedAt columns). Data is synthetic.
  */
-import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { createApp } from "../src/app";
 import { openMigrated } from "../src/cli/database";
 import { nodeDeps } from "../src/cli/node-deps";
 import { XLSX_ROW_CAP } from "../src/services/export";
 import { buildSearchDb } from "./search-load";
+import { loadAverage } from "./support";
 
 const ROWS = 100_000;
 
@@ -23,10 +23,7 @@ export async function run(args: string[]): Promise<void> {
     const handle = await openMigrated(url, undefined, { seed: false });
     const node = nodeDeps(handle, url, undefined, { importBodyLimitBytes: 1 << 30 });
     const app = createApp({ deps: () => node.deps });
-    const load = () =>
-      loadavg()
-        .map((x) => x.toFixed(2))
-        .join(", ");
+    const load = () => loadAverage(", ");
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const timed = async (path: string) => {

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { buildSearchDb } from "./search-load";
+import { numberOpt, rssMb, startServer } from "./support";
 
 /**
  * HTTP load on the real Node server over loopback, at 1,000,000 SYNTHETIC prices: search and product
@@ -10,13 +9,9 @@ import { buildSearchDb } from "./search-load";
  * Options: --prices N (default 1000000), --seconds S per short run (default 15), --soak S (default 120).
  */
 export async function run(args: string[]): Promise<void> {
-  const opt = (name: string, fallback: number) => {
-    const hit = args.find((a) => a.startsWith(`--${name}=`));
-    return hit ? Number(hit.split("=")[1]) : fallback;
-  };
-  const prices = opt("prices", 1_000_000);
-  const seconds = opt("seconds", 15);
-  const soakSeconds = opt("soak", 120);
+  const prices = numberOpt(args, "prices", 1_000_000);
+  const seconds = numberOpt(args, "seconds", 15);
+  const soakSeconds = numberOpt(args, "soak", 120);
   const dbPath = await buildSearchDb(prices);
   const port = 20000 + Math.floor(Math.random() * 9000);
   const server = await startServer(dbPath, port);
@@ -124,43 +119,9 @@ async function sampleIds(url: string): Promise<number[]> {
   return [...new Set(body.data.map((p) => p.product.id))].slice(0, 50);
 }
 
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 function row(...cells: string[]): string {
   return `  ${cells[0]!.padEnd(40)}${cells
     .slice(1)
     .map((c) => c.padStart(12))
     .join("")}`;
-}
-
-export async function startServer(
-  dbPath: string,
-  port: number,
-  extraEnv: Record<string, string> = {},
-  entry = "src/node.ts",
-  loader = ["--import", "tsx"],
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...loader, entry], {
-    env: {
-      ...process.env,
-      DATABASE_URL: `file:${dbPath}`,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_REQUESTS: "false",
-      RATE_LIMIT_PER_MINUTE: "0",
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  const deadline = Date.now() + 120_000;
-  while (!out.includes("serving on")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return child;
 }

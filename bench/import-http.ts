@@ -19,7 +19,7 @@ import { Readable } from "node:stream";
 import { openMigrated } from "../src/cli/database";
 import { runGen } from "../src/cli/gen";
 import { runImport } from "../src/services/imports";
-import { rssMb, startServer } from "./http";
+import { rssMb, startServer } from "./support";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "bench-admin-token-0123456789abcdef";

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { loadavg } from "node:os";
-import autocannon from "autocannon";
+import { alternated, loadAverage, numberOpt, ratioHeader, ratioRow, requestsPerSecond, SEED_SEARCHES, waitForOutput } from "./support";
 
 /**
  * Hono's built-in middleware against ours, on the app's request path over HTTP (@hono/node-server on
@@ -11,16 +10,12 @@ import autocannon from "autocannon";
  * About 100 s with the defaults.
  */
 export async function run(args: string[]): Promise<void> {
-  const opt = (name: string, fallback: number) => {
-    const hit = args.find((a) => a.startsWith(`--${name}=`));
-    return hit ? Number(hit.split("=")[1]) : fallback;
-  };
-  const seconds = opt("seconds", 2);
-  const rounds = opt("rounds", 4);
+  const seconds = numberOpt(args, "seconds", 2);
+  const rounds = numberOpt(args, "rounds", 4);
   const { child, ports } = await startServers();
   try {
     const base = (name: string) => `http://127.0.0.1:${ports[name]}`;
-    const search = SEARCHES.map((q) => `/api/v1/prices?q=${encodeURIComponent(q)}&limit=50`);
+    const search = SEED_SEARCHES.map((q) => `/api/v1/prices?q=${encodeURIComponent(q)}&limit=50`);
     const pairs: Array<{ name: string; ours: string; hono: string; paths: string[]; what: string }> = [
       {
         name: "request-id",
@@ -45,28 +40,17 @@ export async function run(args: string[]): Promise<void> {
       return ["access-control-allow-origin", "x-request-id", "etag", "cache-control"].map((h) => `${h}=${res.headers.get(h) ? "yes" : "no"}`).join(" ");
     };
     // Warm every server (JIT, the response cache, SQLite's page cache).
-    for (const name of Object.keys(ports)) await load(base(name), search, 1);
+    for (const name of Object.keys(ports)) await requestsPerSecond(base(name), search, 1);
 
-    console.log(
-      `  data: the real seeds; ${seconds} s per run, ${rounds} rounds alternated, 16 connections; load average before: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(" ")}`,
-    );
-    console.log(row("middleware", "ours req/s", "hono req/s", "hono/ours", "rounds"));
+    console.log(`  data: the real seeds; ${seconds} s per run, ${rounds} rounds alternated, 16 connections; load average before: ${loadAverage()}`);
+    console.log(ratioHeader(14, "middleware", "ours req/s", "hono req/s", "hono/ours", "rounds"));
     for (const pair of pairs) {
-      const ratios: number[] = [];
-      const ours: number[] = [];
-      const hono: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        // Alternate which goes first, so neither always runs right after the other's load.
-        const order = r % 2 === 0 ? [pair.ours, pair.hono] : [pair.hono, pair.ours];
-        const got: Record<string, number> = {};
-        for (const name of order) got[name] = (await load(base(name), pair.paths, seconds)).rps;
-        ours.push(got[pair.ours]!);
-        hono.push(got[pair.hono]!);
-        ratios.push(got[pair.hono]! / got[pair.ours]!);
-      }
-      console.log(row(pair.name, median(ours).toFixed(0), median(hono).toFixed(0), median(ratios).toFixed(2), ratios.map((x) => x.toFixed(2)).join(" ")));
+      const runs = await alternated(
+        rounds,
+        () => requestsPerSecond(base(pair.ours), pair.paths, seconds),
+        () => requestsPerSecond(base(pair.hono), pair.paths, seconds),
+      );
+      console.log(ratioRow(14, pair.name, runs));
       console.log(`    ${pair.what}`);
       // The headers a first (uncached) answer carries, which the behaviour tests check.
       const fresh = `/api/v1/prices?q=${encodeURIComponent("阿莫西林")}&limit=${7 + pairs.indexOf(pair)}`;
@@ -74,11 +58,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(`    first answer, hono: ${await headerOf(pair.hono, fresh)}`);
     }
     await bodyLimitRuns(base("ours"), base("hono-body-limit"), seconds, rounds);
-    console.log(
-      `  load average after: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(" ")}`,
-    );
+    console.log(`  load average after: ${loadAverage()}`);
   } finally {
     child.kill("SIGTERM");
   }
@@ -114,53 +94,19 @@ async function bodyLimitRuns(ours: string, hono: string, seconds: number, rounds
         }
       }),
     );
-    return { rps: done / seconds };
+    return done / seconds;
   };
-  const ratios: number[] = [];
-  const o: number[] = [];
-  const h: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const a = await runFor(r % 2 === 0 ? ours : hono);
-    const b = await runFor(r % 2 === 0 ? hono : ours);
-    const [mine, theirs] = r % 2 === 0 ? [a, b] : [b, a];
-    o.push(mine.rps);
-    h.push(theirs.rps);
-    ratios.push(theirs.rps / mine.rps);
-  }
-  console.log(row("body-limit", median(o).toFixed(1), median(h).toFixed(1), median(ratios).toFixed(2), ratios.map((x) => x.toFixed(2)).join(" ")));
+  const runs = await alternated(
+    rounds,
+    () => runFor(ours),
+    () => runFor(hono),
+  );
+  console.log(ratioRow(14, "body-limit", runs, 1));
   console.log("    chunked 4 MB uploads, 8 at a time: ours counts the body as it arrives; hono/body-limit holds each whole body in memory first");
-}
-
-const SEARCHES = ["阿托伐他汀", "氯吡格雷", "atfttgp", "amlodipine", "恩替卡韦", "注射", "瑞舒伐他汀", "lbgl"];
-
-async function load(base: string, paths: string[], seconds: number): Promise<{ rps: number }> {
-  const result = await autocannon({ url: base, connections: 16, duration: seconds, requests: paths.map((path) => ({ method: "GET", path })) });
-  if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${base}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return { rps: result.requests.total / seconds };
 }
 
 async function startServers(): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/middleware-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const ready = /ready (\{.*\})/.exec(out);
-    if (ready) return { child, ports: JSON.parse(ready[1]!) };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bench servers did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-
-function row(...cells: string[]): string {
-  return `  ${cells[0]!.padEnd(14)}${cells
-    .slice(1, 4)
-    .map((c) => c.padStart(12))
-    .join("")}   ${cells[4] ?? ""}`;
+  const ready = await waitForOutput(child, /ready (\{.*\})/, "bench servers");
+  return { child, ports: JSON.parse(ready[1]!) };
 }

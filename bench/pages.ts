@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app";
@@ -7,6 +7,7 @@ import { openMigrated } from "../src/cli/database";
 import { loadDemo } from "../src/cli/demo";
 import { importFiles } from "../src/services/seed";
 import { seedVolumesCsv } from "../test/e2e/support/volumes";
+import { loadAverage } from "./support";
 
 /**
  * Server time of every page on the demo data (`npm run demo`: the seeds plus 20,000 synthetic
@@ -142,11 +143,7 @@ export async function run(args: string[]): Promise<void> {
     const healthP95 = percentile(health, 95);
 
     all.sort((a, b) => a - b);
-    console.log(
-      `pages on the demo data: ${prices.toLocaleString("en-US")} synthetic prices + seeds; load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(" ")} (2 shared cores)`,
-    );
+    console.log(`pages on the demo data: ${prices.toLocaleString("en-US")} synthetic prices + seeds; load average ${loadAverage()} (2 shared cores)`);
     console.log("page                       n    p50 ms   p95 ms   max ms   p95/health  slowest");
     for (const r of rows) {
       console.log(

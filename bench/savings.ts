@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { loadavg } from "node:os";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { runImport } from "../src/services/imports";
@@ -7,6 +6,7 @@ import { getSavings, type SavingsQuery } from "../src/services/savings";
 import { Rng } from "../src/synthetic";
 import { BENCH_SHAPE, buildSavingsDb } from "./savings-load";
 import { storageByTable, storageReport } from "./storage";
+import { loadAverage } from "./support";
 
 /**
  * `npm run bench -- savings [--rows=N] [--rounds=R]`: GET /api/v1/savings's service at N (default
@@ -77,9 +77,7 @@ export async function run(args: string[]): Promise<void> {
   const db = handle.db;
 
   // Distinct questions, each asked once: no warm-up beyond the first question itself.
-  const distinctLoad = loadavg()
-    .map((x) => x.toFixed(2))
-    .join(", ");
+  const distinctLoad = loadAverage(", ");
   const timed: Array<{ q: SavingsQuery; ms: number }> = [];
   for (const q of savingsQuestions(questions)) {
     const t = performance.now();
@@ -89,11 +87,7 @@ export async function run(args: string[]): Promise<void> {
   const ms = timed.map((x) => x.ms);
   const dp95 = percentile(ms, 0.95);
   console.log(
-    `${timed.length} distinct questions, each once (load average ${distinctLoad} → ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(
-        ", ",
-      )}): p50 ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${dp95.toFixed(1)} ms, p99 ${percentile(ms, 0.99).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (target p95 ≤ ${TARGET_P95_MS} ms): ${dp95 <= TARGET_P95_MS ? "MET" : "NOT MET"}`,
+    `${timed.length} distinct questions, each once (load average ${distinctLoad} → ${loadAverage(", ")}): p50 ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${dp95.toFixed(1)} ms, p99 ${percentile(ms, 0.99).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (target p95 ≤ ${TARGET_P95_MS} ms): ${dp95 <= TARGET_P95_MS ? "MET" : "NOT MET"}`,
   );
   for (const s of [...timed].sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`  slowest: ${s.ms.toFixed(1).padStart(7)} ms  ${JSON.stringify(s.q)}`);
   const bytes = statSync(path).size;
@@ -102,9 +96,7 @@ export async function run(args: string[]): Promise<void> {
   );
   for (const line of storageReport(await storageByTable(handle.client), rows)) console.log(line);
 
-  const load = loadavg()
-    .map((x) => x.toFixed(2))
-    .join(", ");
+  const load = loadAverage(", ");
   const all: number[] = [];
   const lines: string[] = [];
   let allEqual = true;
@@ -127,11 +119,7 @@ export async function run(args: string[]): Promise<void> {
       `${probe.label.padEnd(24)} ${p50.toFixed(1).padStart(7)} ${percentile(times, 0.95).toFixed(1).padStart(7)} ${raw.toFixed(0).padStart(9)} ${(raw / p50).toFixed(0).padStart(8)}x  ${equal ? "same answer" : "DIFFERENT ANSWER"}  (${rollupAnswer.meta.answeredFrom}, ${rollupAnswer.data.length} groups)`,
     );
   }
-  console.log(
-    `load average (1, 5, 15 min) at the start / end of the queries: ${load} / ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(", ")} (2 cores shared with other processes)`,
-  );
+  console.log(`load average (1, 5, 15 min) at the start / end of the queries: ${load} / ${loadAverage(", ")} (2 cores shared with other processes)`);
   console.log(`${"query".padEnd(24)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"raw ms".padStart(9)} ${"raw/p50".padStart(9)}`);
   for (const line of lines) console.log(line);
   const p95 = percentile(all, 0.95);

@@ -155,12 +155,6 @@ export function userQueries(count: number, codes: readonly string[], cities: rea
   return out;
 }
 
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
-}
-
 /** A query as the URL a client sends. */
 export function queryPath(query: PriceQuery): string {
   const params = new URLSearchParams();

@@ -2,9 +2,9 @@ import { loadavg } from "node:os";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { type PriceQuery, searchPrices } from "../src/services/prices";
-import { startServer } from "./http";
 import { buildSearchDb } from "./search-load";
-import { percentile, QUERY_CLASSES, type QueryClass, queryPath, type UserQuery, userQueries } from "./user-queries";
+import { percentile, startServer } from "./support";
+import { QUERY_CLASSES, type QueryClass, queryPath, type UserQuery, userQueries } from "./user-queries";
 
 /**
  * `npm run bench -- varied [--sizes=100000,1000000] [--queries=N] [--slowest=N]`: what users send, not fixed

@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { loadavg } from "node:os";
 import { sql } from "drizzle-orm";
 import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
@@ -8,6 +7,7 @@ import { type AtomicWrite, defaultAtomicWrite, transactionWrite } from "../src/i
 import { runImport } from "../src/services/imports";
 import { getSavings } from "../src/services/savings";
 import { buildSavingsDb } from "./savings-load";
+import { loadAverage } from "./support";
 
 /**
  * `npm run bench -- volume-import [--rows=N] [--import-rows=M] [--rounds=R] [--before=no-price-cache|triggers]`:
@@ -77,9 +77,7 @@ export async function run(args: string[]): Promise<void> {
   ];
   const times = new Map<string, number[]>();
   let allEqual = true;
-  const startLoad = loadavg()
-    .map((x) => x.toFixed(2))
-    .join(", ");
+  const startLoad = loadAverage(", ");
   for (let round = 0; round < rounds; round++) {
     for (const [writerName, write] of writers) {
       for (const form of (round % 2 ? ["after", "before"] : ["before", "after"]) as Array<keyof typeof forms>) {
@@ -110,11 +108,7 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-  console.log(
-    `load average (1, 5, 15 min) at the start / end: ${startLoad} / ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(", ")} (2 cores shared with other processes)`,
-  );
+  console.log(`load average (1, 5, 15 min) at the start / end: ${startLoad} / ${loadAverage(", ")} (2 cores shared with other processes)`);
   console.log(
     `${"writer".padEnd(44)} ${"rows".padEnd(13)} ${"before rows/s".padStart(14)} ${"after rows/s".padStart(13)} ${"after/before".padStart(13)}  (median of ${rounds}, alternating)`,
   );

@@ -1,11 +1,11 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
-import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { openLibsql } from "../src/db/client";
 import { migrateLibsql, tuneEmbedded } from "../src/db/migrate";
 import { productNaturalKey } from "../src/domain/names";
 import { getSavings, type SavingsQuery } from "../src/services/savings";
 import { storageByTable, storageReport } from "./storage";
+import { loadAverage } from "./support";
 
 /**
  * `npm run bench -- volumes-at-scale [--rows=N] [--keep]`: a national decade of SYNTHETIC monthly
@@ -61,10 +61,7 @@ const MONTHS = 120;
 const D1_CAP_BYTES = 10 * 2 ** 30;
 const PACKAGE_QTYS = [null, 7, 10, 12, 14, 20, 24, 28, 30, 36, 48, 60, 100];
 
-const loadNow = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(", ");
+const loadNow = () => loadAverage(", ");
 const percentile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 const month = (m: number) => `${2016 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`;
 

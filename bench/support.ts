@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import autocannon from "autocannon";
+
+/*
+ * What the benches share: their options, the servers they start on 127.0.0.1, the load they put on
+ * them, and the figures they print (medians, percentiles, the machine's load beside them).
+ */
+
+/** What pharmacists type, all found in the real seeds: Chinese names and fragments, 拼音码, English. */
+export const SEED_SEARCHES = ["阿托伐他汀", "氯吡格雷", "atfttgp", "amlodipine", "恩替卡韦", "注射", "瑞舒伐他汀", "lbgl"];
+
+/** `--name=N` from a bench's arguments, else `fallback`. */
+export function numberOpt(args: readonly string[], name: string, fallback: number): number {
+  const hit = args.find((a) => a.startsWith(`--${name}=`));
+  return hit ? Number(hit.slice(name.length + 3)) : fallback;
+}
+
+/** The machine's load average over 1, 5 and 15 minutes, as printed beside every figure (2 shared cores). */
+export function loadAverage(separator = " "): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(separator);
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The nearest-rank percentile (q from 0 to 1): the smallest value with at least q of the values at or below it. */
+export function percentile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** A process's resident memory in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Waits until a child's standard output matches `ready` (2 minutes at most), and returns the match. */
+export async function waitForOutput(child: ChildProcess, ready: RegExp, what: string): Promise<RegExpExecArray> {
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const hit = ready.exec(out);
+    if (hit) return hit;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${what} did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * The Node server (`entry`, run by `loader`) on 127.0.0.1:`port` over the database file `dbPath`,
+ * request logs and the rate limit off unless `extraEnv` says otherwise; `cwd` is the tree it runs
+ * from (another worktree, for bench/compare.ts). Resolves once it serves.
+ */
+export async function startServer(
+  dbPath: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+  entry = "src/node.ts",
+  loader = ["--import", "tsx"],
+  cwd?: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...loader, entry], {
+    cwd,
+    env: {
+      ...process.env,
+      DATABASE_URL: `file:${dbPath}`,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_REQUESTS: "false",
+      RATE_LIMIT_PER_MINUTE: "0",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await waitForOutput(child, /serving on/, cwd ? `server in ${cwd}` : "server");
+  return child;
+}
+
+/** Requests per second over `seconds` of GETs of `paths` from 16 connections; any error or non-2xx answer fails the run. */
+export async function requestsPerSecond(base: string, paths: readonly string[], seconds: number): Promise<number> {
+  const result = await autocannon({ url: base, connections: 16, duration: seconds, requests: paths.map((path) => ({ method: "GET", path })) });
+  if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${base}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+  return result.requests.total / seconds;
+}
+
+/**
+ * `rounds` runs of `a` and of `b`, alternating which goes first so neither always runs right after
+ * the other's load: each run's figure, and b/a per round.
+ */
+export async function alternated(rounds: number, a: () => Promise<number>, b: () => Promise<number>) {
+  const as: number[] = [];
+  const bs: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const first = r % 2 === 0;
+    const x = await (first ? a : b)();
+    const y = await (first ? b : a)();
+    const [ra, rb] = first ? [x, y] : [y, x];
+    as.push(ra);
+    bs.push(rb);
+    ratios.push(rb / ra);
+  }
+  return { a: as, b: bs, ratios };
+}
+
+/** A row of an alternated comparison: its name, median a, median b, median b/a, and each round's b/a. */
+export function ratioRow(nameWidth: number, name: string, runs: { a: number[]; b: number[]; ratios: number[] }, digits = 0): string {
+  const cells = [median(runs.a).toFixed(digits), median(runs.b).toFixed(digits), median(runs.ratios).toFixed(2)];
+  return `  ${name.padEnd(nameWidth)}${cells.map((c) => c.padStart(12)).join("")}   ${runs.ratios.map((x) => x.toFixed(2)).join(" ")}`;
+}
+
+/** The header of ratioRow's table. */
+export function ratioHeader(nameWidth: number, ...cells: [string, string, string, string, string]): string {
+  return `  ${cells[0].padEnd(nameWidth)}${cells
+    .slice(1, 4)
+    .map((c) => c.padStart(12))
+    .join("")}   ${cells[4]}`;
+}
