@@ -2,6 +2,14 @@ export type PackageInfo = { packageQty: number; smallestUnit: string | null; pac
 
 const UNIT = "[\\u4e00-\\u9fa5a-zA-Z]+";
 
+/** Package or spec text as the readers parse it: NFKC, no spaces, every multiplication sign as `*`. */
+export function packText(raw: string): string {
+  return raw
+    .normalize("NFKC")
+    .replace(/\s+/g, "")
+    .replace(/[×xX✕]/g, "*");
+}
+
 /**
  * Reads the smallest units per package from package text: `7片/盒`, `10mg*7片*2板/盒`
  * (7 × 2 = 14 片 per 盒), `0.5g×24粒`, `24粒/瓶`. Strength parts (10mg, 0.5g, 5ml) are skipped
@@ -9,10 +17,7 @@ const UNIT = "[\\u4e00-\\u9fa5a-zA-Z]+";
  */
 export function parsePackageText(raw: string | null | undefined): PackageInfo | null {
   if (!raw) return null;
-  const text = raw
-    .normalize("NFKC")
-    .replace(/\s+/g, "")
-    .replace(/[×xX✕]/g, "*");
+  const text = packText(raw);
   const [contents = "", outer] = text.split("/");
   const parts = contents.split("*").filter(Boolean);
   let qty = 1;

@@ -1,4 +1,4 @@
-import { parsePackageText } from "./package-text";
+import { packText, parsePackageText } from "./package-text";
 
 export type SpecPackage = { spec: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null };
 
@@ -8,10 +8,7 @@ export type SpecPackage = { spec: string | null; packageQty: number | null; smal
  * count (`10mg`) it is the strength alone.
  */
 export function parseSpecPackage(raw: string): SpecPackage {
-  const text = raw
-    .normalize("NFKC")
-    .replace(/\s+/g, "")
-    .replace(/[×xX✕]/g, "*");
+  const text = packText(raw);
   const star = text.indexOf("*");
   if (star < 0) return { spec: text || null, packageQty: null, smallestUnit: null, packageUnit: null };
   const spec = text.slice(0, star).replace(/^\((.*)\)$/, "$1") || null;

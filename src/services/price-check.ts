@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { batches, priceSearch, prices, products } from "../db/schema";
+import { batches, type ProductRow, priceSearch, prices, products } from "../db/schema";
 import {
   addFractions,
   compareFractions,
@@ -42,19 +42,15 @@ export const PRICE_CHECK_CLASS_LABELS: Record<PriceCheckClass, string> = {
 export const MATCH_RULES = ["nhsaCode", "approvalNo", "nameSpecManufacturer"] as const;
 export type MatchRule = (typeof MATCH_RULES)[number];
 
-type Candidate = {
+/** The product fields a line is matched and priced by, as the schema types them. */
+type CandidateProduct = Pick<ProductRow, "genericName" | "dosageForm" | "spec" | "manufacturer" | "nhsaCode" | "approvalNo" | "nameNorm" | "packageQty">;
+
+/** A chosen price a line may match. */
+type Candidate = CandidateProduct & {
   priceId: number;
   batchId: string;
   batchName: string;
   productId: number;
-  genericName: string;
-  dosageForm: string | null;
-  spec: string | null;
-  manufacturer: string | null;
-  nhsaCode: string | null;
-  approvalNo: string | null;
-  nameNorm: string;
-  packageQty: number | null;
   chosenPriceE4: number;
   /** Newest first within one product: the chosen price in force is the latest batch's. */
   recency: string;

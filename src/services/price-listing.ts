@@ -18,32 +18,29 @@ import type { SearchTuning } from "./search-tuning";
 
 export type ListSort = "discount" | "-discount" | "unitPrice" | "-unitPrice";
 
+/** A plan that no words were typed for: a listing names its terms by id alone. */
+const NO_WORDS: SearchPlan = { text: "", names: [], firms: [], products: null, codePrefix: null, refine: [], words: [] };
+const termById = <K extends "name" | "firm">(id: number, kind: K) => ({
+  id,
+  kind,
+  term: "",
+  display: "",
+  nameEn: null,
+  pinyin: null,
+  initials: null,
+  category: null,
+});
+
 /** Every price, as a plan: all generic names in one tier (each price has exactly one name). */
 export async function everythingPlan(db: Db): Promise<SearchPlan> {
   const [row] = await readRows<{ ids: string }>(db, "SELECT json_group_array(id) AS ids FROM search_terms WHERE kind = 'name'");
   const ids = JSON.parse(row?.ids ?? "[]") as number[];
-  return {
-    text: "",
-    names: ids.map((id) => ({ id, kind: "name" as const, term: "", display: "", nameEn: null, pinyin: null, initials: null, category: null, tier: 0 })),
-    firms: [],
-    products: null,
-    codePrefix: null,
-    refine: [],
-    words: [],
-  };
+  return { ...NO_WORDS, names: ids.map((id) => ({ ...termById(id, "name"), tier: 0 })) };
 }
 
 /** The prices of these firms, as a plan (a listing filtered by manufacturer): one tier, like every price. */
 export function firmsPlan(ids: number[]): SearchPlan {
-  return {
-    text: "",
-    names: [],
-    firms: ids.map((id) => ({ id, kind: "firm" as const, term: "", display: "", nameEn: null, pinyin: null, initials: null, category: null })),
-    products: null,
-    codePrefix: null,
-    refine: [],
-    words: [],
-  };
+  return { ...NO_WORDS, firms: ids.map((id) => termById(id, "firm")) };
 }
 
 /**

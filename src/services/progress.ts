@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { agreedVolumes, batches, priceRegions, prices, products, purchasesByPriceRegion, regions } from "../db/schema";
+import { agreedVolumes, batches, type ProductRow, priceRegions, prices, products, purchasesByPriceRegion, regions } from "../db/schema";
 import { bareColumns } from "../db/trusted-sql";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
 import { badRequest } from "../errors";
@@ -11,15 +11,12 @@ import { resolveReportScope } from "./report-scope";
 
 export type ProgressQuery = { batch?: string; region?: string; asOf?: string; limit: number; cursor?: string };
 
-type ProgressRow = {
+/** One chosen price's progress in a region: its product's fields as the schema types them, and the sums read beside them. */
+type ProgressRow = Pick<ProductRow, "genericName" | "spec" | "manufacturer" | "smallestUnit"> & {
   id: number;
   batchId: string;
   batchName: string;
   productId: number;
-  genericName: string;
-  spec: string | null;
-  manufacturer: string | null;
-  smallestUnit: string | null;
   agreedVolume: number | null;
   regional: string;
   boughtIn: string;
