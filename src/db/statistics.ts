@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "./client";
+import { prices, products, volumes } from "./schema";
 import { trustedSql } from "./trusted-sql";
 
 /**
@@ -11,7 +12,7 @@ import { trustedSql } from "./trusted-sql";
 export const ANALYSIS_LIMIT = 1000;
 
 /** The tables whose plans depend most on statistics: every search, listing and rollup reads them. */
-const PLANNED_TABLES = ["prices", "products", "volumes"] as const;
+const PLANNED_TABLES = [prices, products, volumes];
 
 /**
  * Keeps the planner's statistics (sqlite_stat1) current after data changed: `PRAGMA optimize`
@@ -59,7 +60,7 @@ export async function ensureStatistics(db: Db): Promise<{ analyzed: boolean; ms:
   }
 }
 
-/** True when one of the planned tables has rows but sqlite_stat1 says nothing about it. */
+/** True when one of the planned tables has rows but sqlite_stat1 says nothing about it (sqlite_master and sqlite_stat1 are SQLite's own tables). */
 async function lacksStatistics(db: Db): Promise<boolean> {
   const statTable = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'`);
   const known = new Set<string>();
@@ -67,8 +68,8 @@ async function lacksStatistics(db: Db): Promise<boolean> {
     for (const r of await db.all<{ tbl: string }>(sql`SELECT DISTINCT tbl FROM sqlite_stat1`)) known.add(r.tbl);
   }
   for (const table of PLANNED_TABLES) {
-    if (known.has(table)) continue;
-    const rows = await db.all<{ one: number }>(sql`SELECT 1 AS one FROM ${sql.identifier(table)} LIMIT 1`);
+    if (known.has(getTableName(table))) continue;
+    const rows = await db.all<{ one: number }>(sql`SELECT 1 AS one FROM ${table} LIMIT 1`);
     if (rows.length) return true;
   }
   return false;

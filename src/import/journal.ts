@@ -1,6 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { quoteIdentifier, trustedSql } from "../db/trusted-sql";
+import { importJournalRanges, importJournalRows, importJournals } from "../db/schema";
+import { bareColumns, columnNames, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 
 /**
  * The journal an import writes beside its rows, in the same atomic write, so that it can later be
@@ -26,10 +27,20 @@ export type ImportJournal = {
   end: (batches: Iterable<string>) => SQL[];
 };
 
+/* The journal's tables and columns through the schema, as text for the triggers built below. */
+const JOURNALS = getTableName(importJournals);
+const J = columnNames(importJournals);
+const RANGES = getTableName(importJournalRanges);
+const RANGE = columnNames(importJournalRanges);
+const ROWS = getTableName(importJournalRows);
+const ROW = columnNames(importJournalRows);
+const bare = bareColumns(importJournals);
+
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 export const journalTriggerName = (table: string, op: "au" | "ad") => quoteIdentifier(`import_journal_${table}_${op}`);
 
 export async function columnsOf(db: Db, table: string): Promise<string[]> {
+  // pragma_table_info is SQLite's, not the schema's.
   const rows = await db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info(${table})`);
   return rows.map((r) => r.name);
 }
@@ -37,18 +48,18 @@ export async function columnsOf(db: Db, table: string): Promise<string[]> {
 /** A journal for one import; triggers are built from the tables as they are now, so a new column is copied too. */
 export async function openImportJournal(db: Db): Promise<ImportJournal> {
   const key = crypto.randomUUID();
-  const journalId = `(SELECT id FROM import_journals WHERE key = ${literal(key)})`;
-  const start: SQL[] = [sql`INSERT INTO import_journals (key) VALUES (${key})`];
+  const journalId = `(SELECT ${J.id} FROM ${JOURNALS} WHERE ${J.key} = ${literal(key)})`;
+  const start: SQL[] = [sql`INSERT INTO ${importJournals} (${bare.key}) VALUES (${key})`];
   for (const table of JOURNALED_TABLES) {
     const cols = await columnsOf(db, table);
     const old = `json_object(${cols.map((c) => `${literal(c)}, old.${quoteIdentifier(c)}`).join(", ")})`;
     const t = literal(table);
     // Rows this import inserted itself (rowid above lo) need no copy: withdrawing deletes them.
-    const before = `old.rowid <= (SELECT lo FROM import_journal_ranges WHERE journal_id = ${journalId} AND tbl = ${t})`;
-    const firstChange = `NOT EXISTS (SELECT 1 FROM import_journal_rows WHERE journal_id = ${journalId} AND tbl = ${t} AND rid = old.rowid)`;
+    const before = `old.rowid <= (SELECT ${RANGE.lo} FROM ${RANGES} WHERE ${RANGE.journalId} = ${journalId} AND ${RANGE.tbl} = ${t})`;
+    const firstChange = `NOT EXISTS (SELECT 1 FROM ${ROWS} WHERE ${ROW.journalId} = ${journalId} AND ${ROW.tbl} = ${t} AND ${ROW.rid} = old.rowid)`;
     start.push(
       trustedSql(
-        `INSERT INTO import_journal_ranges (journal_id, tbl, lo) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quoteIdentifier(table)}))`,
+        `INSERT INTO ${RANGES} (${RANGE.journalId}, ${RANGE.tbl}, ${RANGE.lo}) VALUES (${journalId}, ${t}, (SELECT coalesce(max(rowid), 0) FROM ${quoteIdentifier(table)}))`,
       ),
     );
     for (const [op, event] of [
@@ -58,17 +69,17 @@ export async function openImportJournal(db: Db): Promise<ImportJournal> {
       start.push(
         trustedSql(`DROP TRIGGER IF EXISTS ${journalTriggerName(table, op)}`),
         trustedSql(`CREATE TRIGGER ${journalTriggerName(table, op)} AFTER ${event} ON ${quoteIdentifier(table)} WHEN ${before} AND ${firstChange} BEGIN
-          INSERT INTO import_journal_rows (journal_id, tbl, op, rid, old) VALUES (${journalId}, ${t}, '${op[1]}', old.rowid, ${old}); END`),
+          INSERT INTO ${ROWS} (${ROW.journalId}, ${ROW.tbl}, ${ROW.op}, ${ROW.rid}, ${ROW.old}) VALUES (${journalId}, ${t}, '${op[1]}', old.rowid, ${old}); END`),
       );
     }
   }
   const end = (batches: Iterable<string>): SQL[] => [
     ...dropJournalTriggers(),
     ...JOURNALED_TABLES.map((table) =>
-      trustedSql(`UPDATE import_journal_ranges SET hi = (SELECT coalesce(max(rowid), 0) FROM ${quoteIdentifier(table)})
-        WHERE journal_id = ${journalId} AND tbl = ${literal(table)}`),
+      trustedSql(`UPDATE ${RANGES} SET ${RANGE.hi} = (SELECT coalesce(max(rowid), 0) FROM ${quoteIdentifier(table)})
+        WHERE ${RANGE.journalId} = ${journalId} AND ${RANGE.tbl} = ${literal(table)}`),
     ),
-    sql`UPDATE import_journals SET finished = 1, batches = ${JSON.stringify([...new Set(batches)].sort())} WHERE key = ${key}`,
+    sql`UPDATE ${importJournals} SET ${bare.finished} = 1, ${bare.batches} = ${JSON.stringify([...new Set(batches)].sort())} WHERE ${bare.key} = ${key}`,
   ];
   return { key, start, end };
 }
@@ -84,9 +95,9 @@ export function dropJournalTriggers(): SQL[] {
 export function discardUnfinishedJournals(): SQL[] {
   return [
     ...dropJournalTriggers(),
-    sql`DELETE FROM import_journal_rows WHERE journal_id IN (SELECT id FROM import_journals WHERE finished = 0)`,
-    sql`DELETE FROM import_journal_ranges WHERE journal_id IN (SELECT id FROM import_journals WHERE finished = 0)`,
-    sql`DELETE FROM import_journals WHERE finished = 0`,
+    trustedSql(`DELETE FROM ${ROWS} WHERE ${ROW.journalId} IN (SELECT ${J.id} FROM ${JOURNALS} WHERE ${J.finished} = 0)`),
+    trustedSql(`DELETE FROM ${RANGES} WHERE ${RANGE.journalId} IN (SELECT ${J.id} FROM ${JOURNALS} WHERE ${J.finished} = 0)`),
+    trustedSql(`DELETE FROM ${JOURNALS} WHERE ${J.finished} = 0`),
   ];
 }
 

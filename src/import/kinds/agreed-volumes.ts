@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { trustedSql } from "../../db/trusted-sql";
+import { agreedVolumes } from "../../db/schema";
+import { bareColumns, commaList, trustedSql } from "../../db/trusted-sql";
+import { upsertUnlessSame } from "../../db/upsert";
 import { parseIntegerCell } from "../values";
 import type { KindSpec } from "./types";
 import { findPrice, PRICE_REF_FIELDS, readPriceRefs, UNIT_KINDS, type VolumesContext } from "./volumes";
@@ -15,9 +17,12 @@ export type AgreedVolumeRecord = { priceId: number; regionCode: string; institut
 
 type Ctx = Pick<VolumesContext, "batchOverride" | "priceByKey" | "regionCode">;
 
-const UPSERT = trustedSql(`ON CONFLICT(price_id, region_code, institution) DO UPDATE SET units = excluded.units, purchased = excluded.purchased,
-    source = excluded.source, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-  WHERE (units, purchased, source) IS NOT (excluded.units, excluded.purchased, excluded.source)`);
+const UPSERT = trustedSql(
+  upsertUnlessSame(agreedVolumes, ["priceId", "regionCode", "institution"], ["units", "purchased", "source"], "strftime('%Y-%m-%dT%H:%M:%fZ','now')"),
+);
+const A = bareColumns(agreedVolumes);
+/** The columns a row writes, in the order of its values (and of the JSON array a chunk sends). */
+const INTO = sql`INSERT INTO ${agreedVolumes} (${commaList([A.priceId, A.regionCode, A.institution, A.units, A.purchased, A.source])})`;
 
 export const agreedVolumesKind: KindSpec<Ctx, AgreedVolumeRecord> = {
   kind: "agreedVolumes",
@@ -53,11 +58,11 @@ export const agreedVolumesKind: KindSpec<Ctx, AgreedVolumeRecord> = {
   },
   key: (rec) => `${rec.priceId}\u0000${rec.regionCode}\u0000${rec.institution}`,
   statements: (v) => [
-    sql`INSERT INTO agreed_volumes (price_id, region_code, institution, units, purchased, source)
+    sql`${INTO}
       VALUES (${v.priceId}, ${v.regionCode}, ${v.institution}, ${v.units}, ${v.purchased}, ${v.source}) ${UPSERT}`,
   ],
   chunkStatements: (recs) => [
-    sql`INSERT INTO agreed_volumes (price_id, region_code, institution, units, purchased, source)
+    sql`${INTO}
       SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5
       FROM json_each(${JSON.stringify(recs.map((v) => [v.priceId, v.regionCode, v.institution, v.units, v.purchased, v.source]))}) j WHERE true ${UPSERT}`,
   ],

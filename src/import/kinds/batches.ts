@@ -1,8 +1,35 @@
 import { sql } from "drizzle-orm";
 import type { BatchFields } from "../../db/rows";
+import { batches } from "../../db/schema";
+import { bareColumns, commaList, trustedSql } from "../../db/trusted-sql";
+import { upsertUnlessSame } from "../../db/upsert";
 import { parseBooleanCell, parseDateCell, parseIntegerCell, parsePercentCell } from "../values";
 import { CATEGORY_VALUES, LEVEL_VALUES } from "./common";
 import type { KindSpec } from "./types";
+
+/** The columns a batch row writes, in the order of the VALUES below; the upsert updates all but the id. */
+const BATCH_COLUMNS = [
+  "id",
+  "name",
+  "level",
+  "category",
+  "organizer",
+  "announced",
+  "cycleStart",
+  "cycleEnd",
+  "regionScope",
+  "publishedItems",
+  "publishedProducts",
+  "publishedFirms",
+  "publishedAvgDiscountBp",
+  "publishedMaxDiscountBp",
+  "publishedSavings",
+  "source",
+  "synthetic",
+] as const satisfies ReadonlyArray<keyof BatchFields & keyof typeof batches.$inferInsert>;
+const B = bareColumns(batches);
+const BATCH_INTO = sql`INSERT INTO ${batches} (${commaList(BATCH_COLUMNS.map((k) => B[k]))})`;
+const BATCH_UPSERT = trustedSql(upsertUnlessSame(batches, ["id"], BATCH_COLUMNS.slice(1)));
 
 export const batchesKind: KindSpec<null, BatchFields> = {
   kind: "batches",
@@ -55,29 +82,14 @@ export const batchesKind: KindSpec<null, BatchFields> = {
     }
     return r.issues.length ? null : rec;
   },
-  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM batches WHERE updated_at >= ${since}`))[0]?.n ?? 0,
+  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${batches} WHERE ${B.updatedAt} >= ${since}`))[0]?.n ?? 0,
   key: (rec) => rec.id,
   statements: (b) => [
-    sql`INSERT INTO batches (id, name, level, category, organizer, announced, cycle_start, cycle_end, region_scope,
-        published_items, published_products, published_firms, published_avg_discount_bp, published_max_discount_bp,
-        published_savings, source, synthetic)
+    sql`${BATCH_INTO}
       VALUES (${b.id}, ${b.name}, ${b.level}, ${b.category}, ${b.organizer}, ${b.announced}, ${b.cycleStart}, ${b.cycleEnd},
         ${b.regionScope}, ${b.publishedItems}, ${b.publishedProducts}, ${b.publishedFirms}, ${b.publishedAvgDiscountBp},
         ${b.publishedMaxDiscountBp}, ${b.publishedSavings}, ${b.source}, ${b.synthetic ? 1 : 0})
-      ON CONFLICT(id) DO UPDATE SET name = excluded.name, level = excluded.level, category = excluded.category,
-        organizer = excluded.organizer, announced = excluded.announced, cycle_start = excluded.cycle_start,
-        cycle_end = excluded.cycle_end, region_scope = excluded.region_scope, published_items = excluded.published_items,
-        published_products = excluded.published_products, published_firms = excluded.published_firms,
-        published_avg_discount_bp = excluded.published_avg_discount_bp,
-        published_max_discount_bp = excluded.published_max_discount_bp, published_savings = excluded.published_savings,
-        source = excluded.source, synthetic = excluded.synthetic, updated_at = excluded.updated_at
-      WHERE (name, level, category, organizer, announced, cycle_start, cycle_end, region_scope, published_items,
-        published_products, published_firms, published_avg_discount_bp, published_max_discount_bp, published_savings,
-        source, synthetic)
-        IS NOT (excluded.name, excluded.level, excluded.category, excluded.organizer, excluded.announced,
-        excluded.cycle_start, excluded.cycle_end, excluded.region_scope, excluded.published_items,
-        excluded.published_products, excluded.published_firms, excluded.published_avg_discount_bp,
-        excluded.published_max_discount_bp, excluded.published_savings, excluded.source, excluded.synthetic)`,
+      ${BATCH_UPSERT}`,
   ],
   touchedBatches: (records) => records.map((r) => r.id),
 };

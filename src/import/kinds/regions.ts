@@ -1,8 +1,13 @@
 import { sql } from "drizzle-orm";
-import type { RegionLevel } from "../../db/schema";
+import { type RegionLevel, regions } from "../../db/schema";
+import { bareColumns, commaList, trustedSql } from "../../db/trusted-sql";
+import { upsertUnlessSame } from "../../db/upsert";
 import { parseShareCell } from "../numbers";
 import { REGION_LEVEL_VALUES } from "./common";
 import type { KindSpec } from "./types";
+
+const R = bareColumns(regions);
+const REGION_UPSERT = trustedSql(upsertUnlessSame(regions, ["code"], ["name", "parentCode", "level", "fundShareBp"]));
 
 export type RegionRecord = {
   code: string;
@@ -24,7 +29,7 @@ export const regionsKind: KindSpec<Ctx, RegionRecord> = {
     { field: "fundShare", aliases: ["基金支付比例", "报销比例"] },
   ],
   async prepare(db) {
-    const rows = await db.all<{ code: string }>(sql`SELECT code FROM regions`);
+    const rows = await db.all<{ code: string }>(sql`SELECT ${R.code} AS code FROM ${regions}`);
     return { existing: new Set(rows.map((r) => r.code)) };
   },
   readRow(r) {
@@ -41,7 +46,7 @@ export const regionsKind: KindSpec<Ctx, RegionRecord> = {
     if (rec.parentCode !== null && rec.parentCode === rec.code) r.fail("parentCode", "a region cannot be its own parent");
     return r.issues.length ? null : rec;
   },
-  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM regions WHERE updated_at >= ${since}`))[0]?.n ?? 0,
+  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${regions} WHERE ${R.updatedAt} >= ${since}`))[0]?.n ?? 0,
   key: (rec) => rec.code,
   checkAll(records, ctx) {
     const inFile = new Set(records.map((r) => r.rec.code));
@@ -50,11 +55,8 @@ export const regionsKind: KindSpec<Ctx, RegionRecord> = {
       .map(({ row, rec }) => ({ row, column: "parentCode", message: `parent region "${rec.parentCode}" is unknown` }));
   },
   statements: (g) => [
-    sql`INSERT INTO regions (code, name, parent_code, level, fund_share_bp)
+    sql`INSERT INTO ${regions} (${commaList([R.code, R.name, R.parentCode, R.level, R.fundShareBp])})
       VALUES (${g.code}, ${g.name}, ${g.parentCode}, ${g.level}, ${g.fundShareBp})
-      ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code, level = excluded.level,
-        fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
-      WHERE (name, parent_code, level, fund_share_bp) IS NOT
-        (excluded.name, excluded.parent_code, excluded.level, excluded.fund_share_bp)`,
+      ${REGION_UPSERT}`,
   ],
 };

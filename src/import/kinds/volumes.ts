@@ -1,6 +1,9 @@
-import { type SQL, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
-import { trustedSql } from "../../db/trusted-sql";
+import { prices, products, purchasesByPriceRegion, regions, savingsByBatchRegionMonth, volumeRollupPending, volumes } from "../../db/schema";
+import { bareColumns, columnNames, trustedSql } from "../../db/trusted-sql";
+import { upsertUnlessSame } from "../../db/upsert";
 import { productNaturalKey } from "../../domain/names";
 import { detach } from "../detach";
 import type { FieldDef } from "../headers";
@@ -48,16 +51,19 @@ export const PRICE_REF_FIELDS = [
  * and product key (findPrice), the batches that have one, and the regions by name or code.
  */
 export async function readPriceRefs(db: Db, options: ImportOptions): Promise<Omit<VolumesContext, "priceByCells">> {
-  const prices = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
-    sql`SELECT p.id, p.batch_id AS batchId, pr.natural_key AS naturalKey, pr.package_qty AS packageQty
-        FROM prices p JOIN products pr ON pr.id = p.product_id`,
+  const p = alias(prices, "p");
+  const pr = alias(products, "pr");
+  const chosen = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
+    sql`SELECT ${p.id} AS id, ${p.batchId} AS batchId, ${pr.naturalKey} AS naturalKey, ${pr.packageQty} AS packageQty
+        FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}`,
   );
-  const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
+  const r = bareColumns(regions);
+  const places = await db.all<{ code: string; name: string }>(sql`SELECT ${r.code} AS code, ${r.name} AS name FROM ${regions}`);
   return {
     batchOverride: options.batch,
-    priceByKey: new Map(prices.map((p) => [`${p.batchId}\u0000${p.naturalKey}`, { priceId: p.id, packageQty: p.packageQty }])),
-    regionCode: regionLookup(regions),
-    batches: new Set(prices.map((p) => p.batchId)),
+    priceByKey: new Map(chosen.map((c) => [`${c.batchId}\u0000${c.naturalKey}`, { priceId: c.id, packageQty: c.packageQty }])),
+    regionCode: regionLookup(places),
+    batches: new Set(chosen.map((c) => c.batchId)),
   };
 }
 
@@ -66,10 +72,24 @@ const PRODUCT_CELLS = ["nhsaCode", "genericName", "dosageForm", "spec", "package
 /** Distinct product cell combinations remembered per import (a file names a few thousand prices). */
 const PRICE_CACHE_MAX = 50_000;
 
+/*
+ * Table and column names through the schema, as text: the statements below are built once as text
+ * (trustedSql), with one JSON parameter at most (D1's limit of 100 parameters).
+ */
+const V = columnNames(volumes);
+const VOLUMES = getTableName(volumes);
+const PEND = columnNames(volumeRollupPending);
+const PENDING = getTableName(volumeRollupPending);
+const ROLL = columnNames(savingsByBatchRegionMonth);
+const BOUGHT = columnNames(purchasesByPriceRegion);
+/** A volume row's written columns, in the order of jsonRows; volume_rollup_pending has the same. */
+const VOLUME_COLUMNS = [V.priceId, V.regionCode, V.month, V.units, V.amountPaidE4, V.fundShareBp].join(", ");
+const PENDING_COLUMNS = [PEND.priceId, PEND.regionCode, PEND.month, PEND.units, PEND.amountPaidE4, PEND.fundShareBp];
+
 /** Unchanged rows are not rewritten, so importing the same file twice changes nothing. */
-const VOLUME_UPSERT_TEXT = `ON CONFLICT(price_id, region_code, month) DO UPDATE SET units = excluded.units,
-    amount_paid_e4 = excluded.amount_paid_e4, fund_share_bp = excluded.fund_share_bp, updated_at = excluded.updated_at
-  WHERE (units, amount_paid_e4, fund_share_bp) IS NOT (excluded.units, excluded.amount_paid_e4, excluded.fund_share_bp)`;
+const VOLUME_UPSERT_TEXT = upsertUnlessSame(volumes, ["priceId", "regionCode", "month"], ["units", "amountPaidE4", "fundShareBp"]);
+const VOLUME_STAMP = bareColumns(volumes).updatedAt;
+const VOLUME_INTO = trustedSql(`INSERT INTO ${VOLUMES} (${VOLUME_COLUMNS})`);
 const VOLUME_UPSERT = trustedSql(VOLUME_UPSERT_TEXT);
 
 export const UNIT_KINDS: Readonly<Record<string, "smallest" | "package">> = {
@@ -109,10 +129,10 @@ export const volumesKind: KindSpec<VolumesContext, VolumeRecord> = {
     const units = unitKind === "package" ? quantity * (price.packageQty ?? 1) : quantity;
     return { priceId: price.priceId, regionCode, month, units, amountPaidE4, fundShareBp };
   },
-  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM volumes WHERE updated_at >= ${since}`))[0]?.n ?? 0,
+  countChanged: async (db, since) => (await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${volumes} WHERE ${VOLUME_STAMP} >= ${since}`))[0]?.n ?? 0,
   key: (rec) => `${rec.priceId}\u0000${rec.regionCode}\u0000${rec.month}`,
   statements: (v) => [
-    sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+    sql`${VOLUME_INTO}
       VALUES (${v.priceId}, ${v.regionCode}, ${v.month}, ${v.units}, ${v.amountPaidE4 === null ? null : Number(v.amountPaidE4)}, ${v.fundShareBp})
       ${VOLUME_UPSERT}`,
   ],
@@ -170,7 +190,9 @@ function findPriceByKey(r: RowReader, ctx: Pick<VolumesContext, "priceByKey">, b
 const jsonRows = (recs: VolumeRecord[]) =>
   JSON.stringify(recs.map((v) => [v.priceId, v.regionCode, v.month, v.units, v.amountPaidE4 === null ? null : Number(v.amountPaidE4), v.fundShareBp]));
 
-const SUMS = "parts, volume_rows, units, amount_paid_e4, spend_num, fund_hi, fund_lo, unshared_num";
+/** The rollup's sums; the view pending_volume_parts (drizzle/0017, not in the schema) names its figures the same. */
+const SUMS = [ROLL.parts, ROLL.volumeRows, ROLL.units, ROLL.amountPaidE4, ROLL.spendNum, ROLL.fundHi, ROLL.fundLo, ROLL.unsharedNum].join(", ");
+const ROLL_KEY = [ROLL.batchId, ROLL.regionCode, ROLL.month, ROLL.divisor].join(", ");
 const ADD_SUMS = SUMS.split(", ")
   .map((c) => `${c} = ${c} + excluded.${c}`)
   .join(", ");
@@ -180,17 +202,30 @@ function pendingParts(sign: "+" | "-"): SQL[] {
     .map((c) => `${sign}SUM(${c})`)
     .join(", ");
   return [
-    trustedSql(`INSERT INTO savings_rollup_batch_region_month (batch_id, region_code, month, divisor, ${SUMS})
-      SELECT batch_id, region_code, month, divisor, ${summed} FROM pending_volume_parts WHERE true
-      GROUP BY batch_id, region_code, month, divisor
-      ON CONFLICT (batch_id, region_code, month, divisor) DO UPDATE SET ${ADD_SUMS}`),
-    trustedSql(`INSERT INTO purchase_rollup_price_region (price_id, region_code, units, volume_rows)
-      SELECT v.price_id, v.region_code, ${sign}SUM(v.units), ${sign}COUNT(*) FROM volume_rollup_pending p
-      CROSS JOIN volumes v ON v.price_id = p.price_id AND v.region_code = p.region_code AND v.month = p.month WHERE true
-      GROUP BY v.price_id, v.region_code
-      ON CONFLICT (price_id, region_code) DO UPDATE SET units = units + excluded.units, volume_rows = volume_rows + excluded.volume_rows`),
+    trustedSql(`INSERT INTO ${getTableName(savingsByBatchRegionMonth)} (${ROLL_KEY}, ${SUMS})
+      SELECT ${ROLL_KEY}, ${summed} FROM pending_volume_parts WHERE true
+      GROUP BY ${ROLL_KEY}
+      ON CONFLICT (${ROLL_KEY}) DO UPDATE SET ${ADD_SUMS}`),
+    trustedSql(`INSERT INTO ${getTableName(purchasesByPriceRegion)} (${BOUGHT.priceId}, ${BOUGHT.regionCode}, ${BOUGHT.units}, ${BOUGHT.volumeRows})
+      SELECT v.${V.priceId}, v.${V.regionCode}, ${sign}SUM(v.${V.units}), ${sign}COUNT(*) FROM ${PENDING} p
+      CROSS JOIN ${VOLUMES} v ON v.${V.priceId} = p.${PEND.priceId} AND v.${V.regionCode} = p.${PEND.regionCode} AND v.${V.month} = p.${PEND.month} WHERE true
+      GROUP BY v.${V.priceId}, v.${V.regionCode}
+      ON CONFLICT (${BOUGHT.priceId}, ${BOUGHT.regionCode}) DO UPDATE SET ${BOUGHT.units} = ${BOUGHT.units} + excluded.${BOUGHT.units},
+        ${BOUGHT.volumeRows} = ${BOUGHT.volumeRows} + excluded.${BOUGHT.volumeRows}`),
   ];
 }
+
+/**
+ * The rows of a JSON array (jsonRows) that are new or differ from the stored volume, into
+ * volume_rollup_pending: text around the one JSON parameter, j's columns named as the pending table's.
+ */
+const PENDING_FROM_JSON_HEAD = trustedSql(`INSERT INTO ${PENDING} (${PENDING_COLUMNS.join(", ")})
+      SELECT ${PENDING_COLUMNS.map((c) => `j.${c}`).join(", ")}
+      FROM (SELECT ${PENDING_COLUMNS.map((c, i) => `value->>${i} AS ${c}`).join(", ")}
+            FROM json_each(`);
+const PENDING_FROM_JSON_TAIL = trustedSql(`)) j
+      LEFT JOIN ${VOLUMES} v ON v.${V.priceId} = j.${PEND.priceId} AND v.${V.regionCode} = j.${PEND.regionCode} AND v.${V.month} = j.${PEND.month}
+      WHERE v.${V.id} IS NULL OR (v.${V.units}, v.${V.amountPaidE4}, v.${V.fundShareBp}) IS NOT (j.${PEND.units}, j.${PEND.amountPaidE4}, j.${PEND.fundShareBp})`);
 
 /**
  * One chunk of volume rows with the savings rollups kept set-based (drizzle/0017): the rows that
@@ -206,18 +241,13 @@ export function volumeChunkStatements(recs: VolumeRecord[]): SQL[] {
   if (recs.length === 0) return [];
   const rows = jsonRows(recs);
   return [
-    sql`INSERT INTO volume_rollup_pending (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
-      SELECT j.price_id, j.region_code, j.month, j.units, j.amount_paid_e4, j.fund_share_bp
-      FROM (SELECT value->>0 AS price_id, value->>1 AS region_code, value->>2 AS month, value->>3 AS units, value->>4 AS amount_paid_e4, value->>5 AS fund_share_bp
-            FROM json_each(${rows})) j
-      LEFT JOIN volumes v ON v.price_id = j.price_id AND v.region_code = j.region_code AND v.month = j.month
-      WHERE v.id IS NULL OR (v.units, v.amount_paid_e4, v.fund_share_bp) IS NOT (j.units, j.amount_paid_e4, j.fund_share_bp)`,
+    sql`${PENDING_FROM_JSON_HEAD}${rows}${PENDING_FROM_JSON_TAIL}`,
     ...pendingParts("-"),
-    trustedSql(`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
-      SELECT price_id, region_code, month, units, amount_paid_e4, fund_share_bp FROM volume_rollup_pending WHERE true
+    trustedSql(`INSERT INTO ${VOLUMES} (${VOLUME_COLUMNS})
+      SELECT ${PENDING_COLUMNS.join(", ")} FROM ${PENDING} WHERE true
       ${VOLUME_UPSERT_TEXT}`),
     ...pendingParts("+"),
-    sql`DELETE FROM volume_rollup_pending`,
+    sql`DELETE FROM ${volumeRollupPending}`,
   ];
 }
 
@@ -227,7 +257,7 @@ export function volumeChunkStatements(recs: VolumeRecord[]): SQL[] {
  */
 export function volumeChunkStatementsPerRowTriggers(recs: VolumeRecord[]): SQL[] {
   return [
-    sql`INSERT INTO volumes (price_id, region_code, month, units, amount_paid_e4, fund_share_bp)
+    sql`${VOLUME_INTO}
       SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5 FROM json_each(${jsonRows(recs)}) j
       WHERE true ${VOLUME_UPSERT}`,
   ];
