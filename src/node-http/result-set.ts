@@ -2,8 +2,8 @@ import type { ResultSet, Row } from "@libsql/client";
 
 /**
  * Rows as @libsql/client builds them: values by index and by column name, only the names
- * enumerable. Names are plain properties and indexes are getters of the names on one prototype per
- * result, so a row costs one object; defining both on every row (Object.defineProperty per value)
+ * enumerable. Names are plain properties and indexes are getters of the names on a prototype shared by
+ * every result of the same columns, so a row costs one object; defining both on every row (Object.defineProperty per value)
  * was the largest cost of the server's event loop under a distinct-query load (a tenth of its busy
  * time). Results whose names an index cannot stand for (two columns of one name, a name that is a
  * number as in `SELECT 1, 0`, or one that could reach the prototype) take the slow, exact path.
@@ -22,8 +22,15 @@ export function resultSet(columns: string[], raw: unknown[][]): ResultSet {
 
 const plainNames = (columns: string[]) => new Set(columns).size === columns.length && columns.every((name) => !/^\d+$/.test(name) && name !== "__proto__");
 
-function fastRows(columns: string[], raw: unknown[][]): Row[] {
-  const proto: Record<number | string, unknown> = {};
+/** One prototype per column list, kept: statements repeat, and rows of one shape then share V8's hidden class. */
+const prototypes = new Map<string, object>();
+const MAX_PROTOTYPES = 1000;
+
+function prototypeOf(columns: string[]): object {
+  const key = columns.join("\u0000");
+  let proto = prototypes.get(key);
+  if (proto) return proto;
+  proto = {};
   Object.defineProperty(proto, "length", { value: columns.length });
   columns.forEach((name, i) =>
     Object.defineProperty(proto, i, {
@@ -32,6 +39,13 @@ function fastRows(columns: string[], raw: unknown[][]): Row[] {
       },
     }),
   );
+  if (prototypes.size >= MAX_PROTOTYPES) prototypes.clear();
+  prototypes.set(key, proto);
+  return proto;
+}
+
+function fastRows(columns: string[], raw: unknown[][]): Row[] {
+  const proto = prototypeOf(columns);
   return raw.map((values) => {
     const row = Object.create(proto) as Record<string, unknown>;
     for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
