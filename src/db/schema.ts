@@ -352,6 +352,17 @@ export const savingsByMonth = sqliteTable(
   (t) => [primaryKey({ columns: [t.month, t.divisor] })],
 );
 
+/** Every savings rollup by the dimensions it keeps; each is the fine one summed over the dimensions it lacks. */
+export const SAVINGS_ROLLUPS = {
+  "batch,region,month": savingsByBatchRegionMonth,
+  "batch,month": savingsByBatchMonth,
+  "region,month": savingsByRegionMonth,
+  "batch,region": savingsByBatchRegion,
+  batch: savingsByBatch,
+  region: savingsByRegion,
+  month: savingsByMonth,
+};
+
 /** Units bought per price and region, for agreed-volume progress. */
 export const purchasesByPriceRegion = sqliteTable(
   "purchase_rollup_price_region",

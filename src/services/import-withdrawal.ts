@@ -18,13 +18,7 @@ import {
   products,
   purchasesByPriceRegion,
   regions,
-  savingsByBatch,
-  savingsByBatchMonth,
-  savingsByBatchRegion,
-  savingsByBatchRegionMonth,
-  savingsByMonth,
-  savingsByRegion,
-  savingsByRegionMonth,
+  SAVINGS_ROLLUPS,
   tombstones,
   volumes,
 } from "../db/schema";
@@ -67,17 +61,6 @@ export const JOURNAL_REFERENCES: ReadonlyArray<{ child: JournaledTable; column: 
   { child: "agreed_volumes", column: agreedVolumes.regionCode.name, parent: "regions", key: regions.code.name },
   { child: "volumes", column: volumes.priceId.name, parent: "prices", key: prices.id.name },
   { child: "volumes", column: volumes.regionCode.name, parent: "regions", key: regions.code.name },
-];
-
-/** Savings rollups (src/db/schema.ts), kept by triggers on volumes. */
-const SAVINGS_ROLLUPS = [
-  savingsByBatchRegionMonth,
-  savingsByBatchMonth,
-  savingsByRegionMonth,
-  savingsByBatchRegion,
-  savingsByBatch,
-  savingsByRegion,
-  savingsByMonth,
 ];
 
 /** Tables whose integer primary key is the rowid itself (restored rows keep their id). */
@@ -187,7 +170,7 @@ export async function withdrawImport(db: Db, importId: number, actor: string): P
     ...(await restoreStatements(db, journal, guard)),
     sql`DELETE FROM ${batchStats} WHERE ${bareColumns(batchStats).batchId} NOT IN (SELECT ${bareColumns(batches).id} FROM ${batches}) AND ${guard}`,
     // The rollup triggers subtract a deleted volume and leave its row at zero: such rows were not there before.
-    ...SAVINGS_ROLLUPS.map((t) => sql`DELETE FROM ${t} WHERE ${sql.identifier(t.parts.name)} = 0 AND ${guard}`),
+    ...Object.values(SAVINGS_ROLLUPS).map((t) => sql`DELETE FROM ${t} WHERE ${sql.identifier(t.parts.name)} = 0 AND ${guard}`),
     sql`DELETE FROM ${purchasesByPriceRegion} WHERE ${bareColumns(purchasesByPriceRegion).volumeRows} = 0 AND ${guard}`,
     sql`UPDATE ${imports} SET ${auditCols.withdrawnAt} = ${withdrawnAt}, ${auditCols.withdrawnBy} = ${actor} WHERE ${auditCols.id} = ${importId} AND ${guard}`,
     sql`INSERT INTO ${appMeta} (${metaCols.key}, ${metaCols.value}) SELECT 'data_version', '1' WHERE ${guard}

@@ -2,19 +2,7 @@ import { getTableName, type SQL, sql } from "drizzle-orm";
 import { alias, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import {
-  batches,
-  priceRegions,
-  prices,
-  products,
-  savingsByBatch,
-  savingsByBatchMonth,
-  savingsByBatchRegion,
-  savingsByBatchRegionMonth,
-  savingsByMonth,
-  savingsByRegion,
-  savingsByRegionMonth,
-} from "../db/schema";
+import { batches, priceRegions, prices, products, SAVINGS_ROLLUPS, savingsByBatchRegionMonth } from "../db/schema";
 import {
   basisPointsToPercent,
   EMPTY_ROLLUP_SAVINGS,
@@ -105,16 +93,8 @@ function projectedView(parts: ProjectedPart[], shareBp: number | null) {
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** The rollups by the dimensions they keep; each is the fine one summed over the dimensions it lacks. */
-const ROLLUPS: Record<string, SQLiteTable> = {
-  "batch,region,month": savingsByBatchRegionMonth,
-  "batch,region": savingsByBatchRegion,
-  "batch,month": savingsByBatchMonth,
-  "region,month": savingsByRegionMonth,
-  batch: savingsByBatch,
-  region: savingsByRegion,
-  month: savingsByMonth,
-};
+/** The rollups by the dimensions they keep, looked up by the dimensions a question keeps. */
+const ROLLUPS: Record<string, SQLiteTable> = SAVINGS_ROLLUPS;
 
 /**
  * Realized savings (from the rollups the volume triggers maintain, never the raw volume rows) and
