@@ -1,6 +1,18 @@
 import { getTableName, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { importJournalRanges, importJournalRows, importJournals } from "../db/schema";
+import {
+  type agreedVolumes,
+  type batches,
+  type bids,
+  importJournalRanges,
+  importJournalRows,
+  importJournals,
+  type priceRegions,
+  type prices,
+  type products,
+  type regions,
+  type volumes,
+} from "../db/schema";
 import { bareColumns, columnNames, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 
 /**
@@ -14,8 +26,29 @@ import { bareColumns, columnNames, quoteIdentifier, trustedSql } from "../db/tru
  *   statements, dropped by its last, so no other write pays for them.
  */
 
+/** The SQL names the schema gives these tables: a table renamed in src/db/schema.ts fails typecheck below. */
+type BaseTableName = (
+  | typeof batches
+  | typeof regions
+  | typeof products
+  | typeof prices
+  | typeof priceRegions
+  | typeof bids
+  | typeof agreedVolumes
+  | typeof volumes
+)["_"]["name"];
+
 /** Base tables imports write. Derived tables (search, rollups) follow through their own triggers. */
-export const JOURNALED_TABLES = ["batches", "regions", "products", "prices", "price_regions", "bids", "agreed_volumes", "volumes"] as const;
+export const JOURNALED_TABLES = [
+  "batches",
+  "regions",
+  "products",
+  "prices",
+  "price_regions",
+  "bids",
+  "agreed_volumes",
+  "volumes",
+] as const satisfies ReadonlyArray<BaseTableName>;
 export type JournaledTable = (typeof JOURNALED_TABLES)[number];
 
 export type ImportJournal = {

@@ -14,7 +14,7 @@ import { matchCondition, type PriceQuery } from "./prices";
  * feeds can say they are gone. Each keeps the row as its feed showed it (`last`); a price also keeps
  * its search row (`search`), so a filtered feed lists only the tombstones its search would have matched.
  */
-export type TombstoneTable = "prices" | "products" | "batches";
+export type TombstoneTable = (typeof prices | typeof products | typeof batches)["_"]["name"];
 
 /** The tombstones as `t`, as the conditions below and their callers name them. */
 const t = alias(tombstones, "t");
