@@ -1,6 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { priceSearch, prices } from "../db/schema";
+import { columnNames } from "../db/trusted-sql";
 import { notFound } from "../errors";
 import { type PriceFilterInput, parsePriceFilter, readAsOf } from "./price-filter";
 import { type FilterSql, renderFilter } from "./price-filter-sql";
@@ -13,6 +16,11 @@ import { didYouMean } from "./search-suggest";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 
 export { escapeLike } from "./price-filter-values";
+
+/** Columns through the schema, under PRICE_FROM's aliases: drizzle's for templates, names for the statement sent as text. */
+const p = alias(prices, "p");
+const ps = alias(priceSearch, "ps");
+const priceCol = columnNames(prices);
 
 export const PRICE_SORTS = ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"] as const;
 export type PriceSort = (typeof PRICE_SORTS)[number];
@@ -55,7 +63,7 @@ export async function matchCondition(db: Db, q: string | undefined, filters: Fil
  */
 export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
   const filters = renderFilter(await parsePriceFilter(db, query));
-  return [sql`p.id IN (SELECT ps.price_id FROM price_search ps WHERE ${await matchCondition(db, query.q, filters)})`];
+  return [sql`${p.id} IN (SELECT ${ps.priceId} FROM ${priceSearch} ${ps} WHERE ${await matchCondition(db, query.q, filters)})`];
 }
 
 /**
@@ -111,7 +119,7 @@ async function planOf(db: Db, q: string | undefined, filters: FilterSql, tuning:
 
 /** One price with its batch and product. */
 export async function getPrice(db: Db, id: number, asOf?: string): Promise<PriceView> {
-  const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id = ${id}`);
+  const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE ${p.id} = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("price", id);
   return toPriceView(row, await regionNamesOf(db, [row]), readAsOf(asOf));
@@ -137,7 +145,7 @@ async function rankedSearch(db: Db, query: PriceQuery, plan: SearchPlan, filters
 /** Full price items for ids, in the order given. */
 async function priceViews(db: Db, ids: number[], asOf: string): Promise<PriceView[]> {
   if (!ids.length) return [];
-  const rows = await readRows<PriceSqlRow>(db, `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.id IN (${intList(ids)})`);
+  const rows = await readRows<PriceSqlRow>(db, `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.${priceCol.id} IN (${intList(ids)})`);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const names = await regionNamesOf(db, rows);
   return ids.flatMap((id) => {

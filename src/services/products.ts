@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
-import { products } from "../db/schema";
+import { batches, priceSearch, prices, products } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { addFractions, dddUnitsPerDay, discountBasisPoints, e4ToYuan, type Fraction, fractionE4ToYuan, therapyCost, unitPrice } from "../domain";
 import { priceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
@@ -15,7 +17,13 @@ import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, parseBrands, regionNamesOf
 import { cheapestEquivalentsSql, equivalentIds } from "./search-equivalents";
 import { allOf } from "./search-sql";
 
-const PRODUCT_COLUMNS = sql`id, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
+/** Columns through the schema: bare for the one-table read of products, else under PRICE_FROM's aliases. */
+const productCol = bareColumns(products);
+const p = alias(prices, "p");
+const b = alias(batches, "b");
+const ps = alias(priceSearch, "ps");
+
+const PRODUCT_COLUMNS = sql`${productCol.id}, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
 
 type ProductSqlRow = { id: number } & ProductAnswerRow;
 
@@ -29,7 +37,7 @@ export type ProductQuery = Pick<PriceFilterInput, "province" | "region" | "asOf"
  * (by default, in force or of unknown cycle on asOf).
  */
 export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
-  const [product] = await readRows<ProductSqlRow>(db, sql`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ${id}`);
+  const [product] = await readRows<ProductSqlRow>(db, sql`SELECT ${PRODUCT_COLUMNS} FROM ${products} WHERE ${productCol.id} = ${id}`);
   if (!product) throw notFound("product", id);
   const filter = await parsePriceFilter(db, query);
   const filters = renderFilter(filter);
@@ -38,9 +46,9 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
 
   const historyRows = await readRows<PriceSqlRow>(
     db,
-    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} JOIN price_search ps ON ps.price_id = p.id
-    WHERE p.product_id = ${id} AND ${allOf(placeOnly.rows)}
-    ORDER BY COALESCE(p.cycle_start, b.cycle_start, b.announced, '') ASC, p.id ASC`,
+    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} JOIN ${priceSearch} ${ps} ON ${ps.priceId} = ${p.id}
+    WHERE ${p.productId} = ${id} AND ${allOf(placeOnly.rows)}
+    ORDER BY COALESCE(${p.cycleStart}, ${b.cycleStart}, ${b.announced}, '') ASC, ${p.id} ASC`,
   );
   // Savings are counted against the price the user pays now: the latest in force, else the latest.
   const current = [...historyRows].reverse().find((r) => priceState(r.cycleStart, r.cycleEnd, asOf) === "in_force") ?? historyRows[historyRows.length - 1];
@@ -51,8 +59,8 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   const alternativeRows = await readRows<PriceSqlRow>(
     db,
     sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM}
-    WHERE p.id IN (${cheapestEquivalentsSql(equivalents, allOf([sql`ps.product_id <> ${id}`, ...filters.allRows]), query.alternativesLimit ?? 20)})
-    ORDER BY p.unit_price_e4 ASC, p.id ASC`,
+    WHERE ${p.id} IN (${cheapestEquivalentsSql(equivalents, allOf([sql`${ps.productId} <> ${id}`, ...filters.allRows]), query.alternativesLimit ?? 20)})
+    ORDER BY ${p.unitPriceE4} ASC, ${p.id} ASC`,
   );
   const names = await regionNamesOf(db, [...historyRows, ...alternativeRows]);
   const history = historyRows.map((row, i) => {

@@ -1,8 +1,15 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { priceSearch, searchEquivalents } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { sameStrength } from "../domain/strength";
 import { litInt } from "./search-sql";
+
+/** Columns through the schema: bare for the one-table read of search_equivalents, price_search as `ps`. */
+const e = bareColumns(searchEquivalents);
+const ps = alias(priceSearch, "ps");
 
 /**
  * Equivalent products (issue 15): the same generic name and dosage form, and the same strength once
@@ -16,7 +23,7 @@ export async function equivalentIds(db: Db, p: { genericName: string; dosageForm
   const start = sql`substr(json_array(${p.genericName}, ${p.dosageForm}), 1, length(json_array(${p.genericName}, ${p.dosageForm})) - 1) || ','`;
   const rows = await readRows<{ id: number; key: string }>(
     db,
-    sql`SELECT id, key FROM search_equivalents WHERE key >= ${start} AND key < ${start} || char(1114111)`,
+    sql`SELECT ${e.id}, ${e.key} FROM ${searchEquivalents} WHERE ${e.key} >= ${start} AND ${e.key} < ${start} || char(1114111)`,
   );
   return rows.filter((r) => sameStrength((JSON.parse(r.key) as [string, string | null, string | null])[2], p.spec)).map((r) => r.id);
 }
@@ -29,8 +36,8 @@ export async function equivalentIds(db: Db, p: { genericName: string; dosageForm
 export function cheapestEquivalentsSql(ids: number[], where: SQL, limit: number): SQL {
   if (!ids.length) return sql`SELECT NULL AS price_id WHERE 0`;
   const arms = ids.map(
-    (id) => sql`SELECT * FROM (SELECT ps.price_id AS price_id, ps.unit_price_e4 AS u FROM price_search ps
-      WHERE ps.equiv_id = ${litInt(id)} AND ${where} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${litInt(limit)})`,
+    (id) => sql`SELECT * FROM (SELECT ${ps.priceId} AS price_id, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
+      WHERE ${ps.equivId} = ${litInt(id)} AND ${where} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(limit)})`,
   );
   if (arms.length === 1) return sql`SELECT price_id FROM (${arms[0]})`;
   return sql`SELECT price_id FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY u, price_id LIMIT ${litInt(limit)}`;

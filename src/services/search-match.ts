@@ -1,6 +1,8 @@
-import { sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { products, searchAliases } from "../db/schema";
+import { bareColumns, columnNames } from "../db/trusted-sql";
 import { nameTier, searchTerms } from "../domain/search-query";
 import { codeRangeSql, type ProductMatch } from "./search-products";
 import { litInt, litText } from "./search-sql";
@@ -57,6 +59,15 @@ async function matchText(db: Db, text: string) {
 export const CODE_LEVELS = [3, 6, 9, 12] as const;
 const CODE_LEVEL_MAX = CODE_LEVELS[CODE_LEVELS.length - 1] ?? 0;
 
+/** Columns through the schema: as SQL text for the statement sent as text, bare for the one-table template. */
+const pc = columnNames(products);
+const aliasCol = bareColumns(searchAliases);
+
+// Each code as a range, not `=`: statistics taken while most products had no code (the seeds)
+// rate an equality on the column as matching them all, and SQLite then scans every product for
+// the OR; a range it still reads from the two indexes (as RENEWED_BY_SQL in price-view.ts).
+const EXACT_CODE_SQL = `SELECT ${pc.id} FROM ${getTableName(products)} WHERE (${pc.nhsaCode} >= ?1 AND ${pc.nhsaCode} <= ?1) OR (${pc.approvalNo} >= ?1 AND ${pc.approvalNo} <= ?1)`;
+
 type CodeMatch = Pick<SearchPlan, "products" | "codePrefix">;
 const NO_CODE: CodeMatch = { products: null, codePrefix: null };
 
@@ -71,16 +82,9 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   // Every code carries digits; without one, the text is a name and the code lookups only cost time.
   if (charLength(text) < 3 || text.includes(" ") || !/\d/.test(text)) return NO_CODE;
   const code = text.toUpperCase();
-  // Each code as a range, not `=`: statistics taken while most products had no code (the seeds)
-  // rate an equality on the column as matching them all, and SQLite then scans every product for
-  // the OR; a range it still reads from the two indexes (as RENEWED_BY_SQL in price-view.ts).
-  const exact = await readRows<{ id: number }>(
-    db,
-    "SELECT id FROM products WHERE (nhsa_code >= ?1 AND nhsa_code <= ?1) OR (approval_no >= ?1 AND approval_no <= ?1)",
-    [code],
-  );
+  const exact = await readRows<{ id: number }>(db, EXACT_CODE_SQL, [code]);
   if (exact.length) return { products: { kind: "ids", ids: exact.map((r) => r.id) }, codePrefix: null };
-  const columns = ["nhsa_code", "approval_no"] as const;
+  const columns = ["nhsaCode", "approvalNo"] as const;
   // Counted first: a start shared by 100,000 products must not bring their ids into JS.
   const counts = await Promise.all(
     columns.map(
@@ -100,6 +104,7 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   }
   if (ids.length) return { products: { kind: "ids", ids }, codePrefix: null };
   const match = `codes : ${ftsPhrase(text)}`;
+  // products_fts is an FTS5 table (migrations only): its name and rowid stay literal.
   const rows = await readRows<{ id: number }>(db, "SELECT rowid AS id FROM products_fts WHERE products_fts MATCH ? LIMIT ?", [match, maxIds + 1]);
   if (!rows.length) return NO_CODE;
   if (rows.length > maxIds) return { products: { kind: "fts", match }, codePrefix: null };
@@ -118,8 +123,8 @@ export async function aliasProducts(db: Db, text: string, maxIds: number, kinds:
   if (charLength(text) < 2) return null;
   const rows = await readRows<{ id: number }>(
     db,
-    sql`SELECT DISTINCT product_id AS id FROM search_aliases WHERE alias >= ${text} AND alias < ${`${text}\u{10FFFF}`}
-      AND kind IN (${sql.join(
+    sql`SELECT DISTINCT ${aliasCol.productId} AS id FROM ${searchAliases} WHERE ${aliasCol.alias} >= ${text} AND ${aliasCol.alias} < ${`${text}\u{10FFFF}`}
+      AND ${aliasCol.kind} IN (${sql.join(
         kinds.map((k) => litText(k)),
         sql`, `,
       )}) LIMIT ${litInt(maxIds + 1)}`,

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { trustedSql } from "../db/trusted-sql";
+import { products } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { litInts, litText } from "./search-sql";
 
 /**
@@ -14,13 +15,16 @@ export function productsSql(m: ProductMatch): SQL {
     case "ids":
       return litInts(m.ids);
     case "codeStart":
-      return sql`${codeRangeSql("nhsa_code", m.code)} UNION ${codeRangeSql("approval_no", m.code)}`;
+      return sql`${codeRangeSql("nhsaCode", m.code)} UNION ${codeRangeSql("approvalNo", m.code)}`;
     case "fts":
+      // products_fts is an FTS5 table (migrations only): its name and rowid stay literal.
       return sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${litText(m.match)}`;
   }
 }
 
+const product = bareColumns(products);
+
 /** Products whose code column starts with `code` (codes are stored as published, upper case): a range on its index. */
-export function codeRangeSql(col: "nhsa_code" | "approval_no", code: string): SQL {
-  return sql`SELECT id FROM products WHERE ${trustedSql(col)} >= ${litText(code)} AND ${trustedSql(col)} < ${litText(`${code}\u{10FFFF}`)}`;
+export function codeRangeSql(col: "nhsaCode" | "approvalNo", code: string): SQL {
+  return sql`SELECT ${product.id} FROM ${products} WHERE ${product[col]} >= ${litText(code)} AND ${product[col]} < ${litText(`${code}\u{10FFFF}`)}`;
 }

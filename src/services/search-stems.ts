@@ -1,5 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
+import { priceSearch, products, searchTerms } from "../db/schema";
+import { columnNames } from "../db/trusted-sql";
 import { nameIsStem, type QueryStem, queryStems } from "../domain/search-stem";
 import { anyOf, litText } from "./search-sql";
 import { ftsPhrase, readTerms, type TermRow } from "./search-terms";
@@ -13,6 +16,11 @@ export type NameMatch = TermRow & { tier: number; only?: SQL };
 
 /** Reached through a stem, a name ranks with the exact matches: it is the drug that was typed. */
 const STEM_TIER = 0;
+
+/** Columns through the schema: search_terms under readTerms's `t` (SQL text, as it is sent), the rest under drizzle aliases. */
+const t = columnNames(searchTerms);
+const ps = alias(priceSearch, "ps");
+const pr = alias(products, "pr");
 
 /**
  * The generic names a query stands for once its trailing form word and salt are dropped
@@ -28,10 +36,11 @@ export async function stemNames(db: Db, text: string, taken: ReadonlySet<number>
     stems[0]?.script === "han"
       ? await readTerms(
           db,
-          `t.kind = 'name' AND t.term IN (${stems.map(() => "?").join(", ")})`,
+          `t.${t.kind} = 'name' AND t.${t.term} IN (${stems.map(() => "?").join(", ")})`,
           stems.map((s) => s.stem),
         )
-      : await readTerms(db, "t.id IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ?) AND t.kind = 'name'", [
+      : // search_terms_fts is an FTS5 table (migrations only): its name and rowid stay literal.
+        await readTerms(db, `t.${t.id} IN (SELECT rowid FROM search_terms_fts WHERE search_terms_fts MATCH ?) AND t.${t.kind} = 'name'`, [
           `{initials pinyin} : (${stems.map((s) => ftsPhrase(s.stem)).join(" OR ")})`,
         ]);
   const out: NameMatch[] = [];
@@ -49,7 +58,7 @@ export async function stemNames(db: Db, text: string, taken: ReadonlySet<number>
  * a range of products_name_norm_idx, read once per statement.
  */
 function formsSql(term: string, fits: QueryStem["fits"] & object): SQL {
-  const fit = anyOf(fits.map((f) => sql`instr(pr.dosage_form, ${litText(f)}) > 0`));
-  return sql`ps.product_id IN (SELECT pr.id FROM products pr WHERE pr.name_norm = ${litText(term)}
-    AND (pr.dosage_form IS NULL OR pr.dosage_form = '' OR ${fit}))`;
+  const fit = anyOf(fits.map((f) => sql`instr(${pr.dosageForm}, ${litText(f)}) > 0`));
+  return sql`${ps.productId} IN (SELECT ${pr.id} FROM ${products} ${pr} WHERE ${pr.nameNorm} = ${litText(term)}
+    AND (${pr.dosageForm} IS NULL OR ${pr.dosageForm} = '' OR ${fit}))`;
 }

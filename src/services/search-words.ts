@@ -48,8 +48,8 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
       const code = word.toUpperCase();
       const ids = await readRows<{ id: number }>(
         db,
-        sql`SELECT id FROM (${codeRangeSql("nhsa_code", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
-        UNION SELECT id FROM (${codeRangeSql("approval_no", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`,
+        sql`SELECT id FROM (${codeRangeSql("nhsaCode", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
+        UNION SELECT id FROM (${codeRangeSql("approvalNo", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`,
       );
       if (ids.length > MAX_CODE_IDS) match.products = { kind: "codeStart", code };
       else if (ids.length) match.products = { kind: "ids", ids: ids.map((r) => r.id) };
