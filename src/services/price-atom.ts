@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { batches, prices } from "../db/schema";
 import { type ChangeKind, changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
 import { type PriceQuery, priceFilters, whereSql } from "./prices";
@@ -14,6 +16,10 @@ export const ATOM_ENTRIES = 50;
  * renewal was just linked to it (`renewal` is that price).
  */
 export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed" | "renewed_by"; at: string; renewal?: PriceView };
+
+/** Columns through the schema, under PRICE_FROM's aliases. (A tombstone's search row, `ps.t_*`, is tombstones.ts's derived table.) */
+const p = alias(prices, "p");
+const b = alias(batches, "b");
 
 export type AtomQuery = Omit<PriceQuery, "limit" | "cursor" | "sort"> & { updatedSince?: string };
 
@@ -31,16 +37,16 @@ export async function latestPriceChanges(db: Db, { updatedSince, ...query }: Ato
   const w = feedWindow({ updated: "1970-01-01T00:00:00.000Z", clock: "1970-01-01T00:00:00.000Z" }, now);
   const filters = await priceFilters(db, { ...query, ...ENDED_TOO });
   if (updatedSince !== undefined) filters.push(changedPricesCondition(feedWindow(parseUpdatedSince(updatedSince), now)));
-  const endDay = sql`COALESCE(p.cycle_end, b.cycle_end)`;
-  const byWrite = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql(filters)} ORDER BY p.updated_at DESC LIMIT ${ATOM_ENTRIES}`;
-  const byEnd = sql`SELECT p.id FROM ${PRICE_FROM} ${whereSql([...filters, sql`${endDay} <= ${w.endedBy}`])} ORDER BY ${endDay} DESC LIMIT ${ATOM_ENTRIES}`;
+  const endDay = sql`COALESCE(${p.cycleEnd}, ${b.cycleEnd})`;
+  const byWrite = sql`SELECT ${p.id} FROM ${PRICE_FROM} ${whereSql(filters)} ORDER BY ${p.updatedAt} DESC LIMIT ${ATOM_ENTRIES}`;
+  const byEnd = sql`SELECT ${p.id} FROM ${PRICE_FROM} ${whereSql([...filters, sql`${endDay} <= ${w.endedBy}`])} ORDER BY ${endDay} DESC LIMIT ${ATOM_ENTRIES}`;
   const changedAt = priceChangedAtSql(w);
   const rows = await readRows<PriceSqlRow & { changedAt: string; createdAt: string; updatedAt: string; storedStatus: string }>(
     db,
     sql`
-    SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, p.created_at AS createdAt, p.updated_at AS updatedAt, p.status AS storedStatus FROM ${PRICE_FROM}
-    WHERE p.id IN (SELECT id FROM (${byWrite}) UNION SELECT id FROM (${byEnd}))
-    ORDER BY changedAt DESC, p.id DESC LIMIT ${ATOM_ENTRIES}`,
+    SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, ${p.createdAt} AS createdAt, ${p.updatedAt} AS updatedAt, ${p.status} AS storedStatus FROM ${PRICE_FROM}
+    WHERE ${p.id} IN (SELECT id FROM (${byWrite}) UNION SELECT id FROM (${byEnd}))
+    ORDER BY changedAt DESC, ${p.id} DESC LIMIT ${ATOM_ENTRIES}`,
   );
   const withdrawn = await withdrawnEntries(db, { ...query, ...ENDED_TOO }, updatedSince === undefined ? "" : parseUpdatedSince(updatedSince).updated);
   const names = await regionNamesOf(db, rows);
@@ -88,7 +94,7 @@ async function renewalsOf(db: Db, ids: number[]): Promise<Map<number, PriceView>
   if (!ids.length) return new Map();
   const rows = await readRows<PriceSqlRow>(
     db,
-    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE p.id IN (${sql.join(
+    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE ${p.id} IN (${sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
     )})`,

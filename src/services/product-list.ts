@@ -1,9 +1,10 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
-import { type Category, products } from "../db/schema";
-import { trustedSql } from "../db/trusted-sql";
+import { type Category, priceSearch, products, tombstones } from "../db/schema";
+import { bareColumns, columnNames, trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
 import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, type SyncPoint, syncToken } from "./change-feed";
@@ -13,6 +14,12 @@ import { renderFilter } from "./price-filter-sql";
 import { parseBrands } from "./price-view";
 import { allOf } from "./search-sql";
 import { withdrawnIn } from "./tombstones";
+
+/** Columns through the schema: bare for products read alone, under `ps` and `t` where a statement aliases them. */
+const product = bareColumns(products);
+const ps = alias(priceSearch, "ps");
+const t = alias(tombstones, "t");
+const tombstoneCol = columnNames(tombstones);
 
 export type ProductListQuery = {
   category?: Category;
@@ -36,12 +43,12 @@ export type ProductListQuery = {
 async function pricedCondition(db: Db, q: ProductListQuery): Promise<SQL | null> {
   if (q.province === undefined && q.asOf === undefined && q.state === undefined) return null;
   const filter = renderFilter(await parsePriceFilter(db, { province: q.province, asOf: q.asOf, state: q.state }));
-  return sql`EXISTS (SELECT 1 FROM price_search ps WHERE ps.product_id = products.id AND ${allOf(filter.allRows)})`;
+  return sql`EXISTS (SELECT 1 FROM ${priceSearch} ${ps} WHERE ${ps.productId} = ${products.id} AND ${allOf(filter.allRows)})`;
 }
 
 type ProductListRow = { id: number; updatedAt: string } & ProductAnswerRow;
 
-const COLUMNS = sql`id, ${selectColumns(products, [...PRODUCT_ANSWER_KEYS, "updatedAt"])}`;
+const COLUMNS = sql`${product.id}, ${selectColumns(products, [...PRODUCT_ANSWER_KEYS, "updatedAt"])}`;
 
 /** The same fields of a `products` row as the JSON a tombstone keeps (src/services/import-withdrawal.ts), and read back. */
 const JSON_FIELDS = ["id", ...PRODUCT_ANSWER_KEYS, "updatedAt"] as const;
@@ -68,15 +75,15 @@ const whereSql = (w: SQL[]) => (w.length ? sql`WHERE ${sql.join(w, sql` AND `)}`
 export async function listProducts(db: Db, q: ProductListQuery) {
   const limit = q.limit ?? 100;
   const where: SQL[] = [];
-  if (q.category) where.push(sql`category = ${q.category}`);
-  if (q.synthetic !== undefined) where.push(sql`synthetic = ${q.synthetic ? 1 : 0}`);
+  if (q.category) where.push(sql`${product.category} = ${q.category}`);
+  if (q.synthetic !== undefined) where.push(sql`${product.synthetic} = ${q.synthetic ? 1 : 0}`);
   const priced = await pricedCondition(db, q);
   if (priced) where.push(priced);
   if (q.updatedSince !== undefined) return productChanges(db, q, parseUpdatedSince(q.updatedSince), where, limit);
   const filters = [...where];
-  if (q.cursor) where.push(sql`id > ${decodeCursor(q.cursor).id}`);
-  const rows = await readRows<ProductListRow>(db, sql`SELECT ${COLUMNS} FROM products ${whereSql(where)} ORDER BY id LIMIT ${limit + 1}`);
-  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM products ${whereSql(filters)}`);
+  if (q.cursor) where.push(sql`${product.id} > ${decodeCursor(q.cursor).id}`);
+  const rows = await readRows<ProductListRow>(db, sql`SELECT ${COLUMNS} FROM ${products} ${whereSql(where)} ORDER BY ${product.id} LIMIT ${limit + 1}`);
+  const [{ total } = { total: 0 }] = await readRows<{ total: number }>(db, sql`SELECT count(*) AS total FROM ${products} ${whereSql(filters)}`);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { data: page.map(toProductView), meta: { total, nextCursor: rows.length > limit && last ? encodeCursor({ v: null, id: last.id }) : null } };
@@ -91,25 +98,25 @@ export async function listProducts(db: Db, q: ProductListQuery) {
 async function productChanges(db: Db, q: ProductListQuery, since: SyncPoint, filters: SQL[], limit: number) {
   const after = q.cursor ? readFeedCursor(q.cursor) : null;
   const until = after?.until ?? (await currentSyncPoint(db, "products"));
-  const live = [...filters, sql`updated_at > ${since.updated}`];
+  const live = [...filters, sql`${product.updatedAt} > ${since.updated}`];
   const gone = [withdrawnIn("products", since.updated, until.updated)];
-  if (q.category) gone.push(sql`json_extract(t.last, '$.category') = ${q.category}`);
-  if (q.synthetic !== undefined) gone.push(sql`json_extract(t.last, '$.synthetic') = ${q.synthetic ? 1 : 0}`);
+  if (q.category) gone.push(sql`json_extract(${t.last}, '$.category') = ${q.category}`);
+  if (q.synthetic !== undefined) gone.push(sql`json_extract(${t.last}, '$.synthetic') = ${q.synthetic ? 1 : 0}`);
   const keyset = (at: SQL, id: SQL) => (after ? [sql`(${at} > ${after.changedAt} OR (${at} = ${after.changedAt} AND ${id} > ${after.id}))`] : []);
   const rows = await readRows<ProductListRow & { changedAt: string; createdAt: string; withdrawn: number }>(
     db,
     sql`SELECT * FROM (
-      SELECT ${COLUMNS}, updated_at AS changedAt, created_at AS createdAt, 0 AS withdrawn FROM products
-      ${whereSql([...live, ...keyset(sql`updated_at`, sql`id`)])}
+      SELECT ${COLUMNS}, ${product.updatedAt} AS changedAt, ${product.createdAt} AS createdAt, 0 AS withdrawn FROM ${products}
+      ${whereSql([...live, ...keyset(product.updatedAt, product.id)])}
       UNION ALL
-      SELECT ${fromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn FROM tombstones t
-      ${whereSql([...gone, ...keyset(sql`t.withdrawn_at`, sql`CAST(t.row_id AS INTEGER)`)])}
+      SELECT ${fromJson(`t.${tombstoneCol.last}`)}, ${t.withdrawnAt} AS changedAt, ${t.withdrawnAt} AS createdAt, 1 AS withdrawn FROM ${tombstones} ${t}
+      ${whereSql([...gone, ...keyset(sql`${t.withdrawnAt}`, sql`CAST(${t.rowId} AS INTEGER)`)])}
     ) ORDER BY changedAt, id LIMIT ${limit + 1}`,
   );
   const [{ total } = { total: 0 }] = await readRows<{ total: number }>(
     db,
     sql`SELECT
-    (SELECT count(*) FROM products ${whereSql(live)}) + (SELECT count(*) FROM tombstones t ${whereSql(gone)}) AS total`,
+    (SELECT count(*) FROM ${products} ${whereSql(live)}) + (SELECT count(*) FROM ${tombstones} ${t} ${whereSql(gone)}) AS total`,
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

@@ -1,6 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { priceSearch, products, searchTerms, searchVariants } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { FORM_WORDS } from "../domain/search-stem";
 import { containsStrength, isStrength, strengthSpellings } from "../domain/strength";
 import { codeRangeSql, type ProductMatch, productsSql } from "./search-products";
@@ -15,6 +18,12 @@ import { anyOf, litInt, litInts } from "./search-sql";
  */
 export type WordMatch = { word: string; names: number[]; firms: number[]; variants: number[]; products: ProductMatch | null };
 
+/** Columns through the schema: bare for one-table reads, price_search as `ps`. */
+const term = bareColumns(searchTerms);
+const variant = bareColumns(searchVariants);
+const productCol = bareColumns(products);
+const ps = alias(priceSearch, "ps");
+
 /** Above this many products a code match stays a subquery instead of a list of ids. */
 const MAX_CODE_IDS = 1000;
 
@@ -28,12 +37,12 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
     // the 口服常释剂型 (src/domain/search-stem.ts).
     const fits = FORM_WORDS.find((f) => f.han === word)?.fits ?? [];
     const variants = strength
-      ? sql`SELECT 'v' AS k, id, text FROM search_variants WHERE ${anyOf(strengthSpellings(word).map((s) => sql`instr(replace(text, ' ', ''), ${s}) > 0`))}`
-      : sql`SELECT 'v' AS k, id, NULL AS text FROM search_variants WHERE ${anyOf([word, ...fits].map((w) => sql`instr(text, ${w}) > 0`))}`;
+      ? sql`SELECT 'v' AS k, ${variant.id}, ${variant.text} FROM ${searchVariants} WHERE ${anyOf(strengthSpellings(word).map((s) => sql`instr(replace(${variant.text}, ' ', ''), ${s}) > 0`))}`
+      : sql`SELECT 'v' AS k, ${variant.id}, NULL AS text FROM ${searchVariants} WHERE ${anyOf([word, ...fits].map((w) => sql`instr(${variant.text}, ${w}) > 0`))}`;
     const rows = await readRows<{ k: "n" | "f" | "v"; id: number; text: string | null }>(
       db,
       sql`
-      SELECT CASE kind WHEN 'name' THEN 'n' ELSE 'f' END AS k, id, NULL AS text FROM search_terms WHERE instr(lower(term), ${word}) > 0
+      SELECT CASE ${term.kind} WHEN 'name' THEN 'n' ELSE 'f' END AS k, ${term.id}, NULL AS text FROM ${searchTerms} WHERE instr(lower(${term.term}), ${word}) > 0
       UNION ALL ${variants}`,
     );
     const match: WordMatch = { word, names: [], firms: [], variants: [], products: null };
@@ -48,8 +57,8 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
       const code = word.toUpperCase();
       const ids = await readRows<{ id: number }>(
         db,
-        sql`SELECT id FROM (${codeRangeSql("nhsaCode", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
-        UNION SELECT id FROM (${codeRangeSql("approvalNo", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`,
+        sql`SELECT ${productCol.id} FROM (${codeRangeSql("nhsaCode", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
+        UNION SELECT ${productCol.id} FROM (${codeRangeSql("approvalNo", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`,
       );
       if (ids.length > MAX_CODE_IDS) match.products = { kind: "codeStart", code };
       else if (ids.length) match.products = { kind: "ids", ids: ids.map((r) => r.id) };
@@ -64,9 +73,9 @@ export const wordMatchesNothing = (m: WordMatch) => !m.names.length && !m.firms.
 /** The word as a condition on price_search (alias ps), read from the rank indexes alone. */
 export function wordCondition(m: WordMatch): SQL {
   const parts: SQL[] = [];
-  if (m.names.length) parts.push(sql`ps.name_id IN (${litInts(m.names)})`);
-  if (m.firms.length) parts.push(sql`ps.firm_id IN (${litInts(m.firms)})`);
-  if (m.variants.length) parts.push(sql`ps.variant_id IN (${litInts(m.variants)})`);
-  if (m.products) parts.push(sql`ps.product_id IN (${productsSql(m.products)})`);
+  if (m.names.length) parts.push(sql`${ps.nameId} IN (${litInts(m.names)})`);
+  if (m.firms.length) parts.push(sql`${ps.firmId} IN (${litInts(m.firms)})`);
+  if (m.variants.length) parts.push(sql`${ps.variantId} IN (${litInts(m.variants)})`);
+  if (m.products) parts.push(sql`${ps.productId} IN (${productsSql(m.products)})`);
   return anyOf(parts);
 }
