@@ -1,5 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import { trustedSql } from "../db/trusted-sql";
+import { alias } from "drizzle-orm/sqlite-core";
+import { batches, priceSearch, prices, searchGroups } from "../db/schema";
+import { bareColumns, trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { priceBandOf, priceBandStart } from "./price-bands";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
@@ -14,6 +16,19 @@ import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
  * 100 parameters per statement).
  */
 
+/*
+ * Columns through the schema, under the aliases the statements give their tables. `g` is any of the
+ * group tables (search_groups, search_cells, search_price_cells …), which share search_groups' key
+ * columns (src/db/schema.ts, groupKey). A tombstone's copies (ps.t_level, ps.t_synthetic) are
+ * tombstones.ts's derived table, not a schema column: they stay literal.
+ */
+const ps = alias(priceSearch, "ps");
+const g = alias(searchGroups, "g");
+const b = alias(batches, "b");
+const sp = alias(prices, "sp");
+const batch = bareColumns(batches);
+const CYCLE = { ps: { start: sql`${ps.cycleStart}`, end: sql`${ps.cycleEnd}` }, g: { start: sql`${g.cycleStart}`, end: sql`${g.cycleEnd}` } };
+
 /**
  * A cycle's state on asOf as SQL, the rule of src/domain/state.ts: cycle dates are '' when not
  * published (price_search and its groups keep them so), YYYY-MM or YYYY-MM-DD.
@@ -27,12 +42,12 @@ export function stateSql(cs: SQL, ce: SQL, asOf: string): SQL {
 
 /** True for prices in force on asOf; ranked search puts them before the rest. */
 export function inForceSql(alias: "ps" | "g", asOf: string): SQL {
-  return sql`${stateSql(trustedSql(`${alias}.cycle_start`), trustedSql(`${alias}.cycle_end`), asOf)} = 'in_force'`;
+  return sql`${stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf)} = 'in_force'`;
 }
 
 function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[] | null): SQL[] {
   if (states === null) return [];
-  return [sql`${stateSql(trustedSql(`${alias}.cycle_start`), trustedSql(`${alias}.cycle_end`), asOf)} IN (${sql.join(states.map(litText), sql`, `)})`];
+  return [sql`${stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf)} IN (${sql.join(states.map(litText), sql`, `)})`];
 }
 
 /**
@@ -40,8 +55,8 @@ function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[
  * integer test that rules out most prices before any text is searched.
  */
 export function placeSql(place: PlaceFilter): SQL {
-  const instr = anyOf(place.codes.map((c) => sql`instr(ps.regions, ${litText(`,${c},`)}) > 0`));
-  return sql`(ps.regions = '' OR ((ps.region_mask & ${trustedSql(place.mask.toString())}) <> 0 AND ${instr}))`;
+  const instr = anyOf(place.codes.map((c) => sql`instr(${ps.regions}, ${litText(`,${c},`)}) > 0`));
+  return sql`(${ps.regions} = '' OR ((${ps.regionMask} & ${trustedSql(place.mask.toString())}) <> 0 AND ${instr}))`;
 }
 
 /**
@@ -94,16 +109,18 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
   const group: SQL[] = [];
   const byGroupOnRows: SQL[] = [];
   if (f.batch !== undefined) {
-    group.push(sql`g.batch_id = ${litText(f.batch)}`);
-    byGroupOnRows.push(sql`ps.batch_id = ${litText(f.batch)}`);
+    group.push(sql`${g.batchId} = ${litText(f.batch)}`);
+    byGroupOnRows.push(sql`${ps.batchId} = ${litText(f.batch)}`);
   }
   if (f.level !== undefined) {
-    group.push(sql`b.level = ${litText(f.level)}`);
-    byGroupOnRows.push(copied ? sql`ps.t_level = ${litText(f.level)}` : sql`ps.batch_id IN (SELECT id FROM batches WHERE level = ${litText(f.level)})`);
+    group.push(sql`${b.level} = ${litText(f.level)}`);
+    byGroupOnRows.push(
+      copied ? sql`ps.t_level = ${litText(f.level)}` : sql`${ps.batchId} IN (SELECT ${batch.id} FROM ${batches} WHERE ${batch.level} = ${litText(f.level)})`,
+    );
   }
   if (f.category !== undefined) {
-    group.push(sql`g.category = ${litText(f.category)}`);
-    byGroupOnRows.push(sql`ps.category = ${litText(f.category)}`);
+    group.push(sql`${g.category} = ${litText(f.category)}`);
+    byGroupOnRows.push(sql`${ps.category} = ${litText(f.category)}`);
   }
   group.push(...statesSql("g", f.asOf, f.states));
   byGroupOnRows.push(...statesSql("ps", f.asOf, f.states));
@@ -113,24 +130,24 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
   } else if (f.syntheticBatches) {
     const { whole, mixed } = f.syntheticBatches;
     const kept = [...whole, ...mixed];
-    group.push(kept.length ? sql`g.batch_id IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
-    byGroupOnRows.push(kept.length ? sql`ps.batch_id IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
+    group.push(kept.length ? sql`${g.batchId} IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
+    byGroupOnRows.push(kept.length ? sql`${ps.batchId} IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
   }
 
   const rows: SQL[] = [];
   if (!copied && f.syntheticBatches?.mixed.length) {
     // Only in a batch that mixes demo and real prices is the flag read price by price.
-    rows.push(sql`(ps.batch_id NOT IN (${sql.join(f.syntheticBatches.mixed.map(litText), sql`, `)})
-      OR EXISTS (SELECT 1 FROM prices sp WHERE sp.id = ps.price_id AND sp.synthetic = ${litInt(f.synthetic ? 1 : 0)}))`);
+    rows.push(sql`(${ps.batchId} NOT IN (${sql.join(f.syntheticBatches.mixed.map(litText), sql`, `)})
+      OR EXISTS (SELECT 1 FROM ${prices} ${sp} WHERE ${sp.id} = ${ps.priceId} AND ${sp.synthetic} = ${litInt(f.synthetic ? 1 : 0)}))`);
   }
   // Bounds past any stored figure (maxUnitPrice=1e22) mean "no bound": clamped to an exact integer literal.
   // Unary +: not a bound on the groups' reduction indexes (0019), which serve only the partial band of a
   // cell count; a count or page under both bounds reads the unit-price range, as it did before them.
-  if (f.minDiscountBp !== undefined) rows.push(sql`+ps.discount_bp >= ${litInt(clampInt(f.minDiscountBp))}`);
-  if (f.maxUnitPriceE4 !== undefined) rows.push(sql`ps.unit_price_e4 <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
+  if (f.minDiscountBp !== undefined) rows.push(sql`+${ps.discountBp} >= ${litInt(clampInt(f.minDiscountBp))}`);
+  if (f.maxUnitPriceE4 !== undefined) rows.push(sql`${ps.unitPriceE4} <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
   for (const place of f.places) rows.push(placeSql(place));
   // The firms go last: search reads them as a further word (search_pairs counts a name's prices per firm).
-  const firms = f.firmIds === undefined ? [] : [f.firmIds.length ? sql`ps.firm_id IN (${litInts(f.firmIds)})` : sql`0`];
+  const firms = f.firmIds === undefined ? [] : [f.firmIds.length ? sql`${ps.firmId} IN (${litInts(f.firmIds)})` : sql`0`];
   return {
     filter: f,
     asOf: f.asOf,
