@@ -1,6 +1,9 @@
-import { type SQL, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { priceSearch, prices, searchTerms } from "../db/schema";
+import { columnNames } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { FilterSql } from "./price-filter-sql";
 import { type Group, groupRange, onlyOfNames, planCondition } from "./search";
@@ -15,6 +18,14 @@ import type { SearchTuning } from "./search-tuning";
  * matched prices, for at most a window of steps sized from that count. When the matched set is too
  * small a share of all prices for the window, it is read whole and sorted (it is then small).
  */
+
+/** Columns through the schema: drizzle aliases p and ps for templates, names for the statements sent as text. */
+const p = alias(prices, "p");
+const ps = alias(priceSearch, "ps");
+const term = columnNames(searchTerms);
+const psCol = columnNames(priceSearch);
+const NAME_IDS_SQL = `SELECT json_group_array(${term.id}) AS ids FROM ${getTableName(searchTerms)} WHERE ${term.kind} = 'name'`;
+const MAX_PRICE_ID_SQL = `SELECT max(${psCol.priceId}) AS n FROM ${getTableName(priceSearch)}`;
 
 export type ListSort = "discount" | "-discount" | "unitPrice" | "-unitPrice";
 
@@ -33,7 +44,7 @@ const termById = <K extends "name" | "firm">(id: number, kind: K) => ({
 
 /** Every price, as a plan: all generic names in one tier (each price has exactly one name). */
 export async function everythingPlan(db: Db): Promise<SearchPlan> {
-  const [row] = await readRows<{ ids: string }>(db, "SELECT json_group_array(id) AS ids FROM search_terms WHERE kind = 'name'");
+  const [row] = await readRows<{ ids: string }>(db, NAME_IDS_SQL);
   const ids = JSON.parse(row?.ids ?? "[]") as number[];
   return { ...NO_WORDS, names: ids.map((id) => ({ ...termById(id, "name"), tier: 0 })) };
 }
@@ -53,19 +64,20 @@ function keyOf(sort: ListSort, alias: Alias = "p"): { expr: SQL; desc: boolean }
   const t = ALIASES[alias];
   switch (sort) {
     case "unitPrice":
-      return { expr: sql`${t}.unit_price_e4`, desc: false };
+      return { expr: sql`${t.unitPriceE4}`, desc: false };
     case "-unitPrice":
-      return { expr: sql`${t}.unit_price_e4`, desc: true };
+      return { expr: sql`${t.unitPriceE4}`, desc: true };
     case "discount":
-      return { expr: sql`COALESCE(${t}.discount_bp, 1000000000)`, desc: false };
+      return { expr: sql`COALESCE(${t.discountBp}, 1000000000)`, desc: false };
     case "-discount":
-      return { expr: sql`COALESCE(${t}.discount_bp, -1000000000)`, desc: true };
+      return { expr: sql`COALESCE(${t.discountBp}, -1000000000)`, desc: true };
   }
 }
 
 type Alias = "p" | "ps";
-const ALIASES: Record<Alias, SQL> = { p: sql`p`, ps: sql`ps` };
-const idOf: Record<Alias, SQL> = { p: sql`p.id`, ps: sql`ps.price_id` };
+/** prices and price_search both hold the unit price and reduction a sort reads. */
+const ALIASES = { p: { unitPriceE4: p.unitPriceE4, discountBp: p.discountBp }, ps: { unitPriceE4: ps.unitPriceE4, discountBp: ps.discountBp } };
+const idOf: Record<Alias, SQL> = { p: sql`${p.id}`, ps: sql`${ps.priceId}` };
 
 type Row = { id: number; v: number };
 
@@ -86,7 +98,7 @@ function boundsOf(sort: ListSort, alias: Alias, after: { v: unknown; id: number 
     : [];
   const f = filters.filter;
   if ((sort === "unitPrice" || sort === "-unitPrice") && f.maxUnitPriceE4 !== undefined) {
-    bounds.push(sql`${ALIASES[alias]}.unit_price_e4 <= ${litInt(clamp(f.maxUnitPriceE4))}`);
+    bounds.push(sql`${ALIASES[alias].unitPriceE4} <= ${litInt(clamp(f.maxUnitPriceE4))}`);
   }
   if ((sort === "discount" || sort === "-discount") && f.minDiscountBp !== undefined) {
     bounds.push(sql`${expr} >= ${litInt(clamp(f.minDiscountBp))}`);
@@ -105,14 +117,14 @@ export async function sortedPage(
   const n = opts.limit + 1;
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   const from = boundsOf(opts.sort, "p", after, opts.filters);
-  const order = desc ? sql`${expr} DESC, p.id DESC` : sql`${expr} ASC, p.id ASC`;
+  const order = desc ? sql`${expr} DESC, ${p.id} DESC` : sql`${expr} ASC, ${p.id} ASC`;
   // The everything plan names every price; its condition would only slow each step.
   const matched = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.allRows]);
   const read = (bound: SQL[]) =>
     readRows<Row>(
       db,
-      sql`SELECT p.id AS id, ${expr} AS v FROM prices p CROSS JOIN price_search ps
-        WHERE ${allOf([sql`ps.price_id = p.id`, ...from, ...bound, matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
+      sql`SELECT ${p.id} AS id, ${expr} AS v FROM ${prices} ${p} CROSS JOIN ${priceSearch} ${ps}
+        WHERE ${allOf([sql`${ps.priceId} = ${p.id}`, ...from, ...bound, matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
     );
   let rows: Row[] | null = null;
   const total = totalOf(opts.groups);
@@ -121,7 +133,7 @@ export async function sortedPage(
   const arm = (range: SQL) =>
     byUnitPrice
       ? orderedArm(range, matched, desc, after, n)
-      : sql`SELECT ps.price_id AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM price_search ps
+      : sql`SELECT ${ps.priceId} AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM ${priceSearch} ${ps}
           WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), matched])}`;
   const readArms = (list: SQL[]) =>
     readRows<Row>(
@@ -129,7 +141,7 @@ export async function sortedPage(
       sql`SELECT id, v FROM (${sql.join(list.map(arm), sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
   if (total > 0) {
-    const all = (await readRows<{ n: number | null }>(db, "SELECT max(price_id) AS n FROM price_search"))[0]?.n ?? 0;
+    const all = (await readRows<{ n: number | null }>(db, MAX_PRICE_ID_SQL))[0]?.n ?? 0;
     const window = Math.ceil((opts.tuning.scanSlack * n * all) / total) + n;
     // Sorted by unit price, each matched group reads at most n prices from its own range, already in
     // order: cheaper than the window whenever the groups are fewer than the window's steps per page.
@@ -137,7 +149,7 @@ export async function sortedPage(
     else if (window <= opts.tuning.maxScanWindow) {
       const [end] = await readRows<Row>(
         db,
-        sql`SELECT p.id AS id, ${expr} AS v FROM prices p WHERE ${allOf(from)} ORDER BY ${order} LIMIT 1 OFFSET ${litInt(window - 1)}`,
+        sql`SELECT ${p.id} AS id, ${expr} AS v FROM ${prices} ${p} WHERE ${allOf(from)} ORDER BY ${order} LIMIT 1 OFFSET ${litInt(window - 1)}`,
       );
       // A bound on the value alone reads the ties past the end too: a few more steps, the same answer.
       const bound = end ? [sql`${expr} ${desc ? sql`>=` : sql`<=`} ${litInt(end.v)}`] : [];
@@ -153,7 +165,7 @@ export async function sortedPage(
   // ranges of the names' groups that hold a match), sorted whole.
   rows ??= await readRows<Row>(
     db,
-    sql`SELECT p.id AS id, ${expr} AS v FROM price_search ps JOIN prices p ON p.id = ps.price_id
+    sql`SELECT ${p.id} AS id, ${expr} AS v FROM ${priceSearch} ${ps} JOIN ${prices} ${p} ON ${p.id} = ${ps.priceId}
       WHERE ${allOf([...from, ...(opts.everything ? [nameGroupRanges(opts.groups)] : []), matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
   );
   const page = rows.slice(0, opts.limit);
@@ -188,9 +200,9 @@ function groupRanges(plan: SearchPlan, groups: Group[], maxArms: number): SQL[] 
 /** One group's first n matched prices in unit-price order, after the cursor: one limited read of its range. */
 function orderedArm(range: SQL, matched: SQL, desc: boolean, after: { v: unknown; id: number } | null, n: number): SQL {
   const dir = desc ? sql`DESC` : sql`ASC`;
-  const cursor = after ? [sql`(ps.unit_price_e4, ps.price_id) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
-  return sql`SELECT * FROM (SELECT ps.price_id AS id, ps.unit_price_e4 AS v FROM price_search ps
-      WHERE ${allOf([range, ...cursor, matched])} ORDER BY ps.unit_price_e4 ${dir}, ps.price_id ${dir} LIMIT ${litInt(n)})`;
+  const cursor = after ? [sql`(${ps.unitPriceE4}, ${ps.priceId}) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
+  return sql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM ${priceSearch} ${ps}
+      WHERE ${allOf([range, ...cursor, matched])} ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT ${litInt(n)})`;
 }
 
 /** The name groups' ranges of price_search_name_rank_idx, as one condition. */
@@ -202,7 +214,7 @@ function nameGroupRanges(groups: Group[]): SQL {
     if (!keys.has(id)) keys.set(id, sql`(${litInt(g.termId)}, ${litText(g.batchId)}, ${litText(g.cs)}, ${litText(g.ce)})`);
   }
   if (!keys.size) return sql`0`;
-  return sql`(ps.name_id, ps.batch_id, ps.cycle_start, ps.cycle_end) IN (VALUES ${sql.join([...keys.values()], sql`, `)})`;
+  return sql`(${ps.nameId}, ${ps.batchId}, ${ps.cycleStart}, ${ps.cycleEnd}) IN (VALUES ${sql.join([...keys.values()], sql`, `)})`;
 }
 
 /** The matched set's size from its groups. */
