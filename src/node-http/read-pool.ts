@@ -122,7 +122,7 @@ export function createReadPool({
   calls?: boolean;
 }): ReadPool {
   const driver = createRequire(import.meta.url).resolve("libsql");
-  const callsModule = calls ? threadModuleUrl("read-calls") : null;
+  const callsModule = calls ? callsModuleUrl() : null;
   let nextId = 1;
   let closed = false;
   let loadFailureLogged = false;
@@ -249,6 +249,16 @@ export function createReadPool({
       );
     },
   };
+}
+
+/** Where the threads load the calls from; null (statements only, said once) when neither the build nor tsx has them. */
+function callsModuleUrl(): { url: string; tsx?: string } | null {
+  try {
+    return threadModuleUrl("read-calls");
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", message: `read threads run statements only: ${String(err)}` }));
+    return null;
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
