@@ -86,6 +86,14 @@ export async function startServer(
   return child;
 }
 
+/** Stops a server this bench started (SIGTERM) and waits for it to exit, so the next measurement does not share the CPU with its shutdown. */
+export async function stopServer(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+}
+
 /** Requests per second over `seconds` of GETs of `paths` from 16 connections; any error or non-2xx answer fails the run. */
 export async function requestsPerSecond(base: string, paths: readonly string[], seconds: number): Promise<number> {
   const result = await autocannon({ url: base, connections: 16, duration: seconds, requests: paths.map((path) => ({ method: "GET", path })) });

@@ -3,7 +3,7 @@ import { openLibsql } from "../src/db/client";
 import { tuneEmbedded } from "../src/db/migrate";
 import { type PriceQuery, searchPrices } from "../src/services/prices";
 import { buildSearchDb } from "./search-load";
-import { percentile, startServer } from "./support";
+import { percentile, startServer, stopServer } from "./support";
 import { QUERY_CLASSES, type QueryClass, queryPath, type UserQuery, userQueries } from "./user-queries";
 
 /**
@@ -77,7 +77,7 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
       http.push({ cls: f.cls, path: p, ms: performance.now() - t });
     }
   } finally {
-    server.kill("SIGTERM");
+    await stopServer(server);
   }
   // All of them 8 at a time with /health probed beside, on the event loop alone and with read threads.
   const concurrent: Concurrent[] = [];
@@ -93,7 +93,7 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
         )),
       });
     } finally {
-      s.kill("SIGTERM");
+      await stopServer(s);
     }
   }
 
@@ -109,7 +109,7 @@ async function measure(size: number, count: number, inProcessOnly: boolean): Pro
       cached.push(performance.now() - t);
     }
   } finally {
-    cachedServer.kill("SIGTERM");
+    await stopServer(cachedServer);
   }
   console.log(
     `  ${size.toLocaleString("en")} SYNTHETIC prices: ${finalQueries.length} distinct queries, load average ${load0} → ${loadavg()[0]!.toFixed(2)} (2 cores, shared)`,

@@ -1,11 +1,24 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { batches, priceSearch, prices, products, searchEquivalents, searchTerms } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { basisPointsToPercent, storedE4ToYuan } from "../domain";
 import { readAsOf } from "./price-filter";
 import { PRICE_COLUMNS, type PriceSqlRow, type PriceView, regionNamesOf, toPriceView } from "./price-view";
 import { type PriceQuery, priceMatch, whereSql } from "./prices";
 import { didYouMean } from "./search-suggest";
+
+// The statements' table aliases, through the schema (a renamed column fails typecheck); `g` is a
+// subquery of this file's own columns. PRICE_COLUMNS (price-view.ts) reads p, pr and b too.
+const ps = alias(priceSearch, "ps");
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(batches, "b");
+const e = alias(searchEquivalents, "e");
+const t = alias(searchTerms, "t");
+const P = bareColumns(products);
 
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;
 export type GroupSort = (typeof GROUP_SORTS)[number];
@@ -46,12 +59,12 @@ export type GroupPage = { groups: PriceGroup[]; total: number; didYouMean: strin
 export const ITEMS_PER_GROUP = 12;
 
 /** The smallest unit a unit price is per, or the package when its size is unknown (as format.unitName). */
-const UNIT = sql`CASE WHEN pr.package_qty > 0 THEN COALESCE(pr.smallest_unit, '最小单位') ELSE COALESCE(pr.package_unit, '包装') END`;
-const FROM = sql`price_search ps JOIN products pr ON pr.id = ps.product_id JOIN prices p ON p.id = ps.price_id`;
+const UNIT = sql`CASE WHEN ${pr.packageQty} > 0 THEN COALESCE(${pr.smallestUnit}, '最小单位') ELSE COALESCE(${pr.packageUnit}, '包装') END`;
+const FROM = sql`${priceSearch} ${ps} JOIN ${products} ${pr} ON ${pr.id} = ${ps.productId} JOIN ${prices} ${p} ON ${p.id} = ${ps.priceId}`;
 /** The equivalence key's parts (search_equivalents.key = json_array(generic name, dosage form, spec)). */
-const E_NAME = sql`json_extract(e.key, '$[0]')`;
-const E_FORM = sql`COALESCE(json_extract(e.key, '$[1]'), '')`;
-const E_SPEC = sql`COALESCE(json_extract(e.key, '$[2]'), '')`;
+const E_NAME = sql`json_extract(${e.key}, '$[0]')`;
+const E_FORM = sql`COALESCE(json_extract(${e.key}, '$[1]'), '')`;
+const E_SPEC = sql`COALESCE(json_extract(${e.key}, '$[2]'), '')`;
 
 /**
  * The matched prices as conditions on price_search (ps, with its batch b): the services' own match
@@ -64,7 +77,7 @@ async function conditions(db: Db, q: GroupQuery): Promise<SQL[]> {
   const where = [condition];
   if (q.dosageForm) where.push(sql`${E_FORM} = ${q.dosageForm}`);
   if (q.spec) where.push(sql`replace(lower(${E_SPEC}), ' ', '') = ${q.spec.toLowerCase().replace(/\s+/g, "")}`);
-  if (!q.synthetic) where.push(sql`b.synthetic = 0`);
+  if (!q.synthetic) where.push(sql`${b.synthetic} = 0`);
   return where;
 }
 
@@ -97,8 +110,8 @@ type GroupStats = {
 
 /** A price's reduction against one baseline: its own column, or its primary reduction when that baseline is its only reference. */
 const BASELINE_BP = {
-  ceiling: sql`COALESCE(p.ceiling_discount_bp, CASE WHEN p.reference_kind = 'ceiling' THEN p.discount_bp END)`,
-  pre_vbp: sql`COALESCE(p.pre_vbp_discount_bp, CASE WHEN p.reference_kind = 'pre_vbp' THEN p.discount_bp END)`,
+  ceiling: sql`COALESCE(${p.ceilingDiscountBp}, CASE WHEN ${p.referenceKind} = 'ceiling' THEN ${p.discountBp} END)`,
+  pre_vbp: sql`COALESCE(${p.preVbpDiscountBp}, CASE WHEN ${p.referenceKind} = 'pre_vbp' THEN ${p.discountBp} END)`,
 };
 
 /**
@@ -113,15 +126,15 @@ const BASELINE_BP = {
  */
 export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
   const where = await conditions(db, q);
-  const grouped = sql`SELECT ps.equiv_id AS equivId, min(ps.name_id) AS nameId, min(ps.unit_price_e4) AS minUnit,
-      max(ps.discount_bp) AS bestDiscount, count(*) OVER () AS total, max(max(b.synthetic)) OVER () AS anySynthetic
-    FROM price_search ps JOIN batches b ON b.id = ps.batch_id${q.dosageForm || q.spec ? sql` JOIN search_equivalents e ON e.id = ps.equiv_id` : sql``}
-    ${whereSql(where)} GROUP BY ps.equiv_id`;
+  const grouped = sql`SELECT ${ps.equivId} AS equivId, min(${ps.nameId}) AS nameId, min(${ps.unitPriceE4}) AS minUnit,
+      max(${ps.discountBp}) AS bestDiscount, count(*) OVER () AS total, max(max(${b.synthetic})) OVER () AS anySynthetic
+    FROM ${priceSearch} ${ps} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId}${q.dosageForm || q.spec ? sql` JOIN ${searchEquivalents} ${e} ON ${e.id} = ${ps.equivId}` : sql``}
+    ${whereSql(where)} GROUP BY ${ps.equivId}`;
   const rows = await readRows<GroupRow>(
     db,
-    sql`SELECT g.equivId, g.total, g.anySynthetic, ${E_NAME} AS genericName, ${E_FORM} AS dosageForm, ${E_SPEC} AS spec, t.initials AS initials,
+    sql`SELECT g.equivId, g.total, g.anySynthetic, ${E_NAME} AS genericName, ${E_FORM} AS dosageForm, ${E_SPEC} AS spec, ${t.initials} AS initials,
         g.minUnit AS minUnit, g.bestDiscount AS bestDiscount
-      FROM (${grouped}) g JOIN search_equivalents e ON e.id = g.equivId LEFT JOIN search_terms t ON t.id = g.nameId
+      FROM (${grouped}) g JOIN ${searchEquivalents} ${e} ON ${e.id} = g.equivId LEFT JOIN ${searchTerms} ${t} ON ${t.id} = g.nameId
       ORDER BY ${orderBy(q)} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
   );
   let total = rows[0]?.total ?? 0;
@@ -142,27 +155,27 @@ export async function searchGroups(db: Db, q: GroupQuery): Promise<GroupPage> {
     rows.map((r) => sql`${r.equivId}`),
     sql`, `,
   );
-  const pageWhere = whereSql([...where, sql`ps.equiv_id IN (${ids})`]);
-  const joinE = q.dosageForm || q.spec ? sql` JOIN search_equivalents e ON e.id = ps.equiv_id` : sql``;
-  const pageFrom = sql`${FROM} JOIN batches b ON b.id = ps.batch_id${joinE}`;
-  const narrowFrom = sql`price_search ps JOIN products pr ON pr.id = ps.product_id JOIN batches b ON b.id = ps.batch_id${joinE}`;
+  const pageWhere = whereSql([...where, sql`${ps.equivId} IN (${ids})`]);
+  const joinE = q.dosageForm || q.spec ? sql` JOIN ${searchEquivalents} ${e} ON ${e.id} = ${ps.equivId}` : sql``;
+  const pageFrom = sql`${FROM} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId}${joinE}`;
+  const narrowFrom = sql`${priceSearch} ${ps} JOIN ${products} ${pr} ON ${pr.id} = ${ps.productId} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId}${joinE}`;
   const [stats, itemRows] = await Promise.all([
     readRows<GroupStats>(
       db,
-      sql`SELECT ps.equiv_id AS equivId, ${UNIT} AS unit, min(pr.generic_name) AS genericName, min(pr.dosage_form) AS dosageForm, min(pr.spec) AS spec,
-          min(pr.category) AS category, min(ps.unit_price_e4) AS minUnit, max(ps.unit_price_e4) AS maxUnit,
-          count(DISTINCT COALESCE(pr.manufacturer, '')) AS firms, count(*) AS prices, max(ps.discount_bp) AS bestDiscount,
-          max(${BASELINE_BP.ceiling}) AS bestCeiling, max(${BASELINE_BP.pre_vbp}) AS bestPreVbp, max(p.synthetic) AS synthetic
-        FROM ${pageFrom} ${pageWhere} GROUP BY ps.equiv_id, unit ORDER BY minUnit`,
+      sql`SELECT ${ps.equivId} AS equivId, ${UNIT} AS unit, min(${pr.genericName}) AS genericName, min(${pr.dosageForm}) AS dosageForm, min(${pr.spec}) AS spec,
+          min(${pr.category}) AS category, min(${ps.unitPriceE4}) AS minUnit, max(${ps.unitPriceE4}) AS maxUnit,
+          count(DISTINCT COALESCE(${pr.manufacturer}, '')) AS firms, count(*) AS prices, max(${ps.discountBp}) AS bestDiscount,
+          max(${BASELINE_BP.ceiling}) AS bestCeiling, max(${BASELINE_BP.pre_vbp}) AS bestPreVbp, max(${p.synthetic}) AS synthetic
+        FROM ${pageFrom} ${pageWhere} GROUP BY ${ps.equivId}, unit ORDER BY minUnit`,
     ),
     // The cheapest prices of each group by a narrow read first; the full columns only for those.
     readRows<PriceSqlRow & { equivId: number; unitKey: string }>(
       db,
-      sql`SELECT ${PRICE_COLUMNS}, ps.equiv_id AS equivId, ${UNIT} AS unitKey FROM ${FROM} JOIN batches b ON b.id = p.batch_id
-        WHERE p.id IN (SELECT id FROM (SELECT ps.price_id AS id,
-            row_number() OVER (PARTITION BY ps.equiv_id, ${UNIT} ORDER BY ps.unit_price_e4, ps.price_id) AS n
+      sql`SELECT ${PRICE_COLUMNS}, ${ps.equivId} AS equivId, ${UNIT} AS unitKey FROM ${FROM} JOIN ${batches} ${b} ON ${b.id} = ${p.batchId}
+        WHERE ${p.id} IN (SELECT id FROM (SELECT ${ps.priceId} AS id,
+            row_number() OVER (PARTITION BY ${ps.equivId}, ${UNIT} ORDER BY ${ps.unitPriceE4}, ${ps.priceId}) AS n
           FROM ${narrowFrom} ${pageWhere}) WHERE n <= ${ITEMS_PER_GROUP})
-        ORDER BY p.unit_price_e4, p.id`,
+        ORDER BY ${p.unitPriceE4}, ${p.id}`,
     ),
   ]);
   const names = await regionNamesOf(db, itemRows);
@@ -205,7 +218,7 @@ const percentOrNull = (bp: number | null) => (bp === null ? null : basisPointsTo
 export async function dosageForms(db: Db): Promise<string[]> {
   const rows = await readRows<{ f: string }>(
     db,
-    sql`SELECT DISTINCT dosage_form AS f FROM products WHERE dosage_form IS NOT NULL AND dosage_form <> '' ORDER BY f LIMIT 200`,
+    sql`SELECT DISTINCT ${P.dosageForm} AS f FROM ${products} WHERE ${P.dosageForm} IS NOT NULL AND ${P.dosageForm} <> '' ORDER BY f LIMIT 200`,
   );
   return rows.map((r) => r.f);
 }

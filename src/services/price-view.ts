@@ -1,13 +1,20 @@
-import { type SQL, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { PriceRow, ProductAnswerRow, SqlRow } from "../db/rows";
-import type { Category, Level, ReferenceKind } from "../db/schema";
-import { trustedSql } from "../db/trusted-sql";
+import { batches, type Category, type Level, prices, products, type ReferenceKind } from "../db/schema";
+import { columnNames, trustedSql } from "../db/trusted-sql";
 import { basisPointsToPercent, storedE4ToYuan, storedPriceFigures } from "../domain";
 import { priceState, todayInChina } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
 import { textLiteral } from "./search-sql";
+
+// Column and table names from the schema, for the SQL text below (read as text by readRows and by
+// the tombstones' JSON): a renamed column fails typecheck.
+const P = columnNames(prices);
+const PR = columnNames(products);
+const B = columnNames(batches);
+const [PRICES, PRODUCTS, BATCHES] = [prices, products, batches].map(getTableName);
 
 /**
  * The renewal continuing price p, as a range on prices_renews_idx. Written as a range, not `=`: once
@@ -15,24 +22,24 @@ import { textLiteral } from "./search-sql";
  * equality on the column as matching every row and scans all prices for each one answered (4 s
  * for a page of 50 at 100,000 prices, minutes at a million); a range it still reads from the index.
  */
-const RENEWED_BY_SQL = "(SELECT min(r.id) FROM prices r WHERE r.renews_price_id >= p.id AND r.renews_price_id <= p.id)";
+const RENEWED_BY_SQL = `(SELECT min(r.${P.id}) FROM ${PRICES} r WHERE r.${P.renewsPriceId} >= p.${P.id} AND r.${P.renewsPriceId} <= p.${P.id})`;
 
 /** Columns every price answer needs; joined once so a list costs one query. Text for readRows, a template for drizzle. */
 export const PRICE_COLUMNS_SQL = `
-  p.id AS id, p.chosen_price_e4 AS chosenPriceE4, p.reference_price_e4 AS referencePriceE4,
-  p.reference_kind AS referenceKind, p.unit_price_e4 AS unitPriceE4, p.discount_bp AS discountBp,
-  p.supply_regions AS supplyRegions, p.agreed_volume AS agreedVolume,
-  COALESCE(p.cycle_start, b.cycle_start) AS cycleStart, COALESCE(p.cycle_end, b.cycle_end) AS cycleEnd,
-  p.source AS source, p.synthetic AS synthetic,
-  p.ceiling_price_e4 AS ceilingPriceE4, p.ceiling_unit_price_e4 AS ceilingUnitPriceE4, p.ceiling_discount_bp AS ceilingDiscountBp,
-  p.pre_vbp_price_e4 AS preVbpPriceE4, p.pre_vbp_unit_price_e4 AS preVbpUnitPriceE4, p.pre_vbp_discount_bp AS preVbpDiscountBp,
-  p.renews_price_id AS renews, ${RENEWED_BY_SQL} AS renewedBy,
-  pr.brand_names AS brandNames, pr.originator AS originator, pr.manufacturer_short AS manufacturerShort,
-  b.id AS batchId, b.name AS batchName, b.level AS batchLevel, b.category AS batchCategory, b.announced AS batchAnnounced,
-  pr.id AS productId, pr.generic_name AS genericName, pr.generic_name_en AS genericNameEn,
-  pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
-  pr.package_unit AS packageUnit, pr.smallest_unit AS smallestUnit, pr.manufacturer AS manufacturer,
-  pr.nhsa_code AS nhsaCode, pr.approval_no AS approvalNo, pr.category AS category`;
+  p.${P.id} AS id, p.${P.chosenPriceE4} AS chosenPriceE4, p.${P.referencePriceE4} AS referencePriceE4,
+  p.${P.referenceKind} AS referenceKind, p.${P.unitPriceE4} AS unitPriceE4, p.${P.discountBp} AS discountBp,
+  p.${P.supplyRegions} AS supplyRegions, p.${P.agreedVolume} AS agreedVolume,
+  COALESCE(p.${P.cycleStart}, b.${B.cycleStart}) AS cycleStart, COALESCE(p.${P.cycleEnd}, b.${B.cycleEnd}) AS cycleEnd,
+  p.${P.source} AS source, p.${P.synthetic} AS synthetic,
+  p.${P.ceilingPriceE4} AS ceilingPriceE4, p.${P.ceilingUnitPriceE4} AS ceilingUnitPriceE4, p.${P.ceilingDiscountBp} AS ceilingDiscountBp,
+  p.${P.preVbpPriceE4} AS preVbpPriceE4, p.${P.preVbpUnitPriceE4} AS preVbpUnitPriceE4, p.${P.preVbpDiscountBp} AS preVbpDiscountBp,
+  p.${P.renewsPriceId} AS renews, ${RENEWED_BY_SQL} AS renewedBy,
+  pr.${PR.brandNames} AS brandNames, pr.${PR.originator} AS originator, pr.${PR.manufacturerShort} AS manufacturerShort,
+  b.${B.id} AS batchId, b.${B.name} AS batchName, b.${B.level} AS batchLevel, b.${B.category} AS batchCategory, b.${B.announced} AS batchAnnounced,
+  pr.${PR.id} AS productId, pr.${PR.genericName} AS genericName, pr.${PR.genericNameEn} AS genericNameEn,
+  pr.${PR.dosageForm} AS dosageForm, pr.${PR.spec} AS spec, pr.${PR.packageText} AS packageText, pr.${PR.packageQty} AS packageQty,
+  pr.${PR.packageUnit} AS packageUnit, pr.${PR.smallestUnit} AS smallestUnit, pr.${PR.manufacturer} AS manufacturer,
+  pr.${PR.nhsaCode} AS nhsaCode, pr.${PR.approvalNo} AS approvalNo, pr.${PR.category} AS category`;
 export const PRICE_COLUMNS = trustedSql(PRICE_COLUMNS_SQL);
 
 /** PRICE_COLUMNS_SQL as [expression, name] pairs (split at the commas outside parentheses). */
@@ -64,7 +71,7 @@ export const PRICE_JSON = trustedSql(`json_object(${PRICE_COLUMN_PAIRS.map(([exp
 export const priceColumnsFromJson = (json: string) =>
   trustedSql(PRICE_COLUMN_PAIRS.map(([, name]) => `json_extract(${json}, '$.${name}') AS ${name}`).join(", "));
 
-export const PRICE_FROM_SQL = "prices p JOIN products pr ON pr.id = p.product_id JOIN batches b ON b.id = p.batch_id";
+export const PRICE_FROM_SQL = `${PRICES} p JOIN ${PRODUCTS} pr ON pr.${PR.id} = p.${P.productId} JOIN ${BATCHES} b ON b.${B.id} = p.${P.batchId}`;
 export const PRICE_FROM = trustedSql(PRICE_FROM_SQL);
 
 /** A row of PRICE_COLUMNS: the price's columns, its product's answer columns and its batch's. */

@@ -1,5 +1,8 @@
+import { getTableName } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { searchTerms } from "../db/schema";
+import { columnNames } from "../db/trusted-sql";
 
 /*
  * The search dictionary (search_terms): one row per distinct generic name and firm, read through
@@ -21,9 +24,10 @@ export type TermRow = {
 // A firm is matched by its term alone; leaving its other columns out matters when a fragment (演示,
 // 制药) names hundreds of firms. The terms come back as one JSON text: hundreds of row objects of
 // nine columns each cost the driver ~2 ms, one string and JSON.parse a tenth of that.
-const NAME_ONLY = ["display", "name_en", "pinyin", "initials", "category"] as const;
-const TERMS_JSON = `SELECT json_group_array(json_array(t.id, t.kind, t.term, ${NAME_ONLY.map((c) => `CASE WHEN t.kind = 'name' THEN t.${c} END`).join(", ")})) AS terms
-  FROM search_terms t`;
+const T = columnNames(searchTerms);
+const NAME_ONLY = [T.display, T.nameEn, T.pinyin, T.initials, T.category];
+const TERMS_JSON = `SELECT json_group_array(json_array(t.${T.id}, t.${T.kind}, t.${T.term}, ${NAME_ONLY.map((c) => `CASE WHEN t.${T.kind} = 'name' THEN t.${c} END`).join(", ")})) AS terms
+  FROM ${getTableName(searchTerms)} t`;
 type TermTuple = [number, "name" | "firm", string, string, string | null, string | null, string | null, string | null];
 
 export async function readTerms(db: Db, where: string, args: string[]): Promise<TermRow[]> {

@@ -1,7 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { trustedSql } from "../db/trusted-sql";
+import { batches, priceSearch, prices, products, searchCells, searchCodeGroups, searchGroups, searchPairs, searchPriceCells } from "../db/schema";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -11,6 +12,18 @@ import { productsSql } from "./search-products";
 import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { wordCondition } from "./search-words";
+
+// The statements' table aliases, through the schema: a renamed column fails typecheck. `g` and `c`
+// stand for whichever group or cell table a statement reads (they share their key columns).
+const ps = alias(priceSearch, "ps");
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(batches, "b");
+const g = alias(searchGroups, "g");
+const cg = alias(searchCodeGroups, "g");
+const c = alias(searchCells, "c");
+const pcells = alias(searchPriceCells, "c");
+const sp = alias(searchPairs, "sp");
 
 /**
  * Relevance-ranked price search over price_search. Rank key: (tier, not current, unit price, id),
@@ -48,8 +61,8 @@ function rowConditions(plan: SearchPlan, filters: FilterSql): SQL[] {
  */
 export function namesCondition(names: SearchPlan["names"]): SQL {
   const whole = names.filter((n) => !n.only).map((n) => n.id);
-  const parts = whole.length ? [sql`ps.name_id IN (${litInts(whole)})`] : [];
-  for (const n of names) if (n.only) parts.push(allOf([sql`ps.name_id = ${litInt(n.id)}`, n.only]));
+  const parts = whole.length ? [sql`${ps.nameId} IN (${litInts(whole)})`] : [];
+  for (const n of names) if (n.only) parts.push(allOf([sql`${ps.nameId} = ${litInt(n.id)}`, n.only]));
   return anyOf(parts);
 }
 
@@ -57,18 +70,18 @@ export function namesCondition(names: SearchPlan["names"]): SQL {
 function notNamed(plan: SearchPlan): SQL[] {
   if (!plan.names.length) return [];
   if (plan.names.some((n) => n.only)) return [sql`NOT ${namesCondition(plan.names)}`];
-  return [sql`ps.name_id NOT IN (${litInts(plan.names.map((n) => n.id))})`];
+  return [sql`${ps.nameId} NOT IN (${litInts(plan.names.map((n) => n.id))})`];
 }
 function notFirm(plan: SearchPlan): SQL[] {
-  return plan.firms.length ? [sql`(ps.firm_id IS NULL OR ps.firm_id NOT IN (${litInts(plan.firms.map((f) => f.id))}))`] : [];
+  return plan.firms.length ? [sql`(${ps.firmId} IS NULL OR ${ps.firmId} NOT IN (${litInts(plan.firms.map((f) => f.id))}))`] : [];
 }
 
 /** The plan as one condition on price_search rows (any segment), for the other sorts. */
 export function planCondition(plan: SearchPlan): SQL {
   const parts: SQL[] = [];
   if (plan.names.length) parts.push(namesCondition(plan.names));
-  if (plan.firms.length) parts.push(sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`);
-  if (plan.products) parts.push(sql`ps.product_id IN (${productsSql(plan.products)})`);
+  if (plan.firms.length) parts.push(sql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`);
+  if (plan.products) parts.push(sql`${ps.productId} IN (${productsSql(plan.products)})`);
   if (!parts.length) return sql`0`;
   return allOf([anyOf(parts), ...plan.words.map(wordCondition)]);
 }
@@ -94,31 +107,31 @@ export type Group = {
 export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<Group[]> {
   if (planIsEmpty(plan)) return [];
   const rowConds = rowConditions(plan, filters);
-  const groupWhere = allOf([sql`g.n > 0`, ...filters.group]);
+  const groupWhere = allOf([sql`${g.n} > 0`, ...filters.group]);
   const cur = inForceSql("g", filters.asOf);
-  const cols = sql`g.term_id AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
-    g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur`;
+  const cols = sql`${g.termId} AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
+    ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur`;
   const inGroup = (col: "name_id" | "firm_id") =>
-    sql`ps.${trustedSql(col)} = g.term_id AND ps.batch_id = g.batch_id AND ps.cycle_start = g.cycle_start AND ps.cycle_end = g.cycle_end AND ps.category = g.category`;
+    sql`${col === "name_id" ? ps.nameId : ps.firmId} = ${g.termId} AND ${ps.batchId} = ${g.batchId} AND ${ps.cycleStart} = ${g.cycleStart} AND ${ps.cycleEnd} = ${g.cycleEnd} AND ${ps.category} = ${g.category}`;
   // The prices of a group that a minimum reduction inside a band keeps within that band (CellFilter.partialBelow).
   const partBelow = filters.cells?.partialBelow;
   const partFrom = filters.filter.minDiscountBp;
   const partial = (col: "name_id" | "firm_id", conds: SQL[]) =>
     partBelow == null || partFrom === undefined
       ? sql`0`
-      : sql`(SELECT count(*) FROM price_search ps
-          WHERE ${allOf([inGroup(col), sql`ps.discount_bp >= ${litInt(partFrom)} AND ps.discount_bp < ${litInt(partBelow)}`, ...conds])})`;
+      : sql`(SELECT count(*) FROM ${priceSearch} ${ps}
+          WHERE ${allOf([inGroup(col), sql`${ps.discountBp} >= ${litInt(partFrom)} AND ${ps.discountBp} < ${litInt(partBelow)}`, ...conds])})`;
   // A maximum unit price alone: the bands of search_price_cells below its own, and its own band's prices up to it.
   const priceCells = (col: "name_id" | "firm_id", pc: PriceCellFilter) =>
-    sql`((SELECT COALESCE(SUM(c.n), 0) FROM search_price_cells c WHERE c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category
-        AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end AND c.pband < ${litInt(pc.band)})
-      + (SELECT count(*) FROM price_search ps WHERE ${inGroup(col)} AND ps.unit_price_e4 >= ${litInt(pc.from)} AND ps.unit_price_e4 <= ${litInt(pc.max)}))`;
+    sql`((SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId} AND ${pcells.category} = ${g.category}
+        AND ${pcells.cycleStart} = ${g.cycleStart} AND ${pcells.cycleEnd} = ${g.cycleEnd} AND ${pcells.pband} < ${litInt(pc.band)})
+      + (SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND ${ps.unitPriceE4} >= ${litInt(pc.from)} AND ${ps.unitPriceE4} <= ${litInt(pc.max)}))`;
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
   for (const { id, only } of plan.names) {
     // A name narrowed to some forms is counted over its own rows: no summary knows its forms.
-    const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
+    const scan = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
     const counted = only
       ? { key: `only:${id}`, n: scan }
       : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds), filters.priceCells && priceCells("name_id", filters.priceCells)) ?? {
@@ -130,8 +143,8 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     byCount.set(counted.key, entry);
   }
   for (const { n, ids } of byCount.values()) {
-    parts.push(sql`SELECT 'n' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
-      WHERE g.term_id IN (${litInts(ids)}) AND ${groupWhere}`);
+    parts.push(sql`SELECT 'n' AS kind, ${cols}, ${n} AS n FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId}
+      WHERE ${g.termId} IN (${litInts(ids)}) AND ${groupWhere}`);
   }
   if (plan.firms.length) {
     const conds = [...notNamed(plan), ...rowConds];
@@ -139,16 +152,16 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     if (!conds.length && plan.firms.length > tuning.maxRangesPerKey) {
       // Too many firms to read range by range (演示, 制药: hundreds of firms, thousands of groups):
       // their groups are summed here, and the page reads them as one set.
-      parts.push(sql`SELECT 'F' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
-        g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur, sum(g.n) AS n
-        FROM search_groups g JOIN batches b ON b.id = g.batch_id WHERE g.term_id IN (${firmIds}) AND ${groupWhere}
-        GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
+      parts.push(sql`SELECT 'F' AS kind, 0 AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
+        ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur, sum(${g.n}) AS n
+        FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId} WHERE ${g.termId} IN (${firmIds}) AND ${groupWhere}
+        GROUP BY ${g.batchId}, ${g.category}, ${g.cycleStart}, ${g.cycleEnd}`);
     } else {
-      const scan = sql`(SELECT count(*) FROM price_search ps WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
+      const scan = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
       // Only the row filters narrow a firm's groups when no name matched and no further word is open.
       const onlyFilters = !plan.names.length && !plan.words.length;
       const n = !conds.length
-        ? sql`g.n`
+        ? sql`${g.n}`
         : !onlyFilters
           ? scan
           : filters.cells
@@ -156,32 +169,32 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
             : filters.priceCells && notNamed(plan).length === 0
               ? priceCells("firm_id", filters.priceCells)
               : scan;
-      parts.push(sql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM search_groups g JOIN batches b ON b.id = g.batch_id
-        WHERE g.term_id IN (${firmIds}) AND ${groupWhere}`);
+      parts.push(sql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId}
+        WHERE ${g.termId} IN (${firmIds}) AND ${groupWhere}`);
     }
   }
   if (plan.products && codeGroupsCount(plan, filters)) {
     // Many products by the start of one code column: their prices per group are kept, summed here.
     const level = CODE_LEVELS.find((l) => l >= charLength(plan.codePrefix ?? "")) ?? 0;
     const prefix = plan.codePrefix ?? "";
-    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, g.batch_id AS batchId, b.name AS batchName, b.level AS level, g.category AS category,
-      g.cycle_start AS cs, g.cycle_end AS ce, ${cur} AS cur, sum(g.n) AS n
-      FROM search_code_groups g JOIN batches b ON b.id = g.batch_id
-      WHERE g.level = ${litInt(level)} AND g.prefix >= ${litText(prefix)} AND g.prefix < ${litText(`${prefix}\u{10FFFF}`)}
+    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
+      ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, sum(${cg.n}) AS n
+      FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}
+      WHERE ${cg.level} = ${litInt(level)} AND ${cg.prefix} >= ${litText(prefix)} AND ${cg.prefix} < ${litText(`${prefix}\u{10FFFF}`)}
         AND ${groupWhere}
-      GROUP BY g.batch_id, g.category, g.cycle_start, g.cycle_end`);
+      GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
   } else if (plan.products) {
     const where = [
-      sql`ps.product_id IN (${productsSql(plan.products)})`,
+      sql`${ps.productId} IN (${productsSql(plan.products)})`,
       ...notNamed(plan),
       ...notFirm(plan),
       ...filters.allRows,
       ...plan.words.map(wordCondition),
     ];
-    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ps.batch_id AS batchId, b.name AS batchName, b.level AS level, ps.category AS category,
-      ps.cycle_start AS cs, ps.cycle_end AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n
-      FROM price_search ps JOIN batches b ON b.id = ps.batch_id WHERE ${allOf(where)}
-      GROUP BY ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end`);
+    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ${ps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${ps.category} AS category,
+      ${ps.cycleStart} AS cs, ${ps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n
+      FROM ${priceSearch} ${ps} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId} WHERE ${allOf(where)}
+      GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }
   const rows = await readRows<Group>(db, sql.join(parts, sql` UNION ALL `));
   return rows.filter((g) => g.n > 0);
@@ -210,7 +223,7 @@ function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan
     if (filters.cells) return { key: "cells", n: cellsCountSql(filters.cells, scan, partial) };
     return priceCells ? { key: "price-cells", n: priceCells } : null;
   }
-  if (!open.length) return { key: "group", n: sql`g.n` };
+  if (!open.length) return { key: "group", n: sql`${g.n}` };
   if (open.some((w) => w.products)) return null;
   const only = (kind: "v" | "f") => {
     const sets = open.map((w) => new Set(kind === "v" ? w.variants : w.firms));
@@ -218,9 +231,9 @@ function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan
     if (!ids.length) return { key: "none", n: sql`0` };
     return {
       key: `${kind}:${ids.join(",")}`,
-      n: sql`(SELECT COALESCE(SUM(sp.n), 0) FROM search_pairs sp WHERE sp.name_id = g.term_id AND sp.kind = ${litText(kind)}
-      AND sp.other_id IN (${litInts(ids)}) AND sp.batch_id = g.batch_id AND sp.category = g.category
-      AND sp.cycle_start = g.cycle_start AND sp.cycle_end = g.cycle_end)`,
+      n: sql`(SELECT COALESCE(SUM(${sp.n}), 0) FROM ${searchPairs} ${sp} WHERE ${sp.nameId} = ${g.termId} AND ${sp.kind} = ${litText(kind)}
+      AND ${sp.otherId} IN (${litInts(ids)}) AND ${sp.batchId} = ${g.batchId} AND ${sp.category} = ${g.category}
+      AND ${sp.cycleStart} = ${g.cycleStart} AND ${sp.cycleEnd} = ${g.cycleEnd})`,
     };
   };
   if (open.every((w) => !w.firms.length)) return only("v");
@@ -233,14 +246,14 @@ function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan
  * prices instead where a price's mask has every bit (its regions text was too long for the mask).
  */
 function cellsCountSql(cells: CellFilter, scan: SQL, partial: SQL): SQL {
-  const group = sql`c.term_id = g.term_id AND c.batch_id = g.batch_id AND c.category = g.category AND c.cycle_start = g.cycle_start AND c.cycle_end = g.cycle_end`;
-  const band = cells.minBand === null ? [] : [sql`c.band >= ${litInt(cells.minBand)}`];
-  const whole = sql`(SELECT COALESCE(SUM(c.n), 0) FROM search_cells c WHERE ${allOf([group, sql`c.bit IN (${litInts(cells.bits)})`, ...band])})`;
+  const group = sql`${c.termId} = ${g.termId} AND ${c.batchId} = ${g.batchId} AND ${c.category} = ${g.category} AND ${c.cycleStart} = ${g.cycleStart} AND ${c.cycleEnd} = ${g.cycleEnd}`;
+  const band = cells.minBand === null ? [] : [sql`${c.band} >= ${litInt(cells.minBand)}`];
+  const whole = sql`(SELECT COALESCE(SUM(${c.n}), 0) FROM ${searchCells} ${c} WHERE ${allOf([group, sql`${c.bit} IN (${litInts(cells.bits)})`, ...band])})`;
   const sum = cells.partialBelow === null ? whole : sql`(${whole} + ${partial})`;
   if (!cells.region) return sum;
   // A price whose mask has every bit (64), or for a city one listing a city under its province's bit: counted price by price.
-  const byRow = cells.cityFlag === null ? sql`c.bit = 64` : sql`c.bit IN (64, ${litInt(cells.cityFlag)})`;
-  return sql`(CASE WHEN EXISTS (SELECT 1 FROM search_cells c WHERE ${group} AND ${byRow} AND c.n > 0) THEN ${scan} ELSE ${sum} END)`;
+  const byRow = cells.cityFlag === null ? sql`${c.bit} = 64` : sql`${c.bit} IN (64, ${litInt(cells.cityFlag)})`;
+  return sql`(CASE WHEN EXISTS (SELECT 1 FROM ${searchCells} ${c} WHERE ${group} AND ${byRow} AND ${c.n} > 0) THEN ${scan} ELSE ${sum} END)`;
 }
 
 /** Names narrowed to some forms (search-stems.ts), by id: their groups read only those forms' prices. */
@@ -251,8 +264,8 @@ export const onlyOfNames = (plan: SearchPlan): Map<number, SQL> => new Map(plan.
  * _firm_rank_idx), in unit-price order; a name narrowed to some forms keeps only those.
  */
 export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
-  const range = sql`ps.${trustedSql(g.kind === "n" ? "name_id" : "firm_id")} = ${litInt(g.termId)} AND ps.batch_id = ${litText(g.batchId)}
-      AND ps.cycle_start = ${litText(g.cs)} AND ps.cycle_end = ${litText(g.ce)}`;
+  const range = sql`${g.kind === "n" ? ps.nameId : ps.firmId} = ${litInt(g.termId)} AND ${ps.batchId} = ${litText(g.batchId)}
+      AND ${ps.cycleStart} = ${litText(g.cs)} AND ${ps.cycleEnd} = ${litText(g.ce)}`;
   const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
   return only ? allOf([range, only]) : range;
 }
@@ -296,10 +309,10 @@ function productRowCondition(plan: SearchPlan, steps: number, codePrices: number
   if (plan.codePrefix !== null && steps * 3 <= codePrices) {
     const from = litText(plan.codePrefix);
     const to = litText(`${plan.codePrefix}\u{10FFFF}`);
-    return sql`EXISTS (SELECT 1 FROM products pr WHERE pr.id = ps.product_id
-      AND ((pr.nhsa_code >= ${from} AND pr.nhsa_code < ${to}) OR (pr.approval_no >= ${from} AND pr.approval_no < ${to})))`;
+    return sql`EXISTS (SELECT 1 FROM ${products} ${pr} WHERE ${pr.id} = ${ps.productId}
+      AND ((${pr.nhsaCode} >= ${from} AND ${pr.nhsaCode} < ${to}) OR (${pr.approvalNo} >= ${from} AND ${pr.approvalNo} < ${to})))`;
   }
-  if (plan.codePrefix !== null || plan.products.kind === "ids") return sql`ps.product_id IN (${productsSql(plan.products)})`;
+  if (plan.codePrefix !== null || plan.products.kind === "ids") return sql`${ps.productId} IN (${productsSql(plan.products)})`;
   return null;
 }
 
@@ -309,7 +322,7 @@ function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: nu
   const names = plan.names.filter((x) => x.tier === k.tier);
   if (names.length) parts.push(namesCondition(names));
   if (k.tier === OTHER_FIELDS_TIER) {
-    if (plan.firms.length) parts.push(allOf([sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
+    if (plan.firms.length) parts.push(allOf([sql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
     if (plan.products) {
       const products = productRowCondition(plan, steps, codePrices);
       if (!products) return null;
@@ -336,20 +349,20 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
   if (!cond) return null;
   const { after } = opts;
   const from =
-    after && k.tier === after.tier && k.nc === after.notCurrent ? [sql`(p.unit_price_e4, p.id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`] : [];
+    after && k.tier === after.tier && k.nc === after.notCurrent ? [sql`(${p.unitPriceE4}, ${p.id}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`] : [];
   /** The key's first n prices within `steps` prices of the global order; `done` when they answer the page. */
   const walk = async (steps: number): Promise<{ rows: PageRow[]; done: boolean }> => {
     const [end] = await readRows<{ u: number; id: number }>(
       db,
-      sql`SELECT p.unit_price_e4 AS u, p.id AS id FROM prices p WHERE ${allOf(from)} ORDER BY p.unit_price_e4, p.id LIMIT 1 OFFSET ${litInt(steps - 1)}`,
+      sql`SELECT ${p.unitPriceE4} AS u, ${p.id} AS id FROM ${prices} ${p} WHERE ${allOf(from)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT 1 OFFSET ${litInt(steps - 1)}`,
     );
-    const bound = end ? [sql`(p.unit_price_e4, p.id) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
-    const where = [sql`ps.price_id = p.id`, ...from, ...bound, cond, stateOfKey(k.nc, filters), ...filters.groupOnRows, ...rowConditions(plan, filters)];
+    const bound = end ? [sql`(${p.unitPriceE4}, ${p.id}) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
+    const where = [sql`${ps.priceId} = ${p.id}`, ...from, ...bound, cond, stateOfKey(k.nc, filters), ...filters.groupOnRows, ...rowConditions(plan, filters)];
     // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
     const rows = await readRows<PageRow>(
       db,
-      sql`SELECT ps.price_id AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ps.unit_price_e4 AS u FROM prices p CROSS JOIN price_search ps
-        WHERE ${allOf(where)} ORDER BY p.unit_price_e4, p.id LIMIT ${litInt(opts.n)}`,
+      sql`SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${prices} ${p} CROSS JOIN ${priceSearch} ${ps}
+        WHERE ${allOf(where)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT ${litInt(opts.n)}`,
     );
     return { rows, done: rows.length >= opts.n || !end };
   };
@@ -369,14 +382,14 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
 /** A key's first n prices as arms of a union: one limited read per group range (or one sort). */
 function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, opts: PageOpts, allPrices: number | undefined): SQL[] {
   const { n, after } = opts;
-  const category = filters.filter.category !== undefined ? [sql`ps.category = ${litText(filters.filter.category)}`] : [];
+  const category = filters.filter.category !== undefined ? [sql`${ps.category} = ${litText(filters.filter.category)}`] : [];
   const where = [...category, ...rowConditions(plan, filters)];
   if (after && k.tier === after.tier && k.nc === after.notCurrent) {
-    where.push(sql`(ps.unit_price_e4, ps.price_id) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`);
+    where.push(sql`(${ps.unitPriceE4}, ${ps.priceId}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`);
   }
   const arm = (key: SQL) =>
-    sql`SELECT * FROM (SELECT ps.price_id AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ps.unit_price_e4 AS u FROM price_search ps
-      WHERE ${allOf([key, ...where])} ORDER BY ps.unit_price_e4, ps.price_id LIMIT ${litInt(n)})`;
+    sql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
+      WHERE ${allOf([key, ...where])} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(n)})`;
   const current = stateOfKey(k.nc, filters);
   const arms: SQL[] = [];
   // Many ranges are read as one set, unless the key is so small a share of all prices that reading n
@@ -386,14 +399,14 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
   if (k.wide || (k.ranges.length > opts.tuning.maxRangesPerKey && !fewPerStep)) {
     const key =
       k.tier === OTHER_FIELDS_TIER
-        ? allOf([sql`ps.firm_id IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
+        ? allOf([sql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
         : namesCondition(plan.names.filter((x) => x.tier === k.tier));
     arms.push(arm(allOf([key, current, ...filters.groupOnRows])));
   } else {
     for (const r of k.ranges) arms.push(arm(r));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
-    arms.push(arm(allOf([sql`ps.product_id IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])));
+    arms.push(arm(allOf([sql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])));
   }
   return arms;
 }

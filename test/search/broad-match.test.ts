@@ -38,7 +38,8 @@ function recording(db: Db): { db: Db; statements: string[] } {
     get(target, prop) {
       if (prop === "execute") {
         return (stmt: InStatement) => {
-          statements.push(typeof stmt === "string" ? stmt : stmt.sql);
+          // Identifier quotes dropped: statements name their tables through the schema ("prices" "p").
+          statements.push((typeof stmt === "string" ? stmt : stmt.sql).replaceAll('"', ""));
           return target.execute(stmt);
         };
       }
