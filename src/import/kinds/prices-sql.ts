@@ -1,5 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { trustedSql } from "../../db/trusted-sql";
+import { alias } from "drizzle-orm/sqlite-core";
+import { priceRegions, prices, products } from "../../db/schema";
+import { bareColumns, columnNames, trustedSql } from "../../db/trusted-sql";
+import { upsertUnlessSame } from "../../db/upsert";
 import type { SearchKeys } from "../../domain/search-keys";
 import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
 import type { StagedWrite } from "./types";
@@ -14,36 +17,47 @@ import type { StagedWrite } from "./types";
  *   thousands of rows the same upserts run once as INSERT … SELECT from it.
  * Unchanged rows are not rewritten (`WHERE … IS NOT excluded…`), and supplied regions are only
  * deleted or added where they differ, so importing the same file twice changes nothing.
+ *
+ * Tables and columns are named through the schema (text from columnNames where a column list is
+ * built as text, bareColumns and drizzle aliases elsewhere), so a column renamed in
+ * src/db/schema.ts is renamed here too. The staging sources (`s`, the TEMP tables import_products
+ * and import_prices, json_each's `j`) name their columns after the schema's, but for `renews_batch`
+ * and `regions`, which exist only in these statements.
  */
 
+const PR = columnNames(products);
+const P = columnNames(prices);
+const pr = bareColumns(products);
+const pc = bareColumns(prices);
+
 const PRODUCT_FIELDS = [
-  "natural_key",
-  "category",
-  "generic_name",
-  "generic_name_en",
-  "dosage_form",
-  "spec",
-  "package_text",
-  "package_qty",
-  "package_unit",
-  "smallest_unit",
-  "manufacturer",
-  "nhsa_code",
-  "approval_no",
-  "name_norm",
-  "name_pinyin",
-  "name_initials",
-  "synthetic",
-  "brand_names",
-  "originator",
-  "manufacturer_short",
-  "foreign_firm",
-] as const;
+  PR.naturalKey,
+  PR.category,
+  PR.genericName,
+  PR.genericNameEn,
+  PR.dosageForm,
+  PR.spec,
+  PR.packageText,
+  PR.packageQty,
+  PR.packageUnit,
+  PR.smallestUnit,
+  PR.manufacturer,
+  PR.nhsaCode,
+  PR.approvalNo,
+  PR.nameNorm,
+  PR.namePinyin,
+  PR.nameInitials,
+  PR.synthetic,
+  PR.brandNames,
+  PR.originator,
+  PR.manufacturerShort,
+  PR.foreignFirm,
+];
 const PRODUCT_COLUMNS = trustedSql(PRODUCT_FIELDS.join(", "));
 const list = (prefix: string, fields: readonly string[]) => trustedSql(fields.map((f) => `${prefix}${f}`).join(", "));
 const UPDATABLE = PRODUCT_FIELDS.slice(1);
 /** Facts most files do not carry: a file without them keeps what an earlier file said. */
-const KEPT_WHEN_ABSENT = new Set<string>(["brand_names", "originator", "manufacturer_short", "foreign_firm"]);
+const KEPT_WHEN_ABSENT = new Set<string>([PR.brandNames, PR.originator, PR.manufacturerShort, PR.foreignFirm]);
 const UPDATED_VALUES = trustedSql(UPDATABLE.map((f) => (KEPT_WHEN_ABSENT.has(f) ? `COALESCE(excluded.${f}, ${f})` : `excluded.${f}`)).join(", "));
 
 /**
@@ -54,53 +68,64 @@ const UPDATED_VALUES = trustedSql(UPDATABLE.map((f) => (KEPT_WHEN_ABSENT.has(f) 
  */
 function productStatements(rows: SQL): SQL[] {
   return [
-    sql`WITH s AS (${rows}) INSERT INTO products (${PRODUCT_COLUMNS}) SELECT ${list("s.", PRODUCT_FIELDS)} FROM s WHERE true
-      ON CONFLICT(natural_key) DO UPDATE SET (${list("", UPDATABLE)}, updated_at) =
+    sql`WITH s AS (${rows}) INSERT INTO ${products} (${PRODUCT_COLUMNS}) SELECT ${list("s.", PRODUCT_FIELDS)} FROM s WHERE true
+      ON CONFLICT(${pr.naturalKey}) DO UPDATE SET (${list("", UPDATABLE)}, ${pr.updatedAt}) =
         (${UPDATED_VALUES}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
       WHERE (${list("", UPDATABLE)}) IS NOT (${UPDATED_VALUES})`,
   ];
 }
 
 /** A price's own columns, after batch_id and product_id. */
-const PRICE_FIELDS = [
-  "chosen_price_e4",
-  "reference_price_e4",
-  "reference_kind",
-  "unit_price_e4",
-  "discount_bp",
-  "supply_regions",
-  "agreed_volume",
-  "cycle_start",
-  "cycle_end",
+const PRICE_KEYS = [
+  "chosenPriceE4",
+  "referencePriceE4",
+  "referenceKind",
+  "unitPriceE4",
+  "discountBp",
+  "supplyRegions",
+  "agreedVolume",
+  "cycleStart",
+  "cycleEnd",
   "source",
   "synthetic",
-  "ceiling_price_e4",
-  "ceiling_unit_price_e4",
-  "ceiling_discount_bp",
-  "pre_vbp_price_e4",
-  "pre_vbp_unit_price_e4",
-  "pre_vbp_discount_bp",
-] as const;
+  "ceilingPriceE4",
+  "ceilingUnitPriceE4",
+  "ceilingDiscountBp",
+  "preVbpPriceE4",
+  "preVbpUnitPriceE4",
+  "preVbpDiscountBp",
+] as const satisfies ReadonlyArray<keyof typeof P>;
+const PRICE_FIELDS = PRICE_KEYS.map((k) => P[k]);
 
-const PRICE_COLUMNS = trustedSql(`batch_id, product_id, ${PRICE_FIELDS.join(", ")}`);
+const PRICE_COLUMNS = trustedSql(`${P.batchId}, ${P.productId}, ${PRICE_FIELDS.join(", ")}`);
 
-const PRICE_UPSERT = trustedSql(`ON CONFLICT(batch_id, product_id) DO UPDATE SET ${PRICE_FIELDS.map((f) => `${f} = excluded.${f}`).join(", ")},
-    updated_at = excluded.updated_at
-  WHERE (${PRICE_FIELDS.join(", ")}) IS NOT (${PRICE_FIELDS.map((f) => `excluded.${f}`).join(", ")})`);
+const PRICE_UPSERT = trustedSql(upsertUnlessSame(prices, ["batchId", "productId"], PRICE_KEYS));
+
+/** Columns of the staging source `s` (STAGED_PRICE_FIELDS), as SQL. */
+const s = (column: string) => trustedSql(`s.${column}`);
+/** Staged only: the batch a row says it renews, by id (renewalStatements links it to that batch's price). */
+const RENEWS_BATCH = "renews_batch";
 
 /**
  * Supplied regions of the written prices, given `rows` with columns batch_id, natural_key and
  * regions (a JSON array of codes): codes no longer supplied go, new ones come in, the rest stay.
  */
 function regionStatements(rows: SQL): SQL[] {
-  const priceOf = sql`JOIN prices p ON p.batch_id = s.batch_id AND p.product_id = (SELECT id FROM products WHERE natural_key = s.natural_key)`;
+  const p = alias(prices, "p");
+  const r = alias(priceRegions, "r");
+  const reg = bareColumns(priceRegions);
+  const priceOf = sql`JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
+  // rowid, json_each's value and `regions` (a staged JSON array) are SQLite's and the staging's own names.
   return [
-    sql`DELETE FROM price_regions WHERE rowid IN (SELECT r.rowid FROM ${rows} ${priceOf}
-        JOIN price_regions r ON r.price_id = p.id WHERE r.region_code NOT IN (SELECT value FROM json_each(s.regions)))`,
-    sql`INSERT INTO price_regions (price_id, region_code) SELECT p.id, c.value FROM ${rows} ${priceOf}
+    sql`DELETE FROM ${priceRegions} WHERE rowid IN (SELECT ${r}.rowid FROM ${rows} ${priceOf}
+        JOIN ${priceRegions} ${r} ON ${r.priceId} = ${p.id} WHERE ${r.regionCode} NOT IN (SELECT value FROM json_each(s.regions)))`,
+    sql`INSERT INTO ${priceRegions} (${reg.priceId}, ${reg.regionCode}) SELECT ${p.id}, c.value FROM ${rows} ${priceOf}
         JOIN json_each(s.regions) c WHERE true ON CONFLICT DO NOTHING`,
   ];
 }
+
+/** The id of the product with natural key `key`. */
+const productIdOf = (key: SQL) => sql`(SELECT ${pr.id} FROM ${products} WHERE ${pr.naturalKey} = ${key})`;
 
 /** A product's columns (PRODUCT_FIELDS) as JSON values. */
 const productRow = (p: ProductRecord, keys: SearchKeys) => [
@@ -160,17 +185,17 @@ function distinctProducts(recs: PriceRecord[], keysOf: (genericName: string) => 
 
 export function priceChunkStatements(recs: PriceRecord[], keysOf: (genericName: string) => SearchKeys): SQL[] {
   if (recs.length === 0) return [];
-  const products = sql`SELECT ${columns(PRODUCT_FIELDS)} FROM json_each(${JSON.stringify(distinctProducts(recs, keysOf))}) j`;
-  const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
+  const productRows = sql`SELECT ${columns(PRODUCT_FIELDS)} FROM json_each(${JSON.stringify(distinctProducts(recs, keysOf))}) j`;
+  const priceRows = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
   return [
-    ...productStatements(products),
+    ...productStatements(productRows),
     ...priceStatements(sql`(SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${trustedSql(String(STAGED_PRICE_FIELDS.length))} AS regions
-      FROM json_each(${JSON.stringify(prices)}) j) s`),
+      FROM json_each(${JSON.stringify(priceRows)}) j) s`),
   ];
 }
 
 /** A price row as staged: its batch, its product's natural key, its own columns. */
-const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", ...PRICE_FIELDS, "renews_batch"] as const;
+const STAGED_PRICE_FIELDS = [P.batchId, PR.naturalKey, ...PRICE_FIELDS, RENEWS_BATCH];
 
 /**
  * The prices upsert and their supplied regions, from `rows` (an aliased `s` source with
@@ -178,8 +203,8 @@ const STAGED_PRICE_FIELDS = ["batch_id", "natural_key", ...PRICE_FIELDS, "renews
  */
 function priceStatements(rows: SQL): SQL[] {
   return [
-    sql`INSERT INTO prices (${PRICE_COLUMNS})
-      SELECT s.batch_id, (SELECT id FROM products WHERE natural_key = s.natural_key), ${list("s.", PRICE_FIELDS)}
+    sql`INSERT INTO ${prices} (${PRICE_COLUMNS})
+      SELECT ${s(P.batchId)}, ${productIdOf(s(PR.naturalKey))}, ${list("s.", PRICE_FIELDS)}
       FROM ${rows} WHERE true ${PRICE_UPSERT}`,
     ...regionStatements(rows),
     ...renewalStatements(rows),
@@ -195,14 +220,17 @@ function priceStatements(rows: SQL): SQL[] {
  * old links still show which ones change.
  */
 function renewalStatements(rows: SQL): SQL[] {
-  const links = sql`SELECT p.id AS id, p.renews_price_id AS cur,
-        (SELECT p0.id FROM prices p0 WHERE p0.batch_id = s.renews_batch AND p0.product_id = p.product_id) AS prev
-      FROM ${rows} JOIN prices p ON p.batch_id = s.batch_id AND p.product_id = (SELECT id FROM products WHERE natural_key = s.natural_key)`;
+  const p = alias(prices, "p");
+  const p0 = alias(prices, "p0");
+  // l's id, cur and prev name the link, not a column: a price, the price it renews now and the one it should.
+  const links = sql`SELECT ${p.id} AS id, ${p.renewsPriceId} AS cur,
+        (SELECT ${p0.id} FROM ${prices} ${p0} WHERE ${p0.batchId} = ${s(RENEWS_BATCH)} AND ${p0.productId} = ${p.productId}) AS prev
+      FROM ${rows} JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
   return [
-    sql`WITH l AS (${links}) UPDATE prices SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-      WHERE id IN (SELECT prev FROM l WHERE cur IS NOT prev UNION SELECT cur FROM l WHERE cur IS NOT prev)`,
-    sql`UPDATE prices SET renews_price_id = l.prev FROM (${links}) l
-      WHERE prices.id = l.id AND prices.renews_price_id IS NOT l.prev`,
+    sql`WITH l AS (${links}) UPDATE ${prices} SET ${pc.updatedAt} = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+      WHERE ${pc.id} IN (SELECT prev FROM l WHERE cur IS NOT prev UNION SELECT cur FROM l WHERE cur IS NOT prev)`,
+    sql`UPDATE ${prices} SET ${pc.renewsPriceId} = l.prev FROM (${links}) l
+      WHERE ${prices.id} = l.id AND ${prices.renewsPriceId} IS NOT l.prev`,
   ];
 }
 
@@ -213,7 +241,7 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
   begin(ctx) {
     ctx.staging.products.clear();
     return [
-      trustedSql(`CREATE TEMP TABLE IF NOT EXISTS import_products (natural_key TEXT PRIMARY KEY, ${UPDATABLE.join(", ")})`),
+      trustedSql(`CREATE TEMP TABLE IF NOT EXISTS import_products (${PR.naturalKey} TEXT PRIMARY KEY, ${UPDATABLE.join(", ")})`),
       trustedSql(`CREATE TEMP TABLE IF NOT EXISTS import_prices (${STAGED_PRICE_FIELDS.join(", ")}, regions)`),
       sql`DELETE FROM temp.import_products`,
       sql`DELETE FROM temp.import_prices`,
@@ -221,25 +249,25 @@ export const priceStaging: StagedWrite<PricesContext, PriceRecord> = {
   },
   stage(recs, ctx) {
     if (recs.length === 0) return [];
-    const products: string[] = [];
+    const productRows: string[] = [];
     for (const r of recs) {
       const json = JSON.stringify(productRow(r.product, ctx.keysOf(r.product.genericName)));
       const staged = ctx.staging.products;
       if (staged.get(r.product.naturalKey) === json) continue;
       staged.set(r.product.naturalKey, json);
-      products.push(json);
+      productRows.push(json);
     }
-    const prices = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
+    const priceRows = recs.map((r) => [r.batchId, r.product.naturalKey, ...priceValues(r), r.renewsBatchId, r.supplyRegionCodes]);
     const statements: SQL[] = [];
-    if (products.length) {
+    if (productRows.length) {
       // A product that comes again in the slice with other values replaces its staged row: the last wins.
       statements.push(sql`INSERT INTO temp.import_products (${PRODUCT_COLUMNS}) SELECT ${columns(PRODUCT_FIELDS)}
-        FROM json_each(${`[${products.join(",")}]`}) j WHERE true
-        ON CONFLICT(natural_key) DO UPDATE SET (${list("", UPDATABLE)}) = (${list("excluded.", UPDATABLE)})`);
+        FROM json_each(${`[${productRows.join(",")}]`}) j WHERE true
+        ON CONFLICT(${pr.naturalKey}) DO UPDATE SET (${list("", UPDATABLE)}) = (${list("excluded.", UPDATABLE)})`);
     }
     // `regions` is the last element, a JSON array (`->`), so codes need no escaping rules of their own.
     statements.push(sql`INSERT INTO temp.import_prices (${list("", STAGED_PRICE_FIELDS)}, regions)
-      SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${trustedSql(String(STAGED_PRICE_FIELDS.length))} FROM json_each(${JSON.stringify(prices)}) j`);
+      SELECT ${columns(STAGED_PRICE_FIELDS)}, j.value->${trustedSql(String(STAGED_PRICE_FIELDS.length))} FROM json_each(${JSON.stringify(priceRows)}) j`);
     return statements;
   },
   apply(ctx) {
