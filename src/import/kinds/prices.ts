@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { ProductRow } from "../../db/rows";
-import type { Category, ReferenceKind } from "../../db/schema";
+import { batches as batchTable, bids, type Category, prices, products, type ReferenceKind, regions as regionTable } from "../../db/schema";
+import { bareColumns } from "../../db/trusted-sql";
 import { discountBasisPoints, type E4, unitPriceE4Rounded } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
 import { type SearchKeys, searchKeys } from "../../domain/search-keys";
@@ -142,10 +144,12 @@ export const priceFields = [
 ] as const;
 
 export async function loadPricesContext(db: import("../../db/client").Db, options: import("./types").ImportOptions): Promise<PricesContext> {
+  const b = bareColumns(batchTable);
   const batches = await db.all<{ id: string; category: Category; cycleStart: string | null; cycleEnd: string | null; scope: string | null }>(
-    sql`SELECT id, category, cycle_start AS cycleStart, cycle_end AS cycleEnd, region_scope AS scope FROM batches`,
+    sql`SELECT ${b.id} AS id, ${b.category} AS category, ${b.cycleStart} AS cycleStart, ${b.cycleEnd} AS cycleEnd, ${b.regionScope} AS scope FROM ${batchTable}`,
   );
-  const regions = await db.all<{ code: string; name: string }>(sql`SELECT code, name FROM regions`);
+  const r = bareColumns(regionTable);
+  const regions = await db.all<{ code: string; name: string }>(sql`SELECT ${r.code} AS code, ${r.name} AS name FROM ${regionTable}`);
   const regionCode = regionLookup(regions);
   const ctx: PricesContext = {
     batchOverride: options.batch,
@@ -273,10 +277,13 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
   async checkWritten(db, ctx, dryRun) {
     if (ctx.renewals.length === 0) return [];
     // Prices of this file count as predecessors only once written: a dry run checks against what is stored.
+    const p = alias(prices, "p");
+    const pr = alias(products, "pr");
+    // j's elements are a renewal's row, batch and product key (ctx.renewals), not columns.
     const missing = await db.all<{ row: number; batch: string }>(sql`SELECT j.value->>0 AS row, j.value->>1 AS batch
       FROM json_each(${JSON.stringify(ctx.renewals)}) j
-      WHERE NOT EXISTS (SELECT 1 FROM prices p JOIN products pr ON pr.id = p.product_id
-        WHERE p.batch_id = j.value->>1 AND pr.natural_key = j.value->>2)
+      WHERE NOT EXISTS (SELECT 1 FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
+        WHERE ${p.batchId} = j.value->>1 AND ${pr.naturalKey} = j.value->>2)
       ORDER BY 1`);
     if (missing.length === 0) return [];
     const rows: NamedRows = { count: 0, rows: [] };
@@ -288,10 +295,12 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
   },
   async countChanged(db, since, touched) {
     // A product changed (say its short name) changes the prices of this file in the touched batches.
-    const prices = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM prices p JOIN products pr ON pr.id = p.product_id
-      WHERE p.batch_id IN (SELECT value FROM json_each(${JSON.stringify(touched)})) AND (p.updated_at >= ${since} OR pr.updated_at >= ${since})`);
-    const bids = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM bids WHERE updated_at >= ${since}`);
-    return (prices[0]?.n ?? 0) + (bids[0]?.n ?? 0);
+    const p = alias(prices, "p");
+    const pr = alias(products, "pr");
+    const changedPrices = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
+      WHERE ${p.batchId} IN (SELECT value FROM json_each(${JSON.stringify(touched)})) AND (${p.updatedAt} >= ${since} OR ${pr.updatedAt} >= ${since})`);
+    const changedBids = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${bids} WHERE ${bareColumns(bids).updatedAt} >= ${since}`);
+    return (changedPrices[0]?.n ?? 0) + (changedBids[0]?.n ?? 0);
   },
   // Losing bids touch their batch too: its bid landscape is kept with its statistics.
   touchedBatches: (records) => records.map((r) => r.batchId),
