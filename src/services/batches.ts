@@ -1,9 +1,10 @@
-import { eq, inArray, type SQL, sql } from "drizzle-orm";
+import { eq, getTableName, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { BatchFields, SqlRow } from "../db/rows";
-import { batches, batchStats } from "../db/schema";
-import { trustedSql } from "../db/trusted-sql";
+import { batches, batchStats, priceSearch, prices, products, tombstones } from "../db/schema";
+import { bareColumns, trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
@@ -37,17 +38,32 @@ const BATCH_ROW = {
   synthetic: batches.synthetic,
   stats: batchStats.stats,
 } satisfies Record<keyof BatchSqlRow, unknown>;
+/** BATCH_FROM's aliases and the tombstones' (t), through the schema; ps and p, pr for the statements below. */
+const b = alias(batches, "b");
+const s = alias(batchStats, "s");
+const t = alias(tombstones, "t");
+const ps = alias(priceSearch, "ps");
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
 /** The same fields with their columns as SQL text under the aliases b and s (the change feed's union, a withdrawal's tombstone). */
-const BATCH_FIELDS = Object.entries(BATCH_ROW).map(([field, column]) => [field, `${column.table === batchStats ? "s" : "b"}.${column.name}`] as const);
-const BATCH_FROM = "batches b LEFT JOIN batch_stats s ON s.batch_id = b.id";
+const BATCH_FIELDS = Object.entries(BATCH_ROW).map(
+  ([field, column]) => [field, `${column.table === batchStats ? getTableName(s) : getTableName(b)}.${column.name}`] as const,
+);
+const BATCH_FROM = sql`${batches} ${b} LEFT JOIN ${batchStats} ${s} ON ${s.batchId} = ${b.id}`;
 const BATCH_COLUMNS = trustedSql(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
-const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${trustedSql(BATCH_FROM)}`;
+const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${BATCH_FROM}`;
 const selectBatches = (db: Db) => db.select(BATCH_ROW).from(batches).leftJoin(batchStats, eq(batchStats.batchId, batches.id));
 
 /** A batch with its statistics, over BATCH_FROM, as the JSON a tombstone keeps (src/services/import-withdrawal.ts). */
 export const BATCH_JSON = trustedSql(`json_object(${BATCH_FIELDS.map(([field, column]) => `'${field}', ${column}`).join(", ")})`);
-export const BATCH_TOMBSTONE_FROM = trustedSql(BATCH_FROM);
-const batchFromJson = (json: string) => trustedSql(BATCH_FIELDS.map(([field]) => `json_extract(${json}, '$.${field}') AS ${field}`).join(", "));
+export const BATCH_TOMBSTONE_FROM = BATCH_FROM;
+/** A JSON path as SQL text: `'$.field'`, for one of the fields above (constants, never input). */
+const fieldPath = (field: string) => trustedSql(`'$.${field}'`);
+const batchFromJson = (json: SQLWrapper) =>
+  sql.join(
+    BATCH_FIELDS.map(([field]) => sql`json_extract(${json}, ${fieldPath(field)}) AS ${trustedSql(field)}`),
+    sql`, `,
+  );
 
 export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
 
@@ -98,7 +114,7 @@ function toBatchView(row: BatchSqlRow, computed: BatchStatisticsView) {
 export type BatchView = ReturnType<typeof toBatchView>;
 
 /** When a batch last changed for a client: its own row or its statistics (which change with its prices). */
-const BATCH_CHANGED_AT = sql`max(b.updated_at, COALESCE(s.updated_at, ''))`;
+const BATCH_CHANGED_AT = sql`max(${b.updatedAt}, COALESCE(${s.updatedAt}, ''))`;
 
 export type BatchChange = { kind: "added" | "changed" | "withdrawn"; at: string; tombstone: boolean };
 
@@ -124,18 +140,18 @@ export async function listBatches(
 ): Promise<(BatchView & { change?: BatchChange })[]> {
   const conditions = [];
   const gone: SQL[] = [];
-  const copied = (field: string) => trustedSql(`json_extract(t.last, '$.${field}')`);
+  const copied = (field: keyof BatchSqlRow) => sql`json_extract(${t.last}, ${fieldPath(field)})`;
   if (filter.province !== undefined) conditions.push(await suppliedTo(db, filter.province));
   if (filter.level) {
-    conditions.push(sql`b.level = ${filter.level}`);
+    conditions.push(sql`${b.level} = ${filter.level}`);
     gone.push(sql`${copied("level")} = ${filter.level}`);
   }
   if (filter.category) {
-    conditions.push(sql`b.category = ${filter.category}`);
+    conditions.push(sql`${b.category} = ${filter.category}`);
     gone.push(sql`${copied("category")} = ${filter.category}`);
   }
   if (filter.synthetic !== undefined) {
-    conditions.push(sql`b.synthetic = ${filter.synthetic ? 1 : 0}`);
+    conditions.push(sql`${b.synthetic} = ${filter.synthetic ? 1 : 0}`);
     gone.push(sql`${copied("synthetic")} = ${filter.synthetic ? 1 : 0}`);
   }
   const since = filter.updatedSince === undefined ? null : parseUpdatedSince(filter.updatedSince);
@@ -148,13 +164,13 @@ export async function listBatches(
     ? await readRows<Row>(
         db,
         sql`SELECT * FROM (
-        SELECT ${BATCH_COLUMNS}, ${BATCH_CHANGED_AT} AS changedAt, b.created_at AS createdAt, 0 AS withdrawn FROM ${trustedSql(BATCH_FROM)} ${where}
+        SELECT ${BATCH_COLUMNS}, ${BATCH_CHANGED_AT} AS changedAt, ${b.createdAt} AS createdAt, 0 AS withdrawn FROM ${BATCH_FROM} ${where}
         UNION ALL
-        SELECT ${batchFromJson("t.last")}, t.withdrawn_at AS changedAt, t.withdrawn_at AS createdAt, 1 AS withdrawn
-        FROM tombstones t WHERE ${sql.join([withdrawnIn("batches", since.updated), ...gone], sql` AND `)}
+        SELECT ${batchFromJson(t.last)}, ${t.withdrawnAt} AS changedAt, ${t.withdrawnAt} AS createdAt, 1 AS withdrawn
+        FROM ${tombstones} ${t} WHERE ${sql.join([withdrawnIn("batches", since.updated), ...gone], sql` AND `)}
       ) ORDER BY changedAt ASC, id ASC`,
       )
-    : await readRows<Row>(db, sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(b.announced, '') DESC, b.id ASC`);
+    : await readRows<Row>(db, sql`${BATCH_SELECT} ${where} ORDER BY COALESCE(${b.announced}, '') DESC, ${b.id} ASC`);
   // Every batch fits one answer, so the state (the calendar's, never stored) is judged here by the domain's rule.
   const states = filter.state?.length ? new Set(filter.state) : null;
   const views: (BatchView & { change?: BatchChange })[] = [];
@@ -177,7 +193,7 @@ export async function listBatches(
  */
 async function suppliedTo(db: Db, province: string): Promise<SQL> {
   const { places } = await parsePriceFilter(db, { province, include: "all" });
-  return sql`b.id IN (SELECT ps.batch_id FROM price_search ps WHERE ${sql.join(places.map(placeSql), sql` AND `)})`;
+  return sql`${b.id} IN (SELECT ${ps.batchId} FROM ${priceSearch} ${ps} WHERE ${sql.join(places.map(placeSql), sql` AND `)})`;
 }
 
 /** Where the next batches sync starts: the newest change now, a withdrawal too (read before the list, so nothing falls between). */
@@ -185,7 +201,7 @@ export async function batchesSyncToken(db: Db): Promise<string> {
   const [point] = await readRows<{ updated: string | null }>(
     db,
     sql`SELECT max(u) AS updated FROM
-    (SELECT max(${BATCH_CHANGED_AT}) AS u FROM batches b LEFT JOIN batch_stats s ON s.batch_id = b.id UNION ALL ${newestWithdrawal("batches")})`,
+    (SELECT max(${BATCH_CHANGED_AT}) AS u FROM ${BATCH_FROM} UNION ALL ${newestWithdrawal("batches")})`,
   );
   return syncToken({ updated: point?.updated || "1970-01-01T00:00:00.000Z", clock: new Date().toISOString() });
 }
@@ -207,6 +223,9 @@ export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promi
   return out;
 }
 
+/** batch_stats's columns bare, for the upsert's `excluded.` row. */
+const stat = bareColumns(batchStats);
+
 /** Recomputes the statistics of the given batches from their prices (after an import). */
 export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Promise<void> {
   const now = new Date().toISOString();
@@ -218,8 +237,8 @@ export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Pro
       .values({ batchId, stats: JSON.stringify(stored), updatedAt: now })
       .onConflictDoUpdate({
         target: batchStats.batchId,
-        set: { stats: sql`excluded.stats`, updatedAt: sql`excluded.updated_at` },
-        setWhere: sql`${batchStats.stats} IS NOT excluded.stats`,
+        set: { stats: sql`excluded.${stat.stats}`, updatedAt: sql`excluded.${stat.updatedAt}` },
+        setWhere: sql`${batchStats.stats} IS NOT excluded.${stat.stats}`,
       });
   }
 }
@@ -239,11 +258,11 @@ async function computeStoredStats(db: Db, batchId: string): Promise<StoredStats>
     preVbpDiscountBp: number | null;
   }>(
     db,
-    sql`SELECT p.discount_bp AS discountBp, pr.manufacturer, p.product_id AS productId,
-      p.reference_price_e4 AS referencePriceE4, p.chosen_price_e4 AS chosenPriceE4,
-      pr.package_qty AS packageQty, p.agreed_volume AS agreedVolume, p.reference_kind AS referenceKind,
-      p.ceiling_discount_bp AS ceilingDiscountBp, p.pre_vbp_discount_bp AS preVbpDiscountBp
-    FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batchId}`,
+    sql`SELECT ${p.discountBp} AS discountBp, ${pr.manufacturer}, ${p.productId} AS productId,
+      ${p.referencePriceE4} AS referencePriceE4, ${p.chosenPriceE4} AS chosenPriceE4,
+      ${pr.packageQty} AS packageQty, ${p.agreedVolume} AS agreedVolume, ${p.referenceKind} AS referenceKind,
+      ${p.ceilingDiscountBp} AS ceilingDiscountBp, ${p.preVbpDiscountBp} AS preVbpDiscountBp
+    FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} WHERE ${p.batchId} = ${batchId}`,
   );
   const stats = batchStatistics(
     items.map((i) => ({

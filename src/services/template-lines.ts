@@ -1,8 +1,14 @@
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { prices, products } from "../db/schema";
 import { formatYuan } from "../domain";
 import { priceFilters } from "./prices";
+
+/** The aliases the in-force filter (priceFilters) is written over: p, and the product pr. */
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
 
 /** A price scaled by a whole percent, cut to the fen: an example figure, not a computed one. */
 const scaled = (e4: number, pct: bigint) => formatYuan(((BigInt(e4) * pct) / 10_000n) * 100n, 2);
@@ -29,7 +35,6 @@ export type TemplateLine = {
  */
 export async function templateLines(db: Db, province?: string): Promise<TemplateLine[]> {
   const [inForce] = await priceFilters(db, province ? { province } : {});
-  // SQL text: the in-force filter (priceFilters) is SQL written over the alias p.
   const rows = await readRows<{
     genericName: string;
     dosageForm: string | null;
@@ -42,11 +47,11 @@ export async function templateLines(db: Db, province?: string): Promise<Template
     chosenPriceE4: number;
   }>(
     db,
-    sql`SELECT pr.generic_name AS genericName, pr.dosage_form AS dosageForm, pr.spec AS spec, pr.package_text AS packageText, pr.package_qty AS packageQty,
-        pr.smallest_unit AS smallestUnit, pr.package_unit AS packageUnit, pr.manufacturer AS manufacturer, p.chosen_price_e4 AS chosenPriceE4
-      FROM prices p JOIN products pr ON pr.id = p.product_id
-      WHERE ${inForce} AND p.synthetic = 0 AND pr.spec IS NOT NULL AND pr.spec <> '' AND pr.manufacturer IS NOT NULL AND pr.manufacturer <> ''
-      ORDER BY pr.generic_name, p.id LIMIT 2`,
+    sql`SELECT ${pr.genericName} AS genericName, ${pr.dosageForm} AS dosageForm, ${pr.spec} AS spec, ${pr.packageText} AS packageText, ${pr.packageQty} AS packageQty,
+        ${pr.smallestUnit} AS smallestUnit, ${pr.packageUnit} AS packageUnit, ${pr.manufacturer} AS manufacturer, ${p.chosenPriceE4} AS chosenPriceE4
+      FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
+      WHERE ${inForce} AND ${p.synthetic} = 0 AND ${pr.spec} IS NOT NULL AND ${pr.spec} <> '' AND ${pr.manufacturer} IS NOT NULL AND ${pr.manufacturer} <> ''
+      ORDER BY ${pr.genericName}, ${p.id} LIMIT 2`,
   );
   type Row = (typeof rows)[number];
   const pack = (r: Row) => r.packageText ?? (r.packageQty ? `${r.packageQty}${r.smallestUnit ?? ""}/${r.packageUnit ?? "盒"}` : "");
