@@ -7,7 +7,7 @@ import type { AtomicWrite } from "./import/writer";
 import type { AdminToken } from "./middleware/admin-tokens";
 import type { AdminAuthBudget } from "./middleware/rate-limit";
 import type { SpooledImporter } from "./node-http/import-in-worker";
-import type { ReadCalls } from "./node-http/read-calls";
+import type { ReadCalls } from "./services/read-calls";
 import type { SpreadsheetWriter } from "./services/spreadsheet";
 
 /**
@@ -53,7 +53,7 @@ export type AppDeps = {
   readWorkbook?: WorkbookOpener;
   /** Spools an import's body to a temporary file as it arrives (Node); absent: the body is read into memory. */
   spoolUpload?: UploadSpooler;
-  /** Searches run whole on a read thread, rows and answer built there (Node with READ_THREADS); absent: in this thread over `db`. */
+  /** Searches and product answers run whole on a read thread, rows and answer built there (Node with READ_THREADS); absent: in this thread over `db`. */
   readCalls?: ReadCalls;
   /**
    * SHA-256 of an answer's body, for its ETag (Node: node:crypto, synchronous); absent: Web Crypto,

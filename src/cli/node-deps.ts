@@ -14,8 +14,7 @@ import { MemoryResponseCache } from "../node-http/memory-response-cache";
 import { pooledClient } from "../node-http/pooled-client";
 import type { ReadPool } from "../node-http/read-pool";
 import { nodeVendorAssets } from "../node-http/vendor-assets";
-import { searchGroups } from "../services/grouped-results";
-import { searchPrices } from "../services/prices";
+import { readCallsOver } from "../services/read-calls";
 
 export type NodeDepsOptions = Omit<AppDeps, "db" | "onDatabaseBusy" | "responseCache" | "spoolUpload" | "importWrite"> & {
   /** Where uploads are spooled while they are imported (UPLOAD_SPOOL_DIR); the system's temp folder by default. */
@@ -50,14 +49,16 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
         { schema },
       ) as unknown as Db)
     : null;
+  const local = pooled ? readCallsOver(pooled) : null;
   const deps: AppDeps = {
     ...settings,
-    // A search goes to a read thread whole once one has loaded the calls' module; until then its statements do, one by one.
+    // A search or product answer goes to a read thread whole once one has loaded the calls' module; until then its statements do, one by one.
     readCalls:
-      readPool && pooled
+      readPool && local
         ? {
-            searchPrices: (query) => readPool.call("searchPrices", query) ?? searchPrices(pooled, query),
-            searchGroups: (query) => readPool.call("searchGroups", query) ?? searchGroups(pooled, query),
+            searchPrices: (query) => readPool.call("searchPrices", query) ?? local.searchPrices(query),
+            searchGroups: (query) => readPool.call("searchGroups", query) ?? local.searchGroups(query),
+            getProduct: (id, query) => readPool.call("getProduct", id, query) ?? local.getProduct(id, query),
           }
         : undefined,
     sha256: (body) => createHash("sha256").update(body).digest(),

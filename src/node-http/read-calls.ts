@@ -3,24 +3,12 @@ import { drizzle } from "drizzle-orm/libsql";
 import type { Db } from "../db/client";
 import * as schema from "../db/schema";
 import { AppError } from "../errors";
-import { type GroupPage, type GroupQuery, searchGroups } from "../services/grouped-results";
-import { type PricePage, type PriceQuery, searchPrices } from "../services/prices";
+import { type ReadCalls, readCallsOver } from "../services/read-calls";
 import { statementParts } from "./read-pool";
 import { resultSet } from "./result-set";
 
-/**
- * Service calls a read thread runs whole (src/node-http/read-pool.ts): the statements, the rows
- * built from them and the answer's objects all stay off the event loop, which then only validates
- * the request and writes the answer. Measured at a million prices, 8 distinct searches at a time:
- * see the README's performance section.
- */
-export type ReadCalls = {
-  /** GET /api/v1/prices without updatedSince. */
-  searchPrices(query: PriceQuery): Promise<PricePage>;
-  /** The search page (查询). */
-  searchGroups(query: GroupQuery): Promise<GroupPage>;
-};
-export type ReadCallName = keyof ReadCalls;
+/** The reads of src/services/read-calls.ts as a read thread runs them (src/node-http/read-pool.ts). */
+export type { ReadCallName, ReadCalls } from "../services/read-calls";
 
 /** A statement run synchronously on the thread's own read-only connection. */
 export type RunStatement = (sql: string, args: readonly InValue[]) => { columns: string[]; rows: unknown[][] };
@@ -43,7 +31,7 @@ export function readCalls(run: RunStatement): ReadCalls {
   // as unknown as (twice): the thread's client has only the read call of @libsql/client's Client, and
   // drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
   const db = drizzle({ execute } as unknown as Client, { schema }) as unknown as Db;
-  return { searchPrices: (query) => searchPrices(db, query), searchGroups: (query) => searchGroups(db, query) };
+  return readCallsOver(db);
 }
 
 export function toCallError(err: unknown): CallError {

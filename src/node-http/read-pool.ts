@@ -83,7 +83,8 @@ parentPort.on("message", ({ id, sql, args, call }) => {
     const { columns, rows } = run(sql, args);
     parentPort.postMessage({ id, columns, rows });
   } catch (e) {
-    parentPort.postMessage({ id, error: { message: String(e && e.message), code: e && e.code, rawCode: e && e.rawCode } });
+    // A statement's error in the calls' shape (CallError in read-calls.ts), without an AppError.
+    parentPort.postMessage({ id, error: { message: String(e && e.message), code: typeof (e && e.code) === "string" ? e.code : undefined } });
   }
 });
 `;
@@ -148,7 +149,7 @@ export function createReadPool({
       slot.pending.delete(m.id);
       slot.busy--;
       clearTimeout(p.timer);
-      if (m.error) p.reject(m.error.appError ? fromCallError(m.error) : Object.assign(new Error(m.error.message), { code: m.error.code }));
+      if (m.error) p.reject(fromCallError(m.error));
       else p.resolve(p.decode(m));
     });
     worker.on("error", (err) => failAll(slot, err));

@@ -9,7 +9,8 @@ import type { ResultSet, Row } from "@libsql/client";
  * number as in `SELECT 1, 0`, or one that could reach the prototype) take the slow, exact path.
  */
 export function resultSet(columns: string[], raw: unknown[][]): ResultSet {
-  const rows = plainNames(columns) ? fastRows(columns, raw) : exactRows(columns, raw);
+  const proto = prototypeOf(columns);
+  const rows = proto ? fastRows(proto, columns, raw) : exactRows(columns, raw);
   return {
     columns,
     columnTypes: columns.map(() => ""),
@@ -22,15 +23,25 @@ export function resultSet(columns: string[], raw: unknown[][]): ResultSet {
 
 const plainNames = (columns: string[]) => new Set(columns).size === columns.length && columns.every((name) => !/^\d+$/.test(name) && name !== "__proto__");
 
-/** One prototype per column list, kept: statements repeat, and rows of one shape then share V8's hidden class. */
-const prototypes = new Map<string, object>();
+/**
+ * One prototype per column list, kept: statements repeat, and rows of one shape then share V8's
+ * hidden class. Null for a list whose names an index cannot stand for, also kept.
+ */
+const prototypes = new Map<string, object | null>();
 const MAX_PROTOTYPES = 1000;
 
-function prototypeOf(columns: string[]): object {
+function prototypeOf(columns: string[]): object | null {
   const key = columns.join("\u0000");
   let proto = prototypes.get(key);
-  if (proto) return proto;
-  proto = {};
+  if (proto !== undefined) return proto;
+  proto = plainNames(columns) ? namedPrototype(columns) : null;
+  if (prototypes.size >= MAX_PROTOTYPES) prototypes.clear();
+  prototypes.set(key, proto);
+  return proto;
+}
+
+function namedPrototype(columns: string[]): object {
+  const proto = {};
   Object.defineProperty(proto, "length", { value: columns.length });
   columns.forEach((name, i) =>
     Object.defineProperty(proto, i, {
@@ -39,13 +50,10 @@ function prototypeOf(columns: string[]): object {
       },
     }),
   );
-  if (prototypes.size >= MAX_PROTOTYPES) prototypes.clear();
-  prototypes.set(key, proto);
   return proto;
 }
 
-function fastRows(columns: string[], raw: unknown[][]): Row[] {
-  const proto = prototypeOf(columns);
+function fastRows(proto: object, columns: string[], raw: unknown[][]): Row[] {
   return raw.map((values) => {
     const row = Object.create(proto) as Record<string, unknown>;
     for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];

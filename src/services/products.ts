@@ -121,6 +121,9 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   };
 }
 
+/** What getProduct answers: plain data, so it crosses threads by structured clone. */
+export type ProductAnswer = Awaited<ReturnType<typeof getProduct>>;
+
 function subtract(a: Fraction, b: Fraction): Fraction {
   return addFractions(a, { num: -b.num, den: b.den });
 }

@@ -1,31 +1,27 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openMigrated } from "../../src/cli/database";
-import type { LibsqlHandle } from "../../src/db/client";
 import { AppError } from "../../src/errors";
 import { createReadPool, type ReadPool } from "../../src/node-http/read-pool";
 import { resultSet } from "../../src/node-http/result-set";
 import { type GroupQuery, searchGroups } from "../../src/services/grouped-results";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
+import { getProduct, type ProductQuery } from "../../src/services/products";
+import { createTestFile } from "../support/test-db";
 
 // Keeps one thread's SQLite busy for a few hundred ms (as in read-pool.test.ts).
 const SLOW = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT count(*) AS n FROM c";
 
-let dir: string;
-let handle: LibsqlHandle;
+let file: Awaited<ReturnType<typeof createTestFile>>;
+let handle: Awaited<ReturnType<typeof createTestFile>>["handle"];
 let pool: ReadPool;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "vbp-calls-"));
-  handle = await openMigrated(`file:${join(dir, "db.sqlite")}`);
-  pool = createReadPool({ path: join(dir, "db.sqlite"), size: 2, budgetMs: 20_000, calls: true });
+  file = await createTestFile("vbp-calls-");
+  handle = file.handle;
+  pool = createReadPool({ path: file.path, size: 2, budgetMs: 20_000, calls: true });
   expect(await pool.callsReady(60_000)).toBe(true);
 }, 90_000);
 afterAll(async () => {
   await pool.close();
-  handle.close();
-  rmSync(dir, { recursive: true, force: true });
+  file.remove();
 });
 
 // What pharmacists and integrators send, on the real seeds (national batches 1–4).
@@ -59,6 +55,25 @@ describe("searches run whole on a read thread", () => {
     expect(await pool.call("searchGroups", query)).toEqual(here);
   });
 
+  it.each<[string, ProductQuery]>([
+    ["氨氯地平", {}],
+    ["氨氯地平", { province: "广东省" }],
+    ["阿莫西林", { include: "ended", alternativesLimit: 3 }],
+    ["阿托伐他汀", { asOf: "2019-06-01", unitsPerDay: 2 }],
+  ])("give the product answer (产品, /api/v1/products/:id) the same history, alternatives and bids: %s %o", async (q, query) => {
+    // A product the place can buy, so the history asked about is not empty.
+    const id = (await searchPrices(handle.db, { q, limit: 1, province: query.province })).items[0]!.product.id;
+    const here = await getProduct(handle.db, id, query);
+    expect(here.history.length).toBeGreaterThan(0);
+    expect(await pool.call("getProduct", id, query)).toEqual(here);
+  });
+
+  it("answer 404 for a product that does not exist, as the service does", async () => {
+    const there = await pool.call("getProduct", 987654, {})!.catch((e: unknown) => e);
+    expect(there).toBeInstanceOf(AppError);
+    expect(there).toMatchObject({ status: 404, code: "not_found" });
+  });
+
   it("follow a cursor to the same next page", async () => {
     const first = await searchPrices(handle.db, { sort: "unitPrice", limit: 3 });
     expect(first.nextCursor).not.toBeNull();
@@ -76,7 +91,7 @@ describe("searches run whole on a read thread", () => {
   });
 
   it("answer 503 with Retry-After when the call runs past its budget, and the pool takes calls again after", async () => {
-    const tight = createReadPool({ path: join(dir, "db.sqlite"), size: 1, budgetMs: 150, calls: true });
+    const tight = createReadPool({ path: file.path, size: 1, budgetMs: 150, calls: true });
     try {
       expect(await tight.callsReady(60_000)).toBe(true);
       const slow = tight.execute(SLOW, []).catch((e: unknown) => e);

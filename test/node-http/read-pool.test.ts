@@ -1,27 +1,25 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openMigrated } from "../../src/cli/database";
 import { AppError } from "../../src/errors";
 import { createReadPool, isPlainRead, type ReadPool } from "../../src/node-http/read-pool";
+import { createTestFile } from "../support/test-db";
 
 // A statement that keeps SQLite busy for a few hundred ms on this machine, with no table to read.
 const SLOW = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT count(*) AS n FROM c";
 
-let dir: string;
+let file: Awaited<ReturnType<typeof createTestFile>>;
 let path: string;
 let pool: ReadPool;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "vbp-pool-"));
-  path = join(dir, "db.sqlite");
-  (await openMigrated(`file:${path}`)).close();
+  file = await createTestFile("vbp-pool-");
+  path = file.path;
   pool = createReadPool({ path, size: 2, budgetMs: 10_000 });
 });
 afterAll(async () => {
   await pool.close();
-  rmSync(dir, { recursive: true, force: true });
+  file.remove();
 });
 
 /** The nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
@@ -102,7 +100,7 @@ describe("reads on worker threads", () => {
     // A database in rollback-journal mode whose writer holds the EXCLUSIVE lock: readers wait on it
     // (busy_timeout), as they once did at the end of a CLI import. The thread waiting in SQLite was
     // terminated then, which aborted the whole process when the driver returned (a neon panic).
-    const file = join(dir, "locked.sqlite");
+    const file = join(dirname(path), "locked.sqlite");
     const writer = createClient({ url: `file:${file}` });
     await writer.execute("CREATE TABLE t (x)");
     await writer.execute("INSERT INTO t VALUES (1)");

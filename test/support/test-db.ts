@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { openMigrated } from "../../src/cli/database";
 import { type NodeDepsOptions, nodeDeps } from "../../src/cli/node-deps";
-import type { Db } from "../../src/db/client";
+import type { Db, LibsqlHandle } from "../../src/db/client";
 import type { LogLine } from "../../src/middleware/request-context";
 import { createReadPool } from "../../src/node-http/read-pool";
 
@@ -30,6 +30,8 @@ export async function createTestWorld({
   responseCacheBytes = 0,
   /** Threads that run reads off the event loop, as READ_THREADS does on the Node server. */
   readThreads = 0,
+  /** The threads also run searches and product answers whole (src/node-http/read-calls.ts), as the server's do. */
+  readCalls = false,
   /** Any other setting of the Node server (upload slots, auth budget, named tokens, TRUST_PROXY…). */
   settings = {} as Partial<NodeDepsOptions>,
   /** Receives the server's one log line per request. */
@@ -39,7 +41,8 @@ export async function createTestWorld({
   const url = `file:${join(dir, "test.db")}`;
   const handle = await openMigrated(url, undefined, { seed });
   // The same dependencies the Node server builds, so tests see its connection handling too.
-  const readPool = readThreads ? createReadPool({ path: join(dir, "test.db"), size: readThreads, budgetMs: 10_000 }) : undefined;
+  const readPool = readThreads ? createReadPool({ path: join(dir, "test.db"), size: readThreads, budgetMs: 10_000, calls: readCalls }) : undefined;
+  if (readPool && readCalls && !(await readPool.callsReady(60_000))) throw new Error("the read threads could not load the calls' module");
   const node = nodeDeps(handle, url, undefined, {
     readPool,
     adminToken: adminToken ?? undefined,
@@ -58,6 +61,24 @@ export async function createTestWorld({
     dir,
     close: () => {
       node.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A migrated database file holding the seeds, in a directory of its own, for tests that open their
+ * own connections to it (read threads); `remove` closes `handle` and deletes the directory.
+ */
+export async function createTestFile(prefix: string): Promise<{ path: string; handle: LibsqlHandle; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const path = join(dir, "db.sqlite");
+  const handle = await openMigrated(`file:${path}`);
+  return {
+    path,
+    handle,
+    remove: () => {
+      handle.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { pricesChangedSince } from "../../services/price-feed";
-import * as prices from "../../services/prices";
+import { getPrice as findPrice } from "../../services/prices";
+import { readCallsOf } from "../../services/read-calls";
 import type { AppRouteHandler } from "../router";
 import type { getPrice, listPrices } from "./prices.routes";
 
@@ -15,7 +16,7 @@ export const list: AppRouteHandler<typeof listPrices> = async (c) => {
     return c.json({ data: feed.items, meta }, 200);
   }
   const deps = c.get("deps");
-  const page = await (deps.readCalls ? deps.readCalls.searchPrices(query) : prices.searchPrices(deps.db, query));
+  const page = await readCallsOf(deps).searchPrices(query);
   const meta: ListMeta = {
     total: page.total,
     nextCursor: page.nextCursor,
@@ -27,6 +28,6 @@ export const list: AppRouteHandler<typeof listPrices> = async (c) => {
 
 export const getOne: AppRouteHandler<typeof getPrice> = async (c) => {
   // Judged on asOf like the lists (default today in China).
-  const price = await prices.getPrice(c.get("deps").db, c.req.valid("param").id, c.req.query("asOf"));
+  const price = await findPrice(c.get("deps").db, c.req.valid("param").id, c.req.query("asOf"));
   return c.json({ data: price }, 200);
 };

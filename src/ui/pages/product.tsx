@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { therapyCost, yuanToE4 } from "../../domain";
 import { notFound } from "../../errors";
-import { getProduct } from "../../services/products";
+import { readCallsOf } from "../../services/read-calls";
 import { BarChart } from "../charts/bar-chart";
 import { LineChart } from "../charts/line-chart";
 import { ProductBids } from "../components/bid-landscape";
@@ -63,7 +63,6 @@ function WhereForm(props: { action: string; place: ProvinceChoice; includeEnded:
 export async function productPage(c: Context<AppEnv>) {
   const id = Number(c.req.param("id"));
   if (!Number.isSafeInteger(id) || id < 1) throw notFound("product", c.req.param("id") ?? "");
-  const db = c.get("deps").db;
   // all=1 (the "others one click away" link): every state and every province, the remembered one kept.
   const showAll = c.req.query("all") === "1";
   const place = await chooseProvince(c, showAll ? undefined : c.req.query("province"));
@@ -75,7 +74,7 @@ export async function productPage(c: Context<AppEnv>) {
     history,
     alternatives,
     bidLandscape,
-  } = await getProduct(db, id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
+  } = await readCallsOf(c.get("deps")).getProduct(id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
   // The price paid now: the latest in force on the day, else the latest (as the service counts savings).
   const latest = [...history].reverse().find((h) => h.state === "in_force") ?? history[history.length - 1];
   const perDay = readPerDay(c.req.query("perDay"));

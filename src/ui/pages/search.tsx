@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { batchOptions } from "../../services/batch-options";
-import { dosageForms, type GroupQuery, type GroupSort, searchGroups } from "../../services/grouped-results";
+import { dosageForms, type GroupQuery, type GroupSort } from "../../services/grouped-results";
 import type { PriceQuery } from "../../services/prices";
+import { readCallsOf } from "../../services/read-calls";
 import { GroupResults, groupHref } from "../components/group-results";
 import { Pager } from "../components/pager";
 import { GROUP_SORT_LABELS, SearchForm } from "../components/search-form";
@@ -63,7 +64,7 @@ export async function searchPage(c: Context<AppEnv>) {
   const provinces = place.options;
   const { query, problems } = readGroupQuery(c.req.query());
   const grouped: GroupQuery = { ...query, province: province ?? undefined };
-  const result = problems.length ? null : await (deps.readCalls ? deps.readCalls.searchGroups(grouped) : searchGroups(db, grouped));
+  const result = problems.length ? null : await readCallsOf(deps).searchGroups(grouped);
   const params = queryParams(query, province);
   const pages = result ? Math.max(1, Math.ceil(result.total / GROUPS_PER_PAGE)) : 1;
   const provinceName = place.name;
