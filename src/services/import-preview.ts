@@ -1,7 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { runBatch } from "../db/run-batch";
-import type { ImportKind } from "../db/schema";
+import { batches, type ImportKind, prices, products, regions } from "../db/schema";
 import { storedE4ToYuan } from "../domain";
 import { type ImportReport, type ImportRequest, runImport } from "./imports";
 
@@ -18,18 +19,39 @@ export type ImportPreview = {
   samples: { added: PreviewRow[]; updated: PreviewRow[]; unchanged: PreviewRow[] };
 };
 
-type SampleSql = { table: string; select: SQL; key: SQL };
+/** The written table aliased `x` (`from`), its timestamps, its sample rows' order (`key`, then `x.rowid`) and columns. */
+type SampleSql = { from: SQL; createdAt: SQL; updatedAt: SQL; select: SQL; key: SQL };
+
+const px = alias(prices, "x");
+const pr = alias(products, "pr");
+const b = alias(batches, "b");
+const bx = alias(batches, "x");
+const rx = alias(regions, "x");
 
 /** What each kind writes, and how a row of it reads in a preview. */
 const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
   prices: {
-    table: "prices",
-    key: sql`x.batch_id`,
-    select: sql`SELECT b.name AS label, trim(pr.generic_name || ' ' || COALESCE(pr.spec, '') || ' ' || COALESCE(pr.manufacturer, '')) AS detail,
-      x.chosen_price_e4 AS priceE4 FROM prices x JOIN products pr ON pr.id = x.product_id JOIN batches b ON b.id = x.batch_id`,
+    from: sql`${prices} ${px}`,
+    createdAt: sql`${px.createdAt}`,
+    updatedAt: sql`${px.updatedAt}`,
+    key: sql`${px.batchId}`,
+    select: sql`SELECT ${b.name} AS label, trim(${pr.genericName} || ' ' || COALESCE(${pr.spec}, '') || ' ' || COALESCE(${pr.manufacturer}, '')) AS detail,
+      ${px.chosenPriceE4} AS priceE4 FROM ${prices} ${px} JOIN ${products} ${pr} ON ${pr.id} = ${px.productId} JOIN ${batches} ${b} ON ${b.id} = ${px.batchId}`,
   },
-  batches: { table: "batches", key: sql`x.id`, select: sql`SELECT x.id AS label, x.name AS detail, NULL AS priceE4 FROM batches x` },
-  regions: { table: "regions", key: sql`x.code`, select: sql`SELECT x.code AS label, x.name AS detail, NULL AS priceE4 FROM regions x` },
+  batches: {
+    from: sql`${batches} ${bx}`,
+    createdAt: sql`${bx.createdAt}`,
+    updatedAt: sql`${bx.updatedAt}`,
+    key: sql`${bx.id}`,
+    select: sql`SELECT ${bx.id} AS label, ${bx.name} AS detail, NULL AS priceE4 FROM ${batches} ${bx}`,
+  },
+  regions: {
+    from: sql`${regions} ${rx}`,
+    createdAt: sql`${rx.createdAt}`,
+    updatedAt: sql`${rx.updatedAt}`,
+    key: sql`${rx.code}`,
+    select: sql`SELECT ${rx.code} AS label, ${rx.name} AS detail, NULL AS priceE4 FROM ${regions} ${rx}`,
+  },
 };
 
 /**
@@ -49,9 +71,10 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
     const statements: SQL[] = [];
     for await (const chunk of chunks) statements.push(...chunk);
     const [{ now } = { now: "" }] = await tx.all<{ now: string }>(sql`SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now') AS now`);
-    const added = sql`x.created_at >= ${now}`;
-    const updated = sql`x.updated_at >= ${now} AND x.created_at < ${now}`;
-    const count = (cond: SQL) => sql`SELECT count(*) AS n FROM ${sql.identifier(samples.table)} x WHERE ${cond}`;
+    const added = sql`${samples.createdAt} >= ${now}`;
+    const updated = sql`${samples.updatedAt} >= ${now} AND ${samples.createdAt} < ${now}`;
+    const count = (cond: SQL) => sql`SELECT count(*) AS n FROM ${samples.from} WHERE ${cond}`;
+    // rowid is SQLite's own: the order rows were written in, after the key.
     const rows = (cond: SQL) => sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`;
     try {
       const results = await runBatch(tx, [
