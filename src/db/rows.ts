@@ -43,6 +43,30 @@ export const PRODUCT_ANSWER_KEYS = [...PRODUCT_NAME_KEYS, "brandNames", "origina
 /** A batch's own fields (no timestamps): what an import writes and an answer reads. */
 export type BatchFields = Omit<BatchRow, "createdAt" | "updatedAt">;
 
+/**
+ * A batch's fields in the order of batches.csv (a file format) and of the columns a batch import
+ * writes; the file names its percents otherwise (src/synthetic/columns.ts, BATCH_PERCENT_COLUMNS).
+ */
+export const BATCH_FIELD_KEYS = [
+  "id",
+  "name",
+  "level",
+  "category",
+  "organizer",
+  "announced",
+  "cycleStart",
+  "cycleEnd",
+  "regionScope",
+  "publishedItems",
+  "publishedProducts",
+  "publishedFirms",
+  "publishedAvgDiscountBp",
+  "publishedMaxDiscountBp",
+  "publishedSavings",
+  "source",
+  "synthetic",
+] as const satisfies ReadonlyArray<keyof BatchFields>;
+
 /** Those product fields as a plain SQL read returns them (brandNames still JSON text). */
 export type ProductAnswerRow = SqlRow<Pick<ProductRow, (typeof PRODUCT_ANSWER_KEYS)[number]>>;
 

@@ -3,7 +3,7 @@
  * its column (empty string = unknown), so a row can be unparsed as is and read back unchanged.
  */
 
-import { PRODUCT_NAME_KEYS } from "../db/rows";
+import { BATCH_FIELD_KEYS, PRODUCT_NAME_KEYS } from "../db/rows";
 import type { Category, Level, ReferenceKind, RegionLevel } from "../db/schema";
 
 // The enumerations are the schema's (src/db/schema.ts), so a seed row and a table row cannot drift apart.
@@ -15,27 +15,19 @@ export type BoolText = "true" | "false";
 /** A CSV row of these columns: each column's text, but for the enumerated columns given in `Typed`. */
 type CsvRow<Column extends string, Typed> = { [K in Column]: K extends keyof Typed ? Typed[K] : string };
 
-export const BATCH_COLUMNS = [
-  "id",
-  "name",
-  "level",
-  "category",
-  "organizer",
-  "announced",
-  "cycleStart",
-  "cycleEnd",
-  "regionScope",
-  "publishedItems",
-  "publishedProducts",
-  "publishedFirms",
-  "publishedAvgDiscountPct",
-  "publishedMaxDiscountPct",
-  "publishedSavings",
-  "source",
-  "synthetic",
-] as const;
+/**
+ * The one difference between batches.csv and a batch's fields: the file gives the published
+ * reductions as percents (`12.5`), the table keeps basis points (`1250`), under these names.
+ */
+export const BATCH_PERCENT_COLUMNS = { publishedAvgDiscountBp: "publishedAvgDiscountPct", publishedMaxDiscountBp: "publishedMaxDiscountPct" } as const;
+type PercentField = keyof typeof BATCH_PERCENT_COLUMNS;
+type FileColumn<K> = K extends PercentField ? (typeof BATCH_PERCENT_COLUMNS)[K] : K;
+const isPercentField = (key: string): key is PercentField => Object.hasOwn(BATCH_PERCENT_COLUMNS, key);
 
-export type BatchColumn = (typeof BATCH_COLUMNS)[number];
+export type BatchColumn = FileColumn<(typeof BATCH_FIELD_KEYS)[number]>;
+
+/** The columns of batches.csv: a batch's fields in their order (src/db/rows.ts), the percents named as the file names them. */
+export const BATCH_COLUMNS: readonly BatchColumn[] = BATCH_FIELD_KEYS.map((key) => (isPercentField(key) ? BATCH_PERCENT_COLUMNS[key] : key));
 
 /**
  * One row of `batches.csv`. Dates are `YYYY-MM` or `YYYY-MM-DD`; counts and percents are decimal

@@ -1,32 +1,15 @@
 import { sql } from "drizzle-orm";
-import type { BatchFields } from "../../db/rows";
+import { BATCH_FIELD_KEYS, type BatchFields } from "../../db/rows";
 import { batches } from "../../db/schema";
 import { bareColumns, commaList, trustedSql } from "../../db/trusted-sql";
 import { upsertUnlessSame } from "../../db/upsert";
+import { BATCH_PERCENT_COLUMNS } from "../../synthetic/columns";
 import { parseBooleanCell, parseDateCell, parseIntegerCell, parsePercentCell } from "../values";
 import { CATEGORY_VALUES, LEVEL_VALUES } from "./common";
 import type { KindSpec } from "./types";
 
 /** The columns a batch row writes, in the order of the VALUES below; the upsert updates all but the id. */
-const BATCH_COLUMNS = [
-  "id",
-  "name",
-  "level",
-  "category",
-  "organizer",
-  "announced",
-  "cycleStart",
-  "cycleEnd",
-  "regionScope",
-  "publishedItems",
-  "publishedProducts",
-  "publishedFirms",
-  "publishedAvgDiscountBp",
-  "publishedMaxDiscountBp",
-  "publishedSavings",
-  "source",
-  "synthetic",
-] as const satisfies ReadonlyArray<keyof BatchFields & keyof typeof batches.$inferInsert>;
+const BATCH_COLUMNS = BATCH_FIELD_KEYS satisfies ReadonlyArray<keyof typeof batches.$inferInsert>;
 const B = bareColumns(batches);
 const BATCH_INTO = sql`INSERT INTO ${batches} (${commaList(BATCH_COLUMNS.map((k) => B[k]))})`;
 const BATCH_UPSERT = trustedSql(upsertUnlessSame(batches, ["id"], BATCH_COLUMNS.slice(1)));
@@ -46,8 +29,8 @@ export const batchesKind: KindSpec<null, BatchFields> = {
     { field: "publishedItems", aliases: ["品种数"] },
     { field: "publishedProducts", aliases: ["中选产品数"] },
     { field: "publishedFirms", aliases: ["中选企业数"] },
-    { field: "publishedAvgDiscountPct", aliases: ["平均降幅"] },
-    { field: "publishedMaxDiscountPct", aliases: ["最大降幅"] },
+    { field: BATCH_PERCENT_COLUMNS.publishedAvgDiscountBp, aliases: ["平均降幅"] },
+    { field: BATCH_PERCENT_COLUMNS.publishedMaxDiscountBp, aliases: ["最大降幅"] },
     { field: "publishedSavings", aliases: ["节约资金", "预计节约"] },
     { field: "source", aliases: ["来源", "数据来源"] },
     { field: "synthetic", aliases: ["合成数据"] },
@@ -71,8 +54,8 @@ export const batchesKind: KindSpec<null, BatchFields> = {
       publishedItems: r.parse("publishedItems", (v) => parseIntegerCell(v)),
       publishedProducts: r.parse("publishedProducts", (v) => parseIntegerCell(v)),
       publishedFirms: r.parse("publishedFirms", (v) => parseIntegerCell(v)),
-      publishedAvgDiscountBp: r.parse("publishedAvgDiscountPct", parsePercentCell),
-      publishedMaxDiscountBp: r.parse("publishedMaxDiscountPct", parsePercentCell),
+      publishedAvgDiscountBp: r.parse(BATCH_PERCENT_COLUMNS.publishedAvgDiscountBp, parsePercentCell),
+      publishedMaxDiscountBp: r.parse(BATCH_PERCENT_COLUMNS.publishedMaxDiscountBp, parsePercentCell),
       publishedSavings: r.text("publishedSavings"),
       source: r.text("source", { max: 2000 }),
       synthetic: r.parse("synthetic", parseBooleanCell) ?? false,
