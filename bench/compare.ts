@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { alternated, loadAverage, numberOpt, ratioHeader, ratioRow, requestsPerSecond, SEED_SEARCHES, startServer } from "./support";
 
@@ -10,8 +10,10 @@ import { alternated, loadAverage, numberOpt, ratioHeader, ratioRow, requestsPerS
  * tree's own tsx, each on a fresh database loaded from its own seeds/, rate limit off): base and HEAD,
  * each with the response cache (the default) and without it (RESPONSE_CACHE_MB=0). The same requests
  * go to base and HEAD alternately (autocannon, 16 connections), several rounds, and the ratio
- * HEAD/base of req/s is printed per round with its median.
- * Usage: tsx bench/compare.ts <base worktree> [--seconds=S per run, default 3] [--rounds=N, default 4]
+ * HEAD/base of req/s is printed per round with its median. The load generator runs at nice
+ * `--client-nice` (default 10) once the servers have started: on two cores it otherwise takes the CPU
+ * from the servers' read threads (nice 5), which a client on another machine would not.
+ * Usage: tsx bench/compare.ts <base worktree> [--seconds=S per run, default 3] [--rounds=N, default 4] [--client-nice=N]
  */
 async function main() {
   const args = process.argv.slice(2);
@@ -19,6 +21,7 @@ async function main() {
   if (!baseDir) throw new Error("usage: tsx bench/compare.ts <base worktree> [--seconds=S] [--rounds=N]");
   const seconds = numberOpt(args, "seconds", 3);
   const rounds = numberOpt(args, "rounds", 4);
+  const clientNice = numberOpt(args, "client-nice", 10);
 
   const dbDir = mkdtempSync(join(tmpdir(), "vbp-compare-"));
   const servers: Record<string, Server> = {};
@@ -45,8 +48,10 @@ async function main() {
       { name: "product pages, no cache", base: "base-nocache", head: "head-nocache", paths: productsOf },
     ];
     for (const s of Object.values(servers)) await requestsPerSecond(s.base, searches, 1); // warm-up
+    // After the servers started, which would have inherited it: this thread only (Linux nices threads).
+    setPriority(clientNice);
 
-    console.log(`  base ${baseDir}; ${seconds} s per run, ${rounds} rounds alternated, 16 connections; data: the real seeds`);
+    console.log(`  base ${baseDir}; ${seconds} s per run, ${rounds} rounds alternated, 16 connections, client at nice ${clientNice}; data: the real seeds`);
     console.log(`  load average before: ${loadAverage()}`);
     console.log(ratioHeader(26, "requests", "base req/s", "HEAD req/s", "HEAD/base", "rounds"));
     for (const g of groups) {
