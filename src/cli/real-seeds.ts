@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import Papa from "papaparse";
 import { PRODUCT_PACK_KEYS } from "../db/rows";
+import { bids, prices, products, regions } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { formatYuan } from "../domain";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { runImport } from "../services/imports";
@@ -55,6 +58,11 @@ const CELL: Partial<Record<(typeof COLUMNS)[number], (v: unknown) => string>> = 
   synthetic: flag,
 };
 
+const p = alias(prices, "p");
+const pr = alias(products, "pr");
+const b = alias(bids, "b");
+const g = alias(regions, "g");
+
 /**
  * Imports every sheet of the workbook into a fresh database at `url` through the ordinary import
  * (the xlsx reader, headers, per-unit prices, regions, bids), then writes out what was stored as
@@ -83,32 +91,33 @@ export async function buildRealSeeds(url: string) {
         actor: "build-real-seeds",
       });
       if (report.errors.length) throw new Error(`sheet ${sheet} was rejected: ${JSON.stringify(report.errors.slice(0, 5))}`);
-      const [c] = await handle.db.all<{ prices: number; firms: number }>(sql`SELECT count(*) AS prices, count(DISTINCT pr.manufacturer) AS firms
-        FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batch}`);
-      const [b] = await handle.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM bids WHERE batch_id = ${batch}`);
-      counts.push({ sheet, batch, prices: c?.prices ?? 0, firms: c?.firms ?? 0, bids: b?.n ?? 0 });
+      const [c] = await handle.db.all<{ prices: number; firms: number }>(sql`SELECT count(*) AS prices, count(DISTINCT ${pr.manufacturer}) AS firms
+        FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} WHERE ${p.batchId} = ${batch}`);
+      const [lost] = await handle.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${bids} WHERE ${bareColumns(bids).batchId} = ${batch}`);
+      counts.push({ sheet, batch, prices: c?.prices ?? 0, firms: c?.firms ?? 0, bids: lost?.n ?? 0 });
     }
     const batches = REAL_SHEETS.map((s) => s.batch);
-    const prices = await handle.db.all<Record<string, unknown>>(sql`SELECT p.batch_id AS batch, pr.generic_name AS genericName,
-        pr.dosage_form AS dosageForm, pr.spec, pr.package_text AS packageText, pr.package_qty AS packageQty, pr.package_unit AS packageUnit,
-        pr.smallest_unit AS smallestUnit, pr.manufacturer, pr.manufacturer_short AS manufacturerShort, pr.originator, pr.foreign_firm AS foreignFirm,
-        1 AS won, p.chosen_price_e4 AS chosenPrice, p.ceiling_price_e4 AS ceilingPrice, p.pre_vbp_price_e4 AS preVbpPrice,
-        (SELECT group_concat(name, '、') FROM (SELECT g.name FROM json_each('["' || replace(p.supply_regions, ',', '","') || '"]') c
-          JOIN regions g ON g.code = c.value ORDER BY c.key)) AS supplyRegions, p.source, p.synthetic, p.id AS ord, 0 AS isBid
-      FROM prices p JOIN products pr ON pr.id = p.product_id
-      WHERE p.batch_id IN (SELECT value FROM json_each(${JSON.stringify(batches)})) AND p.source LIKE ${"national-vbp-results%"}
+    // Named as the CSV's COLUMNS; c is json_each's (key, value) over a price's supply region codes.
+    const stored = await handle.db.all<Record<string, unknown>>(sql`SELECT ${p.batchId} AS batch, ${pr.genericName} AS genericName,
+        ${pr.dosageForm} AS dosageForm, ${pr.spec} AS spec, ${pr.packageText} AS packageText, ${pr.packageQty} AS packageQty, ${pr.packageUnit} AS packageUnit,
+        ${pr.smallestUnit} AS smallestUnit, ${pr.manufacturer} AS manufacturer, ${pr.manufacturerShort} AS manufacturerShort, ${pr.originator} AS originator, ${pr.foreignFirm} AS foreignFirm,
+        1 AS won, ${p.chosenPriceE4} AS chosenPrice, ${p.ceilingPriceE4} AS ceilingPrice, ${p.preVbpPriceE4} AS preVbpPrice,
+        (SELECT group_concat(name, '、') FROM (SELECT ${g.name} AS name FROM json_each('["' || replace(${p.supplyRegions}, ',', '","') || '"]') c
+          JOIN ${regions} ${g} ON ${g.code} = c.value ORDER BY c.key)) AS supplyRegions, ${p.source} AS source, ${p.synthetic} AS synthetic, ${p.id} AS ord, 0 AS isBid
+      FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
+      WHERE ${p.batchId} IN (SELECT value FROM json_each(${JSON.stringify(batches)})) AND ${p.source} LIKE ${"national-vbp-results%"}
       UNION ALL
-      SELECT b.batch_id, b.generic_name, b.dosage_form, b.spec, NULL, b.package_qty, b.package_unit, b.smallest_unit, b.manufacturer,
-        b.manufacturer_short, b.originator, b.foreign_firm, 0, b.bid_price_e4, b.ceiling_price_e4, b.pre_vbp_price_e4, NULL, b.source,
-        b.synthetic, b.id, 1
-      FROM bids b WHERE b.batch_id IN (SELECT value FROM json_each(${JSON.stringify(batches)}))`);
-    const order = new Map<string, number>(batches.map((b, i) => [b, i]));
+      SELECT ${b.batchId}, ${b.genericName}, ${b.dosageForm}, ${b.spec}, NULL, ${b.packageQty}, ${b.packageUnit}, ${b.smallestUnit}, ${b.manufacturer},
+        ${b.manufacturerShort}, ${b.originator}, ${b.foreignFirm}, 0, ${b.bidPriceE4}, ${b.ceilingPriceE4}, ${b.preVbpPriceE4}, NULL, ${b.source},
+        ${b.synthetic}, ${b.id}, 1
+      FROM ${bids} ${b} WHERE ${b.batchId} IN (SELECT value FROM json_each(${JSON.stringify(batches)}))`);
+    const order = new Map<string, number>(batches.map((id, i) => [id, i]));
     const rowOf = (s: unknown) => Number(/row (\d+)$/.exec(String(s))?.[1] ?? 0);
-    prices.sort((a, b) => order.get(String(a.batch))! - order.get(String(b.batch))! || rowOf(a.source) - rowOf(b.source));
-    const rows = prices.map((p) =>
+    stored.sort((x, y) => order.get(String(x.batch))! - order.get(String(y.batch))! || rowOf(x.source) - rowOf(y.source));
+    const rows = stored.map((row) =>
       COLUMNS.map((c) => {
         const cell = CELL[c];
-        const v = cell ? cell(p[c]) : p[c];
+        const v = cell ? cell(row[c]) : row[c];
         return v === null || v === undefined ? "" : String(v);
       }),
     );
