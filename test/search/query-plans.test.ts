@@ -7,6 +7,7 @@ import type { Db } from "../../src/db/client";
 import { type PriceChangeQuery, pricesChangedSince } from "../../src/services/price-feed";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import { getProduct } from "../../src/services/products";
+import { DEFAULT_SEARCH_TUNING } from "../../src/services/search-tuning";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /**
@@ -104,6 +105,49 @@ describe("every class of query users send reads through an index", () => {
       expect(answer.total, JSON.stringify(query)).toBeGreaterThan(0);
       expect(await fullScans(statements), JSON.stringify(query)).toEqual([]);
     }
+  });
+
+  it("a listing by unit price over many groups reads each group's first price, then only the groups that reach the page", async () => {
+    // The groups' ranges, not the window (src/services/price-listing.ts): every price, and a filter
+    // on places that only some prices of each group meet.
+    const tuning = { ...DEFAULT_SEARCH_TUNING, maxScanWindow: 0 };
+    for (const query of [
+      { sort: "-unitPrice", limit: 5 },
+      { sort: "unitPrice", limit: 3, province: "33", category: "drug" },
+    ] as PriceQuery[]) {
+      const { db, statements } = recording(world.db);
+      const answer = await searchPrices(db, query, tuning);
+      expect(answer.items.length, JSON.stringify(query)).toBe(query.limit);
+      const text = (st: InStatement) => (typeof st === "string" ? st : st.sql);
+      const firsts = statements.filter((st) => text(st).startsWith("SELECT 0 AS arm"));
+      expect(firsts, JSON.stringify(query)).toHaveLength(1);
+      const client = (world.db as unknown as { $client: Client }).$client;
+      const plan = await client.execute(`EXPLAIN QUERY PLAN ${text(firsts[0] as InStatement)}`);
+      const reads = plan.rows.map((r) => String(r.detail)).filter((d) => /^(SCAN|SEARCH) ps /.test(d));
+      // One limited read of a group's range each, in the rank index's own order (no sort of a group).
+      expect(reads.length, JSON.stringify(query)).toBeGreaterThan(query.limit ?? 0);
+      for (const d of reads) expect(d).toMatch(/^SEARCH ps USING (COVERING )?INDEX price_search_name_rank_idx \(/);
+      expect(plan.rows.some((r) => /USE TEMP B-TREE FOR ORDER BY/.test(String(r.detail)))).toBe(false);
+      expect(await fullScans(statements), JSON.stringify(query)).toEqual([]);
+    }
+  });
+
+  it("a listing by reduction over the matched groups reads each group's range from its rank index, up to the maximum unit price", async () => {
+    // Ranges, not the window: a share of all prices too small for it (src/services/price-listing.ts).
+    const tuning = { ...DEFAULT_SEARCH_TUNING, maxScanWindow: 0 };
+    const query: PriceQuery = { sort: "discount", limit: 5, maxUnitPrice: 2, category: "drug", synthetic: false, asOf: "2025-06-01" };
+    const { db, statements } = recording(world.db);
+    const answer = await searchPrices(db, query, tuning);
+    expect(answer.items.length).toBeGreaterThan(0);
+    const text = (st: InStatement) => (typeof st === "string" ? st : st.sql);
+    const [union] = statements.filter((st) => text(st).startsWith("SELECT id, v FROM"));
+    expect(union).toBeDefined();
+    const client = (world.db as unknown as { $client: Client }).$client;
+    const plan = await client.execute(`EXPLAIN QUERY PLAN ${text(union as InStatement)}`);
+    const reads = plan.rows.map((r) => String(r.detail)).filter((d) => /^(SCAN|SEARCH) ps /.test(d));
+    expect(reads.length).toBeGreaterThan(1);
+    for (const d of reads) expect(d).toMatch(/^SEARCH ps USING COVERING INDEX price_search_name_rank_idx \(.*unit_price_e4<\?\)$/);
+    expect(await fullScans(statements)).toEqual([]);
   });
 
   it("the product page (history and the cheapest equivalents in force) reads through an index", async () => {
