@@ -88,6 +88,12 @@ export type FilterSql = {
   allRows: SQL[];
   /** The filters that pick whole groups, on ps rows (for reads of rows across many groups). */
   groupOnRows: SQL[];
+  /**
+   * Every filter on the ps rows of one matched group's range (one term, batch and cycle, which the
+   * group filters already picked): the batch, level, cycle state and synthetic batches are then
+   * given, and only the category (a range holds every category of its term) and the row filters remain.
+   */
+  inRange: SQL[];
   /** Set when search_cells can count what `rows` keep without reading them. */
   cells: CellFilter | null;
   /** Set when a maximum unit price is the only row filter: search_price_cells count it. */
@@ -118,9 +124,11 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
       copied ? sql`ps.t_level = ${litText(f.level)}` : sql`${ps.batchId} IN (SELECT ${batch.id} FROM ${batches} WHERE ${batch.level} = ${litText(f.level)})`,
     );
   }
+  const category: SQL[] = [];
   if (f.category !== undefined) {
     group.push(sql`${g.category} = ${litText(f.category)}`);
-    byGroupOnRows.push(sql`${ps.category} = ${litText(f.category)}`);
+    category.push(sql`${ps.category} = ${litText(f.category)}`);
+    byGroupOnRows.push(...category);
   }
   group.push(...statesSql("g", f.asOf, f.states));
   byGroupOnRows.push(...statesSql("ps", f.asOf, f.states));
@@ -156,6 +164,7 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
     firms,
     allRows: [...byGroupOnRows, ...rows, ...firms],
     groupOnRows: byGroupOnRows,
+    inRange: [...category, ...rows, ...firms],
     cells: rows.length ? cellFilter(f) : null,
     priceCells: priceCellFilter(f),
   };

@@ -120,6 +120,8 @@ export async function sortedPage(
   const order = desc ? sql`${expr} DESC, ${p.id} DESC` : sql`${expr} ASC, ${p.id} ASC`;
   // The everything plan names every price; its condition would only slow each step.
   const matched = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.allRows]);
+  // Within one matched group's range, the filters the group was picked by hold already (a shorter statement).
+  const inRange = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.inRange]);
   const read = (bound: SQL[]) =>
     readRows<Row>(
       db,
@@ -132,7 +134,7 @@ export async function sortedPage(
   const ranges = groupRanges(opts.plan, opts.groups, opts.tuning.maxGroupArms);
   const arm = (range: SQL) =>
     sql`SELECT ${ps.priceId} AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM ${priceSearch} ${ps}
-          WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), matched])}`;
+          WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), inRange])}`;
   const mergeArms = (list: SQL[]) =>
     readRows<Row>(
       db,
@@ -140,23 +142,23 @@ export async function sortedPage(
     );
   const readArms = async (list: SQL[]): Promise<Row[]> => {
     if (!byUnitPrice) return mergeArms(list.map(arm));
-    if (list.length <= n) return mergeArms(list.map((range) => orderedArm(range, matched, desc, after, n)));
+    if (list.length <= n) return mergeArms(list.map((range) => orderedArm(range, inRange, desc, after, n)));
     // Many groups: each group's first matched price first (one step of its range each). The page's
     // last price is at least as good as the n-th best of those firsts, so only the groups whose first
     // reaches it are read further, and within them only the prices that reach it.
     const firsts = await readRows<Row & { arm: number }>(
       db,
       sql`${sql.join(
-        list.map((range, i) => sql`SELECT ${litInt(i)} AS arm, id, v FROM (${orderedArm(range, matched, desc, after, 1)})`),
+        list.map((range, i) => sql`SELECT ${litInt(i)} AS arm, id, v FROM (${orderedArm(range, inRange, desc, after, 1)})`),
         sql` UNION ALL `,
       )}`,
     );
-    if (firsts.length < n) return mergeArms(firsts.map((f) => orderedArm(list[f.arm] as SQL, matched, desc, after, n)));
+    if (firsts.length < n) return mergeArms(firsts.map((f) => orderedArm(list[f.arm] as SQL, inRange, desc, after, n)));
     const better = (a: Row, b: Row) => (desc ? b.v - a.v || b.id - a.id : a.v - b.v || a.id - b.id);
     const edge = Number([...firsts].sort(better)[n - 1]?.v);
     const reach = sql`${ps.unitPriceE4} ${desc ? sql`>=` : sql`<=`} ${litInt(edge)}`;
     const kept = firsts.filter((f) => (desc ? f.v >= edge : f.v <= edge));
-    return mergeArms(kept.map((f) => orderedArm(allOf([list[f.arm] as SQL, reach]), matched, desc, after, n)));
+    return mergeArms(kept.map((f) => orderedArm(allOf([list[f.arm] as SQL, reach]), inRange, desc, after, n)));
   };
   if (total > 0) {
     const all = (await readRows<{ n: number | null }>(db, MAX_PRICE_ID_SQL))[0]?.n ?? 0;
