@@ -1,10 +1,14 @@
 import { sql } from "drizzle-orm";
 import Papa from "papaparse";
 import type { Db } from "../db/client";
+import { prices } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 import { importFiles } from "../services/seed";
 import { AGREED_VOLUME_COLUMNS, BATCH_COLUMNS, PRICE_COLUMNS, syntheticBatches, syntheticPrices, syntheticVolumes, VOLUME_COLUMNS } from "../synthetic";
 
 export const DEMO_PRICES = 20_000;
+
+const COUNT_SYNTHETIC = sql`SELECT count(*) AS n FROM ${prices} WHERE ${bareColumns(prices).synthetic} = 1`;
 
 const encode = (rows: object[], columns: readonly string[]) =>
   new TextEncoder().encode(Papa.unparse(rows as Record<string, unknown>[], { columns: [...columns] }));
@@ -14,7 +18,7 @@ const encode = (rows: object[], columns: readonly string[]) =>
  * row marked synthetic) through the ordinary import path. Skipped when it is already there.
  */
 export async function loadDemo(db: Db, count = DEMO_PRICES): Promise<void> {
-  const existing = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM prices WHERE synthetic = 1`);
+  const existing = await db.get<{ n: number }>(COUNT_SYNTHETIC);
   if ((existing?.n ?? 0) >= count) {
     console.log(`demo data already loaded (${existing?.n} synthetic prices)`);
     return;

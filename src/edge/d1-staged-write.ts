@@ -1,7 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { bumpDataVersion } from "../db/data-version-sql";
 import { runBatch } from "../db/run-batch";
-import { commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
+import { appMeta } from "../db/schema";
+import { bareColumns, commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { discardUnfinishedJournals, JOURNALED_TABLES } from "../import/journal";
 import type { AtomicWrite } from "../import/writer";
@@ -60,7 +62,7 @@ async function stagedWrite(db: Db, first: SQL[][], rest: AsyncIterator<SQL[]>, c
   await takeLock(db);
   try {
     await installJournal(db);
-    await runBatch(db, [bumpVersion()]);
+    await runBatch(db, [bumpDataVersion()]);
     // A chunk's statements always share a batch (a volume chunk's set-based rollup statements must
     // run together: src/import/kinds/volumes.ts), so a batch is whole chunks, sent once they reach
     // chunkSize statements.
@@ -79,28 +81,27 @@ async function stagedWrite(db: Db, first: SQL[][], rest: AsyncIterator<SQL[]>, c
       await add(next.value);
     }
     if (pending.length) await runBatch(db, pending);
-    await runBatch(db, [...dropJournalTriggers(), sql`DELETE FROM import_undo`, bumpVersion(), releaseLock()]);
+    await runBatch(db, [...dropJournalTriggers(), sql`DELETE FROM import_undo`, bumpDataVersion(), releaseLock()]);
   } catch (err) {
     await undoAbandoned(db);
     throw err;
   }
 }
 
-const bumpVersion = () => sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')
-  ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`;
-const releaseLock = () => sql`DELETE FROM app_meta WHERE key = ${LOCK_KEY}`;
+const meta = bareColumns(appMeta);
+const releaseLock = () => sql`DELETE FROM ${appMeta} WHERE ${meta.key} = ${LOCK_KEY}`;
 
 /** One staged import at a time across all isolates: the journal records every writer's rows. */
 async function takeLock(db: Db): Promise<void> {
   const now = new Date().toISOString();
-  const rows = await db.all<{ value: string }>(sql`INSERT INTO app_meta (key, value) VALUES (${LOCK_KEY}, ${now})
-    ON CONFLICT(key) DO NOTHING RETURNING value`);
+  const rows = await db.all<{ value: string }>(sql`INSERT INTO ${appMeta} (${meta.key}, ${meta.value}) VALUES (${LOCK_KEY}, ${now})
+    ON CONFLICT(${meta.key}) DO NOTHING RETURNING ${meta.value}`);
   if (rows.length === 0) throw new AppError(409, "import_running", "a large import is being written in chunks; try again when it has finished");
 }
 
 /** A lock left by a Worker that died mid-import: undo what it wrote, then free the lock. */
 async function recoverAbandoned(db: Db): Promise<void> {
-  const lock = await db.get<{ value: string }>(sql`SELECT value FROM app_meta WHERE key = ${LOCK_KEY}`);
+  const lock = await db.get<{ value: string }>(sql`SELECT ${meta.value} FROM ${appMeta} WHERE ${meta.key} = ${LOCK_KEY}`);
   if (!lock) return;
   if (Date.now() - Date.parse(lock.value) < STALE_LOCK_MS) {
     throw new AppError(409, "import_running", "a large import is being written in chunks; try again when it has finished");
@@ -115,7 +116,7 @@ async function recoverAbandoned(db: Db): Promise<void> {
 async function undoAbandoned(db: Db): Promise<void> {
   await runBatch(db, discardUnfinishedJournals());
   await undoJournal(db);
-  await runBatch(db, [bumpVersion(), releaseLock()]);
+  await runBatch(db, [bumpDataVersion(), releaseLock()]);
 }
 
 async function columnsOf(db: Db, table: string): Promise<string[]> {

@@ -1,4 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { bumpDataVersion } from "../db/data-version-sql";
 import type { CsvRecord } from "./csv-records";
 import { DuplicateKeys } from "./duplicate-keys";
 import type { KindSpec } from "./kinds/types";
@@ -128,8 +129,7 @@ export async function* validatedStatements<Ctx, Rec>(opts: {
   if (tally.errorCount > 0) throw new Rejected();
   if (!emit) return;
   const last = flush(true);
-  last.push(sql`INSERT INTO app_meta (key, value) VALUES ('data_version', '1')
-    ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`);
+  last.push(bumpDataVersion());
   yield last;
 }
 

@@ -1,6 +1,7 @@
 import { eq, like, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { appMeta, type ImportKind } from "../db/schema";
+import { bareColumns } from "../db/trusted-sql";
 
 /** A saved way of reading one publisher's files: the column mapping and the sheet. */
 export type ImportProfile = { kind: ImportKind; map: string[]; sheet?: string };
@@ -22,7 +23,7 @@ export async function saveImportProfile(db: Db, name: string, profile: ImportPro
   await db
     .insert(appMeta)
     .values({ key: key(name), value: JSON.stringify(profile) })
-    .onConflictDoUpdate({ target: appMeta.key, set: { value: sql`excluded.value` } });
+    .onConflictDoUpdate({ target: appMeta.key, set: { value: sql`excluded.${bareColumns(appMeta).value}` } });
 }
 
 export async function listImportProfiles(db: Db): Promise<Array<{ name: string } & ImportProfile>> {

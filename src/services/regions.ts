@@ -1,9 +1,9 @@
-import { sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, columnNames } from "../db/trusted-sql";
 import { regionLookup } from "../import/region-names";
 
 /** Region code → Chinese name, for turning stored codes into readable answers. */
@@ -48,6 +48,11 @@ export async function descendantRegionCodes(db: Db, code: string): Promise<strin
 
 type PlaceRow = { code: string; name: string; parentCode: string | null; level: string };
 
+/** A place's columns as SQL text, their names from the schema (the same text as before: no quotes, so the statements are unchanged). */
+const REGIONS = getTableName(regions);
+const R = columnNames(regions);
+const PLACE_COLUMNS = `${R.code}, ${R.name}, ${R.parentCode} AS parentCode, ${R.level}`;
+
 /**
  * A region as a user names it: its code, its name, or its name without the administrative ending
  * when that is unambiguous (浙江 for 浙江省, 内蒙古 for 内蒙古自治区), as imports accept them.
@@ -56,19 +61,18 @@ export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | 
   const key = codeOrName.normalize("NFKC").trim();
   if (!key) return null;
   // SQL text through readRows, as search's other hot reads: every region filter of a search runs these.
-  const cols = `code, name, parent_code AS parentCode, level`;
+  const cols = PLACE_COLUMNS;
   // A six-digit GB/T 2260 code of a province (330000) or a city (330100) names the region that the
   // short code of the same digits (33, 3301) stands for, when the table keeps the short form.
   const short = /^\d{6}$/.test(key) ? key.replace(/(00)?00$/, "") : key;
-  const [exact] = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE code IN (?, ?) OR name = ? ORDER BY code = ? DESC LIMIT 1`, [
-    key,
-    short,
-    key,
-    key,
-  ]);
+  const [exact] = await readRows<PlaceRow>(
+    db,
+    `SELECT ${cols} FROM ${REGIONS} WHERE ${R.code} IN (?, ?) OR ${R.name} = ? ORDER BY ${R.code} = ? DESC LIMIT 1`,
+    [key, short, key, key],
+  );
   if (exact) return exact;
   // A short name is the start of one region's name followed only by an administrative ending.
-  const rows = await readRows<PlaceRow>(db, `SELECT ${cols} FROM regions WHERE name >= ? AND name < ? LIMIT 50`, [key, `${key}\u{10FFFF}`]);
+  const rows = await readRows<PlaceRow>(db, `SELECT ${cols} FROM ${REGIONS} WHERE ${R.name} >= ? AND ${R.name} < ? LIMIT 50`, [key, `${key}\u{10FFFF}`]);
   const code = regionLookup(rows).get(key);
   return rows.find((r) => r.code === code) ?? null;
 }
@@ -77,7 +81,7 @@ export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | 
 export async function provinceOf(db: Db, place: PlaceRow): Promise<PlaceRow> {
   let at = place;
   for (let hops = 0; at.level !== "province" && at.parentCode && hops < 5; hops++) {
-    const [up] = await readRows<PlaceRow>(db, `SELECT code, name, parent_code AS parentCode, level FROM regions WHERE code = ?`, [at.parentCode]);
+    const [up] = await readRows<PlaceRow>(db, `SELECT ${PLACE_COLUMNS} FROM ${REGIONS} WHERE ${R.code} = ?`, [at.parentCode]);
     if (!up) break;
     at = up;
   }

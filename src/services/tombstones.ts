@@ -84,5 +84,6 @@ export async function priceTombstoneRows(db: Db, where: SQL): Promise<SQL> {
  */
 export async function tombstoneMatch(db: Db, query: PriceQuery): Promise<SQL> {
   const filters = renderFilter(await parsePriceFilter(db, query), { copied: true });
+  // t_search: priceTombstoneRows' own column (prefixed t_ so it cannot meet a price_search column), not a schema column.
   return sql`(ps.t_search IS NULL OR ${await matchCondition(db, query.q, filters)})`;
 }
