@@ -1,4 +1,7 @@
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { bids } from "../../src/db/schema";
+import { type BidRecord, bidChunkStatements } from "../../src/import/kinds/bids-sql";
 import { errorJson, okJson } from "../support/client";
 import { apiClients, useTestWorld } from "../support/world";
 
@@ -84,5 +87,35 @@ describe("the bid landscape on the real seeds", () => {
     const bad = await errorJson(api.batches[":id"].bids.$get({ param: { id: "national-drug-4" }, query: { cursor: "abc" } }));
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_cursor");
+  });
+});
+
+describe("re-importing a losing bid", () => {
+  const world = useTestWorld();
+
+  it("leaves an unchanged bid alone and updates a changed one (the upsert names its columns through the schema)", async () => {
+    const [stored] = await world.db.select().from(bids).where(sql`${bids.bidPriceE4} IS NOT NULL`).limit(1);
+    if (!stored) throw new Error("the real seeds have priced losing bids");
+    // as: the bid import reads only these product fields (bids-sql.ts).
+    const product = { ...stored } as unknown as BidRecord["product"];
+    const record: BidRecord = {
+      type: "bid",
+      batchId: stored.batchId,
+      product,
+      bidPriceE4: BigInt(stored.bidPriceE4!) as BidRecord["bidPriceE4"],
+      bidUnitPriceE4: stored.bidUnitPriceE4,
+      ceilingPriceE4: stored.ceilingPriceE4 === null ? null : (BigInt(stored.ceilingPriceE4) as BidRecord["ceilingPriceE4"]),
+      preVbpPriceE4: stored.preVbpPriceE4 === null ? null : (BigInt(stored.preVbpPriceE4) as BidRecord["preVbpPriceE4"]),
+      source: stored.source,
+      synthetic: stored.synthetic,
+    };
+    const read = async () => (await world.db.select().from(bids).where(eq(bids.id, stored.id)))[0]!;
+    for (const s of bidChunkStatements([record])) await world.db.run(s);
+    expect(await read()).toEqual(stored);
+    const raised = { ...record, bidPriceE4: (BigInt(stored.bidPriceE4!) + 100n) as BidRecord["bidPriceE4"] };
+    for (const s of bidChunkStatements([raised])) await world.db.run(s);
+    const after = await read();
+    expect(after.bidPriceE4).toBe(stored.bidPriceE4! + 100);
+    expect(after.updatedAt > stored.updatedAt).toBe(true);
   });
 });

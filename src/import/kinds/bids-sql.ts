@@ -1,5 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
-import { trustedSql } from "../../db/trusted-sql";
+import { getTableName, type SQL, sql } from "drizzle-orm";
+import { bids } from "../../db/schema";
+import { columnNames, quoteIdentifier, trustedSql } from "../../db/trusted-sql";
+import { upsertUnlessSame } from "../../db/upsert";
 import type { E4 } from "../../domain";
 import type { ProductRecord } from "./prices";
 
@@ -17,64 +19,69 @@ export type BidRecord = {
   synthetic: boolean;
 };
 
-const BID_FIELDS = [
-  "batch_id",
-  "natural_key",
+/** The columns a bid import writes, in the order of each row's values (json_each positions). */
+const BID_KEYS = [
+  "batchId",
+  "naturalKey",
   "category",
-  "generic_name",
-  "dosage_form",
+  "genericName",
+  "dosageForm",
   "spec",
-  "package_qty",
-  "package_unit",
-  "smallest_unit",
+  "packageQty",
+  "packageUnit",
+  "smallestUnit",
   "manufacturer",
-  "manufacturer_short",
+  "manufacturerShort",
   "originator",
-  "foreign_firm",
-  "bid_price_e4",
-  "bid_unit_price_e4",
-  "ceiling_price_e4",
-  "pre_vbp_price_e4",
+  "foreignFirm",
+  "bidPriceE4",
+  "bidUnitPriceE4",
+  "ceilingPriceE4",
+  "preVbpPriceE4",
   "source",
   "synthetic",
-] as const;
-const UPDATABLE = BID_FIELDS.slice(2);
+] as const satisfies ReadonlyArray<keyof typeof bids.$inferInsert>;
+type BidKey = (typeof BID_KEYS)[number];
+const BID = columnNames(bids);
+const BID_FIELDS = BID_KEYS.map((k) => BID[k]);
+const BID_INSERT = trustedSql(`INSERT INTO ${quoteIdentifier(getTableName(bids))} (${BID_FIELDS.join(", ")})`);
+const BID_VALUES = trustedSql(BID_FIELDS.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
+const BID_UPSERT = trustedSql(upsertUnlessSame(bids, ["batchId", "naturalKey"], BID_KEYS.slice(2), "strftime('%Y-%m-%dT%H:%M:%fZ','now')"));
 
 const num = (n: bigint | null) => (n === null ? null : Number(n));
 const bool = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+
+function bidValues(b: BidRecord): Record<BidKey, unknown> {
+  const p = b.product;
+  return {
+    batchId: b.batchId,
+    naturalKey: p.naturalKey,
+    category: p.category,
+    genericName: p.genericName,
+    dosageForm: p.dosageForm,
+    spec: p.spec,
+    packageQty: p.packageQty,
+    packageUnit: p.packageUnit,
+    smallestUnit: p.smallestUnit,
+    manufacturer: p.manufacturer,
+    manufacturerShort: p.manufacturerShort,
+    originator: bool(p.originator),
+    foreignFirm: bool(p.foreignFirm),
+    bidPriceE4: num(b.bidPriceE4),
+    bidUnitPriceE4: b.bidUnitPriceE4,
+    ceilingPriceE4: num(b.ceilingPriceE4),
+    preVbpPriceE4: num(b.preVbpPriceE4),
+    source: b.source,
+    synthetic: b.synthetic ? 1 : 0,
+  };
+}
 
 /** Upserts bids on (batch, product): an unchanged bid is left alone, so a re-import changes nothing. */
 export function bidChunkStatements(recs: BidRecord[]): SQL[] {
   if (recs.length === 0) return [];
   const rows = recs.map((b) => {
-    const p = b.product;
-    return [
-      b.batchId,
-      p.naturalKey,
-      p.category,
-      p.genericName,
-      p.dosageForm,
-      p.spec,
-      p.packageQty,
-      p.packageUnit,
-      p.smallestUnit,
-      p.manufacturer,
-      p.manufacturerShort,
-      bool(p.originator),
-      bool(p.foreignFirm),
-      num(b.bidPriceE4),
-      b.bidUnitPriceE4,
-      num(b.ceilingPriceE4),
-      num(b.preVbpPriceE4),
-      b.source,
-      b.synthetic ? 1 : 0,
-    ];
+    const values = bidValues(b);
+    return BID_KEYS.map((k) => values[k]);
   });
-  const columns = trustedSql(BID_FIELDS.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
-  return [
-    sql`INSERT INTO bids (${trustedSql(BID_FIELDS.join(", "))}) SELECT ${columns} FROM json_each(${JSON.stringify(rows)}) j WHERE true
-      ON CONFLICT(batch_id, natural_key) DO UPDATE SET (${trustedSql(UPDATABLE.join(", "))}, updated_at) =
-        (${trustedSql(UPDATABLE.map((f) => `excluded.${f}`).join(", "))}, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-      WHERE (${trustedSql(UPDATABLE.join(", "))}) IS NOT (${trustedSql(UPDATABLE.map((f) => `excluded.${f}`).join(", "))})`,
-  ];
+  return [sql`${BID_INSERT} SELECT ${BID_VALUES} FROM json_each(${JSON.stringify(rows)}) j WHERE true ${BID_UPSERT}`];
 }
