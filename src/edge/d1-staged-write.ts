@@ -124,6 +124,7 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+// import_undo is this writer's own table (created below, emptied after each import), not in src/db/schema.ts: its names stay literal.
 const triggerName = (table: string, op: string) => quoteIdentifier(`import_undo_${table}_${op}`);
 
 /** Journal triggers from the tables as they are now, so a column added later is journaled too. */
