@@ -1,6 +1,8 @@
+import { getTableName } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import type { Category, Level } from "../db/schema";
+import { batches, type Category, type Level, prices, regions } from "../db/schema";
+import { columnNames } from "../db/trusted-sql";
 import { regionBit, regionMask } from "../domain/region-mask";
 import { DEFAULT_STATES, isIsoDate, PRICE_STATES, type PriceState, todayInChina } from "../domain/state";
 import { AppError } from "../errors";
@@ -117,14 +119,25 @@ async function firmsContaining(db: Db, fragment: string): Promise<number[]> {
   return terms.filter((t) => t.kind === "firm" && t.term.includes(text)).map((t) => t.id);
 }
 
+/*
+ * The two reads below are SQL text through readRows (every synthetic and place filter of a search
+ * runs them), their table and column names from the schema: the text is the same as written by hand.
+ */
+const PRICES = getTableName(prices);
+const P = columnNames(prices);
+const BATCHES = getTableName(batches);
+const B = columnNames(batches);
+const REGIONS = getTableName(regions);
+const R = columnNames(regions);
+
 /** Per batch, whether it holds prices of this kind and of the other (two index probes each, prices_batch_synthetic_idx). */
 async function syntheticBatches(db: Db, synthetic: boolean): Promise<SyntheticBatches> {
   const rows = await readRows<{ id: string; wanted: number; other: number }>(
     db,
-    `SELECT b.id AS id,
-      EXISTS (SELECT 1 FROM prices p WHERE p.batch_id = b.id AND p.synthetic = ?) AS wanted,
-      EXISTS (SELECT 1 FROM prices p WHERE p.batch_id = b.id AND p.synthetic = ?) AS other
-    FROM batches b`,
+    `SELECT b.${B.id} AS id,
+      EXISTS (SELECT 1 FROM ${PRICES} p WHERE p.${P.batchId} = b.${B.id} AND p.${P.synthetic} = ?) AS wanted,
+      EXISTS (SELECT 1 FROM ${PRICES} p WHERE p.${P.batchId} = b.${B.id} AND p.${P.synthetic} = ?) AS other
+    FROM ${BATCHES} b`,
     [synthetic ? 1 : 0, synthetic ? 0 : 1],
   );
   return {
@@ -160,7 +173,7 @@ async function wholeBitOf(db: Db, codes: string[]): Promise<number | null> {
   if (bits.size !== 1 || bit === undefined || bit === null) return null;
   const [row] = await readRows<{ n: number }>(
     db,
-    `SELECT count(*) AS n FROM regions WHERE (unicode(substr(code, 1, 1)) * 7 + unicode(CASE WHEN length(code) > 1 THEN substr(code, 2, 1) ELSE ',' END)) % 53 = ?`,
+    `SELECT count(*) AS n FROM ${REGIONS} WHERE (unicode(substr(${R.code}, 1, 1)) * 7 + unicode(CASE WHEN length(${R.code}) > 1 THEN substr(${R.code}, 2, 1) ELSE ',' END)) % 53 = ?`,
     [bit],
   );
   return row?.n === codes.length ? bit : null;
