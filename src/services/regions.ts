@@ -48,7 +48,10 @@ export async function descendantRegionCodes(db: Db, code: string): Promise<strin
 
 type PlaceRow = { code: string; name: string; parentCode: string | null; level: string };
 
-/** A place's columns as SQL text, their names from the schema (the same text as before: no quotes, so the statements are unchanged). */
+/**
+ * The place reads below are SQL text through readRows, as search's other hot reads (every region
+ * filter of a search runs them); table and columns named from the schema, unquoted.
+ */
 const REGIONS = getTableName(regions);
 const R = columnNames(regions);
 const PLACE_COLUMNS = `${R.code}, ${R.name}, ${R.parentCode} AS parentCode, ${R.level}`;
@@ -60,19 +63,20 @@ const PLACE_COLUMNS = `${R.code}, ${R.name}, ${R.parentCode} AS parentCode, ${R.
 export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | null> {
   const key = codeOrName.normalize("NFKC").trim();
   if (!key) return null;
-  // SQL text through readRows, as search's other hot reads: every region filter of a search runs these.
-  const cols = PLACE_COLUMNS;
   // A six-digit GB/T 2260 code of a province (330000) or a city (330100) names the region that the
   // short code of the same digits (33, 3301) stands for, when the table keeps the short form.
   const short = /^\d{6}$/.test(key) ? key.replace(/(00)?00$/, "") : key;
   const [exact] = await readRows<PlaceRow>(
     db,
-    `SELECT ${cols} FROM ${REGIONS} WHERE ${R.code} IN (?, ?) OR ${R.name} = ? ORDER BY ${R.code} = ? DESC LIMIT 1`,
+    `SELECT ${PLACE_COLUMNS} FROM ${REGIONS} WHERE ${R.code} IN (?, ?) OR ${R.name} = ? ORDER BY ${R.code} = ? DESC LIMIT 1`,
     [key, short, key, key],
   );
   if (exact) return exact;
   // A short name is the start of one region's name followed only by an administrative ending.
-  const rows = await readRows<PlaceRow>(db, `SELECT ${cols} FROM ${REGIONS} WHERE ${R.name} >= ? AND ${R.name} < ? LIMIT 50`, [key, `${key}\u{10FFFF}`]);
+  const rows = await readRows<PlaceRow>(db, `SELECT ${PLACE_COLUMNS} FROM ${REGIONS} WHERE ${R.name} >= ? AND ${R.name} < ? LIMIT 50`, [
+    key,
+    `${key}\u{10FFFF}`,
+  ]);
   const code = regionLookup(rows).get(key);
   return rows.find((r) => r.code === code) ?? null;
 }
