@@ -98,7 +98,16 @@ export type FilterSql = {
   cells: CellFilter | null;
   /** Set when a maximum unit price is the only row filter: search_price_cells count it. */
   priceCells: PriceCellFilter | null;
+  /**
+   * Set when the row filters are a minimum reduction of zero or more and a maximum unit price, and
+   * nothing else: a group's count is then its prices from the minimum reduction up (search_cells)
+   * less those of them dearer than the maximum, when those are the fewer to read.
+   */
+  reductionUnderPrice: ReductionUnderPrice | null;
 };
+
+/** A minimum reduction (as cells, and in basis points) under a maximum unit price (e4, and its band of search_price_cells). */
+export type ReductionUnderPrice = { cells: CellFilter; minBp: number; max: number; band: number };
 
 /**
  * A maximum unit price as bands of search_price_cells: the bands below `band` whole, and the prices
@@ -167,7 +176,16 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
     inRange: [...category, ...rows, ...firms],
     cells: rows.length ? cellFilter(f) : null,
     priceCells: priceCellFilter(f),
+    reductionUnderPrice: reductionUnderPrice(f),
   };
+}
+
+function reductionUnderPrice(f: PriceFilter): ReductionUnderPrice | null {
+  if (f.minDiscountBp === undefined || f.maxUnitPriceE4 === undefined || f.places.length || f.syntheticBatches?.mixed.length) return null;
+  const cells = cellFilter({ ...f, maxUnitPriceE4: undefined });
+  if (!cells) return null;
+  const max = clampInt(f.maxUnitPriceE4);
+  return { cells, minBp: f.minDiscountBp, max, band: priceBandOf(max) };
 }
 
 function priceCellFilter(f: PriceFilter): PriceCellFilter | null {

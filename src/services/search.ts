@@ -126,6 +126,21 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     sql`((SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId} AND ${pcells.category} = ${g.category}
         AND ${pcells.cycleStart} = ${g.cycleStart} AND ${pcells.cycleEnd} = ${g.cycleEnd} AND ${pcells.pband} < ${litInt(pc.band)})
       + (SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND ${ps.unitPriceE4} >= ${litInt(pc.from)} AND ${ps.unitPriceE4} <= ${litInt(pc.max)}))`;
+  // A minimum reduction under a maximum unit price: read the prices at or under the maximum, or, when
+  // the bands wholly under the maximum already hold most of the group, the reduction's cells less the dearer prices.
+  const rup = filters.reductionUnderPrice;
+  const reductionUnderPrice = (col: "name_id" | "firm_id", scan: SQL): SQL | null => {
+    if (!rup) return null;
+    const { cells, minBp, max, band } = rup;
+    const partialReduction =
+      cells.partialBelow === null
+        ? sql`0`
+        : sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND ${ps.discountBp} >= ${litInt(minBp)} AND ${ps.discountBp} < ${litInt(cells.partialBelow)})`;
+    const dearer = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND +${ps.discountBp} >= ${litInt(minBp)} AND ${ps.unitPriceE4} > ${litInt(max)})`;
+    const cheap = sql`(SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId}
+        AND ${pcells.category} = ${g.category} AND ${pcells.cycleStart} = ${g.cycleStart} AND ${pcells.cycleEnd} = ${g.cycleEnd} AND ${pcells.pband} < ${litInt(band)})`;
+    return sql`(CASE WHEN 2 * ${cheap} > ${g.n} THEN ${cellsCountSql(cells, scan, partialReduction)} - ${dearer} ELSE ${scan} END)`;
+  };
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
@@ -134,7 +149,8 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     const scan = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
     const counted = only
       ? { key: `only:${id}`, n: scan }
-      : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds), filters.priceCells && priceCells("name_id", filters.priceCells)) ?? {
+      : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds), filters.priceCells && priceCells("name_id", filters.priceCells)) ??
+        (rup && !plan.words.some((w) => !w.names.includes(id)) ? { key: "reduction-under-price", n: reductionUnderPrice("name_id", scan) as SQL } : null) ?? {
           key: "scan",
           n: scan,
         });

@@ -81,6 +81,22 @@ describe("counts from summaries equal the prices the pages hold", () => {
   });
 });
 
+describe("counts under a minimum reduction and a maximum unit price together", () => {
+  it("equal the prices the pages hold, whether the cheap prices are read or the dearer ones subtracted", { timeout: 120_000 }, async () => {
+    // A maximum above most prices: the reduction's cells less the dearer prices; a low one: the cheap prices read.
+    const bounds = [
+      { minDiscount: 0.01, maxUnitPrice: 5000 },
+      { minDiscount: 50, maxUnitPrice: 5000 },
+      { minDiscount: 61.81, maxUnitPrice: 5000 },
+      { minDiscount: 61.81, maxUnitPrice: 120.5 },
+      { minDiscount: 73.5, maxUnitPrice: 20 },
+      { minDiscount: 73.5, maxUnitPrice: 1 },
+      { minDiscount: 89.99, maxUnitPrice: 0.35 },
+    ];
+    await expectCountsHold(bounds);
+  });
+});
+
 describe("counts of a city from its province's cells", () => {
   it("equal the prices the pages hold, in groups with and without prices listing cities", { timeout: 120_000 }, async () => {
     // The real results list cities (the 4+7 pilot: 广州市, 大连市) and provinces; both kinds of group occur.

@@ -150,6 +150,19 @@ describe("every class of query users send reads through an index", () => {
     expect(await fullScans(statements)).toEqual([]);
   });
 
+  it("a count under a minimum reduction and a maximum above most prices reads the reduction's cells and the dearer prices' index ranges", async () => {
+    const { db, statements } = recording(world.db);
+    const answer = await searchPrices(db, { minDiscount: 61.81, maxUnitPrice: 5000, sort: "-discount", limit: 5 });
+    expect(answer.total).toBeGreaterThan(0);
+    const text = (st: InStatement) => (typeof st === "string" ? st : st.sql);
+    const [count] = statements.filter((st) => text(st).startsWith("SELECT 'n' AS kind"));
+    const client = (world.db as unknown as { $client: Client }).$client;
+    const plan = (await client.execute(`EXPLAIN QUERY PLAN ${text(count as InStatement)}`)).rows.map((r) => String(r.detail));
+    expect(plan.some((d) => /^SEARCH c USING PRIMARY KEY/.test(d))).toBe(true);
+    expect(plan.some((d) => /^SEARCH ps USING COVERING INDEX price_search_name_rank_idx \(.*unit_price_e4>\?\)$/.test(d))).toBe(true);
+    expect(await fullScans(statements)).toEqual([]);
+  });
+
   it("the product page (history and the cheapest equivalents in force) reads through an index", async () => {
     const ids = await world.db.all<{ id: number }>(sql`SELECT id FROM products ORDER BY id LIMIT 5`);
     for (const { id } of ids) {
