@@ -6,7 +6,7 @@ import { batches, prices } from "../db/schema";
 import { type ChangeKind, changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
 import { type PriceQuery, priceFilters, whereSql } from "./prices";
-import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
+import { priceTombstoneRows, tombstoneMatch, WITHDRAWN_PRICE, withdrawnIn } from "./tombstones";
 
 /** Entries in a feed: what a reader shows; older changes stay in the JSON change feed. */
 export const ATOM_ENTRIES = 50;
@@ -17,7 +17,7 @@ export const ATOM_ENTRIES = 50;
  */
 export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed" | "renewed_by"; at: string; renewal?: PriceView };
 
-/** Columns through the schema, under PRICE_FROM's aliases. (A tombstone's search row, `ps.t_*`, is tombstones.ts's derived table.) */
+/** Columns through the schema, under PRICE_FROM's aliases. (A tombstone's search row, `ps.t_*`, is tombstones.ts's derived table: WITHDRAWN_PRICE.) */
 const p = alias(prices, "p");
 const b = alias(batches, "b");
 
@@ -73,8 +73,8 @@ async function withdrawnEntries(db: Db, query: PriceQuery, since: string): Promi
   const rows = await readRows<PriceSqlRow & { changedAt: string }>(
     db,
     sql`
-    SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt FROM ${tombstones} ps
-    WHERE ${await tombstoneMatch(db, query)} ORDER BY ps.t_withdrawn_at DESC LIMIT ${ATOM_ENTRIES}`,
+    SELECT ${priceColumnsFromJson(WITHDRAWN_PRICE.last)}, ${WITHDRAWN_PRICE.at} AS changedAt FROM ${tombstones} ps
+    WHERE ${await tombstoneMatch(db, query)} ORDER BY ${WITHDRAWN_PRICE.at} DESC LIMIT ${ATOM_ENTRIES}`,
   );
   const names = await regionNamesOf(db, rows);
   return rows.map((r) => ({ price: toPriceView(r, names), kind: "withdrawn", at: r.changedAt }));

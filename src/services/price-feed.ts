@@ -19,9 +19,9 @@ import {
 } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
 import { type PriceQuery, priceMatch, whereSql } from "./prices";
-import { priceTombstoneRows, tombstoneMatch, withdrawnIn } from "./tombstones";
+import { priceTombstoneRows, tombstoneMatch, WITHDRAWN_PRICE, withdrawnIn } from "./tombstones";
 
-/** PRICE_FROM's prices (p) and the search row a match condition reads (ps); tombstone rows take the alias ps too, with their own t_* columns. */
+/** PRICE_FROM's prices (p) and the search row a match condition reads (ps); tombstone rows take the alias ps too, with their own t_* columns (WITHDRAWN_PRICE). */
 const p = alias(prices, "p");
 const ps = alias(priceSearch, "ps");
 
@@ -87,8 +87,8 @@ async function feedOf(
         SELECT ${PRICE_COLUMNS}, ${changedAt} AS changedAt, ${p.createdAt} AS createdAt, ${p.status} AS storedStatus FROM ${PRICE_FROM}
         ${whereSql([...conditions, ...keyset(changedAt, sql`${p.id}`)])}
         UNION ALL
-        SELECT ${priceColumnsFromJson("ps.t_last")}, ps.t_withdrawn_at AS changedAt, ps.t_withdrawn_at AS createdAt, 'withdrawn' AS storedStatus
-        FROM ${withdrawn} ps ${whereSql([matchedWithdrawn, ...keyset(sql`ps.t_withdrawn_at`, sql`CAST(ps.t_row_id AS INTEGER)`)])}
+        SELECT ${priceColumnsFromJson(WITHDRAWN_PRICE.last)}, ${WITHDRAWN_PRICE.at} AS changedAt, ${WITHDRAWN_PRICE.at} AS createdAt, 'withdrawn' AS storedStatus
+        FROM ${withdrawn} ps ${whereSql([matchedWithdrawn, ...keyset(WITHDRAWN_PRICE.at, WITHDRAWN_PRICE.id)])}
       ) ORDER BY changedAt, id LIMIT ${limit + 1}`,
     );
     const shown = rows.slice(0, limit);

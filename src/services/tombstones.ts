@@ -76,6 +76,17 @@ export async function priceTombstoneRows(db: Db, where: SQL): Promise<SQL> {
 }
 
 /**
+ * priceTombstoneRows' own columns as its callers read them, under the alias ps they give it: t_*
+ * names of a derived table, not the schema's (prefixed so they cannot meet a price_search column).
+ */
+export const WITHDRAWN_PRICE = {
+  /** The price as its feed last showed it: JSON text, for price-view.ts's priceColumnsFromJson. */
+  last: "ps.t_last",
+  at: sql`ps.t_withdrawn_at`,
+  id: sql`CAST(ps.t_row_id AS INTEGER)`,
+};
+
+/**
  * The search as a condition on priceTombstoneRows (alias ps): the tombstone matches when the price's
  * search row, as it was when withdrawn, matched every filter and `q`. Names, firms, forms and
  * strengths match as they did (search terms outlive their prices); a match by code (批准文号, 医保编码)
@@ -84,6 +95,6 @@ export async function priceTombstoneRows(db: Db, where: SQL): Promise<SQL> {
  */
 export async function tombstoneMatch(db: Db, query: PriceQuery): Promise<SQL> {
   const filters = renderFilter(await parsePriceFilter(db, query), { copied: true });
-  // t_search: priceTombstoneRows' own column (prefixed t_ so it cannot meet a price_search column), not a schema column.
+  // t_search: priceTombstoneRows' own column (WITHDRAWN_PRICE above), not a schema column.
   return sql`(ps.t_search IS NULL OR ${await matchCondition(db, query.q, filters)})`;
 }
