@@ -2,7 +2,7 @@ import { getTableName, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { PriceRow, ProductAnswerRow, SqlRow } from "../db/rows";
-import { batches, type Category, type Level, prices, products, type ReferenceKind } from "../db/schema";
+import { batches, type Category, type Level, prices, products, type ReferenceKind, regions } from "../db/schema";
 import { columnNames, trustedSql } from "../db/trusted-sql";
 import { basisPointsToPercent, storedE4ToYuan, storedPriceFigures } from "../domain";
 import { priceState, todayInChina } from "../domain/state";
@@ -214,12 +214,17 @@ export function parseBrands(json: string | null): string[] {
  * Names of the supply regions a list of rows mentions, and only those: a page of prices names a few
  * regions, while the whole region table has thousands of rows on real data.
  */
+const R = columnNames(regions);
+
 export async function regionNamesOf(db: Db, rows: ReadonlyArray<{ supplyRegions: string }>): Promise<Map<string, string>> {
   const codes = new Set<string>();
   for (const r of rows) if (r.supplyRegions) for (const c of r.supplyRegions.split(",")) codes.add(c);
   if (!codes.size) return new Map();
   // Inlined: a page may name more codes than D1 binds in one query (100).
-  const found = await readRows<{ code: string; name: string }>(db, `SELECT code, name FROM regions WHERE code IN (${[...codes].map(textLiteral).join(",")})`);
+  const found = await readRows<{ code: string; name: string }>(
+    db,
+    `SELECT ${R.code} AS code, ${R.name} AS name FROM ${getTableName(regions)} WHERE ${R.code} IN (${[...codes].map(textLiteral).join(",")})`,
+  );
   return new Map(found.map((r) => [r.code, r.name]));
 }
 
