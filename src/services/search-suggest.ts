@@ -1,5 +1,8 @@
+import { getTableName } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
+import { products, searchTerms as searchTermsTable } from "../db/schema";
+import { columnNames } from "../db/trusted-sql";
 import { nameTier, searchTerms, typoDistance, typoQuery } from "../domain/search-query";
 import { aliasProducts, charLength, findTerms, type TermRow } from "./search-match";
 import { intList, intLiteral } from "./search-sql";
@@ -62,6 +65,9 @@ export async function suggestNames(db: Db, raw: string, limit: number): Promise<
   );
 }
 
+const T = columnNames(searchTermsTable);
+const PR = columnNames(products);
+
 /**
  * A brand (商品名: 立普妥) names no generic name itself: the generic names of the products sold under
  * it are suggested instead, most prices first. Read only when no name matched, from search_aliases.
@@ -71,9 +77,10 @@ async function brandSuggestions(db: Db, query: string, limit: number): Promise<S
   if (!ids) return [];
   const names = await readRows<TermRow>(
     db,
-    `SELECT DISTINCT t.id AS id, t.kind AS kind, t.term AS term, t.display AS display, t.name_en AS nameEn, t.pinyin AS pinyin,
-      t.initials AS initials, t.category AS category
-    FROM products pr JOIN search_terms t ON t.kind = 'name' AND t.term = pr.name_norm WHERE pr.id IN (${intList(ids)})`,
+    `SELECT DISTINCT t.${T.id} AS id, t.${T.kind} AS kind, t.${T.term} AS term, t.${T.display} AS display, t.${T.nameEn} AS nameEn,
+      t.${T.pinyin} AS pinyin, t.${T.initials} AS initials, t.${T.category} AS category
+    FROM ${getTableName(products)} pr JOIN ${getTableName(searchTermsTable)} t ON t.${T.kind} = 'name' AND t.${T.term} = pr.${PR.nameNorm}
+    WHERE pr.${PR.id} IN (${intList(ids)})`,
   );
   const counts = await priceCounts(
     db,

@@ -453,7 +453,7 @@ export async function rankedPage(
     const atCursor = after && k.tier === after.tier && k.nc === after.notCurrent;
     const broad = k.wide || k.ranges.length > tuning.maxRangesPerKey || (k.tier === OTHER_FIELDS_TIER && plan.codePrefix !== null);
     if (broad) {
-      allPrices ??= (await readRows<{ n: number | null }>(db, "SELECT max(price_id) AS n FROM price_search"))[0]?.n ?? 0;
+      allPrices ??= (await readRows<{ n: number | null }>(db, sql`SELECT max(${ps.priceId}) AS n FROM ${priceSearch} ${ps}`))[0]?.n ?? 0;
       const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
       const codePrices = groups.reduce((sum, g) => sum + (g.kind === "p" ? g.n : 0), 0);
       const found = window <= tuning.maxScanWindow ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
