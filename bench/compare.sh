@@ -3,7 +3,7 @@
 # e3df763): checks the base out into a temporary worktree, installs its dependencies there (npm ci),
 # runs bench/compare.ts on both side by side and removes the worktree afterwards.
 # Usage: bench/compare.sh [<base commit>] [--seconds=S] [--rounds=N]
-# About 2 minutes of load after npm ci and four server starts: 7 minutes in all at load average 9.
+# About 4 minutes of load (6 rounds) after npm ci and six server starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base="${1:-f8d8920}"

@@ -83,7 +83,32 @@ export async function startServer(
     stdio: ["ignore", "pipe", "inherit"],
   });
   await waitForOutput(child, /serving on/, cwd ? `server in ${cwd}` : "server");
+  await untilIdle(child.pid!);
   return child;
+}
+
+/** A process's CPU time so far in ms (Linux /proc: user + system, all threads). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * Waits (30 s at most) until a server that already answers has finished starting: its read threads
+ * compile their code after it serves, for several seconds of CPU, and a measurement taken meanwhile
+ * shares the cores with that work (it made /health read 12 % slower in bench/compare.ts).
+ * Idle means under 5 % of one core in each of two consecutive half-second windows.
+ */
+async function untilIdle(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let quiet = 0;
+  let last = cpuMs(pid);
+  while (quiet < 2 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuMs(pid);
+    quiet = now - last < 25 ? quiet + 1 : 0;
+    last = now;
+  }
 }
 
 /** Stops a server this bench started (SIGTERM) and waits for it to exit, so the next measurement does not share the CPU with its shutdown. */
@@ -119,6 +144,21 @@ export async function alternated(rounds: number, a: () => Promise<number>, b: ()
     ratios.push(rb / ra);
   }
   return { a: as, b: bs, ratios };
+}
+
+/**
+ * `rounds` runs of each of `fns`, the order rotated each round so none always runs right after
+ * another's load: each function's figures, one per round.
+ */
+export async function rotated(rounds: number, fns: ReadonlyArray<() => Promise<number>>): Promise<number[][]> {
+  const runs = fns.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < fns.length; k++) {
+      const i = (r + k) % fns.length;
+      runs[i]!.push(await fns[i]!());
+    }
+  }
+  return runs;
 }
 
 /** A row of an alternated comparison: its name, median a, median b, median b/a, and each round's b/a. */

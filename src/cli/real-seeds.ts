@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import Papa from "papaparse";
 import { PRODUCT_PACK_KEYS } from "../db/rows";
 import { bids, prices, products, regions } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { formatYuan } from "../domain";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { runImport } from "../services/imports";
@@ -58,10 +57,10 @@ const CELL: Partial<Record<(typeof COLUMNS)[number], (v: unknown) => string>> = 
   synthetic: flag,
 };
 
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(bids, "b");
-const g = alias(regions, "g");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(bids, "b");
+const g = renderedAlias(regions, "g");
 
 /**
  * Imports every sheet of the workbook into a fresh database at `url` through the ordinary import

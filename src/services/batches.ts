@@ -1,10 +1,9 @@
-import { eq, getTableName, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { BatchFields, SqlRow } from "../db/rows";
 import { batches, batchStats, priceSearch, prices, products, tombstones } from "../db/schema";
-import { bareColumns, trustedSql } from "../db/trusted-sql";
+import { bareColumns, renderedAlias, trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
@@ -39,16 +38,14 @@ const BATCH_ROW = {
   stats: batchStats.stats,
 } satisfies Record<keyof BatchSqlRow, unknown>;
 /** BATCH_FROM's aliases and the tombstones' (t), through the schema; ps and p, pr for the statements below. */
-const b = alias(batches, "b");
-const s = alias(batchStats, "s");
-const t = alias(tombstones, "t");
-const ps = alias(priceSearch, "ps");
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
+const b = renderedAlias(batches, "b");
+const s = renderedAlias(batchStats, "s");
+const t = renderedAlias(tombstones, "t");
+const ps = renderedAlias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
 /** The same fields with their columns as SQL text under the aliases b and s (the change feed's union, a withdrawal's tombstone). */
-const BATCH_FIELDS = Object.entries(BATCH_ROW).map(
-  ([field, column]) => [field, `${column.table === batchStats ? getTableName(s) : getTableName(b)}.${column.name}`] as const,
-);
+const BATCH_FIELDS = Object.entries(BATCH_ROW).map(([field, column]) => [field, `${column.table === batchStats ? "s" : "b"}.${column.name}`] as const);
 const BATCH_FROM = sql`${batches} ${b} LEFT JOIN ${batchStats} ${s} ON ${s.batchId} = ${b.id}`;
 const BATCH_COLUMNS = trustedSql(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
 const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${BATCH_FROM}`;

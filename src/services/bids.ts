@@ -1,8 +1,8 @@
 import { eq, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, bids, prices, products } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import { type BidEntry, type BidGroup, type BidLandscape, bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
 import { normalizeStrength } from "../domain/strength";
 import { AppError, notFound } from "../errors";
@@ -35,10 +35,10 @@ type OfferSqlRow = {
   synthetic: number | boolean;
 };
 
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(bids, "b");
-const x = alias(products, "x");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(bids, "b");
+const x = renderedAlias(products, "x");
 
 /** Chosen prices and losing bids of one batch as one table (a chosen price is the bid that won). */
 function offersOf(batchId: string): SQL {

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, prices, products } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { newestWithdrawal } from "./tombstones";
@@ -81,10 +80,10 @@ export function feedWindow(since: SyncPoint, now = Date.now()): FeedWindow {
 }
 
 /** The aliases of PRICE_FROM (src/services/price-view.ts) the conditions below are written over, and two of their own. */
-const p = alias(prices, "p");
-const b = alias(batches, "b");
-const p2 = alias(prices, "p2");
-const b2 = alias(batches, "b2");
+const p = renderedAlias(prices, "p");
+const b = renderedAlias(batches, "b");
+const p2 = renderedAlias(prices, "p2");
+const b2 = renderedAlias(batches, "b2");
 
 /**
  * Prices that changed in the window, as a condition on `p` (prices) joined to `b` (batches): each

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, priceSearch, prices, products, searchEquivalents, searchTerms } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { basisPointsToPercent, storedE4ToYuan } from "../domain";
 import { readAsOf } from "./price-filter";
 import { PRICE_COLUMNS, type PriceSqlRow, type PriceView, regionNamesOf, toPriceView } from "./price-view";
@@ -12,12 +11,12 @@ import { didYouMean } from "./search-suggest";
 
 // The statements' table aliases, through the schema (a renamed column fails typecheck); `g` is a
 // subquery of this file's own columns. PRICE_COLUMNS (price-view.ts) reads p, pr and b too.
-const ps = alias(priceSearch, "ps");
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(batches, "b");
-const e = alias(searchEquivalents, "e");
-const t = alias(searchTerms, "t");
+const ps = renderedAlias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(batches, "b");
+const e = renderedAlias(searchEquivalents, "e");
+const t = renderedAlias(searchTerms, "t");
 const P = bareColumns(products);
 
 export const GROUP_SORTS = ["relevance", "unitPrice", "-discount"] as const;

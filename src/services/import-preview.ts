@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { runBatch } from "../db/run-batch";
 import { batches, type ImportKind, prices, products, regions } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import { storedE4ToYuan } from "../domain";
 import { type ImportReport, type ImportRequest, runImport } from "./imports";
 
@@ -22,11 +22,11 @@ export type ImportPreview = {
 /** The written table aliased `x` (`from`), its timestamps, its sample rows' order (`key`, then `x.rowid`) and columns. */
 type SampleSql = { from: SQL; createdAt: SQL; updatedAt: SQL; select: SQL; key: SQL };
 
-const px = alias(prices, "x");
-const pr = alias(products, "pr");
-const b = alias(batches, "b");
-const bx = alias(batches, "x");
-const rx = alias(regions, "x");
+const px = renderedAlias(prices, "x");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(batches, "b");
+const bx = renderedAlias(batches, "x");
+const rx = renderedAlias(regions, "x");
 
 /** What each kind writes, and how a row of it reads in a preview. */
 const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {

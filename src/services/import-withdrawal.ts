@@ -1,5 +1,4 @@
 import { eq, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { runBatch } from "../db/run-batch";
 import {
@@ -22,7 +21,7 @@ import {
   tombstones,
   volumes,
 } from "../db/schema";
-import { bareColumns, commaList, identifier, quoteIdentifier, trustedSql } from "../db/trusted-sql";
+import { bareColumns, commaList, identifier, quoteIdentifier, renderedAlias, trustedSql } from "../db/trusted-sql";
 import { AppError } from "../errors";
 import { columnsOf, JOURNALED_TABLES, type JournaledTable } from "../import/journal";
 import { BATCH_JSON, BATCH_TOMBSTONE_FROM, refreshBatchStats } from "./batches";
@@ -78,16 +77,16 @@ const ROWID_KEYS: Partial<Record<JournaledTable, string>> = {
  */
 const journalCols = bareColumns(importJournals);
 const rangeCols = bareColumns(importJournalRanges);
-const i = alias(imports, "i");
-const j = alias(importJournals, "j");
-const r = alias(importJournalRanges, "r");
-const x = alias(importJournalRows, "x");
-const y = alias(importJournalRows, "y");
-const jy = alias(importJournals, "jy");
-const o = alias(importJournalRows, "o");
-const p = alias(prices, "p");
-const ps = alias(priceSearch, "ps");
-const b = alias(batches, "b");
+const i = renderedAlias(imports, "i");
+const j = renderedAlias(importJournals, "j");
+const r = renderedAlias(importJournalRanges, "r");
+const x = renderedAlias(importJournalRows, "x");
+const y = renderedAlias(importJournalRows, "y");
+const jy = renderedAlias(importJournals, "jy");
+const o = renderedAlias(importJournalRows, "o");
+const p = renderedAlias(prices, "p");
+const ps = renderedAlias(priceSearch, "ps");
+const b = renderedAlias(batches, "b");
 
 /** The stamp of a row put back and of a tombstone: now, on the database's clock (the format of every updated_at). */
 const DB_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, prices } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import { type ChangeKind, changedPricesCondition, changeKind, ENDED_TOO, feedWindow, parseUpdatedSince, priceChangedAtSql } from "./change-feed";
 import { PRICE_COLUMNS, PRICE_FROM, type PriceSqlRow, type PriceView, priceColumnsFromJson, regionNamesOf, toPriceView } from "./price-view";
 import { type PriceQuery, priceFilters, whereSql } from "./prices";
@@ -18,8 +18,8 @@ export const ATOM_ENTRIES = 50;
 export type AtomEntry = { price: PriceView; kind: ChangeKind | "renewed" | "renewed_by"; at: string; renewal?: PriceView };
 
 /** Columns through the schema, under PRICE_FROM's aliases. (A tombstone's search row, `ps.t_*`, is tombstones.ts's derived table: WITHDRAWN_PRICE.) */
-const p = alias(prices, "p");
-const b = alias(batches, "b");
+const p = renderedAlias(prices, "p");
+const b = renderedAlias(batches, "b");
 
 export type AtomQuery = Omit<PriceQuery, "limit" | "cursor" | "sort"> & { updatedSince?: string };
 

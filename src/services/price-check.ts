@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, type ProductRow, priceSearch, prices, products } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import {
   addFractions,
   compareFractions,
@@ -149,10 +149,10 @@ type Catalogue = { byCode: Map<string, Indexed[]>; byApproval: Map<string, Index
 const nameStrength = (nameNorm: string, spec: string | null | undefined) => `${nameNorm}\u0000${normalizeStrength(spec) ?? ""}`;
 
 /** The aliases the search filters (price-filter-sql.ts) are written over: ps, p, pr, b. */
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(batches, "b");
-const ps = alias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(batches, "b");
+const ps = renderedAlias(priceSearch, "ps");
 
 async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql): Promise<Catalogue> {
   const codes = new Set<string>();

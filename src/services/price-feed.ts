@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, prices } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import {
   type ChangeKind,
   changedPricesCondition,
@@ -22,8 +22,8 @@ import { type PriceQuery, priceMatch, whereSql } from "./prices";
 import { priceTombstoneRows, tombstoneMatch, WITHDRAWN_PRICE, withdrawnIn } from "./tombstones";
 
 /** PRICE_FROM's prices (p) and the search row a match condition reads (ps); tombstone rows take the alias ps too, with their own t_* columns (WITHDRAWN_PRICE). */
-const p = alias(prices, "p");
-const ps = alias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const ps = renderedAlias(priceSearch, "ps");
 
 export type PriceChange = { kind: ChangeKind; at: string; tombstone: boolean };
 export type ChangedPrice = PriceView & { change: PriceChange };

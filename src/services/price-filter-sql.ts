@@ -1,7 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { batches, priceSearch, prices, searchGroups } from "../db/schema";
-import { bareColumns, trustedSql } from "../db/trusted-sql";
+import { bareColumns, renderedAlias, trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { priceBandOf, priceBandStart } from "./price-bands";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
@@ -22,10 +21,10 @@ import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
  * columns (src/db/schema.ts, groupKey). A tombstone's copies (ps.t_level, ps.t_synthetic) are
  * tombstones.ts's derived table, not a schema column: they stay literal.
  */
-const ps = alias(priceSearch, "ps");
-const g = alias(searchGroups, "g");
-const b = alias(batches, "b");
-const sp = alias(prices, "sp");
+const ps = renderedAlias(priceSearch, "ps");
+const g = renderedAlias(searchGroups, "g");
+const b = renderedAlias(batches, "b");
+const sp = renderedAlias(prices, "sp");
 const batch = bareColumns(batches);
 const CYCLE = { ps: { start: sql`${ps.cycleStart}`, end: sql`${ps.cycleEnd}` }, g: { start: sql`${g.cycleStart}`, end: sql`${g.cycleEnd}` } };
 

@@ -1,9 +1,8 @@
 import { getTableName, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, prices, searchTerms } from "../db/schema";
-import { columnNames } from "../db/trusted-sql";
+import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { FilterSql } from "./price-filter-sql";
 import { type Group, groupRange, onlyOfNames, planCondition } from "./search";
@@ -20,8 +19,8 @@ import type { SearchTuning } from "./search-tuning";
  */
 
 /** Columns through the schema: drizzle aliases p and ps for templates, names for the statements sent as text. */
-const p = alias(prices, "p");
-const ps = alias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const ps = renderedAlias(priceSearch, "ps");
 const term = columnNames(searchTerms);
 const psCol = columnNames(priceSearch);
 const NAME_IDS_SQL = `SELECT json_group_array(${term.id}) AS ids FROM ${getTableName(searchTerms)} WHERE ${term.kind} = 'name'`;

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, prices } from "../db/schema";
-import { columnNames } from "../db/trusted-sql";
+import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { notFound } from "../errors";
 import { type PriceFilterInput, parsePriceFilter, readAsOf } from "./price-filter";
 import { type FilterSql, renderFilter } from "./price-filter-sql";
@@ -18,8 +17,8 @@ import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 export { escapeLike } from "./price-filter-values";
 
 /** Columns through the schema, under PRICE_FROM's aliases: drizzle's for templates, names for the statement sent as text. */
-const p = alias(prices, "p");
-const ps = alias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const ps = renderedAlias(priceSearch, "ps");
 const priceCol = columnNames(prices);
 
 export const PRICE_SORTS = ["relevance", "discount", "-discount", "unitPrice", "-unitPrice"] as const;

@@ -1,10 +1,9 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
 import { type Category, priceSearch, products, tombstones } from "../db/schema";
-import { bareColumns, columnNames, trustedSql } from "../db/trusted-sql";
+import { bareColumns, columnNames, renderedAlias, trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
 import { currentSyncPoint, feedCursor, parseUpdatedSince, readFeedCursor, type SyncPoint, syncToken } from "./change-feed";
@@ -17,8 +16,8 @@ import { withdrawnIn } from "./tombstones";
 
 /** Columns through the schema: bare for products read alone, under `ps` and `t` where a statement aliases them. */
 const product = bareColumns(products);
-const ps = alias(priceSearch, "ps");
-const t = alias(tombstones, "t");
+const ps = renderedAlias(priceSearch, "ps");
+const t = renderedAlias(tombstones, "t");
 const tombstoneCol = columnNames(tombstones);
 
 export type ProductListQuery = {

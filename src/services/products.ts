@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
 import { batches, priceSearch, prices, products } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { addFractions, dddUnitsPerDay, discountBasisPoints, e4ToYuan, type Fraction, fractionE4ToYuan, therapyCost, unitPrice } from "../domain";
 import { priceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
@@ -19,9 +18,9 @@ import { allOf } from "./search-sql";
 
 /** Columns through the schema: bare for the one-table read of products, else under PRICE_FROM's aliases. */
 const productCol = bareColumns(products);
-const p = alias(prices, "p");
-const b = alias(batches, "b");
-const ps = alias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const b = renderedAlias(batches, "b");
+const ps = renderedAlias(priceSearch, "ps");
 
 const PRODUCT_COLUMNS = sql`${productCol.id}, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
 

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { agreedVolumes, batches, type ProductRow, priceRegions, prices, products, purchasesByPriceRegion, regions } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { behindSchedule, completionPct, cycleSchedule, expectedByNow, remainingVolume, roundFraction } from "../domain";
 import { badRequest } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -25,11 +24,11 @@ type ProgressRow = Pick<ProductRow, "genericName" | "spec" | "manufacturer" | "s
   purchased: string;
 };
 
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(batches, "b");
-const a = alias(agreedVolumes, "a");
-const u = alias(purchasesByPriceRegion, "u");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(batches, "b");
+const a = renderedAlias(agreedVolumes, "a");
+const u = renderedAlias(purchasesByPriceRegion, "u");
 const agreedCols = bareColumns(agreedVolumes);
 const suppliedCols = bareColumns(priceRegions);
 const boughtCols = bareColumns(purchasesByPriceRegion);

@@ -1,9 +1,8 @@
 import { getTableName, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
-import { bareColumns, columnNames } from "../db/trusted-sql";
+import { bareColumns, columnNames, renderedAlias } from "../db/trusted-sql";
 import { regionLookup } from "../import/region-names";
 
 /** Region code → Chinese name, for turning stored codes into readable answers. */
@@ -14,7 +13,7 @@ export async function regionNameMap(db: Db): Promise<Map<string, string>> {
 
 /** Regions through the schema: bare in a CTE's seed, as r in its recursive step; up and down are the CTEs' own columns. */
 const c = bareColumns(regions);
-const r = alias(regions, "r");
+const r = renderedAlias(regions, "r");
 
 /** The region, its ancestors and its descendants: the codes whose supply covers it or is covered by it. */
 export async function relatedRegionCodes(db: Db, code: string): Promise<string[]> {

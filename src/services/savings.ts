@@ -1,8 +1,9 @@
 import { getTableName, type SQL, sql } from "drizzle-orm";
-import { alias, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, priceRegions, prices, products, SAVINGS_ROLLUPS, savingsByBatchRegionMonth } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import {
   basisPointsToPercent,
   EMPTY_ROLLUP_SAVINGS,
@@ -44,10 +45,10 @@ type ProjectedRow = { g: string; divisor: number; units: string; hi: string; lo:
  * The rollup a question reads, as `x`: columns named through the fine rollup, which has them all;
  * the coarser rollups and the raw view volume_parts (drizzle/0003) keep the same names for the ones they have.
  */
-const x = alias(savingsByBatchRegionMonth, "x");
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(batches, "b");
+const x = renderedAlias(savingsByBatchRegionMonth, "x");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(batches, "b");
 
 const PART_SUMS = sql`${x.divisor} AS divisor, CAST(SUM(${x.volumeRows}) AS TEXT) AS volumeRows, CAST(SUM(${x.units}) AS TEXT) AS units,
   CAST(SUM(${x.amountPaidE4}) AS TEXT) AS amountPaid, CAST(SUM(${x.spendNum}) AS TEXT) AS spendNum,
@@ -225,7 +226,7 @@ async function projectedParts(db: Db, q: SavingsQuery, tree: RegionTree, regionC
   const where: SQL[] = [sql`${p.agreedVolume} IS NOT NULL`];
   if (q.batch) where.push(sql`${p.batchId} = ${q.batch}`);
   if (subtree) {
-    const px = alias(priceRegions, "x");
+    const px = renderedAlias(priceRegions, "x");
     where.push(sql`${p.supplyRegions} <> ''`);
     where.push(sql`NOT EXISTS (SELECT 1 FROM ${priceRegions} ${px} WHERE ${px.priceId} = ${p.id}
       AND ${px.regionCode} NOT IN (SELECT value FROM json_each(${JSON.stringify(subtree)})))`);

@@ -1,15 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, searchEquivalents } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { sameStrength } from "../domain/strength";
 import { litInt } from "./search-sql";
 
 /** Columns through the schema: bare for the one-table read of search_equivalents, price_search as `ps`. */
 const e = bareColumns(searchEquivalents);
-const ps = alias(priceSearch, "ps");
+const ps = renderedAlias(priceSearch, "ps");
 
 /**
  * Equivalent products (issue 15): the same generic name and dosage form, and the same strength once

@@ -1,8 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { priceSearch, products, searchTerms } from "../db/schema";
-import { columnNames } from "../db/trusted-sql";
+import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { nameIsStem, type QueryStem, queryStems } from "../domain/search-stem";
 import { anyOf, litText } from "./search-sql";
 import { ftsPhrase, readTerms, type TermRow } from "./search-terms";
@@ -19,8 +18,8 @@ const STEM_TIER = 0;
 
 /** Columns through the schema: search_terms under readTerms's `t` (SQL text, as it is sent), the rest under drizzle aliases. */
 const t = columnNames(searchTerms);
-const ps = alias(priceSearch, "ps");
-const pr = alias(products, "pr");
+const ps = renderedAlias(priceSearch, "ps");
+const pr = renderedAlias(products, "pr");
 
 /**
  * The generic names a query stands for once its trailing form word and salt are dropped

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, products, searchTerms, searchVariants } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { FORM_WORDS } from "../domain/search-stem";
 import { containsStrength, isStrength, strengthSpellings } from "../domain/strength";
 import { codeRangeSql, type ProductMatch, productsSql } from "./search-products";
@@ -22,7 +21,7 @@ export type WordMatch = { word: string; names: number[]; firms: number[]; varian
 const term = bareColumns(searchTerms);
 const variant = bareColumns(searchVariants);
 const productCol = bareColumns(products);
-const ps = alias(priceSearch, "ps");
+const ps = renderedAlias(priceSearch, "ps");
 
 /** Above this many products a code match stays a subquery instead of a list of ids. */
 const MAX_CODE_IDS = 1000;

@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, priceSearch, prices, products, searchCells, searchCodeGroups, searchGroups, searchPairs, searchPriceCells } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -15,15 +15,15 @@ import { wordCondition } from "./search-words";
 
 // The statements' table aliases, through the schema: a renamed column fails typecheck. `g` and `c`
 // stand for whichever group or cell table a statement reads (they share their key columns).
-const ps = alias(priceSearch, "ps");
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
-const b = alias(batches, "b");
-const g = alias(searchGroups, "g");
-const cg = alias(searchCodeGroups, "g");
-const c = alias(searchCells, "c");
-const pcells = alias(searchPriceCells, "c");
-const sp = alias(searchPairs, "sp");
+const ps = renderedAlias(priceSearch, "ps");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
+const b = renderedAlias(batches, "b");
+const g = renderedAlias(searchGroups, "g");
+const cg = renderedAlias(searchCodeGroups, "g");
+const c = renderedAlias(searchCells, "c");
+const pcells = renderedAlias(searchPriceCells, "c");
+const sp = renderedAlias(searchPairs, "sp");
 
 /**
  * Relevance-ranked price search over price_search. Rank key: (tier, not current, unit price, id),

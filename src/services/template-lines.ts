@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { prices, products } from "../db/schema";
+import { renderedAlias } from "../db/trusted-sql";
 import { formatYuan } from "../domain";
 import { priceFilters } from "./prices";
 
 /** The aliases the in-force filter (priceFilters) is written over: p, and the product pr. */
-const p = alias(prices, "p");
-const pr = alias(products, "pr");
+const p = renderedAlias(prices, "p");
+const pr = renderedAlias(products, "pr");
 
 /** A price scaled by a whole percent, cut to the fen: an example figure, not a computed one. */
 const scaled = (e4: number, pct: bigint) => formatYuan(((BigInt(e4) * pct) / 10_000n) * 100n, 2);

@@ -1,8 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { batches, prices, products, tombstones } from "../db/schema";
-import { bareColumns, columnNames, trustedSql } from "../db/trusted-sql";
+import { bareColumns, columnNames, renderedAlias, trustedSql } from "../db/trusted-sql";
 import { columnsOf } from "../import/journal";
 import { parsePriceFilter } from "./price-filter";
 import { renderFilter } from "./price-filter-sql";
@@ -17,13 +16,13 @@ import { matchCondition, type PriceQuery } from "./prices";
 export type TombstoneTable = (typeof prices | typeof products | typeof batches)["_"]["name"];
 
 /** The tombstones as `t`, as the conditions below and their callers name them. */
-const t = alias(tombstones, "t");
+const t = renderedAlias(tombstones, "t");
 const tNames = columnNames(tombstones);
 
 /** Where a row of each table lives, to tell a tombstone whose id has come back (a restore) from one still gone. */
-const livePrice = alias(prices, "x");
-const liveProduct = alias(products, "x");
-const liveBatch = alias(batches, "x");
+const livePrice = renderedAlias(prices, "x");
+const liveProduct = renderedAlias(products, "x");
+const liveBatch = renderedAlias(batches, "x");
 const LIVE: Record<TombstoneTable, SQL> = {
   prices: sql`SELECT 1 FROM ${prices} ${livePrice} WHERE ${livePrice.id} = CAST(${t.rowId} AS INTEGER)`,
   products: sql`SELECT 1 FROM ${products} ${liveProduct} WHERE ${liveProduct.id} = CAST(${t.rowId} AS INTEGER)`,

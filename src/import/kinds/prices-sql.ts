@@ -1,7 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { priceRegions, prices, products } from "../../db/schema";
-import { bareColumns, columnNames, trustedSql } from "../../db/trusted-sql";
+import { bareColumns, columnNames, renderedAlias, trustedSql } from "../../db/trusted-sql";
 import { upsertUnlessSame } from "../../db/upsert";
 import type { SearchKeys } from "../../domain/search-keys";
 import type { PriceRecord, PricesContext, ProductRecord } from "./prices";
@@ -111,8 +110,8 @@ const RENEWS_BATCH = "renews_batch";
  * regions (a JSON array of codes): codes no longer supplied go, new ones come in, the rest stay.
  */
 function regionStatements(rows: SQL): SQL[] {
-  const p = alias(prices, "p");
-  const r = alias(priceRegions, "r");
+  const p = renderedAlias(prices, "p");
+  const r = renderedAlias(priceRegions, "r");
   const reg = bareColumns(priceRegions);
   const priceOf = sql`JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
   // rowid, json_each's value and `regions` (a staged JSON array) are SQLite's and the staging's own names.
@@ -220,8 +219,8 @@ function priceStatements(rows: SQL): SQL[] {
  * old links still show which ones change.
  */
 function renewalStatements(rows: SQL): SQL[] {
-  const p = alias(prices, "p");
-  const p0 = alias(prices, "p0");
+  const p = renderedAlias(prices, "p");
+  const p0 = renderedAlias(prices, "p0");
   // l's id, cur and prev name the link, not a column: a price, the price it renews now and the one it should.
   const links = sql`SELECT ${p.id} AS id, ${p.renewsPriceId} AS cur,
         (SELECT ${p0.id} FROM ${prices} ${p0} WHERE ${p0.batchId} = ${s(RENEWS_BATCH)} AND ${p0.productId} = ${p.productId}) AS prev

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { ProductRow } from "../../db/rows";
 import { batches as batchTable, bids, type Category, prices, products, type ReferenceKind, regions as regionTable } from "../../db/schema";
-import { bareColumns } from "../../db/trusted-sql";
+import { bareColumns, renderedAlias } from "../../db/trusted-sql";
 import { discountBasisPoints, type E4, unitPriceE4Rounded } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
 import { type SearchKeys, searchKeys } from "../../domain/search-keys";
@@ -277,8 +276,8 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
   async checkWritten(db, ctx, dryRun) {
     if (ctx.renewals.length === 0) return [];
     // Prices of this file count as predecessors only once written: a dry run checks against what is stored.
-    const p = alias(prices, "p");
-    const pr = alias(products, "pr");
+    const p = renderedAlias(prices, "p");
+    const pr = renderedAlias(products, "pr");
     // j's elements are a renewal's row, batch and product key (ctx.renewals), not columns.
     const missing = await db.all<{ row: number; batch: string }>(sql`SELECT j.value->>0 AS row, j.value->>1 AS batch
       FROM json_each(${JSON.stringify(ctx.renewals)}) j
@@ -295,8 +294,8 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
   },
   async countChanged(db, since, touched) {
     // A product changed (say its short name) changes the prices of this file in the touched batches.
-    const p = alias(prices, "p");
-    const pr = alias(products, "pr");
+    const p = renderedAlias(prices, "p");
+    const pr = renderedAlias(products, "pr");
     const changedPrices = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
       WHERE ${p.batchId} IN (SELECT value FROM json_each(${JSON.stringify(touched)})) AND (${p.updatedAt} >= ${since} OR ${pr.updatedAt} >= ${since})`);
     const changedBids = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${bids} WHERE ${bareColumns(bids).updatedAt} >= ${since}`);

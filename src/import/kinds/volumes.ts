@@ -1,8 +1,7 @@
 import { getTableName, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { prices, products, purchasesByPriceRegion, regions, savingsByBatchRegionMonth, volumeRollupPending, volumes } from "../../db/schema";
-import { bareColumns, columnNames, trustedSql } from "../../db/trusted-sql";
+import { bareColumns, columnNames, renderedAlias, trustedSql } from "../../db/trusted-sql";
 import { upsertUnlessSame } from "../../db/upsert";
 import { productNaturalKey } from "../../domain/names";
 import { detach } from "../detach";
@@ -51,8 +50,8 @@ export const PRICE_REF_FIELDS = [
  * and product key (findPrice), the batches that have one, and the regions by name or code.
  */
 export async function readPriceRefs(db: Db, options: ImportOptions): Promise<Omit<VolumesContext, "priceByCells">> {
-  const p = alias(prices, "p");
-  const pr = alias(products, "pr");
+  const p = renderedAlias(prices, "p");
+  const pr = renderedAlias(products, "pr");
   const chosen = await db.all<{ id: number; batchId: string; naturalKey: string; packageQty: number | null }>(
     sql`SELECT ${p.id} AS id, ${p.batchId} AS batchId, ${pr.naturalKey} AS naturalKey, ${pr.packageQty} AS packageQty
         FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}`,
