@@ -126,24 +126,10 @@ export async function requestsPerSecond(base: string, paths: readonly string[], 
   return result.requests.total / seconds;
 }
 
-/**
- * `rounds` runs of `a` and of `b`, alternating which goes first so neither always runs right after
- * the other's load: each run's figure, and b/a per round.
- */
+/** rotated over two: each run's figure of `a` and of `b`, and b/a per round. */
 export async function alternated(rounds: number, a: () => Promise<number>, b: () => Promise<number>) {
-  const as: number[] = [];
-  const bs: number[] = [];
-  const ratios: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const first = r % 2 === 0;
-    const x = await (first ? a : b)();
-    const y = await (first ? b : a)();
-    const [ra, rb] = first ? [x, y] : [y, x];
-    as.push(ra);
-    bs.push(rb);
-    ratios.push(rb / ra);
-  }
-  return { a: as, b: bs, ratios };
+  const [as, bs] = (await rotated(rounds, [a, b])) as [number[], number[]];
+  return { a: as, b: bs, ratios: bs.map((y, r) => y / as[r]!) };
 }
 
 /**

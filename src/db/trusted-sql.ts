@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, type SQL, StringChunk, sql, type Table } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName, type SQL, StringChunk, sql, type Table } from "drizzle-orm";
 
 /**
  * The one place SQL text enters a statement unescaped (`sql.raw`); test/architecture/trusted-sql.test.ts
@@ -66,9 +66,26 @@ export type RenderedAlias<T extends Table> = StringChunk & { readonly [K in keyo
  */
 export function renderedAlias<T extends Table>(table: T, name: string): RenderedAlias<T> {
   const self = new StringChunk(quoteIdentifier(name));
+  const bySchemaColumn = new Map<Column, StringChunk>();
   for (const [key, column] of Object.entries(getTableColumns(table))) {
     if (key in self) throw new Error(`column ${key} of ${getTableName(table)} would shadow the chunk's own ${key}`);
-    Object.defineProperty(self, key, { value: new StringChunk(`${quoteIdentifier(name)}.${quoteIdentifier(column.name)}`), enumerable: true });
+    const chunk = new StringChunk(`${quoteIdentifier(name)}.${quoteIdentifier(column.name)}`);
+    Object.defineProperty(self, key, { value: chunk, enumerable: true });
+    bySchemaColumn.set(column, chunk);
   }
+  schemaColumns.set(self, bySchemaColumn);
   return self as RenderedAlias<T>;
+}
+
+/** Each rendered alias's columns by their schema column, for aliasedColumn. */
+const schemaColumns = new WeakMap<StringChunk, Map<Column, StringChunk>>();
+
+/**
+ * A schema column under a rendered alias (`batches.name` under "b" → `"b"."name"`), for field lists
+ * that name their columns through the schema (a query builder's select) and are also written as SQL text.
+ */
+export function aliasedColumn(alias: StringChunk, column: Column): StringChunk {
+  const chunk = schemaColumns.get(alias)?.get(column);
+  if (!chunk) throw new Error(`column ${column.name} is not a column of the table aliased as ${alias.value.join("")}`);
+  return chunk;
 }

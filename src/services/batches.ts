@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import type { BatchFields, SqlRow } from "../db/rows";
 import { batches, batchStats, priceSearch, prices, products, tombstones } from "../db/schema";
-import { bareColumns, renderedAlias, trustedSql } from "../db/trusted-sql";
+import { aliasedColumn, bareColumns, commaList, renderedAlias, trustedSql } from "../db/trusted-sql";
 import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
@@ -44,15 +44,17 @@ const t = renderedAlias(tombstones, "t");
 const ps = renderedAlias(priceSearch, "ps");
 const p = renderedAlias(prices, "p");
 const pr = renderedAlias(products, "pr");
-/** The same fields with their columns as SQL text under the aliases b and s (the change feed's union, a withdrawal's tombstone). */
-const BATCH_FIELDS = Object.entries(BATCH_ROW).map(([field, column]) => [field, `${column.table === batchStats ? "s" : "b"}.${column.name}`] as const);
+/** The same fields with their columns under the aliases b and s, for the SQL text below (the change feed's union, a withdrawal's tombstone). */
+const BATCH_FIELDS = Object.entries(BATCH_ROW).map(([field, column]) => [field, aliasedColumn(column.table === batchStats ? s : b, column)] as const);
 const BATCH_FROM = sql`${batches} ${b} LEFT JOIN ${batchStats} ${s} ON ${s.batchId} = ${b.id}`;
-const BATCH_COLUMNS = trustedSql(BATCH_FIELDS.map(([field, column]) => `${column} AS ${field}`).join(", "));
+const BATCH_COLUMNS = commaList(BATCH_FIELDS.map(([field, column]) => sql`${column} AS ${trustedSql(field)}`));
 const BATCH_SELECT = sql`SELECT ${BATCH_COLUMNS} FROM ${BATCH_FROM}`;
 const selectBatches = (db: Db) => db.select(BATCH_ROW).from(batches).leftJoin(batchStats, eq(batchStats.batchId, batches.id));
 
+/** A field's name as an SQL string literal (`'cycleStart'`), for json_object (constants, never input). */
+const fieldName = (field: string) => trustedSql(`'${field}'`);
 /** A batch with its statistics, over BATCH_FROM, as the JSON a tombstone keeps (src/services/import-withdrawal.ts). */
-export const BATCH_JSON = trustedSql(`json_object(${BATCH_FIELDS.map(([field, column]) => `'${field}', ${column}`).join(", ")})`);
+export const BATCH_JSON = sql`json_object(${commaList(BATCH_FIELDS.map(([field, column]) => sql`${fieldName(field)}, ${column}`))})`;
 export const BATCH_TOMBSTONE_FROM = BATCH_FROM;
 /** A JSON path as SQL text: `'$.field'`, for one of the fields above (constants, never input). */
 const fieldPath = (field: string) => trustedSql(`'$.${field}'`);
