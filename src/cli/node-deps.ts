@@ -56,9 +56,10 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     readCalls:
       readPool && local
         ? {
-            searchPrices: (query) => readPool.call("searchPrices", query) ?? local.searchPrices(query),
+            priceListJson: (query) => readPool.call("priceListJson", query) ?? local.priceListJson(query),
             searchGroups: (query) => readPool.call("searchGroups", query) ?? local.searchGroups(query),
             getProduct: (id, query) => readPool.call("getProduct", id, query) ?? local.getProduct(id, query),
+            productJson: (id, query) => readPool.call("productJson", id, query) ?? local.productJson(id, query),
           }
         : undefined,
     sha256: (body) => createHash("sha256").update(body).digest(),

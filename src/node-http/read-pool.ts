@@ -75,7 +75,9 @@ parentPort.on("message", ({ id, sql, args, call }) => {
   if (call) {
     const fail = (e) => parentPort.postMessage({ id, error: callModule.toCallError(e) });
     try {
-      calls[call](...args).then((result) => { try { parentPort.postMessage({ id, result }); } catch (e) { fail(e); } }, fail);
+      // An encoded body (JsonBytes) is handed over, not copied, when it owns its whole buffer.
+      const moved = (r) => (r instanceof Uint8Array && r.byteOffset === 0 && r.byteLength === r.buffer.byteLength ? [r.buffer] : undefined);
+      calls[call](...args).then((result) => { try { parentPort.postMessage({ id, result }, moved(result)); } catch (e) { fail(e); } }, fail);
     } catch (e) { fail(e); }
     return;
   }

@@ -51,8 +51,9 @@ describe("reads on threads answer as the server's own connection does", () => {
       expect(a.status, name).toBe(name.endsWith("999999") ? 404 : 200);
       expect(b.status, name).toBe(a.status);
       // An error's answer names its request, which differs: its code and message must not.
-      const same = (body: { data?: unknown; error?: { code: string; message: string } }) =>
-        JSON.stringify(body.data ?? { code: body.error?.code, message: body.error?.message });
+      const same = (body: { error?: { code: string; message: string } }) =>
+        JSON.stringify(body.error ? { code: body.error.code, message: body.error.message } : body);
+      expect(b.headers.get("content-type"), name).toBe(a.headers.get("content-type"));
       expect(same(await b.json()), name).toBe(same(await a.json()));
     }
     for (const path of PAGES) {

@@ -3,6 +3,7 @@ import { AppError } from "../../src/errors";
 import { createReadPool, type ReadPool } from "../../src/node-http/read-pool";
 import { resultSet } from "../../src/node-http/result-set";
 import { type GroupQuery, searchGroups } from "../../src/services/grouped-results";
+import { encodeJson, type JsonBytes, priceListBody, productBody } from "../../src/services/json-bodies";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import { getProduct, type ProductQuery } from "../../src/services/products";
 import { createTestFile } from "../support/test-db";
@@ -24,6 +25,9 @@ afterAll(async () => {
   file.remove();
 });
 
+/** An encoded body as its text, to compare with what this thread encodes. */
+const text = (body: JsonBytes<unknown> | null | undefined) => new TextDecoder().decode(body!);
+
 // What pharmacists and integrators send, on the real seeds (national batches 1–4).
 const QUERIES: PriceQuery[] = [
   { q: "阿莫西林" },
@@ -39,10 +43,11 @@ const QUERIES: PriceQuery[] = [
 ];
 
 describe("searches run whole on a read thread", () => {
-  it.each(QUERIES)("answer exactly what the service answers in this thread: %o", async (query) => {
-    const here = await searchPrices(handle.db, query);
-    const there = await pool.call("searchPrices", query);
-    expect(there).toEqual(here);
+  it.each(QUERIES)("answer exactly the body the API would encode from the service's answer in this thread: %o", async (query) => {
+    const here = encodeJson(priceListBody(await searchPrices(handle.db, query)));
+    const there = await pool.call("priceListJson", query);
+    expect(there).toBeInstanceOf(Uint8Array);
+    expect(text(there)).toBe(text(here));
   });
 
   it.each<GroupQuery>([
@@ -66,26 +71,31 @@ describe("searches run whole on a read thread", () => {
     const here = await getProduct(handle.db, id, query);
     expect(here.history.length).toBeGreaterThan(0);
     expect(await pool.call("getProduct", id, query)).toEqual(here);
+    expect(text(await pool.call("productJson", id, query))).toBe(text(encodeJson(productBody(here))));
   });
 
   it("answer 404 for a product that does not exist, as the service does", async () => {
-    const there = await pool.call("getProduct", 987654, {})!.catch((e: unknown) => e);
-    expect(there).toBeInstanceOf(AppError);
-    expect(there).toMatchObject({ status: 404, code: "not_found" });
+    for (const there of [
+      await pool.call("getProduct", 987654, {})!.catch((e: unknown) => e),
+      await pool.call("productJson", 987654, {})!.catch((e: unknown) => e),
+    ]) {
+      expect(there).toBeInstanceOf(AppError);
+      expect(there).toMatchObject({ status: 404, code: "not_found" });
+    }
   });
 
   it("follow a cursor to the same next page", async () => {
     const first = await searchPrices(handle.db, { sort: "unitPrice", limit: 3 });
     expect(first.nextCursor).not.toBeNull();
     const next = { sort: "unitPrice" as const, limit: 3, cursor: first.nextCursor! };
-    expect(await pool.call("searchPrices", next)).toEqual(await searchPrices(handle.db, next));
+    expect(text(await pool.call("priceListJson", next))).toBe(text(encodeJson(priceListBody(await searchPrices(handle.db, next)))));
   });
 
   it("turn a refused request into the same error answer (status, code, message)", async () => {
     const query: PriceQuery = { sort: "unitPrice", cursor: "not-a-cursor" };
     const here = await searchPrices(handle.db, query).catch((e: unknown) => e);
     expect(here).toBeInstanceOf(AppError);
-    const there = await pool.call("searchPrices", query)!.catch((e: unknown) => e);
+    const there = await pool.call("priceListJson", query)!.catch((e: unknown) => e);
     expect(there).toBeInstanceOf(AppError);
     expect(there).toMatchObject({ status: (here as AppError).status, code: (here as AppError).code, message: (here as AppError).message });
   });
@@ -95,15 +105,15 @@ describe("searches run whole on a read thread", () => {
     try {
       expect(await tight.callsReady(60_000)).toBe(true);
       const slow = tight.execute(SLOW, []).catch((e: unknown) => e);
-      const queued = await tight.call("searchPrices", { q: "阿莫西林" })!.catch((e: unknown) => e);
+      const queued = await tight.call("priceListJson", { q: "阿莫西林" })!.catch((e: unknown) => e);
       expect(queued).toBeInstanceOf(AppError);
       expect(queued).toMatchObject({ status: 503, code: "query_timeout", headers: { "Retry-After": "2" } });
       expect(await slow).toMatchObject({ status: 503, code: "query_timeout" });
       // The replacement thread loads the search code again; until then calls are refused (null), not queued.
       expect(await tight.callsReady(60_000)).toBe(true);
-      const next = tight.call("searchPrices", { q: "阿莫西林", limit: 1 });
+      const next = tight.call("priceListJson", { q: "阿莫西林", limit: 1 });
       expect(next).not.toBeNull();
-      expect((await next)?.items[0]?.product.genericName).toBe("阿莫西林");
+      expect(JSON.parse(text(await next)).data[0].product.genericName).toBe("阿莫西林");
     } finally {
       await tight.close();
     }

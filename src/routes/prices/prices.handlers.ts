@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { pricesChangedSince } from "../../services/price-feed";
 import { getPrice as findPrice } from "../../services/prices";
 import { readCallsOf } from "../../services/read-calls";
+import { jsonBytes } from "../json-bytes";
 import type { AppRouteHandler } from "../router";
 import type { getPrice, listPrices } from "./prices.routes";
 
@@ -15,15 +16,7 @@ export const list: AppRouteHandler<typeof listPrices> = async (c) => {
     const meta: ListMeta = { total: feed.total, nextCursor: feed.nextCursor, syncToken: feed.syncToken };
     return c.json({ data: feed.items, meta }, 200);
   }
-  const deps = c.get("deps");
-  const page = await readCallsOf(deps).searchPrices(query);
-  const meta: ListMeta = {
-    total: page.total,
-    nextCursor: page.nextCursor,
-    ...(page.facets ? { facets: page.facets } : {}),
-    ...(page.didYouMean ? { didYouMean: page.didYouMean } : {}),
-  };
-  return c.json({ data: page.items, meta }, 200);
+  return jsonBytes(c, await readCallsOf(c.get("deps")).priceListJson(query));
 };
 
 export const getOne: AppRouteHandler<typeof getPrice> = async (c) => {
