@@ -82,7 +82,13 @@ const RULES: Rule[] = [
     /^this is a legacy Excel 97-2003 workbook \(\.xls\).*$/,
     () => "这是旧版 Excel 97-2003 工作簿（.xls），不能直接导入：请在 Excel 或 WPS 里“另存为” Excel 工作簿（.xlsx）或 CSV 后再上传",
   ],
+  // The reason stays as the reader gave it (English, from exceljs or the zip): it is what a report of the failure needs.
+  [
+    /^the file is not a readable \.xlsx workbook \((.*)\); save it again from Excel or WPS$/,
+    (why) => `文件不是可读取的 .xlsx 工作簿（原因：${why}）：请在 Excel 或 WPS 里重新保存后上传`,
+  ],
   [/^the file is not a readable \.xlsx workbook.*$/, () => "文件不是可读取的 .xlsx 工作簿：请在 Excel 或 WPS 里重新保存后上传"],
+  [/^the workbook could not be read \((.*)\); save it again from Excel or WPS$/, (why) => `工作簿读取失败（原因：${why}）：请在 Excel 或 WPS 里重新保存后上传`],
   [/^the workbook could not be read.*$/, () => "工作簿读取失败：请在 Excel 或 WPS 里重新保存后上传"],
   [/^the workbook has no worksheets$/, () => "工作簿里没有工作表"],
   [/^the workbook has no sheet "(.*?)"; its sheets are (.*)$/, (s, list) => `工作簿里没有工作表“${s}”，现有工作表：${list}`],

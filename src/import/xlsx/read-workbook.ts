@@ -1,5 +1,7 @@
+/// <reference path="./unzipper.d.ts" />
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
+import { type Entry, Parse } from "unzipper";
 import type { CsvRecord } from "../csv-records";
 import { DecodeError } from "../decode";
 import { type FieldDef, matchHeaders } from "../headers";
@@ -9,7 +11,7 @@ import { type ByteSource, countBytes } from "../source";
 import type { OpenedTable } from "../table-stream";
 import { cellText } from "./cell-text";
 import { FileFormatError } from "./sniff";
-import { type MergedRange, readWorkbookStructure, type SheetInfo } from "./structure";
+import { type MergedRange, type PartReader, readWorkbookStructure, type SheetInfo } from "./structure";
 
 export class WorkbookError extends FileFormatError {}
 
@@ -33,43 +35,29 @@ const ROWS_PER_CHUNK = 500;
  * cells repeat their value in every cell they cover; formulas give their cached values.
  */
 export async function openWorkbookTable(source: ByteSource, fields: readonly FieldDef[], options: WorkbookOptions = {}): Promise<OpenedWorkbook> {
+  const cells = new WorkbookCells();
   let structure: SheetInfo[];
   try {
-    structure = await readWorkbookStructure(source.open());
+    structure = await readWorkbookStructure(source.open(), cells);
   } catch (err) {
-    throw new WorkbookError(`the file is not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)}); save it again from Excel or WPS`);
+    throw new WorkbookError(`the file is not a readable .xlsx workbook (${reason(err)}); save it again from Excel or WPS`, { cause: err });
   }
   if (structure.length === 0) throw new WorkbookError("the workbook has no worksheets");
   const wanted = options.sheet === undefined ? null : resolveSheet(structure, options.sheet);
-  const input = Readable.from(countBytes(source.open(), options.onBytes ?? (() => {})));
-  const reader: ExcelJS.stream.xlsx.WorkbookReader = new Utf8SafeWorkbookReader(input, {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    // Styles tell dates from numbers.
-    styles: "cache",
-    hyperlinks: "ignore",
-    entries: "ignore",
-  });
-  const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<ExcelJS.stream.xlsx.WorksheetReader>;
+  const sheets = worksheetEntries(countBytes(source.open(), options.onBytes ?? (() => {})), structure);
   const close = async () => {
-    await sheets.return?.();
-    input.destroy();
+    await sheets.return(undefined);
   };
   const looked: string[] = [];
   const match = options.match ?? ((headers: string[]) => matchHeaders(headers, fields));
   try {
-    for (let index = 0; ; index++) {
+    for (;;) {
       const next = await sheets.next();
       if (next.done) break;
-      const ws = next.value;
-      // as unknown as: exceljs's typings omit `name` on a streamed worksheet, which it sets at run time.
-      const info = structure.find((s) => s.name === (ws as unknown as { name: string }).name) ?? structure[index];
-      if (!info) continue;
-      const rows = sheetRecords(ws, info.merges)[Symbol.asyncIterator]();
-      if (wanted && info !== wanted) {
-        await drain(rows);
-        continue;
-      }
+      const { info, content } = next.value;
+      // Another sheet than the one asked for is skipped unparsed (worksheetEntries drains it).
+      if (wanted && info !== wanted) continue;
+      const rows = sheetRecords(cells.worksheet(content, info), info.merges)[Symbol.asyncIterator]();
       const leading: CsvRecord[] = [];
       let ended = false;
       while (leading.length < HEADER_SEARCH_ROWS) {
@@ -111,8 +99,7 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
     }
   } catch (err) {
     await close().catch(() => {});
-    if (err instanceof DecodeError) throw err;
-    throw new WorkbookError(`the workbook could not be read (${err instanceof Error ? err.message : String(err)}); save it again from Excel or WPS`);
+    throw unreadable(err);
   }
   await close();
   const names = structure.map((s) => `"${s.name}"`).join(", ");
@@ -127,22 +114,104 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
 }
 
 /**
- * exceljs 4.4's streaming reader decodes each inflated piece of XML on its own, so a Chinese
- * character split between two pieces comes out as two U+FFFD (浙江 → 浙��: about one cell in a
- * few hundred of a real workbook). The shared strings and every sheet are decoded here as one
- * UTF-8 stream instead; exceljs takes text pieces as they are.
+ * The sheets' zip entries, in the order the zip stores them (as exceljs's reader gave them), each
+ * with what the structure pass learned of it; other entries are skipped. Ended early (return()),
+ * the zip and the bytes are let go.
+ *
+ * exceljs 4.4's own reader (WorkbookReader.parse) is not used for the zip: Excel and exceljs store
+ * the shared strings (and exceljs workbook.xml) after the sheets, so it copies every sheet to a
+ * temporary file, and loops over the zip's entries with its iterateStream, which stops at the
+ * zip's 'end' event. unzipper emits 'end' as soon as it has parsed the last byte, while entries it
+ * parsed may still wait in its buffer for a reader busy writing a sheet to disk: the last entries
+ * (shared strings, styles, workbook.xml) were then never read, and the first sheet failed with
+ * "Cannot read properties of undefined (reading 'sheets')". The zip's parser outran the temporary
+ * file whenever the disk was slower than inflating the rest of the file: always for a workbook
+ * saved without compression, now and then on a busy machine (the import page's test, once in a
+ * run of the whole suite). Its temporary files of the last sheet read also stayed until the
+ * process ended. Here the structure pass has read those parts already (WorkbookCells), so each
+ * sheet streams from the zip straight into exceljs's cell parser, nothing goes to disk, and the
+ * entries are read with Node's iteration of the stream, which yields every entry pushed.
  */
-// as unknown as (at the end): the subclass of the untyped base is typed back as exceljs's WorkbookReader, whose API it keeps.
-// biome-ignore lint/suspicious/noExplicitAny: exceljs declares no types for the methods overridden here.
-const Utf8SafeWorkbookReader = class extends (ExcelJS.stream.xlsx.WorkbookReader as any) {
-  _parseSharedStrings(entry: NodeJS.ReadableStream) {
-    entry.setEncoding("utf8");
-    return super._parseSharedStrings(entry);
+async function* worksheetEntries(
+  bytes: AsyncIterable<Uint8Array>,
+  structure: readonly SheetInfo[],
+): AsyncGenerator<{ info: SheetInfo; content: AsyncIterable<Buffer | string> }> {
+  const input = Readable.from(bytes);
+  const zip = input.pipe(Parse({ forceStream: true }));
+  let current: Entry | null = null;
+  try {
+    for await (const entry of zip) {
+      const info = structure.find((s) => s.path === entry.path);
+      if (!info) {
+        await entry.autodrain().promise();
+        continue;
+      }
+      current = entry;
+      yield { info, content: entry };
+      // Read to its end by the caller, or else skipped here: the zip goes on only past a read entry.
+      if (!entry.readableEnded) await entry.autodrain().promise();
+      current = null;
+    }
+  } finally {
+    current?.destroy();
+    zip.destroy();
+    input.destroy();
   }
-  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
-    return super._parseWorksheet(decodeUtf8(iterator), sheetNo);
+}
+
+/**
+ * exceljs's streaming cell parser, fed by hand: the structure pass hands it the parts cells refer
+ * to (shared strings, styles for telling dates from numbers, workbook.xml for the 1904 date
+ * system), then each sheet's entry becomes one of its WorksheetReaders.
+ *
+ * exceljs 4.4 decodes each inflated piece of XML on its own, so a Chinese character split between
+ * two pieces comes out as two U+FFFD (浙江 → 浙��: about one cell in a few hundred of a real
+ * workbook). The shared strings and every sheet are decoded here as one UTF-8 stream instead;
+ * exceljs takes text pieces as they are.
+ */
+class WorkbookCells implements PartReader {
+  readonly paths: ReadonlySet<string> = new Set(["xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"]);
+  // as unknown as: exceljs's typings declare none of the reader's methods used here (ExcelJsReaderInternals).
+  private readonly reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+    worksheets: "emit",
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    entries: "ignore",
+  }) as unknown as ExcelJsReaderInternals;
+
+  async read(path: string, content: Readable): Promise<void> {
+    if (path === "xl/workbook.xml") await this.reader._parseWorkbook(content);
+    else if (path === "xl/styles.xml") await this.reader._parseStyles(content);
+    else if (path === "xl/sharedStrings.xml") {
+      content.setEncoding("utf8");
+      // Cached on the reader ("cache"): the generator yields nothing.
+      for await (const _ of this.reader._parseSharedStrings(content));
+    }
   }
-} as unknown as typeof ExcelJS.stream.xlsx.WorkbookReader;
+
+  worksheet(content: AsyncIterable<Buffer | string>, info: SheetInfo): ExcelJS.stream.xlsx.WorksheetReader {
+    const emitted = this.reader._parseWorksheet(decodeUtf8(content), String(info.position)).next();
+    if (emitted.done) throw new Error("exceljs emitted no worksheet reader");
+    return emitted.value.value;
+  }
+}
+
+/** The methods of exceljs 4.4's WorkbookReader used by WorkbookCells, which its typings do not declare. */
+type ExcelJsReaderInternals = {
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Generator<{ eventType: "worksheet"; value: ExcelJS.stream.xlsx.WorksheetReader }>;
+};
+
+/** A failure of exceljs or of the zip while reading cells, as the file's error naming what failed. */
+function unreadable(err: unknown): Error {
+  if (err instanceof DecodeError) return err;
+  return new WorkbookError(`the workbook could not be read (${reason(err)}); save it again from Excel or WPS`, { cause: err });
+}
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function* decodeUtf8(pieces: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8");
@@ -207,7 +276,12 @@ async function* chunked(first: CsvRecord[], rest: AsyncIterator<CsvRecord> | nul
     if (!rest) return;
     let chunk: CsvRecord[] = [];
     for (;;) {
-      const next = await rest.next();
+      let next: IteratorResult<CsvRecord>;
+      try {
+        next = await rest.next();
+      } catch (err) {
+        throw unreadable(err);
+      }
       if (next.done) break;
       if (isBlank(next.value.cells)) continue;
       chunk.push(pad(next.value));

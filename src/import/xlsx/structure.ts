@@ -9,22 +9,39 @@ export type MergedRange = { top: number; left: number; bottom: number; right: nu
 export type SheetInfo = { name: string; position: number; path: string; merges: MergedRange[] };
 
 /**
+ * Parts of the workbook other than the sheets that someone else reads during the same pass (the
+ * cell reader: shared strings, styles, workbook.xml): each given path is handed over as a stream.
+ */
+export type PartReader = { paths: ReadonlySet<string>; read(path: string, content: Readable): Promise<void> };
+
+/**
  * Reads what the streaming cell reader does not give: the sheets in tab order with their names,
  * and every sheet's merged cells (Excel writes <mergeCells> after the cells, so a reader that
  * streams rows learns of a merge only when the rows are gone). One pass over the zip that
  * inflates the sheets and scans them for <mergeCell>, without parsing the cells: a fraction of
- * the cost of the reading pass.
+ * the cost of the reading pass. The parts `parts` asks for are read in the same pass, so that the
+ * reading pass finds everything a sheet's cells refer to already read, wherever the zip stores it.
  */
-export async function readWorkbookStructure(bytes: AsyncIterable<Uint8Array>): Promise<SheetInfo[]> {
+export async function readWorkbookStructure(bytes: AsyncIterable<Uint8Array>, parts?: PartReader): Promise<SheetInfo[]> {
+  // Node's own iteration of the zip's entries: it yields every entry the parser pushed, even those
+  // still waiting when unzipper announces its end (see worksheetEntries in read-workbook.ts).
   const zip = Readable.from(bytes).pipe(Parse({ forceStream: true }));
   let workbookXml = "";
   let relsXml = "";
   const merges = new Map<string, MergedRange[]>();
+  const wanted = (path: string) => parts?.paths.has(path) ?? false;
   for await (const entry of zip) {
-    if (entry.path === "xl/workbook.xml") workbookXml = await text(entry);
-    else if (entry.path === "xl/_rels/workbook.xml.rels") relsXml = await text(entry);
-    else if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.path)) merges.set(entry.path, await scanMerges(entry));
-    else await entry.autodrain().promise();
+    if (entry.path === "xl/workbook.xml" || entry.path === "xl/_rels/workbook.xml.rels") {
+      const xml = await text(entry);
+      if (entry.path === "xl/workbook.xml") workbookXml = xml;
+      else relsXml = xml;
+      if (wanted(entry.path)) await parts!.read(entry.path, Readable.from([Buffer.from(xml, "utf8")]));
+    } else if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.path)) merges.set(entry.path, await scanMerges(entry));
+    else if (wanted(entry.path)) {
+      await parts!.read(entry.path, entry);
+      // What the reader left unread still has to pass, or the zip stops at this entry.
+      if (!entry.readableEnded) await entry.autodrain().promise();
+    } else await entry.autodrain().promise();
   }
   const targets = new Map<string, string>();
   for (const m of relsXml.matchAll(/<Relationship\b[^>]*>/g)) {
