@@ -1,4 +1,5 @@
-import { type Column, getTableColumns, getTableName, type SQL, StringChunk, sql, type Table } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName, SQL, type SQLChunk, StringChunk, sql, type Table } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 
 /**
  * The one place SQL text enters a statement unescaped (`sql.raw`); test/architecture/trusted-sql.test.ts
@@ -88,4 +89,55 @@ export function aliasedColumn(alias: StringChunk, column: Column): StringChunk {
   const chunk = schemaColumns.get(alias)?.get(column);
   if (!chunk) throw new Error(`column ${column.name} is not a column of the table aliased as ${alias.value.join("")}`);
   return chunk;
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/**
+ * A fragment without bound values as one piece of text, rendered now: for a fragment that many
+ * statements repeat (search's cycle state on a day), so it is built and walked once instead of in
+ * every statement. A fragment that binds a value is refused: its text alone would lose the value.
+ */
+export function renderedOnce(fragment: SQL): SQL {
+  const { sql: text, params } = dialect.sqlToQuery(fragment);
+  if (params.length) throw new Error(`renderedOnce: the fragment binds ${params.length} value(s): ${text}`);
+  return sql.raw(text);
+}
+
+/** The text of a fragment that is text only (a text chunk, or SQL whose chunks are text chunks or such SQL of one chunk), else null. */
+function textOf(value: unknown): string | null {
+  if (value instanceof StringChunk) return value.value.join("");
+  if (!(value instanceof SQL)) return null;
+  let text = "";
+  for (const chunk of value.queryChunks) {
+    if (chunk instanceof StringChunk) text += chunk.value.join("");
+    else if (chunk instanceof SQL && chunk.queryChunks.length === 1 && chunk.queryChunks[0] instanceof StringChunk) text += chunk.queryChunks[0].value.join("");
+    else return null;
+  }
+  return text;
+}
+
+/**
+ * drizzle's `sql` tag for statements built on every request (search): a value that is text only
+ * (a renderedAlias column, a literal of search-sql.ts, a fragment built so) is folded into the text
+ * around it when the fragment is built, so a statement naming its columns through the schema is a
+ * few text chunks rather than two chunks per column, each built, checked for a table and rendered.
+ * Anything else (a bound value, a table, a column) stays a chunk of its own, rendered as by `sql`.
+ * Searches without read threads spent a tenth of their time in drizzle's tag and the garbage it made.
+ */
+export function foldedSql(strings: TemplateStringsArray, ...values: unknown[]): SQL {
+  const chunks: SQLChunk[] = [];
+  let text = strings[0] ?? "";
+  for (let i = 0; i < values.length; i++) {
+    const folded = textOf(values[i]);
+    if (folded !== null) text += folded;
+    else {
+      if (text) chunks.push(new StringChunk(text));
+      chunks.push(values[i] as SQLChunk);
+      text = "";
+    }
+    text += strings[i + 1] ?? "";
+  }
+  if (text || chunks.length === 0) chunks.push(new StringChunk(text));
+  return new SQL(chunks);
 }

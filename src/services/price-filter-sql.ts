@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { batches, priceSearch, prices, searchGroups } from "../db/schema";
-import { bareColumns, renderedAlias, trustedSql } from "../db/trusted-sql";
+import { bareColumns, foldedSql, renderedAlias, renderedOnce, trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { priceBandOf, priceBandStart } from "./price-bands";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
@@ -26,7 +26,10 @@ const g = renderedAlias(searchGroups, "g");
 const b = renderedAlias(batches, "b");
 const sp = renderedAlias(prices, "sp");
 const batch = bareColumns(batches);
-const CYCLE = { ps: { start: sql`${ps.cycleStart}`, end: sql`${ps.cycleEnd}` }, g: { start: sql`${g.cycleStart}`, end: sql`${g.cycleEnd}` } };
+const CYCLE = {
+  ps: { start: foldedSql`${ps.cycleStart}`, end: foldedSql`${ps.cycleEnd}` },
+  g: { start: foldedSql`${g.cycleStart}`, end: foldedSql`${g.cycleEnd}` },
+};
 
 /**
  * A cycle's state on asOf as SQL, the rule of src/domain/state.ts: cycle dates are '' when not
@@ -34,19 +37,38 @@ const CYCLE = { ps: { start: sql`${ps.cycleStart}`, end: sql`${ps.cycleEnd}` }, 
  */
 export function stateSql(cs: SQL, ce: SQL, asOf: string): SQL {
   const day = litText(asOf);
-  return sql`(CASE WHEN ${cs} = '' AND ${ce} = '' THEN 'unknown'
+  return foldedSql`(CASE WHEN ${cs} = '' AND ${ce} = '' THEN 'unknown'
     WHEN ${ce} <> '' AND ${ce} < substr(${day}, 1, length(${ce})) THEN 'ended'
     WHEN ${cs} <> '' AND ${cs} > ${day} THEN 'upcoming' ELSE 'in_force' END)`;
 }
 
+/**
+ * The cycle state of ps or g rows on a day, and whether it is in force, each rendered once per alias
+ * and day: a ranked search repeats them in every key and group it reads, and building them anew
+ * each time was a tenth of a search's time without read threads (cpu-prof, bench/compare.ts).
+ */
+const dayStates = new Map<string, { state: SQL; inForce: SQL }>();
+function dayState(alias: "ps" | "g", asOf: string): { state: SQL; inForce: SQL } {
+  const key = `${alias} ${asOf}`;
+  let found = dayStates.get(key);
+  if (found === undefined) {
+    // A few days at a time (today, an asOf asked for); never more than this many kept.
+    if (dayStates.size >= 64) dayStates.clear();
+    const state = renderedOnce(stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf));
+    found = { state, inForce: renderedOnce(foldedSql`${state} = 'in_force'`) };
+    dayStates.set(key, found);
+  }
+  return found;
+}
+
 /** True for prices in force on asOf; ranked search puts them before the rest. */
 export function inForceSql(alias: "ps" | "g", asOf: string): SQL {
-  return sql`${stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf)} = 'in_force'`;
+  return dayState(alias, asOf).inForce;
 }
 
 function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[] | null): SQL[] {
   if (states === null) return [];
-  return [sql`${stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf)} IN (${sql.join(states.map(litText), sql`, `)})`];
+  return [foldedSql`${dayState(alias, asOf).state} IN (${sql.join(states.map(litText), foldedSql`, `)})`];
 }
 
 /**
@@ -54,8 +76,8 @@ function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[
  * integer test that rules out most prices before any text is searched.
  */
 export function placeSql(place: PlaceFilter): SQL {
-  const instr = anyOf(place.codes.map((c) => sql`instr(${ps.regions}, ${litText(`,${c},`)}) > 0`));
-  return sql`(${ps.regions} = '' OR ((${ps.regionMask} & ${trustedSql(place.mask.toString())}) <> 0 AND ${instr}))`;
+  const instr = anyOf(place.codes.map((c) => foldedSql`instr(${ps.regions}, ${litText(`,${c},`)}) > 0`));
+  return foldedSql`(${ps.regions} = '' OR ((${ps.regionMask} & ${trustedSql(place.mask.toString())}) <> 0 AND ${instr}))`;
 }
 
 /**
@@ -123,47 +145,49 @@ export function renderFilter(f: PriceFilter, { copied = false }: { copied?: bool
   const group: SQL[] = [];
   const byGroupOnRows: SQL[] = [];
   if (f.batch !== undefined) {
-    group.push(sql`${g.batchId} = ${litText(f.batch)}`);
-    byGroupOnRows.push(sql`${ps.batchId} = ${litText(f.batch)}`);
+    group.push(foldedSql`${g.batchId} = ${litText(f.batch)}`);
+    byGroupOnRows.push(foldedSql`${ps.batchId} = ${litText(f.batch)}`);
   }
   if (f.level !== undefined) {
-    group.push(sql`${b.level} = ${litText(f.level)}`);
+    group.push(foldedSql`${b.level} = ${litText(f.level)}`);
     byGroupOnRows.push(
-      copied ? sql`ps.t_level = ${litText(f.level)}` : sql`${ps.batchId} IN (SELECT ${batch.id} FROM ${batches} WHERE ${batch.level} = ${litText(f.level)})`,
+      copied
+        ? foldedSql`ps.t_level = ${litText(f.level)}`
+        : foldedSql`${ps.batchId} IN (SELECT ${batch.id} FROM ${batches} WHERE ${batch.level} = ${litText(f.level)})`,
     );
   }
   const category: SQL[] = [];
   if (f.category !== undefined) {
-    group.push(sql`${g.category} = ${litText(f.category)}`);
-    category.push(sql`${ps.category} = ${litText(f.category)}`);
+    group.push(foldedSql`${g.category} = ${litText(f.category)}`);
+    category.push(foldedSql`${ps.category} = ${litText(f.category)}`);
     byGroupOnRows.push(...category);
   }
   group.push(...statesSql("g", f.asOf, f.states));
   byGroupOnRows.push(...statesSql("ps", f.asOf, f.states));
 
   if (copied && f.synthetic !== undefined) {
-    byGroupOnRows.push(sql`ps.t_synthetic = ${litInt(f.synthetic ? 1 : 0)}`);
+    byGroupOnRows.push(foldedSql`ps.t_synthetic = ${litInt(f.synthetic ? 1 : 0)}`);
   } else if (f.syntheticBatches) {
     const { whole, mixed } = f.syntheticBatches;
     const kept = [...whole, ...mixed];
-    group.push(kept.length ? sql`${g.batchId} IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
-    byGroupOnRows.push(kept.length ? sql`${ps.batchId} IN (${sql.join(kept.map(litText), sql`, `)})` : sql`0`);
+    group.push(kept.length ? foldedSql`${g.batchId} IN (${sql.join(kept.map(litText), foldedSql`, `)})` : foldedSql`0`);
+    byGroupOnRows.push(kept.length ? foldedSql`${ps.batchId} IN (${sql.join(kept.map(litText), foldedSql`, `)})` : foldedSql`0`);
   }
 
   const rows: SQL[] = [];
   if (!copied && f.syntheticBatches?.mixed.length) {
     // Only in a batch that mixes demo and real prices is the flag read price by price.
-    rows.push(sql`(${ps.batchId} NOT IN (${sql.join(f.syntheticBatches.mixed.map(litText), sql`, `)})
+    rows.push(foldedSql`(${ps.batchId} NOT IN (${sql.join(f.syntheticBatches.mixed.map(litText), foldedSql`, `)})
       OR EXISTS (SELECT 1 FROM ${prices} ${sp} WHERE ${sp.id} = ${ps.priceId} AND ${sp.synthetic} = ${litInt(f.synthetic ? 1 : 0)}))`);
   }
   // Bounds past any stored figure (maxUnitPrice=1e22) mean "no bound": clamped to an exact integer literal.
   // Unary +: not a bound on the groups' reduction indexes (0019), which serve only the partial band of a
   // cell count; a count or page under both bounds reads the unit-price range, as it did before them.
-  if (f.minDiscountBp !== undefined) rows.push(sql`+${ps.discountBp} >= ${litInt(clampInt(f.minDiscountBp))}`);
-  if (f.maxUnitPriceE4 !== undefined) rows.push(sql`${ps.unitPriceE4} <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
+  if (f.minDiscountBp !== undefined) rows.push(foldedSql`+${ps.discountBp} >= ${litInt(clampInt(f.minDiscountBp))}`);
+  if (f.maxUnitPriceE4 !== undefined) rows.push(foldedSql`${ps.unitPriceE4} <= ${litInt(clampInt(f.maxUnitPriceE4))}`);
   for (const place of f.places) rows.push(placeSql(place));
   // The firms go last: search reads them as a further word (search_pairs counts a name's prices per firm).
-  const firms = f.firmIds === undefined ? [] : [f.firmIds.length ? sql`${ps.firmId} IN (${litInts(f.firmIds)})` : sql`0`];
+  const firms = f.firmIds === undefined ? [] : [f.firmIds.length ? foldedSql`${ps.firmId} IN (${litInts(f.firmIds)})` : foldedSql`0`];
   return {
     filter: f,
     asOf: f.asOf,

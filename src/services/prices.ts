@@ -1,8 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, prices } from "../db/schema";
-import { columnNames, renderedAlias } from "../db/trusted-sql";
+import { columnNames, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { notFound } from "../errors";
 import { type PriceFilterInput, parsePriceFilter, readAsOf } from "./price-filter";
 import { type FilterSql, renderFilter } from "./price-filter-sql";
@@ -62,7 +62,7 @@ export async function matchCondition(db: Db, q: string | undefined, filters: Fil
  */
 export async function priceFilters(db: Db, query: PriceQuery): Promise<SQL[]> {
   const filters = renderFilter(await parsePriceFilter(db, query));
-  return [sql`${p.id} IN (SELECT ${ps.priceId} FROM ${priceSearch} ${ps} WHERE ${await matchCondition(db, query.q, filters)})`];
+  return [foldedSql`${p.id} IN (SELECT ${ps.priceId} FROM ${priceSearch} ${ps} WHERE ${await matchCondition(db, query.q, filters)})`];
 }
 
 /**
@@ -76,7 +76,7 @@ export async function priceMatch(db: Db, query: PriceQuery): Promise<{ condition
 }
 
 export function whereSql(conditions: SQL[]): SQL {
-  return conditions.length ? sql`WHERE ${allOf(conditions)}` : sql``;
+  return conditions.length ? foldedSql`WHERE ${allOf(conditions)}` : foldedSql``;
 }
 
 /**
@@ -118,7 +118,7 @@ async function planOf(db: Db, q: string | undefined, filters: FilterSql, tuning:
 
 /** One price with its batch and product. */
 export async function getPrice(db: Db, id: number, asOf?: string): Promise<PriceView> {
-  const rows = await readRows<PriceSqlRow>(db, sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE ${p.id} = ${id}`);
+  const rows = await readRows<PriceSqlRow>(db, foldedSql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} WHERE ${p.id} = ${id}`);
   const row = rows[0];
   if (!row) throw notFound("price", id);
   return toPriceView(row, await regionNamesOf(db, [row]), readAsOf(asOf));

@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, searchEquivalents } from "../db/schema";
-import { bareColumns, renderedAlias } from "../db/trusted-sql";
+import { bareColumns, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { sameStrength } from "../domain/strength";
 import { litInt } from "./search-sql";
 
@@ -19,10 +19,10 @@ const ps = renderedAlias(priceSearch, "ps");
  */
 export async function equivalentIds(db: Db, p: { genericName: string; dosageForm: string | null; spec: string | null }): Promise<number[]> {
   // The key's start, '["阿托伐他汀","片剂",', made by SQLite's own json_array so that it is spelt as stored.
-  const start = sql`substr(json_array(${p.genericName}, ${p.dosageForm}), 1, length(json_array(${p.genericName}, ${p.dosageForm})) - 1) || ','`;
+  const start = foldedSql`substr(json_array(${p.genericName}, ${p.dosageForm}), 1, length(json_array(${p.genericName}, ${p.dosageForm})) - 1) || ','`;
   const rows = await readRows<{ id: number; key: string }>(
     db,
-    sql`SELECT ${e.id}, ${e.key} FROM ${searchEquivalents} WHERE ${e.key} >= ${start} AND ${e.key} < ${start} || char(1114111)`,
+    foldedSql`SELECT ${e.id}, ${e.key} FROM ${searchEquivalents} WHERE ${e.key} >= ${start} AND ${e.key} < ${start} || char(1114111)`,
   );
   return rows.filter((r) => sameStrength((JSON.parse(r.key) as [string, string | null, string | null])[2], p.spec)).map((r) => r.id);
 }
@@ -33,11 +33,11 @@ export async function equivalentIds(db: Db, p: { genericName: string; dosageForm
  * merged. `where` are further conditions on ps rows.
  */
 export function cheapestEquivalentsSql(ids: number[], where: SQL, limit: number): SQL {
-  if (!ids.length) return sql`SELECT NULL AS price_id WHERE 0`;
+  if (!ids.length) return foldedSql`SELECT NULL AS price_id WHERE 0`;
   const arms = ids.map(
-    (id) => sql`SELECT * FROM (SELECT ${ps.priceId} AS price_id, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
+    (id) => foldedSql`SELECT * FROM (SELECT ${ps.priceId} AS price_id, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
       WHERE ${ps.equivId} = ${litInt(id)} AND ${where} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(limit)})`,
   );
-  if (arms.length === 1) return sql`SELECT price_id FROM (${arms[0]})`;
-  return sql`SELECT price_id FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY u, price_id LIMIT ${litInt(limit)}`;
+  if (arms.length === 1) return foldedSql`SELECT price_id FROM (${arms[0]})`;
+  return foldedSql`SELECT price_id FROM (${sql.join(arms, foldedSql` UNION ALL `)}) ORDER BY u, price_id LIMIT ${litInt(limit)}`;
 }

@@ -2,7 +2,7 @@ import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { products, searchAliases } from "../db/schema";
-import { bareColumns, columnNames } from "../db/trusted-sql";
+import { bareColumns, columnNames, foldedSql } from "../db/trusted-sql";
 import { nameTier, searchTerms } from "../domain/search-query";
 import { codeRangeSql, type ProductMatch } from "./search-products";
 import { litInt, litText } from "./search-sql";
@@ -88,7 +88,8 @@ async function codeMatches(db: Db, text: string, maxIds: number): Promise<CodeMa
   // Counted first: a start shared by 100,000 products must not bring their ids into JS.
   const counts = await Promise.all(
     columns.map(
-      async (col) => (await readRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM (${codeRangeSql(col, code)} LIMIT ${litInt(maxIds + 1)})`))[0]?.n ?? 0,
+      async (col) =>
+        (await readRows<{ n: number }>(db, foldedSql`SELECT count(*) AS n FROM (${codeRangeSql(col, code)} LIMIT ${litInt(maxIds + 1)})`))[0]?.n ?? 0,
     ),
   );
   let ids: number[] = [];
@@ -123,10 +124,10 @@ export async function aliasProducts(db: Db, text: string, maxIds: number, kinds:
   if (charLength(text) < 2) return null;
   const rows = await readRows<{ id: number }>(
     db,
-    sql`SELECT DISTINCT ${aliasCol.productId} AS id FROM ${searchAliases} WHERE ${aliasCol.alias} >= ${text} AND ${aliasCol.alias} < ${`${text}\u{10FFFF}`}
+    foldedSql`SELECT DISTINCT ${aliasCol.productId} AS id FROM ${searchAliases} WHERE ${aliasCol.alias} >= ${text} AND ${aliasCol.alias} < ${`${text}\u{10FFFF}`}
       AND ${aliasCol.kind} IN (${sql.join(
         kinds.map((k) => litText(k)),
-        sql`, `,
+        foldedSql`, `,
       )}) LIMIT ${litInt(maxIds + 1)}`,
   );
   return rows.length && rows.length <= maxIds ? rows.map((r) => r.id) : null;

@@ -1,6 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { products } from "../db/schema";
-import { bareColumns } from "../db/trusted-sql";
+import { bareColumns, foldedSql } from "../db/trusted-sql";
 import { litInts, litText } from "./search-sql";
 
 /**
@@ -15,10 +15,10 @@ export function productsSql(m: ProductMatch): SQL {
     case "ids":
       return litInts(m.ids);
     case "codeStart":
-      return sql`${codeRangeSql("nhsaCode", m.code)} UNION ${codeRangeSql("approvalNo", m.code)}`;
+      return foldedSql`${codeRangeSql("nhsaCode", m.code)} UNION ${codeRangeSql("approvalNo", m.code)}`;
     case "fts":
       // products_fts is an FTS5 table (migrations only): its name and rowid stay literal.
-      return sql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${litText(m.match)}`;
+      return foldedSql`SELECT rowid FROM products_fts WHERE products_fts MATCH ${litText(m.match)}`;
   }
 }
 
@@ -26,5 +26,5 @@ const product = bareColumns(products);
 
 /** Products whose code column starts with `code` (codes are stored as published, upper case): a range on its index. */
 export function codeRangeSql(col: "nhsaCode" | "approvalNo", code: string): SQL {
-  return sql`SELECT ${product.id} FROM ${products} WHERE ${product[col]} >= ${litText(code)} AND ${product[col]} < ${litText(`${code}\u{10FFFF}`)}`;
+  return foldedSql`SELECT ${product.id} FROM ${products} WHERE ${product[col]} >= ${litText(code)} AND ${product[col]} < ${litText(`${code}\u{10FFFF}`)}`;
 }

@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { trustedSql } from "../db/trusted-sql";
+import { foldedSql, trustedSql } from "../db/trusted-sql";
 
 /**
  * Values inlined into search SQL. A page of ranked search is a union of many small index reads,
@@ -38,18 +38,18 @@ export const litInts = (xs: readonly number[]): SQL => trustedSql(intList(xs));
 export function allOf(parts: ReadonlyArray<SQL>): SQL {
   return parts.length
     ? sql.join(
-        parts.map((p) => sql`(${p})`),
-        sql` AND `,
+        parts.map((p) => foldedSql`(${p})`),
+        foldedSql` AND `,
       )
-    : sql`1`;
+    : foldedSql`1`;
 }
 
 /** Conditions joined by OR, each in brackets; false when there are none. */
 export function anyOf(parts: ReadonlyArray<SQL>): SQL {
   return parts.length
-    ? sql`(${sql.join(
-        parts.map((p) => sql`(${p})`),
-        sql` OR `,
+    ? foldedSql`(${sql.join(
+        parts.map((p) => foldedSql`(${p})`),
+        foldedSql` OR `,
       )})`
-    : sql`0`;
+    : foldedSql`0`;
 }

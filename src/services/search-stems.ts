@@ -1,7 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { priceSearch, products, searchTerms } from "../db/schema";
-import { columnNames, renderedAlias } from "../db/trusted-sql";
+import { columnNames, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { nameIsStem, type QueryStem, queryStems } from "../domain/search-stem";
 import { anyOf, litText } from "./search-sql";
 import { ftsPhrase, readTerms, type TermRow } from "./search-terms";
@@ -57,7 +57,7 @@ export async function stemNames(db: Db, text: string, taken: ReadonlySet<number>
  * a range of products_name_norm_idx, read once per statement.
  */
 function formsSql(term: string, fits: QueryStem["fits"] & object): SQL {
-  const fit = anyOf(fits.map((f) => sql`instr(${pr.dosageForm}, ${litText(f)}) > 0`));
-  return sql`${ps.productId} IN (SELECT ${pr.id} FROM ${products} ${pr} WHERE ${pr.nameNorm} = ${litText(term)}
+  const fit = anyOf(fits.map((f) => foldedSql`instr(${pr.dosageForm}, ${litText(f)}) > 0`));
+  return foldedSql`${ps.productId} IN (SELECT ${pr.id} FROM ${products} ${pr} WHERE ${pr.nameNorm} = ${litText(term)}
     AND (${pr.dosageForm} IS NULL OR ${pr.dosageForm} = '' OR ${fit}))`;
 }

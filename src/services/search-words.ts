@@ -1,8 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, products, searchTerms, searchVariants } from "../db/schema";
-import { bareColumns, renderedAlias } from "../db/trusted-sql";
+import { bareColumns, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { FORM_WORDS } from "../domain/search-stem";
 import { containsStrength, isStrength, strengthSpellings } from "../domain/strength";
 import { codeRangeSql, type ProductMatch, productsSql } from "./search-products";
@@ -36,11 +36,11 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
     // the 口服常释剂型 (src/domain/search-stem.ts).
     const fits = FORM_WORDS.find((f) => f.han === word)?.fits ?? [];
     const variants = strength
-      ? sql`SELECT 'v' AS k, ${variant.id}, ${variant.text} FROM ${searchVariants} WHERE ${anyOf(strengthSpellings(word).map((s) => sql`instr(replace(${variant.text}, ' ', ''), ${s}) > 0`))}`
-      : sql`SELECT 'v' AS k, ${variant.id}, NULL AS text FROM ${searchVariants} WHERE ${anyOf([word, ...fits].map((w) => sql`instr(${variant.text}, ${w}) > 0`))}`;
+      ? foldedSql`SELECT 'v' AS k, ${variant.id}, ${variant.text} FROM ${searchVariants} WHERE ${anyOf(strengthSpellings(word).map((s) => foldedSql`instr(replace(${variant.text}, ' ', ''), ${s}) > 0`))}`
+      : foldedSql`SELECT 'v' AS k, ${variant.id}, NULL AS text FROM ${searchVariants} WHERE ${anyOf([word, ...fits].map((w) => foldedSql`instr(${variant.text}, ${w}) > 0`))}`;
     const rows = await readRows<{ k: "n" | "f" | "v"; id: number; text: string | null }>(
       db,
-      sql`
+      foldedSql`
       SELECT CASE ${term.kind} WHEN 'name' THEN 'n' ELSE 'f' END AS k, ${term.id}, NULL AS text FROM ${searchTerms} WHERE instr(lower(${term.term}), ${word}) > 0
       UNION ALL ${variants}`,
     );
@@ -56,7 +56,7 @@ export async function resolveWords(db: Db, words: string[]): Promise<WordMatch[]
       const code = word.toUpperCase();
       const ids = await readRows<{ id: number }>(
         db,
-        sql`SELECT ${productCol.id} FROM (${codeRangeSql("nhsaCode", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
+        foldedSql`SELECT ${productCol.id} FROM (${codeRangeSql("nhsaCode", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})
         UNION SELECT ${productCol.id} FROM (${codeRangeSql("approvalNo", code)} LIMIT ${litInt(MAX_CODE_IDS + 1)})`,
       );
       if (ids.length > MAX_CODE_IDS) match.products = { kind: "codeStart", code };
@@ -72,9 +72,9 @@ export const wordMatchesNothing = (m: WordMatch) => !m.names.length && !m.firms.
 /** The word as a condition on price_search (alias ps), read from the rank indexes alone. */
 export function wordCondition(m: WordMatch): SQL {
   const parts: SQL[] = [];
-  if (m.names.length) parts.push(sql`${ps.nameId} IN (${litInts(m.names)})`);
-  if (m.firms.length) parts.push(sql`${ps.firmId} IN (${litInts(m.firms)})`);
-  if (m.variants.length) parts.push(sql`${ps.variantId} IN (${litInts(m.variants)})`);
-  if (m.products) parts.push(sql`${ps.productId} IN (${productsSql(m.products)})`);
+  if (m.names.length) parts.push(foldedSql`${ps.nameId} IN (${litInts(m.names)})`);
+  if (m.firms.length) parts.push(foldedSql`${ps.firmId} IN (${litInts(m.firms)})`);
+  if (m.variants.length) parts.push(foldedSql`${ps.variantId} IN (${litInts(m.variants)})`);
+  if (m.products) parts.push(foldedSql`${ps.productId} IN (${productsSql(m.products)})`);
   return anyOf(parts);
 }

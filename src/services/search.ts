@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, priceSearch, prices, products, searchCells, searchCodeGroups, searchGroups, searchPairs, searchPriceCells } from "../db/schema";
-import { renderedAlias } from "../db/trusted-sql";
+import { foldedSql, renderedAlias } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -61,28 +61,28 @@ function rowConditions(plan: SearchPlan, filters: FilterSql): SQL[] {
  */
 export function namesCondition(names: SearchPlan["names"]): SQL {
   const whole = names.filter((n) => !n.only).map((n) => n.id);
-  const parts = whole.length ? [sql`${ps.nameId} IN (${litInts(whole)})`] : [];
-  for (const n of names) if (n.only) parts.push(allOf([sql`${ps.nameId} = ${litInt(n.id)}`, n.only]));
+  const parts = whole.length ? [foldedSql`${ps.nameId} IN (${litInts(whole)})`] : [];
+  for (const n of names) if (n.only) parts.push(allOf([foldedSql`${ps.nameId} = ${litInt(n.id)}`, n.only]));
   return anyOf(parts);
 }
 
 /** Rows of the firm segment or the code segment must not be counted again under a name or a firm. */
 function notNamed(plan: SearchPlan): SQL[] {
   if (!plan.names.length) return [];
-  if (plan.names.some((n) => n.only)) return [sql`NOT ${namesCondition(plan.names)}`];
-  return [sql`${ps.nameId} NOT IN (${litInts(plan.names.map((n) => n.id))})`];
+  if (plan.names.some((n) => n.only)) return [foldedSql`NOT ${namesCondition(plan.names)}`];
+  return [foldedSql`${ps.nameId} NOT IN (${litInts(plan.names.map((n) => n.id))})`];
 }
 function notFirm(plan: SearchPlan): SQL[] {
-  return plan.firms.length ? [sql`(${ps.firmId} IS NULL OR ${ps.firmId} NOT IN (${litInts(plan.firms.map((f) => f.id))}))`] : [];
+  return plan.firms.length ? [foldedSql`(${ps.firmId} IS NULL OR ${ps.firmId} NOT IN (${litInts(plan.firms.map((f) => f.id))}))`] : [];
 }
 
 /** The plan as one condition on price_search rows (any segment), for the other sorts. */
 export function planCondition(plan: SearchPlan): SQL {
   const parts: SQL[] = [];
   if (plan.names.length) parts.push(namesCondition(plan.names));
-  if (plan.firms.length) parts.push(sql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`);
-  if (plan.products) parts.push(sql`${ps.productId} IN (${productsSql(plan.products)})`);
-  if (!parts.length) return sql`0`;
+  if (plan.firms.length) parts.push(foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`);
+  if (plan.products) parts.push(foldedSql`${ps.productId} IN (${productsSql(plan.products)})`);
+  if (!parts.length) return foldedSql`0`;
   return allOf([anyOf(parts), ...plan.words.map(wordCondition)]);
 }
 
@@ -107,23 +107,23 @@ export type Group = {
 export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<Group[]> {
   if (planIsEmpty(plan)) return [];
   const rowConds = rowConditions(plan, filters);
-  const groupWhere = allOf([sql`${g.n} > 0`, ...filters.group]);
+  const groupWhere = allOf([foldedSql`${g.n} > 0`, ...filters.group]);
   const cur = inForceSql("g", filters.asOf);
-  const cols = sql`${g.termId} AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
+  const cols = foldedSql`${g.termId} AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
     ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur`;
   const inGroup = (col: "name_id" | "firm_id") =>
-    sql`${col === "name_id" ? ps.nameId : ps.firmId} = ${g.termId} AND ${ps.batchId} = ${g.batchId} AND ${ps.cycleStart} = ${g.cycleStart} AND ${ps.cycleEnd} = ${g.cycleEnd} AND ${ps.category} = ${g.category}`;
+    foldedSql`${col === "name_id" ? ps.nameId : ps.firmId} = ${g.termId} AND ${ps.batchId} = ${g.batchId} AND ${ps.cycleStart} = ${g.cycleStart} AND ${ps.cycleEnd} = ${g.cycleEnd} AND ${ps.category} = ${g.category}`;
   // The prices of a group that a minimum reduction inside a band keeps within that band (CellFilter.partialBelow).
   const partBelow = filters.cells?.partialBelow;
   const partFrom = filters.filter.minDiscountBp;
   const partial = (col: "name_id" | "firm_id", conds: SQL[]) =>
     partBelow == null || partFrom === undefined
-      ? sql`0`
-      : sql`(SELECT count(*) FROM ${priceSearch} ${ps}
-          WHERE ${allOf([inGroup(col), sql`${ps.discountBp} >= ${litInt(partFrom)} AND ${ps.discountBp} < ${litInt(partBelow)}`, ...conds])})`;
+      ? foldedSql`0`
+      : foldedSql`(SELECT count(*) FROM ${priceSearch} ${ps}
+          WHERE ${allOf([inGroup(col), foldedSql`${ps.discountBp} >= ${litInt(partFrom)} AND ${ps.discountBp} < ${litInt(partBelow)}`, ...conds])})`;
   // A maximum unit price alone: the bands of search_price_cells below its own, and its own band's prices up to it.
   const priceCells = (col: "name_id" | "firm_id", pc: PriceCellFilter) =>
-    sql`((SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId} AND ${pcells.category} = ${g.category}
+    foldedSql`((SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId} AND ${pcells.category} = ${g.category}
         AND ${pcells.cycleStart} = ${g.cycleStart} AND ${pcells.cycleEnd} = ${g.cycleEnd} AND ${pcells.pband} < ${litInt(pc.band)})
       + (SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND ${ps.unitPriceE4} >= ${litInt(pc.from)} AND ${ps.unitPriceE4} <= ${litInt(pc.max)}))`;
   // A minimum reduction under a maximum unit price: read the prices at or under the maximum, or, when
@@ -134,19 +134,19 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     const { cells, minBp, max, band } = rup;
     const partialReduction =
       cells.partialBelow === null
-        ? sql`0`
-        : sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND ${ps.discountBp} >= ${litInt(minBp)} AND ${ps.discountBp} < ${litInt(cells.partialBelow)})`;
-    const dearer = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND +${ps.discountBp} >= ${litInt(minBp)} AND ${ps.unitPriceE4} > ${litInt(max)})`;
-    const cheap = sql`(SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId}
+        ? foldedSql`0`
+        : foldedSql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND ${ps.discountBp} >= ${litInt(minBp)} AND ${ps.discountBp} < ${litInt(cells.partialBelow)})`;
+    const dearer = foldedSql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${inGroup(col)} AND +${ps.discountBp} >= ${litInt(minBp)} AND ${ps.unitPriceE4} > ${litInt(max)})`;
+    const cheap = foldedSql`(SELECT COALESCE(SUM(${pcells.n}), 0) FROM ${searchPriceCells} ${pcells} WHERE ${pcells.termId} = ${g.termId} AND ${pcells.batchId} = ${g.batchId}
         AND ${pcells.category} = ${g.category} AND ${pcells.cycleStart} = ${g.cycleStart} AND ${pcells.cycleEnd} = ${g.cycleEnd} AND ${pcells.pband} < ${litInt(band)})`;
-    return sql`(CASE WHEN 2 * ${cheap} > ${g.n} THEN ${cellsCountSql(cells, scan, partialReduction)} - ${dearer} ELSE ${scan} END)`;
+    return foldedSql`(CASE WHEN 2 * ${cheap} > ${g.n} THEN ${cellsCountSql(cells, scan, partialReduction)} - ${dearer} ELSE ${scan} END)`;
   };
   const parts: SQL[] = [];
   // Names that count the same way share one part of the query.
   const byCount = new Map<string, { n: SQL; ids: number[] }>();
   for (const { id, only } of plan.names) {
     // A name narrowed to some forms is counted over its own rows: no summary knows its forms.
-    const scan = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
+    const scan = foldedSql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("name_id"), ...(only ? [only] : []), ...rowConds])})`;
     const counted = only
       ? { key: `only:${id}`, n: scan }
       : (nameCountSql(plan, filters, id, scan, partial("name_id", rowConds), filters.priceCells && priceCells("name_id", filters.priceCells)) ??
@@ -159,7 +159,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     byCount.set(counted.key, entry);
   }
   for (const { n, ids } of byCount.values()) {
-    parts.push(sql`SELECT 'n' AS kind, ${cols}, ${n} AS n FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId}
+    parts.push(foldedSql`SELECT 'n' AS kind, ${cols}, ${n} AS n FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId}
       WHERE ${g.termId} IN (${litInts(ids)}) AND ${groupWhere}`);
   }
   if (plan.firms.length) {
@@ -168,16 +168,16 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     if (!conds.length && plan.firms.length > tuning.maxRangesPerKey) {
       // Too many firms to read range by range (演示, 制药: hundreds of firms, thousands of groups):
       // their groups are summed here, and the page reads them as one set.
-      parts.push(sql`SELECT 'F' AS kind, 0 AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
+      parts.push(foldedSql`SELECT 'F' AS kind, 0 AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
         ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur, sum(${g.n}) AS n
         FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId} WHERE ${g.termId} IN (${firmIds}) AND ${groupWhere}
         GROUP BY ${g.batchId}, ${g.category}, ${g.cycleStart}, ${g.cycleEnd}`);
     } else {
-      const scan = sql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
+      const scan = foldedSql`(SELECT count(*) FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup("firm_id"), ...conds])})`;
       // Only the row filters narrow a firm's groups when no name matched and no further word is open.
       const onlyFilters = !plan.names.length && !plan.words.length;
       const n = !conds.length
-        ? sql`${g.n}`
+        ? foldedSql`${g.n}`
         : !onlyFilters
           ? scan
           : filters.cells
@@ -185,7 +185,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
             : filters.priceCells && notNamed(plan).length === 0
               ? priceCells("firm_id", filters.priceCells)
               : scan;
-      parts.push(sql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId}
+      parts.push(foldedSql`SELECT 'f' AS kind, ${cols}, ${n} AS n FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId}
         WHERE ${g.termId} IN (${firmIds}) AND ${groupWhere}`);
     }
   }
@@ -193,7 +193,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     // Many products by the start of one code column: their prices per group are kept, summed here.
     const level = CODE_LEVELS.find((l) => l >= charLength(plan.codePrefix ?? "")) ?? 0;
     const prefix = plan.codePrefix ?? "";
-    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
+    parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
       ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, sum(${cg.n}) AS n
       FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}
       WHERE ${cg.level} = ${litInt(level)} AND ${cg.prefix} >= ${litText(prefix)} AND ${cg.prefix} < ${litText(`${prefix}\u{10FFFF}`)}
@@ -201,18 +201,18 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
   } else if (plan.products) {
     const where = [
-      sql`${ps.productId} IN (${productsSql(plan.products)})`,
+      foldedSql`${ps.productId} IN (${productsSql(plan.products)})`,
       ...notNamed(plan),
       ...notFirm(plan),
       ...filters.allRows,
       ...plan.words.map(wordCondition),
     ];
-    parts.push(sql`SELECT 'p' AS kind, 0 AS termId, ${ps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${ps.category} AS category,
+    parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${ps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${ps.category} AS category,
       ${ps.cycleStart} AS cs, ${ps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n
       FROM ${priceSearch} ${ps} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId} WHERE ${allOf(where)}
       GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }
-  const rows = await readRows<Group>(db, sql.join(parts, sql` UNION ALL `));
+  const rows = await readRows<Group>(db, sql.join(parts, foldedSql` UNION ALL `));
   return rows.filter((g) => g.n > 0);
 }
 
@@ -239,15 +239,15 @@ function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan
     if (filters.cells) return { key: "cells", n: cellsCountSql(filters.cells, scan, partial) };
     return priceCells ? { key: "price-cells", n: priceCells } : null;
   }
-  if (!open.length) return { key: "group", n: sql`${g.n}` };
+  if (!open.length) return { key: "group", n: foldedSql`${g.n}` };
   if (open.some((w) => w.products)) return null;
   const only = (kind: "v" | "f") => {
     const sets = open.map((w) => new Set(kind === "v" ? w.variants : w.firms));
     const ids = [...(sets[0] ?? [])].filter((id) => sets.every((set) => set.has(id)));
-    if (!ids.length) return { key: "none", n: sql`0` };
+    if (!ids.length) return { key: "none", n: foldedSql`0` };
     return {
       key: `${kind}:${ids.join(",")}`,
-      n: sql`(SELECT COALESCE(SUM(${sp.n}), 0) FROM ${searchPairs} ${sp} WHERE ${sp.nameId} = ${g.termId} AND ${sp.kind} = ${litText(kind)}
+      n: foldedSql`(SELECT COALESCE(SUM(${sp.n}), 0) FROM ${searchPairs} ${sp} WHERE ${sp.nameId} = ${g.termId} AND ${sp.kind} = ${litText(kind)}
       AND ${sp.otherId} IN (${litInts(ids)}) AND ${sp.batchId} = ${g.batchId} AND ${sp.category} = ${g.category}
       AND ${sp.cycleStart} = ${g.cycleStart} AND ${sp.cycleEnd} = ${g.cycleEnd})`,
     };
@@ -262,14 +262,14 @@ function nameCountSql(plan: SearchPlan, filters: FilterSql, nameId: number, scan
  * prices instead where a price's mask has every bit (its regions text was too long for the mask).
  */
 function cellsCountSql(cells: CellFilter, scan: SQL, partial: SQL): SQL {
-  const group = sql`${c.termId} = ${g.termId} AND ${c.batchId} = ${g.batchId} AND ${c.category} = ${g.category} AND ${c.cycleStart} = ${g.cycleStart} AND ${c.cycleEnd} = ${g.cycleEnd}`;
-  const band = cells.minBand === null ? [] : [sql`${c.band} >= ${litInt(cells.minBand)}`];
-  const whole = sql`(SELECT COALESCE(SUM(${c.n}), 0) FROM ${searchCells} ${c} WHERE ${allOf([group, sql`${c.bit} IN (${litInts(cells.bits)})`, ...band])})`;
-  const sum = cells.partialBelow === null ? whole : sql`(${whole} + ${partial})`;
+  const group = foldedSql`${c.termId} = ${g.termId} AND ${c.batchId} = ${g.batchId} AND ${c.category} = ${g.category} AND ${c.cycleStart} = ${g.cycleStart} AND ${c.cycleEnd} = ${g.cycleEnd}`;
+  const band = cells.minBand === null ? [] : [foldedSql`${c.band} >= ${litInt(cells.minBand)}`];
+  const whole = foldedSql`(SELECT COALESCE(SUM(${c.n}), 0) FROM ${searchCells} ${c} WHERE ${allOf([group, foldedSql`${c.bit} IN (${litInts(cells.bits)})`, ...band])})`;
+  const sum = cells.partialBelow === null ? whole : foldedSql`(${whole} + ${partial})`;
   if (!cells.region) return sum;
   // A price whose mask has every bit (64), or for a city one listing a city under its province's bit: counted price by price.
-  const byRow = cells.cityFlag === null ? sql`${c.bit} = 64` : sql`${c.bit} IN (64, ${litInt(cells.cityFlag)})`;
-  return sql`(CASE WHEN EXISTS (SELECT 1 FROM ${searchCells} ${c} WHERE ${group} AND ${byRow} AND ${c.n} > 0) THEN ${scan} ELSE ${sum} END)`;
+  const byRow = cells.cityFlag === null ? foldedSql`${c.bit} = 64` : foldedSql`${c.bit} IN (64, ${litInt(cells.cityFlag)})`;
+  return foldedSql`(CASE WHEN EXISTS (SELECT 1 FROM ${searchCells} ${c} WHERE ${group} AND ${byRow} AND ${c.n} > 0) THEN ${scan} ELSE ${sum} END)`;
 }
 
 /** Names narrowed to some forms (search-stems.ts), by id: their groups read only those forms' prices. */
@@ -280,7 +280,7 @@ export const onlyOfNames = (plan: SearchPlan): Map<number, SQL> => new Map(plan.
  * _firm_rank_idx), in unit-price order; a name narrowed to some forms keeps only those.
  */
 export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
-  const range = sql`${g.kind === "n" ? ps.nameId : ps.firmId} = ${litInt(g.termId)} AND ${ps.batchId} = ${litText(g.batchId)}
+  const range = foldedSql`${g.kind === "n" ? ps.nameId : ps.firmId} = ${litInt(g.termId)} AND ${ps.batchId} = ${litText(g.batchId)}
       AND ${ps.cycleStart} = ${litText(g.cs)} AND ${ps.cycleEnd} = ${litText(g.ce)}`;
   const only = g.kind === "n" ? onlyOf.get(g.termId) : undefined;
   return only ? allOf([range, only]) : range;
@@ -325,10 +325,10 @@ function productRowCondition(plan: SearchPlan, steps: number, codePrices: number
   if (plan.codePrefix !== null && steps * 3 <= codePrices) {
     const from = litText(plan.codePrefix);
     const to = litText(`${plan.codePrefix}\u{10FFFF}`);
-    return sql`EXISTS (SELECT 1 FROM ${products} ${pr} WHERE ${pr.id} = ${ps.productId}
+    return foldedSql`EXISTS (SELECT 1 FROM ${products} ${pr} WHERE ${pr.id} = ${ps.productId}
       AND ((${pr.nhsaCode} >= ${from} AND ${pr.nhsaCode} < ${to}) OR (${pr.approvalNo} >= ${from} AND ${pr.approvalNo} < ${to})))`;
   }
-  if (plan.codePrefix !== null || plan.products.kind === "ids") return sql`${ps.productId} IN (${productsSql(plan.products)})`;
+  if (plan.codePrefix !== null || plan.products.kind === "ids") return foldedSql`${ps.productId} IN (${productsSql(plan.products)})`;
   return null;
 }
 
@@ -338,7 +338,7 @@ function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: nu
   const names = plan.names.filter((x) => x.tier === k.tier);
   if (names.length) parts.push(namesCondition(names));
   if (k.tier === OTHER_FIELDS_TIER) {
-    if (plan.firms.length) parts.push(allOf([sql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
+    if (plan.firms.length) parts.push(allOf([foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)]));
     if (plan.products) {
       const products = productRowCondition(plan, steps, codePrices);
       if (!products) return null;
@@ -351,7 +351,7 @@ function keyRowCondition(plan: SearchPlan, k: Key, steps: number, codePrices: nu
 type PageOpts = { n: number; after: RankKey | null; tuning: SearchTuning };
 
 /** In force (nc 0) or not (nc 1) on the filters' asOf, on ps rows. */
-const stateOfKey = (nc: number, filters: FilterSql): SQL => (nc ? sql`NOT ${inForceSql("ps", filters.asOf)}` : inForceSql("ps", filters.asOf));
+const stateOfKey = (nc: number, filters: FilterSql): SQL => (nc ? foldedSql`NOT ${inForceSql("ps", filters.asOf)}` : inForceSql("ps", filters.asOf));
 
 /**
  * A key's first n prices (after the cursor) by stepping through all prices in unit-price order
@@ -365,19 +365,29 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
   if (!cond) return null;
   const { after } = opts;
   const from =
-    after && k.tier === after.tier && k.nc === after.notCurrent ? [sql`(${p.unitPriceE4}, ${p.id}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`] : [];
+    after && k.tier === after.tier && k.nc === after.notCurrent
+      ? [foldedSql`(${p.unitPriceE4}, ${p.id}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`]
+      : [];
   /** The key's first n prices within `steps` prices of the global order; `done` when they answer the page. */
   const walk = async (steps: number): Promise<{ rows: PageRow[]; done: boolean }> => {
     const [end] = await readRows<{ u: number; id: number }>(
       db,
-      sql`SELECT ${p.unitPriceE4} AS u, ${p.id} AS id FROM ${prices} ${p} WHERE ${allOf(from)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT 1 OFFSET ${litInt(steps - 1)}`,
+      foldedSql`SELECT ${p.unitPriceE4} AS u, ${p.id} AS id FROM ${prices} ${p} WHERE ${allOf(from)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT 1 OFFSET ${litInt(steps - 1)}`,
     );
-    const bound = end ? [sql`(${p.unitPriceE4}, ${p.id}) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
-    const where = [sql`${ps.priceId} = ${p.id}`, ...from, ...bound, cond, stateOfKey(k.nc, filters), ...filters.groupOnRows, ...rowConditions(plan, filters)];
+    const bound = end ? [foldedSql`(${p.unitPriceE4}, ${p.id}) <= (${litInt(end.u)}, ${litInt(end.id)})`] : [];
+    const where = [
+      foldedSql`${ps.priceId} = ${p.id}`,
+      ...from,
+      ...bound,
+      cond,
+      stateOfKey(k.nc, filters),
+      ...filters.groupOnRows,
+      ...rowConditions(plan, filters),
+    ];
     // CROSS JOIN keeps prices outermost, so the index order serves ORDER BY and the LIMIT stops the steps.
     const rows = await readRows<PageRow>(
       db,
-      sql`SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${prices} ${p} CROSS JOIN ${priceSearch} ${ps}
+      foldedSql`SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${prices} ${p} CROSS JOIN ${priceSearch} ${ps}
         WHERE ${allOf(where)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT ${litInt(opts.n)}`,
     );
     return { rows, done: rows.length >= opts.n || !end };
@@ -398,13 +408,13 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
 /** A key's first n prices as arms of a union: one limited read per group range (or one sort). */
 function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, opts: PageOpts, allPrices: number | undefined): SQL[] {
   const { n, after } = opts;
-  const category = filters.filter.category !== undefined ? [sql`${ps.category} = ${litText(filters.filter.category)}`] : [];
+  const category = filters.filter.category !== undefined ? [foldedSql`${ps.category} = ${litText(filters.filter.category)}`] : [];
   const where = [...category, ...rowConditions(plan, filters)];
   if (after && k.tier === after.tier && k.nc === after.notCurrent) {
-    where.push(sql`(${ps.unitPriceE4}, ${ps.priceId}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`);
+    where.push(foldedSql`(${ps.unitPriceE4}, ${ps.priceId}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`);
   }
   const arm = (key: SQL) =>
-    sql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
+    foldedSql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
       WHERE ${allOf([key, ...where])} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(n)})`;
   const current = stateOfKey(k.nc, filters);
   const arms: SQL[] = [];
@@ -415,14 +425,16 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
   if (k.wide || (k.ranges.length > opts.tuning.maxRangesPerKey && !fewPerStep)) {
     const key =
       k.tier === OTHER_FIELDS_TIER
-        ? allOf([sql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
+        ? allOf([foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
         : namesCondition(plan.names.filter((x) => x.tier === k.tier));
     arms.push(arm(allOf([key, current, ...filters.groupOnRows])));
   } else {
     for (const r of k.ranges) arms.push(arm(r));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
-    arms.push(arm(allOf([sql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])));
+    arms.push(
+      arm(allOf([foldedSql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])),
+    );
   }
   return arms;
 }
@@ -453,7 +465,7 @@ export async function rankedPage(
     const atCursor = after && k.tier === after.tier && k.nc === after.notCurrent;
     const broad = k.wide || k.ranges.length > tuning.maxRangesPerKey || (k.tier === OTHER_FIELDS_TIER && plan.codePrefix !== null);
     if (broad) {
-      allPrices ??= (await readRows<{ n: number | null }>(db, sql`SELECT max(${ps.priceId}) AS n FROM ${priceSearch} ${ps}`))[0]?.n ?? 0;
+      allPrices ??= (await readRows<{ n: number | null }>(db, foldedSql`SELECT max(${ps.priceId}) AS n FROM ${priceSearch} ${ps}`))[0]?.n ?? 0;
       const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
       const codePrices = groups.reduce((sum, g) => sum + (g.kind === "p" ? g.n : 0), 0);
       const found = window <= tuning.maxScanWindow ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
@@ -472,7 +484,10 @@ export async function rankedPage(
   }
   if (arms.length) {
     rows.push(
-      ...(await readRows<PageRow>(db, sql`SELECT id, tier, nc, u FROM (${sql.join(arms, sql` UNION ALL `)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`)),
+      ...(await readRows<PageRow>(
+        db,
+        foldedSql`SELECT id, tier, nc, u FROM (${sql.join(arms, foldedSql` UNION ALL `)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`,
+      )),
     );
   }
   rows.sort(rankOrder);

@@ -2,9 +2,10 @@ import { sql } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { batches, batchStats } from "../../src/db/schema";
-import { aliasedColumn, renderedAlias } from "../../src/db/trusted-sql";
+import { aliasedColumn, foldedSql, renderedAlias, renderedOnce, trustedSql } from "../../src/db/trusted-sql";
 
-const render = (query: ReturnType<typeof sql>) => new SQLiteSyncDialect().sqlToQuery(query).sql;
+const dialect = new SQLiteSyncDialect();
+const render = (query: ReturnType<typeof sql>) => dialect.sqlToQuery(query).sql;
 
 describe("renderedAlias: table aliases named through the schema, rendered once", () => {
   const b = renderedAlias(batches, "b");
@@ -20,5 +21,36 @@ describe("renderedAlias: table aliases named through the schema, rendered once",
 
   it("refuses a column of another table, naming the alias", () => {
     expect(() => aliasedColumn(b, batchStats.stats)).toThrow(/stats .*aliased as "b"/);
+  });
+});
+
+describe("foldedSql: search's statements as few text chunks, rendered as drizzle's sql renders them", () => {
+  const b = renderedAlias(batches, "b");
+  const id = "national-drug-4";
+
+  it("renders the same text and binds the same values as sql", () => {
+    const cond = (tag: typeof foldedSql) => tag`${b.cycleStart} > ${trustedSql("'2020-01'")} AND ${b.id} = ${id}`;
+    const whole = (tag: typeof foldedSql) =>
+      tag`SELECT ${b.name} FROM ${batches} ${b} WHERE (${cond(tag)}) AND ${b.level} IN (${sql.join([trustedSql("'national'"), trustedSql("'provincial'")], sql`, `)})`;
+    expect(dialect.sqlToQuery(whole(foldedSql))).toEqual(dialect.sqlToQuery(whole(sql)));
+    expect(dialect.sqlToQuery(whole(foldedSql)).params).toEqual([id]);
+  });
+
+  it("folds schema columns and literals into the text around them, keeping a bound value and a table as chunks", () => {
+    expect(foldedSql`${b.cycleStart} > ${trustedSql("'2020-01'")}`.queryChunks).toHaveLength(1);
+    expect(foldedSql`SELECT ${b.id} FROM ${batches} ${b} WHERE ${b.id} = ${id}`.queryChunks).toHaveLength(4);
+  });
+});
+
+describe("renderedOnce", () => {
+  it("turns a fragment without values into its text", () => {
+    const b = renderedAlias(batches, "b");
+    const once = renderedOnce(sql`${b.cycleEnd} < ${trustedSql("'2027-01-01'")}`);
+    expect(once.queryChunks).toHaveLength(1);
+    expect(render(once)).toBe(`"b"."cycle_end" < '2027-01-01'`);
+  });
+
+  it("refuses a fragment that binds a value, which its text alone would lose", () => {
+    expect(() => renderedOnce(sql`${batches.id} = ${"national-drug-4"}`)).toThrow(/binds 1 value/);
   });
 });
