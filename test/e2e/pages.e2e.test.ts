@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { twoSheetWorkbook } from "../support/two-sheet-workbook";
 import { screenshot, VIEWPORTS } from "./support/browser";
 import { layoutProblems, seriousAxeViolations } from "./support/layout";
 import { E2E_ADMIN_TOKEN } from "./support/server";
@@ -372,15 +373,8 @@ describe("pages in a browser", () => {
   }, 120_000);
 
   it("imports an .xlsx workbook by its sheet name, and maps a column it did not recognise with the column picker", async () => {
-    const ExcelJS = (await import("exceljs")).default;
-    const book = new ExcelJS.Workbook();
-    book.addWorksheet("说明").addRows([["本工作簿第二个工作表为中选结果"]]);
-    const sheet = book.addWorksheet("第四批中选结果");
-    sheet.addRow(["全国药品集中采购中选结果表"]);
-    sheet.mergeCells("A1:H1");
-    sheet.addRow(["批次", "药品通用名", "剂型", "规格", "包装", "中选企业", "成交价（元）", "最高有效申报价"]);
-    sheet.addRow(["national-drug-4", "阿托伐他汀钙片", "片剂", "40mg", "7片/盒", "演示制药", 70 / 3, 40]);
-    const xlsx = Buffer.from(await book.xlsx.writeBuffer());
+    // A price column the importer does not know, for the column picker.
+    const xlsx = Buffer.from(await twoSheetWorkbook({ priceHeader: "成交价（元）" }));
 
     const page = await open("/import");
     await page.getByLabel("管理令牌").fill(E2E_ADMIN_TOKEN);

@@ -7,22 +7,7 @@ import { KINDS } from "../../src/import/kinds";
 import { bytesSource } from "../../src/import/source";
 import { openWorkbookTable } from "../../src/import/xlsx/read-workbook";
 import { zhImportMessage } from "../../src/ui/import-messages-zh";
-
-/**
- * A workbook as the import page's own test uploads it (test/e2e/pages.e2e.test.ts), and as exceljs
- * and other writers save one: a note sheet first, the results on the second sheet, and the shared
- * strings and workbook.xml stored in the zip after the sheets.
- */
-async function twoSheetWorkbook(compression: "DEFLATE" | "STORE" = "DEFLATE"): Promise<Uint8Array> {
-  const book = new ExcelJS.Workbook();
-  book.addWorksheet("说明").addRows([["本工作簿第二个工作表为中选结果"]]);
-  const sheet = book.addWorksheet("第四批中选结果");
-  sheet.addRow(["全国药品集中采购中选结果表"]);
-  sheet.mergeCells("A1:H1");
-  sheet.addRow(["批次", "药品通用名", "剂型", "规格", "包装", "中选企业", "中选价格", "最高有效申报价"]);
-  sheet.addRow(["national-drug-4", "阿托伐他汀钙片", "片剂", "40mg", "7片/盒", "演示制药", 70 / 3, 40]);
-  return new Uint8Array(await book.xlsx.writeBuffer({ zip: { compression } } as ExcelJS.XlsxWriteOptions));
-}
+import { twoSheetWorkbook } from "../support/two-sheet-workbook";
 
 const CALLBACK_APIS = ["open", "close", "read", "write", "writev", "stat", "fstat", "lstat", "unlink"] as const;
 
@@ -78,7 +63,7 @@ describe(".xlsx uploads on a busy server", () => {
     const reads = await withSlowDisk(10, async () => {
       const out = [];
       for (const compression of ["DEFLATE", "STORE"] as const) {
-        const bytes = await twoSheetWorkbook(compression);
+        const bytes = await twoSheetWorkbook({ compression });
         for (let i = 0; i < 3; i++) out.push(await readSheet(bytes, "第四批中选结果"));
       }
       return out;
@@ -92,7 +77,7 @@ describe(".xlsx uploads on a busy server", () => {
 
   it("reads a workbook saved without compression, on an idle machine too", async () => {
     // Nothing to inflate: the zip's parser always outran the first sheet's copy to disk.
-    const bytes = await twoSheetWorkbook("STORE");
+    const bytes = await twoSheetWorkbook({ compression: "STORE" });
     for (let i = 0; i < 5; i++) expect((await readSheet(bytes, "第四批中选结果")).rows).toHaveLength(1);
   });
 
