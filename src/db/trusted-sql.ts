@@ -1,5 +1,4 @@
 import { type Column, getTableColumns, getTableName, SQL, type SQLChunk, StringChunk, sql, type Table } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 
 /**
  * The one place SQL text enters a statement unescaped (`sql.raw`); test/architecture/trusted-sql.test.ts
@@ -89,19 +88,6 @@ export function aliasedColumn(alias: StringChunk, column: Column): StringChunk {
   const chunk = schemaColumns.get(alias)?.get(column);
   if (!chunk) throw new Error(`column ${column.name} is not a column of the table aliased as ${alias.value.join("")}`);
   return chunk;
-}
-
-const dialect = new SQLiteAsyncDialect();
-
-/**
- * A fragment without bound values as one piece of text, rendered now: for a fragment that many
- * statements repeat (search's cycle state on a day), so it is built and walked once instead of in
- * every statement. A fragment that binds a value is refused: its text alone would lose the value.
- */
-export function renderedOnce(fragment: SQL): SQL {
-  const { sql: text, params } = dialect.sqlToQuery(fragment);
-  if (params.length) throw new Error(`renderedOnce: the fragment binds ${params.length} value(s): ${text}`);
-  return sql.raw(text);
 }
 
 /** The text of a fragment that is text only (a text chunk, or SQL whose chunks are text chunks or such SQL of one chunk), else null. */

@@ -65,6 +65,8 @@ if (workerData.calls) {
     (e) => parentPort.postMessage({ id: 0, ready: false, error: { message: String(e && e.stack || e) } }),
   );
 }
+// An encoded body (JsonBytes) is handed over, not copied, when it owns its whole buffer.
+const moved = (r) => (r instanceof Uint8Array && r.byteOffset === 0 && r.byteLength === r.buffer.byteLength ? [r.buffer] : undefined);
 parentPort.on("message", ({ id, sql, args, call }) => {
   if (Atomics.load(stop, 0)) {
     // Replaced after a statement over its budget: the queued ones were answered already.
@@ -75,8 +77,6 @@ parentPort.on("message", ({ id, sql, args, call }) => {
   if (call) {
     const fail = (e) => parentPort.postMessage({ id, error: callModule.toCallError(e) });
     try {
-      // An encoded body (JsonBytes) is handed over, not copied, when it owns its whole buffer.
-      const moved = (r) => (r instanceof Uint8Array && r.byteOffset === 0 && r.byteLength === r.buffer.byteLength ? [r.buffer] : undefined);
       calls[call](...args).then((result) => { try { parentPort.postMessage({ id, result }, moved(result)); } catch (e) { fail(e); } }, fail);
     } catch (e) { fail(e); }
     return;

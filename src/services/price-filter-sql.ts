@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { batches, priceSearch, prices, searchGroups } from "../db/schema";
-import { bareColumns, foldedSql, renderedAlias, renderedOnce, trustedSql } from "../db/trusted-sql";
+import { bareColumns, foldedSql, renderedAlias, trustedSql } from "../db/trusted-sql";
 import type { PriceState } from "../domain/state";
 import { priceBandOf, priceBandStart } from "./price-bands";
 import type { PlaceFilter, PriceFilter } from "./price-filter";
@@ -43,7 +43,7 @@ export function stateSql(cs: SQL, ce: SQL, asOf: string): SQL {
 }
 
 /**
- * The cycle state of ps or g rows on a day, and whether it is in force, each rendered once per alias
+ * The cycle state of ps or g rows on a day, and whether it is in force, each built once per alias
  * and day: a ranked search repeats them in every key and group it reads, and building them anew
  * each time was a tenth of a search's time without read threads (cpu-prof, bench/compare.ts).
  */
@@ -54,8 +54,9 @@ function dayState(alias: "ps" | "g", asOf: string): { state: SQL; inForce: SQL }
   if (found === undefined) {
     // A few days at a time (today, an asOf asked for); never more than this many kept.
     if (dayStates.size >= 64) dayStates.clear();
-    const state = renderedOnce(stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf));
-    found = { state, inForce: renderedOnce(foldedSql`${state} = 'in_force'`) };
+    // foldedSql makes each one text chunk: kept, they are neither built nor walked again.
+    const state = stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf);
+    found = { state, inForce: foldedSql`${state} = 'in_force'` };
     dayStates.set(key, found);
   }
   return found;

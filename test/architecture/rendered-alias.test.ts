@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { batches, batchStats } from "../../src/db/schema";
-import { aliasedColumn, foldedSql, renderedAlias, renderedOnce, trustedSql } from "../../src/db/trusted-sql";
+import { aliasedColumn, foldedSql, renderedAlias, trustedSql } from "../../src/db/trusted-sql";
 
 const dialect = new SQLiteSyncDialect();
 const render = (query: ReturnType<typeof sql>) => dialect.sqlToQuery(query).sql;
@@ -39,18 +39,5 @@ describe("foldedSql: search's statements as few text chunks, rendered as drizzle
   it("folds schema columns and literals into the text around them, keeping a bound value and a table as chunks", () => {
     expect(foldedSql`${b.cycleStart} > ${trustedSql("'2020-01'")}`.queryChunks).toHaveLength(1);
     expect(foldedSql`SELECT ${b.id} FROM ${batches} ${b} WHERE ${b.id} = ${id}`.queryChunks).toHaveLength(4);
-  });
-});
-
-describe("renderedOnce", () => {
-  it("turns a fragment without values into its text", () => {
-    const b = renderedAlias(batches, "b");
-    const once = renderedOnce(sql`${b.cycleEnd} < ${trustedSql("'2027-01-01'")}`);
-    expect(once.queryChunks).toHaveLength(1);
-    expect(render(once)).toBe(`"b"."cycle_end" < '2027-01-01'`);
-  });
-
-  it("refuses a fragment that binds a value, which its text alone would lose", () => {
-    expect(() => renderedOnce(sql`${batches.id} = ${"national-drug-4"}`)).toThrow(/binds 1 value/);
   });
 });
