@@ -87,6 +87,32 @@ describe("the import page takes workbooks, speaks Chinese and shares the API's l
     }
   });
 
+  it("a workbook cut short says so on the page and over the API, and the next import is not refused", async () => {
+    const real = readFileSync(join(import.meta.dirname, "../../seeds/source/national-vbp-results-batches-1-4.xlsx"));
+    const cut = real.subarray(0, 4_000);
+    // This file hung the import: the page never answered, and kept the lock until a restart.
+    const page = await html({ token: TEST_ADMIN_TOKEN, kind: "prices", batch: "national-drug-3", dryRun: "1", file: new File([cut], "cut.xlsx") });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("工作簿不完整：文件在结尾之前就断了");
+    const api = await world.app.request("/api/v1/imports?kind=prices&batch=national-drug-3&dryRun=true", {
+      method: "POST",
+      body: cut,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+    });
+    expect(api.status).toBe(422);
+    expect(JSON.stringify(await api.json())).toContain("the workbook is cut short");
+    const whole = await html({
+      token: TEST_ADMIN_TOKEN,
+      kind: "prices",
+      batch: "national-drug-3",
+      sheet: "第三轮集采",
+      dryRun: "1",
+      file: new File([real], "real.xlsx"),
+    });
+    expect(whole.status).toBe(200);
+    expect(whole.text).toContain("检查通过：312 行都可以导入");
+  });
+
   it("has a Chinese wording for every error and warning of the bad-file corpus", async () => {
     const expected = JSON.parse(readFileSync(join(CORPUS, "expected.json"), "utf8")) as Record<string, { kind: any }>;
     for (const file of readdirSync(CORPUS).filter((f) => /^\d\d-.*\.csv$/.test(f))) {

@@ -1,7 +1,5 @@
-/// <reference path="./unzipper.d.ts" />
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import { type Entry, Parse } from "unzipper";
 import type { CsvRecord } from "../csv-records";
 import { DecodeError } from "../decode";
 import { type FieldDef, matchHeaders } from "../headers";
@@ -12,6 +10,7 @@ import type { OpenedTable } from "../table-stream";
 import { cellText } from "./cell-text";
 import { FileFormatError } from "./sniff";
 import { type MergedRange, type PartReader, readWorkbookStructure, type SheetInfo } from "./structure";
+import { ZipEndsEarlyError, zipEntries } from "./zip-entries";
 
 export class WorkbookError extends FileFormatError {}
 
@@ -40,6 +39,7 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
   try {
     structure = await readWorkbookStructure(source.open(), cells);
   } catch (err) {
+    if (err instanceof ZipEndsEarlyError) throw cutShort(err);
     throw new WorkbookError(`the file is not a readable .xlsx workbook (${reason(err)}); save it again from Excel or WPS`, { cause: err });
   }
   if (structure.length === 0) throw new WorkbookError("the workbook has no worksheets");
@@ -130,32 +130,16 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
  * run of the whole suite). Its temporary files of the last sheet read also stayed until the
  * process ended. Here the structure pass has read those parts already (WorkbookCells), so each
  * sheet streams from the zip straight into exceljs's cell parser, nothing goes to disk, and the
- * entries are read with Node's iteration of the stream, which yields every entry pushed.
+ * entries are read with zipEntries.
  */
 async function* worksheetEntries(
   bytes: AsyncIterable<Uint8Array>,
   structure: readonly SheetInfo[],
 ): AsyncGenerator<{ info: SheetInfo; content: AsyncIterable<Buffer | string> }> {
-  const input = Readable.from(bytes);
-  const zip = input.pipe(Parse({ forceStream: true }));
-  let current: Entry | null = null;
-  try {
-    for await (const entry of zip) {
-      const info = structure.find((s) => s.path === entry.path);
-      if (!info) {
-        await entry.autodrain().promise();
-        continue;
-      }
-      current = entry;
-      yield { info, content: entry };
-      // Read to its end by the caller, or else skipped here: the zip goes on only past a read entry.
-      if (!entry.readableEnded) await entry.autodrain().promise();
-      current = null;
-    }
-  } finally {
-    current?.destroy();
-    zip.destroy();
-    input.destroy();
+  for await (const entry of zipEntries(bytes)) {
+    const info = structure.find((s) => s.path === entry.path);
+    // Read to its end by the caller, or else skipped by zipEntries.
+    if (info) yield { info, content: entry };
   }
 }
 
@@ -208,8 +192,12 @@ type ExcelJsReaderInternals = {
 /** A failure of exceljs or of the zip while reading cells, as the file's error naming what failed. */
 function unreadable(err: unknown): Error {
   if (err instanceof DecodeError) return err;
+  if (err instanceof ZipEndsEarlyError) return cutShort(err);
   return new WorkbookError(`the workbook could not be read (${reason(err)}); save it again from Excel or WPS`, { cause: err });
 }
+
+const cutShort = (err: ZipEndsEarlyError) =>
+  new WorkbookError("the workbook is cut short: the file ends before its last part; upload or copy the whole file again", { cause: err });
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 

@@ -1,6 +1,5 @@
-/// <reference path="./unzipper.d.ts" />
 import { Readable } from "node:stream";
-import { Parse } from "unzipper";
+import { zipEntries } from "./zip-entries";
 
 /** A rectangle of merged cells, 1-based and inclusive: its value is the top-left cell's. */
 export type MergedRange = { top: number; left: number; bottom: number; right: number };
@@ -23,25 +22,19 @@ export type PartReader = { paths: ReadonlySet<string>; read(path: string, conten
  * reading pass finds everything a sheet's cells refer to already read, wherever the zip stores it.
  */
 export async function readWorkbookStructure(bytes: AsyncIterable<Uint8Array>, parts?: PartReader): Promise<SheetInfo[]> {
-  // Node's own iteration of the zip's entries: it yields every entry the parser pushed, even those
-  // still waiting when unzipper announces its end (see worksheetEntries in read-workbook.ts).
-  const zip = Readable.from(bytes).pipe(Parse({ forceStream: true }));
   let workbookXml = "";
   let relsXml = "";
   const merges = new Map<string, MergedRange[]>();
   const wanted = (path: string) => parts?.paths.has(path) ?? false;
-  for await (const entry of zip) {
+  for await (const entry of zipEntries(bytes)) {
     if (entry.path === "xl/workbook.xml" || entry.path === "xl/_rels/workbook.xml.rels") {
       const xml = await text(entry);
       if (entry.path === "xl/workbook.xml") workbookXml = xml;
       else relsXml = xml;
       if (wanted(entry.path)) await parts!.read(entry.path, Readable.from([Buffer.from(xml, "utf8")]));
     } else if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.path)) merges.set(entry.path, await scanMerges(entry));
-    else if (wanted(entry.path)) {
-      await parts!.read(entry.path, entry);
-      // What the reader left unread still has to pass, or the zip stops at this entry.
-      if (!entry.readableEnded) await entry.autodrain().promise();
-    } else await entry.autodrain().promise();
+    // What a part's reader leaves unread, and every other entry, zipEntries skips.
+    else if (wanted(entry.path)) await parts!.read(entry.path, entry);
   }
   const targets = new Map<string, string>();
   for (const m of relsXml.matchAll(/<Relationship\b[^>]*>/g)) {
