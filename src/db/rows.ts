@@ -1,5 +1,6 @@
-import { getTableColumns, getTableName, type SQL, sql, type Table } from "drizzle-orm";
+import { getTableColumns, getTableName, type SQL, type Table } from "drizzle-orm";
 import type { BatchRow, PriceRow, ProductRow } from "./schema";
+import { quoteIdentifier, trustedSql } from "./trusted-sql";
 
 export type { PriceRow, ProductRow };
 
@@ -77,13 +78,15 @@ export type ProductAnswerRow = SqlRow<Pick<ProductRow, (typeof PRODUCT_ANSWER_KE
  */
 export function selectColumns<T extends Table>(table: T, keys: ReadonlyArray<keyof T["_"]["columns"] & string>, alias?: string): SQL {
   const columns = getTableColumns(table) as Record<string, { name: string }>;
-  return sql.join(
-    keys.map((key) => {
-      const column = columns[key];
-      if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
-      const name = alias ? sql`${sql.identifier(alias)}.${sql.identifier(column.name)}` : sql.identifier(column.name);
-      return sql`${name} AS ${sql.identifier(key)}`;
-    }),
-    sql`, `,
+  const prefix = alias ? `${quoteIdentifier(alias)}.` : "";
+  // One text chunk, written once per statement shape at load: foldedSql folds it into the text around it.
+  return trustedSql(
+    keys
+      .map((key) => {
+        const column = columns[key];
+        if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
+        return `${prefix}${quoteIdentifier(column.name)} AS ${quoteIdentifier(key)}`;
+      })
+      .join(", "),
   );
 }

@@ -1,4 +1,4 @@
-import { type Column, getTableColumns, getTableName, SQL, type SQLChunk, StringChunk, sql, type Table } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName, SQL, type SQLChunk, StringChunk, sql, Table } from "drizzle-orm";
 
 /**
  * The one place SQL text enters a statement unescaped (`sql.raw`); test/architecture/trusted-sql.test.ts
@@ -43,9 +43,10 @@ export function columnNames<T extends Table>(table: T): { readonly [K in keyof T
  * A table's columns as bare quoted identifiers (`"generic_name"`), from the schema: for statements
  * over one table unaliased, an INSERT's column list or an UPDATE's SET, where drizzle's own
  * `${table.column}` would qualify them with the table's name. Aliased tables use renderedAlias below.
+ * Each is text, rendered once at load, which foldedSql folds into the text around it.
  */
 export function bareColumns<T extends Table>(table: T): { readonly [K in keyof T["_"]["columns"]]: SQL } {
-  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, sql`${sql.identifier(column.name)}`])) as {
+  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, trustedSql(quoteIdentifier(column.name))])) as {
     [K in keyof T["_"]["columns"]]: SQL;
   };
 }
@@ -90,9 +91,20 @@ export function aliasedColumn(alias: StringChunk, column: Column): StringChunk {
   return chunk;
 }
 
-/** The text of a fragment that is text only (a text chunk, or SQL whose chunks are text chunks or such SQL of one chunk), else null. */
+/** Each table's name as foldedSql writes it, quoted. */
+const tableNames = new WeakMap<Table, string>();
+
+/**
+ * The text of a fragment that is text only (a text chunk, a table, or SQL whose chunks are text
+ * chunks or such SQL of one chunk), else null.
+ */
 function textOf(value: unknown): string | null {
   if (value instanceof StringChunk) return value.value.join("");
+  if (value instanceof Table) {
+    let name = tableNames.get(value);
+    if (name === undefined) tableNames.set(value, (name = quoteIdentifier(getTableName(value))));
+    return name;
+  }
   if (!(value instanceof SQL)) return null;
   let text = "";
   for (const chunk of value.queryChunks) {
@@ -104,11 +116,12 @@ function textOf(value: unknown): string | null {
 }
 
 /**
- * drizzle's `sql` tag for statements built on every request (search): a value that is text only
- * (a renderedAlias column, a literal of search-sql.ts, a fragment built so) is folded into the text
- * around it when the fragment is built, so a statement naming its columns through the schema is a
- * few text chunks rather than two chunks per column, each built, checked for a table and rendered.
- * Anything else (a bound value, a table, a column) stays a chunk of its own, rendered as by `sql`.
+ * drizzle's `sql` tag for statements built on every request (search, product answers): a value that
+ * is text only (a table, a renderedAlias or bareColumns column, a literal of search-sql.ts, a
+ * fragment built so) is folded into the text around it when the fragment is built, so a statement
+ * naming its columns through the schema is a few text chunks rather than two chunks per column,
+ * each built, checked for a table and rendered. Anything else (a bound value, a drizzle column)
+ * stays a chunk of its own, rendered as by `sql`.
  * Searches without read threads spent a tenth of their time in drizzle's tag and the garbage it made.
  */
 export function foldedSql(strings: TemplateStringsArray, ...values: unknown[]): SQL {

@@ -47,8 +47,8 @@ export function stateSql(cs: SQL, ce: SQL, asOf: string): SQL {
  * and day: a ranked search repeats them in every key and group it reads, and building them anew
  * each time was a tenth of a search's time without read threads (cpu-prof, bench/compare.ts).
  */
-const dayStates = new Map<string, { state: SQL; inForce: SQL }>();
-function dayState(alias: "ps" | "g", asOf: string): { state: SQL; inForce: SQL } {
+const dayStates = new Map<string, { state: SQL; inForce: SQL; among: Map<string, SQL> }>();
+function dayState(alias: "ps" | "g", asOf: string): { state: SQL; inForce: SQL; among: Map<string, SQL> } {
   const key = `${alias} ${asOf}`;
   let found = dayStates.get(key);
   if (found === undefined) {
@@ -56,7 +56,7 @@ function dayState(alias: "ps" | "g", asOf: string): { state: SQL; inForce: SQL }
     if (dayStates.size >= 64) dayStates.clear();
     // foldedSql makes each one text chunk: kept, they are neither built nor walked again.
     const state = stateSql(CYCLE[alias].start, CYCLE[alias].end, asOf);
-    found = { state, inForce: foldedSql`${state} = 'in_force'` };
+    found = { state, inForce: foldedSql`${state} = 'in_force'`, among: new Map() };
     dayStates.set(key, found);
   }
   return found;
@@ -67,9 +67,14 @@ export function inForceSql(alias: "ps" | "g", asOf: string): SQL {
   return dayState(alias, asOf).inForce;
 }
 
+/** The rows in one of these states on asOf; kept with the day's state (a handful of state lists are ever asked). */
 function statesSql(alias: "ps" | "g", asOf: string, states: readonly PriceState[] | null): SQL[] {
   if (states === null) return [];
-  return [foldedSql`${dayState(alias, asOf).state} IN (${sql.join(states.map(litText), foldedSql`, `)})`];
+  const day = dayState(alias, asOf);
+  const key = states.join(",");
+  let among = day.among.get(key);
+  if (among === undefined) day.among.set(key, (among = foldedSql`${day.state} IN (${sql.join(states.map(litText), foldedSql`, `)})`));
+  return [among];
 }
 
 /**

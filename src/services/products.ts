@@ -1,9 +1,8 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { PRODUCT_ANSWER_KEYS, type ProductAnswerRow, selectColumns } from "../db/rows";
 import { batches, priceSearch, prices, products } from "../db/schema";
-import { bareColumns, renderedAlias } from "../db/trusted-sql";
+import { bareColumns, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { addFractions, dddUnitsPerDay, discountBasisPoints, e4ToYuan, type Fraction, fractionE4ToYuan, therapyCost, unitPrice } from "../domain";
 import { priceState } from "../domain/state";
 import { normalizeStrength } from "../domain/strength";
@@ -22,7 +21,7 @@ const p = renderedAlias(prices, "p");
 const b = renderedAlias(batches, "b");
 const ps = renderedAlias(priceSearch, "ps");
 
-const PRODUCT_COLUMNS = sql`${productCol.id}, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
+const PRODUCT_COLUMNS = foldedSql`${productCol.id}, ${selectColumns(products, PRODUCT_ANSWER_KEYS)}`;
 
 type ProductSqlRow = { id: number } & ProductAnswerRow;
 
@@ -36,7 +35,7 @@ export type ProductQuery = Pick<PriceFilterInput, "province" | "region" | "asOf"
  * (by default, in force or of unknown cycle on asOf).
  */
 export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
-  const [product] = await readRows<ProductSqlRow>(db, sql`SELECT ${PRODUCT_COLUMNS} FROM ${products} WHERE ${productCol.id} = ${id}`);
+  const [product] = await readRows<ProductSqlRow>(db, foldedSql`SELECT ${PRODUCT_COLUMNS} FROM ${products} WHERE ${productCol.id} = ${id}`);
   if (!product) throw notFound("product", id);
   const filter = await parsePriceFilter(db, query);
   const filters = renderFilter(filter);
@@ -45,7 +44,7 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
 
   const historyRows = await readRows<PriceSqlRow>(
     db,
-    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} JOIN ${priceSearch} ${ps} ON ${ps.priceId} = ${p.id}
+    foldedSql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM} JOIN ${priceSearch} ${ps} ON ${ps.priceId} = ${p.id}
     WHERE ${p.productId} = ${id} AND ${allOf(placeOnly.rows)}
     ORDER BY COALESCE(${p.cycleStart}, ${b.cycleStart}, ${b.announced}, '') ASC, ${p.id} ASC`,
   );
@@ -57,8 +56,8 @@ export async function getProduct(db: Db, id: number, query: ProductQuery = {}) {
   const equivalents = await equivalentIds(db, product);
   const alternativeRows = await readRows<PriceSqlRow>(
     db,
-    sql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM}
-    WHERE ${p.id} IN (${cheapestEquivalentsSql(equivalents, allOf([sql`${ps.productId} <> ${id}`, ...filters.allRows]), query.alternativesLimit ?? 20)})
+    foldedSql`SELECT ${PRICE_COLUMNS} FROM ${PRICE_FROM}
+    WHERE ${p.id} IN (${cheapestEquivalentsSql(equivalents, allOf([foldedSql`${ps.productId} <> ${id}`, ...filters.allRows]), query.alternativesLimit ?? 20)})
     ORDER BY ${p.unitPriceE4} ASC, ${p.id} ASC`,
   );
   const names = await regionNamesOf(db, [...historyRows, ...alternativeRows]);

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
+import { selectColumns } from "../../src/db/rows";
 import { batches, batchStats } from "../../src/db/schema";
-import { aliasedColumn, foldedSql, renderedAlias, trustedSql } from "../../src/db/trusted-sql";
+import { aliasedColumn, bareColumns, foldedSql, renderedAlias, trustedSql } from "../../src/db/trusted-sql";
 
 const dialect = new SQLiteSyncDialect();
 const render = (query: ReturnType<typeof sql>) => dialect.sqlToQuery(query).sql;
@@ -36,8 +37,18 @@ describe("foldedSql: search's statements as few text chunks, rendered as drizzle
     expect(dialect.sqlToQuery(whole(foldedSql)).params).toEqual([id]);
   });
 
-  it("folds schema columns and literals into the text around them, keeping a bound value and a table as chunks", () => {
+  it("folds schema columns, tables and literals into the text around them, keeping a bound value as a chunk", () => {
     expect(foldedSql`${b.cycleStart} > ${trustedSql("'2020-01'")}`.queryChunks).toHaveLength(1);
-    expect(foldedSql`SELECT ${b.id} FROM ${batches} ${b} WHERE ${b.id} = ${id}`.queryChunks).toHaveLength(4);
+    const read = foldedSql`SELECT ${b.id} FROM ${batches} ${b} WHERE ${b.id} = ${id}`;
+    expect(read.queryChunks).toHaveLength(2);
+    expect(dialect.sqlToQuery(read)).toMatchObject({ sql: 'SELECT "b"."id" FROM "batches" "b" WHERE "b"."id" = ?', params: [id] });
+  });
+
+  it("writes bareColumns and selectColumns as text that folds, rendered as drizzle renders the schema's names", () => {
+    const col = bareColumns(batches);
+    const read = foldedSql`SELECT ${selectColumns(batches, ["cycleStart", "name"], "b")} FROM ${batches} ${b} WHERE ${col.id} = ${id}`;
+    expect(read.queryChunks).toHaveLength(2);
+    expect(dialect.sqlToQuery(read).sql).toBe('SELECT "b"."cycle_start" AS "cycleStart", "b"."name" AS "name" FROM "batches" "b" WHERE "id" = ?');
+    expect(dialect.sqlToQuery(sql`${col.cycleStart}`).sql).toBe(dialect.sqlToQuery(sql`${sql.identifier(batches.cycleStart.name)}`).sql);
   });
 });
