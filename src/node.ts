@@ -4,6 +4,7 @@ import { nodeDeps } from "./cli/node-deps";
 import { ensureStatistics } from "./db/statistics";
 import { ConfigError, loadAdminTokens, loadConfig } from "./env";
 import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
+import { stopImportThreads } from "./node-http/import-in-worker";
 import { createReadPool } from "./node-http/read-pool";
 import { serveFetch } from "./node-http/serve";
 
@@ -59,7 +60,7 @@ async function main() {
     requestTimeoutMs: config.REQUEST_TIMEOUT_S * 1000,
   });
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
-  stopGracefullyOnSignals({ server, closeDatabase: close, graceMs: config.SHUTDOWN_GRACE_S * 1000 });
+  stopGracefullyOnSignals({ server, closeDatabase: close, stopThreads: stopImportThreads, graceMs: config.SHUTDOWN_GRACE_S * 1000 });
 }
 
 /** The file path of a `file:` URL as libSQL reads it (`file:./data/vbp.db` is relative to the working directory). */

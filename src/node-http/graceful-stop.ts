@@ -13,6 +13,8 @@ export function cancelAfterMs(graceMs: number): number {
 type Options = {
   server: RunningServer;
   closeDatabase: () => void;
+  /** Ends the threads of requests cancelled at the deadline (imports), within the time given, before the process exits. */
+  stopThreads?: (withinMs: number) => Promise<void>;
   graceMs: number;
   log?: (line: string) => void;
   exit?: (code: number) => void;
@@ -25,7 +27,7 @@ type Options = {
  * is closed, so none of them can write afterwards: an HTTP import writes in one atomic batch at its
  * end, which then either happened before or never happens. A second signal stops at once.
  */
-export function stopGracefullyOnSignals({ server, closeDatabase, graceMs, log = console.log, exit = process.exit }: Options): () => void {
+export function stopGracefullyOnSignals({ server, closeDatabase, stopThreads, graceMs, log = console.log, exit = process.exit }: Options): () => void {
   let finished = false;
   let databaseClosed = false;
   const closeOnce = () => {
@@ -51,12 +53,14 @@ export function stopGracefullyOnSignals({ server, closeDatabase, graceMs, log = 
       const deadline = setTimeout(() => {
         cancelling = true;
         const cancelled = server.cancelRunning();
-        closeOnce();
         // Answers already complete (e.g. an import that committed while this timer waited behind
         // its write) get a moment to reach their clients, within the rest of the grace period.
         const flushMs = Math.min(250, (graceMs - cancelAt) / 2);
-        void Promise.race([drained, new Promise((r) => setTimeout(r, flushMs))]).then(() => {
+        closeOnce();
+        void Promise.race([drained, new Promise((r) => setTimeout(r, flushMs))]).then(async () => {
           server.destroy();
+          // Threads still running (an import cancelled while it was read) end before the process does.
+          await stopThreads?.(Math.max(50, graceMs - cancelAt - flushMs));
           finish(
             0,
             `stopped after ${seconds()} s: cancelled ${cancelled} request(s) still running; database closed (an import cancelled before its final write wrote nothing; GET /api/v1/imports lists what was written)`,

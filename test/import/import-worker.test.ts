@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigrated } from "../../src/cli/database";
 import { runGen } from "../../src/cli/gen";
-import { spooledImporter } from "../../src/node-http/import-in-worker";
+import { spooledImporter, stopImportThreads } from "../../src/node-http/import-in-worker";
 import { runImport } from "../../src/services/imports";
 import { type Service, sleep, startUploadServer } from "../support/service";
 import { TEST_ADMIN_TOKEN } from "../support/test-db";
@@ -64,6 +64,27 @@ describe("the import thread", () => {
     // A heap too small for the import itself: the thread is stopped, this process goes on.
     const tiny = spooledImporter(url, undefined, 8)(join(gen, "prices.csv"), { kind: "prices", actor: "test" });
     await expect(tiny).rejects.toMatchObject({ status: 500, code: "import_failed", message: expect.stringContaining("8 MB") });
+    expect(await count()).toBe(before);
+    handle.close();
+  }, 120_000);
+
+  it("a stop ends an import thread at once and waits for it to go, with nothing written", async () => {
+    const url = await freshDb("stopped.db");
+    const handle = await openMigrated(url);
+    const count = async () => (await handle.client.execute("SELECT count(*) AS n FROM prices")).rows[0]?.n;
+    const before = await count();
+    const running = spooledImporter(url, undefined, 160)(join(gen, "prices.csv"), { kind: "prices", actor: "test" });
+    const outcome = running.then(
+      () => "finished",
+      (err: Error) => err.message,
+    );
+    await sleep(300);
+    const started = performance.now();
+    await stopImportThreads(10_000);
+    // Gone when stopImportThreads returns: the import's promise has settled as stopped.
+    const settled = await Promise.race([outcome, sleep(0).then(() => "still running")]);
+    expect(settled).toMatch(/^the import stopped: the import thread stopped \(exit code 1\); nothing was written$/);
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(await count()).toBe(before);
     handle.close();
   }, 120_000);
