@@ -19,7 +19,7 @@ export function trustedSql(text: string): SQL {
 export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** quoteIdentifier as SQL. */
-export const identifier = (name: string): SQL => sql.raw(quoteIdentifier(name));
+export const identifier = (name: string): SQL => trustedSql(quoteIdentifier(name));
 
 /** A table's name from the schema, quoted: a rename in src/db/schema.ts renames it here too. */
 export const tableRef = (table: Table): SQL => sql`${sql.identifier(getTableName(table))}`;
