@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { bytesToBase64Url } from "../base64";
 import type { AppEnv } from "../context";
 import { readDataState } from "../services/data-version";
+import { answerBytesOf } from "./answer-bytes";
 import { setAnswerHeader } from "./answer-headers";
 
 /** Browsers and proxies may reuse an answer briefly and revalidate it cheaply with If-None-Match. */
@@ -64,7 +65,7 @@ export const httpCache = createMiddleware<AppEnv>(async (c, next) => {
     setAnswerHeader(c, "Cache-Control", PUBLIC_CACHE_CONTROL);
     return;
   }
-  const body = new Uint8Array(await res.arrayBuffer());
+  const body = answerBytesOf(res) ?? new Uint8Array(await res.arrayBuffer());
   const etag = etagFromDigest(await (c.get("deps").sha256 ?? webSha256)(body));
   if (edge && key) {
     const stored = new Headers({ "Cache-Control": EDGE_CACHE_CONTROL, ETag: etag });

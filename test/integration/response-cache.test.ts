@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLibsql } from "../../src/db/client";
+import { etagFromDigest } from "../../src/middleware/cache";
 import { MemoryResponseCache } from "../../src/node-http/memory-response-cache";
 import { readDataVersion } from "../../src/services/data-version";
 import { runImport } from "../../src/services/imports";
@@ -22,6 +24,16 @@ describe("the Node server's response cache", () => {
     expect(await again.text()).toBe(await first.text());
     expect(again.headers.get("etag")).toBe(first.headers.get("etag"));
     expect(again.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+  });
+
+  it("tags a search and a product answer with the hash of the bytes sent, and answers 304 to it", async () => {
+    for (const path of [`/api/v1/prices?q=${encodeURIComponent("阿托伐他汀")}&limit=5`, "/api/v1/products/1"]) {
+      const res = await world.app.request(path);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(res.headers.get("etag"), path).toBe(etagFromDigest(createHash("sha256").update(bytes).digest()));
+      const revalidated = await world.app.request(path, { headers: { "if-none-match": res.headers.get("etag")! } });
+      expect(revalidated.status, path).toBe(304);
+    }
   });
 
   it("never hides an import: the next search reads the new data", async () => {
