@@ -364,12 +364,13 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
   const cond = keyRowCondition(plan, k, window, codePrices);
   if (!cond) return null;
   const { after } = opts;
-  const from =
-    after && k.tier === after.tier && k.nc === after.notCurrent
-      ? [foldedSql`(${p.unitPriceE4}, ${p.id}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`]
-      : [];
-  /** The key's first n prices within `steps` prices of the global order; `done` when they answer the page. */
-  const walk = async (steps: number): Promise<{ rows: PageRow[]; done: boolean }> => {
+  const cursor = after && k.tier === after.tier && k.nc === after.notCurrent ? { u: after.unitPriceE4, id: after.id } : null;
+  /**
+   * The key's first `n` prices within `steps` prices of the global order past `start`; `done` when
+   * they answer the page, `end` the last price of the stretch walked (null: the order ended inside it).
+   */
+  const walk = async (steps: number, start: { u: number; id: number } | null, n: number) => {
+    const from = start ? [foldedSql`(${p.unitPriceE4}, ${p.id}) > (${litInt(start.u)}, ${litInt(start.id)})`] : [];
     const [end] = await readRows<{ u: number; id: number }>(
       db,
       foldedSql`SELECT ${p.unitPriceE4} AS u, ${p.id} AS id FROM ${prices} ${p} WHERE ${allOf(from)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT 1 OFFSET ${litInt(steps - 1)}`,
@@ -388,20 +389,23 @@ async function scanKey(db: Db, plan: SearchPlan, filters: FilterSql, k: Key, win
     const rows = await readRows<PageRow>(
       db,
       foldedSql`SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${prices} ${p} CROSS JOIN ${priceSearch} ${ps}
-        WHERE ${allOf(where)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT ${litInt(opts.n)}`,
+        WHERE ${allOf(where)} ORDER BY ${p.unitPriceE4}, ${p.id} LIMIT ${litInt(n)}`,
     );
-    return { rows, done: rows.length >= opts.n || !end };
+    return { rows, done: rows.length >= n || !end, end: end ?? null };
   };
   // An eighth of the window first: a key spread over the unit-price order shows some of its prices
   // there (about scanSlack × n / 8). None at all means they sit elsewhere (devices, all dear; SYNC
   // codes): the whole window would likely end short too, and the key's ranges answer at once.
+  // Some but too few: the rest of the window is walked from where the eighth ended, not again from its start.
   const first = Math.ceil(window / 8);
   if (first >= opts.n * 4) {
-    const head = await walk(first);
+    const head = await walk(first, cursor, opts.n);
     if (head.done) return head.rows;
     if (!head.rows.length) return null;
+    const rest = await walk(window - first, head.end, opts.n - head.rows.length);
+    return rest.done ? [...head.rows, ...rest.rows] : null;
   }
-  const whole = await walk(window);
+  const whole = await walk(window, cursor, opts.n);
   return whole.done ? whole.rows : null;
 }
 
