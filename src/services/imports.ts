@@ -13,6 +13,7 @@ import type { RowIssue } from "../import/row-reader";
 import { type ByteSource, bytesSource, type ImportProgress } from "../import/source";
 import { ImportTally, MAX_REPORTED_ERRORS, Rejected, validatedStatements } from "../import/validate-rows";
 import { type AtomicWrite, defaultAtomicWrite } from "../import/writer";
+import { WorkbookError } from "../import/xlsx/sniff";
 import { refreshBatchStats } from "./batches";
 import { dataChanged } from "./data-version";
 import { auditUnlessLocked, dryRunReport } from "./dry-run-audit";
@@ -160,7 +161,8 @@ async function attempt(db: Db, req: ImportRequest, source: ByteSource, forced: T
     if (err instanceof NotUtf8Error && !forced) return { tally, encoding: null, retryAsGb18030: true, file: null };
     if (!(err instanceof DecodeError)) throw err;
     tally.error({ row: 0, column: null, message: err.message });
-    return { tally, encoding: null, retryAsGb18030: false, file: null };
+    // A workbook that could not be read is still reported as one (format xlsx, no sheet read).
+    return { tally, encoding: null, retryAsGb18030: false, file: err instanceof WorkbookError ? { format: "xlsx", sheet: null } : null };
   }
   const file = { format: table.format, sheet: table.sheet };
   const encoding = table.format === "csv" ? table.encoding : null;

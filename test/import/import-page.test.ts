@@ -94,13 +94,20 @@ describe("the import page takes workbooks, speaks Chinese and shares the API's l
     const page = await html({ token: TEST_ADMIN_TOKEN, kind: "prices", batch: "national-drug-3", dryRun: "1", file: new File([cut], "cut.xlsx") });
     expect(page.status).toBe(200);
     expect(page.text).toContain("工作簿不完整：文件在结尾之前就断了");
+    expect(page.text).toContain("问题在整个文件，不在某一行");
+    expect(page.text).not.toContain("1 行有错误（共 0 行）");
     const api = await world.app.request("/api/v1/imports?kind=prices&batch=national-drug-3&dryRun=true", {
       method: "POST",
       body: cut,
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
     });
     expect(api.status).toBe(422);
-    expect(JSON.stringify(await api.json())).toContain("the workbook is cut short");
+    expect(await api.json()).toMatchObject({
+      format: "xlsx",
+      sheet: null,
+      rowsTotal: 0,
+      errors: [{ row: 0, column: null, message: expect.stringMatching(/^the workbook is cut short/) }],
+    });
     const whole = await html({
       token: TEST_ADMIN_TOKEN,
       kind: "prices",

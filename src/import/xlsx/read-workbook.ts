@@ -8,11 +8,11 @@ import type { RowIssue } from "../row-reader";
 import { type ByteSource, countBytes } from "../source";
 import type { OpenedTable } from "../table-stream";
 import { cellText } from "./cell-text";
-import { FileFormatError } from "./sniff";
+import { WorkbookError } from "./sniff";
 import { type MergedRange, type PartReader, readWorkbookStructure, type SheetInfo } from "./structure";
 import { ZipEndsEarlyError, zipEntries } from "./zip-entries";
 
-export class WorkbookError extends FileFormatError {}
+export { WorkbookError };
 
 export type OpenedWorkbook = OpenedTable & { sheet: string | null };
 

@@ -3,6 +3,9 @@ import { DecodeError } from "../decode";
 /** A file the import cannot read as it is (a legacy .xls, a broken workbook): reported as the file's error. */
 export class FileFormatError extends DecodeError {}
 
+/** An .xlsx the import could not read (cut short, damaged, no sheet with the columns): the file's error, and the report says it was a workbook. */
+export class WorkbookError extends FileFormatError {}
+
 /** An .xlsx where this runtime cannot read workbooks (Cloudflare Workers): the caller answers 415. */
 export class WorkbookUnsupportedError extends DecodeError {
   constructor() {

@@ -127,13 +127,15 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
     <section aria-labelledby="report-heading" id="report">
       <h2 id="report-heading">导入报告{props.fileName ? `：${props.fileName}` : ""}</h2>
       <div class={rejected ? "alert" : "ok"} role={rejected ? "alert" : "status"}>
-        {rejected
-          ? `文件被拒绝，没有写入任何数据：${count(r.rowsRejected)} 行有错误（共 ${count(r.rowsTotal)} 行）。请改正后重新上传。`
-          : r.dryRun
-            ? `检查通过：${count(r.rowsValid)} 行都可以导入（试运行，尚未写入）。`
-            : r.rowsUnchanged !== null && r.rowsImported === 0
-              ? `文件与已有数据相同：${count(r.rowsUnchanged)} 行没有变化，没有写入。`
-              : `已导入 ${count(r.rowsImported)} 行${r.rowsUnchanged ? `，另有 ${count(r.rowsUnchanged)} 行与已有数据相同` : ""}。`}
+        {rejected && r.rowsTotal === 0 && r.errors.every((e) => e.row === 0)
+          ? "文件被拒绝，没有写入任何数据：问题在整个文件，不在某一行，原因见下表。请改正后重新上传。"
+          : rejected
+            ? `文件被拒绝，没有写入任何数据：${count(r.rowsRejected)} 行有错误（共 ${count(r.rowsTotal)} 行）。请改正后重新上传。`
+            : r.dryRun
+              ? `检查通过：${count(r.rowsValid)} 行都可以导入（试运行，尚未写入）。`
+              : r.rowsUnchanged !== null && r.rowsImported === 0
+                ? `文件与已有数据相同：${count(r.rowsUnchanged)} 行没有变化，没有写入。`
+                : `已导入 ${count(r.rowsImported)} 行${r.rowsUnchanged ? `，另有 ${count(r.rowsUnchanged)} 行与已有数据相同` : ""}。`}
       </div>
       <dl class="facts">
         <dt>类型</dt>
