@@ -96,6 +96,7 @@ describe("the import page takes workbooks, speaks Chinese and shares the API's l
     expect(page.text).toContain("工作簿不完整：文件在结尾之前就断了");
     expect(page.text).toContain("问题在整个文件，不在某一行");
     expect(page.text).not.toContain("1 行有错误（共 0 行）");
+    expect(page.text).toContain("Excel 工作簿（没有读到工作表）");
     const api = await world.app.request("/api/v1/imports?kind=prices&batch=national-drug-3&dryRun=true", {
       method: "POST",
       body: cut,

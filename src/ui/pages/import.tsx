@@ -141,7 +141,15 @@ function Report(props: { report: ImportReport; fileName: string | null }) {
         <dt>类型</dt>
         <dd>{KIND_LABELS[r.kind]}</dd>
         <dt>格式</dt>
-        <dd>{r.format === "xlsx" ? `Excel 工作簿，工作表“${r.sheet ?? ""}”` : r.format === "csv" ? `CSV（${r.encoding ?? "—"}）` : "—"}</dd>
+        <dd>
+          {r.format === "xlsx"
+            ? r.sheet === null
+              ? "Excel 工作簿（没有读到工作表）"
+              : `Excel 工作簿，工作表“${r.sheet}”`
+            : r.format === "csv"
+              ? `CSV（${r.encoding ?? "—"}）`
+              : "—"}
+        </dd>
         {!rejected && !r.dryRun && r.rowsUnchanged !== null ? (
           <>
             <dt>新增或更改</dt>
