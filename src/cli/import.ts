@@ -145,7 +145,8 @@ async function withdraw(idText: string) {
 }
 
 function summary(r: ImportReport): string {
-  const read = r.format === "xlsx" ? `sheet "${terminalSafe(r.sheet ?? "")}"` : `encoding ${r.encoding ?? "unknown"}`;
+  const read =
+    r.format === "xlsx" ? (r.sheet === null ? "workbook, no sheet read" : `sheet "${terminalSafe(r.sheet)}"`) : `encoding ${r.encoding ?? "unknown"}`;
   const skipped = r.rowsSkipped ? `, ${r.rowsSkipped} skipped` : "";
   if (r.errors.length) return `rejected, nothing written; ${r.rowsTotal} rows, ${r.rowsRejected} rejected (${read}, audit #${r.importId})`;
   if (r.dryRun) return `dry run, nothing written; ${r.rowsTotal} rows, ${r.rowsValid} valid${skipped}, 0 rejected (${read}, audit #${r.importId})`;

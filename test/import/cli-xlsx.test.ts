@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -40,6 +40,15 @@ describe("npm run import with an .xlsx workbook", () => {
     expect(run.stdout).not.toContain("\u001b");
     expect(run.stdout).toContain(String.raw`region "\x1b[2J\x1b]0" is unknown`);
     expect(run.stdout).toContain(String.raw`region "owned\x07火星" is unknown`);
+  }, 120_000);
+
+  it("says a workbook cut short is cut short, names no sheet and writes nothing", () => {
+    const file = join(dir, "cut.xlsx");
+    writeFileSync(file, readFileSync(WORKBOOK).subarray(0, 4_000));
+    const run = cli(file, "--batch", "national-drug-4");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("row 0: the workbook is cut short: the file ends before its last part; upload or copy the whole file again");
+    expect(run.stdout).toMatch(/rejected, nothing written; 0 rows, 1 rejected \(workbook, no sheet read, audit #\d+\)/);
   }, 120_000);
 
   it("refuses a legacy .xls with a message saying how to convert it", () => {
