@@ -82,6 +82,7 @@ const RULES: Rule[] = [
     /^this is a legacy Excel 97-2003 workbook \(\.xls\).*$/,
     () => "这是旧版 Excel 97-2003 工作簿（.xls），不能直接导入：请在 Excel 或 WPS 里“另存为” Excel 工作簿（.xlsx）或 CSV 后再上传",
   ],
+  [/^the workbook inflates to more than (\d+) times its size.*$/, (n) => `工作簿解压后超过文件大小的 ${n} 倍，Excel 或 WPS 保存的工作簿不会这样，已拒绝`],
   [/^the workbook is cut short: .*$/, () => "工作簿不完整：文件在结尾之前就断了（上传或复制时中断？），请重新上传完整的文件"],
   // The reason stays as the reader gave it (English, from exceljs or the zip): it is what a report of the failure needs.
   [

@@ -5,6 +5,7 @@ import { KINDS } from "../../src/import/kinds";
 import { type ByteSource, bytesSource } from "../../src/import/source";
 import { openWorkbookTable, WorkbookError } from "../../src/import/xlsx/read-workbook";
 import { zhImportMessage } from "../../src/ui/import-messages-zh";
+import { zipBytes } from "../support/zip-bytes";
 
 const REAL = readFileSync(join(import.meta.dirname, "../../seeds/source/national-vbp-results-batches-1-4.xlsx"));
 
@@ -68,6 +69,32 @@ describe("a broken .xlsx ends with an error that says so, never a hang", () => {
     }
     // Both happen: a damaged part the sheet does not need leaves its rows readable.
     expect(outcomes).toEqual(new Set(["rows", "error"]));
+  });
+
+  it("a workbook that inflates a thousandfold is refused before it fills the memory", async () => {
+    const xml = (text: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${text}`);
+    const main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    const rels = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"';
+    // 96 MB of shared strings in 0.1 MB: a thousandfold, where spreadsheet XML compresses 5 to 30 times.
+    const strings = Buffer.concat([xml(`<sst ${main}><si><t>药品通用名</t></si><si><t>`), Buffer.alloc(96 * 1024 * 1024, "A"), Buffer.from("</t></si></sst>")]);
+    const bomb = zipBytes([
+      ["[Content_Types].xml", xml('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')],
+      [
+        "xl/workbook.xml",
+        xml(
+          `<workbook ${main} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+        ),
+      ],
+      ["xl/_rels/workbook.xml.rels", xml(`<Relationships ${rels}><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)],
+      ["xl/worksheets/sheet1.xml", xml(`<worksheet ${main}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`)],
+      ["xl/sharedStrings.xml", strings],
+    ]);
+    expect(bomb.length).toBeLessThan(200_000);
+    const result = await readAll(bytesSource(bomb, 4096));
+    expect(result).toBeInstanceOf(WorkbookError);
+    const message = (result as Error).message;
+    expect(message).toBe("the workbook inflates to more than 100 times its size, which no workbook saved by Excel or WPS does; it is refused");
+    expect(zhImportMessage(message)).toBe("工作簿解压后超过文件大小的 100 倍，Excel 或 WPS 保存的工作簿不会这样，已拒绝");
   });
 
   it("an upload that fails half-way fails the read with its own error", async () => {

@@ -10,7 +10,7 @@ import type { OpenedTable } from "../table-stream";
 import { cellText } from "./cell-text";
 import { WorkbookError } from "./sniff";
 import { type MergedRange, type PartReader, readWorkbookStructure, type SheetInfo } from "./structure";
-import { ZipEndsEarlyError, zipEntries } from "./zip-entries";
+import { ZipEndsEarlyError, ZipTooInflatedError, zipEntries } from "./zip-entries";
 
 export { WorkbookError };
 
@@ -40,6 +40,7 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
     structure = await readWorkbookStructure(source.open(), cells);
   } catch (err) {
     if (err instanceof ZipEndsEarlyError) throw cutShort(err);
+    if (err instanceof ZipTooInflatedError) throw new WorkbookError(err.message, { cause: err });
     throw new WorkbookError(`the file is not a readable .xlsx workbook (${reason(err)}); save it again from Excel or WPS`, { cause: err });
   }
   if (structure.length === 0) throw new WorkbookError("the workbook has no worksheets");
@@ -193,6 +194,7 @@ type ExcelJsReaderInternals = {
 function unreadable(err: unknown): Error {
   if (err instanceof DecodeError) return err;
   if (err instanceof ZipEndsEarlyError) return cutShort(err);
+  if (err instanceof ZipTooInflatedError) return new WorkbookError(err.message, { cause: err });
   return new WorkbookError(`the workbook could not be read (${reason(err)}); save it again from Excel or WPS`, { cause: err });
 }
 
