@@ -46,7 +46,7 @@ export function columnNames<T extends Table>(table: T): { readonly [K in keyof T
  * Each is text, rendered once at load, which foldedSql folds into the text around it.
  */
 export function bareColumns<T extends Table>(table: T): { readonly [K in keyof T["_"]["columns"]]: SQL } {
-  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, trustedSql(quoteIdentifier(column.name))])) as {
+  return Object.fromEntries(Object.entries(getTableColumns(table)).map(([key, column]) => [key, identifier(column.name)])) as {
     [K in keyof T["_"]["columns"]]: SQL;
   };
 }

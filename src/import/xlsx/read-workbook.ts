@@ -39,9 +39,7 @@ export async function openWorkbookTable(source: ByteSource, fields: readonly Fie
   try {
     structure = await readWorkbookStructure(source.open(), cells);
   } catch (err) {
-    if (err instanceof ZipEndsEarlyError) throw cutShort(err);
-    if (err instanceof ZipTooInflatedError) throw new WorkbookError(err.message, { cause: err });
-    throw new WorkbookError(`the file is not a readable .xlsx workbook (${reason(err)}); save it again from Excel or WPS`, { cause: err });
+    throw zipFailure(err) ?? new WorkbookError(`the file is not a readable .xlsx workbook (${reason(err)}); save it again from Excel or WPS`, { cause: err });
   }
   if (structure.length === 0) throw new WorkbookError("the workbook has no worksheets");
   const wanted = options.sheet === undefined ? null : resolveSheet(structure, options.sheet);
@@ -193,13 +191,16 @@ type ExcelJsReaderInternals = {
 /** A failure of exceljs or of the zip while reading cells, as the file's error naming what failed. */
 function unreadable(err: unknown): Error {
   if (err instanceof DecodeError) return err;
-  if (err instanceof ZipEndsEarlyError) return cutShort(err);
-  if (err instanceof ZipTooInflatedError) return new WorkbookError(err.message, { cause: err });
-  return new WorkbookError(`the workbook could not be read (${reason(err)}); save it again from Excel or WPS`, { cause: err });
+  return zipFailure(err) ?? new WorkbookError(`the workbook could not be read (${reason(err)}); save it again from Excel or WPS`, { cause: err });
 }
 
-const cutShort = (err: ZipEndsEarlyError) =>
-  new WorkbookError("the workbook is cut short: the file ends before its last part; upload or copy the whole file again", { cause: err });
+/** The zip's own failures (cut short, inflating beyond reason) as the file's error, in either pass; null for any other. */
+function zipFailure(err: unknown): WorkbookError | null {
+  if (err instanceof ZipEndsEarlyError)
+    return new WorkbookError("the workbook is cut short: the file ends before its last part; upload or copy the whole file again", { cause: err });
+  if (err instanceof ZipTooInflatedError) return new WorkbookError(err.message, { cause: err });
+  return null;
+}
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
