@@ -4,7 +4,7 @@ import { readRows } from "../db/read-rows";
 import type { BatchFields, SqlRow } from "../db/rows";
 import { batches, batchStats, priceSearch, prices, products, tombstones } from "../db/schema";
 import { aliasedColumn, bareColumns, commaList, renderedAlias, trustedSql } from "../db/trusted-sql";
-import { type BidLandscape, batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
+import { BatchStatisticsBuilder, type BidLandscape, type batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
 import { computeBidLandscape } from "./bids";
@@ -75,7 +75,8 @@ type StoredStats = BatchStatisticsView & { bidLandscape: BidLandscape };
  */
 async function statsOf(db: Db, row: Pick<BatchSqlRow, "id" | "stats">): Promise<{ statistics: BatchStatisticsView; bidLandscape: BidLandscape }> {
   const parsed = row.stats ? (JSON.parse(row.stats) as Partial<StoredStats>) : null;
-  const current = parsed?.byBaseline && parsed.bidLandscape?.overCeiling !== undefined ? (parsed as StoredStats) : await computeStoredStats(db, row.id);
+  const current =
+    parsed?.byBaseline && parsed.bidLandscape?.overCeiling !== undefined ? (parsed as StoredStats) : await computeStoredStats(db, row.id, STATS_PAGE_ROWS);
   const { bidLandscape, ...statistics } = current;
   return { statistics, bidLandscape };
 }
@@ -231,10 +232,10 @@ export async function storedBidLandscapes(db: Db, ids: readonly string[]): Promi
 const stat = bareColumns(batchStats);
 
 /** Recomputes the statistics of the given batches from their prices (after an import). */
-export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Promise<void> {
+export async function refreshBatchStats(db: Db, batchIds: Iterable<string>, pageRows = STATS_PAGE_ROWS): Promise<void> {
   const now = new Date().toISOString();
   for (const batchId of new Set(batchIds)) {
-    const stored = await computeStoredStats(db, batchId);
+    const stored = await computeStoredStats(db, batchId, pageRows);
     // Unchanged statistics keep their updated_at: the change feed reads it.
     await db
       .insert(batchStats)
@@ -247,41 +248,54 @@ export async function refreshBatchStats(db: Db, batchIds: Iterable<string>): Pro
   }
 }
 
-/** A batch's statistics and bid landscape from its prices and bids as stored now. */
-async function computeStoredStats(db: Db, batchId: string): Promise<StoredStats> {
-  const items = await readRows<{
-    discountBp: number | null;
-    manufacturer: string | null;
-    productId: number;
-    referencePriceE4: number | null;
-    chosenPriceE4: number;
-    packageQty: number | null;
-    agreedVolume: number | null;
-    referenceKind: "ceiling" | "pre_vbp" | null;
-    ceilingDiscountBp: number | null;
-    preVbpDiscountBp: number | null;
-  }>(
-    db,
-    sql`SELECT ${p.discountBp} AS discountBp, ${pr.manufacturer}, ${p.productId} AS productId,
-      ${p.referencePriceE4} AS referencePriceE4, ${p.chosenPriceE4} AS chosenPriceE4,
-      ${pr.packageQty} AS packageQty, ${p.agreedVolume} AS agreedVolume, ${p.referenceKind} AS referenceKind,
-      ${p.ceilingDiscountBp} AS ceilingDiscountBp, ${p.preVbpDiscountBp} AS preVbpDiscountBp
-    FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} WHERE ${p.batchId} = ${batchId}`,
-  );
-  const stats = batchStatistics(
-    items.map((i) => ({
-      discountBp: i.discountBp,
-      manufacturer: i.manufacturer,
-      productId: i.productId,
-      referencePrice: i.referencePriceE4 === null ? null : BigInt(i.referencePriceE4),
-      chosenPrice: BigInt(i.chosenPriceE4),
-      packageQty: i.packageQty,
-      volume: i.agreedVolume === null ? null : BigInt(i.agreedVolume),
-      referenceKind: i.referenceKind,
-      ceilingDiscountBp: i.ceilingDiscountBp,
-      preVbpDiscountBp: i.preVbpDiscountBp,
-    })),
-  );
+/** Prices read per statement when a batch's statistics are gathered. */
+const STATS_PAGE_ROWS = 5000;
+
+/**
+ * A batch's statistics and bid landscape from its prices and bids as stored now. The prices are read
+ * in pages by product (the batch's unique index), so a batch of a million prices costs the heap a
+ * page at a time, not a million row objects (the import of a million rows ran out of its 192 MB here).
+ */
+async function computeStoredStats(db: Db, batchId: string, pageRows: number): Promise<StoredStats> {
+  const builder = new BatchStatisticsBuilder();
+  for (let after = -1; ; ) {
+    const items = await readRows<{
+      discountBp: number | null;
+      manufacturer: string | null;
+      productId: number;
+      referencePriceE4: number | null;
+      chosenPriceE4: number;
+      packageQty: number | null;
+      agreedVolume: number | null;
+      referenceKind: "ceiling" | "pre_vbp" | null;
+      ceilingDiscountBp: number | null;
+      preVbpDiscountBp: number | null;
+    }>(
+      db,
+      sql`SELECT ${p.discountBp} AS discountBp, ${pr.manufacturer}, ${p.productId} AS productId,
+        ${p.referencePriceE4} AS referencePriceE4, ${p.chosenPriceE4} AS chosenPriceE4,
+        ${pr.packageQty} AS packageQty, ${p.agreedVolume} AS agreedVolume, ${p.referenceKind} AS referenceKind,
+        ${p.ceilingDiscountBp} AS ceilingDiscountBp, ${p.preVbpDiscountBp} AS preVbpDiscountBp
+      FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
+      WHERE ${p.batchId} = ${batchId} AND ${p.productId} > ${after} ORDER BY ${p.productId} LIMIT ${pageRows}`,
+    );
+    for (const i of items)
+      builder.add({
+        discountBp: i.discountBp,
+        manufacturer: i.manufacturer,
+        productId: i.productId,
+        referencePrice: i.referencePriceE4 === null ? null : BigInt(i.referencePriceE4),
+        chosenPrice: BigInt(i.chosenPriceE4),
+        packageQty: i.packageQty,
+        volume: i.agreedVolume === null ? null : BigInt(i.agreedVolume),
+        referenceKind: i.referenceKind,
+        ceilingDiscountBp: i.ceilingDiscountBp,
+        preVbpDiscountBp: i.preVbpDiscountBp,
+      });
+    if (items.length < pageRows) break;
+    after = items[items.length - 1]!.productId;
+  }
+  const stats = builder.result();
   // The landscape is kept beside the statistics so a batch page does not regroup every price of a large batch.
   return { ...stats, bidLandscape: await computeBidLandscape(db, batchId) };
 }

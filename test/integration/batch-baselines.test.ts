@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { refreshBatchStats } from "../../src/services/batches";
 import { okJson } from "../support/client";
 import { apiClients, useTestWorld } from "../support/world";
 
@@ -52,5 +53,24 @@ describe("batch statistics and their baselines, on the real seeds", () => {
     const body = await batch("national-drug-4");
     expect(body.data.statistics.byBaseline.pre_vbp.meanDiscountPct).toBe(66.34);
     expect(body.data.bidLandscape.bids).toBe(225);
+  });
+
+  it("statistics gathered in pages of a few prices equal those gathered in one (a million-price batch is read a page at a time)", async () => {
+    const stored = async () =>
+      (await world.db.all<{ id: string; stats: string }>(sql`SELECT batch_id AS id, stats FROM batch_stats ORDER BY batch_id`)).map((r) => ({
+        id: r.id,
+        stats: JSON.parse(r.stats),
+      }));
+    const ids = (await world.db.all<{ id: string }>(sql`SELECT id FROM batches`)).map((r) => r.id);
+    await refreshBatchStats(world.db, ids, 1_000_000);
+    const whole = await stored();
+    await world.db.run(sql`UPDATE batch_stats SET stats = '{}'`);
+    await refreshBatchStats(world.db, ids, 7);
+    const paged = await stored();
+    expect(paged).toEqual(whole);
+    const b4 = paged.find((b) => b.id === "national-drug-4")?.stats;
+    expect(b4).toMatchObject({ products: 158, primaryBaselines: { ceiling: 158, pre_vbp: 0 } });
+    expect(b4.byBaseline.pre_vbp).toMatchObject({ priced: 116, meanDiscountPct: 66.34 });
+    expect(b4.byBaseline.ceiling.meanDiscountPct).toBe(23.47);
   });
 });
