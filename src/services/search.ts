@@ -165,7 +165,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
   if (plan.firms.length) {
     const conds = [...notNamed(plan), ...rowConds];
     const firmIds = litInts(plan.firms.map((x) => x.id));
-    if (!conds.length && plan.firms.length > tuning.maxRangesPerKey) {
+    if (!conds.length && plan.firms.length > tuning.maxFirmRanges) {
       // Too many firms to read range by range (演示, 制药: hundreds of firms, thousands of groups):
       // their groups are summed here, and the page reads them as one set.
       parts.push(foldedSql`SELECT 'F' AS kind, 0 AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
@@ -426,7 +426,7 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
   // from each of its ranges takes fewer steps than finding n of them in one walk of the set
   // (asOf=2018-06-02: 410 prices in 119 groups of a million, 596 ms as one set).
   const fewPerStep = allPrices !== undefined && k.ranges.length <= opts.tuning.maxGroupArms && k.ranges.length * Math.max(1, k.count) < allPrices;
-  if (k.wide || (k.ranges.length > opts.tuning.maxRangesPerKey && !fewPerStep)) {
+  if (k.wide || (k.ranges.length > opts.tuning.maxRangesPerKey && !fewPerStep && !rangesCheaper(k, n, k.count, opts.tuning))) {
     const key =
       k.tier === OTHER_FIELDS_TIER
         ? allOf([foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
@@ -441,6 +441,15 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
     );
   }
   return arms;
+}
+
+/**
+ * True when reading n prices from each of a key's ranges reads fewer rows than `steps` (the window
+ * a scan would walk, or the key's whole set a sort would read): 材料有限, 60 firms' ranges of
+ * 22,000 prices at a million, 1,260 rows against a 3,800-step window and then the 22,000.
+ */
+function rangesCheaper(k: Key, n: number, steps: number, tuning: SearchTuning): boolean {
+  return !k.wide && k.ranges.length > 0 && k.ranges.length <= tuning.maxGroupArms && k.ranges.length * (n + tuning.armCostRows) < steps;
 }
 
 const rankOrder = (a: PageRow, b: PageRow) => a.tier - b.tier || a.nc - b.nc || a.u - b.u || a.id - b.id;
@@ -472,7 +481,9 @@ export async function rankedPage(
       allPrices ??= (await readRows<{ n: number | null }>(db, foldedSql`SELECT max(${ps.priceId}) AS n FROM ${priceSearch} ${ps}`))[0]?.n ?? 0;
       const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
       const codePrices = groups.reduce((sum, g) => sum + (g.kind === "p" ? g.n : 0), 0);
-      const found = window <= tuning.maxScanWindow ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
+      // A code's products are one set whatever the ranges: only a scan avoids reading it whole.
+      const byRanges = !(k.tier === OTHER_FIELDS_TIER && plan.products) && rangesCheaper(k, page.n, Math.min(window, k.count), tuning);
+      const found = window <= tuning.maxScanWindow && !byRanges ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
       if (found) {
         rows.push(...found);
         // n of this key's prices fill the page: no later key can reach it. Fewer are all it has left.

@@ -2,6 +2,7 @@ import type { Client, InStatement } from "@libsql/client";
 import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client";
+import { runImport } from "../../src/services/imports";
 import { type PriceQuery, searchPrices as searchInForce } from "../../src/services/prices";
 
 /** These answers are compared with plain SQL over every price, whatever its state. */
@@ -17,12 +18,22 @@ import { createSearchWorld } from "./search-world";
  * through a window of the global unit-price order. Lowered thresholds make this fixture of a few
  * dozen prices take those paths; the answers must equal the ordinary paths' and plain SQL's.
  */
-const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400 };
+const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxFirmRanges: 0, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400, armCostRows: 50 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
 const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
 /** As SHORT, but a key's many ranges are always read as one set, never one arm per range. */
 const SHORT_ONE_SET: SearchTuning = { ...SHORT, maxGroupArms: 0 };
-const ORDINARY: SearchTuning = { maxCodeIds: 1_000_000, maxRangesPerKey: 1_000_000, maxScanWindow: 0, scanSlack: 4, maxGroupArms: 400 };
+/** Firms' groups kept as ranges of their own, and arms taken as free: a page reads n from each range. */
+const BY_RANGES: SearchTuning = { ...FAST, maxFirmRanges: 1_000_000, armCostRows: 0 };
+const ORDINARY: SearchTuning = {
+  maxCodeIds: 1_000_000,
+  maxRangesPerKey: 1_000_000,
+  maxFirmRanges: 1_000_000,
+  maxScanWindow: 0,
+  scanSlack: 4,
+  maxGroupArms: 400,
+  armCostRows: 50,
+};
 
 let world: TestWorld;
 beforeAll(async () => {
@@ -121,6 +132,34 @@ describe("broad matches", () => {
     expect(asTruth(page)).toEqual(await truth(sql`pr.manufacturer LIKE '%药业%'`));
   });
 
+  it("a fragment of a few firms' names with many prices each: the page reads a few from each firm's range, not a scan or a sort of all", async () => {
+    // Three firms of six prices each in one batch: 3 ranges × 2 rows read against 18 prices.
+    const header = "batch,category,genericName,dosageForm,spec,packageText,manufacturer,chosenPrice,referencePrice,referenceKind,source,synthetic";
+    const lines = ["甲", "乙", "丙"].flatMap((firm, f) =>
+      [1, 2, 3, 4, 5, 6].map(
+        (i) => `fx-current,drug,试验药${i}号片,片剂,${i}mg,10片/盒,${firm}康药业有限公司,${(9 - i + f * 0.5).toFixed(2)},20,ceiling,fixture,true`,
+      ),
+    );
+    const more = await createSearchWorld();
+    try {
+      const report = await runImport(more.db, { kind: "prices", bytes: new TextEncoder().encode([header, ...lines].join("\n")), actor: "test" });
+      expect(report.errors).toEqual([]);
+      const { db, statements } = recording(more.db);
+      const page = await searchPrices(db, { q: "康药业", limit: 1 }, BY_RANGES);
+      expect(page.total).toBe(18);
+      expect(statements.some((s) => s.includes("FROM prices p CROSS JOIN price_search ps"))).toBe(false);
+      const union = statements.find((s) => s.includes(" UNION ALL ") && s.includes("ps.firm_id = "));
+      expect(union, "one arm per firm range").toBeDefined();
+      expect(union).not.toMatch(/ps\.firm_id IN \(/);
+      const byRanges = await walk(more.db, { q: "康药业", limit: 1 }, BY_RANGES);
+      expect(byRanges.ids).toHaveLength(18);
+      expect(byRanges).toEqual(await walk(more.db, { q: "康药业", limit: 1 }, ORDINARY));
+      expect(byRanges).toEqual(await walk(more.db, { q: "康药业", limit: 1 }, SHORT_ONE_SET));
+    } finally {
+      more.close();
+    }
+  });
+
   it("every page, total and facet equals the ordinary paths', with and without filters", { timeout: 90_000 }, async () => {
     const cases: PriceQuery[] = [];
     for (const q of ["药业", "制药", "xc10", "xc1", "国药准字h1", "他汀", "阿", "华海 20mg"]) {
@@ -131,10 +170,12 @@ describe("broad matches", () => {
         const fast = await walk(world.db, { ...query, limit }, FAST);
         const short = await walk(world.db, { ...query, limit }, SHORT);
         const oneSet = await walk(world.db, { ...query, limit }, SHORT_ONE_SET);
+        const byRanges = await walk(world.db, { ...query, limit }, BY_RANGES);
         const ordinary = await walk(world.db, { ...query, limit }, ORDINARY);
         expect(fast, `${JSON.stringify(query)} limit ${limit}`).toEqual(ordinary);
         expect(short, `${JSON.stringify(query)} limit ${limit}, short windows`).toEqual(ordinary);
         expect(oneSet, `${JSON.stringify(query)} limit ${limit}, short windows, one set`).toEqual(ordinary);
+        expect(byRanges, `${JSON.stringify(query)} limit ${limit}, firms' ranges`).toEqual(ordinary);
         const whole = await searchPrices(world.db, { ...query, limit: 200 });
         expect(fast.ids).toEqual(whole.items.map((i) => i.id));
       }

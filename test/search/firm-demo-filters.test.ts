@@ -10,7 +10,15 @@ import { createTestWorld, type TestWorld } from "../support/test-db";
  * national results, with one batch marked demo data and one mixing both, every page must hold
  * exactly what a LIKE and a flag over every price keep, in the order asked for, with the same total.
  */
-const WALK: SearchTuning = { maxCodeIds: 1000, maxRangesPerKey: 48, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400 };
+const WALK: SearchTuning = {
+  maxCodeIds: 1000,
+  maxRangesPerKey: 48,
+  maxFirmRanges: 48,
+  maxScanWindow: 1_000_000,
+  scanSlack: 4,
+  maxGroupArms: 400,
+  armCostRows: 50,
+};
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 
 type Row = { id: number; unit: number; discount: number | null; firm: string | null; synthetic: number };

@@ -10,7 +10,15 @@ import { createTestWorld, type TestWorld } from "../support/test-db";
  * through the matched groups' ranges (when they are few). Both ways must give every page exactly as
  * a plain ORDER BY over every price gives it, cursors included.
  */
-const WALK: SearchTuning = { maxCodeIds: 1000, maxRangesPerKey: 48, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400 };
+const WALK: SearchTuning = {
+  maxCodeIds: 1000,
+  maxRangesPerKey: 48,
+  maxFirmRanges: 48,
+  maxScanWindow: 1_000_000,
+  scanSlack: 4,
+  maxGroupArms: 400,
+  armCostRows: 50,
+};
 /** Every page through the matched groups' own ranges, one read each. */
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 /** Every page through one IN list of the matched groups, sorted whole. */
