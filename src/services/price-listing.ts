@@ -165,6 +165,10 @@ export async function sortedPage(
     // Sorted by unit price, each matched group reads at most n prices from its own range, already in
     // order: cheaper than the window whenever the groups are fewer than the window's steps per page.
     if (byUnitPrice && ranges && ranges.length * n <= window) rows = await readArms(ranges);
+    // Sorted by reduction, reading the groups' ranges whole is cheaper when they hold fewer prices
+    // than the window would step through (恩替卡韦 under a province and a firm fragment: 3,600
+    // against 29,552 steps testing each price's name, firm and region).
+    else if (!byUnitPrice && ranges && sizeOf(opts.groups) <= window) rows = await readArms(ranges);
     else if (window <= opts.tuning.maxScanWindow) {
       const [end] = await readRows<Row>(
         db,
@@ -238,3 +242,6 @@ function nameGroupRanges(groups: Group[]): SQL {
 
 /** The matched set's size from its groups. */
 export const totalOf = (groups: Group[]): number => groups.reduce((sum, g) => sum + g.n, 0);
+
+/** The prices the groups' ranges hold before row filters: what reading every range whole reads. */
+const sizeOf = (groups: Group[]): number => groups.reduce((sum, g) => sum + g.size, 0);

@@ -101,6 +101,8 @@ export type Group = {
   ce: string;
   cur: number;
   n: number;
+  /** The group's prices before any row filter (search_groups.n): what reading its whole range reads. */
+  size: number;
 };
 
 /** The matched set per group, with every filter applied; one query. */
@@ -110,7 +112,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
   const groupWhere = allOf([foldedSql`${g.n} > 0`, ...filters.group]);
   const cur = inForceSql("g", filters.asOf);
   const cols = foldedSql`${g.termId} AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
-    ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur`;
+    ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur, ${g.n} AS size`;
   const inGroup = (col: "name_id" | "firm_id") =>
     foldedSql`${col === "name_id" ? ps.nameId : ps.firmId} = ${g.termId} AND ${ps.batchId} = ${g.batchId} AND ${ps.cycleStart} = ${g.cycleStart} AND ${ps.cycleEnd} = ${g.cycleEnd} AND ${ps.category} = ${g.category}`;
   // The prices of a group that a minimum reduction inside a band keeps within that band (CellFilter.partialBelow).
@@ -169,7 +171,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       // Too many firms to read range by range (演示, 制药: hundreds of firms, thousands of groups):
       // their groups are summed here, and the page reads them as one set.
       parts.push(foldedSql`SELECT 'F' AS kind, 0 AS termId, ${g.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${g.category} AS category,
-        ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur, sum(${g.n}) AS n
+        ${g.cycleStart} AS cs, ${g.cycleEnd} AS ce, ${cur} AS cur, sum(${g.n}) AS n, sum(${g.n}) AS size
         FROM ${searchGroups} ${g} JOIN ${batches} ${b} ON ${b.id} = ${g.batchId} WHERE ${g.termId} IN (${firmIds}) AND ${groupWhere}
         GROUP BY ${g.batchId}, ${g.category}, ${g.cycleStart}, ${g.cycleEnd}`);
     } else {
@@ -194,7 +196,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     const level = CODE_LEVELS.find((l) => l >= charLength(plan.codePrefix ?? "")) ?? 0;
     const prefix = plan.codePrefix ?? "";
     parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
-      ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, sum(${cg.n}) AS n
+      ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, sum(${cg.n}) AS n, sum(${cg.n}) AS size
       FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}
       WHERE ${cg.level} = ${litInt(level)} AND ${cg.prefix} >= ${litText(prefix)} AND ${cg.prefix} < ${litText(`${prefix}\u{10FFFF}`)}
         AND ${groupWhere}
@@ -208,7 +210,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       ...plan.words.map(wordCondition),
     ];
     parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${ps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${ps.category} AS category,
-      ${ps.cycleStart} AS cs, ${ps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n
+      ${ps.cycleStart} AS cs, ${ps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n, count(*) AS size
       FROM ${priceSearch} ${ps} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId} WHERE ${allOf(where)}
       GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }

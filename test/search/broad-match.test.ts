@@ -1,4 +1,3 @@
-import type { Client, InStatement } from "@libsql/client";
 import { type SQL, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client";
@@ -9,6 +8,7 @@ import { type PriceQuery, searchPrices as searchInForce } from "../../src/servic
 const searchPrices: typeof searchInForce = (db, query, tuning) => searchInForce(db, { include: "ended", ...query }, tuning);
 
 import type { SearchTuning } from "../../src/services/search-tuning";
+import { recording } from "../support/recording-db";
 import type { TestWorld } from "../support/test-db";
 import { createSearchWorld } from "./search-world";
 
@@ -40,32 +40,6 @@ beforeAll(async () => {
   world = await createSearchWorld();
 });
 afterAll(() => world.close());
-
-/** The database, recording the text of every statement the service sends. */
-function recording(db: Db): { db: Db; statements: string[] } {
-  const statements: string[] = [];
-  const client = (db as unknown as { $client: Client }).$client;
-  const recordingClient = new Proxy(client, {
-    get(target, prop) {
-      if (prop === "execute") {
-        return (stmt: InStatement) => {
-          // Identifier quotes dropped: statements name their tables through the schema ("prices" "p").
-          statements.push((typeof stmt === "string" ? stmt : stmt.sql).replaceAll('"', ""));
-          return target.execute(stmt);
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === "$client") return recordingClient;
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  return { db: proxy, statements };
-}
 
 /** Every page of a query, with the total and facets each page reported. */
 async function walk(db: Db, query: PriceQuery, tuning: SearchTuning) {
@@ -113,10 +87,10 @@ function asTruth(page: Awaited<ReturnType<typeof searchPrices>>): Truth {
 describe("broad matches", () => {
   it("a code prefix shared by many products: exact total and facets from the kept sums of code starts", async () => {
     for (const prefix of ["XC10", "XC10AAA0", "国药准字H1", "XC1"]) {
-      const { db, statements } = recording(world.db);
+      const { db, texts } = recording(world.db);
       const page = await searchPrices(db, { q: prefix.toLowerCase(), limit: 2 }, FAST);
       expect(
-        statements.some((s) => s.includes("FROM search_code_groups")),
+        texts().some((s) => s.includes("FROM search_code_groups")),
         prefix,
       ).toBe(true);
       const expected = await truth(sql`(pr.nhsa_code LIKE ${`${prefix}%`} OR pr.approval_no LIKE ${`${prefix}%`})`);
@@ -126,9 +100,9 @@ describe("broad matches", () => {
   });
 
   it("a word in many firm names: exact total and facets, and the page read from a window of the unit-price order", async () => {
-    const { db, statements } = recording(world.db);
+    const { db, texts } = recording(world.db);
     const page = await searchPrices(db, { q: "药业", limit: 2 }, FAST);
-    expect(statements.some((s) => s.includes("FROM prices p CROSS JOIN price_search ps"))).toBe(true);
+    expect(texts().some((s) => s.includes("FROM prices p CROSS JOIN price_search ps"))).toBe(true);
     expect(asTruth(page)).toEqual(await truth(sql`pr.manufacturer LIKE '%药业%'`));
   });
 
@@ -144,11 +118,11 @@ describe("broad matches", () => {
     try {
       const report = await runImport(more.db, { kind: "prices", bytes: new TextEncoder().encode([header, ...lines].join("\n")), actor: "test" });
       expect(report.errors).toEqual([]);
-      const { db, statements } = recording(more.db);
+      const { db, texts } = recording(more.db);
       const page = await searchPrices(db, { q: "康药业", limit: 1 }, BY_RANGES);
       expect(page.total).toBe(18);
-      expect(statements.some((s) => s.includes("FROM prices p CROSS JOIN price_search ps"))).toBe(false);
-      const union = statements.find((s) => s.includes(" UNION ALL ") && s.includes("ps.firm_id = "));
+      expect(texts().some((s) => s.includes("FROM prices p CROSS JOIN price_search ps"))).toBe(false);
+      const union = texts().find((s) => s.includes(" UNION ALL ") && s.includes("ps.firm_id = "));
       expect(union, "one arm per firm range").toBeDefined();
       expect(union).not.toMatch(/ps\.firm_id IN \(/);
       const byRanges = await walk(more.db, { q: "康药业", limit: 1 }, BY_RANGES);

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PriceQuery, type PriceSort, searchPrices } from "../../src/services/prices";
 import type { SearchTuning } from "../../src/services/search-tuning";
+import { recording } from "../support/recording-db";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /**
@@ -104,5 +105,26 @@ describe("lists in an explicit order, on the real national results", () => {
     const everything = await walk({ limit: 100, asOf: "2021-06-01" }, WALK);
     expect(everything.ids.length).toBe((await allPrices()).length);
     expect(new Set(everything.ids).size).toBe(everything.ids.length);
+  });
+
+  it("a name sorted by reduction under narrowing filters reads its few groups whole instead of walking the reduction order", async () => {
+    for (const query of [
+      { q: "恩替卡韦", province: "广东省", manufacturer: "有限公司" },
+      { q: "阿托伐他汀", region: "山西省" },
+      { q: "氨氯地平", minDiscount: 50 },
+    ] satisfies PriceQuery[]) {
+      for (const sort of ["discount", "-discount"] as const) {
+        const label = `${JSON.stringify(query)} ${sort}`;
+        const { db, texts } = recording(world.db);
+        const first = await searchPrices(db, { include: "ended", ...query, sort, limit: 2 }, WALK);
+        expect(first.total, label).toBeGreaterThan(0);
+        expect(
+          texts().some((t) => /LIMIT 1 OFFSET/.test(t)),
+          `${label}: no window of the reduction order`,
+        ).toBe(false);
+        // Every page as the whole matched set sorted gives it.
+        expect(await walk({ ...query, sort, limit: 2 }, WALK), label).toEqual(await walk({ ...query, sort, limit: 2 }, ONE_LIST));
+      }
+    }
   });
 });

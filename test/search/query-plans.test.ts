@@ -3,11 +3,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUERY_CLASSES, type QueryClass, userQueries } from "../../bench/user-queries";
 import { loadDemo } from "../../src/cli/demo";
-import type { Db } from "../../src/db/client";
 import { type PriceChangeQuery, pricesChangedSince } from "../../src/services/price-feed";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import { getProduct } from "../../src/services/products";
 import { DEFAULT_SEARCH_TUNING } from "../../src/services/search-tuning";
+import { recording } from "../support/recording-db";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
 /**
@@ -25,25 +25,6 @@ beforeAll(async () => {
   await loadDemo(world.db, 1500);
 }, 120_000);
 afterAll(() => world.close());
-
-/** The database, recording every statement the service sends. */
-function recording(db: Db): { db: Db; statements: InStatement[] } {
-  const statements: InStatement[] = [];
-  const client = (db as unknown as { $client: Client }).$client;
-  const recordingClient = new Proxy(client, {
-    get(target, prop) {
-      if (prop === "execute") {
-        return (stmt: InStatement) => {
-          statements.push(stmt);
-          return target.execute(stmt);
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db: new Proxy(db, { get: (t, p, r) => (p === "$client" ? recordingClient : Reflect.get(t, p, r)) }), statements };
-}
 
 async function fullScans(statements: InStatement[]): Promise<string[]> {
   const client = (world.db as unknown as { $client: Client }).$client;
