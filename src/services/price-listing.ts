@@ -139,25 +139,28 @@ export async function sortedPage(
       db,
       sql`SELECT id, v FROM (${sql.join(list, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
-  const readArms = async (list: SQL[]): Promise<Row[]> => {
-    if (!byUnitPrice) return mergeArms(list.map(arm));
-    if (list.length <= n) return mergeArms(list.map((range) => orderedArm(range, inRange, desc, after, n)));
+  const readArms = async (list: GroupRange[]): Promise<Row[]> => {
+    if (!byUnitPrice) return mergeArms(list.map(({ range }) => arm(range)));
+    if (list.length <= n) return mergeArms(list.map(({ range }) => orderedArm(range, inRange, desc, after, n)));
     // Many groups: each group's first matched price first (one step of its range each). The page's
     // last price is at least as good as the n-th best of those firsts, so only the groups whose first
     // reaches it are read further, and within them only the prices that reach it.
     const firsts = await readRows<Row & { arm: number }>(
       db,
-      sql`${sql.join(
-        list.map((range, i) => sql`SELECT ${litInt(i)} AS arm, id, v FROM (${orderedArm(range, inRange, desc, after, 1)})`),
-        sql` UNION ALL `,
-      )}`,
+      list.some((r) => r.narrowed)
+        ? sql`${sql.join(
+            list.map(({ range }, i) => sql`SELECT ${litInt(i)} AS arm, id, v FROM (${orderedArm(range, inRange, desc, after, 1)})`),
+            sql` UNION ALL `,
+          )}`
+        : sql`SELECT f.arm AS arm, ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM (${firstOfEachSql(list, inRange, desc, after)}) f
+            JOIN ${priceSearch} ${ps} ON ${ps.priceId} = f.id`,
     );
-    if (firsts.length < n) return mergeArms(firsts.map((f) => orderedArm(list[f.arm] as SQL, inRange, desc, after, n)));
+    if (firsts.length < n) return mergeArms(firsts.map((f) => orderedArm((list[f.arm] as GroupRange).range, inRange, desc, after, n)));
     const better = (a: Row, b: Row) => (desc ? b.v - a.v || b.id - a.id : a.v - b.v || a.id - b.id);
     const edge = Number([...firsts].sort(better)[n - 1]?.v);
     const reach = sql`${ps.unitPriceE4} ${desc ? sql`>=` : sql`<=`} ${litInt(edge)}`;
     const kept = firsts.filter((f) => (desc ? f.v >= edge : f.v <= edge));
-    return mergeArms(kept.map((f) => orderedArm(allOf([list[f.arm] as SQL, reach]), inRange, desc, after, n)));
+    return mergeArms(kept.map((f) => orderedArm(allOf([(list[f.arm] as GroupRange).range, reach]), inRange, desc, after, n)));
   };
   if (total > 0) {
     const all = (await readRows<{ n: number | null }>(db, MAX_PRICE_ID_SQL))[0]?.n ?? 0;
@@ -203,21 +206,40 @@ export async function sortedPage(
  * firms both matched (a price could then come twice), or the groups are too many for one compound
  * SELECT.
  */
-function groupRanges(plan: SearchPlan, groups: Group[], maxArms: number): SQL[] | null {
+function groupRanges(plan: SearchPlan, groups: Group[], maxArms: number): GroupRange[] | null {
   const kinds = new Set(groups.map((g) => g.kind));
   if (kinds.size !== 1 || !(kinds.has("n") || kinds.has("f"))) return null;
   const onlyOf = onlyOfNames(plan);
   const seen = new Set<string>();
-  const ranges: SQL[] = [];
+  const ranges: GroupRange[] = [];
   for (const g of groups) {
     if (g.n <= 0) continue;
     // Two categories of one (term, batch, cycle) share one index range.
     const id = JSON.stringify([g.termId, g.batchId, g.cs, g.ce]);
     if (seen.has(id)) continue;
     seen.add(id);
-    ranges.push(groupRange(g, onlyOf));
+    ranges.push({ range: groupRange(g, onlyOf), group: g, narrowed: g.kind === "n" && onlyOf.has(g.termId) });
   }
   return ranges.length && ranges.length <= maxArms ? ranges : null;
+}
+
+/** A matched group's range of its rank index; `narrowed` when a name keeps only some of its forms there. */
+type GroupRange = { range: SQL; group: Group; narrowed: boolean };
+
+/**
+ * Each group's first matched price in unit-price order, after the cursor: one seek of its range each,
+ * sent as one list of the groups' keys and one correlated read, not one arm per group (250 arms of a
+ * listing were 80 KB of SQL, and parsing them took longer than the seeks).
+ */
+function firstOfEachSql(ranges: GroupRange[], matched: SQL, desc: boolean, after: { v: unknown; id: number } | null): SQL {
+  const byName = ranges[0]?.group.kind === "n";
+  const dir = desc ? sql`DESC` : sql`ASC`;
+  const cursor = after ? [sql`(${ps.unitPriceE4}, ${ps.priceId}) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
+  const keys = ranges.map(({ group: g }, i) => sql`(${litInt(i)}, ${litInt(g.termId)}, ${litText(g.batchId)}, ${litText(g.cs)}, ${litText(g.ce)})`);
+  const inGroup = sql`${byName ? ps.nameId : ps.firmId} = k.column2 AND ${ps.batchId} = k.column3 AND ${ps.cycleStart} = k.column4 AND ${ps.cycleEnd} = k.column5`;
+  return sql`SELECT k.column1 AS arm, (SELECT ${ps.priceId} FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup, ...cursor, matched])}
+      ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT 1) AS id
+    FROM (VALUES ${sql.join(keys, sql`, `)}) k`;
 }
 
 /** One group's first n matched prices in unit-price order, after the cursor: one limited read of its range. */
