@@ -71,9 +71,14 @@ export async function run(args: string[]): Promise<void> {
     const before = rssMb(pid);
     const load1 = loadavg();
     let peak = before;
+    // The peak while the body arrives (spooled to disk) and while it is imported, apart.
+    const phase = { sent: false, uploadPeak: before, importPeak: 0 };
     const timer = setInterval(() => {
       try {
-        peak = Math.max(peak, rssMb(pid));
+        const rss = rssMb(pid);
+        peak = Math.max(peak, rss);
+        if (phase.sent) phase.importPeak = Math.max(phase.importPeak, rss);
+        else phase.uploadPeak = Math.max(phase.uploadPeak, rss);
       } catch {
         // the server has just exited
       }
@@ -82,7 +87,9 @@ export async function run(args: string[]): Promise<void> {
       `posting ${(size / 1048576).toFixed(0)} MB (${rows.toLocaleString("en-US")} SYNTHETIC prices) ${multipart ? "as a multipart form" : "as text/csv"} …`,
     );
     const started = performance.now();
-    const answer = await post(port, csv, size, multipart);
+    const answer = await post(port, csv, size, multipart, () => {
+      phase.sent = true;
+    });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(timer);
     const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -98,6 +105,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `server RSS: ${before.toFixed(0)} MB before; peak ${peak.toFixed(0)} MB sampled, ${hwm.toFixed(0)} MB VmHWM (target ≤ ${TARGET_PEAK_MB} MB) ${hwm <= TARGET_PEAK_MB ? "MET" : "NOT MET"}`,
     );
+    console.log(`server RSS peak while the body arrived: ${phase.uploadPeak.toFixed(0)} MB; while it was imported: ${phase.importPeak.toFixed(0)} MB`);
     console.log(`server RSS after the answer: ${after.toFixed(0)} MB at once, ${after10.toFixed(0)} MB 10 s later`);
     console.log(`temporary files left in UPLOAD_SPOOL_DIR: ${left.length}`);
     const fmt = (l: number[]) => l.map((n) => n.toFixed(2)).join(", ");
@@ -113,7 +121,7 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Streams the file as the body (never in memory here either), with Content-Length. */
-function post(port: number, file: string, size: number, multipart: boolean): Promise<{ status: number; body: string }> {
+function post(port: number, file: string, size: number, multipart: boolean, onSent: () => void): Promise<{ status: number; body: string }> {
   const boundary = "----vbp-bench-boundary-7d1f";
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="prices.csv"\r\nContent-Type: text/csv\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
@@ -122,6 +130,7 @@ function post(port: number, file: string, size: number, multipart: boolean): Pro
     if (multipart) yield head;
     for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) yield chunk as Buffer;
     if (multipart) yield tail;
+    onSent();
   }
   return new Promise((done, fail) => {
     const req = request(
