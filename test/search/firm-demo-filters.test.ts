@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PriceQuery, searchPrices } from "../../src/services/prices";
 import type { SearchTuning } from "../../src/services/search-tuning";
 import { createTestWorld, type TestWorld } from "../support/test-db";
+import { WALK_TUNING } from "./search-world";
 
 /**
  * `manufacturer=` is read as the firms whose name holds the fragment (the search dictionary) and
@@ -10,15 +11,7 @@ import { createTestWorld, type TestWorld } from "../support/test-db";
  * national results, with one batch marked demo data and one mixing both, every page must hold
  * exactly what a LIKE and a flag over every price keep, in the order asked for, with the same total.
  */
-const WALK: SearchTuning = {
-  maxCodeIds: 1000,
-  maxRangesPerKey: 48,
-  maxFirmRanges: 48,
-  maxScanWindow: 1_000_000,
-  scanSlack: 4,
-  maxGroupArms: 400,
-  armCostRows: 50,
-};
+const WALK = WALK_TUNING;
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 
 type Row = { id: number; unit: number; discount: number | null; firm: string | null; synthetic: number };

@@ -4,6 +4,7 @@ import { type PriceQuery, type PriceSort, searchPrices } from "../../src/service
 import type { SearchTuning } from "../../src/services/search-tuning";
 import { recording } from "../support/recording-db";
 import { createTestWorld, type TestWorld } from "../support/test-db";
+import { WALK_TUNING } from "./search-world";
 
 /**
  * Lists without a text query, and lists in an explicit order, on the shipped real national results:
@@ -11,15 +12,7 @@ import { createTestWorld, type TestWorld } from "../support/test-db";
  * through the matched groups' ranges (when they are few). Both ways must give every page exactly as
  * a plain ORDER BY over every price gives it, cursors included.
  */
-const WALK: SearchTuning = {
-  maxCodeIds: 1000,
-  maxRangesPerKey: 48,
-  maxFirmRanges: 48,
-  maxScanWindow: 1_000_000,
-  scanSlack: 4,
-  maxGroupArms: 400,
-  armCostRows: 50,
-};
+const WALK = WALK_TUNING;
 /** Every page through the matched groups' own ranges, one read each. */
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 /** Every page through one IN list of the matched groups, sorted whole. */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { SearchTuning } from "../../src/services/search-tuning";
 import { importFiles } from "../../src/services/seed";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -19,3 +20,17 @@ export async function createSearchWorld(): Promise<TestWorld> {
   );
   return world;
 }
+
+/**
+ * Listings that walk the sort's index whenever the matched prices allow (a window as long as a
+ * fixture's whole table), with every other threshold at its default, firms listed by range up to 48.
+ */
+export const WALK_TUNING: SearchTuning = {
+  maxCodeIds: 1000,
+  maxRangesPerKey: 48,
+  maxFirmRanges: 48,
+  maxScanWindow: 1_000_000,
+  scanSlack: 4,
+  maxGroupArms: 400,
+  armCostRows: 50,
+};
