@@ -44,6 +44,13 @@ export function withRawUtf8Urls(
       socket.off("end", handOver);
       if (head.length) socket.unshift(encodeRequestLine(head));
       connections?.handedOver(socket);
+      // Node's HTTP server feeds a fresh socket's bytes to its parser natively; on a socket already
+      // read here that path never stops reading when a request body is not taken as fast as it
+      // arrives, so a slow reader got the whole body in memory (231 of a 238 MB upload spooled to
+      // disk). Marked as consumed, the socket is read through its stream, which pauses.
+      // as unknown as: the handle and its flag are net.Socket's internals, absent from its type.
+      const handle = (socket as unknown as { _handle?: { _consumed?: boolean } | null })._handle;
+      if (handle) handle._consumed = true;
       http.emit("connection", socket);
     };
     const onReadable = () => {
