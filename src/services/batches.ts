@@ -4,7 +4,7 @@ import { readRows } from "../db/read-rows";
 import type { BatchFields, SqlRow } from "../db/rows";
 import { batches, batchStats, priceSearch, prices, products, tombstones } from "../db/schema";
 import { aliasedColumn, bareColumns, commaList, renderedAlias, trustedSql } from "../db/trusted-sql";
-import { BatchStatisticsBuilder, type BidLandscape, type batchStatistics, PUBLISHED_MEAN_BASELINES } from "../domain";
+import { type BatchStatistics, BatchStatisticsBuilder, type BidLandscape, PUBLISHED_MEAN_BASELINES } from "../domain";
 import { type PriceState, priceState } from "../domain/state";
 import { notFound } from "../errors";
 import { computeBidLandscape } from "./bids";
@@ -64,7 +64,7 @@ const batchFromJson = (json: SQLWrapper) =>
     sql`, `,
   );
 
-export type BatchStatisticsView = ReturnType<typeof batchStatistics>;
+export type BatchStatisticsView = BatchStatistics;
 
 /** What batch_stats.stats holds: the statistics and the bid landscape. */
 type StoredStats = BatchStatisticsView & { bidLandscape: BidLandscape };

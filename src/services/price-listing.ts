@@ -147,13 +147,8 @@ export async function sortedPage(
     // reaches it are read further, and within them only the prices that reach it.
     const firsts = await readRows<Row & { arm: number }>(
       db,
-      list.some((r) => r.narrowed)
-        ? sql`${sql.join(
-            list.map(({ range }, i) => sql`SELECT ${litInt(i)} AS arm, id, v FROM (${orderedArm(range, inRange, desc, after, 1)})`),
-            sql` UNION ALL `,
-          )}`
-        : sql`SELECT f.arm AS arm, ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM (${firstOfEachSql(list, inRange, desc, after)}) f
-            JOIN ${priceSearch} ${ps} ON ${ps.priceId} = f.id`,
+      sql`SELECT f.arm AS arm, ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM (${firstOfEachSql(list, inRange, desc, after)}) f
+        JOIN ${priceSearch} ${ps} ON ${ps.priceId} = f.id`,
     );
     if (firsts.length < n) return mergeArms(firsts.map((f) => orderedArm((list[f.arm] as GroupRange).range, inRange, desc, after, n)));
     const better = (a: Row, b: Row) => (desc ? b.v - a.v || b.id - a.id : a.v - b.v || a.id - b.id);
@@ -218,13 +213,17 @@ function groupRanges(plan: SearchPlan, groups: Group[], maxArms: number): GroupR
     const id = JSON.stringify([g.termId, g.batchId, g.cs, g.ce]);
     if (seen.has(id)) continue;
     seen.add(id);
-    ranges.push({ range: groupRange(g, onlyOf), group: g, narrowed: g.kind === "n" && onlyOf.has(g.termId) });
+    ranges.push({ range: groupRange(g, onlyOf), group: g, only: g.kind === "n" ? onlyOf.get(g.termId) : undefined });
   }
   return ranges.length && ranges.length <= maxArms ? ranges : null;
 }
 
-/** A matched group's range of its rank index; `narrowed` when a name keeps only some of its forms there. */
-type GroupRange = { range: SQL; group: Group; narrowed: boolean };
+/** A matched group's range of its rank index; `only` when a name keeps only some of its forms there. */
+type GroupRange = { range: SQL; group: Group; only: SQL | undefined };
+
+/** Past the cursor in unit-price order, on price_search rows. */
+const pastCursor = (desc: boolean, after: { v: unknown; id: number } | null): SQL[] =>
+  after ? [sql`(${ps.unitPriceE4}, ${ps.priceId}) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
 
 /**
  * Each group's first matched price in unit-price order, after the cursor: one seek of its range each,
@@ -234,10 +233,19 @@ type GroupRange = { range: SQL; group: Group; narrowed: boolean };
 function firstOfEachSql(ranges: GroupRange[], matched: SQL, desc: boolean, after: { v: unknown; id: number } | null): SQL {
   const byName = ranges[0]?.group.kind === "n";
   const dir = desc ? sql`DESC` : sql`ASC`;
-  const cursor = after ? [sql`(${ps.unitPriceE4}, ${ps.priceId}) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
   const keys = ranges.map(({ group: g }, i) => sql`(${litInt(i)}, ${litInt(g.termId)}, ${litText(g.batchId)}, ${litText(g.cs)}, ${litText(g.ce)})`);
   const inGroup = sql`${byName ? ps.nameId : ps.firmId} = k.column2 AND ${ps.batchId} = k.column3 AND ${ps.cycleStart} = k.column4 AND ${ps.cycleEnd} = k.column5`;
-  return sql`SELECT k.column1 AS arm, (SELECT ${ps.priceId} FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup, ...cursor, matched])}
+  // A name narrowed to some forms keeps only those in its groups, as its own ranges do.
+  const narrowed = new Map(ranges.flatMap((r) => (r.only ? [[r.group.termId, r.only] as const] : [])));
+  const only = narrowed.size
+    ? [
+        sql`(CASE k.column2 ${sql.join(
+          [...narrowed].map(([id, cond]) => sql`WHEN ${litInt(id)} THEN (${cond})`),
+          sql` `,
+        )} ELSE 1 END)`,
+      ]
+    : [];
+  return sql`SELECT k.column1 AS arm, (SELECT ${ps.priceId} FROM ${priceSearch} ${ps} WHERE ${allOf([inGroup, ...only, ...pastCursor(desc, after), matched])}
       ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT 1) AS id
     FROM (VALUES ${sql.join(keys, sql`, `)}) k`;
 }
@@ -245,9 +253,8 @@ function firstOfEachSql(ranges: GroupRange[], matched: SQL, desc: boolean, after
 /** One group's first n matched prices in unit-price order, after the cursor: one limited read of its range. */
 function orderedArm(range: SQL, matched: SQL, desc: boolean, after: { v: unknown; id: number } | null, n: number): SQL {
   const dir = desc ? sql`DESC` : sql`ASC`;
-  const cursor = after ? [sql`(${ps.unitPriceE4}, ${ps.priceId}) ${desc ? sql`<` : sql`>`} (${litInt(Number(after.v))}, ${litInt(after.id)})`] : [];
   return sql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM ${priceSearch} ${ps}
-      WHERE ${allOf([range, ...cursor, matched])} ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT ${litInt(n)})`;
+      WHERE ${allOf([range, ...pastCursor(desc, after), matched])} ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT ${litInt(n)})`;
 }
 
 /** The name groups' ranges of price_search_name_rank_idx, as one condition. */
