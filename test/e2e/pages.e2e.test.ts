@@ -403,6 +403,16 @@ describe("pages in a browser", () => {
     await expect(page.locator("#preview-added-rows tbody tr").first().innerText()).resolves.toContain("阿托伐他汀钙片 40mg 演示制药");
     // The full-precision float 70/3 is rounded to 4 places, never rejected, and the report says so.
     await expect(page.locator("main").innerText()).resolves.toContain("23.3333");
+    // The report with its example rows, cards on a phone: their caption spans the cards' width
+    // (it was squeezed into a column of one or two characters a line).
+    for (const [size, viewport] of WIDTHS) {
+      await page.setViewportSize(viewport);
+      await checkLayout(page, "import-preview", size);
+      const widths = await page
+        .locator("#preview-added-rows")
+        .evaluate((t) => ({ table: t.getBoundingClientRect().width, caption: (t.querySelector("caption") as HTMLElement).getBoundingClientRect().width }));
+      expect(widths.caption, `the examples' caption at ${size} width`).toBeGreaterThan(widths.table * 0.9);
+    }
   }, 120_000);
 
   for (const [size, viewport] of WIDTHS) {
