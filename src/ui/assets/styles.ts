@@ -165,7 +165,7 @@ button.link { background: none; border: 0; padding: 0; min-height: 0; color: var
   h1 { font-size: 1.3rem; }
   .search-row { grid-template-columns: 1fr; }
   table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.cards, table.cards caption, table.cards tbody, table.cards tr, table.cards td, table.cards th[scope="row"] { display: block; width: 100%; }
+  table.cards, table.cards caption:not(.visually-hidden), table.cards tbody, table.cards tr, table.cards td, table.cards th[scope="row"] { display: block; width: 100%; }
   table.cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .7rem; padding: .35rem .6rem; }
   /* the label hangs in a left column; the cell's own content (text, links, tags) flows inline after it */
   /* flow-root: the cell grows to hold its label even when the label wraps to two lines */
