@@ -86,61 +86,169 @@ export function bidGroupKey(e: Pick<BidEntry, "genericName" | "dosageForm" | "sp
 
 const firmOf = (e: BidEntry) => e.firm?.trim() || null;
 const yuan = (e4: number | null) => (e4 === null ? null : storedE4ToYuan(e4));
-// reduce, not Math.min(...xs): a synthetic group can hold more entries than a call takes arguments.
-const minOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => Math.min(b, a)) : null);
-const maxOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => Math.max(b, a)) : null);
 
-/** A bid with a price that counts: chosen, or losing at or under the ceiling (when one is known). */
-const validOffer = (e: BidEntry, ceiling: number | null) => e.unitPriceE4 !== null && (e.chosen || ceiling === null || e.unitPriceE4 <= ceiling);
+/**
+ * One group's bids gathered one at a time: only what the landscape needs (prices, flags, firms),
+ * not the entries, so a batch of 150,000 offers is never held whole. Whether a losing bid counts
+ * depends on the group's ceiling, known only at the end, hence the prices are kept until then.
+ */
+class BidGroupBuilder {
+  private readonly first: Pick<BidEntry, "genericName" | "dosageForm" | "spec">;
+  private ceiling: number | null = null;
+  /** Unit prices of the priced bids, and whether each was chosen (same index). */
+  private readonly prices: number[] = [];
+  private readonly chosenFlags: boolean[] = [];
+  private readonly firms = new Set<string>();
+  /** Per chosen firm's label: its cheapest chosen price (Infinity without one) and the order it came in. */
+  private readonly labels = new Map<string, { price: number; order: number }>();
+  private bids = 0;
+  private chosen = 0;
+  private unpriced = 0;
 
-function position(entries: readonly BidEntry[], highestChosen: number, ceiling: number | null): ChosenPosition {
-  const priced = entries.filter((e) => validOffer(e, ceiling));
-  const lowest = minOf(priced.map((e) => e.unitPriceE4!))!;
-  return {
-    highestChosenRank: 1 + priced.filter((e) => e.unitPriceE4! < highestChosen).length,
-    pricedBids: priced.length,
-    highestChosenToLowestBid: lowest > 0 ? roundFraction(fraction(BigInt(highestChosen), BigInt(lowest)), 2) : null,
-    highestChosenPctOfCeiling: ceiling !== null && ceiling > 0 ? roundFraction(fraction(BigInt(highestChosen) * 100n, BigInt(ceiling)), 2) : null,
-    losingBelowHighestChosen: priced.filter((e) => !e.chosen && e.unitPriceE4! < highestChosen).length,
-  };
+  constructor(first: BidEntry) {
+    this.first = { genericName: first.genericName, dosageForm: first.dosageForm, spec: first.spec };
+  }
+
+  add(e: BidEntry): void {
+    this.bids++;
+    // The batch has one ceiling per group; when rows disagree, the highest is the one every bid was under.
+    const c = e.ceilingUnitPriceE4 ?? null;
+    if (c !== null && (this.ceiling === null || c > this.ceiling)) this.ceiling = c;
+    const firm = firmOf(e);
+    if (firm !== null) this.firms.add(firm);
+    if (e.unitPriceE4 === null) this.unpriced++;
+    else {
+      this.prices.push(e.unitPriceE4);
+      this.chosenFlags.push(e.chosen);
+    }
+    if (!e.chosen) return;
+    const order = this.chosen++;
+    const label = e.firmLabel?.trim() || firm;
+    if (label === null) return;
+    // Chosen firms are listed cheapest first, ties in the order they came: a label's first place is its cheapest.
+    const price = e.unitPriceE4 ?? Infinity;
+    const seen = this.labels.get(label);
+    if (!seen || price < seen.price) this.labels.set(label, { price, order });
+  }
+
+  result(): BidGroup {
+    const { ceiling, prices, chosenFlags } = this;
+    // A bid with a price that counts: chosen, or losing at or under the ceiling (when one is known).
+    const valid = (i: number) => chosenFlags[i] || ceiling === null || prices[i]! <= ceiling;
+    let validCount = 0;
+    let lowest: number | null = null;
+    let highest: number | null = null;
+    let lowestChosen: number | null = null;
+    let highestChosen: number | null = null;
+    let lowestLosing: number | null = null;
+    for (let i = 0; i < prices.length; i++) {
+      if (!valid(i)) continue;
+      const v = prices[i]!;
+      validCount++;
+      lowest = lowest === null ? v : Math.min(lowest, v);
+      highest = highest === null ? v : Math.max(highest, v);
+      if (chosenFlags[i]) {
+        lowestChosen = lowestChosen === null ? v : Math.min(lowestChosen, v);
+        highestChosen = highestChosen === null ? v : Math.max(highestChosen, v);
+      } else lowestLosing = lowestLosing === null ? v : Math.min(lowestLosing, v);
+    }
+    const chosenFirms = [...this.labels]
+      .sort(([, a], [, b]) => (a.price === b.price ? a.order - b.order : a.price - b.price))
+      .slice(0, CHOSEN_FIRMS_LISTED)
+      .map(([label]) => label);
+    return {
+      genericName: this.first.genericName,
+      dosageForm: this.first.dosageForm,
+      spec: this.first.spec,
+      strengthNormalized: normalizeStrength(this.first.spec),
+      firms: this.firms.size,
+      chosenFirms,
+      bids: this.bids,
+      chosen: this.chosen,
+      losing: this.bids - this.chosen,
+      unpriced: this.unpriced,
+      overCeiling: this.bids - this.unpriced - validCount,
+      lowestBid: yuan(lowest),
+      highestBid: yuan(highest),
+      lowestChosen: yuan(lowestChosen),
+      highestChosen: yuan(highestChosen),
+      lowestLosing: yuan(lowestLosing),
+      ceilingUnitPrice: yuan(ceiling),
+      position: highestChosen === null ? null : this.position(valid, validCount, lowest!, highestChosen),
+    };
+  }
+
+  private position(valid: (i: number) => boolean, pricedBids: number, lowest: number, highestChosen: number): ChosenPosition {
+    const { ceiling, prices, chosenFlags } = this;
+    let cheaper = 0;
+    let cheaperLosing = 0;
+    for (let i = 0; i < prices.length; i++) {
+      if (!valid(i) || prices[i]! >= highestChosen) continue;
+      cheaper++;
+      if (!chosenFlags[i]) cheaperLosing++;
+    }
+    return {
+      highestChosenRank: 1 + cheaper,
+      pricedBids,
+      highestChosenToLowestBid: lowest > 0 ? roundFraction(fraction(BigInt(highestChosen), BigInt(lowest)), 2) : null,
+      highestChosenPctOfCeiling: ceiling !== null && ceiling > 0 ? roundFraction(fraction(BigInt(highestChosen) * 100n, BigInt(ceiling)), 2) : null,
+      losingBelowHighestChosen: cheaperLosing,
+    };
+  }
 }
 
 /** The landscape of one group's entries (all of the same bidGroupKey). */
 export function bidGroup(entries: readonly BidEntry[]): BidGroup {
   const first = entries[0];
   if (!first) throw new RangeError("a bid group needs at least one entry");
-  // The batch has one ceiling per group; when rows disagree, the highest is the one every bid was under.
-  const ceiling = maxOf(entries.map((e) => e.ceilingUnitPriceE4 ?? null).filter((c): c is number => c !== null));
-  const prices = (pred: (e: BidEntry) => boolean) => entries.filter((e) => pred(e) && validOffer(e, ceiling)).map((e) => e.unitPriceE4!);
-  const all = prices(() => true);
-  const chosenPrices = prices((e) => e.chosen);
-  const highestChosen = maxOf(chosenPrices);
-  const unpriced = entries.filter((e) => e.unitPriceE4 === null).length;
-  const chosenEntries = entries.filter((e) => e.chosen);
-  const chosenFirms = [...chosenEntries]
-    .sort((a, b) => (a.unitPriceE4 ?? Infinity) - (b.unitPriceE4 ?? Infinity))
-    .map((e) => e.firmLabel?.trim() || firmOf(e))
-    .filter((f): f is string => f !== null);
-  return {
-    genericName: first.genericName,
-    dosageForm: first.dosageForm,
-    spec: first.spec,
-    strengthNormalized: normalizeStrength(first.spec),
-    firms: new Set(entries.map(firmOf).filter((f) => f !== null)).size,
-    chosenFirms: [...new Set(chosenFirms)].slice(0, CHOSEN_FIRMS_LISTED),
-    bids: entries.length,
-    chosen: chosenEntries.length,
-    losing: entries.length - chosenEntries.length,
-    unpriced,
-    overCeiling: entries.length - unpriced - all.length,
-    lowestBid: yuan(minOf(all)),
-    highestBid: yuan(maxOf(all)),
-    lowestChosen: yuan(minOf(chosenPrices)),
-    highestChosen: yuan(highestChosen),
-    lowestLosing: yuan(minOf(prices((e) => !e.chosen))),
-    ceilingUnitPrice: yuan(ceiling),
-    position: highestChosen === null ? null : position(entries, highestChosen, ceiling),
-  };
+  const group = new BidGroupBuilder(first);
+  for (const e of entries) group.add(e);
+  return group.result();
+}
+
+/**
+ * A batch's bid landscape gathered one offer at a time (see BidGroupBuilder): the service reads a
+ * batch's offers in pages and never holds them all. The result does not depend on how the offers
+ * were paged, only on their order (a group's strength as first written, ties among chosen firms).
+ */
+export class BidLandscapeBuilder {
+  private readonly groups = new Map<string, BidGroupBuilder>();
+  private readonly firms = new Set<string>();
+  private readonly chosenFirms = new Set<string>();
+  private bids = 0;
+  private chosen = 0;
+  private unpriced = 0;
+
+  add(e: BidEntry): void {
+    const key = bidGroupKey(e);
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = new BidGroupBuilder(e)));
+    group.add(e);
+    this.bids++;
+    if (e.unitPriceE4 === null) this.unpriced++;
+    const firm = firmOf(e);
+    if (e.chosen) this.chosen++;
+    if (firm === null) return;
+    this.firms.add(firm);
+    if (e.chosen) this.chosenFirms.add(firm);
+  }
+
+  result(): BidLandscape {
+    const keys = [...this.groups.keys()].sort();
+    const items = keys.map((k) => this.groups.get(k)!.result());
+    return {
+      losingBidsKnown: this.chosen < this.bids,
+      groups: keys.length,
+      firms: this.firms.size,
+      chosenFirms: this.chosenFirms.size,
+      bids: this.bids,
+      chosen: this.chosen,
+      losing: this.bids - this.chosen,
+      unpriced: this.unpriced,
+      overCeiling: items.reduce((n, g) => n + g.overCeiling, 0),
+      items,
+    };
+  }
 }
 
 /**
@@ -149,27 +257,7 @@ export function bidGroup(entries: readonly BidEntry[]): BidGroup {
  * prices sit. Groups in name, form and strength order.
  */
 export function bidLandscape(entries: readonly BidEntry[]): BidLandscape {
-  const groups = new Map<string, BidEntry[]>();
-  for (const e of entries) {
-    const key = bidGroupKey(e);
-    const list = groups.get(key);
-    if (list) list.push(e);
-    else groups.set(key, [e]);
-  }
-  const keys = [...groups.keys()].sort();
-  const items = keys.map((k) => bidGroup(groups.get(k)!));
-  const chosen = entries.filter((e) => e.chosen);
-  const distinctFirms = (xs: readonly BidEntry[]) => new Set(xs.map(firmOf).filter((f) => f !== null)).size;
-  return {
-    losingBidsKnown: chosen.length < entries.length,
-    groups: keys.length,
-    firms: distinctFirms(entries),
-    chosenFirms: distinctFirms(chosen),
-    bids: entries.length,
-    chosen: chosen.length,
-    losing: entries.length - chosen.length,
-    unpriced: entries.filter((e) => e.unitPriceE4 === null).length,
-    overCeiling: items.reduce((n, g) => n + g.overCeiling, 0),
-    items,
-  };
+  const builder = new BidLandscapeBuilder();
+  for (const e of entries) builder.add(e);
+  return builder.result();
 }

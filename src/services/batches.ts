@@ -297,5 +297,5 @@ async function computeStoredStats(db: Db, batchId: string, pageRows: number): Pr
   }
   const stats = builder.result();
   // The landscape is kept beside the statistics so a batch page does not regroup every price of a large batch.
-  return { ...stats, bidLandscape: await computeBidLandscape(db, batchId) };
+  return { ...stats, bidLandscape: await computeBidLandscape(db, batchId, pageRows) };
 }

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { batches, bids, prices, products } from "../db/schema";
 import { renderedAlias } from "../db/trusted-sql";
-import { type BidEntry, type BidGroup, type BidLandscape, bidGroupKey, bidLandscape, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
+import { type BidEntry, type BidGroup, type BidLandscape, BidLandscapeBuilder, bidGroupKey, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
 import { normalizeStrength } from "../domain/strength";
 import { AppError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -63,7 +63,22 @@ const unitOf = (perUnit: number | null, perPackage: number | null, packageQty: n
 const yuan = (e4: number | null) => (e4 === null ? null : storedE4ToYuan(e4));
 const flag = (v: number | boolean | null) => (v === null ? null : Boolean(v));
 
-function toEntry(r: OfferSqlRow): BidEntry {
+/** What a bid landscape reads of an offer. */
+type LandscapeFields = Pick<
+  OfferSqlRow,
+  | "outcome"
+  | "genericName"
+  | "dosageForm"
+  | "spec"
+  | "packageQty"
+  | "manufacturer"
+  | "manufacturerShort"
+  | "bidUnitPriceE4"
+  | "ceilingUnitPriceE4"
+  | "ceilingPriceE4"
+>;
+
+function toEntry(r: LandscapeFields): BidEntry {
   return {
     genericName: r.genericName,
     dosageForm: r.dosageForm,
@@ -104,18 +119,47 @@ function toBidView(r: OfferSqlRow) {
 
 export type BidView = ReturnType<typeof toBidView>;
 
+/** Offers read per statement when a batch's bid landscape is gathered. */
+export const LANDSCAPE_PAGE_ROWS = 5000;
+
+type LandscapeSqlRow = Omit<LandscapeFields, "outcome"> & {
+  /** The page's key: a chosen price's product, a losing bid's natural key (each the batch's unique index). */
+  after: number | string;
+};
+
 /**
  * The bid landscape of a batch, computed from what is stored now (refreshBatchStats keeps a copy).
- * Reads only the columns the landscape needs: a synthetic batch of a million-price import holds
- * ~150,000 prices, read here once per import.
+ * A synthetic batch of a million-price import holds ~150,000 offers: read whole, as row objects,
+ * they took ~100 MB at the end of the import. They are read a page at a time instead, chosen
+ * prices by product and then losing bids by natural key (each on the batch's unique index), with
+ * only the columns the landscape needs.
  */
-export async function computeBidLandscape(db: Db, batchId: string): Promise<BidLandscape> {
-  const rows = await readRows<OfferSqlRow>(
-    db,
-    sql`SELECT outcome, genericName, dosageForm, spec, packageQty, manufacturer, manufacturerShort, bidUnitPriceE4,
-      ceilingUnitPriceE4, ceilingPriceE4 FROM (${offersOf(batchId)})`,
-  );
-  return bidLandscape(rows.map(toEntry));
+export async function computeBidLandscape(db: Db, batchId: string, pageRows = LANDSCAPE_PAGE_ROWS): Promise<BidLandscape> {
+  const builder = new BidLandscapeBuilder();
+  const chosen = (after: number | string | null) =>
+    sql`SELECT ${pr.genericName} AS genericName, ${pr.dosageForm} AS dosageForm, ${pr.spec} AS spec, ${pr.packageQty} AS packageQty,
+        ${pr.manufacturer} AS manufacturer, ${pr.manufacturerShort} AS manufacturerShort, ${p.unitPriceE4} AS bidUnitPriceE4,
+        ${p.ceilingUnitPriceE4} AS ceilingUnitPriceE4, NULL AS ceilingPriceE4, ${p.productId} AS after
+      FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
+      WHERE ${p.batchId} = ${batchId} AND ${p.productId} > ${after ?? -1} ORDER BY ${p.productId} LIMIT ${pageRows}`;
+  const losing = (after: number | string | null) =>
+    sql`SELECT ${b.genericName} AS genericName, ${b.dosageForm} AS dosageForm, ${b.spec} AS spec, ${b.packageQty} AS packageQty,
+        ${b.manufacturer} AS manufacturer, ${b.manufacturerShort} AS manufacturerShort, ${b.bidUnitPriceE4} AS bidUnitPriceE4,
+        NULL AS ceilingUnitPriceE4, ${b.ceilingPriceE4} AS ceilingPriceE4, ${b.naturalKey} AS after
+      FROM ${bids} ${b} WHERE ${b.batchId} = ${batchId} ${after === null ? sql`` : sql`AND ${b.naturalKey} > ${after}`}
+      ORDER BY ${b.naturalKey} LIMIT ${pageRows}`;
+  for (const [page, outcome] of [
+    [chosen, "chosen"],
+    [losing, "not_chosen"],
+  ] as const) {
+    for (let after: number | string | null = null; ; ) {
+      const rows: LandscapeSqlRow[] = await readRows<LandscapeSqlRow>(db, page(after));
+      for (const r of rows) builder.add(toEntry({ ...r, outcome }));
+      if (rows.length < pageRows) break;
+      after = rows[rows.length - 1]!.after;
+    }
+  }
+  return builder.result();
 }
 
 export type BidListQuery = { outcome?: "chosen" | "not_chosen"; genericName?: string; limit?: number; cursor?: string };

@@ -72,5 +72,7 @@ describe("batch statistics and their baselines, on the real seeds", () => {
     expect(b4).toMatchObject({ products: 158, primaryBaselines: { ceiling: 158, pre_vbp: 0 } });
     expect(b4.byBaseline.pre_vbp).toMatchObject({ priced: 116, meanDiscountPct: 66.34 });
     expect(b4.byBaseline.ceiling.meanDiscountPct).toBe(23.47);
+    // The bid landscape is gathered in the same pages: 225 offers of batch 4, 158 chosen and 67 losing.
+    expect(b4.bidLandscape).toMatchObject({ bids: 225, chosen: 158, losing: 67, losingBidsKnown: true });
   });
 });

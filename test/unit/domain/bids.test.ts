@@ -65,6 +65,12 @@ describe("bid landscape", () => {
     expect(bidLandscape([bid("甲", 1, true), bid("乙", 2, false)]).losingBidsKnown).toBe(true);
   });
 
+  it("lists chosen firms cheapest first, each once at its cheapest chosen price, ties in the order they came, unpriced last", () => {
+    const g = bidGroup([bid("甲", 30_000, true), bid("乙", 20_000, true), bid("丙", null, true), bid("甲", 10_000, true), bid("丁", 20_000, true)]);
+    expect(g.chosenFirms).toEqual(["甲", "乙", "丁", "丙"]);
+    expect(g).toMatchObject({ chosen: 5, firms: 4, lowestChosen: 1, highestChosen: 3 });
+  });
+
   it("handles a group larger than a call takes arguments", () => {
     const many = Array.from({ length: 200_000 }, (_, i) => bid(`f${i % 50}`, 1_000 + (i % 997), i % 3 === 0));
     const g = bidGroup(many);
