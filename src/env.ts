@@ -20,6 +20,8 @@ export const configSchema = z.object({
   // Imports over HTTP are spooled to disk as they arrive and written like the CLI's, so memory does
   // not grow with this; 512 MB is two million prices as CSV.
   IMPORT_BODY_LIMIT_MB: z.coerce.number().positive().default(512),
+  /** The heap of the thread that imports an upload (built server; 192 when unset); past it the upload answers 500 import_failed and nothing is written. */
+  IMPORT_HEAP_MB: z.coerce.number().int().min(64).max(16_384).optional(),
   /** Where uploads wait while they are imported (a folder on disk, not a tmpfs, for large files). */
   UPLOAD_SPOOL_DIR: z.string().min(1).optional(),
   /** The pages' forms, which are read into memory (the import page). */

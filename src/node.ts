@@ -44,6 +44,7 @@ async function main() {
     importBodyLimitBytes: config.IMPORT_BODY_LIMIT_MB * 1024 * 1024,
     pageUploadLimitBytes: config.PAGE_UPLOAD_LIMIT_MB * 1024 * 1024,
     uploadSpoolDir: config.UPLOAD_SPOOL_DIR,
+    importHeapMb: config.IMPORT_HEAP_MB,
     priceCheckBodyLimitBytes: config.PRICE_CHECK_BODY_LIMIT_MB * 1024 * 1024,
     uploadsAtOnce: config.UPLOADS_AT_ONCE,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

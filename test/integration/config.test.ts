@@ -31,6 +31,12 @@ describe("configuration from the environment", () => {
     expect(() => loadConfig({ SHUTDOWN_GRACE_S: "0" })).toThrow(/more than 0 seconds/);
   });
 
+  it("reads the import thread's heap (IMPORT_HEAP_MB, which the out-of-memory answer tells to raise) and refuses one too small to import anything", () => {
+    expect(loadConfig({}).IMPORT_HEAP_MB).toBeUndefined();
+    expect(loadConfig({ IMPORT_HEAP_MB: "512" }).IMPORT_HEAP_MB).toBe(512);
+    for (const bad of ["32", "lots", "1.5"]) expect(() => loadConfig({ IMPORT_HEAP_MB: bad }), bad).toThrow(/IMPORT_HEAP_MB/);
+  });
+
   it("accepts PORT=0 (a free port chosen by the system, named in the start line)", () => {
     expect(loadConfig({ PORT: "0" }).PORT).toBe(0);
   });
