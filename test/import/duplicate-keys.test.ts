@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DuplicateKeys } from "../../src/import/duplicate-keys";
+import { DuplicateKeys, FINGERPRINT } from "../../src/import/duplicate-keys";
 
 // Keys as the importers build them: a volume's (price, region, month), a price's batch and natural key.
 const keys = [
@@ -35,11 +35,28 @@ describe("the duplicate-row map answers as a Map of the keys did", () => {
     expect(new DuplicateKeys().firstRow(keys[7]!, 2)).toBeUndefined();
   });
 
-  it("tells keys apart by their bytes when every hash collides", () => {
+  it("tells keys apart when they collide in the lane that places them in the table, or in any two lanes", () => {
     const rows = [...keys, ...keys.slice().reverse(), "17\u0000110100\u00002024-0", "17\u0000110100\u00002024-03 "];
-    const colliding = new DuplicateKeys(() => 42);
-    expect(firstRows(colliding, rows)).toEqual(firstRowsByMap(rows));
-    expect(colliding.size).toBe(keys.length + 2);
+    const [a, b, c] = FINGERPRINT;
+    for (const lanes of [
+      [() => 42, b, c],
+      [a, () => 7, () => 7],
+      [() => 1, () => 2, c],
+    ] as const) {
+      const colliding = new DuplicateKeys(lanes);
+      expect(firstRows(colliding, rows)).toEqual(firstRowsByMap(rows));
+      expect(colliding.size).toBe(keys.length + 2);
+    }
+  });
+
+  it("tells apart a million keys that differ in one character, as a million-price file's do", () => {
+    const key = (i: number) => `synthetic-drug-${i % 7}\u0000code:SYND${String(i).padStart(10, "0")}`;
+    const dup = new DuplicateKeys();
+    let duplicates = 0;
+    for (let i = 0; i < 1_000_000; i++) if (dup.firstRow(key(i), i + 2) !== undefined) duplicates++;
+    expect(duplicates).toBe(0);
+    expect(dup.firstRow(key(999_997), 5_000_000)).toBe(999_999);
+    expect(dup.firstRow(key(1_000_000), 5_000_001)).toBeUndefined();
   });
 
   it("keeps every key while the table grows to 100,000 keys", () => {
