@@ -13,7 +13,9 @@ import { type AtomicWrite, transactionWrite } from "../import/writer";
  * data as it was until COMMIT.
  */
 export function ownConnectionWrite(open: () => LibsqlHandle, url: string): AtomicWrite {
-  const transaction = transactionWrite();
+  // Smaller than the CLI's chunks and slices: the server's RSS, not the import's speed, is what an
+  // upload is held to. A million prices peaked at 292 MB instead of 300, 7 % slower (541 s, 504 before).
+  const transaction = transactionWrite({ chunkRows: 2000, stagedRows: 10_000 });
   const write: AtomicWrite = async (_db, chunks, beforeCommit) => {
     const handle = open();
     try {
