@@ -44,7 +44,8 @@ const COLUMNS = [
   "synthetic",
 ] as const;
 
-const money = (v: unknown) => (v === null || v === undefined ? "" : formatYuan(BigInt(v as number)).replace(/\.?0+$/, ""));
+// formatYuan already drops trailing zeros after the point; trimming again made 120 yuan "12" and 2500 "25".
+const money = (v: unknown) => (v === null || v === undefined ? "" : formatYuan(BigInt(v as number)));
 const flag = (v: unknown) => (v === null || v === undefined ? "" : v ? "true" : "false");
 /** How a column's stored value is written: money as yuan without trailing zeros, flags as true/false, the rest as text. */
 const CELL: Partial<Record<(typeof COLUMNS)[number], (v: unknown) => string>> = {

@@ -39,6 +39,11 @@ describe("seeds/prices-national.csv is what the importer makes of the committed 
       preVbpPrice: "7.89",
       supplyRegions: "北京市、天津市、上海市、浙江省、湖北省、湖南省、贵州省、甘肃省、青海省",
     });
+    // Whole-yuan amounts keep their zeros: the workbook's 810, 2500 and 120 once became 81, 25 and 12.
+    const cell = (batch: string, name: string, firm: string) => rows.find((r) => r.batch === batch && r.genericName === name && r.manufacturer === firm);
+    expect(cell("national-drug-1", "培美曲塞二钠", "四川汇宇")?.chosenPrice).toBe("810");
+    expect(cell("national-drug-4", "注射用比伐芦定", "齐鲁制药有限公司")).toMatchObject({ chosenPrice: "486", ceilingPrice: "2500", preVbpPrice: "2566.66" });
+    expect(cell("national-drug-4", "布洛芬注射液", "杭州民生药业有限公司")).toMatchObject({ chosenPrice: "13.78", ceilingPrice: "57.6", preVbpPrice: "120" });
     const withBingtuan = rows.filter((r) => (r.supplyRegions ?? "").includes("新疆维吾尔自治区、新疆生产建设兵团"));
     expect(withBingtuan.length).toBeGreaterThan(100);
     expect(rows.filter((r) => r.originator === "true").length).toBeGreaterThan(0);

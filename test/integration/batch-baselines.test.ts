@@ -18,8 +18,8 @@ describe("batch statistics and their baselines, on the real seeds", () => {
     expect(s.meanDiscountPct).toBe(s.byBaseline.ceiling.meanDiscountPct);
     // 116 of the 158 chosen prices carry a pre-procurement median (中标前中位价) in the workbook.
     expect(s.byBaseline.pre_vbp.priced).toBe(116);
-    expect(s.byBaseline.pre_vbp.meanDiscountPct).toBe(66.34);
-    expect(s.byBaseline.ceiling.meanDiscountPct).toBe(23.47);
+    expect(s.byBaseline.pre_vbp.meanDiscountPct).toBe(71.7);
+    expect(s.byBaseline.ceiling.meanDiscountPct).toBe(68.39);
     expect(p).toMatchObject({ meanDiscountPct: 52, meanDiscountBaseline: "pre_vbp" });
     expect(p.meanDiscountBaselineSource).toMatch(/2021-02-03/);
   });
@@ -51,7 +51,7 @@ describe("batch statistics and their baselines, on the real seeds", () => {
   it("statistics stored by an older version (no baselines, no landscape) are recomputed when read", async () => {
     await world.db.run(sql`UPDATE batch_stats SET stats = json_remove(stats, '$.byBaseline', '$.bidLandscape') WHERE batch_id = 'national-drug-4'`);
     const body = await batch("national-drug-4");
-    expect(body.data.statistics.byBaseline.pre_vbp.meanDiscountPct).toBe(66.34);
+    expect(body.data.statistics.byBaseline.pre_vbp.meanDiscountPct).toBe(71.7);
     expect(body.data.bidLandscape.bids).toBe(225);
   });
 
@@ -70,8 +70,8 @@ describe("batch statistics and their baselines, on the real seeds", () => {
     expect(paged).toEqual(whole);
     const b4 = paged.find((b) => b.id === "national-drug-4")?.stats;
     expect(b4).toMatchObject({ products: 158, primaryBaselines: { ceiling: 158, pre_vbp: 0 } });
-    expect(b4.byBaseline.pre_vbp).toMatchObject({ priced: 116, meanDiscountPct: 66.34 });
-    expect(b4.byBaseline.ceiling.meanDiscountPct).toBe(23.47);
+    expect(b4.byBaseline.pre_vbp).toMatchObject({ priced: 116, meanDiscountPct: 71.7 });
+    expect(b4.byBaseline.ceiling.meanDiscountPct).toBe(68.39);
     // The bid landscape is gathered in the same pages: 225 offers of batch 4, 158 chosen and 67 losing.
     expect(b4.bidLandscape).toMatchObject({ bids: 225, chosen: 158, losing: 67, losingBidsKnown: true });
   });
