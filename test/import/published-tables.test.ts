@@ -118,3 +118,38 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
     expect(multipart).toMatchObject({ format: "xlsx", rowsValid: 312, rowsUnchanged: 312, rowsImported: 0 });
   });
 });
+
+// The seeds (seeds/prices-national.csv, written by scripts/build-real-seeds.ts) and the published
+// tables (written by ExcelJS from the same workbook) come from it by two roads: their amounts must
+// agree to the 0.0001 yuan. They once did not: the seeds had lost the trailing zeros of 27 whole-yuan
+// amounts (a 2500 ceiling stored as 25).
+describe("the seeded national prices of batches 2–4 hold the amounts their published tables import", () => {
+  let seeded: TestWorld;
+  let published: TestWorld;
+  beforeAll(async () => {
+    seeded = await createTestWorld();
+    published = await createTestWorld();
+    await published.db.run(sql`DELETE FROM price_regions`);
+    await published.db.run(sql`DELETE FROM prices`);
+    await published.db.run(sql`DELETE FROM bids`);
+  });
+  afterAll(() => {
+    seeded.close();
+    published.close();
+  });
+  const amounts = (world: TestWorld, batch: string) =>
+    world.db.all<Record<string, string | number | null>>(sql`SELECT pr.natural_key AS product, p.chosen_price_e4 AS chosen, p.unit_price_e4 AS unit,
+        p.ceiling_unit_price_e4 AS ceiling, p.pre_vbp_unit_price_e4 AS preVbp, p.discount_bp AS discount
+      FROM prices p JOIN products pr ON pr.id = p.product_id WHERE p.batch_id = ${batch} ORDER BY pr.natural_key`);
+
+  for (const t of TABLES) {
+    it(`${t.batch}: every chosen price, ceiling and pre-procurement median as the published table has it`, async () => {
+      const bytes = readFileSync(join(DIR, `${t.file}-utf8-bom.csv`));
+      const report = await runImport(published.db, { kind: "prices", bytes, batch: t.batch });
+      expect(report.errors).toEqual([]);
+      const fromTable = await amounts(published, t.batch);
+      expect(fromTable).toHaveLength(t.chosen);
+      expect(await amounts(seeded, t.batch)).toEqual(fromTable);
+    });
+  }
+});
