@@ -40,3 +40,17 @@ export async function readRows<T>(db: Db, query: SQL | string, args: readonly In
   // as unknown as: as above, the rows typed by the columns the caller selected.
   return (await client.libsql.execute({ sql: query, args: [...args] })).rows as unknown as T[];
 }
+
+/**
+ * A large read a page at a time (keyset paging): `page(after)` selects up to `pageRows` rows ordered
+ * by a key, those after `after` (null: from the start), and `keyOf` names a row's key. Batch
+ * statistics and bid landscapes read a million-price batch this way, never holding it whole.
+ */
+export async function* readPages<T, K>(db: Db, page: (after: K | null) => SQL, pageRows: number, keyOf: (row: T) => K): AsyncGenerator<T[]> {
+  for (let after: K | null = null; ; ) {
+    const rows = await readRows<T>(db, page(after));
+    if (rows.length) yield rows;
+    if (rows.length < pageRows) return;
+    after = keyOf(rows[rows.length - 1]!);
+  }
+}

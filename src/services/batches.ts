@@ -1,6 +1,6 @@
 import { eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { readPages, readRows } from "../db/read-rows";
 import type { BatchFields, SqlRow } from "../db/rows";
 import { batches, batchStats, priceSearch, prices, products, tombstones } from "../db/schema";
 import { aliasedColumn, bareColumns, commaList, renderedAlias, trustedSql } from "../db/trusted-sql";
@@ -258,27 +258,26 @@ const STATS_PAGE_ROWS = 5000;
  */
 async function computeStoredStats(db: Db, batchId: string, pageRows: number): Promise<StoredStats> {
   const builder = new BatchStatisticsBuilder();
-  for (let after = -1; ; ) {
-    const items = await readRows<{
-      discountBp: number | null;
-      manufacturer: string | null;
-      productId: number;
-      referencePriceE4: number | null;
-      chosenPriceE4: number;
-      packageQty: number | null;
-      agreedVolume: number | null;
-      referenceKind: "ceiling" | "pre_vbp" | null;
-      ceilingDiscountBp: number | null;
-      preVbpDiscountBp: number | null;
-    }>(
-      db,
-      sql`SELECT ${p.discountBp} AS discountBp, ${pr.manufacturer}, ${p.productId} AS productId,
+  type Item = {
+    discountBp: number | null;
+    manufacturer: string | null;
+    productId: number;
+    referencePriceE4: number | null;
+    chosenPriceE4: number;
+    packageQty: number | null;
+    agreedVolume: number | null;
+    referenceKind: "ceiling" | "pre_vbp" | null;
+    ceilingDiscountBp: number | null;
+    preVbpDiscountBp: number | null;
+  };
+  const page = (after: number | null) =>
+    sql`SELECT ${p.discountBp} AS discountBp, ${pr.manufacturer}, ${p.productId} AS productId,
         ${p.referencePriceE4} AS referencePriceE4, ${p.chosenPriceE4} AS chosenPriceE4,
         ${pr.packageQty} AS packageQty, ${p.agreedVolume} AS agreedVolume, ${p.referenceKind} AS referenceKind,
         ${p.ceilingDiscountBp} AS ceilingDiscountBp, ${p.preVbpDiscountBp} AS preVbpDiscountBp
       FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId}
-      WHERE ${p.batchId} = ${batchId} AND ${p.productId} > ${after} ORDER BY ${p.productId} LIMIT ${pageRows}`,
-    );
+      WHERE ${p.batchId} = ${batchId} AND ${p.productId} > ${after ?? -1} ORDER BY ${p.productId} LIMIT ${pageRows}`;
+  for await (const items of readPages<Item, number>(db, page, pageRows, (i) => i.productId))
     for (const i of items)
       builder.add({
         discountBp: i.discountBp,
@@ -292,9 +291,6 @@ async function computeStoredStats(db: Db, batchId: string, pageRows: number): Pr
         ceilingDiscountBp: i.ceilingDiscountBp,
         preVbpDiscountBp: i.preVbpDiscountBp,
       });
-    if (items.length < pageRows) break;
-    after = items[items.length - 1]!.productId;
-  }
   const stats = builder.result();
   // The landscape is kept beside the statistics so a batch page does not regroup every price of a large batch.
   return { ...stats, bidLandscape: await computeBidLandscape(db, batchId, pageRows) };

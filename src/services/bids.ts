@@ -1,6 +1,6 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { readPages, readRows } from "../db/read-rows";
 import { batches, bids, prices, products } from "../db/schema";
 import { renderedAlias } from "../db/trusted-sql";
 import { type BidEntry, type BidGroup, type BidLandscape, BidLandscapeBuilder, bidGroupKey, storedE4ToYuan, unitPriceE4Rounded } from "../domain";
@@ -152,12 +152,8 @@ export async function computeBidLandscape(db: Db, batchId: string, pageRows = LA
     [chosen, "chosen"],
     [losing, "not_chosen"],
   ] as const) {
-    for (let after: number | string | null = null; ; ) {
-      const rows: LandscapeSqlRow[] = await readRows<LandscapeSqlRow>(db, page(after));
+    for await (const rows of readPages<LandscapeSqlRow, number | string>(db, page, pageRows, (r) => r.after))
       for (const r of rows) builder.add(toEntry({ ...r, outcome }));
-      if (rows.length < pageRows) break;
-      after = rows[rows.length - 1]!.after;
-    }
   }
   return builder.result();
 }
