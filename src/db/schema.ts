@@ -671,6 +671,23 @@ export const searchCodeGroups = sqliteTable(
   (t) => [primaryKey({ columns: [t.level, t.prefix, t.batchId, t.category, t.cycleStart, t.cycleEnd] })],
 );
 
+/**
+ * Each price under each of its product's codes (医保编码, 批准文号), with what a page of ranked search
+ * tests and orders by: a start of a code shared by thousands of products is one range here rather
+ * than one row lookup per price (drizzle/0022_search_code_prices.sql). Its columns keep
+ * price_search's names, so filters rendered for price_search rows apply to it. WITHOUT ROWID.
+ */
+export const searchCodePrices = sqliteTable(
+  "search_code_prices",
+  {
+    code: text("code").notNull(),
+    unitPriceE4: integer("unit_price_e4").notNull(),
+    priceId: integer("price_id").notNull(),
+    ...batchCycleKey(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.unitPriceE4, t.priceId] })],
+);
+
 /** One row per distinct (generic name, dosage form, spec), keyed by its json_array: price_search.equiv_id. */
 export const searchEquivalents = sqliteTable(
   "search_equivalents",

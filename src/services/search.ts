@@ -1,7 +1,18 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { batches, priceSearch, prices, products, searchCells, searchCodeGroups, searchGroups, searchPairs, searchPriceCells } from "../db/schema";
+import {
+  batches,
+  priceSearch,
+  prices,
+  products,
+  searchCells,
+  searchCodeGroups,
+  searchCodePrices,
+  searchGroups,
+  searchPairs,
+  searchPriceCells,
+} from "../db/schema";
 import { foldedSql, renderedAlias } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
@@ -24,6 +35,8 @@ const cg = renderedAlias(searchCodeGroups, "g");
 const c = renderedAlias(searchCells, "c");
 const pcells = renderedAlias(searchPriceCells, "c");
 const sp = renderedAlias(searchPairs, "sp");
+// Under price_search's alias: the filters rendered for ps rows name only columns it shares (batch, category, cycle).
+const cps = renderedAlias(searchCodePrices, "ps");
 
 /**
  * Relevance-ranked price search over price_search. Rank key: (tier, not current, unit price, id),
@@ -193,13 +206,10 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
   }
   if (plan.products && codeGroupsCount(plan, filters)) {
     // Many products by the start of one code column: their prices per group are kept, summed here.
-    const level = CODE_LEVELS.find((l) => l >= charLength(plan.codePrefix ?? "")) ?? 0;
-    const prefix = plan.codePrefix ?? "";
     parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
       ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, sum(${cg.n}) AS n, sum(${cg.n}) AS size
       FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}
-      WHERE ${cg.level} = ${litInt(level)} AND ${cg.prefix} >= ${litText(prefix)} AND ${cg.prefix} < ${litText(`${prefix}\u{10FFFF}`)}
-        AND ${groupWhere}
+      WHERE ${codeStartGroups(plan.codePrefix ?? "")} AND ${groupWhere}
       GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
   } else if (plan.products) {
     const where = [
@@ -216,6 +226,12 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
   }
   const rows = await readRows<Group>(db, sql.join(parts, foldedSql` UNION ALL `));
   return rows.filter((g) => g.n > 0);
+}
+
+/** The rows of search_code_groups that count the prices of codes starting with `prefix`: the shortest level that holds it. */
+function codeStartGroups(prefix: string): SQL {
+  const level = CODE_LEVELS.find((l) => l >= charLength(prefix)) ?? 0;
+  return foldedSql`${cg.level} = ${litInt(level)} AND ${cg.prefix} >= ${litText(prefix)} AND ${cg.prefix} < ${litText(`${prefix}\u{10FFFF}`)}`;
 }
 
 /**
@@ -438,11 +454,38 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
     for (const r of k.ranges) arms.push(arm(r));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
-    arms.push(
-      arm(allOf([foldedSql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])),
-    );
+    const range = codeRange(plan, filters);
+    if (range) {
+      // One range of search_code_prices (its alias is ps, so `where` and the filters read the same columns there).
+      arms.push(foldedSql`SELECT * FROM (SELECT ${cps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${cps.unitPriceE4} AS u
+        FROM ${searchCodePrices} ${cps} WHERE ${allOf([range, current, ...filters.groupOnRows, ...where])} ORDER BY ${cps.unitPriceE4}, ${cps.priceId} LIMIT ${litInt(n)})`);
+    } else {
+      arms.push(
+        arm(allOf([foldedSql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])),
+      );
+    }
   }
   return arms;
+}
+
+/**
+ * The prices matched by a start of one code column as one range of search_code_prices, or null when
+ * something only a price_search row can tell narrows them (as for counting them from
+ * search_code_groups: a name or firm matched as well, row filters, further words). Only one column
+ * holds the start (SearchPlan.codePrefix), so no price is in the range twice.
+ */
+function codeRange(plan: SearchPlan, filters: FilterSql): SQL | null {
+  if (!codeGroupsCount(plan, filters) || plan.codePrefix === null) return null;
+  return foldedSql`${cps.code} >= ${litText(plan.codePrefix)} AND ${cps.code} < ${litText(`${plan.codePrefix}\u{10FFFF}`)}`;
+}
+
+/** How many rows the code range of a plan holds, whatever their state: what reading it reads. */
+async function codeRangeRows(db: Db, plan: SearchPlan): Promise<number> {
+  const [row] = await readRows<{ n: number | null }>(
+    db,
+    foldedSql`SELECT sum(${cg.n}) AS n FROM ${searchCodeGroups} ${cg} WHERE ${codeStartGroups(plan.codePrefix ?? "")}`,
+  );
+  return row?.n ?? 0;
 }
 
 /**
@@ -483,9 +526,11 @@ export async function rankedPage(
       allPrices ??= (await readRows<{ n: number | null }>(db, foldedSql`SELECT max(${ps.priceId}) AS n FROM ${priceSearch} ${ps}`))[0]?.n ?? 0;
       const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
       const codePrices = groups.reduce((sum, g) => sum + (g.kind === "p" ? g.n : 0), 0);
-      // A code's products are one set whatever the ranges: only a scan avoids reading it whole.
+      // A code's products are one set whatever the ranges: only a scan avoids reading it whole,
+      // unless they are few enough for their range of search_code_prices to be read at once.
       const byRanges = !(k.tier === OTHER_FIELDS_TIER && plan.products) && rangesCheaper(k, page.n, Math.min(window, k.count), tuning);
-      const found = window <= tuning.maxScanWindow && !byRanges ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
+      const byCodeRange = k.tier === OTHER_FIELDS_TIER && codeRange(plan, filters) !== null && (await codeRangeRows(db, plan)) <= tuning.maxCodeRangeRows;
+      const found = window <= tuning.maxScanWindow && !byRanges && !byCodeRange ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
       if (found) {
         rows.push(...found);
         // n of this key's prices fill the page: no later key can reach it. Fewer are all it has left.

@@ -18,13 +18,24 @@ import { createSearchWorld } from "./search-world";
  * through a window of the global unit-price order. Lowered thresholds make this fixture of a few
  * dozen prices take those paths; the answers must equal the ordinary paths' and plain SQL's.
  */
-const FAST: SearchTuning = { maxCodeIds: 1, maxRangesPerKey: 0, maxFirmRanges: 0, maxScanWindow: 1_000_000, scanSlack: 4, maxGroupArms: 400, armCostRows: 50 };
+const FAST: SearchTuning = {
+  maxCodeIds: 1,
+  maxRangesPerKey: 0,
+  maxFirmRanges: 0,
+  maxScanWindow: 1_000_000,
+  scanSlack: 4,
+  maxGroupArms: 400,
+  armCostRows: 50,
+  maxCodeRangeRows: 0,
+};
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
 const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
 /** As SHORT, but a key's many ranges are always read as one set, never one arm per range. */
 const SHORT_ONE_SET: SearchTuning = { ...SHORT, maxGroupArms: 0 };
 /** Firms' groups kept as ranges of their own, and arms taken as free: a page reads n from each range. */
 const BY_RANGES: SearchTuning = { ...FAST, maxFirmRanges: 1_000_000, armCostRows: 0 };
+/** A start of a code read as one range of search_code_prices whatever its size, never through the unit-price order. */
+const CODE_RANGE: SearchTuning = { ...FAST, maxCodeRangeRows: 1_000_000 };
 const ORDINARY: SearchTuning = {
   maxCodeIds: 1_000_000,
   maxRangesPerKey: 1_000_000,
@@ -33,6 +44,7 @@ const ORDINARY: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
+  maxCodeRangeRows: 0,
 };
 
 let world: TestWorld;
@@ -99,6 +111,27 @@ describe("broad matches", () => {
     }
   });
 
+  it("a code prefix of many products: each page is the cheapest of one range of search_code_prices, not a walk of the unit-price order", async () => {
+    for (const prefix of ["xc10", "国药准字h1"]) {
+      const { db, texts } = recording(world.db);
+      const page = await searchPrices(db, { q: prefix, limit: 2 }, CODE_RANGE);
+      expect(page.items.length, prefix).toBe(2);
+      expect(
+        texts().some((s) => s.includes("FROM search_code_prices ps WHERE (ps.code >= ")),
+        prefix,
+      ).toBe(true);
+      expect(
+        texts().some((s) => s.includes("CROSS JOIN price_search ps") || s.includes("ps.product_id IN")),
+        prefix,
+      ).toBe(false);
+      for (const filters of [{}, { category: "drug" as const }, { batch: "fx-current" }, { include: "ended" as const, level: "national" as const }]) {
+        expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, CODE_RANGE), `${prefix} ${JSON.stringify(filters)}`).toEqual(
+          await walk(world.db, { q: prefix, limit: 2, ...filters }, ORDINARY),
+        );
+      }
+    }
+  });
+
   it("a word in many firm names: exact total and facets, and the page read from a window of the unit-price order", async () => {
     const { db, texts } = recording(world.db);
     const page = await searchPrices(db, { q: "药业", limit: 2 }, FAST);
@@ -145,11 +178,13 @@ describe("broad matches", () => {
         const short = await walk(world.db, { ...query, limit }, SHORT);
         const oneSet = await walk(world.db, { ...query, limit }, SHORT_ONE_SET);
         const byRanges = await walk(world.db, { ...query, limit }, BY_RANGES);
+        const codeRange = await walk(world.db, { ...query, limit }, CODE_RANGE);
         const ordinary = await walk(world.db, { ...query, limit }, ORDINARY);
         expect(fast, `${JSON.stringify(query)} limit ${limit}`).toEqual(ordinary);
         expect(short, `${JSON.stringify(query)} limit ${limit}, short windows`).toEqual(ordinary);
         expect(oneSet, `${JSON.stringify(query)} limit ${limit}, short windows, one set`).toEqual(ordinary);
         expect(byRanges, `${JSON.stringify(query)} limit ${limit}, firms' ranges`).toEqual(ordinary);
+        expect(codeRange, `${JSON.stringify(query)} limit ${limit}, code ranges`).toEqual(ordinary);
         const whole = await searchPrices(world.db, { ...query, limit: 200 });
         expect(fast.ids).toEqual(whole.items.map((i) => i.id));
       }
@@ -170,5 +205,7 @@ describe("broad matches", () => {
     const moved = asTruth(await searchPrices(world.db, { q: "yb01", limit: 1 }, FAST));
     expect(moved).toEqual(await truth(sql`pr.nhsa_code LIKE 'YB01%'`));
     expect(moved.total).toBe(2);
+    // The pages follow the moves too: search_code_prices keeps each price under its product's codes.
+    for (const q of ["xc10", "yb01"]) expect(await walk(world.db, { q, limit: 1 }, CODE_RANGE), q).toEqual(await walk(world.db, { q, limit: 1 }, ORDINARY));
   });
 });

@@ -119,6 +119,24 @@ describe("every class of query users send reads through an index", () => {
     }
   });
 
+  it("a start of a code shared by many products reads its prices as one range of search_code_prices", async () => {
+    const tuning = { ...DEFAULT_SEARCH_TUNING, maxCodeIds: 5 };
+    const [row] = await world.db.all<{ c: string }>(sql`SELECT substr(nhsa_code, 1, 8) AS c FROM products WHERE nhsa_code IS NOT NULL
+      GROUP BY 1 HAVING count(*) > 5 ORDER BY count(*) DESC LIMIT 1`);
+    expect(row).toBeDefined();
+    const query: PriceQuery = { q: row?.c ?? "", limit: 5 };
+    const { db, statements } = recording(world.db);
+    const answer = await searchPrices(db, query, tuning);
+    expect(answer.items.length, JSON.stringify(query)).toBe(5);
+    const text = (st: InStatement) => (typeof st === "string" ? st : st.sql);
+    const [range] = statements.filter((st) => text(st).replaceAll('"', "").includes("FROM search_code_prices ps"));
+    expect(range, "the page reads search_code_prices").toBeDefined();
+    const client = (world.db as unknown as { $client: Client }).$client;
+    const plan = await client.execute(`EXPLAIN QUERY PLAN ${text(range as InStatement)}`);
+    expect(plan.rows.map((r) => String(r.detail))).toContain("SEARCH ps USING PRIMARY KEY (code>? AND code<?)");
+    expect(await fullScans(statements), JSON.stringify(query)).toEqual([]);
+  });
+
   it("a listing by reduction over the matched groups reads each group's range from its rank index, up to the maximum unit price", async () => {
     // Ranges, not the window: a share of all prices too small for it (src/services/price-listing.ts).
     const tuning = { ...DEFAULT_SEARCH_TUNING, maxScanWindow: 0 };

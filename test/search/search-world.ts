@@ -33,4 +33,5 @@ export const WALK_TUNING: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
+  maxCodeRangeRows: 40000,
 };

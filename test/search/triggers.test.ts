@@ -33,6 +33,10 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_codes_ad", "price_search"],
   ["search_codes_au", "price_search"],
   ["search_codes_products_au", "products"],
+  ["search_code_prices_ai", "price_search"],
+  ["search_code_prices_ad", "price_search"],
+  ["search_code_prices_au", "price_search"],
+  ["search_code_prices_products_au", "products"],
   ["search_cells_ai", "price_search"],
   ["search_cells_ad", "price_search"],
   ["search_cells_au", "price_search"],
@@ -109,6 +113,16 @@ const CODES_DRIFT = sql`WITH
   SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
     + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
 
+/** search_code_prices likewise: each price once under each distinct code of its product, with its row's figures. */
+const CODE_PRICES_DRIFT = sql`WITH
+  kept AS (SELECT code, unit_price_e4, price_id, batch_id, category, cycle_start, cycle_end FROM search_code_prices),
+  actual AS (SELECT DISTINCT c.code, ps.unit_price_e4, ps.price_id, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end FROM price_search ps
+    JOIN (SELECT id, nhsa_code AS code FROM products UNION ALL SELECT id, approval_no FROM products) c ON c.id = ps.product_id
+    WHERE c.code IS NOT NULL AND c.code <> '')
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept))
+    + (SELECT count(*) FROM kept) - (SELECT count(*) FROM actual) AS n`;
+
 /** Prices whose equiv_id is not their product's (generic name, form, spec). */
 const EQUIV_DRIFT = sql`SELECT count(*) AS n FROM price_search ps JOIN products pr ON pr.id = ps.product_id
   LEFT JOIN search_equivalents e ON e.id = ps.equiv_id WHERE e.key IS NOT json_array(pr.generic_name, pr.dosage_form, pr.spec)`;
@@ -149,6 +163,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(GROUPS_DRIFT)).toBe(0);
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
@@ -176,6 +191,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(GROUPS_DRIFT)).toBe(0);
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
@@ -194,6 +210,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(GROUPS_DRIFT)).toBe(0);
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICES_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
