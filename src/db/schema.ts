@@ -672,8 +672,8 @@ export const searchCodeGroups = sqliteTable(
 );
 
 /**
- * Each price under each of its product's codes (医保编码, 批准文号), with what a page of ranked search
- * tests and orders by: a start of a code shared by thousands of products is one range here rather
+ * Each price under each of its product's codes (医保编码, 批准文号), with every column search filters,
+ * sorts and counts by: a start of a code shared by thousands of products is one range here rather
  * than one row lookup per price (drizzle/0022_search_code_prices.sql). Its columns keep
  * price_search's names, so filters rendered for price_search rows apply to it. WITHOUT ROWID.
  */
@@ -684,6 +684,10 @@ export const searchCodePrices = sqliteTable(
     unitPriceE4: integer("unit_price_e4").notNull(),
     priceId: integer("price_id").notNull(),
     ...batchCycleKey(),
+    discountBp: integer("discount_bp"),
+    firmId: integer("firm_id"),
+    regionMask: integer("region_mask").notNull(),
+    regions: text("regions").notNull(),
   },
   (t) => [primaryKey({ columns: [t.code, t.unitPriceE4, t.priceId] })],
 );

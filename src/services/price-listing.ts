@@ -1,11 +1,11 @@
 import { getTableName, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
-import { priceSearch, prices, searchTerms } from "../db/schema";
+import { priceSearch, prices, searchCodePrices, searchTerms } from "../db/schema";
 import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { FilterSql } from "./price-filter-sql";
-import { type Group, groupRange, onlyOfNames, planCondition } from "./search";
+import { codeRange, codeRangeRows, type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
 import { allOf, litInt, litText } from "./search-sql";
 import type { SearchTuning } from "./search-tuning";
@@ -21,6 +21,8 @@ import type { SearchTuning } from "./search-tuning";
 /** Columns through the schema: drizzle aliases p and ps for templates, names for the statements sent as text. */
 const p = renderedAlias(prices, "p");
 const ps = renderedAlias(priceSearch, "ps");
+// Under price_search's alias: the sort's key and the filters rendered for ps rows read the same columns there.
+const cps = renderedAlias(searchCodePrices, "ps");
 const term = columnNames(searchTerms);
 const psCol = columnNames(priceSearch);
 const NAME_IDS_SQL = `SELECT json_group_array(${term.id}) AS ids FROM ${getTableName(searchTerms)} WHERE ${term.kind} = 'name'`;
@@ -128,6 +130,16 @@ export async function sortedPage(
         WHERE ${allOf([sql`${ps.priceId} = ${p.id}`, ...from, ...bound, matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
     );
   let rows: Row[] | null = null;
+  // A start of a code: its range of search_code_prices holds every column the sort and the filters read.
+  const codes = codeRange(opts.plan);
+  const readCodes = (range: SQL) =>
+    readRows<Row>(
+      db,
+      sql`SELECT ${cps.priceId} AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM ${searchCodePrices} ${cps}
+        WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), ...opts.filters.allRows])}
+        ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
+    );
+  if (codes && (await codeRangeRows(db, opts.plan)) <= opts.tuning.maxCodeRangeRows) rows = await readCodes(codes);
   const total = totalOf(opts.groups);
   const byUnitPrice = opts.sort === "unitPrice" || opts.sort === "-unitPrice";
   const ranges = groupRanges(opts.plan, opts.groups, opts.tuning.maxGroupArms);
@@ -157,7 +169,7 @@ export async function sortedPage(
     const kept = firsts.filter((f) => (desc ? f.v >= edge : f.v <= edge));
     return mergeArms(kept.map((f) => orderedArm(allOf([(list[f.arm] as GroupRange).range, reach]), inRange, desc, after, n)));
   };
-  if (total > 0) {
+  if (!rows && total > 0) {
     const all = (await readRows<{ n: number | null }>(db, MAX_PRICE_ID_SQL))[0]?.n ?? 0;
     const window = Math.ceil((opts.tuning.scanSlack * n * all) / total) + n;
     // Sorted by unit price, each matched group reads at most n prices from its own range, already in
@@ -182,6 +194,7 @@ export async function sortedPage(
   // set (a small share of all prices, or the window would have found the page), read range by range,
   // so a bound on unit price seeks within each group instead of walking the reduction index.
   if (!rows && ranges) rows = await readArms(ranges);
+  if (!rows && codes) rows = await readCodes(codes);
   // Otherwise the matched set, read through index ranges (the plan's own, or for every price the
   // ranges of the names' groups that hold a match), sorted whole.
   rows ??= await readRows<Row>(

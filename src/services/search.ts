@@ -211,6 +211,12 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}
       WHERE ${codeStartGroups(plan.codePrefix ?? "")} AND ${groupWhere}
       GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
+  } else if (plan.products && codeRange(plan)) {
+    // The same under row filters: counted over the code's range of search_code_prices, which holds every column they test.
+    parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cps.category} AS category,
+      ${cps.cycleStart} AS cs, ${cps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n, count(*) AS size
+      FROM ${searchCodePrices} ${cps} JOIN ${batches} ${b} ON ${b.id} = ${cps.batchId} WHERE ${allOf([codeRange(plan) as SQL, ...filters.allRows])}
+      GROUP BY ${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}`);
   } else if (plan.products) {
     const where = [
       foldedSql`${ps.productId} IN (${productsSql(plan.products)})`,
@@ -454,7 +460,7 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
     for (const r of k.ranges) arms.push(arm(r));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
-    const range = codeRange(plan, filters);
+    const range = codeRange(plan);
     if (range) {
       // One range of search_code_prices (its alias is ps, so `where` and the filters read the same columns there).
       arms.push(foldedSql`SELECT * FROM (SELECT ${cps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${cps.unitPriceE4} AS u
@@ -469,18 +475,18 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
 }
 
 /**
- * The prices matched by a start of one code column as one range of search_code_prices, or null when
- * something only a price_search row can tell narrows them (as for counting them from
- * search_code_groups: a name or firm matched as well, row filters, further words). Only one column
- * holds the start (SearchPlan.codePrefix), so no price is in the range twice.
+ * The prices matched by a start of one code column as one range of search_code_prices (alias ps),
+ * or null when the plan matched more than that start (a name or firm as well, further words). Only
+ * one column holds the start (SearchPlan.codePrefix), so no price is in the range twice; the range's
+ * rows hold every column the filters test.
  */
-function codeRange(plan: SearchPlan, filters: FilterSql): SQL | null {
-  if (!codeGroupsCount(plan, filters) || plan.codePrefix === null) return null;
+export function codeRange(plan: SearchPlan): SQL | null {
+  if (plan.codePrefix === null || plan.names.length || plan.firms.length || plan.words.length) return null;
   return foldedSql`${cps.code} >= ${litText(plan.codePrefix)} AND ${cps.code} < ${litText(`${plan.codePrefix}\u{10FFFF}`)}`;
 }
 
 /** How many rows the code range of a plan holds, whatever their state: what reading it reads. */
-async function codeRangeRows(db: Db, plan: SearchPlan): Promise<number> {
+export async function codeRangeRows(db: Db, plan: SearchPlan): Promise<number> {
   const [row] = await readRows<{ n: number | null }>(
     db,
     foldedSql`SELECT sum(${cg.n}) AS n FROM ${searchCodeGroups} ${cg} WHERE ${codeStartGroups(plan.codePrefix ?? "")}`,
@@ -529,7 +535,7 @@ export async function rankedPage(
       // A code's products are one set whatever the ranges: only a scan avoids reading it whole,
       // unless they are few enough for their range of search_code_prices to be read at once.
       const byRanges = !(k.tier === OTHER_FIELDS_TIER && plan.products) && rangesCheaper(k, page.n, Math.min(window, k.count), tuning);
-      const byCodeRange = k.tier === OTHER_FIELDS_TIER && codeRange(plan, filters) !== null && (await codeRangeRows(db, plan)) <= tuning.maxCodeRangeRows;
+      const byCodeRange = k.tier === OTHER_FIELDS_TIER && codeRange(plan) !== null && (await codeRangeRows(db, plan)) <= tuning.maxCodeRangeRows;
       const found = window <= tuning.maxScanWindow && !byRanges && !byCodeRange ? await scanKey(db, plan, filters, k, window, codePrices, page) : null;
       if (found) {
         rows.push(...found);

@@ -124,7 +124,27 @@ describe("broad matches", () => {
         texts().some((s) => s.includes("CROSS JOIN price_search ps") || s.includes("ps.product_id IN")),
         prefix,
       ).toBe(false);
-      for (const filters of [{}, { category: "drug" as const }, { batch: "fx-current" }, { include: "ended" as const, level: "national" as const }]) {
+      // Filters, sorts and places too: the range's rows carry every column they read (and the count under them).
+      const sorted: PriceQuery[] = [
+        { sort: "unitPrice" },
+        { sort: "-unitPrice", minDiscount: 10 },
+        { sort: "discount" },
+        { sort: "-discount", province: "33" },
+      ];
+      for (const query of sorted) {
+        const { db, texts } = recording(world.db);
+        await searchPrices(db, { q: prefix, limit: 2, ...query }, CODE_RANGE);
+        expect(texts().filter((s) => s.includes("FROM search_code_prices ps")).length, `${prefix} ${JSON.stringify(query)}`).toBeGreaterThan(0);
+      }
+      const filtered: PriceQuery[] = [{ minDiscount: 50 }, { province: "33" }, { maxUnitPrice: 5, include: "ended" }, { region: "浙江省" }];
+      for (const filters of [
+        {},
+        { category: "drug" as const },
+        { batch: "fx-current" },
+        { include: "ended" as const, level: "national" as const },
+        ...filtered,
+        ...sorted,
+      ]) {
         expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, CODE_RANGE), `${prefix} ${JSON.stringify(filters)}`).toEqual(
           await walk(world.db, { q: prefix, limit: 2, ...filters }, ORDINARY),
         );

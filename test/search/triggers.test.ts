@@ -113,10 +113,10 @@ const CODES_DRIFT = sql`WITH
   SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
     + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
 
-/** search_code_prices likewise: each price once under each distinct code of its product, with its row's figures. */
+/** search_code_prices likewise: each price once under each distinct code of its product, with its search row's columns. */
 const CODE_PRICES_DRIFT = sql`WITH
-  kept AS (SELECT code, unit_price_e4, price_id, batch_id, category, cycle_start, cycle_end FROM search_code_prices),
-  actual AS (SELECT DISTINCT c.code, ps.unit_price_e4, ps.price_id, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end FROM price_search ps
+  kept AS (SELECT code, unit_price_e4, price_id, batch_id, category, cycle_start, cycle_end, discount_bp, firm_id, region_mask, regions FROM search_code_prices),
+  actual AS (SELECT DISTINCT c.code, ps.unit_price_e4, ps.price_id, ps.batch_id, ps.category, ps.cycle_start, ps.cycle_end, ps.discount_bp, ps.firm_id, ps.region_mask, ps.regions FROM price_search ps
     JOIN (SELECT id, nhsa_code AS code FROM products UNION ALL SELECT id, approval_no FROM products) c ON c.id = ps.product_id
     WHERE c.code IS NOT NULL AND c.code <> '')
   SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
@@ -177,6 +177,7 @@ describe("search triggers after all migrations", () => {
     await db.run(sql`UPDATE prices SET unit_price_e4 = unit_price_e4 * 13 + 7 WHERE id = (SELECT id FROM prices ORDER BY id LIMIT 1 OFFSET 3)`);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICES_DRIFT)).toBe(0);
     // A re-published cycle moves prices between groups; a changed spec gives the product another variant.
     await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
     await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
@@ -185,6 +186,8 @@ describe("search triggers after all migrations", () => {
       sql`UPDATE products SET nhsa_code = 'ZZ9' || COALESCE(nhsa_code, ''), category = 'device' WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 1)`,
     );
     await db.run(sql`UPDATE products SET approval_no = NULL WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 2)`);
+    // Another firm moves the product's prices to its firm's groups (price_search.firm_id, updated in place).
+    await db.run(sql`UPDATE products SET manufacturer = '新星制药有限公司' WHERE id = (SELECT product_id FROM prices LIMIT 1 OFFSET 3)`);
     expect(
       await count(sql`SELECT count(*) AS n FROM price_search ps JOIN search_variants v ON v.id = ps.variant_id WHERE v.text LIKE '99mg %'`),
     ).toBeGreaterThan(0);
