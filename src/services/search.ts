@@ -35,7 +35,7 @@ const cg = renderedAlias(searchCodeGroups, "g");
 const c = renderedAlias(searchCells, "c");
 const pcells = renderedAlias(searchPriceCells, "c");
 const sp = renderedAlias(searchPairs, "sp");
-// Under price_search's alias: the filters rendered for ps rows name only columns it shares (batch, category, cycle).
+// Under price_search's alias: the filters rendered for ps rows read columns it holds too.
 const cps = renderedAlias(searchCodePrices, "ps");
 
 /**
@@ -204,6 +204,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
         WHERE ${g.termId} IN (${firmIds}) AND ${groupWhere}`);
     }
   }
+  const codes = codeRange(plan);
   if (plan.products && codeGroupsCount(plan, filters)) {
     // Many products by the start of one code column: their prices per group are kept, summed here.
     parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
@@ -211,11 +212,11 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}
       WHERE ${codeStartGroups(plan.codePrefix ?? "")} AND ${groupWhere}
       GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
-  } else if (plan.products && codeRange(plan)) {
+  } else if (plan.products && codes) {
     // The same under row filters: counted over the code's range of search_code_prices, which holds every column they test.
     parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cps.category} AS category,
       ${cps.cycleStart} AS cs, ${cps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n, count(*) AS size
-      FROM ${searchCodePrices} ${cps} JOIN ${batches} ${b} ON ${b.id} = ${cps.batchId} WHERE ${allOf([codeRange(plan) as SQL, ...filters.allRows])}
+      FROM ${searchCodePrices} ${cps} JOIN ${batches} ${b} ON ${b.id} = ${cps.batchId} WHERE ${allOf([codes, ...filters.allRows])}
       GROUP BY ${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}`);
   } else if (plan.products) {
     const where = [
