@@ -83,6 +83,9 @@ function filter(rng: Rng, q: PriceQuery, which: number, cities: readonly string[
  */
 export function userQueries(count: number, codes: readonly string[], cities: readonly string[], seed = 7): UserQuery[] {
   const rng = new Rng(seed);
+  // Draws of their own for the codes and firms under filters, so the other queries stay what they were.
+  const aside = new Rng(seed + 1);
+  let withFilters = 0;
   const out: UserQuery[] = [];
   const seen = new Set<string>();
   const add = (cls: QueryClass, query: PriceQuery, walk?: number) => {
@@ -140,6 +143,13 @@ export function userQueries(count: number, codes: readonly string[], cities: rea
         const n = rng.int(1, 3);
         for (let i = 0; i < n; i++) filter(rng, q, rng.int(0, FILTER_KINDS - 1), cities);
         q.sort = rng.pick(SORTS);
+        // Every third asks for a start of a code or a firm's fragment under the same filters instead of a name.
+        withFilters++;
+        if (withFilters % 6 === 0) q.q = slice(aside, aside.pick(FIRMS), 2, 8);
+        else if (withFilters % 6 === 3 && codes.length) {
+          const code = aside.pick(codes);
+          q.q = code.slice(0, aside.int(Math.min(6, code.length), code.length));
+        }
         add(cls, q);
         break;
       }

@@ -132,6 +132,8 @@ export async function sortedPage(
   let rows: Row[] | null = null;
   // A start of a code: its range of search_code_prices holds every column the sort and the filters read.
   const codes = codeRange(opts.plan);
+  // Its groups counted nothing under the filters: the range holds no match to read.
+  if (codes && totalOf(opts.groups) === 0) return { ids: [], nextCursor: null };
   const readCodes = (range: SQL) =>
     readRows<Row>(
       db,

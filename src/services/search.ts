@@ -214,7 +214,8 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
   } else if (plan.products && codes) {
     // The same under row filters: counted over the code's range of search_code_prices, which holds every column they test.
-    parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cps.category} AS category,
+    if (await codeGroupsHeld(db, plan.codePrefix ?? "", groupWhere))
+      parts.push(foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cps.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cps.category} AS category,
       ${cps.cycleStart} AS cs, ${cps.cycleEnd} AS ce, ${inForceSql("ps", filters.asOf)} AS cur, count(*) AS n, count(*) AS size
       FROM ${searchCodePrices} ${cps} JOIN ${batches} ${b} ON ${b.id} = ${cps.batchId} WHERE ${allOf([codes, ...filters.allRows])}
       GROUP BY ${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}`);
@@ -231,8 +232,22 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       FROM ${priceSearch} ${ps} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId} WHERE ${allOf(where)}
       GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }
+  if (!parts.length) return [];
   const rows = await readRows<Group>(db, sql.join(parts, foldedSql` UNION ALL `));
   return rows.filter((g) => g.n > 0);
+}
+
+/**
+ * True when some group of search_code_groups under a start of a code passes the group filters (batch,
+ * level, category, state): when none does, no price of its range can, and the range is not read
+ * (`q=SYND0000&batch=synthetic-device-1`, a drug code in a device batch: 80 ms of nothing).
+ */
+async function codeGroupsHeld(db: Db, prefix: string, groupWhere: SQL): Promise<boolean> {
+  const rows = await readRows<{ one: number }>(
+    db,
+    foldedSql`SELECT 1 AS one FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId} WHERE ${codeStartGroups(prefix)} AND ${groupWhere} LIMIT 1`,
+  );
+  return rows.length > 0;
 }
 
 /** The rows of search_code_groups that count the prices of codes starting with `prefix`: the shortest level that holds it. */

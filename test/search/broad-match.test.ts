@@ -152,6 +152,16 @@ describe("broad matches", () => {
     }
   });
 
+  it("a code prefix whose groups the group filters all exclude reads none of its range", async () => {
+    const query: PriceQuery = { q: "xc10", category: "device", minDiscount: 1, sort: "unitPrice", limit: 2 };
+    expect((await searchPrices(world.db, query, ORDINARY)).total).toBe(0);
+    const { db, texts } = recording(world.db);
+    const page = await searchPrices(db, query, CODE_RANGE);
+    expect(page.total).toBe(0);
+    expect(page.items).toEqual([]);
+    expect(texts().some((s) => s.includes("FROM search_code_prices"))).toBe(false);
+  });
+
   it("a word in many firm names: exact total and facets, and the page read from a window of the unit-price order", async () => {
     const { db, texts } = recording(world.db);
     const page = await searchPrices(db, { q: "药业", limit: 2 }, FAST);
