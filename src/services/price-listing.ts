@@ -132,8 +132,9 @@ export async function sortedPage(
   let rows: Row[] | null = null;
   // A start of a code: its range of search_code_prices holds every column the sort and the filters read.
   const codes = codeRange(opts.plan);
+  const total = totalOf(opts.groups);
   // Its groups counted nothing under the filters: the range holds no match to read.
-  if (codes && totalOf(opts.groups) === 0) return { ids: [], nextCursor: null };
+  if (codes && total === 0) return { ids: [], nextCursor: null };
   const readCodes = (range: SQL) =>
     readRows<Row>(
       db,
@@ -142,7 +143,6 @@ export async function sortedPage(
         ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
   if (codes && (await codeRangeRows(db, opts.plan)) <= opts.tuning.maxCodeRangeRows) rows = await readCodes(codes);
-  const total = totalOf(opts.groups);
   const byUnitPrice = opts.sort === "unitPrice" || opts.sort === "-unitPrice";
   const ranges = groupRanges(opts.plan, opts.groups, opts.tuning.maxGroupArms);
   const arm = (range: SQL) =>

@@ -1,7 +1,7 @@
 import type { SQL } from "drizzle-orm";
 import { products } from "../db/schema";
 import { bareColumns, foldedSql } from "../db/trusted-sql";
-import { litInts, litText } from "./search-sql";
+import { litInts, litText, startsWith } from "./search-sql";
 
 /**
  * A set of products: a list of ids; every product one of whose codes (医保编码, 批准文号) starts with
@@ -26,5 +26,5 @@ const product = bareColumns(products);
 
 /** Products whose code column starts with `code` (codes are stored as published, upper case): a range on its index. */
 export function codeRangeSql(col: "nhsaCode" | "approvalNo", code: string): SQL {
-  return foldedSql`SELECT ${product.id} FROM ${products} WHERE ${product[col]} >= ${litText(code)} AND ${product[col]} < ${litText(`${code}\u{10FFFF}`)}`;
+  return foldedSql`SELECT ${product.id} FROM ${products} WHERE ${startsWith(product[col], code)}`;
 }

@@ -34,6 +34,9 @@ export const litText = (s: string): SQL => trustedSql(textLiteral(s));
 export const litInt = (x: number): SQL => trustedSql(intLiteral(x));
 export const litInts = (xs: readonly number[]): SQL => trustedSql(intList(xs));
 
+/** A text column starting with `start`, as a range its index serves. */
+export const startsWith = (col: unknown, start: string): SQL => foldedSql`${col} >= ${litText(start)} AND ${col} < ${litText(`${start}\u{10FFFF}`)}`;
+
 /** Conditions joined by AND, each in brackets; true when there are none. */
 export function allOf(parts: ReadonlyArray<SQL>): SQL {
   return parts.length

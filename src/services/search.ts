@@ -20,7 +20,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import { type CellFilter, type FilterSql, inForceSql, type PriceCellFilter } from "./price-filter-sql";
 import { CODE_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
 import { productsSql } from "./search-products";
-import { allOf, anyOf, litInt, litInts, litText } from "./search-sql";
+import { allOf, anyOf, litInt, litInts, litText, startsWith } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { wordCondition } from "./search-words";
 
@@ -253,7 +253,7 @@ async function codeGroupsHeld(db: Db, prefix: string, groupWhere: SQL): Promise<
 /** The rows of search_code_groups that count the prices of codes starting with `prefix`: the shortest level that holds it. */
 function codeStartGroups(prefix: string): SQL {
   const level = CODE_LEVELS.find((l) => l >= charLength(prefix)) ?? 0;
-  return foldedSql`${cg.level} = ${litInt(level)} AND ${cg.prefix} >= ${litText(prefix)} AND ${cg.prefix} < ${litText(`${prefix}\u{10FFFF}`)}`;
+  return foldedSql`${cg.level} = ${litInt(level)} AND ${startsWith(cg.prefix, prefix)}`;
 }
 
 /**
@@ -363,10 +363,8 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
 function productRowCondition(plan: SearchPlan, steps: number, codePrices: number): SQL | null {
   if (!plan.products) return null;
   if (plan.codePrefix !== null && steps * 3 <= codePrices) {
-    const from = litText(plan.codePrefix);
-    const to = litText(`${plan.codePrefix}\u{10FFFF}`);
     return foldedSql`EXISTS (SELECT 1 FROM ${products} ${pr} WHERE ${pr.id} = ${ps.productId}
-      AND ((${pr.nhsaCode} >= ${from} AND ${pr.nhsaCode} < ${to}) OR (${pr.approvalNo} >= ${from} AND ${pr.approvalNo} < ${to})))`;
+      AND ((${startsWith(pr.nhsaCode, plan.codePrefix)}) OR (${startsWith(pr.approvalNo, plan.codePrefix)})))`;
   }
   if (plan.codePrefix !== null || plan.products.kind === "ids") return foldedSql`${ps.productId} IN (${productsSql(plan.products)})`;
   return null;
@@ -457,9 +455,10 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
   if (after && k.tier === after.tier && k.nc === after.notCurrent) {
     where.push(foldedSql`(${ps.unitPriceE4}, ${ps.priceId}) > (${litInt(after.unitPriceE4)}, ${litInt(after.id)})`);
   }
-  const arm = (key: SQL) =>
-    foldedSql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps}
-      WHERE ${allOf([key, ...where])} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(n)})`;
+  // Read from price_search, or from search_code_prices under the same alias (its columns keep price_search's names).
+  const arm = (keys: SQL[], table: typeof priceSearch | typeof searchCodePrices = priceSearch) =>
+    foldedSql`SELECT * FROM (SELECT ${ps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${ps.unitPriceE4} AS u
+      FROM ${table} ${ps} WHERE ${allOf([...keys, ...where])} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(n)})`;
   const current = stateOfKey(k.nc, filters);
   const arms: SQL[] = [];
   // Many ranges are read as one set, unless the key is so small a share of all prices that reading n
@@ -471,21 +470,17 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
       k.tier === OTHER_FIELDS_TIER
         ? allOf([foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
         : namesCondition(plan.names.filter((x) => x.tier === k.tier));
-    arms.push(arm(allOf([key, current, ...filters.groupOnRows])));
+    arms.push(arm([allOf([key, current, ...filters.groupOnRows])]));
   } else {
-    for (const r of k.ranges) arms.push(arm(r));
+    for (const r of k.ranges) arms.push(arm([r]));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
     const range = codeRange(plan);
-    if (range) {
-      // One range of search_code_prices (its alias is ps, so `where` and the filters read the same columns there).
-      arms.push(foldedSql`SELECT * FROM (SELECT ${cps.priceId} AS id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, ${cps.unitPriceE4} AS u
-        FROM ${searchCodePrices} ${cps} WHERE ${allOf([range, current, ...filters.groupOnRows, ...where])} ORDER BY ${cps.unitPriceE4}, ${cps.priceId} LIMIT ${litInt(n)})`);
-    } else {
-      arms.push(
-        arm(allOf([foldedSql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])),
-      );
-    }
+    arms.push(
+      range
+        ? arm([range, current, ...filters.groupOnRows], searchCodePrices)
+        : arm([allOf([foldedSql`${ps.productId} IN (${productsSql(plan.products)})`, current, ...notNamed(plan), ...notFirm(plan), ...filters.groupOnRows])]),
+    );
   }
   return arms;
 }
@@ -498,7 +493,7 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
  */
 export function codeRange(plan: SearchPlan): SQL | null {
   if (plan.codePrefix === null || plan.names.length || plan.firms.length || plan.words.length) return null;
-  return foldedSql`${cps.code} >= ${litText(plan.codePrefix)} AND ${cps.code} < ${litText(`${plan.codePrefix}\u{10FFFF}`)}`;
+  return startsWith(cps.code, plan.codePrefix);
 }
 
 /** How many rows the code range of a plan holds, whatever their state: what reading it reads. */
