@@ -120,14 +120,15 @@ export async function sortedPage(
   const from = boundsOf(opts.sort, "p", after, opts.filters);
   const order = desc ? sql`${expr} DESC, ${p.id} DESC` : sql`${expr} ASC, ${p.id} ASC`;
   // The everything plan names every price; its condition would only slow each step.
-  const matched = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.allRows]);
+  const matched = (walk?: { steps: number; codePrices: number }) =>
+    allOf([...(opts.everything ? [] : [planCondition(opts.plan, walk)]), ...opts.filters.allRows]);
   // Within one matched group's range, the filters the group was picked by hold already (a shorter statement).
   const inRange = allOf([...(opts.everything ? [] : [planCondition(opts.plan)]), ...opts.filters.inRange]);
-  const read = (bound: SQL[]) =>
+  const read = (bound: SQL[], walk: { steps: number; codePrices: number }) =>
     readRows<Row>(
       db,
       sql`SELECT ${p.id} AS id, ${expr} AS v FROM ${prices} ${p} CROSS JOIN ${priceSearch} ${ps}
-        WHERE ${allOf([sql`${ps.priceId} = ${p.id}`, ...from, ...bound, matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
+        WHERE ${allOf([sql`${ps.priceId} = ${p.id}`, ...from, ...bound, matched(walk)])} ORDER BY ${order} LIMIT ${litInt(n)}`,
     );
   let rows: Row[] | null = null;
   // A start of a code: its range of search_code_prices holds every column the sort and the filters read.
@@ -142,7 +143,9 @@ export async function sortedPage(
         WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), ...opts.filters.allRows])}
         ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
-  if (codes && (await codeRangeRows(db, opts.plan)) <= opts.tuning.maxCodeRangeRows) rows = await readCodes(codes);
+  // The prices under a start of a code, whatever the filters: the size of the set of its products.
+  const codePrices = opts.plan.codePrefix !== null ? await codeRangeRows(db, opts.plan) : 0;
+  if (codes && codePrices <= opts.tuning.maxCodeRangeRows) rows = await readCodes(codes);
   const byUnitPrice = opts.sort === "unitPrice" || opts.sort === "-unitPrice";
   const ranges = groupRanges(opts.plan, opts.groups, opts.tuning.maxGroupArms);
   const arm = (range: SQL) =>
@@ -188,7 +191,7 @@ export async function sortedPage(
       );
       // A bound on the value alone reads the ties past the end too: a few more steps, the same answer.
       const bound = end ? [sql`${expr} ${desc ? sql`>=` : sql`<=`} ${litInt(end.v)}`] : [];
-      const found = await read(bound);
+      const found = await read(bound, { steps: window, codePrices });
       if (found.length >= n || !end) rows = found;
     }
   }
@@ -202,7 +205,7 @@ export async function sortedPage(
   rows ??= await readRows<Row>(
     db,
     sql`SELECT ${p.id} AS id, ${expr} AS v FROM ${priceSearch} ${ps} JOIN ${prices} ${p} ON ${p.id} = ${ps.priceId}
-      WHERE ${allOf([...from, ...(opts.everything ? [nameGroupRanges(opts.groups)] : []), matched])} ORDER BY ${order} LIMIT ${litInt(n)}`,
+      WHERE ${allOf([...from, ...(opts.everything ? [nameGroupRanges(opts.groups)] : []), matched()])} ORDER BY ${order} LIMIT ${litInt(n)}`,
   );
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];

@@ -30,6 +30,8 @@ const FAST: SearchTuning = {
 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
 const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
+/** Windows of a few steps: a start of a code is tested on each product's row rather than built as a set of products. */
+const FEW_STEPS: SearchTuning = { ...FAST, scanSlack: 0.01 };
 /** As SHORT, but a key's many ranges are always read as one set, never one arm per range. */
 const SHORT_ONE_SET: SearchTuning = { ...SHORT, maxGroupArms: 0 };
 /** Firms' groups kept as ranges of their own, and arms taken as free: a page reads n from each range. */
@@ -136,7 +138,16 @@ describe("broad matches", () => {
         await searchPrices(db, { q: prefix, limit: 2, ...query }, CODE_RANGE);
         expect(texts().filter((s) => s.includes("FROM search_code_prices ps")).length, `${prefix} ${JSON.stringify(query)}`).toBeGreaterThan(0);
       }
-      const filtered: PriceQuery[] = [{ minDiscount: 50 }, { province: "33" }, { maxUnitPrice: 5, include: "ended" }, { region: "浙江省" }];
+      const filtered: PriceQuery[] = [
+        { minDiscount: 50 },
+        { province: "33" },
+        { maxUnitPrice: 5, include: "ended" },
+        { region: "浙江省" },
+        // Group filters under row filters: tested once per group of the start, not on each price.
+        { batch: "fx-current", minDiscount: 10 },
+        { include: "ended", level: "national", province: "33" },
+        { asOf: "2019-06-01", maxUnitPrice: 5, sort: "-discount" },
+      ];
       for (const filters of [
         {},
         { category: "drug" as const },
@@ -145,8 +156,16 @@ describe("broad matches", () => {
         ...filtered,
         ...sorted,
       ]) {
-        expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, CODE_RANGE), `${prefix} ${JSON.stringify(filters)}`).toEqual(
-          await walk(world.db, { q: prefix, limit: 2, ...filters }, ORDINARY),
+        const ordinary = await walk(world.db, { q: prefix, limit: 2, ...filters }, ORDINARY);
+        expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, CODE_RANGE), `${prefix} ${JSON.stringify(filters)}`).toEqual(ordinary);
+        // Through the sort's own order, each product's codes tested on its row (short windows) or the start's set of products.
+        for (const tuning of [FAST, SHORT]) {
+          expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, tuning), `${prefix} ${JSON.stringify(filters)} ${tuning.scanSlack}`).toEqual(
+            ordinary,
+          );
+        }
+        expect(await walk(world.db, { q: prefix, limit: 1, ...filters }, FEW_STEPS), `${prefix} ${JSON.stringify(filters)} few steps`).toEqual(
+          await walk(world.db, { q: prefix, limit: 1, ...filters }, ORDINARY),
         );
       }
     }
@@ -237,5 +256,16 @@ describe("broad matches", () => {
     expect(moved.total).toBe(2);
     // The pages follow the moves too: search_code_prices keeps each price under its product's codes.
     for (const q of ["xc10", "yb01"]) expect(await walk(world.db, { q, limit: 1 }, CODE_RANGE), q).toEqual(await walk(world.db, { q, limit: 1 }, ORDINARY));
+    // A batch now holds two categories under xc10: its prices are counted per category, not per batch.
+    for (const filters of [
+      { minDiscount: 10 },
+      { category: "device" as const, include: "ended" as const, province: "33" },
+      { batch: "fx-past", maxUnitPrice: 50 },
+    ]) {
+      const query = { q: "xc10", limit: 2, ...filters };
+      const ordinary = await walk(world.db, query, ORDINARY);
+      expect(ordinary.ids.length, JSON.stringify(filters)).toBeGreaterThan(0);
+      expect(await walk(world.db, query, CODE_RANGE), JSON.stringify(filters)).toEqual(ordinary);
+    }
   });
 });
