@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import Papa from "papaparse";
@@ -14,6 +15,11 @@ import { SEEDS_DIR, seedFiles } from "./files";
 
 export const WORKBOOK = join(SEEDS_DIR, "source", "national-vbp-results-batches-1-4.xlsx");
 export const REAL_SEEDS_FILE = join(SEEDS_DIR, "prices-national.csv");
+/**
+ * English names the workbook lacks, per batch and generic name as the workbook writes it, from the
+ * 4+7 list of 25 names (test/fixtures/facts/national-batch1-names.csv; seeds/source/SOURCES.md).
+ */
+export const NAMES_EN_FILE = join(SEEDS_DIR, "source", "generic-names-en.csv");
 
 /** Which sheet of the workbook holds which batch (seeds/source/SOURCES.md). */
 export const REAL_SHEETS = [
@@ -31,6 +37,7 @@ const SOURCE_NOTE =
 const COLUMNS = [
   "batch",
   "genericName",
+  "genericNameEn",
   ...PRODUCT_PACK_KEYS,
   "manufacturerShort",
   "originator",
@@ -114,6 +121,8 @@ export async function buildRealSeeds(url: string) {
     const order = new Map<string, number>(batches.map((id, i) => [id, i]));
     const rowOf = (s: unknown) => Number(/row (\d+)$/.exec(String(s))?.[1] ?? 0);
     stored.sort((x, y) => order.get(String(x.batch))! - order.get(String(y.batch))! || rowOf(x.source) - rowOf(y.source));
+    const english = englishNames();
+    for (const row of stored) row.genericNameEn = english.get(`${row.batch}\u0000${row.genericName}`) ?? null;
     const rows = stored.map((row) =>
       COLUMNS.map((c) => {
         const cell = CELL[c];
@@ -125,4 +134,13 @@ export async function buildRealSeeds(url: string) {
   } finally {
     handle.close();
   }
+}
+
+/** seeds/source/generic-names-en.csv by batch and generic name. */
+export function englishNames(): Map<string, string> {
+  const rows = Papa.parse<{ batch: string; genericName: string; genericNameEn: string }>(readFileSync(NAMES_EN_FILE, "utf8"), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
+  return new Map(rows.map((r) => [`${r.batch}\u0000${r.genericName}`, r.genericNameEn]));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { buildRealSeeds, REAL_SEEDS_FILE } from "../../src/cli/real-seeds";
+import { buildRealSeeds, NAMES_EN_FILE, REAL_SEEDS_FILE } from "../../src/cli/real-seeds";
 
 describe("seeds/prices-national.csv is what the importer makes of the committed workbook", () => {
   it("rebuilds byte for byte from seeds/source/…xlsx, with the published counts", async () => {
@@ -47,5 +47,29 @@ describe("seeds/prices-national.csv is what the importer makes of the committed 
     const withBingtuan = rows.filter((r) => (r.supplyRegions ?? "").includes("新疆维吾尔自治区、新疆生产建设兵团"));
     expect(withBingtuan.length).toBeGreaterThan(100);
     expect(rows.filter((r) => r.originator === "true").length).toBeGreaterThan(0);
+  });
+
+  it("gives batch 1 and its expansion the English names of the 4+7 list, and no other batch an English name", () => {
+    const rows = Papa.parse<Record<string, string>>(readFileSync(REAL_SEEDS_FILE, "utf8"), { header: true, skipEmptyLines: true }).data;
+    const listed = Papa.parse<{ genericName: string; genericNameEn: string }>(readFileSync("test/fixtures/facts/national-batch1-names.csv", "utf8"), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    const englishOf = new Map(listed.map((n) => [n.genericName, n.genericNameEn]));
+    const names = Papa.parse<{ batch: string; genericName: string; genericNameEn: string; listedAs: string }>(readFileSync(NAMES_EN_FILE, "utf8"), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    for (const n of names) {
+      // Each name is the listed name's own English, and the workbook's name is part of the listed one (its alias in brackets aside).
+      expect(englishOf.get(n.listedAs), n.listedAs).toBe(n.genericNameEn);
+      expect(n.listedAs, n.genericName).toContain(n.genericName.replace(/（.*?）/g, ""));
+      expect(["national-drug-1", "national-drug-1-expansion"]).toContain(n.batch);
+    }
+    const amlodipine = rows.filter((r) => r.genericName?.endsWith("氨氯地平"));
+    expect(amlodipine.length).toBeGreaterThan(3);
+    for (const r of amlodipine) expect(r.genericNameEn).toBe("amlodipine besylate");
+    expect(rows.filter((r) => r.batch?.startsWith("national-drug-1") && r.genericNameEn).length).toBeGreaterThan(100);
+    expect(rows.filter((r) => !r.batch?.startsWith("national-drug-1") && r.genericNameEn)).toEqual([]);
   });
 });

@@ -43,6 +43,24 @@ describe("firm short names (生产企业-简称) on the real seeds", () => {
   });
 });
 
+describe("English names, on the real seeds", () => {
+  it("amlodipine, clopidogrel and atorvastatin find their 4+7 prices (the workbook has no English; seeds/source/generic-names-en.csv gives batch 1's)", async () => {
+    for (const [english, chinese] of [
+      ["amlodipine", "氨氯地平"],
+      ["clopidogrel", "氯吡格雷"],
+      ["atorvastatin", "阿托伐他汀"],
+      ["Entecavir", "恩替卡韦"],
+    ] as const) {
+      const { items, total } = await search({ ...q(english), include: "ended" });
+      expect(total, english).toBeGreaterThan(0);
+      expect(total, english).toBe(items.length);
+      for (const i of items) expect(i.product.genericName, english).toContain(chinese);
+      const batches = new Set(items.map((i) => i.batch.id));
+      expect(batches.has("national-drug-1") && batches.has("national-drug-1-expansion"), english).toBe(true);
+    }
+  });
+});
+
 describe("did you mean, on the real seeds", () => {
   it("Lipitor (no name, and no brand until a file gives it) suggests nothing unrelated, never risperidone (利培酮)", async () => {
     const { total, didYouMean } = await search(q("Lipitor"));
