@@ -223,22 +223,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
     // so they are tested once per group of search_code_groups instead of once per price: the range
     // is kept to the picked groups' batches, and the other groups it counts are dropped below.
     // A code range is the whole plan (codeRange): no other part is counted beside it.
-    const picked = await codeGroupsPicked(db, plan.codePrefix ?? "", groupWhere);
-    if (!picked.keys.size) return [];
-    const batchIds = [...picked.batches];
-    const inBatches = picked.all ? [] : [foldedSql`${cps.batchId} IN (${sql.join(batchIds.map(litText), foldedSql`, `)})`];
-    // When each batch holds one group under the start, grouping by the batch alone is the same and
-    // sorts a shorter key (the category and cycle are then those of any of its rows): 215 → 140 ms
-    // for the 166,000 prices of SYND000 under a price bound at a million.
-    const byGroup = picked.oneGroupPerBatch ? foldedSql`${cps.batchId}` : foldedSql`${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}`;
-    // Counted first and joined to its batches after: a join per price would cost as much as the count.
-    const counted = foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
-      ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, ${cg.n} AS n, ${cg.n} AS size
-      FROM (SELECT ${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}, count(*) AS n FROM ${searchCodePrices} ${cps}
-        WHERE ${allOf([codes, ...inBatches, ...filters.rows, ...filters.firms])} GROUP BY ${byGroup}) ${cg}
-      JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}`;
-    const rows = await readRows<Group>(db, counted);
-    return rows.filter((x) => x.n > 0 && picked.keys.has(groupKey(x.batchId, x.category, x.cs, x.ce)));
+    return codeRangeGroups(db, plan.codePrefix ?? "", codes, filters, groupWhere, cur);
   } else if (plan.products) {
     const where = [
       foldedSql`${ps.productId} IN (${productsSql(plan.products)})`,
@@ -252,44 +237,70 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       FROM ${priceSearch} ${ps} JOIN ${batches} ${b} ON ${b.id} = ${ps.batchId} WHERE ${allOf(where)}
       GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }
-  return runParts(db, parts);
-}
-
-/** The groups the parts of matchedGroups count, in one statement, without the empty ones. */
-async function runParts(db: Db, parts: SQL[]): Promise<Group[]> {
   if (!parts.length) return [];
   const rows = await readRows<Group>(db, sql.join(parts, foldedSql` UNION ALL `));
   return rows.filter((g) => g.n > 0);
 }
 
-const groupKey = (batchId: string, category: string, cs: string, ce: string) => JSON.stringify([batchId, category, cs, ce]);
+const groupKey = (x: { batchId: string; category: string; cs: string; ce: string }) => JSON.stringify([x.batchId, x.category, x.cs, x.ce]);
+
+/** Up to this many batches, a code range's prices are counted per batch by one sum each rather than grouped (a sort). */
+const MAX_BATCH_SUMS = 8;
 
 /**
- * The groups (batch, category, cycle) of search_code_groups under a start of a code that pass the
- * group filters (batch, level, category, state), their batches, whether every group did, and whether
- * no batch holds more than one group under the start. None picked:
- * no price of the start's range can pass, and the range is not read (`q=SYND0000&batch=synthetic-device-1`,
- * a drug code in a device batch: 80 ms of nothing).
+ * The groups of a start of a code under row filters, counted over its range of search_code_prices,
+ * which holds every column they test. The group filters (batch, level, category, state) pick whole
+ * groups, so they are tested once per group of search_code_groups, not once per price: the range is
+ * kept to the picked groups' batches, and what it counts of other groups is dropped. When no group
+ * is picked (a drug code in a device batch) the range is not read (`q=SYND0000&batch=synthetic-device-1`: 643 → 2 ms).
+ * When each batch holds one group under the start, its prices are counted per batch, by a sum per
+ * batch when they are few: `q=SYND000&maxUnitPrice=0.6269&asOf=2027-11-10`, 166,000 of its 933,000
+ * prices at a million, grouped by batch, category and cycle 215 ms, by batch 140, by two sums 105.
  */
-async function codeGroupsPicked(
-  db: Db,
-  prefix: string,
-  groupWhere: SQL,
-): Promise<{ keys: Set<string>; batches: Set<string>; all: boolean; oneGroupPerBatch: boolean }> {
-  const rows = await readRows<{ batchId: string; category: string; cs: string; ce: string; picked: number }>(
+async function codeRangeGroups(db: Db, prefix: string, codes: SQL, filters: FilterSql, groupWhere: SQL, cur: SQL): Promise<Group[]> {
+  const groups = await readRows<Group & { picked: number }>(
     db,
-    foldedSql`SELECT DISTINCT ${cg.batchId} AS batchId, ${cg.category} AS category, ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${groupWhere} AS picked
-      FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId} WHERE ${codeStartGroups(prefix)}`,
+    foldedSql`SELECT DISTINCT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
+      ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, 0 AS n, 0 AS size, ${groupWhere} AS picked
+      FROM ${searchCodeGroups} ${cg} JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId} WHERE ${codeStartGroups(prefix)} AND ${cg.n} > 0`,
   );
-  const kept = rows.filter((r) => r.picked);
-  const groupsOf = new Map<string, Set<string>>();
-  for (const r of rows) groupsOf.set(r.batchId, (groupsOf.get(r.batchId) ?? new Set()).add(groupKey(r.batchId, r.category, r.cs, r.ce)));
-  return {
-    oneGroupPerBatch: [...groupsOf.values()].every((keys) => keys.size === 1),
-    keys: new Set(kept.map((r) => groupKey(r.batchId, r.category, r.cs, r.ce))),
-    batches: new Set(kept.map((r) => r.batchId)),
-    all: kept.length === rows.length,
-  };
+  const picked = new Map(groups.filter((x) => x.picked).map((x) => [groupKey(x), x]));
+  if (!picked.size) return [];
+  const batchIds = [...new Set([...picked.values()].map((x) => x.batchId))];
+  const everyBatch = batchIds.length === new Set(groups.map((x) => x.batchId)).size;
+  const where = allOf([
+    codes,
+    ...(everyBatch ? [] : [foldedSql`${cps.batchId} IN (${sql.join(batchIds.map(litText), foldedSql`, `)})`]),
+    ...filters.rows,
+    ...filters.firms,
+  ]);
+  const onePerBatch = new Set(groups.map(groupKey)).size === new Set(groups.map((x) => x.batchId)).size;
+  if (onePerBatch && batchIds.length <= MAX_BATCH_SUMS) {
+    const sums = sql.join(
+      batchIds.map((id) => foldedSql`sum(${cps.batchId} = ${litText(id)})`),
+      foldedSql`, `,
+    );
+    const [row] = await readRows<{ counts: string }>(db, foldedSql`SELECT json_array(${sums}) AS counts FROM ${searchCodePrices} ${cps} WHERE ${where}`);
+    const counts = JSON.parse(row?.counts ?? "[]") as Array<number | null>;
+    return [...picked.values()]
+      .map(({ picked: _, ...x }) => {
+        const n = counts[batchIds.indexOf(x.batchId)] ?? 0;
+        return { ...x, n, size: n };
+      })
+      .filter((x) => x.n > 0);
+  }
+  // The category and cycle of a batch's only group are those of any of its rows.
+  const byGroup = onePerBatch ? foldedSql`${cps.batchId}` : foldedSql`${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}`;
+  // Counted first and joined to its batches after: a join per price would cost as much as the count.
+  const rows = await readRows<Group>(
+    db,
+    foldedSql`SELECT 'p' AS kind, 0 AS termId, ${cg.batchId} AS batchId, ${b.name} AS batchName, ${b.level} AS level, ${cg.category} AS category,
+      ${cg.cycleStart} AS cs, ${cg.cycleEnd} AS ce, ${cur} AS cur, ${cg.n} AS n, ${cg.n} AS size
+      FROM (SELECT ${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}, count(*) AS n FROM ${searchCodePrices} ${cps}
+        WHERE ${where} GROUP BY ${byGroup}) ${cg}
+      JOIN ${batches} ${b} ON ${b.id} = ${cg.batchId}`,
+  );
+  return rows.filter((x) => x.n > 0 && picked.has(groupKey(x)));
 }
 
 /** The rows of search_code_groups that count the prices of codes starting with `prefix`: the shortest level that holds it. */
