@@ -5,7 +5,7 @@ import { priceSearch, prices, searchCodePrices, searchTerms } from "../db/schema
 import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { FilterSql } from "./price-filter-sql";
-import { codeRange, codeRangeRows, type Group, groupRange, onlyOfNames, planCondition } from "./search";
+import { batchesOfGroups, codeRange, codeRangeRows, codeStartGroupCounts, type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
 import { allOf, litInt, litText } from "./search-sql";
 import type { SearchTuning } from "./search-tuning";
@@ -136,11 +136,18 @@ export async function sortedPage(
   const total = totalOf(opts.groups);
   // Its groups counted nothing under the filters: the range holds no match to read.
   if (codes && total === 0) return { ids: [], nextCursor: null };
+  // The group filters as a test of the batch when each matched batch holds one group under the start.
+  const codeGroups = codes ? await codeStartGroupCounts(db, opts.plan.codePrefix ?? "") : null;
+  const groupFilters =
+    batchesOfGroups(
+      opts.groups.filter((g) => g.kind === "p"),
+      codeGroups,
+    ) ?? opts.filters.groupOnRows;
   const readCodes = (range: SQL) =>
     readRows<Row>(
       db,
       sql`SELECT ${cps.priceId} AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM ${searchCodePrices} ${cps}
-        WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), ...opts.filters.allRows])}
+        WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), ...groupFilters, ...opts.filters.rows, ...opts.filters.firms])}
         ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
   // The prices under a start of a code, whatever the filters: the size of the set of its products.

@@ -261,6 +261,10 @@ describe("broad matches", () => {
       { minDiscount: 10 },
       { category: "device" as const, include: "ended" as const, province: "33" },
       { batch: "fx-past", maxUnitPrice: 50 },
+      // One of the batch's two groups picked: its other category's prices stay out of every page.
+      { category: "device" as const, include: "ended" as const },
+      { category: "drug" as const, sort: "unitPrice" as const },
+      { category: "device" as const, include: "ended" as const, sort: "-discount" as const },
     ]) {
       const query = { q: "xc10", limit: 2, ...filters };
       const ordinary = await walk(world.db, query, ORDINARY);
