@@ -136,20 +136,17 @@ export async function sortedPage(
   const total = totalOf(opts.groups);
   // Its groups counted nothing under the filters: the range holds no match to read.
   if (codes && total === 0) return { ids: [], nextCursor: null };
-  // The group filters as a test of the batch when each matched batch holds one group under the start.
-  const codeGroups = codes ? await codeStartGroupCounts(db, opts.plan.codePrefix ?? "") : null;
-  const groupFilters =
-    batchesOfGroups(
-      opts.groups.filter((g) => g.kind === "p"),
-      codeGroups,
-    ) ?? opts.filters.groupOnRows;
-  const readCodes = (range: SQL) =>
-    readRows<Row>(
+  const readCodes = async (range: SQL) => {
+    // The group filters as a test of the batch when each matched batch holds one group under the start.
+    const counts = await codeStartGroupCounts(db, opts.plan.codePrefix ?? "");
+    const groupFilters = batchesOfGroups(opts.groups, counts) ?? opts.filters.groupOnRows;
+    return readRows<Row>(
       db,
       sql`SELECT ${cps.priceId} AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM ${searchCodePrices} ${cps}
         WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), ...groupFilters, ...opts.filters.rows, ...opts.filters.firms])}
         ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
+  };
   // The prices under a start of a code, whatever the filters: the size of the set of its products.
   const codePrices = opts.plan.codePrefix !== null ? await codeRangeRows(db, opts.plan) : 0;
   if (codes && codePrices <= opts.tuning.maxCodeRangeRows) rows = await readCodes(codes);

@@ -218,11 +218,8 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       WHERE ${codeStartGroups(plan.codePrefix ?? "")} AND ${groupWhere}
       GROUP BY ${cg.batchId}, ${cg.category}, ${cg.cycleStart}, ${cg.cycleEnd}`);
   } else if (plan.products && codes) {
-    // The same under row filters: counted over the code's range of search_code_prices, which holds
-    // every column they test. The group filters (batch, level, category, state) pick whole groups,
-    // so they are tested once per group of search_code_groups instead of once per price: the range
-    // is kept to the picked groups' batches, and the other groups it counts are dropped below.
-    // A code range is the whole plan (codeRange): no other part is counted beside it.
+    // The same under row filters, over the start's range of search_code_prices. A code range is the
+    // whole plan (codeRange): no other part is counted beside it.
     return codeRangeGroups(db, plan.codePrefix ?? "", codes, filters, groupWhere, cur);
   } else if (plan.products) {
     const where = [
