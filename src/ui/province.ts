@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../context";
-import { regionNameMap } from "../services/regions";
+import { findPlace, provinceOf, regionNameMap } from "../services/regions";
 
 /** The province a pharmacist chose last, kept for a year in this browser (search, product and price-check pages). */
 export const PROVINCE_COOKIE = "vbp_province";
@@ -19,7 +19,7 @@ export type ProvinceChoice = {
 };
 
 /**
- * The province of this page: the one asked for (`province=`; an empty choice means 全国 and
+ * The province of this page: the one asked for (`province=`, by code, name or a city in it; an empty choice means 全国 and
  * forgets the remembered one), else the remembered one. Only provincial-level codes count; the
  * filtering itself is the services' (province= of src/services/price-filter.ts).
  */
@@ -32,12 +32,23 @@ export async function chooseProvince(c: Context<AppEnv>, asked: string | undefin
   const known = (code: string | undefined) => (code && options.some((o) => o.code === code) ? code : null);
   let code: string | null;
   if (asked !== undefined) {
-    code = known(asked);
+    code = known(asked) ?? (await provinceNamed(c, asked, known));
     setCookie(c, PROVINCE_COOKIE, code ?? "", { path: "/", sameSite: "Lax", httpOnly: true, maxAge: code ? 365 * 86400 : 0 });
   } else {
     code = known(getCookie(c, PROVINCE_COOKIE));
   }
   return { options, code, name: code ? (names.get(code) ?? null) : null, names };
+}
+
+/**
+ * The province a link names as the API reads `province=` (浙江省, 浙江, 330000, or a city: 杭州市 is
+ * in 浙江), so that a link shared from the API or typed by hand opens the page on that province
+ * instead of 全国.
+ */
+async function provinceNamed(c: Context<AppEnv>, text: string, known: (code: string) => string | null): Promise<string | null> {
+  const db = c.get("deps").db;
+  const place = await findPlace(db, text);
+  return place ? known((await provinceOf(db, place)).code) : null;
 }
 
 /** `include=ended` (the pages' toggle; `state=all` from older links means the same): ended and upcoming prices too. */

@@ -98,6 +98,20 @@ describe("pages: state, place, both baselines and renewals as the services answe
     // chosen on the product page, remembered for the next page
     const chosen = await world.app.request(`/products/${id}?province=33`);
     expect(chosen.headers.get("set-cookie")).toMatch(/vbp_province=33/);
+    // a link that names the province as the API reads it (name, short name, six-digit code) opens the page on it,
+    // where it used to fall back to 全国 and forget the remembered province
+    for (const named of ["浙江省", "浙江", "330000"]) {
+      const res = await world.app.request(`${q}&province=${encodeURIComponent(named)}`);
+      expect(res.headers.get("set-cookie"), named).toMatch(/vbp_province=33/);
+      const text = await res.text();
+      expect(text, named).toContain('<option value="33" selected="">浙江省</option>');
+      expect(text, named).toContain("浙江对照药业");
+      expect(text, named).not.toContain("江苏对照药业");
+    }
+    // a city means its province, as in the API
+    const xiamen = await world.app.request(`${q}&province=${encodeURIComponent("厦门市")}`);
+    expect(xiamen.headers.get("set-cookie")).toMatch(/vbp_province=35/);
+    expect(await xiamen.text()).toContain('<option value="35" selected="">福建省</option>');
     // others one click away: every province and state, the remembered province kept
     const everything = await world.app.request(`/products/${id}?all=1`, { headers: { cookie: "vbp_province=33" } });
     expect(everything.headers.get("set-cookie")).toBeNull();
