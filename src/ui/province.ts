@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../context";
+import type { Db } from "../db/client";
 import { findPlace, provinceOf, regionNameMap } from "../services/regions";
 
 /** The province a pharmacist chose last, kept for a year in this browser (search, product and price-check pages). */
@@ -32,7 +33,7 @@ export async function chooseProvince(c: Context<AppEnv>, asked: string | undefin
   const known = (code: string | undefined) => (code && options.some((o) => o.code === code) ? code : null);
   let code: string | null;
   if (asked !== undefined) {
-    code = known(asked) ?? (await provinceNamed(c, asked, known));
+    code = known(asked) ?? known(await provinceNamed(c.get("deps").db, asked));
     setCookie(c, PROVINCE_COOKIE, code ?? "", { path: "/", sameSite: "Lax", httpOnly: true, maxAge: code ? 365 * 86400 : 0 });
   } else {
     code = known(getCookie(c, PROVINCE_COOKIE));
@@ -41,14 +42,13 @@ export async function chooseProvince(c: Context<AppEnv>, asked: string | undefin
 }
 
 /**
- * The province a link names as the API reads `province=` (浙江省, 浙江, 330000, or a city: 杭州市 is
- * in 浙江), so that a link shared from the API or typed by hand opens the page on that province
- * instead of 全国.
+ * The code of the province a link names as the API reads `province=` (浙江省, 浙江, 330000, or a
+ * city: 厦门市 is in 福建), so that a link shared from the API or typed by hand opens the page on that
+ * province instead of 全国.
  */
-async function provinceNamed(c: Context<AppEnv>, text: string, known: (code: string) => string | null): Promise<string | null> {
-  const db = c.get("deps").db;
+async function provinceNamed(db: Db, text: string): Promise<string | undefined> {
   const place = await findPlace(db, text);
-  return place ? known((await provinceOf(db, place)).code) : null;
+  return place ? (await provinceOf(db, place)).code : undefined;
 }
 
 /** `include=ended` (the pages' toggle; `state=all` from older links means the same): ended and upcoming prices too. */
