@@ -14,6 +14,7 @@ const ONE_AT_A_TIME = [
   "test/integration/cli-interrupt.test.ts",
   "test/integration/response-cache.test.ts",
   "test/import/cli-import.test.ts",
+  "test/integration/backup.test.ts",
   "test/import/cli-xlsx.test.ts",
   "test/import/streamed-upload.test.ts",
   "test/import/import-worker.test.ts",

@@ -1,11 +1,11 @@
 /**
- * `npm run build`: bundles the Node server and the import CLI into dist/ with esbuild, so a service
+ * `npm run build`: bundles the Node server and the import and backup CLIs into dist/ with esbuild, so a service
  * runs plain `node` on JavaScript instead of compiling TypeScript at every start. Packages stay in
  * node_modules (imported at run time); drizzle/ and seeds/ are read at run time from the project
  * folder, which the code finds by walking up to package.json (src/project-root.ts).
  *
  * `--if-stale` builds only when dist/ is missing or was built from other sources: what `npm start`,
- * `npm run demo` and `npm run import` run first, so a fresh clone needs no separate build step.
+ * `npm run demo`, `npm run import` and `npm run backup` run first, so a fresh clone needs no separate build step.
  * Plain JavaScript on purpose: it must run before anything is compiled.
  */
 import { createHash } from "node:crypto";
@@ -19,6 +19,7 @@ const OUT = join(ROOT, "dist");
 const ENTRIES = {
   node: "src/node.ts",
   "cli/import": "src/cli/import.ts",
+  "cli/backup": "src/cli/backup.ts",
   "node-http/import-worker": "src/node-http/import-worker.ts",
   "node-http/read-calls": "src/node-http/read-calls.ts",
 };

@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
+import { embeddedFilePath } from "./db/file-path";
 import { ensureStatistics } from "./db/statistics";
 import { ConfigError, loadAdminTokens, loadConfig } from "./env";
 import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
@@ -23,10 +24,11 @@ async function main() {
   // A database that an older version or another tool filled has no planner statistics yet.
   const stats = await ensureStatistics(handle.db);
   if (stats.analyzed) console.log(`the database had no planner statistics: analyzed it (bounded, ${stats.ms} ms)`);
+  const dbFile = embeddedFilePath(config.DATABASE_URL);
   const readPool =
-    config.READ_THREADS > 0 && config.DATABASE_URL.startsWith("file:")
+    config.READ_THREADS > 0 && dbFile
       ? createReadPool({
-          path: fileURLToPathOf(config.DATABASE_URL),
+          path: dbFile,
           size: config.READ_THREADS,
           budgetMs: config.QUERY_BUDGET_MS,
           nice: config.READ_THREAD_NICE,
@@ -62,11 +64,6 @@ async function main() {
   });
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
   stopGracefullyOnSignals({ server, closeDatabase: close, stopThreads: stopImportThreads, graceMs: config.SHUTDOWN_GRACE_S * 1000 });
-}
-
-/** The file path of a `file:` URL as libSQL reads it (`file:./data/vbp.db` is relative to the working directory). */
-function fileURLToPathOf(url: string): string {
-  return url.slice("file:".length).replace(/\?.*$/, "");
 }
 
 function redact(url: string): string {

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
 import { AppError } from "../errors";
+import { embeddedFilePath } from "./file-path";
 
 /**
  * Watches the embedded database file a server opened. SQLite creates a missing file on open, and
@@ -15,8 +15,7 @@ export class DatabaseFileGuard {
   private reported = false;
 
   constructor(url: string) {
-    const file = url.startsWith("file:") ? (url.slice("file:".length).split("?")[0] ?? "") : "";
-    this.path = file && file !== ":memory:" ? resolve(file) : null;
+    this.path = embeddedFilePath(url);
     this.identity = this.path ? identityOf(this.path) : null;
   }
 

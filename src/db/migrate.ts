@@ -1,17 +1,17 @@
 import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { PROJECT_ROOT } from "../project-root";
 import type { Db, LibsqlHandle } from "./client";
+import { embeddedFilePath } from "./file-path";
 
 export const MIGRATIONS_FOLDER = join(PROJECT_ROOT, "drizzle");
 
 /** Creates the folder of an embedded database file so a fresh clone starts without a manual step. */
 export function ensureFileDirectory(url: string): void {
-  if (!url.startsWith("file:")) return;
-  const path = url.slice("file:".length).split("?")[0] ?? "";
-  if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const path = embeddedFilePath(url);
+  if (path) mkdirSync(dirname(path), { recursive: true });
 }
 
 /** Settings that make an embedded file safe for concurrent readers and one writer. */

@@ -40,6 +40,7 @@ describe("npm run build: the Node server and the import CLI compiled into dist/"
     expect(first.stderr).toContain("dist/ is missing or older than the sources: building it first");
     expect(existsSync(join(clone, "dist/node.js"))).toBe(true);
     expect(existsSync(join(clone, "dist/cli/import.js"))).toBe(true);
+    expect(existsSync(join(clone, "dist/cli/backup.js"))).toBe(true);
     const builtAt = statSync(join(clone, "dist/node.js")).mtimeMs;
 
     const again = buildIfStale(clone);
@@ -86,7 +87,7 @@ describe("npm run build: the Node server and the import CLI compiled into dist/"
     }
   });
 
-  it("runs the import CLI from the build (a dry run of the seed prices reports every row valid)", () => {
+  it("runs the CLIs from the build (a dry run of the seed prices reports every row valid; a backup of that database)", () => {
     buildIfStale(clone);
     const out = execFileSync(process.execPath, [join(clone, "dist/cli/import.js"), "prices", join(clone, "seeds/prices.csv"), "--dry-run"], {
       cwd: elsewhere,
@@ -95,6 +96,13 @@ describe("npm run build: the Node server and the import CLI compiled into dist/"
       stdio: ["ignore", "pipe", "pipe"],
     });
     expect(out).toMatch(/prices\.csv: dry run, nothing written; 3 rows, 3 valid, 0 rejected/);
+    const backup = execFileSync(process.execPath, [join(clone, "dist/cli/backup.js"), join(elsewhere, "cli-backup.db")], {
+      cwd: elsewhere,
+      env: { ...process.env, DATABASE_URL: `file:${join(elsewhere, "cli.db")}` },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(backup).toMatch(/cli-backup\.db: backup of .*cli\.db written in [\d.]+ s \([\d.]+ MB; \d+ batches, 538 prices, .*integrity ok\)/);
   });
 });
 
