@@ -88,8 +88,12 @@ export const ProductSchema = z
     dosageForm: z.string().nullable(),
     spec: z.string().nullable(),
     packageText: z.string().nullable(),
-    packageQty: z.number().int().nullable(),
-    packageUnit: z.string().nullable(),
+    packageQty: z.number().int().nullable().openapi({ description: "smallest units per package; null when the source did not say" }),
+    packageUnit: z.string().nullable().openapi({
+      description:
+        "the unit chosenPrice is quoted per (盒, 瓶…). With packageQty null it may be the smallest unit itself (片, or 最小单位): the source gave the price per smallest unit and no package size",
+      example: "盒",
+    }),
     smallestUnit: z.string().nullable(),
     manufacturer: z.string().nullable(),
     nhsaCode: z.string().nullable(),

@@ -181,7 +181,7 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
   readRow(r, ctx) {
     const batchId = readBatch(r, ctx);
     const category = r.oneOf("category", CATEGORY_VALUES) ?? (batchId ? ctx.batchCategory.get(batchId) : undefined) ?? "drug";
-    const product = readProduct(r, category);
+    const product = quotedUnit(r, readProduct(r, category));
     const failed = NOT_AWARDED.has(r.raw("chosenPrice")) || NOT_AWARDED.has(r.raw("chosenUnitPrice"));
     const won = failed ? false : (r.parse("won", parseBooleanCell) ?? true);
     if (won && !product.manufacturer && !["chosenPrice", "chosenUnitPrice", "ceilingPrice", "preVbpPrice", "preVbpUnitPrice"].some((f) => r.has(f))) {
@@ -308,6 +308,18 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
 const pricesOf = (recs: PricesRecord[]) => recs.filter((r): r is PriceRecord => r.type !== "bid");
 const bidsOf = (recs: PricesRecord[]) => recs.filter((r): r is BidRecord => r.type === "bid");
 const chunk = (recs: PricesRecord[], ctx: PricesContext) => [...priceChunkStatements(pricesOf(recs), ctx.keysOf), ...bidChunkStatements(bidsOf(recs))];
+
+/**
+ * A price given only per smallest unit (a `（最小规格）` column), for a package whose size the file
+ * does not give, is quoted per smallest unit: the product says so by its unit (the smallest unit's
+ * name when the file has it, else 最小单位), and the pages read 元/最小单位 rather than 元/包装.
+ * The unit is not part of a product's identity, so earlier imports of the same rows are updated.
+ */
+function quotedUnit(r: RowReader, product: Omit<ProductRecord, "naturalKey">): Omit<ProductRecord, "naturalKey"> {
+  const perUnitOnly = !r.has("chosenPrice") && r.has("chosenUnitPrice");
+  if (!perUnitOnly || product.packageQty !== null || product.packageUnit !== null) return product;
+  return { ...product, packageUnit: product.smallestUnit ?? "最小单位" };
+}
 
 function readProduct(r: RowReader, category: Category): Omit<ProductRecord, "naturalKey"> {
   const packageText = r.text("packageText", { max: 200 });
