@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MIGRATIONS_FOLDER } from "../../src/db/migrate";
+import { trustedSql } from "../../src/db/trusted-sql";
 import { importFiles } from "../../src/services/seed";
 import { okJson } from "../support/client";
 import { type Api, apiClients, useTestWorld } from "../support/world";
@@ -67,5 +71,27 @@ describe("prices given per smallest unit, for a package of unknown size", () => 
     const box = await page("/?q=UNITQ03");
     expect(box).toContain("元/包装");
     expect(box).not.toContain("元/最小单位");
+  });
+
+  it("a database seeded before 6 December gets the unit from its migration: the workbook's rows without a package size, nothing else", async () => {
+    const run = (text: string) => world.db.run(trustedSql(text));
+    const count = async (text: string) => Number((await world.db.all<{ n: number }>(trustedSql(text)))[0]?.n);
+    const perUnit = "package_unit = '最小单位'";
+    const products = await count(`SELECT count(*) AS n FROM products WHERE ${perUnit}`);
+    const bids = await count(`SELECT count(*) AS n FROM bids WHERE ${perUnit}`);
+    // The seeds' 509 products of the expansion and batches 2–4 (and the two imported above), and batch 1's losing bids without a package size.
+    expect(products).toBe(509 + 1);
+    expect(bids).toBeGreaterThan(0);
+    const before = await count(`SELECT count(*) AS n FROM products WHERE package_unit IS NULL`);
+    // As the older seeds left them.
+    await run(`UPDATE products SET package_unit = NULL WHERE ${perUnit}`);
+    await run(`UPDATE bids SET package_unit = NULL WHERE ${perUnit}`);
+    const migration = readFileSync(join(MIGRATIONS_FOLDER, "0023_per_unit_quotes.sql"), "utf8");
+    for (const statement of migration.split("--> statement-breakpoint")) await run(statement);
+    // Every seeded one is back; the imported UNITQ02 (not from the workbook) stays as its owner's import left it.
+    expect(await count(`SELECT count(*) AS n FROM products WHERE ${perUnit}`)).toBe(509);
+    expect(await count(`SELECT count(*) AS n FROM bids WHERE ${perUnit}`)).toBe(bids);
+    expect(await count(`SELECT count(*) AS n FROM products WHERE package_unit IS NULL`)).toBe(before + 1);
+    expect(await count(`SELECT count(*) AS n FROM products WHERE generic_name = '阿比特龙' AND ${perUnit}`)).toBe(3);
   });
 });
