@@ -13,3 +13,4 @@ export * from "./rounding.js";
 export * from "./savings.js";
 export * from "./stats.js";
 export * from "./therapy.js";
+export * from "./units.js";

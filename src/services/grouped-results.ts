@@ -57,7 +57,7 @@ export type GroupPage = { groups: PriceGroup[]; total: number; didYouMean: strin
 /** Prices per group read for the expanded rows; a group with more links to a search of its own. */
 export const ITEMS_PER_GROUP = 12;
 
-/** The smallest unit a unit price is per, or the package when its size is unknown (as format.unitName). */
+/** The smallest unit a unit price is per, or the package when its size is unknown (as src/domain/units.ts unitName). */
 const UNIT = sql`CASE WHEN ${pr.packageQty} > 0 THEN COALESCE(${pr.smallestUnit}, '最小单位') ELSE COALESCE(${pr.packageUnit}, '包装') END`;
 const FROM = sql`${priceSearch} ${ps} JOIN ${products} ${pr} ON ${pr.id} = ${ps.productId} JOIN ${prices} ${p} ON ${p.id} = ${ps.priceId}`;
 /** The equivalence key's parts (search_equivalents.key = json_array(generic name, dosage form, spec)). */

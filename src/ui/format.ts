@@ -113,11 +113,7 @@ export function packageLabel(p: { packageText: string | null; packageQty: number
   return p.packageUnit ? `每${p.packageUnit}` : "—";
 }
 
-/** The unit a unit price is per: the smallest unit, or the package when its size is unknown. */
-export function unitName(p: { packageQty: number | null; smallestUnit: string | null; packageUnit: string | null }): string {
-  if (p.packageQty) return p.smallestUnit ?? "最小单位";
-  return p.packageUnit ?? "包装";
-}
+export { unitName } from "../domain/units";
 
 /** Region names for a table cell: nationwide, or the first few and how many more. */
 export function regionsLabel(regions: Array<{ name: string }>, nationwide: boolean, max = 3): string {

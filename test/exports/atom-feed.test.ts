@@ -192,6 +192,16 @@ describe("GET /api/v1/prices.atom: a search as a feed", () => {
     expect((await feedOf({ q: "氨氯地平" })).entries!.map((e) => e.id)).toEqual(otherDrugBefore);
   });
 
+  it("names the unit of each price as the pages do: per smallest unit only when the package size is known or the source priced it so", async () => {
+    const xml = async (query: string) => (await world.app.request(`/api/v1/prices.atom?${query}`)).text();
+    // A stent is priced per 个, its size unknown: its unit price is per 个 too, not per 最小单位.
+    expect(await xml(`q=${encodeURIComponent("冠脉支架")}&include=ended`)).toContain("中选价格 700元/个，单价 700元/个");
+    // The 4+7 rosuvastatin, 28 tablets a box: per box and per tablet.
+    expect(await xml(`q=${encodeURIComponent("瑞舒伐他汀")}&batch=national-drug-1&include=ended`)).toContain("中选价格 21.8元/包装，单价 0.7786元/最小单位");
+    // Batch 2 priced 阿比特龙 per smallest unit.
+    expect(await xml(`q=${encodeURIComponent("阿比特龙")}&include=ended`)).toContain("中选价格 23.3333元/最小单位，单价 23.3333元/最小单位");
+  });
+
   it("refuses an unknown region like the search does", async () => {
     const res = await api["prices.atom"].$get({ query: { region: "不存在的地方" } });
     expect(res.status).toBe(400);
