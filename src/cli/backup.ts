@@ -11,7 +11,7 @@ import { terminalSafe } from "./terminal-safe";
 const USAGE = "usage: npm run backup -- <backup file> [--force]   (a consistent copy of the DATABASE_URL file, taken while the server runs)";
 
 /** What a backup holds, read back from the backup itself. */
-export type BackupSummary = { bytes: number; batches: number; prices: number; products: number; volumes: number; imports: number };
+type BackupSummary = { bytes: number; batches: number; prices: number; products: number; volumes: number; imports: number };
 
 /**
  * `npm run backup -- <file>`: a consistent copy of the embedded database, safe while the server

@@ -1,5 +1,6 @@
 import type { Category, Level, ReferenceKind } from "../db/schema";
 import { divRoundHalfAway, formatYuan, yuanToE4 } from "../domain";
+import { packageName, unitName } from "../domain/units";
 
 /*
  * How figures read on the pages. The numbers arrive already computed and rounded by src/domain
@@ -109,11 +110,11 @@ export const SORT_LABELS = {
 /** "7片/盒" from what the product knows of its package. */
 export function packageLabel(p: { packageText: string | null; packageQty: number | null; smallestUnit: string | null; packageUnit: string | null }): string {
   if (p.packageText) return p.packageText;
-  if (p.packageQty) return `${p.packageQty}${p.smallestUnit ?? ""}/${p.packageUnit ?? "包装"}`;
+  if (p.packageQty) return `${p.packageQty}${p.smallestUnit ?? ""}/${packageName(p)}`;
   return p.packageUnit ? `每${p.packageUnit}` : "—";
 }
 
-export { unitName } from "../domain/units";
+export { packageName, unitName };
 
 /** Region names for a table cell: nationwide, or the first few and how many more. */
 export function regionsLabel(regions: Array<{ name: string }>, nationwide: boolean, max = 3): string {

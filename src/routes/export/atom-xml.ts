@@ -1,4 +1,4 @@
-import { unitName } from "../../domain/units";
+import { packageName, unitName } from "../../domain/units";
 import type { AtomEntry } from "../../services/price-atom";
 
 const KIND_ZH: Record<AtomEntry["kind"], string> = {
@@ -57,7 +57,7 @@ function entryXml(e: AtomEntry, meta: AtomFeedMeta): string {
     e.renewal
       ? `由${e.renewal.batch.name}接续采购，接续中选价格 ${yuan(e.renewal.chosenPrice)}（采购周期 ${e.renewal.cycleStart ?? "未知"} 至 ${e.renewal.cycleEnd ?? "未知"}）`
       : null,
-    `中选价格 ${yuan(p.chosenPrice)}/${p.product.packageUnit ?? "包装"}，单价 ${yuan(p.unitPrice)}/${unitName(p.product)}`,
+    `中选价格 ${yuan(p.chosenPrice)}/${packageName(p.product)}，单价 ${yuan(p.unitPrice)}/${unitName(p.product)}`,
     p.discountPct === null ? null : `降幅 ${p.discountPct}%`,
     `采购周期 ${p.cycleStart ?? "未知"} 至 ${p.cycleEnd ?? "未知"}`,
     `供应地区 ${p.supplyRegions.length ? p.supplyRegions.map((r) => r.name).join("、") : "全国"}`,

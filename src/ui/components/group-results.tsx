@@ -1,6 +1,6 @@
 import { ITEMS_PER_GROUP, type PriceGroup } from "../../services/grouped-results";
 import type { PriceView } from "../../services/price-view";
-import { count, LEVEL_LABELS, packageLabel, pct, priceColumn, regionsLabel } from "../format";
+import { count, LEVEL_LABELS, packageLabel, packageName, pct, priceColumn, regionsLabel } from "../format";
 import { withQuery } from "../query";
 import { BASELINE_SHORT, Reduction, ReductionHeaders, reductionAgainst, StateTag } from "./price-state";
 
@@ -58,7 +58,7 @@ function GroupItems(props: { group: PriceGroup; moreHref: string }) {
                 </td>
                 <td class="num" data-label="中选价">
                   {chosenCol(item.chosenPrice)}
-                  <span class="phone-only"> 元/{p.packageUnit ?? "包装"}</span>
+                  <span class="phone-only"> 元/{packageName(p)}</span>
                 </td>
                 {(["ceiling", "pre_vbp"] as const).map((kind) => {
                   const value = reductionAgainst(item, kind);

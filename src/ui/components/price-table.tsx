@@ -1,5 +1,5 @@
 import type { PriceView } from "../../services/price-view";
-import { LEVEL_LABELS, packageLabel, pct, priceColumn, regionsLabel, unitName } from "../format";
+import { LEVEL_LABELS, packageLabel, packageName, pct, priceColumn, regionsLabel, unitName } from "../format";
 import { BASELINE_SHORT, Reduction, reductionAgainst, StateTag } from "./price-state";
 
 export type SortLink = { href: string; state: "ascending" | "descending" | "none"; hint: string };
@@ -96,7 +96,7 @@ export function PriceTable(props: { items: PriceView[]; caption: string; sortLin
                   </td>
                 ) : null}
                 <td data-label="中选价" class="num">
-                  {chosenCol(item.chosenPrice)} 元/{p.packageUnit ?? "包装"}
+                  {chosenCol(item.chosenPrice)} 元/{packageName(p)}
                 </td>
                 <td data-label="中选单价" class="num">
                   {unitCol(item.unitPrice)} 元/{unitName(p)}

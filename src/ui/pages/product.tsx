@@ -10,7 +10,7 @@ import { BASELINE_SHORT, Reduction, ReductionHeaders, reductionAgainst, StateTag
 import { SyntheticTag } from "../components/price-table";
 import { ProvinceSelect } from "../components/province-select";
 import { RenewalChains } from "../components/renewal-chain";
-import { CATEGORY_LABELS, LEVEL_LABELS, money, packageLabel, price, priceColumn, REFERENCE_KIND_LABELS, regionsLabel, unitName } from "../format";
+import { CATEGORY_LABELS, LEVEL_LABELS, money, packageLabel, packageName, price, priceColumn, REFERENCE_KIND_LABELS, regionsLabel, unitName } from "../format";
 import { Layout } from "../layout";
 import { chooseProvince, type ProvinceChoice, readIncludeEnded } from "../province";
 import { sourceLabel } from "../source-label";
@@ -137,7 +137,7 @@ export async function productPage(c: Context<AppEnv>) {
             <div class="keyfigure">
               <div class="k">中选价</div>
               <div class="v">{price(latest.chosenPrice)} 元</div>
-              <div class="s">每{p.packageUnit ?? "包装"}</div>
+              <div class="s">每{packageName(p)}</div>
             </div>
             <div class="keyfigure">
               <div class="k">中选单价</div>
