@@ -241,13 +241,19 @@ export function createReadPool({
     },
     async close() {
       closed = true;
-      // Threads exit after their statement; one still inside SQLite is left to finish (it is unref'd).
+      // Threads exit after their statement; one still inside SQLite after a second is left to finish,
+      // unref'd again. Until then the thread and the timer keep the process alive: with both unref'd, a
+      // process with nothing else to do exited before close() resolved.
       await Promise.all(
-        slots.map((s) => {
-          if (s.dead) return undefined;
+        slots.map(async (s) => {
+          if (s.dead) return;
           const exited = new Promise((resolve) => s.worker.once("exit", resolve));
+          s.worker.ref();
           retire(s);
-          return Promise.race([exited, sleep(1000)]);
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+          clearTimeout(timer);
+          s.worker.unref();
         }),
       );
     },
@@ -263,8 +269,6 @@ function callsModuleUrl(): { url: string; tsx?: string } | null {
     return null;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * True for a statement that only reads: it may go to the pool. Anything else stays on the writer.

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors";
@@ -124,6 +126,32 @@ describe("reads on worker threads", () => {
       await tight.close();
     }
   }, 20_000);
+
+  it("close() resolves in a process with nothing else to do, also while a thread is inside a slow statement", () => {
+    // A script that only reads and closes, as a CLI or a tool does: with the threads and close()'s
+    // timer unref'd, Node left it at the close (exit 13, an unsettled top-level await).
+    const dir = mkdtempSync(join(tmpdir(), "vbp-pool-close-"));
+    const script = join(dir, "close.mts");
+    writeFileSync(
+      script,
+      `import { createReadPool } from ${JSON.stringify(resolve("src/node-http/read-pool.ts"))};
+      const pool = createReadPool({ path: process.argv[2], size: 2, budgetMs: 10000 });
+      await pool.execute("SELECT 1 AS one", []);
+      if (process.argv[3] === "slow") pool.execute(${JSON.stringify(SLOW)}, []).catch(() => {});
+      const started = performance.now();
+      await pool.close();
+      console.log("closed after " + Math.round(performance.now() - started) + " ms");`,
+    );
+    for (const mode of ["idle", "slow"]) {
+      const run = spawnSync(process.execPath, ["--import", "tsx", script, path, mode], { encoding: "utf8", timeout: 20_000 });
+      expect(run.stderr).not.toMatch(/unsettled/i);
+      expect(run.status).toBe(0);
+      const ms = Number(/closed after (\d+) ms/.exec(run.stdout)?.[1]);
+      // A thread inside SQLite is waited for at most a second, then left to finish.
+      expect(ms).toBeLessThan(mode === "slow" ? 3000 : 1000);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
   it("reports SQL errors as errors, not as rows", async () => {
     await expect(pool.execute("SELECT * FROM no_such_table", [])).rejects.toThrow(/no_such_table/);
