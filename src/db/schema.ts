@@ -689,7 +689,30 @@ export const searchCodePrices = sqliteTable(
     regionMask: integer("region_mask").notNull(),
     regions: text("regions").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.code, t.unitPriceE4, t.priceId] })],
+  (t) => [
+    primaryKey({ columns: [t.code, t.unitPriceE4, t.priceId] }),
+    // The prices of one band of unit price from its least up to a maximum, under a start of a code, per batch:
+    // the part of a search_code_price_cells count that no cell holds.
+    index("search_code_prices_price_idx").on(t.unitPriceE4, t.code, t.batchId),
+  ],
+);
+
+/**
+ * The rows of search_code_prices per start of a code (3, 6 or 9 characters: `level`), batch,
+ * category, cycle and band of unit price (`pband`, as search_price_cells), kept by triggers on it:
+ * a broad start of a code under a maximum unit price is a sum over the bands below the maximum's
+ * and a read of the one band it cuts (drizzle/0024). Longer starts hold few prices and are read. WITHOUT ROWID.
+ */
+export const searchCodePriceCells = sqliteTable(
+  "search_code_price_cells",
+  {
+    level: integer("level").notNull(),
+    prefix: text("prefix").notNull(),
+    ...batchCycleKey(),
+    pband: integer("pband").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.prefix, t.batchId, t.category, t.cycleStart, t.cycleEnd, t.pband] })],
 );
 
 /** One row per distinct (generic name, dosage form, spec), keyed by its json_array: price_search.equiv_id. */

@@ -15,3 +15,9 @@ export function priceBandStart(band: number): number {
   if (band === 0) return Number.MIN_SAFE_INTEGER;
   return (band % 10) * 10 ** (Math.floor(band / 10) - 1);
 }
+
+/** The greatest unit price (e4) in a band; for band 0, zero. */
+export function priceBandEnd(band: number): number {
+  if (band === 0) return 0;
+  return ((band % 10) + 1) * 10 ** (Math.floor(band / 10) - 1) - 1;
+}

@@ -57,6 +57,8 @@ async function matchText(db: Db, text: string) {
 
 /** Starts of codes are counted in search_code_groups at these lengths (drizzle/0007_search_broad_matches.sql). */
 export const CODE_LEVELS = [3, 6, 9, 12] as const;
+/** Starts of codes are counted per band of unit price in search_code_price_cells at these lengths (drizzle/0024). */
+export const CODE_PRICE_CELL_LEVELS = [3, 6, 9] as const;
 const CODE_LEVEL_MAX = CODE_LEVELS[CODE_LEVELS.length - 1] ?? 0;
 
 /** Columns through the schema: as SQL text for the statement sent as text, bare for the one-table template. */

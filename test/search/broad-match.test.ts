@@ -171,6 +171,32 @@ describe("broad matches", () => {
     }
   });
 
+  it("a code prefix under a maximum unit price: exact total and facets from the bands below the maximum and a read of the band it cuts", async () => {
+    const prices = (await world.db.all<{ u: number }>(sql`SELECT DISTINCT unit_price_e4 AS u FROM prices ORDER BY 1`)).map((r) => r.u);
+    // Every price of the fixture, a step either side, the ends of bands (1.0000, 1.9999, 2.0000) and no bound at all.
+    const maxes = [...new Set([...prices.flatMap((u) => [u - 1, u, u + 1]), 0, 9999, 10000, 19999, 20000, 1e12])];
+    let byBands = 0;
+    for (const prefix of ["XC10", "XC1", "国药准字H1", "国药准字H2", "XC10AAA05", "XC10AAA052A"]) {
+      for (const maxE4 of maxes) {
+        for (const filters of [{ include: "ended" as const }, { asOf: "2019-06-01" }, { batch: "fx-current", sort: "-discount" as const }]) {
+          const { db, texts } = recording(world.db);
+          const page = await searchPrices(db, { q: prefix, limit: 2, maxUnitPrice: maxE4 / 10000, ...filters }, CODE_RANGE);
+          if (texts().some((t) => t.includes("FROM search_code_price_cells"))) byBands++;
+          const label = `${prefix} ≤ ${maxE4 / 10000} ${JSON.stringify(filters)}`;
+          const codes = sql`(pr.nhsa_code LIKE ${`${prefix}%`} OR pr.approval_no LIKE ${`${prefix}%`}) AND p.unit_price_e4 <= ${maxE4}`;
+          const ordinary = await searchPrices(world.db, { q: prefix, limit: 2, maxUnitPrice: maxE4 / 10000, ...filters }, ORDINARY);
+          expect({ total: page.total, facets: page.facets }, label).toEqual({ total: ordinary.total, facets: ordinary.facets });
+          if ("include" in filters) expect(asTruth(page), label).toEqual(await truth(codes));
+          // Sorted by reduction: the total alone (no facets).
+          if ("batch" in filters) expect(page.total, label).toBe((await truth(sql`${codes} AND p.batch_id = 'fx-current'`)).total);
+        }
+      }
+    }
+    // Most of them: a start longer than the cells keep (XC10AAA052A: eleven characters) or a band
+    // holding more rows than the start's own range is read instead.
+    expect(byBands).toBeGreaterThan(maxes.length * 3);
+  });
+
   it("a code prefix whose groups the group filters all exclude reads none of its range", async () => {
     const query: PriceQuery = { q: "xc10", category: "device", minDiscount: 1, sort: "unitPrice", limit: 2 };
     expect((await searchPrices(world.db, query, ORDINARY)).total).toBe(0);

@@ -37,6 +37,8 @@ const SEARCH_TRIGGERS: Array<[name: string, table: string]> = [
   ["search_code_prices_ad", "price_search"],
   ["search_code_prices_au", "price_search"],
   ["search_code_prices_products_au", "products"],
+  ["search_code_price_cells_ai", "search_code_prices"],
+  ["search_code_price_cells_ad", "search_code_prices"],
   ["search_cells_ai", "price_search"],
   ["search_cells_ad", "price_search"],
   ["search_cells_au", "price_search"],
@@ -123,6 +125,15 @@ const CODE_PRICES_DRIFT = sql`WITH
     + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept))
     + (SELECT count(*) FROM kept) - (SELECT count(*) FROM actual) AS n`;
 
+/** search_code_price_cells likewise: the rows of search_code_prices per start (3, 6, 9 characters), group and band of unit price. */
+const CODE_PRICE_CELLS_DRIFT = sql`WITH
+  kept AS (SELECT level, prefix, batch_id, category, cycle_start, cycle_end, pband, n FROM search_code_price_cells WHERE n <> 0),
+  actual AS (SELECT lv.column1, substr(cp.code, 1, lv.column1), cp.batch_id, cp.category, cp.cycle_start, cp.cycle_end,
+      CASE WHEN cp.unit_price_e4 <= 0 THEN 0 ELSE length(CAST(cp.unit_price_e4 AS TEXT)) * 10 + CAST(substr(CAST(cp.unit_price_e4 AS TEXT), 1, 1) AS INTEGER) END, count(*)
+    FROM search_code_prices cp, (VALUES (3), (6), (9)) lv GROUP BY 1, 2, 3, 4, 5, 6, 7)
+  SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM actual))
+    + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM kept)) AS n`;
+
 /** Prices whose equiv_id is not their product's (generic name, form, spec). */
 const EQUIV_DRIFT = sql`SELECT count(*) AS n FROM price_search ps JOIN products pr ON pr.id = ps.product_id
   LEFT JOIN search_equivalents e ON e.id = ps.equiv_id WHERE e.key IS NOT json_array(pr.generic_name, pr.dosage_form, pr.spec)`;
@@ -167,6 +178,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(CODE_PRICES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICE_CELLS_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
@@ -181,6 +193,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
     expect(await count(CODE_PRICES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICE_CELLS_DRIFT)).toBe(0);
     // A re-published cycle moves prices between groups; a changed spec gives the product another variant.
     await db.run(sql`UPDATE batches SET cycle_end = '2099-12-31' WHERE id = (SELECT batch_id FROM prices LIMIT 1)`);
     await db.run(sql`UPDATE products SET spec = '99mg' WHERE id = (SELECT product_id FROM prices LIMIT 1)`);
@@ -198,6 +211,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(CODE_PRICES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICE_CELLS_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
@@ -218,6 +232,7 @@ describe("search triggers after all migrations", () => {
     expect(await count(PAIRS_DRIFT)).toBe(0);
     expect(await count(CODES_DRIFT)).toBe(0);
     expect(await count(CODE_PRICES_DRIFT)).toBe(0);
+    expect(await count(CODE_PRICE_CELLS_DRIFT)).toBe(0);
     expect(await count(EQUIV_DRIFT)).toBe(0);
     expect(await count(CELLS_DRIFT)).toBe(0);
     expect(await count(PRICE_CELLS_DRIFT)).toBe(0);
