@@ -287,14 +287,15 @@ async function codeRangeGroups(db: Db, prefix: string, codes: SQL, filters: Filt
     ...filters.rows,
     ...filters.firms,
   ]);
-  if (byBands) {
-    return [...picked.values()]
+  // Each batch holds one group under the start: a batch's count is its group's.
+  const perBatch = (countOf: (batchId: string) => number): Group[] =>
+    [...picked.values()]
       .map(({ picked: _, ...x }) => {
-        const n = byBands.get(x.batchId) ?? 0;
+        const n = countOf(x.batchId);
         return { ...x, n, size: n };
       })
       .filter((x) => x.n > 0);
-  }
+  if (byBands) return perBatch((id) => byBands.get(id) ?? 0);
   if (onePerBatch && batchIds.length <= MAX_BATCH_SUMS) {
     const sums = sql.join(
       batchIds.map((id) => foldedSql`sum(${cps.batchId} = ${litText(id)})`),
@@ -302,12 +303,7 @@ async function codeRangeGroups(db: Db, prefix: string, codes: SQL, filters: Filt
     );
     const [row] = await readRows<{ counts: string }>(db, foldedSql`SELECT json_array(${sums}) AS counts FROM ${searchCodePrices} ${cps} WHERE ${where}`);
     const counts = JSON.parse(row?.counts ?? "[]") as Array<number | null>;
-    return [...picked.values()]
-      .map(({ picked: _, ...x }) => {
-        const n = counts[batchIds.indexOf(x.batchId)] ?? 0;
-        return { ...x, n, size: n };
-      })
-      .filter((x) => x.n > 0);
+    return perBatch((id) => counts[batchIds.indexOf(id)] ?? 0);
   }
   // The category and cycle of a batch's only group are those of any of its rows.
   const byGroup = onePerBatch ? foldedSql`${cps.batchId}` : foldedSql`${cps.batchId}, ${cps.category}, ${cps.cycleStart}, ${cps.cycleEnd}`;
