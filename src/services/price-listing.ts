@@ -4,6 +4,7 @@ import { readRows } from "../db/read-rows";
 import { priceSearch, prices, searchCodePrices, searchTerms } from "../db/schema";
 import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { groupsArm } from "./group-arms";
 import type { FilterSql } from "./price-filter-sql";
 import { batchesOfGroups, codeRange, codeRangeRows, codeStartGroupCounts, type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
@@ -160,7 +161,22 @@ export async function sortedPage(
       db,
       sql`SELECT id, v FROM (${sql.join(list, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
     );
+  const onlyOf = onlyOfNames(opts.plan);
+  // Many ranges as one arm (group-arms.ts), their first n each by unit price, or whole by reduction.
+  const compact = (list: GroupRange[], reach: SQL[] = []) =>
+    list.length >= opts.tuning.groupsArmFrom && (list[0]?.group.kind === "n" || list[0]?.group.kind === "f")
+      ? groupsArm({
+          kind: list[0].group.kind,
+          groups: list.map((r) => r.group),
+          only: onlyOf,
+          ...(byUnitPrice
+            ? { where: allOf([...reach, ...pastCursor(desc, after), inRange]), first: { n, desc }, key: sql`${ps.unitPriceE4}` }
+            : { where: allOf([...boundsOf(opts.sort, "ps", after, opts.filters), inRange]), key: keyOf(opts.sort, "ps").expr }),
+        })
+      : null;
   const readArms = async (list: GroupRange[]): Promise<Row[]> => {
+    const one = compact(list);
+    if (one && (!byUnitPrice || list.length <= n)) return mergeArms([one]);
     if (!byUnitPrice) return mergeArms(list.map(({ range }) => arm(range)));
     if (list.length <= n) return mergeArms(list.map(({ range }) => orderedArm(range, inRange, desc, after, n)));
     // Many groups: each group's first matched price first (one step of its range each). The page's
@@ -171,12 +187,19 @@ export async function sortedPage(
       sql`SELECT f.arm AS arm, ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM (${firstOfEachSql(list, inRange, desc, after)}) f
         JOIN ${priceSearch} ${ps} ON ${ps.priceId} = f.id`,
     );
-    if (firsts.length < n) return mergeArms(firsts.map((f) => orderedArm((list[f.arm] as GroupRange).range, inRange, desc, after, n)));
+    if (firsts.length < n) {
+      const found = firsts.map((f) => list[f.arm] as GroupRange);
+      const foundOne = compact(found);
+      return mergeArms(foundOne ? [foundOne] : found.map(({ range }) => orderedArm(range, inRange, desc, after, n)));
+    }
     const better = (a: Row, b: Row) => (desc ? b.v - a.v || b.id - a.id : a.v - b.v || a.id - b.id);
     const edge = Number([...firsts].sort(better)[n - 1]?.v);
     const reach = sql`${ps.unitPriceE4} ${desc ? sql`>=` : sql`<=`} ${litInt(edge)}`;
     const kept = firsts.filter((f) => (desc ? f.v >= edge : f.v <= edge));
-    return mergeArms(kept.map((f) => orderedArm(allOf([(list[f.arm] as GroupRange).range, reach]), inRange, desc, after, n)));
+    const keptRanges = kept.map((f) => list[f.arm] as GroupRange);
+    const keptOne = compact(keptRanges, [reach]);
+    if (keptOne) return mergeArms([keptOne]);
+    return mergeArms(keptRanges.map(({ range }) => orderedArm(allOf([range, reach]), inRange, desc, after, n)));
   };
   if (!rows && total > 0) {
     const all = (await readRows<{ n: number | null }>(db, MAX_PRICE_ID_SQL))[0]?.n ?? 0;

@@ -37,6 +37,11 @@ export type SearchTuning = {
    */
   armCostRows: number;
   /**
+   * From this many group ranges, a page reads them as one arm (group-arms.ts: their keys as a list,
+   * one correlated read each) instead of one SELECT each, whose text and planning grow with the ranges.
+   */
+  groupsArmFrom: number;
+  /**
    * Up to this many prices a start of one code column is read as one range of search_code_prices
    * (about 0.15 µs a price) rather than first looked for in the global unit-price order.
    */
@@ -51,5 +56,6 @@ export const DEFAULT_SEARCH_TUNING: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
+  groupsArmFrom: 8,
   maxCodeRangeRows: 40000,
 };

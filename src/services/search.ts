@@ -18,6 +18,7 @@ import { foldedSql, renderedAlias } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { groupsArm } from "./group-arms";
 import { priceBandEnd } from "./price-bands";
 import { type CellFilter, type FilterSql, inForceSql, type PriceCellFilter } from "./price-filter-sql";
 import { CODE_LEVELS, CODE_PRICE_CELL_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
@@ -436,7 +437,8 @@ export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
 
 /** Prices of one tier and cycle state: they rank together, by unit price and id. */
 /** `wide`: its firms were too many to list by range (groups of kind F); read as one set. */
-type Key = { tier: number; nc: number; ranges: SQL[]; count: number; wide: boolean };
+/** `groups`: the name and firm groups behind `ranges`, one each, in the same order. */
+type Key = { tier: number; nc: number; ranges: SQL[]; groups: Group[]; count: number; wide: boolean };
 
 type PageRow = { id: number; tier: number; nc: number; u: number };
 
@@ -450,7 +452,7 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
     const tier = g.kind === "n" ? (tierOf.get(g.termId) ?? OTHER_FIELDS_TIER) : OTHER_FIELDS_TIER;
     const nc = g.cur ? 0 : 1;
     let k = keys.get(`${tier}:${nc}`);
-    if (!k) keys.set(`${tier}:${nc}`, (k = { tier, nc, ranges: [], count: 0, wide: false }));
+    if (!k) keys.set(`${tier}:${nc}`, (k = { tier, nc, ranges: [], groups: [], count: 0, wide: false }));
     k.count += g.n;
     if (g.kind === "F") k.wide = true;
     if (g.kind === "p" || g.kind === "F") continue;
@@ -459,6 +461,7 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
     if (seen.has(id)) continue;
     seen.add(id);
     k.ranges.push(g.kind === "n" ? groupRange(g, onlyOf) : allOf([groupRange(g, onlyOf), ...notNamed(plan)]));
+    k.groups.push(g);
   }
   return [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
 }
@@ -580,6 +583,15 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
         ? allOf([foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
         : namesCondition(plan.names.filter((x) => x.tier === k.tier));
     arms.push(arm([allOf([key, current, ...filters.groupOnRows])]));
+  } else if (k.ranges.length >= opts.tuning.groupsArmFrom) {
+    // The same reads, each group's first n, as one arm per kind of group (group-arms.ts).
+    const onlyOf = onlyOfNames(plan);
+    for (const kind of ["n", "f"] as const) {
+      const own = k.groups.filter((g) => g.kind === kind);
+      if (!own.length) continue;
+      const rows = groupsArm({ kind, groups: own, where: allOf([...(kind === "f" ? notNamed(plan) : []), ...where]), only: onlyOf, first: { n, desc: false } });
+      arms.push(foldedSql`SELECT id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, u FROM (${rows})`);
+    }
   } else {
     for (const r of k.ranges) arms.push(arm([r]));
   }

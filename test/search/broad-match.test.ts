@@ -26,6 +26,7 @@ const FAST: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
+  groupsArmFrom: 1_000_000,
   maxCodeRangeRows: 0,
 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
@@ -36,6 +37,8 @@ const FEW_STEPS: SearchTuning = { ...FAST, scanSlack: 0.01 };
 const SHORT_ONE_SET: SearchTuning = { ...SHORT, maxGroupArms: 0 };
 /** Firms' groups kept as ranges of their own, and arms taken as free: a page reads n from each range. */
 const BY_RANGES: SearchTuning = { ...FAST, maxFirmRanges: 1_000_000, armCostRows: 0 };
+/** As BY_RANGES, with the ranges read as one arm (their keys as a list, one correlated read each). */
+const BY_ONE_ARM: SearchTuning = { ...BY_RANGES, groupsArmFrom: 1 };
 /** A start of a code read as one range of search_code_prices whatever its size, never through the unit-price order. */
 const CODE_RANGE: SearchTuning = { ...FAST, maxCodeRangeRows: 1_000_000 };
 const ORDINARY: SearchTuning = {
@@ -46,6 +49,7 @@ const ORDINARY: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
+  groupsArmFrom: 1_000_000,
   maxCodeRangeRows: 0,
 };
 
@@ -237,6 +241,11 @@ describe("broad matches", () => {
       expect(byRanges.ids).toHaveLength(18);
       expect(byRanges).toEqual(await walk(more.db, { q: "康药业", limit: 1 }, ORDINARY));
       expect(byRanges).toEqual(await walk(more.db, { q: "康药业", limit: 1 }, SHORT_ONE_SET));
+      const oneArm = recording(more.db);
+      expect(await walk(oneArm.db, { q: "康药业", limit: 1 }, BY_ONE_ARM)).toEqual(byRanges);
+      const arm = oneArm.texts().find((s) => s.includes("INDEXED BY price_search_firm_rank_idx"));
+      expect(arm, "the firms' ranges as one arm").toBeDefined();
+      expect(arm).not.toContain(" UNION ALL ");
     } finally {
       more.close();
     }
@@ -253,12 +262,14 @@ describe("broad matches", () => {
         const short = await walk(world.db, { ...query, limit }, SHORT);
         const oneSet = await walk(world.db, { ...query, limit }, SHORT_ONE_SET);
         const byRanges = await walk(world.db, { ...query, limit }, BY_RANGES);
+        const oneArm = await walk(world.db, { ...query, limit }, BY_ONE_ARM);
         const codeRange = await walk(world.db, { ...query, limit }, CODE_RANGE);
         const ordinary = await walk(world.db, { ...query, limit }, ORDINARY);
         expect(fast, `${JSON.stringify(query)} limit ${limit}`).toEqual(ordinary);
         expect(short, `${JSON.stringify(query)} limit ${limit}, short windows`).toEqual(ordinary);
         expect(oneSet, `${JSON.stringify(query)} limit ${limit}, short windows, one set`).toEqual(ordinary);
         expect(byRanges, `${JSON.stringify(query)} limit ${limit}, firms' ranges`).toEqual(ordinary);
+        expect(oneArm, `${JSON.stringify(query)} limit ${limit}, ranges as one arm`).toEqual(ordinary);
         expect(codeRange, `${JSON.stringify(query)} limit ${limit}, code ranges`).toEqual(ordinary);
         const whole = await searchPrices(world.db, { ...query, limit: 200 });
         expect(fast.ids).toEqual(whole.items.map((i) => i.id));

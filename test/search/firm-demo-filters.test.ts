@@ -13,6 +13,8 @@ import { WALK_TUNING } from "./search-world";
  */
 const WALK = WALK_TUNING;
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
+/** The ranges as one arm (group-arms.ts), however few. */
+const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1 };
 
 type Row = { id: number; unit: number; discount: number | null; firm: string | null; synthetic: number };
 
@@ -64,6 +66,7 @@ describe("manufacturer and synthetic filters, on the real national results", () 
         for (const [name, tuning] of [
           ["walk", WALK],
           ["ranges", RANGES],
+          ["ranges as one arm", ONE_ARM],
         ] as const) {
           const got = await walk({ ...query, sort }, tuning);
           const label = `${JSON.stringify(query)} ${sort} (${name})`;

@@ -15,6 +15,8 @@ import { WALK_TUNING } from "./search-world";
 const WALK = WALK_TUNING;
 /** Every page through the matched groups' own ranges, one read each. */
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
+/** Every page through the matched groups' ranges as one arm (their keys as a list, one correlated read each), never one SELECT per range. */
+const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1 };
 /** Every page through one IN list of the matched groups, sorted whole. */
 const ONE_LIST: SearchTuning = { ...RANGES, maxGroupArms: 0 };
 /** Windows far too short: every walk ends before its page is full and the page is read the other way. */
@@ -78,6 +80,7 @@ describe("lists in an explicit order, on the real national results", () => {
         for (const [name, tuning] of [
           ["walk", WALK],
           ["ranges", RANGES],
+          ["ranges as one arm", ONE_ARM],
           ["one list", ONE_LIST],
           ["short windows", SHORT],
         ] as const) {

@@ -138,21 +138,28 @@ describe("every class of query users send reads through an index", () => {
   });
 
   it("a listing by reduction over the matched groups reads each group's range from its rank index, up to the maximum unit price", async () => {
-    // Ranges, not the window: a share of all prices too small for it (src/services/price-listing.ts).
-    const tuning = { ...DEFAULT_SEARCH_TUNING, maxScanWindow: 0 };
-    const query: PriceQuery = { sort: "discount", limit: 5, maxUnitPrice: 2, category: "drug", synthetic: false, asOf: "2025-06-01" };
-    const { db, statements } = recording(world.db);
-    const answer = await searchPrices(db, query, tuning);
-    expect(answer.items.length).toBeGreaterThan(0);
-    const text = (st: InStatement) => (typeof st === "string" ? st : st.sql);
-    const [union] = statements.filter((st) => text(st).startsWith("SELECT id, v FROM"));
-    expect(union).toBeDefined();
-    const client = (world.db as unknown as { $client: Client }).$client;
-    const plan = await client.execute(`EXPLAIN QUERY PLAN ${text(union as InStatement)}`);
-    const reads = plan.rows.map((r) => String(r.detail)).filter((d) => /^(SCAN|SEARCH) ps /.test(d));
-    expect(reads.length).toBeGreaterThan(1);
-    for (const d of reads) expect(d).toMatch(/^SEARCH ps USING COVERING INDEX price_search_name_rank_idx \(.*unit_price_e4<\?\)$/);
-    expect(await fullScans(statements)).toEqual([]);
+    // Ranges, not the window: a share of all prices too small for it (src/services/price-listing.ts);
+    // one SELECT per range, or all ranges as one arm (their keys as a list, one correlated read each).
+    for (const groupsArmFrom of [1_000_000, 1]) {
+      const tuning = { ...DEFAULT_SEARCH_TUNING, maxScanWindow: 0, groupsArmFrom };
+      const query: PriceQuery = { sort: "discount", limit: 5, maxUnitPrice: 2, category: "drug", synthetic: false, asOf: "2025-06-01" };
+      const { db, statements } = recording(world.db);
+      const answer = await searchPrices(db, query, tuning);
+      expect(answer.items.length).toBeGreaterThan(0);
+      const text = (st: InStatement) => (typeof st === "string" ? st : st.sql);
+      const [union] = statements.filter((st) => text(st).startsWith("SELECT id, v FROM"));
+      expect(union).toBeDefined();
+      const client = (world.db as unknown as { $client: Client }).$client;
+      const plan = (await client.execute(`EXPLAIN QUERY PLAN ${text(union as InStatement)}`)).rows.map((r) => String(r.detail));
+      const reads = plan.filter((d) => /^(SCAN|SEARCH) ps /.test(d));
+      if (groupsArmFrom === 1) expect(reads, plan.join("\n")).toHaveLength(1);
+      else expect(reads.length).toBeGreaterThan(1);
+      for (const d of reads) expect(d).toMatch(/^SEARCH ps USING COVERING INDEX price_search_name_rank_idx \(.*unit_price_e4<\?\)$/);
+      // Never an index built on the fly over every price (the correlated keys once made SQLite build one).
+      expect(plan.join("\n")).not.toMatch(/AUTOMATIC/);
+      expect(await fullScans(statements)).toEqual([]);
+      expect(await searchPrices(world.db, query, tuning)).toEqual(await searchPrices(world.db, query, { ...tuning, groupsArmFrom: 1_000_000 }));
+    }
   });
 
   it("a count under a minimum reduction and a maximum above most prices reads the reduction's cells and the dearer prices' index ranges", async () => {

@@ -33,5 +33,6 @@ export const WALK_TUNING: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
+  groupsArmFrom: 8,
   maxCodeRangeRows: 40000,
 };
