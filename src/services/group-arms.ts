@@ -58,5 +58,6 @@ export function groupsArm(opts: {
   // every column read, so no price is looked up again by its id (an IN list of ids was 70 % slower).
   const first = foldedSql`SELECT json_group_array(json_array(i, w${opts.key ? sql`, x` : sql``})) FROM (SELECT ${ps.priceId} AS i, ${ps.unitPriceE4} AS w${key}
     FROM ${priceSearch} ${ps} ${indexed} WHERE ${rows} ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT ${litInt(opts.first.n)})`;
-  return foldedSql`SELECT j.value ->> 0 AS id, j.value ->> 1 AS u${opts.key ? sql`, j.value ->> 2 AS v` : sql``} FROM ${values}, json_each((${first})) j`;
+  return foldedSql`SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS u${opts.key ? sql`, json_extract(j.value, '$[2]') AS v` : sql``}
+    FROM ${values}, json_each((${first})) j`;
 }
