@@ -8,7 +8,7 @@ import { groupsArm } from "./group-arms";
 import type { FilterSql } from "./price-filter-sql";
 import { batchesOfGroups, codeRange, codeRangeRows, codeStartGroupCounts, type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
-import { allOf, litInt, litText } from "./search-sql";
+import { allOf, litInt, litText, unionAll } from "./search-sql";
 import type { SearchTuning } from "./search-tuning";
 
 /**
@@ -157,10 +157,7 @@ export async function sortedPage(
     sql`SELECT ${ps.priceId} AS id, ${keyOf(opts.sort, "ps").expr} AS v FROM ${priceSearch} ${ps}
           WHERE ${allOf([range, ...boundsOf(opts.sort, "ps", after, opts.filters), inRange])}`;
   const mergeArms = (list: SQL[]) =>
-    readRows<Row>(
-      db,
-      sql`SELECT id, v FROM (${sql.join(list, sql` UNION ALL `)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`,
-    );
+    readRows<Row>(db, sql`SELECT id, v FROM (${unionAll(list)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`);
   const onlyOf = onlyOfNames(opts.plan);
   // Many ranges as one arm (group-arms.ts), their first n each by unit price, or whole by reduction.
   const compact = (list: GroupRange[], reach: SQL[] = []) =>

@@ -1,10 +1,10 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { priceSearch, searchEquivalents } from "../db/schema";
 import { bareColumns, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { sameStrength } from "../domain/strength";
-import { litInt } from "./search-sql";
+import { litInt, unionAll } from "./search-sql";
 
 /** Columns through the schema: bare for the one-table read of search_equivalents, price_search as `ps`. */
 const e = bareColumns(searchEquivalents);
@@ -39,5 +39,5 @@ export function cheapestEquivalentsSql(ids: number[], where: SQL, limit: number)
       WHERE ${ps.equivId} = ${litInt(id)} AND ${where} ORDER BY ${ps.unitPriceE4}, ${ps.priceId} LIMIT ${litInt(limit)})`,
   );
   if (arms.length === 1) return foldedSql`SELECT price_id FROM (${arms[0]})`;
-  return foldedSql`SELECT price_id FROM (${sql.join(arms, foldedSql` UNION ALL `)}) ORDER BY u, price_id LIMIT ${litInt(limit)}`;
+  return foldedSql`SELECT price_id FROM (${unionAll(arms)}) ORDER BY u, price_id LIMIT ${litInt(limit)}`;
 }

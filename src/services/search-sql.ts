@@ -56,3 +56,18 @@ export function anyOf(parts: ReadonlyArray<SQL>): SQL {
       )})`
     : foldedSql`0`;
 }
+
+/**
+ * D1 allows five terms in one compound SELECT (SQLite's own default is 500): more arms than that
+ * failed there ("too many terms in compound SELECT"), so they are nested, at most five per UNION ALL.
+ */
+const MAX_COMPOUND_TERMS = 5;
+
+/** `arms` as one UNION ALL of their rows, nested so that no compound SELECT has more than MAX_COMPOUND_TERMS terms. */
+export function unionAll(arms: ReadonlyArray<SQL>): SQL {
+  if (arms.length <= MAX_COMPOUND_TERMS) return sql.join([...arms], sql` UNION ALL `);
+  const size = Math.ceil(arms.length / MAX_COMPOUND_TERMS);
+  const parts: SQL[] = [];
+  for (let i = 0; i < arms.length; i += size) parts.push(sql`SELECT * FROM (${unionAll(arms.slice(i, i + size))})`);
+  return sql.join(parts, sql` UNION ALL `);
+}

@@ -23,7 +23,7 @@ import { priceBandEnd } from "./price-bands";
 import { type CellFilter, type FilterSql, inForceSql, type PriceCellFilter } from "./price-filter-sql";
 import { CODE_LEVELS, CODE_PRICE_CELL_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
 import { productsSql } from "./search-products";
-import { allOf, anyOf, litInt, litInts, litText, startsWith } from "./search-sql";
+import { allOf, anyOf, litInt, litInts, litText, startsWith, unionAll } from "./search-sql";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 import { wordCondition } from "./search-words";
 
@@ -239,7 +239,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }
   if (!parts.length) return [];
-  const rows = await readRows<Group>(db, sql.join(parts, foldedSql` UNION ALL `));
+  const rows = await readRows<Group>(db, unionAll(parts));
   return rows.filter((g) => g.n > 0);
 }
 
@@ -708,12 +708,7 @@ export async function rankedPage(
     if (reached >= page.n) break;
   }
   if (arms.length) {
-    rows.push(
-      ...(await readRows<PageRow>(
-        db,
-        foldedSql`SELECT id, tier, nc, u FROM (${sql.join(arms, foldedSql` UNION ALL `)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`,
-      )),
-    );
+    rows.push(...(await readRows<PageRow>(db, foldedSql`SELECT id, tier, nc, u FROM (${unionAll(arms)}) ORDER BY tier, nc, u, id LIMIT ${litInt(page.n)}`)));
   }
   rows.sort(rankOrder);
   const top = rows.slice(0, opts.limit);
