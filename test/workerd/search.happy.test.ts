@@ -100,6 +100,22 @@ describe("search on D1 inside workerd", () => {
     }
   });
 
+  it("finds a fragment of many firms' names over HTTP (one range each: more than D1's five terms of a compound SELECT)", async () => {
+    const firms = ["子", "丑", "寅", "卯", "辰", "巳", "午"];
+    const csv = [
+      "批次,药品通用名,剂型,规格,包装,中选企业,中选价格（元）,集采前价格,供应地区",
+      ...firms.map((f, i) => `national-drug-4,测试普利片,片剂,${i + 1}mg,7片/盒,${f}康泰药业有限公司,${(3 + i).toFixed(2)},50.00,北京市`),
+    ].join("\n");
+    const imported = await importCsv("kind=prices", csv);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    for (const sort of ["relevance", "unitPrice", "-discount"]) {
+      const { status, body } = await call(`/api/v1/prices?q=${q("康泰药业")}&limit=5&sort=${sort}`);
+      expect(status, `${sort}: ${JSON.stringify(body)}`).toBe(200);
+      expect(body.meta.total, sort).toBe(firms.length);
+      expect(body.data, sort).toHaveLength(5);
+    }
+  });
+
   it("answers a bad filter with the contract's 400 error", async () => {
     const { status, body } = await call(`/api/v1/prices?sort=cheapest`);
     expect(status).toBe(400);
