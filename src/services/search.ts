@@ -437,22 +437,21 @@ export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
 
 /** Prices of one tier and cycle state: they rank together, by unit price and id. */
 /** `wide`: its firms were too many to list by range (groups of kind F); read as one set. */
-/** `groups`: the name and firm groups behind `ranges`, one each, in the same order. */
-type Key = { tier: number; nc: number; ranges: SQL[]; groups: Group[]; count: number; wide: boolean };
+/** `groups`: the name and firm groups the key reads as ranges of their rank index, one each. */
+type Key = { tier: number; nc: number; groups: Group[]; count: number; wide: boolean };
 
 type PageRow = { id: number; tier: number; nc: number; u: number };
 
-/** The keys of the matched groups in rank order, with their counts and the index ranges they read. */
+/** The keys of the matched groups in rank order, with their counts and the groups whose index ranges they read. */
 function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
   const tierOf = new Map(plan.names.map((x) => [x.id, x.tier]));
-  const onlyOf = onlyOfNames(plan);
   const keys = new Map<string, Key>();
   const seen = new Set<string>();
   for (const g of groups) {
     const tier = g.kind === "n" ? (tierOf.get(g.termId) ?? OTHER_FIELDS_TIER) : OTHER_FIELDS_TIER;
     const nc = g.cur ? 0 : 1;
     let k = keys.get(`${tier}:${nc}`);
-    if (!k) keys.set(`${tier}:${nc}`, (k = { tier, nc, ranges: [], groups: [], count: 0, wide: false }));
+    if (!k) keys.set(`${tier}:${nc}`, (k = { tier, nc, groups: [], count: 0, wide: false }));
     k.count += g.n;
     if (g.kind === "F") k.wide = true;
     if (g.kind === "p" || g.kind === "F") continue;
@@ -460,7 +459,6 @@ function rankKeys(plan: SearchPlan, groups: Group[]): Key[] {
     const id = JSON.stringify([g.kind, g.termId, g.batchId, g.cs, g.ce]);
     if (seen.has(id)) continue;
     seen.add(id);
-    k.ranges.push(g.kind === "n" ? groupRange(g, onlyOf) : allOf([groupRange(g, onlyOf), ...notNamed(plan)]));
     k.groups.push(g);
   }
   return [...keys.values()].sort((a, b) => a.tier - b.tier || a.nc - b.nc);
@@ -576,14 +574,14 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
   // Many ranges are read as one set, unless the key is so small a share of all prices that reading n
   // from each of its ranges takes fewer steps than finding n of them in one walk of the set
   // (asOf=2018-06-02: 410 prices in 119 groups of a million, 596 ms as one set).
-  const fewPerStep = allPrices !== undefined && k.ranges.length <= opts.tuning.maxGroupArms && k.ranges.length * Math.max(1, k.count) < allPrices;
-  if (k.wide || (k.ranges.length > opts.tuning.maxRangesPerKey && !fewPerStep && !rangesCheaper(k, n, k.count, opts.tuning))) {
+  const fewPerStep = allPrices !== undefined && k.groups.length <= opts.tuning.maxGroupArms && k.groups.length * Math.max(1, k.count) < allPrices;
+  if (k.wide || (k.groups.length > opts.tuning.maxRangesPerKey && !fewPerStep && !rangesCheaper(k, n, k.count, opts.tuning))) {
     const key =
       k.tier === OTHER_FIELDS_TIER
         ? allOf([foldedSql`${ps.firmId} IN (${litInts(plan.firms.map((f) => f.id))})`, ...notNamed(plan)])
         : namesCondition(plan.names.filter((x) => x.tier === k.tier));
     arms.push(arm([allOf([key, current, ...filters.groupOnRows])]));
-  } else if (k.ranges.length >= opts.tuning.groupsArmFrom) {
+  } else if (k.groups.length >= opts.tuning.groupsArmFrom) {
     // The same reads, each group's first n, as one arm per kind of group (group-arms.ts).
     const onlyOf = onlyOfNames(plan);
     for (const kind of ["n", "f"] as const) {
@@ -593,7 +591,8 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
       arms.push(foldedSql`SELECT id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, u FROM (${rows})`);
     }
   } else {
-    for (const r of k.ranges) arms.push(arm([r]));
+    const onlyOf = onlyOfNames(plan);
+    for (const g of k.groups) arms.push(arm([g.kind === "n" ? groupRange(g, onlyOf) : allOf([groupRange(g, onlyOf), ...notNamed(plan)])]));
   }
   if (k.tier === OTHER_FIELDS_TIER && plan.products && groups.some((g) => g.kind === "p" && (g.cur ? 0 : 1) === k.nc)) {
     const range = codeRange(plan);
@@ -656,7 +655,7 @@ export function batchesOfGroups(groups: Group[], counts: Map<string, number> | n
  * 22,000 prices at a million, 1,260 rows against a 3,800-step window and then the 22,000.
  */
 function rangesCheaper(k: Key, n: number, steps: number, tuning: SearchTuning): boolean {
-  return !k.wide && k.ranges.length > 0 && k.ranges.length <= tuning.maxGroupArms && k.ranges.length * (n + tuning.armCostRows) < steps;
+  return !k.wide && k.groups.length > 0 && k.groups.length <= tuning.maxGroupArms && k.groups.length * (n + tuning.armCostRows) < steps;
 }
 
 const rankOrder = (a: PageRow, b: PageRow) => a.tier - b.tier || a.nc - b.nc || a.u - b.u || a.id - b.id;
@@ -684,7 +683,7 @@ export async function rankedPage(
   for (const k of rankKeys(plan, groups)) {
     if (after && (k.tier < after.tier || (k.tier === after.tier && k.nc < after.notCurrent))) continue;
     const atCursor = after && k.tier === after.tier && k.nc === after.notCurrent;
-    const broad = k.wide || k.ranges.length > tuning.maxRangesPerKey || (k.tier === OTHER_FIELDS_TIER && plan.codePrefix !== null);
+    const broad = k.wide || k.groups.length > tuning.maxRangesPerKey || (k.tier === OTHER_FIELDS_TIER && plan.codePrefix !== null);
     if (broad) {
       allPrices ??= (await readRows<{ n: number | null }>(db, foldedSql`SELECT max(${ps.priceId}) AS n FROM ${priceSearch} ${ps}`))[0]?.n ?? 0;
       const window = Math.ceil((tuning.scanSlack * page.n * allPrices) / Math.max(1, k.count)) + page.n;
