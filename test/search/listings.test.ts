@@ -123,4 +123,23 @@ describe("lists in an explicit order, on the real national results", () => {
       }
     }
   });
+  it("a sorted list whose filters match nothing answers at once, reading no price", async () => {
+    for (const query of [
+      { q: "阿托伐他汀", manufacturer: "没有这家企业" },
+      { q: "atfttgp", minDiscount: 99.99 },
+      { manufacturer: "有限公司", maxUnitPrice: 0.0001 },
+    ] satisfies PriceQuery[]) {
+      for (const sort of ["unitPrice", "-unitPrice", "discount", "-discount"] as const) {
+        const label = `${JSON.stringify(query)} ${sort}`;
+        for (const tuning of [WALK, RANGES, ONE_LIST]) {
+          const { db, texts } = recording(world.db);
+          const page = await searchPrices(db, { include: "ended", ...query, sort, limit: 5 }, tuning);
+          expect(page, label).toMatchObject({ items: [], total: 0, nextCursor: null });
+          // Only the count of the matched groups reads price rows (the total it answers is 0).
+          const reads = texts().filter((t) => !/^SELECT '[nfFp]' AS kind/.test(t) && /FROM "?(prices|price_search|search_code_prices)"?\s/.test(t));
+          expect(reads, `${label}: no read of prices`).toEqual([]);
+        }
+      }
+    }
+  });
 });
