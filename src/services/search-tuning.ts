@@ -38,7 +38,10 @@ export type SearchTuning = {
   armCostRows: number;
   /**
    * From this many group ranges, a page reads them as one arm (group-arms.ts: their keys as a list,
-   * one correlated read each) instead of one SELECT each, whose text and planning grow with the ranges.
+   * one correlated read each) instead of one SELECT each, whose text and planning grow with the ranges
+   * and repeat the filters in each (ten groups under a firm fragment and a province: 18.7 KB, 3.5 ms
+   * to prepare, against 6.5 KB and 1.3 ms as one arm). Over the varied bench's 298 queries at a
+   * million prices, from 2 rather than 8 prepared in 206 ms against 221 in all, the same answers.
    */
   groupsArmFrom: number;
   /**
@@ -56,6 +59,6 @@ export const DEFAULT_SEARCH_TUNING: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
-  groupsArmFrom: 8,
+  groupsArmFrom: 2,
   maxCodeRangeRows: 40000,
 };

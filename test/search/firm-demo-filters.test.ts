@@ -15,6 +15,8 @@ const WALK = WALK_TUNING;
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 /** The ranges as one arm (group-arms.ts), however few. */
 const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1 };
+/** The ranges one SELECT each, however many. */
+const PER_RANGE: SearchTuning = { ...RANGES, groupsArmFrom: 1_000_000 };
 
 type Row = { id: number; unit: number; discount: number | null; firm: string | null; synthetic: number };
 
@@ -67,6 +69,7 @@ describe("manufacturer and synthetic filters, on the real national results", () 
           ["walk", WALK],
           ["ranges", RANGES],
           ["ranges as one arm", ONE_ARM],
+          ["ranges one SELECT each", PER_RANGE],
         ] as const) {
           const got = await walk({ ...query, sort }, tuning);
           const label = `${JSON.stringify(query)} ${sort} (${name})`;

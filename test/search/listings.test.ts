@@ -17,6 +17,8 @@ const WALK = WALK_TUNING;
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 /** Every page through the matched groups' ranges as one arm (their keys as a list, one correlated read each), never one SELECT per range. */
 const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1 };
+/** Every page through the matched groups' ranges, one SELECT each however many. */
+const PER_RANGE: SearchTuning = { ...RANGES, groupsArmFrom: 1_000_000 };
 /** Every page through one IN list of the matched groups, sorted whole. */
 const ONE_LIST: SearchTuning = { ...RANGES, maxGroupArms: 0 };
 /** Windows far too short: every walk ends before its page is full and the page is read the other way. */
@@ -81,6 +83,7 @@ describe("lists in an explicit order, on the real national results", () => {
           ["walk", WALK],
           ["ranges", RANGES],
           ["ranges as one arm", ONE_ARM],
+          ["ranges one SELECT each", PER_RANGE],
           ["one list", ONE_LIST],
           ["short windows", SHORT],
         ] as const) {

@@ -33,6 +33,6 @@ export const WALK_TUNING: SearchTuning = {
   scanSlack: 4,
   maxGroupArms: 400,
   armCostRows: 50,
-  groupsArmFrom: 8,
+  groupsArmFrom: 2,
   maxCodeRangeRows: 40000,
 };
