@@ -435,9 +435,11 @@ export function groupRange(g: Group, onlyOf: Map<number, SQL>): SQL {
   return only ? allOf([range, only]) : range;
 }
 
-/** Prices of one tier and cycle state: they rank together, by unit price and id. */
-/** `wide`: its firms were too many to list by range (groups of kind F); read as one set. */
-/** `groups`: the name and firm groups the key reads as ranges of their rank index, one each. */
+/**
+ * Prices of one tier and cycle state: they rank together, by unit price and id. `groups`: the name
+ * and firm groups the key reads as ranges of their rank index, one each; `wide`: its firms were too
+ * many to list by range (groups of kind F), read as one set.
+ */
 type Key = { tier: number; nc: number; groups: Group[]; count: number; wide: boolean };
 
 type PageRow = { id: number; tier: number; nc: number; u: number };
