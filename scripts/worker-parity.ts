@@ -17,6 +17,9 @@ const PATHS = [
   // Counted from search_cells (a province bit and a whole band of reduction) on both.
   "/api/v1/prices?q=他汀&region=山西省&minDiscount=90",
   "/api/v1/prices?sort=-discount&limit=50",
+  // A fragment of many firms' names: more matched groups than D1 takes terms in one compound SELECT.
+  "/api/v1/prices?q=药业&limit=5",
+  "/api/v1/prices?q=药业&sort=-unitPrice&limit=5",
   "/api/v1/batches",
   "/api/v1/products/1",
 ];
@@ -56,13 +59,22 @@ async function main() {
     ADMIN_TOKEN: "",
   });
   const worker = start(["scripts/dev-worker.ts"], { PORT: String(workerPort), WORKER_PERSIST_DIR: join(dir, "d1") });
-  worker.stdout?.resume();
+  // The Worker serves before it has imported every seed file (through its own import endpoint), and
+  // says when it has: compared before that, its answers held only the files imported so far.
+  const seeded = new Promise<void>((resolve, reject) => {
+    let out = "";
+    worker.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("dev:worker: serving")) resolve();
+    });
+    worker.once("exit", (code) => reject(new Error(`wrangler dev exited with code ${code} before it was seeded`)));
+  });
   node.stdout?.resume();
   let failures = 0;
   try {
     const nodeBase = `http://127.0.0.1:${nodePort}`;
     const workerBase = `http://127.0.0.1:${workerPort}`;
-    await Promise.all([ready(nodeBase, node, "node server"), ready(workerBase, worker, "wrangler dev")]);
+    await Promise.all([ready(nodeBase, node, "node server"), ready(workerBase, worker, "wrangler dev"), seeded]);
     for (const path of PATHS) {
       const url = (base: string) => `${base}${path.replace(/[^\x20-\x7e]+/g, encodeURIComponent)}`;
       const [a, b] = await Promise.all([fetch(url(nodeBase)), fetch(url(workerBase))]);
