@@ -19,9 +19,9 @@ export type GroupKey = { termId: number; batchId: string; cs: string; ce: string
  * made firm searches 20 KB statements (60 ranges) and a listing under a price and a date 52 KB
  * (176 ranges), which took as long to prepare as to run (5–10 ms at a million prices).
  *
- * Selects `id` and `u` (unit price) of price_search and, when `key` is given, its value as `v`
- * (the sort's value, over ps). `first` keeps each group's first n rows in unit-price order (a page by unit
- * price or by rank), else every row of every range (a sort by reduction reads its ranges whole).
+ * Selects `id` and `u` (unit price) of price_search. `first` keeps each group's first n rows in
+ * unit-price order (a page by unit price or by rank); without it every row of every range is read
+ * (a sort by reduction reads its ranges whole), with `key`, the sort's value over ps, as `v`.
  * `where` holds on ps rows; `only` narrows a name's groups to some forms, as its own ranges do.
  */
 export function groupsArm(opts: {
@@ -56,11 +56,9 @@ export function groupsArm(opts: {
     return foldedSql`SELECT ${ps.priceId} AS id, ${ps.unitPriceE4} AS u${key} FROM ${values} CROSS JOIN ${priceSearch} ${ps} ${indexed} WHERE ${rows}`;
   }
   const dir = opts.first.desc ? sql`DESC` : sql`ASC`;
-  const key = opts.key ? sql`, ${opts.key} AS x` : sql``;
   // Each key's rows come from its own limited read of the range, as one JSON array: the index holds
   // every column read, so no price is looked up again by its id (an IN list of ids was 70 % slower).
-  const first = foldedSql`SELECT json_group_array(json_array(i, w${opts.key ? sql`, x` : sql``})) FROM (SELECT ${ps.priceId} AS i, ${ps.unitPriceE4} AS w${key}
+  const first = foldedSql`SELECT json_group_array(json_array(i, w)) FROM (SELECT ${ps.priceId} AS i, ${ps.unitPriceE4} AS w
     FROM ${priceSearch} ${ps} ${indexed} WHERE ${rows} ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT ${litInt(opts.first.n)})`;
-  return foldedSql`SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS u${opts.key ? sql`, json_extract(j.value, '$[2]') AS v` : sql``}
-    FROM ${values}, json_each((${first})) j`;
+  return foldedSql`SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS u FROM ${values}, json_each((${first})) j`;
 }

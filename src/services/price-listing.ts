@@ -160,23 +160,24 @@ export async function sortedPage(
   const mergeArms = (list: SQL[]) =>
     readRows<Row>(db, sql`SELECT id, v FROM (${unionAll(list)}) ORDER BY ${desc ? sql`v DESC, id DESC` : sql`v ASC, id ASC`} LIMIT ${litInt(n)}`);
   const onlyOf = onlyOfNames(opts.plan);
-  // Many ranges as one arm (group-arms.ts), their first n each by unit price, or whole by reduction.
-  const compact = (list: GroupRange[], reach: SQL[] = []) =>
+  // Two or more ranges as one arm (group-arms.ts); null when they are read one SELECT each.
+  const oneArm = (list: GroupRange[], read: Omit<Parameters<typeof groupsArm>[0], "kind" | "groups" | "only">) =>
     list.length >= opts.tuning.groupsArmFrom && (list[0]?.group.kind === "n" || list[0]?.group.kind === "f")
-      ? groupsArm({
-          kind: list[0].group.kind,
-          groups: list.map((r) => r.group),
-          only: onlyOf,
-          ...(byUnitPrice
-            ? { where: allOf([...reach, ...pastCursor(desc, after), inRange]), first: { n, desc }, key: sql`${ps.unitPriceE4}` }
-            : { where: allOf([...boundsOf(opts.sort, "ps", after, opts.filters), inRange]), key: keyOf(opts.sort, "ps").expr }),
-        })
+      ? groupsArm({ kind: list[0].group.kind, groups: list.map((r) => r.group), only: onlyOf, ...read })
       : null;
+  // By reduction: every range read whole, within the sort's bounds.
+  const wholeRanges = (list: GroupRange[]) => {
+    const one = oneArm(list, { where: allOf([...boundsOf(opts.sort, "ps", after, opts.filters), inRange]), key: keyOf(opts.sort, "ps").expr });
+    return mergeArms(one ? [one] : list.map(({ range }) => arm(range)));
+  };
+  // By unit price: each range's first n past the cursor (and within `reach`), already in order.
+  const firstOfRanges = (list: GroupRange[], reach: SQL[] = []) => {
+    const one = oneArm(list, { where: allOf([...reach, ...pastCursor(desc, after), inRange]), first: { n, desc } });
+    return mergeArms(one ? [sql`SELECT id, u AS v FROM (${one})`] : list.map(({ range }) => orderedArm(allOf([range, ...reach]), inRange, desc, after, n)));
+  };
   const readArms = async (list: GroupRange[]): Promise<Row[]> => {
-    const one = compact(list);
-    if (one && (!byUnitPrice || list.length <= n)) return mergeArms([one]);
-    if (!byUnitPrice) return mergeArms(list.map(({ range }) => arm(range)));
-    if (list.length <= n) return mergeArms(list.map(({ range }) => orderedArm(range, inRange, desc, after, n)));
+    if (!byUnitPrice) return wholeRanges(list);
+    if (list.length <= n) return firstOfRanges(list);
     // Many groups: each group's first matched price first (one step of its range each). The page's
     // last price is at least as good as the n-th best of those firsts, so only the groups whose first
     // reaches it are read further, and within them only the prices that reach it.
@@ -185,19 +186,15 @@ export async function sortedPage(
       sql`SELECT f.arm AS arm, ${ps.priceId} AS id, ${ps.unitPriceE4} AS v FROM (${firstOfEachSql(list, inRange, desc, after)}) f
         JOIN ${priceSearch} ${ps} ON ${ps.priceId} = f.id`,
     );
-    if (firsts.length < n) {
-      const found = firsts.map((f) => list[f.arm] as GroupRange);
-      const foundOne = compact(found);
-      return mergeArms(foundOne ? [foundOne] : found.map(({ range }) => orderedArm(range, inRange, desc, after, n)));
-    }
+    if (firsts.length < n) return firstOfRanges(firsts.map((f) => list[f.arm] as GroupRange));
     const better = (a: Row, b: Row) => (desc ? b.v - a.v || b.id - a.id : a.v - b.v || a.id - b.id);
     const edge = Number([...firsts].sort(better)[n - 1]?.v);
     const reach = sql`${ps.unitPriceE4} ${desc ? sql`>=` : sql`<=`} ${litInt(edge)}`;
     const kept = firsts.filter((f) => (desc ? f.v >= edge : f.v <= edge));
-    const keptRanges = kept.map((f) => list[f.arm] as GroupRange);
-    const keptOne = compact(keptRanges, [reach]);
-    if (keptOne) return mergeArms([keptOne]);
-    return mergeArms(keptRanges.map(({ range }) => orderedArm(allOf([range, reach]), inRange, desc, after, n)));
+    return firstOfRanges(
+      kept.map((f) => list[f.arm] as GroupRange),
+      [reach],
+    );
   };
   if (!rows && total > 0) {
     const all = (await readRows<{ n: number | null }>(db, MAX_PRICE_ID_SQL))[0]?.n ?? 0;
