@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createApp } from "./app";
 import { openMigrated } from "./cli/database";
 import { nodeDeps } from "./cli/node-deps";
@@ -8,9 +9,13 @@ import { stopGracefullyOnSignals } from "./node-http/graceful-stop";
 import { stopImportThreads } from "./node-http/import-in-worker";
 import { createReadPool } from "./node-http/read-pool";
 import { serveFetch } from "./node-http/serve";
+import { loopbackGet, WARM_UP_HEADER, warmUp } from "./node-http/warm-up";
 
 /** How long the server waits for its read threads to load the search code before it listens anyway. */
 const READ_THREADS_LOAD_MS = 30_000;
+/** Warming up starts no round past this; on a million prices its two rounds take 1–2 s. */
+const WARM_UP_BUDGET_MS = 3_000;
+const WARM_UP_ROUNDS = 2;
 
 /** Node entry: validate settings, migrate and seed the database, then serve the app. */
 async function main() {
@@ -58,11 +63,18 @@ async function main() {
     deps: () => deps,
     log: config.LOG_REQUESTS ? (line) => console.log(JSON.stringify(line)) : undefined,
   });
-  const server = await serveFetch(app.fetch, config.PORT, config.HOST, {
+  // Warm-up requests get an app of their own, which logs and limits nothing: they are not users' (src/node-http/warm-up.ts).
+  const warmSecret = randomUUID();
+  const quietDeps = { ...deps, rateLimitPerMinute: 0 };
+  const quiet = createApp({ deps: () => quietDeps });
+  const fetch: typeof app.fetch = (req, ...rest) => (req.headers.get(WARM_UP_HEADER) === warmSecret ? quiet : app).fetch(req, ...rest);
+  const server = await serveFetch(fetch, config.PORT, config.HOST, {
     headersTimeoutMs: config.HEADERS_TIMEOUT_S * 1000,
     requestTimeoutMs: config.REQUEST_TIMEOUT_S * 1000,
   });
-  console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs)`);
+  const warm = await warmUp(loopbackGet(config.HOST, server.port, warmSecret), WARM_UP_ROUNDS, WARM_UP_BUDGET_MS);
+  if (warm.failed.length) console.error(JSON.stringify({ level: "warn", message: "warm-up requests failed", failed: warm.failed }));
+  console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs; warmed up in ${warm.ms} ms)`);
   stopGracefullyOnSignals({ server, closeDatabase: close, stopThreads: stopImportThreads, graceMs: config.SHUTDOWN_GRACE_S * 1000 });
 }
 
