@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 
@@ -35,6 +35,29 @@ export function percentile(xs: readonly number[], q: number): number {
   if (xs.length === 0) return Number.NaN;
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/**
+ * Reads a database file and its WAL once, start to end, so that its pages are in the OS page cache when
+ * a measurement starts, as on a machine that serves it. This machine's memory manager (DAMON, in the VM)
+ * pages out file pages left unused for about a minute (60 s: see /sys/kernel/mm/damon), so a database
+ * built or last read minutes before is read back from disk, page by page, by the first queries that
+ * touch it. Not a warm-up of any query: every page is read once, in file order.
+ */
+export function readFileThrough(path: string): { mb: number; ms: number } {
+  const started = performance.now();
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let bytes = 0;
+  for (const file of [path, `${path}-wal`]) {
+    if (!existsSync(file)) continue;
+    const fd = openSync(file, "r");
+    try {
+      for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) bytes += n;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { mb: Math.round(bytes / 2 ** 20), ms: Math.round(performance.now() - started) };
 }
 
 /** A process's resident memory in MB (Linux /proc). */

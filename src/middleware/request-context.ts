@@ -15,7 +15,7 @@ export type LogLine = {
 /**
  * The caller's X-Request-Id when it is 1–64 letters, digits, `_`, `-` or `=`, else a random UUID;
  * set as the `requestId` variable and echoed. Hono's own (hono/request-id): 1.07× the req/s of the
- * hand-written one it replaced (rounds 0.96–2.00: noise) (npm run bench -- middleware, README).
+ * hand-written one it replaced (rounds 0.96–2.00: noise) (npm run bench -- middleware, docs/performance.md).
  */
 const assignRequestId = requestId({ limitLength: 64 });
 

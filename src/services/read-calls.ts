@@ -9,7 +9,7 @@ import { getProduct, type ProductAnswer, type ProductQuery } from "./products";
  * with its own connection (src/node-http/read-calls.ts), so the statements, the rows and the
  * answer's objects stay off the event loop. Each is a service call answering plain data (it crosses
  * threads by structured clone), or for the API a JSON body already encoded (it crosses as bytes).
- * Measured at a million prices: see the README's performance section.
+ * Measured at a million prices: see docs/performance.md.
  */
 export type ReadCalls = {
   /** GET /api/v1/prices without updatedSince, as its body. */
