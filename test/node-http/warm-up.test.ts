@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WARM_UP_HEADER, WARM_UP_PATHS, warmUp } from "../../src/node-http/warm-up";
+import { runNpm, type Service } from "../support/service";
 
 describe("warming a fresh server up", () => {
   it("asks every path once a round, all of a round at once, and reports failed answers without throwing", async () => {
@@ -37,52 +37,41 @@ describe("warming a fresh server up", () => {
 });
 
 describe("a server started with npm start warms itself up before it says it serves", () => {
-  const port = 20000 + Math.floor(Math.random() * 9000);
   const dir = mkdtempSync(join(tmpdir(), "vbp-warm-"));
-  let child: ChildProcess;
-  let output = "";
+  let service: Service;
+  let base = "";
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: `file:${join(dir, "vbp.db")}`,
-        LOG_REQUESTS: "true",
-        RATE_LIMIT_PER_MINUTE: "3",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes("serving on") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-    expect(output).toContain("serving on");
-  }, 70_000);
+    service = await runNpm(["start"], { PORT: "0", DATABASE_URL: `file:${join(dir, "vbp.db")}`, LOG_REQUESTS: "true", RATE_LIMIT_PER_MINUTE: "3" });
+    base = `http://127.0.0.1:${service.port}`;
+  }, 90_000);
 
-  afterAll(() => {
-    if (child?.pid && child.exitCode === null) child.kill("SIGTERM");
+  afterAll(async () => {
+    if (service?.child.exitCode === null) {
+      process.kill(service.child.pid!, "SIGTERM");
+      await service.exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("answers every warm-up path, logs none of them and spends none of a client's budget", async () => {
+    const output = service.output();
     expect(output).toMatch(/warmed up in \d+ ms/);
     expect(output).not.toContain("warm-up requests failed");
     // Nothing was logged before the server said it serves: 2 × 15 warm-up requests went through it.
     expect(output.slice(0, output.indexOf("serving on"))).not.toContain('"path"');
     // A rate limit of 3 a minute: the warm-up from 127.0.0.1 spent none of it.
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await fetch(`http://127.0.0.1:${port}/api/v1/batches`)).status);
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${base}/api/v1/batches`)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     await new Promise((r) => setTimeout(r, 100));
-    expect(output.match(/"path":"\/api\/v1\/batches"/g)?.length).toBe(4);
+    expect(service.output().match(/"path":"\/api\/v1\/batches"/g)?.length).toBe(4);
   });
 
   it("treats a request with a guessed warm-up header as any other: logged and limited", async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/batches`, { headers: { [WARM_UP_HEADER]: "00000000-0000-4000-8000-000000000000" } });
+    const res = await fetch(`${base}/api/v1/batches`, { headers: { [WARM_UP_HEADER]: "00000000-0000-4000-8000-000000000000" } });
     expect(res.status).toBe(429);
     await new Promise((r) => setTimeout(r, 100));
-    expect(output.match(/"path":"\/api\/v1\/batches"/g)?.length).toBe(5);
+    expect(service.output().match(/"path":"\/api\/v1\/batches"/g)?.length).toBe(5);
   });
 });
