@@ -7,7 +7,8 @@ import { loadAverage, numberOpt, percentile } from "./support";
 
 /**
  * `npm run bench -- cold-start [--prices=N] [--runs=R]`: the time from starting the server process
- * to its first `/health` 200, on a fresh database (migrations and seeds included) and on a database
+ * to its first `/health` 200 (it answers from its "listening on" line), and to its "serving on" line
+ * (printed once it has warmed itself up: src/node-http/warm-up.ts), on a fresh database (migrations and seeds included) and on a database
  * of N (default 1,000,000) SYNTHETIC prices (the search bench's), for three ways of starting it,
  * side by side in one run:
  *   - `node dist/node.js`: what a service unit runs;
@@ -26,7 +27,7 @@ const WAYS: Way[] = [
   { name: "tsx src/node.ts (before)", cmd: process.execPath, args: ["--import", "tsx", "src/node.ts"] },
 ];
 
-type Run = { readyMs: number; stopMs: number };
+type Run = { readyMs: number; warmMs: number; stopMs: number };
 
 /** Starts the server, waits for its first /health 200, then stops it with SIGTERM. */
 async function startOnce(way: Way, databaseUrl: string): Promise<Run> {
@@ -42,7 +43,7 @@ async function startOnce(way: Way, databaseUrl: string): Promise<Run> {
   const exited = new Promise<number>((done) => child.once("exit", () => done(performance.now())));
   let port = 0;
   while (!port) {
-    const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+    const m = /(?:listening|serving) on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
     if (m) port = Number(m[1]);
     else if (child.exitCode !== null || performance.now() - started > 300_000) throw new Error(`${way.name} did not start:\n${output}`);
     else await new Promise((r) => setImmediate(r));
@@ -53,10 +54,15 @@ async function startOnce(way: Way, databaseUrl: string): Promise<Run> {
     await new Promise((r) => setTimeout(r, 5));
   }
   const readyMs = performance.now() - started;
+  while (!output.includes("serving on")) {
+    if (child.exitCode !== null || performance.now() - started > 300_000) throw new Error(`${way.name} did not finish warming up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const warmMs = performance.now() - started;
   const stopping = performance.now();
   child.kill("SIGTERM");
   const stopMs = (await exited) - stopping;
-  return { readyMs, stopMs };
+  return { readyMs, warmMs, stopMs };
 }
 
 /**
@@ -114,9 +120,11 @@ export async function run(args: string[]): Promise<void> {
     }
     rmSync(scratch, { recursive: true, force: true });
 
-    console.log(`  ${runs} runs of each way on each database, ways alternating; time to the first /health 200, and SIGTERM → exit`);
     console.log(
-      `  ${"database".padEnd(22)} ${"started with".padEnd(26)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)} ${"stop p50".padStart(9)} ${"vs tsx p50".padStart(11)}`,
+      `  ${runs} runs of each way on each database, ways alternating; time to the first /health 200, to "serving on" (warmed up), and SIGTERM → exit`,
+    );
+    console.log(
+      `  ${"database".padEnd(22)} ${"started with".padEnd(26)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"max ms".padStart(8)} ${"warm p50".padStart(9)} ${"stop p50".padStart(9)} ${"vs tsx p50".padStart(11)}`,
     );
     for (const [db, label] of [
       ["fresh", "fresh (migrate + seed)"],
@@ -134,6 +142,11 @@ export async function run(args: string[]): Promise<void> {
           `  ${label.padEnd(22)} ${way.name.padEnd(26)} ${p50.toFixed(0).padStart(8)} ${percentile(ready, 0.95).toFixed(0).padStart(8)} ${Math.max(...ready)
             .toFixed(0)
             .padStart(8)} ${percentile(
+            rs.map((r) => r.warmMs),
+            0.5,
+          )
+            .toFixed(0)
+            .padStart(9)} ${percentile(
             rs.map((r) => r.stopMs),
             0.5,
           )

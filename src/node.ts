@@ -72,6 +72,8 @@ async function main() {
     headersTimeoutMs: config.HEADERS_TIMEOUT_S * 1000,
     requestTimeoutMs: config.REQUEST_TIMEOUT_S * 1000,
   });
+  // It answers from here on; "serving on" follows once the warm-up is done.
+  console.log(`listening on http://${config.HOST}:${server.port}: warming up`);
   const warm = await warmUp(loopbackGet(config.HOST, server.port, warmSecret), WARM_UP_ROUNDS, WARM_UP_BUDGET_MS);
   if (warm.failed.length) console.error(JSON.stringify({ level: "warn", message: "warm-up requests failed", failed: warm.failed }));
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs; warmed up in ${warm.ms} ms)`);
