@@ -29,7 +29,7 @@ const WAYS: Way[] = [
 
 type Run = { readyMs: number; warmMs: number; stopMs: number };
 
-/** Starts the server, waits for its first /health 200, then stops it with SIGTERM. */
+/** Starts the server, waits for its first /health 200 and then its "serving on" line, then stops it with SIGTERM. */
 async function startOnce(way: Way, databaseUrl: string): Promise<Run> {
   const started = performance.now();
   const child = spawn(way.cmd, way.args, {

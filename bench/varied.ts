@@ -60,12 +60,12 @@ async function measure(size: number, count: number, inProcessOnly: boolean, slow
   );
   const load0 = loadavg()[0]!.toFixed(2);
   // Before each part, the database file is read once through (readFileThrough says why), unless --cold.
+  const pagedIn: string[] = [];
   const pageIn = () => {
     if (cold) return;
     const { mb, ms } = readFileThrough(path);
     pagedIn.push(`${mb} MB in ${ms} ms`);
   };
-  const pagedIn: string[] = [];
   pageIn();
 
   // In process: each query once; a deep page is reached by walking its cursor, and only that page is timed.
@@ -84,15 +84,15 @@ async function measure(size: number, count: number, inProcessOnly: boolean, slow
   // The slowest asked again, three times each, apart from the figures: a query slow every time is the
   // query's cost; one fast when asked again was slowed by the machine (a shared core, a page read from disk).
   const again = new Map<string, number[]>();
-  for (const s of [...inProcess].sort((a, b) => b.ms - a.ms).slice(0, slowest)) {
-    const f = finalQueries[inProcess.indexOf(s)]!;
+  const bySlowness = inProcess.map((_, i) => i).sort((a, b) => inProcess[b]!.ms - inProcess[a]!.ms);
+  for (const i of bySlowness.slice(0, slowest)) {
     const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let k = 0; k < 3; k++) {
       const t = performance.now();
-      await searchPrices(handle.db, f.query).catch((e: unknown) => ({ error: e }));
+      await searchPrices(handle.db, finalQueries[i]!.query).catch((e: unknown) => ({ error: e }));
       times.push(performance.now() - t);
     }
-    again.set(s.path, times);
+    again.set(inProcess[i]!.path, times);
   }
   handle.close();
   const summary = () =>

@@ -67,7 +67,9 @@ async function main() {
   const warmSecret = randomUUID();
   const quietDeps = { ...deps, rateLimitPerMinute: 0 };
   const quiet = createApp({ deps: () => quietDeps });
-  const fetch: typeof app.fetch = (req, ...rest) => (req.headers.get(WARM_UP_HEADER) === warmSecret ? quiet : app).fetch(req, ...rest);
+  let warming = true;
+  // Only while warming up is a request's header read: afterwards every request goes straight to the app.
+  const fetch: typeof app.fetch = (req, ...rest) => (warming && req.headers.get(WARM_UP_HEADER) === warmSecret ? quiet : app).fetch(req, ...rest);
   const server = await serveFetch(fetch, config.PORT, config.HOST, {
     headersTimeoutMs: config.HEADERS_TIMEOUT_S * 1000,
     requestTimeoutMs: config.REQUEST_TIMEOUT_S * 1000,
@@ -75,6 +77,7 @@ async function main() {
   // It answers from here on; "serving on" follows once the warm-up is done.
   console.log(`listening on http://${config.HOST}:${server.port}: warming up`);
   const warm = await warmUp(loopbackGet(config.HOST, server.port, warmSecret), WARM_UP_ROUNDS, WARM_UP_BUDGET_MS);
+  warming = false;
   if (warm.failed.length) console.error(JSON.stringify({ level: "warn", message: "warm-up requests failed", failed: warm.failed }));
   console.log(`serving on http://${config.HOST}:${server.port} (database ${redact(config.DATABASE_URL)}; API docs at /docs; warmed up in ${warm.ms} ms)`);
   stopGracefullyOnSignals({ server, closeDatabase: close, stopThreads: stopImportThreads, graceMs: config.SHUTDOWN_GRACE_S * 1000 });
