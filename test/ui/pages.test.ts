@@ -116,6 +116,12 @@ describe("pages rendered on the server", () => {
     // Batch 1's real results are seeded (26 chosen in the 4+7 table plus the article's atorvastatin): all 25 published items are covered.
     expect(page.text).not.toContain("本站收录了");
     expect(page.text).toMatch(/<title>90–100 %[^<]*：3 个<\/title>/);
+    // The list puts the published count beside ours: products where they were published, else the items (品种), said so.
+    const list = await html("/batches");
+    const row = (id: string) =>
+      new RegExp(`href="/batches/${id}"[\\s\\S]*?data-label="产品数"[^>]*>([^<]*)<span class="note">([^<]*)</span>`).exec(list.text)?.slice(1).join("");
+    expect(row("national-drug-2")).toBe("100 / 公布 32 个品种");
+    expect(row("national-drug-3")).toBe("191 / 公布 191");
     const batch5 = await html("/batches/national-drug-5");
     expect(batch5.text).toContain("本站收录了 0 个产品，官方公布 251 个产品");
   });

@@ -46,7 +46,7 @@ export async function batchesPage(c: Context<AppEnv>) {
                 <td data-label="类别">{CATEGORY_LABELS[b.category]}</td>
                 <td data-label="公布日期">{b.announced ?? "—"}</td>
                 <td data-label="产品数" class="num">
-                  {count(b.statistics.products)} <span class="note">/ 公布 {count(b.published.products ?? b.published.items)}</span>
+                  {count(b.statistics.products)} <span class="note">/ 公布 {publishedCount(b)}</span>
                 </td>
                 <td data-label="平均降幅" class="num">
                   {pct(b.statistics.meanDiscountPct)} <span class="note">/ 公布 {pct(b.published.meanDiscountPct)}</span>
@@ -69,6 +69,12 @@ function StatRow(props: { label: string; computed: string; published: string; hi
       <td class="note">{props.hint ?? ""}</td>
     </tr>
   );
+}
+
+/** The published count beside ours: products, or the items (品种, generic names) when only those were published, said so. */
+function publishedCount(b: BatchView): string {
+  if (b.published.products === null && b.published.items !== null) return `${count(b.published.items)} 个品种`;
+  return count(b.published.products);
 }
 
 /** Says in words when the data here covers less of the batch than was published. */
