@@ -7,7 +7,7 @@ import { regionBit, regionMask } from "../domain/region-mask";
 import { DEFAULT_STATES, isIsoDate, PRICE_STATES, type PriceState, todayInChina } from "../domain/state";
 import { AppError } from "../errors";
 import { yuanToE4Loose } from "./price-filter-values";
-import { findPlace, provinceOf, relatedRegionCodes } from "./regions";
+import { findPlace, provinceOf, regionsNamedIn, relatedRegionCodes } from "./regions";
 import { findTerms } from "./search-terms";
 
 /**
@@ -152,7 +152,17 @@ async function syntheticBatches(db: Db, synthetic: boolean): Promise<SyntheticBa
  */
 async function placeFilter(db: Db, text: string, kind: "region" | "province"): Promise<PlaceFilter> {
   const found = await findPlace(db, text);
-  if (!found) throw new AppError(400, `unknown_${kind}`, `${kind} ${JSON.stringify(text)} is neither a known code nor a name`);
+  if (!found) {
+    // A hospital is in one place: a text naming several gets the names to choose from.
+    const several = await regionsNamedIn(db, text);
+    if (several.length > 1)
+      throw new AppError(
+        400,
+        `unknown_${kind}`,
+        `${kind} ${JSON.stringify(text)} names ${several.length} regions (${several.map((r) => r.name).join(", ")}): ask for one of them`,
+      );
+    throw new AppError(400, `unknown_${kind}`, `${kind} ${JSON.stringify(text)} is neither a known code nor a name`);
+  }
   const place = kind === "province" ? await provinceOf(db, found) : found;
   const codes = await relatedRegionCodes(db, place.code);
   const bit = await wholeBitOf(db, codes);

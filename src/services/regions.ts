@@ -1,14 +1,28 @@
-import { getTableName, sql } from "drizzle-orm";
+import { and, eq, getTableName, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
 import { bareColumns, columnNames, renderedAlias } from "../db/trusted-sql";
+import { readRegionList } from "../import/region-list";
 import { regionLookup } from "../import/region-names";
 
 /** Region code → Chinese name, for turning stored codes into readable answers. */
 export async function regionNameMap(db: Db): Promise<Map<string, string>> {
   const rows = await db.select({ code: regions.code, name: regions.name }).from(regions);
   return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+/**
+ * The provincial-level purchasers a hospital belongs to, by code: the provinces and the pooling
+ * regions with nothing above them (新疆生产建设兵团 buys on its own in national procurement, apart
+ * from 新疆, and its hospitals choose it as others choose their province).
+ */
+export async function provincialPurchasers(db: Db): Promise<Array<{ code: string; name: string }>> {
+  return db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(or(eq(regions.level, "province"), and(eq(regions.level, "pooling"), isNull(regions.parentCode))))
+    .orderBy(regions.code);
 }
 
 /** Regions through the schema: bare in a CTE's seed, as r in its recursive step; up and down are the CTEs' own columns. */
@@ -78,6 +92,17 @@ export async function findPlace(db: Db, codeOrName: string): Promise<PlaceRow | 
   ]);
   const code = regionLookup(rows).get(key);
   return rows.find((r) => r.code === code) ?? null;
+}
+
+/**
+ * The regions a text names when it names several, as published tables do (`新疆（含兵团）`, `江苏、浙江`):
+ * read as imports read a supply-regions cell; empty unless every part of it is a known region.
+ */
+export async function regionsNamedIn(db: Db, text: string): Promise<Array<{ code: string; name: string }>> {
+  const rows = await readRows<PlaceRow>(db, `SELECT ${PLACE_COLUMNS} FROM ${REGIONS}`);
+  const { codes, unknown } = readRegionList(text, regionLookup(rows));
+  if (unknown.length) return [];
+  return codes.flatMap((code) => rows.filter((r) => r.code === code));
 }
 
 /** The province a region lies in (itself when it is one, or when nothing above it is known). */

@@ -102,6 +102,10 @@ const RULES: Array<[RegExp, (...m: string[]) => string]> = [
     (n, r, c, m) => `文件有 ${n} 处问题，第一处在第 ${r} 行${c ? `“${columnZh(c)}”列` : ""}：${zhMessage(m)}`,
   ],
   [/^region (".*") is neither a known code nor a name$/, (r) => `地区 ${r} 既不是已知的代码也不是已知的名称`],
+  [
+    /^(region|province) (".*") names (\d+) regions \((.*)\): ask for one of them$/,
+    (kind, r, n, names) => `${kind === "province" ? "省份" : "地区"}“${r.slice(1, -1)}”包含 ${n} 个地区（${names.split(", ").join("、")}）：请只选其中一个`,
+  ],
   [/^(from|to) must be a month like 2022-03, not "(.*)"$/, (f, v) => `${f === "from" ? "起始月份" : "截止月份"}应如 2022-03，而不是“${v}”`],
   [/^from \((.*)\) is after to \((.*)\)$/, (a, b) => `起始月份（${a}）晚于截止月份（${b}）`],
   [/^cursor .*start again without it$/, () => "翻页参数已失效，请从第一页重新开始"],

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../context";
 import type { Db } from "../db/client";
-import { findPlace, provinceOf, regionNameMap } from "../services/regions";
+import { findPlace, provinceOf, provincialPurchasers, regionNameMap } from "../services/regions";
 
 /** The province a pharmacist chose last, kept for a year in this browser (search, product and price-check pages). */
 export const PROVINCE_COOKIE = "vbp_province";
@@ -10,7 +10,7 @@ export const PROVINCE_COOKIE = "vbp_province";
 export type ProvinceOption = { code: string; name: string };
 
 export type ProvinceChoice = {
-  /** Provincial-level regions, by code: the choices of the 省份 select. */
+  /** Provincial-level purchasers (the provinces and 新疆生产建设兵团), by code: the choices of the 省份 select. */
   options: ProvinceOption[];
   /** The chosen code, or null for 全国. */
   code: string | null;
@@ -21,15 +21,11 @@ export type ProvinceChoice = {
 
 /**
  * The province of this page: the one asked for (`province=`, by code, name or a city in it; an empty choice means 全国 and
- * forgets the remembered one), else the remembered one. Only provincial-level codes count; the
+ * forgets the remembered one), else the remembered one. Only the select's codes count; the
  * filtering itself is the services' (province= of src/services/price-filter.ts).
  */
 export async function chooseProvince(c: Context<AppEnv>, asked: string | undefined = c.req.query("province")): Promise<ProvinceChoice> {
-  const names = await regionNameMap(c.get("deps").db);
-  const options = [...names]
-    .filter(([code]) => code.length === 2)
-    .map(([code, name]) => ({ code, name }))
-    .sort((a, b) => a.code.localeCompare(b.code));
+  const [names, options] = await Promise.all([regionNameMap(c.get("deps").db), provincialPurchasers(c.get("deps").db)]);
   const known = (code: string | undefined) => (code && options.some((o) => o.code === code) ? code : null);
   let code: string | null;
   if (asked !== undefined) {

@@ -137,6 +137,19 @@ describe("province", () => {
     expect(res.body.error.code).toBe("unknown_province");
   });
 
+  it("a province as published tables write several (新疆（含兵团）) is a 400 that names the ones to choose from", async () => {
+    for (const text of ["新疆（含兵团）", "新疆(含兵团)"]) {
+      const res = await errorJson(prices({ province: text }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("unknown_province");
+      expect(res.body.error.message).toBe(`province ${JSON.stringify(text)} names 2 regions (新疆维吾尔自治区, 新疆生产建设兵团): ask for one of them`);
+    }
+    const region = await errorJson(prices({ region: "浙江、江苏" }));
+    expect(region.body.error.message).toBe('region "浙江、江苏" names 2 regions (浙江省, 江苏省): ask for one of them');
+    // one unknown part: nothing to choose from, the plain answer
+    expect((await errorJson(prices({ province: "浙江、火星" }))).body.error.message).toBe('province "浙江、火星" is neither a known code nor a name');
+  });
+
   it("limits the product page's alternatives to what the province can buy, in force on asOf", async () => {
     const list = await okJson(prices({ q: Q, ...AS_OF, province: "浙江" }));
     const zhejiang = list.data.find((d) => d.product.manufacturer === "浙江药业")!;

@@ -81,6 +81,21 @@ describe("pages: state, place, both baselines and renewals as the services answe
     expect(answered.map((p) => p.state).sort()).toEqual(["ended", "ended", "ended", "in_force", "in_force"]);
   });
 
+  it("a hospital of 新疆生产建设兵团 chooses it as others choose their province: listed after 新疆, remembered, and it filters", async () => {
+    // Batch 2's 阿比特龙 as published: 正大天晴 supplies the 兵团 (and 新疆), 成都盛迪 neither, 江西山香 neither.
+    const q = `/?q=${encodeURIComponent("阿比特龙")}&include=ended`;
+    const corps = await html(`${q}&province=${encodeURIComponent("新疆生产建设兵团")}`);
+    expect(corps.res.headers.get("set-cookie")).toMatch(/vbp_province=660000/);
+    expect(corps.text).toContain('<option value="660000" selected="">新疆生产建设兵团</option>');
+    const options = [...corps.text.matchAll(/<option value="(\d+)"/g)].map((m) => m[1]);
+    expect(options.indexOf("660000")).toBe(options.indexOf("65") + 1);
+    expect(corps.text).toContain("正大天晴药业集团股份有限公司");
+    expect(corps.text).not.toContain("成都盛迪医药有限公司");
+    expect(corps.text).not.toContain("江西山香药业有限公司");
+    // remembered: the next page without province= stays on the 兵团
+    expect((await html(q, "vbp_province=660000")).text).toContain('<option value="660000" selected="">新疆生产建设兵团</option>');
+  });
+
   it("the province chosen on one page filters the search, product and price-check pages through the services", async () => {
     const q = `/?q=${encodeURIComponent("页面续约片")}&include=ended`;
     const zhejiang = await html(q, "vbp_province=33");
