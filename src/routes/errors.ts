@@ -26,6 +26,12 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   }
   if (err instanceof HTTPException) {
     const status = err.status;
+    // @hono/zod-openapi's gate for a body without a media type, or of one the route does not declare: say which, with the contract's code.
+    if (status === 415) {
+      const type = c.req.header("content-type");
+      const said = type ? `Content-Type ${JSON.stringify(type)} is not one this endpoint takes` : "the request has a body but no Content-Type";
+      return c.json(body(c, "unsupported_media_type", `${said}; its requestBody in /openapi.json lists the media types it takes`), 415);
+    }
     const code =
       status === 413
         ? "payload_too_large"

@@ -18,9 +18,12 @@ import { normalizeText } from "../domain/names";
 import { normalizeStrength } from "../domain/strength";
 import { AppError } from "../errors";
 import { DecodeError, decodeCsvBytes } from "../import/decode";
+import type { WorkbookOpener } from "../import/open-file";
 import { PURCHASE_LIST_FIELDS, type PurchaseLine, readPurchaseLine } from "../import/purchase-list";
-import { readCsv } from "../import/read-csv";
+import { type CsvTable, readCsv } from "../import/read-csv";
 import { type RowIssue, RowReader } from "../import/row-reader";
+import { bytesSource } from "../import/source";
+import { LEGACY_XLS_MESSAGE, sniffFormat } from "../import/xlsx/sniff";
 import { type PriceFilterInput, parsePriceFilter } from "./price-filter";
 import { type FilterSql, renderFilter } from "./price-filter-sql";
 import { allOf } from "./search-sql";
@@ -61,22 +64,47 @@ const IN_CHUNK = 90;
 
 const key = (s: string | null | undefined) => normalizeText(s).replace(/ /g, "");
 
+type PurchaseTable = { table: CsvTable | null; issues: RowIssue[]; format: "csv" | "xlsx"; encoding: string | null; sheet: string | null };
+
 /**
- * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
- * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
+ * The list as a table, whichever way the hospital keeps it: a CSV (UTF-8 or GB18030), or an .xlsx
+ * workbook as its system exports it (the first sheet with the list's columns, title rows above the
+ * header), read as imports read workbooks. Where the runtime has no workbook reader (Cloudflare
+ * Workers) an .xlsx answers 415, and a legacy .xls 422 saying how to convert it.
  */
-export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceCheckWhere = {}) {
-  // Parsed first: a bad province or date is the caller's mistake whatever the file holds.
-  const filters = renderFilter(await parsePriceFilter(db, where));
-  let text: string;
-  let encoding: string;
+async function readPurchaseTable(bytes: Uint8Array, readWorkbook: WorkbookOpener | undefined): Promise<PurchaseTable> {
   try {
-    ({ text, encoding } = decodeCsvBytes(bytes));
+    const format = sniffFormat(bytes.subarray(0, 4));
+    if (format === "xls") throw new AppError(422, "unreadable_file", LEGACY_XLS_MESSAGE);
+    if (format === "csv") {
+      const { text, encoding } = decodeCsvBytes(bytes);
+      return { ...readCsv(text, PURCHASE_LIST_FIELDS), format, encoding, sheet: null };
+    }
+    if (!readWorkbook)
+      throw new AppError(
+        415,
+        "xlsx_unsupported",
+        "the purchase list is an Excel workbook (.xlsx), which this server cannot read (on Cloudflare Workers a workbook reader does not fit the request limits); save the sheet as CSV UTF-8 and upload that",
+      );
+    const book = await readWorkbook(bytesSource(bytes), PURCHASE_LIST_FIELDS, {});
+    const records: CsvTable["records"] = [];
+    for await (const chunk of book.records) for (const { row, cells } of chunk) records.push({ row, cells });
+    const table = book.header ? { headerRow: book.header.row, headers: book.header.headers, match: book.header.match, records } : null;
+    return { table, issues: book.issues, format, encoding: null, sheet: book.sheet };
   } catch (e) {
     if (e instanceof DecodeError) throw new AppError(422, "unreadable_file", e.message);
     throw e;
   }
-  const { table, issues } = readCsv(text, PURCHASE_LIST_FIELDS);
+}
+
+/**
+ * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
+ * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
+ */
+export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceCheckWhere = {}, { readWorkbook }: { readWorkbook?: WorkbookOpener } = {}) {
+  // Parsed first: a bad province or date is the caller's mistake whatever the file holds.
+  const filters = renderFilter(await parsePriceFilter(db, where));
+  const { table, issues, encoding, format, sheet } = await readPurchaseTable(bytes, readWorkbook);
   if (!table) throw new AppError(422, "invalid_file", issues[0]?.message ?? "the file could not be read", { errors: issues });
   const errors: RowIssue[] = [...issues];
   const { match, headers, headerRow } = table;
@@ -127,7 +155,9 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceC
     meta: {
       total: results.length,
       nextCursor: null,
+      format,
       encoding,
+      sheet,
       warnings,
       totals: {
         byClass: count(["at_chosen_price", "above_chosen_price", "alternative_available", "no_equivalent"] as const, (r) => r.view.class),

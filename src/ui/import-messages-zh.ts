@@ -158,9 +158,14 @@ function rowsZh(rows: string): string {
 }
 
 export function zhImportMessage(message: string): string {
+  return knownImportMessage(message) ?? `导入提示：${message}`;
+}
+
+/** The Chinese of a message these rules know (the file readers' too: other pages that read files show them), else null. */
+export function knownImportMessage(message: string): string | null {
   for (const [pattern, render] of RULES) {
     const m = pattern.exec(message);
     if (m) return render(...m.slice(1).map((g) => g ?? ""));
   }
-  return `导入提示：${message}`;
+  return null;
 }

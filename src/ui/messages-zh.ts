@@ -1,3 +1,5 @@
+import { knownImportMessage } from "./import-messages-zh";
+
 /**
  * What the pages show of a service's message, in Chinese. The services and the API speak English
  * with stable codes (integrators match on those); a pharmacist reads these. Known sentences are
@@ -94,6 +96,10 @@ const RULES: Array<[RegExp, (...m: string[]) => string]> = [
   [/^the file is not valid UTF-8 near byte (\d+)$/, (b) => `文件在第 ${b} 字节附近不是有效的 UTF-8`],
   [/^the file is UTF-16.*$/, () => "文件是 UTF-16（Excel 的“Unicode 文本”）：请在 Excel 里另存为“CSV UTF-8”或“CSV”后重试"],
   [/^the file is an Excel workbook.*$/, () => "这是 Excel 工作簿（.xlsx/.xls），不是 CSV：请在 Excel 里“另存为”→“CSV UTF-8”后上传"],
+  [
+    /^the purchase list is an Excel workbook \(\.xlsx\), which this server cannot read.*$/,
+    () => "这是 Excel 工作簿（.xlsx），本服务器（Cloudflare Workers）不能读取：请在 Excel 里“另存为”→“CSV UTF-8”后上传",
+  ],
   [/^columns ignored(?: \(not part of a (\w+) file\))?: (.*)$/, (_k, cols) => `已忽略的列：${cols.split(/,\s*/).join("、")}`],
   [/^(\d+) more errors are not listed$/, (n) => `另有 ${n} 处错误没有列出`],
   [/^the import failed: (.*)$/, (m) => `导入失败：${zhMessage(m)}`],
@@ -131,5 +137,6 @@ export function zhMessage(message: string): string {
     const m = pattern.exec(text);
     if (m) return rewrite(...m.slice(1).map((x) => x ?? ""));
   }
-  return text;
+  // The file readers' messages (a workbook cut short, a legacy .xls…) reach the price-check page as they reach imports.
+  return knownImportMessage(text) ?? text;
 }

@@ -274,7 +274,7 @@ describe("pages in a browser", () => {
       ",厄贝沙坦片,片剂,300mg,演示未中选药厂,6.00,50\n" +
       ",不存在的药品,片剂,1g,演示药厂,1.00,5\n";
     const page = await open("/price-check");
-    await page.getByLabel("采购清单（CSV）").setInputFiles({ name: "purchase-list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByLabel("采购清单（Excel 或 CSV）").setInputFiles({ name: "purchase-list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await Promise.all([page.waitForURL(/\/price-check$/), page.getByRole("button", { name: "比价" }).click()]);
     const verdicts = await page.locator("#check-lines tbody tr td[data-label='判定']").allInnerTexts();
     expect(verdicts.map((v) => v.split("\n")[0])).toEqual(["高于中选价", "非中选，有中选替代", "无对应中选产品", "按中选价"]);
@@ -315,7 +315,7 @@ describe("pages in a browser", () => {
       const verdictIn = async (province: string) => {
         const page = await open("/price-check", viewport);
         await page.getByLabel("医院所在省份（会记住）").selectOption({ label: province });
-        await page.getByLabel("采购清单（CSV）").setInputFiles({ name: "purchase-list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+        await page.getByLabel("采购清单（Excel 或 CSV）").setInputFiles({ name: "purchase-list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
         await Promise.all([page.waitForURL(/\/price-check$/), page.getByRole("button", { name: "比价" }).click()]);
         await expect(page.locator("#check-result").innerText()).resolves.toContain(`供应${province}的`);
         await checkLayout(page, `price-check-${province === "广东省" ? "guangdong" : "zhejiang"}`, size);

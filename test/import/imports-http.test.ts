@@ -37,6 +37,14 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
     expect(res.body.error.code).toBe("unsupported_media_type");
   });
 
+  it("takes CSV as clients label it: Excel's label for .csv, plain text, bytes (the body's bytes say what it is)", async () => {
+    const file = `${HEADER}national-drug-3,标签药片,片剂,10mg,7,甲公司,1.5,3,ceiling,\n`;
+    for (const type of ["application/vnd.ms-excel", "text/plain; charset=utf-8", "application/octet-stream", "application/csv"]) {
+      const res = await post(world, "kind=prices&dryRun=true", file, { ...auth, "content-type": type });
+      expect({ type, status: res.status, rows: res.body.rowsImported }).toEqual({ type, status: 200, rows: 1 });
+    }
+  });
+
   it("413 for a body over the configured limit (5 MB in tests)", async () => {
     const res = await post(world, "kind=prices", "x".repeat(5 * 1024 * 1024 + 1));
     expect(res.status).toBe(413);

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../../src/errors";
+import { checkPurchaseList } from "../../src/services/price-check";
 import type { TestWorld } from "../support/test-db";
 import { createSavingsWorld } from "./world";
 
@@ -23,6 +26,24 @@ async function check(body: BodyInit, type: string | null = "text/csv") {
   // The list is of purchases in 2022, while the test batch's cycle ran (2022-01-01 … 2022-12-31).
   const res = await world.app.request("/api/v1/price-check?asOf=2022-06-01", { method: "POST", headers, body });
   return { status: res.status, body: (await res.json()) as any };
+}
+
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/**
+ * The same 200 lines as a hospital system exports them to Excel: a cover sheet first, then the list
+ * under its merged title row, with numbers (序号, 进价, 采购数量) as numbers.
+ */
+async function fixtureWorkbook(): Promise<Uint8Array<ArrayBuffer>> {
+  const rows = Papa.parse<string[]>(new TextDecoder("gb18030").decode(readFileSync(FIXTURE))).data.filter((r) => r.length > 1 || r[0]);
+  const book = new ExcelJS.Workbook();
+  book.addWorksheet("说明").addRow(["本工作簿第二个工作表为采购目录"]);
+  const sheet = book.addWorksheet("采购目录");
+  sheet.addRow(rows[0]);
+  sheet.mergeCells("A1:L1");
+  sheet.addRow(rows[1]);
+  for (const r of rows.slice(2)) sheet.addRow(r.map((cell, i) => ([0, 8, 9].includes(i) && cell !== "" ? Number(cell) : cell)));
+  return new Uint8Array(await book.xlsx.writeBuffer()) as Uint8Array<ArrayBuffer>;
 }
 
 describe("POST /api/v1/price-check", () => {
@@ -81,6 +102,47 @@ describe("POST /api/v1/price-check", () => {
     expect(multi.body.data[0]).toMatchObject({ class: "at_chosen_price", matchedBy: "approvalNo" });
   });
 
+  it("reads the list as an .xlsx workbook, as the body or a multipart file, with the answer the CSV gets", async () => {
+    const csv = await check(readFileSync(FIXTURE));
+    const xlsx = await fixtureWorkbook();
+    const asBody = await check(xlsx, XLSX_TYPE);
+    expect(asBody.status).toBe(200);
+    expect(asBody.body.meta).toMatchObject({ format: "xlsx", encoding: null, sheet: "采购目录" });
+    expect(csv.body.meta).toMatchObject({ format: "csv", encoding: "gb18030", sheet: null });
+    // Every line the same: its row number in the sheet, its class, its figures; and the totals.
+    expect(asBody.body.data).toEqual(csv.body.data);
+    expect(asBody.body.meta.totals).toEqual(csv.body.meta.totals);
+    const form = new FormData();
+    form.set("file", new File([xlsx], "采购目录.xlsx", { type: XLSX_TYPE }));
+    const multi = await check(form, null);
+    expect(multi.status).toBe(200);
+    expect(multi.body.meta.totals.byClass).toEqual({ at_chosen_price: 75, above_chosen_price: 75, alternative_available: 25, no_equivalent: 25 });
+  });
+
+  it("refuses a legacy .xls saying how to convert it, and a workbook where the runtime cannot read one (Workers) with 415", async () => {
+    const xls = await check(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]), "application/vnd.ms-excel");
+    expect(xls.status).toBe(422);
+    expect(xls.body.error.code).toBe("unreadable_file");
+    expect(xls.body.error.message).toContain("save it as an Excel workbook (.xlsx) or as CSV");
+    // Without a workbook reader, as on Cloudflare Workers:
+    const refused = await checkPurchaseList(world.db, await fixtureWorkbook()).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ status: 415, code: "xlsx_unsupported" });
+    expect((refused as AppError).message).toContain("save the sheet as CSV UTF-8");
+  });
+
+  it("checks a workbook uploaded on the 比价 page", async () => {
+    const form = new FormData();
+    form.set("province", "");
+    form.set("file", new File([await fixtureWorkbook()], "采购目录.xlsx", { type: XLSX_TYPE }));
+    const res = await world.app.request("/price-check", { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain("这份清单不能比价");
+    expect(text).toContain("高于中选价");
+    expect(text).toContain('accept=".xlsx,.csv');
+  });
+
   it("names the row and column of every unreadable line, and refuses what is not CSV", async () => {
     const bad = await check("药品名称,进价,数量\n阿托伐他汀钙片,abc,1\n,2,\n");
     expect(bad.status).toBe(422);
@@ -90,6 +152,14 @@ describe("POST /api/v1/price-check", () => {
     const missing = await check("药品名称,数量\n阿托伐他汀钙片,1\n");
     expect(missing.status).toBe(422);
     expect(missing.body.error.details.errors[0].message).toContain("进价");
+    // CSV as clients label it: Excel's own label for .csv, plain text, bytes; all told apart by their bytes.
+    for (const type of ["application/vnd.ms-excel", "text/plain; charset=utf-8", "application/octet-stream", "application/csv"]) {
+      const labelled = await check("通用名,规格,生产企业,采购价,数量,医保编码\n阿托伐他汀钙片,20mg,甲药业,3.6,1,xa01test0001\n", type);
+      expect({ type, status: labelled.status, class: labelled.body.data?.[0]?.class }).toEqual({ type, status: 200, class: "at_chosen_price" });
+    }
+    const unlabelled = await check(new TextEncoder().encode("通用名,进价,数量\n甲,1,1\n"), null);
+    expect(unlabelled.status).toBe(415);
+    expect(unlabelled.body.error).toMatchObject({ code: "unsupported_media_type", message: expect.stringContaining("no Content-Type") });
     const json = await check("{}", "application/json");
     expect(json.status).toBe(415);
     expect(json.body.error.code).toBe("unsupported_media_type");

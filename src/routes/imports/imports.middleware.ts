@@ -5,6 +5,7 @@ import { WorkbookUnsupportedError, XLSX_MEDIA_TYPE } from "../../import/xlsx/sni
 import { API_FORM_MESSAGES, uploadSlots } from "../../middleware/upload-body";
 import { apiUploadTooLarge } from "../../middleware/upload-limit";
 import { ImportRunningError, takeImportLock } from "../../services/import-lock";
+import { isUploadMediaType } from "../upload-media-types";
 
 export const missingFile = () => new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
 
@@ -46,13 +47,10 @@ function spooledForm(): FormData {
   return form;
 }
 
-const CSV_TYPES =
-  /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet|multipart\/form-data)/;
-
 /** Checked before the body is validated, so the caller learns what to send instead of a bare 415. */
 export function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
   const type = c.req.header("content-type") ?? "";
-  if (type !== "" && !CSV_TYPES.test(type)) {
+  if (type !== "" && !isUploadMediaType(type)) {
     throw new AppError(
       415,
       "unsupported_media_type",

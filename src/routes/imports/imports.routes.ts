@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IMPORT_KINDS } from "../../db/schema";
 import { jsonResponse, openApiErrorResponses } from "../schemas";
+import { uploadBody } from "../upload-media-types";
 
 const IssueSchema = z.object({ row: z.number().int(), column: z.string().nullable(), message: z.string() }).openapi("ImportIssue");
 
@@ -78,27 +79,13 @@ export const postImport = createRoute({
         .transform((v) => v === "true" || v === "1")
         .openapi({ description: "a row whose reduction differs from the file's own 降幅 column is an error, not a warning" }),
     }),
-    body: {
-      content: {
-        "text/csv": {
-          schema: z.string().openapi({ format: "binary", description: "the file, UTF-8 (with or without BOM) or GB18030" }),
-          example:
-            "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind\r\nnational-drug-1,阿托伐他汀钙片,片剂,20mg,7,北京嘉林药业股份有限公司,3.6,156.8,pre_vbp\r\n",
-        },
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-          schema: z.string().openapi({ format: "binary", description: "an .xlsx workbook (Node; Cloudflare Workers answer 415 xlsx_unsupported)" }),
-        },
-        "multipart/form-data": {
-          schema: z
-            .object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file or .xlsx workbook" }) })
-            .openapi({ required: ["file"] }),
-        },
-      },
+    body: uploadBody({
+      csv: "the file, UTF-8 (with or without BOM) or GB18030",
+      example:
+        "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,referencePrice,referenceKind\r\nnational-drug-1,阿托伐他汀钙片,片剂,20mg,7,北京嘉林药业股份有限公司,3.6,156.8,pre_vbp\r\n",
+      xlsx: "an .xlsx workbook (Node; Cloudflare Workers answer 415 xlsx_unsupported)",
       description: "the CSV file or .xlsx workbook as the body (name it with X-File-Name) or as a multipart field `file`",
-      // Not `required`: with it, @hono/zod-openapi runs the multipart validator on every body and
-      // refuses a text/csv upload ("file: expected nonoptional"); readUpload checks the body itself.
-      required: false,
-    },
+    }),
   },
   responses: {
     200: jsonResponse(ImportReportSchema, "imported (or, for a dry run, would import)"),

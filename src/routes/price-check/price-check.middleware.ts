@@ -1,15 +1,19 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
+import { XLSX_MEDIA_TYPE } from "../../import/xlsx/sniff";
 import { uploadSlots } from "../../middleware/upload-body";
-
-const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/octet-stream|application\/vnd\.ms-excel|multipart\/form-data)/;
+import { isUploadMediaType } from "../upload-media-types";
 
 /** Checked before the body validators, so the caller learns what to send instead of a bare 415. */
-export async function requireCsvBody(c: Context<AppEnv>, next: () => Promise<void>) {
+export async function requireListBody(c: Context<AppEnv>, next: () => Promise<void>) {
   const type = c.req.header("content-type") ?? "";
-  if (type !== "" && !CSV_TYPES.test(type)) {
-    throw new AppError(415, "unsupported_media_type", `send the purchase list as text/csv or as a multipart file, not ${type}`);
+  if (type !== "" && !isUploadMediaType(type)) {
+    throw new AppError(
+      415,
+      "unsupported_media_type",
+      `send the purchase list as text/csv, as an .xlsx workbook (${XLSX_MEDIA_TYPE}) or as a multipart file, not ${type}`,
+    );
   }
   await next();
 }

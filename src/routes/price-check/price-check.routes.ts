@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { PRICE_CHECK_CLASSES } from "../../domain";
 import { MATCH_RULES } from "../../services/price-check";
 import { jsonResponse, openApiErrorResponses, PlaceTimeQueryShape } from "../schemas";
+import { uploadBody } from "../upload-media-types";
 import { XLSX_UNAVAILABLE, xlsxResponse } from "../xlsx-answer";
 
 const PriceRefSchema = z.object({
@@ -48,22 +49,13 @@ const LineSchema = z
   })
   .openapi("PriceCheckLine");
 
-/** The purchase list, as the raw CSV or as a multipart upload (what an HTML form sends). */
-export const PurchaseListBody = {
-  content: {
-    "text/csv": {
-      schema: z.string().openapi({ format: "binary", description: "the purchase list, UTF-8 (with or without BOM) or GB18030" }),
-      example: "通用名,规格,生产企业,进价,数量\r\n阿托伐他汀钙片,20mg,辉瑞制药有限公司,35.5,100\r\n",
-    },
-    "multipart/form-data": {
-      schema: z.object({ file: z.any().openapi({ type: "string", format: "binary", description: "the CSV file" }) }).openapi({ required: ["file"] }),
-    },
-  },
-  description: "the purchase list (CSV) as the body or as a multipart field `file`",
-  // Not `required`: with it, @hono/zod-openapi runs the multipart validator on every body and
-  // refuses a text/csv upload; the handler reads and checks the body itself.
-  required: false,
-};
+/** The purchase list, as the raw CSV or workbook or as a multipart upload (what an HTML form sends). */
+export const PurchaseListBody = uploadBody({
+  csv: "the purchase list, UTF-8 (with or without BOM) or GB18030",
+  example: "通用名,规格,生产企业,进价,数量\r\n阿托伐他汀钙片,20mg,辉瑞制药有限公司,35.5,100\r\n",
+  xlsx: "the purchase list as an .xlsx workbook: the first sheet with its columns, title rows above the header allowed (Node; Cloudflare Workers answer 415 xlsx_unsupported)",
+  description: "the purchase list (CSV or an .xlsx workbook) as the body or as a multipart field `file`",
+});
 
 export const postPriceCheck = createRoute({
   method: "post",
@@ -73,7 +65,7 @@ export const postPriceCheck = createRoute({
   summary: "采购清单比价 · Check a hospital's purchase list against chosen prices",
   security: [],
   description:
-    "Body: the CSV (text/csv, UTF-8 or GB18030) or a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages). `province` is the hospital's: only chosen prices it can buy, in force on `asOf`, are matched and offered.",
+    "Body: the CSV (text/csv, UTF-8 or GB18030), an .xlsx workbook as hospital systems export it, or either as a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages). `province` is the hospital's: only chosen prices it can buy, in force on `asOf`, are matched and offered.",
   request: { body: PurchaseListBody, query: z.object({ region: z.string().max(50).optional(), ...PlaceTimeQueryShape }) },
   responses: {
     200: jsonResponse(
@@ -82,7 +74,9 @@ export const postPriceCheck = createRoute({
         meta: z.object({
           total: z.number().int(),
           nextCursor: z.null(),
-          encoding: z.string(),
+          format: z.enum(["csv", "xlsx"]).openapi({ description: "what the file was, from its bytes" }),
+          encoding: z.string().nullable().openapi({ description: "the CSV's text encoding (utf-8 or gb18030); null for a workbook" }),
+          sheet: z.string().nullable().openapi({ description: "the workbook's sheet that was read; null for a CSV" }),
           warnings: z.array(z.string()),
           totals: z.object({
             byClass: z.record(z.string(), z.number().int()),
@@ -99,7 +93,7 @@ export const postPriceCheck = createRoute({
       {
         400: "a multipart body without a `file` field",
         413: "file too large",
-        415: "not CSV",
+        415: "neither CSV nor an .xlsx workbook (unsupported_media_type), or a workbook where this runtime cannot read one (xlsx_unsupported, Cloudflare Workers: send CSV)",
         422: "the file or some lines could not be read; details.errors lists them by row and column",
       },
       "write",
@@ -123,7 +117,7 @@ export const postPriceCheckXlsx = createRoute({
       {
         400: "a multipart body without a `file` field",
         413: "file too large",
-        415: "not CSV",
+        415: "neither CSV nor an .xlsx workbook (unsupported_media_type), or a workbook where this runtime cannot read one (xlsx_unsupported, Cloudflare Workers: send CSV)",
         422: "the file or some lines could not be read; details.errors lists them by row and column",
         501: XLSX_UNAVAILABLE,
       },

@@ -55,10 +55,18 @@ function UploadForm(props: { place: ProvinceChoice }) {
         </span>
       </div>
       <div class="field">
-        <label for="file">采购清单（CSV）</label>
-        <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
+        <label for="file">采购清单（Excel 或 CSV）</label>
+        <input
+          id="file"
+          name="file"
+          type="file"
+          accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          required
+          aria-describedby="file-hint"
+        />
         <span id="file-hint" class="hint">
-          需要“进价”（或采购价、单价）和“数量”列，以及医保编码、批准文号或通用名+规格+企业之一。UTF-8 或 GB18030 均可。
+          需要“进价”（或采购价、单价）和“数量”列，以及医保编码、批准文号或通用名+规格+企业之一。Excel 工作簿（.xlsx）读第一个有这些列的工作表；CSV 用 UTF-8 或
+          GB18030 均可。
           <a href="/price-check/template.csv">下载模板</a>
         </span>
       </div>
@@ -374,13 +382,15 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
   const file = form.file;
   const asked = form.province;
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
-  if (!(file instanceof File) || file.size === 0) return page(c, place, { problem: { message: "请选择要上传的 CSV 文件。", issues: [] } });
+  if (!(file instanceof File) || file.size === 0) return page(c, place, { problem: { message: "请选择要上传的采购清单（Excel 或 CSV 文件）。", issues: [] } });
   try {
     // The hospital's province is the service's filter (province=): only prices it can buy, in force today.
     const bytes = new Uint8Array(await file.arrayBuffer());
-    return page(c, place, { bytes, check: await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined }) });
+    const check = await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined }, { readWorkbook: c.get("deps").readWorkbook });
+    return page(c, place, { bytes, check });
   } catch (e) {
-    if (!(e instanceof AppError) || e.status !== 422) throw e;
+    // 422: the list's problems; 415: a workbook where this server cannot read one (Workers).
+    if (!(e instanceof AppError) || (e.status !== 422 && e.status !== 415)) throw e;
     const issues = (e.details as { errors?: Issue[] } | undefined)?.errors ?? [];
     return page(c, place, { problem: { message: e.message, issues } });
   }
@@ -404,7 +414,7 @@ export async function priceCheckWorkbook(c: Context<AppEnv>) {
   }
   if (!bytes.length) throw new AppError(400, "invalid_form", "表单里没有清单，请重新上传后再下载。");
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
-  const check = await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined });
+  const check = await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined }, { readWorkbook: c.get("deps").readWorkbook });
   const xlsx = await resultXlsx(write, orderLines(check.data));
   c.header("Content-Type", XLSX_CONTENT_TYPE);
   c.header("Content-Disposition", `attachment; filename="price-check.xlsx"; filename*=UTF-8''${encodeURIComponent("比价结果.xlsx")}`);
