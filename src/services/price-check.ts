@@ -72,7 +72,7 @@ type PurchaseTable = { table: CsvTable | null; issues: RowIssue[]; format: "csv"
  * header), read as imports read workbooks. Where the runtime has no workbook reader (Cloudflare
  * Workers) an .xlsx answers 415, and a legacy .xls 422 saying how to convert it.
  */
-async function readPurchaseTable(bytes: Uint8Array, readWorkbook: WorkbookOpener | undefined): Promise<PurchaseTable> {
+async function readPurchaseTable(bytes: Uint8Array, readWorkbook: WorkbookOpener | undefined, sheet: string | undefined): Promise<PurchaseTable> {
   try {
     const format = sniffFormat(bytes.subarray(0, 4));
     if (format === "xls") throw new AppError(422, "unreadable_file", LEGACY_XLS_MESSAGE);
@@ -86,7 +86,7 @@ async function readPurchaseTable(bytes: Uint8Array, readWorkbook: WorkbookOpener
         "xlsx_unsupported",
         "the purchase list is an Excel workbook (.xlsx), which this server cannot read (on Cloudflare Workers a workbook reader does not fit the request limits); save the sheet as CSV UTF-8 and upload that",
       );
-    const book = await readWorkbook(bytesSource(bytes), PURCHASE_LIST_FIELDS, {});
+    const book = await readWorkbook(bytesSource(bytes), PURCHASE_LIST_FIELDS, { sheet });
     const records: CsvTable["records"] = [];
     for await (const chunk of book.records) for (const { row, cells } of chunk) records.push({ row, cells });
     const table = book.header ? { headerRow: book.header.row, headers: book.header.headers, match: book.header.match, records } : null;
@@ -101,10 +101,15 @@ async function readPurchaseTable(bytes: Uint8Array, readWorkbook: WorkbookOpener
  * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
  * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
  */
-export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceCheckWhere = {}, { readWorkbook }: { readWorkbook?: WorkbookOpener } = {}) {
+export async function checkPurchaseList(
+  db: Db,
+  bytes: Uint8Array,
+  where: PriceCheckWhere = {},
+  { readWorkbook, sheet }: { readWorkbook?: WorkbookOpener; sheet?: string } = {},
+) {
   // Parsed first: a bad province or date is the caller's mistake whatever the file holds.
   const filters = renderFilter(await parsePriceFilter(db, where));
-  const { table, issues, encoding, format, sheet } = await readPurchaseTable(bytes, readWorkbook);
+  const { table, issues, encoding, format, sheet: sheetRead } = await readPurchaseTable(bytes, readWorkbook, sheet);
   if (!table) throw new AppError(422, "invalid_file", issues[0]?.message ?? "the file could not be read", { errors: issues });
   const errors: RowIssue[] = [...issues];
   const { match, headers, headerRow } = table;
@@ -114,6 +119,8 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceC
   }
   if (!table.records.length) errors.push({ row: headerRow, column: null, message: "the file has a header but no lines" });
   const warnings = match.unknown.length ? [`columns ignored: ${match.unknown.join(", ")}`] : [];
+  // As imports say it: which sheet of a workbook was read.
+  if (sheetRead !== null) warnings.unshift(`read sheet "${sheetRead}" (header in row ${headerRow})`);
   const headerOf = new Map<string, string>();
   for (const [index, field] of match.columns) headerOf.set(field, headers[index] ?? field);
   const lines: PurchaseLine[] = [];
@@ -157,7 +164,7 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceC
       nextCursor: null,
       format,
       encoding,
-      sheet,
+      sheet: sheetRead,
       warnings,
       totals: {
         byClass: count(["at_chosen_price", "above_chosen_price", "alternative_available", "no_equivalent"] as const, (r) => r.view.class),

@@ -142,7 +142,7 @@ describe("GET /api/v1/prices.xlsx", () => {
     const checked = await api["price-check"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) }, query: {} });
     if (!checked.ok) throw new Error(`price check answered ${checked.status}`);
     const body = await checked.json();
-    const res = await api["price-check.xlsx"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) } });
+    const res = await api["price-check.xlsx"].$post({ form: { file: new File([list], "list.csv", { type: "text/csv" }) }, query: {} });
     expect(res.status).toBe(200);
     const wb = await workbookOf(res);
     const lines = wb.getWorksheet("比价结果")!;

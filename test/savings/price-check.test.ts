@@ -119,6 +119,31 @@ describe("POST /api/v1/price-check", () => {
     expect(multi.body.meta.totals.byClass).toEqual({ at_chosen_price: 75, above_chosen_price: 75, alternative_available: 25, no_equivalent: 25 });
   });
 
+  it("picks a workbook's sheet as asked, says which it read, and the .xlsx answer checks with the same query", async () => {
+    const xlsx = await fixtureWorkbook();
+    const post = (path: string, query: string) => world.app.request(`${path}?${query}`, { method: "POST", headers: { "content-type": XLSX_TYPE }, body: xlsx });
+    const second = (await (await post("/api/v1/price-check", "asOf=2022-06-01&sheet=2")).json()) as any;
+    expect(second.meta.sheet).toBe("采购目录");
+    expect(second.meta.warnings[0]).toBe('read sheet "采购目录" (header in row 2)');
+    const missing = (await (await post("/api/v1/price-check", "sheet=2023年")).json()) as any;
+    expect(missing.error).toMatchObject({ code: "unreadable_file", message: expect.stringContaining("its sheets are") });
+    // The test batch's prices (2022) go to 乌海 and 大同 only: 内蒙古 buys them, 浙江 none. The JSON and the workbook answer agree on each.
+    for (const [province, atChosen] of [
+      ["内蒙古自治区", 75],
+      ["浙江省", 0],
+    ] as const) {
+      const query = `province=${encodeURIComponent(province)}&asOf=2022-06-01`;
+      const json = (await (await post("/api/v1/price-check", query)).json()) as any;
+      expect(json.meta.totals.byClass.at_chosen_price).toBe(atChosen);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await (await post("/api/v1/price-check.xlsx", query)).arrayBuffer()) as ArrayBuffer);
+      const classes = book.getWorksheet("比价结果")!.getColumn(10).values.slice(2);
+      expect(classes).toHaveLength(200);
+      expect(classes.filter((c) => c === "按中选价")).toHaveLength(atChosen);
+      expect(classes.filter((c) => c === "无对应中选产品")).toHaveLength(json.meta.totals.byClass.no_equivalent);
+    }
+  });
+
   it("refuses a legacy .xls saying how to convert it, and a workbook where the runtime cannot read one (Workers) with 415", async () => {
     const xls = await check(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]), "application/vnd.ms-excel");
     expect(xls.status).toBe(422);
@@ -141,6 +166,12 @@ describe("POST /api/v1/price-check", () => {
     expect(text).not.toContain("这份清单不能比价");
     expect(text).toContain("高于中选价");
     expect(text).toContain('accept=".xlsx,.csv');
+    expect(text).toContain("读取了工作表“采购目录”（表头在第 2 行）");
+    // a sheet asked for by name that the workbook lacks: the page names the sheets it has
+    form.set("sheet", "12月");
+    const missing = await (await world.app.request("/price-check", { method: "POST", body: form })).text();
+    expect(missing).toContain("这份清单不能比价");
+    expect(missing).toContain("工作簿里没有工作表“12月”，现有工作表：");
   });
 
   it("names the row and column of every unreadable line, and refuses what is not CSV", async () => {

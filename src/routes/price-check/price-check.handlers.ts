@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { API_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
-import { checkPurchaseList } from "../../services/price-check";
+import { checkPurchaseList, type PriceCheckWhere } from "../../services/price-check";
 import { priceCheckSheets } from "../../services/report-sheets";
 import type { AppRouteHandler } from "../router";
 import { requireSpreadsheets, xlsxAnswer } from "../xlsx-answer";
@@ -18,11 +18,14 @@ async function readListBody(c: Context<AppEnv>): Promise<Uint8Array> {
   return new Uint8Array(await c.req.arrayBuffer());
 }
 
-export const check: AppRouteHandler<typeof postPriceCheck> = async (c) =>
-  c.json(await checkPurchaseList(c.get("deps").db, await readListBody(c), c.req.valid("query"), { readWorkbook: c.get("deps").readWorkbook }), 200);
+/** The list checked as the query says: the place and time filter the chosen prices, `sheet` picks a workbook's sheet. */
+async function checkBody(c: Context<AppEnv>, { sheet, ...where }: { sheet?: string } & PriceCheckWhere) {
+  return checkPurchaseList(c.get("deps").db, await readListBody(c), where, { readWorkbook: c.get("deps").readWorkbook, sheet });
+}
+
+export const check: AppRouteHandler<typeof postPriceCheck> = async (c) => c.json(await checkBody(c, c.req.valid("query")), 200);
 
 export const checkXlsx: AppRouteHandler<typeof postPriceCheckXlsx> = async (c) => {
   requireSpreadsheets(c);
-  const check = await checkPurchaseList(c.get("deps").db, await readListBody(c), {}, { readWorkbook: c.get("deps").readWorkbook });
-  return xlsxAnswer(c, priceCheckSheets(check), "price-check", "采购清单比价");
+  return xlsxAnswer(c, priceCheckSheets(await checkBody(c, c.req.valid("query"))), "price-check", "采购清单比价");
 };

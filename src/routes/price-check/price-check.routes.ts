@@ -57,6 +57,15 @@ export const PurchaseListBody = uploadBody({
   description: "the purchase list (CSV or an .xlsx workbook) as the body or as a multipart field `file`",
 });
 
+/** Where and when the hospital buys (as GET /api/v1/prices reads them), and which sheet of a workbook holds the list. */
+const PriceCheckQuery = z.object({
+  region: z.string().max(50).optional(),
+  ...PlaceTimeQueryShape,
+  sheet: z.string().max(100).optional().openapi({
+    description: "for a workbook: the sheet with the list, by name or position (1 = the first tab); by default the first whose header has the list's columns",
+  }),
+});
+
 export const postPriceCheck = createRoute({
   method: "post",
   path: "/api/v1/price-check",
@@ -66,7 +75,7 @@ export const postPriceCheck = createRoute({
   security: [],
   description:
     "Body: the CSV (text/csv, UTF-8 or GB18030), an .xlsx workbook as hospital systems export it, or either as a multipart `file`. Columns: the import aliases (医保编码, 批准文号, 通用名, 剂型, 规格, 包装/转换比, 生产企业) plus 进价/采购价/单价 (paid per package) and 数量/采购数量 (packages). `province` is the hospital's: only chosen prices it can buy, in force on `asOf`, are matched and offered.",
-  request: { body: PurchaseListBody, query: z.object({ region: z.string().max(50).optional(), ...PlaceTimeQueryShape }) },
+  request: { body: PurchaseListBody, query: PriceCheckQuery },
   responses: {
     200: jsonResponse(
       z.object({
@@ -108,9 +117,9 @@ export const postPriceCheckXlsx = createRoute({
   tags: ["price-check"],
   summary: "采购清单比价导出 Excel · A purchase list checked, as an .xlsx workbook",
   description:
-    "The same check as POST /api/v1/price-check, answered as a workbook: sheet 比价结果 with one row per line (prices with 4 decimals, amounts with 2) and sheet 合计 with the totals.",
+    "The same check as POST /api/v1/price-check (the same body and query: province, asOf, sheet…), answered as a workbook: sheet 比价结果 with one row per line (prices with 4 decimals, amounts with 2) and sheet 合计 with the totals.",
   security: [],
-  request: { body: PurchaseListBody },
+  request: { body: PurchaseListBody, query: PriceCheckQuery },
   responses: {
     200: xlsxResponse(".xlsx workbook: 比价结果 and 合计"),
     ...openApiErrorResponses(

@@ -65,9 +65,16 @@ function UploadForm(props: { place: ProvinceChoice }) {
           aria-describedby="file-hint"
         />
         <span id="file-hint" class="hint">
-          需要“进价”（或采购价、单价）和“数量”列，以及医保编码、批准文号或通用名+规格+企业之一。Excel 工作簿（.xlsx）读第一个有这些列的工作表；CSV 用 UTF-8 或
-          GB18030 均可。
+          需要“进价”（或采购价、单价）和“数量”列，以及医保编码、批准文号或通用名+规格+企业之一。Excel 工作簿（.xlsx）默认读第一个有这些列的工作表；CSV 用 UTF-8
+          或 GB18030 均可。
           <a href="/price-check/template.csv">下载模板</a>
+        </span>
+      </div>
+      <div class="field">
+        <label for="sheet">工作表（Excel，可不填）</label>
+        <input id="sheet" name="sheet" type="text" maxlength={100} aria-describedby="sheet-hint" />
+        <span id="sheet-hint" class="hint">
+          工作簿里有几个月的清单时，填要比价的工作表名称（如“11月”）或第几个工作表（如 2）。
         </span>
       </div>
       <div class="actions">
@@ -179,7 +186,7 @@ function Verdict(props: { line: Line }) {
 /** Lists up to this size are carried in the result page so the workbook can be made on request. */
 const CARRY_LIMIT_BYTES = 1024 * 1024;
 
-function Results(props: { check: Check; data: Line[]; carry: { fileBase64: string; province: string } | null; provinceName: string | null }) {
+function Results(props: { check: Check; data: Line[]; carry: { fileBase64: string; province: string; sheet: string } | null; provinceName: string | null }) {
   const { meta } = props.check;
   const data = props.data;
   const t = meta.totals;
@@ -201,6 +208,7 @@ function Results(props: { check: Check; data: Line[]; carry: { fileBase64: strin
             <form class="inline-download" method="post" action="/price-check/result.xlsx">
               <input type="hidden" name="fileBase64" value={props.carry.fileBase64} />
               <input type="hidden" name="province" value={props.carry.province} />
+              <input type="hidden" name="sheet" value={props.carry.sheet} />
               {" · "}
               <button type="submit" class="link" id="result-xlsx">
                 Excel（.xlsx）
@@ -357,7 +365,7 @@ function page(c: Context<AppEnv>, place: ProvinceChoice, body: { check?: Check; 
   // The workbook is made when asked for (POST /price-check/result.xlsx with the list carried here), where the runtime can write one.
   const carry =
     body.check && body.bytes && body.bytes.length <= CARRY_LIMIT_BYTES && c.get("deps").spreadsheets
-      ? { fileBase64: bytesToBase64(body.bytes), province: place.code ?? "" }
+      ? { fileBase64: bytesToBase64(body.bytes), province: place.code ?? "", sheet: body.check.meta.sheet ?? "" }
       : null;
   return c.html(
     <Layout title="比价" nav="price-check">
@@ -376,6 +384,10 @@ export async function priceCheckPage(c: Context<AppEnv>) {
   return page(c, await chooseProvince(c), {});
 }
 
+/** The form's 工作表 field: a workbook's sheet by name or position; empty means the first with the list's columns. */
+const sheetOf = (form: Record<string, unknown>): string | undefined =>
+  typeof form.sheet === "string" && form.sheet.trim() !== "" ? form.sheet.trim().slice(0, 100) : undefined;
+
 /** 比价, the posted list: every line's class and the totals. A list with errors is a report too (200). */
 export async function priceCheckSubmit(c: Context<AppEnv>) {
   const form = await readForm(c, PAGE_FORM_MESSAGES);
@@ -386,7 +398,12 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
   try {
     // The hospital's province is the service's filter (province=): only prices it can buy, in force today.
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const check = await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined }, { readWorkbook: c.get("deps").readWorkbook });
+    const check = await checkPurchaseList(
+      c.get("deps").db,
+      bytes,
+      { province: place.code ?? undefined },
+      { readWorkbook: c.get("deps").readWorkbook, sheet: sheetOf(form) },
+    );
     return page(c, place, { bytes, check });
   } catch (e) {
     // 422: the list's problems; 415: a workbook where this server cannot read one (Workers).
@@ -414,7 +431,12 @@ export async function priceCheckWorkbook(c: Context<AppEnv>) {
   }
   if (!bytes.length) throw new AppError(400, "invalid_form", "表单里没有清单，请重新上传后再下载。");
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
-  const check = await checkPurchaseList(c.get("deps").db, bytes, { province: place.code ?? undefined }, { readWorkbook: c.get("deps").readWorkbook });
+  const check = await checkPurchaseList(
+    c.get("deps").db,
+    bytes,
+    { province: place.code ?? undefined },
+    { readWorkbook: c.get("deps").readWorkbook, sheet: sheetOf(form) },
+  );
   const xlsx = await resultXlsx(write, orderLines(check.data));
   c.header("Content-Type", XLSX_CONTENT_TYPE);
   c.header("Content-Disposition", `attachment; filename="price-check.xlsx"; filename*=UTF-8''${encodeURIComponent("比价结果.xlsx")}`);
