@@ -167,6 +167,26 @@ describe("large imports on D1 are written in journaled chunks", () => {
     expect(byBytes.status).toBe(415);
     expect(byBytes.body.error.code).toBe("xlsx_unsupported");
   });
+
+  it("answers a purchase list sent as .xlsx with 415 xlsx_unsupported saying to send CSV, and checks the same list as CSV", async () => {
+    const zip = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
+    const headers = { "cf-connecting-ip": "203.0.113.93" };
+    const xlsx = await call("/api/v1/price-check", {
+      method: "POST",
+      body: zip,
+      headers: { ...headers, "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+    });
+    expect(xlsx.status).toBe(415);
+    expect(xlsx.body.error).toMatchObject({ code: "xlsx_unsupported", message: expect.stringContaining("save the sheet as CSV UTF-8") });
+    // Excel's own label for a .csv is taken as CSV here too.
+    const csv = await call("/api/v1/price-check", {
+      method: "POST",
+      body: "通用名,规格,生产企业,进价,数量\n阿托伐他汀钙片,20mg,某企业,1,1\n",
+      headers: { ...headers, "content-type": "application/vnd.ms-excel" },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.body.meta).toMatchObject({ format: "csv", encoding: "utf-8", sheet: null, total: 1 });
+  });
 });
 
 describe("withdrawing imports on D1 (DELETE /api/v1/imports/{id})", () => {
