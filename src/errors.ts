@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   "invalid_file",
   "unreadable_file",
   "invalid_purchase_list",
+  "too_many_lines",
   "seed_rejected",
   "import_running",
   "import_failed",

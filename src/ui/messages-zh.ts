@@ -96,6 +96,7 @@ const RULES: Array<[RegExp, (...m: string[]) => string]> = [
   [/^the file is not valid UTF-8 near byte (\d+)$/, (b) => `文件在第 ${b} 字节附近不是有效的 UTF-8`],
   [/^the file is UTF-16.*$/, () => "文件是 UTF-16（Excel 的“Unicode 文本”）：请在 Excel 里另存为“CSV UTF-8”或“CSV”后重试"],
   [/^the file is an Excel workbook.*$/, () => "这是 Excel 工作簿（.xlsx/.xls），不是 CSV：请在 Excel 里“另存为”→“CSV UTF-8”后上传"],
+  [/^the list has more than ([\d,]+) lines; .*$/, (n) => `清单超过 ${n.replace(/,/g, "")} 行：请分几次比价（如每次一个月或一个科室）`],
   [
     /^the purchase list is an Excel workbook \(\.xlsx\), which this server cannot read.*$/,
     () => "这是 Excel 工作簿（.xlsx），本服务器（Cloudflare Workers）不能读取：请在 Excel 里“另存为”→“CSV UTF-8”后上传",

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors";
-import { checkPurchaseList } from "../../src/services/price-check";
+import { checkPurchaseList, MAX_PURCHASE_LINES } from "../../src/services/price-check";
 import type { TestWorld } from "../support/test-db";
 import { createSavingsWorld } from "./world";
 
@@ -143,6 +143,24 @@ describe("POST /api/v1/price-check", () => {
       expect(classes.filter((c) => c === "无对应中选产品")).toHaveLength(json.meta.totals.byClass.no_equivalent);
     }
   });
+
+  it("takes at most 50,000 lines, as CSV or as a workbook, and says to check the list in parts", async () => {
+    const line = "阿托伐他汀钙片,20mg,甲药业,3.6,1\n";
+    const csv = await check(`通用名,规格,生产企业,进价,数量\n${line.repeat(MAX_PURCHASE_LINES + 1)}`);
+    expect(csv.status).toBe(422);
+    expect(csv.body.error).toMatchObject({ code: "too_many_lines", message: expect.stringContaining("more than 50,000 lines") });
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("全年");
+    sheet.addRow(["通用名", "规格", "生产企业", "进价", "数量"]);
+    for (let i = 0; i <= MAX_PURCHASE_LINES; i++) sheet.addRow(["阿托伐他汀钙片", "20mg", "甲药业", 3.6, 1]);
+    const xlsx = await check(new Uint8Array(await book.xlsx.writeBuffer()) as Uint8Array<ArrayBuffer>, XLSX_TYPE);
+    expect(xlsx.status).toBe(422);
+    expect(xlsx.body.error.code).toBe("too_many_lines");
+    // exactly the limit is checked
+    const at = await check(`通用名,规格,生产企业,进价,数量\n${line.repeat(MAX_PURCHASE_LINES)}`);
+    expect(at.status).toBe(200);
+    expect(at.body.meta.total).toBe(MAX_PURCHASE_LINES);
+  }, 60_000);
 
   it("refuses a legacy .xls saying how to convert it, and a workbook where the runtime cannot read one (Workers) with 415", async () => {
     const xls = await check(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]), "application/vnd.ms-excel");

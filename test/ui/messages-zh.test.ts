@@ -10,6 +10,7 @@ describe("service messages in Chinese on the pages", () => {
     ["duplicates row 4 (the same product in the same batch)", "与第 4 行重复（同一批次的同一产品）"],
     ["the row has 3 cells but the header has 5", "这一行有 3 个单元格，表头有 5 个"],
     ['product "999999" does not exist', "没有编号为 999999 的产品"],
+    ["the list has more than 50,000 lines; check it in parts (a month or a department at a time)", "清单超过 50000 行：请分几次比价（如每次一个月或一个科室）"],
     [
       'province "新疆（含兵团）" names 2 regions (新疆维吾尔自治区, 新疆生产建设兵团): ask for one of them',
       "省份“新疆（含兵团）”包含 2 个地区（新疆维吾尔自治区、新疆生产建设兵团）：请只选其中一个",
