@@ -28,7 +28,7 @@ export type CreateAppOptions = {
 
 export const API_INFO = {
   title: "集采价格查询 VBP price tracker API",
-  version: "1.0.0",
+  version: "1.1.0",
   description: [
     "Chosen prices (中选价格) of China's volume-based procurement (集中带量采购), their reductions (降幅) and fund savings. Amounts are CNY yuan: prices to 4 decimals, money totals to 2.",
     "",
