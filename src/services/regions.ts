@@ -1,4 +1,4 @@
-import { and, eq, getTableName, isNull, or, sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { readRows } from "../db/read-rows";
 import { regions } from "../db/schema";
@@ -13,16 +13,20 @@ export async function regionNameMap(db: Db): Promise<Map<string, string>> {
 }
 
 /**
- * The provincial-level purchasers a hospital belongs to, by code: the provinces and the pooling
- * regions with nothing above them (新疆生产建设兵团 buys on its own in national procurement, apart
- * from 新疆, and its hospitals choose it as others choose their province).
+ * Every region's name by code, and the provincial-level purchasers a hospital belongs to (the
+ * provinces, and the pooling regions with nothing above them: 新疆生产建设兵团 buys on its own in
+ * national procurement, apart from 新疆, and its hospitals choose it as others choose their
+ * province), by code; from one read of the regions, which every page with a 省份 select makes.
  */
-export async function provincialPurchasers(db: Db): Promise<Array<{ code: string; name: string }>> {
-  return db
-    .select({ code: regions.code, name: regions.name })
+export async function regionDirectory(db: Db): Promise<{ names: Map<string, string>; purchasers: Array<{ code: string; name: string }> }> {
+  const rows = await db
+    .select({ code: regions.code, name: regions.name, parentCode: regions.parentCode, level: regions.level })
     .from(regions)
-    .where(or(eq(regions.level, "province"), and(eq(regions.level, "pooling"), isNull(regions.parentCode))))
     .orderBy(regions.code);
+  return {
+    names: new Map(rows.map((r) => [r.code, r.name])),
+    purchasers: rows.filter((r) => r.level === "province" || (r.level === "pooling" && r.parentCode === null)).map(({ code, name }) => ({ code, name })),
+  };
 }
 
 /** Regions through the schema: bare in a CTE's seed, as r in its recursive step; up and down are the CTEs' own columns. */
@@ -102,7 +106,8 @@ export async function regionsNamedIn(db: Db, text: string): Promise<Array<{ code
   const rows = await readRows<PlaceRow>(db, `SELECT ${PLACE_COLUMNS} FROM ${REGIONS}`);
   const { codes, unknown } = readRegionList(text, regionLookup(rows));
   if (unknown.length) return [];
-  return codes.flatMap((code) => rows.filter((r) => r.code === code));
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  return codes.flatMap((code) => byCode.get(code) ?? []);
 }
 
 /** The province a region lies in (itself when it is one, or when nothing above it is known). */

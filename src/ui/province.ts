@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../context";
 import type { Db } from "../db/client";
-import { findPlace, provinceOf, provincialPurchasers, regionNameMap } from "../services/regions";
+import { findPlace, provinceOf, regionDirectory } from "../services/regions";
 
 /** The province a pharmacist chose last, kept for a year in this browser (search, product and price-check pages). */
 export const PROVINCE_COOKIE = "vbp_province";
@@ -25,7 +25,7 @@ export type ProvinceChoice = {
  * filtering itself is the services' (province= of src/services/price-filter.ts).
  */
 export async function chooseProvince(c: Context<AppEnv>, asked: string | undefined = c.req.query("province")): Promise<ProvinceChoice> {
-  const [names, options] = await Promise.all([regionNameMap(c.get("deps").db), provincialPurchasers(c.get("deps").db)]);
+  const { names, purchasers: options } = await regionDirectory(c.get("deps").db);
   const known = (code: string | undefined) => (code && options.some((o) => o.code === code) ? code : null);
   let code: string | null;
   if (asked !== undefined) {
