@@ -38,6 +38,8 @@ async function main() {
           budgetMs: config.QUERY_BUDGET_MS,
           nice: config.READ_THREAD_NICE,
           calls: true,
+          // A price check may take as long as its request may.
+          uploadBudgetMs: config.REQUEST_TIMEOUT_S * 1000,
         })
       : undefined;
   // Searches run whole on the read threads once these have loaded the code (a second or two from

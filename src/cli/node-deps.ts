@@ -49,10 +49,10 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
         { schema },
       ) as unknown as Db)
     : null;
-  const local = pooled ? readCallsOver(pooled) : null;
+  const local = pooled ? readCallsOver(pooled, { readWorkbook: openWorkbookTable, spreadsheets: writeXlsx }) : null;
   const deps: AppDeps = {
     ...settings,
-    // A search or product answer goes to a read thread whole once one has loaded the calls' module; until then its statements do, one by one.
+    // A search, product answer or price check goes to a read thread whole once one has loaded the calls' module; until then its statements do, one by one.
     readCalls:
       readPool && local
         ? {
@@ -60,6 +60,10 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
             searchGroups: (query) => readPool.call("searchGroups", query) ?? local.searchGroups(query),
             getProduct: (id, query) => readPool.call("getProduct", id, query) ?? local.getProduct(id, query),
             productJson: (id, query) => readPool.call("productJson", id, query) ?? local.productJson(id, query),
+            priceCheckJson: (list, query) => readPool.call("priceCheckJson", list, query) ?? local.priceCheckJson(list, query),
+            priceCheckXlsx: (list, query) => readPool.call("priceCheckXlsx", list, query) ?? local.priceCheckXlsx(list, query),
+            priceCheck: (list, query, lines) => readPool.call("priceCheck", list, query, lines) ?? local.priceCheck(list, query, lines),
+            priceCheckReport: (list, query, format) => readPool.call("priceCheckReport", list, query, format) ?? local.priceCheckReport(list, query, format),
           }
         : undefined,
     sha256: (body) => createHash("sha256").update(body).digest(),

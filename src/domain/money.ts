@@ -90,6 +90,12 @@ export function formatYuan(v: E4, places: YuanPlaces = 4): string {
   return trimTrailingZeros(formatScaled(roundE4(v, places), places));
 }
 
+/** A price in yuan as people read it, with at least 2 and at most 4 decimals: 3.6 → "3.60", 0.0946 → "0.0946". */
+export function priceText(yuan: number): string {
+  const [whole, frac = ""] = formatYuan(yuanToE4(yuan), 4).split(".");
+  return `${whole}.${frac.padEnd(2, "0")}`;
+}
+
 /** An exact amount in e4 (such as a unit price or a sum of savings) as yuan rounded to `places`. */
 export function fractionE4ToYuan(f: Fraction, places: number): number {
   return roundFraction(fraction(f.num, f.den * E4_PER_YUAN), places);

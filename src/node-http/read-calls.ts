@@ -3,6 +3,8 @@ import { drizzle } from "drizzle-orm/libsql";
 import type { Db } from "../db/client";
 import * as schema from "../db/schema";
 import { AppError } from "../errors";
+import { writeXlsx } from "../export/xlsx-writer";
+import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { type ReadCalls, readCallsOver } from "../services/read-calls";
 import { statementParts } from "./read-pool";
 import { resultSet } from "./result-set";
@@ -31,7 +33,7 @@ export function readCalls(run: RunStatement): ReadCalls {
   // as unknown as (twice): the thread's client has only the read call of @libsql/client's Client, and
   // drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
   const db = drizzle({ execute } as unknown as Client, { schema }) as unknown as Db;
-  return readCallsOver(db);
+  return readCallsOver(db, { readWorkbook: openWorkbookTable, spreadsheets: writeXlsx });
 }
 
 export function toCallError(err: unknown): CallError {

@@ -2,9 +2,9 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
-import { type Sheet, XLSX_CONTENT_TYPE } from "../services/spreadsheet";
+import { type Sheet, XLSX_CONTENT_TYPE, XLSX_UNAVAILABLE } from "../services/spreadsheet";
 
-export const XLSX_UNAVAILABLE = "this runtime writes no .xlsx (Cloudflare Workers): use the JSON or CSV answer, or a Node server";
+export { XLSX_UNAVAILABLE };
 
 /** The contract of a workbook answer. */
 export const xlsxResponse = (description: string) => ({
@@ -24,10 +24,13 @@ export function requireSpreadsheets(c: Context<AppEnv>) {
   return write;
 }
 
-/** A workbook answer, streamed by the runtime's writer, named `<ascii>-<date>.xlsx` / `<chinese>-<date>.xlsx`. */
-export function xlsxAnswer(c: Context<AppEnv>, sheets: Sheet[], ascii: string, chinese: string) {
+/**
+ * A workbook answer named `<ascii>-<date>.xlsx` / `<chinese>-<date>.xlsx`: sheets streamed by the
+ * runtime's writer, or a workbook written already (on a read thread).
+ */
+export function xlsxAnswer(c: Context<AppEnv>, book: Sheet[] | Uint8Array<ArrayBuffer>, ascii: string, chinese: string) {
   const stamp = new Date().toISOString().slice(0, 10);
-  return c.body(requireSpreadsheets(c)(sheets), 200, {
+  return c.body(book instanceof Uint8Array ? book : requireSpreadsheets(c)(book), 200, {
     "Content-Type": XLSX_CONTENT_TYPE,
     "Content-Disposition": attachment(`${ascii}-${stamp}.xlsx`, `${chinese}-${stamp}.xlsx`),
     "Cache-Control": "no-store",

@@ -34,6 +34,9 @@ import { allOf } from "./search-sql";
  */
 export type PriceCheckWhere = Pick<PriceFilterInput, "province" | "region" | "asOf" | "include" | "state">;
 
+/** What a check is asked besides the list: where and when the hospital buys, and which sheet of a workbook to read. */
+export type PriceCheckQuery = PriceCheckWhere & { sheet?: string };
+
 /** What a line's class says to a user, in the page, its CSV and the workbook. */
 export const PRICE_CHECK_CLASS_LABELS: Record<PriceCheckClass, string> = {
   at_chosen_price: "按中选价",
@@ -197,6 +200,13 @@ export async function checkPurchaseList(
     },
   };
 }
+
+export type PriceCheck = Awaited<ReturnType<typeof checkPurchaseList>>;
+export type PriceCheckLine = PriceCheck["data"][number];
+
+/** Problem lines first: above the chosen price, then a chosen alternative exists, then no match; fine lines last. */
+const CLASS_ORDER: Record<PriceCheckClass, number> = { above_chosen_price: 0, alternative_available: 1, no_equivalent: 2, at_chosen_price: 3 };
+export const problemsFirst = (lines: readonly PriceCheckLine[]) => [...lines].sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || a.row - b.row);
 
 /** A candidate with what every line compares it by, worked out once per file rather than once per line. */
 type Indexed = Candidate & { firmKey: string; formKey: string | null };

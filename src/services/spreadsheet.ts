@@ -29,6 +29,9 @@ export type Sheet = {
 /** Streams the sheets as an .xlsx file. */
 export type SpreadsheetWriter = (sheets: Sheet[]) => ReadableStream<Uint8Array>;
 
+/** Why a runtime without a writer (Workers) answers 501 for a workbook. */
+export const XLSX_UNAVAILABLE = "this runtime writes no .xlsx (Cloudflare Workers): use the JSON or CSV answer, or a Node server";
+
 export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Widths in Excel's character units: a Chinese character takes two. */

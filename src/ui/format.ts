@@ -1,5 +1,5 @@
 import type { Category, Level, ReferenceKind } from "../db/schema";
-import { divRoundHalfAway, formatYuan, yuanToE4 } from "../domain";
+import { divRoundHalfAway, formatYuan, priceText, yuanToE4 } from "../domain";
 import { packageName, unitName } from "../domain/units";
 
 /*
@@ -9,10 +9,7 @@ import { packageName, unitName } from "../domain/units";
 
 /** A price in yuan with at least 2 and at most 4 decimals: 3.6 → "3.60", 0.0946 → "0.0946". */
 export function price(yuan: number | null | undefined): string {
-  if (yuan === null || yuan === undefined) return "—";
-  const text = formatYuan(yuanToE4(yuan), 4);
-  const [whole, frac = ""] = text.split(".");
-  return `${whole}.${frac.padEnd(2, "0")}`;
+  return yuan === null || yuan === undefined ? "—" : priceText(yuan);
 }
 
 /** A money total to 2 places with thousands separators: 1234567.5 → "1,234,567.50". */

@@ -8,7 +8,7 @@ import { assetsRouter } from "./assets/assets.routes";
 import { pageError } from "./error-page";
 import { batchesPage, batchPage } from "./pages/batches";
 import { importPage, importSignIn, importSignOut, importSubmit } from "./pages/import";
-import { priceCheckPage, priceCheckSubmit, priceCheckTemplate, priceCheckWorkbook } from "./pages/price-check";
+import { priceCheckCsv, priceCheckPage, priceCheckSubmit, priceCheckTemplate, priceCheckWorkbook } from "./pages/price-check";
 import { productPage } from "./pages/product";
 import { savingsPage } from "./pages/savings";
 import { searchPage } from "./pages/search";
@@ -31,6 +31,7 @@ pagesRouter.get("/price-check", priceCheckPage);
 pagesRouter.get("/price-check/template.csv", priceCheckTemplate);
 const busy = uploadSlots("服务器正在处理其他上传的文件，请过几秒再试。");
 pagesRouter.post("/price-check", busy, priceCheckPageLimit, priceCheckSubmit);
+pagesRouter.post("/price-check/result.csv", busy, uploadBodyLimit, priceCheckCsv);
 pagesRouter.post("/price-check/result.xlsx", busy, uploadBodyLimit, priceCheckWorkbook);
 pagesRouter.get("/import", importPage);
 // The session cookie (or the token, the form's first field) is checked before the file behind it is read.

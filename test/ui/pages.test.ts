@@ -261,6 +261,39 @@ describe("pages rendered on the server", () => {
     }
   });
 
+  it("lists the first 1,000 lines of a long list, problems first, and downloads every line as CSV and Excel", async () => {
+    // The template's three real lines (at, above, another firm's) 400 times: a year of one ward's purchases.
+    const template = new TextDecoder().decode(new Uint8Array(await (await world.app.request("/price-check/template.csv")).arrayBuffer()));
+    const [header, ...lines] = template
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
+    expect(lines).toHaveLength(3);
+    const form = new FormData();
+    form.append("file", new File([[header, ...Array.from({ length: 400 }, () => lines).flat()].join("\n")], "year.csv", { type: "text/csv" }));
+    const page = await html("/price-check", { method: "POST", body: form });
+    expect(page.status).toBe(200);
+    const verdicts = [...page.text.matchAll(/data-label="判定"><span[^>]*>([^<]+)</g)].map((m) => m[1]);
+    expect(verdicts).toHaveLength(1000);
+    expect(verdicts.slice(0, 400).every((v) => v === "高于中选价")).toBe(true);
+    expect(verdicts.slice(400, 800).every((v) => v === "非中选，有中选替代")).toBe(true);
+    expect(page.text).toContain("清单共 1,200 行，下表只列出前 1,000 行（有问题的行在前）；全部结果请下载 CSV 或 Excel。");
+    expect(page.text).toContain("1,200</div>"); // 清单行数 counts every line
+    // The downloads carry the list and check it again: every line, problems first.
+    const field = (name: string) => page.text.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1] ?? "";
+    const carried = () => new URLSearchParams({ fileBase64: field("fileBase64"), province: field("province"), sheet: field("sheet") });
+    const csv = await world.app.request("/price-check/result.csv", { method: "POST", body: carried() });
+    expect(csv.headers.get("content-disposition")).toContain(encodeURIComponent("比价结果.csv"));
+    const rows = (await csv.text()).trim().split(/\r?\n/);
+    expect(rows).toHaveLength(1201);
+    expect(rows.slice(1).map((r) => r.split(",")[5])).toEqual([...verdicts.slice(0, 800), ...Array(400).fill("按中选价")]);
+    const xlsx = await world.app.request("/price-check/result.xlsx", { method: "POST", body: carried() });
+    const ExcelJS = (await import("exceljs")).default;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    expect(book.getWorksheet("比价结果")!.getColumn(6).values.slice(2)).toHaveLength(1200);
+  });
+
   it("serves its stylesheet and script with long caching only under their fingerprinted URL", async () => {
     const { text } = await html("/");
     const css = text.match(/href="(\/ui\/app\.css\?v=[^"]+)"/)?.[1];

@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { API_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
-import { checkPurchaseList, type PriceCheckWhere } from "../../services/price-check";
-import { priceCheckSheets } from "../../services/report-sheets";
+import { readCallsOf } from "../../services/read-calls";
+import { jsonBytes } from "../json-bytes";
 import type { AppRouteHandler } from "../router";
 import { requireSpreadsheets, xlsxAnswer } from "../xlsx-answer";
 import type { postPriceCheck, postPriceCheckXlsx } from "./price-check.routes";
@@ -18,14 +18,12 @@ async function readListBody(c: Context<AppEnv>): Promise<Uint8Array> {
   return new Uint8Array(await c.req.arrayBuffer());
 }
 
-/** The list checked as the query says: the place and time filter the chosen prices, `sheet` picks a workbook's sheet. */
-async function checkBody(c: Context<AppEnv>, { sheet, ...where }: { sheet?: string } & PriceCheckWhere) {
-  return checkPurchaseList(c.get("deps").db, await readListBody(c), where, { readWorkbook: c.get("deps").readWorkbook, sheet });
-}
-
-export const check: AppRouteHandler<typeof postPriceCheck> = async (c) => c.json(await checkBody(c, c.req.valid("query")), 200);
+// The query's place and time filter the chosen prices, `sheet` picks a workbook's sheet. The check
+// runs where the runtime runs its reads (a read thread on Node), and answers bytes already encoded.
+export const check: AppRouteHandler<typeof postPriceCheck> = async (c) =>
+  jsonBytes(c, await readCallsOf(c.get("deps")).priceCheckJson(await readListBody(c), c.req.valid("query")));
 
 export const checkXlsx: AppRouteHandler<typeof postPriceCheckXlsx> = async (c) => {
   requireSpreadsheets(c);
-  return xlsxAnswer(c, priceCheckSheets(await checkBody(c, c.req.valid("query"))), "price-check", "采购清单比价");
+  return xlsxAnswer(c, await readCallsOf(c.get("deps")).priceCheckXlsx(await readListBody(c), c.req.valid("query")), "price-check", "采购清单比价");
 };

@@ -66,6 +66,9 @@ const PriceCheckQuery = z.object({
   }),
 });
 
+const BUSY_OR_TOO_LONG =
+  "the database is busy, the server is reading too many uploads at once (uploads_busy), or checking the list took longer than the request may (query_timeout: check it in parts); see Retry-After";
+
 export const postPriceCheck = createRoute({
   method: "post",
   path: "/api/v1/price-check",
@@ -104,6 +107,7 @@ export const postPriceCheck = createRoute({
         413: "file too large",
         415: "neither CSV nor an .xlsx workbook (unsupported_media_type), or a workbook where this runtime cannot read one (xlsx_unsupported, Cloudflare Workers: send CSV)",
         422: "the file or some lines could not be read (details.errors lists them by row and column), or the list has more than 50,000 lines (too_many_lines)",
+        503: BUSY_OR_TOO_LONG,
       },
       "write",
     ),
@@ -128,6 +132,7 @@ export const postPriceCheckXlsx = createRoute({
         413: "file too large",
         415: "neither CSV nor an .xlsx workbook (unsupported_media_type), or a workbook where this runtime cannot read one (xlsx_unsupported, Cloudflare Workers: send CSV)",
         422: "the file or some lines could not be read (details.errors lists them by row and column), or the list has more than 50,000 lines (too_many_lines)",
+        503: BUSY_OR_TOO_LONG,
         501: XLSX_UNAVAILABLE,
       },
       "write",

@@ -89,6 +89,7 @@ dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .alert { border: 2px solid var(--bad); background: #fff5f5; padding: .7rem 1rem; border-radius: 6px; margin: 1rem 0; }
+.notice { border-left: 4px solid var(--link); background: #f3f7fb; padding: .5rem .8rem; margin: .8rem 0; border-radius: 0 6px 6px 0; }
 .ok { border: 2px solid var(--good); background: #f2fbf5; padding: .7rem 1rem; border-radius: 6px; margin: 1rem 0; }
 
 /* charts: text in CSS pixels, bars in percent, so labels stay readable on a phone */
@@ -147,7 +148,7 @@ ol.chain { margin: 0 0 .6rem; padding-left: 1.4rem; }
 ol.chain li { margin: .2rem 0; }
 ol.chain .step { display: inline-block; min-width: 5.5rem; color: var(--muted); }
 .where-form select { max-width: 12rem; }
-form.inline-download { display: inline; }
+form.downloads { display: inline; margin: 0; }
 button.link { background: none; border: 0; padding: 0; min-height: 0; color: var(--link); text-decoration: underline; font: inherit; cursor: pointer; }
 .plain-note { border-left: 4px solid var(--line); background: var(--soft); padding: .5rem .9rem; margin: .8rem 0; border-radius: 0 4px 4px 0; }
 
