@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors";
 import type { ImportProgress } from "../import/source";
+import type { ImportPreview } from "../services/import-preview";
 import type { ImportReport, ImportRequest } from "../services/imports";
 import { importThreadModule, threadBuilt } from "./thread-entry";
 
@@ -8,24 +9,28 @@ import { importThreadModule, threadBuilt } from "./thread-entry";
 export type SpooledImportRequest = Pick<
   ImportRequest,
   "kind" | "dryRun" | "batch" | "sheet" | "map" | "profile" | "saveProfile" | "strict" | "fileName" | "actor"
-> & { sha256?: string };
+> & {
+  sha256?: string;
+  /** A dry run that also samples what the import would add and update (the import page's preview). */
+  previewSamples?: boolean;
+};
 
 export type ImportWorkerData = { url: string; authToken?: string; path: string; request: SpooledImportRequest };
 
 export type ImportWorkerMessage =
   | { type: "progress"; progress: ImportProgress }
-  | { type: "report"; report: ImportReport; heapLimitMb: number | null }
+  | { type: "report"; report: ImportReport; preview?: ImportPreview | null; heapLimitMb: number | null }
   | {
       type: "error";
       error: { appError?: { status: AppError["status"]; code: AppError["code"]; message: string; details?: unknown }; message?: string; name?: string };
     };
 
-/** Runs the import of a spooled file on its own thread and answers its report. */
+/** Runs the import of a spooled file on its own thread and answers its report (and the preview, when asked for). */
 export type SpooledImporter = (
   path: string,
   request: SpooledImportRequest,
   onProgress?: (progress: ImportProgress) => void,
-) => Promise<ImportReport & { heapLimitMb: number | null }>;
+) => Promise<ImportReport & { heapLimitMb: number | null; preview?: ImportPreview | null }>;
 
 /** Heap for an import's thread (IMPORT_HEAP_MB): the CLI's writer peaks near 400 MB of RSS with a 384 MB heap cap. */
 export const DEFAULT_IMPORT_HEAP_MB = 192;
@@ -98,7 +103,8 @@ export function spooledImporter(url: string, authToken: string | undefined, heap
       };
       worker.on("message", (m: ImportWorkerMessage) => {
         if (m.type === "progress") onProgress?.(m.progress);
-        else if (m.type === "report") settle(() => resolve({ ...m.report, heapLimitMb: m.heapLimitMb }));
+        else if (m.type === "report")
+          settle(() => resolve({ ...m.report, heapLimitMb: m.heapLimitMb, ...(m.preview === undefined ? {} : { preview: m.preview }) }));
         else {
           const e = m.error;
           settle(() =>

@@ -4,7 +4,9 @@ import { openLibsql } from "../db/client";
 import { tuneEmbedded } from "../db/migrate";
 import { SERVER_BUSY_TIMEOUT_MS } from "../db/reopening-libsql";
 import { AppError } from "../errors";
+import type { ImportProgress } from "../import/source";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
+import { previewImport } from "../services/import-preview";
 import { runImport } from "../services/imports";
 import { ownConnectionWrite } from "./import-connection";
 import type { ImportWorkerData, ImportWorkerMessage } from "./import-in-worker";
@@ -21,14 +23,22 @@ async function main() {
   const handle = openLibsql(data.url, data.authToken);
   try {
     await tuneEmbedded(handle, data.url, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
-    const report = await runImport(handle.db, {
-      ...data.request,
+    const heapLimitMb = resourceLimits.maxOldGenerationSizeMb ?? null;
+    const { previewSamples, ...settings } = data.request;
+    const request = {
+      ...settings,
       source: fileSource(data.path),
-      write: ownConnectionWrite(() => openLibsql(data.url, data.authToken), data.url),
       readWorkbook: openWorkbookTable,
-      onProgress: (progress) => post({ type: "progress", progress }),
-    });
-    post({ type: "report", report, heapLimitMb: resourceLimits.maxOldGenerationSizeMb ?? null });
+      onProgress: (progress: ImportProgress) => post({ type: "progress", progress }),
+    };
+    if (previewSamples) {
+      // The preview runs the file's statements inside a savepoint it rolls back, on this thread's connection.
+      const { report, preview } = await previewImport(handle.db, { ...request, dryRun: true });
+      post({ type: "report", report, preview, heapLimitMb });
+      return;
+    }
+    const report = await runImport(handle.db, { ...request, write: ownConnectionWrite(() => openLibsql(data.url, data.authToken), data.url) });
+    post({ type: "report", report, heapLimitMb });
   } finally {
     handle.close();
   }
