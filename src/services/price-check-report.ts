@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import { priceText } from "../domain";
 import { PRICE_CHECK_CLASS_LABELS, type PriceCheckLine } from "./price-check";
-import type { Sheet, SheetCell, SheetColumn } from "./spreadsheet";
+import { type Sheet, type SheetCell, type SheetColumn, sheetRows } from "./spreadsheet";
 
 /*
  * The 比价 page's result as its downloads give it (CSV and Excel): one row per line of the list, in
@@ -56,41 +56,32 @@ const RESULT_COLUMNS: SheetColumn[] = [
   { header: "换用可省（元）", kind: "money" },
 ];
 
-function resultRows(lines: readonly PriceCheckLine[]): SheetCell[][] {
-  return lines.map((l) => {
-    const ref = l.chosen ?? l.alternative;
-    return [
-      l.row,
-      l.input.genericName ?? "",
-      l.input.spec ?? "",
-      l.input.manufacturer ?? "",
-      l.input.nhsaCode ?? "",
-      PRICE_CHECK_CLASS_LABELS[l.class],
-      reasonOf(l),
-      l.input.price,
-      l.input.quantity,
-      l.paidUnitPrice ?? null,
-      ref?.unitPrice ?? null,
-      ref ? [ref.product.genericName, ref.product.spec, ref.product.manufacturer, ref.batch.name].filter(Boolean).join(" ") : "",
-      l.class === "above_chosen_price" ? (l.overpayTotal ?? null) : null,
-      l.class === "alternative_available" ? (l.savingIfSwitched ?? null) : null,
-    ];
-  });
+function resultRow(l: PriceCheckLine): SheetCell[] {
+  const ref = l.chosen ?? l.alternative;
+  return [
+    l.row,
+    l.input.genericName ?? "",
+    l.input.spec ?? "",
+    l.input.manufacturer ?? "",
+    l.input.nhsaCode ?? "",
+    PRICE_CHECK_CLASS_LABELS[l.class],
+    reasonOf(l),
+    l.input.price,
+    l.input.quantity,
+    l.paidUnitPrice ?? null,
+    ref?.unitPrice ?? null,
+    ref ? [ref.product.genericName, ref.product.spec, ref.product.manufacturer, ref.batch.name].filter(Boolean).join(" ") : "",
+    l.class === "above_chosen_price" ? (l.overpayTotal ?? null) : null,
+    l.class === "alternative_available" ? (l.savingIfSwitched ?? null) : null,
+  ];
 }
 
 /** The result as CSV (UTF-8 with BOM, so Excel shows the Chinese). */
 export function resultCsv(lines: readonly PriceCheckLine[]): string {
-  return `\uFEFF${Papa.unparse({ fields: RESULT_COLUMNS.map((c) => c.header), data: resultRows(lines).map((r) => r.map((v) => v ?? "")) })}\r\n`;
+  return `\uFEFF${Papa.unparse({ fields: RESULT_COLUMNS.map((c) => c.header), data: lines.map((l) => resultRow(l).map((v) => v ?? "")) })}\r\n`;
 }
 
 /** The result as a workbook's one sheet, numbers as numbers. */
 export function resultSheet(lines: readonly PriceCheckLine[]): Sheet {
-  const rows = resultRows(lines);
-  return {
-    name: "比价结果",
-    columns: RESULT_COLUMNS,
-    rows: (async function* () {
-      yield* rows;
-    })(),
-  };
+  return { name: "比价结果", columns: RESULT_COLUMNS, rows: sheetRows(lines, resultRow) };
 }

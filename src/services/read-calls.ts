@@ -68,8 +68,6 @@ export function readCallsOver(db: Db, { readWorkbook, spreadsheets }: ReadCallTo
       return { ...answer, data: problemsFirst(answer.data).slice(0, lines ?? answer.data.length) };
     },
     priceCheckReport: async (list, query, format) => {
-      // Refused before the check where the runtime cannot write the workbook.
-      if (format === "xlsx" && !spreadsheets) throw new AppError(501, "xlsx_unavailable", XLSX_UNAVAILABLE);
       const lines = problemsFirst((await check(list, query)).data);
       return format === "csv" ? (utf8.encode(resultCsv(lines)) as Uint8Array<ArrayBuffer>) : write([resultSheet(lines)]);
     },

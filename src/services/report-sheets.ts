@@ -1,6 +1,6 @@
 import { type checkPurchaseList, PRICE_CHECK_CLASS_LABELS } from "./price-check";
 import type { getSavings } from "./savings";
-import type { Sheet, SheetCell, SheetColumn } from "./spreadsheet";
+import { type Sheet, type SheetColumn, sheetRows } from "./spreadsheet";
 
 type Check = Awaited<ReturnType<typeof checkPurchaseList>>;
 type Line = Check["data"][number];
@@ -11,10 +11,6 @@ const RULE_LABELS: Record<string, string> = {
   approvalNo: "批准文号",
   nameSpecManufacturer: "通用名+规格+企业",
 };
-
-async function* each<T>(items: readonly T[], row: (item: T) => SheetCell[]): AsyncGenerator<SheetCell[]> {
-  for (const item of items) yield row(item);
-}
 
 const col = (header: string, kind: SheetColumn["kind"] = "text"): SheetColumn => ({ header, kind });
 
@@ -47,7 +43,7 @@ export function priceCheckSheets(check: Check): Sheet[] {
       col("替代单价", "price"),
       col("替换可节约", "money"),
     ],
-    rows: each(check.data, (l) => [
+    rows: sheetRows(check.data, (l) => [
       l.row,
       l.input.genericName,
       l.input.spec,
@@ -77,7 +73,7 @@ export function priceCheckSheets(check: Check): Sheet[] {
   const totals: Sheet = {
     name: "合计",
     columns: [col("项目"), col("数值", "money")],
-    rows: each<[string, number]>(
+    rows: sheetRows<[string, number]>(
       [
         ["采购金额", t.amountPaid],
         ["多付合计", t.overpayTotal],
@@ -113,7 +109,7 @@ export function savingsSheets(report: Savings): Sheet[] {
         col("预计节约金额", "money"),
         col("预计节约医保基金", "money"),
       ],
-      rows: each(rows, (r) => [
+      rows: sheetRows(rows, (r) => [
         r.key || null,
         r.label,
         r.volumeRows,

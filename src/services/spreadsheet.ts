@@ -26,6 +26,11 @@ export type Sheet = {
   rows: AsyncIterable<SheetCell[]>;
 };
 
+/** A sheet's rows from a list in hand, one row made as the writer asks for it. */
+export async function* sheetRows<T>(items: readonly T[], row: (item: T) => SheetCell[]): AsyncGenerator<SheetCell[]> {
+  for (const item of items) yield row(item);
+}
+
 /** Streams the sheets as an .xlsx file. */
 export type SpreadsheetWriter = (sheets: Sheet[]) => ReadableStream<Uint8Array>;
 
