@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { type CellKind, displayWidth, type Sheet, type SheetCell, type SpreadsheetWriter } from "../services/spreadsheet";
 
 const NUMBER_FORMATS: Record<CellKind, string | undefined> = {
@@ -22,8 +22,10 @@ const MAX_WIDTH = 60;
  */
 export const writeXlsx: SpreadsheetWriter = (sheets) => {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   (async () => {
+    // Loaded on the first workbook written, not at the server's start: exceljs takes ~30 MB of each thread's memory.
+    const excel = (await import("exceljs")).default;
+    const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     for (const sheet of sheets) await writeSheet(workbook, sheet, out);
     await workbook.commit();
   })().catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { CsvRecord } from "../csv-records";
 import { DecodeError } from "../decode";
 import { type FieldDef, matchHeaders } from "../headers";
@@ -34,7 +34,8 @@ const ROWS_PER_CHUNK = 500;
  * cells repeat their value in every cell they cover; formulas give their cached values.
  */
 export async function openWorkbookTable(source: ByteSource, fields: readonly FieldDef[], options: WorkbookOptions = {}): Promise<OpenedWorkbook> {
-  const cells = new WorkbookCells();
+  // Loaded on a thread's first workbook, not at its start: exceljs and unzipper take ~30 MB of each thread's memory.
+  const cells = new WorkbookCells((await import("exceljs")).default);
   let structure: SheetInfo[];
   try {
     structure = await readWorkbookStructure(source.open(), cells);
@@ -154,14 +155,18 @@ async function* worksheetEntries(
  */
 class WorkbookCells implements PartReader {
   readonly paths: ReadonlySet<string> = new Set(["xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"]);
-  // as unknown as: exceljs's typings declare none of the reader's methods used here (ExcelJsReaderInternals).
-  private readonly reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    styles: "cache",
-    hyperlinks: "ignore",
-    entries: "ignore",
-  }) as unknown as ExcelJsReaderInternals;
+  private readonly reader: ExcelJsReaderInternals;
+
+  constructor(excel: typeof ExcelJS) {
+    // as unknown as: exceljs's typings declare none of the reader's methods used here (ExcelJsReaderInternals).
+    this.reader = new excel.stream.xlsx.WorkbookReader(Readable.from([]), {
+      worksheets: "emit",
+      sharedStrings: "cache",
+      styles: "cache",
+      hyperlinks: "ignore",
+      entries: "ignore",
+    }) as unknown as ExcelJsReaderInternals;
+  }
 
   async read(path: string, content: Readable): Promise<void> {
     if (path === "xl/workbook.xml") await this.reader._parseWorkbook(content);

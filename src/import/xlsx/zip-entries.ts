@@ -1,6 +1,6 @@
 /// <reference path="./unzipper.d.ts" />
 import { Readable, type Transform } from "node:stream";
-import { type Entry, Parse } from "unzipper";
+import type { Entry } from "unzipper";
 
 /** The zip ends before its last entry: the file was cut short (an upload or a copy that stopped). */
 export class ZipEndsEarlyError extends Error {
@@ -47,6 +47,8 @@ export async function* zipEntries(bytes: AsyncIterable<Uint8Array>): AsyncGenera
       }
     })(),
   );
+  // Loaded on the first workbook (see openWorkbookTable): a server that never reads one never pays for it.
+  const { Parse } = await import("unzipper");
   const zip = input.pipe(Parse({ forceStream: true }));
   let current: Entry | null = null;
   let failure: Error | null = null;
