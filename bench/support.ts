@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import autocannon from "autocannon";
 
 /*
@@ -79,8 +80,19 @@ export async function waitForOutput(child: ChildProcess, ready: RegExp, what: st
   }
 }
 
+/** The flags `npm start` gives node (package.json's start script), so that a bench measures the server users run. */
+function npmStartFlags(cwd = process.cwd()): string[] {
+  const start: string = JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")).scripts.start;
+  return (
+    start
+      .match(/exec node (.*?) ?dist\/node\.js/)?.[1]
+      ?.split(" ")
+      .filter(Boolean) ?? []
+  );
+}
+
 /**
- * The Node server (`entry`, run by `loader`) on 127.0.0.1:`port` over the database file `dbPath`,
+ * The Node server (`entry`, run by `loader`, with the node flags of `npm start`) on 127.0.0.1:`port` over the database file `dbPath`,
  * request logs and the rate limit off unless `extraEnv` says otherwise; `cwd` is the tree it runs
  * from (another worktree, for bench/compare.ts). Resolves once it serves.
  */
@@ -92,7 +104,7 @@ export async function startServer(
   loader = ["--import", "tsx"],
   cwd?: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...loader, entry], {
+  const child = spawn(process.execPath, [...npmStartFlags(cwd), ...loader, entry], {
     cwd,
     env: {
       ...process.env,

@@ -32,6 +32,16 @@ export type ReadPool = {
   readonly size: number;
 };
 
+/**
+ * Each read thread's young generation (two 4 MB semi-spaces and as much for large new objects), as
+ * `npm start` caps the event loop's (`--max-semi-space-size=4`). V8's default lets each grow to 48 MB,
+ * which an answer of at most a few hundred kilobytes never needs: capped, a scavenge has less to
+ * walk and the server holds less: an import of a million prices over HTTP peaked at 267 MB instead
+ * of 303. The varied bench, four runs alternated with the default, saw no cost: /health p99 at a
+ * million prices 16.3–48.5 ms against 35.8–73.1, 130–133 req/s against 120–140 (docs/performance.md).
+ */
+export const READ_YOUNG_GENERATION_MB = 12;
+
 // Plain CommonJS run with `eval`, so the same file works from the TypeScript sources and the build.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -139,7 +149,11 @@ export function createReadPool({
   let loadFailureLogged = false;
   const spawn = (): Slot => {
     const stop = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, stop: stop.buffer, nice, calls: callsModule } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, path, stop: stop.buffer, nice, calls: callsModule },
+      resourceLimits: { maxYoungGenerationSizeMb: READ_YOUNG_GENERATION_MB },
+    });
     let markLoaded = () => {};
     const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
     const slot: Slot = { worker, busy: 0, uploads: 0, pending: new Map(), dead: false, ready: false, loaded, markLoaded, stop };

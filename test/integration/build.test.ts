@@ -121,7 +121,7 @@ describe("production install", () => {
     const dir = mkdtempSync(join(tmpdir(), "vbp-npm-start-"));
     const service = await runNpm(["start"], { PORT: "0", DATABASE_URL: `file:${join(dir, "vbp.db")}`, LOG_REQUESTS: "false" });
     try {
-      expect(service.output()).toContain("exec node dist/node.js");
+      expect(service.output()).toContain("exec node --max-semi-space-size=4 dist/node.js");
       expect((await fetch(`http://127.0.0.1:${service.port}/health`)).status).toBe(200);
     } finally {
       process.kill(service.child.pid!, "SIGTERM");
