@@ -23,8 +23,10 @@ import { join, resolve } from "node:path";
 import Papa from "papaparse";
 import { openMigrated } from "../src/cli/database";
 import { runGen } from "../src/cli/gen";
-import { searchKeys } from "../src/domain/search-keys";
+import { loadSearchKeys } from "../src/domain/search-keys";
 import { runImport } from "../src/services/imports";
+
+const searchKeys = await loadSearchKeys();
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TARGET_RATIO = 2.0;

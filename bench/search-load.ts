@@ -5,9 +5,11 @@ import Papa from "papaparse";
 import { openMigrated } from "../src/cli/database";
 import { discountBasisPoints, parseYuan, unitPriceE4Rounded } from "../src/domain";
 import { productNaturalKey } from "../src/domain/names";
-import { searchKeys } from "../src/domain/search-keys";
+import { loadSearchKeys } from "../src/domain/search-keys";
 import { runImport } from "../src/services/imports";
 import { BATCH_COLUMNS, syntheticBatches, syntheticPrices } from "../src/synthetic";
+
+const searchKeys = await loadSearchKeys();
 
 /**
  * Builds (once) a database of `count` SYNTHETIC prices for the search bench and returns its path.

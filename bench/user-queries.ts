@@ -1,6 +1,8 @@
-import { searchKeys } from "../src/domain/search-keys";
+import { loadSearchKeys } from "../src/domain/search-keys";
 import type { PriceQuery, PriceSort } from "../src/services/prices";
 import { DEVICE_TEMPLATES, DRUG_TEMPLATES, PROVINCES, Rng, SYNTHETIC_BATCH_DEFS, SYNTHETIC_DEVICE_FIRMS, SYNTHETIC_DRUG_FIRMS } from "../src/synthetic";
+
+const searchKeys = await loadSearchKeys();
 
 /**
  * A deterministic generator of what users send to `GET /api/v1/prices`: every parameter, alone and

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { searchKeys } from "../../src/domain/search-keys";
+import { loadSearchKeys } from "../../src/domain/search-keys";
 import { fragmentEditDistance, nameTier, prefixEditDistance, searchTerms, typoDistance, typoQuery } from "../../src/domain/search-query";
+
+const searchKeys = await loadSearchKeys();
 
 describe("search keys derived at write time", () => {
   it("gives the 拼音码 hospital systems use", () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { searchKeys } from "../../src/domain/search-keys";
+import { loadSearchKeys } from "../../src/domain/search-keys";
 import { okJson } from "../support/client";
 import { type Api, apiClients, useTestWorld } from "../support/world";
+
+const searchKeys = await loadSearchKeys();
 
 /**
  * What a pharmacist types is the name on the box (阿托伐他汀钙片) or its 拼音码 (atfttgp); the

@@ -4,7 +4,7 @@ import { batches as batchTable, bids, type Category, prices, products, type Refe
 import { bareColumns, renderedAlias } from "../../db/trusted-sql";
 import { discountBasisPoints, type E4, unitPriceE4Rounded } from "../../domain";
 import { productNaturalKey } from "../../domain/names";
-import { type SearchKeys, searchKeys } from "../../domain/search-keys";
+import { loadSearchKeys, type SearchKeys, type SearchKeysOf } from "../../domain/search-keys";
 import { cycleProblem } from "../../domain/state";
 import { detach } from "../detach";
 import { splitFusedForm } from "../fused-name";
@@ -85,6 +85,7 @@ export type PricesContext = {
   bids: number;
   /** Pinyin keys per generic name: a big file repeats a few thousand names many times. */
   keysByName: Map<string, SearchKeys>;
+  searchKeys: SearchKeysOf;
   keysOf(genericName: string): SearchKeys;
   staging: PriceStagingState;
 };
@@ -165,6 +166,7 @@ export async function loadPricesContext(db: import("../../db/client").Db, option
     reductionMismatch: { count: 0, rows: [] },
     bids: 0,
     keysByName: new Map(),
+    searchKeys: await loadSearchKeys(),
     keysOf: (name) => keysOf(name, ctx),
     staging: { products: new Map() },
   };
@@ -566,7 +568,7 @@ function keysOf(name: string, ctx: PricesContext): SearchKeys {
   let keys = ctx.keysByName.get(name);
   if (!keys) {
     if (ctx.keysByName.size > 50_000) ctx.keysByName.clear();
-    keys = searchKeys(name);
+    keys = ctx.searchKeys(name);
     ctx.keysByName.set(detach(name), keys);
   }
   return keys;
