@@ -1,6 +1,6 @@
 /**
  * A workbook described without any spreadsheet library, so services and routes stay
- * runtime-agnostic: the Node entry supplies a writer (src/node-http/xlsx-writer.ts, exceljs);
+ * runtime-agnostic: the Node entry supplies a writer (src/export/xlsx-writer.ts, exceljs);
  * Workers have none and answer 501 (exceljs needs Node's streams, which the Worker does not load).
  */
 

@@ -85,7 +85,6 @@ export type PricesContext = {
   bids: number;
   /** Pinyin keys per generic name: a big file repeats a few thousand names many times. */
   keysByName: Map<string, SearchKeys>;
-  searchKeys: SearchKeysOf;
   keysOf(genericName: string): SearchKeys;
   staging: PriceStagingState;
 };
@@ -151,6 +150,7 @@ export async function loadPricesContext(db: import("../../db/client").Db, option
   const r = bareColumns(regionTable);
   const regions = await db.all<{ code: string; name: string }>(sql`SELECT ${r.code} AS code, ${r.name} AS name FROM ${regionTable}`);
   const regionCode = regionLookup(regions);
+  const searchKeys = await loadSearchKeys();
   const ctx: PricesContext = {
     batchOverride: options.batch,
     strict: options.strict ?? false,
@@ -166,8 +166,7 @@ export async function loadPricesContext(db: import("../../db/client").Db, option
     reductionMismatch: { count: 0, rows: [] },
     bids: 0,
     keysByName: new Map(),
-    searchKeys: await loadSearchKeys(),
-    keysOf: (name) => keysOf(name, ctx),
+    keysOf: (name) => keysOf(name, ctx, searchKeys),
     staging: { products: new Map() },
   };
   return ctx;
@@ -564,11 +563,11 @@ function listed({ count, rows }: NamedRows): string {
   return `${count} row(s): ${rows.join(", ")}${more}`;
 }
 
-function keysOf(name: string, ctx: PricesContext): SearchKeys {
+function keysOf(name: string, ctx: PricesContext, searchKeys: SearchKeysOf): SearchKeys {
   let keys = ctx.keysByName.get(name);
   if (!keys) {
     if (ctx.keysByName.size > 50_000) ctx.keysByName.clear();
-    keys = ctx.searchKeys(name);
+    keys = searchKeys(name);
     ctx.keysByName.set(detach(name), keys);
   }
   return keys;
