@@ -76,8 +76,9 @@ if (workerData.calls) {
     (e) => parentPort.postMessage({ id: 0, ready: false, error: { message: String(e && e.stack || e) } }),
   );
 }
-// An encoded body (JsonBytes) is handed over, not copied, when it owns its whole buffer.
-const moved = (r) => (r instanceof Uint8Array && r.byteOffset === 0 && r.byteLength === r.buffer.byteLength ? [r.buffer] : undefined);
+// An encoded body (JsonBytes, or the parts of JsonParts) is handed over, not copied, when it owns its whole buffer.
+const owns = (r) => r instanceof Uint8Array && r.byteOffset === 0 && r.byteLength === r.buffer.byteLength;
+const moved = (r) => (owns(r) ? [r.buffer] : Array.isArray(r) && r.length > 0 && r.every(owns) && new Set(r.map((p) => p.buffer)).size === r.length ? r.map((p) => p.buffer) : undefined);
 parentPort.on("message", ({ id, sql, args, call }) => {
   if (Atomics.load(stop, 0)) {
     // Replaced after a statement over its budget: the queued ones were answered already.

@@ -10,6 +10,9 @@ declare const encodes: unique symbol;
  */
 export type JsonBytes<T> = Uint8Array<ArrayBuffer> & { readonly [encodes]?: T };
 
+/** A long JSON body encoded in parts, in order (a price check of thousands of lines): sent as they are, never joined. */
+export type JsonParts<T> = Uint8Array<ArrayBuffer>[] & { readonly [encodes]?: T };
+
 const utf8 = new TextEncoder();
 
 /** `value` as the bytes `c.json(value)` would send. */

@@ -24,6 +24,7 @@ import { type CsvTable, readCsv } from "../import/read-csv";
 import { type RowIssue, RowReader } from "../import/row-reader";
 import { bytesSource } from "../import/source";
 import { LEGACY_XLS_MESSAGE, sniffFormat } from "../import/xlsx/sniff";
+import type { JsonParts } from "./json-bodies";
 import { type PriceFilterInput, parsePriceFilter } from "./price-filter";
 import { type FilterSql, renderFilter } from "./price-filter-sql";
 import { allOf } from "./search-sql";
@@ -120,16 +121,16 @@ async function readPurchaseTable(bytes: Uint8Array, readWorkbook: WorkbookOpener
   }
 }
 
-/**
- * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
- * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
- */
-export async function checkPurchaseList(
-  db: Db,
-  bytes: Uint8Array,
-  where: PriceCheckWhere = {},
-  { readWorkbook, sheet }: { readWorkbook?: WorkbookOpener; sheet?: string } = {},
-) {
+/** A list read, found free of mistakes and matched against the chosen prices it may name: ready to check line by line. */
+type PreparedCheck = {
+  lines: PurchaseLine[];
+  catalogue: Catalogue;
+  read: { format: "csv" | "xlsx"; encoding: string | null; sheet: string | null; warnings: string[] };
+};
+
+type CheckOptions = { readWorkbook?: WorkbookOpener; sheet?: string };
+
+async function prepareCheck(db: Db, bytes: Uint8Array, where: PriceCheckWhere, { readWorkbook, sheet }: CheckOptions): Promise<PreparedCheck> {
   // Parsed first: a bad province or date is the caller's mistake whatever the file holds.
   const filters = renderFilter(await parsePriceFilter(db, where));
   const { table, issues, encoding, format, sheet: sheetRead } = await readPurchaseTable(bytes, readWorkbook, sheet);
@@ -168,37 +169,86 @@ export async function checkPurchaseList(
       },
     );
   }
+  return { lines, catalogue: await loadCandidates(db, lines, filters), read: { format, encoding, sheet: sheetRead, warnings } };
+}
 
-  const catalogue = await loadCandidates(db, lines, filters);
-  const results = lines.map((line) => checkLine(line, catalogue));
-  const count = <K extends string>(keys: readonly K[], pick: (r: (typeof results)[number]) => K | null) =>
-    Object.fromEntries(keys.map((k) => [k, results.filter((r) => pick(r) === k).length])) as Record<K, number>;
-  let paid = ZERO_FRACTION;
-  let overpay = ZERO_FRACTION;
-  let switching = ZERO_FRACTION;
-  for (const r of results) {
-    paid = addFractions(paid, r.exact.paid);
-    overpay = addFractions(overpay, r.exact.overpay);
-    switching = addFractions(switching, r.exact.switching);
+/** The list's totals, added up one checked line at a time (exact fractions, rounded once at the end). */
+class CheckTotals {
+  private readonly byClass: Record<PriceCheckClass, number> = { at_chosen_price: 0, above_chosen_price: 0, alternative_available: 0, no_equivalent: 0 };
+  private readonly byRule: Record<MatchRule, number> = { nhsaCode: 0, approvalNo: 0, nameSpecManufacturer: 0 };
+  private paid = ZERO_FRACTION;
+  private overpay = ZERO_FRACTION;
+  private switching = ZERO_FRACTION;
+  private lines = 0;
+
+  /** Counts the line in and answers its view. */
+  add(r: CheckedLine): CheckedLine["view"] {
+    this.lines++;
+    this.byClass[r.view.class]++;
+    if (r.view.matchedBy) this.byRule[r.view.matchedBy]++;
+    this.paid = addFractions(this.paid, r.exact.paid);
+    this.overpay = addFractions(this.overpay, r.exact.overpay);
+    this.switching = addFractions(this.switching, r.exact.switching);
+    return r.view;
   }
-  return {
-    data: results.map((r) => r.view),
-    meta: {
-      total: results.length,
+
+  meta(read: PreparedCheck["read"]) {
+    return {
+      total: this.lines,
       nextCursor: null,
-      format,
-      encoding,
-      sheet: sheetRead,
-      warnings,
+      ...read,
       totals: {
-        byClass: count(["at_chosen_price", "above_chosen_price", "alternative_available", "no_equivalent"] as const, (r) => r.view.class),
-        byRule: count(MATCH_RULES, (r) => r.view.matchedBy),
-        amountPaid: fractionE4ToYuan(paid, 2),
-        overpayTotal: fractionE4ToYuan(overpay, 2),
-        savingIfSwitchedTotal: fractionE4ToYuan(switching, 2),
+        byClass: { ...this.byClass },
+        byRule: { ...this.byRule },
+        amountPaid: fractionE4ToYuan(this.paid, 2),
+        overpayTotal: fractionE4ToYuan(this.overpay, 2),
+        savingIfSwitchedTotal: fractionE4ToYuan(this.switching, 2),
       },
-    },
-  };
+    };
+  }
+}
+
+/**
+ * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
+ * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
+ */
+export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceCheckWhere = {}, options: CheckOptions = {}) {
+  const { lines, catalogue, read } = await prepareCheck(db, bytes, where, options);
+  const totals = new CheckTotals();
+  const data = lines.map((line) => totals.add(checkLine(line, catalogue)));
+  return { data, meta: totals.meta(read) };
+}
+
+/** Characters of JSON per part of checkPurchaseListJson's answer (~0.3 MB of UTF-8 for Chinese text, ~400 lines). */
+const JSON_PART_CHARS = 128 * 1024;
+
+const utf8 = new TextEncoder();
+
+/**
+ * checkPurchaseList's answer as JSON, byte for byte, encoded in parts as its lines are checked: a list
+ * of 50,000 lines never exists as 50,000 answered lines nor as one string of 30 MB (which held a
+ * read thread 300 MB above its idle size). The parts are sent as they are (src/routes/json-bytes.ts).
+ */
+export async function checkPurchaseListJson(
+  db: Db,
+  bytes: Uint8Array,
+  where: PriceCheckWhere = {},
+  options: CheckOptions = {},
+): Promise<JsonParts<PriceCheck>> {
+  const { lines, catalogue, read } = await prepareCheck(db, bytes, where, options);
+  const totals = new CheckTotals();
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let text = '{"data":[';
+  lines.forEach((line, i) => {
+    text += (i ? "," : "") + JSON.stringify(totals.add(checkLine(line, catalogue)));
+    if (text.length >= JSON_PART_CHARS) {
+      parts.push(utf8.encode(text) as Uint8Array<ArrayBuffer>);
+      text = "";
+    }
+  });
+  parts.push(utf8.encode(`${text}],"meta":${JSON.stringify(totals.meta(read))}}`) as Uint8Array<ArrayBuffer>);
+  // as: these parts are, joined, JSON.stringify of what checkPurchaseList answers.
+  return parts as JsonParts<PriceCheck>;
 }
 
 export type PriceCheck = Awaited<ReturnType<typeof checkPurchaseList>>;
@@ -327,6 +377,8 @@ function candidateView(c: Candidate) {
     unitPrice: fractionE4ToYuan(unitPrice(chosen, c.packageQty), 4),
   };
 }
+
+type CheckedLine = ReturnType<typeof checkLine>;
 
 function checkLine(line: PurchaseLine, cat: Catalogue) {
   const packages = BigInt(line.quantity);

@@ -2,8 +2,8 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { WorkbookOpener } from "../import/open-file";
 import { type GroupPage, type GroupQuery, searchGroups } from "./grouped-results";
-import { encodeJson, type JsonBytes, type PriceListBody, type ProductBody, priceListBody, productBody } from "./json-bodies";
-import { checkPurchaseList, type PriceCheck, type PriceCheckQuery, problemsFirst } from "./price-check";
+import { encodeJson, type JsonBytes, type JsonParts, type PriceListBody, type ProductBody, priceListBody, productBody } from "./json-bodies";
+import { checkPurchaseList, checkPurchaseListJson, type PriceCheck, type PriceCheckQuery, problemsFirst } from "./price-check";
 import { resultCsv, resultSheet } from "./price-check-report";
 import { type PriceQuery, searchPrices } from "./prices";
 import { getProduct, type ProductAnswer, type ProductQuery } from "./products";
@@ -26,8 +26,8 @@ export type ReadCalls = {
   getProduct(id: number, query: ProductQuery): Promise<ProductAnswer>;
   /** GET /api/v1/products/:id, as its body. */
   productJson(id: number, query: ProductQuery): Promise<JsonBytes<ProductBody>>;
-  /** POST /api/v1/price-check, as its body. */
-  priceCheckJson(list: Uint8Array, query: PriceCheckQuery): Promise<JsonBytes<PriceCheck>>;
+  /** POST /api/v1/price-check, as its body in parts. */
+  priceCheckJson(list: Uint8Array, query: PriceCheckQuery): Promise<JsonParts<PriceCheck>>;
   /** POST /api/v1/price-check.xlsx, as the workbook's bytes. */
   priceCheckXlsx(list: Uint8Array, query: PriceCheckQuery): Promise<Uint8Array<ArrayBuffer>>;
   /** The 比价 page: the totals, and the lines problems first, at most `lines` of them. */
@@ -61,7 +61,7 @@ export function readCallsOver(db: Db, { readWorkbook, spreadsheets }: ReadCallTo
     searchGroups: (query) => searchGroups(db, query),
     getProduct: (id, query) => getProduct(db, id, query),
     productJson: async (id, query) => encodeJson(productBody(await getProduct(db, id, query))),
-    priceCheckJson: async (list, query) => encodeJson(await check(list, query)),
+    priceCheckJson: (list, { sheet, ...where }) => checkPurchaseListJson(db, list, where, { readWorkbook, sheet }),
     priceCheckXlsx: async (list, query) => write(priceCheckSheets(await check(list, query))),
     priceCheck: async (list, query, lines) => {
       const answer = await check(list, query);

@@ -69,6 +69,23 @@ describe("POST /api/v1/price-check", () => {
     expect(body.meta.warnings.join(" ")).toContain("序号");
   });
 
+  it("sends a long list's answer as it is checked: one JSON body, with its length, the same as the whole answer encoded at once", async () => {
+    const fixture = new TextDecoder("gb18030").decode(readFileSync(FIXTURE)).split(/\r?\n/);
+    // The 200 lines ten times over (rows 3 to 2002): an answer of ~1.5 MB, written in many parts.
+    const list = [fixture[1], ...Array.from({ length: 10 }, () => fixture.slice(2).filter((l) => l.trim())).flat()].join("\n");
+    const res = await world.app.request("/api/v1/price-check?asOf=2022-06-01", { method: "POST", headers: { "content-type": "text/csv" }, body: list });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.byteLength).toBeGreaterThan(1_000_000);
+    expect(Number(res.headers.get("content-length"))).toBe(bytes.byteLength);
+    const whole = await checkPurchaseList(world.db, new TextEncoder().encode(list), { asOf: "2022-06-01" });
+    expect(new TextDecoder().decode(bytes)).toBe(JSON.stringify(whole));
+    expect(whole.meta.total).toBe(2000);
+    expect(whole.data.at(-1)!.row).toBe(2001);
+    expect(whole.meta.totals.overpayTotal).toBe(5970);
+  });
+
   it("prices each class by hand-checkable figures", async () => {
     const { body } = await check(readFileSync(FIXTURE));
     const [code, codeAbove, approvalBelow, approvalAbove, nameAt, nameAbove, alternative, none] = body.data;

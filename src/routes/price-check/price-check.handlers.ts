@@ -3,7 +3,7 @@ import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { API_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import { readCallsOf } from "../../services/read-calls";
-import { jsonBytes } from "../json-bytes";
+import { jsonParts } from "../json-bytes";
 import type { AppRouteHandler } from "../router";
 import { requireSpreadsheets, xlsxAnswer } from "../xlsx-answer";
 import type { postPriceCheck, postPriceCheckXlsx } from "./price-check.routes";
@@ -21,7 +21,7 @@ async function readListBody(c: Context<AppEnv>): Promise<Uint8Array> {
 // The query's place and time filter the chosen prices, `sheet` picks a workbook's sheet. The check
 // runs where the runtime runs its reads (a read thread on Node), and answers bytes already encoded.
 export const check: AppRouteHandler<typeof postPriceCheck> = async (c) =>
-  jsonBytes(c, await readCallsOf(c.get("deps")).priceCheckJson(await readListBody(c), c.req.valid("query")));
+  jsonParts(c, await readCallsOf(c.get("deps")).priceCheckJson(await readListBody(c), c.req.valid("query")));
 
 export const checkXlsx: AppRouteHandler<typeof postPriceCheckXlsx> = async (c) => {
   requireSpreadsheets(c);
