@@ -219,6 +219,27 @@ export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceC
   return { data, meta: totals.meta(read) };
 }
 
+/**
+ * The list's totals and its first `shown` lines problems first (problemsFirst's order), as the 比价
+ * page shows them: a class's lines come in row order, so no more than `shown` of each are kept, and a
+ * list of 50,000 lines never exists as 50,000 answered lines.
+ */
+export async function checkPurchaseListFirst(db: Db, bytes: Uint8Array, shown: number, where: PriceCheckWhere = {}, options: CheckOptions = {}) {
+  const { lines, catalogue, read } = await prepareCheck(db, bytes, where, options);
+  const totals = new CheckTotals();
+  const byClass = new Map<PriceCheckClass, PriceCheckLine[]>();
+  for (const line of lines) {
+    const view = totals.add(checkLine(line, catalogue));
+    const kept = byClass.get(view.class) ?? byClass.set(view.class, []).get(view.class)!;
+    if (kept.length < shown) kept.push(view);
+  }
+  const data = [...byClass.keys()]
+    .sort((a, b) => CLASS_ORDER[a] - CLASS_ORDER[b])
+    .flatMap((cls) => byClass.get(cls)!)
+    .slice(0, shown);
+  return { data, meta: totals.meta(read) };
+}
+
 /** Characters of JSON per part of checkPurchaseListJson's answer (~0.3 MB of UTF-8 for Chinese text, ~400 lines). */
 const JSON_PART_CHARS = 128 * 1024;
 

@@ -3,7 +3,15 @@ import { AppError } from "../errors";
 import type { WorkbookOpener } from "../import/open-file";
 import { type GroupPage, type GroupQuery, searchGroups } from "./grouped-results";
 import { encodeJson, type JsonBytes, type JsonParts, type PriceListBody, type ProductBody, priceListBody, productBody } from "./json-bodies";
-import { checkPurchaseList, checkPurchaseListJson, type PriceCheck, type PriceCheckQuery, problemsFirst } from "./price-check";
+import {
+  checkPurchaseList,
+  checkPurchaseListFirst,
+  checkPurchaseListJson,
+  MAX_PURCHASE_LINES,
+  type PriceCheck,
+  type PriceCheckQuery,
+  problemsFirst,
+} from "./price-check";
 import { resultCsv, resultSheet } from "./price-check-report";
 import { type PriceQuery, searchPrices } from "./prices";
 import { getProduct, type ProductAnswer, type ProductQuery } from "./products";
@@ -63,10 +71,7 @@ export function readCallsOver(db: Db, { readWorkbook, spreadsheets }: ReadCallTo
     productJson: async (id, query) => encodeJson(productBody(await getProduct(db, id, query))),
     priceCheckJson: (list, { sheet, ...where }) => checkPurchaseListJson(db, list, where, { readWorkbook, sheet }),
     priceCheckXlsx: async (list, query) => write(priceCheckSheets(await check(list, query))),
-    priceCheck: async (list, query, lines) => {
-      const answer = await check(list, query);
-      return { ...answer, data: problemsFirst(answer.data).slice(0, lines ?? answer.data.length) };
-    },
+    priceCheck: (list, { sheet, ...where }, lines = MAX_PURCHASE_LINES) => checkPurchaseListFirst(db, list, lines, where, { readWorkbook, sheet }),
     priceCheckReport: async (list, query, format) => {
       const lines = problemsFirst((await check(list, query)).data);
       return format === "csv" ? (utf8.encode(resultCsv(lines)) as Uint8Array<ArrayBuffer>) : write([resultSheet(lines)]);

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors";
-import { checkPurchaseList, MAX_PURCHASE_LINES } from "../../src/services/price-check";
+import { checkPurchaseList, checkPurchaseListFirst, MAX_PURCHASE_LINES, problemsFirst } from "../../src/services/price-check";
 import type { TestWorld } from "../support/test-db";
 import { createSavingsWorld } from "./world";
 
@@ -84,6 +84,19 @@ describe("POST /api/v1/price-check", () => {
     expect(whole.meta.total).toBe(2000);
     expect(whole.data.at(-1)!.row).toBe(2001);
     expect(whole.meta.totals.overpayTotal).toBe(5970);
+  });
+
+  it("gives the 比价 page the same totals and the first lines problems first, however many it shows", async () => {
+    const bytes = readFileSync(FIXTURE);
+    const whole = await checkPurchaseList(world.db, bytes, { asOf: "2022-06-01" });
+    for (const shown of [1, 30, 80, 200, 5000]) {
+      const first = await checkPurchaseListFirst(world.db, bytes, shown, { asOf: "2022-06-01" });
+      expect(first.meta).toEqual(whole.meta);
+      expect(first.data).toEqual(problemsFirst(whole.data).slice(0, shown));
+    }
+    // The fixture's 75 lines above the chosen price come first, then the 25 with a chosen alternative.
+    const first = await checkPurchaseListFirst(world.db, bytes, 80, { asOf: "2022-06-01" });
+    expect(first.data.map((l) => l.class).slice(74, 77)).toEqual(["above_chosen_price", "alternative_available", "alternative_available"]);
   });
 
   it("prices each class by hand-checkable figures", async () => {
