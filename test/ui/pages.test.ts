@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../src/cli/demo";
 import { TEST_ADMIN_TOKEN } from "../support/test-db";
@@ -281,7 +282,7 @@ describe("pages rendered on the server", () => {
     expect(page.text).toContain("1,200</div>"); // 清单行数 counts every line
     // The downloads carry the list and check it again: every line, problems first.
     const field = (name: string) => page.text.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1] ?? "";
-    const carried = () => new URLSearchParams({ fileBase64: field("fileBase64"), province: field("province"), sheet: field("sheet") });
+    const carried = () => new URLSearchParams({ listGzip: field("listGzip"), province: field("province"), sheet: field("sheet") });
     const csv = await world.app.request("/price-check/result.csv", { method: "POST", body: carried() });
     expect(csv.headers.get("content-disposition")).toContain(encodeURIComponent("比价结果.csv"));
     const rows = (await csv.text()).trim().split(/\r?\n/);
@@ -292,6 +293,40 @@ describe("pages rendered on the server", () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await xlsx.arrayBuffer());
     expect(book.getWorksheet("比价结果")!.getColumn(6).values.slice(2)).toHaveLength(1200);
+  });
+
+  it("carries the list to its downloads compressed, and refuses a carried list that is damaged or expands past the limit", async () => {
+    const template = new TextDecoder().decode(new Uint8Array(await (await world.app.request("/price-check/template.csv")).arrayBuffer()));
+    const [header, ...lines] = template
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
+    const list = [header, ...Array.from({ length: 2000 }, () => lines).flat()].join("\n");
+    const form = new FormData();
+    form.append("file", new File([list], "year.csv", { type: "text/csv" }));
+    const page = await html("/price-check", { method: "POST", body: form });
+    const field = (name: string) => page.text.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1] ?? "";
+    // 6,000 lines of ~130 bytes: the page carries a twentieth of it or less, not the list itself.
+    expect(field("listGzip").length).toBeGreaterThan(0);
+    expect(field("listGzip").length).toBeLessThan(list.length / 20);
+    expect(page.text).not.toContain('name="fileBase64"');
+    const download = (fields: Record<string, string>) => world.app.request("/price-check/result.csv", { method: "POST", body: new URLSearchParams(fields) });
+    const csv = await download({ listGzip: field("listGzip"), province: "", sheet: "" });
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).trim().split(/\r?\n/)).toHaveLength(6001);
+    // A result page opened before this version carried the list as plain base64: its downloads still work.
+    const plain = await download({ fileBase64: Buffer.from(list).toString("base64"), province: "", sheet: "" });
+    expect((await plain.text()).trim().split(/\r?\n/)).toHaveLength(6001);
+    // Damaged in the form: a clear 400, in Chinese.
+    const damaged = await download({ listGzip: `${field("listGzip").slice(0, 200)}AAAA`, province: "", sheet: "" });
+    expect(damaged.status).toBe(400);
+    expect(await damaged.text()).toContain("表单里的清单不完整，请重新上传后再下载。");
+    // 40 KB of gzip that expands to 40 MB (past the check's 5 MB default): refused while expanding, 413.
+    const bomb = gzipSync(Buffer.alloc(40 * 1024 * 1024, 0x41)).toString("base64");
+    expect(bomb.length).toBeLessThan(100_000);
+    const refused = await download({ listGzip: bomb, province: "", sheet: "" });
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toContain("采购清单超过了");
   });
 
   it("serves its stylesheet and script with long caching only under their fingerprinted URL", async () => {

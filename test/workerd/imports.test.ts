@@ -1,11 +1,11 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openD1 } from "../../src/db/d1";
 import { d1StagedWrite } from "../../src/edge/d1-staged-write";
 import { runImport } from "../../src/services/imports";
 import { snapshotData } from "./d1-snapshot";
-import { call, importCsv, q } from "./support";
+import { call, importCsv, ORIGIN, q } from "./support";
 
 const db = () => openD1(env.DB);
 const HEADER = "批次,药品通用名,剂型,规格,转换比,中选企业,中选价格,最高有效申报价,供应地区";
@@ -186,6 +186,25 @@ describe("large imports on D1 are written in journaled chunks", () => {
     });
     expect(csv.status).toBe(200);
     expect(csv.body.meta).toMatchObject({ format: "csv", encoding: "utf-8", sheet: null, total: 1 });
+  });
+
+  it("checks a list on the 比价 page and downloads the result from the list the page carried, compressed", async () => {
+    const headers = { "cf-connecting-ip": "203.0.113.94" };
+    const list = ["通用名,规格,生产企业,进价,数量", ...Array.from({ length: 300 }, (_, i) => `阿托伐他汀钙片,20mg,某企业${i % 7},1.${i % 10},${i + 1}`)].join(
+      "\n",
+    );
+    const form = new FormData();
+    form.append("file", new File([list], "list.csv", { type: "text/csv" }));
+    const page = await (await exports.default.fetch(`${ORIGIN}/price-check`, { method: "POST", body: form, headers })).text();
+    const carried = page.match(/name="listGzip" value="([^"]+)"/)?.[1];
+    expect(carried?.length).toBeLessThan(list.length / 2);
+    const res = await exports.default.fetch(`${ORIGIN}/price-check/result.csv`, {
+      method: "POST",
+      body: new URLSearchParams({ listGzip: carried!, province: "", sheet: "" }),
+      headers,
+    });
+    expect(res.status).toBe(200);
+    expect((await res.text()).trim().split(/\r?\n/)).toHaveLength(301);
   });
 });
 

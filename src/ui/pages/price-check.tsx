@@ -1,6 +1,7 @@
 import type { Context } from "hono";
+import type { HtmlEscapedString } from "hono/utils/html";
 import Papa from "papaparse";
-import { base64ToBytes, bytesToBase64 } from "../../base64";
+import { base64ToBytes } from "../../base64";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
@@ -10,6 +11,7 @@ import { reasonOf } from "../../services/price-check-report";
 import { readCallsOf } from "../../services/read-calls";
 import { XLSX_CONTENT_TYPE } from "../../services/spreadsheet";
 import { templateLines } from "../../services/template-lines";
+import { CarriedFileTooLarge, carriedFile, carryFile } from "../carried-file";
 import { BarChart } from "../charts/bar-chart";
 import { ProvinceSelect } from "../components/province-select";
 import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
@@ -17,6 +19,7 @@ import { count, money, priceColumn } from "../format";
 import { Layout } from "../layout";
 import { zhMessage } from "../messages-zh";
 import { chooseProvince, type ProvinceChoice } from "../province";
+import { renderInSlices } from "../render-in-slices";
 
 type Check = PriceCheck;
 type Line = PriceCheckLine;
@@ -106,13 +109,13 @@ function Verdict(props: { line: Line }) {
 }
 
 /** The list as the result page carries it for its downloads, which check it again (the same list, province, sheet and day). */
-type Carried = { fileBase64: string; province: string; sheet: string; xlsx: boolean };
+type Carried = { list: string; province: string; sheet: string; xlsx: boolean };
 
 function Downloads(props: { carry: Carried }) {
   const { carry } = props;
   return (
     <form class="downloads" method="post" action="/price-check/result.csv">
-      <input type="hidden" name="fileBase64" value={carry.fileBase64} />
+      <input type="hidden" name="listGzip" value={carry.list} />
       <input type="hidden" name="province" value={carry.province} />
       <input type="hidden" name="sheet" value={carry.sheet} />
       下载结果：
@@ -131,14 +134,77 @@ function Downloads(props: { carry: Carried }) {
   );
 }
 
-function Results(props: { check: Check; carry: Carried; provinceName: string | null }) {
+/** Each price column of the table aligned on its own decimals (priceColumn), over the lines shown. */
+type Columns = Record<"paid" | "unit" | "ref" | "perUnit", (x: number | null | undefined) => string>;
+
+function columnsOf(data: readonly Line[]): Columns {
+  return {
+    paid: priceColumn(data.map((l) => l.input.price)),
+    unit: priceColumn(data.map((l) => l.paidUnitPrice)),
+    ref: priceColumn(data.map((l) => (l.chosen ?? l.alternative)?.unitPrice)),
+    perUnit: priceColumn(data.map((l) => (l.class === "above_chosen_price" ? l.overpayPerUnit : null))),
+  };
+}
+
+function LineRow(props: { l: Line; cols: Columns }) {
+  const { l, cols } = props;
+  const ref = l.chosen ?? l.alternative;
+  const perUnit = l.class === "above_chosen_price" ? l.overpayPerUnit : null;
+  const total = l.class === "above_chosen_price" ? l.overpayTotal : l.class === "alternative_available" ? l.savingIfSwitched : null;
+  return (
+    <tr>
+      <td class="num" data-label="行">
+        {l.row}
+      </td>
+      <td class="lead-cell" data-label="产品">
+        {product(l)}
+        {ref ? (
+          <span class="note">
+            {" "}
+            → <a href={`/products/${ref.product.id}`}>{[ref.product.genericName, ref.product.spec, ref.product.manufacturer].filter(Boolean).join(" ")}</a>（
+            {ref.batch.name}）
+          </span>
+        ) : null}
+      </td>
+      <td data-label="判定">
+        <Verdict line={l} />
+      </td>
+      <td data-label="进价" class="num">
+        {cols.paid(l.input.price)} 元 × {count(l.input.quantity)}
+      </td>
+      <td data-label="实付单价" class="num">
+        {l.paidUnitPrice === null ? "—" : `${cols.unit(l.paidUnitPrice)} 元`}
+        {l.packageAssumed ? <span class="tag">按中选产品包装</span> : null}
+      </td>
+      <td data-label="中选单价" class="num">
+        {ref ? `${cols.ref(ref.unitPrice)} 元` : "—"}
+      </td>
+      <td data-label="每单位差价" class="num">
+        {perUnit === null ? "—" : <span class="bad">多付 {cols.perUnit(perUnit)} 元</span>}
+      </td>
+      <td data-label="多付 / 可省" class="num">
+        {total === null ? (
+          "—"
+        ) : l.class === "above_chosen_price" ? (
+          <span class="bad">多付 {money(total)} 元</span>
+        ) : (
+          <span class="good">可省 {money(total)} 元</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** The table's rows, rendered before the page a slice at a time (renderInSlices): up to 1,000 of them. */
+const renderRows = (data: readonly Line[]) => {
+  const cols = columnsOf(data);
+  return renderInSlices(data, (l) => <LineRow l={l} cols={cols} />);
+};
+
+function Results(props: { check: Check; rows: HtmlEscapedString; carry: Carried; provinceName: string | null }) {
   const { meta } = props.check;
   const data = props.check.data;
   const t = meta.totals;
-  const paidCol = priceColumn(data.map((l) => l.input.price));
-  const unitCol = priceColumn(data.map((l) => l.paidUnitPrice));
-  const refCol = priceColumn(data.map((l) => (l.chosen ?? l.alternative)?.unitPrice));
-  const perUnitCol = priceColumn(data.map((l) => (l.class === "above_chosen_price" ? l.overpayPerUnit : null)));
   return (
     <section aria-labelledby="result-heading" id="check-result">
       <div class="summary">
@@ -223,58 +289,7 @@ function Results(props: { check: Check; carry: Carried; provinceName: string | n
               </th>
             </tr>
           </thead>
-          <tbody>
-            {data.map((l) => {
-              const ref = l.chosen ?? l.alternative;
-              const perUnit = l.class === "above_chosen_price" ? l.overpayPerUnit : null;
-              const total = l.class === "above_chosen_price" ? l.overpayTotal : l.class === "alternative_available" ? l.savingIfSwitched : null;
-              return (
-                <tr>
-                  <td class="num" data-label="行">
-                    {l.row}
-                  </td>
-                  <td class="lead-cell" data-label="产品">
-                    {product(l)}
-                    {ref ? (
-                      <span class="note">
-                        {" "}
-                        →{" "}
-                        <a href={`/products/${ref.product.id}`}>
-                          {[ref.product.genericName, ref.product.spec, ref.product.manufacturer].filter(Boolean).join(" ")}
-                        </a>
-                        （{ref.batch.name}）
-                      </span>
-                    ) : null}
-                  </td>
-                  <td data-label="判定">
-                    <Verdict line={l} />
-                  </td>
-                  <td data-label="进价" class="num">
-                    {paidCol(l.input.price)} 元 × {count(l.input.quantity)}
-                  </td>
-                  <td data-label="实付单价" class="num">
-                    {l.paidUnitPrice === null ? "—" : `${unitCol(l.paidUnitPrice)} 元`}
-                    {l.packageAssumed ? <span class="tag">按中选产品包装</span> : null}
-                  </td>
-                  <td data-label="中选单价" class="num">
-                    {ref ? `${refCol(ref.unitPrice)} 元` : "—"}
-                  </td>
-                  <td data-label="每单位差价" class="num">
-                    {perUnit === null ? "—" : <span class="bad">多付 {perUnitCol(perUnit)} 元</span>}
-                  </td>
-                  <td data-label="多付 / 可省" class="num">
-                    {total === null ? (
-                      "—"
-                    ) : l.class === "above_chosen_price" ? (
-                      <span class="bad">多付 {money(total)} 元</span>
-                    ) : (
-                      <span class="good">可省 {money(total)} 元</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
+          <tbody>{props.rows}</tbody>
         </table>
       </div>
     </section>
@@ -293,18 +308,22 @@ function Problems(props: { message: string; issues: Issue[] }) {
   );
 }
 
-function page(c: Context<AppEnv>, place: ProvinceChoice, body: { check?: Check; bytes?: Uint8Array; problem?: { message: string; issues: Issue[] } }) {
+function page(
+  c: Context<AppEnv>,
+  place: ProvinceChoice,
+  body: { check?: Check; rows?: HtmlEscapedString; carried?: string; problem?: { message: string; issues: Issue[] } },
+) {
   // The downloads check the carried list again, so the page holds the lines it shows and no more.
   const carry: Carried | null =
-    body.check && body.bytes
-      ? { fileBase64: bytesToBase64(body.bytes), province: place.code ?? "", sheet: body.check.meta.sheet ?? "", xlsx: !!c.get("deps").spreadsheets }
+    body.check && body.carried !== undefined
+      ? { list: body.carried, province: place.code ?? "", sheet: body.check.meta.sheet ?? "", xlsx: !!c.get("deps").spreadsheets }
       : null;
   return c.html(
     <Layout title="比价" nav="price-check">
       <h1>采购清单比价</h1>
       <p class="lead">上传医院的采购清单，逐行对照中选价格：是否按中选价采购、高出多少，或有没有可以换用的中选产品。</p>
       {body.problem ? <Problems message={body.problem.message} issues={body.problem.issues} /> : null}
-      {body.check && carry ? <Results check={body.check} carry={carry} provinceName={place.name} /> : null}
+      {body.check && body.rows && carry ? <Results check={body.check} rows={body.rows} carry={carry} provinceName={place.name} /> : null}
       <h2>{body.check || body.problem ? "再比一份" : "上传清单"}</h2>
       <UploadForm place={place} />
     </Layout>,
@@ -333,7 +352,7 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const check = await readCallsOf(c.get("deps")).priceCheck(bytes, queryOf(place, form), SHOWN_LINES);
-    return page(c, place, { bytes, check });
+    return page(c, place, { check, rows: await renderRows(check.data), carried: await carryFile(bytes) });
   } catch (e) {
     // 422: the list's problems; 415: a workbook where this server cannot read one (Workers).
     if (!(e instanceof AppError) || (e.status !== 422 && e.status !== 415)) throw e;
@@ -345,14 +364,20 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
 /** The list the result page carried, to check again (the same answer: the same list, province, sheet and day). */
 async function carriedList(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; query: PriceCheckQuery }> {
   const form = await readForm(c, PAGE_FORM_MESSAGES);
-  const carried = form.fileBase64;
   const asked = form.province;
+  const deps = c.get("deps");
+  const limit = deps.priceCheckBodyLimitBytes ?? deps.importBodyLimitBytes;
+  const tooLarge = () => new AppError(413, "payload_too_large", `采购清单超过了 ${Math.round(limit / 1048576)} MB 的上限`);
   let bytes: Uint8Array;
   try {
-    bytes = base64ToBytes(typeof carried === "string" ? carried : "");
-  } catch {
+    // fileBase64: the list as pages before compressed carrying held it (a result page still open across an upgrade).
+    bytes =
+      typeof form.listGzip === "string" ? await carriedFile(form.listGzip, limit) : base64ToBytes(typeof form.fileBase64 === "string" ? form.fileBase64 : "");
+  } catch (e) {
+    if (e instanceof CarriedFileTooLarge) throw tooLarge();
     throw new AppError(400, "invalid_form", "表单里的清单不完整，请重新上传后再下载。");
   }
+  if (bytes.length > limit) throw tooLarge();
   if (!bytes.length) throw new AppError(400, "invalid_form", "表单里没有清单，请重新上传后再下载。");
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
   return { bytes, query: queryOf(place, form) };
