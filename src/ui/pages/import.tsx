@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import { base64ToBytes, bytesToBase64 } from "../../base64";
+import { base64ToBytes } from "../../base64";
 import type { AppDeps, AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { KINDS } from "../../import/kinds";
@@ -11,6 +11,7 @@ import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { type ImportPreview, PREVIEW_SAMPLES, type PreviewRow, previewImport } from "../../services/import-preview";
 import { type ImportReport, type ImportRequest, runImport } from "../../services/imports";
 import { SESSION_MINUTES, sessionAdmin, signIn, signOut } from "../admin-session";
+import { CarriedFileTooLarge, carriedFile, carryFile } from "../carried-file";
 import { RowErrorsTable } from "../components/row-errors-table";
 import { count, priceColumn } from "../format";
 import { zhImportMessage } from "../import-messages-zh";
@@ -25,8 +26,14 @@ const KIND_LABELS: Record<ImportKind, string> = {
   agreedVolumes: "地区约定采购量",
 };
 
-/** Up to this size the checked file rides along in the confirm form, so committing needs no second upload. */
-const CARRY_LIMIT_BYTES = 2 * 1024 * 1024;
+/**
+ * The checked file rides along in the confirm form (gzip-compressed, src/ui/carried-file.ts), so
+ * committing needs no second upload, when the carried text stays under this size: a few megabytes of
+ * page, which a CSV of ~12 MB compresses to (the real workbook's tables as CSV compress 5.4 to 1; a workbook, compressed already, carries up to ~2 MB). Files larger
+ * than CARRY_TRY_BYTES are not compressed to find out.
+ */
+const CARRY_LIMIT_CHARS = 3 * 1024 * 1024;
+const CARRY_TRY_BYTES = 25 * 1024 * 1024;
 
 type FormState = { kind: ImportKind; batch: string; dryRun: boolean; sheet: string; map: string; profile: string; saveProfile: string; strict: boolean };
 
@@ -262,7 +269,6 @@ function Preview(props: { preview: ImportPreview }) {
   );
 }
 
-/** After a clean dry run: one button that imports the very same bytes (carried base64-encoded). */
 /** Asks for the token once per browser session (see admin-session.ts); the token never comes back in a page. */
 function SignInForm(props: { enabled: boolean }) {
   return (
@@ -299,7 +305,7 @@ function SignedIn(props: { name: string }) {
  * select to read it as another (or to ignore it). Offered when a column was not recognised or a
  * required one is missing; submitting re-checks the same file with the choice.
  */
-function ColumnPicker(props: { state: FormState; fileName: string | null; bytes: Uint8Array; report: ImportReport }) {
+function ColumnPicker(props: { state: FormState; fileName: string | null; carried: string; report: ImportReport }) {
   const columns = props.report.columns ?? [];
   const helps = columns.some((c) => c.field === null) || props.report.errors.some((e) => e.message.startsWith("required column is missing"));
   if (!columns.length || !helps) return null;
@@ -314,7 +320,7 @@ function ColumnPicker(props: { state: FormState; fileName: string | null; bytes:
       <input type="hidden" name="saveProfile" value={props.state.saveProfile} />
       <input type="hidden" name="dryRun" value="1" />
       <input type="hidden" name="fileName" value={props.fileName ?? ""} />
-      <input type="hidden" name="fileBase64" value={bytesToBase64(props.bytes)} />
+      <input type="hidden" name="fileGzip" value={props.carried} />
       <div class="table-wrap">
         <table>
           <thead>
@@ -352,7 +358,8 @@ function ColumnPicker(props: { state: FormState; fileName: string | null; bytes:
   );
 }
 
-function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: Uint8Array }) {
+/** After a clean dry run: one button that imports the very same bytes (carried in the form). */
+function ConfirmForm(props: { state: FormState; fileName: string | null; carried: string }) {
   return (
     <form method="post" action="/import" enctype="multipart/form-data" class="actions">
       <input type="hidden" name="kind" value={props.state.kind} />
@@ -363,7 +370,7 @@ function ConfirmForm(props: { state: FormState; fileName: string | null; bytes: 
       <input type="hidden" name="saveProfile" value={props.state.saveProfile} />
       {props.state.strict ? <input type="hidden" name="strict" value="1" /> : null}
       <input type="hidden" name="fileName" value={props.fileName ?? ""} />
-      <input type="hidden" name="fileBase64" value={bytesToBase64(props.bytes)} />
+      <input type="hidden" name="fileGzip" value={props.carried} />
       <button type="submit">确认导入这个文件</button>
       <a href="/import">取消</a>
     </form>
@@ -381,7 +388,7 @@ function page(
     fileName?: string | null;
     confirm?: Child;
   },
-  status: 200 | 400 | 401 | 403 | 409 = 200,
+  status: 200 | 400 | 401 | 403 | 409 | 413 = 200,
 ) {
   const enabled = adminTokensOf(c.get("deps")).length > 0;
   c.header("Cache-Control", "no-store");
@@ -520,10 +527,13 @@ export async function importSubmit(c: Context<AppEnv>) {
   if (file instanceof File && file.size > 0) {
     bytes = new Uint8Array(await file.arrayBuffer());
     fileName = file.name || null;
-  } else if (text("fileBase64")) {
+  } else if (text("fileGzip") || text("fileBase64")) {
+    // fileBase64: the file as pages before compressed carrying held it (a page still open across an upgrade).
+    const limit = deps.pageUploadLimitBytes ?? deps.importBodyLimitBytes;
     try {
-      bytes = base64ToBytes(text("fileBase64"));
-    } catch {
+      bytes = text("fileGzip") ? await carriedFile(text("fileGzip"), limit) : base64ToBytes(text("fileBase64"));
+    } catch (e) {
+      if (e instanceof CarriedFileTooLarge) return page(c, { state, signedIn, message: `文件超过了 ${Math.round(limit / 1048576)} MB 的上限` }, 413);
       return page(c, { state, signedIn, message: "确认表单里的文件内容已损坏，请重新选择文件上传。" }, 400);
     }
     fileName = text("fileName") || null;
@@ -563,14 +573,16 @@ export async function importSubmit(c: Context<AppEnv>) {
   } finally {
     release();
   }
+  const packed = report.dryRun && bytes.length <= CARRY_TRY_BYTES ? await carryFile(bytes) : null;
+  const carried = packed !== null && packed.length <= CARRY_LIMIT_CHARS ? packed : null;
   const confirm =
-    report.dryRun && report.errors.length === 0 && bytes.length <= CARRY_LIMIT_BYTES ? (
-      <ConfirmForm state={state} fileName={fileName} bytes={bytes} />
+    report.dryRun && report.errors.length === 0 && carried !== null ? (
+      <ConfirmForm state={state} fileName={fileName} carried={carried} />
     ) : report.dryRun && report.errors.length === 0 ? (
       <p>文件较大：请取消勾选“只检查”后重新选择同一文件上传，完成导入。</p>
     ) : null;
   // A rejected file is still a page that worked: the report is the answer, so it is a 200.
-  const picker = report.dryRun && bytes.length <= CARRY_LIMIT_BYTES ? <ColumnPicker state={state} fileName={fileName} bytes={bytes} report={report} /> : null;
+  const picker = carried !== null ? <ColumnPicker state={state} fileName={fileName} carried={carried} report={report} /> : null;
   return page(c, {
     state: { ...state, dryRun: true },
     signedIn,
