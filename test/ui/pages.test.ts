@@ -296,13 +296,17 @@ describe("pages rendered on the server", () => {
     }
   });
 
-  it("lists the first 1,000 lines of a long list, problems first, and downloads every line as CSV and Excel", async () => {
-    // The template's three real lines (at, above, another firm's) 400 times: a year of one ward's purchases.
-    const template = new TextDecoder().decode(new Uint8Array(await (await world.app.request("/price-check/template.csv")).arrayBuffer()));
-    const [header, ...lines] = template
+  /** The 比价 template's header and its example lines (real chosen products of the demo data). */
+  const templateCsvLines = async () =>
+    new TextDecoder()
+      .decode(new Uint8Array(await (await world.app.request("/price-check/template.csv")).arrayBuffer()))
       .replace(/^\uFEFF/, "")
       .trim()
       .split(/\r?\n/);
+
+  it("lists the first 1,000 lines of a long list, problems first, and downloads every line as CSV and Excel", async () => {
+    // The template's three real lines (at, above, another firm's) 400 times: a year of one ward's purchases.
+    const [header, ...lines] = await templateCsvLines();
     expect(lines).toHaveLength(3);
     const form = new FormData();
     form.append("file", new File([[header, ...Array.from({ length: 400 }, () => lines).flat()].join("\n")], "year.csv", { type: "text/csv" }));
@@ -330,11 +334,7 @@ describe("pages rendered on the server", () => {
   });
 
   it("carries the list to its downloads compressed, and refuses a carried list that is damaged or expands past the limit", async () => {
-    const template = new TextDecoder().decode(new Uint8Array(await (await world.app.request("/price-check/template.csv")).arrayBuffer()));
-    const [header, ...lines] = template
-      .replace(/^\uFEFF/, "")
-      .trim()
-      .split(/\r?\n/);
+    const [header, ...lines] = await templateCsvLines();
     const list = [header, ...Array.from({ length: 2000 }, () => lines).flat()].join("\n");
     const form = new FormData();
     form.append("file", new File([list], "year.csv", { type: "text/csv" }));
