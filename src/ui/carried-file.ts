@@ -2,9 +2,10 @@ import { base64ToBytes, bytesToBase64 } from "../base64";
 
 /**
  * A file a page carries in its form for the next request (the 比价 page's list, checked again for its
- * downloads), so the server keeps nothing of a hospital's purchases between requests. Compressed
- * before it is base64-encoded: a list of 50,000 lines (3.2 MB of CSV) made a 5.2 MB page, most of it
- * the carried list, which the event loop then wrote for ~60 ms and the browser posted back whole.
+ * downloads; the import page's checked file, for its confirm button), so the server keeps nothing of
+ * an upload between requests. Compressed before it is base64-encoded: a list of 50,000 lines (3.2 MB
+ * of CSV) made a 5.2 MB page, most of it the carried list, which the event loop then wrote for ~60 ms
+ * and the browser posted back whole.
  * CompressionStream is the platform's (Node and Workers), and runs off the event loop on Node.
  */
 export async function carryFile(bytes: Uint8Array): Promise<string> {
