@@ -55,3 +55,21 @@ export async function carriedFile(text: string, maxBytes: number): Promise<Uint8
   }
   return bytes;
 }
+
+/**
+ * The file a form carried back: `gzip` as carryFile wrote it, or `base64` as pages before
+ * compressed carrying held it (a page still open across an upgrade); null when the form carries neither.
+ * Throws CarriedFileTooLarge above `maxBytes`, CarriedFileError when damaged.
+ */
+export async function fileFromForm(gzip: unknown, base64: unknown, maxBytes: number): Promise<Uint8Array | null> {
+  if (typeof gzip === "string" && gzip.trim()) return carriedFile(gzip.trim(), maxBytes);
+  if (typeof base64 !== "string" || !base64.trim()) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(base64.trim());
+  } catch {
+    throw new CarriedFileError("not base64");
+  }
+  if (bytes.length > maxBytes) throw new CarriedFileTooLarge(`larger than ${maxBytes} bytes`);
+  return bytes;
+}

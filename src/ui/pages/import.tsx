@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import { base64ToBytes } from "../../base64";
 import type { AppDeps, AppEnv } from "../../context";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { KINDS } from "../../import/kinds";
@@ -11,7 +10,7 @@ import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { type ImportPreview, PREVIEW_SAMPLES, type PreviewRow, previewImport } from "../../services/import-preview";
 import { type ImportReport, type ImportRequest, runImport } from "../../services/imports";
 import { SESSION_MINUTES, sessionAdmin, signIn, signOut } from "../admin-session";
-import { CarriedFileTooLarge, carriedFile, carryFile } from "../carried-file";
+import { CarriedFileTooLarge, carryFile, fileFromForm } from "../carried-file";
 import { RowErrorsTable } from "../components/row-errors-table";
 import { count, priceColumn } from "../format";
 import { zhImportMessage } from "../import-messages-zh";
@@ -29,8 +28,9 @@ const KIND_LABELS: Record<ImportKind, string> = {
 /**
  * The checked file rides along in the confirm form (gzip-compressed, src/ui/carried-file.ts), so
  * committing needs no second upload, when the carried text stays under this size: a few megabytes of
- * page, which a CSV of ~12 MB compresses to (the real workbook's tables as CSV compress 5.4 to 1; a workbook, compressed already, carries up to ~2 MB). Files larger
- * than CARRY_TRY_BYTES are not compressed to find out.
+ * page, which a CSV of ~12 MB compresses to (the real workbook's tables as CSV compress 5.4 to 1; a
+ * workbook, compressed already, carries up to ~2 MB). Files larger than CARRY_TRY_BYTES are not
+ * compressed to find out.
  */
 const CARRY_LIMIT_CHARS = 3 * 1024 * 1024;
 const CARRY_TRY_BYTES = 25 * 1024 * 1024;
@@ -307,8 +307,7 @@ function SignedIn(props: { name: string }) {
  */
 function ColumnPicker(props: { state: FormState; fileName: string | null; carried: string; report: ImportReport }) {
   const columns = props.report.columns ?? [];
-  const helps = columns.some((c) => c.field === null) || props.report.errors.some((e) => e.message.startsWith("required column is missing"));
-  if (!columns.length || !helps) return null;
+  if (!pickerHelps(props.report)) return null;
   const fields = KINDS[props.report.kind].fields.map((f) => f.field);
   return (
     <form method="post" action="/import" enctype="multipart/form-data" class="panel" id="column-picker">
@@ -359,6 +358,12 @@ function ColumnPicker(props: { state: FormState; fileName: string | null; carrie
 }
 
 /** After a clean dry run: one button that imports the very same bytes (carried in the form). */
+/** True when a column was not recognised or a required one is missing: choosing columns by hand may help. */
+function pickerHelps(report: ImportReport): boolean {
+  const columns = report.columns ?? [];
+  return columns.length > 0 && (columns.some((c) => c.field === null) || report.errors.some((e) => e.message.startsWith("required column is missing")));
+}
+
 function ConfirmForm(props: { state: FormState; fileName: string | null; carried: string }) {
   return (
     <form method="post" action="/import" enctype="multipart/form-data" class="actions">
@@ -528,10 +533,9 @@ export async function importSubmit(c: Context<AppEnv>) {
     bytes = new Uint8Array(await file.arrayBuffer());
     fileName = file.name || null;
   } else if (text("fileGzip") || text("fileBase64")) {
-    // fileBase64: the file as pages before compressed carrying held it (a page still open across an upgrade).
     const limit = deps.pageUploadLimitBytes ?? deps.importBodyLimitBytes;
     try {
-      bytes = text("fileGzip") ? await carriedFile(text("fileGzip"), limit) : base64ToBytes(text("fileBase64"));
+      bytes = (await fileFromForm(form.fileGzip, form.fileBase64, limit)) ?? new Uint8Array(0);
     } catch (e) {
       if (e instanceof CarriedFileTooLarge) return page(c, { state, signedIn, message: `文件超过了 ${Math.round(limit / 1048576)} MB 的上限` }, 413);
       return page(c, { state, signedIn, message: "确认表单里的文件内容已损坏，请重新选择文件上传。" }, 400);
@@ -573,12 +577,14 @@ export async function importSubmit(c: Context<AppEnv>) {
   } finally {
     release();
   }
-  const packed = report.dryRun && bytes.length <= CARRY_TRY_BYTES ? await carryFile(bytes) : null;
+  // Carried only where a form of the page takes it back: the confirm button, or the column picker.
+  const clean = report.dryRun && report.errors.length === 0;
+  const packed = report.dryRun && (clean || pickerHelps(report)) && bytes.length <= CARRY_TRY_BYTES ? await carryFile(bytes) : null;
   const carried = packed !== null && packed.length <= CARRY_LIMIT_CHARS ? packed : null;
   const confirm =
-    report.dryRun && report.errors.length === 0 && carried !== null ? (
+    clean && carried !== null ? (
       <ConfirmForm state={state} fileName={fileName} carried={carried} />
-    ) : report.dryRun && report.errors.length === 0 ? (
+    ) : clean ? (
       <p>文件较大：请取消勾选“只检查”后重新选择同一文件上传，完成导入。</p>
     ) : null;
   // A rejected file is still a page that worked: the report is the answer, so it is a 200.

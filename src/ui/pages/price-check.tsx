@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 import Papa from "papaparse";
-import { base64ToBytes } from "../../base64";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
@@ -11,7 +10,7 @@ import { reasonOf } from "../../services/price-check-report";
 import { readCallsOf } from "../../services/read-calls";
 import { XLSX_CONTENT_TYPE } from "../../services/spreadsheet";
 import { templateLines } from "../../services/template-lines";
-import { CarriedFileTooLarge, carriedFile, carryFile } from "../carried-file";
+import { CarriedFileTooLarge, carryFile, fileFromForm } from "../carried-file";
 import { BarChart } from "../charts/bar-chart";
 import { ProvinceSelect } from "../components/province-select";
 import { RowErrorsTable, type RowIssue } from "../components/row-errors-table";
@@ -367,18 +366,14 @@ async function carriedList(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; que
   const asked = form.province;
   const deps = c.get("deps");
   const limit = deps.priceCheckBodyLimitBytes ?? deps.importBodyLimitBytes;
-  const tooLarge = () => new AppError(413, "payload_too_large", `采购清单超过了 ${Math.round(limit / 1048576)} MB 的上限`);
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | null;
   try {
-    // fileBase64: the list as pages before compressed carrying held it (a result page still open across an upgrade).
-    bytes =
-      typeof form.listGzip === "string" ? await carriedFile(form.listGzip, limit) : base64ToBytes(typeof form.fileBase64 === "string" ? form.fileBase64 : "");
+    bytes = await fileFromForm(form.listGzip, form.fileBase64, limit);
   } catch (e) {
-    if (e instanceof CarriedFileTooLarge) throw tooLarge();
+    if (e instanceof CarriedFileTooLarge) throw new AppError(413, "payload_too_large", `采购清单超过了 ${Math.round(limit / 1048576)} MB 的上限`);
     throw new AppError(400, "invalid_form", "表单里的清单不完整，请重新上传后再下载。");
   }
-  if (bytes.length > limit) throw tooLarge();
-  if (!bytes.length) throw new AppError(400, "invalid_form", "表单里没有清单，请重新上传后再下载。");
+  if (!bytes?.length) throw new AppError(400, "invalid_form", "表单里没有清单，请重新上传后再下载。");
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
   return { bytes, query: queryOf(place, form) };
 }
