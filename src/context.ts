@@ -6,6 +6,7 @@ import type { UploadSpooler } from "./import/spool";
 import type { AtomicWrite } from "./import/writer";
 import type { AdminToken } from "./middleware/admin-tokens";
 import type { AdminAuthBudget } from "./middleware/rate-limit";
+import type { FormFields } from "./middleware/upload-body";
 import type { SpooledImporter } from "./node-http/import-in-worker";
 import type { ReadCalls } from "./services/read-calls";
 import type { SpreadsheetWriter } from "./services/spreadsheet";
@@ -51,6 +52,11 @@ export type AppDeps = {
   vendorAssets?: VendorAssets;
   /** Reads .xlsx uploads (Node); absent on Cloudflare Workers, where a workbook upload answers 415. */
   readWorkbook?: WorkbookOpener;
+  /**
+   * Reads a multipart form as it arrives, a slice at a time with other requests let in between
+   * (Node: busboy); absent: Hono's parseBody, which parses the whole body in one piece.
+   */
+  readMultipart?: (request: Request) => Promise<FormFields>;
   /** Spools an import's body to a temporary file as it arrives (Node); absent: the body is read into memory. */
   spoolUpload?: UploadSpooler;
   /** Searches and product answers run whole on a read thread, rows and answer built there (Node with READ_THREADS); absent: in this thread over `db`. */
@@ -79,5 +85,7 @@ export type AppEnv = {
     adminName?: string;
     /** An import's body, spooled to a temporary file before the handler runs (Node). */
     upload?: { source: ByteSource; sha256: string; fileName: string | null; path?: string };
+    /** A form already read as it arrived, before the route's validators (readFormFirst). */
+    form?: FormFields;
   };
 };

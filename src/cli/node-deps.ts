@@ -8,6 +8,7 @@ import * as schema from "../db/schema";
 import { writeXlsx } from "../export/xlsx-writer";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { diskSpooler } from "../node-http/disk-spool";
+import { readMultipartForm } from "../node-http/form-reader";
 import { ownConnectionWrite } from "../node-http/import-connection";
 import { importThreadBuilt, spooledImporter } from "../node-http/import-in-worker";
 import { MemoryResponseCache } from "../node-http/memory-response-cache";
@@ -71,6 +72,7 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
     vendorAssets: nodeVendorAssets(),
     readWorkbook: openWorkbookTable,
     spoolUpload: diskSpooler(uploadSpoolDir),
+    readMultipart: readMultipartForm,
     // connection.db checks first that the database file is still the one opened: never open a new
     // connection on a deleted file, which SQLite would create empty.
     importWrite: ownConnectionWrite(() => {

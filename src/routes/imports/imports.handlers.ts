@@ -3,7 +3,7 @@ import type { AppEnv } from "../../context";
 import { importLimitsFor, importWriteFor } from "../../edge/import-on-edge";
 import type { ByteSource } from "../../import/source";
 import { sniffFormat } from "../../import/xlsx/sniff";
-import { API_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
+import { API_FORM_MESSAGES, FormFile, readForm } from "../../middleware/upload-body";
 import { withdrawImport } from "../../services/import-withdrawal";
 import { listImports, runImport } from "../../services/imports";
 import type { AppRouteHandler } from "../router";
@@ -19,8 +19,8 @@ async function readUpload(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; file
   if (type.startsWith("multipart/form-data")) {
     const form = await readForm(c, API_FORM_MESSAGES);
     const file = form.file;
-    if (!(file instanceof File)) throw missingFile();
-    return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null };
+    if (!(file instanceof FormFile)) throw missingFile();
+    return { bytes: await file.bytes(), fileName: file.name || null };
   }
   return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: c.req.header("x-file-name") ?? null };
 }

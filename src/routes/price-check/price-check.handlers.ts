@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { API_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
+import { API_FORM_MESSAGES, FormFile, readForm } from "../../middleware/upload-body";
 import { readCallsOf } from "../../services/read-calls";
 import { jsonParts } from "../json-bytes";
 import type { AppRouteHandler } from "../router";
@@ -12,8 +12,8 @@ import type { postPriceCheck, postPriceCheckXlsx } from "./price-check.routes";
 async function readListBody(c: Context<AppEnv>): Promise<Uint8Array> {
   if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) {
     const file = (await readForm(c, API_FORM_MESSAGES)).file;
-    if (!(file instanceof File)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
-    return new Uint8Array(await file.arrayBuffer());
+    if (!(file instanceof FormFile)) throw new AppError(400, "missing_file", "multipart body has no `file` field with a CSV file or .xlsx workbook");
+    return file.bytes();
   }
   return new Uint8Array(await c.req.arrayBuffer());
 }

@@ -1,9 +1,9 @@
 import { priceCheckUploadLimit } from "../../middleware/upload-limit";
 import { createRouter } from "../router";
 import * as handlers from "./price-check.handlers";
-import { checkSlots, requireListBody } from "./price-check.middleware";
+import { checkSlots, listFormFirst, requireListBody } from "./price-check.middleware";
 import * as routes from "./price-check.routes";
 
 export const priceCheckRouter = createRouter()
-  .openapi({ ...routes.postPriceCheck, middleware: [checkSlots, priceCheckUploadLimit, requireListBody] as const }, handlers.check)
-  .openapi({ ...routes.postPriceCheckXlsx, middleware: [checkSlots, priceCheckUploadLimit, requireListBody] as const }, handlers.checkXlsx);
+  .openapi({ ...routes.postPriceCheck, middleware: [checkSlots, priceCheckUploadLimit, requireListBody, listFormFirst] as const }, handlers.check)
+  .openapi({ ...routes.postPriceCheckXlsx, middleware: [checkSlots, priceCheckUploadLimit, requireListBody, listFormFirst] as const }, handlers.checkXlsx);

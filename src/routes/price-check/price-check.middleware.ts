@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { XLSX_MEDIA_TYPE } from "../../import/xlsx/sniff";
-import { uploadSlots } from "../../middleware/upload-body";
+import { API_FORM_MESSAGES, readFormFirst, uploadSlots } from "../../middleware/upload-body";
 import { isUploadMediaType } from "../upload-media-types";
 
 /** Checked before the body validators, so the caller learns what to send instead of a bare 415. */
@@ -19,3 +19,6 @@ export async function requireListBody(c: Context<AppEnv>, next: () => Promise<vo
 }
 
 export const checkSlots = uploadSlots("the server is reading other uploads; retry in a few seconds");
+
+/** A multipart list read as it arrives (Node), before the body validator would parse it whole. */
+export const listFormFirst = readFormFirst(API_FORM_MESSAGES);

@@ -5,7 +5,7 @@ import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { KINDS } from "../../import/kinds";
 import type { UploadRefusals } from "../../import/spool";
 import { adminTokensOf } from "../../middleware/admin-tokens";
-import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
+import { FormFile, PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import { ImportRunningError, takeImportLock } from "../../services/import-lock";
 import { type ImportPreview, PREVIEW_SAMPLES, type PreviewRow, previewImport } from "../../services/import-preview";
 import { type ImportReport, type ImportRequest, runImport } from "../../services/imports";
@@ -484,18 +484,30 @@ const NEVER_REFUSED: UploadRefusals = {
  */
 async function importOnThread(
   deps: AppDeps,
-  { bytes, readWorkbook: _, ...request }: Omit<ImportRequest, "dryRun"> & { bytes: Uint8Array },
+  { file, readWorkbook: _, ...request }: Omit<ImportRequest, "dryRun" | "bytes"> & { file: FormFile },
   dryRun: boolean,
 ): Promise<{ report: ImportReport; preview: ImportPreview | null } | null> {
   if (!deps.importSpooled || !deps.spoolUpload) return null;
-  const spooled = await deps.spoolUpload(new Request("http://import.page/", { method: "POST", body: bytes as Uint8Array<ArrayBuffer> }), {
-    maxBytes: bytes.length,
+  // The parts as they arrived, a chunk at a time to the spooler: not joined into one array, nor
+  // copied into a request body (0.2–0.5 s each of the event loop for 57 MB).
+  const parts = await file.parts();
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const part = parts[next++];
+      if (part) controller.enqueue(part);
+      else controller.close();
+    },
+  });
+  // as RequestInit: `duplex`, which a streamed request body needs, is missing from the DOM typings.
+  const spooled = await deps.spoolUpload(new Request("http://import.page/", { method: "POST", body, duplex: "half" } as RequestInit), {
+    maxBytes: file.size,
     fileField: "file",
     refusals: NEVER_REFUSED,
   });
   try {
     const settings = { ...request, fileName: request.fileName ?? null, actor: request.actor ?? "", sha256: spooled.sha256 };
-    const previewSamples = dryRun && bytes.length <= PREVIEW_LIMIT_BYTES;
+    const previewSamples = dryRun && file.size <= PREVIEW_LIMIT_BYTES;
     const { heapLimitMb: _limit, preview = null, ...report } = await deps.importSpooled(spooled.path!, { ...settings, dryRun, previewSamples });
     return { report, preview };
   } finally {
@@ -526,16 +538,16 @@ export async function importSubmit(c: Context<AppEnv>) {
   if (signedIn === null) return page(c, { state, signedIn, message: "请先用管理令牌登录，没有导入任何数据。" }, 401);
   if (!kind) return page(c, { state, signedIn, message: `请选择文件类型（${IMPORT_KINDS.join("、")}）。` }, 400);
 
-  let bytes: Uint8Array;
+  let file: FormFile;
   let fileName: string | null;
-  const file = form.file;
-  if (file instanceof File && file.size > 0) {
-    bytes = new Uint8Array(await file.arrayBuffer());
-    fileName = file.name || null;
+  const posted = form.file;
+  if (posted instanceof FormFile && posted.size > 0) {
+    file = posted;
+    fileName = posted.name || null;
   } else if (text("fileGzip") || text("fileBase64")) {
     const limit = deps.pageUploadLimitBytes ?? deps.importBodyLimitBytes;
     try {
-      bytes = (await fileFromForm(form.fileGzip, form.fileBase64, limit)) ?? new Uint8Array(0);
+      file = FormFile.of((await fileFromForm(form.fileGzip, form.fileBase64, limit)) ?? new Uint8Array(0));
     } catch (e) {
       if (e instanceof CarriedFileTooLarge) return page(c, { state, signedIn, message: `文件超过了 ${Math.round(limit / 1048576)} MB 的上限` }, 413);
       return page(c, { state, signedIn, message: "确认表单里的文件内容已损坏，请重新选择文件上传。" }, 400);
@@ -564,22 +576,21 @@ export async function importSubmit(c: Context<AppEnv>) {
       profile: state.profile || undefined,
       saveProfile: state.saveProfile || undefined,
       strict: state.strict,
-      bytes,
       fileName,
       actor: `token:${c.get("adminName") ?? "admin"} (web page)`,
       readWorkbook: deps.readWorkbook,
     };
-    const onThread = await importOnThread(deps, request, state.dryRun);
+    const onThread = await importOnThread(deps, { ...request, file }, state.dryRun);
     if (onThread) ({ report, preview } = onThread);
     // A dry run previews what the import would add, update and leave unchanged (nothing is written).
-    else if (state.dryRun) ({ report, preview } = await previewImport(deps.db, request));
-    else report = await runImport(deps.db, { ...request, dryRun: false });
+    else if (state.dryRun) ({ report, preview } = await previewImport(deps.db, { ...request, bytes: await file.bytes() }));
+    else report = await runImport(deps.db, { ...request, bytes: await file.bytes(), dryRun: false });
   } finally {
     release();
   }
   // Carried only where a form of the page takes it back: the confirm button, or the column picker.
   const clean = report.dryRun && report.errors.length === 0;
-  const packed = report.dryRun && (clean || pickerHelps(report)) && bytes.length <= CARRY_TRY_BYTES ? await carryFile(bytes) : null;
+  const packed = report.dryRun && (clean || pickerHelps(report)) && file.size <= CARRY_TRY_BYTES ? await carryFile(await file.bytes()) : null;
   const carried = packed !== null && packed.length <= CARRY_LIMIT_CHARS ? packed : null;
   const confirm =
     clean && carried !== null ? (

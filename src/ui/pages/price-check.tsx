@@ -3,7 +3,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import Papa from "papaparse";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
-import { PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
+import { FormFile, PAGE_FORM_MESSAGES, readForm } from "../../middleware/upload-body";
 import { attachment } from "../../routes/xlsx-answer";
 import { PRICE_CHECK_CLASS_LABELS, type PriceCheck, type PriceCheckLine, type PriceCheckQuery } from "../../services/price-check";
 import { reasonOf } from "../../services/price-check-report";
@@ -347,9 +347,10 @@ export async function priceCheckSubmit(c: Context<AppEnv>) {
   const file = form.file;
   const asked = form.province;
   const place = await chooseProvince(c, typeof asked === "string" ? asked : undefined);
-  if (!(file instanceof File) || file.size === 0) return page(c, place, { problem: { message: "请选择要上传的采购清单（Excel 或 CSV 文件）。", issues: [] } });
+  if (!(file instanceof FormFile) || file.size === 0)
+    return page(c, place, { problem: { message: "请选择要上传的采购清单（Excel 或 CSV 文件）。", issues: [] } });
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const bytes = await file.bytes();
     const check = await readCallsOf(c.get("deps")).priceCheck(bytes, queryOf(place, form), SHOWN_LINES);
     return page(c, place, { check, rows: await renderRows(check.data), carried: await carryFile(bytes) });
   } catch (e) {
