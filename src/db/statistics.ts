@@ -1,4 +1,4 @@
-import { getTableName, sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { prices, products, volumes } from "./schema";
 import { trustedSql } from "./trusted-sql";
@@ -30,6 +30,8 @@ export async function refreshStatistics(db: Db): Promise<{ ms: number; ok: boole
     // D1 accepts PRAGMA optimize but not every pragma: a refused limit must not skip the optimize.
     await db.run(trustedSql(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`)).catch(() => undefined);
     await db.run(sql`PRAGMA optimize`);
+    // An import that planned without statistics (importPlannerGuard) leaves none: taken again here.
+    if (await lacksStatistics(db)) await db.run(sql`ANALYZE`);
     return { ms: Date.now() - started, ok: true };
   } catch (err) {
     console.error(
@@ -51,7 +53,7 @@ export async function ensureStatistics(db: Db): Promise<{ analyzed: boolean; ms:
   try {
     await db.run(trustedSql(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}`));
     await db.run(sql`PRAGMA optimize = 0x10002`);
-    if (!(await lacksStatistics(db))) return { analyzed: false, ms: Date.now() - started };
+    if (!(await lacksStatistics(db)) && !(await outgrewStatistics(db))) return { analyzed: false, ms: Date.now() - started };
     await db.run(sql`ANALYZE`);
     return { analyzed: true, ms: Date.now() - started };
   } catch (err) {
@@ -71,6 +73,59 @@ async function lacksStatistics(db: Db): Promise<boolean> {
     if (known.has(getTableName(table))) continue;
     const rows = await db.all<{ one: number }>(sql`SELECT 1 AS one FROM ${table} LIMIT 1`);
     if (rows.length) return true;
+  }
+  return false;
+}
+
+/**
+ * Below this many rows by its statistics, the table an import writes is planned without them for
+ * the import's transaction (importPlannerGuard). Any plan is quick on so few rows; the danger is the
+ * rows the import itself adds.
+ */
+export const SMALL_STATISTICS_ROWS = 100_000;
+
+/** The rows sqlite_stat1 says `table` holds; null when it says nothing (or the database has no statistics). */
+async function analyzedRows(db: Db, table: string): Promise<number | null> {
+  try {
+    const rows = await db.all<{ n: number | null }>(sql`SELECT max(CAST(stat AS INTEGER)) AS n FROM sqlite_stat1 WHERE tbl = ${table}`);
+    return rows[0]?.n ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Statements that make an import's own transaction plan without statistics, when they describe the
+ * table it writes (`table`) as small: SQLite then assumes large tables and looks rows up by index.
+ * With statistics taken while a database held 3 prices, the planner chose to read every price once
+ * per staged row (or per chunk), and 20,000 prices never finished importing (3,000 took 56 s),
+ * because the table those statistics called tiny grew inside the transaction. Dropped inside the
+ * transaction, so a failed import or a dry run's rollback restores them; a committed import takes
+ * them again afterwards (refreshStatistics). Only on an embedded database (a libSQL server or D1
+ * may refuse writes to sqlite_stat1, and the import with them).
+ */
+export async function importPlannerGuard(db: Db, table: string): Promise<SQL[]> {
+  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
+  const client = (db as unknown as { $client?: { protocol?: string } }).$client;
+  if (client?.protocol !== "file") return [];
+  const rows = await analyzedRows(db, table);
+  if (rows === null || rows >= SMALL_STATISTICS_ROWS) return [];
+  return [sql`DELETE FROM sqlite_stat1`, sql`ANALYZE sqlite_schema`];
+}
+
+/**
+ * True when a planned table holds ten times the rows its statistics say (and they say it is small):
+ * a copy of a database file taken without its write-ahead log, or statistics written by another
+ * tool. SQLite's own rule for re-analyzing is the same factor. Reads at most ten times the
+ * analyzed rows of each such table.
+ */
+async function outgrewStatistics(db: Db): Promise<boolean> {
+  for (const table of PLANNED_TABLES) {
+    const analyzed = await analyzedRows(db, getTableName(table));
+    if (analyzed === null || analyzed >= SMALL_STATISTICS_ROWS) continue;
+    const bound = analyzed * 10 + 1;
+    const rows = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${table} LIMIT ${bound})`);
+    if ((rows[0]?.n ?? 0) >= bound) return true;
   }
   return false;
 }

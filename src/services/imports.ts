@@ -1,7 +1,8 @@
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableName, type SQL, sql } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
-import { type ImportKind, importJournals, imports } from "../db/schema";
-import { refreshStatistics } from "../db/statistics";
+import { agreedVolumes, type ImportKind, importJournals, imports, prices, volumes } from "../db/schema";
+import { importPlannerGuard, refreshStatistics } from "../db/statistics";
 import { CsvTooLongError } from "../import/csv-records";
 import { DecodeError, NotUtf8Error, type TextEncodingName } from "../import/decode";
 import { parseColumnMap } from "../import/headers";
@@ -221,48 +222,70 @@ async function readAndWrite(db: Db, req: ImportRequest, table: OpenedFile, tally
   const ctx = await spec.prepare(db, { batch: req.batch, strict: req.strict, sourceNote });
   const records = foldIssues(table.records, table.issues, tally);
   const write = req.write ?? defaultAtomicWrite(db);
-  const statements = validatedStatements({
-    spec,
-    ctx,
-    header,
-    records,
-    tally,
-    emit: !req.dryRun || Boolean(req.preview),
-    onRows,
-    bulk: write.bulkStatements,
-    chunkRows: write.chunkRows,
-    stagedRows: write.stagedRows,
-  });
+  const growing = GROWING_TABLE[req.kind];
+  const guard = growing && (!req.dryRun || req.preview) ? await importPlannerGuard(db, getTableName(growing)) : [];
+  const statements = guarded(
+    guard,
+    validatedStatements({
+      spec,
+      ctx,
+      header,
+      records,
+      tally,
+      emit: !req.dryRun || Boolean(req.preview),
+      onRows,
+      bulk: write.bulkStatements,
+      chunkRows: write.chunkRows,
+      stagedRows: write.stagedRows,
+    }),
+  );
+  try {
+    return await writeStatements(db, req, { spec, ctx, tally, write }, statements);
+  } finally {
+    // This connection's planner reloads what sqlite_stat1 holds once the write is over: the
+    // statistics restored by a rollback, or those refreshStatistics takes after a commit.
+    if (guard.length) await db.run(sql`ANALYZE sqlite_schema`).catch(() => undefined);
+  }
+}
+
+/** Runs the validated statements: a preview, a dry run's read-through, or the atomic write with its journal. */
+async function writeStatements(
+  db: Db,
+  req: ImportRequest,
+  { spec, ctx, tally, write }: { spec: (typeof KINDS)[ImportKind]; ctx: unknown; tally: ImportTally; write: AtomicWrite },
+  statements: AsyncIterable<SQL[]>,
+): Promise<string | undefined> {
   if (req.dryRun && req.preview) {
     await req.preview(db, statements);
     if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, true)));
-  } else if (req.dryRun) {
+    return undefined;
+  }
+  if (req.dryRun) {
     for await (const _ of statements) void _;
     if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, true)));
     return undefined;
-  } else {
-    const since = await databaseNow(db);
-    let statsWritten = false;
-    // What the rows replace is journaled in the same atomic write, so the import can be withdrawn.
-    const journal = await openImportJournal(db);
-    await write(
-      db,
-      journaled(statements, journal, () => tally.touchedBatches),
-      async (tx) => {
-        if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
-        if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
-        if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(tx, ctx, false)));
-        statsWritten = true;
-      },
-    );
-    // A writer that cannot run work before its commit (e.g. a staged D1 writer) gets the stats after.
-    if (!statsWritten && tally.touchedBatches.size) await refreshBatchStats(db, [...tally.touchedBatches]);
-    if (!statsWritten && spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) {
-      tally.changed = await spec.countChanged(db, since, [...tally.touchedBatches]);
-    }
-    if (!statsWritten && spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, false)));
-    return journal.key;
   }
+  const since = await databaseNow(db);
+  let statsWritten = false;
+  // What the rows replace is journaled in the same atomic write, so the import can be withdrawn.
+  const journal = await openImportJournal(db);
+  await write(
+    db,
+    journaled(statements, journal, () => tally.touchedBatches),
+    async (tx) => {
+      if (tally.touchedBatches.size) await refreshBatchStats(tx, [...tally.touchedBatches]);
+      if (spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) tally.changed = await spec.countChanged(tx, since, [...tally.touchedBatches]);
+      if (spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(tx, ctx, false)));
+      statsWritten = true;
+    },
+  );
+  // A writer that cannot run work before its commit (e.g. a staged D1 writer) gets the stats after.
+  if (!statsWritten && tally.touchedBatches.size) await refreshBatchStats(db, [...tally.touchedBatches]);
+  if (!statsWritten && spec.countChanged && tally.rowsValid <= COUNT_CHANGED_MAX_ROWS) {
+    tally.changed = await spec.countChanged(db, since, [...tally.touchedBatches]);
+  }
+  if (!statsWritten && spec.checkWritten) tally.warnings.push(...(await spec.checkWritten(db, ctx, false)));
+  return journal.key;
 }
 
 /**
@@ -390,4 +413,19 @@ export async function listImports(db: Db, limit = 100) {
     .orderBy(desc(imports.id))
     .limit(limit);
   return rows.map((r) => ({ ...r, errors: JSON.parse(r.errors) as RowIssue[], warnings: JSON.parse(r.warnings) as string[] }));
+}
+
+/** The table each kind can grow by millions of rows, whose statistics importPlannerGuard checks. */
+const GROWING_TABLE: Partial<Record<ImportKind, SQLiteTable>> = { prices, volumes, agreedVolumes };
+
+/** `first` before the import's first statement (nothing when there is nothing to write). */
+async function* guarded(first: SQL[], chunks: AsyncIterable<SQL[]>): AsyncIterable<SQL[]> {
+  let pending = first.length > 0;
+  for await (const chunk of chunks) {
+    if (pending && chunk.length) {
+      pending = false;
+      yield first;
+    }
+    yield chunk;
+  }
 }

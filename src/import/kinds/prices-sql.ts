@@ -113,13 +113,13 @@ function regionStatements(rows: SQL): SQL[] {
   const p = renderedAlias(prices, "p");
   const r = renderedAlias(priceRegions, "r");
   const reg = bareColumns(priceRegions);
-  const priceOf = sql`JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
+  const priceOf = sql`CROSS JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
   // rowid, json_each's value and `regions` (a staged JSON array) are SQLite's and the staging's own names.
   return [
     sql`DELETE FROM ${priceRegions} WHERE rowid IN (SELECT ${r}.rowid FROM ${rows} ${priceOf}
-        JOIN ${priceRegions} ${r} ON ${r.priceId} = ${p.id} WHERE ${r.regionCode} NOT IN (SELECT value FROM json_each(s.regions)))`,
+        CROSS JOIN ${priceRegions} ${r} ON ${r.priceId} = ${p.id} WHERE ${r.regionCode} NOT IN (SELECT value FROM json_each(s.regions)))`,
     sql`INSERT INTO ${priceRegions} (${reg.priceId}, ${reg.regionCode}) SELECT ${p.id}, c.value FROM ${rows} ${priceOf}
-        JOIN json_each(s.regions) c WHERE true ON CONFLICT DO NOTHING`,
+        CROSS JOIN json_each(s.regions) c WHERE true ON CONFLICT DO NOTHING`,
   ];
 }
 
@@ -224,11 +224,13 @@ function renewalStatements(rows: SQL): SQL[] {
   // l's id, cur and prev name the link, not a column: a price, the price it renews now and the one it should.
   const links = sql`SELECT ${p.id} AS id, ${p.renewsPriceId} AS cur,
         (SELECT ${p0.id} FROM ${prices} ${p0} WHERE ${p0.batchId} = ${s(RENEWS_BATCH)} AND ${p0.productId} = ${p.productId}) AS prev
-      FROM ${rows} JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
+      FROM ${rows} CROSS JOIN ${prices} ${p} ON ${p.batchId} = ${s(P.batchId)} AND ${p.productId} = ${productIdOf(s(PR.naturalKey))}`;
   return [
-    sql`WITH l AS (${links}) UPDATE ${prices} SET ${pc.updatedAt} = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+    sql`WITH l AS MATERIALIZED (${links}) UPDATE ${prices} SET ${pc.updatedAt} = strftime('%Y-%m-%dT%H:%M:%fZ','now')
       WHERE ${pc.id} IN (SELECT prev FROM l WHERE cur IS NOT prev UNION SELECT cur FROM l WHERE cur IS NOT prev)`,
-    sql`UPDATE ${prices} SET ${pc.renewsPriceId} = l.prev FROM (${links}) l
+    // Materialized, so the links drive the update (each looked up by id): as a subquery of the
+    // UPDATE's FROM it was flattened into one join, planned as every price once per staged row.
+    sql`WITH l AS MATERIALIZED (${links}) UPDATE ${prices} SET ${pc.renewsPriceId} = l.prev FROM l
       WHERE ${prices.id} = l.id AND ${prices.renewsPriceId} IS NOT l.prev`,
   ];
 }
