@@ -114,7 +114,7 @@ export function readFormFirst(messages: FormMessages) {
     if (c.get("deps").readMultipart && /^multipart\/form-data/i.test(c.req.header("content-type") ?? "")) {
       const fields = await readForm(c, messages);
       const names = new FormData();
-      for (const [name, value] of Object.entries(fields)) names.set(name, typeof value === "string" ? value : "(a file, read as it arrived)");
+      for (const [name, value] of Object.entries(fields)) names.append(name, typeof value === "string" ? value : "(a file, read as it arrived)");
       c.req.bodyCache.formData = names;
     }
     await next();

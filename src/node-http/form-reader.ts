@@ -9,6 +9,13 @@ import { type FormFields, FormFile, MalformedForm } from "../middleware/upload-b
 const SLICE_BYTES = 1 << 20;
 
 /**
+ * The most fields and files a form may have. The import page's column picker has two fields per
+ * column of the file (a wide table has a few hundred); 60,000 one-byte fields fit in a 4 MB body.
+ */
+const MAX_FIELDS = 2000;
+const MAX_FILES = 4;
+
+/**
  * A multipart form read as it arrives (Node): text fields as strings, files as the parts they came
  * in, with the event loop let go every SLICE_BYTES. A field named twice keeps its last value, as
  * parseBody does. The body's size is bounded before this (the route's upload limit), so text fields
@@ -20,7 +27,7 @@ export async function readMultipartForm(request: Request): Promise<FormFields> {
     parser = Busboy({
       headers: { "content-type": request.headers.get("content-type") ?? "" },
       defParamCharset: "utf8",
-      limits: { fieldSize: Number.MAX_SAFE_INTEGER },
+      limits: { fieldSize: Number.MAX_SAFE_INTEGER, fields: MAX_FIELDS, parts: MAX_FIELDS, files: MAX_FILES },
     });
   } catch {
     throw new MalformedForm("no boundary in the form's Content-Type");
@@ -36,6 +43,8 @@ export async function readMultipartForm(request: Request): Promise<FormFields> {
   });
   // Awaited below; until then a rejection is only recorded.
   closed.catch(() => undefined);
+  // More fields than any page's form has: refused, not read (each is an object kept until the answer).
+  for (const limit of ["fieldsLimit", "partsLimit", "filesLimit"]) parser.on(limit, () => parser.destroy(new Error("too many fields or files in the form")));
   parser.on("field", (name: string, value: string) => {
     fields[name] = value;
   });

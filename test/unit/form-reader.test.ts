@@ -67,6 +67,16 @@ describe("a multipart form read as it arrives (the Node server's forms)", () => 
     expect(turns).toBeGreaterThanOrEqual(20);
   });
 
+  it("refuses a form of 60,000 one-byte fields (4 MB) before keeping them, and takes one of 1,000", async () => {
+    const many = (n: number) => {
+      const form = new FormData();
+      for (let i = 0; i < n; i++) form.append(`f${i}`, "x");
+      return posted(form);
+    };
+    await expect(readMultipartForm(await many(60_000))).rejects.toBeInstanceOf(MalformedForm);
+    expect(Object.keys(await readMultipartForm(await many(1000)))).toHaveLength(1000);
+  });
+
   it("refuses a form cut short, one without a boundary and one with a broken part header", async () => {
     const form = new FormData();
     form.append("file", new Blob(["a,b\n1,2\n"]), "list.csv");
