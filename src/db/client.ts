@@ -19,3 +19,12 @@ export function openLibsql(url: string, authToken?: string): LibsqlHandle {
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, client, close: () => client.close() };
 }
+
+/** The libSQL client a drizzle database runs on (embedded file or server); null on D1 or another driver. */
+export function libsqlClientOf(db: Db): Client | null {
+  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
+  const client = (db as unknown as { $client?: Partial<Client> }).$client;
+  return client && typeof client.transaction === "function" && typeof client.execute === "function" && typeof client.protocol === "string"
+    ? (client as Client)
+    : null;
+}

@@ -1,5 +1,5 @@
 import { getTableName, type SQL, sql } from "drizzle-orm";
-import type { Db } from "./client";
+import { type Db, libsqlClientOf } from "./client";
 import { prices, products, volumes } from "./schema";
 import { trustedSql } from "./trusted-sql";
 
@@ -105,9 +105,7 @@ async function analyzedRows(db: Db, table: string): Promise<number | null> {
  * may refuse writes to sqlite_stat1, and the import with them).
  */
 export async function importPlannerGuard(db: Db, table: string): Promise<SQL[]> {
-  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
-  const client = (db as unknown as { $client?: { protocol?: string } }).$client;
-  if (client?.protocol !== "file") return [];
+  if (libsqlClientOf(db)?.protocol !== "file") return [];
   const rows = await analyzedRows(db, table);
   if (rows === null || rows >= SMALL_STATISTICS_ROWS) return [];
   return [sql`DELETE FROM sqlite_stat1`, sql`ANALYZE sqlite_schema`];

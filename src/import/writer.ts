@@ -1,7 +1,7 @@
-import type { Client, InStatement } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { Db } from "../db/client";
+import { type Db, libsqlClientOf } from "../db/client";
 import { runBatch } from "../db/run-batch";
 
 /**
@@ -49,7 +49,7 @@ export function transactionWrite({
   stagedRows?: number;
 } = {}): AtomicWrite {
   const write = async (db: Db, chunks: AsyncIterable<SQL[]>, beforeCommit?: (tx: Db) => Promise<void>) => {
-    if (!libsqlClient(db)) throw new Error("libsqlTransactionWrite needs a libSQL database");
+    if (!libsqlClientOf(db)) throw new Error("libsqlTransactionWrite needs a libSQL database");
     // Deferred: the write lock is taken by the first INSERT, so validating a file that turns out
     // bad early never blocks other writers. Derived data (batch statistics) is written by
     // `beforeCommit` in the same transaction, so a crash never leaves prices without their stats.
@@ -96,11 +96,5 @@ export function defaultAtomicWrite(_db: Db): AtomicWrite {
 
 /** True when `db` is a libSQL client that can hold a write transaction (the CLI's writer). */
 export function hasLibsqlTransactions(db: Db): boolean {
-  return libsqlClient(db) !== null;
-}
-
-function libsqlClient(db: Db): Client | null {
-  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
-  const client = (db as unknown as { $client?: Partial<Client> }).$client;
-  return client && typeof client.transaction === "function" && typeof client.protocol === "string" ? (client as Client) : null;
+  return libsqlClientOf(db) !== null;
 }

@@ -52,8 +52,8 @@ export class FormFile {
   ) {}
 
   /** A file already in memory (a carried file, expanded). */
-  static of(bytes: Uint8Array, name = ""): FormFile {
-    return new FormFile(name, bytes.length, async () => [bytes]);
+  static of(bytes: Uint8Array): FormFile {
+    return new FormFile("", bytes.length, async () => [bytes]);
   }
 
   /** The bytes as they arrived, not joined. */

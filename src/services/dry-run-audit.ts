@@ -1,5 +1,5 @@
 import type { Client } from "@libsql/client";
-import type { Db } from "../db/client";
+import { type Db, libsqlClientOf } from "../db/client";
 
 /** How long the audit row of a dry run keeps being retried while another process holds the write lock. */
 const RETRY_FOR_MS = 30 * 60_000;
@@ -83,9 +83,8 @@ function enqueue(db: Db, key: object, row: Waiting) {
  * databases (D1, a libSQL server) do not block the event loop while they wait and run `write` as is.
  */
 async function withoutWaiting<T>(db: Db, write: () => Promise<T>): Promise<T> {
-  // as unknown as: every drizzle driver's database has `$client`, but Db (the drivers' common type) does not declare it.
-  const client = (db as unknown as { $client?: Partial<Client> }).$client;
-  if (client?.protocol !== "file" || typeof client.execute !== "function") return write();
+  const client = libsqlClientOf(db);
+  if (client?.protocol !== "file") return write();
   const execute = client.execute.bind(client) as Client["execute"];
   const before = Number((await execute("PRAGMA busy_timeout")).rows[0]?.timeout ?? 0);
   await execute("PRAGMA busy_timeout = 0");
