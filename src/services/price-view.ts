@@ -64,6 +64,9 @@ const PRICE_COLUMN_PAIRS: ReadonlyArray<readonly [string, string]> = (() => {
   });
 })();
 
+/** The names PRICE_COLUMNS gives its columns, in order. */
+export const PRICE_COLUMN_NAMES: ReadonlyArray<keyof PriceSqlRow & string> = PRICE_COLUMN_PAIRS.map(([, name]) => name as keyof PriceSqlRow & string);
+
 /** The columns of a price answer over PRICE_FROM as one JSON object: what a tombstone keeps of the price. */
 export const PRICE_JSON = trustedSql(`json_object(${PRICE_COLUMN_PAIRS.map(([expr, name]) => `'${name}', ${expr}`).join(", ")})`);
 

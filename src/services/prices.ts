@@ -1,13 +1,23 @@
 import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { readRows, readRowsAsJson } from "../db/read-rows";
 import { priceSearch, prices } from "../db/schema";
 import { columnNames, foldedSql, renderedAlias } from "../db/trusted-sql";
 import { notFound } from "../errors";
 import { type PriceFilterInput, parsePriceFilter, readAsOf } from "./price-filter";
 import { type FilterSql, renderFilter } from "./price-filter-sql";
 import { everythingPlan, firmsPlan, sortedPage, totalOf } from "./price-listing";
-import { PRICE_COLUMNS, PRICE_COLUMNS_SQL, PRICE_FROM, PRICE_FROM_SQL, type PriceSqlRow, type PriceView, regionNamesOf, toPriceView } from "./price-view";
+import {
+  PRICE_COLUMN_NAMES,
+  PRICE_COLUMNS,
+  PRICE_COLUMNS_SQL,
+  PRICE_FROM,
+  PRICE_FROM_SQL,
+  type PriceSqlRow,
+  type PriceView,
+  regionNamesOf,
+  toPriceView,
+} from "./price-view";
 import { decodeRankCursor, type Facets, facetsOf, matchedGroups, planCondition, rankedPage } from "./search";
 import { planSearch, type SearchPlan } from "./search-match";
 import { allOf, intList } from "./search-sql";
@@ -144,7 +154,11 @@ async function rankedSearch(db: Db, query: PriceQuery, plan: SearchPlan, filters
 /** Full price items for ids, in the order given. */
 async function priceViews(db: Db, ids: number[], asOf: string): Promise<PriceView[]> {
   if (!ids.length) return [];
-  const rows = await readRows<PriceSqlRow>(db, `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.${priceCol.id} IN (${intList(ids)})`);
+  const rows = await readRowsAsJson<PriceSqlRow>(
+    db,
+    `SELECT ${PRICE_COLUMNS_SQL} FROM ${PRICE_FROM_SQL} WHERE p.${priceCol.id} IN (${intList(ids)})`,
+    PRICE_COLUMN_NAMES,
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const names = await regionNamesOf(db, rows);
   return ids.flatMap((id) => {

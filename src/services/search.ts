@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { readRows } from "../db/read-rows";
+import { readRows, readRowsAsJson } from "../db/read-rows";
 import {
   batches,
   priceSearch,
@@ -127,6 +127,9 @@ export type Group = {
   size: number;
 };
 
+/** A Group's columns, as the parts of matchedGroups select them. */
+const GROUP_COLUMNS: ReadonlyArray<keyof Group> = ["kind", "termId", "batchId", "batchName", "level", "category", "cs", "ce", "cur", "n", "size"];
+
 /** The matched set per group, with every filter applied; one query. */
 export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<Group[]> {
   if (planIsEmpty(plan)) return [];
@@ -239,7 +242,7 @@ export async function matchedGroups(db: Db, plan: SearchPlan, filters: FilterSql
       GROUP BY ${ps.batchId}, ${ps.category}, ${ps.cycleStart}, ${ps.cycleEnd}`);
   }
   if (!parts.length) return [];
-  const rows = await readRows<Group>(db, unionAll(parts));
+  const rows = await readRowsAsJson<Group>(db, unionAll(parts), GROUP_COLUMNS);
   return rows.filter((g) => g.n > 0);
 }
 
