@@ -173,3 +173,12 @@ export function queryPath(query: PriceQuery): string {
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   return `/api/v1/prices?${params.toString()}`;
 }
+
+const NUMERIC = new Set(["limit", "minDiscount", "maxUnitPrice"]);
+
+/** A URL of GET /api/v1/prices as the query the route hands the search (the inverse of queryPath). */
+export function pathQuery(path: string): PriceQuery {
+  const query: Record<string, string | number> = {};
+  for (const [k, v] of new URLSearchParams(path.slice(path.indexOf("?") + 1))) query[k] = NUMERIC.has(k) ? Number(v) : v;
+  return query as PriceQuery;
+}
