@@ -10,7 +10,6 @@
  * imports it with the CLI's staged writer in one transaction. Before this, the same upload was
  * buffered whole: 2.87 GB of RSS for the million rows, kept after the import (issue 16).
  */
-import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { cpus, loadavg } from "node:os";
@@ -19,7 +18,7 @@ import { Readable } from "node:stream";
 import { openMigrated } from "../src/cli/database";
 import { runGen } from "../src/cli/gen";
 import { runImport } from "../src/services/imports";
-import { rssMb, startServer } from "./support";
+import { builtServer, rssMb, startServer } from "./support";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "bench-admin-token-0123456789abcdef";
@@ -52,8 +51,7 @@ export async function run(args: string[]): Promise<void> {
   const size = statSync(csv).size;
   const port = 20000 + Math.floor(Math.random() * 9000);
   // The server as `npm start` runs it (the built dist/node.js, no TypeScript loader in memory).
-  const built = spawnSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: ROOT, stdio: "inherit" });
-  if (built.status !== 0) throw new Error("the build failed");
+  const { entry, loader } = builtServer();
   const server = await startServer(
     db,
     port,
@@ -63,8 +61,8 @@ export async function run(args: string[]): Promise<void> {
       UPLOAD_SPOOL_DIR: spool,
       REQUEST_TIMEOUT_S: "3600",
     },
-    join(ROOT, "dist", "node.js"),
-    [],
+    entry,
+    loader,
   );
   try {
     const pid = server.pid!;

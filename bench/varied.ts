@@ -4,7 +4,7 @@ import { tuneEmbedded } from "../src/db/migrate";
 import { WARM_UP_PATHS } from "../src/node-http/warm-up";
 import { type PriceQuery, searchPrices } from "../src/services/prices";
 import { buildSearchDb } from "./search-load";
-import { percentile, readFileThrough, startServer, stopServer } from "./support";
+import { builtServer, httpClient, percentile, readFileThrough, startServer, stopServer } from "./support";
 import { pathQuery, QUERY_CLASSES, type QueryClass, queryPath, type UserQuery, userQueries } from "./user-queries";
 
 /**
@@ -112,17 +112,19 @@ async function measure(size: number, count: number, inProcessOnly: boolean, slow
     return { size, inProcess, http: [], cached: [], concurrent: [], inProcessRps, again };
   }
 
-  // Over HTTP, cache off: the same final URLs, once each (default settings: reads on READ_THREADS).
+  // Over HTTP, cache off: the same final URLs, once each (default settings: reads on READ_THREADS), on
+  // the server as `npm start` runs it.
+  const built = builtServer();
   const port = 21000 + Math.floor(Math.random() * 8000);
   const http: Timed[] = [];
-  const server = await startServer(path, port, { RESPONSE_CACHE_MB: "0" });
+  const server = await startServer(path, port, { RESPONSE_CACHE_MB: "0" }, built.entry, built.loader);
   pageIn();
   try {
+    const get = await warmClient(`http://127.0.0.1:${port}`);
     for (const f of finalQueries) {
       const p = queryPath(f.query);
       const t = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}${p}`);
-      await res.arrayBuffer();
+      await get(p);
       http.push({ cls: f.cls, path: p, ms: performance.now() - t });
     }
   } finally {
@@ -132,7 +134,7 @@ async function measure(size: number, count: number, inProcessOnly: boolean, slow
   const concurrent: Concurrent[] = [];
   for (const threads of ["0", "2"]) {
     const p = port + 2 + concurrent.length;
-    const s = await startServer(path, p, { RESPONSE_CACHE_MB: "0", READ_THREADS: threads });
+    const s = await startServer(path, p, { RESPONSE_CACHE_MB: "0", READ_THREADS: threads }, built.entry, built.loader);
     pageIn();
     try {
       concurrent.push({
@@ -148,14 +150,15 @@ async function measure(size: number, count: number, inProcessOnly: boolean, slow
   }
 
   // The response cache, labelled as such: the same URLs twice on a server with the cache on; the second pass is timed.
-  const cachedServer = await startServer(path, port + 1);
+  const cachedServer = await startServer(path, port + 1, {}, built.entry, built.loader);
   const cached: number[] = [];
   try {
-    const urls = finalQueries.map((f) => `http://127.0.0.1:${port + 1}${queryPath(f.query)}`);
-    for (const u of urls) await (await fetch(u)).arrayBuffer();
-    for (const u of urls) {
+    const get = await warmClient(`http://127.0.0.1:${port + 1}`);
+    const paths = finalQueries.map((f) => queryPath(f.query));
+    for (const p of paths) await get(p);
+    for (const p of paths) {
       const t = performance.now();
-      await (await fetch(u)).arrayBuffer();
+      await get(p);
       cached.push(performance.now() - t);
     }
   } finally {
@@ -168,7 +171,15 @@ async function measure(size: number, count: number, inProcessOnly: boolean, slow
 type Concurrent = { threads: string; rps: number; health: number[]; errors: number };
 
 /** Every URL once, 8 requests at a time, while /health is asked every 20 ms beside them. */
+/** The bench's HTTP client (support.ts, httpClient), its own code compiled and a connection open before anything is timed. */
+async function warmClient(base: string): Promise<(path: string) => Promise<boolean>> {
+  const get = httpClient(base);
+  for (let i = 0; i < 20; i++) await get("/health");
+  return get;
+}
+
 async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent, "threads">> {
+  const get = await warmClient(base);
   const health: number[] = [];
   let stop = false;
   let errors = 0;
@@ -176,10 +187,7 @@ async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent
     while (!stop) {
       const t = performance.now();
       // A refused or reset connection is an error of the run, counted and reported, not the end of the bench.
-      const ok = await fetch(`${base}/health`).then(
-        (r) => r.arrayBuffer().then(() => r.ok),
-        () => false,
-      );
+      const ok = await get("/health");
       if (ok) health.push(performance.now() - t);
       else errors++;
       await new Promise((r) => setTimeout(r, 20));
@@ -190,11 +198,7 @@ async function underLoad(base: string, paths: string[]): Promise<Omit<Concurrent
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < paths.length) {
-        const ok = await fetch(base + paths[next++]!).then(
-          (r) => r.arrayBuffer().then(() => r.ok),
-          () => false,
-        );
-        if (!ok) errors++;
+        if (!(await get(paths[next++]!))) errors++;
       }
     }),
   );
@@ -224,7 +228,9 @@ function report(results: SizeResult[], slowest: number): void {
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—").padStart(8);
   const missed: string[] = [];
   for (const r of results) {
-    console.log(`\n  ${r.size.toLocaleString("en")} prices — each query once, none warmed up by itself (in process after the server's warm-up searches), response cache off (ms)`);
+    console.log(
+      `\n  ${r.size.toLocaleString("en")} prices — each query once, none warmed up by itself (in process after the server's warm-up searches), response cache off (ms)`,
+    );
     console.log(`  ${"class".padEnd(22)}${"n".padStart(5)}  ${"in-process p50/p95/p99/max".padEnd(36)}  HTTP p50/p95/p99/max`);
     for (const cls of [...QUERY_CLASSES, "all" as const]) {
       const pick = (xs: Timed[]) => xs.filter((x) => cls === "all" || x.cls === cls).map((x) => x.ms);
