@@ -50,9 +50,12 @@ export async function readRows<T>(db: Db, query: SQL | string, args: readonly In
  * prices cost more than reading them: 4.2 ms a page as rows, 2.0 ms as one text (docs/performance.md).
  * For columns of integers and text only: JSON writes a real with 15 digits, and an integer beyond
  * 2^53 would lose its last digits where the driver refuses it. A column that is itself the result of
- * a JSON function would be embedded as JSON rather than as its text.
+ * a JSON function would be embedded as JSON rather than as its text. On D1 the rows are read as
+ * rows: its answers are JSON already, and it refuses a text over 2 MB (the matched groups of a
+ * common word in a national decade of firms could pass that).
  */
 export async function readRowsAsJson<T>(db: Db, query: SQL | string, names: ReadonlyArray<keyof T & string>, args: readonly InValue[] = []): Promise<T[]> {
+  if (d1BindingOf(db)) return readRows<T>(db, query, args);
   const packed = `SELECT json_group_array(json_array(${names.map(quoteIdentifier).join(", ")})) AS j FROM`;
   const [row] = await readRows<{ j: string | null }>(db, typeof query === "string" ? `${packed} (${query})` : sql`${trustedSql(packed)} (${query})`, args);
   const arrays = JSON.parse(row?.j ?? "[]") as unknown[][];
