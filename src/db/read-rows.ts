@@ -3,7 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 import { type D1Binding, d1BindingOf } from "./d1";
-import { quoteIdentifier, trustedSql } from "./trusted-sql";
+import { plainText, quoteIdentifier, trustedSql } from "./trusted-sql";
 
 const dialect = new SQLiteAsyncDialect();
 
@@ -26,6 +26,8 @@ export async function readRows<T>(db: Db, query: SQL | string, args: readonly In
   const client = clientOf(db);
   if (typeof query !== "string") {
     if (!client || "d1" in client) return db.all<T>(query);
+    const text = plainText(query);
+    if (text !== null) return (await client.libsql.execute({ sql: text, args: [] })).rows as unknown as T[];
     const q = dialect.sqlToQuery(query);
     // as unknown as: @libsql/client types rows as Row (values by index and name); the caller names the columns it selected.
     return (await client.libsql.execute({ sql: q.sql, args: q.params as InValue[] })).rows as unknown as T[];
