@@ -1,7 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { priceSearch } from "../db/schema";
 import { foldedSql, renderedAlias, trustedSql } from "../db/trusted-sql";
-import { allOf, intLiteral, litInt, textLiteral } from "./search-sql";
+import { allOf, intLiteral, litInt, litText, textLiteral } from "./search-sql";
+import type { SearchTuning } from "./search-tuning";
 
 /** price_search as ps: the callers' conditions name its columns so. */
 const ps = renderedAlias(priceSearch, "ps");
@@ -29,9 +30,10 @@ export function groupsArm(opts: {
   groups: readonly GroupKey[];
   where: SQL;
   only?: ReadonlyMap<number, SQL>;
-  first?: { n: number; desc: boolean };
+  first?: { n: number; desc: boolean; merge?: boolean };
   key?: SQL;
 }): SQL {
+  if (opts.first?.merge) return mergedFirsts({ ...opts, first: opts.first });
   // One chunk of text for the whole list: a chunk per value made rendering it cost as much as preparing it.
   const keys = trustedSql(
     opts.groups.map((g) => `(${intLiteral(g.termId)}, ${textLiteral(g.batchId)}, ${textLiteral(g.cs)}, ${textLiteral(g.ce)})`).join(", "),
@@ -61,4 +63,42 @@ export function groupsArm(opts: {
   const first = foldedSql`SELECT json_group_array(json_array(i, w)) FROM (SELECT ${ps.priceId} AS i, ${ps.unitPriceE4} AS w
     FROM ${priceSearch} ${ps} ${indexed} WHERE ${rows} ORDER BY ${ps.unitPriceE4} ${dir}, ${ps.priceId} ${dir} LIMIT ${litInt(opts.first.n)})`;
   return foldedSql`SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS u FROM ${values}, json_each((${first})) j`;
+}
+
+/**
+ * The groups' first n rows in unit-price order as one compound SELECT of a range each, ordered and
+ * limited as a whole: SQLite then merges the ranges, each already in the order of its rank index,
+ * and stops after n rows, so a page reads about n + one row per group, where a limited read of each
+ * range reads n per group and sorts them all (54 firms' groups of 演示远山, a page of 100: 5,454 rows
+ * and 6.0 ms against 1.4 ms). Each range repeats the conditions, so its text grows with the groups;
+ * and D1 allows five terms in a compound SELECT (search-sql.ts): see mergeCheaper.
+ */
+function mergedFirsts(opts: {
+  kind: "n" | "f";
+  groups: readonly GroupKey[];
+  where: SQL;
+  only?: ReadonlyMap<number, SQL>;
+  first: { n: number; desc: boolean };
+}): SQL {
+  const indexed = trustedSql(`INDEXED BY ${opts.kind === "n" ? NAME_RANK_INDEX : FIRM_RANK_INDEX}`);
+  const arms = opts.groups.map((g) => {
+    const range = foldedSql`${opts.kind === "n" ? ps.nameId : ps.firmId} = ${litInt(g.termId)} AND ${ps.batchId} = ${litText(g.batchId)}
+      AND ${ps.cycleStart} = ${litText(g.cs)} AND ${ps.cycleEnd} = ${litText(g.ce)}`;
+    const only = opts.kind === "n" ? opts.only?.get(g.termId) : undefined;
+    return foldedSql`SELECT ${ps.priceId} AS id, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps} ${indexed} WHERE ${allOf([range, ...(only ? [only] : []), opts.where])}`;
+  });
+  const dir = opts.first.desc ? "DESC" : "ASC";
+  return foldedSql`SELECT id, u FROM (${sql.join(arms, foldedSql` UNION ALL `)} ORDER BY u ${trustedSql(dir)}, id ${trustedSql(dir)} LIMIT ${litInt(opts.first.n)})`;
+}
+
+/**
+ * Whether merging the groups' ranges (mergedFirsts) reads less than their first n each: the rows
+ * it saves (each group's matched prices up to n, against n and a row per group) must outweigh what
+ * each group's term of the statement costs to prepare (SearchTuning.armCostRows), and the terms be
+ * at most SearchTuning.maxMergeArms.
+ */
+export function mergeCheaper(groups: ReadonlyArray<{ n: number }>, n: number, tuning: Pick<SearchTuning, "maxMergeArms" | "armCostRows">): boolean {
+  if (groups.length < 2 || groups.length > tuning.maxMergeArms) return false;
+  const firsts = groups.reduce((sum, g) => sum + Math.min(n, g.n), 0);
+  return firsts - (n + groups.length) > groups.length * tuning.armCostRows;
 }

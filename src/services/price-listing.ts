@@ -4,7 +4,7 @@ import { readRows } from "../db/read-rows";
 import { priceSearch, prices, searchCodePrices, searchTerms } from "../db/schema";
 import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { groupsArm } from "./group-arms";
+import { groupsArm, mergeCheaper } from "./group-arms";
 import type { FilterSql } from "./price-filter-sql";
 import { batchesOfGroups, codeRange, codeRangeRows, codeStartGroupCounts, type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
@@ -172,7 +172,12 @@ export async function sortedPage(
   };
   // By unit price: each range's first n past the cursor (and within `reach`), already in order.
   const firstOfRanges = (list: GroupRange[], reach: SQL[] = []) => {
-    const one = oneArm(list, { where: allOf([...reach, ...pastCursor(desc, after), inRange]), first: { n, desc } });
+    const merge = mergeCheaper(
+      list.map((r) => r.group),
+      n,
+      opts.tuning,
+    );
+    const one = oneArm(list, { where: allOf([...reach, ...pastCursor(desc, after), inRange]), first: { n, desc, merge } });
     return mergeArms(one ? [sql`SELECT id, u AS v FROM (${one})`] : list.map(({ range }) => orderedArm(allOf([range, ...reach]), inRange, desc, after, n)));
   };
   const readArms = async (list: GroupRange[]): Promise<Row[]> => {

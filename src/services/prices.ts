@@ -1,5 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { d1BindingOf } from "../db/d1";
 import { readRows, readRowsAsJson } from "../db/read-rows";
 import { priceSearch, prices } from "../db/schema";
 import { columnNames, foldedSql, renderedAlias } from "../db/trusted-sql";
@@ -20,7 +21,7 @@ import {
 } from "./price-view";
 import { decodeRankCursor, type Facets, facetsOf, matchedGroups, planCondition, rankedPage } from "./search";
 import { planSearch, type SearchPlan } from "./search-match";
-import { allOf, intList } from "./search-sql";
+import { allOf, intList, MAX_COMPOUND_TERMS } from "./search-sql";
 import { didYouMean } from "./search-suggest";
 import { DEFAULT_SEARCH_TUNING, type SearchTuning } from "./search-tuning";
 
@@ -95,7 +96,9 @@ export function whereSql(conditions: SQL[]): SQL {
  * every price is matched, as a plan of all names, so a listing is counted and paged the way a search
  * is (price-listing.ts): in force first, then by unit price, for relevance.
  */
-export async function searchPrices(db: Db, query: PriceQuery, tuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<PricePage> {
+export async function searchPrices(db: Db, query: PriceQuery, searchTuning: SearchTuning = DEFAULT_SEARCH_TUNING): Promise<PricePage> {
+  // D1 allows five terms in a compound SELECT (search-sql.ts), so at most five ranges are merged in one.
+  const tuning = d1BindingOf(db) ? { ...searchTuning, maxMergeArms: Math.min(searchTuning.maxMergeArms, MAX_COMPOUND_TERMS) } : searchTuning;
   const limit = query.limit ?? 50;
   const sort = query.sort ?? "relevance";
   const filters = renderFilter(await parsePriceFilter(db, query));

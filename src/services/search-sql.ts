@@ -61,7 +61,7 @@ export function anyOf(parts: ReadonlyArray<SQL>): SQL {
  * D1 allows five terms in one compound SELECT (SQLite's own default is 500): more arms than that
  * failed there ("too many terms in compound SELECT"), so they are nested, at most five per UNION ALL.
  */
-const MAX_COMPOUND_TERMS = 5;
+export const MAX_COMPOUND_TERMS = 5;
 
 /** `arms` as one UNION ALL of their rows, nested so that no compound SELECT has more than MAX_COMPOUND_TERMS terms. */
 export function unionAll(arms: ReadonlyArray<SQL>): SQL {

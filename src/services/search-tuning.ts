@@ -45,6 +45,12 @@ export type SearchTuning = {
    */
   groupsArmFrom: number;
   /**
+   * Up to this many groups, a page's first prices in unit-price order are read as one compound
+   * SELECT that SQLite merges (group-arms.ts), not each group's first n sorted together. Its text
+   * repeats the filters in every group's term; on D1, which allows five terms, at most five.
+   */
+  maxMergeArms: number;
+  /**
    * Up to this many prices a start of one code column is read as one range of search_code_prices
    * (about 0.15 µs a price) rather than first looked for in the global unit-price order.
    */
@@ -60,5 +66,6 @@ export const DEFAULT_SEARCH_TUNING: SearchTuning = {
   maxGroupArms: 400,
   armCostRows: 50,
   groupsArmFrom: 2,
+  maxMergeArms: 64,
   maxCodeRangeRows: 40000,
 };

@@ -27,6 +27,7 @@ const FAST: SearchTuning = {
   maxGroupArms: 400,
   armCostRows: 50,
   groupsArmFrom: 1_000_000,
+  maxMergeArms: 0,
   maxCodeRangeRows: 0,
 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
@@ -39,6 +40,8 @@ const SHORT_ONE_SET: SearchTuning = { ...SHORT, maxGroupArms: 0 };
 const BY_RANGES: SearchTuning = { ...FAST, maxFirmRanges: 1_000_000, armCostRows: 0 };
 /** As BY_RANGES, with the ranges read as one arm (their keys as a list, one correlated read each). */
 const BY_ONE_ARM: SearchTuning = { ...BY_RANGES, groupsArmFrom: 1 };
+/** As BY_ONE_ARM, with the ranges merged in one compound SELECT ordered and limited as a whole, whenever there are two or more. */
+const MERGED: SearchTuning = { ...BY_ONE_ARM, maxMergeArms: 400, armCostRows: -1_000_000 };
 /** A start of a code read as one range of search_code_prices whatever its size, never through the unit-price order. */
 const CODE_RANGE: SearchTuning = { ...FAST, maxCodeRangeRows: 1_000_000 };
 const ORDINARY: SearchTuning = {
@@ -50,6 +53,7 @@ const ORDINARY: SearchTuning = {
   maxGroupArms: 400,
   armCostRows: 50,
   groupsArmFrom: 1_000_000,
+  maxMergeArms: 0,
   maxCodeRangeRows: 0,
 };
 
@@ -246,6 +250,12 @@ describe("broad matches", () => {
       const arm = oneArm.texts().find((s) => s.includes("INDEXED BY price_search_firm_rank_idx"));
       expect(arm, "the firms' ranges as one arm").toBeDefined();
       expect(arm).not.toContain(" UNION ALL ");
+      const merged = recording(more.db);
+      expect(await walk(merged.db, { q: "康药业", limit: 1 }, MERGED)).toEqual(byRanges);
+      const compound = merged.texts().find((s) => s.includes("INDEXED BY price_search_firm_rank_idx"));
+      expect(compound, "the firms' ranges merged: one term each, ordered and limited as a whole").toMatch(
+        /firm_id = \d+ .* UNION ALL .*firm_id = \d+ .* ORDER BY u ASC, id ASC LIMIT 2\)/s,
+      );
     } finally {
       more.close();
     }
@@ -263,6 +273,7 @@ describe("broad matches", () => {
         const oneSet = await walk(world.db, { ...query, limit }, SHORT_ONE_SET);
         const byRanges = await walk(world.db, { ...query, limit }, BY_RANGES);
         const oneArm = await walk(world.db, { ...query, limit }, BY_ONE_ARM);
+        const merged = await walk(world.db, { ...query, limit }, MERGED);
         const codeRange = await walk(world.db, { ...query, limit }, CODE_RANGE);
         const ordinary = await walk(world.db, { ...query, limit }, ORDINARY);
         expect(fast, `${JSON.stringify(query)} limit ${limit}`).toEqual(ordinary);
@@ -270,6 +281,7 @@ describe("broad matches", () => {
         expect(oneSet, `${JSON.stringify(query)} limit ${limit}, short windows, one set`).toEqual(ordinary);
         expect(byRanges, `${JSON.stringify(query)} limit ${limit}, firms' ranges`).toEqual(ordinary);
         expect(oneArm, `${JSON.stringify(query)} limit ${limit}, ranges as one arm`).toEqual(ordinary);
+        expect(merged, `${JSON.stringify(query)} limit ${limit}, ranges merged`).toEqual(ordinary);
         expect(codeRange, `${JSON.stringify(query)} limit ${limit}, code ranges`).toEqual(ordinary);
         const whole = await searchPrices(world.db, { ...query, limit: 200 });
         expect(fast.ids).toEqual(whole.items.map((i) => i.id));

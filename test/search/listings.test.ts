@@ -16,7 +16,9 @@ const WALK = WALK_TUNING;
 /** Every page through the matched groups' own ranges, one read each. */
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 /** Every page through the matched groups' ranges as one arm (their keys as a list, one correlated read each), never one SELECT per range. */
-const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1 };
+const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1, maxMergeArms: 0 };
+/** As ONE_ARM, with the ranges' first prices by unit price merged in one compound SELECT whenever there are two or more. */
+const MERGED: SearchTuning = { ...RANGES, groupsArmFrom: 1, maxMergeArms: 400, armCostRows: -1_000_000 };
 /** Every page through the matched groups' ranges, one SELECT each however many. */
 const PER_RANGE: SearchTuning = { ...RANGES, groupsArmFrom: 1_000_000 };
 /** Every page through one IN list of the matched groups, sorted whole. */
@@ -47,12 +49,12 @@ function expectedOrder(rows: Row[], sort: Exclude<PriceSort, "relevance">): numb
   return [...rows].sort((a, b) => dir * (key(a) - key(b) || a.id - b.id)).map((r) => r.id);
 }
 
-async function walk(query: PriceQuery, tuning: SearchTuning): Promise<{ ids: number[]; totals: number[] }> {
+async function walk(query: PriceQuery, tuning: SearchTuning, db = world.db): Promise<{ ids: number[]; totals: number[] }> {
   const ids: number[] = [];
   const totals: number[] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 400; guard++) {
-    const page = await searchPrices(world.db, { include: "ended", ...query, cursor }, tuning);
+    const page = await searchPrices(db, { include: "ended", ...query, cursor }, tuning);
     ids.push(...page.items.map((i) => i.id));
     totals.push(page.total);
     if (!page.nextCursor) return { ids, totals };
@@ -72,6 +74,7 @@ describe("lists in an explicit order, on the real national results", () => {
   ];
 
   it("every page equals a plain ORDER BY, whichever way it is read", { timeout: 60_000 }, async () => {
+    const merged: string[] = [];
     const rows = await allPrices();
     expect(rows.length).toBeGreaterThan(500);
     for (const { query, keep } of filters) {
@@ -86,14 +89,19 @@ describe("lists in an explicit order, on the real national results", () => {
           ["ranges one SELECT each", PER_RANGE],
           ["one list", ONE_LIST],
           ["short windows", SHORT],
+          ["ranges merged", MERGED],
         ] as const) {
-          const got = await walk({ ...query, sort, limit: 37 }, tuning);
+          const seen = recording(world.db);
+          const got = await walk({ ...query, sort, limit: 37 }, tuning, seen.db);
+          if (tuning === MERGED && (sort === "unitPrice" || sort === "-unitPrice"))
+            merged.push(...seen.texts().filter((s) => /UNION ALL .* ORDER BY u (ASC|DESC), id (ASC|DESC) LIMIT/s.test(s)));
           const label = `${JSON.stringify(query)} ${sort} (${name})`;
           expect(got.ids, label).toEqual(expected);
           expect(new Set(got.totals), label).toEqual(new Set([kept.length]));
         }
       }
     }
+    expect(merged.length, "pages by unit price read as one merged compound SELECT").toBeGreaterThan(0);
   });
 
   it("a list without a query puts prices in force first, then the cheapest unit price", async () => {

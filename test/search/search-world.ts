@@ -34,5 +34,6 @@ export const WALK_TUNING: SearchTuning = {
   maxGroupArms: 400,
   armCostRows: 50,
   groupsArmFrom: 2,
+  maxMergeArms: 64,
   maxCodeRangeRows: 40000,
 };
