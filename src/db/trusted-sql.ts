@@ -99,6 +99,7 @@ const TABLE_SCHEMA = Symbol.for("drizzle:Schema");
 
 /** A table's name as SQL text (drizzle's own rendering for a table of no schema, ours), kept per table; null for a table in a schema. */
 function tableText(table: Table): string | null {
+  // as unknown as: a table's schema is kept under a symbol that drizzle's types leave out.
   if ((table as unknown as Record<symbol, unknown>)[TABLE_SCHEMA] !== undefined) return null;
   let name = tableNames.get(table);
   if (name === undefined) tableNames.set(table, (name = quoteIdentifier(getTableName(table))));
