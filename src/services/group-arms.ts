@@ -10,6 +10,9 @@ const ps = renderedAlias(priceSearch, "ps");
 /** price_search's rank indexes (src/db/schema.ts): a group is one range of its kind's. */
 const NAME_RANK_INDEX = "price_search_name_rank_idx";
 const FIRM_RANK_INDEX = "price_search_firm_rank_idx";
+/** And their reduction indexes (drizzle/0019): a group in reduction order, prices without one first. */
+const NAME_DISCOUNT_INDEX = "price_search_name_discount_idx";
+const FIRM_DISCOUNT_INDEX = "price_search_firm_discount_idx";
 
 /** A group of one name or firm (the arm's kind), batch and cycle: one range of its rank index. */
 export type GroupKey = { termId: number; batchId: string; cs: string; ce: string };
@@ -33,7 +36,7 @@ export function groupsArm(opts: {
   first?: { n: number; desc: boolean; merge?: boolean };
   key?: SQL;
 }): SQL {
-  if (opts.first?.merge) return mergedFirsts({ ...opts, first: opts.first });
+  if (opts.first?.merge) return mergedRanges({ ...opts, ...opts.first, by: "unitPrice" });
   // One chunk of text for the whole list: a chunk per value made rendering it cost as much as preparing it.
   const keys = trustedSql(
     opts.groups.map((g) => `(${intLiteral(g.termId)}, ${textLiteral(g.batchId)}, ${textLiteral(g.cs)}, ${textLiteral(g.ce)})`).join(", "),
@@ -66,39 +69,57 @@ export function groupsArm(opts: {
 }
 
 /**
- * The groups' first n rows in unit-price order as one compound SELECT of a range each, ordered and
- * limited as a whole: SQLite then merges the ranges, each already in the order of its rank index,
- * and stops after n rows, so a page reads about n + one row per group, where a limited read of each
- * range reads n per group and sorts them all (54 firms' groups of 演示远山, a page of 100: 5,454 rows
- * and 6.0 ms against 1.4 ms). Each range repeats the conditions, so its text grows with the groups;
- * and D1 allows five terms in a compound SELECT (search-sql.ts): see mergeCheaper.
+ * The groups' first n rows in one order as one compound SELECT of a range each, ordered and limited
+ * as a whole: SQLite then merges the ranges, each already in the order of its index, and stops after
+ * n rows, so a page reads about n + one row per group, where a limited read of each range reads n
+ * per group and sorts them all (54 firms' groups of 演示远山, a page of 100: 5,454 rows and 6.0 ms
+ * against 1.4 ms), and a sort by reduction read every range whole. Each range repeats the
+ * conditions, so the text grows with the groups, and D1 allows five terms in a compound SELECT
+ * (search-sql.ts): see mergeCheaper.
+ *
+ * By unit price (the rank indexes) it selects `id` and `u`; by reduction (the reduction indexes)
+ * `id` and `v`, the reduction, over prices that have one only, since the index holds those without
+ * one first and the sorts put them last: `after` is then a reduction and an id to continue past.
  */
-function mergedFirsts(opts: {
+export function mergedRanges(opts: {
   kind: "n" | "f";
   groups: readonly GroupKey[];
   where: SQL;
   only?: ReadonlyMap<number, SQL>;
-  first: { n: number; desc: boolean };
+  n: number;
+  desc: boolean;
+  by: "unitPrice" | "discount";
+  after?: { v: number; id: number } | null;
 }): SQL {
-  const indexed = trustedSql(`INDEXED BY ${opts.kind === "n" ? NAME_RANK_INDEX : FIRM_RANK_INDEX}`);
+  const byPrice = opts.by === "unitPrice";
+  const index = byPrice ? (opts.kind === "n" ? NAME_RANK_INDEX : FIRM_RANK_INDEX) : opts.kind === "n" ? NAME_DISCOUNT_INDEX : FIRM_DISCOUNT_INDEX;
+  const indexed = trustedSql(`INDEXED BY ${index}`);
+  const dir = trustedSql(opts.desc ? "DESC" : "ASC");
+  const column = byPrice ? foldedSql`${ps.unitPriceE4} AS u` : foldedSql`${ps.discountBp} AS v`;
+  const past = opts.after
+    ? [foldedSql`(${ps.discountBp}, ${ps.priceId}) ${trustedSql(opts.desc ? "<" : ">")} (${litInt(opts.after.v)}, ${litInt(opts.after.id)})`]
+    : [];
+  const reduced = byPrice ? [] : [foldedSql`${ps.discountBp} IS NOT NULL`, ...past];
   const arms = opts.groups.map((g) => {
     const range = foldedSql`${opts.kind === "n" ? ps.nameId : ps.firmId} = ${litInt(g.termId)} AND ${ps.batchId} = ${litText(g.batchId)}
       AND ${ps.cycleStart} = ${litText(g.cs)} AND ${ps.cycleEnd} = ${litText(g.ce)}`;
     const only = opts.kind === "n" ? opts.only?.get(g.termId) : undefined;
-    return foldedSql`SELECT ${ps.priceId} AS id, ${ps.unitPriceE4} AS u FROM ${priceSearch} ${ps} ${indexed} WHERE ${allOf([range, ...(only ? [only] : []), opts.where])}`;
+    return foldedSql`SELECT ${ps.priceId} AS id, ${column} FROM ${priceSearch} ${ps} ${indexed} WHERE ${allOf([range, ...reduced, ...(only ? [only] : []), opts.where])}`;
   });
-  const dir = opts.first.desc ? "DESC" : "ASC";
-  return foldedSql`SELECT id, u FROM (${sql.join(arms, foldedSql` UNION ALL `)} ORDER BY u ${trustedSql(dir)}, id ${trustedSql(dir)} LIMIT ${litInt(opts.first.n)})`;
+  const key = trustedSql(byPrice ? "u" : "v");
+  return foldedSql`SELECT id, ${key} FROM (${sql.join(arms, foldedSql` UNION ALL `)} ORDER BY ${key} ${dir}, id ${dir} LIMIT ${litInt(opts.n)})`;
 }
 
 /**
- * Whether merging the groups' ranges (mergedFirsts) reads less than their first n each: the rows
- * it saves (each group's matched prices up to n, against n and a row per group) must outweigh what
- * each group's term of the statement costs to prepare (SearchTuning.armCostRows), and the terms be
- * at most SearchTuning.maxMergeArms.
+ * Whether merging the groups' ranges (mergedRanges), which reads about `merged` rows and one more
+ * per group, reads less than the other way (`other` rows: each group's first n, or every row) by
+ * more than each group's term of the statement costs to prepare (SearchTuning.armCostRows); and
+ * the terms are at most SearchTuning.maxMergeArms.
  */
-export function mergeCheaper(groups: ReadonlyArray<{ n: number }>, n: number, tuning: Pick<SearchTuning, "maxMergeArms" | "armCostRows">): boolean {
-  if (groups.length < 2 || groups.length > tuning.maxMergeArms) return false;
-  const firsts = groups.reduce((sum, g) => sum + Math.min(n, g.n), 0);
-  return firsts - (n + groups.length) > groups.length * tuning.armCostRows;
+export function mergeCheaper(groups: number, other: number, merged: number, tuning: Pick<SearchTuning, "maxMergeArms" | "armCostRows">): boolean {
+  if (groups < 2 || groups > tuning.maxMergeArms) return false;
+  return other - (merged + groups) > groups * tuning.armCostRows;
 }
+
+/** The rows a read of each group's first n matched prices reads, at the least. */
+export const firstRows = (groups: ReadonlyArray<{ n: number }>, n: number): number => groups.reduce((sum, g) => sum + Math.min(n, g.n), 0);

@@ -4,7 +4,7 @@ import { readRows } from "../db/read-rows";
 import { priceSearch, prices, searchCodePrices, searchTerms } from "../db/schema";
 import { columnNames, renderedAlias } from "../db/trusted-sql";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { groupsArm, mergeCheaper } from "./group-arms";
+import { firstRows, groupsArm, mergeCheaper, mergedRanges } from "./group-arms";
 import type { FilterSql } from "./price-filter-sql";
 import { batchesOfGroups, codeRange, codeRangeRows, codeStartGroupCounts, type Group, groupRange, onlyOfNames, planCondition } from "./search";
 import type { SearchPlan } from "./search-match";
@@ -70,11 +70,14 @@ function keyOf(sort: ListSort, alias: Alias = "p"): { expr: SQL; desc: boolean }
     case "-unitPrice":
       return { expr: sql`${t.unitPriceE4}`, desc: true };
     case "discount":
-      return { expr: sql`COALESCE(${t.discountBp}, 1000000000)`, desc: false };
+      return { expr: sql`COALESCE(${t.discountBp}, ${litInt(NO_REDUCTION.ascending)})`, desc: false };
     case "-discount":
-      return { expr: sql`COALESCE(${t.discountBp}, -1000000000)`, desc: true };
+      return { expr: sql`COALESCE(${t.discountBp}, ${litInt(NO_REDUCTION.descending)})`, desc: true };
   }
 }
+
+/** The key of a price without a reduction in each direction of a sort by reduction: past every reduction, so last. */
+const NO_REDUCTION = { ascending: 1_000_000_000, descending: -1_000_000_000 };
 
 type Alias = "p" | "ps";
 /** prices and price_search both hold the unit price and reduction a sort reads. */
@@ -165,15 +168,49 @@ export async function sortedPage(
     list.length >= opts.tuning.groupsArmFrom && (list[0]?.group.kind === "n" || list[0]?.group.kind === "f")
       ? groupsArm({ kind: list[0].group.kind, groups: list.map((r) => r.group), only: onlyOf, ...read })
       : null;
+  // By reduction: the ranges merged in reduction order (group-arms.ts) when that reads fewer rows
+  // than reading them whole; null when it does not, or the page reaches the prices without a reduction.
+  const mergedByReduction = async (list: GroupRange[]): Promise<Row[] | null> => {
+    const kind = list[0]?.group.kind;
+    if (kind !== "n" && kind !== "f") return null;
+    if (after && Number(after.v) === (desc ? NO_REDUCTION.descending : NO_REDUCTION.ascending)) return null;
+    const groups = list.map((r) => r.group);
+    const matched = totalOf(groups);
+    // Whole, the ranges are read through (under a maximum unit price, only their prices up to it,
+    // which the rank index seeks); merged in reduction order, about n rows for every n they match.
+    const whole = opts.filters.filter.maxUnitPriceE4 === undefined ? sizeOf(groups) : matched;
+    if (matched < n || !mergeCheaper(list.length, whole, Math.ceil((n * sizeOf(groups)) / matched), opts.tuning)) return null;
+    const min = opts.filters.filter.minDiscountBp;
+    // The minimum as a bound on the reduction index, where the filters test it on each row read.
+    const from = min === undefined ? [] : [sql`${ps.discountBp} >= ${litInt(clamp(min))}`];
+    const merged = mergedRanges({
+      kind,
+      groups: list.map((r) => r.group),
+      where: allOf([...from, inRange]),
+      only: onlyOf,
+      n,
+      desc,
+      by: "discount",
+      after: after ? { v: Number(after.v), id: after.id } : null,
+    });
+    const rows = await readRows<Row>(db, merged);
+    return rows.length >= n ? rows : null;
+  };
   // By reduction: every range read whole, within the sort's bounds.
-  const wholeRanges = (list: GroupRange[]) => {
+  const wholeRanges = async (list: GroupRange[]) => {
+    const merged = await mergedByReduction(list);
+    if (merged) return merged;
     const one = oneArm(list, { where: allOf([...boundsOf(opts.sort, "ps", after, opts.filters), inRange]), key: keyOf(opts.sort, "ps").expr });
     return mergeArms(one ? [one] : list.map(({ range }) => arm(range)));
   };
   // By unit price: each range's first n past the cursor (and within `reach`), already in order.
   const firstOfRanges = (list: GroupRange[], reach: SQL[] = []) => {
     const merge = mergeCheaper(
-      list.map((r) => r.group),
+      list.length,
+      firstRows(
+        list.map((r) => r.group),
+        n,
+      ),
       n,
       opts.tuning,
     );

@@ -18,7 +18,7 @@ import { foldedSql, renderedAlias } from "../db/trusted-sql";
 import { OTHER_FIELDS_TIER } from "../domain/search-query";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { groupsArm, mergeCheaper } from "./group-arms";
+import { firstRows, groupsArm, mergeCheaper } from "./group-arms";
 import { priceBandEnd } from "./price-bands";
 import { type CellFilter, type FilterSql, inForceSql, type PriceCellFilter } from "./price-filter-sql";
 import { CODE_LEVELS, CODE_PRICE_CELL_LEVELS, charLength, planIsEmpty, type SearchPlan } from "./search-match";
@@ -608,7 +608,7 @@ function keyArms(plan: SearchPlan, filters: FilterSql, groups: Group[], k: Key, 
         groups: own,
         where: allOf([...(kind === "f" ? notNamed(plan) : []), ...where]),
         only: onlyOf,
-        first: { n, desc: false, merge: mergeCheaper(own, n, opts.tuning) },
+        first: { n, desc: false, merge: mergeCheaper(own.length, firstRows(own, n), n, opts.tuning) },
       });
       arms.push(foldedSql`SELECT id, ${litInt(k.tier)} AS tier, ${litInt(k.nc)} AS nc, u FROM (${rows})`);
     }

@@ -17,7 +17,7 @@ const WALK = WALK_TUNING;
 const RANGES: SearchTuning = { ...WALK, maxScanWindow: 0 };
 /** Every page through the matched groups' ranges as one arm (their keys as a list, one correlated read each), never one SELECT per range. */
 const ONE_ARM: SearchTuning = { ...RANGES, groupsArmFrom: 1, maxMergeArms: 0 };
-/** As ONE_ARM, with the ranges' first prices by unit price merged in one compound SELECT whenever there are two or more. */
+/** As ONE_ARM, with the ranges' first prices by unit price or by reduction merged in one compound SELECT whenever there are two or more. */
 const MERGED: SearchTuning = { ...RANGES, groupsArmFrom: 1, maxMergeArms: 400, armCostRows: -1_000_000 };
 /** Every page through the matched groups' ranges, one SELECT each however many. */
 const PER_RANGE: SearchTuning = { ...RANGES, groupsArmFrom: 1_000_000 };
@@ -75,6 +75,7 @@ describe("lists in an explicit order, on the real national results", () => {
 
   it("every page equals a plain ORDER BY, whichever way it is read", { timeout: 60_000 }, async () => {
     const merged: string[] = [];
+    const mergedByReduction: string[] = [];
     const rows = await allPrices();
     expect(rows.length).toBeGreaterThan(500);
     for (const { query, keep } of filters) {
@@ -95,6 +96,8 @@ describe("lists in an explicit order, on the real national results", () => {
           const got = await walk({ ...query, sort, limit: 37 }, tuning, seen.db);
           if (tuning === MERGED && (sort === "unitPrice" || sort === "-unitPrice"))
             merged.push(...seen.texts().filter((s) => /UNION ALL .* ORDER BY u (ASC|DESC), id (ASC|DESC) LIMIT/s.test(s)));
+          if (tuning === MERGED && (sort === "discount" || sort === "-discount"))
+            mergedByReduction.push(...seen.texts().filter((s) => /_discount_idx .* UNION ALL .* ORDER BY v (ASC|DESC), id (ASC|DESC) LIMIT/s.test(s)));
           const label = `${JSON.stringify(query)} ${sort} (${name})`;
           expect(got.ids, label).toEqual(expected);
           expect(new Set(got.totals), label).toEqual(new Set([kept.length]));
@@ -102,6 +105,7 @@ describe("lists in an explicit order, on the real national results", () => {
       }
     }
     expect(merged.length, "pages by unit price read as one merged compound SELECT").toBeGreaterThan(0);
+    expect(mergedByReduction.length, "pages by reduction read as one merged compound SELECT of the reduction indexes").toBeGreaterThan(0);
   });
 
   it("a list without a query puts prices in force first, then the cheapest unit price", async () => {
