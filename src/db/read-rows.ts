@@ -27,9 +27,7 @@ export async function readRows<T>(db: Db, query: SQL | string, args: readonly In
   if (typeof query !== "string") {
     if (!client || "d1" in client) return db.all<T>(query);
     const text = plainText(query);
-    // as unknown as: @libsql/client types rows as Row (values by index and name); the caller names the columns it selected.
-    if (text !== null) return (await client.libsql.execute({ sql: text, args: [] })).rows as unknown as T[];
-    const q = dialect.sqlToQuery(query);
+    const q = text === null ? dialect.sqlToQuery(query) : { sql: text, params: [] };
     // as unknown as: @libsql/client types rows as Row (values by index and name); the caller names the columns it selected.
     return (await client.libsql.execute({ sql: q.sql, args: q.params as InValue[] })).rows as unknown as T[];
   }

@@ -185,7 +185,7 @@ export async function sortedPage(
     const from = min === undefined ? [] : [sql`${ps.discountBp} >= ${litInt(clamp(min))}`];
     const merged = mergedRanges({
       kind,
-      groups: list.map((r) => r.group),
+      groups,
       where: allOf([...from, inRange]),
       only: onlyOf,
       n,

@@ -45,9 +45,10 @@ export type SearchTuning = {
    */
   groupsArmFrom: number;
   /**
-   * Up to this many groups, a page's first prices in unit-price order are read as one compound
-   * SELECT that SQLite merges (group-arms.ts), not each group's first n sorted together. Its text
-   * repeats the filters in every group's term; on D1, which allows five terms, at most five.
+   * Up to this many groups, a page's first prices in unit-price order (or a listing's by reduction)
+   * may be read as one compound SELECT that SQLite merges (group-arms.ts), rather than each group's
+   * first n sorted together (or every price of each). Its text repeats the filters in every group's
+   * term; on D1, which allows five terms, at most five.
    */
   maxMergeArms: number;
   /**
