@@ -17,8 +17,10 @@ export function ensureFileDirectory(url: string): void {
 /** Settings that make an embedded file safe for concurrent readers and one writer. */
 export async function tuneEmbedded(handle: LibsqlHandle, url: string, { busyTimeoutMs = 5000 } = {}): Promise<void> {
   if (!url.startsWith("file:")) return;
-  await handle.client.execute("PRAGMA journal_mode = WAL");
+  // The wait first: reading the schema to switch the journal is refused at once, not waited for,
+  // while another process holds the file (an import's last connection checkpointing as it closes).
   await handle.client.execute(`PRAGMA busy_timeout = ${Math.max(0, Math.round(busyTimeoutMs))}`);
+  await handle.client.execute("PRAGMA journal_mode = WAL");
   await handle.client.execute("PRAGMA foreign_keys = ON");
 }
 
