@@ -98,9 +98,10 @@ export function nodeDeps(handle: LibsqlHandle, url: string, authToken: string | 
   return {
     deps,
     connection,
-    close: () => {
+    /** Closes the connection and the read threads, waiting up to `statementWaitMs` for a thread still inside a statement. */
+    close: async (statementWaitMs?: number) => {
       connection.close();
-      void readPool?.close();
+      await readPool?.close(statementWaitMs);
     },
   };
 }

@@ -12,9 +12,12 @@ export type Db = BaseSQLiteDatabase<"async", unknown, typeof schema> & {
 
 export type LibsqlHandle = { db: Db; client: Client; close: () => void };
 
-/** Opens a libSQL database (embedded file or server). The caller owns and closes it. */
-export function openLibsql(url: string, authToken?: string): LibsqlHandle {
-  const client = createClient({ url, authToken });
+/**
+ * Opens a libSQL database (embedded file or server). The caller owns and closes it. `wrap` stands
+ * in for the client everywhere, drizzle included (an import thread's gate on the driver).
+ */
+export function openLibsql(url: string, authToken?: string, wrap: (client: Client) => Client = (c) => c): LibsqlHandle {
+  const client = wrap(createClient({ url, authToken }));
   // as unknown as: drizzle's libSQL database type declares its own batch() signature, narrower than Db's common one.
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, client, close: () => client.close() };

@@ -10,11 +10,19 @@ export function cancelAfterMs(graceMs: number): number {
   return graceMs - Math.min(1000, graceMs / 5);
 }
 
+/**
+ * How long a stop waits, past its grace if need be, for a statement still inside the embedded driver
+ * on another thread (a read cancelled at the deadline, an import being validated) to return: the
+ * process exiting under one aborts it (SIGABRT, not exit code 0).
+ */
+export const STATEMENT_WAIT_MS = 10_000;
+
 type Options = {
   server: RunningServer;
-  closeDatabase: () => void;
-  /** Ends the threads of requests cancelled at the deadline (imports), within the time given, before the process exits. */
-  stopThreads?: (withinMs: number) => Promise<void>;
+  /** Closes the database at once, then resolves when the read threads have gone (up to the time given). */
+  closeDatabase: (statementWaitMs: number) => void | Promise<void>;
+  /** Ends the threads of requests cancelled at the deadline (imports), on their own within `withinMs`, before the process exits. */
+  stopThreads?: (withinMs: number, statementWaitMs: number) => Promise<void>;
   graceMs: number;
   log?: (line: string) => void;
   exit?: (code: number) => void;
@@ -29,17 +37,27 @@ type Options = {
  */
 export function stopGracefullyOnSignals({ server, closeDatabase, stopThreads, graceMs, log = console.log, exit = process.exit }: Options): () => void {
   let finished = false;
-  let databaseClosed = false;
-  const closeOnce = () => {
-    if (databaseClosed) return;
-    databaseClosed = true;
-    closeDatabase();
+  let closing: Promise<void> | undefined;
+  const failed = (err: unknown) => log(`closing the database failed: ${String(err)}`);
+  // The database closes within this call (no write can follow it); what is awaited is the threads' going.
+  const closeOnce = (): Promise<void> => {
+    if (!closing) {
+      try {
+        closing = Promise.resolve(closeDatabase(STATEMENT_WAIT_MS)).catch(failed);
+      } catch (err) {
+        failed(err);
+        closing = Promise.resolve();
+      }
+    }
+    return closing;
   };
-  const finish = (code: number, line: string) => {
+  /** Exits once the read threads have gone, or at once (a second signal). */
+  const finish = async (code: number, line: () => string, { waitForThreads = true } = {}) => {
     if (finished) return;
     finished = true;
-    closeOnce();
-    log(line);
+    const closed = closeOnce();
+    if (waitForThreads) await closed;
+    log(line());
     exit(code);
   };
   return onStopSignals({
@@ -56,28 +74,30 @@ export function stopGracefullyOnSignals({ server, closeDatabase, stopThreads, gr
         // Answers already complete (e.g. an import that committed while this timer waited behind
         // its write) get a moment to reach their clients, within the rest of the grace period.
         const flushMs = Math.min(250, (graceMs - cancelAt) / 2);
-        closeOnce();
+        void closeOnce();
         void Promise.race([drained, new Promise((r) => setTimeout(r, flushMs))]).then(async () => {
           server.destroy();
           // Threads still running (an import cancelled while it was read) end before the process does.
-          await stopThreads?.(Math.max(50, graceMs - cancelAt - flushMs));
-          finish(
+          await stopThreads?.(Math.max(50, graceMs - cancelAt - flushMs), STATEMENT_WAIT_MS);
+          await finish(
             0,
-            `stopped after ${seconds()} s: cancelled ${cancelled} request(s) still running; database closed (an import cancelled before its final write wrote nothing; GET /api/v1/imports lists what was written)`,
+            () =>
+              `stopped after ${seconds()} s: cancelled ${cancelled} request(s) still running; database closed (an import cancelled before its final write wrote nothing; GET /api/v1/imports lists what was written)`,
           );
         });
       }, cancelAt);
       void drained.then(() => {
         if (cancelling) return;
         clearTimeout(deadline);
-        finish(0, `stopped after ${seconds()} s: every request finished; database closed`);
+        void finish(0, () => `stopped after ${seconds()} s: every request finished; database closed`);
       });
     },
     immediate(signal) {
       server.destroy();
-      finish(
+      void finish(
         signalExitCode(signal),
-        `${signal} again: stopped at once, requests still running were dropped (an import among them that had not committed wrote nothing)`,
+        () => `${signal} again: stopped at once, requests still running were dropped (an import among them that had not committed wrote nothing)`,
+        { waitForThreads: false },
       );
     },
   });

@@ -3,6 +3,7 @@ import { AppError } from "../errors";
 import type { ImportProgress } from "../import/source";
 import type { ImportPreview } from "../services/import-preview";
 import type { ImportReport, ImportRequest } from "../services/imports";
+import { createDriverGate, type DriverGate, endThread } from "./driver-gate";
 import { importThreadModule, threadBuilt } from "./thread-entry";
 
 /** What the route hands the thread: the request's plain settings (no functions, no bytes). */
@@ -15,7 +16,7 @@ export type SpooledImportRequest = Pick<
   previewSamples?: boolean;
 };
 
-export type ImportWorkerData = { url: string; authToken?: string; path: string; request: SpooledImportRequest };
+export type ImportWorkerData = { url: string; authToken?: string; path: string; request: SpooledImportRequest; gate: DriverGate };
 
 export type ImportWorkerMessage =
   | { type: "progress"; progress: ImportProgress }
@@ -51,6 +52,26 @@ const IMPORT_YOUNG_GENERATION_MB = 8;
  */
 export const importThreadBuilt = (): boolean => threadBuilt("import-worker");
 
+/** The import threads running now, each with its gate, so that a stop can end them before the process exits. */
+const running = new Map<Worker, DriverGate>();
+/** Threads a stop has asked to end: whatever they answer then, the import was stopped. */
+const stopping = new WeakSet<Worker>();
+
+/**
+ * Ends every import thread and waits until each has gone: each is asked to stop (it starts no
+ * statement more, rolls back and closes), and one still running after `withinMs` is ended as soon
+ * as none of its statements is inside the driver, up to `statementWaitMs` (driver-gate.ts). The process exiting, or a
+ * thread being terminated, while a statement runs aborts the process (SIGABRT, not exit code 0).
+ */
+export async function stopImportThreads(withinMs: number, statementWaitMs: number): Promise<void> {
+  await Promise.all(
+    [...running].map(([worker, gate]) => {
+      stopping.add(worker);
+      return endThread(worker, gate, withinMs, statementWaitMs);
+    }),
+  );
+}
+
 /**
  * An import over HTTP peaked at 885 MB of RSS for a million prices and kept 567 MB after its answer:
  * the server's heap grew with the import's working set (keys of every row, statements, the batch
@@ -61,31 +82,11 @@ export const importThreadBuilt = (): boolean => threadBuilt("import-worker");
  * its heap the thread is stopped by V8 and the upload answers 500 import_failed; nothing was
  * committed, since the write transaction was still open.
  */
-/** The import threads running now, so that a stop can end them before the process exits. */
-const running = new Set<Worker>();
-
-/**
- * Ends every import thread and waits (up to `withinMs`) until each has gone. The process exiting
- * with a thread still inside the SQLite driver once ended in SIGABRT instead of exit code 0 (a
- * stop cancelling an import while it was validated, on a busy machine); ended first, the thread
- * leaves the driver at its next return to JavaScript and nothing is torn down under it.
- */
-export async function stopImportThreads(withinMs: number): Promise<void> {
-  if (!running.size) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.all([...running].map((w) => w.terminate())),
-    new Promise((r) => {
-      timer = setTimeout(r, withinMs);
-    }),
-  ]);
-  clearTimeout(timer);
-}
-
 export function spooledImporter(url: string, authToken: string | undefined, heapMb = DEFAULT_IMPORT_HEAP_MB): SpooledImporter {
   return (path, request, onProgress) =>
     new Promise((resolve, reject) => {
-      const data: ImportWorkerData = { url, authToken, path, request };
+      const gate = createDriverGate();
+      const data: ImportWorkerData = { url, authToken, path, request, gate };
       const worker = new Worker(importThreadModule("import-worker"), {
         eval: true,
         workerData: data,
@@ -93,7 +94,7 @@ export function spooledImporter(url: string, authToken: string | undefined, heap
         stdout: false,
         stderr: false,
       });
-      running.add(worker);
+      running.set(worker, gate);
       let settled = false;
       const settle = (fn: () => void) => {
         if (!settled) {
@@ -101,6 +102,8 @@ export function spooledImporter(url: string, authToken: string | undefined, heap
           fn();
         }
       };
+      // Asked to stop, a thread fails however it can (a refused statement, an error, its end).
+      const failed = (err: Error) => (stopping.has(worker) ? importFailed(new Error("the server is stopping"), heapMb) : err);
       worker.on("message", (m: ImportWorkerMessage) => {
         if (m.type === "progress") onProgress?.(m.progress);
         else if (m.type === "report")
@@ -109,17 +112,19 @@ export function spooledImporter(url: string, authToken: string | undefined, heap
           const e = m.error;
           settle(() =>
             reject(
-              e.appError
-                ? new AppError(e.appError.status, e.appError.code, e.appError.message, e.appError.details)
-                : Object.assign(new Error(e.message), { name: e.name ?? "Error" }),
+              failed(
+                e.appError
+                  ? new AppError(e.appError.status, e.appError.code, e.appError.message, e.appError.details)
+                  : Object.assign(new Error(e.message), { name: e.name ?? "Error" }),
+              ),
             ),
           );
         }
       });
-      worker.on("error", (err) => settle(() => reject(importFailed(err, heapMb))));
+      worker.on("error", (err) => settle(() => reject(failed(importFailed(err, heapMb)))));
       worker.on("exit", (code) => {
         running.delete(worker);
-        settle(() => reject(importFailed(new Error(`the import thread stopped (exit code ${code})`), heapMb)));
+        settle(() => reject(failed(importFailed(new Error(`the import thread stopped (exit code ${code})`), heapMb))));
       });
     });
 }

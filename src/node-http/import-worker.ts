@@ -8,6 +8,7 @@ import type { ImportProgress } from "../import/source";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { previewImport } from "../services/import-preview";
 import { runImport } from "../services/imports";
+import { gatedClient } from "./driver-gate";
 import { ownConnectionWrite } from "./import-connection";
 import type { ImportWorkerData, ImportWorkerMessage } from "./import-in-worker";
 
@@ -18,9 +19,11 @@ import type { ImportWorkerData, ImportWorkerMessage } from "./import-in-worker";
  */
 const data = workerData as ImportWorkerData;
 const post = (message: ImportWorkerMessage) => parentPort!.postMessage(message);
+// Every connection of this thread passes the gate the server ends it by (driver-gate.ts).
+const open = () => openLibsql(data.url, data.authToken, (client) => gatedClient(client, data.gate));
 
 async function main() {
-  const handle = openLibsql(data.url, data.authToken);
+  const handle = open();
   try {
     await tuneEmbedded(handle, data.url, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
     const heapLimitMb = resourceLimits.maxOldGenerationSizeMb ?? null;
@@ -37,7 +40,7 @@ async function main() {
       post({ type: "report", report, preview, heapLimitMb });
       return;
     }
-    const report = await runImport(handle.db, { ...request, write: ownConnectionWrite(() => openLibsql(data.url, data.authToken), data.url) });
+    const report = await runImport(handle.db, { ...request, write: ownConnectionWrite(open, data.url) });
     post({ type: "report", report, heapLimitMb });
   } finally {
     handle.close();

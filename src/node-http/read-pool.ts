@@ -28,7 +28,11 @@ export type ReadPool = {
   call<N extends ReadCallName>(name: N, ...args: Parameters<ReadCalls[N]>): Promise<Awaited<ReturnType<ReadCalls[N]>>> | null;
   /** Resolves once every thread has loaded the calls' module or failed to, or after `timeoutMs`: true when all can take calls. */
   callsReady(timeoutMs: number): Promise<boolean>;
-  close(): Promise<void>;
+  /**
+   * Ends the threads: each exits after its statement. One still inside SQLite after `waitMs` is left
+   * to finish; the process must not exit before it does (it would abort: see above).
+   */
+  close(waitMs?: number): Promise<void>;
   readonly size: number;
 };
 
@@ -281,9 +285,9 @@ export function createReadPool({
       clearTimeout(timer);
       return slots.every((s) => s.ready);
     },
-    async close() {
+    async close(waitMs = 1000) {
       closed = true;
-      // Threads exit after their statement; one still inside SQLite after a second is left to finish,
+      // Threads exit after their statement; one still inside SQLite after waitMs is left to finish,
       // unref'd again. Until then the thread and the timer keep the process alive: with both unref'd, a
       // process with nothing else to do exited before close() resolved.
       await Promise.all(
@@ -293,7 +297,7 @@ export function createReadPool({
           s.worker.ref();
           retire(s);
           let timer: NodeJS.Timeout | undefined;
-          await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+          await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
           clearTimeout(timer);
           s.worker.unref();
         }),

@@ -153,6 +153,31 @@ describe("reads on worker threads", () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
+  it("close(waitMs) lets a statement finish before the process exits, which would otherwise abort it", () => {
+    // The server's stop closes the pool and exits: had it exited while a thread was inside SQLite,
+    // the process would have aborted (SIGABRT, exit 134: the driver's "PendingException" panic).
+    const dir = mkdtempSync(join(tmpdir(), "vbp-pool-exit-"));
+    const script = join(dir, "exit.mts");
+    const slower = SLOW.replace("6000000", "15000000");
+    writeFileSync(
+      script,
+      `import { createReadPool } from ${JSON.stringify(resolve("src/node-http/read-pool.ts"))};
+      const pool = createReadPool({ path: process.argv[2], size: 2, budgetMs: 10000 });
+      await pool.execute("SELECT 1 AS one", []);
+      const started = performance.now();
+      pool.execute(${JSON.stringify(slower)}, []).then(() => console.log("statement done"), () => {});
+      await new Promise((r) => setTimeout(r, 50));
+      await pool.close(20000);
+      console.log("closed after " + Math.round(performance.now() - started) + " ms");
+      process.exit(0);`,
+    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", script, path], { encoding: "utf8", timeout: 40_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).not.toMatch(/panicked/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/statement done\nclosed after \d+ ms/);
+  }, 60_000);
+
   it("reports SQL errors as errors, not as rows", async () => {
     await expect(pool.execute("SELECT * FROM no_such_table", [])).rejects.toThrow(/no_such_table/);
   });
