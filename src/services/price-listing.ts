@@ -169,17 +169,23 @@ export async function sortedPage(
       ? groupsArm({ kind: list[0].group.kind, groups: list.map((r) => r.group), only: onlyOf, ...read })
       : null;
   // By reduction: the ranges merged in reduction order (group-arms.ts) when that reads fewer rows
-  // than reading them whole; null when it does not, or the page reaches the prices without a reduction.
-  const mergedByReduction = async (list: GroupRange[]): Promise<Row[] | null> => {
-    const kind = list[0]?.group.kind;
-    if (kind !== "n" && kind !== "f") return null;
-    if (after && Number(after.v) === (desc ? NO_REDUCTION.descending : NO_REDUCTION.ascending)) return null;
+  // than reading them whole (about n rows for every n they match), and what either reads.
+  const byReduction = (list: GroupRange[]) => {
     const groups = list.map((r) => r.group);
+    const kind = list[0]?.group.kind;
     const matched = totalOf(groups);
-    // Whole, the ranges are read through (under a maximum unit price, only their prices up to it,
-    // which the rank index seeks); merged in reduction order, about n rows for every n they match.
-    const whole = opts.filters.filter.maxUnitPriceE4 === undefined ? sizeOf(groups) : matched;
-    if (matched < n || !mergeCheaper(list.length, whole, Math.ceil((n * sizeOf(groups)) / matched), opts.tuning)) return null;
+    const whole = readWhole(groups, opts.filters);
+    const mergedRows = Math.ceil((n * sizeOf(groups)) / Math.max(1, matched));
+    // The merge reads the prices that have a reduction; a page past them is read as before.
+    const pastReductions = after !== null && Number(after.v) === (desc ? NO_REDUCTION.descending : NO_REDUCTION.ascending);
+    const merge = (kind === "n" || kind === "f") && !pastReductions && matched >= n && mergeCheaper(list.length, whole, mergedRows, opts.tuning);
+    return { groups, kind, merge, rows: merge ? mergedRows : whole };
+  };
+  // null when the ranges are read whole, or the merge found less than a page (the page then reaches
+  // the prices without a reduction).
+  const mergedByReduction = async (list: GroupRange[]): Promise<Row[] | null> => {
+    const { groups, kind, merge } = byReduction(list);
+    if (!merge || (kind !== "n" && kind !== "f")) return null;
     const min = opts.filters.filter.minDiscountBp;
     // The minimum as a bound on the reduction index, where the filters test it on each row read.
     const from = min === undefined ? [] : [sql`${ps.discountBp} >= ${litInt(clamp(min))}`];
@@ -247,7 +253,7 @@ export async function sortedPage(
     // Sorted by reduction, reading the groups' ranges whole is cheaper when they hold fewer prices
     // than the window would step through (恩替卡韦 under a province and a firm fragment: 3,600
     // against 29,552 steps testing each price's name, firm and region).
-    else if (!byUnitPrice && ranges && sizeOf(opts.groups) <= window) rows = await readArms(ranges);
+    else if (!byUnitPrice && ranges && byReduction(ranges).rows <= window) rows = await readArms(ranges);
     else if (window <= opts.tuning.maxScanWindow) {
       const [end] = await readRows<Row>(
         db,
@@ -353,6 +359,13 @@ function nameGroupRanges(groups: Group[]): SQL {
 
 /** The matched set's size from its groups. */
 export const totalOf = (groups: Group[]): number => groups.reduce((sum, g) => sum + g.n, 0);
+
+/**
+ * What reading every range whole reads: the prices they hold, or under a maximum unit price only
+ * those up to it, which each range's rank index seeks (about the matched ones when the other
+ * filters pick groups, not rows).
+ */
+const readWhole = (groups: Group[], filters: FilterSql): number => (filters.filter.maxUnitPriceE4 === undefined ? sizeOf(groups) : totalOf(groups));
 
 /** The prices the groups' ranges hold before row filters: what reading every range whole reads. */
 const sizeOf = (groups: Group[]): number => groups.reduce((sum, g) => sum + g.size, 0);
