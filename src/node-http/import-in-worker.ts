@@ -60,8 +60,9 @@ const stopping = new WeakSet<Worker>();
 /**
  * Ends every import thread and waits until each has gone: each is asked to stop (it starts no
  * statement more, rolls back and closes), and one still running after `withinMs` is ended as soon
- * as none of its statements is inside the driver, up to `statementWaitMs` (driver-gate.ts). The process exiting, or a
- * thread being terminated, while a statement runs aborts the process (SIGABRT, not exit code 0).
+ * as none of its statements is inside the driver, waiting up to `statementWaitMs` for that
+ * (driver-gate.ts). The process exiting, or a thread being terminated, while a statement runs
+ * aborts the process (SIGABRT, not exit code 0).
  */
 export async function stopImportThreads(withinMs: number, statementWaitMs: number): Promise<void> {
   await Promise.all(
