@@ -1,4 +1,4 @@
-import { onStopSignals, signalExitCode } from "../cli/stop-signals";
+import { onStopSignals, type StopSignal, signalExitCode } from "../cli/stop-signals";
 import type { RunningServer } from "./serve";
 
 /**
@@ -26,7 +26,19 @@ type Options = {
   graceMs: number;
   log?: (line: string) => void;
   exit?: (code: number) => void;
+  /** How a second signal ends the process: by the signal itself. */
+  die?: (signal: StopSignal) => void;
 };
+
+/**
+ * Ends the process by the signal's default action, as a shell reports it (130, 143): every thread
+ * ends with it at once. process.exit() would first tear the threads down, and one inside the
+ * embedded driver then aborts the process (exit 134, the driver's panic printed).
+ */
+function dieBySignal(signal: StopSignal): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}
 
 /**
  * SIGTERM or SIGINT stops the server gracefully: no new connections, requests in flight finish
@@ -35,7 +47,15 @@ type Options = {
  * is closed, so none of them can write afterwards: an HTTP import writes in one atomic batch at its
  * end, which then either happened before or never happens. A second signal stops at once.
  */
-export function stopGracefullyOnSignals({ server, closeDatabase, stopThreads, graceMs, log = console.log, exit = process.exit }: Options): () => void {
+export function stopGracefullyOnSignals({
+  server,
+  closeDatabase,
+  stopThreads,
+  graceMs,
+  log = console.log,
+  exit = process.exit,
+  die = dieBySignal,
+}: Options): () => void {
   let finished = false;
   let closing: Promise<void> | undefined;
   const failed = (err: unknown) => log(`closing the database failed: ${String(err)}`);
@@ -51,12 +71,11 @@ export function stopGracefullyOnSignals({ server, closeDatabase, stopThreads, gr
     }
     return closing;
   };
-  /** Exits once the read threads have gone, or at once (a second signal). */
-  const finish = async (code: number, line: () => string, { waitForThreads = true } = {}) => {
+  /** Exits once the read threads have gone. */
+  const finish = async (code: number, line: () => string) => {
     if (finished) return;
     finished = true;
-    const closed = closeOnce();
-    if (waitForThreads) await closed;
+    await closeOnce();
     log(line());
     exit(code);
   };
@@ -92,13 +111,15 @@ export function stopGracefullyOnSignals({ server, closeDatabase, stopThreads, gr
         void finish(0, () => `stopped after ${seconds()} s: every request finished; database closed`);
       });
     },
+    // Also while a graceful stop waits for a statement to return.
     immediate(signal) {
+      finished = true;
       server.destroy();
-      void finish(
-        signalExitCode(signal),
-        () => `${signal} again: stopped at once, requests still running were dropped (an import among them that had not committed wrote nothing)`,
-        { waitForThreads: false },
+      void closeOnce();
+      log(
+        `${signal} again: stopped at once (status ${signalExitCode(signal)}), requests still running were dropped (an import among them that had not committed wrote nothing)`,
       );
+      die(signal);
     },
   });
 }
