@@ -16,8 +16,13 @@ import { buildRealSeeds, REAL_SEEDS_FILE } from "../src/cli/real-seeds";
 const check = process.argv.includes("--check");
 const dir = mkdtempSync(join(tmpdir(), "vbp-real-seeds-"));
 try {
-  const { csv, counts } = await buildRealSeeds(`file:${join(dir, "build.db")}`);
+  const { csv, counts, ceilingFixes } = await buildRealSeeds(`file:${join(dir, "build.db")}`);
   for (const c of counts) console.log(`${c.batch} (sheet ${c.sheet}): ${c.prices} chosen prices, ${c.firms} firms, ${c.bids} losing bids`);
+  const perUnit = ceilingFixes.filter((f) => f.perUnit !== null);
+  console.log(`expansion 最高限价 per 4+7 box: ${perUnit.length} rows given per unit, ${ceilingFixes.length - perUnit.length} left without a ceiling`);
+  for (const f of ceilingFixes) {
+    if (f.perUnit === null) console.log(`  row ${f.row} ${f.genericName} ${f.spec}: ${f.given} not stated per unit (${f.reason})`);
+  }
   if (check) {
     const committed = readFileSync(REAL_SEEDS_FILE, "utf8");
     if (committed !== csv) {

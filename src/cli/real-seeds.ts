@@ -6,10 +6,12 @@ import { PRODUCT_PACK_KEYS } from "../db/rows";
 import { bids, prices, products, regions } from "../db/schema";
 import { bareColumns, renderedAlias } from "../db/trusted-sql";
 import { formatYuan } from "../domain";
+import type { WorkbookOpener } from "../import/open-file";
 import { openWorkbookTable } from "../import/xlsx/read-workbook";
 import { runImport } from "../services/imports";
 import { importFiles } from "../services/seed";
 import { openMigrated } from "./database";
+import { type CeilingFix, expansionCeilings, type PilotBox } from "./expansion-ceilings";
 import { fileSource } from "./file-source";
 import { SEEDS_DIR, seedFiles } from "./files";
 
@@ -84,8 +86,15 @@ export async function buildRealSeeds(url: string) {
       "seed",
     );
     const counts = [];
+    const ceilingFixes = new Map<number, CeilingFix>();
     for (const { sheet, batch } of REAL_SHEETS) {
       const source = fileSource(WORKBOOK);
+      // The expansion's 最高限价 is per 4+7 box, not per unit (expansion-ceilings.ts); the pilot's sheet is imported before it.
+      const readWorkbook: WorkbookOpener =
+        batch === "national-drug-1-expansion"
+          ? async (src, fields, options) =>
+              expansionCeilings(await openWorkbookTable(src, fields, options), await pilotBoxes(handle.db), listedAs(batch), ceilingFixes)
+          : openWorkbookTable;
       const report = await runImport(handle.db, {
         kind: "prices",
         source,
@@ -94,7 +103,7 @@ export async function buildRealSeeds(url: string) {
         sheet,
         batch,
         sourceNote: SOURCE_NOTE,
-        readWorkbook: openWorkbookTable,
+        readWorkbook,
         actor: "build-real-seeds",
       });
       if (report.errors.length) throw new Error(`sheet ${sheet} was rejected: ${JSON.stringify(report.errors.slice(0, 5))}`);
@@ -130,17 +139,39 @@ export async function buildRealSeeds(url: string) {
         return v === null || v === undefined ? "" : String(v);
       }),
     );
-    return { csv: `${Papa.unparse([[...COLUMNS], ...rows], { newline: "\n" })}\n`, counts };
+    const fixes = [...ceilingFixes.values()].sort((x, y) => x.row - y.row);
+    return { csv: `${Papa.unparse([[...COLUMNS], ...rows], { newline: "\n" })}\n`, counts, ceilingFixes: fixes };
   } finally {
     handle.close();
   }
 }
 
-/** seeds/source/generic-names-en.csv by batch and generic name. */
-export function englishNames(): Map<string, string> {
-  const rows = Papa.parse<{ batch: string; genericName: string; genericNameEn: string }>(readFileSync(NAMES_EN_FILE, "utf8"), {
+/** seeds/source/generic-names-en.csv: a name as a batch's sheet writes it, its English and its name in the 4+7 list. */
+const listedNames = () =>
+  Papa.parse<{ batch: string; genericName: string; genericNameEn: string; listedAs: string }>(readFileSync(NAMES_EN_FILE, "utf8"), {
     header: true,
     skipEmptyLines: true,
   }).data;
-  return new Map(rows.map((r) => [`${r.batch}\u0000${r.genericName}`, r.genericNameEn]));
+
+/** seeds/source/generic-names-en.csv by batch and generic name. */
+export function englishNames(): Map<string, string> {
+  return new Map(listedNames().map((r) => [`${r.batch}\u0000${r.genericName}`, r.genericNameEn]));
+}
+
+/** The 4+7 list name of a batch's generic name (the same drug across the pilot and its expansion). */
+function listedAs(batch: string): (genericName: string) => string | undefined {
+  const names = new Map(listedNames().flatMap((r) => (r.batch === batch ? [[r.genericName, r.listedAs] as const] : [])));
+  return (genericName) => names.get(genericName);
+}
+
+/** The pilot's chosen boxes as stored, by their 4+7 list name (expansion-ceilings.ts). */
+async function pilotBoxes(db: Awaited<ReturnType<typeof openMigrated>>["db"]): Promise<PilotBox[]> {
+  const listed = listedAs("national-drug-1");
+  const rows = await db.all<{ genericName: string; spec: string; packageQty: number; chosenPriceE4: number }>(sql`SELECT ${pr.genericName} AS genericName,
+      ${pr.spec} AS spec, ${pr.packageQty} AS packageQty, ${p.chosenPriceE4} AS chosenPriceE4
+    FROM ${prices} ${p} JOIN ${products} ${pr} ON ${pr.id} = ${p.productId} WHERE ${p.batchId} = ${"national-drug-1"} AND ${pr.packageQty} > 0`);
+  return rows.flatMap((r) => {
+    const name = listed(r.genericName);
+    return name ? [{ listedAs: name, spec: r.spec, packageQty: r.packageQty, chosenPriceE4: BigInt(r.chosenPriceE4) }] : [];
+  });
 }

@@ -63,6 +63,14 @@ export function normalizeStrength(spec: string | null | undefined): string | nul
 export const sameStrength = (a: string | null | undefined, b: string | null | undefined) => normalizeStrength(a) === normalizeStrength(b);
 
 /**
+ * The amounts of a strength, normalised and in a fixed order, whatever joins them: 5ml:50mg and
+ * 50mg/5ml hold the same two (files print a solution's strength either way round).
+ */
+export function strengthAmounts(spec: string | null | undefined): string[] {
+  return [...(normalizeStrength(spec) ?? "").matchAll(/\d+(?:\.\d+)?(?:mg|ml|iu)/g)].map((m) => m[0]).sort();
+}
+
+/**
  * Typed text with a number separated from its unit joined up (阿托伐 10 mg → 阿托伐 10mg), so a
  * strength stays one search word.
  */

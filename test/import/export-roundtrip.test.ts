@@ -105,9 +105,9 @@ describe("the real seeds exported and imported again", () => {
   for (const headers of ["zh", "en"] as const) {
     it(`(${headers} headers) are the same prices: every row unchanged, both baselines kept`, async () => {
       const before = await stored();
-      // 乐普's atorvastatin in the 4+7 expansion carries a ceiling and a pre-procurement price (seeds/prices-national.csv).
+      // 乐普's clopidogrel in the 4+7 expansion carries a ceiling and a pre-procurement price (seeds/prices-national.csv).
       const [both] = await world.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM prices p JOIN products pr ON pr.id = p.product_id
-        WHERE p.batch_id = 'national-drug-1-expansion' AND pr.generic_name = '阿托伐他汀' AND pr.manufacturer = '乐普制药科技有限公司'
+        WHERE p.batch_id = 'national-drug-1-expansion' AND pr.generic_name = '氯吡格雷' AND pr.manufacturer = '乐普药业股份有限公司'
           AND p.ceiling_price_e4 IS NOT NULL AND p.pre_vbp_price_e4 IS NOT NULL`);
       expect(both!.n).toBe(1);
       const res = await world.app.request(`/api/v1/prices.csv?headers=${headers}&include=ended`);

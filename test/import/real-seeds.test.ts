@@ -49,6 +49,37 @@ describe("seeds/prices-national.csv is what the importer makes of the committed 
     expect(rows.filter((r) => r.originator === "true").length).toBeGreaterThan(0);
   });
 
+  it("gives the expansion's ceilings per unit: its sheet's 最高限价 is the 4+7 price per 4+7 box", () => {
+    const rows = Papa.parse<Record<string, string>>(readFileSync(REAL_SEEDS_FILE, "utf8"), { header: true, skipEmptyLines: true }).data;
+    const expansion = rows.filter((r) => r.batch === "national-drug-1-expansion");
+    const row = (name: string, firm: string) => expansion.find((r) => r.genericName === name && r.manufacturer === firm);
+    // 帕罗西汀 20mg: the sheet's 33.4 is the pilot's box of 20 (盐酸帕罗西汀 20mg*20), 1.67 a tablet.
+    expect(row("帕罗西汀", "浙江华海药业股份有限公司")).toMatchObject({ chosenPrice: "1.559", ceilingPrice: "1.67", preVbpPrice: "3.4" });
+    // AstraZeneca bid the ceiling itself: 547 for 250mg*10 is 54.7 a tablet.
+    expect(row("吉非替尼", "AstraZeneca AB（Kagamiishi Plant，Nipro Pharma Corporation）（阿斯利康制药有限公司分包装）")).toMatchObject({
+      chosenPrice: "54.7",
+      ceilingPrice: "54.7",
+    });
+    // 氟比洛芬酯 5ml:50mg is the pilot's 50mg/5ml*5 at 109.75.
+    expect(row("氟比洛芬酯", "武汉大安制药有限公司")).toMatchObject({ chosenPrice: "21.95", ceilingPrice: "21.95" });
+    // No per-unit ceiling is stated for another strength than the pilot's box (阿托伐他汀 10mg against
+    // 20mg*7) or for a figure that is no box's price (头孢呋辛酯 6.16 against the box's 6.18).
+    expect(row("阿托伐他汀", "乐普制药科技有限公司")).toMatchObject({ ceilingPrice: "", preVbpPrice: "2.6084" });
+    for (const r of expansion.filter((x) => x.genericName?.startsWith("头孢呋辛酯"))) expect(r.ceilingPrice).toBe("");
+    // Every ceiling left is a chosen price per tablet of the pilot, and caps every chosen bid under it.
+    const pilotUnits = new Set(
+      rows
+        .filter((r) => r.batch === "national-drug-1" && r.won === "true" && r.packageQty)
+        .map((r) => (Number(r.chosenPrice) / Number(r.packageQty)).toFixed(4)),
+    );
+    const ceilings = expansion.filter((r) => r.ceilingPrice !== "");
+    expect(ceilings.length).toBe(85);
+    for (const r of ceilings) {
+      expect(pilotUnits, `${r.genericName} ${r.manufacturer}`).toContain(Number(r.ceilingPrice).toFixed(4));
+      if (r.won === "true") expect(Number(r.chosenPrice), `${r.genericName} ${r.manufacturer}`).toBeLessThanOrEqual(Number(r.ceilingPrice));
+    }
+  });
+
   it("gives batch 1 and its expansion the English names of the 4+7 list, and no other batch an English name", () => {
     const rows = Papa.parse<Record<string, string>>(readFileSync(REAL_SEEDS_FILE, "utf8"), { header: true, skipEmptyLines: true }).data;
     const listed = Papa.parse<{ genericName: string; genericNameEn: string }>(readFileSync("test/fixtures/facts/national-batch1-names.csv", "utf8"), {

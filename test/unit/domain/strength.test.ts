@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containsStrength, isStrength, joinAmounts, normalizeStrength, sameStrength, strengthSpellings } from "../../../src/domain/strength";
+import { containsStrength, isStrength, joinAmounts, normalizeStrength, sameStrength, strengthAmounts, strengthSpellings } from "../../../src/domain/strength";
 
 describe("normalizeStrength", () => {
   it("drops spaces and case, folds full-width text", () => {
@@ -21,6 +21,14 @@ describe("normalizeStrength", () => {
     expect(sameStrength("0.5g", "500mg")).toBe(true);
     expect(sameStrength("0.5g", "50mg")).toBe(false);
     expect(sameStrength("1g:5ml", "1000mg:5ml")).toBe(true);
+  });
+  it("gives a solution's amounts the same whichever way round a file prints them", () => {
+    // The 4+7 sheet prints 50mg/5ml, its expansion 5ml:50mg, for the same ampoule of 氟比洛芬酯.
+    expect(strengthAmounts("5ml:50mg")).toEqual(strengthAmounts("50mg/5ml"));
+    expect(strengthAmounts("2ml:0.2mg")).toEqual(["0.2mg", "2ml"]);
+    expect(strengthAmounts("(150mg+12.5mg)")).toEqual(strengthAmounts("150mg+12.5mg"));
+    expect(strengthAmounts("10mg")).not.toEqual(strengthAmounts("20mg"));
+    expect(strengthAmounts(null)).toEqual([]);
   });
   it("keeps text without an amount (a device model) as folded text, and null as null", () => {
     expect(normalizeStrength("3.0×18mm")).toBe("3.0×18mm");
