@@ -137,6 +137,20 @@ const RULES: Rule[] = [
     (n, rows) =>
       `${n} 行按价格算出的降幅与文件里的“降幅”相差超过 0.01 个百分点：${rowsZh(rows)}；请检查各价格列是每包装还是每最小单位（把最小单位价格当成每盒价格，就会在这里看出来）`,
   ],
+  [
+    /^the reduction against the ceiling \(最高有效申报价\) is above 90 % for (\d+) of the (\d+) prices that have one \((.*)\); a ceiling per package .*$/,
+    (n, all, rows) =>
+      `有最高有效申报价的 ${all} 个价格中，${n} 个对它的降幅超过 90 %：${rowsZh(rows)}；每包装的最高价配上每最小单位的价格就会这样，请检查最高价一列是否和价格一样按最小单位计`,
+  ],
+  [
+    /^renewal \(续约\) of a batch that is not stored in (\d+) row\(s\): (.*): imported without the link to the price it renews; .*$/,
+    (n, rows) => `${n} 行续约的批次尚未保存：${rowsZh(rows)}；这些行已导入，但没有关联到被续约的价格。请先导入该批次及其价格，再导入本文件一次以建立关联`,
+  ],
+  [
+    /^renewal \(续约\) whose batch has no price of the same product in (\d+) row\(s\): (.*?)( \(a dry run checks against what is stored, not this file's own prices\))?: kept without the link; .*$/,
+    (n, rows, dry) =>
+      `${n} 行续约的批次里没有同一产品的价格：${rowsZh(rows)}${dry ? "（试导入只对照已保存的数据，不包括本文件自己的价格）" : ""}；已导入但没有关联。请先导入那个价格，再导入本文件一次以建立关联`,
+  ],
   [/^(\d+) losing bid\(s\) .*$/, (n) => `${n} 个未中选的报价（是否中标 = 否 或 流标）已作为落选报价保存，不算中选价格`],
   [
     /^rows left out: (.*)$/,
@@ -153,8 +167,10 @@ const RULES: Rule[] = [
 function rowsZh(rows: string): string {
   return rows
     .replace(/row (\d+) \(reduction (-?[\d.]+) %\)/g, "第 $1 行（降幅 $2%）")
-    .replace(/row (\d+) \(/g, "第 $1 行（")
-    .replace(/\) and (\d+) more$/, "）等，另有 $1 行");
+    .replace(/row (\d+) \(batch "([^"]*)"\)/g, "第 $1 行（批次“$2”）")
+    .replace(/row (\d+) \(([^()]*)\)/g, "第 $1 行（$2）")
+    .replace(/ and (\d+) more$/, "等，另有 $1 行")
+    .replace(/）, (?=第)/g, "）、");
 }
 
 export function zhImportMessage(message: string): string {

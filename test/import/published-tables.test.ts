@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileSource } from "../../src/cli/file-source";
 import { openWorkbookTable } from "../../src/import/xlsx/read-workbook";
 import { runImport } from "../../src/services/imports";
+import { zhImportMessage } from "../../src/ui/import-messages-zh";
 import { okJson, typedClient } from "../support/client";
 import { createTestWorld, getJson, TEST_ADMIN_TOKEN, type TestWorld } from "../support/test-db";
 
@@ -98,6 +100,37 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
     );
     const [bids] = await world.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM bids WHERE batch_id = 'national-drug-2'`);
     expect(bids!.n).toBe(58);
+  });
+
+  it("warns when most ceilings look per package beside prices per unit (the 4+7 expansion's sheet), and not for batches 2–4", async () => {
+    const steep = /^the reduction against the ceiling \(最高有效申报价\) is above 90 % for/;
+    // The expansion's 最高限价 is the pilot's price per 4+7 box (seeds/source/SOURCES.md): 帕罗西汀 33.4 against 1.559 a tablet.
+    const expansion = await runImport(world.db, {
+      kind: "prices",
+      source: fileSource(WORKBOOK),
+      sheet: "第一轮集采联盟地区",
+      batch: "national-drug-1-expansion",
+      dryRun: true,
+      readWorkbook: openWorkbookTable,
+    });
+    expect(expansion.errors).toEqual([]);
+    const warning = expansion.warnings.find((w) => steep.test(w));
+    expect(warning).toMatch(/for 46 of the 60 prices that have one \(row 4 \(reduction 98\.18 %\), /);
+    expect(warning).toContain("check that the ceiling column is per smallest unit");
+    expect(zhImportMessage(warning!)).toMatch(/^有最高有效申报价的 60 个价格中，46 个对它的降幅超过 90 %：第 4 行（降幅 98\.18%）/);
+    for (const t of TABLES) {
+      const report = await runImport(world.db, {
+        kind: "prices",
+        bytes: readFileSync(join(DIR, `${t.file}.xlsx`)),
+        batch: t.batch,
+        dryRun: true,
+        readWorkbook: openWorkbookTable,
+      });
+      expect(
+        report.warnings.filter((w) => steep.test(w)),
+        t.batch,
+      ).toEqual([]);
+    }
   });
 
   it("imports over HTTP as an .xlsx body and as a multipart file", async () => {

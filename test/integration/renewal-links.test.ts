@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
+import { zhImportMessage } from "../../src/ui/import-messages-zh";
 import { errorJson, okJson, typedClient } from "../support/client";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 
@@ -54,6 +55,12 @@ describe("a renewal whose predecessor is missing", () => {
     expect(noPrice).toContain('row 3 (batch "k1")');
     expect(dry.warnings.find((w) => w.includes("has no price of the same product"))).toContain("dry run");
     expect((await priceOf("TLK0001")).renews).toBeNull();
+    // The import page says the same in Chinese (it once showed these two in English under 导入提示).
+    expect(zhImportMessage(unknownBatch!)).toBe(
+      "1 行续约的批次尚未保存：第 4 行（批次“k0”）；这些行已导入，但没有关联到被续约的价格。请先导入该批次及其价格，再导入本文件一次以建立关联",
+    );
+    expect(zhImportMessage(noPrice!)).toMatch(/^2 行续约的批次里没有同一产品的价格：第 2 行（批次“k1”）、第 3 行（批次“k1”）；已导入但没有关联/);
+    expect(zhImportMessage(dry.warnings.find((w) => w.includes("has no price of the same product"))!)).toContain("试导入只对照已保存的数据");
   });
 
   it("importing the predecessor, then the renewal file again, links it; a product new in the renewal stays unlinked, named", async () => {

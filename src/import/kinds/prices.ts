@@ -81,6 +81,9 @@ export type PricesContext = {
   aboveReference: NamedRows;
   /** Rows whose computed reduction differs from the file's 降幅 by more than 0.01 percentage points. */
   reductionMismatch: NamedRows;
+  /** Chosen prices with a ceiling, and those more than STEEP_CEILING_BP below it (ceilingPerPackage). */
+  withCeiling: number;
+  steepCeiling: NamedRows;
   /** Losing bids (是否中标 = 否, or 流标) kept as bids. */
   bids: number;
   /** Pinyin keys per generic name: a big file repeats a few thousand names many times. */
@@ -164,6 +167,8 @@ export async function loadPricesContext(db: import("../../db/client").Db, option
     warnings: [],
     aboveReference: { count: 0, rows: [] },
     reductionMismatch: { count: 0, rows: [] },
+    withCeiling: 0,
+    steepCeiling: { count: 0, rows: [] },
     bids: 0,
     keysByName: new Map(),
     keysOf: (name) => keysOf(name, ctx, searchKeys),
@@ -245,6 +250,10 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
     checkReduction(r, ctx, rec);
     if (r.issues.length) return null;
     if (rec.discountBp !== null && rec.discountBp < 0) note(ctx.aboveReference, `row ${r.row} (reduction ${rec.discountBp / 100} %)`);
+    if (rec.ceiling?.discountBp != null) {
+      ctx.withCeiling++;
+      if (rec.ceiling.discountBp > STEEP_CEILING_BP) note(ctx.steepCeiling, `row ${r.row} (reduction ${rec.ceiling.discountBp / 100} %)`);
+    }
     return rec;
   },
   key: (rec) => `${rec.type === "bid" ? "bid\u0000" : ""}${rec.batchId}\u0000${rec.product.naturalKey}`,
@@ -266,6 +275,8 @@ export const pricesKind: KindSpec<PricesContext, PricesRecord> = {
           "check that each price column is per package or per smallest unit as its header says (a per-unit price read as per box shows up here)",
       );
     }
+    const perPackage = ceilingPerPackage(ctx);
+    if (perPackage) out.push(perPackage);
     if (ctx.bids) out.push(`${ctx.bids} losing bid(s) (是否中标 = 否 or 流标) kept as bids of the batch, not as chosen prices`);
     if (ctx.renewsUnknown.count) {
       out.push(
@@ -553,14 +564,36 @@ function readRegions(r: RowReader, ctx: PricesContext, batchId: string | null): 
 
 const MAX_NAMED_ROWS = 20;
 
+/**
+ * A reduction against the ceiling steeper than 90 % is rare (batches 2–4: 1 %, 19 % and 15 % of their
+ * prices); most prices of a file past it is what a ceiling per package beside prices per smallest
+ * unit looks like (the 4+7 expansion's 最高限价 is the pilot's price per box: 46 of its 60).
+ */
+const STEEP_CEILING_BP = 9000;
+const STEEP_CEILING_MIN_ROWS = 10;
+
+/** The warning that the ceilings look per package while the prices are per unit, or null. */
+function ceilingPerPackage(ctx: PricesContext): string | null {
+  const steep = ctx.steepCeiling;
+  if (ctx.withCeiling < STEEP_CEILING_MIN_ROWS || steep.count * 2 <= ctx.withCeiling) return null;
+  return (
+    `the reduction against the ceiling (最高有效申报价) is above 90 % for ${steep.count} of the ${ctx.withCeiling} prices that have one (${rowList(steep)}); ` +
+    "a ceiling per package beside prices per smallest unit reads this way: check that the ceiling column is per smallest unit, as the prices are"
+  );
+}
+
 function note(rows: NamedRows, text: string) {
   rows.count++;
   if (rows.rows.length < MAX_NAMED_ROWS) rows.rows.push(text);
 }
 
-function listed({ count, rows }: NamedRows): string {
+function listed(named: NamedRows): string {
+  return `${named.count} row(s): ${rowList(named)}`;
+}
+
+function rowList({ count, rows }: NamedRows): string {
   const more = count > rows.length ? ` and ${count - rows.length} more` : "";
-  return `${count} row(s): ${rows.join(", ")}${more}`;
+  return `${rows.join(", ")}${more}`;
 }
 
 function keysOf(name: string, ctx: PricesContext, searchKeys: SearchKeysOf): SearchKeys {
