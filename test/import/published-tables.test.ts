@@ -116,6 +116,7 @@ describe("published tables of batches 2–4 import with nothing but the batch", 
     expect(expansion.errors).toEqual([]);
     const warning = expansion.warnings.find((w) => steep.test(w));
     expect(warning).toMatch(/for 46 of the 60 prices that have one \(row 4 \(reduction 98\.18 %\), /);
+    expect(warning).toContain("row 10 (reduction 98.95 %) and 41 more); a ceiling per package");
     expect(warning).toContain("check that the ceiling column is per smallest unit");
     expect(zhImportMessage(warning!)).toMatch(/^有最高有效申报价的 60 个价格中，46 个对它的降幅超过 90 %：第 4 行（降幅 98\.18%）/);
     for (const t of TABLES) {
