@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, maxHeaderSize } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { ErrorCode } from "../errors";
@@ -46,13 +46,20 @@ export function serveFetch(
   http.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const timedOut = err.code === "ERR_HTTP_REQUEST_TIMEOUT";
-    const status = timedOut ? "408 Request Timeout" : "400 Bad Request";
+    // Node's parser stops at 16 KB of request line and headers: a URL carrying a pasted page of text, not a malformed one.
+    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+    const status = timedOut ? "408 Request Timeout" : tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
     const error = timedOut
       ? {
           code: "request_timeout" satisfies ErrorCode,
           message: `the request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole body within ${requestTimeoutMs / 1000} s)`,
         }
-      : { code: "bad_request" satisfies ErrorCode, message: "malformed HTTP request; percent-encode non-ASCII characters in the URL" };
+      : tooLarge
+        ? {
+            code: "bad_request" satisfies ErrorCode,
+            message: `the request line and headers are larger than ${maxHeaderSize / 1024} KB; shorten the URL`,
+          }
+        : { code: "bad_request" satisfies ErrorCode, message: "malformed HTTP request; percent-encode non-ASCII characters in the URL" };
     const body = JSON.stringify({ error: { ...error, requestId: "" } });
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });

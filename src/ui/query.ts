@@ -1,6 +1,6 @@
-import type { z } from "@hono/zod-openapi";
 import { PriceQuerySchema } from "../routes/prices/prices.routes";
 import type { PriceQuery } from "../services/prices";
+import { queryProblemZh } from "./query-problems-zh";
 
 /** Query text from parameters, leaving out empty ones so links stay short and readable. */
 export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
@@ -19,12 +19,15 @@ export function nonEmpty(query: Record<string, string>): Record<string, string> 
 
 export type PageQuery = { ok: true; query: PriceQuery & { limit: number } } | { ok: false; problems: string[] };
 
-/** Reads a page's price query with the API's own schema, so a page and the API accept the same filters. */
+/**
+ * Reads a page's price query with the API's own schema, so a page and the API accept the same
+ * filters; what it refuses is said in Chinese.
+ */
 export function readPriceQuery(raw: Record<string, string>, defaultLimit = 20): PageQuery {
   const given = nonEmpty(raw);
   const parsed = PriceQuerySchema.safeParse({ limit: String(defaultLimit), ...given });
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join(".") || "查询"}：${i.message}`) };
+    return { ok: false, problems: parsed.error.issues.map((issue) => queryProblemZh(issue, given)) };
   }
   return { ok: true, query: parsed.data as PriceQuery & { limit: number } };
 }

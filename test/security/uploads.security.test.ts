@@ -187,6 +187,17 @@ describe("slow clients are cut off (Node server)", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
+  it("answers a URL past the 16 KB of request line and headers with 431 that says so, not a malformed request", async () => {
+    // A pasted page of text in a search box: 3,000 Chinese characters, percent-encoded as a browser sends them.
+    const q = encodeURIComponent("阿".repeat(3000));
+    const { answer } = await hold(`GET /api/v1/prices?q=${q} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431/);
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("bad_request");
+    expect(body.error.message).toContain("larger than 16 KB");
+    expect(body.error.message).not.toContain("percent-encode");
+  });
+
   it("closes headers that never end, and a request line that never ends", async () => {
     const headersOpen = await hold("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: 1\r\n");
     expect(headersOpen.ms).toBeLessThan(4000);

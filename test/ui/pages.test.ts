@@ -84,12 +84,32 @@ describe("pages rendered on the server", () => {
     }
   });
 
-  it("answers a bad filter with a 400 page that says what was wrong, not a stack trace", async () => {
+  it("answers a bad filter with a 400 page that says in Chinese what was wrong, not a stack trace", async () => {
     const page = await html("/?minDiscount=abc");
     expect(page.status).toBe(400);
     expect(page.text).toContain("查询条件有误");
-    expect(page.text).toContain("minDiscount");
+    expect(page.text).toContain("最小降幅（%）：“abc”不是数字");
     expect(page.text).not.toMatch(/at .*\.ts:\d+/);
+    for (const [path, said] of [
+      ["/?maxUnitPrice=-1", "最高单价（元）：“-1”不能小于 0"],
+      ["/?limit=1.5", "每页条数：“1.5”不是整数"],
+      ["/?level=city", "级别：“city”不是可选的值（国家组织 national、省际联盟 alliance、省级 provincial、市级 municipal）"],
+    ] as const) {
+      const bad = await html(path);
+      expect(bad.status, path).toBe(400);
+      expect(bad.text, path).toContain(said);
+      // The schema's English (the API's words for integrators) is not what a pharmacist reads.
+      expect(bad.text, path).not.toMatch(/Invalid|expected|Too (big|small)/);
+    }
+  });
+
+  it("keeps a pasted line too long to search in the box and says how long it may be", async () => {
+    const line = "阿托伐他汀钙片 20mg×7片/盒 北京嘉林药业股份有限公司 国药准字H19990258 ".repeat(3).trim();
+    const page = await html(`/?q=${encodeURIComponent(line)}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain(`药品或耗材：有 ${[...line].length} 个字符，最多 100 个，请缩短后再试`);
+    expect(page.text).toContain(`value="${line}"`);
+    expect(page.text).toMatch(/<input id="q" name="q" type="search" value="[^"]+" maxlength="400"/);
   });
 
   it("answers an unknown product or batch with a Chinese 404 page", async () => {

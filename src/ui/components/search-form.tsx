@@ -27,11 +27,26 @@ function Select(props: { id: string; label: string; value?: string; options: Arr
   );
 }
 
+/**
+ * Longest text a search field sends. The API takes 100 characters; up to this many the page says so
+ * in Chinese. Beyond, a pasted page of text would make a URL over Node's 16 KB of request line and
+ * headers (three fields of 400 Chinese characters, percent-encoded: 11 KB), refused before any page.
+ */
+const TEXT_FIELD_MAX = 400;
+
 function TextField(props: { id: string; label: string; value?: string; placeholder?: string }) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
-      <input id={props.id} name={props.id} type="text" value={props.value ?? ""} placeholder={props.placeholder} autocomplete="off" />
+      <input
+        id={props.id}
+        name={props.id}
+        type="text"
+        value={props.value ?? ""}
+        placeholder={props.placeholder}
+        autocomplete="off"
+        maxlength={TEXT_FIELD_MAX}
+      />
     </div>
   );
 }
@@ -68,6 +83,7 @@ export function SearchForm(props: { query: GroupQuery; province: string | null; 
               name="q"
               type="search"
               value={q.q ?? ""}
+              maxlength={TEXT_FIELD_MAX}
               autocomplete="off"
               spellcheck={false}
               role="combobox"

@@ -20,7 +20,8 @@ function readGroupQuery(raw: Record<string, string>): { query: GroupQuery; probl
   const problems = base.ok ? [] : base.problems;
   const groupSort = (Object.keys(GROUP_SORT_LABELS) as GroupSort[]).find((s) => s === sort) ?? "relevance";
   const page = Math.min(10_000, Math.max(1, Number.parseInt(n ?? "1", 10) || 1));
-  const filters: PriceQuery = base.ok ? base.query : {};
+  // A refused query keeps what was typed in the form (a pasted line too long to search), to be shortened there.
+  const filters: PriceQuery = base.ok ? base.query : { q: rest.q?.trim() || undefined, manufacturer: rest.manufacturer?.trim() || undefined };
   return {
     problems,
     query: {
