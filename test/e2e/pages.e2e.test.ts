@@ -172,10 +172,11 @@ describe("pages in a browser", () => {
       expect(cells.length).toBeGreaterThan(0);
       for (const c of cells) expect(c).toMatch(/^(比本品低 \d+\.\d{2,4}|比本品高 \d+\.\d{2,4}|与本品相同)$/);
       await expect(page.locator("body").innerText()).resolves.not.toContain("贵 ");
-      // 每月药费 at two tablets a day is twice the one-a-day figure
+      // 每月药费 at twice the units a day shown (the defined daily dose, or 1) is twice the figure
       const once = Number((await page.locator("#monthly-cost").innerText()).replace(/[^\d.]/g, ""));
-      await page.getByLabel(/每天用量/).fill("2");
-      await Promise.all([page.waitForURL(/perDay=2/), page.getByRole("button", { name: "计算每月药费" }).click()]);
+      const doubled = String(2 * Number(await page.getByLabel(/每天用量/).inputValue()));
+      await page.getByLabel(/每天用量/).fill(doubled);
+      await Promise.all([page.waitForURL(new RegExp(`perDay=${doubled}\\b`)), page.getByRole("button", { name: "计算每月药费" }).click()]);
       const twice = Number((await page.locator("#monthly-cost").innerText()).replace(/[^\d.]/g, ""));
       expect(twice).toBeCloseTo(once * 2, 1);
       await checkLayout(page, "product-alternatives", size);

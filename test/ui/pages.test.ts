@@ -112,6 +112,29 @@ describe("pages rendered on the server", () => {
     expect(page.text).toMatch(/<input id="q" name="q" type="search" value="[^"]+" maxlength="400"/);
   });
 
+  it("gives a product's 每月药费 as the API does: the defined daily dose unless units a day are given", async () => {
+    // 4+7 levetiracetam 250mg×30 at 72 yuan a box: its DDD of 1.5 g is 6 tablets a day, 432 yuan a month.
+    const found = (await (await world.app.request(`/api/v1/prices?q=${encodeURIComponent("左乙拉西坦")}&include=ended&limit=100`)).json()) as {
+      data: Array<{ batch: { id: string }; product: { id: number; packageQty: number | null } }>;
+    };
+    const id = found.data.find((x) => x.batch.id === "national-drug-1" && x.product.packageQty === 30)!.product.id;
+    const api = (await (await world.app.request(`/api/v1/products/${id}`)).json()) as { data: { therapy: { monthlyCost: number } } };
+    expect(api.data.therapy.monthlyCost).toBe(432);
+    const figure = (text: string) => text.match(/id="monthly-cost"[^>]*>([^<]+)/)?.[1];
+    const ddd = await html(`/products/${id}`);
+    expect(figure(ddd.text)).toBe("432.00 元");
+    expect(ddd.text).toContain("按限定日剂量（DDD）计");
+    expect(ddd.text).toMatch(/id="perDay"[^>]*value="6"/);
+    // Two a day, typed with a Chinese input method's full-width digit: 144 yuan, as the API's unitsPerDay=2.
+    const given = await html(`/products/${id}?perDay=${encodeURIComponent("２")}`);
+    expect(figure(given.text)).toBe("144.00 元");
+    expect(given.text).not.toContain('role="alert"');
+    // A wrong figure is said, and the month is the one without it (the DDD's), not a guess of 1 a day.
+    const wrong = await html(`/products/${id}?perDay=abc`);
+    expect(wrong.text).toContain("每天用量“abc”不对");
+    expect(figure(wrong.text)).toBe("432.00 元");
+  });
+
   it("answers an unknown product or batch with a Chinese 404 page", async () => {
     for (const path of ["/products/999999", "/products/abc", "/batches/no-such-batch", "/no-such-page"]) {
       const page = await html(path, { headers: { accept: "text/html,application/xhtml+xml" } });

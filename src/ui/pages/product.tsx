@@ -16,19 +16,20 @@ import { chooseProvince, type ProvinceChoice, readIncludeEnded } from "../provin
 import { sourceLabel } from "../source-label";
 
 /**
- * 每月药费 of a price as the page received it, by src/domain's rule: only for drugs with a known
- * package size (else the reason why not), at the units a day given, else 1 a day and said so.
+ * 每月药费 of an alternative as the page received it, by src/domain's rule, at the units a day the
+ * product's own figure used (given, or its defined daily dose: the same name, form and strength).
  */
-function monthlyCost(item: { chosenPrice: number; product: { category: "drug" | "device"; packageQty: number | null } }, perDay: number | undefined) {
-  return therapyCost({ category: item.product.category, chosenPriceE4: yuanToE4(item.chosenPrice), packageQty: item.product.packageQty, unitsPerDay: perDay });
+function monthlyCost(item: { chosenPrice: number; product: { category: "drug" | "device"; packageQty: number | null } }, unitsPerDay: number) {
+  return therapyCost({ category: item.product.category, chosenPriceE4: yuanToE4(item.chosenPrice), packageQty: item.product.packageQty, unitsPerDay });
 }
 
 /** Units a day from the query: 0.25 to 20 in quarter steps (half a tablet twice a day is 1), default 1. */
 function readPerDay(raw: string | undefined): { value: number; given: boolean; problem: string | null } {
   if (raw === undefined || raw.trim() === "") return { value: 1, given: false, problem: null };
-  const n = Number(raw);
+  // NFKC: full-width digits from a Chinese input method (１．５) are the number they look like.
+  const n = Number(raw.normalize("NFKC").trim());
   if (!Number.isFinite(n) || n <= 0 || n > 20 || Math.round(n * 4) !== n * 4) {
-    return { value: 1, given: false, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数，已按每天 1 计算。` };
+    return { value: 1, given: false, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数；每月药费按未填用量计算。` };
   }
   return { value: n, given: true, problem: null };
 }
@@ -62,6 +63,7 @@ function WhereForm(props: { action: string; place: ProvinceChoice; includeEnded:
 /** 产品: one product's prices across batches with a chart, its alternatives and the monthly cost. */
 export async function productPage(c: Context<AppEnv>) {
   const id = Number(c.req.param("id"));
+  const perDay = readPerDay(c.req.query("perDay"));
   if (!Number.isSafeInteger(id) || id < 1) throw notFound("product", c.req.param("id") ?? "");
   // all=1 (the "others one click away" link): every state and every province, the remembered one kept.
   const showAll = c.req.query("all") === "1";
@@ -74,13 +76,16 @@ export async function productPage(c: Context<AppEnv>) {
     history,
     alternatives,
     bidLandscape,
-  } = await readCallsOf(c.get("deps")).getProduct(id, { province: province ?? undefined, include: includeEnded ? "ended" : undefined });
+    therapy: served,
+  } = await readCallsOf(c.get("deps")).getProduct(id, {
+    province: province ?? undefined,
+    include: includeEnded ? "ended" : undefined,
+    unitsPerDay: perDay.given ? perDay.value : undefined,
+  });
   // The price paid now: the latest in force on the day, else the latest (as the service counts savings).
   const latest = [...history].reverse().find((h) => h.state === "in_force") ?? history[history.length - 1];
-  const perDay = readPerDay(c.req.query("perDay"));
-  const isDrug = p.category === "drug";
-  const unitsPerDay = perDay.given ? perDay.value : undefined;
-  const therapy = latest && isDrug ? monthlyCost(latest, unitsPerDay) : null;
+  // 每月药费 as the API answers it (the service's: units a day as given, else the defined daily dose, else 1).
+  const therapy = latest && p.category === "drug" ? served : null;
   const cheapest = latest && alternatives.every((a) => a.unitPrice >= latest.unitPrice);
   const self = `/products/${p.id}`;
   const altCol = priceColumn(alternatives.map((a) => a.unitPrice));
@@ -169,8 +174,10 @@ export async function productPage(c: Context<AppEnv>) {
                       {money(therapy.monthlyCost)} 元
                     </div>
                     <div class="s">
-                      按每天 {therapy.unitsPerDay} {unit}、30 天计{therapy.unitsPerDaySource === "default" ? "（未填每天用量，按 1 估算）" : ""}
+                      按每天 {therapy.unitsPerDay} {unit}、30 天计
+                      {therapy.unitsPerDaySource === "default" ? (perDay.problem ? "（每天用量有误，按 1 估算）" : "（未填每天用量，按 1 估算）") : ""}
                     </div>
+                    {therapy.unitsPerDaySource === "ddd" ? <div class="s">{therapy.note}</div> : null}
                   </>
                 )}
               </div>
@@ -185,7 +192,7 @@ export async function productPage(c: Context<AppEnv>) {
           {therapy?.monthlyCost != null ? (
             <form class="inline-form" method="get" action={self}>
               <label for="perDay">每天用量（{unit}）</label>
-              <input id="perDay" name="perDay" type="number" min="0.25" max="20" step="0.25" value={String(perDay.value)} inputmode="decimal" />
+              <input id="perDay" name="perDay" type="number" min="0.25" max="20" step="0.25" value={String(therapy.unitsPerDay)} inputmode="decimal" />
               {showAll ? <input type="hidden" name="all" value="1" /> : null}
               {includeEnded && !showAll ? <input type="hidden" name="include" value="ended" /> : null}
               <button type="submit" class="secondary">
@@ -379,7 +386,7 @@ export async function productPage(c: Context<AppEnv>) {
                       </td>
                       {therapy?.monthlyCost != null ? (
                         <td data-label="每月药费" class="num">
-                          {money(monthlyCost(a, unitsPerDay).monthlyCost)}
+                          {money(monthlyCost(a, therapy.unitsPerDay).monthlyCost)}
                         </td>
                       ) : null}
                       <td data-label="状态">
