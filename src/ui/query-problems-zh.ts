@@ -24,7 +24,11 @@ const LABELS: Record<string, string> = {
 /** The values a choice takes, with the page's Chinese names where it has them. */
 const CHOICE_LABELS: Record<string, string> = { ...LEVEL_LABELS, ...CATEGORY_LABELS };
 
-const quoted = (value: string | undefined) => `“${(value ?? "").length > 20 ? `${[...(value ?? "")].slice(0, 20).join("")}…` : (value ?? "")}”`;
+/** The value as given, in quotes; a long one cut at 20 characters. */
+function quoted(value: string | undefined): string {
+  const chars = [...(value ?? "")];
+  return `“${chars.length > 20 ? `${chars.slice(0, 20).join("")}…` : chars.join("")}”`;
+}
 
 export function queryProblemZh(issue: z.core.$ZodIssue, raw: Record<string, string>): string {
   const key = String(issue.path[0] ?? "");
