@@ -33,7 +33,11 @@ const NOT_ORAL = /注射|滴眼|吸入|外用|栓/;
  * (阿托伐他汀钙片 10mg: 20 ÷ 10 = 2 tablets). Null when the product has no listed DDD, is not
  * oral, or its strength is not one amount in mg.
  */
-export function dddUnitsPerDay(p: { genericName: string; dosageForm: string | null; spec: string | null }): (OralDdd & { unitsPerDay: number }) | null {
+export function dddUnitsPerDay(p: {
+  genericName: string;
+  dosageForm: string | null;
+  spec: string | null;
+}): (OralDdd & { name: string; unitsPerDay: number }) | null {
   const name = p.genericName.normalize("NFKC").replace(/\s+/g, "");
   const stem = Object.keys(ORAL_DDDS).find((s) => name.startsWith(s) && TAIL.test(name.slice(s.length)));
   if (!stem) return null;
@@ -45,5 +49,5 @@ export function dddUnitsPerDay(p: { genericName: string; dosageForm: string | nu
   if (!(mg > 0)) return null;
   const ddd = ORAL_DDDS[stem]!;
   // Two decimals at most: a DDD of 30 mg in 20 mg tablets is 1.5 a day.
-  return { ...ddd, unitsPerDay: Math.round((ddd.mg / mg) * 100) / 100 };
+  return { ...ddd, name: stem, unitsPerDay: Math.round((ddd.mg / mg) * 100) / 100 };
 }

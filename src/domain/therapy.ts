@@ -37,7 +37,7 @@ export function therapyCost(input: {
   unitsPerDay?: number;
   dddUnitsPerDay?: number | null;
   /** Which DDD gave dddUnitsPerDay, named in the note (dddUnitsPerDay in src/domain/ddd.ts). */
-  ddd?: { inn: string; atc: string; mg: number } | null;
+  ddd?: { inn: string; atc: string; mg: number; name?: string } | null;
 }): TherapyCost {
   if (input.category !== "drug") return { monthlyCost: null, unitsPerDay: null, unitsPerDaySource: null, note: "医用耗材不按日服用，没有每月药费" };
   if (input.packageQty === null || input.packageQty <= 0) {
@@ -47,7 +47,9 @@ export function therapyCost(input: {
   if (input.unitsPerDay !== undefined)
     return { monthlyCost: monthlyTherapyCost(unit, input.unitsPerDay), unitsPerDay: input.unitsPerDay, unitsPerDaySource: "given", note: null };
   if (input.dddUnitsPerDay != null && input.dddUnitsPerDay > 0) {
-    const which = input.ddd ? `：${input.ddd.inn} ${input.ddd.mg} mg/日（WHO ATC ${input.ddd.atc}），即每日 ${input.dddUnitsPerDay} 个最小单位` : "";
+    // The substance by its Chinese name where known, with the WHO's INN the DDD is listed under.
+    const substance = input.ddd?.name ? `${input.ddd.name}（${input.ddd.inn}）` : `${input.ddd?.inn} `;
+    const which = input.ddd ? `：${substance}${input.ddd.mg} mg/日（WHO ATC ${input.ddd.atc}），即每日 ${input.dddUnitsPerDay} 个最小单位` : "";
     return {
       monthlyCost: monthlyTherapyCost(unit, input.dddUnitsPerDay),
       unitsPerDay: input.dddUnitsPerDay,

@@ -123,7 +123,7 @@ describe("pages rendered on the server", () => {
     const figure = (text: string) => text.match(/id="monthly-cost"[^>]*>([^<]+)/)?.[1];
     const ddd = await html(`/products/${id}`);
     expect(figure(ddd.text)).toBe("432.00 元");
-    expect(ddd.text).toContain("按限定日剂量（DDD）计");
+    expect(ddd.text).toContain("按限定日剂量（DDD）计：左乙拉西坦（levetiracetam）1500 mg/日");
     expect(ddd.text).toMatch(/id="perDay"[^>]*value="6"/);
     // Two a day, typed with a Chinese input method's full-width digit: 144 yuan, as the API's unitsPerDay=2.
     const given = await html(`/products/${id}?perDay=${encodeURIComponent("２")}`);

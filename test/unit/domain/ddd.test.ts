@@ -4,7 +4,12 @@ import { therapyCost } from "../../../src/domain/therapy.js";
 
 describe("defined daily dose (WHO ATC/DDD, oral)", () => {
   it("is the DDD divided by the strength in smallest units a day", () => {
-    expect(dddUnitsPerDay({ genericName: "阿托伐他汀钙片", dosageForm: "片剂", spec: "10mg" })).toMatchObject({ atc: "C10AA05", mg: 20, unitsPerDay: 2 });
+    expect(dddUnitsPerDay({ genericName: "阿托伐他汀钙片", dosageForm: "片剂", spec: "10mg" })).toMatchObject({
+      name: "阿托伐他汀",
+      atc: "C10AA05",
+      mg: 20,
+      unitsPerDay: 2,
+    });
     expect(dddUnitsPerDay({ genericName: "阿托伐他汀", dosageForm: "口服常释片剂", spec: "20 mg" })?.unitsPerDay).toBe(1);
     expect(dddUnitsPerDay({ genericName: "埃索美拉唑（艾司奥美拉唑）", dosageForm: "口服常释剂型", spec: "20mg" })?.unitsPerDay).toBe(1.5);
     expect(dddUnitsPerDay({ genericName: "左乙拉西坦片", dosageForm: null, spec: "0.5g" })?.unitsPerDay).toBe(3);
