@@ -125,6 +125,7 @@ describe("pages rendered on the server", () => {
     expect(figure(ddd.text)).toBe("432.00 元");
     expect(ddd.text).toContain("按限定日剂量（DDD）计：左乙拉西坦（levetiracetam）1500 mg/日");
     expect(ddd.text).toMatch(/id="perDay"[^>]*value="6"/);
+    expect(ddd.text).toContain("按每天 6 个最小单位、30 天计");
     // Two a day, typed with a Chinese input method's full-width digit: 144 yuan, as the API's unitsPerDay=2.
     const given = await html(`/products/${id}?perDay=${encodeURIComponent("２")}`);
     expect(figure(given.text)).toBe("144.00 元");

@@ -94,6 +94,8 @@ export async function productPage(c: Context<AppEnv>) {
   const hUnit = priceColumn(history.map((h) => h.unitPrice));
   const hChange = priceColumn(history.map((h) => (h.changeFromPrevious ? Math.abs(h.changeFromPrevious.chosenPrice) : null)));
   const unit = unitName(p);
+  // A count of a named unit reads 6 片; of the unnamed smallest unit, 6 个最小单位.
+  const countedUnit = unit === "最小单位" ? "个最小单位" : unit;
   const title = [p.genericName, p.dosageForm, p.spec].filter(Boolean).join(" ");
 
   return c.html(
@@ -174,7 +176,7 @@ export async function productPage(c: Context<AppEnv>) {
                       {money(therapy.monthlyCost)} 元
                     </div>
                     <div class="s">
-                      按每天 {therapy.unitsPerDay} {unit}、30 天计
+                      按每天 {therapy.unitsPerDay} {countedUnit}、30 天计
                       {therapy.unitsPerDaySource === "default" ? (perDay.problem ? "（每天用量有误，按 1 估算）" : "（未填每天用量，按 1 估算）") : ""}
                     </div>
                     {therapy.unitsPerDaySource === "ddd" ? <div class="s">{therapy.note}</div> : null}
