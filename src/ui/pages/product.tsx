@@ -23,15 +23,18 @@ function monthlyCost(item: { chosenPrice: number; product: { category: "drug" | 
   return therapyCost({ category: item.product.category, chosenPriceE4: yuanToE4(item.chosenPrice), packageQty: item.product.packageQty, unitsPerDay });
 }
 
-/** Units a day from the query: 0.25 to 20 in quarter steps (half a tablet twice a day is 1), default 1. */
-function readPerDay(raw: string | undefined): { value: number; given: boolean; problem: string | null } {
-  if (raw === undefined || raw.trim() === "") return { value: 1, given: false, problem: null };
+/**
+ * Units a day from the query: 0.25 to 20 in quarter steps (half a tablet twice a day is 1).
+ * Undefined when not given or wrong: the service then takes the defined daily dose, else 1.
+ */
+function readPerDay(raw: string | undefined): { value: number | undefined; problem: string | null } {
+  if (raw === undefined || raw.trim() === "") return { value: undefined, problem: null };
   // NFKC: full-width digits from a Chinese input method (１．５) are the number they look like.
   const n = Number(raw.normalize("NFKC").trim());
   if (!Number.isFinite(n) || n <= 0 || n > 20 || Math.round(n * 4) !== n * 4) {
-    return { value: 1, given: false, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数；每月药费按未填用量计算。` };
+    return { value: undefined, problem: `每天用量“${raw}”不对：请填 0.25 到 20 之间、0.25 的倍数；每月药费按未填用量计算。` };
   }
-  return { value: n, given: true, problem: null };
+  return { value: n, problem: null };
 }
 
 function period(start: string | null, end: string | null): string {
@@ -80,7 +83,7 @@ export async function productPage(c: Context<AppEnv>) {
   } = await readCallsOf(c.get("deps")).getProduct(id, {
     province: province ?? undefined,
     include: includeEnded ? "ended" : undefined,
-    unitsPerDay: perDay.given ? perDay.value : undefined,
+    unitsPerDay: perDay.value,
   });
   // The price paid now: the latest in force on the day, else the latest (as the service counts savings).
   const latest = [...history].reverse().find((h) => h.state === "in_force") ?? history[history.length - 1];
