@@ -50,6 +50,20 @@ describe("batch pages on the real seeds", () => {
     expect(row![2]).toBe("52.00 %");
   });
 
+  it("lists each batch's mean reductions per baseline, the published figure beside the pre-procurement one", async () => {
+    const batches = (await okJson(api.batches.$get({ query: {} }))).data;
+    const page = await html("/batches");
+    const row = page.slice(page.indexOf("/batches/national-drug-3"), page.indexOf("</tr>", page.indexOf("/batches/national-drug-3")));
+    const three = batches.find((b) => b.id === "national-drug-3")!;
+    // batch 3 on the real seeds: 72 % against the ceilings, 54 % against prices before procurement, published 53 %
+    expect(three.statistics.byBaseline.ceiling.meanDiscountPct).toBeGreaterThan(70);
+    expect(row).toContain(`data-label="平均降幅·对最高有效申报价" class="num">${three.statistics.byBaseline.ceiling.meanDiscountPct!.toFixed(2)} %</td>`);
+    expect(row).toContain(
+      `data-label="平均降幅·对集采前价格" class="num">${three.statistics.byBaseline.pre_vbp.meanDiscountPct!.toFixed(2)} % <span class="note">/ 公布 53.00 %</span>`,
+    );
+    expect(Math.abs(three.statistics.byBaseline.pre_vbp.meanDiscountPct! - 53)).toBeLessThan(3);
+  });
+
   it("orders the reductions from small to large over non-empty bands only, and lists an ended batch's products", async () => {
     const page = await html("/batches/national-drug-4");
     const bands = [...page.matchAll(/<title>(-?\d+)–\d+ %[^<]*：(\d+) 个<\/title>/g)].map((m) => ({ from: Number(m[1]), n: Number(m[2]) }));

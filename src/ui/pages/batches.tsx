@@ -11,13 +11,17 @@ import { Layout } from "../layout";
 import { withQuery } from "../query";
 import { sourceLabel } from "../source-label";
 
+// One string: a line break inside JSX text would show as a space between Chinese sentences.
+const LIST_LEAD =
+  "每个批次的产品数和平均降幅：左为本站按已收录价格计算，右为官方公布。降幅分两种基准计算；官方公布的平均降幅通常是对集采前价格的，放在同一基准下对照。";
+
 /** 批次 list: every batch with its computed figures beside the published ones. */
 export async function batchesPage(c: Context<AppEnv>) {
   const batches = await listBatches(c.get("deps").db);
   return c.html(
     <Layout title="集采批次" nav="batches">
       <h1>集采批次</h1>
-      <p class="lead">每个批次的产品数和平均降幅：左为本站按已收录价格计算，右为官方公布。</p>
+      <p class="lead">{LIST_LEAD}</p>
       <div class="table-wrap">
         <table class="cards">
           <caption class="visually-hidden">集采批次</caption>
@@ -31,7 +35,14 @@ export async function batchesPage(c: Context<AppEnv>) {
                 产品数（计算 / 公布）
               </th>
               <th scope="col" class="num">
-                平均降幅（计算 / 公布）
+                平均降幅
+                <br />
+                对最高有效申报价
+              </th>
+              <th scope="col" class="num">
+                平均降幅
+                <br />
+                对集采前价格（计算 / 公布）
               </th>
             </tr>
           </thead>
@@ -48,8 +59,11 @@ export async function batchesPage(c: Context<AppEnv>) {
                 <td data-label="产品数" class="num">
                   {count(b.statistics.products)} <span class="note">/ 公布 {publishedCount(b)}</span>
                 </td>
-                <td data-label="平均降幅" class="num">
-                  {pct(b.statistics.meanDiscountPct)} <span class="note">/ 公布 {pct(b.published.meanDiscountPct)}</span>
+                <td data-label="平均降幅·对最高有效申报价" class="num">
+                  {pct(b.statistics.byBaseline.ceiling.meanDiscountPct)}
+                </td>
+                <td data-label="平均降幅·对集采前价格" class="num">
+                  {pct(b.statistics.byBaseline.pre_vbp.meanDiscountPct)} <span class="note">/ 公布 {pct(b.published.meanDiscountPct)}</span>
                 </td>
               </tr>
             ))}
