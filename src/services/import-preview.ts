@@ -3,24 +3,46 @@ import type { Db } from "../db/client";
 import { runBatch } from "../db/run-batch";
 import { batches, type ImportKind, prices, products, regions } from "../db/schema";
 import { renderedAlias } from "../db/trusted-sql";
-import { storedE4ToYuan } from "../domain";
+import { basisPointsToPercent, storedE4ToYuan } from "../domain";
 import { type ImportReport, type ImportRequest, runImport } from "./imports";
 
 /** Sample rows shown per class (added, updated, unchanged). */
 export const PREVIEW_SAMPLES = 5;
 
-/** One row of a preview, in the words of the table it lands in (a price: batch, name, strength, firm, price). */
-export type PreviewRow = { label: string; detail: string; chosenPrice: number | null };
+/** Updated rows compared column by column with what they were, at most (a preview's file holds at most 20,000 prices). */
+export const PREVIEW_COMPARED = 20_000;
+
+/** How a compared value reads: money in yuan, a percent, a list of region codes, a flag or text as stored. */
+export type PreviewValueKind = "money" | "percent" | "regions" | "flag" | "text";
+export type PreviewValue = string | number | boolean | null;
+
+/** One column of an updated row: what it holds now and what the import would write. */
+export type PreviewChange = { field: string; kind: PreviewValueKind; from: PreviewValue; to: PreviewValue };
+
+/**
+ * One row of a preview, in the words of the table it lands in (a price: batch, name, strength, firm,
+ * price); an updated row also says which of its columns change, from what to what.
+ */
+export type PreviewRow = { label: string; detail: string; chosenPrice: number | null; changes?: PreviewChange[] };
 
 export type ImportPreview = {
   added: number;
   updated: number;
   unchanged: number;
   samples: { added: PreviewRow[]; updated: PreviewRow[]; unchanged: PreviewRow[] };
+  /** Per column, how many of the updated rows (the first `compared` of them) it changes in; most first. */
+  changedColumns: Array<{ field: string; rows: number }>;
+  compared: number;
 };
 
-/** The written table aliased `x` (`from`), its timestamps, its sample rows' order (`key`, then `x.rowid`) and columns. */
-type SampleSql = { from: SQL; createdAt: SQL; updatedAt: SQL; select: SQL; key: SQL };
+/** A compared column: its field name (the API's), how its value reads, and its stored SQL. */
+type Compared = { field: string; kind: PreviewValueKind; sql: SQL };
+
+/**
+ * The written table aliased `x` (`from`), its timestamps, its sample rows' order (`key`, then
+ * `x.rowid`), columns, its rows' identity (`id`) and the columns an update is compared on.
+ */
+type SampleSql = { from: SQL; createdAt: SQL; updatedAt: SQL; select: SQL; key: SQL; id: SQL; compared: Compared[] };
 
 const px = renderedAlias(prices, "x");
 const pr = renderedAlias(products, "pr");
@@ -35,22 +57,67 @@ const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
     createdAt: sql`${px.createdAt}`,
     updatedAt: sql`${px.updatedAt}`,
     key: sql`${px.batchId}`,
-    select: sql`SELECT ${b.name} AS label, trim(${pr.genericName} || ' ' || COALESCE(${pr.spec}, '') || ' ' || COALESCE(${pr.manufacturer}, '')) AS detail,
+    select: sql`SELECT ${px.id} AS rowKey, ${b.name} AS label, trim(${pr.genericName} || ' ' || COALESCE(${pr.spec}, '') || ' ' || COALESCE(${pr.manufacturer}, '')) AS detail,
       ${px.chosenPriceE4} AS priceE4 FROM ${prices} ${px} JOIN ${products} ${pr} ON ${pr.id} = ${px.productId} JOIN ${batches} ${b} ON ${b.id} = ${px.batchId}`,
+    id: sql`${px.id}`,
+    // Every column an import writes to a price (prices-sql.ts' PRICE_KEYS), so each updated row shows
+    // why, but the primary baseline's copies (reference_*, discount_bp), which follow from these.
+    compared: [
+      { field: "chosenPrice", kind: "money", sql: sql`${px.chosenPriceE4}` },
+      { field: "unitPrice", kind: "money", sql: sql`${px.unitPriceE4}` },
+      { field: "ceilingPrice", kind: "money", sql: sql`${px.ceilingPriceE4}` },
+      { field: "ceilingUnitPrice", kind: "money", sql: sql`${px.ceilingUnitPriceE4}` },
+      { field: "ceilingDiscountPct", kind: "percent", sql: sql`${px.ceilingDiscountBp}` },
+      { field: "preVbpPrice", kind: "money", sql: sql`${px.preVbpPriceE4}` },
+      { field: "preVbpUnitPrice", kind: "money", sql: sql`${px.preVbpUnitPriceE4}` },
+      { field: "preVbpDiscountPct", kind: "percent", sql: sql`${px.preVbpDiscountBp}` },
+      { field: "supplyRegions", kind: "regions", sql: sql`${px.supplyRegions}` },
+      { field: "agreedVolume", kind: "text", sql: sql`${px.agreedVolume}` },
+      { field: "cycleStart", kind: "text", sql: sql`${px.cycleStart}` },
+      { field: "cycleEnd", kind: "text", sql: sql`${px.cycleEnd}` },
+      { field: "source", kind: "text", sql: sql`${px.source}` },
+      { field: "synthetic", kind: "flag", sql: sql`${px.synthetic}` },
+    ],
   },
   batches: {
     from: sql`${batches} ${bx}`,
     createdAt: sql`${bx.createdAt}`,
     updatedAt: sql`${bx.updatedAt}`,
     key: sql`${bx.id}`,
-    select: sql`SELECT ${bx.id} AS label, ${bx.name} AS detail, NULL AS priceE4 FROM ${batches} ${bx}`,
+    select: sql`SELECT ${bx.id} AS rowKey, ${bx.id} AS label, ${bx.name} AS detail, NULL AS priceE4 FROM ${batches} ${bx}`,
+    id: sql`${bx.id}`,
+    compared: [
+      { field: "name", kind: "text", sql: sql`${bx.name}` },
+      { field: "level", kind: "text", sql: sql`${bx.level}` },
+      { field: "category", kind: "text", sql: sql`${bx.category}` },
+      { field: "organizer", kind: "text", sql: sql`${bx.organizer}` },
+      { field: "announced", kind: "text", sql: sql`${bx.announced}` },
+      { field: "cycleStart", kind: "text", sql: sql`${bx.cycleStart}` },
+      { field: "cycleEnd", kind: "text", sql: sql`${bx.cycleEnd}` },
+      { field: "regionScope", kind: "text", sql: sql`${bx.regionScope}` },
+      { field: "publishedItems", kind: "text", sql: sql`${bx.publishedItems}` },
+      { field: "publishedProducts", kind: "text", sql: sql`${bx.publishedProducts}` },
+      { field: "publishedFirms", kind: "text", sql: sql`${bx.publishedFirms}` },
+      { field: "publishedAvgDiscountPct", kind: "percent", sql: sql`${bx.publishedAvgDiscountBp}` },
+      { field: "publishedMaxDiscountPct", kind: "percent", sql: sql`${bx.publishedMaxDiscountBp}` },
+      { field: "publishedSavings", kind: "text", sql: sql`${bx.publishedSavings}` },
+      { field: "source", kind: "text", sql: sql`${bx.source}` },
+      { field: "synthetic", kind: "flag", sql: sql`${bx.synthetic}` },
+    ],
   },
   regions: {
     from: sql`${regions} ${rx}`,
     createdAt: sql`${rx.createdAt}`,
     updatedAt: sql`${rx.updatedAt}`,
     key: sql`${rx.code}`,
-    select: sql`SELECT ${rx.code} AS label, ${rx.name} AS detail, NULL AS priceE4 FROM ${regions} ${rx}`,
+    select: sql`SELECT ${rx.code} AS rowKey, ${rx.code} AS label, ${rx.name} AS detail, NULL AS priceE4 FROM ${regions} ${rx}`,
+    id: sql`${rx.code}`,
+    compared: [
+      { field: "name", kind: "text", sql: sql`${rx.name}` },
+      { field: "parentCode", kind: "text", sql: sql`${rx.parentCode}` },
+      { field: "level", kind: "text", sql: sql`${rx.level}` },
+      { field: "fundSharePct", kind: "percent", sql: sql`${rx.fundShareBp}` },
+    ],
   },
 };
 
@@ -66,7 +133,8 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
   const samples = SAMPLES[req.kind];
   if (!samples) return { report: await runImport(db, { ...req, dryRun: true }), preview: null };
   // Filled by the writer below while runImport runs it.
-  const box: { seen: { added: number; updated: number; rows: Record<"added" | "updated", PreviewRow[]> } | null } = { seen: null };
+  type Seen = { added: number; updated: number; rows: Record<"added" | "updated", PreviewRow[]>; changes: Map<string, PreviewChange[]> };
+  const box: { seen: Seen | null } = { seen: null };
   const preview = async (tx: Db, chunks: AsyncIterable<SQL[]>) => {
     const statements: SQL[] = [];
     for await (const chunk of chunks) statements.push(...chunk);
@@ -76,6 +144,10 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
     const count = (cond: SQL) => sql`SELECT count(*) AS n FROM ${samples.from} WHERE ${cond}`;
     // rowid is SQLite's own: the order rows were written in, after the key.
     const rows = (cond: SQL) => sql`${samples.select} WHERE ${cond} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_SAMPLES}`;
+    const values = sql`json_array(${sql.join(
+      samples.compared.map((c) => c.sql),
+      sql`, `,
+    )})`;
     try {
       const results = await runBatch(tx, [
         sql`SAVEPOINT import_preview`,
@@ -84,14 +156,30 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
         count(updated),
         rows(added),
         rows(updated),
+        sql`SELECT ${samples.id} AS rowKey, ${values} AS v FROM ${samples.from} WHERE ${updated} ORDER BY ${samples.key}, x.rowid LIMIT ${PREVIEW_COMPARED}`,
         sql`ROLLBACK TO import_preview`,
         sql`RELEASE import_preview`,
       ]);
       const at = (i: number) => results[statements.length + 1 + i] ?? [];
+      // The updated rows as they are now, read after the rollback: what the import would change.
+      const after = at(4);
+      const before = after.length
+        ? await tx.all<{ rowKey: unknown; v: string }>(
+            sql`SELECT ${samples.id} AS rowKey, ${values} AS v FROM ${samples.from}
+              WHERE ${samples.id} IN (SELECT value FROM json_each(${JSON.stringify(after.map((r) => r.rowKey))}))`,
+          )
+        : [];
+      const was = new Map(before.map((r) => [String(r.rowKey), JSON.parse(r.v) as unknown[]]));
+      const changes = new Map<string, PreviewChange[]>();
+      for (const r of after) {
+        const key = String(r.rowKey);
+        changes.set(key, changedColumns(samples.compared, was.get(key) ?? [], JSON.parse(String(r.v)) as unknown[]));
+      }
       box.seen = {
         added: Number(at(0)[0]?.n ?? 0),
         updated: Number(at(1)[0]?.n ?? 0),
-        rows: { added: at(2).map(previewRow), updated: at(3).map(previewRow) },
+        rows: { added: at(2).map((r) => previewRow(r)), updated: at(3).map((r) => previewRow(r, changes)) },
+        changes,
       };
     } catch {
       box.seen = null; // a database that refuses the savepoint batch: the plain dry run still answers
@@ -101,10 +189,48 @@ export async function previewImport(db: Db, req: ImportRequest): Promise<{ repor
   const result = box.seen;
   if (!result || report.errors.length) return { report, preview: null };
   const unchanged = Math.max(0, report.rowsValid - result.added - result.updated);
-  return { report, preview: { added: result.added, updated: result.updated, unchanged, samples: { ...result.rows, unchanged: [] } } };
+  const perColumn = new Map<string, number>();
+  for (const list of result.changes.values()) for (const c of list) perColumn.set(c.field, (perColumn.get(c.field) ?? 0) + 1);
+  return {
+    report,
+    preview: {
+      added: result.added,
+      updated: result.updated,
+      unchanged,
+      samples: { ...result.rows, unchanged: [] },
+      changedColumns: [...perColumn].map(([field, rows]) => ({ field, rows })).sort((a, b) => b.rows - a.rows),
+      compared: result.changes.size,
+    },
+  };
 }
 
-function previewRow(r: Record<string, unknown>): PreviewRow {
+/** The compared columns whose value differs, each as it reads (yuan, percent) before and after. */
+function changedColumns(compared: Compared[], before: unknown[], after: unknown[]): PreviewChange[] {
+  const out: PreviewChange[] = [];
+  compared.forEach((c, i) => {
+    const from = before[i] ?? null;
+    const to = after[i] ?? null;
+    if (from === to) return;
+    out.push({ field: c.field, kind: c.kind, from: readable(c.kind, from), to: readable(c.kind, to) });
+  });
+  return out;
+}
+
+function readable(kind: PreviewValueKind, v: unknown): PreviewValue {
+  if (v === null) return null;
+  if (kind === "money") return storedE4ToYuan(Number(v));
+  if (kind === "percent") return basisPointsToPercent(Number(v));
+  if (kind === "flag") return Boolean(v);
+  return typeof v === "number" ? v : String(v);
+}
+
+function previewRow(r: Record<string, unknown>, changes?: Map<string, PreviewChange[]>): PreviewRow {
   const e4 = r.priceE4;
-  return { label: String(r.label ?? ""), detail: String(r.detail ?? ""), chosenPrice: e4 === null || e4 === undefined ? null : storedE4ToYuan(Number(e4)) };
+  const row: PreviewRow = {
+    label: String(r.label ?? ""),
+    detail: String(r.detail ?? ""),
+    chosenPrice: e4 === null || e4 === undefined ? null : storedE4ToYuan(Number(e4)),
+  };
+  if (changes) row.changes = changes.get(String(r.rowKey)) ?? [];
+  return row;
 }

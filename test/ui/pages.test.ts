@@ -254,6 +254,14 @@ describe("pages rendered on the server", () => {
     expect(commit.text).toContain("已导入 1 行");
     const searchAfter = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
     expect(JSON.parse(searchAfter.text).meta.total).toBe(1);
+    // the same table again at a new price: the preview says which columns the update changes, from what to what
+    const repriced = await html("/import", {
+      ...importForm({ kind: "prices", dryRun: "1", file: new File([csv.replace(",3.5,", ",3.2,")], "ok.csv", { type: "text/csv" }) }),
+      headers: { cookie },
+    });
+    expect(repriced.text).toContain('<div class="v" id="preview-updated">1 行</div>');
+    expect(repriced.text).toContain("更新的内容：中选价 1 行，最小单位价 1 行，对最高有效申报价的降幅 1 行。");
+    expect(repriced.text).toMatch(/id="preview-updated-rows"[\s\S]*页面导入测试片 10mg 演示制药[\s\S]*中选价：3\.50 元 → 3\.20 元/);
     // without the session the same post is refused and writes nothing
     const refused = await html("/import", importForm({ kind: "prices", batch: "", fileName: "ok.csv", fileGzip: carried! }));
     expect(refused.status).toBe(401);

@@ -18,7 +18,9 @@ export type AgreedVolumeRecord = { priceId: number; regionCode: string; institut
 type Ctx = Pick<VolumesContext, "batchOverride" | "priceByKey" | "regionCode">;
 
 const UPSERT = trustedSql(
-  upsertUnlessSame(agreedVolumes, ["priceId", "regionCode", "institution"], ["units", "purchased", "source"], "strftime('%Y-%m-%dT%H:%M:%fZ','now')"),
+  upsertUnlessSame(agreedVolumes, ["priceId", "regionCode", "institution"], ["units", "purchased", "source"], {
+    stamp: "strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+  }),
 );
 const A = bareColumns(agreedVolumes);
 /** The columns a row writes, in the order of its values (and of the JSON array a chunk sends). */

@@ -12,7 +12,7 @@ import type { KindSpec } from "./types";
 const BATCH_COLUMNS = BATCH_FIELD_KEYS satisfies ReadonlyArray<keyof typeof batches.$inferInsert>;
 const B = bareColumns(batches);
 const BATCH_INTO = sql`INSERT INTO ${batches} (${commaList(BATCH_COLUMNS.map((k) => B[k]))})`;
-const BATCH_UPSERT = trustedSql(upsertUnlessSame(batches, ["id"], BATCH_COLUMNS.slice(1)));
+const BATCH_UPSERT = trustedSql(upsertUnlessSame(batches, ["id"], BATCH_COLUMNS.slice(1), { silentWhenNull: ["source"] }));
 
 export const batchesKind: KindSpec<null, BatchFields> = {
   kind: "batches",

@@ -46,7 +46,9 @@ const BID = columnNames(bids);
 const BID_FIELDS = BID_KEYS.map((k) => BID[k]);
 const BID_INSERT = trustedSql(`INSERT INTO ${quoteIdentifier(getTableName(bids))} (${BID_FIELDS.join(", ")})`);
 const BID_VALUES = trustedSql(BID_FIELDS.map((f, i) => `j.value->>${i} AS ${f}`).join(", "));
-const BID_UPSERT = trustedSql(upsertUnlessSame(bids, ["batchId", "naturalKey"], BID_KEYS.slice(2), "strftime('%Y-%m-%dT%H:%M:%fZ','now')"));
+const BID_UPSERT = trustedSql(
+  upsertUnlessSame(bids, ["batchId", "naturalKey"], BID_KEYS.slice(2), { stamp: "strftime('%Y-%m-%dT%H:%M:%fZ','now')", silentWhenNull: ["source"] }),
+);
 
 const num = (n: bigint | null) => (n === null ? null : Number(n));
 const bool = (b: boolean | null) => (b === null ? null : b ? 1 : 0);

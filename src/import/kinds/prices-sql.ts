@@ -98,7 +98,7 @@ const PRICE_FIELDS = PRICE_KEYS.map((k) => P[k]);
 
 const PRICE_COLUMNS = trustedSql(`${P.batchId}, ${P.productId}, ${PRICE_FIELDS.join(", ")}`);
 
-const PRICE_UPSERT = trustedSql(upsertUnlessSame(prices, ["batchId", "productId"], PRICE_KEYS));
+const PRICE_UPSERT = trustedSql(upsertUnlessSame(prices, ["batchId", "productId"], PRICE_KEYS, { silentWhenNull: ["source"] }));
 
 /** Columns of the staging source `s` (STAGED_PRICE_FIELDS), as SQL. */
 const s = (column: string) => trustedSql(`s.${column}`);

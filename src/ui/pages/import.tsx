@@ -11,6 +11,7 @@ import { type ImportPreview, PREVIEW_SAMPLES, type PreviewRow, previewImport } f
 import { type ImportReport, type ImportRequest, runImport } from "../../services/imports";
 import { SESSION_MINUTES, sessionAdmin, signIn, signOut } from "../admin-session";
 import { CarriedFileTooLarge, carryFile, fileFromForm } from "../carried-file";
+import { ChangedColumns, changeText } from "../components/preview-changes";
 import { RowErrorsTable } from "../components/row-errors-table";
 import { count, priceColumn } from "../format";
 import { zhImportMessage } from "../import-messages-zh";
@@ -196,6 +197,7 @@ function PreviewRows(props: { id: string; title: string; rows: PreviewRow[]; tot
   if (!props.rows.length) return null;
   const col = priceColumn(props.rows.map((r) => r.chosenPrice));
   const withPrice = props.rows.some((r) => r.chosenPrice !== null);
+  const withChanges = props.rows.some((r) => r.changes?.length);
   return (
     <div class="table-wrap">
       <table class="cards" id={props.id}>
@@ -211,6 +213,7 @@ function PreviewRows(props: { id: string; title: string; rows: PreviewRow[]; tot
                 中选价（元）
               </th>
             ) : null}
+            {withChanges ? <th scope="col">改变</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -223,6 +226,13 @@ function PreviewRows(props: { id: string; title: string; rows: PreviewRow[]; tot
               {withPrice ? (
                 <td class="num" data-label="中选价">
                   {col(r.chosenPrice)}
+                </td>
+              ) : null}
+              {withChanges ? (
+                <td data-label="改变" class="changes">
+                  {(r.changes ?? []).map((c) => (
+                    <div>{changeText(c)}</div>
+                  ))}
                 </td>
               ) : null}
             </tr>
@@ -263,7 +273,8 @@ function Preview(props: { preview: ImportPreview }) {
         </div>
       </div>
       <PreviewRows id="preview-added-rows" title="将新增" rows={p.samples.added} total={p.added} />
-      <PreviewRows id="preview-updated-rows" title="将更新（导入后的值）" rows={p.samples.updated} total={p.updated} />
+      <ChangedColumns preview={p} />
+      <PreviewRows id="preview-updated-rows" title="将更新（中选价为导入后的值）" rows={p.samples.updated} total={p.updated} />
       <p class="note">试运行在一个随即撤销的事务里执行了整份文件，数据没有改变；每类最多列出 {PREVIEW_SAMPLES} 行。</p>
     </section>
   );
