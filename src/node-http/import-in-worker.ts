@@ -9,7 +9,7 @@ import { importThreadModule, threadBuilt } from "./thread-entry";
 /** What the route hands the thread: the request's plain settings (no functions, no bytes). */
 export type SpooledImportRequest = Pick<
   ImportRequest,
-  "kind" | "dryRun" | "batch" | "sheet" | "map" | "profile" | "saveProfile" | "strict" | "fileName" | "actor"
+  "kind" | "dryRun" | "batch" | "sheet" | "map" | "profile" | "saveProfile" | "sourceNote" | "strict" | "fileName" | "actor"
 > & {
   sha256?: string;
   /** A dry run that also samples what the import would add and update (the import page's preview). */

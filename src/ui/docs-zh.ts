@@ -33,6 +33,9 @@ const PARAMETERS: Record<string, string> = {
   sheet: "工作表名称（.xlsx）",
   map: "列对应关系（表头不认识时）",
   profile: "预设的列对应方案",
+  saveProfile: "导入成功后把这次的列对应和工作表存为方案",
+  strict: "严格：降幅与文件的降幅列对不上时作为错误",
+  sourceNote: "来源说明：没有来源列的行记为“说明, sheet 工作表, row 行号”",
 };
 
 const STATUSES: Record<string, string> = {

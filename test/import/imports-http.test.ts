@@ -45,6 +45,18 @@ describe("POST /api/v1/imports and GET /api/v1/imports over HTTP", () => {
     }
   });
 
+  it("cites sourceNote, the sheet and the row for each price of a file without a source column; 400 for a note over 200 characters", async () => {
+    const file = `${HEADER}national-drug-3,出处甲片,片剂,10mg,7,甲公司,1.5,3,ceiling,\nnational-drug-3,出处乙片,片剂,10mg,7,乙公司,1.2,3,ceiling,\n`;
+    const note = "某省医保局 第三批集采接续中选结果 2023-11-01";
+    const res = await post(world, `kind=prices&sourceNote=${encodeURIComponent(note)}`, file);
+    expect(res.status).toBe(200);
+    const prices = await okJson(typedClient(world.app).api.v1.prices.$get({ query: { q: "出处", include: "ended", sort: "unitPrice" } }));
+    expect(prices.data.map((p) => p.source)).toEqual([`${note}, row 3`, `${note}, row 2`]);
+    const long = await post(world, `kind=prices&sourceNote=${"长".repeat(201)}`, file);
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toContain("sourceNote");
+  });
+
   it("413 for a body over the configured limit (5 MB in tests)", async () => {
     const res = await post(world, "kind=prices", "x".repeat(5 * 1024 * 1024 + 1));
     expect(res.status).toBe(413);

@@ -234,7 +234,7 @@ describe("pages rendered on the server", () => {
     const { cookie } = await signIn(TEST_ADMIN_TOKEN);
     const csv = "批次,药品通用名,剂型,规格,包装,中选企业,中选价格,最高有效申报价\nnational-drug-4,页面导入测试片,片剂,10mg,7片/盒,演示制药,3.5,10\n";
     const dry = await html("/import", {
-      ...importForm({ kind: "prices", dryRun: "1", file: new File([csv], "ok.csv", { type: "text/csv" }) }),
+      ...importForm({ kind: "prices", dryRun: "1", sourceNote: "某市医保局 页面导入测试", file: new File([csv], "ok.csv", { type: "text/csv" }) }),
       headers: { cookie },
     });
     expect(dry.status).toBe(200);
@@ -250,17 +250,24 @@ describe("pages rendered on the server", () => {
 
     const carried = dry.text.match(/name="fileGzip" value="([^"]+)"/)?.[1];
     expect(carried).toBeDefined();
-    const commit = await html("/import", { ...importForm({ kind: "prices", batch: "", fileName: "ok.csv", fileGzip: carried! }), headers: { cookie } });
+    // the confirm form carries the source note with the file, and each row without a source cites it
+    const note = dry.text.match(/<form[^>]*class="actions"[\s\S]*?name="sourceNote" value="([^"]*)"/)?.[1];
+    expect(note).toBe("某市医保局 页面导入测试");
+    const commit = await html("/import", {
+      ...importForm({ kind: "prices", batch: "", sourceNote: note!, fileName: "ok.csv", fileGzip: carried! }),
+      headers: { cookie },
+    });
     expect(commit.text).toContain("已导入 1 行");
-    const searchAfter = await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`);
-    expect(JSON.parse(searchAfter.text).meta.total).toBe(1);
+    const searchAfter = JSON.parse((await html(`/api/v1/prices?q=${encodeURIComponent("页面导入测试片")}`)).text);
+    expect(searchAfter.meta.total).toBe(1);
+    expect(searchAfter.data[0].source).toBe("某市医保局 页面导入测试, row 2");
     // the same table again at a new price: the preview says which columns the update changes, from what to what
     const repriced = await html("/import", {
       ...importForm({ kind: "prices", dryRun: "1", file: new File([csv.replace(",3.5,", ",3.2,")], "ok.csv", { type: "text/csv" }) }),
       headers: { cookie },
     });
     expect(repriced.text).toContain('<div class="v" id="preview-updated">1 行</div>');
-    expect(repriced.text).toContain("更新的内容：中选价 1 行，最小单位价 1 行，对最高有效申报价的降幅 1 行。");
+    expect(repriced.text).toContain("更新的内容：中选价 1 行，最小单位价 1 行，对最高有效申报价的降幅 1 行，来源 1 行。");
     expect(repriced.text).toMatch(/id="preview-updated-rows"[\s\S]*页面导入测试片 10mg 演示制药[\s\S]*中选价：3\.50 元 → 3\.20 元/);
     // without the session the same post is refused and writes nothing
     const refused = await html("/import", importForm({ kind: "prices", batch: "", fileName: "ok.csv", fileGzip: carried! }));

@@ -49,6 +49,7 @@ export const create: AppRouteHandler<typeof postImport> = async (c) => {
     map: query.map ? [query.map] : undefined,
     profile: query.profile,
     saveProfile: query.saveProfile,
+    sourceNote: query.sourceNote,
     strict: query.strict,
     sha256: upload.sha256,
     fileName: upload.fileName,

@@ -73,6 +73,11 @@ export const postImport = createRoute({
         .openapi({ description: "columns mapped by hand, `field=header` separated by `;`, e.g. `chosenUnitPrice=竞标价格（最小规格）（元）`" }),
       profile: z.string().max(64).optional().openapi({ description: "a saved mapping (and sheet) to read the file with" }),
       saveProfile: z.string().max(64).optional().openapi({ description: "save this import's mapping and sheet under this name once the file is accepted" }),
+      sourceNote: z.string().max(200).optional().openapi({
+        description:
+          "prices: the source of each row without a source cell, cited as `<sourceNote>, sheet <name>, row <n>` (the CLI's --source-note); a row whose source cell is empty otherwise has none",
+        example: "国家医保局 第三批国家组织药品集中采购中选结果 2020-08-20",
+      }),
       strict: z
         .enum(["true", "false", "1", "0"])
         .default("false")

@@ -36,7 +36,20 @@ const KIND_LABELS: Record<ImportKind, string> = {
 const CARRY_LIMIT_CHARS = 3 * 1024 * 1024;
 const CARRY_TRY_BYTES = 25 * 1024 * 1024;
 
-type FormState = { kind: ImportKind; batch: string; dryRun: boolean; sheet: string; map: string; profile: string; saveProfile: string; strict: boolean };
+type FormState = {
+  kind: ImportKind;
+  batch: string;
+  dryRun: boolean;
+  sheet: string;
+  map: string;
+  profile: string;
+  saveProfile: string;
+  sourceNote: string;
+  strict: boolean;
+};
+
+/** As the API's `sourceNote` allows: a citation, not a document. */
+const SOURCE_NOTE_MAX = 200;
 
 /** An import message in Chinese: the import's own wording first, the pages' general one otherwise. */
 const zh = (m: string) => {
@@ -45,12 +58,12 @@ const zh = (m: string) => {
 };
 
 /** A text field of the form with its hint, which screen readers read with it (aria-describedby). */
-function TextField(props: { name: keyof FormState; label: string; value: string; hint: string; hintId?: string }) {
+function TextField(props: { name: keyof FormState; label: string; value: string; hint: string; hintId?: string; maxLength?: number }) {
   const hintId = props.hintId ?? `${props.name}-hint`;
   return (
     <div class="field">
       <label for={props.name}>{props.label}</label>
-      <input id={props.name} name={props.name} type="text" value={props.value} aria-describedby={hintId} />
+      <input id={props.name} name={props.name} type="text" value={props.value} aria-describedby={hintId} maxlength={props.maxLength} />
       <span id={hintId} class="hint">
         {props.hint}
       </span>
@@ -110,6 +123,13 @@ function ImportForm(props: { state: FormState; enabled: boolean }) {
           value={s.saveProfile}
           hintId="save-hint"
           hint="导入成功后，把这次的列对应和工作表存成这个名字，下次直接选用"
+        />
+        <TextField
+          name="sourceNote"
+          label="来源说明（可选）"
+          value={s.sourceNote}
+          maxLength={SOURCE_NOTE_MAX}
+          hint="中选价格文件没有“来源”列时，每行的来源记为“这段文字, row 行号”（工作簿另加 sheet 工作表名），如：国家医保局 第三批集采中选结果 2020-08-20"
         />
       </div>
       <div class="actions">
@@ -328,6 +348,7 @@ function ColumnPicker(props: { state: FormState; fileName: string | null; carrie
       <input type="hidden" name="batch" value={props.state.batch} />
       <input type="hidden" name="sheet" value={props.state.sheet} />
       <input type="hidden" name="saveProfile" value={props.state.saveProfile} />
+      <input type="hidden" name="sourceNote" value={props.state.sourceNote} />
       <input type="hidden" name="dryRun" value="1" />
       <input type="hidden" name="fileName" value={props.fileName ?? ""} />
       <input type="hidden" name="fileGzip" value={props.carried} />
@@ -384,6 +405,7 @@ function ConfirmForm(props: { state: FormState; fileName: string | null; carried
       <input type="hidden" name="map" value={props.state.map} />
       <input type="hidden" name="profile" value={props.state.profile} />
       <input type="hidden" name="saveProfile" value={props.state.saveProfile} />
+      <input type="hidden" name="sourceNote" value={props.state.sourceNote} />
       {props.state.strict ? <input type="hidden" name="strict" value="1" /> : null}
       <input type="hidden" name="fileName" value={props.fileName ?? ""} />
       <input type="hidden" name="fileGzip" value={props.carried} />
@@ -442,7 +464,7 @@ function page(
   );
 }
 
-const DEFAULT_STATE: FormState = { kind: "prices", batch: "", dryRun: true, sheet: "", map: "", profile: "", saveProfile: "", strict: false };
+const DEFAULT_STATE: FormState = { kind: "prices", batch: "", dryRun: true, sheet: "", map: "", profile: "", saveProfile: "", sourceNote: "", strict: false };
 
 /** The column picker's choices as `field=header` lines: a chosen field for each listed header. */
 function pickedMap(form: Record<string, unknown>): string[] {
@@ -541,6 +563,7 @@ export async function importSubmit(c: Context<AppEnv>) {
     map: picked.length ? picked.join("\n") : text("map"),
     profile: text("profile"),
     saveProfile: text("saveProfile"),
+    sourceNote: text("sourceNote"),
     strict: text("strict") === "1",
   };
   // requireAdminSession checked the session (or the token) before the body was read.
@@ -548,6 +571,8 @@ export async function importSubmit(c: Context<AppEnv>) {
   if (adminTokensOf(deps).length === 0) return page(c, { state, signedIn: null }, 403);
   if (signedIn === null) return page(c, { state, signedIn, message: "请先用管理令牌登录，没有导入任何数据。" }, 401);
   if (!kind) return page(c, { state, signedIn, message: `请选择文件类型（${IMPORT_KINDS.join("、")}）。` }, 400);
+  if ([...state.sourceNote].length > SOURCE_NOTE_MAX)
+    return page(c, { state, signedIn, message: `来源说明最多 ${SOURCE_NOTE_MAX} 个字符，请缩短后再试；没有导入任何数据。` }, 400);
 
   let file: FormFile;
   let fileName: string | null;
@@ -586,6 +611,7 @@ export async function importSubmit(c: Context<AppEnv>) {
       map: state.map ? state.map.split(/\r?\n/) : undefined,
       profile: state.profile || undefined,
       saveProfile: state.saveProfile || undefined,
+      sourceNote: state.sourceNote || undefined,
       strict: state.strict,
       fileName,
       actor: `token:${c.get("adminName") ?? "admin"} (web page)`,
