@@ -35,7 +35,7 @@ const PARAMETERS: Record<string, string> = {
   profile: "预设的列对应方案",
   saveProfile: "导入成功后把这次的列对应和工作表存为方案",
   strict: "严格：降幅与文件的降幅列对不上时作为错误",
-  sourceNote: "来源说明：没有来源列的行记为“说明, sheet 工作表, row 行号”",
+  sourceNote: "来源说明：没有来源的行记为“说明, row 行号”（工作簿另加 sheet 工作表名）",
 };
 
 const STATUSES: Record<string, string> = {

@@ -75,7 +75,7 @@ export const postImport = createRoute({
       saveProfile: z.string().max(64).optional().openapi({ description: "save this import's mapping and sheet under this name once the file is accepted" }),
       sourceNote: z.string().max(200).optional().openapi({
         description:
-          "prices: the source of each row without a source cell, cited as `<sourceNote>, sheet <name>, row <n>` (the CLI's --source-note); a row whose source cell is empty otherwise has none",
+          "prices: the source of each row without a source cell, cited as `<sourceNote>, row <n>` (`<sourceNote>, sheet <name>, row <n>` from a workbook; the CLI's --source-note); without it such a row has no source, and a row it leaves unchanged keeps the one it had",
         example: "国家医保局 第三批国家组织药品集中采购中选结果 2020-08-20",
       }),
       strict: z
