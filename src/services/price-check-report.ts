@@ -33,7 +33,7 @@ export function reasonOf(l: PriceCheckLine): string {
       if (!i.genericName && !i.nhsaCode && !i.approvalNo) return "清单没有写通用名、医保编码或批准文号，无法匹配";
       if (i.nhsaCode && !i.genericName) return `医保编码 ${i.nhsaCode} 没有对应的中选产品；补上通用名和规格可再按名称查找`;
       if (missing.length) return `缺少${missing.join("、")}，无法查找同规格的中选产品`;
-      return `没有“${i.genericName} ${i.spec}”的中选产品（通用名和规格都要相同）`;
+      return `没有“${i.genericName} ${i.spec}”的中选产品（通用名和规格都要相同；名称末尾的剂型和盐，如“钙片”，去掉后也查过）`;
     }
   }
 }

@@ -15,6 +15,7 @@ import {
   ZERO_FRACTION,
 } from "../domain";
 import { normalizeText } from "../domain/names";
+import { firmMatch, formFits, formsAgree, publishedNames } from "../domain/purchase-match";
 import { normalizeStrength } from "../domain/strength";
 import { AppError } from "../errors";
 import { DecodeError, decodeCsvBytes } from "../import/decode";
@@ -210,7 +211,7 @@ class CheckTotals {
 
 /**
  * Checks a hospital's purchase list against chosen prices: each line is matched (医保编码, then
- * 批准文号, then normalized name + spec + firm), classed, and priced per smallest unit by src/domain.
+ * 批准文号, then name + spec + firm as purchase-match.ts reads them), classed, and priced per smallest unit by src/domain.
  */
 export async function checkPurchaseList(db: Db, bytes: Uint8Array, where: PriceCheckWhere = {}, options: CheckOptions = {}) {
   const { lines, catalogue, read } = await prepareCheck(db, bytes, where, options);
@@ -280,7 +281,7 @@ const CLASS_ORDER: Record<PriceCheckClass, number> = { above_chosen_price: 0, al
 export const problemsFirst = (lines: readonly PriceCheckLine[]) => [...lines].sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || a.row - b.row);
 
 /** A candidate with what every line compares it by, worked out once per file rather than once per line. */
-type Indexed = Candidate & { firmKey: string; formKey: string | null };
+type Indexed = Candidate & { firmKey: string };
 
 type Catalogue = { byCode: Map<string, Indexed[]>; byApproval: Map<string, Indexed[]>; byNameStrength: Map<string, Indexed[]> };
 
@@ -300,7 +301,7 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
   for (const l of lines) {
     if (l.nhsaCode) codes.add(l.nhsaCode.normalize("NFKC").trim()).add(l.nhsaCode.normalize("NFKC").trim().toUpperCase());
     if (l.approvalNo) approvals.add(l.approvalNo.normalize("NFKC").trim());
-    if (l.genericName) names.add(normalizeText(l.genericName));
+    if (l.genericName) for (const n of publishedNames(l.genericName)) names.add(n.name);
   }
   const rows: Candidate[] = [];
   for (const [column, values] of [
@@ -331,10 +332,8 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
   const unique: Indexed[] = [...new Map(rows.map((r) => [r.priceId, r])).values()].map((c) => ({
     ...c,
     firmKey: key(c.manufacturer),
-    formKey: c.dosageForm ? key(c.dosageForm) : null,
   }));
-  // Newest chosen price first, so the first candidate of a product is the one in force.
-  unique.sort((a, b) => (a.recency === b.recency ? b.priceId - a.priceId : a.recency < b.recency ? 1 : -1));
+  unique.sort(newestFirst);
   const index = (pick: (c: Indexed) => string | null) => {
     const m = new Map<string, Indexed[]>();
     for (const c of unique) {
@@ -353,27 +352,42 @@ async function loadCandidates(db: Db, lines: PurchaseLine[], filters: FilterSql)
   };
 }
 
+/** Newest chosen price first, so the first candidate of a product is the one in force. */
+const newestFirst = (a: Candidate, b: Candidate) => (a.recency === b.recency ? b.priceId - a.priceId : a.recency < b.recency ? 1 : -1);
+
+/**
+ * The chosen prices of a line's generic name and strength, under the name as written or as a table
+ * publishes it (阿托伐他汀钙片 → 阿托伐他汀 of a tablet form: publishedNames), newest first.
+ */
+function byName(line: PurchaseLine, cat: Catalogue): Indexed[] {
+  if (!line.genericName || !line.spec) return [];
+  const found = new Map<number, Indexed>();
+  for (const { name, fits } of publishedNames(line.genericName)) {
+    for (const c of cat.byNameStrength.get(nameStrength(name, line.spec)) ?? []) if (formFits(fits, c.dosageForm)) found.set(c.priceId, c);
+  }
+  return [...found.values()].sort(newestFirst);
+}
+
 function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; candidate: Indexed } | null {
   const code = line.nhsaCode?.normalize("NFKC").trim().toUpperCase();
   const byCode = code ? cat.byCode.get(code)?.[0] : undefined;
   if (byCode) return { rule: "nhsaCode", candidate: byCode };
   const byApproval = line.approvalNo ? cat.byApproval.get(key(line.approvalNo))?.[0] : undefined;
   if (byApproval) return { rule: "approvalNo", candidate: byApproval };
-  if (line.genericName && line.spec && line.manufacturer) {
-    const firm = key(line.manufacturer);
-    const same = (cat.byNameStrength.get(nameStrength(normalizeText(line.genericName), line.spec)) ?? []).find((c) => c.firmKey === firm);
-    if (same) return { rule: "nameSpecManufacturer", candidate: same };
+  if (line.manufacturer) {
+    const named = byName(line, cat);
+    // The firm by its own name first; else a table's short name for it, when it names one firm only.
+    const same = named.find((c) => firmMatch(line.manufacturer, c.manufacturer) === 2);
+    const short = named.filter((c) => firmMatch(line.manufacturer, c.manufacturer) === 1);
+    const candidate = same ?? (new Set(short.map((c) => c.firmKey)).size === 1 ? short[0] : undefined);
+    if (candidate) return { rule: "nameSpecManufacturer", candidate };
   }
   return null;
 }
 
 /** Chosen products of the same generic name, strength (and form, when the line gives one), cheapest per unit first. */
 function findAlternatives(line: PurchaseLine, cat: Catalogue): Indexed[] {
-  if (!line.genericName || !line.spec) return [];
-  const form = line.dosageForm ? key(line.dosageForm) : null;
-  const found = (cat.byNameStrength.get(nameStrength(normalizeText(line.genericName), line.spec)) ?? []).filter(
-    (c) => !form || !c.formKey || c.formKey === form,
-  );
+  const found = byName(line, cat).filter((c) => formsAgree(line.dosageForm, c.dosageForm));
   return found.sort(
     (a, b) => compareFractions(unitPrice(BigInt(a.chosenPriceE4), a.packageQty), unitPrice(BigInt(b.chosenPriceE4), b.packageQty)) || a.priceId - b.priceId,
   );
