@@ -8,6 +8,11 @@ export function normalizeText(text: string | null | undefined): string {
   return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
+/** normalizeText without any space: the key two spellings of one name or code share (北京 嘉林 = 北京嘉林). */
+export function compactText(text: string | null | undefined): string {
+  return normalizeText(text).replace(/ /g, "");
+}
+
 /** Identity of a product: its insurance code when it has one, else the normalized descriptive fields. */
 export function productNaturalKey(p: {
   nhsaCode?: string | null;
@@ -20,5 +25,5 @@ export function productNaturalKey(p: {
   const code = normalizeText(p.nhsaCode);
   if (code) return `code:${code.toUpperCase()}`;
   const parts = [p.genericName, p.dosageForm, p.spec, p.packageQty == null ? "" : String(p.packageQty), p.manufacturer];
-  return `name:${parts.map((x) => normalizeText(x == null ? "" : String(x)).replace(/ /g, "")).join("|")}`;
+  return `name:${parts.map((x) => compactText(x == null ? "" : String(x))).join("|")}`;
 }

@@ -1,4 +1,4 @@
-import { normalizeText } from "./names";
+import { compactText, normalizeText } from "./names";
 import { FORM_WORDS, queryStems } from "./search-stem";
 
 /*
@@ -27,15 +27,13 @@ export function formFits(fits: readonly string[] | null, dosageForm: string | nu
   return !fits || !dosageForm || fits.some((f) => dosageForm.includes(f));
 }
 
-const compact = (s: string | null | undefined) => normalizeText(s).replace(/ /g, "");
-
 /**
  * True when a line's dosage form and a product's are the same form: the same words, or the line's
  * form word (片剂, 胶囊 …) fits the product's published class (口服常释剂型); unknown on either side agrees.
  */
 export function formsAgree(lineForm: string | null | undefined, productForm: string | null | undefined): boolean {
-  const line = compact(lineForm);
-  const product = compact(productForm);
+  const line = compactText(lineForm);
+  const product = compactText(productForm);
   if (!line || !product || line === product) return true;
   const word = FORM_WORDS.find((w) => w.han === line);
   return word ? formFits(word.fits, product) : false;
@@ -49,8 +47,8 @@ const MIN_SHORT_FIRM = 4;
  * table's short name 北京嘉林 for 北京嘉林药业股份有限公司), 0 not the same firm.
  */
 export function firmMatch(lineFirm: string | null | undefined, productFirm: string | null | undefined): 0 | 1 | 2 {
-  const a = compact(lineFirm);
-  const b = compact(productFirm);
+  const a = compactText(lineFirm);
+  const b = compactText(productFirm);
   if (!a || !b) return 0;
   if (a === b) return 2;
   const [short, long] = a.length < b.length ? [a, b] : [b, a];

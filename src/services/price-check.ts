@@ -14,7 +14,7 @@ import {
   unitPrice,
   ZERO_FRACTION,
 } from "../domain";
-import { normalizeText } from "../domain/names";
+import { compactText } from "../domain/names";
 import { firmMatch, formFits, formsAgree, publishedNames } from "../domain/purchase-match";
 import { normalizeStrength } from "../domain/strength";
 import { AppError } from "../errors";
@@ -67,7 +67,7 @@ type Candidate = CandidateProduct & {
 /** D1 binds at most 100 parameters per statement. */
 const IN_CHUNK = 90;
 
-const key = (s: string | null | undefined) => normalizeText(s).replace(/ /g, "");
+const key = compactText;
 
 /**
  * The most lines one check takes. A hospital's list is hundreds to a few tens of thousands of lines
