@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName, type SQL, type Table } from "drizzle-orm";
-import type { BatchRow, PriceRow, ProductRow } from "./schema";
+import type { BatchRow, PriceRow, ProductRow, RegionRow } from "./schema";
 import { quoteIdentifier, trustedSql } from "./trusted-sql";
 
 export type { PriceRow, ProductRow };
@@ -67,6 +67,36 @@ export const BATCH_FIELD_KEYS = [
   "source",
   "synthetic",
 ] as const satisfies ReadonlyArray<keyof BatchFields>;
+
+/**
+ * A price's own columns as an import writes them (after batch_id and product_id), in the order of
+ * the import's staged rows (src/import/kinds/prices-sql.ts), which is positional.
+ */
+export const PRICE_WRITTEN_KEYS = [
+  "chosenPriceE4",
+  "referencePriceE4",
+  "referenceKind",
+  "unitPriceE4",
+  "discountBp",
+  "supplyRegions",
+  "agreedVolume",
+  "cycleStart",
+  "cycleEnd",
+  "source",
+  "synthetic",
+  "ceilingPriceE4",
+  "ceilingUnitPriceE4",
+  "ceilingDiscountBp",
+  "preVbpPriceE4",
+  "preVbpUnitPriceE4",
+  "preVbpDiscountBp",
+] as const satisfies ReadonlyArray<keyof PriceRow>;
+
+/** The primary baseline's copies on a price: they follow from the written baselines, so a change shows there. */
+export const PRICE_DERIVED_KEYS = ["referencePriceE4", "referenceKind", "discountBp"] as const satisfies ReadonlyArray<(typeof PRICE_WRITTEN_KEYS)[number]>;
+
+/** A region's columns an import updates (after its code). */
+export const REGION_WRITTEN_KEYS = ["name", "parentCode", "level", "fundShareBp"] as const satisfies ReadonlyArray<keyof RegionRow>;
 
 /** Those product fields as a plain SQL read returns them (brandNames still JSON text). */
 export type ProductAnswerRow = SqlRow<Pick<ProductRow, (typeof PRODUCT_ANSWER_KEYS)[number]>>;

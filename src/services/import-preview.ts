@@ -1,5 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, type SQLChunk, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { BATCH_FIELD_KEYS, PRICE_DERIVED_KEYS, PRICE_WRITTEN_KEYS, REGION_WRITTEN_KEYS } from "../db/rows";
 import { runBatch } from "../db/run-batch";
 import { batches, type ImportKind, prices, products, regions } from "../db/schema";
 import { renderedAlias } from "../db/trusted-sql";
@@ -50,6 +51,25 @@ const b = renderedAlias(batches, "b");
 const bx = renderedAlias(batches, "x");
 const rx = renderedAlias(regions, "x");
 
+/**
+ * The columns an import writes, as a preview compares them: named as the API names them (a stored
+ * `…E4` in yuan without the suffix, a `…Bp` as `…Pct`), figures first (what a reader checks first),
+ * then the rest, each group in the kind's own order; `leftOut` are keys or copies a change shows elsewhere.
+ */
+function comparedColumns<K extends string>(alias: Record<K, SQLChunk>, keys: readonly K[], leftOut: readonly K[]): Compared[] {
+  const columns = keys.filter((k) => !leftOut.includes(k)).map((k): Compared => ({ ...display(k), sql: sql`${alias[k]}` }));
+  const figure = (c: Compared) => c.kind === "money" || c.kind === "percent";
+  return [...columns.filter(figure), ...columns.filter((c) => !figure(c))];
+}
+
+function display(key: string): { field: string; kind: PreviewValueKind } {
+  if (key.endsWith("E4")) return { field: key.slice(0, -2), kind: "money" };
+  if (key.endsWith("Bp")) return { field: `${key.slice(0, -2)}Pct`, kind: "percent" };
+  if (key === "supplyRegions") return { field: key, kind: "regions" };
+  if (key === "synthetic") return { field: key, kind: "flag" };
+  return { field: key, kind: "text" };
+}
+
 /** What each kind writes, and how a row of it reads in a preview. */
 const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
   prices: {
@@ -60,24 +80,9 @@ const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
     select: sql`SELECT ${px.id} AS rowKey, ${b.name} AS label, trim(${pr.genericName} || ' ' || COALESCE(${pr.spec}, '') || ' ' || COALESCE(${pr.manufacturer}, '')) AS detail,
       ${px.chosenPriceE4} AS priceE4 FROM ${prices} ${px} JOIN ${products} ${pr} ON ${pr.id} = ${px.productId} JOIN ${batches} ${b} ON ${b.id} = ${px.batchId}`,
     id: sql`${px.id}`,
-    // Every column an import writes to a price (prices-sql.ts' PRICE_KEYS), so each updated row shows
-    // why, but the primary baseline's copies (reference_*, discount_bp), which follow from these.
-    compared: [
-      { field: "chosenPrice", kind: "money", sql: sql`${px.chosenPriceE4}` },
-      { field: "unitPrice", kind: "money", sql: sql`${px.unitPriceE4}` },
-      { field: "ceilingPrice", kind: "money", sql: sql`${px.ceilingPriceE4}` },
-      { field: "ceilingUnitPrice", kind: "money", sql: sql`${px.ceilingUnitPriceE4}` },
-      { field: "ceilingDiscountPct", kind: "percent", sql: sql`${px.ceilingDiscountBp}` },
-      { field: "preVbpPrice", kind: "money", sql: sql`${px.preVbpPriceE4}` },
-      { field: "preVbpUnitPrice", kind: "money", sql: sql`${px.preVbpUnitPriceE4}` },
-      { field: "preVbpDiscountPct", kind: "percent", sql: sql`${px.preVbpDiscountBp}` },
-      { field: "supplyRegions", kind: "regions", sql: sql`${px.supplyRegions}` },
-      { field: "agreedVolume", kind: "text", sql: sql`${px.agreedVolume}` },
-      { field: "cycleStart", kind: "text", sql: sql`${px.cycleStart}` },
-      { field: "cycleEnd", kind: "text", sql: sql`${px.cycleEnd}` },
-      { field: "source", kind: "text", sql: sql`${px.source}` },
-      { field: "synthetic", kind: "flag", sql: sql`${px.synthetic}` },
-    ],
+    // Every column an import writes to a price, so each updated row shows why, but the primary
+    // baseline's copies, which follow from these.
+    compared: comparedColumns(px, PRICE_WRITTEN_KEYS, PRICE_DERIVED_KEYS),
   },
   batches: {
     from: sql`${batches} ${bx}`,
@@ -86,24 +91,7 @@ const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
     key: sql`${bx.id}`,
     select: sql`SELECT ${bx.id} AS rowKey, ${bx.id} AS label, ${bx.name} AS detail, NULL AS priceE4 FROM ${batches} ${bx}`,
     id: sql`${bx.id}`,
-    compared: [
-      { field: "name", kind: "text", sql: sql`${bx.name}` },
-      { field: "level", kind: "text", sql: sql`${bx.level}` },
-      { field: "category", kind: "text", sql: sql`${bx.category}` },
-      { field: "organizer", kind: "text", sql: sql`${bx.organizer}` },
-      { field: "announced", kind: "text", sql: sql`${bx.announced}` },
-      { field: "cycleStart", kind: "text", sql: sql`${bx.cycleStart}` },
-      { field: "cycleEnd", kind: "text", sql: sql`${bx.cycleEnd}` },
-      { field: "regionScope", kind: "text", sql: sql`${bx.regionScope}` },
-      { field: "publishedItems", kind: "text", sql: sql`${bx.publishedItems}` },
-      { field: "publishedProducts", kind: "text", sql: sql`${bx.publishedProducts}` },
-      { field: "publishedFirms", kind: "text", sql: sql`${bx.publishedFirms}` },
-      { field: "publishedAvgDiscountPct", kind: "percent", sql: sql`${bx.publishedAvgDiscountBp}` },
-      { field: "publishedMaxDiscountPct", kind: "percent", sql: sql`${bx.publishedMaxDiscountBp}` },
-      { field: "publishedSavings", kind: "text", sql: sql`${bx.publishedSavings}` },
-      { field: "source", kind: "text", sql: sql`${bx.source}` },
-      { field: "synthetic", kind: "flag", sql: sql`${bx.synthetic}` },
-    ],
+    compared: comparedColumns(bx, BATCH_FIELD_KEYS, ["id"]),
   },
   regions: {
     from: sql`${regions} ${rx}`,
@@ -112,14 +100,14 @@ const SAMPLES: Partial<Record<ImportKind, SampleSql>> = {
     key: sql`${rx.code}`,
     select: sql`SELECT ${rx.code} AS rowKey, ${rx.code} AS label, ${rx.name} AS detail, NULL AS priceE4 FROM ${regions} ${rx}`,
     id: sql`${rx.code}`,
-    compared: [
-      { field: "name", kind: "text", sql: sql`${rx.name}` },
-      { field: "parentCode", kind: "text", sql: sql`${rx.parentCode}` },
-      { field: "level", kind: "text", sql: sql`${rx.level}` },
-      { field: "fundSharePct", kind: "percent", sql: sql`${rx.fundShareBp}` },
-    ],
+    compared: comparedColumns(rx, REGION_WRITTEN_KEYS, []),
   },
 };
+
+/** Per kind with a preview, the fields its updated rows are compared on (what the page must name). */
+export const PREVIEWED_FIELDS: Partial<Record<ImportKind, string[]>> = Object.fromEntries(
+  Object.entries(SAMPLES).map(([kind, s]) => [kind, s.compared.map((c) => c.field)]),
+);
 
 /**
  * A dry run that also says what the import would do: the file's statements are run inside one

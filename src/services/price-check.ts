@@ -377,8 +377,9 @@ function findChosen(line: PurchaseLine, cat: Catalogue): { rule: MatchRule; cand
   if (line.manufacturer) {
     const named = byName(line, cat);
     // The firm by its own name first; else a table's short name for it, when it names one firm only.
-    const same = named.find((c) => firmMatch(line.manufacturer, c.manufacturer) === 2);
-    const short = named.filter((c) => firmMatch(line.manufacturer, c.manufacturer) === 1);
+    const scored = named.map((c) => ({ c, match: firmMatch(line.manufacturer, c.manufacturer) }));
+    const same = scored.find((s) => s.match === 2)?.c;
+    const short = scored.filter((s) => s.match === 1).map((s) => s.c);
     const candidate = same ?? (new Set(short.map((c) => c.firmKey)).size === 1 ? short[0] : undefined);
     if (candidate) return { rule: "nameSpecManufacturer", candidate };
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { PREVIEWED_FIELDS } from "../../src/services/import-preview";
+import { fieldLabel } from "../../src/ui/components/preview-changes";
 import { columnZh, zhMessage } from "../../src/ui/messages-zh";
 
 /* What a pharmacist reads of the services' English messages: Chinese, keeping the values quoted. */
@@ -35,5 +37,13 @@ describe("service messages in Chinese on the pages", () => {
     expect(columnZh("chosenPrice")).toBe("中选价格");
     expect(columnZh("中选价格（元）")).toBe("中选价格（元）");
     expect(columnZh(null)).toBeNull();
+  });
+});
+
+/* An import's preview lists what changes in a row by column: each column an import writes, in Chinese. */
+describe("the import preview's column names", () => {
+  it.each(Object.entries(PREVIEWED_FIELDS))("every column a %s import writes is named in Chinese", (_kind, fields) => {
+    expect(fields?.length).toBeGreaterThan(3);
+    for (const field of fields ?? []) expect(fieldLabel(field), field).toMatch(/^[\p{Script=Han}（）]+$/u);
   });
 });

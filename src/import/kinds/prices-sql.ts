@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { PRICE_WRITTEN_KEYS } from "../../db/rows";
 import { priceRegions, prices, products } from "../../db/schema";
 import { bareColumns, columnNames, renderedAlias, trustedSql } from "../../db/trusted-sql";
 import { upsertUnlessSame } from "../../db/upsert";
@@ -74,31 +75,11 @@ function productStatements(rows: SQL): SQL[] {
   ];
 }
 
-/** A price's own columns, after batch_id and product_id. */
-const PRICE_KEYS = [
-  "chosenPriceE4",
-  "referencePriceE4",
-  "referenceKind",
-  "unitPriceE4",
-  "discountBp",
-  "supplyRegions",
-  "agreedVolume",
-  "cycleStart",
-  "cycleEnd",
-  "source",
-  "synthetic",
-  "ceilingPriceE4",
-  "ceilingUnitPriceE4",
-  "ceilingDiscountBp",
-  "preVbpPriceE4",
-  "preVbpUnitPriceE4",
-  "preVbpDiscountBp",
-] as const satisfies ReadonlyArray<keyof typeof P>;
-const PRICE_FIELDS = PRICE_KEYS.map((k) => P[k]);
+const PRICE_FIELDS = PRICE_WRITTEN_KEYS.map((k) => P[k]);
 
 const PRICE_COLUMNS = trustedSql(`${P.batchId}, ${P.productId}, ${PRICE_FIELDS.join(", ")}`);
 
-const PRICE_UPSERT = trustedSql(upsertUnlessSame(prices, ["batchId", "productId"], PRICE_KEYS, { silentWhenNull: ["source"] }));
+const PRICE_UPSERT = trustedSql(upsertUnlessSame(prices, ["batchId", "productId"], PRICE_WRITTEN_KEYS, { silentWhenNull: ["source"] }));
 
 /** Columns of the staging source `s` (STAGED_PRICE_FIELDS), as SQL. */
 const s = (column: string) => trustedSql(`s.${column}`);

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { REGION_WRITTEN_KEYS } from "../../db/rows";
 import { type RegionLevel, regions } from "../../db/schema";
 import { bareColumns, commaList, trustedSql } from "../../db/trusted-sql";
 import { upsertUnlessSame } from "../../db/upsert";
@@ -7,7 +8,7 @@ import { REGION_LEVEL_VALUES } from "./common";
 import type { KindSpec } from "./types";
 
 const R = bareColumns(regions);
-const REGION_UPSERT = trustedSql(upsertUnlessSame(regions, ["code"], ["name", "parentCode", "level", "fundShareBp"]));
+const REGION_UPSERT = trustedSql(upsertUnlessSame(regions, ["code"], REGION_WRITTEN_KEYS));
 
 export type RegionRecord = {
   code: string;
