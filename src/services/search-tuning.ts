@@ -61,6 +61,13 @@ export type SearchTuning = {
    * (about 0.15 µs a price) rather than first looked for in the global unit-price order.
    */
   maxCodeRangeRows: number;
+  /**
+   * From this many prices a start of one code column is first read in unit-price order
+   * (search_code_prices_price_idx) within a bounded window, and its range only when that window ends
+   * short: a range is read whole and sorted, about 0.4 µs a row, the window at about 0.2 µs and
+   * stopping at the page's last price.
+   */
+  codeScanFromRows: number;
 };
 
 export const DEFAULT_SEARCH_TUNING: SearchTuning = {
@@ -74,4 +81,5 @@ export const DEFAULT_SEARCH_TUNING: SearchTuning = {
   groupsArmFrom: 2,
   maxMergeArms: 64,
   maxCodeRangeRows: 40000,
+  codeScanFromRows: 8000,
 };

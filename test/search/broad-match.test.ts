@@ -29,6 +29,7 @@ const FAST: SearchTuning = {
   groupsArmFrom: 1_000_000,
   maxMergeArms: 0,
   maxCodeRangeRows: 0,
+  codeScanFromRows: 1_000_000,
 };
 /** Windows too short to fill most pages: the scan gives up and the page is read range by range. */
 const SHORT: SearchTuning = { ...FAST, scanSlack: 0.3 };
@@ -44,6 +45,10 @@ const BY_ONE_ARM: SearchTuning = { ...BY_RANGES, groupsArmFrom: 1 };
 const MERGED: SearchTuning = { ...BY_ONE_ARM, maxMergeArms: 400, armCostRows: -1_000_000 };
 /** A start of a code read as one range of search_code_prices whatever its size, never through the unit-price order. */
 const CODE_RANGE: SearchTuning = { ...FAST, maxCodeRangeRows: 1_000_000 };
+/** A start of a code read first in unit-price order through search_code_prices_price_idx, within a window, whatever its size. */
+const CODE_SCAN: SearchTuning = { ...CODE_RANGE, codeScanFromRows: 0 };
+/** As CODE_SCAN, with windows too short to fill most pages: the range is then read whole. */
+const CODE_SCAN_SHORT: SearchTuning = { ...CODE_SCAN, scanSlack: 0.3 };
 const ORDINARY: SearchTuning = {
   maxCodeIds: 1_000_000,
   maxRangesPerKey: 1_000_000,
@@ -55,6 +60,7 @@ const ORDINARY: SearchTuning = {
   groupsArmFrom: 1_000_000,
   maxMergeArms: 0,
   maxCodeRangeRows: 0,
+  codeScanFromRows: 1_000_000,
 };
 
 let world: TestWorld;
@@ -166,8 +172,9 @@ describe("broad matches", () => {
       ]) {
         const ordinary = await walk(world.db, { q: prefix, limit: 2, ...filters }, ORDINARY);
         expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, CODE_RANGE), `${prefix} ${JSON.stringify(filters)}`).toEqual(ordinary);
-        // Through the sort's own order, each product's codes tested on its row (short windows) or the start's set of products.
-        for (const tuning of [FAST, SHORT]) {
+        // Through the sort's own order, each product's codes tested on its row (short windows) or the
+        // start's set of products; or the start's own rows in unit-price order, within a window.
+        for (const tuning of [FAST, SHORT, CODE_SCAN, CODE_SCAN_SHORT]) {
           expect(await walk(world.db, { q: prefix, limit: 2, ...filters }, tuning), `${prefix} ${JSON.stringify(filters)} ${tuning.scanSlack}`).toEqual(
             ordinary,
           );
@@ -176,6 +183,25 @@ describe("broad matches", () => {
           await walk(world.db, { q: prefix, limit: 1, ...filters }, ORDINARY),
         );
       }
+    }
+  });
+
+  it("a code prefix of many prices: a page is first looked for in unit-price order among the codes, and the range read only when the window ends short", async () => {
+    // XC10's prices spread over the fixture's unit-price order (国药准字H1's do not: its range is read, and
+    // both answer as the ordinary paths do in the walks above).
+    for (const prefix of ["xc10"]) {
+      const { db, texts } = recording(world.db);
+      const page = await searchPrices(db, { q: prefix, limit: 2 }, CODE_SCAN);
+      expect(page.items.length, prefix).toBe(2);
+      expect(page.items.map((i) => i.id)).toEqual((await searchPrices(world.db, { q: prefix, limit: 2 }, ORDINARY)).items.map((i) => i.id));
+      const scans = texts().filter((s) => s.includes("INDEXED BY search_code_prices_price_idx"));
+      // Where to begin and end from the start's cells, then the page; no read of the range whole.
+      expect(
+        texts().some((s) => s.includes("FROM search_code_price_cells")),
+        prefix,
+      ).toBe(true);
+      expect(scans.length, prefix).toBe(1);
+      expect(texts().filter((s) => s.includes("FROM search_code_prices ps WHERE (ps.code >= ")).length, prefix).toBe(0);
     }
   });
 

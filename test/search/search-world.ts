@@ -36,4 +36,5 @@ export const WALK_TUNING: SearchTuning = {
   groupsArmFrom: 2,
   maxMergeArms: 64,
   maxCodeRangeRows: 40000,
+  codeScanFromRows: 8000,
 };
