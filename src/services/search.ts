@@ -712,7 +712,7 @@ async function codeBands(db: Db, prefix: string): Promise<Array<{ band: number; 
   const level = levels.find((l) => l >= charLength(prefix)) ?? Math.max(...levels);
   const under = foldedSql`${cpc.level} = ${litInt(level)} AND ${startsWith(cpc.prefix, [...prefix].slice(0, level).join(""))}`;
   const every = foldedSql`${cpc.level} = ${litInt(levels[0])}`;
-  // Two ranges of the key as one UNION ALL: an OR of them is read as a set of rows first (three times slower).
+  // Two ranges of the primary key as one UNION ALL: an OR of them is read as a set of rows first (three times slower).
   return readRows(
     db,
     foldedSql`SELECT band, sum(a) AS "all", sum(m) AS mine FROM (
