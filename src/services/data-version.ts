@@ -50,3 +50,26 @@ export function dataChanged(db: Db): void {
   known.delete(key);
   generation.set(key, (generation.get(key) ?? 0) + 1);
 }
+
+/** Values derived from the data, per database, kept while its data version stays the same. */
+const derived = new WeakMap<object, { version: string; values: Map<string, unknown> }>();
+
+/** At most this many values are kept per database; past it they are all dropped and read again. */
+const DERIVED_MAX = 1000;
+
+/**
+ * `compute()` once per data version for this key: for what is read from the data on every request
+ * and changes only with an import (a place a filter names: 3–6 small reads). A value computed while
+ * an import landed may be kept under the old version for up to a second, as readDataState says.
+ */
+export async function derivedFromData<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
+  const version = await readDataVersion(db);
+  const owner = keyOf(db);
+  let kept = derived.get(owner);
+  if (!kept || kept.version !== version) derived.set(owner, (kept = { version, values: new Map() }));
+  if (kept.values.has(key)) return kept.values.get(key) as T;
+  const value = await compute();
+  if (kept.values.size >= DERIVED_MAX) kept.values.clear();
+  kept.values.set(key, value);
+  return value;
+}

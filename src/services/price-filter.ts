@@ -6,6 +6,7 @@ import { columnNames } from "../db/trusted-sql";
 import { regionBit, regionMask } from "../domain/region-mask";
 import { DEFAULT_STATES, isIsoDate, PRICE_STATES, type PriceState, todayInChina } from "../domain/state";
 import { AppError } from "../errors";
+import { derivedFromData } from "./data-version";
 import { yuanToE4Loose } from "./price-filter-values";
 import { findPlace, provinceOf, regionsNamedIn, relatedRegionCodes } from "./regions";
 import { findTerms } from "./search-terms";
@@ -90,8 +91,8 @@ export function statesOf(input: Pick<PriceFilterInput, "include" | "state">): re
 
 export async function parsePriceFilter(db: Db, input: PriceFilterInput): Promise<PriceFilter> {
   const places: PlaceFilter[] = [];
-  if (input.region) places.push(await placeFilter(db, input.region, "region"));
-  if (input.province) places.push(await placeFilter(db, input.province, "province"));
+  if (input.region) places.push(await keptPlaceFilter(db, input.region, "region"));
+  if (input.province) places.push(await keptPlaceFilter(db, input.province, "province"));
   const manufacturer = input.manufacturer?.trim() || undefined;
   return {
     batch: input.batch,
@@ -145,6 +146,10 @@ async function syntheticBatches(db: Db, synthetic: boolean): Promise<SyntheticBa
     mixed: rows.filter((r) => r.wanted && r.other).map((r) => r.id),
   };
 }
+
+/** A place as placeFilter reads it, kept until the next import (regions change only with one). */
+const keptPlaceFilter = (db: Db, text: string, kind: "region" | "province"): Promise<PlaceFilter> =>
+  derivedFromData(db, `place:${kind}:${text}`, () => placeFilter(db, text, kind));
 
 /**
  * region=: the region itself (code, name or short name). province=: the province a hospital is in;

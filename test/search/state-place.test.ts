@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImport } from "../../src/services/imports";
+import { searchPrices } from "../../src/services/prices";
 import { errorJson, okJson, typedClient } from "../support/client";
+import { recording } from "../support/recording-db";
 import { createTestWorld, type TestWorld } from "../support/test-db";
 import type { Api } from "../support/world";
 
@@ -188,5 +190,33 @@ describe("price check for a hospital's province", () => {
     // After the cycle: 江苏药业's price has ended, so it is no longer the chosen price to pay.
     const [ended] = await check(`asOf=2025-06-01&province=${encodeURIComponent("江苏")}`);
     expect(ended).toMatchObject({ chosen: null, alternative: { product: { manufacturer: "未知药业" } } });
+  });
+});
+
+describe("places read once per data version", () => {
+  // The statements that resolve a place (findPlace, its related regions, its bit), not those naming an answer's regions.
+  const placeReads = (texts: string[]) => texts.filter((t) => t.includes("parent_code") || t.includes("% 53"));
+
+  it("a place asked again is not read again, and a region imported since counts at once", async () => {
+    const { db, texts } = recording(world.db);
+    const inZhejiang = async (d: typeof db) =>
+      (await searchPrices(d, { q: Q, province: "浙江省", asOf: "2024-06-01" })).items.map((i) => i.product.manufacturer).sort();
+    expect(await inZhejiang(db)).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
+    expect(placeReads(texts()).length).toBeGreaterThan(0);
+    const before = texts().length;
+    expect(await inZhejiang(db)).toEqual(["全国药业", "杭州药业", "浙江药业", "未知药业"].sort());
+    expect(placeReads(texts().slice(before))).toEqual([]);
+    // 温州 joins 浙江 with a price of its own: 浙江's hospitals can buy it as soon as the import ends.
+    expect(await inZhejiang(world.db)).not.toContain("温州药业");
+    for (const [kind, text] of [
+      ["regions", "code,name,parentCode,level\n3303,温州市,33,city\n"],
+      [
+        "prices",
+        "batch,genericName,dosageForm,spec,packageQty,manufacturer,chosenPrice,supplyRegions,source\ny2024,测试他汀片,片剂,10mg,10,温州药业,8.5,温州市,fixture\n",
+      ],
+    ] as const) {
+      expect((await runImport(world.db, { kind, bytes: csv(text) })).errors).toEqual([]);
+    }
+    expect(await inZhejiang(world.db)).toContain("温州药业");
   });
 });
